@@ -1,0 +1,378 @@
+/*
+ * pgrampart/plugin.h — the one header a pgrampart rule plugin includes.
+ *
+ * A plugin is a shared object that exports one function, PGR_PLUGIN_INIT
+ * ("pgrampart_plugin_init").  The host dlopen()s it, calls that function with
+ * a table of host functions (struct pgr_host_api) and receives a descriptor of
+ * the plugin's rules and callbacks (struct pgr_plugin).  The plugin links
+ * against nothing of the host: every service (reporting a finding, reading
+ * configuration and rule packs, walking a parse tree, parsing a conninfo)
+ * comes through the table, in the manner of SQLite's sqlite3_api_routines.
+ *
+ * Versioning follows PostgreSQL's PG_MODULE_MAGIC: both tables carry the ABI
+ * version and their own size.  The host refuses a plugin whose abi_version or
+ * descriptor size differs from its own; a plugin should return NULL from its
+ * init function when api->abi_version differs or api->size is smaller than
+ * the table it was compiled against.  Any change to a struct in this header
+ * bumps PGR_ABI_VERSION.
+ *
+ * Conventions used throughout:
+ *  - Lines and columns are 1-based; columns count bytes, not characters.
+ *    0 means "unknown" (e.g. a finding about a live database object).
+ *  - Every string and struct the host passes to a callback is owned by the
+ *    host and valid only until that callback returns; copy what you keep.
+ *  - Strings are NUL-terminated UTF-8 unless said otherwise.
+ *
+ * Build a plugin out of tree with nothing but this header:
+ *   cc -std=c11 -shared -fPIC -fvisibility=hidden -Wl,-z,defs \
+ *      -I<prefix>/include my_rules.c -o my_rules.so
+ */
+#ifndef PGRAMPART_PLUGIN_H
+#define PGRAMPART_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped on every incompatible change to this header. */
+#define PGR_ABI_VERSION 1
+
+/* Name of the symbol every plugin exports. */
+#define PGR_PLUGIN_INIT_SYMBOL "pgrampart_plugin_init"
+
+#if defined(__GNUC__)
+#define PGR_EXPORT __attribute__((visibility("default")))
+#else
+#define PGR_EXPORT
+#endif
+
+/* Severity of a rule or finding; ordered, so comparisons work. */
+typedef enum pgr_severity {
+    PGR_SEVERITY_OFF = 0,     /* rule disabled by configuration */
+    PGR_SEVERITY_INFO = 1,
+    PGR_SEVERITY_WARNING = 2,
+    PGR_SEVERITY_ERROR = 3
+} pgr_severity;
+
+/*
+ * Where a finding or model object is.  For files: path (relative to the
+ * working directory, as the user named it) and a 1-based line/column range,
+ * end inclusive of the last byte's column.  For live-database objects: path
+ * is NULL, lines are 0 and object names the thing ("db:public.messages").
+ */
+typedef struct pgr_location {
+    const char *path;
+    uint32_t line;
+    uint32_t column;
+    uint32_t end_line;
+    uint32_t end_column;
+    const char *object;
+} pgr_location;
+
+/*
+ * A finding as a plugin reports it.  rule_id must be one of the calling
+ * plugin's rules.  message must never contain a secret: use
+ * api->redact().  hint may be NULL (the rule's default hint is used).
+ * secret, when secret.line != 0, is the span of a secret on the reported
+ * lines; every reporter masks it wherever it prints source text.
+ */
+typedef struct pgr_finding {
+    const char *rule_id;
+    pgr_location location;
+    const char *message;
+    const char *hint;
+    pgr_location secret;
+} pgr_finding;
+
+/* A rule a plugin provides.  id is "family/kebab-name". */
+typedef struct pgr_rule {
+    const char *id;
+    pgr_severity default_severity;
+    const char *summary;   /* one line: what it catches */
+    const char *hint;      /* one line: how to fix it */
+    const char *source;    /* PostgreSQL docs section, CIS item or checklist line */
+} pgr_rule;
+
+/* Opaque host objects. */
+typedef struct pgr_ctx pgr_ctx;             /* the current run, for callbacks */
+typedef struct pgr_node pgr_node;           /* a SQL parse-tree node */
+typedef struct pgr_conninfo pgr_conninfo;   /* a parsed libpq conninfo */
+
+/* Which part of a migration a SQL statement belongs to. */
+typedef enum pgr_part {
+    PGR_PART_NONE = 0,   /* a SQL file that is not a migration */
+    PGR_PART_UP = 1,
+    PGR_PART_DOWN = 2,
+    PGR_PART_VERIFY = 3  /* sqitch verify scripts */
+} pgr_part;
+
+/*
+ * One parsed SQL statement.  root is the statement node (its tag is a
+ * libpg_query protobuf message name such as "CreateRoleStmt").  Node
+ * "location" fields are byte offsets relative to the statement's parse base;
+ * convert them with api->sql_location().  text/text_len is the statement's
+ * source (not NUL-terminated), starting at its first token.
+ */
+typedef struct pgr_sql_statement {
+    const char *path;
+    uint32_t index;          /* 0-based position in the file */
+    pgr_part part;
+    const pgr_node *root;
+    const char *text;
+    size_t text_len;
+    int64_t text_location;   /* the node "location" value of text[0] */
+    pgr_location location;   /* the whole statement */
+} pgr_sql_statement;
+
+/* Flags of an env entry. */
+#define PGR_ENV_EXPORT        0x1u   /* written as "export KEY=..." */
+#define PGR_ENV_SINGLE_QUOTED 0x2u   /* '...': no escapes, no ${} expansion */
+#define PGR_ENV_DOUBLE_QUOTED 0x4u   /* "...": escapes processed */
+
+/*
+ * One KEY=value of a dotenv file.  value is unquoted and unescaped;
+ * ${VAR} and $VAR references are kept verbatim.  value_location spans the
+ * value's source text without its quotes.
+ */
+typedef struct pgr_env_entry {
+    const char *key;
+    const char *value;
+    uint32_t flags;
+    pgr_location key_location;
+    pgr_location value_location;
+} pgr_env_entry;
+
+/* A parsed dotenv file (.env, .env.*, *.env). */
+typedef struct pgr_env_file {
+    const char *path;
+    size_t n_entries;
+    const pgr_env_entry *entries;
+} pgr_env_file;
+
+/*
+ * One migration of a set.  down_path is NULL when no down/rollback/undo/
+ * revert counterpart exists; for dbmate both paths are the same file.
+ * down_statements counts the statements of the down (0: empty or comments
+ * only).  up_location is where the up starts (line 1 of the up file, or
+ * dbmate's "-- migrate:up" line).
+ */
+typedef struct pgr_migration {
+    const char *version;
+    const char *name;
+    const char *up_path;
+    const char *down_path;
+    uint32_t down_statements;
+    pgr_location up_location;
+} pgr_migration;
+
+/* An ordered set of migrations (by version, or by sqitch.plan). */
+typedef struct pgr_migration_set {
+    const char *root;        /* directory holding the set */
+    const char *convention;  /* "golang-migrate", "diesel", "dbmate", "flyway", "sqitch", "numbered" */
+    size_t n_migrations;
+    const pgr_migration *migrations;
+} pgr_migration_set;
+
+/*
+ * Privilege bits, as PostgreSQL's AclMode (src/include/nodes/parsenodes.h),
+ * so that models read from pg_catalog aclitems and from GRANT statements
+ * agree.
+ */
+#define PGR_ACL_INSERT      (1u << 0)
+#define PGR_ACL_SELECT      (1u << 1)
+#define PGR_ACL_UPDATE      (1u << 2)
+#define PGR_ACL_DELETE      (1u << 3)
+#define PGR_ACL_TRUNCATE    (1u << 4)
+#define PGR_ACL_REFERENCES  (1u << 5)
+#define PGR_ACL_TRIGGER     (1u << 6)
+#define PGR_ACL_EXECUTE     (1u << 7)
+#define PGR_ACL_USAGE       (1u << 8)
+#define PGR_ACL_CREATE      (1u << 9)
+#define PGR_ACL_CREATE_TEMP (1u << 10)
+#define PGR_ACL_CONNECT     (1u << 11)
+
+/*
+ * Object kinds of the model, named by pg_class.relkind where one exists
+ * ('r' table, 'p' partitioned table, 'S' sequence, 'v' view, 'm'
+ * materialized view) and by catalog otherwise ('n' schema, 'f' function,
+ * 'd' database, 'T' type, 'l' language, 'F' foreign data wrapper/server,
+ * 't' tablespace).
+ */
+
+/* A table of the schema model (pg_class with relkind 'r' or 'p'). */
+typedef struct pgr_table {
+    const char *schema;
+    const char *name;
+    char relkind;
+    int relrowsecurity;        /* ALTER TABLE ... ENABLE ROW LEVEL SECURITY */
+    int relforcerowsecurity;   /* ALTER TABLE ... FORCE ROW LEVEL SECURITY */
+    pgr_location location;     /* the CREATE TABLE */
+} pgr_table;
+
+/*
+ * One grantee's privileges on one object (an exploded aclitem).  object is
+ * "schema.name" for relations, the name for other kinds, and "schema.*" when
+ * all_in_schema (GRANT ... ON ALL TABLES IN SCHEMA).  grantee is "PUBLIC"
+ * for the public pseudo-role.  location is the GRANT that last added to it.
+ */
+typedef struct pgr_acl_item {
+    char objkind;
+    const char *object;
+    int all_in_schema;
+    const char *grantee;
+    uint32_t privileges;       /* PGR_ACL_* bits */
+    uint32_t grant_options;    /* PGR_ACL_* bits held WITH GRANT OPTION */
+    pgr_location location;
+} pgr_acl_item;
+
+/* A role of the model (pg_authid). */
+typedef struct pgr_role {
+    const char *name;
+    int rolsuper;
+    int rolcanlogin;
+    int rolcreaterole;
+    int rolcreatedb;
+    int rolbypassrls;
+    int rolreplication;
+    pgr_location location;     /* the CREATE ROLE/USER */
+} pgr_role;
+
+/*
+ * A schema model: the database a migration set (or one standalone SQL file)
+ * produces when replayed in order.  source names it (the set's root or the
+ * file's path).
+ */
+typedef struct pgr_model {
+    const char *source;
+    int from_migrations;       /* 1: replayed from a migration set */
+    size_t n_tables;
+    const pgr_table *tables;
+    size_t n_acl;
+    const pgr_acl_item *acl;
+    size_t n_roles;
+    const pgr_role *roles;
+} pgr_model;
+
+/* Value kinds a plugin's configuration key may take. */
+typedef enum pgr_config_type {
+    PGR_CONFIG_STRING = 1,
+    PGR_CONFIG_LIST = 2,     /* a sequence of strings */
+    PGR_CONFIG_BOOL = 3
+} pgr_config_type;
+
+/* A key a plugin accepts in its section of .pgrampart.yml. */
+typedef struct pgr_config_key {
+    const char *name;
+    pgr_config_type type;
+    const char *doc;
+} pgr_config_key;
+
+/*
+ * What a plugin's init returns.  Any callback may be NULL.  The descriptor
+ * and everything it points to must stay valid until the plugin is unloaded
+ * (static storage is the usual choice).
+ */
+typedef struct pgr_plugin {
+    uint32_t abi_version;    /* PGR_ABI_VERSION */
+    uint32_t size;           /* sizeof(pgr_plugin) */
+    const char *name;        /* the family; also its config section */
+    const char *version;
+    size_t n_rules;
+    const pgr_rule *rules;
+    size_t n_config_keys;
+    const pgr_config_key *config_keys;
+    /* Each statement of each SQL file, in file order. */
+    void (*on_sql_statement)(pgr_ctx *ctx, const pgr_sql_statement *stmt);
+    /* Each dotenv file. */
+    void (*on_env_file)(pgr_ctx *ctx, const pgr_env_file *file);
+    /* Each migration set, after pairing. */
+    void (*on_migration_set)(pgr_ctx *ctx, const pgr_migration_set *set);
+    /* Each schema model, after replay. */
+    void (*on_model)(pgr_ctx *ctx, const pgr_model *model);
+} pgr_plugin;
+
+/*
+ * The host's functions.  Every pointer is non-NULL.  Functions taking a ctx
+ * may only be called from inside a callback with the ctx it received.
+ */
+typedef struct pgr_host_api {
+    uint32_t abi_version;    /* PGR_ABI_VERSION of the host */
+    uint32_t size;           /* sizeof(pgr_host_api) in the host */
+
+    /* Record a finding.  The host copies everything; an unknown rule_id is
+     * refused and logged.  Severity comes from the rule and configuration. */
+    void (*report)(pgr_ctx *ctx, const pgr_finding *finding);
+
+    /* Log a message to standard error (level: PGR_SEVERITY_*). */
+    void (*log)(pgr_ctx *ctx, pgr_severity level, const char *message);
+
+    /* The calling plugin's configuration: key is one of its config_keys.
+     * config_string returns NULL when unset; config_list_length 0. */
+    const char *(*config_string)(pgr_ctx *ctx, const char *key);
+    size_t (*config_list_length)(pgr_ctx *ctx, const char *key);
+    const char *(*config_list_item)(pgr_ctx *ctx, const char *key, size_t i);
+
+    /* Rule-pack data for the calling plugin (the rules/ YAML packs, section named
+     * after the plugin): a list of strings under key. */
+    size_t (*rulepack_list_length)(pgr_ctx *ctx, const char *key);
+    const char *(*rulepack_list_item)(pgr_ctx *ctx, const char *key, size_t i);
+
+    /* Parse-tree access.  node_tag: the protobuf message name ("GrantStmt",
+     * "RoleSpec", "String", ...), NULL for NULL.  node_child: a singular
+     * message field, unwrapped from libpg_query's Node, or NULL.
+     * node_list_length/item: a repeated field.  node_string: a string field,
+     * or an enum field's value name ("OBJECT_TABLE"); NULL when absent.
+     * node_int: an integer, enum or boolean field, dflt when absent.  Field
+     * names are those of libpg_query's pg_query.proto. */
+    const char *(*node_tag)(const pgr_node *node);
+    const pgr_node *(*node_child)(const pgr_node *node, const char *field);
+    size_t (*node_list_length)(const pgr_node *node, const char *field);
+    const pgr_node *(*node_list_item)(const pgr_node *node, const char *field, size_t i);
+    const char *(*node_string)(const pgr_node *node, const char *field);
+    int64_t (*node_int)(const pgr_node *node, const char *field, int64_t dflt);
+
+    /* Turn a node's "location" (a byte offset relative to the statement's
+     * parse base, as stored in the tree) and a length in bytes into a file
+     * location.  A negative offset yields the statement's location. */
+    void (*sql_location)(const pgr_sql_statement *stmt, int64_t offset,
+                         size_t length, pgr_location *out);
+
+    /* Turn a byte range [offset, offset+length) of the value source of
+     * file->entries[entry] into a location (length 0: to the value's end).
+     * Past-the-end ranges are clamped. */
+    void (*env_value_location)(const pgr_env_file *file, size_t entry,
+                               size_t offset, size_t length, pgr_location *out);
+
+    /* Parse a PostgreSQL connection string with libpq's PQconninfoParse.
+     * Returns NULL unless it is a postgres:// or postgresql:// URI, or a
+     * key=value conninfo that sets host, hostaddr, port, dbname or user
+     * (so that ordinary "a=b" values are not taken for one).  Free with
+     * conninfo_free. */
+    pgr_conninfo *(*conninfo_parse)(const char *conninfo);
+    /* The value of keyword ("host", "sslmode", "password", ...) or NULL. */
+    const char *(*conninfo_value)(const pgr_conninfo *ci, const char *keyword);
+    void (*conninfo_free)(pgr_conninfo *ci);
+    /* Whether a local-only host: every host of ci (a comma-separated list)
+     * is a Unix socket path, empty, localhost, 127.0.0.0/8 or ::1. */
+    int (*conninfo_is_local)(const pgr_conninfo *ci);
+    /* Byte span of the password inside the conninfo text (URI userinfo or
+     * password=...).  Returns 1 and sets *offset and *length, or 0. */
+    int (*conninfo_password_span)(const char *conninfo, size_t *offset, size_t *length);
+
+    /* Write a redacted form of secret (its first 2 bytes, then its length
+     * in bytes) into buf of bufsize bytes, always NUL-terminated.  Returns
+     * buf. */
+    char *(*redact)(const char *secret, char *buf, size_t bufsize);
+} pgr_host_api;
+
+/* The signature of PGR_PLUGIN_INIT_SYMBOL. */
+typedef const pgr_plugin *(*pgr_plugin_init_fn)(const pgr_host_api *api);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PGRAMPART_PLUGIN_H */

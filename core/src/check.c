@@ -1,0 +1,550 @@
+/*
+ * check.c — see check.h.
+ */
+#include "check.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Files larger than this are reported, not read. */
+#define CHECK_MAX_FILE_BYTES (64u << 20)
+
+static const char *const skip_dirs[] = {
+    ".git", ".hg", ".svn", "node_modules", "build", "builddir", "_build", ".venv",
+    "__pycache__", ".cache", "dist", "target", NULL
+};
+
+int
+check_kind_of(const char *path)
+{
+    const char *base = util_basename(path);
+    size_t len = strlen(base);
+
+    if ((len > 4 && strcmp(base + len - 4, ".sql") == 0) ||
+        (len > 5 && strcmp(base + len - 5, ".psql") == 0) ||
+        (len > 6 && strcmp(base + len - 6, ".pgsql") == 0))
+        return CHECK_SQL;
+    if (strcmp(base, ".env") == 0 || strncmp(base, ".env.", 5) == 0 ||
+        (len > 4 && strcmp(base + len - 4, ".env") == 0))
+        return CHECK_ENV;
+    return 0;
+}
+
+static void
+add_file(check_run *run, const char *path, int kind)
+{
+    size_t i;
+    check_file *f;
+
+    if (config_excluded(run->host->cfg, path))
+        return;
+    /* The same file named twice (a dir and a file in it) is checked once. */
+    for (i = 0; i < run->files.len; i++)
+        if (strcmp(((check_file *) util_vec_at(&run->files, i))->path, path) == 0)
+            return;
+    f = util_vec_push(&run->files);
+    f->path = util_xstrdup(path);
+    f->kind = (check_kind) kind;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static bool
+skipped_dir(const char *name)
+{
+    size_t i;
+
+    for (i = 0; skip_dirs[i]; i++)
+        if (strcmp(name, skip_dirs[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Walk dir; symbolic links to directories are not followed (no loops). */
+static void
+walk(check_run *run, const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0, cap = 0, i;
+
+    if (d == NULL) {
+        pgr_location loc = { dir, 1, 1, 1, 1, NULL };
+        char *m = util_xasprintf("cannot open directory: %s", strerror(errno));
+
+        host_report_core(run->host, "core/unreadable-file", &loc, m);
+        free(m);
+        return;
+    }
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            names = util_xrealloc(names, cap * sizeof(char *));
+        }
+        names[n++] = util_xstrdup(de->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof(char *), str_cmp);
+    for (i = 0; i < n; i++) {
+        char *p = util_path_join(dir, names[i]);
+        struct stat st;
+
+        if (lstat(p, &st) == 0) {
+            if (S_ISDIR(st.st_mode)) {
+                if (!skipped_dir(names[i]) && !config_excluded(run->host->cfg, p))
+                    walk(run, p);
+            } else if (check_kind_of(p)) {
+                add_file(run, p, check_kind_of(p));
+            }
+        }
+        free(p);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static int
+file_cmp(const void *a, const void *b)
+{
+    return strcmp(((const check_file *) a)->path, ((const check_file *) b)->path);
+}
+
+static void
+report_at(check_run *run, const char *rule, const char *path, const util_lines *lines,
+          size_t offset, const char *message)
+{
+    pgr_location loc;
+
+    memset(&loc, 0, sizeof loc);
+    loc.path = path;
+    util_lines_pos(lines, offset, &loc.line, &loc.column);
+    host_report_core(run->host, rule, &loc, message);
+}
+
+/* Read one file; unreadable, binary and non-UTF-8 files are findings. */
+static void
+read_one(check_run *run, check_file *f)
+{
+    const char *err;
+    long bad;
+
+    if (util_read_file(f->path, CHECK_MAX_FILE_BYTES, &f->text, &f->len, &err) != 0) {
+        pgr_location loc = { f->path, 1, 1, 1, 1, NULL };
+        char *m = util_xasprintf("cannot read file: %s", err);
+
+        host_report_core(run->host, "core/unreadable-file", &loc, m);
+        free(m);
+        f->text = NULL;
+        return;
+    }
+    if (util_looks_binary(f->text, f->len)) {
+        pgr_location loc = { f->path, 1, 1, 1, 1, NULL };
+
+        host_report_core(run->host, "core/unreadable-file", &loc,
+                         "binary file (contains NUL bytes); not checked");
+        free(f->text);
+        f->text = NULL;
+        return;
+    }
+    util_lines_build(&f->lines, f->text, f->len);
+    bad = util_utf8_invalid_at(f->text, f->len);
+    if (bad >= 0)
+        report_at(run, "core/invalid-utf8", f->path, &f->lines, (size_t) bad,
+                  "invalid UTF-8 byte sequence");
+}
+
+static void
+stmt_location(const sql_file *sf, const sql_stmt *st, pgr_location *loc)
+{
+    memset(loc, 0, sizeof *loc);
+    loc->path = sf->path;
+    util_lines_pos(&sf->lines, st->start, &loc->line, &loc->column);
+    util_lines_pos(&sf->lines, st->end > st->start ? st->end - 1 : st->start,
+                   &loc->end_line, &loc->end_column);
+}
+
+static pgr_part
+part_of(mig_role role, const sql_stmt *st)
+{
+    switch (role) {
+    case MIG_UP:
+        return PGR_PART_UP;
+    case MIG_DOWN:
+        return PGR_PART_DOWN;
+    case MIG_VERIFY:
+        return PGR_PART_VERIFY;
+    case MIG_UP_DOWN:
+        return st->part;
+    default:
+        return PGR_PART_NONE;
+    }
+}
+
+static void
+parse_sql_files(check_run *run)
+{
+    size_t i, k;
+
+    for (i = 0; i < run->n_sql; i++) {
+        check_file *f = util_vec_at(&run->files, run->sql_index[i]);
+
+        /* Other databases' dialect files (pop's .mysql. etc.) are not ours. */
+        if (f->text == NULL || run->mig.roles[i] == MIG_OTHER_DIALECT)
+            continue;
+        sql_file_parse(&f->sql, f->path, f->text, f->len);
+        f->parsed_sql = true;
+        for (k = 0; k < f->sql.errors.len; k++) {
+            const sql_error *e = util_vec_at(&f->sql.errors, k);
+            char *m = util_xasprintf("syntax error (PostgreSQL 15 grammar): %s", e->message);
+
+            report_at(run, "sql/syntax-error", f->path, &f->sql.lines, e->offset, m);
+            free(m);
+        }
+        for (k = 0; k < f->sql.stmts.len; k++) {
+            sql_stmt *st = util_vec_at(&f->sql.stmts, k);
+
+            st->part = part_of(run->mig.roles[i], st);
+        }
+    }
+}
+
+static void
+parse_env_files(check_run *run)
+{
+    size_t i, k;
+
+    for (i = 0; i < run->files.len; i++) {
+        check_file *f = util_vec_at(&run->files, i);
+
+        if (f->kind != CHECK_ENV || f->text == NULL)
+            continue;
+        dotenv_parse(&f->env, f->text, f->len);
+        f->parsed_env = true;
+        for (k = 0; k < f->env.errors.len; k++) {
+            const dotenv_error *e = util_vec_at(&f->env.errors, k);
+
+            report_at(run, "env/syntax-error", f->path, &f->lines, e->offset, e->message);
+        }
+    }
+}
+
+static void
+run_statement_hooks(check_run *run, size_t plugin, const pgr_plugin *p)
+{
+    pgr_ctx ctx = host_ctx(run->host, plugin);
+    size_t i, k;
+
+    for (i = 0; i < run->files.len; i++) {
+        check_file *f = util_vec_at(&run->files, i);
+
+        if (!f->parsed_sql)
+            continue;
+        for (k = 0; k < f->sql.stmts.len; k++) {
+            const sql_stmt *st = util_vec_at(&f->sql.stmts, k);
+            host_stmt hs;
+
+            hs.file = &f->sql;
+            hs.st = st;
+            hs.pub.path = f->path;
+            hs.pub.index = (uint32_t) k;
+            hs.pub.part = st->part;
+            hs.pub.root = sql_node_wrap(st->node);
+            hs.pub.text = f->sql.text + st->start;
+            hs.pub.text_len = st->end - st->start;
+            hs.pub.text_location = (int64_t) (st->start - st->base);
+            stmt_location(&f->sql, st, &hs.pub.location);
+            p->on_sql_statement(&ctx, &hs.pub);
+        }
+    }
+}
+
+static void
+run_env_hooks(check_run *run, size_t plugin, const pgr_plugin *p)
+{
+    pgr_ctx ctx = host_ctx(run->host, plugin);
+    size_t i, k;
+
+    for (i = 0; i < run->files.len; i++) {
+        check_file *f = util_vec_at(&run->files, i);
+        pgr_env_entry *entries;
+        host_env_file hf;
+
+        if (!f->parsed_env)
+            continue;
+        entries = util_xcalloc(f->env.entries.len, sizeof(pgr_env_entry));
+        hf.pub.path = f->path;
+        hf.pub.n_entries = f->env.entries.len;
+        hf.pub.entries = entries;
+        hf.lines = &f->lines;
+        hf.env = &f->env;
+        for (k = 0; k < f->env.entries.len; k++) {
+            const dotenv_entry *e = util_vec_at(&f->env.entries, k);
+
+            entries[k].key = e->key;
+            entries[k].value = e->value;
+            entries[k].flags = e->flags;
+            entries[k].key_location.path = f->path;
+            util_lines_pos(&f->lines, e->key_offset, &entries[k].key_location.line,
+                           &entries[k].key_location.column);
+            util_lines_pos(&f->lines, e->key_offset + e->key_len - 1,
+                           &entries[k].key_location.end_line,
+                           &entries[k].key_location.end_column);
+            host_api.env_value_location(&hf.pub, k, 0, 0, &entries[k].value_location);
+        }
+        p->on_env_file(&ctx, &hf.pub);
+        free(entries);
+    }
+}
+
+static check_file *
+sql_file_at(check_run *run, long mig_index)
+{
+    return mig_index < 0 ? NULL : util_vec_at(&run->files, run->sql_index[mig_index]);
+}
+
+/* Statements a down holds: the DOWN part of a dbmate file, else all.  A
+ * down that does not parse is not empty, whatever it says. */
+static uint32_t
+down_statements(check_run *run, long down, bool dbmate)
+{
+    check_file *f = sql_file_at(run, down);
+
+    if (f == NULL)
+        return 0;
+    if (!f->parsed_sql)
+        return 1;
+    return (uint32_t) (sql_count_part(&f->sql, dbmate ? PGR_PART_DOWN : PGR_PART_NONE) +
+                       (dbmate ? 0 : f->sql.errors.len));
+}
+
+/* The public view of a set; arrays owned by the caller (free migrations). */
+static void
+set_view(check_run *run, const mig_set *s, pgr_migration_set *out)
+{
+    pgr_migration *ms = util_xcalloc(s->entries.len, sizeof(pgr_migration));
+    bool dbmate = strcmp(s->convention, "dbmate") == 0;
+    size_t k;
+
+    for (k = 0; k < s->entries.len; k++) {
+        const mig_entry *e = util_vec_at(&s->entries, k);
+        check_file *up = sql_file_at(run, e->up), *down = sql_file_at(run, e->down);
+
+        ms[k].version = e->version;
+        ms[k].name = e->name;
+        ms[k].up_path = up->path;
+        ms[k].down_path = down ? down->path : NULL;
+        ms[k].down_statements = down_statements(run, e->down, dbmate);
+        ms[k].up_location.path = up->path;
+        ms[k].up_location.line = ms[k].up_location.column = 1;
+        if (dbmate && up->parsed_sql && up->sql.up_marker >= 0)
+            util_lines_pos(&up->sql.lines, (size_t) up->sql.up_marker,
+                           &ms[k].up_location.line, &ms[k].up_location.column);
+        ms[k].up_location.end_line = ms[k].up_location.line;
+        ms[k].up_location.end_column = ms[k].up_location.column;
+    }
+    out->root = s->root;
+    out->convention = s->convention;
+    out->n_migrations = s->entries.len;
+    out->migrations = ms;
+}
+
+/* Replay the up statements of one file into m. */
+static void
+replay_file(model *m, const check_file *f, bool only_up)
+{
+    size_t k;
+
+    if (f == NULL || !f->parsed_sql)
+        return;
+    for (k = 0; k < f->sql.stmts.len; k++) {
+        const sql_stmt *st = util_vec_at(&f->sql.stmts, k);
+        pgr_location loc;
+
+        if (only_up && st->part != PGR_PART_UP)
+            continue;
+        stmt_location(&f->sql, st, &loc);
+        model_apply(m, st->node, &loc);
+    }
+}
+
+static void
+call_model_hooks(check_run *run, const model *m)
+{
+    pgr_model view;
+    size_t i;
+
+    model_view(m, &view);
+    for (i = 0; i < run->host->plugins.len; i++) {
+        const host_plugin *p = util_vec_at(&run->host->plugins, i);
+        pgr_ctx ctx = host_ctx(run->host, i);
+
+        if (p->desc->on_model)
+            p->desc->on_model(&ctx, &view);
+    }
+}
+
+static void
+run_sets(check_run *run)
+{
+    size_t s, i, k;
+
+    for (s = 0; s < run->mig.sets.len; s++) {
+        const mig_set *set = util_vec_at(&run->mig.sets, s);
+        pgr_migration_set view;
+        model m;
+
+        set_view(run, set, &view);
+        for (i = 0; i < run->host->plugins.len; i++) {
+            const host_plugin *p = util_vec_at(&run->host->plugins, i);
+            pgr_ctx ctx = host_ctx(run->host, i);
+
+            if (p->desc->on_migration_set)
+                p->desc->on_migration_set(&ctx, &view);
+        }
+        free((void *) view.migrations);
+        model_init(&m, set->root, 1);
+        for (k = 0; k < set->entries.len; k++) {
+            const mig_entry *e = util_vec_at(&set->entries, k);
+
+            replay_file(&m, sql_file_at(run, e->up), true);
+        }
+        call_model_hooks(run, &m);
+        model_free(&m);
+    }
+}
+
+/* A SQL file outside any migration set is a model of its own. */
+static void
+run_standalone(check_run *run)
+{
+    size_t i;
+
+    for (i = 0; i < run->n_sql; i++) {
+        check_file *f = util_vec_at(&run->files, run->sql_index[i]);
+        model m;
+
+        if (run->mig.roles[i] != MIG_NONE || !f->parsed_sql)
+            continue;
+        model_init(&m, f->path, 0);
+        replay_file(&m, f, false);
+        call_model_hooks(run, &m);
+        model_free(&m);
+    }
+}
+
+int
+check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err)
+{
+    size_t i, k;
+    const char **sql_paths;
+    bool *dbmate;
+
+    memset(run, 0, sizeof *run);
+    run->host = h;
+    util_vec_init(&run->files, sizeof(check_file));
+    for (i = 0; i < n; i++) {
+        struct stat st;
+
+        if (stat(paths[i], &st) != 0) {
+            *err = util_xasprintf("%s: %s", paths[i], strerror(errno));
+            return -1;
+        }
+        if (S_ISDIR(st.st_mode))
+            walk(run, paths[i]);
+        else if (check_kind_of(paths[i]))
+            add_file(run, paths[i], check_kind_of(paths[i]));
+    }
+    qsort(run->files.items, run->files.len, sizeof(check_file), file_cmp);
+    h->diags->files = run->files.len;
+
+    run->sql_index = util_xcalloc(run->files.len, sizeof(size_t));
+    for (i = 0; i < run->files.len; i++) {
+        check_file *f = util_vec_at(&run->files, i);
+
+        read_one(run, f);
+        if (f->kind == CHECK_SQL)
+            run->sql_index[run->n_sql++] = i;
+    }
+    sql_paths = util_xcalloc(run->n_sql, sizeof(char *));
+    dbmate = util_xcalloc(run->n_sql, sizeof(bool));
+    for (i = 0; i < run->n_sql; i++) {
+        check_file *f = util_vec_at(&run->files, run->sql_index[i]);
+
+        sql_paths[i] = f->path;
+        dbmate[i] = f->text && sql_find_marker(f->text, f->len, "migrate:up") >= 0;
+    }
+    mig_classify(sql_paths, dbmate, run->n_sql, &run->mig);
+    free(sql_paths);
+    free(dbmate);
+
+    parse_sql_files(run);
+    parse_env_files(run);
+    for (k = 0; k < h->plugins.len; k++) {
+        const host_plugin *p = util_vec_at(&h->plugins, k);
+
+        if (p->desc->on_sql_statement)
+            run_statement_hooks(run, k, p->desc);
+        if (p->desc->on_env_file)
+            run_env_hooks(run, k, p->desc);
+    }
+    run_sets(run);
+    run_standalone(run);
+    return 0;
+}
+
+void
+check_free(check_run *run)
+{
+    size_t i;
+
+    for (i = 0; i < run->files.len; i++) {
+        check_file *f = util_vec_at(&run->files, i);
+
+        if (f->parsed_sql)
+            sql_file_free(&f->sql);
+        if (f->parsed_env)
+            dotenv_free(&f->env);
+        if (f->text)
+            util_lines_free(&f->lines);
+        free(f->text);
+        free(f->path);
+    }
+    util_vec_free(&run->files);
+    if (run->sql_index)
+        mig_free(&run->mig);
+    free(run->sql_index);
+}
+
+const char *
+check_text(void *arg, const char *path, size_t *len)
+{
+    check_run *run = arg;
+    size_t lo = 0, hi = run->files.len;
+
+    /* files is sorted by path. */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        check_file *f = util_vec_at(&run->files, mid);
+        int c = strcmp(f->path, path);
+
+        if (c == 0) {
+            *len = f->len;
+            return f->text;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}

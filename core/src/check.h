@@ -1,0 +1,52 @@
+/*
+ * check.h — the static check: discover files, run the front-ends, pair
+ * migrations, replay schema models and call every plugin's callbacks.
+ */
+#ifndef PGR_CHECK_H
+#define PGR_CHECK_H
+
+#include "dotenv.h"
+#include "host.h"
+#include "migrations.h"
+#include "model.h"
+#include "sql.h"
+
+typedef enum check_kind { CHECK_SQL = 1, CHECK_ENV = 2 } check_kind;
+
+/* One input file and what the front-ends made of it. */
+typedef struct check_file {
+    char *path;              /* display path */
+    check_kind kind;
+    char *text;              /* NULL when unreadable */
+    size_t len;
+    bool parsed_sql;
+    sql_file sql;
+    bool parsed_env;
+    dotenv_file env;
+    util_lines lines;        /* for env files */
+} check_file;
+
+typedef struct check_run {
+    host *host;
+    util_vec files;          /* of check_file, sorted by path */
+    mig_result mig;          /* over the SQL files, in files order */
+    size_t *sql_index;       /* mig index -> files index */
+    size_t n_sql;
+} check_run;
+
+/* The kind of file a name denotes (0: not ours). */
+int check_kind_of(const char *path);
+
+/*
+ * Check paths (files or directories; directories are walked, skipping
+ * .git, node_modules and build directories).  Findings go to the host's
+ * diag store.  Returns 0, or -1 with *err set (a path that does not exist);
+ * caller frees *err.  Free the run with check_free.
+ */
+int check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err);
+void check_free(check_run *run);
+
+/* diag_text_fn over a run: the text of a checked file. */
+const char *check_text(void *run, const char *path, size_t *len);
+
+#endif

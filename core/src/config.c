@@ -1,0 +1,287 @@
+/*
+ * config.c — see config.h.
+ */
+#include "config.h"
+
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <yaml.h>
+
+static cfg_node *
+new_node(cfg_kind kind, const yaml_mark_t *mark)
+{
+    cfg_node *n = util_xcalloc(1, sizeof *n);
+
+    n->kind = kind;
+    n->line = (uint32_t) mark->line + 1;
+    n->column = (uint32_t) mark->column + 1;
+    return n;
+}
+
+static void
+add_child(cfg_node *parent, cfg_node *child)
+{
+    parent->items = util_xrealloc(parent->items, (parent->n + 1) * sizeof(cfg_node *));
+    parent->items[parent->n++] = child;
+}
+
+void
+cfg_free(cfg_node *n)
+{
+    size_t i;
+
+    if (n == NULL)
+        return;
+    for (i = 0; i < n->n; i++)
+        cfg_free(n->items[i]);
+    free(n->items);
+    free(n->scalar);
+    free(n);
+}
+
+char *
+cfg_error(const char *path, const cfg_node *node, const char *message)
+{
+    return util_xasprintf("%s:%u:%u: %s", path, node ? node->line : 1,
+                          node ? node->column : 1, message);
+}
+
+/* Build a tree from the parser's events; depth-limited. */
+static int
+build(yaml_parser_t *p, const char *path, cfg_node **out, char **err, int depth)
+{
+    yaml_event_t ev;
+    cfg_node *n = NULL, *child;
+    int rc = 0;
+
+    if (!yaml_parser_parse(p, &ev)) {
+        *err = util_xasprintf("%s:%zu:%zu: %s", path, p->problem_mark.line + 1,
+                              p->problem_mark.column + 1,
+                              p->problem ? p->problem : "invalid YAML");
+        return -1;
+    }
+    if (depth > 64) {
+        *err = util_xasprintf("%s:%zu:%zu: nesting too deep", path,
+                              ev.start_mark.line + 1, ev.start_mark.column + 1);
+        yaml_event_delete(&ev);
+        return -1;
+    }
+    switch (ev.type) {
+    case YAML_SCALAR_EVENT:
+        n = new_node(CFG_SCALAR, &ev.start_mark);
+        n->scalar = util_xstrndup((const char *) ev.data.scalar.value, ev.data.scalar.length);
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+        n = new_node(ev.type == YAML_SEQUENCE_START_EVENT ? CFG_SEQ : CFG_MAP, &ev.start_mark);
+        for (;;) {
+            child = NULL;
+            rc = build(p, path, &child, err, depth + 1);
+            if (rc < 0) {
+                cfg_free(n);
+                n = NULL;
+                break;
+            }
+            if (child == NULL)   /* the matching end event */
+                break;
+            if (n->kind == CFG_MAP && n->n % 2 == 0 && child->kind != CFG_SCALAR) {
+                *err = cfg_error(path, child, "mapping keys must be plain scalars");
+                cfg_free(child);
+                cfg_free(n);
+                n = NULL;
+                rc = -1;
+                break;
+            }
+            add_child(n, child);
+        }
+        break;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        break;
+    case YAML_ALIAS_EVENT:
+        *err = util_xasprintf("%s:%zu:%zu: aliases are not allowed here", path,
+                              ev.start_mark.line + 1, ev.start_mark.column + 1);
+        rc = -1;
+        break;
+    default:
+        /* Stream and document events carry nothing: read on. */
+        yaml_event_delete(&ev);
+        return build(p, path, out, err, depth);
+    }
+    yaml_event_delete(&ev);
+    *out = n;
+    return rc;
+}
+
+int
+cfg_load(const char *path, cfg_node **out, char **err)
+{
+    yaml_parser_t p;
+    char *data;
+    size_t len;
+    const char *rerr;
+    int rc;
+    yaml_mark_t origin = { 0, 0, 0 };
+
+    *out = NULL;
+    if (util_read_file(path, 1 << 20, &data, &len, &rerr) != 0) {
+        *err = util_xasprintf("%s: %s", path, rerr);
+        return -1;
+    }
+    yaml_parser_initialize(&p);
+    yaml_parser_set_input_string(&p, (const unsigned char *) data, len);
+    rc = build(&p, path, out, err, 0);
+    yaml_parser_delete(&p);
+    free(data);
+    if (rc == 0 && *out == NULL)
+        *out = new_node(CFG_MAP, &origin);
+    if (rc == 0 && (*out)->kind != CFG_MAP) {
+        *err = cfg_error(path, *out, "expected a mapping at the top level");
+        rc = -1;
+    }
+    if (rc != 0) {
+        cfg_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+const cfg_node *
+cfg_get(const cfg_node *map, const char *key)
+{
+    size_t i;
+
+    if (map == NULL || map->kind != CFG_MAP)
+        return NULL;
+    for (i = 0; i + 1 < map->n; i += 2)
+        if (strcmp(map->items[i]->scalar, key) == 0)
+            return map->items[i + 1];
+    return NULL;
+}
+
+/* Walk up from the working directory looking for .pgrampart.yml. */
+static char *
+find_config(void)
+{
+    char dir[PATH_MAX];
+
+    if (getcwd(dir, sizeof dir) == NULL)
+        return NULL;
+    for (;;) {
+        char *cand = util_xasprintf("%s/.pgrampart.yml", strcmp(dir, "/") ? dir : "");
+        char *slash;
+
+        if (access(cand, F_OK) == 0)
+            return cand;
+        free(cand);
+        slash = strrchr(dir, '/');
+        if (slash == NULL || slash == dir)
+            return NULL;
+        *slash = '\0';
+    }
+}
+
+/* Read a list of strings into vec; relative entries resolved against base
+ * when base is non-NULL. */
+static int
+string_list(const config *c, const cfg_node *n, util_vec *vec, const char *base, char **err)
+{
+    size_t i;
+
+    if (n->kind != CFG_SEQ) {
+        *err = cfg_error(c->path, n, "expected a list of strings");
+        return -1;
+    }
+    for (i = 0; i < n->n; i++) {
+        if (n->items[i]->kind != CFG_SCALAR) {
+            *err = cfg_error(c->path, n->items[i], "expected a string");
+            return -1;
+        }
+        *(char **) util_vec_push(vec) = (base && n->items[i]->scalar[0] != '/')
+            ? util_path_join(base, n->items[i]->scalar) : util_xstrdup(n->items[i]->scalar);
+    }
+    return 0;
+}
+
+static int
+check_rules(const config *c, const cfg_node *rules, char **err)
+{
+    size_t i;
+
+    if (rules->kind != CFG_MAP) {
+        *err = cfg_error(c->path, rules, "'rules' must map rule ids to error, warning, info or off");
+        return -1;
+    }
+    for (i = 0; i + 1 < rules->n; i += 2) {
+        const cfg_node *v = rules->items[i + 1];
+
+        if (v->kind != CFG_SCALAR || (strcmp(v->scalar, "error") && strcmp(v->scalar, "warning") &&
+                                      strcmp(v->scalar, "info") && strcmp(v->scalar, "off"))) {
+            *err = cfg_error(c->path, v, "expected error, warning, info or off");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
+config_load(config *c, const char *path, char **err)
+{
+    const cfg_node *n;
+    yaml_mark_t origin = { 0, 0, 0 };
+    char *dir;
+    int rc = 0;
+
+    memset(c, 0, sizeof *c);
+    util_vec_init(&c->plugin_dirs, sizeof(char *));
+    util_vec_init(&c->exclude, sizeof(char *));
+    c->path = path ? util_xstrdup(path) : find_config();
+    if (c->path == NULL) {
+        c->root = new_node(CFG_MAP, &origin);
+        return 0;
+    }
+    if (cfg_load(c->path, &c->root, err) != 0)
+        return -1;
+    dir = util_dirname(c->path);
+    if ((n = cfg_get(c->root, "plugin_dirs")) != NULL)
+        rc = string_list(c, n, &c->plugin_dirs, dir, err);
+    if (rc == 0 && (n = cfg_get(c->root, "exclude")) != NULL)
+        rc = string_list(c, n, &c->exclude, NULL, err);
+    if (rc == 0 && (n = cfg_get(c->root, "rules")) != NULL)
+        rc = check_rules(c, n, err);
+    free(dir);
+    return rc;
+}
+
+void
+config_free(config *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->plugin_dirs.len; i++)
+        free(*(char **) util_vec_at(&c->plugin_dirs, i));
+    for (i = 0; i < c->exclude.len; i++)
+        free(*(char **) util_vec_at(&c->exclude, i));
+    util_vec_free(&c->plugin_dirs);
+    util_vec_free(&c->exclude);
+    cfg_free(c->root);
+    free(c->path);
+}
+
+int
+config_excluded(const config *c, const char *path)
+{
+    size_t i;
+
+    for (i = 0; i < c->exclude.len; i++) {
+        const char *pat = *(char **) util_vec_at(&c->exclude, i);
+
+        if (fnmatch(pat, path, 0) == 0 || fnmatch(pat, util_basename(path), 0) == 0)
+            return 1;
+    }
+    return 0;
+}

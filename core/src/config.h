@@ -1,0 +1,60 @@
+/*
+ * config.h — .pgrampart.yml and rule packs, read with libyaml into a small
+ * tree that keeps every node's position, so that mistakes are reported as
+ * path:line:column.  Aliases are refused (no alias-expansion attacks).
+ */
+#ifndef PGR_CONFIG_H
+#define PGR_CONFIG_H
+
+#include <stdint.h>
+
+#include "util.h"
+
+typedef enum cfg_kind { CFG_SCALAR, CFG_SEQ, CFG_MAP } cfg_kind;
+
+/* A YAML node.  For CFG_MAP, items[2i] is a key and items[2i+1] its value;
+ * for CFG_SEQ, items[i]; line and column are 1-based. */
+typedef struct cfg_node {
+    cfg_kind kind;
+    char *scalar;
+    uint32_t line;
+    uint32_t column;
+    size_t n;
+    struct cfg_node **items;
+} cfg_node;
+
+/*
+ * Load a YAML file holding one document.  On success returns 0 and sets
+ * *out (free with cfg_free; an empty file gives an empty map).  On failure
+ * returns -1 and sets *err to "path:line:col: message" (caller frees).
+ */
+int cfg_load(const char *path, cfg_node **out, char **err);
+void cfg_free(cfg_node *n);
+
+/* The value of key in a map, or NULL. */
+const cfg_node *cfg_get(const cfg_node *map, const char *key);
+
+/* "path:line:col: message" for node; caller frees. */
+char *cfg_error(const char *path, const cfg_node *node, const char *message);
+
+/* The user's configuration. */
+typedef struct config {
+    char *path;              /* NULL when no file was found */
+    cfg_node *root;          /* a map (empty without a file) */
+    util_vec plugin_dirs;    /* of char *, resolved against the file's dir */
+    util_vec exclude;        /* of char *: fnmatch patterns on display paths */
+} config;
+
+/*
+ * Load path, or when NULL find .pgrampart.yml by walking up from the
+ * working directory (no file: an empty configuration).  Checks the host's
+ * keys (plugin_dirs, exclude, rules); plugin sections are checked later by
+ * config_check_section.  Returns 0, or -1 with *err set (caller frees).
+ */
+int config_load(config *c, const char *path, char **err);
+void config_free(config *c);
+
+/* Whether the display path matches an exclude pattern. */
+int config_excluded(const config *c, const char *path);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * diag.h — findings: the store every front-end and plugin reports into, and
+ * the reporters that print it (text, json).
+ */
+#ifndef PGR_DIAG_H
+#define PGR_DIAG_H
+
+#include <stdio.h>
+
+#include "pgrampart/plugin.h"
+#include "util.h"
+
+/* A finding as stored by the host: every string is owned by the store. */
+typedef struct diag_finding {
+    char *rule_id;
+    pgr_severity severity;
+    char *path;          /* NULL for object-only findings */
+    uint32_t line, column, end_line, end_column;
+    char *object;        /* NULL for file findings */
+    char *message;
+    char *hint;          /* may be NULL */
+    bool has_secret;
+    uint32_t secret_line, secret_column, secret_end_column;
+} diag_finding;
+
+/* The store: a growable list of findings plus run totals. */
+typedef struct diag_store {
+    util_vec findings;   /* of diag_finding */
+    size_t files;        /* files examined, for the summary */
+} diag_store;
+
+void diag_init(diag_store *ds);
+void diag_free(diag_store *ds);
+
+/* Copy a finding into the store with the given effective severity.  A
+ * secret span that does not lie on a single line is widened to its line. */
+void diag_add(diag_store *ds, const pgr_finding *f, pgr_severity severity, const char *hint);
+
+/* Sort by path, line, column, rule id (object findings last, by object). */
+void diag_sort(diag_store *ds);
+
+/* Count findings at or above severity. */
+size_t diag_count_at_least(const diag_store *ds, pgr_severity severity);
+
+/* Name of a severity ("error", "warning", "info", "off"). */
+const char *diag_severity_name(pgr_severity s);
+/* Parse a severity name; returns -1 for unknown names. */
+int diag_severity_parse(const char *name);
+
+/*
+ * Lookup of a file's text for snippets: returns the bytes and sets *len, or
+ * NULL when the file is not available.
+ */
+typedef const char *(*diag_text_fn)(void *arg, const char *path, size_t *len);
+
+/* Text reporter: "path:line:col: severity: message [rule]", the source line
+ * with a caret (secrets masked), the hint, then a summary line.  color
+ * enables ANSI colours. */
+void diag_print_text(const diag_store *ds, FILE *out, bool color,
+                     diag_text_fn text_fn, void *text_arg);
+
+/* JSON reporter (format version 1; see README "JSON output").  Invalid
+ * UTF-8 in strings is replaced by U+FFFD.  Returns 0, or -1 if writing
+ * failed. */
+int diag_print_json(const diag_store *ds, FILE *out);
+
+/*
+ * Copy line (len bytes) into a new string with every secret span of the
+ * store that lies on (path, lineno) masked: the first 2 bytes are kept and
+ * the rest replaced by '*'.  Caller frees.
+ */
+char *diag_mask_line(const diag_store *ds, const char *path, uint32_t lineno,
+                     const char *line, size_t len);
+
+#endif

@@ -1,0 +1,716 @@
+/*
+ * host.c — see host.h.
+ */
+#include "host.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <dlfcn.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dotenv.h"
+#include "sql.h"
+
+/* The host's own rules: problems with the input itself. */
+static const pgr_rule core_rules[] = {
+    { "core/unreadable-file", PGR_SEVERITY_ERROR,
+      "A file could not be read, or is binary, so it was not checked.",
+      "Make the file readable text, or exclude it in .pgrampart.yml.",
+      "pgrampart: bad input never passes silently" },
+    { "core/invalid-utf8", PGR_SEVERITY_WARNING,
+      "The file is not valid UTF-8; positions after the bad byte may be off.",
+      "Re-encode the file as UTF-8.",
+      "PostgreSQL docs 24.3 Character Set Support" },
+    { "sql/syntax-error", PGR_SEVERITY_ERROR,
+      "A SQL statement does not parse as PostgreSQL; it was not checked.",
+      "Fix the statement; PostgreSQL would reject it when the migration runs.",
+      "PostgreSQL docs 4.1 Lexical Structure" },
+    { "env/syntax-error", PGR_SEVERITY_ERROR,
+      "A line of an environment file is not KEY=value.",
+      "Write KEY=value, quote values with spaces, close every quote.",
+      "dotenv file format" },
+};
+
+static const pgr_plugin core_plugin = {
+    PGR_ABI_VERSION, sizeof(pgr_plugin), "core", "1",
+    sizeof core_rules / sizeof core_rules[0], core_rules,
+    0, NULL, NULL, NULL, NULL, NULL
+};
+
+const host_rule *
+host_find_rule(const host *h, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < h->rules.len; i++) {
+        const host_rule *r = util_vec_at(&h->rules, i);
+
+        if (strcmp(r->rule->id, id) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+/* Register a plugin's rules; fails on a duplicate or malformed id. */
+static int
+register_rules(host *h, size_t plugin, char **err)
+{
+    const host_plugin *hp = util_vec_at(&h->plugins, plugin);
+    size_t i;
+
+    for (i = 0; i < hp->desc->n_rules; i++) {
+        const pgr_rule *r = &hp->desc->rules[i];
+        host_rule *hr;
+
+        if (r->id == NULL || strchr(r->id, '/') == NULL ||
+            r->default_severity < PGR_SEVERITY_INFO || r->default_severity > PGR_SEVERITY_ERROR) {
+            *err = util_xasprintf("%s: rule %zu has no family/name id or a bad severity",
+                                  hp->path, i);
+            return -1;
+        }
+        if (host_find_rule(h, r->id)) {
+            *err = util_xasprintf("%s: rule %s is already provided by another plugin",
+                                  hp->path, r->id);
+            return -1;
+        }
+        hr = util_vec_push(&h->rules);
+        hr->rule = r;
+        hr->plugin = plugin;
+        hr->severity = r->default_severity;
+    }
+    return 0;
+}
+
+void
+host_init(host *h, const config *cfg, diag_store *diags)
+{
+    host_plugin *core;
+    char *err = NULL;
+
+    util_vec_init(&h->plugins, sizeof(host_plugin));
+    util_vec_init(&h->rules, sizeof(host_rule));
+    util_vec_init(&h->rulepacks, sizeof(cfg_node *));
+    h->cfg = cfg;
+    h->diags = diags;
+    core = util_vec_push(&h->plugins);
+    core->path = util_xstrdup("(built in)");
+    core->desc = &core_plugin;
+    register_rules(h, 0, &err);
+    free(err);
+}
+
+void
+host_free(host *h)
+{
+    size_t i;
+
+    for (i = 0; i < h->plugins.len; i++) {
+        host_plugin *p = util_vec_at(&h->plugins, i);
+
+        if (p->handle)
+            dlclose(p->handle);
+        free(p->path);
+    }
+    for (i = 0; i < h->rulepacks.len; i++)
+        cfg_free(*(cfg_node **) util_vec_at(&h->rulepacks, i));
+    util_vec_free(&h->plugins);
+    util_vec_free(&h->rules);
+    util_vec_free(&h->rulepacks);
+}
+
+int
+host_load_file(host *h, const char *path, char **err)
+{
+    void *handle;
+    pgr_plugin_init_fn init;
+    const pgr_plugin *desc;
+    host_plugin *hp;
+    size_t i;
+    const char *dlerr;
+
+    handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (handle == NULL) {
+        dlerr = dlerror();
+        *err = util_xasprintf("%s: cannot load plugin: %s", path, dlerr ? dlerr : "unknown error");
+        return -1;
+    }
+    *(void **) (&init) = dlsym(handle, PGR_PLUGIN_INIT_SYMBOL);
+    if (init == NULL) {
+        *err = util_xasprintf("%s: not a pgrampart plugin: no %s symbol", path,
+                              PGR_PLUGIN_INIT_SYMBOL);
+        dlclose(handle);
+        return -1;
+    }
+    desc = init(&host_api);
+    if (desc == NULL) {
+        *err = util_xasprintf("%s: the plugin refused host ABI version %d", path, PGR_ABI_VERSION);
+        dlclose(handle);
+        return -1;
+    }
+    if (desc->abi_version != PGR_ABI_VERSION || desc->size != sizeof(pgr_plugin)) {
+        *err = util_xasprintf("%s: plugin ABI version %u (descriptor %u bytes) does not match "
+                              "the host's ABI version %d (%zu bytes); rebuild it against this "
+                              "pgrampart/plugin.h", path, desc->abi_version, desc->size,
+                              PGR_ABI_VERSION, sizeof(pgr_plugin));
+        dlclose(handle);
+        return -1;
+    }
+    for (i = 0; i < h->plugins.len; i++) {
+        if (strcmp(((host_plugin *) util_vec_at(&h->plugins, i))->desc->name, desc->name) == 0) {
+            *err = util_xasprintf("%s: a plugin named '%s' is already loaded", path, desc->name);
+            dlclose(handle);
+            return -1;
+        }
+    }
+    hp = util_vec_push(&h->plugins);
+    hp->handle = handle;
+    hp->path = util_xstrdup(path);
+    hp->desc = desc;
+    if (register_rules(h, h->plugins.len - 1, err) != 0)
+        return -1;
+    return 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* The entries of dir ending with suffix, sorted; caller frees. */
+static char **
+list_dir(const char *dir, const char *suffix, size_t *n)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char **names = NULL;
+    size_t cap = 0, sl = strlen(suffix);
+
+    *n = 0;
+    if (d == NULL)
+        return NULL;
+    while ((de = readdir(d)) != NULL) {
+        size_t l = strlen(de->d_name);
+
+        if (l <= sl || strcmp(de->d_name + l - sl, suffix) != 0)
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            names = util_xrealloc(names, cap * sizeof(char *));
+        }
+        names[(*n)++] = util_path_join(dir, de->d_name);
+    }
+    closedir(d);
+    if (*n)
+        qsort(names, *n, sizeof(char *), name_cmp);
+    return names;
+}
+
+int
+host_load_dir(host *h, const char *dir, int optional, char **err)
+{
+    size_t n, i;
+    char **names = list_dir(dir, ".so", &n);
+    int rc = 0;
+
+    if (names == NULL && n == 0) {
+        DIR *d = opendir(dir);
+
+        if (d)
+            closedir(d);
+        else if (!optional) {
+            *err = util_xasprintf("%s: cannot open plugin directory", dir);
+            return -1;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        if (rc == 0)
+            rc = host_load_file(h, names[i], err);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+/* A rule pack is a map of plugin names to maps of keys to string lists. */
+static int
+check_rulepack(const char *path, const cfg_node *root, char **err)
+{
+    size_t i, j, k;
+
+    for (i = 1; i < root->n; i += 2) {
+        const cfg_node *sec = root->items[i];
+
+        if (sec->kind != CFG_MAP) {
+            *err = cfg_error(path, sec, "a rule-pack section must map keys to lists");
+            return -1;
+        }
+        for (j = 1; j < sec->n; j += 2) {
+            const cfg_node *l = sec->items[j];
+
+            if (l->kind != CFG_SEQ) {
+                *err = cfg_error(path, l, "expected a list of strings");
+                return -1;
+            }
+            for (k = 0; k < l->n; k++) {
+                if (l->items[k]->kind != CFG_SCALAR) {
+                    *err = cfg_error(path, l->items[k], "expected a string");
+                    return -1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+int
+host_load_rulepacks(host *h, const char *dir, char **err)
+{
+    size_t n, i;
+    char **names = list_dir(dir, ".yml", &n);
+    int rc = 0;
+
+    for (i = 0; i < n; i++) {
+        cfg_node *root = NULL;
+
+        if (rc == 0 && (rc = cfg_load(names[i], &root, err)) == 0) {
+            rc = check_rulepack(names[i], root, err);
+            *(cfg_node **) util_vec_push(&h->rulepacks) = root;
+        }
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+static const host_plugin *
+plugin_by_name(const host *h, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < h->plugins.len; i++) {
+        const host_plugin *p = util_vec_at(&h->plugins, i);
+
+        if (strcmp(p->desc->name, name) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+static int
+check_section(const host *h, const host_plugin *p, const cfg_node *sec, char **err)
+{
+    const char *path = h->cfg->path;
+    size_t i, k;
+
+    if (sec->kind != CFG_MAP) {
+        *err = cfg_error(path, sec, "expected a mapping of this plugin's settings");
+        return -1;
+    }
+    for (i = 0; i + 1 < sec->n; i += 2) {
+        const pgr_config_key *key = NULL;
+        const cfg_node *v = sec->items[i + 1];
+
+        for (k = 0; k < p->desc->n_config_keys; k++)
+            if (strcmp(p->desc->config_keys[k].name, sec->items[i]->scalar) == 0)
+                key = &p->desc->config_keys[k];
+        if (key == NULL) {
+            char *m = util_xasprintf("unknown key '%s' for plugin '%s'",
+                                     sec->items[i]->scalar, p->desc->name);
+
+            *err = cfg_error(path, sec->items[i], m);
+            free(m);
+            return -1;
+        }
+        if ((key->type == PGR_CONFIG_LIST) != (v->kind == CFG_SEQ) ||
+            (key->type != PGR_CONFIG_LIST && v->kind != CFG_SCALAR) ||
+            (key->type == PGR_CONFIG_BOOL && strcmp(v->scalar, "true") && strcmp(v->scalar, "false"))) {
+            *err = cfg_error(path, v, key->type == PGR_CONFIG_LIST ? "expected a list of strings"
+                             : key->type == PGR_CONFIG_BOOL ? "expected true or false"
+                             : "expected a string");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
+host_apply_config(host *h, char **err)
+{
+    const cfg_node *root = h->cfg->root, *rules;
+    size_t i;
+
+    for (i = 0; i + 1 < root->n; i += 2) {
+        const char *key = root->items[i]->scalar;
+        const host_plugin *p;
+
+        if (strcmp(key, "plugin_dirs") == 0 || strcmp(key, "exclude") == 0 ||
+            strcmp(key, "rules") == 0)
+            continue;
+        p = plugin_by_name(h, key);
+        if (p == NULL || p->desc == &core_plugin) {
+            char *m = util_xasprintf("unknown key '%s' (expected plugin_dirs, exclude, rules "
+                                     "or a loaded plugin's name)", key);
+
+            *err = cfg_error(h->cfg->path, root->items[i], m);
+            free(m);
+            return -1;
+        }
+        if (check_section(h, p, root->items[i + 1], err) != 0)
+            return -1;
+    }
+    rules = cfg_get(root, "rules");
+    for (i = 0; rules && i + 1 < rules->n; i += 2) {
+        host_rule *r = (host_rule *) host_find_rule(h, rules->items[i]->scalar);
+
+        if (r == NULL) {
+            char *m = util_xasprintf("unknown rule '%s'", rules->items[i]->scalar);
+
+            *err = cfg_error(h->cfg->path, rules->items[i], m);
+            free(m);
+            return -1;
+        }
+        r->severity = (pgr_severity) diag_severity_parse(rules->items[i + 1]->scalar);
+    }
+    return 0;
+}
+
+pgr_ctx
+host_ctx(host *h, size_t plugin)
+{
+    pgr_ctx c;
+
+    c.host = h;
+    c.plugin = plugin;
+    return c;
+}
+
+static void
+api_report(pgr_ctx *ctx, const pgr_finding *f)
+{
+    const host_rule *r = f && f->rule_id ? host_find_rule(ctx->host, f->rule_id) : NULL;
+    const host_plugin *p = util_vec_at(&ctx->host->plugins, ctx->plugin);
+
+    if (r == NULL || r->plugin != ctx->plugin) {
+        fprintf(stderr, "pgrampart: %s: reported unknown rule '%s'; finding dropped\n",
+                p->path, f && f->rule_id ? f->rule_id : "(null)");
+        return;
+    }
+    if (r->severity == PGR_SEVERITY_OFF)
+        return;
+    diag_add(ctx->host->diags, f, r->severity, r->rule->hint);
+}
+
+void
+host_report_core(host *h, const char *rule_id, const pgr_location *loc, const char *message)
+{
+    pgr_ctx ctx = host_ctx(h, 0);
+    pgr_finding f;
+
+    memset(&f, 0, sizeof f);
+    f.rule_id = rule_id;
+    f.location = *loc;
+    f.message = message;
+    api_report(&ctx, &f);
+}
+
+static void
+api_log(pgr_ctx *ctx, pgr_severity level, const char *message)
+{
+    const host_plugin *p = util_vec_at(&ctx->host->plugins, ctx->plugin);
+
+    fprintf(stderr, "pgrampart: %s: %s: %s\n", p->desc->name, diag_severity_name(level), message);
+}
+
+static const cfg_node *
+plugin_value(pgr_ctx *ctx, const char *key)
+{
+    const host_plugin *p = util_vec_at(&ctx->host->plugins, ctx->plugin);
+
+    return cfg_get(cfg_get(ctx->host->cfg->root, p->desc->name), key);
+}
+
+static const char *
+api_config_string(pgr_ctx *ctx, const char *key)
+{
+    const cfg_node *n = plugin_value(ctx, key);
+
+    return n && n->kind == CFG_SCALAR ? n->scalar : NULL;
+}
+
+static size_t
+api_config_list_length(pgr_ctx *ctx, const char *key)
+{
+    const cfg_node *n = plugin_value(ctx, key);
+
+    return n && n->kind == CFG_SEQ ? n->n : 0;
+}
+
+static const char *
+api_config_list_item(pgr_ctx *ctx, const char *key, size_t i)
+{
+    const cfg_node *n = plugin_value(ctx, key);
+
+    return n && n->kind == CFG_SEQ && i < n->n ? n->items[i]->scalar : NULL;
+}
+
+/* Rule-pack lists of the calling plugin, concatenated over all packs. */
+static const cfg_node *
+pack_list(pgr_ctx *ctx, const char *key, size_t *i)
+{
+    const host_plugin *p = util_vec_at(&ctx->host->plugins, ctx->plugin);
+    size_t k;
+
+    for (k = 0; k < ctx->host->rulepacks.len; k++) {
+        const cfg_node *root = *(cfg_node **) util_vec_at(&ctx->host->rulepacks, k);
+        const cfg_node *l = cfg_get(cfg_get(root, p->desc->name), key);
+
+        if (l == NULL)
+            continue;
+        if (*i < l->n)
+            return l;
+        *i -= l->n;
+    }
+    return NULL;
+}
+
+static size_t
+api_rulepack_list_length(pgr_ctx *ctx, const char *key)
+{
+    size_t i = SIZE_MAX / 2, n;
+
+    /* Subtracting each pack's length from a large index counts them all. */
+    n = i;
+    pack_list(ctx, key, &i);
+    return n - i;
+}
+
+static const char *
+api_rulepack_list_item(pgr_ctx *ctx, const char *key, size_t i)
+{
+    const cfg_node *l = pack_list(ctx, key, &i);
+
+    return l ? l->items[i]->scalar : NULL;
+}
+
+static void
+api_sql_location(const pgr_sql_statement *stmt, int64_t offset, size_t length, pgr_location *out)
+{
+    const host_stmt *hs = (const host_stmt *) stmt;
+    size_t from, to;
+
+    if (offset < 0) {
+        *out = stmt->location;
+        return;
+    }
+    from = hs->st->base + (size_t) offset;
+    if (from > hs->file->len)
+        from = hs->file->len;
+    to = from + (length ? length - 1 : 0);
+    if (to > hs->file->len)
+        to = hs->file->len;
+    memset(out, 0, sizeof *out);
+    out->path = stmt->path;
+    util_lines_pos(&hs->file->lines, from, &out->line, &out->column);
+    util_lines_pos(&hs->file->lines, to, &out->end_line, &out->end_column);
+}
+
+static void
+api_env_value_location(const pgr_env_file *file, size_t entry, size_t offset,
+                       size_t length, pgr_location *out)
+{
+    const host_env_file *hf = (const host_env_file *) file;
+    const dotenv_entry *e;
+    size_t from, to;
+
+    memset(out, 0, sizeof *out);
+    if (entry >= hf->env->entries.len)
+        return;
+    e = util_vec_at(&hf->env->entries, entry);
+    if (offset > e->value_len)
+        offset = e->value_len;
+    if (length == 0 || offset + length > e->value_len)
+        length = e->value_len - offset;
+    from = e->value_offset + offset;
+    to = from + (length ? length - 1 : 0);
+    out->path = file->path;
+    util_lines_pos(hf->lines, from, &out->line, &out->column);
+    util_lines_pos(hf->lines, to, &out->end_line, &out->end_column);
+}
+
+static bool
+is_uri(const char *s)
+{
+    return strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0;
+}
+
+static const char *
+api_conninfo_value(const pgr_conninfo *ci, const char *keyword);
+
+static pgr_conninfo *
+api_conninfo_parse(const char *conninfo)
+{
+    static const char *const keys[] = { "host", "hostaddr", "port", "dbname", "user", NULL };
+    char *errmsg = NULL;
+    PQconninfoOption *opts;
+    size_t i;
+
+    if (conninfo == NULL || (!is_uri(conninfo) && strchr(conninfo, '=') == NULL))
+        return NULL;
+    opts = PQconninfoParse(conninfo, &errmsg);
+    if (errmsg)
+        PQfreemem(errmsg);
+    if (opts == NULL || is_uri(conninfo))
+        return (pgr_conninfo *) opts;
+    for (i = 0; keys[i]; i++)
+        if (api_conninfo_value((pgr_conninfo *) opts, keys[i]))
+            return (pgr_conninfo *) opts;
+    PQconninfoFree(opts);
+    return NULL;
+}
+
+/* Whether one host name or address is on this machine. */
+static bool
+host_is_local(const char *h, size_t n)
+{
+    if (n == 0 || h[0] == '/' || h[0] == '@')
+        return true;
+    if ((n == 9 && strncasecmp(h, "localhost", 9) == 0) || (n == 3 && strncmp(h, "::1", 3) == 0) ||
+        (n == 5 && strncmp(h, "[::1]", 5) == 0))
+        return true;
+    return n >= 4 && strncmp(h, "127.", 4) == 0;
+}
+
+static int
+api_conninfo_is_local(const pgr_conninfo *ci)
+{
+    static const char *const keys[] = { "host", "hostaddr" };
+    size_t k;
+
+    for (k = 0; k < 2; k++) {
+        const char *v = api_conninfo_value(ci, keys[k]), *p = v;
+
+        while (p && *p) {
+            size_t n = strcspn(p, ",");
+
+            if (!host_is_local(p, n))
+                return 0;
+            p += n;
+            if (*p == ',')
+                p++;
+        }
+    }
+    return 1;
+}
+
+static int
+api_conninfo_password_span(const char *s, size_t *offset, size_t *length)
+{
+    const char *p;
+
+    if (is_uri(s)) {
+        /* postgresql://user:password@host/...: the userinfo ends at the last
+         * '@' before the path. */
+        const char *auth = strstr(s, "://") + 3;
+        const char *end = auth + strcspn(auth, "/?#"), *at = NULL, *colon;
+
+        for (p = auth; p < end; p++)
+            if (*p == '@')
+                at = p;
+        if (at == NULL)
+            return 0;
+        colon = memchr(auth, ':', (size_t) (at - auth));
+        if (colon == NULL || colon + 1 == at)
+            return 0;
+        *offset = (size_t) (colon + 1 - s);
+        *length = (size_t) (at - colon - 1);
+        return 1;
+    }
+    for (p = strstr(s, "password"); p; p = strstr(p + 1, "password")) {
+        const char *v = p + 8;
+
+        if (p > s && !isspace((unsigned char) p[-1]))
+            continue;
+        while (*v == ' ')
+            v++;
+        if (*v != '=')
+            continue;
+        v++;
+        while (*v == ' ')
+            v++;
+        if (*v == '\'') {
+            const char *q = v + 1;
+
+            while (*q && *q != '\'')
+                q += (*q == '\\' && q[1]) ? 2 : 1;
+            *offset = (size_t) (v + 1 - s);
+            *length = (size_t) (q - v - 1);
+        } else {
+            *offset = (size_t) (v - s);
+            *length = strcspn(v, " \t");
+        }
+        return *length > 0;
+    }
+    return 0;
+}
+
+static const char *
+api_conninfo_value(const pgr_conninfo *ci, const char *keyword)
+{
+    const PQconninfoOption *o;
+
+    for (o = (const PQconninfoOption *) ci; o && o->keyword; o++)
+        if (strcmp(o->keyword, keyword) == 0)
+            return o->val;
+    return NULL;
+}
+
+static void
+api_conninfo_free(pgr_conninfo *ci)
+{
+    if (ci)
+        PQconninfoFree((PQconninfoOption *) ci);
+}
+
+static char *
+api_redact(const char *secret, char *buf, size_t bufsize)
+{
+    size_t len = secret ? strlen(secret) : 0;
+    /* Never show more than two bytes, and never half a UTF-8 character. */
+    size_t keep = len < 8 ? 0 : 2;
+
+    while (keep > 0 && ((unsigned char) secret[keep - 1] & 0x80))
+        keep--;
+    snprintf(buf, bufsize, "%.*s… (%zu bytes)", (int) keep, secret ? secret : "", len);
+    return buf;
+}
+
+const pgr_host_api host_api = {
+    PGR_ABI_VERSION,
+    sizeof(pgr_host_api),
+    api_report,
+    api_log,
+    api_config_string,
+    api_config_list_length,
+    api_config_list_item,
+    api_rulepack_list_length,
+    api_rulepack_list_item,
+    sql_node_tag,
+    sql_node_child,
+    sql_node_list_length,
+    sql_node_list_item,
+    sql_node_string,
+    sql_node_int,
+    api_sql_location,
+    api_env_value_location,
+    api_conninfo_parse,
+    api_conninfo_value,
+    api_conninfo_free,
+    api_conninfo_is_local,
+    api_conninfo_password_span,
+    api_redact,
+};

@@ -1,0 +1,275 @@
+/*
+ * main.c — the pgrampart command line.
+ *
+ *   pgrampart check [options] [PATH...]   lint files and directories
+ *   pgrampart rules [options]             list every loaded rule
+ *
+ * Exit status: 0 clean, 1 findings at or above --fail-on, 2 the tool could
+ * not do its job (bad arguments, configuration, plugin, or path).
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <pg_query.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "config.h"
+#include "diag.h"
+#include "host.h"
+
+#define PGR_VERSION "0.1.0"
+
+enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TOOL = 2 };
+
+typedef struct options {
+    const char *format;
+    int fail_on;
+    const char *config;
+    util_vec plugin_dirs;    /* of const char * */
+    bool no_color;
+} options;
+
+static void
+usage(FILE *out)
+{
+    fputs("usage: pgrampart check [options] [PATH...]\n"
+          "       pgrampart rules [options]\n"
+          "       pgrampart --version\n"
+          "\n"
+          "options:\n"
+          "  --format text|json       output format (default text)\n"
+          "  --fail-on error|warning|info\n"
+          "                           lowest severity that makes the exit status 1\n"
+          "                           (default error)\n"
+          "  --config FILE            configuration (default: .pgrampart.yml found\n"
+          "                           by walking up from the working directory)\n"
+          "  --plugin-dir DIR         also load plugins from DIR (repeatable)\n"
+          "  --no-color               no ANSI colours (also: NO_COLOR=1)\n"
+          "\n"
+          "exit status: 0 clean, 1 findings at or above --fail-on, 2 error\n", out);
+}
+
+static bool
+is_dir(const char *p)
+{
+    struct stat st;
+
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Where the binary's own plugins and rule packs are: beside it in a build
+ * tree, or under its install prefix (so an installed tree is relocatable). */
+static void
+default_dirs(char **plugins, char **rules)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *dir, *build_plugins;
+
+    *plugins = *rules = NULL;
+    if (n <= 0)
+        return;
+    exe[n] = '\0';
+    dir = util_dirname(exe);
+    build_plugins = util_path_join(dir, "plugins");
+    if (is_dir(build_plugins)) {
+        *plugins = build_plugins;
+        *rules = util_xstrdup(PGR_SOURCE_RULES_DIR);
+    } else {
+        free(build_plugins);
+        *plugins = util_xasprintf("%s/../%s/pgrampart/plugins", dir, PGR_LIBDIR_NAME);
+        *rules = util_xasprintf("%s/../share/pgrampart/rules", dir);
+    }
+    free(dir);
+}
+
+/* Load plugins (default dir, config dirs, --plugin-dir) and rule packs. */
+static int
+setup_host(host *h, const config *cfg, const options *o)
+{
+    char *plugins, *rules, *err = NULL;
+    size_t i;
+    int rc;
+
+    default_dirs(&plugins, &rules);
+    rc = plugins ? host_load_dir(h, plugins, 1, &err) : 0;
+    for (i = 0; rc == 0 && i < cfg->plugin_dirs.len; i++)
+        rc = host_load_dir(h, *(char **) util_vec_at(&cfg->plugin_dirs, i), 0, &err);
+    for (i = 0; rc == 0 && i < o->plugin_dirs.len; i++)
+        rc = host_load_dir(h, *(const char **) util_vec_at(&o->plugin_dirs, i), 0, &err);
+    if (rc == 0 && rules && is_dir(rules))
+        rc = host_load_rulepacks(h, rules, &err);
+    if (rc == 0)
+        rc = host_apply_config(h, &err);
+    if (rc != 0)
+        fprintf(stderr, "pgrampart: %s\n", err);
+    free(err);
+    free(plugins);
+    free(rules);
+    return rc;
+}
+
+static int
+cmd_rules(host *h)
+{
+    size_t i;
+
+    for (i = 0; i < h->rules.len; i++) {
+        const host_rule *r = util_vec_at(&h->rules, i);
+        const host_plugin *p = util_vec_at(&h->plugins, r->plugin);
+
+        printf("%-34s %-8s %-8s %s\n", r->rule->id, p->desc->name,
+               diag_severity_name(r->severity), r->rule->summary);
+    }
+    return EXIT_CLEAN;
+}
+
+static int
+cmd_check(host *h, const options *o, char *const *paths, size_t n)
+{
+    static char *const dot[] = { "." };
+    check_run run;
+    char *err = NULL;
+    bool color;
+    int rc;
+
+    if (n == 0) {
+        paths = dot;
+        n = 1;
+    }
+    if (check_paths(h, paths, n, &run, &err) != 0) {
+        fprintf(stderr, "pgrampart: %s\n", err);
+        free(err);
+        check_free(&run);
+        return EXIT_TOOL;
+    }
+    diag_sort(h->diags);
+    color = !o->no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
+    if (strcmp(o->format, "json") == 0)
+        rc = diag_print_json(h->diags, stdout);
+    else {
+        diag_print_text(h->diags, stdout, color, check_text, &run);
+        rc = 0;
+    }
+    check_free(&run);
+    if (rc != 0 || fflush(stdout) != 0)
+        return EXIT_TOOL;
+    return diag_count_at_least(h->diags, (pgr_severity) o->fail_on) > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+static int
+parse_options(int argc, char **argv, options *o)
+{
+    static const struct option longopts[] = {
+        { "format", required_argument, NULL, 'f' },
+        { "fail-on", required_argument, NULL, 'F' },
+        { "config", required_argument, NULL, 'c' },
+        { "plugin-dir", required_argument, NULL, 'P' },
+        { "no-color", no_argument, NULL, 'N' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    int c;
+
+    o->format = "text";
+    o->fail_on = PGR_SEVERITY_ERROR;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
+                fprintf(stderr, "pgrampart: unknown format '%s' (text, json)\n", optarg);
+                return -1;
+            }
+            o->format = optarg;
+            break;
+        case 'F':
+            o->fail_on = diag_severity_parse(optarg);
+            if (o->fail_on <= PGR_SEVERITY_OFF) {
+                fprintf(stderr, "pgrampart: --fail-on takes error, warning or info\n");
+                return -1;
+            }
+            break;
+        case 'c':
+            o->config = optarg;
+            break;
+        case 'P':
+            *(const char **) util_vec_push(&o->plugin_dirs) = optarg;
+            break;
+        case 'N':
+            o->no_color = true;
+            break;
+        case 'h':
+            usage(stdout);
+            exit(EXIT_CLEAN);
+        default:
+            usage(stderr);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    options o;
+    config cfg;
+    diag_store ds;
+    host h;
+    const char *cmd;
+    char *err = NULL;
+    int rc;
+
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_TOOL;
+    }
+    cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0) {
+        printf("pgrampart %s (plugin ABI %d, libpg_query for PostgreSQL %s)\n",
+               PGR_VERSION, PGR_ABI_VERSION, PG_VERSION);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(cmd, "check") && strcmp(cmd, "rules")) {
+        fprintf(stderr, "pgrampart: unknown command '%s'\n", cmd);
+        usage(stderr);
+        return EXIT_TOOL;
+    }
+    memset(&o, 0, sizeof o);
+    util_vec_init(&o.plugin_dirs, sizeof(const char *));
+    if (parse_options(argc - 1, argv + 1, &o) != 0) {
+        util_vec_free(&o.plugin_dirs);
+        return EXIT_TOOL;
+    }
+    if (config_load(&cfg, o.config, &err) != 0) {
+        fprintf(stderr, "pgrampart: %s\n", err);
+        free(err);
+        config_free(&cfg);
+        util_vec_free(&o.plugin_dirs);
+        return EXIT_TOOL;
+    }
+    diag_init(&ds);
+    host_init(&h, &cfg, &ds);
+    if (setup_host(&h, &cfg, &o) != 0)
+        rc = EXIT_TOOL;
+    else if (strcmp(cmd, "rules") == 0)
+        rc = cmd_rules(&h);
+    else
+        rc = cmd_check(&h, &o, argv + 1 + optind, (size_t) (argc - 1 - optind));
+    host_free(&h);
+    diag_free(&ds);
+    config_free(&cfg);
+    util_vec_free(&o.plugin_dirs);
+    /* libpg_query keeps a memory context per thread; release it last. */
+    if (sql_parser_used())
+        pg_query_exit();
+    return rc;
+}

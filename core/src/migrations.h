@@ -1,0 +1,63 @@
+/*
+ * migrations.h — which SQL files are migrations, how ups pair with downs,
+ * and in what order they apply.
+ *
+ * Conventions recognised (see README "Migration sets"):
+ *   golang-migrate / pop   <ver>_<name>[.<dialect>][.autocommit].up.sql + .down.sql
+ *   diesel                 <ver>_<name>/up.sql + down.sql
+ *   dbmate                 one file with "-- migrate:up" and "-- migrate:down"
+ *   flyway                 V<ver>__<desc>.sql + U<ver>__<desc>.sql
+ *   sqitch                 deploy/<change>.sql + revert/ + verify/ (+ sqitch.plan)
+ *   numbered               <ver>_<name>.sql + rollback_<ver>_*.sql, <ver>_*.rollback.sql,
+ *                          <ver>_*.down.sql or rollback/<ver>_*.sql
+ */
+#ifndef PGR_MIGRATIONS_H
+#define PGR_MIGRATIONS_H
+
+#include <stdbool.h>
+
+#include "util.h"
+
+/* What a SQL file is to the migration machinery. */
+typedef enum mig_role {
+    MIG_NONE = 0,           /* a plain SQL file */
+    MIG_UP,
+    MIG_DOWN,
+    MIG_VERIFY,             /* sqitch verify script */
+    MIG_UP_DOWN,            /* dbmate: both in one file */
+    MIG_OTHER_DIALECT       /* pop's .mysql., .sqlite3., .cockroach. ...: not PostgreSQL */
+} mig_role;
+
+/* One migration: indexes into the caller's file array (-1: none). */
+typedef struct mig_entry {
+    char *version;
+    char *name;
+    long up;
+    long down;
+} mig_entry;
+
+/* One ordered set. */
+typedef struct mig_set {
+    char *root;
+    const char *convention;
+    util_vec entries;       /* of mig_entry, in apply order */
+} mig_set;
+
+typedef struct mig_result {
+    util_vec sets;          /* of mig_set */
+    mig_role *roles;        /* one per input file */
+} mig_result;
+
+/*
+ * Classify n SQL files.  paths are display paths (as the user named them,
+ * used to find sibling directories and sqitch.plan on disk); dbmate[i] says
+ * whether file i contains a "-- migrate:up" marker.  Free with mig_free.
+ */
+void mig_classify(const char *const *paths, const bool *dbmate, size_t n, mig_result *out);
+void mig_free(mig_result *r);
+
+/* Compare two version strings by their numeric segments ("2" < "10",
+ * "1.2" < "1.10"), then bytewise. */
+int mig_version_cmp(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,698 @@
+/*
+ * model.c — see model.h.  Replays DDL from libpg_query's typed parse tree.
+ */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *
+dup_or_null(const char *s)
+{
+    return s ? util_xstrdup(s) : NULL;
+}
+
+static pgr_location
+copy_loc(const pgr_location *loc)
+{
+    pgr_location l = *loc;
+
+    l.path = dup_or_null(loc->path);
+    l.object = dup_or_null(loc->object);
+    return l;
+}
+
+static void
+free_loc(pgr_location *l)
+{
+    free((char *) l->path);
+    free((char *) l->object);
+}
+
+void
+model_init(model *m, const char *source, int from_migrations)
+{
+    m->source = util_xstrdup(source);
+    m->from_migrations = from_migrations;
+    util_vec_init(&m->tables, sizeof(pgr_table));
+    util_vec_init(&m->acl, sizeof(pgr_acl_item));
+    util_vec_init(&m->roles, sizeof(pgr_role));
+}
+
+uint32_t
+model_all_privileges(char objkind)
+{
+    switch (objkind) {
+    case 'r':
+    case 'p':
+    case 'v':
+    case 'm':
+        return PGR_ACL_INSERT | PGR_ACL_SELECT | PGR_ACL_UPDATE | PGR_ACL_DELETE |
+            PGR_ACL_TRUNCATE | PGR_ACL_REFERENCES | PGR_ACL_TRIGGER;
+    case 'S':
+        return PGR_ACL_SELECT | PGR_ACL_UPDATE | PGR_ACL_USAGE;
+    case 'f':
+        return PGR_ACL_EXECUTE;
+    case 'n':
+        return PGR_ACL_USAGE | PGR_ACL_CREATE;
+    case 'd':
+        return PGR_ACL_CREATE | PGR_ACL_CREATE_TEMP | PGR_ACL_CONNECT;
+    case 't':
+        return PGR_ACL_CREATE;
+    default:
+        return PGR_ACL_USAGE;
+    }
+}
+
+static const char *
+schema_or_public(const char *s)
+{
+    return (s && *s) ? s : "public";
+}
+
+static long
+table_index(const model *m, const char *schema, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < m->tables.len; i++) {
+        const pgr_table *t = util_vec_at(&m->tables, i);
+
+        if (strcmp(t->schema, schema) == 0 && strcmp(t->name, name) == 0)
+            return (long) i;
+    }
+    return -1;
+}
+
+const pgr_table *
+model_find_table(const model *m, const char *schema, const char *name)
+{
+    long i = table_index(m, schema, name);
+
+    return i < 0 ? NULL : util_vec_at(&m->tables, (size_t) i);
+}
+
+static void
+remove_acl_of(model *m, char objkind, const char *object)
+{
+    size_t i, keep = 0;
+
+    for (i = 0; i < m->acl.len; i++) {
+        pgr_acl_item *a = util_vec_at(&m->acl, i);
+
+        if (a->objkind == objkind && strcmp(a->object, object) == 0) {
+            free((char *) a->object);
+            free((char *) a->grantee);
+            free_loc(&a->location);
+        } else
+            *(pgr_acl_item *) util_vec_at(&m->acl, keep++) = *a;
+    }
+    m->acl.len = keep;
+}
+
+static void
+drop_table_at(model *m, size_t i)
+{
+    pgr_table *t = util_vec_at(&m->tables, i);
+    char *qual = util_xasprintf("%s.%s", t->schema, t->name);
+
+    remove_acl_of(m, 'r', qual);
+    free(qual);
+    free((char *) t->schema);
+    free((char *) t->name);
+    free_loc(&t->location);
+    memmove(t, (char *) t + sizeof(pgr_table), (m->tables.len - i - 1) * sizeof(pgr_table));
+    m->tables.len--;
+}
+
+static void
+add_table(model *m, const PgQuery__RangeVar *rv, char relkind, int if_not_exists,
+          const pgr_location *loc)
+{
+    const char *schema;
+    pgr_table *t;
+
+    if (rv == NULL || rv->relname == NULL)
+        return;
+    /* Temporary tables live for one session: no RLS question there. */
+    if (rv->relpersistence && rv->relpersistence[0] == 't')
+        return;
+    schema = schema_or_public(rv->schemaname);
+    if (table_index(m, schema, rv->relname) >= 0) {
+        (void) if_not_exists;
+        return;
+    }
+    t = util_vec_push(&m->tables);
+    t->schema = util_xstrdup(schema);
+    t->name = util_xstrdup(rv->relname);
+    t->relkind = relkind;
+    t->location = copy_loc(loc);
+}
+
+static void
+alter_table(model *m, const PgQuery__AlterTableStmt *s)
+{
+    long i;
+    size_t k;
+    pgr_table *t;
+
+    if (s->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || s->relation == NULL)
+        return;
+    i = table_index(m, schema_or_public(s->relation->schemaname), s->relation->relname);
+    if (i < 0)
+        return;
+    t = util_vec_at(&m->tables, (size_t) i);
+    for (k = 0; k < s->n_cmds; k++) {
+        const PgQuery__AlterTableCmd *c;
+
+        if (s->cmds[k]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+            continue;
+        c = s->cmds[k]->alter_table_cmd;
+        switch (c->subtype) {
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRowSecurity:
+            t->relrowsecurity = 1;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRowSecurity:
+            t->relrowsecurity = 0;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ForceRowSecurity:
+            t->relforcerowsecurity = 1;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_NoForceRowSecurity:
+            t->relforcerowsecurity = 0;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+static void
+rename_acl_object(model *m, char objkind, const char *from, const char *to)
+{
+    size_t i;
+
+    for (i = 0; i < m->acl.len; i++) {
+        pgr_acl_item *a = util_vec_at(&m->acl, i);
+
+        if (a->objkind == objkind && strcmp(a->object, from) == 0) {
+            free((char *) a->object);
+            a->object = util_xstrdup(to);
+        }
+    }
+}
+
+/* Move or rename a table, keeping its RLS state and grants. */
+static void
+move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const char *new_name)
+{
+    long i;
+    pgr_table *t;
+    char *from, *to;
+
+    if (rv == NULL)
+        return;
+    i = table_index(m, schema_or_public(rv->schemaname), rv->relname);
+    if (i < 0)
+        return;
+    t = util_vec_at(&m->tables, (size_t) i);
+    from = util_xasprintf("%s.%s", t->schema, t->name);
+    if (new_schema) {
+        free((char *) t->schema);
+        t->schema = util_xstrdup(new_schema);
+    }
+    if (new_name) {
+        free((char *) t->name);
+        t->name = util_xstrdup(new_name);
+    }
+    to = util_xasprintf("%s.%s", t->schema, t->name);
+    rename_acl_object(m, 'r', from, to);
+    free(from);
+    free(to);
+}
+
+static long
+role_index(const model *m, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < m->roles.len; i++)
+        if (strcmp(((pgr_role *) util_vec_at(&m->roles, i))->name, name) == 0)
+            return (long) i;
+    return -1;
+}
+
+static void
+rename_stmt(model *m, const PgQuery__RenameStmt *s)
+{
+    size_t i;
+
+    if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+        move_table(m, s->relation, NULL, s->newname);
+    } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA && s->subname) {
+        for (i = 0; i < m->tables.len; i++) {
+            pgr_table *t = util_vec_at(&m->tables, i);
+
+            if (strcmp(t->schema, s->subname) == 0) {
+                PgQuery__RangeVar rv = PG_QUERY__RANGE_VAR__INIT;
+
+                rv.schemaname = (char *) t->schema;
+                rv.relname = (char *) t->name;
+                move_table(m, &rv, s->newname, NULL);
+            }
+        }
+    } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_ROLE && s->subname) {
+        long r = role_index(m, s->subname);
+
+        if (r >= 0) {
+            pgr_role *role = util_vec_at(&m->roles, (size_t) r);
+
+            free((char *) role->name);
+            role->name = util_xstrdup(s->newname);
+        }
+    }
+}
+
+/* A dotted name from a List of String nodes (DROP's object names). */
+static void
+qualified_name(const PgQuery__Node *n, const char **schema, const char **name)
+{
+    const PgQuery__List *l;
+
+    *schema = "public";
+    *name = NULL;
+    if (n->node_case == PG_QUERY__NODE__NODE_STRING) {
+        *name = n->string->sval;
+        return;
+    }
+    if (n->node_case != PG_QUERY__NODE__NODE_LIST)
+        return;
+    l = n->list;
+    if (l->n_items >= 1 && l->items[l->n_items - 1]->node_case == PG_QUERY__NODE__NODE_STRING)
+        *name = l->items[l->n_items - 1]->string->sval;
+    if (l->n_items >= 2 && l->items[l->n_items - 2]->node_case == PG_QUERY__NODE__NODE_STRING)
+        *schema = l->items[l->n_items - 2]->string->sval;
+}
+
+static void
+drop_stmt(model *m, const PgQuery__DropStmt *s)
+{
+    size_t k, i;
+
+    for (k = 0; k < s->n_objects; k++) {
+        const char *schema, *name;
+
+        qualified_name(s->objects[k], &schema, &name);
+        if (name == NULL)
+            continue;
+        if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+            long t = table_index(m, schema, name);
+
+            if (t >= 0)
+                drop_table_at(m, (size_t) t);
+        } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) {
+            /* Without CASCADE PostgreSQL refuses to drop a non-empty schema. */
+            if (s->behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
+                continue;
+            for (i = m->tables.len; i-- > 0;)
+                if (strcmp(((pgr_table *) util_vec_at(&m->tables, i))->schema, name) == 0)
+                    drop_table_at(m, i);
+        }
+    }
+}
+
+static uint32_t
+privilege_bit(const char *name)
+{
+    static const struct {
+        const char *name;
+        uint32_t bit;
+    } map[] = {
+        { "select", PGR_ACL_SELECT }, { "insert", PGR_ACL_INSERT },
+        { "update", PGR_ACL_UPDATE }, { "delete", PGR_ACL_DELETE },
+        { "truncate", PGR_ACL_TRUNCATE }, { "references", PGR_ACL_REFERENCES },
+        { "trigger", PGR_ACL_TRIGGER }, { "execute", PGR_ACL_EXECUTE },
+        { "usage", PGR_ACL_USAGE }, { "create", PGR_ACL_CREATE },
+        { "temporary", PGR_ACL_CREATE_TEMP }, { "temp", PGR_ACL_CREATE_TEMP },
+        { "connect", PGR_ACL_CONNECT },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i].name, name) == 0)
+            return map[i].bit;
+    return 0;
+}
+
+static char
+grant_objkind(PgQuery__ObjectType t)
+{
+    switch (t) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+        return 'r';
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE:
+        return 'S';
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE:
+        return 'f';
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
+        return 'n';
+    case PG_QUERY__OBJECT_TYPE__OBJECT_DATABASE:
+        return 'd';
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN:
+        return 'T';
+    case PG_QUERY__OBJECT_TYPE__OBJECT_LANGUAGE:
+        return 'l';
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FDW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_SERVER:
+        return 'F';
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLESPACE:
+        return 't';
+    default:
+        return 0;
+    }
+}
+
+/* The model's name of one GRANT object; caller frees. */
+static char *
+grant_object_name(const PgQuery__Node *n, int all_in_schema)
+{
+    util_buf b;
+    size_t i;
+
+    if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
+        return util_xasprintf("%s.%s", schema_or_public(n->range_var->schemaname),
+                              n->range_var->relname);
+    if (n->node_case == PG_QUERY__NODE__NODE_STRING)
+        return all_in_schema ? util_xasprintf("%s.*", n->string->sval)
+            : util_xstrdup(n->string->sval);
+    if (n->node_case == PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS) {
+        util_buf_init(&b);
+        for (i = 0; i < n->object_with_args->n_objname; i++) {
+            const PgQuery__Node *p = n->object_with_args->objname[i];
+
+            if (p->node_case == PG_QUERY__NODE__NODE_STRING)
+                util_buf_printf(&b, "%s%s", i ? "." : "", p->string->sval);
+        }
+        return b.data;
+    }
+    if (n->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
+        const char *schema, *name;
+        PgQuery__Node wrap = PG_QUERY__NODE__INIT;
+        PgQuery__List list = PG_QUERY__LIST__INIT;
+
+        list.n_items = n->type_name->n_names;
+        list.items = n->type_name->names;
+        wrap.node_case = PG_QUERY__NODE__NODE_LIST;
+        wrap.list = &list;
+        qualified_name(&wrap, &schema, &name);
+        return name ? util_xasprintf("%s.%s", schema, name) : NULL;
+    }
+    return NULL;
+}
+
+static const char *
+grantee_name(const PgQuery__Node *n)
+{
+    const PgQuery__RoleSpec *r;
+
+    if (n->node_case != PG_QUERY__NODE__NODE_ROLE_SPEC)
+        return NULL;
+    r = n->role_spec;
+    switch (r->roletype) {
+    case PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_PUBLIC:
+        return "PUBLIC";
+    case PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_CURRENT_USER:
+        return "CURRENT_USER";
+    case PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_SESSION_USER:
+        return "SESSION_USER";
+    case PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_CURRENT_ROLE:
+        return "CURRENT_ROLE";
+    default:
+        return r->rolename;
+    }
+}
+
+static pgr_acl_item *
+find_acl(model *m, char objkind, const char *object, const char *grantee, int create)
+{
+    size_t i;
+    pgr_acl_item *a;
+
+    for (i = 0; i < m->acl.len; i++) {
+        a = util_vec_at(&m->acl, i);
+        if (a->objkind == objkind && strcmp(a->object, object) == 0 &&
+            strcmp(a->grantee, grantee) == 0)
+            return a;
+    }
+    if (!create)
+        return NULL;
+    a = util_vec_push(&m->acl);
+    a->objkind = objkind;
+    a->object = util_xstrdup(object);
+    a->grantee = util_xstrdup(grantee);
+    return a;
+}
+
+static void
+apply_acl(model *m, char objkind, const char *object, int all_in_schema,
+          const char *grantee, uint32_t privs, const PgQuery__GrantStmt *s,
+          const pgr_location *loc)
+{
+    pgr_acl_item *a = find_acl(m, objkind, object, grantee, s->is_grant);
+
+    if (a == NULL)
+        return;
+    if (s->is_grant) {
+        a->all_in_schema = all_in_schema;
+        a->privileges |= privs;
+        if (s->grant_option)
+            a->grant_options |= privs;
+        free_loc(&a->location);
+        a->location = copy_loc(loc);
+        return;
+    }
+    /* REVOKE GRANT OPTION FOR keeps the privilege itself. */
+    a->grant_options &= ~privs;
+    if (!s->grant_option)
+        a->privileges &= ~privs;
+    if (a->privileges == 0) {
+        size_t i = (size_t) (a - (pgr_acl_item *) m->acl.items);
+
+        free((char *) a->object);
+        free((char *) a->grantee);
+        free_loc(&a->location);
+        memmove(a, a + 1, (m->acl.len - i - 1) * sizeof(pgr_acl_item));
+        m->acl.len--;
+    }
+}
+
+static void
+grant_stmt(model *m, const PgQuery__GrantStmt *s, const pgr_location *loc)
+{
+    char objkind = grant_objkind(s->objtype);
+    int all_in_schema = s->targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_ALL_IN_SCHEMA;
+    uint32_t privs = 0;
+    size_t i, j;
+
+    /* ALTER DEFAULT PRIVILEGES is not an object grant. */
+    if (objkind == 0 || s->targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_DEFAULTS)
+        return;
+    if (s->n_privileges == 0)
+        privs = model_all_privileges(objkind);
+    for (i = 0; i < s->n_privileges; i++) {
+        const PgQuery__Node *p = s->privileges[i];
+
+        if (p->node_case == PG_QUERY__NODE__NODE_ACCESS_PRIV && p->access_priv->priv_name)
+            privs |= privilege_bit(p->access_priv->priv_name);
+    }
+    privs &= model_all_privileges(objkind);
+    if (privs == 0)
+        return;
+    for (i = 0; i < s->n_objects; i++) {
+        char *object = grant_object_name(s->objects[i], all_in_schema);
+
+        if (object == NULL)
+            continue;
+        for (j = 0; j < s->n_grantees; j++) {
+            const char *g = grantee_name(s->grantees[j]);
+
+            if (g)
+                apply_acl(m, objkind, object, all_in_schema, g, privs, s, loc);
+        }
+        free(object);
+    }
+}
+
+static int
+defelem_bool(const PgQuery__DefElem *d)
+{
+    if (d->arg == NULL)
+        return 1;
+    if (d->arg->node_case == PG_QUERY__NODE__NODE_BOOLEAN)
+        return d->arg->boolean->boolval;
+    if (d->arg->node_case == PG_QUERY__NODE__NODE_INTEGER)
+        return d->arg->integer->ival != 0;
+    return 1;
+}
+
+static void
+role_options(pgr_role *r, PgQuery__Node **opts, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const PgQuery__DefElem *d;
+
+        if (opts[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM)
+            continue;
+        d = opts[i]->def_elem;
+        if (d->defname == NULL)
+            continue;
+        if (strcmp(d->defname, "superuser") == 0)
+            r->rolsuper = defelem_bool(d);
+        else if (strcmp(d->defname, "canlogin") == 0)
+            r->rolcanlogin = defelem_bool(d);
+        else if (strcmp(d->defname, "createrole") == 0)
+            r->rolcreaterole = defelem_bool(d);
+        else if (strcmp(d->defname, "createdb") == 0)
+            r->rolcreatedb = defelem_bool(d);
+        else if (strcmp(d->defname, "bypassrls") == 0)
+            r->rolbypassrls = defelem_bool(d);
+        else if (strcmp(d->defname, "isreplication") == 0)
+            r->rolreplication = defelem_bool(d);
+    }
+}
+
+static void
+create_role(model *m, const PgQuery__CreateRoleStmt *s, const pgr_location *loc)
+{
+    pgr_role *r;
+
+    if (s->role == NULL || role_index(m, s->role) >= 0)
+        return;
+    r = util_vec_push(&m->roles);
+    r->name = util_xstrdup(s->role);
+    /* CREATE USER is CREATE ROLE ... LOGIN. */
+    r->rolcanlogin = s->stmt_type == PG_QUERY__ROLE_STMT_TYPE__ROLESTMT_USER;
+    r->location = copy_loc(loc);
+    role_options(r, s->options, s->n_options);
+}
+
+static void
+alter_role(model *m, const PgQuery__AlterRoleStmt *s)
+{
+    long i;
+
+    if (s->role == NULL || s->role->rolename == NULL)
+        return;
+    i = role_index(m, s->role->rolename);
+    if (i >= 0)
+        role_options(util_vec_at(&m->roles, (size_t) i), s->options, s->n_options);
+}
+
+static void
+drop_role(model *m, const PgQuery__DropRoleStmt *s)
+{
+    size_t k;
+
+    for (k = 0; k < s->n_roles; k++) {
+        const char *name = grantee_name(s->roles[k]);
+        long i = name ? role_index(m, name) : -1;
+        pgr_role *r;
+
+        if (i < 0)
+            continue;
+        r = util_vec_at(&m->roles, (size_t) i);
+        free((char *) r->name);
+        free_loc(&r->location);
+        memmove(r, r + 1, (m->roles.len - (size_t) i - 1) * sizeof(pgr_role));
+        m->roles.len--;
+    }
+}
+
+void
+model_apply(model *m, const PgQuery__Node *n, const pgr_location *loc)
+{
+    switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_CREATE_STMT:
+        add_table(m, n->create_stmt->relation, n->create_stmt->partspec ? 'p' : 'r',
+                  n->create_stmt->if_not_exists, loc);
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+        if (n->create_table_as_stmt->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
+            n->create_table_as_stmt->into)
+            add_table(m, n->create_table_as_stmt->into->rel, 'r',
+                      n->create_table_as_stmt->if_not_exists, loc);
+        break;
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+        alter_table(m, n->alter_table_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_RENAME_STMT:
+        rename_stmt(m, n->rename_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
+        if (n->alter_object_schema_stmt->object_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+            move_table(m, n->alter_object_schema_stmt->relation,
+                       n->alter_object_schema_stmt->newschema, NULL);
+        break;
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+        drop_stmt(m, n->drop_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_GRANT_STMT:
+        grant_stmt(m, n->grant_stmt, loc);
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT:
+        create_role(m, n->create_role_stmt, loc);
+        break;
+    case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT:
+        alter_role(m, n->alter_role_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_DROP_ROLE_STMT:
+        drop_role(m, n->drop_role_stmt);
+        break;
+    default:
+        break;
+    }
+}
+
+void
+model_view(const model *m, pgr_model *out)
+{
+    out->source = m->source;
+    out->from_migrations = m->from_migrations;
+    out->n_tables = m->tables.len;
+    out->tables = m->tables.items;
+    out->n_acl = m->acl.len;
+    out->acl = m->acl.items;
+    out->n_roles = m->roles.len;
+    out->roles = m->roles.items;
+}
+
+void
+model_free(model *m)
+{
+    size_t i;
+
+    while (m->tables.len > 0)
+        drop_table_at(m, m->tables.len - 1);
+    for (i = 0; i < m->acl.len; i++) {
+        pgr_acl_item *a = util_vec_at(&m->acl, i);
+
+        free((char *) a->object);
+        free((char *) a->grantee);
+        free_loc(&a->location);
+    }
+    for (i = 0; i < m->roles.len; i++) {
+        pgr_role *r = util_vec_at(&m->roles, i);
+
+        free((char *) r->name);
+        free_loc(&r->location);
+    }
+    util_vec_free(&m->tables);
+    util_vec_free(&m->acl);
+    util_vec_free(&m->roles);
+    free(m->source);
+}

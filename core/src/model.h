@@ -1,0 +1,43 @@
+/*
+ * model.h — the schema model: what a database looks like after replaying a
+ * migration set (or one SQL file) in order.  Vocabulary follows pg_catalog
+ * (relkind, relrowsecurity, aclitem) so that a model read from a live
+ * database has the same shape.  Plugins see it as a read-only pgr_model.
+ */
+#ifndef PGR_MODEL_H
+#define PGR_MODEL_H
+
+#include "pgrampart/plugin.h"
+#include "sql.h"
+
+/* A mutable model.  Every string inside is owned by the model. */
+typedef struct model {
+    char *source;
+    int from_migrations;
+    util_vec tables;        /* of pgr_table */
+    util_vec acl;           /* of pgr_acl_item */
+    util_vec roles;         /* of pgr_role */
+} model;
+
+/* Start an empty model; source names it (copied). */
+void model_init(model *m, const char *source, int from_migrations);
+
+/*
+ * Apply one parsed statement.  loc is where the statement is (path is
+ * copied).  Statements the model does not track are ignored.
+ */
+void model_apply(model *m, const PgQuery__Node *stmt, const pgr_location *loc);
+
+/* A read-only view for plugins, valid until the model changes or is freed. */
+void model_view(const model *m, pgr_model *out);
+
+/* Find a table; NULL when absent. */
+const pgr_table *model_find_table(const model *m, const char *schema, const char *name);
+
+void model_free(model *m);
+
+/* The privileges "ALL" stands for on an object of kind objkind (as
+ * PostgreSQL's ACL_ALL_RIGHTS_*). */
+uint32_t model_all_privileges(char objkind);
+
+#endif

@@ -1,0 +1,390 @@
+/*
+ * util.c — see util.h.
+ */
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void
+util_oom(void)
+{
+    fputs("pgrampart: out of memory\n", stderr);
+    abort();
+}
+
+void *
+util_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+
+    if (p == NULL)
+        util_oom();
+    return p;
+}
+
+void *
+util_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+
+    if (p == NULL)
+        util_oom();
+    return p;
+}
+
+void *
+util_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+
+    if (q == NULL)
+        util_oom();
+    return q;
+}
+
+char *
+util_xstrdup(const char *s)
+{
+    return util_xstrndup(s, strlen(s));
+}
+
+char *
+util_xstrndup(const char *s, size_t n)
+{
+    char *p = util_xmalloc(n + 1);
+
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *
+util_xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *p;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    p = util_xmalloc((size_t) n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t) n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void
+util_vec_init(util_vec *v, size_t elem_size)
+{
+    v->items = NULL;
+    v->len = 0;
+    v->cap = 0;
+    v->elem_size = elem_size;
+}
+
+void *
+util_vec_push(util_vec *v)
+{
+    char *slot;
+
+    if (v->len == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 8;
+        v->items = util_xrealloc(v->items, v->cap * v->elem_size);
+    }
+    slot = (char *) v->items + v->len * v->elem_size;
+    memset(slot, 0, v->elem_size);
+    v->len++;
+    return slot;
+}
+
+void *
+util_vec_at(const util_vec *v, size_t i)
+{
+    return (char *) v->items + i * v->elem_size;
+}
+
+void
+util_vec_free(util_vec *v)
+{
+    free(v->items);
+    v->items = NULL;
+    v->len = v->cap = 0;
+}
+
+void
+util_buf_init(util_buf *b)
+{
+    b->cap = 64;
+    b->len = 0;
+    b->data = util_xmalloc(b->cap);
+    b->data[0] = '\0';
+}
+
+void
+util_buf_append(util_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        while (b->len + n + 1 > b->cap)
+            b->cap *= 2;
+        b->data = util_xrealloc(b->data, b->cap);
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void
+util_buf_puts(util_buf *b, const char *s)
+{
+    util_buf_append(b, s, strlen(s));
+}
+
+void
+util_buf_printf(util_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (b->len + (size_t) n + 1 > b->cap) {
+        while (b->len + (size_t) n + 1 > b->cap)
+            b->cap *= 2;
+        b->data = util_xrealloc(b->data, b->cap);
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t) n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t) n;
+}
+
+void
+util_buf_free(util_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+int
+util_read_file(const char *path, size_t max_bytes, char **data, size_t *len,
+               const char **err)
+{
+    FILE *f;
+    struct stat st;
+    util_buf b;
+    char chunk[65536];
+    size_t n;
+
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        *err = strerror(errno);
+        return -1;
+    }
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        *err = "is a directory";
+        return -1;
+    }
+    util_buf_init(&b);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > max_bytes) {
+            util_buf_free(&b);
+            fclose(f);
+            *err = "file too large";
+            return -1;
+        }
+        util_buf_append(&b, chunk, n);
+    }
+    if (ferror(f)) {
+        *err = strerror(errno ? errno : EIO);
+        util_buf_free(&b);
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    *data = b.data;
+    *len = b.len;
+    return 0;
+}
+
+bool
+util_looks_binary(const char *data, size_t len)
+{
+    size_t n = len < 8192 ? len : 8192;
+
+    return memchr(data, '\0', n) != NULL;
+}
+
+/* Length of the valid UTF-8 sequence starting at s (at most left bytes), or
+ * 0 when it is invalid. */
+static size_t
+utf8_seq_len(const unsigned char *s, size_t left)
+{
+    unsigned char c = s[0];
+    size_t need, i;
+    uint32_t cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        cp = c & 0x07;
+    } else
+        return 0;
+    if (left < need)
+        return 0;
+    for (i = 1; i < need; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    /* Reject overlong forms, surrogates and values past U+10FFFF. */
+    if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        return 0;
+    return need;
+}
+
+long
+util_utf8_invalid_at(const char *data, size_t len)
+{
+    const unsigned char *s = (const unsigned char *) data;
+    size_t i = 0, n;
+
+    while (i < len) {
+        n = utf8_seq_len(s + i, len - i);
+        if (n == 0)
+            return (long) i;
+        i += n;
+    }
+    return -1;
+}
+
+size_t
+util_utf8_char_to_byte(const char *data, size_t len, size_t n)
+{
+    const unsigned char *s = (const unsigned char *) data;
+    size_t i = 0, k, step;
+
+    for (k = 1; k < n && i < len; k++) {
+        step = utf8_seq_len(s + i, len - i);
+        i += step ? step : 1;
+    }
+    return i < len ? i : len;
+}
+
+char *
+util_utf8_sanitize(const char *str)
+{
+    const unsigned char *s = (const unsigned char *) str;
+    size_t len = strlen(str), i = 0, n;
+    util_buf b;
+
+    util_buf_init(&b);
+    while (i < len) {
+        n = utf8_seq_len(s + i, len - i);
+        if (n == 0) {
+            util_buf_append(&b, "\xEF\xBF\xBD", 3);
+            i++;
+        } else {
+            util_buf_append(&b, str + i, n);
+            i += n;
+        }
+    }
+    return b.data;
+}
+
+void
+util_lines_build(util_lines *li, const char *text, size_t len)
+{
+    size_t cap = 64, i;
+
+    li->starts = util_xmalloc(cap * sizeof(size_t));
+    li->n = 0;
+    li->starts[li->n++] = 0;
+    for (i = 0; i < len; i++) {
+        if (text[i] == '\n') {
+            if (li->n == cap) {
+                cap *= 2;
+                li->starts = util_xrealloc(li->starts, cap * sizeof(size_t));
+            }
+            li->starts[li->n++] = i + 1;
+        }
+    }
+    li->text_len = len;
+}
+
+void
+util_lines_pos(const util_lines *li, size_t offset, uint32_t *line, uint32_t *col)
+{
+    size_t lo = 0, hi = li->n;
+
+    if (offset > li->text_len)
+        offset = li->text_len;
+    /* Binary search for the last line start <= offset. */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (li->starts[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *line = (uint32_t) (lo + 1);
+    *col = (uint32_t) (offset - li->starts[lo] + 1);
+}
+
+void
+util_lines_free(util_lines *li)
+{
+    free(li->starts);
+    li->starts = NULL;
+    li->n = 0;
+}
+
+char *
+util_path_join(const char *dir, const char *name)
+{
+    size_t dl = strlen(dir);
+
+    if (strcmp(dir, ".") == 0)
+        return util_xstrdup(name);
+    while (dl > 1 && dir[dl - 1] == '/')
+        dl--;
+    return util_xasprintf("%.*s/%s", (int) dl, dir, name);
+}
+
+const char *
+util_basename(const char *path)
+{
+    const char *s = strrchr(path, '/');
+
+    return s ? s + 1 : path;
+}
+
+char *
+util_dirname(const char *path)
+{
+    const char *s = strrchr(path, '/');
+
+    if (s == NULL)
+        return util_xstrdup(".");
+    if (s == path)
+        return util_xstrdup("/");
+    return util_xstrndup(path, (size_t) (s - path));
+}

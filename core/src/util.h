@@ -1,0 +1,96 @@
+/*
+ * util.h — small helpers shared by the core: checked allocation, a growable
+ * array, a string buffer, file reading, UTF-8 validation and a line index.
+ */
+#ifndef PGR_UTIL_H
+#define PGR_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation that aborts the process on out-of-memory (we cannot report
+ * findings without memory, so there is nothing better to do). */
+void *util_xmalloc(size_t n);
+void *util_xcalloc(size_t n, size_t size);
+void *util_xrealloc(void *p, size_t n);
+char *util_xstrdup(const char *s);
+char *util_xstrndup(const char *s, size_t n);
+/* printf into a newly allocated string; caller frees. */
+char *util_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable array of fixed-size elements.  items is owned by the vec. */
+typedef struct util_vec {
+    void *items;
+    size_t len;
+    size_t cap;
+    size_t elem_size;
+} util_vec;
+
+void util_vec_init(util_vec *v, size_t elem_size);
+/* Append a zeroed element and return a pointer to it (valid until the next
+ * push). */
+void *util_vec_push(util_vec *v);
+void *util_vec_at(const util_vec *v, size_t i);
+void util_vec_free(util_vec *v);
+
+/* A growable NUL-terminated byte string. */
+typedef struct util_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} util_buf;
+
+void util_buf_init(util_buf *b);
+void util_buf_append(util_buf *b, const char *s, size_t n);
+void util_buf_puts(util_buf *b, const char *s);
+void util_buf_printf(util_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void util_buf_free(util_buf *b);
+
+/*
+ * Read a whole file.  On success returns 0 and sets *data (NUL-terminated,
+ * caller frees) and *len in bytes.  On failure returns -1 and sets *err to a
+ * static description (strerror text).  Files over max_bytes fail with
+ * "file too large".
+ */
+int util_read_file(const char *path, size_t max_bytes, char **data, size_t *len,
+                   const char **err);
+
+/* True when the first 8 KiB of data contain a NUL byte. */
+bool util_looks_binary(const char *data, size_t len);
+
+/* Byte offset of the first invalid UTF-8 sequence, or -1 when data is valid
+ * UTF-8 (overlongs and surrogates are invalid). */
+long util_utf8_invalid_at(const char *data, size_t len);
+
+/* Byte offset of the n-th (1-based) character of a UTF-8 string of len
+ * bytes; invalid bytes count as one character each.  Clamped to len. */
+size_t util_utf8_char_to_byte(const char *data, size_t len, size_t n);
+
+/*
+ * Copy s replacing every invalid UTF-8 sequence with U+FFFD, so the result
+ * can go into JSON.  Caller frees.
+ */
+char *util_utf8_sanitize(const char *s);
+
+/* Line index: the byte offset where each line starts. */
+typedef struct util_lines {
+    size_t *starts;
+    size_t n;
+    size_t text_len;
+} util_lines;
+
+void util_lines_build(util_lines *li, const char *text, size_t len);
+/* Convert a byte offset to a 1-based line and 1-based byte column. */
+void util_lines_pos(const util_lines *li, size_t offset, uint32_t *line, uint32_t *col);
+void util_lines_free(util_lines *li);
+
+/* Join a directory and a name with one '/', dropping a "./" prefix when dir
+ * is ".".  Caller frees. */
+char *util_path_join(const char *dir, const char *name);
+/* The last component of path (pointer into path). */
+const char *util_basename(const char *path);
+/* The directory part of path ("." when none).  Caller frees. */
+char *util_dirname(const char *path);
+
+#endif

@@ -1,0 +1,3 @@
+REVOKE ALL ON notes FROM notes_app;
+DROP ROLE notes_app;
+DROP TABLE notes;

@@ -1,0 +1,2 @@
+-- Rollback of 001.
+DROP TABLE tenants;

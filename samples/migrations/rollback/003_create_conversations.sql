@@ -1,0 +1,3 @@
+-- Rollback of 003.
+DROP TABLE messages;
+DROP TABLE conversations;

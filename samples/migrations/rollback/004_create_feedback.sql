@@ -1,0 +1,2 @@
+-- Rollback of 004.
+DROP TABLE feedback;
