@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static bool
 is_ident_char(unsigned char c)
@@ -350,34 +351,75 @@ parse_range(sql_file *f, size_t from, size_t to)
     return rc;
 }
 
-/* The whole file failed to parse: split it with the scanner and parse each
- * statement alone. */
+/* Whether the tokens from i on spell CREATE [OR REPLACE] RULE. */
+static bool
+starts_create_rule(const char *text, const PgQuery__ScanResult *sr, size_t i)
+{
+    static const char *const words[] = { "create", "or", "replace", "rule" };
+    size_t w = 0;
+
+    for (; i < sr->n_tokens && w < 4; i++, w++) {
+        const PgQuery__ScanToken *t = sr->tokens[i];
+        size_t n = (size_t) (t->end - t->start);
+
+        if (w == 1 && !(n == 2 && strncasecmp(text + t->start, "or", 2) == 0))
+            w = 3;
+        if (n != strlen(words[w]) || strncasecmp(text + t->start, words[w], n) != 0)
+            return false;
+        if (w == 3)
+            return true;
+    }
+    return false;
+}
+
+/* The whole file failed to parse: split it at the top-level ';' tokens of
+ * libpg_query's scanner and parse each statement alone.  (We do not use
+ * pg_query_split_with_scanner: in libpg_query 15-4.0.0 it stops at the
+ * first statement that does not parse.)  Parentheses are tracked because
+ * CREATE RULE ... DO (a; b) holds ';' inside one statement. */
 static void
 parse_each(sql_file *f)
 {
-    PgQuerySplitResult sr = pg_query_split_with_scanner(f->text);
-    int i;
+    PgQueryScanResult r = pg_query_scan(f->text);
+    PgQuery__ScanResult *sr;
+    size_t i, from = 0;
+    int depth = 0;
+    bool first = true, is_rule = false;
 
-    if (sr.error) {
-        size_t cur = sr.error->cursorpos > 0
-            ? util_utf8_char_to_byte(f->text, f->len, (size_t) sr.error->cursorpos) : 0;
+    if (r.error) {
+        size_t cur = r.error->cursorpos > 0
+            ? util_utf8_char_to_byte(f->text, f->len, (size_t) r.error->cursorpos) : 0;
 
-        add_error(f, cur, sr.error->message);
-        pg_query_free_split_result(sr);
+        add_error(f, cur, r.error->message);
+        pg_query_free_scan_result(r);
         return;
     }
-    for (i = 0; i < sr.n_stmts; i++) {
-        size_t from = (size_t) sr.stmts[i]->stmt_location;
-        size_t to = from + (size_t) sr.stmts[i]->stmt_len;
+    sr = pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *) r.pbuf.data);
+    for (i = 0; sr && i <= sr->n_tokens; i++) {
+        size_t to;
+        char c = i < sr->n_tokens ? f->text[sr->tokens[i]->start] : ';';
 
-        if (to > f->len || sr.stmts[i]->stmt_len == 0)
-            to = f->len;
-        from = sql_skip_blank(f->text, to, from);
-        if (from >= to)
+        if (first && i < sr->n_tokens) {
+            is_rule = starts_create_rule(f->text, sr, i);
+            first = false;
+        }
+        if (is_rule && (c == '(' || c == ')')) {
+            depth += c == '(' ? 1 : -1;
             continue;
-        parse_range(f, from, to);
+        }
+        if (c != ';' || (depth > 0 && i < sr->n_tokens))
+            continue;
+        to = i < sr->n_tokens ? (size_t) sr->tokens[i]->start + 1 : f->len;
+        depth = 0;
+        first = true;
+        from = sql_skip_blank(f->text, to, from);
+        if (from < to && !(to - from == 1 && f->text[from] == ';'))
+            parse_range(f, from, to);
+        from = to;
     }
-    pg_query_free_split_result(sr);
+    if (sr)
+        pg_query__scan_result__free_unpacked(sr, NULL);
+    pg_query_free_scan_result(r);
 }
 
 void

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install what pgrampart needs on Debian (idempotent) and build it into build/.
+# Usage: ./setup.sh            (as root, or with sudo available)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(
+  build-essential meson ninja-build pkg-config python3
+  libpg-query-dev libprotobuf-c-dev libyaml-dev libpq-dev libpcre2-dev libjansson-dev
+  libcmocka-dev valgrind binutils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "setup: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}" >&2
+fi
+
+if [ ! -f build/build.ninja ]; then
+  meson setup build >&2
+fi
+ninja -C build >&2

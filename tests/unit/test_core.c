@@ -1,0 +1,350 @@
+/*
+ * Unit tests of the core's front-ends and writers (cmocka).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "dotenv.h"
+#include "migrations.h"
+#include "model.h"
+#include "sql.h"
+
+/* --- dotenv ------------------------------------------------------------- */
+
+static const dotenv_entry *
+entry(const dotenv_file *df, size_t i)
+{
+    assert_true(i < df->entries.len);
+    return util_vec_at(&df->entries, i);
+}
+
+static void
+test_dotenv_syntax(void **state)
+{
+    const char *t =
+        "# comment\n"
+        "PLAIN=value # trailing comment\n"
+        "export EXPORTED=yes\n"
+        "SINGLE='a ${NOT} #x'\n"
+        "DOUBLE=\"line1\\nline2 \\\"q\\\"\"\n"
+        "MULTI=\"first\nsecond\"\n"
+        "REF=${OTHER}/path\n"
+        "EMPTY=\n"
+        "  SPACED = spaced  \n";
+    dotenv_file df;
+
+    (void) state;
+    dotenv_parse(&df, t, strlen(t));
+    assert_int_equal(df.errors.len, 0);
+    assert_int_equal(df.entries.len, 8);
+    assert_string_equal(entry(&df, 0)->value, "value");
+    assert_int_equal(entry(&df, 0)->value_offset, 16);
+    assert_string_equal(entry(&df, 1)->key, "EXPORTED");
+    assert_true(entry(&df, 1)->flags & PGR_ENV_EXPORT);
+    assert_string_equal(entry(&df, 2)->value, "a ${NOT} #x");
+    assert_true(entry(&df, 2)->flags & PGR_ENV_SINGLE_QUOTED);
+    assert_string_equal(entry(&df, 3)->value, "line1\nline2 \"q\"");
+    assert_string_equal(entry(&df, 4)->value, "first\nsecond");
+    assert_string_equal(entry(&df, 5)->value, "${OTHER}/path");
+    assert_string_equal(entry(&df, 6)->value, "");
+    assert_string_equal(entry(&df, 7)->key, "SPACED");
+    assert_string_equal(entry(&df, 7)->value, "spaced");
+    dotenv_free(&df);
+}
+
+static void
+test_dotenv_malformed(void **state)
+{
+    const char *t = "NOEQUALS\n=nokey\nGOOD=1\nBAD=\"open\nMORE=2\n";
+    dotenv_file df;
+    const dotenv_error *e;
+
+    (void) state;
+    dotenv_parse(&df, t, strlen(t));
+    assert_int_equal(df.entries.len, 1);
+    assert_string_equal(entry(&df, 0)->key, "GOOD");
+    assert_int_equal(df.errors.len, 3);
+    e = util_vec_at(&df.errors, 0);
+    assert_int_equal(e->offset, 8);          /* where '=' was expected */
+    e = util_vec_at(&df.errors, 1);
+    assert_int_equal(e->offset, 9);          /* the line with no name */
+    e = util_vec_at(&df.errors, 2);
+    assert_string_equal(e->message, "unterminated quoted value");
+    dotenv_free(&df);
+}
+
+/* --- SQL front-end ---------------------------------------------------------- */
+
+static void
+test_sql_locations(void **state)
+{
+    const char *t = "-- header\n/* block\n comment */\n  CREATE TABLE a (x int);\n\nSELECT 1;";
+    sql_file f;
+    const sql_stmt *st;
+    uint32_t line, col;
+
+    (void) state;
+    sql_file_parse(&f, "t.sql", t, strlen(t));
+    assert_int_equal(f.errors.len, 0);
+    assert_int_equal(f.stmts.len, 2);
+    st = util_vec_at(&f.stmts, 0);
+    util_lines_pos(&f.lines, st->start, &line, &col);
+    assert_int_equal(line, 4);
+    assert_int_equal(col, 3);
+    assert_memory_equal(f.text + st->start, "CREATE TABLE a (x int)", st->end - st->start);
+    st = util_vec_at(&f.stmts, 1);
+    util_lines_pos(&f.lines, st->start, &line, &col);
+    assert_int_equal(line, 6);
+    assert_int_equal(col, 1);
+    sql_file_free(&f);
+}
+
+static void
+test_sql_recovery(void **state)
+{
+    /* The error position is a character index: the é before it is 2 bytes. */
+    const char *t = "SELECT 'é';\nSELEC oops;\nCREATE TABLE b (y int);\n";
+    sql_file f;
+    const sql_error *e;
+    uint32_t line, col;
+
+    (void) state;
+    sql_file_parse(&f, "t.sql", t, strlen(t));
+    assert_int_equal(f.stmts.len, 2);
+    assert_int_equal(f.errors.len, 1);
+    e = util_vec_at(&f.errors, 0);
+    util_lines_pos(&f.lines, e->offset, &line, &col);
+    assert_int_equal(line, 2);
+    assert_int_equal(col, 1);
+    sql_file_free(&f);
+}
+
+static void
+test_sql_psql_and_dbmate(void **state)
+{
+    const char *t = "-- migrate:up\n\\set x 1\nCREATE ROLE r PASSWORD :'pw';\n"
+                    "COPY t FROM stdin;\n1\t2\n\\.\n-- migrate:down\nDROP ROLE r;\n";
+    sql_file f;
+
+    (void) state;
+    sql_file_parse(&f, "t.sql", t, strlen(t));
+    assert_int_equal(f.errors.len, 0);
+    assert_int_equal(f.stmts.len, 3);
+    assert_int_equal(((sql_stmt *) util_vec_at(&f.stmts, 0))->part, PGR_PART_UP);
+    assert_int_equal(((sql_stmt *) util_vec_at(&f.stmts, 1))->part, PGR_PART_UP);
+    assert_int_equal(((sql_stmt *) util_vec_at(&f.stmts, 2))->part, PGR_PART_DOWN);
+    assert_int_equal(sql_count_part(&f, PGR_PART_DOWN), 1);
+    /* The same length and line breaks as the source: offsets agree. */
+    assert_int_equal(f.len, strlen(t));
+    assert_non_null(strstr(f.text, "':pw'"));
+    sql_file_free(&f);
+}
+
+/* --- migrations ----------------------------------------------------------- */
+
+static void
+test_version_order(void **state)
+{
+    (void) state;
+    assert_true(mig_version_cmp("2", "10") < 0);
+    assert_true(mig_version_cmp("002", "10") < 0);
+    assert_true(mig_version_cmp("1.2", "1.10") < 0);
+    assert_true(mig_version_cmp("2019-02-26-002946", "2019-02-27-170003") < 0);
+    assert_int_equal(mig_version_cmp("7", "7"), 0);
+}
+
+static void
+test_pairing_golang_migrate_dialects(void **state)
+{
+    const char *paths[] = {
+        "m/1_a.postgres.up.sql", "m/1_a.postgres.down.sql", "m/1_a.mysql.up.sql",
+        "m/2_b.autocommit.up.sql", "m/2_b.autocommit.down.sql", "m/3_c.up.sql",
+    };
+    bool dbmate[6] = { false };
+    mig_result r;
+    const mig_set *s;
+    const mig_entry *e;
+
+    (void) state;
+    mig_classify(paths, dbmate, 6, &r);
+    assert_int_equal(r.roles[2], MIG_OTHER_DIALECT);
+    assert_int_equal(r.sets.len, 1);
+    s = util_vec_at(&r.sets, 0);
+    assert_string_equal(s->convention, "golang-migrate");
+    assert_int_equal(s->entries.len, 3);
+    e = util_vec_at(&s->entries, 0);
+    assert_int_equal(e->up, 0);
+    assert_int_equal(e->down, 1);
+    e = util_vec_at(&s->entries, 1);
+    assert_int_equal(e->down, 4);
+    e = util_vec_at(&s->entries, 2);
+    assert_string_equal(e->version, "3");
+    assert_int_equal(e->down, -1);
+    mig_free(&r);
+}
+
+static void
+test_pairing_numbered(void **state)
+{
+    const char *paths[] = {
+        "db/migrations/010_x.sql", "db/migrations/002_y.sql", "db/migrations/rollback/010_x.sql",
+        "db/migrations/002_y.undo.sql", "scripts/001_cleanup.sql",
+    };
+    bool dbmate[5] = { false };
+    mig_result r;
+    const mig_set *s;
+
+    (void) state;
+    mig_classify(paths, dbmate, 5, &r);
+    assert_int_equal(r.sets.len, 1);
+    assert_int_equal(r.roles[4], MIG_NONE);   /* not a migration directory */
+    s = util_vec_at(&r.sets, 0);
+    assert_string_equal(s->root, "db/migrations");
+    assert_int_equal(s->entries.len, 2);
+    assert_int_equal(((mig_entry *) util_vec_at(&s->entries, 0))->up, 1);   /* 002 first */
+    assert_int_equal(((mig_entry *) util_vec_at(&s->entries, 0))->down, 3);
+    assert_int_equal(((mig_entry *) util_vec_at(&s->entries, 1))->down, 2);
+    mig_free(&r);
+}
+
+/* --- model ----------------------------------------------------------------- */
+
+static void
+replay(model *m, const char *sql)
+{
+    sql_file f;
+    pgr_location loc = { "t.sql", 1, 1, 1, 1, NULL };
+    size_t i;
+
+    sql_file_parse(&f, "t.sql", sql, strlen(sql));
+    assert_int_equal(f.errors.len, 0);
+    for (i = 0; i < f.stmts.len; i++)
+        model_apply(m, ((sql_stmt *) util_vec_at(&f.stmts, i))->node, &loc);
+    sql_file_free(&f);
+}
+
+static void
+test_model_replay(void **state)
+{
+    model m;
+    pgr_model v;
+
+    (void) state;
+    model_init(&m, "t", 1);
+    replay(&m, "CREATE TABLE a (x int); CREATE TABLE s.b (x int); CREATE TABLE c (x int);"
+               "ALTER TABLE a ENABLE ROW LEVEL SECURITY; ALTER TABLE a RENAME TO a2;"
+               "ALTER TABLE a2 FORCE ROW LEVEL SECURITY; DROP SCHEMA s CASCADE;"
+               "GRANT ALL ON c TO PUBLIC; REVOKE TRUNCATE, TRIGGER ON c FROM PUBLIC;"
+               "GRANT SELECT ON a2 TO r WITH GRANT OPTION; DROP TABLE c;"
+               "CREATE ROLE admin SUPERUSER LOGIN; CREATE USER u; ALTER ROLE u BYPASSRLS;"
+               "CREATE ROLE gone; DROP ROLE gone;");
+    model_view(&m, &v);
+    assert_int_equal(v.n_tables, 1);
+    assert_string_equal(v.tables[0].name, "a2");
+    assert_true(v.tables[0].relrowsecurity);
+    assert_true(v.tables[0].relforcerowsecurity);
+    assert_int_equal(v.n_acl, 1);      /* c's grants went with c */
+    assert_string_equal(v.acl[0].object, "public.a2");
+    assert_int_equal(v.acl[0].privileges, PGR_ACL_SELECT);
+    assert_int_equal(v.acl[0].grant_options, PGR_ACL_SELECT);
+    assert_int_equal(v.n_roles, 2);
+    assert_true(v.roles[0].rolsuper && v.roles[0].rolcanlogin);
+    assert_true(v.roles[1].rolcanlogin && v.roles[1].rolbypassrls);
+    model_free(&m);
+}
+
+/* --- writers ----------------------------------------------------------------- */
+
+static void
+test_json_escaping(void **state)
+{
+    diag_store ds;
+    pgr_finding f;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    json_t *doc, *fd;
+    json_error_t jerr;
+
+    (void) state;
+    diag_init(&ds);
+    memset(&f, 0, sizeof f);
+    f.rule_id = "x/y";
+    f.location.path = "dir/\xff\xfe.sql";
+    f.location.line = 3;
+    f.location.column = 7;
+    f.message = "tab\there \"quoted\" \x01 nul-free \xc3\x28 end";
+    diag_add(&ds, &f, PGR_SEVERITY_ERROR, NULL);
+    assert_int_equal(diag_print_json(&ds, out), 0);
+    fclose(out);
+    doc = json_loads(buf, 0, &jerr);
+    assert_non_null(doc);
+    fd = json_array_get(json_object_get(doc, "findings"), 0);
+    assert_string_equal(json_string_value(json_object_get(fd, "message")),
+                        "tab\there \"quoted\" \x01 nul-free \xEF\xBF\xBD( end");
+    assert_string_equal(json_string_value(json_object_get(fd, "path")),
+                        "dir/\xEF\xBF\xBD\xEF\xBF\xBD.sql");
+    assert_int_equal(json_integer_value(json_object_get(fd, "end_column")), 7);
+    assert_true(json_is_null(json_object_get(fd, "hint")));
+    json_decref(doc);
+    free(buf);
+    diag_free(&ds);
+}
+
+static void
+test_mask_line(void **state)
+{
+    diag_store ds;
+    pgr_finding f;
+    char *m;
+
+    (void) state;
+    diag_init(&ds);
+    memset(&f, 0, sizeof f);
+    f.rule_id = "s/x";
+    f.message = "m";
+    f.location.path = f.secret.path = "a.env";
+    f.location.line = f.secret.line = f.secret.end_line = 1;
+    f.secret.column = 5;
+    f.secret.end_column = 16;  /* "supersecret1" */
+    diag_add(&ds, &f, PGR_SEVERITY_ERROR, NULL);
+    m = diag_mask_line(&ds, "a.env", 1, "PWD=supersecret1 # x", 20);
+    assert_string_equal(m, "PWD=su********** # x");
+    free(m);
+    m = diag_mask_line(&ds, "a.env", 2, "PWD=supersecret1", 16);
+    assert_string_equal(m, "PWD=supersecret1");   /* another line: untouched */
+    free(m);
+    diag_free(&ds);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dotenv_syntax),
+        cmocka_unit_test(test_dotenv_malformed),
+        cmocka_unit_test(test_sql_locations),
+        cmocka_unit_test(test_sql_recovery),
+        cmocka_unit_test(test_sql_psql_and_dbmate),
+        cmocka_unit_test(test_version_order),
+        cmocka_unit_test(test_pairing_golang_migrate_dialects),
+        cmocka_unit_test(test_pairing_numbered),
+        cmocka_unit_test(test_model_replay),
+        cmocka_unit_test(test_json_escaping),
+        cmocka_unit_test(test_mask_line),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+    if (sql_parser_used())
+        pg_query_exit();
+    return rc;
+}
