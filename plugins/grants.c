@@ -144,11 +144,4 @@ static const pgr_plugin plugin = {
     NULL, NULL, NULL, on_model
 };
 
-PGR_EXPORT const pgr_plugin *
-pgrampart_plugin_init(const pgr_host_api *host)
-{
-    if (host->abi_version != PGR_ABI_VERSION || host->size < sizeof(pgr_host_api))
-        return NULL;
-    api = host;
-    return &plugin;
-}
+PGR_PLUGIN_MAGIC(api, plugin)

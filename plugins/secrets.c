@@ -154,11 +154,4 @@ static const pgr_plugin plugin = {
     on_sql_statement, on_env_file, NULL, NULL
 };
 
-PGR_EXPORT const pgr_plugin *
-pgrampart_plugin_init(const pgr_host_api *host)
-{
-    if (host->abi_version != PGR_ABI_VERSION || host->size < sizeof(pgr_host_api))
-        return NULL;
-    api = host;
-    return &plugin;
-}
+PGR_PLUGIN_MAGIC(api, plugin)

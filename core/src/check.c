@@ -94,7 +94,8 @@ walk(check_run *run, const char *dir)
         names[n++] = util_xstrdup(de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof(char *), str_cmp);
+    if (n > 0)
+        qsort(names, n, sizeof(char *), str_cmp);
     for (i = 0; i < n; i++) {
         char *p = util_path_join(dir, names[i]);
         struct stat st;
@@ -203,6 +204,7 @@ parse_sql_files(check_run *run)
             continue;
         sql_file_parse(&f->sql, f->path, f->text, f->len);
         f->parsed_sql = true;
+        run->host->diags->statements += f->sql.stmts.len;
         for (k = 0; k < f->sql.errors.len; k++) {
             const sql_error *e = util_vec_at(&f->sql.errors, k);
             char *m = util_xasprintf("syntax error (PostgreSQL 15 grammar): %s", e->message);
@@ -464,7 +466,8 @@ check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err)
         else if (check_kind_of(paths[i]))
             add_file(run, paths[i], check_kind_of(paths[i]));
     }
-    qsort(run->files.items, run->files.len, sizeof(check_file), file_cmp);
+    if (run->files.len > 0)
+        qsort(run->files.items, run->files.len, sizeof(check_file), file_cmp);
     h->diags->files = run->files.len;
 
     run->sql_index = util_xcalloc(run->files.len, sizeof(size_t));

@@ -18,6 +18,7 @@ diag_init(diag_store *ds)
 {
     util_vec_init(&ds->findings, sizeof(diag_finding));
     ds->files = 0;
+    ds->statements = 0;
 }
 
 void
@@ -95,7 +96,8 @@ finding_cmp(const void *pa, const void *pb)
 void
 diag_sort(diag_store *ds)
 {
-    qsort(ds->findings.items, ds->findings.len, sizeof(diag_finding), finding_cmp);
+    if (ds->findings.len > 0)
+        qsort(ds->findings.items, ds->findings.len, sizeof(diag_finding), finding_cmp);
 }
 
 size_t
@@ -281,6 +283,7 @@ diag_print_json(const diag_store *ds, FILE *out)
     json_object_set_new(root, "version", json_integer(1));
     json_object_set_new(root, "findings", arr);
     json_object_set_new(sum, "files", json_integer((json_int_t) ds->files));
+    json_object_set_new(sum, "statements", json_integer((json_int_t) ds->statements));
     json_object_set_new(sum, "findings", json_integer((json_int_t) ds->findings.len));
     json_object_set_new(sum, "errors", json_integer((json_int_t) errors));
     json_object_set_new(sum, "warnings", json_integer((json_int_t) warnings));

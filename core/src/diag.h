@@ -27,6 +27,7 @@ typedef struct diag_finding {
 typedef struct diag_store {
     util_vec findings;   /* of diag_finding */
     size_t files;        /* files examined, for the summary */
+    size_t statements;   /* SQL statements parsed */
 } diag_store;
 
 void diag_init(diag_store *ds);

@@ -538,7 +538,8 @@ order_set(mig_set *s)
     if (strcmp(s->convention, "sqitch") == 0)
         plan_read(s->root, &po);
     sort_plan = po.n ? &po : NULL;
-    qsort(s->entries.items, s->entries.len, sizeof(mig_entry), entry_cmp);
+    if (s->entries.len > 0)
+        qsort(s->entries.items, s->entries.len, sizeof(mig_entry), entry_cmp);
     sort_plan = NULL;
     for (i = 0; i < po.n; i++)
         free(po.names[i]);
@@ -606,10 +607,12 @@ mig_classify(const char *const *paths, const bool *dbmate, size_t n, mig_result 
             out->roles[i] = MIG_OTHER_DIALECT;
         free(dir);
     }
-    qsort(cands.items, cands.len, sizeof(cand), cand_cmp);
+    if (cands.len > 0)
+        qsort(cands.items, cands.len, sizeof(cand), cand_cmp);
     rekey_orphan_downs(&cands);
     drop_plain_numbered(&cands, out->roles);
-    qsort(cands.items, cands.len, sizeof(cand), cand_cmp);
+    if (cands.len > 0)
+        qsort(cands.items, cands.len, sizeof(cand), cand_cmp);
     build_sets(&cands, out);
     for (i = 0; i < out->sets.len; i++)
         order_set(util_vec_at(&out->sets, i));

@@ -67,16 +67,14 @@ char *
 util_xasprintf(const char *fmt, ...)
 {
     va_list ap;
+    char *p = NULL;
     int n;
-    char *p;
 
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vasprintf(&p, fmt, ap);
     va_end(ap);
-    p = util_xmalloc((size_t) n + 1);
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t) n + 1, fmt, ap);
-    va_end(ap);
+    if (n < 0)
+        util_oom();
     return p;
 }
 
@@ -150,20 +148,16 @@ void
 util_buf_printf(util_buf *b, const char *fmt, ...)
 {
     va_list ap;
+    char *p = NULL;
     int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vasprintf(&p, fmt, ap);
     va_end(ap);
-    if (b->len + (size_t) n + 1 > b->cap) {
-        while (b->len + (size_t) n + 1 > b->cap)
-            b->cap *= 2;
-        b->data = util_xrealloc(b->data, b->cap);
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t) n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t) n;
+    if (n < 0)
+        util_oom();
+    util_buf_append(b, p, (size_t) n);
+    free(p);
 }
 
 void

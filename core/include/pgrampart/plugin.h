@@ -371,6 +371,24 @@ typedef struct pgr_host_api {
 /* The signature of PGR_PLUGIN_INIT_SYMBOL. */
 typedef const pgr_plugin *(*pgr_plugin_init_fn)(const pgr_host_api *api);
 
+/*
+ * PGR_PLUGIN_MAGIC(api_var, descriptor), in the spirit of PostgreSQL's
+ * PG_MODULE_MAGIC: defines the exported init function, which refuses a host
+ * of another ABI version or a smaller function table (returning NULL),
+ * stores the table in api_var (a "static const pgr_host_api *") and
+ * returns &descriptor.
+ */
+#define PGR_PLUGIN_MAGIC(api_var, descriptor) \
+    PGR_EXPORT const pgr_plugin *pgrampart_plugin_init(const pgr_host_api *host); \
+    PGR_EXPORT const pgr_plugin * \
+    pgrampart_plugin_init(const pgr_host_api *host) \
+    { \
+        if (host->abi_version != PGR_ABI_VERSION || host->size < sizeof(pgr_host_api)) \
+            return NULL; \
+        api_var = host; \
+        return &(descriptor); \
+    }
+
 #ifdef __cplusplus
 }
 #endif
