@@ -39,15 +39,20 @@ add_file(check_run *run, const char *path, int kind)
     size_t i;
     check_file *f;
 
-    if (config_excluded(run->host->cfg, path))
+    if (config_excluded(run->host->cfg, path) || (run->adding_context && kind != CHECK_SQL))
         return;
     /* The same file named twice (a dir and a file in it) is checked once. */
-    for (i = 0; i < run->files.len; i++)
-        if (strcmp(((check_file *) util_vec_at(&run->files, i))->path, path) == 0)
+    for (i = 0; i < run->files.len; i++) {
+        f = util_vec_at(&run->files, i);
+        if (strcmp(f->path, path) == 0) {
+            f->context = f->context && run->adding_context;
             return;
+        }
+    }
     f = util_vec_push(&run->files);
     f->path = util_xstrdup(path);
     f->kind = (check_kind) kind;
+    f->context = run->adding_context;
 }
 
 static int
@@ -444,6 +449,53 @@ run_standalone(check_run *run)
     }
 }
 
+/* Directories whose SQL files give a lone migration file its context. */
+static void
+add_context(check_run *run, const char *path)
+{
+    static const char *const set_dirs[] = {
+        "deploy", "revert", "verify", "rollback", "rollbacks", "down", "undo", NULL
+    };
+    char *dir = util_dirname(path);
+    const char *base = util_basename(dir);
+    bool up_one = strcmp(util_basename(path), "up.sql") == 0 ||
+        strcmp(util_basename(path), "down.sql") == 0;
+    size_t i;
+
+    for (i = 0; set_dirs[i] && !up_one; i++)
+        up_one = strcmp(base, set_dirs[i]) == 0;
+    run->adding_context = true;
+    if (up_one) {
+        char *parent = util_dirname(dir);
+
+        walk(run, parent);
+        free(parent);
+    } else {
+        walk(run, dir);
+    }
+    run->adding_context = false;
+    free(dir);
+}
+
+/* Drop the findings located in context files. */
+static void
+drop_context_findings(check_run *run)
+{
+    diag_store *ds = run->host->diags;
+    size_t i, keep = 0;
+
+    for (i = 0; i < ds->findings.len; i++) {
+        diag_finding *f = util_vec_at(&ds->findings, i);
+        const check_file *cf = f->path ? check_file_of(run, f->path) : NULL;
+
+        if (cf && cf->context)
+            diag_finding_free(f);
+        else
+            *(diag_finding *) util_vec_at(&ds->findings, keep++) = *f;
+    }
+    ds->findings.len = keep;
+}
+
 int
 check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err)
 {
@@ -466,9 +518,14 @@ check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err)
         else if (check_kind_of(paths[i]))
             add_file(run, paths[i], check_kind_of(paths[i]));
     }
+    for (i = 0; i < n; i++)
+        if (check_kind_of(paths[i]) == CHECK_SQL)
+            add_context(run, paths[i]);
     if (run->files.len > 0)
         qsort(run->files.items, run->files.len, sizeof(check_file), file_cmp);
-    h->diags->files = run->files.len;
+    for (i = 0; i < run->files.len; i++)
+        if (!((check_file *) util_vec_at(&run->files, i))->context)
+            h->diags->files++;
 
     run->sql_index = util_xcalloc(run->files.len, sizeof(size_t));
     for (i = 0; i < run->files.len; i++) {
@@ -502,6 +559,7 @@ check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err)
     }
     run_sets(run);
     run_standalone(run);
+    drop_context_findings(run);
     return 0;
 }
 
@@ -528,26 +586,34 @@ check_free(check_run *run)
     free(run->sql_index);
 }
 
-const char *
-check_text(void *arg, const char *path, size_t *len)
+const check_file *
+check_file_of(check_run *run, const char *path)
 {
-    check_run *run = arg;
     size_t lo = 0, hi = run->files.len;
 
     /* files is sorted by path. */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        check_file *f = util_vec_at(&run->files, mid);
+        const check_file *f = util_vec_at(&run->files, mid);
         int c = strcmp(f->path, path);
 
-        if (c == 0) {
-            *len = f->len;
-            return f->text;
-        }
+        if (c == 0)
+            return f;
         if (c < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
     return NULL;
+}
+
+const char *
+check_text(void *arg, const char *path, size_t *len)
+{
+    const check_file *f = check_file_of(arg, path);
+
+    if (f == NULL)
+        return NULL;
+    *len = f->len;
+    return f->text;
 }

@@ -24,6 +24,7 @@ typedef struct check_file {
     bool parsed_env;
     dotenv_file env;
     util_lines lines;        /* for env files */
+    bool context;            /* read only for its migration set: not reported on */
 } check_file;
 
 typedef struct check_run {
@@ -32,6 +33,7 @@ typedef struct check_run {
     mig_result mig;          /* over the SQL files, in files order */
     size_t *sql_index;       /* mig index -> files index */
     size_t n_sql;
+    bool adding_context;     /* walk() is collecting context files */
 } check_run;
 
 /* The kind of file a name denotes (0: not ours). */
@@ -39,12 +41,18 @@ int check_kind_of(const char *path);
 
 /*
  * Check paths (files or directories; directories are walked, skipping
- * .git, node_modules and build directories).  Findings go to the host's
+ * .git, node_modules and build directories).  A SQL file named on its own
+ * brings its migration set in as context (its directory, and the parent
+ * of a deploy/, revert/, rollback/ or diesel directory), so that pairing
+ * and replay see the whole set; only findings in the named files are kept.  Findings go to the host's
  * diag store.  Returns 0, or -1 with *err set (a path that does not exist);
  * caller frees *err.  Free the run with check_free.
  */
 int check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err);
 void check_free(check_run *run);
+
+/* The file of a run with this display path, or NULL. */
+const check_file *check_file_of(check_run *run, const char *path);
 
 /* diag_text_fn over a run: the text of a checked file. */
 const char *check_text(void *run, const char *path, size_t *len);

@@ -22,19 +22,22 @@ diag_init(diag_store *ds)
 }
 
 void
+diag_finding_free(diag_finding *f)
+{
+    free(f->rule_id);
+    free(f->path);
+    free(f->object);
+    free(f->message);
+    free(f->hint);
+}
+
+void
 diag_free(diag_store *ds)
 {
     size_t i;
 
-    for (i = 0; i < ds->findings.len; i++) {
-        diag_finding *f = util_vec_at(&ds->findings, i);
-
-        free(f->rule_id);
-        free(f->path);
-        free(f->object);
-        free(f->message);
-        free(f->hint);
-    }
+    for (i = 0; i < ds->findings.len; i++)
+        diag_finding_free(util_vec_at(&ds->findings, i));
     util_vec_free(&ds->findings);
 }
 

@@ -31,6 +31,8 @@ typedef struct diag_store {
 } diag_store;
 
 void diag_init(diag_store *ds);
+/* Free the strings of one finding (not the finding itself). */
+void diag_finding_free(diag_finding *f);
 void diag_free(diag_store *ds);
 
 /* Copy a finding into the store with the given effective severity.  A

@@ -189,6 +189,28 @@ def test_secrets_never_printed():
             assert s[3:] not in o, f"tail of secret {s[:2]}... printed"
 
 
+def test_single_file_context():
+    """A migration named alone is judged within its set (pre-commit passes single files)."""
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {
+            "db/migrations/001_a.sql": "CREATE TABLE a (id int);\n",
+            "db/migrations/002_b.sql": "ALTER TABLE a ENABLE ROW LEVEL SECURITY;\nCREATE TABLE b (id int);\n",
+            "db/migrations/rollback/001_a.sql": "DROP TABLE a;\n",
+            "db/migrations/rollback/002_b.sql": "DROP TABLE b;\n",
+            "db/migrations/003_c.sql": "SELECT 1;\n",
+        })
+        # 001 has its rollback and a later migration enables RLS on a: clean.
+        rc, doc = check_json("db/migrations/001_a.sql", cwd=d)
+        assert rc == 0 and doc["findings"] == [] and doc["summary"]["files"] == 1, doc
+        # The rollback dir's parent is the set: naming a rollback works too.
+        rc, doc = check_json("db/migrations/rollback/002_b.sql", cwd=d)
+        assert rc == 0 and doc["findings"] == [], doc
+        # Findings of the named file only (b lacks RLS, 003 lacks a rollback: not named).
+        _, doc = check_json("db/migrations/002_b.sql", cwd=d)
+        assert [(f["rule"], f["path"], f["line"]) for f in doc["findings"]] == \
+            [("rls/table-without-rls", "db/migrations/002_b.sql", 2)], doc
+
+
 # --- rules: a positive and a negative case each -----------------------------
 
 def test_rule_table_without_rls():
