@@ -444,8 +444,9 @@ def test_valgrind():
     if shutil.which("valgrind") is None:
         print("valgrind not installed; skipping")
         sys.exit(77)
-    targets = [os.path.join(ARGS.source, "samples"), corpus("Tamarou__Registry"),
-               corpus("PostgREST__postgrest")]
+    names = ["LemmyNet__lemmy", "ory__kratos", "Tamarou__Registry", "PostgREST__postgrest",
+             "flyisland__gitlab-ee"]
+    targets = [os.path.join(ARGS.source, "samples")] + [corpus(n) for n in names]
     p = subprocess.run(["valgrind", "--error-exitcode=99", "--leak-check=full",
                         "--errors-for-leak-kinds=definite,indirect", "-q", ARGS.bin, "check",
                         "--format", "json", *targets], capture_output=True, text=True, timeout=1800)
