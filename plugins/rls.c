@@ -1,9 +1,18 @@
 /*
  * rls.c — row-level security rules.
  *
- * rls/table-without-rls: a table the migrations create that no migration
- * puts under ENABLE ROW LEVEL SECURITY.  Runs on the schema model, so
- * renames keep RLS state and dropped tables are not reported.
+ * All run on the schema model (replayed migrations, or a live catalog), so
+ * renames keep RLS state, dropped tables and policies are not reported.
+ *
+ * rls/table-without-rls: a table that nothing puts under ENABLE ROW LEVEL
+ *   SECURITY.
+ * rls/rls-without-policy: RLS on, no policy: every query by a non-owner
+ *   sees no rows (default deny) — usually a forgotten CREATE POLICY.
+ * rls/policy-without-rls: policies exist but RLS is off: they do nothing.
+ * rls/policy-always-true: a write policy (INSERT/UPDATE/DELETE/ALL) whose
+ *   USING or WITH CHECK is constant true.
+ * rls/policy-missing-with-check: an INSERT/UPDATE/ALL policy with neither
+ *   WITH CHECK nor USING: nothing constrains the rows written.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +26,23 @@ static const pgr_rule rules[] = {
       "A table is created without row-level security, and no later migration enables it.",
       "ALTER TABLE <table> ENABLE ROW LEVEL SECURITY; then CREATE POLICY for each role that uses it.",
       "PostgreSQL docs 5.8 Row Security Policies; checklist: \"RLS enabled on every table\"" },
+    { "rls/rls-without-policy", PGR_SEVERITY_WARNING,
+      "Row-level security is enabled but the table has no policy, so it denies every row.",
+      "CREATE POLICY ... for each role and command that uses the table.",
+      "PostgreSQL docs 5.8 (\"If no policy exists for the table, a default-deny policy is used\"); "
+      "checklist: \"policies exist\"" },
+    { "rls/policy-without-rls", PGR_SEVERITY_ERROR,
+      "Policies exist on a table whose row-level security is off: they are not applied.",
+      "ALTER TABLE <table> ENABLE ROW LEVEL SECURITY;",
+      "PostgreSQL docs CREATE POLICY (\"policies ... are applied only when row-level security is enabled\")" },
+    { "rls/policy-always-true", PGR_SEVERITY_ERROR,
+      "A policy for INSERT, UPDATE, DELETE or ALL has a constant-true USING or WITH CHECK.",
+      "Compare the row with the session's tenant or user, e.g. USING (tenant_id = current_setting('app.tenant_id')::uuid).",
+      "PostgreSQL docs 5.8 Row Security Policies; Supabase splinter rls_policy_always_true" },
+    { "rls/policy-missing-with-check", PGR_SEVERITY_WARNING,
+      "An INSERT, UPDATE or ALL policy has neither WITH CHECK nor USING: any row may be written.",
+      "Add WITH CHECK (...) restricting the rows the role may write.",
+      "PostgreSQL docs CREATE POLICY (WITH CHECK applies to INSERT and UPDATE)" },
 };
 
 static const pgr_config_key config_keys[] = {
@@ -39,16 +65,114 @@ schema_excluded(pgr_ctx *ctx, const char *schema)
 }
 
 static void
+report(pgr_ctx *ctx, const char *rule, const pgr_location *loc, const char *msg, const char *hint)
+{
+    pgr_finding f;
+
+    memset(&f, 0, sizeof f);
+    f.rule_id = rule;
+    f.location = *loc;
+    f.message = msg;
+    f.hint = hint;
+    api->report(ctx, &f);
+}
+
+static size_t
+count_policies(const pgr_model *m, const pgr_table *t, const pgr_policy **first)
+{
+    size_t i, n = 0;
+
+    *first = NULL;
+    for (i = 0; i < m->n_policies; i++) {
+        const pgr_policy *p = &m->policies[i];
+
+        if (strcmp(p->schema, t->schema) == 0 && strcmp(p->table, t->name) == 0) {
+            if (n++ == 0)
+                *first = p;
+        }
+    }
+    return n;
+}
+
+static const char *
+command_name(char polcmd)
+{
+    switch (polcmd) {
+    case 'r':
+        return "SELECT";
+    case 'a':
+        return "INSERT";
+    case 'w':
+        return "UPDATE";
+    case 'd':
+        return "DELETE";
+    default:
+        return "ALL";
+    }
+}
+
+static void
+check_policies(pgr_ctx *ctx, const pgr_model *m)
+{
+    size_t i;
+    char msg[768];
+
+    for (i = 0; i < m->n_policies; i++) {
+        const pgr_policy *p = &m->policies[i];
+
+        if (schema_excluded(ctx, p->schema))
+            continue;
+        if (p->polcmd != 'r' && p->polpermissive && p->qual_always_true) {
+            snprintf(msg, sizeof msg, "policy %s on %s.%s (FOR %s) has USING (%s): every row "
+                     "qualifies", p->name, p->schema, p->table, command_name(p->polcmd), p->qual);
+            report(ctx, "rls/policy-always-true", &p->qual_location, msg, NULL);
+        }
+        if (p->polcmd != 'r' && p->polpermissive && p->with_check_always_true) {
+            snprintf(msg, sizeof msg, "policy %s on %s.%s (FOR %s) has WITH CHECK (%s): any row "
+                     "may be written", p->name, p->schema, p->table, command_name(p->polcmd),
+                     p->with_check);
+            report(ctx, "rls/policy-always-true", &p->with_check_location, msg, NULL);
+        }
+        if ((p->polcmd == 'a' || p->polcmd == 'w' || p->polcmd == '*') && p->polpermissive &&
+            p->with_check == NULL && p->qual == NULL) {
+            snprintf(msg, sizeof msg, "policy %s on %s.%s (FOR %s) has neither WITH CHECK nor "
+                     "USING: nothing limits the rows written", p->name, p->schema, p->table,
+                     command_name(p->polcmd));
+            report(ctx, "rls/policy-missing-with-check", &p->location, msg, NULL);
+        }
+    }
+}
+
+static void
 on_model(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i;
     char msg[512], hint[512];
 
+    check_policies(ctx, m);
     for (i = 0; i < m->n_tables; i++) {
         const pgr_table *t = &m->tables[i];
-        pgr_finding f;
+        const pgr_policy *first;
+        size_t n_pol = count_policies(m, t, &first);
 
-        if (t->relrowsecurity || schema_excluded(ctx, t->schema))
+        if (schema_excluded(ctx, t->schema))
+            continue;
+        if (t->relrowsecurity && n_pol == 0) {
+            snprintf(msg, sizeof msg, "table %s.%s has row-level security but no policy: it "
+                     "denies every row to every role but its owner", t->schema, t->name);
+            report(ctx, "rls/rls-without-policy",
+                   t->rls_location.line ? &t->rls_location : &t->location, msg, NULL);
+        }
+        if (!t->relrowsecurity && n_pol > 0) {
+            snprintf(msg, sizeof msg, "table %s.%s has %zu polic%s but row-level security is off: "
+                     "%s not applied", t->schema, t->name, n_pol, n_pol == 1 ? "y" : "ies",
+                     n_pol == 1 ? "it is" : "they are");
+            snprintf(hint, sizeof hint, "add ALTER TABLE %s.%s ENABLE ROW LEVEL SECURITY;",
+                     t->schema, t->name);
+            report(ctx, "rls/policy-without-rls", &first->location, msg, hint);
+            continue;
+        }
+        if (t->relrowsecurity)
             continue;
         snprintf(msg, sizeof msg, "table %s.%s has no row-level security: %s enables it",
                  t->schema, t->name,
@@ -56,12 +180,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
         snprintf(hint, sizeof hint,
                  "add ALTER TABLE %s.%s ENABLE ROW LEVEL SECURITY; and a policy per role",
                  t->schema, t->name);
-        memset(&f, 0, sizeof f);
-        f.rule_id = "rls/table-without-rls";
-        f.location = t->location;
-        f.message = msg;
-        f.hint = hint;
-        api->report(ctx, &f);
+        report(ctx, "rls/table-without-rls", &t->location, msg, hint);
     }
 }
 

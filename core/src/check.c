@@ -169,16 +169,6 @@ read_one(check_run *run, check_file *f)
                   "invalid UTF-8 byte sequence");
 }
 
-static void
-stmt_location(const sql_file *sf, const sql_stmt *st, pgr_location *loc)
-{
-    memset(loc, 0, sizeof *loc);
-    loc->path = sf->path;
-    util_lines_pos(&sf->lines, st->start, &loc->line, &loc->column);
-    util_lines_pos(&sf->lines, st->end > st->start ? st->end - 1 : st->start,
-                   &loc->end_line, &loc->end_column);
-}
-
 static pgr_part
 part_of(mig_role role, const sql_stmt *st)
 {
@@ -269,7 +259,7 @@ run_statement_hooks(check_run *run, size_t plugin, const pgr_plugin *p)
             hs.pub.text = f->sql.text + st->start;
             hs.pub.text_len = st->end - st->start;
             hs.pub.text_location = (int64_t) (st->start - st->base);
-            stmt_location(&f->sql, st, &hs.pub.location);
+            sql_stmt_location(&f->sql, st, &hs.pub.location);
             p->on_sql_statement(&ctx, &hs.pub);
         }
     }
@@ -375,12 +365,10 @@ replay_file(model *m, const check_file *f, bool only_up)
         return;
     for (k = 0; k < f->sql.stmts.len; k++) {
         const sql_stmt *st = util_vec_at(&f->sql.stmts, k);
-        pgr_location loc;
 
         if (only_up && st->part != PGR_PART_UP)
             continue;
-        stmt_location(&f->sql, st, &loc);
-        model_apply(m, st->node, &loc);
+        model_apply(m, &f->sql, st);
     }
 }
 

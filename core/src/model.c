@@ -37,6 +37,7 @@ model_init(model *m, const char *source, int from_migrations)
     util_vec_init(&m->tables, sizeof(pgr_table));
     util_vec_init(&m->acl, sizeof(pgr_acl_item));
     util_vec_init(&m->roles, sizeof(pgr_role));
+    util_vec_init(&m->policies, sizeof(pgr_policy));
 }
 
 uint32_t
@@ -111,12 +112,50 @@ remove_acl_of(model *m, char objkind, const char *object)
 }
 
 static void
+free_policy(pgr_policy *p)
+{
+    size_t i;
+
+    free((char *) p->schema);
+    free((char *) p->table);
+    free((char *) p->name);
+    for (i = 0; i < p->n_roles; i++)
+        free((char *) p->roles[i]);
+    free((void *) p->roles);
+    free((char *) p->qual);
+    free((char *) p->with_check);
+    free_loc(&p->location);
+    free_loc(&p->qual_location);
+    free_loc(&p->with_check_location);
+}
+
+/* Remove the policies of a table, or the one named name when non-NULL. */
+static void
+remove_policies(model *m, const char *schema, const char *table, const char *name)
+{
+    size_t i, keep = 0;
+
+    for (i = 0; i < m->policies.len; i++) {
+        pgr_policy *p = util_vec_at(&m->policies, i);
+
+        if (strcmp(p->schema, schema) == 0 && strcmp(p->table, table) == 0 &&
+            (name == NULL || strcmp(p->name, name) == 0))
+            free_policy(p);
+        else
+            *(pgr_policy *) util_vec_at(&m->policies, keep++) = *p;
+    }
+    m->policies.len = keep;
+}
+
+static void
 drop_table_at(model *m, size_t i)
 {
     pgr_table *t = util_vec_at(&m->tables, i);
     char *qual = util_xasprintf("%s.%s", t->schema, t->name);
 
     remove_acl_of(m, 'r', qual);
+    remove_policies(m, t->schema, t->name, NULL);
+    free_loc(&t->rls_location);
     free(qual);
     free((char *) t->schema);
     free((char *) t->name);
@@ -150,7 +189,7 @@ add_table(model *m, const PgQuery__RangeVar *rv, char relkind, int if_not_exists
 }
 
 static void
-alter_table(model *m, const PgQuery__AlterTableStmt *s)
+alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
 {
     long i;
     size_t k;
@@ -171,6 +210,8 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s)
         switch (c->subtype) {
         case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRowSecurity:
             t->relrowsecurity = 1;
+            free_loc(&t->rls_location);
+            t->rls_location = copy_loc(loc);
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRowSecurity:
             t->relrowsecurity = 0;
@@ -227,6 +268,18 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
     }
     to = util_xasprintf("%s.%s", t->schema, t->name);
     rename_acl_object(m, 'r', from, to);
+    for (size_t k = 0; k < m->policies.len; k++) {
+        pgr_policy *p = util_vec_at(&m->policies, k);
+        char *pq = util_xasprintf("%s.%s", p->schema, p->table);
+
+        if (strcmp(pq, from) == 0) {
+            free((char *) p->schema);
+            free((char *) p->table);
+            p->schema = util_xstrdup(t->schema);
+            p->table = util_xstrdup(t->name);
+        }
+        free(pq);
+    }
     free(from);
     free(to);
 }
@@ -259,6 +312,16 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
                 rv.schemaname = (char *) t->schema;
                 rv.relname = (char *) t->name;
                 move_table(m, &rv, s->newname, NULL);
+            }
+        }
+    } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY && s->relation && s->subname) {
+        for (i = 0; i < m->policies.len; i++) {
+            pgr_policy *p = util_vec_at(&m->policies, i);
+
+            if (strcmp(p->schema, schema_or_public(s->relation->schemaname)) == 0 &&
+                strcmp(p->table, s->relation->relname) == 0 && strcmp(p->name, s->subname) == 0) {
+                free((char *) p->name);
+                p->name = util_xstrdup(s->newname);
             }
         }
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_ROLE && s->subname) {
@@ -294,6 +357,24 @@ qualified_name(const PgQuery__Node *n, const char **schema, const char **name)
         *schema = l->items[l->n_items - 2]->string->sval;
 }
 
+/* DROP POLICY name ON [schema.]table: the object is the list
+ * [schema,] table, name. */
+static void
+drop_policy(model *m, const PgQuery__Node *n)
+{
+    const PgQuery__List *l;
+    const char *schema = "public", *table, *name;
+
+    if (n->node_case != PG_QUERY__NODE__NODE_LIST || n->list->n_items < 2)
+        return;
+    l = n->list;
+    name = l->items[l->n_items - 1]->string->sval;
+    table = l->items[l->n_items - 2]->string->sval;
+    if (l->n_items >= 3)
+        schema = l->items[l->n_items - 3]->string->sval;
+    remove_policies(m, schema, table, name);
+}
+
 static void
 drop_stmt(model *m, const PgQuery__DropStmt *s)
 {
@@ -310,6 +391,8 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
 
             if (t >= 0)
                 drop_table_at(m, (size_t) t);
+        } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY) {
+            drop_policy(m, s->objects[k]);
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) {
             /* Without CASCADE PostgreSQL refuses to drop a non-empty schema. */
             if (s->behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
@@ -613,22 +696,206 @@ drop_role(model *m, const PgQuery__DropRoleStmt *s)
     }
 }
 
-void
-model_apply(model *m, const PgQuery__Node *n, const pgr_location *loc)
+static bool
+const_equal(const PgQuery__Node *a, const PgQuery__Node *b)
 {
+    const PgQuery__AConst *x, *y;
+
+    if (a->node_case != PG_QUERY__NODE__NODE_A_CONST || b->node_case != PG_QUERY__NODE__NODE_A_CONST)
+        return false;
+    x = a->a_const;
+    y = b->a_const;
+    if (x->isnull || y->isnull || x->val_case != y->val_case)
+        return false;
+    switch (x->val_case) {
+    case PG_QUERY__A__CONST__VAL_IVAL:
+        return x->ival->ival == y->ival->ival;
+    case PG_QUERY__A__CONST__VAL_SVAL:
+        return strcmp(x->sval->sval, y->sval->sval) == 0;
+    case PG_QUERY__A__CONST__VAL_BOOLVAL:
+        return x->boolval->boolval == y->boolval->boolval;
+    case PG_QUERY__A__CONST__VAL_FVAL:
+        return strcmp(x->fval->fval, y->fval->fval) == 0;
+    default:
+        return false;
+    }
+}
+
+bool
+model_expr_always_true(const PgQuery__Node *e)
+{
+    size_t i;
+
+    if (e == NULL)
+        return false;
+    switch (e->node_case) {
+    case PG_QUERY__NODE__NODE_A_CONST:
+        return e->a_const->val_case == PG_QUERY__A__CONST__VAL_BOOLVAL && e->a_const->boolval->boolval;
+    case PG_QUERY__NODE__NODE_TYPE_CAST: {
+        const PgQuery__AConst *c = e->type_cast->arg && e->type_cast->arg->node_case ==
+            PG_QUERY__NODE__NODE_A_CONST ? e->type_cast->arg->a_const : NULL;
+
+        if (c == NULL || c->val_case != PG_QUERY__A__CONST__VAL_SVAL)
+            return model_expr_always_true(e->type_cast->arg);
+        return strcmp(c->sval->sval, "t") == 0 || strcmp(c->sval->sval, "true") == 0;
+    }
+    case PG_QUERY__NODE__NODE_A_EXPR: {
+        const PgQuery__AExpr *x = e->a_expr;
+
+        return x->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP && x->n_name == 1 &&
+            x->name[0]->node_case == PG_QUERY__NODE__NODE_STRING &&
+            strcmp(x->name[0]->string->sval, "=") == 0 && x->lexpr && x->rexpr &&
+            const_equal(x->lexpr, x->rexpr);
+    }
+    case PG_QUERY__NODE__NODE_BOOL_EXPR: {
+        const PgQuery__BoolExpr *b = e->bool_expr;
+        bool all = b->n_args > 0;
+
+        for (i = 0; i < b->n_args; i++) {
+            bool t = model_expr_always_true(b->args[i]);
+
+            if (b->boolop == PG_QUERY__BOOL_EXPR_TYPE__OR_EXPR && t)
+                return true;
+            all = all && t;
+        }
+        return b->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR && all;
+    }
+    default:
+        return false;
+    }
+}
+
+static char
+policy_cmd(const char *cmd_name)
+{
+    if (cmd_name == NULL || strcmp(cmd_name, "all") == 0)
+        return '*';
+    if (strcmp(cmd_name, "select") == 0)
+        return 'r';
+    if (strcmp(cmd_name, "insert") == 0)
+        return 'a';
+    if (strcmp(cmd_name, "update") == 0)
+        return 'w';
+    return 'd';
+}
+
+static void
+set_policy_roles(pgr_policy *p, PgQuery__Node **roles, size_t n)
+{
+    const char **names;
+    size_t i, k = 0;
+
+    for (i = 0; i < p->n_roles; i++)
+        free((char *) p->roles[i]);
+    free((void *) p->roles);
+    names = util_xcalloc(n ? n : 1, sizeof(char *));
+    for (i = 0; i < n; i++) {
+        const char *g = grantee_name(roles[i]);
+
+        if (g)
+            names[k++] = util_xstrdup(g);
+    }
+    if (k == 0)
+        names[k++] = util_xstrdup("PUBLIC");
+    p->roles = names;
+    p->n_roles = k;
+}
+
+/* Record an expression clause (USING or WITH CHECK) of a policy. */
+static void
+set_clause(const sql_file *f, const sql_stmt *st, const PgQuery__Node *expr, const char *kw1,
+           const char *kw2, const char **text, int *always_true, pgr_location *loc)
+{
+    size_t from, to;
+
+    if (expr == NULL)
+        return;
+    free((char *) *text);
+    free_loc(loc);
+    *always_true = model_expr_always_true(expr);
+    if (sql_clause_span(f, st, kw1, kw2, &from, &to)) {
+        while (from < to && (f->text[from] == ' ' || f->text[from] == '\n'))
+            from++;
+        *text = util_xstrndup(f->text + from, to - from);
+        sql_offset_location(f, from, to - from, loc);
+    } else {
+        *text = util_xstrdup("?");
+        sql_stmt_location(f, st, loc);
+    }
+    loc->path = util_xstrdup(loc->path);
+}
+
+static pgr_policy *
+find_policy(model *m, const PgQuery__RangeVar *rv, const char *name)
+{
+    size_t i;
+
+    for (i = 0; rv && i < m->policies.len; i++) {
+        pgr_policy *p = util_vec_at(&m->policies, i);
+
+        if (strcmp(p->schema, schema_or_public(rv->schemaname)) == 0 &&
+            strcmp(p->table, rv->relname) == 0 && strcmp(p->name, name) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+static void
+create_policy(model *m, const sql_file *f, const sql_stmt *st, const pgr_location *loc)
+{
+    const PgQuery__CreatePolicyStmt *s = st->node->create_policy_stmt;
+    pgr_policy *p;
+
+    if (s->table == NULL || s->policy_name == NULL || find_policy(m, s->table, s->policy_name))
+        return;
+    p = util_vec_push(&m->policies);
+    p->schema = util_xstrdup(schema_or_public(s->table->schemaname));
+    p->table = util_xstrdup(s->table->relname);
+    p->name = util_xstrdup(s->policy_name);
+    p->polpermissive = s->permissive;
+    p->polcmd = policy_cmd(s->cmd_name);
+    p->location = copy_loc(loc);
+    set_policy_roles(p, s->roles, s->n_roles);
+    set_clause(f, st, s->qual, "using", NULL, &p->qual, &p->qual_always_true, &p->qual_location);
+    set_clause(f, st, s->with_check, "with", "check", &p->with_check,
+               &p->with_check_always_true, &p->with_check_location);
+}
+
+static void
+alter_policy(model *m, const sql_file *f, const sql_stmt *st)
+{
+    const PgQuery__AlterPolicyStmt *s = st->node->alter_policy_stmt;
+    pgr_policy *p = s->policy_name ? find_policy(m, s->table, s->policy_name) : NULL;
+
+    if (p == NULL)
+        return;
+    if (s->n_roles > 0)
+        set_policy_roles(p, s->roles, s->n_roles);
+    set_clause(f, st, s->qual, "using", NULL, &p->qual, &p->qual_always_true, &p->qual_location);
+    set_clause(f, st, s->with_check, "with", "check", &p->with_check,
+               &p->with_check_always_true, &p->with_check_location);
+}
+
+void
+model_apply(model *m, const sql_file *f, const sql_stmt *st)
+{
+    const PgQuery__Node *n = st->node;
+    pgr_location loc;
+
+    sql_stmt_location(f, st, &loc);
     switch (n->node_case) {
     case PG_QUERY__NODE__NODE_CREATE_STMT:
         add_table(m, n->create_stmt->relation, n->create_stmt->partspec ? 'p' : 'r',
-                  n->create_stmt->if_not_exists, loc);
+                  n->create_stmt->if_not_exists, &loc);
         break;
     case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
         if (n->create_table_as_stmt->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
             n->create_table_as_stmt->into)
             add_table(m, n->create_table_as_stmt->into->rel, 'r',
-                      n->create_table_as_stmt->if_not_exists, loc);
+                      n->create_table_as_stmt->if_not_exists, &loc);
         break;
     case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
-        alter_table(m, n->alter_table_stmt);
+        alter_table(m, n->alter_table_stmt, &loc);
         break;
     case PG_QUERY__NODE__NODE_RENAME_STMT:
         rename_stmt(m, n->rename_stmt);
@@ -642,16 +909,22 @@ model_apply(model *m, const PgQuery__Node *n, const pgr_location *loc)
         drop_stmt(m, n->drop_stmt);
         break;
     case PG_QUERY__NODE__NODE_GRANT_STMT:
-        grant_stmt(m, n->grant_stmt, loc);
+        grant_stmt(m, n->grant_stmt, &loc);
         break;
     case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT:
-        create_role(m, n->create_role_stmt, loc);
+        create_role(m, n->create_role_stmt, &loc);
         break;
     case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT:
         alter_role(m, n->alter_role_stmt);
         break;
     case PG_QUERY__NODE__NODE_DROP_ROLE_STMT:
         drop_role(m, n->drop_role_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT:
+        create_policy(m, f, st, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT:
+        alter_policy(m, f, st);
         break;
     default:
         break;
@@ -669,6 +942,8 @@ model_view(const model *m, pgr_model *out)
     out->acl = m->acl.items;
     out->n_roles = m->roles.len;
     out->roles = m->roles.items;
+    out->n_policies = m->policies.len;
+    out->policies = m->policies.items;
 }
 
 void
@@ -693,6 +968,9 @@ model_free(model *m)
     }
     util_vec_free(&m->tables);
     util_vec_free(&m->acl);
+    for (i = 0; i < m->policies.len; i++)
+        free_policy(util_vec_at(&m->policies, i));
     util_vec_free(&m->roles);
+    util_vec_free(&m->policies);
     free(m->source);
 }

@@ -17,16 +17,21 @@ typedef struct model {
     util_vec tables;        /* of pgr_table */
     util_vec acl;           /* of pgr_acl_item */
     util_vec roles;         /* of pgr_role */
+    util_vec policies;      /* of pgr_policy */
 } model;
 
 /* Start an empty model; source names it (copied). */
 void model_init(model *m, const char *source, int from_migrations);
 
 /*
- * Apply one parsed statement.  loc is where the statement is (path is
- * copied).  Statements the model does not track are ignored.
+ * Apply statement st of file f (locations of model objects point into f).
+ * Statements the model does not track are ignored.
  */
-void model_apply(model *m, const PgQuery__Node *stmt, const pgr_location *loc);
+void model_apply(model *m, const sql_file *f, const sql_stmt *st);
+
+/* Whether an expression is constant true: true, 1 = 1, 'a' = 'a',
+ * 't'::boolean, an OR with such an arm, an AND of only such arms. */
+bool model_expr_always_true(const PgQuery__Node *e);
 
 /* A read-only view for plugins, valid until the model changes or is freed. */
 void model_view(const model *m, pgr_model *out);

@@ -493,3 +493,73 @@ sql_file_free(sql_file *f)
     free(f->text);
     free(f->path);
 }
+
+void
+sql_offset_location(const sql_file *f, size_t from, size_t len, pgr_location *out)
+{
+    size_t to = from + (len ? len - 1 : 0);
+
+    memset(out, 0, sizeof *out);
+    out->path = f->path;
+    util_lines_pos(&f->lines, from, &out->line, &out->column);
+    util_lines_pos(&f->lines, to, &out->end_line, &out->end_column);
+}
+
+void
+sql_stmt_location(const sql_file *f, const sql_stmt *st, pgr_location *out)
+{
+    sql_offset_location(f, st->start, st->end > st->start ? st->end - st->start : 1, out);
+}
+
+static bool
+token_is(const char *text, const PgQuery__ScanToken *t, const char *word)
+{
+    size_t n = (size_t) (t->end - t->start);
+
+    return n == strlen(word) && strncasecmp(text + t->start, word, n) == 0;
+}
+
+int
+sql_clause_span(const sql_file *f, const sql_stmt *st, const char *kw1, const char *kw2,
+                size_t *from, size_t *to)
+{
+    char *text = util_xstrndup(f->text + st->start, st->end - st->start);
+    PgQueryScanResult r = pg_query_scan(text);
+    PgQuery__ScanResult *sr = NULL;
+    size_t i, k;
+    int found = 0;
+
+    if (r.error == NULL)
+        sr = pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *) r.pbuf.data);
+    for (i = 0; sr && !found && i + 1 < sr->n_tokens; i++) {
+        int depth = 0;
+
+        if (!token_is(text, sr->tokens[i], kw1))
+            continue;
+        k = i + 1;
+        if (kw2) {
+            if (!token_is(text, sr->tokens[k], kw2) || k + 1 >= sr->n_tokens)
+                continue;
+            k++;
+        }
+        if (text[sr->tokens[k]->start] != '(')
+            continue;
+        /* The clause runs to the matching ')'. */
+        for (size_t j = k; j < sr->n_tokens; j++) {
+            char c = text[sr->tokens[j]->start];
+
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            if (depth == 0) {
+                *from = st->start + (size_t) sr->tokens[k]->end;
+                *to = st->start + (size_t) sr->tokens[j]->start;
+                found = 1;
+                break;
+            }
+        }
+    }
+    if (sr)
+        pg_query__scan_result__free_unpacked(sr, NULL);
+    pg_query_free_scan_result(r);
+    free(text);
+    return found;
+}

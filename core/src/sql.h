@@ -74,6 +74,20 @@ long sql_find_marker(const char *text, size_t len, const char *word);
  * be called otherwise: it crashes on a context never created). */
 bool sql_parser_used(void);
 
+/* Location of bytes [from, from+len) of f (len 0 counts as 1). */
+void sql_offset_location(const sql_file *f, size_t from, size_t len, pgr_location *out);
+/* Location of a whole statement. */
+void sql_stmt_location(const sql_file *f, const sql_stmt *st, pgr_location *out);
+
+/*
+ * Find "kw1 [kw2] ( ... )" among the tokens of statement st (keywords
+ * compared case-insensitively, e.g. "using" or "with" "check") and return
+ * the byte span inside the parentheses as file offsets [*from, *to).
+ * Returns 1 when found, else 0.
+ */
+int sql_clause_span(const sql_file *f, const sql_stmt *st, const char *kw1, const char *kw2,
+                    size_t *from, size_t *to);
+
 /* Count the statements of f in part (PGR_PART_NONE counts all). */
 size_t sql_count_part(const sql_file *f, pgr_part part);
 

@@ -222,13 +222,12 @@ static void
 replay(model *m, const char *sql)
 {
     sql_file f;
-    pgr_location loc = { "t.sql", 1, 1, 1, 1, NULL };
     size_t i;
 
     sql_file_parse(&f, "t.sql", sql, strlen(sql));
     assert_int_equal(f.errors.len, 0);
     for (i = 0; i < f.stmts.len; i++)
-        model_apply(m, ((sql_stmt *) util_vec_at(&f.stmts, i))->node, &loc);
+        model_apply(m, &f, util_vec_at(&f.stmts, i));
     sql_file_free(&f);
 }
 
@@ -259,6 +258,49 @@ test_model_replay(void **state)
     assert_int_equal(v.n_roles, 2);
     assert_true(v.roles[0].rolsuper && v.roles[0].rolcanlogin);
     assert_true(v.roles[1].rolcanlogin && v.roles[1].rolbypassrls);
+    model_free(&m);
+}
+
+static void
+test_model_policies(void **state)
+{
+    model m;
+    pgr_model v;
+
+    (void) state;
+    model_init(&m, "t", 1);
+    replay(&m, "CREATE TABLE a (t int);\n"
+               "CREATE POLICY p1 ON a FOR INSERT TO app, reporter WITH CHECK ( (t = 1) );\n"
+               "CREATE POLICY p2 ON a AS RESTRICTIVE USING (1 = 1 OR t = 2);\n"
+               "CREATE POLICY gone ON a USING (true);\n"
+               "DROP POLICY gone ON a;\n"
+               "ALTER POLICY p1 ON a WITH CHECK ('x' = 'x');\n"
+               "ALTER TABLE a RENAME TO b;\n"
+               "ALTER POLICY p2 ON b RENAME TO p3;\n");
+    model_view(&m, &v);
+    assert_int_equal(v.n_policies, 2);
+    assert_string_equal(v.policies[0].table, "b");
+    assert_int_equal(v.policies[0].polcmd, 'a');
+    assert_true(v.policies[0].polpermissive);
+    assert_int_equal(v.policies[0].n_roles, 2);
+    assert_string_equal(v.policies[0].roles[1], "reporter");
+    assert_null(v.policies[0].qual);
+    assert_string_equal(v.policies[0].with_check, "'x' = 'x'");
+    assert_true(v.policies[0].with_check_always_true);
+    assert_int_equal(v.policies[0].with_check_location.line, 6);
+    assert_int_equal(v.policies[0].with_check_location.column, 34);
+    assert_string_equal(v.policies[1].name, "p3");
+    assert_false(v.policies[1].polpermissive);
+    assert_int_equal(v.policies[1].polcmd, '*');
+    assert_string_equal(v.policies[1].roles[0], "PUBLIC");
+    assert_string_equal(v.policies[1].qual, "1 = 1 OR t = 2");
+    assert_true(v.policies[1].qual_always_true);
+    model_free(&m);
+    /* Dropping the table drops its policies. */
+    model_init(&m, "t", 1);
+    replay(&m, "CREATE TABLE a (t int); CREATE POLICY p ON a USING (t > 0); DROP TABLE a;");
+    model_view(&m, &v);
+    assert_int_equal(v.n_policies, 0);
     model_free(&m);
 }
 
@@ -339,6 +381,7 @@ main(void)
         cmocka_unit_test(test_pairing_golang_migrate_dialects),
         cmocka_unit_test(test_pairing_numbered),
         cmocka_unit_test(test_model_replay),
+        cmocka_unit_test(test_model_policies),
         cmocka_unit_test(test_json_escaping),
         cmocka_unit_test(test_mask_line),
     };

@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 /* Bumped on every incompatible change to this header. */
-#define PGR_ABI_VERSION 1
+#define PGR_ABI_VERSION 2
 
 /* Name of the symbol every plugin exports. */
 #define PGR_PLUGIN_INIT_SYMBOL "pgrampart_plugin_init"
@@ -210,7 +210,33 @@ typedef struct pgr_table {
     int relrowsecurity;        /* ALTER TABLE ... ENABLE ROW LEVEL SECURITY */
     int relforcerowsecurity;   /* ALTER TABLE ... FORCE ROW LEVEL SECURITY */
     pgr_location location;     /* the CREATE TABLE */
+    pgr_location rls_location; /* the ENABLE ROW LEVEL SECURITY (line 0: none) */
 } pgr_table;
+
+/*
+ * A row-level security policy (pg_policy).  polcmd is pg_policy's: '*' ALL,
+ * 'r' SELECT, 'a' INSERT, 'w' UPDATE, 'd' DELETE.  roles are the role
+ * names it applies to ("PUBLIC" when none are named).  qual is the USING
+ * expression's source text, with_check the WITH CHECK one (NULL when
+ * absent); *_always_true is set when the expression is constant true
+ * (true, 1 = 1, 'a' = 'a', ... OR true).
+ */
+typedef struct pgr_policy {
+    const char *schema;
+    const char *table;
+    const char *name;
+    int polpermissive;         /* 1 PERMISSIVE, 0 RESTRICTIVE */
+    char polcmd;
+    size_t n_roles;
+    const char *const *roles;
+    const char *qual;
+    const char *with_check;
+    int qual_always_true;
+    int with_check_always_true;
+    pgr_location location;            /* the CREATE POLICY */
+    pgr_location qual_location;       /* inside USING ( ... ) */
+    pgr_location with_check_location; /* inside WITH CHECK ( ... ) */
+} pgr_policy;
 
 /*
  * One grantee's privileges on one object (an exploded aclitem).  object is
@@ -254,6 +280,8 @@ typedef struct pgr_model {
     const pgr_acl_item *acl;
     size_t n_roles;
     const pgr_role *roles;
+    size_t n_policies;
+    const pgr_policy *policies;
 } pgr_model;
 
 /* Value kinds a plugin's configuration key may take. */

@@ -1,0 +1,5 @@
+-- Rollback of 008.
+DROP POLICY users_admin_update ON users;
+DROP POLICY feedback_insert_any ON feedback;
+DROP TABLE api_keys;
+DROP TABLE audit_log;
