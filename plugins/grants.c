@@ -5,6 +5,9 @@
  * grants/grant-to-public: any privilege granted to PUBLIC.
  * grants/grant-all-privileges: a grantee holding every privilege the
  * object kind has (GRANT ALL, or each one spelled out).
+ * grants/grant-with-grant-option: a grantee that may pass privileges on.
+ * grants/role-superuser, role-bypassrls, role-createrole: roles the
+ * migrations create or alter with those attributes.
  */
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +25,22 @@ static const pgr_rule rules[] = {
       "A role holds ALL privileges on an object (including TRUNCATE, REFERENCES, TRIGGER).",
       "Grant only what the role needs, e.g. GRANT SELECT, INSERT, UPDATE, DELETE.",
       "PostgreSQL docs GRANT; checklist: \"webapp user cannot DROP/TRUNCATE tables\"" },
+    { "grants/grant-with-grant-option", PGR_SEVERITY_WARNING,
+      "A privilege is granted WITH GRANT OPTION: the grantee can hand it to any role.",
+      "Drop WITH GRANT OPTION; let the owner or an admin role do the granting.",
+      "PostgreSQL docs GRANT (WITH GRANT OPTION); CIS PostgreSQL Benchmark 4.x" },
+    { "grants/role-superuser", PGR_SEVERITY_ERROR,
+      "A role is created or altered with SUPERUSER: it bypasses every permission check and RLS.",
+      "Use NOSUPERUSER and grant only the privileges the role needs.",
+      "PostgreSQL docs 22.2 Role Attributes; CIS PostgreSQL Benchmark 4.2" },
+    { "grants/role-bypassrls", PGR_SEVERITY_ERROR,
+      "A role is created or altered with BYPASSRLS: row-level security does not apply to it.",
+      "Use NOBYPASSRLS; give maintenance jobs a policy of their own instead.",
+      "PostgreSQL docs 5.8 Row Security Policies (BYPASSRLS)" },
+    { "grants/role-createrole", PGR_SEVERITY_WARNING,
+      "A role is created or altered with CREATEROLE: it can create roles and grant memberships.",
+      "Keep CREATEROLE for an administration role that applications never log in as.",
+      "PostgreSQL docs 22.2 Role Attributes" },
 };
 
 static const struct {
@@ -112,11 +131,50 @@ report(pgr_ctx *ctx, const char *rule, const pgr_acl_item *a, const char *msg)
 }
 
 static void
+report_at(pgr_ctx *ctx, const char *rule, const pgr_location *loc, const char *msg)
+{
+    pgr_finding f;
+
+    memset(&f, 0, sizeof f);
+    f.rule_id = rule;
+    f.location = *loc;
+    f.message = msg;
+    api->report(ctx, &f);
+}
+
+static void
+check_roles(pgr_ctx *ctx, const pgr_model *m)
+{
+    size_t i;
+    char msg[512];
+
+    for (i = 0; i < m->n_roles; i++) {
+        const pgr_role *r = &m->roles[i];
+
+        if (r->rolsuper) {
+            snprintf(msg, sizeof msg, "role %s is a superuser%s", r->name,
+                     r->rolcanlogin ? " that can log in" : "");
+            report_at(ctx, "grants/role-superuser", &r->location, msg);
+        }
+        if (r->rolbypassrls) {
+            snprintf(msg, sizeof msg, "role %s has BYPASSRLS: row-level security does not "
+                     "apply to it", r->name);
+            report_at(ctx, "grants/role-bypassrls", &r->location, msg);
+        }
+        if (r->rolcreaterole) {
+            snprintf(msg, sizeof msg, "role %s has CREATEROLE", r->name);
+            report_at(ctx, "grants/role-createrole", &r->location, msg);
+        }
+    }
+}
+
+static void
 on_model(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i;
     char privs[256], msg[768];
 
+    check_roles(ctx, m);
     for (i = 0; i < m->n_acl; i++) {
         const pgr_acl_item *a = &m->acl[i];
         unsigned all = all_rights(a->objkind);
@@ -134,6 +192,12 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
                      strcmp(a->grantee, "PUBLIC") == 0 ? "PUBLIC" : a->grantee, privs, what,
                      a->object);
             report(ctx, "grants/grant-all-privileges", a, msg);
+        }
+        if (a->grant_options) {
+            privilege_list(a->grant_options, privs, sizeof privs);
+            snprintf(msg, sizeof msg, "%s may grant %s on %s %s to others (WITH GRANT OPTION)",
+                     a->grantee, privs, what, a->object);
+            report(ctx, "grants/grant-with-grant-option", a, msg);
         }
     }
 }

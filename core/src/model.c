@@ -664,16 +664,26 @@ create_role(model *m, const PgQuery__CreateRoleStmt *s, const pgr_location *loc)
     role_options(r, s->options, s->n_options);
 }
 
+/* ALTER ROLE of a role the migrations did not create (it exists in the
+ * cluster already) still changes it: the model gets an entry located at
+ * the ALTER. */
 static void
-alter_role(model *m, const PgQuery__AlterRoleStmt *s)
+alter_role(model *m, const PgQuery__AlterRoleStmt *s, const pgr_location *loc)
 {
     long i;
+    pgr_role *r;
 
     if (s->role == NULL || s->role->rolename == NULL)
         return;
     i = role_index(m, s->role->rolename);
-    if (i >= 0)
-        role_options(util_vec_at(&m->roles, (size_t) i), s->options, s->n_options);
+    if (i < 0) {
+        r = util_vec_push(&m->roles);
+        r->name = util_xstrdup(s->role->rolename);
+        r->location = copy_loc(loc);
+    } else {
+        r = util_vec_at(&m->roles, (size_t) i);
+    }
+    role_options(r, s->options, s->n_options);
 }
 
 static void
@@ -915,7 +925,7 @@ model_apply(model *m, const sql_file *f, const sql_stmt *st)
         create_role(m, n->create_role_stmt, &loc);
         break;
     case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT:
-        alter_role(m, n->alter_role_stmt);
+        alter_role(m, n->alter_role_stmt, &loc);
         break;
     case PG_QUERY__NODE__NODE_DROP_ROLE_STMT:
         drop_role(m, n->drop_role_stmt);

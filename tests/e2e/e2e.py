@@ -84,7 +84,7 @@ def test_text_format():
     assert lines[1] == "  CREATE TABLE usage_metrics (", lines[1]
     assert lines[2] == "  ^", lines[2]
     assert lines[3].startswith("  hint: add ALTER TABLE public.usage_metrics ENABLE ROW LEVEL SECURITY")
-    assert out.splitlines()[-1] == "15 files checked: 6 errors, 3 warnings, 0 info", out.splitlines()[-1]
+    assert out.splitlines()[-1] == "17 files checked: 8 errors, 5 warnings, 0 info", out.splitlines()[-1]
     assert "\033[" not in out
 
 
@@ -97,7 +97,7 @@ def test_json_format():
         assert f["line"] >= 1 and f["column"] >= 1 and f["end_line"] >= f["line"]
     s = doc["summary"]
     assert s["findings"] == len(doc["findings"]) == s["errors"] + s["warnings"]
-    assert s["files"] == 20, s
+    assert s["files"] == 22, s
 
 
 def test_exit_codes():
@@ -301,6 +301,26 @@ def test_rule_grant_all_privileges():
                    ("grants/grant-all-privileges", "g.sql", 2, 1)], pos
     neg, _ = findings_in({"g.sql": "GRANT SELECT, INSERT ON t TO app;\nGRANT ALL ON FUNCTION f() TO app;\n"
                                    "GRANT ALL ON t2 TO app;\nREVOKE TRUNCATE ON t2 FROM app;\n"})
+    assert neg == [], neg
+
+
+def test_rule_grant_with_grant_option():
+    pos, _ = findings_in({"g.sql": "GRANT SELECT, UPDATE ON t TO app WITH GRANT OPTION;\n"})
+    assert pos == [("grants/grant-with-grant-option", "g.sql", 1, 1)], pos
+    neg, _ = findings_in({"g.sql": "GRANT SELECT ON t TO app WITH GRANT OPTION;\n"
+                                   "REVOKE GRANT OPTION FOR SELECT ON t FROM app;\nGRANT SELECT ON u TO app;\n"})
+    assert neg == [], neg
+
+
+def test_rule_role_attributes():
+    pos, _ = findings_in({"r.sql": "CREATE ROLE a SUPERUSER;\nCREATE USER b BYPASSRLS;\n"
+                                   "CREATE ROLE c;\nALTER ROLE c CREATEROLE;\nALTER ROLE postgres_ext SUPERUSER;\n"})
+    assert sorted((r, l) for r, _, l, _ in pos) == [
+        ("grants/role-bypassrls", 2), ("grants/role-createrole", 3), ("grants/role-superuser", 1),
+        ("grants/role-superuser", 5)], pos
+    neg, _ = findings_in({"r.sql": "CREATE ROLE a SUPERUSER;\nALTER ROLE a NOSUPERUSER;\n"
+                                   "CREATE ROLE b LOGIN NOBYPASSRLS NOCREATEROLE CREATEDB;\n"
+                                   "CREATE ROLE gone CREATEROLE;\nDROP ROLE gone;\n"})
     assert neg == [], neg
 
 
