@@ -379,6 +379,8 @@ call_model_hooks(check_run *run, const model *m)
     size_t i;
 
     model_view(m, &view);
+    if (run->model_fn)
+        run->model_fn(&view, run->model_arg);
     for (i = 0; i < run->host->plugins.len; i++) {
         const host_plugin *p = util_vec_at(&run->host->plugins, i);
         pgr_ctx ctx = host_ctx(run->host, i);
@@ -487,11 +489,20 @@ drop_context_findings(check_run *run)
 int
 check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err)
 {
+    return check_paths_models(h, paths, n, run, err, NULL, NULL);
+}
+
+int
+check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char **err,
+                   void (*model_fn)(const pgr_model *, void *), void *arg)
+{
     size_t i, k;
     const char **sql_paths;
     bool *dbmate;
 
     memset(run, 0, sizeof *run);
+    run->model_fn = model_fn;
+    run->model_arg = arg;
     run->host = h;
     util_vec_init(&run->files, sizeof(check_file));
     for (i = 0; i < n; i++) {

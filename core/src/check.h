@@ -34,6 +34,9 @@ typedef struct check_run {
     size_t *sql_index;       /* mig index -> files index */
     size_t n_sql;
     bool adding_context;     /* walk() is collecting context files */
+    /* Called with each replayed model before it is freed (may be NULL). */
+    void (*model_fn)(const pgr_model *model, void *arg);
+    void *model_arg;
 } check_run;
 
 /* The kind of file a name denotes (0: not ours). */
@@ -49,6 +52,10 @@ int check_kind_of(const char *path);
  * caller frees *err.  Free the run with check_free.
  */
 int check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err);
+
+/* As check_paths, calling model_fn(model, arg) for every replayed model. */
+int check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char **err,
+                       void (*model_fn)(const pgr_model *, void *), void *arg);
 void check_free(check_run *run);
 
 /* The file of a run with this display path, or NULL. */

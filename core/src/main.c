@@ -20,6 +20,7 @@
 #include "config.h"
 #include "diag.h"
 #include "host.h"
+#include "model_json.h"
 
 #define PGR_VERSION "0.1.0"
 
@@ -37,6 +38,7 @@ static void
 usage(FILE *out)
 {
     fputs("usage: pgrampart check [options] [PATH...]\n"
+          "       pgrampart model [options] [PATH...]   schema models as JSON\n"
           "       pgrampart rules [options]\n"
           "       pgrampart --version\n"
           "\n"
@@ -161,6 +163,44 @@ cmd_check(host *h, const options *o, char *const *paths, size_t n)
     return diag_count_at_least(h->diags, (pgr_severity) o->fail_on) > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
+static void
+collect_model(const pgr_model *m, void *arg)
+{
+    json_array_append_new((json_t *) arg, model_json(m));
+}
+
+/* pgrampart model: the replayed schema models as JSON (the only format). */
+static int
+cmd_model(host *h, char *const *paths, size_t n)
+{
+    static char *const dot[] = { "." };
+    json_t *models = json_array(), *root = json_object();
+    check_run run;
+    char *err = NULL;
+    int rc = EXIT_CLEAN;
+
+    if (n == 0) {
+        paths = dot;
+        n = 1;
+    }
+    if (check_paths_models(h, paths, n, &run, &err, collect_model, models) != 0) {
+        fprintf(stderr, "pgrampart: %s\n", err);
+        free(err);
+        rc = EXIT_TOOL;
+    } else {
+        json_object_set_new(root, "version", json_integer(1));
+        json_object_set_new(root, "models", models);
+        models = NULL;
+        if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+            rc = EXIT_TOOL;
+        fputc('\n', stdout);
+    }
+    json_decref(models);
+    json_decref(root);
+    check_free(&run);
+    return rc;
+}
+
 static int
 parse_options(int argc, char **argv, options *o)
 {
@@ -238,7 +278,7 @@ main(int argc, char **argv)
         usage(stdout);
         return EXIT_CLEAN;
     }
-    if (strcmp(cmd, "check") && strcmp(cmd, "rules")) {
+    if (strcmp(cmd, "check") && strcmp(cmd, "rules") && strcmp(cmd, "model")) {
         fprintf(stderr, "pgrampart: unknown command '%s'\n", cmd);
         usage(stderr);
         return EXIT_TOOL;
@@ -262,6 +302,8 @@ main(int argc, char **argv)
         rc = EXIT_TOOL;
     else if (strcmp(cmd, "rules") == 0)
         rc = cmd_rules(&h);
+    else if (strcmp(cmd, "model") == 0)
+        rc = cmd_model(&h, argv + 1 + optind, (size_t) (argc - 1 - optind));
     else
         rc = cmd_check(&h, &o, argv + 1 + optind, (size_t) (argc - 1 - optind));
     host_free(&h);

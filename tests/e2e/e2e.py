@@ -212,6 +212,32 @@ def test_single_file_context():
             [("rls/table-without-rls", "db/migrations/002_b.sql", 2)], doc
 
 
+def test_model_dump():
+    rc, out, err = run("model", "samples/migrations", cwd=ARGS.source)
+    assert rc == 0, err
+    doc = json.loads(out)
+    assert doc["version"] == 1 and len(doc["models"]) == 1
+    m = doc["models"][0]
+    assert m["source"] == "samples/migrations" and m["from_migrations"] is True
+    tables = {t["name"]: t for t in m["tables"]}
+    # message_feedback was renamed to feedback after RLS was enabled; the scratch table is gone.
+    assert sorted(tables) == ["api_keys", "audit_log", "conversations", "feedback", "messages",
+                              "tenants", "usage_metrics", "users"], sorted(tables)
+    assert tables["feedback"]["relrowsecurity"] and not tables["usage_metrics"]["relrowsecurity"]
+    assert tables["usage_metrics"]["defined_at"] == "samples/migrations/005_create_usage_metrics.sql:3:1"
+    pols = {p["name"]: p for p in m["policies"]}
+    assert pols["feedback_tenant_isolation"]["table"] == "feedback"
+    assert pols["feedback_insert_any"]["polcmd"] == "a" and pols["feedback_insert_any"]["with_check"] == "true"
+    assert pols["users_admin_update"]["roles"] == ["app_web"]
+    acl = {(a["object"], a["grantee"]): a for a in m["acl"]}
+    assert acl[("public.feedback", "app_web")]["privileges"] == "arwdDxt"
+    assert acl[("public.users", "app_reporter")]["grant_options"] == "r"
+    assert acl[("public.usage_metrics", "PUBLIC")]["privileges"] == "r"
+    roles = {r["name"]: r for r in m["roles"]}
+    assert roles["migrator"]["rolsuper"] and roles["support_admin"]["rolbypassrls"]
+    assert run("model", "does-not-exist", cwd=ARGS.source)[0] == 2
+
+
 # --- rules: a positive and a negative case each -----------------------------
 
 def test_rule_table_without_rls():

@@ -1,0 +1,144 @@
+/*
+ * model_json.c — see model_json.h.
+ */
+#include "model_json.h"
+
+#include <stdlib.h>
+
+#include "util.h"
+
+static json_t *
+str(const char *s)
+{
+    char *clean;
+    json_t *j;
+
+    if (s == NULL)
+        return json_null();
+    clean = util_utf8_sanitize(s);
+    j = json_string(clean);
+    free(clean);
+    return j;
+}
+
+static json_t *
+where(const pgr_location *l)
+{
+    char *s;
+    json_t *j;
+
+    if (l->path == NULL || l->line == 0)
+        return l->object ? str(l->object) : json_null();
+    s = util_xasprintf("%s:%u:%u", l->path, l->line, l->column);
+    j = str(s);
+    free(s);
+    return j;
+}
+
+char *
+model_acl_letters(uint32_t privileges, char *buf)
+{
+    /* Bit order of AclMode, letters of aclitemout(). */
+    static const char letters[] = "arwdDxtXUCTc";
+    size_t i, n = 0;
+
+    for (i = 0; letters[i]; i++)
+        if (privileges & (1u << i))
+            buf[n++] = letters[i];
+    buf[n] = '\0';
+    return buf;
+}
+
+static json_t *
+table_json(const pgr_table *t)
+{
+    json_t *o = json_object();
+    char kind[2] = { t->relkind, '\0' };
+
+    json_object_set_new(o, "schema", str(t->schema));
+    json_object_set_new(o, "name", str(t->name));
+    json_object_set_new(o, "relkind", json_string(kind));
+    json_object_set_new(o, "relrowsecurity", json_boolean(t->relrowsecurity));
+    json_object_set_new(o, "relforcerowsecurity", json_boolean(t->relforcerowsecurity));
+    json_object_set_new(o, "defined_at", where(&t->location));
+    return o;
+}
+
+static json_t *
+policy_json(const pgr_policy *p)
+{
+    json_t *o = json_object(), *roles = json_array();
+    char cmd[2] = { p->polcmd, '\0' };
+    size_t i;
+
+    for (i = 0; i < p->n_roles; i++)
+        json_array_append_new(roles, str(p->roles[i]));
+    json_object_set_new(o, "table", str(p->table));
+    json_object_set_new(o, "schema", str(p->schema));
+    json_object_set_new(o, "name", str(p->name));
+    json_object_set_new(o, "polpermissive", json_boolean(p->polpermissive));
+    json_object_set_new(o, "polcmd", json_string(cmd));
+    json_object_set_new(o, "roles", roles);
+    json_object_set_new(o, "using", str(p->qual));
+    json_object_set_new(o, "with_check", str(p->with_check));
+    json_object_set_new(o, "defined_at", where(&p->location));
+    return o;
+}
+
+static json_t *
+acl_json(const pgr_acl_item *a)
+{
+    json_t *o = json_object();
+    char kind[2] = { a->objkind, '\0' }, privs[16], opts[16];
+
+    json_object_set_new(o, "objkind", json_string(kind));
+    json_object_set_new(o, "object", str(a->object));
+    json_object_set_new(o, "grantee", str(a->grantee));
+    json_object_set_new(o, "privileges", json_string(model_acl_letters(a->privileges, privs)));
+    json_object_set_new(o, "grant_options", json_string(model_acl_letters(a->grant_options, opts)));
+    json_object_set_new(o, "defined_at", where(&a->location));
+    return o;
+}
+
+static json_t *
+role_json(const pgr_role *r)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "name", str(r->name));
+    json_object_set_new(o, "rolsuper", json_boolean(r->rolsuper));
+    json_object_set_new(o, "rolcanlogin", json_boolean(r->rolcanlogin));
+    json_object_set_new(o, "rolcreaterole", json_boolean(r->rolcreaterole));
+    json_object_set_new(o, "rolcreatedb", json_boolean(r->rolcreatedb));
+    json_object_set_new(o, "rolbypassrls", json_boolean(r->rolbypassrls));
+    json_object_set_new(o, "rolreplication", json_boolean(r->rolreplication));
+    json_object_set_new(o, "defined_at", where(&r->location));
+    return o;
+}
+
+json_t *
+model_json(const pgr_model *m)
+{
+    json_t *o = json_object(), *a;
+    size_t i;
+
+    json_object_set_new(o, "source", str(m->source));
+    json_object_set_new(o, "from_migrations", json_boolean(m->from_migrations));
+    a = json_array();
+    for (i = 0; i < m->n_tables; i++)
+        json_array_append_new(a, table_json(&m->tables[i]));
+    json_object_set_new(o, "tables", a);
+    a = json_array();
+    for (i = 0; i < m->n_policies; i++)
+        json_array_append_new(a, policy_json(&m->policies[i]));
+    json_object_set_new(o, "policies", a);
+    a = json_array();
+    for (i = 0; i < m->n_acl; i++)
+        json_array_append_new(a, acl_json(&m->acl[i]));
+    json_object_set_new(o, "acl", a);
+    a = json_array();
+    for (i = 0; i < m->n_roles; i++)
+        json_array_append_new(a, role_json(&m->roles[i]));
+    json_object_set_new(o, "roles", a);
+    return o;
+}
