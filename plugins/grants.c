@@ -8,6 +8,10 @@
  * grants/grant-with-grant-option: a grantee that may pass privileges on.
  * grants/role-superuser, role-bypassrls, role-createrole: roles the
  * migrations create or alter with those attributes.
+ * grants/security-definer-search-path: a SECURITY DEFINER function without
+ * a fixed search_path.
+ * grants/function-execute-public: a SECURITY DEFINER function that PUBLIC
+ * may still EXECUTE (the default).
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +45,14 @@ static const pgr_rule rules[] = {
       "A role is created or altered with CREATEROLE: it can create roles and grant memberships.",
       "Keep CREATEROLE for an administration role that applications never log in as.",
       "PostgreSQL docs 22.2 Role Attributes" },
+    { "grants/security-definer-search-path", PGR_SEVERITY_ERROR,
+      "A SECURITY DEFINER function has no fixed search_path: a caller can plant objects it resolves.",
+      "Add SET search_path = pg_catalog, pg_temp (schema-qualify everything else) to the function.",
+      "PostgreSQL docs CREATE FUNCTION, \"Writing SECURITY DEFINER Functions Safely\"" },
+    { "grants/function-execute-public", PGR_SEVERITY_WARNING,
+      "A SECURITY DEFINER function is executable by PUBLIC (the default unless revoked).",
+      "REVOKE EXECUTE ON FUNCTION <f> FROM PUBLIC; then GRANT EXECUTE to the roles that need it.",
+      "PostgreSQL docs CREATE FUNCTION, \"Writing SECURITY DEFINER Functions Safely\"" },
 };
 
 static const struct {
@@ -169,12 +181,38 @@ check_roles(pgr_ctx *ctx, const pgr_model *m)
 }
 
 static void
+check_functions(pgr_ctx *ctx, const pgr_model *m)
+{
+    size_t i;
+    char msg[512];
+
+    for (i = 0; i < m->n_functions; i++) {
+        const pgr_function *fn = &m->functions[i];
+        const char *kind = fn->prokind == 'p' ? "procedure" : "function";
+
+        if (!fn->prosecdef)
+            continue;
+        if (!fn->search_path_set) {
+            snprintf(msg, sizeof msg, "SECURITY DEFINER %s %s.%s does not set search_path",
+                     kind, fn->schema, fn->name);
+            report_at(ctx, "grants/security-definer-search-path", &fn->location, msg);
+        }
+        if (fn->public_execute) {
+            snprintf(msg, sizeof msg, "SECURITY DEFINER %s %s.%s is executable by PUBLIC",
+                     kind, fn->schema, fn->name);
+            report_at(ctx, "grants/function-execute-public", &fn->location, msg);
+        }
+    }
+}
+
+static void
 on_model(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i;
     char privs[256], msg[768];
 
     check_roles(ctx, m);
+    check_functions(ctx, m);
     for (i = 0; i < m->n_acl; i++) {
         const pgr_acl_item *a = &m->acl[i];
         unsigned all = all_rights(a->objkind);

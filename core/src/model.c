@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void drop_function(model *m, const PgQuery__Node *obj);
+
 static char *
 dup_or_null(const char *s)
 {
@@ -38,6 +40,8 @@ model_init(model *m, const char *source, int from_migrations)
     util_vec_init(&m->acl, sizeof(pgr_acl_item));
     util_vec_init(&m->roles, sizeof(pgr_role));
     util_vec_init(&m->policies, sizeof(pgr_policy));
+    util_vec_init(&m->functions, sizeof(pgr_function));
+    m->default_public_execute = 1;
 }
 
 uint32_t
@@ -391,6 +395,10 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
 
             if (t >= 0)
                 drop_table_at(m, (size_t) t);
+        } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION ||
+                   s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE ||
+                   s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE) {
+            drop_function(m, s->objects[k]);
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY) {
             drop_policy(m, s->objects[k]);
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) {
@@ -472,13 +480,17 @@ grant_object_name(const PgQuery__Node *n, int all_in_schema)
         return all_in_schema ? util_xasprintf("%s.*", n->string->sval)
             : util_xstrdup(n->string->sval);
     if (n->node_case == PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS) {
+        /* Functions are named schema.name, public when unqualified. */
         util_buf_init(&b);
+        if (n->object_with_args->n_objname == 1)
+            util_buf_puts(&b, "public.");
         for (i = 0; i < n->object_with_args->n_objname; i++) {
             const PgQuery__Node *p = n->object_with_args->objname[i];
 
             if (p->node_case == PG_QUERY__NODE__NODE_STRING)
                 util_buf_printf(&b, "%s%s", i ? "." : "", p->string->sval);
         }
+        (void) all_in_schema;
         return b.data;
     }
     if (n->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
@@ -572,6 +584,53 @@ apply_acl(model *m, char objkind, const char *object, int all_in_schema,
     }
 }
 
+static pgr_function *
+find_function(model *m, const char *qualified)
+{
+    size_t i;
+
+    for (i = 0; i < m->functions.len; i++) {
+        pgr_function *fn = util_vec_at(&m->functions, i);
+        size_t sl = strlen(fn->schema);
+
+        if (strncmp(qualified, fn->schema, sl) == 0 && qualified[sl] == '.' &&
+            strcmp(qualified + sl + 1, fn->name) == 0)
+            return fn;
+    }
+    return NULL;
+}
+
+/* GRANT/REVOKE EXECUTE to PUBLIC flips a function's public_execute; the
+ * ALTER DEFAULT PRIVILEGES form flips it for functions created later. */
+static void
+function_public_execute(model *m, const PgQuery__GrantStmt *s, uint32_t privs)
+{
+    size_t i, j;
+    bool public = false;
+
+    if (!(privs & PGR_ACL_EXECUTE))
+        return;
+    for (j = 0; j < s->n_grantees; j++) {
+        const char *g = grantee_name(s->grantees[j]);
+
+        public = public || (g && strcmp(g, "PUBLIC") == 0);
+    }
+    if (!public)
+        return;
+    if (s->targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_DEFAULTS) {
+        m->default_public_execute = s->is_grant;
+        return;
+    }
+    for (i = 0; i < s->n_objects; i++) {
+        char *name = grant_object_name(s->objects[i], 0);
+        pgr_function *fn = name ? find_function(m, name) : NULL;
+
+        if (fn)
+            fn->public_execute = s->is_grant;
+        free(name);
+    }
+}
+
 static void
 grant_stmt(model *m, const PgQuery__GrantStmt *s, const pgr_location *loc)
 {
@@ -580,8 +639,7 @@ grant_stmt(model *m, const PgQuery__GrantStmt *s, const pgr_location *loc)
     uint32_t privs = 0;
     size_t i, j;
 
-    /* ALTER DEFAULT PRIVILEGES is not an object grant. */
-    if (objkind == 0 || s->targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_DEFAULTS)
+    if (objkind == 0)
         return;
     if (s->n_privileges == 0)
         privs = model_all_privileges(objkind);
@@ -593,6 +651,11 @@ grant_stmt(model *m, const PgQuery__GrantStmt *s, const pgr_location *loc)
     }
     privs &= model_all_privileges(objkind);
     if (privs == 0)
+        return;
+    if (objkind == 'f')
+        function_public_execute(m, s, privs);
+    /* ALTER DEFAULT PRIVILEGES is not an object grant. */
+    if (s->targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_DEFAULTS)
         return;
     for (i = 0; i < s->n_objects; i++) {
         char *object = grant_object_name(s->objects[i], all_in_schema);
@@ -886,6 +949,122 @@ alter_policy(model *m, const sql_file *f, const sql_stmt *st)
                &p->with_check_always_true, &p->with_check_location);
 }
 
+/* Apply CREATE/ALTER FUNCTION options (DefElems) to fn. */
+static void
+function_options(pgr_function *fn, PgQuery__Node **opts, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const PgQuery__DefElem *d;
+
+        if (opts[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM || opts[i]->def_elem->defname == NULL)
+            continue;
+        d = opts[i]->def_elem;
+        if (strcmp(d->defname, "security") == 0)
+            fn->prosecdef = defelem_bool(d);
+        else if (strcmp(d->defname, "language") == 0 && d->arg &&
+                 d->arg->node_case == PG_QUERY__NODE__NODE_STRING) {
+            free((char *) fn->language);
+            fn->language = util_xstrdup(d->arg->string->sval);
+        } else if (strcmp(d->defname, "set") == 0 && d->arg &&
+                   d->arg->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT) {
+            const PgQuery__VariableSetStmt *v = d->arg->variable_set_stmt;
+
+            if (v->name && strcmp(v->name, "search_path") == 0)
+                fn->search_path_set = v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE;
+            else if (v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL)
+                fn->search_path_set = 0;
+        }
+    }
+}
+
+static void
+qualified_func(PgQuery__Node **names, size_t n, const char **schema, const char **name)
+{
+    PgQuery__List list = PG_QUERY__LIST__INIT;
+    PgQuery__Node wrap = PG_QUERY__NODE__INIT;
+
+    list.n_items = n;
+    list.items = names;
+    wrap.node_case = PG_QUERY__NODE__NODE_LIST;
+    wrap.list = &list;
+    qualified_name(&wrap, schema, name);
+}
+
+static void
+create_function(model *m, const PgQuery__CreateFunctionStmt *s, const pgr_location *loc)
+{
+    const char *schema, *name;
+    pgr_function *fn;
+    char *q;
+
+    qualified_func(s->funcname, s->n_funcname, &schema, &name);
+    if (name == NULL)
+        return;
+    q = util_xasprintf("%s.%s", schema, name);
+    fn = find_function(m, q);
+    free(q);
+    if (fn == NULL) {
+        fn = util_vec_push(&m->functions);
+        fn->schema = util_xstrdup(schema);
+        fn->name = util_xstrdup(name);
+        fn->public_execute = m->default_public_execute;
+    } else {
+        /* CREATE OR REPLACE keeps privileges but resets the options. */
+        free_loc(&fn->location);
+        fn->prosecdef = 0;
+        fn->search_path_set = 0;
+    }
+    fn->prokind = s->is_procedure ? 'p' : 'f';
+    fn->location = copy_loc(loc);
+    function_options(fn, s->options, s->n_options);
+}
+
+static void
+alter_function(model *m, const PgQuery__AlterFunctionStmt *s)
+{
+    char *q;
+    pgr_function *fn;
+    PgQuery__Node wrap = PG_QUERY__NODE__INIT;
+
+    if (s->func == NULL)
+        return;
+    wrap.node_case = PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS;
+    wrap.object_with_args = s->func;
+    q = grant_object_name(&wrap, 0);
+    fn = q ? find_function(m, q) : NULL;
+    free(q);
+    if (fn)
+        function_options(fn, s->actions, s->n_actions);
+}
+
+static void
+free_function(pgr_function *fn)
+{
+    free((char *) fn->schema);
+    free((char *) fn->name);
+    free((char *) fn->language);
+    free_loc(&fn->location);
+}
+
+static void
+drop_function(model *m, const PgQuery__Node *obj)
+{
+    char *q = grant_object_name(obj, 0);
+    pgr_function *fn = q ? find_function(m, q) : NULL;
+
+    if (fn) {
+        size_t i = (size_t) (fn - (pgr_function *) m->functions.items);
+
+        remove_acl_of(m, 'f', q);
+        free_function(fn);
+        memmove(fn, fn + 1, (m->functions.len - i - 1) * sizeof(pgr_function));
+        m->functions.len--;
+    }
+    free(q);
+}
+
 void
 model_apply(model *m, const sql_file *f, const sql_stmt *st)
 {
@@ -936,6 +1115,16 @@ model_apply(model *m, const sql_file *f, const sql_stmt *st)
     case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT:
         alter_policy(m, f, st);
         break;
+    case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
+        create_function(m, n->create_function_stmt, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_ALTER_FUNCTION_STMT:
+        alter_function(m, n->alter_function_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
+        if (n->alter_default_privileges_stmt->action)
+            grant_stmt(m, n->alter_default_privileges_stmt->action, &loc);
+        break;
     default:
         break;
     }
@@ -954,6 +1143,8 @@ model_view(const model *m, pgr_model *out)
     out->roles = m->roles.items;
     out->n_policies = m->policies.len;
     out->policies = m->policies.items;
+    out->n_functions = m->functions.len;
+    out->functions = m->functions.items;
 }
 
 void
@@ -982,5 +1173,8 @@ model_free(model *m)
         free_policy(util_vec_at(&m->policies, i));
     util_vec_free(&m->roles);
     util_vec_free(&m->policies);
+    for (i = 0; i < m->functions.len; i++)
+        free_function(util_vec_at(&m->functions, i));
+    util_vec_free(&m->functions);
     free(m->source);
 }

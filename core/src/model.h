@@ -18,6 +18,8 @@ typedef struct model {
     util_vec acl;           /* of pgr_acl_item */
     util_vec roles;         /* of pgr_role */
     util_vec policies;      /* of pgr_policy */
+    util_vec functions;     /* of pgr_function */
+    int default_public_execute;  /* new functions get EXECUTE for PUBLIC */
 } model;
 
 /* Start an empty model; source names it (copied). */

@@ -116,6 +116,23 @@ role_json(const pgr_role *r)
     return o;
 }
 
+static json_t *
+function_json(const pgr_function *fn)
+{
+    json_t *o = json_object();
+    char kind[2] = { fn->prokind, '\0' };
+
+    json_object_set_new(o, "schema", str(fn->schema));
+    json_object_set_new(o, "name", str(fn->name));
+    json_object_set_new(o, "prokind", json_string(kind));
+    json_object_set_new(o, "language", str(fn->language));
+    json_object_set_new(o, "prosecdef", json_boolean(fn->prosecdef));
+    json_object_set_new(o, "search_path_set", json_boolean(fn->search_path_set));
+    json_object_set_new(o, "public_execute", json_boolean(fn->public_execute));
+    json_object_set_new(o, "defined_at", where(&fn->location));
+    return o;
+}
+
 json_t *
 model_json(const pgr_model *m)
 {
@@ -140,5 +157,9 @@ model_json(const pgr_model *m)
     for (i = 0; i < m->n_roles; i++)
         json_array_append_new(a, role_json(&m->roles[i]));
     json_object_set_new(o, "roles", a);
+    a = json_array();
+    for (i = 0; i < m->n_functions; i++)
+        json_array_append_new(a, function_json(&m->functions[i]));
+    json_object_set_new(o, "functions", a);
     return o;
 }

@@ -84,7 +84,7 @@ def test_text_format():
     assert lines[1] == "  CREATE TABLE usage_metrics (", lines[1]
     assert lines[2] == "  ^", lines[2]
     assert lines[3].startswith("  hint: add ALTER TABLE public.usage_metrics ENABLE ROW LEVEL SECURITY")
-    assert out.splitlines()[-1] == "17 files checked: 8 errors, 5 warnings, 0 info", out.splitlines()[-1]
+    assert out.splitlines()[-1] == "19 files checked: 9 errors, 6 warnings, 0 info", out.splitlines()[-1]
     assert "\033[" not in out
 
 
@@ -97,7 +97,7 @@ def test_json_format():
         assert f["line"] >= 1 and f["column"] >= 1 and f["end_line"] >= f["line"]
     s = doc["summary"]
     assert s["findings"] == len(doc["findings"]) == s["errors"] + s["warnings"]
-    assert s["files"] == 22, s
+    assert s["files"] == 24, s
 
 
 def test_exit_codes():
@@ -233,6 +233,9 @@ def test_model_dump():
     assert acl[("public.feedback", "app_web")]["privileges"] == "arwdDxt"
     assert acl[("public.users", "app_reporter")]["grant_options"] == "r"
     assert acl[("public.usage_metrics", "PUBLIC")]["privileges"] == "r"
+    fns = {f["name"]: f for f in m["functions"]}
+    assert fns["current_tenant_id"]["search_path_set"] and not fns["current_tenant_id"]["public_execute"]
+    assert fns["purge_tenant"]["prosecdef"] and fns["purge_tenant"]["language"] == "plpgsql"
     roles = {r["name"]: r for r in m["roles"]}
     assert roles["migrator"]["rolsuper"] and roles["support_admin"]["rolbypassrls"]
     assert run("model", "does-not-exist", cwd=ARGS.source)[0] == 2
@@ -347,6 +350,37 @@ def test_rule_role_attributes():
     neg, _ = findings_in({"r.sql": "CREATE ROLE a SUPERUSER;\nALTER ROLE a NOSUPERUSER;\n"
                                    "CREATE ROLE b LOGIN NOBYPASSRLS NOCREATEROLE CREATEDB;\n"
                                    "CREATE ROLE gone CREATEROLE;\nDROP ROLE gone;\n"})
+    assert neg == [], neg
+
+
+def test_rule_security_definer_search_path():
+    pos, _ = findings_in({"f.sql": "CREATE FUNCTION f() RETURNS int LANGUAGE sql SECURITY DEFINER AS 'select 1';\n"
+                                   "REVOKE ALL ON FUNCTION f() FROM PUBLIC;\n"
+                                   "CREATE FUNCTION s.g() RETURNS int LANGUAGE sql AS 'select 1'\n;"
+                                   "ALTER FUNCTION s.g() SECURITY DEFINER;\nREVOKE EXECUTE ON FUNCTION s.g FROM PUBLIC;\n"})
+    assert sorted((r, l) for r, _, l, _ in pos) == [("grants/security-definer-search-path", 1),
+                                                     ("grants/security-definer-search-path", 3)], pos
+    neg, _ = findings_in({"f.sql": "CREATE FUNCTION f() RETURNS int LANGUAGE sql SECURITY DEFINER\n"
+                                   "  SET search_path = pg_catalog AS 'select 1';\nREVOKE ALL ON FUNCTION f() FROM PUBLIC;\n"
+                                   "CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'select 1';\n"
+                                   "CREATE FUNCTION h() RETURNS int LANGUAGE sql SECURITY DEFINER AS 'select 1';\n"
+                                   "ALTER FUNCTION h() SECURITY INVOKER;\n"})
+    assert neg == [], neg
+
+
+def test_rule_function_execute_public():
+    pos, _ = findings_in({"f.sql": "CREATE FUNCTION f() RETURNS int LANGUAGE sql SECURITY DEFINER\n"
+                                   "  SET search_path = pg_catalog AS 'select 1';\n"
+                                   "CREATE FUNCTION g() RETURNS int LANGUAGE sql SECURITY DEFINER\n"
+                                   "  SET search_path = pg_catalog AS 'select 1';\nREVOKE EXECUTE ON FUNCTION g() FROM PUBLIC;\n"
+                                   "GRANT EXECUTE ON FUNCTION g() TO PUBLIC;\n"})
+    assert sorted((r, l) for r, _, l, _ in pos if r != "grants/grant-to-public") == [
+        ("grants/function-execute-public", 1), ("grants/function-execute-public", 3)], pos
+    neg, _ = findings_in({"f.sql": "ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;\n"
+                                   "CREATE FUNCTION f() RETURNS int LANGUAGE sql SECURITY DEFINER\n"
+                                   "  SET search_path = pg_catalog AS 'select 1';\n"
+                                   "CREATE FUNCTION g() RETURNS int LANGUAGE sql SECURITY DEFINER\n"
+                                   "  SET search_path = pg_catalog AS 'select 1';\nDROP FUNCTION g();\n"})
     assert neg == [], neg
 
 

@@ -267,6 +267,23 @@ typedef struct pgr_role {
 } pgr_role;
 
 /*
+ * A function or procedure (pg_proc).  Overloads are not told apart: the
+ * model keys functions by schema and name.  public_execute says whether
+ * PUBLIC holds EXECUTE, which PostgreSQL grants by default unless it is
+ * revoked (on the function or through ALTER DEFAULT PRIVILEGES).
+ */
+typedef struct pgr_function {
+    const char *schema;
+    const char *name;
+    char prokind;              /* 'f' function, 'p' procedure */
+    const char *language;      /* lower case; NULL when not given */
+    int prosecdef;             /* SECURITY DEFINER */
+    int search_path_set;       /* proconfig sets search_path (SET search_path = ...) */
+    int public_execute;
+    pgr_location location;     /* the CREATE FUNCTION */
+} pgr_function;
+
+/*
  * A schema model: the database a migration set (or one standalone SQL file)
  * produces when replayed in order.  source names it (the set's root or the
  * file's path).
@@ -282,6 +299,8 @@ typedef struct pgr_model {
     const pgr_role *roles;
     size_t n_policies;
     const pgr_policy *policies;
+    size_t n_functions;
+    const pgr_function *functions;
 } pgr_model;
 
 /* Value kinds a plugin's configuration key may take. */

@@ -1,0 +1,3 @@
+-- Rollback of 010.
+DROP FUNCTION purge_tenant(uuid);
+DROP FUNCTION current_tenant_id();
