@@ -13,6 +13,10 @@
  *   USING or WITH CHECK is constant true.
  * rls/policy-missing-with-check: an INSERT/UPDATE/ALL policy with neither
  *   WITH CHECK nor USING: nothing constrains the rows written.
+ * rls/multiple-permissive-policies: two permissive policies for the same
+ *   role and command on one table: they are OR-ed, so the looser one wins.
+ * rls/rls-not-forced: a table owned by a configured application role with
+ *   RLS enabled but not forced: the owner bypasses its own policies.
  */
 #include <stdio.h>
 #include <string.h>
@@ -43,11 +47,21 @@ static const pgr_rule rules[] = {
       "An INSERT, UPDATE or ALL policy has neither WITH CHECK nor USING: any row may be written.",
       "Add WITH CHECK (...) restricting the rows the role may write.",
       "PostgreSQL docs CREATE POLICY (WITH CHECK applies to INSERT and UPDATE)" },
+    { "rls/multiple-permissive-policies", PGR_SEVERITY_WARNING,
+      "Two permissive policies apply to the same role and command: they are OR-ed together.",
+      "Merge them into one policy, or make the narrowing one AS RESTRICTIVE.",
+      "PostgreSQL docs 5.8 (permissive policies are combined with OR); splinter multiple_permissive_policies" },
+    { "rls/rls-not-forced", PGR_SEVERITY_ERROR,
+      "A table owned by an application role has RLS enabled but not forced: its owner bypasses the policies.",
+      "ALTER TABLE <table> FORCE ROW LEVEL SECURITY; or let a non-application role own the table.",
+      "PostgreSQL docs ALTER TABLE (FORCE ROW LEVEL SECURITY); checklist: \"webapp user cannot bypass RLS\"" },
 };
 
 static const pgr_config_key config_keys[] = {
     { "exclude_schemas", PGR_CONFIG_LIST,
       "Schemas whose tables need no RLS (e.g. an internal or audit schema)." },
+    { "application_roles", PGR_CONFIG_LIST,
+      "Roles the application connects as; tables they own must FORCE ROW LEVEL SECURITY." },
 };
 
 /* Schemas PostgreSQL owns are never the application's tenant data. */
@@ -143,6 +157,73 @@ check_policies(pgr_ctx *ctx, const pgr_model *m)
     }
 }
 
+static int
+has_role(const pgr_policy *p, const char *role)
+{
+    size_t i;
+
+    for (i = 0; i < p->n_roles; i++)
+        if (strcmp(p->roles[i], role) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether policy p applies to command cmd ('r', 'a', 'w', 'd'). */
+static int
+covers(const pgr_policy *p, char cmd)
+{
+    return p->polcmd == '*' || p->polcmd == cmd;
+}
+
+/* For each later permissive policy, find an earlier permissive one of the
+ * same table that shares a role and a command; report once per pair. */
+static void
+check_permissive_overlap(pgr_ctx *ctx, const pgr_model *m)
+{
+    static const char cmds[] = "rawd";
+    size_t i, j, r, c;
+    char msg[768];
+
+    for (i = 0; i < m->n_policies; i++) {
+        const pgr_policy *b = &m->policies[i];
+
+        if (!b->polpermissive || schema_excluded(ctx, b->schema))
+            continue;
+        for (j = 0; j < i; j++) {
+            const pgr_policy *a = &m->policies[j];
+            const char *role = NULL;
+            char cmd = 0;
+
+            if (!a->polpermissive || strcmp(a->schema, b->schema) || strcmp(a->table, b->table))
+                continue;
+            for (r = 0; r < b->n_roles && role == NULL; r++)
+                if (has_role(a, b->roles[r]))
+                    role = b->roles[r];
+            for (c = 0; c < 4 && role && cmd == 0; c++)
+                if (covers(a, cmds[c]) && covers(b, cmds[c]))
+                    cmd = cmds[c];
+            if (role == NULL || cmd == 0)
+                continue;
+            snprintf(msg, sizeof msg, "policies %s and %s on %s.%s both let %s %s rows: permissive "
+                     "policies are OR-ed", a->name, b->name, b->schema, b->table, role,
+                     command_name(cmd));
+            report(ctx, "rls/multiple-permissive-policies", &b->location, msg, NULL);
+            break;
+        }
+    }
+}
+
+static int
+is_application_role(pgr_ctx *ctx, const char *role)
+{
+    size_t i, n = api->config_list_length(ctx, "application_roles");
+
+    for (i = 0; role && i < n; i++)
+        if (strcmp(api->config_list_item(ctx, "application_roles", i), role) == 0)
+            return 1;
+    return 0;
+}
+
 static void
 on_model(pgr_ctx *ctx, const pgr_model *m)
 {
@@ -150,6 +231,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
     char msg[512], hint[512];
 
     check_policies(ctx, m);
+    check_permissive_overlap(ctx, m);
     for (i = 0; i < m->n_tables; i++) {
         const pgr_table *t = &m->tables[i];
         const pgr_policy *first;
@@ -171,6 +253,14 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
                      t->schema, t->name);
             report(ctx, "rls/policy-without-rls", &first->location, msg, hint);
             continue;
+        }
+        if (t->relrowsecurity && !t->relforcerowsecurity && is_application_role(ctx, t->owner)) {
+            snprintf(msg, sizeof msg, "table %s.%s is owned by application role %s and RLS is not "
+                     "forced: %s bypasses every policy", t->schema, t->name, t->owner, t->owner);
+            snprintf(hint, sizeof hint, "add ALTER TABLE %s.%s FORCE ROW LEVEL SECURITY;",
+                     t->schema, t->name);
+            report(ctx, "rls/rls-not-forced",
+                   t->rls_location.line ? &t->rls_location : &t->location, msg, hint);
         }
         if (t->relrowsecurity)
             continue;

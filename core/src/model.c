@@ -160,6 +160,7 @@ drop_table_at(model *m, size_t i)
     remove_acl_of(m, 'r', qual);
     remove_policies(m, t->schema, t->name, NULL);
     free_loc(&t->rls_location);
+    free((char *) t->owner);
     free(qual);
     free((char *) t->schema);
     free((char *) t->name);
@@ -225,6 +226,12 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_NoForceRowSecurity:
             t->relforcerowsecurity = 0;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
+            if (c->newowner && c->newowner->rolename) {
+                free((char *) t->owner);
+                t->owner = util_xstrdup(c->newowner->rolename);
+            }
             break;
         default:
             break;

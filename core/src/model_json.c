@@ -60,6 +60,7 @@ table_json(const pgr_table *t)
     json_object_set_new(o, "relkind", json_string(kind));
     json_object_set_new(o, "relrowsecurity", json_boolean(t->relrowsecurity));
     json_object_set_new(o, "relforcerowsecurity", json_boolean(t->relforcerowsecurity));
+    json_object_set_new(o, "owner", str(t->owner));
     json_object_set_new(o, "defined_at", where(&t->location));
     return o;
 }

@@ -25,3 +25,8 @@ CREATE POLICY feedback_insert_any ON feedback FOR INSERT TO app_web
 
 -- Demonstrates rls/policy-missing-with-check: nothing limits the rows updated.
 CREATE POLICY users_admin_update ON users FOR UPDATE TO app_web;
+
+-- Demonstrates rls/multiple-permissive-policies: OR-ed with messages_tenant_isolation,
+-- this lets every role read every tenant's messages.
+CREATE POLICY messages_support_read ON messages FOR SELECT
+    USING (true);

@@ -50,6 +50,10 @@ def findings_in(files, *extra):
     return [(f["rule"], f["path"], f["line"], f["column"]) for f in doc["findings"]], doc
 
 
+def only(found, rule):
+    return [f for f in found if f[0] == rule]
+
+
 def rules_of(found):
     return sorted(r for r, *_ in found)
 
@@ -84,7 +88,7 @@ def test_text_format():
     assert lines[1] == "  CREATE TABLE usage_metrics (", lines[1]
     assert lines[2] == "  ^", lines[2]
     assert lines[3].startswith("  hint: add ALTER TABLE public.usage_metrics ENABLE ROW LEVEL SECURITY")
-    assert out.splitlines()[-1] == "19 files checked: 9 errors, 6 warnings, 0 info", out.splitlines()[-1]
+    assert out.splitlines()[-1] == "19 files checked: 9 errors, 7 warnings, 0 info", out.splitlines()[-1]
     assert "\033[" not in out
 
 
@@ -276,13 +280,16 @@ def test_rule_rls_without_policy():
 def test_rule_policy_without_rls():
     pos, _ = findings_in({"m.sql": "CREATE TABLE a (id int);\nCREATE POLICY p ON a USING (id = 1);\n"
                                    "CREATE POLICY q ON a USING (id = 2);\n"})
+    pos = only(pos, "rls/policy-without-rls")
     assert pos == [("rls/policy-without-rls", "m.sql", 2, 1)], pos
     # RLS disabled later: the policies stop applying.
     late, _ = findings_in({"m.sql": "CREATE TABLE a (id int);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n"
                                     "CREATE POLICY p ON a USING (id = 1);\nALTER TABLE a DISABLE ROW LEVEL SECURITY;\n"})
+    late = only(late, "rls/policy-without-rls")
     assert late == [("rls/policy-without-rls", "m.sql", 3, 1)], late
     neg, _ = findings_in({"m.sql": "CREATE TABLE a (id int);\nCREATE POLICY p ON a USING (id = 1);\n"
                                    "ALTER TABLE a ENABLE ROW LEVEL SECURITY;\n"})
+    neg = only(neg, "rls/policy-without-rls")
     assert neg == [], neg
 
 
@@ -291,6 +298,7 @@ def test_rule_policy_always_true():
                                    "CREATE POLICY p ON a USING (true);\n"
                                    "CREATE POLICY q ON a FOR DELETE USING (1 = 1);\n"
                                    "CREATE POLICY r ON a FOR INSERT WITH CHECK (id > 0 OR 'a' = 'a');\n"})
+    pos = only(pos, "rls/policy-always-true")
     assert pos == [("rls/policy-always-true", "m.sql", 3, 29), ("rls/policy-always-true", "m.sql", 4, 40),
                    ("rls/policy-always-true", "m.sql", 5, 45)], pos
     # A public read policy is a legitimate pattern; restrictive policies only narrow.
@@ -298,6 +306,7 @@ def test_rule_policy_always_true():
                                    "CREATE POLICY p ON a FOR SELECT USING (true);\n"
                                    "CREATE POLICY q ON a AS RESTRICTIVE USING (true);\n"
                                    "CREATE POLICY r ON a USING (id = 1 AND true);\n"})
+    neg = only(neg, "rls/policy-always-true")
     assert neg == [], neg
 
 
@@ -305,12 +314,43 @@ def test_rule_policy_missing_with_check():
     pos, _ = findings_in({"m.sql": "CREATE TABLE a (id int);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n"
                                    "CREATE POLICY p ON a FOR INSERT;\nCREATE POLICY q ON a FOR UPDATE TO app;\n"
                                    "CREATE POLICY r ON a;\n"})
+    pos = only(pos, "rls/policy-missing-with-check")
     assert rules_of(pos) == ["rls/policy-missing-with-check"] * 3, pos
     neg, _ = findings_in({"m.sql": "CREATE TABLE a (id int);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n"
                                    "CREATE POLICY p ON a FOR INSERT WITH CHECK (id = 1);\n"
                                    "CREATE POLICY q ON a FOR UPDATE USING (id = 1);\n"
                                    "CREATE POLICY r ON a FOR DELETE;\n"})
+    neg = only(neg, "rls/policy-missing-with-check")
     assert neg == [], neg
+
+
+def test_rule_multiple_permissive_policies():
+    base = "CREATE TABLE a (id int);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n"
+    pos, _ = findings_in({"m.sql": base + "CREATE POLICY p ON a TO app USING (id = 1);\n"
+                                          "CREATE POLICY q ON a FOR SELECT TO app, other USING (id = 2);\n"})
+    assert pos == [("rls/multiple-permissive-policies", "m.sql", 4, 1)], pos
+    neg, _ = findings_in({"m.sql": base + "CREATE POLICY p ON a FOR SELECT TO app USING (id = 1);\n"
+                                          "CREATE POLICY q ON a FOR UPDATE TO app USING (id = 1);\n"
+                                          "CREATE POLICY r ON a FOR SELECT TO other USING (id = 2);\n"
+                                          "CREATE POLICY s ON a AS RESTRICTIVE FOR SELECT TO app USING (id > 0);\n"})
+    assert neg == [], neg
+
+
+def test_rule_rls_not_forced():
+    files = {"m.sql": "CREATE TABLE a (id int);\nALTER TABLE a OWNER TO app_web;\n"
+                      "ALTER TABLE a ENABLE ROW LEVEL SECURITY;\nCREATE POLICY p ON a USING (id = 1);\n"
+                      "CREATE TABLE b (id int);\nALTER TABLE b OWNER TO migrator;\n"
+                      "ALTER TABLE b ENABLE ROW LEVEL SECURITY;\nCREATE POLICY p ON b USING (id = 1);\n",
+             ".pgrampart.yml": "rls:\n  application_roles: [app_web]\n"}
+    pos, _ = findings_in(files)
+    assert pos == [("rls/rls-not-forced", "m.sql", 3, 1)], pos
+    files["m.sql"] += "ALTER TABLE a FORCE ROW LEVEL SECURITY;\n"
+    neg, _ = findings_in(files)
+    assert neg == [], neg
+    # Without configured application roles nothing is known to bypass.
+    del files[".pgrampart.yml"]
+    files["m.sql"] += "ALTER TABLE a NO FORCE ROW LEVEL SECURITY;\n"
+    assert findings_in(files)[0] == []
 
 
 def test_rule_grant_to_public():

@@ -211,6 +211,7 @@ typedef struct pgr_table {
     int relforcerowsecurity;   /* ALTER TABLE ... FORCE ROW LEVEL SECURITY */
     pgr_location location;     /* the CREATE TABLE */
     pgr_location rls_location; /* the ENABLE ROW LEVEL SECURITY (line 0: none) */
+    const char *owner;         /* from ALTER TABLE ... OWNER TO; NULL when unknown */
 } pgr_table;
 
 /*
