@@ -3,6 +3,13 @@
  *
  * rollback/missing-down: an up migration without a down/rollback/undo/
  * revert counterpart, or whose down is empty or only comments.
+ * rollback/incomplete-down: after the up then the down, the model differs
+ * from the model before the up: an object the up created survives, one it
+ * dropped or changed is not restored, or the down drops what the up did not
+ * create.  Compared: tables and their RLS flags, policies and their
+ * expressions, functions, roles and their attributes, grants.
+ * rollback/irreversible-up: the up drops a table; no down brings its rows
+ * back.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +23,14 @@ static const pgr_rule rules[] = {
       "An up migration has no down (rollback) migration, or its down does nothing.",
       "Write the down that undoes this up, and test it: apply up, down, up.",
       "Production deployment checklist: \"Rollback script prepared and tested\"" },
+    { "rollback/incomplete-down", PGR_SEVERITY_ERROR,
+      "The down migration does not undo its up: replaying up then down leaves a different schema.",
+      "Make the down drop what the up creates and restore what it drops or changes, in reverse order.",
+      "Production deployment checklist: \"rollback script reverts the migration\"" },
+    { "rollback/irreversible-up", PGR_SEVERITY_WARNING,
+      "The up migration drops a table: its rows are gone, whatever the down recreates.",
+      "Keep the table (rename or archive it) until the release is past rollback, or back it up first.",
+      "Production deployment checklist: \"backup taken before destructive migrations\"" },
 };
 
 /* What the missing counterpart would be called, per convention. */
@@ -68,10 +83,190 @@ on_migration_set(pgr_ctx *ctx, const pgr_migration_set *s)
     }
 }
 
+/* Objects compared between models, under one key each. */
+typedef enum kind { K_TABLE, K_POLICY, K_FUNCTION, K_ROLE, K_GRANT, K_COUNT } kind;
+
+static const char *const kind_names[] = { "table", "policy", "function", "role", "grant" };
+
+static size_t
+count_of(const pgr_model *m, kind k)
+{
+    switch (k) {
+    case K_TABLE:
+        return m->n_tables;
+    case K_POLICY:
+        return m->n_policies;
+    case K_FUNCTION:
+        return m->n_functions;
+    case K_ROLE:
+        return m->n_roles;
+    default:
+        return m->n_acl;
+    }
+}
+
+/* The key of object i of kind k ("public.t", "public.t.p", ...) into buf;
+ * returns its location. */
+static const pgr_location *
+key_of(const pgr_model *m, kind k, size_t i, char *buf, size_t size)
+{
+    switch (k) {
+    case K_TABLE:
+        snprintf(buf, size, "%s.%s", m->tables[i].schema, m->tables[i].name);
+        return &m->tables[i].location;
+    case K_POLICY:
+        snprintf(buf, size, "%s on %s.%s", m->policies[i].name, m->policies[i].schema,
+                 m->policies[i].table);
+        return &m->policies[i].location;
+    case K_FUNCTION:
+        snprintf(buf, size, "%s.%s", m->functions[i].schema, m->functions[i].name);
+        return &m->functions[i].location;
+    case K_ROLE:
+        snprintf(buf, size, "%s", m->roles[i].name);
+        return &m->roles[i].location;
+    default:
+        snprintf(buf, size, "on %s to %s", m->acl[i].object, m->acl[i].grantee);
+        return &m->acl[i].location;
+    }
+}
+
+static long
+find_key(const pgr_model *m, kind k, const char *key)
+{
+    char buf[600];
+    size_t i;
+
+    for (i = 0; i < count_of(m, k); i++) {
+        key_of(m, k, i, buf, sizeof buf);
+        if (strcmp(buf, key) == 0)
+            return (long) i;
+    }
+    return -1;
+}
+
+static int
+str_differs(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return a != b;
+    return strcmp(a, b) != 0;
+}
+
+/* Whether object ia of a and ib of b (same key) differ in what matters. */
+static int
+attrs_differ(const pgr_model *a, size_t ia, const pgr_model *b, size_t ib, kind k)
+{
+    switch (k) {
+    case K_TABLE:
+        return a->tables[ia].relrowsecurity != b->tables[ib].relrowsecurity ||
+            a->tables[ia].relforcerowsecurity != b->tables[ib].relforcerowsecurity;
+    case K_POLICY:
+        return str_differs(a->policies[ia].qual, b->policies[ib].qual) ||
+            str_differs(a->policies[ia].with_check, b->policies[ib].with_check) ||
+            a->policies[ia].polcmd != b->policies[ib].polcmd;
+    case K_FUNCTION:
+        return a->functions[ia].prosecdef != b->functions[ib].prosecdef ||
+            a->functions[ia].search_path_set != b->functions[ib].search_path_set ||
+            a->functions[ia].public_execute != b->functions[ib].public_execute;
+    case K_ROLE:
+        return a->roles[ia].rolsuper != b->roles[ib].rolsuper ||
+            a->roles[ia].rolbypassrls != b->roles[ib].rolbypassrls ||
+            a->roles[ia].rolcreaterole != b->roles[ib].rolcreaterole ||
+            a->roles[ia].rolcanlogin != b->roles[ib].rolcanlogin;
+    default:
+        return a->acl[ia].privileges != b->acl[ib].privileges ||
+            a->acl[ia].grant_options != b->acl[ib].grant_options;
+    }
+}
+
+static void
+report_at(pgr_ctx *ctx, const char *rule, const pgr_location *loc, const char *msg)
+{
+    pgr_finding f;
+
+    memset(&f, 0, sizeof f);
+    f.rule_id = rule;
+    f.location = *loc;
+    f.message = msg;
+    api->report(ctx, &f);
+}
+
+static void
+compare_kind(pgr_ctx *ctx, const pgr_migration *mig, kind k, const pgr_model *before,
+             const pgr_model *after_up, const pgr_model *after_down)
+{
+    pgr_location down_loc = { mig->down_path, 1, 1, 1, 1, NULL };
+    char key[600], msg[1024];
+    size_t i;
+    long j;
+
+    /* Created or changed by the up, still there after the down. */
+    for (i = 0; i < count_of(after_down, k); i++) {
+        const pgr_location *loc = key_of(after_down, k, i, key, sizeof key);
+
+        j = find_key(before, k, key);
+        if (j < 0)
+            snprintf(msg, sizeof msg, "%s %s created by the up survives its down (%s)",
+                     kind_names[k], key, mig->down_path);
+        else if (attrs_differ(before, (size_t) j, after_down, i, k))
+            snprintf(msg, sizeof msg, "%s %s changed by the up is not restored by its down (%s)",
+                     kind_names[k], key, mig->down_path);
+        else
+            continue;
+        /* Report at the up statement behind it when the up made it. */
+        report_at(ctx, "rollback/incomplete-down",
+                  loc->path && strcmp(loc->path, mig->up_path) == 0 ? loc : &mig->up_location, msg);
+    }
+    /* Gone after the down, though it existed before the up. */
+    for (i = 0; i < count_of(before, k); i++) {
+        key_of(before, k, i, key, sizeof key);
+        if (find_key(after_down, k, key) >= 0)
+            continue;
+        if (find_key(after_up, k, key) >= 0) {
+            snprintf(msg, sizeof msg, "the down drops %s %s, which its up did not create",
+                     kind_names[k], key);
+            report_at(ctx, "rollback/incomplete-down", &down_loc, msg);
+        } else {
+            snprintf(msg, sizeof msg, "%s %s dropped by the up is not restored by its down (%s)",
+                     kind_names[k], key, mig->down_path);
+            report_at(ctx, "rollback/incomplete-down", &mig->up_location, msg);
+        }
+    }
+}
+
+static void
+on_migration_replay(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
+                    const pgr_model *before, const pgr_model *after_up, const pgr_model *after_down)
+{
+    const pgr_migration *mig = &set->migrations[index];
+    char key[600], msg[768];
+    size_t i;
+    int k;
+
+    for (i = 0; i < before->n_tables; i++) {
+        size_t j;
+        int kept = 0;
+
+        /* By oid: a renamed table is the same table. */
+        for (j = 0; j < after_up->n_tables && !kept; j++)
+            kept = after_up->tables[j].oid == before->tables[i].oid;
+        if (kept)
+            continue;
+        key_of(before, K_TABLE, i, key, sizeof key);
+        snprintf(msg, sizeof msg, "the up drops table %s: a down cannot bring its rows back", key);
+        report_at(ctx, "rollback/irreversible-up", &mig->up_location, msg);
+    }
+    /* An empty down is missing-down's finding already. */
+    if (after_down == NULL || mig->down_statements == 0)
+        return;
+    for (k = 0; k < K_COUNT; k++)
+        compare_kind(ctx, mig, (kind) k, before, after_up, after_down);
+}
+
 static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "rollback", "1",
     sizeof rules / sizeof rules[0], rules, 0, NULL,
-    NULL, NULL, on_migration_set, NULL
+    NULL, NULL, on_migration_set, NULL, on_migration_replay
 };
 
 PGR_PLUGIN_MAGIC(api, plugin)

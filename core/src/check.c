@@ -355,9 +355,10 @@ set_view(check_run *run, const mig_set *s, pgr_migration_set *out)
     out->migrations = ms;
 }
 
-/* Replay the up statements of one file into m. */
+/* Replay the statements of one file that belong to part (the UP part of
+ * an up file or dbmate file, the DOWN part of a down). */
 static void
-replay_file(model *m, const check_file *f, bool only_up)
+replay_part(model *m, const check_file *f, pgr_part part)
 {
     size_t k;
 
@@ -366,10 +367,63 @@ replay_file(model *m, const check_file *f, bool only_up)
     for (k = 0; k < f->sql.stmts.len; k++) {
         const sql_stmt *st = util_vec_at(&f->sql.stmts, k);
 
-        if (only_up && st->part != PGR_PART_UP)
-            continue;
-        model_apply(m, &f->sql, st);
+        if (part == PGR_PART_NONE || st->part == part)
+            model_apply(m, &f->sql, st);
     }
+}
+
+static bool
+parsed_clean(const check_file *f)
+{
+    return f && f->parsed_sql && f->sql.errors.len == 0;
+}
+
+static bool
+any_replay_hook(const host *h)
+{
+    size_t i;
+
+    for (i = 0; i < h->plugins.len; i++)
+        if (((const host_plugin *) util_vec_at(&h->plugins, i))->desc->on_migration_replay)
+            return true;
+    return false;
+}
+
+/*
+ * Apply migration k of set to m, and give plugins the model before it,
+ * after its up and after its up then down (on a copy), so that they can
+ * judge whether the down undoes the up.
+ */
+static void
+replay_migration(check_run *run, const pgr_migration_set *view, size_t k, model *m,
+                 const check_file *up, const check_file *down)
+{
+    /* A down is judged only when both halves parse: a partial replay would
+     * report phantom differences. */
+    bool judge_down = down && parsed_clean(up) && parsed_clean(down);
+    model before, after_down;
+    pgr_model vb, vu, vd;
+    size_t i;
+
+    model_clone(m, &before);
+    replay_part(m, up, PGR_PART_UP);
+    if (judge_down) {
+        model_clone(m, &after_down);
+        replay_part(&after_down, down, PGR_PART_DOWN);
+        model_view(&after_down, &vd);
+    }
+    model_view(&before, &vb);
+    model_view(m, &vu);
+    for (i = 0; i < run->host->plugins.len; i++) {
+        const host_plugin *p = util_vec_at(&run->host->plugins, i);
+        pgr_ctx ctx = host_ctx(run->host, i);
+
+        if (p->desc->on_migration_replay)
+            p->desc->on_migration_replay(&ctx, view, k, &vb, &vu, judge_down ? &vd : NULL);
+    }
+    if (judge_down)
+        model_free(&after_down);
+    model_free(&before);
 }
 
 static void
@@ -394,6 +448,7 @@ static void
 run_sets(check_run *run)
 {
     size_t s, i, k;
+    bool hooks = any_replay_hook(run->host);
 
     for (s = 0; s < run->mig.sets.len; s++) {
         const mig_set *set = util_vec_at(&run->mig.sets, s);
@@ -408,13 +463,18 @@ run_sets(check_run *run)
             if (p->desc->on_migration_set)
                 p->desc->on_migration_set(&ctx, &view);
         }
-        free((void *) view.migrations);
         model_init(&m, set->root, 1);
         for (k = 0; k < set->entries.len; k++) {
             const mig_entry *e = util_vec_at(&set->entries, k);
 
-            replay_file(&m, sql_file_at(run, e->up), true);
+            /* Copies of the model per migration cost time: only when a
+             * plugin asks for them. */
+            if (hooks)
+                replay_migration(run, &view, k, &m, sql_file_at(run, e->up), sql_file_at(run, e->down));
+            else
+                replay_part(&m, sql_file_at(run, e->up), PGR_PART_UP);
         }
+        free((void *) view.migrations);
         call_model_hooks(run, &m);
         model_free(&m);
     }
@@ -433,7 +493,7 @@ run_standalone(check_run *run)
         if (run->mig.roles[i] != MIG_NONE || !f->parsed_sql)
             continue;
         model_init(&m, f->path, 0);
-        replay_file(&m, f, false);
+        replay_part(&m, f, PGR_PART_NONE);
         call_model_hooks(run, &m);
         model_free(&m);
     }

@@ -42,6 +42,8 @@ model_init(model *m, const char *source, int from_migrations)
     util_vec_init(&m->policies, sizeof(pgr_policy));
     util_vec_init(&m->functions, sizeof(pgr_function));
     m->default_public_execute = 1;
+    /* FirstNormalObjectId: replayed objects get oids like user objects do. */
+    m->next_oid = 16384;
 }
 
 uint32_t
@@ -187,6 +189,7 @@ add_table(model *m, const PgQuery__RangeVar *rv, char relkind, int if_not_exists
         return;
     }
     t = util_vec_push(&m->tables);
+    t->oid = m->next_oid++;
     t->schema = util_xstrdup(schema);
     t->name = util_xstrdup(rv->relname);
     t->relkind = relkind;
@@ -394,6 +397,13 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
     for (k = 0; k < s->n_objects; k++) {
         const char *schema, *name;
 
+        /* Functions are named with their argument types, not a name list. */
+        if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION ||
+            s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE ||
+            s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE) {
+            drop_function(m, s->objects[k]);
+            continue;
+        }
         qualified_name(s->objects[k], &schema, &name);
         if (name == NULL)
             continue;
@@ -402,10 +412,6 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
 
             if (t >= 0)
                 drop_table_at(m, (size_t) t);
-        } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION ||
-                   s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE ||
-                   s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE) {
-            drop_function(m, s->objects[k]);
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY) {
             drop_policy(m, s->objects[k]);
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) {
@@ -638,6 +644,46 @@ function_public_execute(model *m, const PgQuery__GrantStmt *s, uint32_t privs)
     }
 }
 
+/* Apply a GRANT/REVOKE ... ON ALL <kind> IN SCHEMA to each table or
+ * function of the schema in the model.  Returns whether there was any. */
+static bool
+expand_in_schema(model *m, char objkind, const PgQuery__Node *schema_node,
+                 const PgQuery__GrantStmt *s, uint32_t privs, const pgr_location *loc)
+{
+    const char *schema;
+    size_t i, j, n;
+    bool any = false;
+
+    if (schema_node->node_case != PG_QUERY__NODE__NODE_STRING || (objkind != 'r' && objkind != 'f'))
+        return false;
+    schema = schema_node->string->sval;
+    n = objkind == 'r' ? m->tables.len : m->functions.len;
+    for (i = 0; i < n; i++) {
+        const char *sch, *name;
+        char *object;
+
+        if (objkind == 'r') {
+            sch = ((pgr_table *) util_vec_at(&m->tables, i))->schema;
+            name = ((pgr_table *) util_vec_at(&m->tables, i))->name;
+        } else {
+            sch = ((pgr_function *) util_vec_at(&m->functions, i))->schema;
+            name = ((pgr_function *) util_vec_at(&m->functions, i))->name;
+        }
+        if (strcmp(sch, schema) != 0)
+            continue;
+        any = true;
+        object = util_xasprintf("%s.%s", sch, name);
+        for (j = 0; j < s->n_grantees; j++) {
+            const char *g = grantee_name(s->grantees[j]);
+
+            if (g)
+                apply_acl(m, objkind, object, 0, g, privs, s, loc);
+        }
+        free(object);
+    }
+    return any;
+}
+
 static void
 grant_stmt(model *m, const PgQuery__GrantStmt *s, const pgr_location *loc)
 {
@@ -669,6 +715,13 @@ grant_stmt(model *m, const PgQuery__GrantStmt *s, const pgr_location *loc)
 
         if (object == NULL)
             continue;
+        /* ON ALL TABLES / FUNCTIONS IN SCHEMA means each one that exists now
+         * (PostgreSQL expands it at GRANT time); with none in the model the
+         * grant is kept on "schema.*" so it is not lost. */
+        if (all_in_schema && expand_in_schema(m, objkind, s->objects[i], s, privs, loc)) {
+            free(object);
+            continue;
+        }
         for (j = 0; j < s->n_grantees; j++) {
             const char *g = grantee_name(s->grantees[j]);
 
@@ -1184,4 +1237,80 @@ model_free(model *m)
         free_function(util_vec_at(&m->functions, i));
     util_vec_free(&m->functions);
     free(m->source);
+}
+
+/* Deep copies of model elements (every string duplicated). */
+static pgr_table
+clone_table(const pgr_table *t)
+{
+    pgr_table c = *t;
+
+    c.schema = util_xstrdup(t->schema);
+    c.name = util_xstrdup(t->name);
+    c.location = copy_loc(&t->location);
+    c.rls_location = copy_loc(&t->rls_location);
+    c.owner = dup_or_null(t->owner);
+    return c;
+}
+
+static pgr_policy
+clone_policy(const pgr_policy *p)
+{
+    pgr_policy c = *p;
+    const char **roles = util_xcalloc(p->n_roles ? p->n_roles : 1, sizeof(char *));
+    size_t i;
+
+    for (i = 0; i < p->n_roles; i++)
+        roles[i] = util_xstrdup(p->roles[i]);
+    c.roles = roles;
+    c.schema = util_xstrdup(p->schema);
+    c.table = util_xstrdup(p->table);
+    c.name = util_xstrdup(p->name);
+    c.qual = dup_or_null(p->qual);
+    c.with_check = dup_or_null(p->with_check);
+    c.location = copy_loc(&p->location);
+    c.qual_location = copy_loc(&p->qual_location);
+    c.with_check_location = copy_loc(&p->with_check_location);
+    return c;
+}
+
+void
+model_clone(const model *src, model *dst)
+{
+    size_t i;
+
+    model_init(dst, src->source, src->from_migrations);
+    dst->default_public_execute = src->default_public_execute;
+    dst->next_oid = src->next_oid;
+    for (i = 0; i < src->tables.len; i++)
+        *(pgr_table *) util_vec_push(&dst->tables) = clone_table(util_vec_at(&src->tables, i));
+    for (i = 0; i < src->policies.len; i++)
+        *(pgr_policy *) util_vec_push(&dst->policies) = clone_policy(util_vec_at(&src->policies, i));
+    for (i = 0; i < src->acl.len; i++) {
+        const pgr_acl_item *a = util_vec_at(&src->acl, i);
+        pgr_acl_item *c = util_vec_push(&dst->acl);
+
+        *c = *a;
+        c->object = util_xstrdup(a->object);
+        c->grantee = util_xstrdup(a->grantee);
+        c->location = copy_loc(&a->location);
+    }
+    for (i = 0; i < src->roles.len; i++) {
+        const pgr_role *r = util_vec_at(&src->roles, i);
+        pgr_role *c = util_vec_push(&dst->roles);
+
+        *c = *r;
+        c->name = util_xstrdup(r->name);
+        c->location = copy_loc(&r->location);
+    }
+    for (i = 0; i < src->functions.len; i++) {
+        const pgr_function *fn = util_vec_at(&src->functions, i);
+        pgr_function *c = util_vec_push(&dst->functions);
+
+        *c = *fn;
+        c->schema = util_xstrdup(fn->schema);
+        c->name = util_xstrdup(fn->name);
+        c->language = dup_or_null(fn->language);
+        c->location = copy_loc(&fn->location);
+    }
 }

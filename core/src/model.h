@@ -20,6 +20,7 @@ typedef struct model {
     util_vec policies;      /* of pgr_policy */
     util_vec functions;     /* of pgr_function */
     int default_public_execute;  /* new functions get EXECUTE for PUBLIC */
+    uint32_t next_oid;           /* for tables created by replay */
 } model;
 
 /* Start an empty model; source names it (copied). */
@@ -42,6 +43,9 @@ void model_view(const model *m, pgr_model *out);
 const pgr_table *model_find_table(const model *m, const char *schema, const char *name);
 
 void model_free(model *m);
+
+/* Make dst an independent deep copy of src (free it with model_free). */
+void model_clone(const model *src, model *dst);
 
 /* The privileges "ALL" stands for on an object of kind objkind (as
  * PostgreSQL's ACL_ALL_RIGHTS_*). */

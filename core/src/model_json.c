@@ -55,6 +55,7 @@ table_json(const pgr_table *t)
     json_t *o = json_object();
     char kind[2] = { t->relkind, '\0' };
 
+    json_object_set_new(o, "oid", json_integer(t->oid));
     json_object_set_new(o, "schema", str(t->schema));
     json_object_set_new(o, "name", str(t->name));
     json_object_set_new(o, "relkind", json_string(kind));

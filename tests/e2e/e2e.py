@@ -88,7 +88,7 @@ def test_text_format():
     assert lines[1] == "  CREATE TABLE usage_metrics (", lines[1]
     assert lines[2] == "  ^", lines[2]
     assert lines[3].startswith("  hint: add ALTER TABLE public.usage_metrics ENABLE ROW LEVEL SECURITY")
-    assert out.splitlines()[-1] == "19 files checked: 9 errors, 7 warnings, 0 info", out.splitlines()[-1]
+    assert out.splitlines()[-1] == "23 files checked: 10 errors, 8 warnings, 0 info", out.splitlines()[-1]
     assert "\033[" not in out
 
 
@@ -101,7 +101,7 @@ def test_json_format():
         assert f["line"] >= 1 and f["column"] >= 1 and f["end_line"] >= f["line"]
     s = doc["summary"]
     assert s["findings"] == len(doc["findings"]) == s["errors"] + s["warnings"]
-    assert s["files"] == 24, s
+    assert s["files"] == 28, s
 
 
 def test_exit_codes():
@@ -201,7 +201,8 @@ def test_single_file_context():
             "db/migrations/002_b.sql": "ALTER TABLE a ENABLE ROW LEVEL SECURITY;\nCREATE TABLE b (id int);\n"
                                        "CREATE POLICY p ON a USING (id = 1);\n",
             "db/migrations/rollback/001_a.sql": "DROP TABLE a;\n",
-            "db/migrations/rollback/002_b.sql": "DROP TABLE b;\n",
+            "db/migrations/rollback/002_b.sql": "DROP TABLE b;\nDROP POLICY p ON a;\n"
+                                                "ALTER TABLE a DISABLE ROW LEVEL SECURITY;\n",
             "db/migrations/003_c.sql": "SELECT 1;\n",
         })
         # 001 has its rollback and a later migration enables RLS on a: clean.
@@ -226,7 +227,7 @@ def test_model_dump():
     tables = {t["name"]: t for t in m["tables"]}
     # message_feedback was renamed to feedback after RLS was enabled; the scratch table is gone.
     assert sorted(tables) == ["api_keys", "audit_log", "conversations", "feedback", "messages",
-                              "tenants", "usage_metrics", "users"], sorted(tables)
+                              "sessions", "tenants", "usage_metrics", "users"], sorted(tables)
     assert tables["feedback"]["relrowsecurity"] and not tables["usage_metrics"]["relrowsecurity"]
     assert tables["usage_metrics"]["defined_at"] == "samples/migrations/005_create_usage_metrics.sql:3:1"
     pols = {p["name"]: p for p in m["policies"]}
@@ -250,6 +251,7 @@ def test_model_dump():
 def test_rule_table_without_rls():
     pos, _ = findings_in({"migrations/001_a.sql": "CREATE TABLE a (id int);\n",
                           "migrations/rollback/001_a.sql": "DROP TABLE a;\n"})
+    pos = only(pos, "rls/table-without-rls")
     assert pos == [("rls/table-without-rls", "migrations/001_a.sql", 1, 1)], pos
     # Enabled in a later migration, under a new name: clean.  Dropped: clean.
     neg, _ = findings_in({
@@ -259,12 +261,14 @@ def test_rule_table_without_rls():
                                 "CREATE POLICY p ON b USING (id = 1);\n",
         "migrations/rollback/001_a.sql": "DROP TABLE a;", "migrations/rollback/002_b.sql": "ALTER TABLE b RENAME TO a;",
         "migrations/rollback/010_c.sql": "ALTER TABLE b DISABLE ROW LEVEL SECURITY;"})
+    neg = only(neg, "rls/table-without-rls")
     assert neg == [], neg
     # Order is by version (2 before 10), not by name: disabling in 10 wins.
     late, _ = findings_in({"migrations/2_a.sql": "CREATE TABLE a (id int);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n"
                                                  "CREATE POLICY p ON a USING (id = 1);\n",
                            "migrations/10_b.sql": "ALTER TABLE a DISABLE ROW LEVEL SECURITY;\n",
                            "migrations/2_a.down.sql": "DROP TABLE a;", "migrations/10_b.down.sql": "SELECT 1;"})
+    late = only(late, "rls/policy-without-rls")
     # (With its policy left behind, the precise finding is policy-without-rls.)
     assert late == [("rls/policy-without-rls", "migrations/2_a.sql", 3, 1)], late
 
@@ -422,6 +426,39 @@ def test_rule_function_execute_public():
                                    "CREATE FUNCTION g() RETURNS int LANGUAGE sql SECURITY DEFINER\n"
                                    "  SET search_path = pg_catalog AS 'select 1';\nDROP FUNCTION g();\n"})
     assert neg == [], neg
+
+
+def test_rule_incomplete_down():
+    up = ("CREATE TABLE a (id int);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n"
+          "CREATE POLICY p ON a USING (id = 1);\nGRANT SELECT ON a TO app;\n"
+          "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'select 1';\nCREATE ROLE r;\n")
+    pos, _ = findings_in({"m/001_a.up.sql": up,
+                          "m/001_a.down.sql": "DROP POLICY p ON a;\nREVOKE SELECT ON a FROM app;\n",
+                          "m/002_b.up.sql": "ALTER TABLE a DISABLE ROW LEVEL SECURITY;\nALTER TABLE a RENAME TO c;\n",
+                          "m/002_b.down.sql": "DROP ROLE r;\n"})
+    got = sorted((p, l, c) for r, p, l, c in pos if r == "rollback/incomplete-down")
+    assert got == [
+        ("m/001_a.up.sql", 1, 1),            # table a survives
+        ("m/001_a.up.sql", 5, 1),            # function f survives
+        ("m/001_a.up.sql", 6, 1),            # role r survives
+        ("m/002_b.down.sql", 1, 1),          # 002's down drops role r, which 002 did not create
+    ] + [("m/002_b.up.sql", 1, 1)] * 6, got  # table, policy and grant: under c survive, under a gone
+    neg, _ = findings_in({"m/001_a.up.sql": up,
+                          "m/001_a.down.sql": "DROP ROLE r;\nDROP FUNCTION f();\nREVOKE SELECT ON a FROM app;\n"
+                                              "DROP POLICY p ON a;\nDROP TABLE a;\n",
+                          "m/002_b.up.sql": "ALTER TABLE a DISABLE ROW LEVEL SECURITY;\nALTER TABLE a RENAME TO c;\n",
+                          "m/002_b.down.sql": "ALTER TABLE c RENAME TO a;\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n"})
+    assert only(neg, "rollback/incomplete-down") == [], neg
+
+
+def test_rule_irreversible_up():
+    pos, _ = findings_in({"m/001_a.up.sql": "CREATE TABLE a (id int);\n", "m/001_a.down.sql": "DROP TABLE a;",
+                          "m/002_b.up.sql": "DROP TABLE a;\n", "m/002_b.down.sql": "CREATE TABLE a (id int);"})
+    assert only(pos, "rollback/irreversible-up") == [("rollback/irreversible-up", "m/002_b.up.sql", 1, 1)], pos
+    # A rename keeps the rows: not irreversible.
+    neg, _ = findings_in({"m/001_a.up.sql": "CREATE TABLE a (id int);\n", "m/001_a.down.sql": "DROP TABLE a;",
+                          "m/002_b.up.sql": "ALTER TABLE a RENAME TO b;\n", "m/002_b.down.sql": "ALTER TABLE b RENAME TO a;"})
+    assert only(neg, "rollback/irreversible-up") == [], neg
 
 
 def test_rule_missing_sslmode():

@@ -204,6 +204,7 @@ typedef struct pgr_migration_set {
 
 /* A table of the schema model (pg_class with relkind 'r' or 'p'). */
 typedef struct pgr_table {
+    uint32_t oid;              /* identity that survives renames (pg_class.oid) */
     const char *schema;
     const char *name;
     char relkind;
@@ -340,6 +341,12 @@ typedef struct pgr_plugin {
     void (*on_migration_set)(pgr_ctx *ctx, const pgr_migration_set *set);
     /* Each schema model, after replay. */
     void (*on_model)(pgr_ctx *ctx, const pgr_model *model);
+    /* Each migration of a set, replayed in order: the model before its up,
+     * after its up, and after its up then its down (NULL when it has no
+     * down).  Migrations that do not parse are not replayed. */
+    void (*on_migration_replay)(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
+                                const pgr_model *before, const pgr_model *after_up,
+                                const pgr_model *after_down);
 } pgr_plugin;
 
 /*

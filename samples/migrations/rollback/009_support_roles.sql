@@ -1,4 +1,4 @@
 -- Rollback of 009.
-REVOKE SELECT ON users FROM app_reporter CASCADE;
+REVOKE GRANT OPTION FOR SELECT ON users FROM app_reporter CASCADE;
 DROP ROLE support_admin;
 DROP ROLE migrator;

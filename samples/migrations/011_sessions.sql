@@ -1,0 +1,24 @@
+-- 011: server-side sessions, and a legacy token table that 012 retires.
+CREATE TABLE sessions (
+    id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    tenant_id  uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    user_id    uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    expires_at timestamptz NOT NULL
+);
+ALTER TABLE sessions ENABLE ROW LEVEL SECURITY;
+CREATE POLICY sessions_tenant_isolation ON sessions
+    USING (tenant_id = current_setting('app.tenant_id')::uuid)
+    WITH CHECK (tenant_id = current_setting('app.tenant_id')::uuid);
+
+-- Demonstrates rollback/incomplete-down: the rollback forgets this function.
+CREATE FUNCTION session_expired(s sessions) RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$ SELECT s.expires_at < now() $$;
+
+CREATE TABLE legacy_tokens (
+    token     text PRIMARY KEY,
+    tenant_id uuid NOT NULL REFERENCES tenants (id)
+);
+ALTER TABLE legacy_tokens ENABLE ROW LEVEL SECURITY;
+CREATE POLICY legacy_tokens_tenant_isolation ON legacy_tokens
+    USING (tenant_id = current_setting('app.tenant_id')::uuid);

@@ -1,0 +1,3 @@
+-- Rollback of 011 (incomplete: session_expired() is left behind).
+DROP TABLE legacy_tokens;
+DROP TABLE sessions;
