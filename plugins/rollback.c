@@ -8,10 +8,11 @@
  * dropped or changed is not restored, or the down drops what the up did not
  * create.  Compared: tables and their RLS flags, policies and their
  * expressions, functions, roles and their attributes, grants.
- * rollback/irreversible-up: the up drops a table; no down brings its rows
- * back.
+ * rollback/irreversible-up: the up drops a table whose rows it did not copy
+ * elsewhere first; no down brings them back.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pgrampart/plugin.h"
@@ -81,6 +82,99 @@ on_migration_set(pgr_ctx *ctx, const pgr_migration_set *s)
         f.hint = hint;
         api->report(ctx, &f);
     }
+}
+
+/*
+ * Tables whose rows an up copies elsewhere (INSERT ... SELECT FROM t,
+ * CREATE TABLE ... AS SELECT FROM t, UPDATE ... FROM t) before dropping
+ * them are not lost, nor is a table the up rebuilds with CREATE TABLE AS:
+ * "up path<TAB>schema.table" for each, gathered from the statements (which
+ * the host delivers before any migration is replayed).
+ */
+static char **copied;
+static size_t n_copied, cap_copied;
+
+typedef struct copy_scan {
+    const char *path;
+} copy_scan;
+
+static int
+note_source(const pgr_node *n, void *arg)
+{
+    const copy_scan *cs = arg;
+    const char *schema, *rel;
+    size_t len;
+
+    if (n == NULL || strcmp(api->node_tag(n), "RangeVar") != 0 ||
+        (rel = api->node_string(n, "relname")) == NULL)
+        return 0;
+    schema = api->node_string(n, "schemaname");
+    if (n_copied == cap_copied) {
+        cap_copied = cap_copied ? cap_copied * 2 : 64;
+        copied = realloc(copied, cap_copied * sizeof(char *));
+        if (copied == NULL)
+            abort();
+    }
+    len = strlen(cs->path) + strlen(rel) + (schema ? strlen(schema) : 6) + 3;
+    copied[n_copied] = malloc(len);
+    if (copied[n_copied] == NULL)
+        abort();
+    snprintf(copied[n_copied++], len, "%s\t%s.%s", cs->path, schema ? schema : "public", rel);
+    return 0;
+}
+
+static void
+on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt)
+{
+    const char *tag = api->node_tag(stmt->root);
+    const pgr_node *query = NULL;
+    copy_scan cs;
+
+    (void) ctx;
+    if (stmt->part != PGR_PART_UP)
+        return;
+    cs.path = stmt->path;
+    if (strcmp(tag, "InsertStmt") == 0) {
+        query = api->node_child(stmt->root, "select_stmt");
+    } else if (strcmp(tag, "CreateTableAsStmt") == 0) {
+        const pgr_node *into = api->node_child(stmt->root, "into");
+
+        query = api->node_child(stmt->root, "query");
+        if (into)
+            note_source(api->node_child(into, "rel"), &cs);
+    } else if (strcmp(tag, "UpdateStmt") == 0) {
+        size_t i, n = api->node_list_length(stmt->root, "from_clause");
+
+        for (i = 0; i < n; i++)
+            api->node_walk(api->node_list_item(stmt->root, "from_clause", i), note_source, &cs);
+    }
+    if (query)
+        api->node_walk(query, note_source, &cs);
+}
+
+static int
+rows_copied(const char *up_path, const char *table)
+{
+    size_t i, pl = strlen(up_path);
+
+    for (i = 0; i < n_copied; i++)
+        if (strncmp(copied[i], up_path, pl) == 0 && copied[i][pl] == '\t' &&
+            strcmp(copied[i] + pl + 1, table) == 0)
+            return 1;
+    return 0;
+}
+
+static void
+on_finish(pgr_ctx *ctx)
+{
+    size_t i;
+
+    (void) ctx;
+    for (i = 0; i < n_copied; i++)
+        free(copied[i]);
+    free(copied);
+    copied = NULL;
+    n_copied = cap_copied = 0;
 }
 
 /* Objects compared between models, under one key each. */
@@ -205,6 +299,12 @@ compare_kind(pgr_ctx *ctx, const pgr_migration *mig, kind k, const pgr_model *be
         const pgr_location *loc = key_of(after_down, k, i, key, sizeof key);
 
         j = find_key(before, k, key);
+        if (j < 0 && find_key(after_up, k, key) < 0) {
+            snprintf(msg, sizeof msg, "the down creates %s %s, which did not exist before the up",
+                     kind_names[k], key);
+            report_at(ctx, "rollback/incomplete-down", &down_loc, msg);
+            continue;
+        }
         if (j < 0)
             snprintf(msg, sizeof msg, "%s %s created by the up survives its down (%s)",
                      kind_names[k], key, mig->down_path);
@@ -243,7 +343,8 @@ on_migration_replay(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
     size_t i;
     int k;
 
-    for (i = 0; i < before->n_tables; i++) {
+    /* Statements that do not parse may be the ones that copy the rows. */
+    for (i = 0; i < before->n_tables && mig->up_syntax_errors == 0; i++) {
         size_t j;
         int kept = 0;
 
@@ -253,6 +354,8 @@ on_migration_replay(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
         if (kept)
             continue;
         key_of(before, K_TABLE, i, key, sizeof key);
+        if (rows_copied(mig->up_path, key))
+            continue;
         snprintf(msg, sizeof msg, "the up drops table %s: a down cannot bring its rows back", key);
         report_at(ctx, "rollback/irreversible-up", &mig->up_location, msg);
     }
@@ -266,7 +369,7 @@ on_migration_replay(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
 static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "rollback", "1",
     sizeof rules / sizeof rules[0], rules, 0, NULL,
-    NULL, NULL, on_migration_set, NULL, on_migration_replay
+    on_sql_statement, NULL, on_migration_set, NULL, on_migration_replay, on_finish
 };
 
 PGR_PLUGIN_MAGIC(api, plugin)

@@ -111,7 +111,7 @@ on_env_file(pgr_ctx *ctx, const pgr_env_file *f)
 static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "ssl", "1",
     sizeof rules / sizeof rules[0], rules, 0, NULL,
-    NULL, on_env_file, NULL, NULL, NULL
+    NULL, on_env_file, NULL, NULL, NULL, NULL
 };
 
 PGR_PLUGIN_MAGIC(api, plugin)

@@ -341,6 +341,7 @@ set_view(check_run *run, const mig_set *s, pgr_migration_set *out)
         ms[k].up_path = up->path;
         ms[k].down_path = down ? down->path : NULL;
         ms[k].down_statements = down_statements(run, e->down, dbmate);
+        ms[k].up_syntax_errors = up->parsed_sql ? (uint32_t) up->sql.errors.len : 0;
         ms[k].up_location.path = up->path;
         ms[k].up_location.line = ms[k].up_location.column = 1;
         if (dbmate && up->parsed_sql && up->sql.up_marker >= 0)
@@ -618,6 +619,13 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
     }
     run_sets(run);
     run_standalone(run);
+    for (k = 0; k < h->plugins.len; k++) {
+        const host_plugin *p = util_vec_at(&h->plugins, k);
+        pgr_ctx ctx = host_ctx(h, k);
+
+        if (p->desc->on_finish)
+            p->desc->on_finish(&ctx);
+    }
     drop_context_findings(run);
     return 0;
 }

@@ -38,7 +38,7 @@ static const pgr_rule core_rules[] = {
 static const pgr_plugin core_plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "core", "1",
     sizeof core_rules / sizeof core_rules[0], core_rules,
-    0, NULL, NULL, NULL, NULL, NULL, NULL
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 };
 
 const host_rule *
@@ -705,6 +705,7 @@ const pgr_host_api host_api = {
     sql_node_list_item,
     sql_node_string,
     sql_node_int,
+    sql_node_walk,
     api_sql_location,
     api_env_value_location,
     api_conninfo_parse,

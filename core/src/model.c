@@ -309,6 +309,32 @@ role_index(const model *m, const char *name)
     return -1;
 }
 
+static pgr_function *find_function(model *m, const char *qualified);
+static char *grant_object_name(const PgQuery__Node *n, int all_in_schema);
+
+/* ALTER FUNCTION ... RENAME TO / SET SCHEMA, keeping its grants. */
+static void
+rename_function(model *m, const PgQuery__Node *obj, const char *new_schema, const char *new_name)
+{
+    char *from = grant_object_name(obj, 0), *to;
+    pgr_function *fn = from ? find_function(m, from) : NULL;
+
+    if (fn) {
+        if (new_schema) {
+            free((char *) fn->schema);
+            fn->schema = util_xstrdup(new_schema);
+        }
+        if (new_name) {
+            free((char *) fn->name);
+            fn->name = util_xstrdup(new_name);
+        }
+        to = util_xasprintf("%s.%s", fn->schema, fn->name);
+        rename_acl_object(m, 'f', from, to);
+        free(to);
+    }
+    free(from);
+}
+
 static void
 rename_stmt(model *m, const PgQuery__RenameStmt *s)
 {
@@ -338,6 +364,10 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
                 p->name = util_xstrdup(s->newname);
             }
         }
+    } else if ((s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION ||
+                s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE ||
+                s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE) && s->object && s->newname) {
+        rename_function(m, s->object, NULL, s->newname);
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_ROLE && s->subname) {
         long r = role_index(m, s->subname);
 
@@ -369,6 +399,29 @@ qualified_name(const PgQuery__Node *n, const char **schema, const char **name)
         *name = l->items[l->n_items - 1]->string->sval;
     if (l->n_items >= 2 && l->items[l->n_items - 2]->node_case == PG_QUERY__NODE__NODE_STRING)
         *schema = l->items[l->n_items - 2]->string->sval;
+}
+
+static void free_function(pgr_function *fn);
+
+static void
+drop_functions_in(model *m, const char *schema)
+{
+    size_t i, keep = 0;
+
+    for (i = 0; i < m->functions.len; i++) {
+        pgr_function *fn = util_vec_at(&m->functions, i);
+
+        if (strcmp(fn->schema, schema) == 0) {
+            char *q = util_xasprintf("%s.%s", fn->schema, fn->name);
+
+            remove_acl_of(m, 'f', q);
+            free(q);
+            free_function(fn);
+        } else {
+            *(pgr_function *) util_vec_at(&m->functions, keep++) = *fn;
+        }
+    }
+    m->functions.len = keep;
 }
 
 /* DROP POLICY name ON [schema.]table: the object is the list
@@ -421,6 +474,7 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
             for (i = m->tables.len; i-- > 0;)
                 if (strcmp(((pgr_table *) util_vec_at(&m->tables, i))->schema, name) == 0)
                     drop_table_at(m, i);
+            drop_functions_in(m, name);
         }
     }
 }
@@ -1153,6 +1207,10 @@ model_apply(model *m, const sql_file *f, const sql_stmt *st)
         if (n->alter_object_schema_stmt->object_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
             move_table(m, n->alter_object_schema_stmt->relation,
                        n->alter_object_schema_stmt->newschema, NULL);
+        else if (n->alter_object_schema_stmt->object_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION &&
+                 n->alter_object_schema_stmt->object)
+            rename_function(m, n->alter_object_schema_stmt->object,
+                            n->alter_object_schema_stmt->newschema, NULL);
         break;
     case PG_QUERY__NODE__NODE_DROP_STMT:
         drop_stmt(m, n->drop_stmt);

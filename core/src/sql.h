@@ -100,5 +100,6 @@ size_t sql_node_list_length(const pgr_node *node, const char *field);
 const pgr_node *sql_node_list_item(const pgr_node *node, const char *field, size_t i);
 const char *sql_node_string(const pgr_node *node, const char *field);
 int64_t sql_node_int(const pgr_node *node, const char *field, int64_t dflt);
+void sql_node_walk(const pgr_node *node, int (*visit)(const pgr_node *, void *), void *arg);
 
 #endif

@@ -158,3 +158,43 @@ sql_node_int(const pgr_node *node, const char *field, int64_t dflt)
         return dflt;
     }
 }
+
+/* Depth-first walk over the message-typed fields; returns nonzero when the
+ * visitor asked to stop. */
+static int
+walk(const ProtobufCMessage *m, int (*visit)(const pgr_node *, void *), void *arg, int depth)
+{
+    const ProtobufCMessageDescriptor *d;
+    unsigned i;
+
+    m = unwrap(m);
+    /* Parse trees are shallow; the bound only guards against a cycle. */
+    if (m == NULL || depth > 10000)
+        return 0;
+    if (visit((const pgr_node *) m, arg))
+        return 1;
+    d = m->descriptor;
+    for (i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *fd = &d->fields[i];
+
+        if (fd->type != PROTOBUF_C_TYPE_MESSAGE || !oneof_is_set(m, fd))
+            continue;
+        if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(const size_t *) ((const char *) m + fd->quantifier_offset), k;
+            ProtobufCMessage *const *items = *(ProtobufCMessage *const *const *) field_addr(m, fd);
+
+            for (k = 0; k < n; k++)
+                if (walk(items[k], visit, arg, depth + 1))
+                    return 1;
+        } else if (walk(*(ProtobufCMessage *const *) field_addr(m, fd), visit, arg, depth + 1)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void
+sql_node_walk(const pgr_node *node, int (*visit)(const pgr_node *, void *), void *arg)
+{
+    walk((const ProtobufCMessage *) node, visit, arg, 0);
+}

@@ -166,6 +166,7 @@ typedef struct pgr_migration {
     const char *down_path;
     uint32_t down_statements;
     pgr_location up_location;
+    uint32_t up_syntax_errors;   /* statements of the up that do not parse */
 } pgr_migration;
 
 /* An ordered set of migrations (by version, or by sqitch.plan). */
@@ -347,6 +348,8 @@ typedef struct pgr_plugin {
     void (*on_migration_replay)(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
                                 const pgr_model *before, const pgr_model *after_up,
                                 const pgr_model *after_down);
+    /* After every other callback of a run: release per-run state here. */
+    void (*on_finish)(pgr_ctx *ctx);
 } pgr_plugin;
 
 /*
@@ -388,6 +391,10 @@ typedef struct pgr_host_api {
     const pgr_node *(*node_list_item)(const pgr_node *node, const char *field, size_t i);
     const char *(*node_string)(const pgr_node *node, const char *field);
     int64_t (*node_int)(const pgr_node *node, const char *field, int64_t dflt);
+    /* Visit node and every node below it, depth first, in field order;
+     * stops early when visit returns nonzero. */
+    void (*node_walk)(const pgr_node *node, int (*visit)(const pgr_node *n, void *arg),
+                      void *arg);
 
     /* Turn a node's "location" (a byte offset relative to the statement's
      * parse base, as stored in the tree) and a length in bytes into a file
