@@ -365,6 +365,10 @@ replay_part(model *m, const check_file *f, pgr_part part)
 
     if (f == NULL || !f->parsed_sql)
         return;
+    /* Migration tools run each file in a session of its own (psql per
+     * sqitch change, a transaction per golang-migrate file): a SET
+     * search_path does not outlive its file. */
+    model_new_session(m);
     for (k = 0; k < f->sql.stmts.len; k++) {
         const sql_stmt *st = util_vec_at(&f->sql.stmts, k);
 

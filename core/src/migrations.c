@@ -529,8 +529,86 @@ entry_cmp(const void *pa, const void *pb)
     return strcmp(a->name, b->name);
 }
 
+/* Whether deploy script path declares "-- requires: dep" (sqitch writes
+ * these from `sqitch add --requires`); only the leading comments count. */
+static bool
+requires_change(const char *path, const char *dep)
+{
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    bool found = false;
+
+    if (f == NULL)
+        return false;
+    while (!found && fgets(line, sizeof line, f)) {
+        char *p = line, *end;
+
+        if (strncmp(p, "--", 2) != 0) {
+            if (strspn(p, " \t\r\n") == strlen(p))
+                continue;
+            break;
+        }
+        p += 2;
+        while (*p == ' ')
+            p++;
+        if (strncmp(p, "requires:", 9) != 0)
+            continue;
+        p += 9;
+        while (*p == ' ')
+            p++;
+        end = p + strcspn(p, " \t\r\n");
+        *end = '\0';
+        /* "project:change" or "change" */
+        if (strchr(p, ':'))
+            p = strchr(p, ':') + 1;
+        found = strcmp(p, dep) == 0;
+    }
+    fclose(f);
+    return found;
+}
+
+/* Without sqitch.plan: order changes so that each comes after what it
+ * requires (Kahn's algorithm, names breaking ties; a cycle falls back to
+ * name order). */
 static void
-order_set(mig_set *s)
+order_by_requires(mig_set *s, const char *const *paths)
+{
+    size_t n = s->entries.len, done = 0, i, j;
+    bool *placed = util_xcalloc(n ? n : 1, sizeof(bool));
+    bool *dep = util_xcalloc(n > 0 ? n * n : 1, sizeof(bool));
+    mig_entry *sorted = util_xcalloc(n ? n : 1, sizeof(mig_entry));
+
+    for (i = 0; i < n; i++)
+        for (j = 0; j < n; j++)
+            dep[i * n + j] = i != j && requires_change(
+                paths[((mig_entry *) util_vec_at(&s->entries, i))->up],
+                ((mig_entry *) util_vec_at(&s->entries, j))->name);
+    while (done < n) {
+        size_t pick = n;
+
+        /* entries are in name order: the first ready one wins. */
+        for (i = 0; i < n && pick == n; i++) {
+            bool ready = !placed[i];
+
+            for (j = 0; j < n && ready; j++)
+                ready = !(dep[i * n + j] && !placed[j]);
+            if (ready)
+                pick = i;
+        }
+        for (i = 0; i < n && pick == n; i++)
+            if (!placed[i])
+                pick = i;
+        placed[pick] = true;
+        sorted[done++] = *(mig_entry *) util_vec_at(&s->entries, pick);
+    }
+    memcpy(s->entries.items, sorted, n * sizeof(mig_entry));
+    free(sorted);
+    free(dep);
+    free(placed);
+}
+
+static void
+order_set(mig_set *s, const char *const *paths)
 {
     plan_order po = { NULL, 0 };
     size_t i;
@@ -541,6 +619,8 @@ order_set(mig_set *s)
     if (s->entries.len > 0)
         qsort(s->entries.items, s->entries.len, sizeof(mig_entry), entry_cmp);
     sort_plan = NULL;
+    if (strcmp(s->convention, "sqitch") == 0 && po.n == 0)
+        order_by_requires(s, paths);
     for (i = 0; i < po.n; i++)
         free(po.names[i]);
     free(po.names);
@@ -615,7 +695,7 @@ mig_classify(const char *const *paths, const bool *dbmate, size_t n, mig_result 
         qsort(cands.items, cands.len, sizeof(cand), cand_cmp);
     build_sets(&cands, out);
     for (i = 0; i < out->sets.len; i++)
-        order_set(util_vec_at(&out->sets, i));
+        order_set(util_vec_at(&out->sets, i), paths);
     for (i = 0; i < cands.len; i++)
         cand_free(util_vec_at(&cands, i));
     util_vec_free(&cands);

@@ -7,7 +7,8 @@
  *   diesel                 <ver>_<name>/up.sql + down.sql
  *   dbmate                 one file with "-- migrate:up" and "-- migrate:down"
  *   flyway                 V<ver>__<desc>.sql + U<ver>__<desc>.sql
- *   sqitch                 deploy/<change>.sql + revert/ + verify/ (+ sqitch.plan)
+ *   sqitch                 deploy/<change>.sql + revert/ + verify/, ordered by
+ *                          sqitch.plan, else by the scripts' "-- requires:" lines
  *   numbered               <ver>_<name>.sql + rollback_<ver>_*.sql, <ver>_*.rollback.sql,
  *                          <ver>_*.down.sql or rollback/<ver>_*.sql
  */

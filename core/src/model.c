@@ -44,6 +44,44 @@ model_init(model *m, const char *source, int from_migrations)
     m->default_public_execute = 1;
     /* FirstNormalObjectId: replayed objects get oids like user objects do. */
     m->next_oid = 16384;
+    m->default_schema = util_xstrdup("public");
+}
+
+void
+model_new_session(model *m)
+{
+    free(m->default_schema);
+    m->default_schema = util_xstrdup("public");
+}
+
+/* SET search_path TO a, b: unqualified names now mean a ("$user" is
+ * skipped: its schema rarely exists in migrations); RESET restores public. */
+static void
+set_search_path(model *m, const PgQuery__VariableSetStmt *v)
+{
+    size_t i;
+
+    if (v->name == NULL || strcmp(v->name, "search_path") != 0)
+        return;
+    if (v->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE) {
+        model_new_session(m);
+        return;
+    }
+    for (i = 0; i < v->n_args; i++) {
+        const PgQuery__Node *a = v->args[i];
+        const char *s = NULL;
+
+        if (a->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+            a->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL)
+            s = a->a_const->sval->sval;
+        else if (a->node_case == PG_QUERY__NODE__NODE_STRING)
+            s = a->string->sval;
+        if (s == NULL || *s == '\0' || strcmp(s, "$user") == 0)
+            continue;
+        free(m->default_schema);
+        m->default_schema = util_xstrdup(s);
+        return;
+    }
 }
 
 uint32_t
@@ -71,10 +109,12 @@ model_all_privileges(char objkind)
     }
 }
 
+/* The schema of a name: the one written, else the first schema of the
+ * session's search_path (public unless a SET search_path changed it). */
 static const char *
-schema_or_public(const char *s)
+schema_of(const model *m, const char *s)
 {
-    return (s && *s) ? s : "public";
+    return (s && *s) ? s : m->default_schema;
 }
 
 static long
@@ -183,7 +223,7 @@ add_table(model *m, const PgQuery__RangeVar *rv, char relkind, int if_not_exists
     /* Temporary tables live for one session: no RLS question there. */
     if (rv->relpersistence && rv->relpersistence[0] == 't')
         return;
-    schema = schema_or_public(rv->schemaname);
+    schema = schema_of(m, rv->schemaname);
     if (table_index(m, schema, rv->relname) >= 0) {
         (void) if_not_exists;
         return;
@@ -205,7 +245,7 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
 
     if (s->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || s->relation == NULL)
         return;
-    i = table_index(m, schema_or_public(s->relation->schemaname), s->relation->relname);
+    i = table_index(m, schema_of(m, s->relation->schemaname), s->relation->relname);
     if (i < 0)
         return;
     t = util_vec_at(&m->tables, (size_t) i);
@@ -267,7 +307,7 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
 
     if (rv == NULL)
         return;
-    i = table_index(m, schema_or_public(rv->schemaname), rv->relname);
+    i = table_index(m, schema_of(m, rv->schemaname), rv->relname);
     if (i < 0)
         return;
     t = util_vec_at(&m->tables, (size_t) i);
@@ -310,13 +350,13 @@ role_index(const model *m, const char *name)
 }
 
 static pgr_function *find_function(model *m, const char *qualified);
-static char *grant_object_name(const PgQuery__Node *n, int all_in_schema);
+static char *grant_object_name(const model *m, const PgQuery__Node *n, int all_in_schema);
 
 /* ALTER FUNCTION ... RENAME TO / SET SCHEMA, keeping its grants. */
 static void
 rename_function(model *m, const PgQuery__Node *obj, const char *new_schema, const char *new_name)
 {
-    char *from = grant_object_name(obj, 0), *to;
+    char *from = grant_object_name(m, obj, 0), *to;
     pgr_function *fn = from ? find_function(m, from) : NULL;
 
     if (fn) {
@@ -358,7 +398,7 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
         for (i = 0; i < m->policies.len; i++) {
             pgr_policy *p = util_vec_at(&m->policies, i);
 
-            if (strcmp(p->schema, schema_or_public(s->relation->schemaname)) == 0 &&
+            if (strcmp(p->schema, schema_of(m, s->relation->schemaname)) == 0 &&
                 strcmp(p->table, s->relation->relname) == 0 && strcmp(p->name, s->subname) == 0) {
                 free((char *) p->name);
                 p->name = util_xstrdup(s->newname);
@@ -382,11 +422,11 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
 
 /* A dotted name from a List of String nodes (DROP's object names). */
 static void
-qualified_name(const PgQuery__Node *n, const char **schema, const char **name)
+qualified_name(const model *m, const PgQuery__Node *n, const char **schema, const char **name)
 {
     const PgQuery__List *l;
 
-    *schema = "public";
+    *schema = m->default_schema;
     *name = NULL;
     if (n->node_case == PG_QUERY__NODE__NODE_STRING) {
         *name = n->string->sval;
@@ -430,7 +470,7 @@ static void
 drop_policy(model *m, const PgQuery__Node *n)
 {
     const PgQuery__List *l;
-    const char *schema = "public", *table, *name;
+    const char *schema = m->default_schema, *table, *name;
 
     if (n->node_case != PG_QUERY__NODE__NODE_LIST || n->list->n_items < 2)
         return;
@@ -457,7 +497,7 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
             drop_function(m, s->objects[k]);
             continue;
         }
-        qualified_name(s->objects[k], &schema, &name);
+        qualified_name(m, s->objects[k], &schema, &name);
         if (name == NULL)
             continue;
         if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
@@ -468,6 +508,15 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY) {
             drop_policy(m, s->objects[k]);
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) {
+            char *all = util_xasprintf("%s.*", name);
+
+            /* The schema's own grants, and ON ALL ... IN SCHEMA ones kept
+             * while it had no table, go with it. */
+            remove_acl_of(m, 'n', name);
+            remove_acl_of(m, 'r', all);
+            remove_acl_of(m, 'f', all);
+            remove_acl_of(m, 'S', all);
+            free(all);
             /* Without CASCADE PostgreSQL refuses to drop a non-empty schema. */
             if (s->behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
                 continue;
@@ -535,13 +584,13 @@ grant_objkind(PgQuery__ObjectType t)
 
 /* The model's name of one GRANT object; caller frees. */
 static char *
-grant_object_name(const PgQuery__Node *n, int all_in_schema)
+grant_object_name(const model *m, const PgQuery__Node *n, int all_in_schema)
 {
     util_buf b;
     size_t i;
 
     if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
-        return util_xasprintf("%s.%s", schema_or_public(n->range_var->schemaname),
+        return util_xasprintf("%s.%s", schema_of(m, n->range_var->schemaname),
                               n->range_var->relname);
     if (n->node_case == PG_QUERY__NODE__NODE_STRING)
         return all_in_schema ? util_xasprintf("%s.*", n->string->sval)
@@ -550,7 +599,7 @@ grant_object_name(const PgQuery__Node *n, int all_in_schema)
         /* Functions are named schema.name, public when unqualified. */
         util_buf_init(&b);
         if (n->object_with_args->n_objname == 1)
-            util_buf_puts(&b, "public.");
+            util_buf_printf(&b, "%s.", m->default_schema);
         for (i = 0; i < n->object_with_args->n_objname; i++) {
             const PgQuery__Node *p = n->object_with_args->objname[i];
 
@@ -569,7 +618,7 @@ grant_object_name(const PgQuery__Node *n, int all_in_schema)
         list.items = n->type_name->names;
         wrap.node_case = PG_QUERY__NODE__NODE_LIST;
         wrap.list = &list;
-        qualified_name(&wrap, &schema, &name);
+        qualified_name(m, &wrap, &schema, &name);
         return name ? util_xasprintf("%s.%s", schema, name) : NULL;
     }
     return NULL;
@@ -689,7 +738,7 @@ function_public_execute(model *m, const PgQuery__GrantStmt *s, uint32_t privs)
         return;
     }
     for (i = 0; i < s->n_objects; i++) {
-        char *name = grant_object_name(s->objects[i], 0);
+        char *name = grant_object_name(m, s->objects[i], 0);
         pgr_function *fn = name ? find_function(m, name) : NULL;
 
         if (fn)
@@ -765,7 +814,7 @@ grant_stmt(model *m, const PgQuery__GrantStmt *s, const pgr_location *loc)
     if (s->targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_DEFAULTS)
         return;
     for (i = 0; i < s->n_objects; i++) {
-        char *object = grant_object_name(s->objects[i], all_in_schema);
+        char *object = grant_object_name(m, s->objects[i], all_in_schema);
 
         if (object == NULL)
             continue;
@@ -1020,7 +1069,7 @@ find_policy(model *m, const PgQuery__RangeVar *rv, const char *name)
     for (i = 0; rv && i < m->policies.len; i++) {
         pgr_policy *p = util_vec_at(&m->policies, i);
 
-        if (strcmp(p->schema, schema_or_public(rv->schemaname)) == 0 &&
+        if (strcmp(p->schema, schema_of(m, rv->schemaname)) == 0 &&
             strcmp(p->table, rv->relname) == 0 && strcmp(p->name, name) == 0)
             return p;
     }
@@ -1036,7 +1085,7 @@ create_policy(model *m, const sql_file *f, const sql_stmt *st, const pgr_locatio
     if (s->table == NULL || s->policy_name == NULL || find_policy(m, s->table, s->policy_name))
         return;
     p = util_vec_push(&m->policies);
-    p->schema = util_xstrdup(schema_or_public(s->table->schemaname));
+    p->schema = util_xstrdup(schema_of(m, s->table->schemaname));
     p->table = util_xstrdup(s->table->relname);
     p->name = util_xstrdup(s->policy_name);
     p->polpermissive = s->permissive;
@@ -1094,7 +1143,8 @@ function_options(pgr_function *fn, PgQuery__Node **opts, size_t n)
 }
 
 static void
-qualified_func(PgQuery__Node **names, size_t n, const char **schema, const char **name)
+qualified_func(const model *m, PgQuery__Node **names, size_t n, const char **schema,
+               const char **name)
 {
     PgQuery__List list = PG_QUERY__LIST__INIT;
     PgQuery__Node wrap = PG_QUERY__NODE__INIT;
@@ -1103,7 +1153,7 @@ qualified_func(PgQuery__Node **names, size_t n, const char **schema, const char 
     list.items = names;
     wrap.node_case = PG_QUERY__NODE__NODE_LIST;
     wrap.list = &list;
-    qualified_name(&wrap, schema, name);
+    qualified_name(m, &wrap, schema, name);
 }
 
 static void
@@ -1113,7 +1163,7 @@ create_function(model *m, const PgQuery__CreateFunctionStmt *s, const pgr_locati
     pgr_function *fn;
     char *q;
 
-    qualified_func(s->funcname, s->n_funcname, &schema, &name);
+    qualified_func(m, s->funcname, s->n_funcname, &schema, &name);
     if (name == NULL)
         return;
     q = util_xasprintf("%s.%s", schema, name);
@@ -1146,7 +1196,7 @@ alter_function(model *m, const PgQuery__AlterFunctionStmt *s)
         return;
     wrap.node_case = PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS;
     wrap.object_with_args = s->func;
-    q = grant_object_name(&wrap, 0);
+    q = grant_object_name(m, &wrap, 0);
     fn = q ? find_function(m, q) : NULL;
     free(q);
     if (fn)
@@ -1165,7 +1215,7 @@ free_function(pgr_function *fn)
 static void
 drop_function(model *m, const PgQuery__Node *obj)
 {
-    char *q = grant_object_name(obj, 0);
+    char *q = grant_object_name(m, obj, 0);
     pgr_function *fn = q ? find_function(m, q) : NULL;
 
     if (fn) {
@@ -1239,6 +1289,9 @@ model_apply(model *m, const sql_file *f, const sql_stmt *st)
     case PG_QUERY__NODE__NODE_ALTER_FUNCTION_STMT:
         alter_function(m, n->alter_function_stmt);
         break;
+    case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+        set_search_path(m, n->variable_set_stmt);
+        break;
     case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
         if (n->alter_default_privileges_stmt->action)
             grant_stmt(m, n->alter_default_privileges_stmt->action, &loc);
@@ -1294,6 +1347,7 @@ model_free(model *m)
     for (i = 0; i < m->functions.len; i++)
         free_function(util_vec_at(&m->functions, i));
     util_vec_free(&m->functions);
+    free(m->default_schema);
     free(m->source);
 }
 
@@ -1340,6 +1394,8 @@ model_clone(const model *src, model *dst)
     model_init(dst, src->source, src->from_migrations);
     dst->default_public_execute = src->default_public_execute;
     dst->next_oid = src->next_oid;
+    free(dst->default_schema);
+    dst->default_schema = util_xstrdup(src->default_schema);
     for (i = 0; i < src->tables.len; i++)
         *(pgr_table *) util_vec_push(&dst->tables) = clone_table(util_vec_at(&src->tables, i));
     for (i = 0; i < src->policies.len; i++)

@@ -21,6 +21,7 @@ typedef struct model {
     util_vec functions;     /* of pgr_function */
     int default_public_execute;  /* new functions get EXECUTE for PUBLIC */
     uint32_t next_oid;           /* for tables created by replay */
+    char *default_schema;        /* first schema of the session's search_path */
 } model;
 
 /* Start an empty model; source names it (copied). */
@@ -35,6 +36,10 @@ void model_apply(model *m, const sql_file *f, const sql_stmt *st);
 /* Whether an expression is constant true: true, 1 = 1, 'a' = 'a',
  * 't'::boolean, an OR with such an arm, an AND of only such arms. */
 bool model_expr_always_true(const PgQuery__Node *e);
+
+/* Start a new database session (each migration file runs in its own):
+ * the search_path is public again. */
+void model_new_session(model *m);
 
 /* A read-only view for plugins, valid until the model changes or is freed. */
 void model_view(const model *m, pgr_model *out);

@@ -528,6 +528,29 @@ def test_rule_missing_down():
                    ("sq/deploy/b.sql", 1)], got
 
 
+def test_search_path_and_sqitch_requires():
+    """SET search_path places unqualified names; sqitch without a plan follows -- requires:."""
+    found, doc = findings_in({
+        "sq/deploy/a_tables.sql": "-- Deploy p:a_tables to pg\n-- requires: z_schema\n\n"
+                                  "SET search_path TO app, public;\nCREATE TABLE t (id int);\n"
+                                  "ALTER TABLE app.t ENABLE ROW LEVEL SECURITY;\nCREATE POLICY p ON t USING (id = 1);\n",
+        "sq/deploy/z_schema.sql": "CREATE SCHEMA app;\nGRANT SELECT ON ALL TABLES IN SCHEMA app TO PUBLIC;\n",
+        "sq/revert/a_tables.sql": "DROP TABLE app.t;\n", "sq/revert/z_schema.sql": "DROP SCHEMA app;\n",
+        "sq/deploy/b_other.sql": "CREATE TABLE u (id int);\n", "sq/revert/b_other.sql": "DROP TABLE u;\n",
+        "m/001_x.up.sql": "SET search_path = other;\nCREATE TABLE v (id int);\n",
+        "m/001_x.down.sql": "DROP TABLE other.v;\n",
+        "m/002_y.up.sql": "CREATE TABLE w (id int);\n", "m/002_y.down.sql": "DROP TABLE public.w;\n",
+    })
+    # z_schema runs first (a_tables requires it): its GRANT reaches no table yet (it is
+    # still a grant to PUBLIC); t is in app, its policy and revert match.
+    assert sorted((r, p, l) for r, p, l, _ in found) == [
+        ("grants/grant-to-public", "sq/deploy/z_schema.sql", 2),
+        ("rls/table-without-rls", "m/001_x.up.sql", 2), ("rls/table-without-rls", "m/002_y.up.sql", 1),
+        ("rls/table-without-rls", "sq/deploy/b_other.sql", 1)], found
+    messages = " ".join(f["message"] for f in doc["findings"])
+    assert "other.v" in messages and "public.w" in messages, messages
+
+
 def test_sql_front_end_psql():
     """Meta-commands, psql variables and COPY data are not syntax errors."""
     text = ("\\set ON_ERROR_STOP on\n\\ir other.sql\n\\if :is_ok\nCREATE TABLE t (a int[]);\n\\endif\n"
