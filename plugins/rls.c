@@ -17,6 +17,11 @@
  *   role and command on one table: they are OR-ed, so the looser one wins.
  * rls/rls-not-forced: a table owned by a configured application role with
  *   RLS enabled but not forced: the owner bypasses its own policies.
+ * rls/tenant-policy-not-scoped: on a table with the tenant column (config
+ *   tenant_column, default tenant_id), a permissive policy whose USING and
+ *   WITH CHECK never mention it: it lets rows of every tenant through.
+ * rls/policy-command-coverage: a tenant table whose permissive policies
+ *   leave SELECT, INSERT, UPDATE or DELETE without a policy (denied).
  */
 #include <stdio.h>
 #include <string.h>
@@ -55,6 +60,14 @@ static const pgr_rule rules[] = {
       "A table owned by an application role has RLS enabled but not forced: its owner bypasses the policies.",
       "ALTER TABLE <table> FORCE ROW LEVEL SECURITY; or let a non-application role own the table.",
       "PostgreSQL docs ALTER TABLE (FORCE ROW LEVEL SECURITY); checklist: \"webapp user cannot bypass RLS\"" },
+    { "rls/tenant-policy-not-scoped", PGR_SEVERITY_ERROR,
+      "A permissive policy on a tenant table never compares the tenant column: it crosses tenants.",
+      "Add the tenant check, e.g. USING (tenant_id = current_setting('app.tenant_id')::uuid).",
+      "PostgreSQL docs 5.8 Row Security Policies; checklist: \"tenant isolation verified\"" },
+    { "rls/policy-command-coverage", PGR_SEVERITY_WARNING,
+      "A tenant table's policies leave a command (SELECT, INSERT, UPDATE, DELETE) without a policy.",
+      "Add a policy for the missing command, or confirm the command is meant to be denied.",
+      "Checklist: \"policies exist (should be 4)\"; PostgreSQL docs CREATE POLICY" },
 };
 
 static const pgr_config_key config_keys[] = {
@@ -62,6 +75,8 @@ static const pgr_config_key config_keys[] = {
       "Schemas whose tables need no RLS (e.g. an internal or audit schema)." },
     { "application_roles", PGR_CONFIG_LIST,
       "Roles the application connects as; tables they own must FORCE ROW LEVEL SECURITY." },
+    { "tenant_column", PGR_CONFIG_STRING,
+      "The column that says which tenant a row belongs to (default tenant_id)." },
 };
 
 /* Schemas PostgreSQL owns are never the application's tenant data. */
@@ -214,6 +229,62 @@ check_permissive_overlap(pgr_ctx *ctx, const pgr_model *m)
 }
 
 static int
+in_list(const char *const *items, size_t n, const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (strcmp(items[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* Tenant scoping and command coverage of one tenant table. */
+static void
+check_tenant_table(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t, const char *column)
+{
+    static const char cmds[] = "rawd";
+    const pgr_policy *first = NULL;
+    char msg[768], missing[64] = "";
+    size_t i, c;
+
+    for (i = 0; i < m->n_policies; i++) {
+        const pgr_policy *p = &m->policies[i];
+
+        if (strcmp(p->schema, t->schema) || strcmp(p->table, t->name) || !p->polpermissive)
+            continue;
+        if (first == NULL)
+            first = p;
+        if (!in_list(p->columns_referenced, p->n_columns_referenced, column)) {
+            snprintf(msg, sizeof msg, "policy %s on %s.%s (FOR %s) never checks %s: it applies to "
+                     "the rows of every tenant", p->name, t->schema, t->name,
+                     command_name(p->polcmd), column);
+            report(ctx, "rls/tenant-policy-not-scoped", &p->location, msg, NULL);
+        }
+    }
+    if (first == NULL)
+        return;
+    for (c = 0; c < 4; c++) {
+        int covered = 0;
+
+        for (i = 0; i < m->n_policies && !covered; i++) {
+            const pgr_policy *p = &m->policies[i];
+
+            covered = p->polpermissive && !strcmp(p->schema, t->schema) &&
+                !strcmp(p->table, t->name) && covers(p, cmds[c]);
+        }
+        if (!covered)
+            snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
+                     missing[0] ? ", " : "", command_name(cmds[c]));
+    }
+    if (missing[0]) {
+        snprintf(msg, sizeof msg, "no policy of %s.%s allows %s: every role but the owner is "
+                 "denied it", t->schema, t->name, missing);
+        report(ctx, "rls/policy-command-coverage", &first->location, msg, NULL);
+    }
+}
+
+static int
 is_application_role(pgr_ctx *ctx, const char *role)
 {
     size_t i, n = api->config_list_length(ctx, "application_roles");
@@ -229,7 +300,10 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i;
     char msg[512], hint[512];
+    const char *tenant = api->config_string(ctx, "tenant_column");
 
+    if (tenant == NULL)
+        tenant = "tenant_id";
     check_policies(ctx, m);
     check_permissive_overlap(ctx, m);
     for (i = 0; i < m->n_tables; i++) {
@@ -254,6 +328,8 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
             report(ctx, "rls/policy-without-rls", &first->location, msg, hint);
             continue;
         }
+        if (t->relrowsecurity && n_pol > 0 && in_list(t->columns, t->n_columns, tenant))
+            check_tenant_table(ctx, m, t, tenant);
         if (t->relrowsecurity && !t->relforcerowsecurity && is_application_role(ctx, t->owner)) {
             snprintf(msg, sizeof msg, "table %s.%s is owned by application role %s and RLS is not "
                      "forced: %s bypasses every policy", t->schema, t->name, t->owner, t->owner);

@@ -8,6 +8,58 @@
 
 static void drop_function(model *m, const PgQuery__Node *obj);
 
+/* Growable arrays of owned strings, as the public structs hold them. */
+static void
+strs_add(const char *const **items, size_t *n, const char *s)
+{
+    const char **a = (const char **) *items;
+    size_t i;
+
+    for (i = 0; i < *n; i++)
+        if (strcmp(a[i], s) == 0)
+            return;
+    a = util_xrealloc(a, (*n + 1) * sizeof(char *));
+    a[(*n)++] = util_xstrdup(s);
+    *items = a;
+}
+
+static void
+strs_remove(const char *const **items, size_t *n, const char *s)
+{
+    const char **a = (const char **) *items;
+    size_t i;
+
+    for (i = 0; i < *n; i++) {
+        if (strcmp(a[i], s) == 0) {
+            free((char *) a[i]);
+            memmove(&a[i], &a[i + 1], (*n - i - 1) * sizeof(char *));
+            (*n)--;
+            return;
+        }
+    }
+}
+
+static void
+strs_free(const char *const *items, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        free((char *) items[i]);
+    free((void *) items);
+}
+
+static const char *const *
+strs_clone(const char *const *items, size_t n)
+{
+    const char **a = util_xcalloc(n ? n : 1, sizeof(char *));
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        a[i] = util_xstrdup(items[i]);
+    return a;
+}
+
 static char *
 dup_or_null(const char *s)
 {
@@ -173,6 +225,7 @@ free_policy(pgr_policy *p)
     free_loc(&p->location);
     free_loc(&p->qual_location);
     free_loc(&p->with_check_location);
+    strs_free(p->columns_referenced, p->n_columns_referenced);
 }
 
 /* Remove the policies of a table, or the one named name when non-NULL. */
@@ -203,6 +256,7 @@ drop_table_at(model *m, size_t i)
     remove_policies(m, t->schema, t->name, NULL);
     free_loc(&t->rls_location);
     free((char *) t->owner);
+    strs_free(t->columns, t->n_columns);
     free(qual);
     free((char *) t->schema);
     free((char *) t->name);
@@ -211,7 +265,7 @@ drop_table_at(model *m, size_t i)
     m->tables.len--;
 }
 
-static void
+static pgr_table *
 add_table(model *m, const PgQuery__RangeVar *rv, char relkind, int if_not_exists,
           const pgr_location *loc)
 {
@@ -219,14 +273,14 @@ add_table(model *m, const PgQuery__RangeVar *rv, char relkind, int if_not_exists
     pgr_table *t;
 
     if (rv == NULL || rv->relname == NULL)
-        return;
+        return NULL;
     /* Temporary tables live for one session: no RLS question there. */
     if (rv->relpersistence && rv->relpersistence[0] == 't')
-        return;
+        return NULL;
     schema = schema_of(m, rv->schemaname);
     if (table_index(m, schema, rv->relname) >= 0) {
         (void) if_not_exists;
-        return;
+        return NULL;
     }
     t = util_vec_push(&m->tables);
     t->oid = m->next_oid++;
@@ -234,6 +288,17 @@ add_table(model *m, const PgQuery__RangeVar *rv, char relkind, int if_not_exists
     t->name = util_xstrdup(rv->relname);
     t->relkind = relkind;
     t->location = copy_loc(loc);
+    return t;
+}
+
+static void
+add_columns(pgr_table *t, PgQuery__Node *const *elts, size_t n)
+{
+    size_t i;
+
+    for (i = 0; t && i < n; i++)
+        if (elts[i]->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && elts[i]->column_def->colname)
+            strs_add(&t->columns, &t->n_columns, elts[i]->column_def->colname);
 }
 
 static void
@@ -269,6 +334,14 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_NoForceRowSecurity:
             t->relforcerowsecurity = 0;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+            if (c->def)
+                add_columns(t, &c->def, 1);
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
+            if (c->name)
+                strs_remove(&t->columns, &t->n_columns, c->name);
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
             if (c->newowner && c->newowner->rolename) {
@@ -380,7 +453,21 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
 {
     size_t i;
 
-    if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+    if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN && s->relation && s->subname) {
+        long t = table_index(m, schema_of(m, s->relation->schemaname), s->relation->relname);
+
+        if (t >= 0) {
+            pgr_table *tb = util_vec_at(&m->tables, (size_t) t);
+            size_t k;
+
+            for (k = 0; k < tb->n_columns; k++) {
+                if (strcmp(tb->columns[k], s->subname) == 0) {
+                    free((char *) tb->columns[k]);
+                    ((const char **) tb->columns)[k] = util_xstrdup(s->newname);
+                }
+            }
+        }
+    } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
         move_table(m, s->relation, NULL, s->newname);
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA && s->subname) {
         for (i = 0; i < m->tables.len; i++) {
@@ -1037,10 +1124,28 @@ set_policy_roles(pgr_policy *p, PgQuery__Node **roles, size_t n)
     p->n_roles = k;
 }
 
+/* Collect the names of the columns an expression mentions (the last part
+ * of each ColumnRef, at any depth, subqueries included). */
+static int
+note_column(const pgr_node *node, void *arg)
+{
+    const ProtobufCMessage *msg = (const ProtobufCMessage *) node;
+    pgr_policy *p = arg;
+    const PgQuery__ColumnRef *c;
+
+    if (msg->descriptor != &pg_query__column_ref__descriptor)
+        return 0;
+    c = (const PgQuery__ColumnRef *) msg;
+    if (c->n_fields > 0 && c->fields[c->n_fields - 1]->node_case == PG_QUERY__NODE__NODE_STRING)
+        strs_add(&p->columns_referenced, &p->n_columns_referenced,
+                 c->fields[c->n_fields - 1]->string->sval);
+    return 0;
+}
+
 /* Record an expression clause (USING or WITH CHECK) of a policy. */
 static void
-set_clause(const sql_file *f, const sql_stmt *st, const PgQuery__Node *expr, const char *kw1,
-           const char *kw2, const char **text, int *always_true, pgr_location *loc)
+set_clause(pgr_policy *policy, const sql_file *f, const sql_stmt *st, const PgQuery__Node *expr,
+           const char *kw1, const char *kw2, const char **text, int *always_true, pgr_location *loc)
 {
     size_t from, to;
 
@@ -1049,6 +1154,7 @@ set_clause(const sql_file *f, const sql_stmt *st, const PgQuery__Node *expr, con
     free((char *) *text);
     free_loc(loc);
     *always_true = model_expr_always_true(expr);
+    sql_node_walk(sql_node_wrap(expr), note_column, policy);
     if (sql_clause_span(f, st, kw1, kw2, &from, &to)) {
         while (from < to && (f->text[from] == ' ' || f->text[from] == '\n'))
             from++;
@@ -1092,8 +1198,9 @@ create_policy(model *m, const sql_file *f, const sql_stmt *st, const pgr_locatio
     p->polcmd = policy_cmd(s->cmd_name);
     p->location = copy_loc(loc);
     set_policy_roles(p, s->roles, s->n_roles);
-    set_clause(f, st, s->qual, "using", NULL, &p->qual, &p->qual_always_true, &p->qual_location);
-    set_clause(f, st, s->with_check, "with", "check", &p->with_check,
+    set_clause(p, f, st, s->qual, "using", NULL, &p->qual, &p->qual_always_true,
+               &p->qual_location);
+    set_clause(p, f, st, s->with_check, "with", "check", &p->with_check,
                &p->with_check_always_true, &p->with_check_location);
 }
 
@@ -1107,8 +1214,15 @@ alter_policy(model *m, const sql_file *f, const sql_stmt *st)
         return;
     if (s->n_roles > 0)
         set_policy_roles(p, s->roles, s->n_roles);
-    set_clause(f, st, s->qual, "using", NULL, &p->qual, &p->qual_always_true, &p->qual_location);
-    set_clause(f, st, s->with_check, "with", "check", &p->with_check,
+    /* The expressions are replaced: recollect their columns. */
+    if (s->qual || s->with_check) {
+        strs_free(p->columns_referenced, p->n_columns_referenced);
+        p->columns_referenced = NULL;
+        p->n_columns_referenced = 0;
+    }
+    set_clause(p, f, st, s->qual, "using", NULL, &p->qual, &p->qual_always_true,
+               &p->qual_location);
+    set_clause(p, f, st, s->with_check, "with", "check", &p->with_check,
                &p->with_check_always_true, &p->with_check_location);
 }
 
@@ -1238,8 +1352,9 @@ model_apply(model *m, const sql_file *f, const sql_stmt *st)
     sql_stmt_location(f, st, &loc);
     switch (n->node_case) {
     case PG_QUERY__NODE__NODE_CREATE_STMT:
-        add_table(m, n->create_stmt->relation, n->create_stmt->partspec ? 'p' : 'r',
-                  n->create_stmt->if_not_exists, &loc);
+        add_columns(add_table(m, n->create_stmt->relation, n->create_stmt->partspec ? 'p' : 'r',
+                              n->create_stmt->if_not_exists, &loc),
+                    n->create_stmt->table_elts, n->create_stmt->n_table_elts);
         break;
     case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
         if (n->create_table_as_stmt->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
@@ -1362,6 +1477,7 @@ clone_table(const pgr_table *t)
     c.location = copy_loc(&t->location);
     c.rls_location = copy_loc(&t->rls_location);
     c.owner = dup_or_null(t->owner);
+    c.columns = strs_clone(t->columns, t->n_columns);
     return c;
 }
 
@@ -1383,6 +1499,7 @@ clone_policy(const pgr_policy *p)
     c.location = copy_loc(&p->location);
     c.qual_location = copy_loc(&p->qual_location);
     c.with_check_location = copy_loc(&p->with_check_location);
+    c.columns_referenced = strs_clone(p->columns_referenced, p->n_columns_referenced);
     return c;
 }
 

@@ -35,6 +35,17 @@ where(const pgr_location *l)
     return j;
 }
 
+static json_t *
+strs_json(const char *const *items, size_t n)
+{
+    json_t *a = json_array();
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        json_array_append_new(a, str(items[i]));
+    return a;
+}
+
 char *
 model_acl_letters(uint32_t privileges, char *buf)
 {
@@ -62,6 +73,7 @@ table_json(const pgr_table *t)
     json_object_set_new(o, "relrowsecurity", json_boolean(t->relrowsecurity));
     json_object_set_new(o, "relforcerowsecurity", json_boolean(t->relforcerowsecurity));
     json_object_set_new(o, "owner", str(t->owner));
+    json_object_set_new(o, "columns", strs_json(t->columns, t->n_columns));
     json_object_set_new(o, "defined_at", where(&t->location));
     return o;
 }
@@ -83,6 +95,8 @@ policy_json(const pgr_policy *p)
     json_object_set_new(o, "roles", roles);
     json_object_set_new(o, "using", str(p->qual));
     json_object_set_new(o, "with_check", str(p->with_check));
+    json_object_set_new(o, "columns_referenced",
+                        strs_json(p->columns_referenced, p->n_columns_referenced));
     json_object_set_new(o, "defined_at", where(&p->location));
     return o;
 }

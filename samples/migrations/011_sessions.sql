@@ -22,3 +22,16 @@ CREATE TABLE legacy_tokens (
 ALTER TABLE legacy_tokens ENABLE ROW LEVEL SECURITY;
 CREATE POLICY legacy_tokens_tenant_isolation ON legacy_tokens
     USING (tenant_id = current_setting('app.tenant_id')::uuid);
+
+-- Demonstrates rls/policy-command-coverage: invitations can be read and created,
+-- but no policy lets anyone UPDATE or DELETE them (the checklist expects 4 policies).
+CREATE TABLE invitations (
+    id        uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    email     text NOT NULL
+);
+ALTER TABLE invitations ENABLE ROW LEVEL SECURITY;
+CREATE POLICY invitations_read ON invitations FOR SELECT
+    USING (tenant_id = current_setting('app.tenant_id')::uuid);
+CREATE POLICY invitations_create ON invitations FOR INSERT
+    WITH CHECK (tenant_id = current_setting('app.tenant_id')::uuid);

@@ -88,7 +88,7 @@ def test_text_format():
     assert lines[1] == "  CREATE TABLE usage_metrics (", lines[1]
     assert lines[2] == "  ^", lines[2]
     assert lines[3].startswith("  hint: add ALTER TABLE public.usage_metrics ENABLE ROW LEVEL SECURITY")
-    assert out.splitlines()[-1] == "23 files checked: 10 errors, 8 warnings, 0 info", out.splitlines()[-1]
+    assert out.splitlines()[-1] == "23 files checked: 13 errors, 9 warnings, 0 info", out.splitlines()[-1]
     assert "\033[" not in out
 
 
@@ -226,8 +226,9 @@ def test_model_dump():
     assert m["source"] == "samples/migrations" and m["from_migrations"] is True
     tables = {t["name"]: t for t in m["tables"]}
     # message_feedback was renamed to feedback after RLS was enabled; the scratch table is gone.
-    assert sorted(tables) == ["api_keys", "audit_log", "conversations", "feedback", "messages",
-                              "sessions", "tenants", "usage_metrics", "users"], sorted(tables)
+    assert sorted(tables) == ["api_keys", "audit_log", "conversations", "feedback", "invitations",
+                              "messages", "sessions", "tenants", "usage_metrics", "users"], sorted(tables)
+    assert "search" in tables["messages"]["columns"] and "tenant_id" in tables["users"]["columns"]
     assert tables["feedback"]["relrowsecurity"] and not tables["usage_metrics"]["relrowsecurity"]
     assert tables["usage_metrics"]["defined_at"] == "samples/migrations/005_create_usage_metrics.sql:3:1"
     pols = {p["name"]: p for p in m["policies"]}
@@ -355,6 +356,41 @@ def test_rule_rls_not_forced():
     del files[".pgrampart.yml"]
     files["m.sql"] += "ALTER TABLE a NO FORCE ROW LEVEL SECURITY;\n"
     assert findings_in(files)[0] == []
+
+
+TENANT = "CREATE TABLE a (id int, tenant_id uuid);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n"
+
+
+def test_rule_tenant_policy_not_scoped():
+    pos, _ = findings_in({"m.sql": TENANT + "CREATE POLICY p ON a USING (id > 0);\n"
+                                            "CREATE POLICY q ON a FOR INSERT WITH CHECK (true);\n"})
+    assert only(pos, "rls/tenant-policy-not-scoped") == [
+        ("rls/tenant-policy-not-scoped", "m.sql", 3, 1), ("rls/tenant-policy-not-scoped", "m.sql", 4, 1)], pos
+    # Scoped directly, through a subquery, or only narrowed by a restrictive policy: fine.
+    neg, _ = findings_in({"m.sql": TENANT + "CREATE POLICY p ON a USING (a.tenant_id = current_setting('t')::uuid);\n"
+                                            "CREATE POLICY q ON a FOR INSERT WITH CHECK (id IN (SELECT id FROM b "
+                                            "WHERE tenant_id = current_setting('t')::uuid));\n"
+                                            "CREATE POLICY r ON a AS RESTRICTIVE USING (id > 0);\n"
+                                            "CREATE TABLE c (id int);\nALTER TABLE c ENABLE ROW LEVEL SECURITY;\n"
+                                            "CREATE POLICY s ON c USING (id > 0);\n"})
+    assert only(neg, "rls/tenant-policy-not-scoped") == [], neg
+    # The column is configurable.
+    conf, _ = findings_in({"m.sql": "CREATE TABLE a (id int, org_id int);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n"
+                                    "CREATE POLICY p ON a USING (id > 0);\n",
+                           ".pgrampart.yml": "rls:\n  tenant_column: org_id\n"})
+    assert only(conf, "rls/tenant-policy-not-scoped") == [("rls/tenant-policy-not-scoped", "m.sql", 3, 1)], conf
+
+
+def test_rule_policy_command_coverage():
+    scoped = " (tenant_id = current_setting('t')::uuid)"
+    pos, doc = findings_in({"m.sql": TENANT + "CREATE POLICY p ON a FOR SELECT USING" + scoped + ";\n"
+                                              "CREATE POLICY q ON a FOR INSERT WITH CHECK" + scoped + ";\n"})
+    assert only(pos, "rls/policy-command-coverage") == [("rls/policy-command-coverage", "m.sql", 3, 1)], pos
+    assert "UPDATE, DELETE" in doc["findings"][0]["message"], doc
+    neg, _ = findings_in({"m.sql": TENANT + "CREATE POLICY p ON a USING" + scoped + ";\n"
+                                            "CREATE TABLE c (id int);\nALTER TABLE c ENABLE ROW LEVEL SECURITY;\n"
+                                            "CREATE POLICY s ON c FOR SELECT USING (id > 0);\n"})
+    assert only(neg, "rls/policy-command-coverage") == [], neg
 
 
 def test_rule_grant_to_public():

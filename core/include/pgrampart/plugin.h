@@ -214,6 +214,8 @@ typedef struct pgr_table {
     pgr_location location;     /* the CREATE TABLE */
     pgr_location rls_location; /* the ENABLE ROW LEVEL SECURITY (line 0: none) */
     const char *owner;         /* from ALTER TABLE ... OWNER TO; NULL when unknown */
+    size_t n_columns;
+    const char *const *columns;   /* column names, in order (empty for CREATE TABLE AS) */
 } pgr_table;
 
 /*
@@ -239,6 +241,8 @@ typedef struct pgr_policy {
     pgr_location location;            /* the CREATE POLICY */
     pgr_location qual_location;       /* inside USING ( ... ) */
     pgr_location with_check_location; /* inside WITH CHECK ( ... ) */
+    size_t n_columns_referenced;
+    const char *const *columns_referenced; /* column names USING / WITH CHECK mention */
 } pgr_policy;
 
 /*
