@@ -12,9 +12,13 @@
  * a fixed search_path.
  * grants/function-execute-public: a SECURITY DEFINER function that PUBLIC
  * may still EXECUTE (the default).
+ * grants/role-policy: a role holds a privilege its configured policy does
+ * not allow (grants.roles.<role>.allow) or denies (.deny); DROP in a deny
+ * list means the role must not own tables (only owners can drop them).
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pgrampart/plugin.h"
 
@@ -53,6 +57,22 @@ static const pgr_rule rules[] = {
       "A SECURITY DEFINER function is executable by PUBLIC (the default unless revoked).",
       "REVOKE EXECUTE ON FUNCTION <f> FROM PUBLIC; then GRANT EXECUTE to the roles that need it.",
       "PostgreSQL docs CREATE FUNCTION, \"Writing SECURITY DEFINER Functions Safely\"" },
+    { "grants/role-policy", PGR_SEVERITY_ERROR,
+      "A role holds a privilege its policy in .pgrampart.yml (grants.roles) forbids.",
+      "REVOKE the privilege, or change the role policy if the access is intended.",
+      "Checklist: \"webapp user cannot DROP tables\", \"readonly user cannot INSERT\"" },
+};
+
+static const char *const role_policy_keys[] = { "allow", "deny", NULL };
+static const char *const privilege_words[] = {
+    "SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "EXECUTE",
+    "USAGE", "CREATE", "TEMPORARY", "CONNECT", "DROP", NULL
+};
+
+static const pgr_config_key config_keys[] = {
+    { "roles", PGR_CONFIG_MAP,
+      "Per role: allow (the only privileges it may hold) and/or deny (privileges it must not "
+      "hold; DROP: it must not own tables).", role_policy_keys, privilege_words },
 };
 
 static const struct {
@@ -205,14 +225,74 @@ check_functions(pgr_ctx *ctx, const pgr_model *m)
     }
 }
 
+/* The PGR_ACL_* bits of a role-policy list; sets *drop for DROP. */
+static unsigned
+policy_bits(pgr_ctx *ctx, const char *role, const char *which, int *drop, int *present)
+{
+    char key[300];
+    size_t i, k, n;
+    unsigned bits = 0;
+
+    snprintf(key, sizeof key, "roles.%s.%s", role, which);
+    n = api->config_list_length(ctx, key);
+    *present = api->config_string(ctx, key) != NULL || n > 0;
+    for (i = 0; i < n; i++) {
+        const char *w = api->config_list_item(ctx, key, i);
+
+        if (strcasecmp(w, "DROP") == 0)
+            *drop = 1;
+        for (k = 0; k < sizeof privilege_names / sizeof privilege_names[0]; k++)
+            if (strcasecmp(w, privilege_names[k].name) == 0)
+                bits |= privilege_names[k].bit;
+    }
+    return bits;
+}
+
+/* Check one role against its policy; PUBLIC's privileges apply to it too. */
+static void
+check_role_policy(pgr_ctx *ctx, const pgr_model *m, const char *role)
+{
+    int drop = 0, has_allow = 0, has_deny = 0;
+    unsigned allow = policy_bits(ctx, role, "allow", &drop, &has_allow);
+    unsigned deny = policy_bits(ctx, role, "deny", &drop, &has_deny);
+    char privs[256], msg[768];
+    size_t i;
+
+    (void) has_deny;
+    for (i = 0; i < m->n_acl; i++) {
+        const pgr_acl_item *a = &m->acl[i];
+        int via_public = strcmp(a->grantee, "PUBLIC") == 0;
+        unsigned bad = (has_allow ? a->privileges & ~allow : 0) | (a->privileges & deny);
+
+        if (bad == 0 || (!via_public && strcmp(a->grantee, role) != 0))
+            continue;
+        privilege_list(bad, privs, sizeof privs);
+        snprintf(msg, sizeof msg, "%s holds %s on %s %s%s, which its role policy forbids", role,
+                 privs, a->all_in_schema ? "all tables in schema" : kind_name(a->objkind),
+                 a->object, via_public ? " (through PUBLIC)" : "");
+        report(ctx, "grants/role-policy", a, msg);
+    }
+    for (i = 0; drop && i < m->n_tables; i++) {
+        const pgr_table *t = &m->tables[i];
+
+        if (t->owner == NULL || strcmp(t->owner, role) != 0)
+            continue;
+        snprintf(msg, sizeof msg, "%s owns table %s.%s, so it can DROP it, which its role policy "
+                 "forbids", role, t->schema, t->name);
+        report_at(ctx, "grants/role-policy", &t->location, msg);
+    }
+}
+
 static void
 on_model(pgr_ctx *ctx, const pgr_model *m)
 {
-    size_t i;
+    size_t i, n = api->config_map_length(ctx, "roles");
     char privs[256], msg[768];
 
     check_roles(ctx, m);
     check_functions(ctx, m);
+    for (i = 0; i < n; i++)
+        check_role_policy(ctx, m, api->config_map_key(ctx, "roles", i));
     for (i = 0; i < m->n_acl; i++) {
         const pgr_acl_item *a = &m->acl[i];
         unsigned all = all_rights(a->objkind);
@@ -242,7 +322,8 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
 
 static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "grants", "1",
-    sizeof rules / sizeof rules[0], rules, 0, NULL,
+    sizeof rules / sizeof rules[0], rules,
+    sizeof config_keys / sizeof config_keys[0], config_keys,
     NULL, NULL, NULL, on_model, NULL, NULL
 };
 

@@ -72,11 +72,11 @@ static const pgr_rule rules[] = {
 
 static const pgr_config_key config_keys[] = {
     { "exclude_schemas", PGR_CONFIG_LIST,
-      "Schemas whose tables need no RLS (e.g. an internal or audit schema)." },
+      "Schemas whose tables need no RLS (e.g. an internal or audit schema).", NULL, NULL },
     { "application_roles", PGR_CONFIG_LIST,
-      "Roles the application connects as; tables they own must FORCE ROW LEVEL SECURITY." },
+      "Roles the application connects as; tables they own must FORCE ROW LEVEL SECURITY.", NULL, NULL },
     { "tenant_column", PGR_CONFIG_STRING,
-      "The column that says which tenant a row belongs to (default tenant_id)." },
+      "The column that says which tenant a row belongs to (default tenant_id).", NULL, NULL },
 };
 
 /* Schemas PostgreSQL owns are never the application's tenant data. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
 
@@ -163,14 +164,27 @@ cfg_get(const cfg_node *map, const char *key)
     return NULL;
 }
 
-/* Walk up from the working directory looking for .pgrampart.yml. */
+/* Walk up from start (a directory or file; NULL: the working directory)
+ * looking for .pgrampart.yml. */
 static char *
-find_config(void)
+find_config(const char *start)
 {
     char dir[PATH_MAX];
+    struct stat st;
 
-    if (getcwd(dir, sizeof dir) == NULL)
-        return NULL;
+    if (start == NULL) {
+        if (getcwd(dir, sizeof dir) == NULL)
+            return NULL;
+    } else {
+        if (realpath(start, dir) == NULL)
+            return find_config(NULL);
+        if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+            char *slash = strrchr(dir, '/');
+
+            if (slash && slash != dir)
+                *slash = '\0';
+        }
+    }
     for (;;) {
         char *cand = util_xasprintf("%s/.pgrampart.yml", strcmp(dir, "/") ? dir : "");
         char *slash;
@@ -229,7 +243,7 @@ check_rules(const config *c, const cfg_node *rules, char **err)
 }
 
 int
-config_load(config *c, const char *path, char **err)
+config_load(config *c, const char *path, const char *start, char **err)
 {
     const cfg_node *n;
     yaml_mark_t origin = { 0, 0, 0 };
@@ -239,7 +253,7 @@ config_load(config *c, const char *path, char **err)
     memset(c, 0, sizeof *c);
     util_vec_init(&c->plugin_dirs, sizeof(char *));
     util_vec_init(&c->exclude, sizeof(char *));
-    c->path = path ? util_xstrdup(path) : find_config();
+    c->path = path ? util_xstrdup(path) : find_config(start);
     if (c->path == NULL) {
         c->root = new_node(CFG_MAP, &origin);
         return 0;

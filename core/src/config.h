@@ -46,12 +46,13 @@ typedef struct config {
 } config;
 
 /*
- * Load path, or when NULL find .pgrampart.yml by walking up from the
- * working directory (no file: an empty configuration).  Checks the host's
+ * Load path, or when NULL find .pgrampart.yml by walking up from start (the
+ * first path being checked; NULL: the working directory), as gitleaks looks
+ * in the scanned directory (no file: an empty configuration).  Checks the host's
  * keys (plugin_dirs, exclude, rules); plugin sections are checked later by
  * config_check_section.  Returns 0, or -1 with *err set (caller frees).
  */
-int config_load(config *c, const char *path, char **err);
+int config_load(config *c, const char *path, const char *start, char **err);
 void config_free(config *c);
 
 /* Whether the display path matches an exclude pattern. */

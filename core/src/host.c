@@ -301,6 +301,106 @@ plugin_by_name(const host *h, const char *name)
     return NULL;
 }
 
+static bool
+value_allowed(const pgr_config_key *key, const char *v)
+{
+    size_t i;
+
+    if (key->values == NULL)
+        return true;
+    for (i = 0; key->values[i]; i++)
+        if (strcasecmp(key->values[i], v) == 0)
+            return true;
+    return false;
+}
+
+/* A list of strings, each one of key->values when those are given. */
+static int
+check_list(const char *path, const pgr_config_key *key, const cfg_node *v, char **err)
+{
+    size_t i;
+
+    if (v->kind != CFG_SEQ) {
+        *err = cfg_error(path, v, "expected a list of strings");
+        return -1;
+    }
+    for (i = 0; i < v->n; i++) {
+        if (v->items[i]->kind != CFG_SCALAR) {
+            *err = cfg_error(path, v->items[i], "expected a string");
+            return -1;
+        }
+        if (!value_allowed(key, v->items[i]->scalar)) {
+            char *m = util_xasprintf("'%s' is not one of the values %s accepts",
+                                     v->items[i]->scalar, key->name);
+
+            *err = cfg_error(path, v->items[i], m);
+            free(m);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* name: { <map_key>: [strings], ... } for each entry of a PGR_CONFIG_MAP. */
+static int
+check_map(const char *path, const pgr_config_key *key, const cfg_node *v, char **err)
+{
+    size_t i, j, k;
+
+    if (v->kind != CFG_MAP) {
+        *err = cfg_error(path, v, "expected a mapping of names to settings");
+        return -1;
+    }
+    for (i = 1; i < v->n; i += 2) {
+        const cfg_node *entry = v->items[i];
+
+        if (entry->kind != CFG_MAP) {
+            *err = cfg_error(path, entry, "expected a mapping");
+            return -1;
+        }
+        for (j = 0; j + 1 < entry->n; j += 2) {
+            bool known = false;
+
+            for (k = 0; key->map_keys && key->map_keys[k] && !known; k++)
+                known = strcmp(key->map_keys[k], entry->items[j]->scalar) == 0;
+            if (!known) {
+                char *m = util_xasprintf("unknown key '%s' in %s", entry->items[j]->scalar,
+                                         key->name);
+
+                *err = cfg_error(path, entry->items[j], m);
+                free(m);
+                return -1;
+            }
+            if (check_list(path, key, entry->items[j + 1], err) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+check_value(const char *path, const pgr_config_key *key, const cfg_node *v, char **err)
+{
+    switch (key->type) {
+    case PGR_CONFIG_LIST:
+        return check_list(path, key, v, err);
+    case PGR_CONFIG_MAP:
+        return check_map(path, key, v, err);
+    case PGR_CONFIG_BOOL:
+        if (v->kind != CFG_SCALAR || (strcmp(v->scalar, "true") && strcmp(v->scalar, "false"))) {
+            *err = cfg_error(path, v, "expected true or false");
+            return -1;
+        }
+        return 0;
+    default:
+        if (v->kind != CFG_SCALAR) {
+            *err = cfg_error(path, v, "expected a string");
+            return -1;
+        }
+        return 0;
+    }
+}
+
 static int
 check_section(const host *h, const host_plugin *p, const cfg_node *sec, char **err)
 {
@@ -313,7 +413,6 @@ check_section(const host *h, const host_plugin *p, const cfg_node *sec, char **e
     }
     for (i = 0; i + 1 < sec->n; i += 2) {
         const pgr_config_key *key = NULL;
-        const cfg_node *v = sec->items[i + 1];
 
         for (k = 0; k < p->desc->n_config_keys; k++)
             if (strcmp(p->desc->config_keys[k].name, sec->items[i]->scalar) == 0)
@@ -326,14 +425,8 @@ check_section(const host *h, const host_plugin *p, const cfg_node *sec, char **e
             free(m);
             return -1;
         }
-        if ((key->type == PGR_CONFIG_LIST) != (v->kind == CFG_SEQ) ||
-            (key->type != PGR_CONFIG_LIST && v->kind != CFG_SCALAR) ||
-            (key->type == PGR_CONFIG_BOOL && strcmp(v->scalar, "true") && strcmp(v->scalar, "false"))) {
-            *err = cfg_error(path, v, key->type == PGR_CONFIG_LIST ? "expected a list of strings"
-                             : key->type == PGR_CONFIG_BOOL ? "expected true or false"
-                             : "expected a string");
+        if (check_value(path, key, sec->items[i + 1], err) != 0)
             return -1;
-        }
     }
     return 0;
 }
@@ -426,12 +519,43 @@ api_log(pgr_ctx *ctx, pgr_severity level, const char *message)
     fprintf(stderr, "pgrampart: %s: %s: %s\n", p->desc->name, diag_severity_name(level), message);
 }
 
+/* The node at a dotted key path inside the calling plugin's section. */
 static const cfg_node *
 plugin_value(pgr_ctx *ctx, const char *key)
 {
     const host_plugin *p = util_vec_at(&ctx->host->plugins, ctx->plugin);
+    const cfg_node *n = cfg_get(ctx->host->cfg->root, p->desc->name);
+    char part[256];
 
-    return cfg_get(cfg_get(ctx->host->cfg->root, p->desc->name), key);
+    while (n && key && *key) {
+        size_t len = strcspn(key, ".");
+
+        if (len >= sizeof part)
+            return NULL;
+        memcpy(part, key, len);
+        part[len] = '\0';
+        n = cfg_get(n, part);
+        key += len;
+        if (*key == '.')
+            key++;
+    }
+    return n;
+}
+
+static size_t
+api_config_map_length(pgr_ctx *ctx, const char *key)
+{
+    const cfg_node *n = plugin_value(ctx, key);
+
+    return n && n->kind == CFG_MAP ? n->n / 2 : 0;
+}
+
+static const char *
+api_config_map_key(pgr_ctx *ctx, const char *key, size_t i)
+{
+    const cfg_node *n = plugin_value(ctx, key);
+
+    return n && n->kind == CFG_MAP && 2 * i < n->n ? n->items[2 * i]->scalar : NULL;
 }
 
 static const char *
@@ -697,6 +821,8 @@ const pgr_host_api host_api = {
     api_config_string,
     api_config_list_length,
     api_config_list_item,
+    api_config_map_length,
+    api_config_map_key,
     api_rulepack_list_length,
     api_rulepack_list_item,
     sql_node_tag,

@@ -48,7 +48,8 @@ usage(FILE *out)
           "                           lowest severity that makes the exit status 1\n"
           "                           (default error)\n"
           "  --config FILE            configuration (default: .pgrampart.yml found\n"
-          "                           by walking up from the working directory)\n"
+          "                           by walking up from the first PATH, or from\n"
+          "                           the working directory)\n"
           "  --plugin-dir DIR         also load plugins from DIR (repeatable)\n"
           "  --no-color               no ANSI colours (also: NO_COLOR=1)\n"
           "\n"
@@ -289,7 +290,7 @@ main(int argc, char **argv)
         util_vec_free(&o.plugin_dirs);
         return EXIT_TOOL;
     }
-    if (config_load(&cfg, o.config, &err) != 0) {
+    if (config_load(&cfg, o.config, optind < argc - 1 ? argv[1 + optind] : NULL, &err) != 0) {
         fprintf(stderr, "pgrampart: %s\n", err);
         free(err);
         config_free(&cfg);

@@ -35,3 +35,7 @@ CREATE POLICY invitations_read ON invitations FOR SELECT
     USING (tenant_id = current_setting('app.tenant_id')::uuid);
 CREATE POLICY invitations_create ON invitations FOR INSERT
     WITH CHECK (tenant_id = current_setting('app.tenant_id')::uuid);
+
+-- Demonstrates rls/rls-not-forced and grants/role-policy (DROP): the API role
+-- owns sessions, so it bypasses the policy above and may drop the table.
+ALTER TABLE sessions OWNER TO app_web;

@@ -61,7 +61,7 @@ def rules_of(found):
 # --- whole-program behaviour -------------------------------------------------
 
 def test_samples():
-    rc, doc = check_json("samples/", cwd=ARGS.source)
+    rc, doc = check_json("samples/", cwd=ARGS.source)  # uses samples/.pgrampart.yml
     got = [f'{f["rule"]} {f["path"]} {f["line"]} {f["column"]}' for f in doc["findings"]]
     with open(os.path.join(ARGS.source, "tests/e2e/samples.expected")) as f:
         want = [l.strip() for l in f if l.strip()]
@@ -88,7 +88,7 @@ def test_text_format():
     assert lines[1] == "  CREATE TABLE usage_metrics (", lines[1]
     assert lines[2] == "  ^", lines[2]
     assert lines[3].startswith("  hint: add ALTER TABLE public.usage_metrics ENABLE ROW LEVEL SECURITY")
-    assert out.splitlines()[-1] == "23 files checked: 13 errors, 9 warnings, 0 info", out.splitlines()[-1]
+    assert out.splitlines()[-1] == "23 files checked: 16 errors, 9 warnings, 0 info", out.splitlines()[-1]
     assert "\033[" not in out
 
 
@@ -166,7 +166,10 @@ def test_config():
                             ("rules:\n  rls/nope: error\n", ":2:3:"),
                             ("rules:\n  rls/table-without-rls: loud\n", ":2:26:"),
                             ("rls:\n  exclude_schemas: audit\n", ":2:20:"),
-                            ("a: &x [1]\nb: *x\n", ":2:4:"), ("a: [\n", ":2:1:")]:
+                            ("a: &x [1]\nb: *x\n", ":2:4:"), ("a: [\n", ":2:1:"),
+                            ("grants:\n  roles:\n    app: {allow: [SELECT], permit: [INSERT]}\n", ":3:28:"),
+                            ("grants:\n  roles:\n    app: {deny: [SELEKT]}\n", ":3:18:"),
+                            ("grants:\n  roles: [app]\n", ":2:10:")]:
             write_tree(d, {".pgrampart.yml": text})
             rc, _, err = run("check", ".", cwd=d)
             assert rc == 2 and ".pgrampart.yml" + where in err, (text, rc, err)
@@ -502,6 +505,23 @@ def test_rule_irreversible_up():
         neg, _ = findings_in({"m/001_a.up.sql": "CREATE TABLE a (id int);\n", "m/001_a.down.sql": "DROP TABLE a;",
                               "m/002_b.up.sql": up, "m/002_b.down.sql": "SELECT 1;"})
         assert only(neg, "rollback/irreversible-up") == [], (up, neg)
+
+
+def test_rule_role_policy():
+    conf = ("grants:\n  roles:\n    reader:\n      allow: [select, usage]\n"
+            "    web:\n      deny: [TRUNCATE, DROP]\n")
+    pos, _ = findings_in({".pgrampart.yml": conf,
+                          "m.sql": "CREATE TABLE a (id int);\nGRANT SELECT, INSERT ON a TO reader;\n"
+                                   "GRANT ALL ON a TO web;\nALTER TABLE a OWNER TO web;\n"
+                                   "GRANT TRUNCATE ON a TO PUBLIC;\n"})
+    got = sorted((l, c) for r, _, l, c in pos if r == "grants/role-policy")
+    # reader: INSERT (line 2) and TRUNCATE through PUBLIC (5); web: ALL includes TRUNCATE (3),
+    # TRUNCATE through PUBLIC (5), and it owns a, so it can DROP it (1).
+    assert got == [(1, 1), (2, 1), (3, 1), (5, 1), (5, 1)], pos
+    neg, _ = findings_in({".pgrampart.yml": conf,
+                          "m.sql": "CREATE TABLE a (id int);\nGRANT SELECT ON a TO reader;\nGRANT USAGE ON SCHEMA s TO reader;\n"
+                                   "GRANT SELECT, INSERT, UPDATE, DELETE ON a TO web;\nALTER TABLE a OWNER TO owner_role;\n"})
+    assert only(neg, "grants/role-policy") == [], neg
 
 
 def test_rule_missing_sslmode():

@@ -314,14 +314,25 @@ typedef struct pgr_model {
 typedef enum pgr_config_type {
     PGR_CONFIG_STRING = 1,
     PGR_CONFIG_LIST = 2,     /* a sequence of strings */
-    PGR_CONFIG_BOOL = 3
+    PGR_CONFIG_BOOL = 3,
+    /* A mapping of names (chosen by the user, e.g. role names) to mappings
+     * whose keys are map_keys and whose values are lists of strings. */
+    PGR_CONFIG_MAP = 4
 } pgr_config_type;
 
-/* A key a plugin accepts in its section of .pgrampart.yml. */
+/*
+ * A key a plugin accepts in its section of .pgrampart.yml.  map_keys
+ * (NULL-terminated; PGR_CONFIG_MAP only) are the keys allowed inside each
+ * entry; values (NULL-terminated, or NULL for any) are the strings a list
+ * may hold, compared case-insensitively.  The host rejects anything else
+ * with the file's line and column.
+ */
 typedef struct pgr_config_key {
     const char *name;
     pgr_config_type type;
     const char *doc;
+    const char *const *map_keys;
+    const char *const *values;
 } pgr_config_key;
 
 /*
@@ -371,11 +382,15 @@ typedef struct pgr_host_api {
     /* Log a message to standard error (level: PGR_SEVERITY_*). */
     void (*log)(pgr_ctx *ctx, pgr_severity level, const char *message);
 
-    /* The calling plugin's configuration: key is one of its config_keys.
+    /* The calling plugin's configuration: key is one of its config_keys,
+     * or a dotted path into a PGR_CONFIG_MAP ("roles.app_web.deny").
      * config_string returns NULL when unset; config_list_length 0. */
     const char *(*config_string)(pgr_ctx *ctx, const char *key);
     size_t (*config_list_length)(pgr_ctx *ctx, const char *key);
     const char *(*config_list_item)(pgr_ctx *ctx, const char *key, size_t i);
+    /* The entry names of a PGR_CONFIG_MAP key, in file order. */
+    size_t (*config_map_length)(pgr_ctx *ctx, const char *key);
+    const char *(*config_map_key)(pgr_ctx *ctx, const char *key, size_t i);
 
     /* Rule-pack data for the calling plugin (the rules/ YAML packs, section named
      * after the plugin): a list of strings under key. */
