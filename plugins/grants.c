@@ -12,6 +12,10 @@
  * a fixed search_path.
  * grants/function-execute-public: a SECURITY DEFINER function that PUBLIC
  * may still EXECUTE (the default).
+ * grants/public-schema-create: for PostgreSQL before 15, the migrations do
+ * not REVOKE CREATE ON SCHEMA public FROM PUBLIC (CVE-2018-1058).
+ * grants/default-privileges-to-public: ALTER DEFAULT PRIVILEGES grants to
+ * PUBLIC on objects not created yet.
  * grants/role-policy: a role holds a privilege its configured policy does
  * not allow (grants.roles.<role>.allow) or denies (.deny); DROP in a deny
  * list means the role must not own tables (only owners can drop them).
@@ -57,6 +61,14 @@ static const pgr_rule rules[] = {
       "A SECURITY DEFINER function is executable by PUBLIC (the default unless revoked).",
       "REVOKE EXECUTE ON FUNCTION <f> FROM PUBLIC; then GRANT EXECUTE to the roles that need it.",
       "PostgreSQL docs CREATE FUNCTION, \"Writing SECURITY DEFINER Functions Safely\"" },
+    { "grants/public-schema-create", PGR_SEVERITY_ERROR,
+      "PUBLIC may CREATE in schema public: the default before PostgreSQL 15 that the migrations never revoke, or an explicit GRANT.",
+      "REVOKE CREATE ON SCHEMA public FROM PUBLIC; in the first migration.",
+      "PostgreSQL docs 5.9.6 Usage Patterns (secure schema usage pattern); CVE-2018-1058" },
+    { "grants/default-privileges-to-public", PGR_SEVERITY_ERROR,
+      "ALTER DEFAULT PRIVILEGES grants to PUBLIC: every future object is exposed to every role.",
+      "Grant the default privileges to a named role instead.",
+      "PostgreSQL docs ALTER DEFAULT PRIVILEGES" },
     { "grants/role-policy", PGR_SEVERITY_ERROR,
       "A role holds a privilege its policy in .pgrampart.yml (grants.roles) forbids.",
       "REVOKE the privilege, or change the role policy if the access is intended.",
@@ -225,6 +237,55 @@ check_functions(pgr_ctx *ctx, const pgr_model *m)
     }
 }
 
+static const char *
+future_kind(char kind)
+{
+    switch (kind) {
+    case 'r':
+        return "tables";
+    case 'S':
+        return "sequences";
+    case 'f':
+        return "functions";
+    case 'T':
+        return "types";
+    default:
+        return "schemas";
+    }
+}
+
+static void
+check_defaults(pgr_ctx *ctx, const pgr_model *m)
+{
+    char privs[256], msg[768];
+    size_t i;
+
+    /* Before 15 the flag starts set: only a migration set describes a whole
+     * database, so only there is its default worth reporting; from 15 on it
+     * is set only by an explicit GRANT. */
+    if (m->public_schema_create && (m->from_migrations || m->server_version >= 15)) {
+        if (m->server_version < 15)
+            snprintf(msg, sizeof msg, "PUBLIC may CREATE in schema public (the default before "
+                     "PostgreSQL 15; postgres_version is %d) and no migration revokes it",
+                     m->server_version);
+        else
+            snprintf(msg, sizeof msg, "PUBLIC is granted CREATE on schema public: every role may "
+                     "create objects there");
+        report_at(ctx, "grants/public-schema-create", &m->origin, msg);
+    }
+    for (i = 0; i < m->n_default_acl; i++) {
+        const pgr_acl_item *a = &m->default_acl[i];
+
+        if (strcmp(a->grantee, "PUBLIC") != 0)
+            continue;
+        privilege_list(a->privileges, privs, sizeof privs);
+        snprintf(msg, sizeof msg, "default privileges give PUBLIC %s on future %s%s%s", privs,
+                 future_kind(a->objkind), strcmp(a->object, "*") ? " in schema " : "",
+                 strcmp(a->object, "*") ? a->object : "");
+        report(ctx, "grants/default-privileges-to-public", a, msg);
+    }
+}
+
 /* The PGR_ACL_* bits of a role-policy list; sets *drop for DROP. */
 static unsigned
 policy_bits(pgr_ctx *ctx, const char *role, const char *which, int *drop, int *present)
@@ -291,6 +352,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
 
     check_roles(ctx, m);
     check_functions(ctx, m);
+    check_defaults(ctx, m);
     for (i = 0; i < n; i++)
         check_role_policy(ctx, m, api->config_map_key(ctx, "roles", i));
     for (i = 0; i < m->n_acl; i++) {

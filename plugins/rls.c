@@ -22,6 +22,8 @@
  *   WITH CHECK never mention it: it lets rows of every tenant through.
  * rls/policy-command-coverage: a tenant table whose permissive policies
  *   leave SELECT, INSERT, UPDATE or DELETE without a policy (denied).
+ * rls/view-bypasses-rls: a view without security_invoker (or a materialized
+ *   view) over a table with RLS: it reads with its owner's rights.
  */
 #include <stdio.h>
 #include <string.h>
@@ -68,6 +70,11 @@ static const pgr_rule rules[] = {
       "A tenant table's policies leave a command (SELECT, INSERT, UPDATE, DELETE) without a policy.",
       "Add a policy for the missing command, or confirm the command is meant to be denied.",
       "Checklist: \"policies exist (should be 4)\"; PostgreSQL docs CREATE POLICY" },
+    { "rls/view-bypasses-rls", PGR_SEVERITY_ERROR,
+      "A view reads a table with row-level security using its owner's rights, not the caller's.",
+      "CREATE VIEW ... WITH (security_invoker = true) (PostgreSQL 15+), or revoke the view from roles "
+      "that must not see every row.",
+      "PostgreSQL docs CREATE VIEW (security_invoker); Supabase splinter security_definer_view" },
 };
 
 static const pgr_config_key config_keys[] = {
@@ -295,12 +302,65 @@ is_application_role(pgr_ctx *ctx, const char *role)
     return 0;
 }
 
+static const pgr_table *
+find_table(const pgr_model *m, const char *qualified)
+{
+    size_t i, sl;
+
+    for (i = 0; i < m->n_tables; i++) {
+        sl = strlen(m->tables[i].schema);
+        if (strncmp(qualified, m->tables[i].schema, sl) == 0 && qualified[sl] == '.' &&
+            strcmp(qualified + sl + 1, m->tables[i].name) == 0)
+            return &m->tables[i];
+    }
+    return NULL;
+}
+
+static void
+check_views(pgr_ctx *ctx, const pgr_model *m)
+{
+    size_t i, k;
+    char msg[768], hint[512];
+
+    for (i = 0; i < m->n_views; i++) {
+        const pgr_view *v = &m->views[i];
+
+        if ((v->relkind == 'v' && v->security_invoker) || schema_excluded(ctx, v->schema))
+            continue;
+        for (k = 0; k < v->n_relations; k++) {
+            const pgr_table *t = find_table(m, v->relations[k]);
+
+            if (t == NULL || !t->relrowsecurity)
+                continue;
+            if (v->relkind == 'm')
+                snprintf(msg, sizeof msg, "materialized view %s.%s holds rows of %s.%s as its "
+                         "owner saw them: the table's row-level security does not apply",
+                         v->schema, v->name, t->schema, t->name);
+            else
+                snprintf(msg, sizeof msg, "view %s.%s reads %s.%s with its owner's rights: the "
+                         "table's row-level security is checked against the owner, not the caller",
+                         v->schema, v->name, t->schema, t->name);
+            if (v->relkind == 'v' && m->server_version >= 15)
+                snprintf(hint, sizeof hint, "ALTER VIEW %s.%s SET (security_invoker = true);",
+                         v->schema, v->name);
+            else
+                snprintf(hint, sizeof hint, "REVOKE SELECT ON %s.%s FROM roles that must not see "
+                         "every row%s", v->schema, v->name, v->relkind == 'v' ?
+                         " (security_invoker needs PostgreSQL 15)" : "");
+            report(ctx, "rls/view-bypasses-rls", &v->location, msg, hint);
+            break;
+        }
+    }
+}
+
 static void
 on_model(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i;
     char msg[512], hint[512];
     const char *tenant = api->config_string(ctx, "tenant_column");
+
+    check_views(ctx, m);
 
     if (tenant == NULL)
         tenant = "tenant_id";

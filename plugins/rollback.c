@@ -178,9 +178,13 @@ on_finish(pgr_ctx *ctx)
 }
 
 /* Objects compared between models, under one key each. */
-typedef enum kind { K_TABLE, K_POLICY, K_FUNCTION, K_ROLE, K_GRANT, K_COUNT } kind;
+typedef enum kind {
+    K_TABLE, K_POLICY, K_FUNCTION, K_ROLE, K_GRANT, K_VIEW, K_DEFAULT, K_COUNT
+} kind;
 
-static const char *const kind_names[] = { "table", "policy", "function", "role", "grant" };
+static const char *const kind_names[] = {
+    "table", "policy", "function", "role", "grant", "view", "default privilege"
+};
 
 static size_t
 count_of(const pgr_model *m, kind k)
@@ -194,6 +198,10 @@ count_of(const pgr_model *m, kind k)
         return m->n_functions;
     case K_ROLE:
         return m->n_roles;
+    case K_VIEW:
+        return m->n_views;
+    case K_DEFAULT:
+        return m->n_default_acl;
     default:
         return m->n_acl;
     }
@@ -218,6 +226,14 @@ key_of(const pgr_model *m, kind k, size_t i, char *buf, size_t size)
     case K_ROLE:
         snprintf(buf, size, "%s", m->roles[i].name);
         return &m->roles[i].location;
+    case K_VIEW:
+        snprintf(buf, size, "%s.%s", m->views[i].schema, m->views[i].name);
+        return &m->views[i].location;
+    case K_DEFAULT:
+        snprintf(buf, size, "on %s in %s to %s", m->default_acl[i].objkind == 'r' ? "tables"
+                 : m->default_acl[i].objkind == 'f' ? "functions" : "objects",
+                 m->default_acl[i].object, m->default_acl[i].grantee);
+        return &m->default_acl[i].location;
     default:
         snprintf(buf, size, "on %s to %s", m->acl[i].object, m->acl[i].grantee);
         return &m->acl[i].location;
@@ -267,6 +283,10 @@ attrs_differ(const pgr_model *a, size_t ia, const pgr_model *b, size_t ib, kind 
             a->roles[ia].rolbypassrls != b->roles[ib].rolbypassrls ||
             a->roles[ia].rolcreaterole != b->roles[ib].rolcreaterole ||
             a->roles[ia].rolcanlogin != b->roles[ib].rolcanlogin;
+    case K_VIEW:
+        return a->views[ia].security_invoker != b->views[ib].security_invoker;
+    case K_DEFAULT:
+        return a->default_acl[ia].privileges != b->default_acl[ib].privileges;
     default:
         return a->acl[ia].privileges != b->acl[ib].privileges ||
             a->acl[ia].grant_options != b->acl[ib].grant_options;

@@ -469,6 +469,9 @@ run_sets(check_run *run)
                 p->desc->on_migration_set(&ctx, &view);
         }
         model_init(&m, set->root, 1);
+        model_set_version(&m, run->host->cfg->postgres_version);
+        if (view.n_migrations > 0)
+            model_set_origin(&m, &view.migrations[0].up_location);
         for (k = 0; k < set->entries.len; k++) {
             const mig_entry *e = util_vec_at(&set->entries, k);
 
@@ -497,7 +500,11 @@ run_standalone(check_run *run)
 
         if (run->mig.roles[i] != MIG_NONE || !f->parsed_sql)
             continue;
+        pgr_location origin = { f->path, 1, 1, 1, 1, NULL };
+
         model_init(&m, f->path, 0);
+        model_set_version(&m, run->host->cfg->postgres_version);
+        model_set_origin(&m, &origin);
         replay_part(&m, f, PGR_PART_NONE);
         call_model_hooks(run, &m);
         model_free(&m);

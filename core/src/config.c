@@ -251,6 +251,7 @@ config_load(config *c, const char *path, const char *start, char **err)
     int rc = 0;
 
     memset(c, 0, sizeof *c);
+    c->postgres_version = 15;
     util_vec_init(&c->plugin_dirs, sizeof(char *));
     util_vec_init(&c->exclude, sizeof(char *));
     c->path = path ? util_xstrdup(path) : find_config(start);
@@ -267,6 +268,18 @@ config_load(config *c, const char *path, const char *start, char **err)
         rc = string_list(c, n, &c->exclude, NULL, err);
     if (rc == 0 && (n = cfg_get(c->root, "rules")) != NULL)
         rc = check_rules(c, n, err);
+    if (rc == 0 && (n = cfg_get(c->root, "postgres_version")) != NULL) {
+        char *end = NULL;
+        long v = n->kind == CFG_SCALAR ? strtol(n->scalar, &end, 10) : 0;
+
+        /* 9.6 is written 9; every supported release since 10 is one number. */
+        if (end == NULL || *end != '\0' || v < 9 || v > 99) {
+            *err = cfg_error(c->path, n, "expected a PostgreSQL major version such as 14 or 16");
+            rc = -1;
+        } else {
+            c->postgres_version = (int) v;
+        }
+    }
     free(dir);
     return rc;
 }

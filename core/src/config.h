@@ -43,6 +43,7 @@ typedef struct config {
     cfg_node *root;          /* a map (empty without a file) */
     util_vec plugin_dirs;    /* of char *, resolved against the file's dir */
     util_vec exclude;        /* of char *: fnmatch patterns on display paths */
+    int postgres_version;    /* target major version (postgres_version:, default 15) */
 } config;
 
 /*

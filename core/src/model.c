@@ -7,6 +7,8 @@
 #include <string.h>
 
 static void drop_function(model *m, const PgQuery__Node *obj);
+static const char *schema_of(const model *m, const char *s);
+static void remove_acl_of(model *m, char objkind, const char *object);
 
 /* Growable arrays of owned strings, as the public structs hold them. */
 static void
@@ -93,10 +95,202 @@ model_init(model *m, const char *source, int from_migrations)
     util_vec_init(&m->roles, sizeof(pgr_role));
     util_vec_init(&m->policies, sizeof(pgr_policy));
     util_vec_init(&m->functions, sizeof(pgr_function));
+    util_vec_init(&m->views, sizeof(pgr_view));
+    util_vec_init(&m->default_acl, sizeof(pgr_acl_item));
+    m->server_version = 15;
+    m->public_schema_create = 0;
+    memset(&m->origin, 0, sizeof m->origin);
     m->default_public_execute = 1;
     /* FirstNormalObjectId: replayed objects get oids like user objects do. */
     m->next_oid = 16384;
     m->default_schema = util_xstrdup("public");
+}
+
+void
+model_set_version(model *m, int major)
+{
+    m->server_version = major;
+    m->public_schema_create = major < 15;
+}
+
+void
+model_set_origin(model *m, const pgr_location *loc)
+{
+    free_loc(&m->origin);
+    m->origin = copy_loc(loc);
+}
+
+/* --- views ---------------------------------------------------------------- */
+
+static void
+free_view(pgr_view *v)
+{
+    free((char *) v->schema);
+    free((char *) v->name);
+    strs_free(v->relations, v->n_relations);
+    free_loc(&v->location);
+}
+
+static long
+view_index(const model *m, const char *schema, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < m->views.len; i++) {
+        const pgr_view *v = util_vec_at(&m->views, i);
+
+        if (strcmp(v->schema, schema) == 0 && strcmp(v->name, name) == 0)
+            return (long) i;
+    }
+    return -1;
+}
+
+static void
+drop_view_at(model *m, size_t i)
+{
+    pgr_view *v = util_vec_at(&m->views, i);
+    char *q = util_xasprintf("%s.%s", v->schema, v->name);
+
+    remove_acl_of(m, v->relkind, q);
+    free(q);
+    free_view(v);
+    memmove(v, v + 1, (m->views.len - i - 1) * sizeof(pgr_view));
+    m->views.len--;
+}
+
+/* Reloption booleans: absent value, true, on, yes, 1. */
+static int
+reloption_true(const PgQuery__DefElem *d)
+{
+    const char *v;
+
+    if (d->arg == NULL)
+        return 1;
+    if (d->arg->node_case == PG_QUERY__NODE__NODE_BOOLEAN)
+        return d->arg->boolean->boolval;
+    if (d->arg->node_case != PG_QUERY__NODE__NODE_STRING)
+        return 1;
+    v = d->arg->string->sval;
+    return strcmp(v, "true") == 0 || strcmp(v, "on") == 0 || strcmp(v, "yes") == 0 ||
+        strcmp(v, "1") == 0;
+}
+
+static void
+view_options(pgr_view *v, PgQuery__Node *const *opts, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const PgQuery__DefElem *d;
+
+        if (opts[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM || opts[i]->def_elem->defname == NULL)
+            continue;
+        d = opts[i]->def_elem;
+        if (strcmp(d->defname, "security_invoker") == 0)
+            v->security_invoker = reloption_true(d);
+        else if (strcmp(d->defname, "security_barrier") == 0)
+            v->security_barrier = reloption_true(d);
+    }
+}
+
+typedef struct rel_scan {
+    const model *m;
+    pgr_view *v;
+} rel_scan;
+
+/* Collect the relations a view's query reads (CTE names are not told apart
+ * from tables; a CTE never matches an RLS table of the model anyway). */
+static int
+note_relation(const pgr_node *node, void *arg)
+{
+    const ProtobufCMessage *msg = (const ProtobufCMessage *) node;
+    rel_scan *rs = arg;
+    const PgQuery__RangeVar *rv;
+    char *q;
+
+    if (msg->descriptor != &pg_query__range_var__descriptor)
+        return 0;
+    rv = (const PgQuery__RangeVar *) msg;
+    if (rv->relname == NULL)
+        return 0;
+    q = util_xasprintf("%s.%s", schema_of(rs->m, rv->schemaname), rv->relname);
+    strs_add(&rs->v->relations, &rs->v->n_relations, q);
+    free(q);
+    return 0;
+}
+
+static void
+create_view(model *m, const PgQuery__RangeVar *rv, const PgQuery__Node *query, char relkind,
+            PgQuery__Node *const *opts, size_t n_opts, int replace, const pgr_location *loc)
+{
+    const char *schema;
+    long i;
+    pgr_view *v;
+    rel_scan rs;
+
+    if (rv == NULL || rv->relname == NULL || (rv->relpersistence && rv->relpersistence[0] == 't'))
+        return;
+    schema = schema_of(m, rv->schemaname);
+    i = view_index(m, schema, rv->relname);
+    if (i >= 0 && !replace)
+        return;
+    if (i >= 0) {
+        v = util_vec_at(&m->views, (size_t) i);
+        strs_free(v->relations, v->n_relations);
+        v->relations = NULL;
+        v->n_relations = 0;
+        free_loc(&v->location);
+    } else {
+        v = util_vec_push(&m->views);
+        v->oid = m->next_oid++;
+        v->schema = util_xstrdup(schema);
+        v->name = util_xstrdup(rv->relname);
+        v->relkind = relkind;
+    }
+    v->location = copy_loc(loc);
+    /* CREATE OR REPLACE VIEW resets options not given again. */
+    v->security_invoker = v->security_barrier = 0;
+    view_options(v, opts, n_opts);
+    rs.m = m;
+    rs.v = v;
+    if (query)
+        sql_node_walk(sql_node_wrap(query), note_relation, &rs);
+}
+
+/* Views that read table "schema.name" go with it under DROP ... CASCADE. */
+static void
+drop_dependent_views(model *m, const char *qualified)
+{
+    size_t i;
+
+    for (i = m->views.len; i-- > 0;) {
+        const pgr_view *v = util_vec_at(&m->views, i);
+        size_t k;
+
+        for (k = 0; k < v->n_relations; k++) {
+            if (strcmp(v->relations[k], qualified) == 0) {
+                drop_view_at(m, i);
+                break;
+            }
+        }
+    }
+}
+
+static void
+rename_in_views(model *m, const char *from, const char *to)
+{
+    size_t i, k;
+
+    for (i = 0; i < m->views.len; i++) {
+        pgr_view *v = util_vec_at(&m->views, i);
+
+        for (k = 0; k < v->n_relations; k++) {
+            if (strcmp(v->relations[k], from) == 0) {
+                free((char *) v->relations[k]);
+                ((const char **) v->relations)[k] = util_xstrdup(to);
+            }
+        }
+    }
 }
 
 void
@@ -308,6 +502,21 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
     size_t k;
     pgr_table *t;
 
+    if ((s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ||
+         s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) && s->relation) {
+        long v = view_index(m, schema_of(m, s->relation->schemaname), s->relation->relname);
+
+        for (k = 0; v >= 0 && k < s->n_cmds; k++) {
+            const PgQuery__AlterTableCmd *c = s->cmds[k]->node_case ==
+                PG_QUERY__NODE__NODE_ALTER_TABLE_CMD ? s->cmds[k]->alter_table_cmd : NULL;
+
+            if (c && c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions && c->def &&
+                c->def->node_case == PG_QUERY__NODE__NODE_LIST)
+                view_options(util_vec_at(&m->views, (size_t) v), c->def->list->items,
+                             c->def->list->n_items);
+        }
+        return;
+    }
     if (s->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || s->relation == NULL)
         return;
     i = table_index(m, schema_of(m, s->relation->schemaname), s->relation->relname);
@@ -395,6 +604,7 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
     }
     to = util_xasprintf("%s.%s", t->schema, t->name);
     rename_acl_object(m, 'r', from, to);
+    rename_in_views(m, from, to);
     for (size_t k = 0; k < m->policies.len; k++) {
         pgr_policy *p = util_vec_at(&m->policies, k);
         char *pq = util_xasprintf("%s.%s", p->schema, p->table);
@@ -490,6 +700,16 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
                 free((char *) p->name);
                 p->name = util_xstrdup(s->newname);
             }
+        }
+    } else if ((s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ||
+                s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) && s->relation && s->newname) {
+        long v = view_index(m, schema_of(m, s->relation->schemaname), s->relation->relname);
+
+        if (v >= 0) {
+            pgr_view *vw = util_vec_at(&m->views, (size_t) v);
+
+            free((char *) vw->name);
+            vw->name = util_xstrdup(s->newname);
         }
     } else if ((s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION ||
                 s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE ||
@@ -590,8 +810,20 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
         if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
             long t = table_index(m, schema, name);
 
-            if (t >= 0)
+            if (t >= 0) {
+                char *q = util_xasprintf("%s.%s", schema, name);
+
                 drop_table_at(m, (size_t) t);
+                if (s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
+                    drop_dependent_views(m, q);
+                free(q);
+            }
+        } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ||
+                   s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) {
+            long v = view_index(m, schema, name);
+
+            if (v >= 0)
+                drop_view_at(m, (size_t) v);
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY) {
             drop_policy(m, s->objects[k]);
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) {
@@ -610,6 +842,9 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
             for (i = m->tables.len; i-- > 0;)
                 if (strcmp(((pgr_table *) util_vec_at(&m->tables, i))->schema, name) == 0)
                     drop_table_at(m, i);
+            for (i = m->views.len; i-- > 0;)
+                if (strcmp(((pgr_view *) util_vec_at(&m->views, i))->schema, name) == 0)
+                    drop_view_at(m, i);
             drop_functions_in(m, name);
         }
     }
@@ -874,6 +1109,25 @@ expand_in_schema(model *m, char objkind, const PgQuery__Node *schema_node,
     return any;
 }
 
+/* GRANT/REVOKE CREATE ON SCHEMA public TO/FROM PUBLIC. */
+static void
+public_schema_create(model *m, const PgQuery__GrantStmt *s)
+{
+    size_t i, j;
+
+    for (i = 0; i < s->n_objects; i++) {
+        if (s->objects[i]->node_case != PG_QUERY__NODE__NODE_STRING ||
+            strcmp(s->objects[i]->string->sval, "public") != 0)
+            continue;
+        for (j = 0; j < s->n_grantees; j++) {
+            const char *g = grantee_name(s->grantees[j]);
+
+            if (g && strcmp(g, "PUBLIC") == 0 && !(s->grant_option && !s->is_grant))
+                m->public_schema_create = s->is_grant;
+        }
+    }
+}
+
 static void
 grant_stmt(model *m, const PgQuery__GrantStmt *s, const pgr_location *loc)
 {
@@ -897,9 +1151,12 @@ grant_stmt(model *m, const PgQuery__GrantStmt *s, const pgr_location *loc)
         return;
     if (objkind == 'f')
         function_public_execute(m, s, privs);
-    /* ALTER DEFAULT PRIVILEGES is not an object grant. */
+    /* ALTER DEFAULT PRIVILEGES is not an object grant: the caller records
+     * it in default_acl. */
     if (s->targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_DEFAULTS)
         return;
+    if (objkind == 'n' && (privs & PGR_ACL_CREATE))
+        public_schema_create(m, s);
     for (i = 0; i < s->n_objects; i++) {
         char *object = grant_object_name(m, s->objects[i], all_in_schema);
 
@@ -914,9 +1171,14 @@ grant_stmt(model *m, const PgQuery__GrantStmt *s, const pgr_location *loc)
         }
         for (j = 0; j < s->n_grantees; j++) {
             const char *g = grantee_name(s->grantees[j]);
+            uint32_t p = privs;
 
-            if (g)
-                apply_acl(m, objkind, object, all_in_schema, g, privs, s, loc);
+            /* PUBLIC's CREATE on schema public is the public_schema_create
+             * flag (a default before PostgreSQL 15), not an ACL item. */
+            if (objkind == 'n' && g && strcmp(object, "public") == 0 && strcmp(g, "PUBLIC") == 0)
+                p &= ~PGR_ACL_CREATE;
+            if (g && p)
+                apply_acl(m, objkind, object, all_in_schema, g, p, s, loc);
         }
         free(object);
     }
@@ -1343,6 +1605,55 @@ drop_function(model *m, const PgQuery__Node *obj)
     free(q);
 }
 
+/* ALTER DEFAULT PRIVILEGES [FOR ROLE ...] [IN SCHEMA s, ...] GRANT/REVOKE
+ * ... ON TABLES|SEQUENCES|FUNCTIONS|TYPES|SCHEMAS: one default_acl item per
+ * schema ("*" without IN SCHEMA) and grantee. */
+static void
+default_privileges(model *m, const PgQuery__AlterDefaultPrivilegesStmt *s, const pgr_location *loc)
+{
+    const PgQuery__GrantStmt *g = s->action;
+    const char *schemas[64];
+    size_t n_schemas = 0, i, j, k;
+    char objkind = grant_objkind(g->objtype);
+    uint32_t privs = 0;
+
+    if (objkind == 0)
+        return;
+    for (i = 0; i < s->n_options; i++) {
+        const PgQuery__DefElem *d = s->options[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM
+            ? s->options[i]->def_elem : NULL;
+
+        if (d == NULL || d->defname == NULL || strcmp(d->defname, "schemas") != 0 || d->arg == NULL ||
+            d->arg->node_case != PG_QUERY__NODE__NODE_LIST)
+            continue;
+        for (k = 0; k < d->arg->list->n_items && n_schemas < 64; k++)
+            if (d->arg->list->items[k]->node_case == PG_QUERY__NODE__NODE_STRING)
+                schemas[n_schemas++] = d->arg->list->items[k]->string->sval;
+    }
+    if (n_schemas == 0)
+        schemas[n_schemas++] = "*";
+    if (g->n_privileges == 0)
+        privs = model_all_privileges(objkind);
+    for (i = 0; i < g->n_privileges; i++)
+        if (g->privileges[i]->node_case == PG_QUERY__NODE__NODE_ACCESS_PRIV &&
+            g->privileges[i]->access_priv->priv_name)
+            privs |= privilege_bit(g->privileges[i]->access_priv->priv_name);
+    for (i = 0; i < n_schemas; i++) {
+        for (j = 0; j < g->n_grantees; j++) {
+            const char *who = grantee_name(g->grantees[j]);
+            model tmp;
+
+            if (who == NULL)
+                continue;
+            /* Reuse the object-ACL arithmetic on the default_acl vector. */
+            tmp = *m;
+            tmp.acl = m->default_acl;
+            apply_acl(&tmp, objkind, schemas[i], 0, who, privs, g, loc);
+            m->default_acl = tmp.acl;
+        }
+    }
+}
+
 void
 model_apply(model *m, const sql_file *f, const sql_stmt *st)
 {
@@ -1361,6 +1672,11 @@ model_apply(model *m, const sql_file *f, const sql_stmt *st)
             n->create_table_as_stmt->into)
             add_table(m, n->create_table_as_stmt->into->rel, 'r',
                       n->create_table_as_stmt->if_not_exists, &loc);
+        else if (n->create_table_as_stmt->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW &&
+                 n->create_table_as_stmt->into)
+            create_view(m, n->create_table_as_stmt->into->rel, n->create_table_as_stmt->query, 'm',
+                        n->create_table_as_stmt->into->options,
+                        n->create_table_as_stmt->into->n_options, 0, &loc);
         break;
     case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
         alter_table(m, n->alter_table_stmt, &loc);
@@ -1408,8 +1724,14 @@ model_apply(model *m, const sql_file *f, const sql_stmt *st)
         set_search_path(m, n->variable_set_stmt);
         break;
     case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
-        if (n->alter_default_privileges_stmt->action)
+        if (n->alter_default_privileges_stmt->action) {
             grant_stmt(m, n->alter_default_privileges_stmt->action, &loc);
+            default_privileges(m, n->alter_default_privileges_stmt, &loc);
+        }
+        break;
+    case PG_QUERY__NODE__NODE_VIEW_STMT:
+        create_view(m, n->view_stmt->view, n->view_stmt->query, 'v', n->view_stmt->options,
+                    n->view_stmt->n_options, n->view_stmt->replace, &loc);
         break;
     default:
         break;
@@ -1431,6 +1753,13 @@ model_view(const model *m, pgr_model *out)
     out->policies = m->policies.items;
     out->n_functions = m->functions.len;
     out->functions = m->functions.items;
+    out->n_views = m->views.len;
+    out->views = m->views.items;
+    out->n_default_acl = m->default_acl.len;
+    out->default_acl = m->default_acl.items;
+    out->server_version = m->server_version;
+    out->public_schema_create = m->public_schema_create;
+    out->origin = m->origin;
 }
 
 void
@@ -1462,6 +1791,18 @@ model_free(model *m)
     for (i = 0; i < m->functions.len; i++)
         free_function(util_vec_at(&m->functions, i));
     util_vec_free(&m->functions);
+    for (i = 0; i < m->views.len; i++)
+        free_view(util_vec_at(&m->views, i));
+    util_vec_free(&m->views);
+    for (i = 0; i < m->default_acl.len; i++) {
+        pgr_acl_item *a = util_vec_at(&m->default_acl, i);
+
+        free((char *) a->object);
+        free((char *) a->grantee);
+        free_loc(&a->location);
+    }
+    util_vec_free(&m->default_acl);
+    free_loc(&m->origin);
     free(m->default_schema);
     free(m->source);
 }
@@ -1511,6 +1852,28 @@ model_clone(const model *src, model *dst)
     model_init(dst, src->source, src->from_migrations);
     dst->default_public_execute = src->default_public_execute;
     dst->next_oid = src->next_oid;
+    dst->server_version = src->server_version;
+    dst->public_schema_create = src->public_schema_create;
+    dst->origin = copy_loc(&src->origin);
+    for (i = 0; i < src->views.len; i++) {
+        const pgr_view *v = util_vec_at(&src->views, i);
+        pgr_view *c = util_vec_push(&dst->views);
+
+        *c = *v;
+        c->schema = util_xstrdup(v->schema);
+        c->name = util_xstrdup(v->name);
+        c->relations = strs_clone(v->relations, v->n_relations);
+        c->location = copy_loc(&v->location);
+    }
+    for (i = 0; i < src->default_acl.len; i++) {
+        const pgr_acl_item *a = util_vec_at(&src->default_acl, i);
+        pgr_acl_item *c = util_vec_push(&dst->default_acl);
+
+        *c = *a;
+        c->object = util_xstrdup(a->object);
+        c->grantee = util_xstrdup(a->grantee);
+        c->location = copy_loc(&a->location);
+    }
     free(dst->default_schema);
     dst->default_schema = util_xstrdup(src->default_schema);
     for (i = 0; i < src->tables.len; i++)

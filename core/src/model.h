@@ -19,6 +19,11 @@ typedef struct model {
     util_vec roles;         /* of pgr_role */
     util_vec policies;      /* of pgr_policy */
     util_vec functions;     /* of pgr_function */
+    util_vec views;         /* of pgr_view */
+    util_vec default_acl;   /* of pgr_acl_item */
+    int server_version;
+    int public_schema_create;
+    pgr_location origin;
     int default_public_execute;  /* new functions get EXECUTE for PUBLIC */
     uint32_t next_oid;           /* for tables created by replay */
     char *default_schema;        /* first schema of the session's search_path */
@@ -36,6 +41,13 @@ void model_apply(model *m, const sql_file *f, const sql_stmt *st);
 /* Whether an expression is constant true: true, 1 = 1, 'a' = 'a',
  * 't'::boolean, an OR with such an arm, an AND of only such arms. */
 bool model_expr_always_true(const PgQuery__Node *e);
+
+/* Set the PostgreSQL major version the model stands for (default 15):
+ * before 15, PUBLIC may CREATE in schema public unless revoked. */
+void model_set_version(model *m, int major);
+
+/* Where the model starts (copied), for findings about the whole model. */
+void model_set_origin(model *m, const pgr_location *loc);
 
 /* Start a new database session (each migration file runs in its own):
  * the search_path is public again. */

@@ -149,6 +149,23 @@ function_json(const pgr_function *fn)
     return o;
 }
 
+static json_t *
+view_json(const pgr_view *v)
+{
+    json_t *o = json_object();
+    char kind[2] = { v->relkind, '\0' };
+
+    json_object_set_new(o, "oid", json_integer(v->oid));
+    json_object_set_new(o, "schema", str(v->schema));
+    json_object_set_new(o, "name", str(v->name));
+    json_object_set_new(o, "relkind", json_string(kind));
+    json_object_set_new(o, "security_invoker", json_boolean(v->security_invoker));
+    json_object_set_new(o, "security_barrier", json_boolean(v->security_barrier));
+    json_object_set_new(o, "relations", strs_json(v->relations, v->n_relations));
+    json_object_set_new(o, "defined_at", where(&v->location));
+    return o;
+}
+
 json_t *
 model_json(const pgr_model *m)
 {
@@ -157,6 +174,8 @@ model_json(const pgr_model *m)
 
     json_object_set_new(o, "source", str(m->source));
     json_object_set_new(o, "from_migrations", json_boolean(m->from_migrations));
+    json_object_set_new(o, "server_version", json_integer(m->server_version));
+    json_object_set_new(o, "public_schema_create", json_boolean(m->public_schema_create));
     a = json_array();
     for (i = 0; i < m->n_tables; i++)
         json_array_append_new(a, table_json(&m->tables[i]));
@@ -177,5 +196,13 @@ model_json(const pgr_model *m)
     for (i = 0; i < m->n_functions; i++)
         json_array_append_new(a, function_json(&m->functions[i]));
     json_object_set_new(o, "functions", a);
+    a = json_array();
+    for (i = 0; i < m->n_views; i++)
+        json_array_append_new(a, view_json(&m->views[i]));
+    json_object_set_new(o, "views", a);
+    a = json_array();
+    for (i = 0; i < m->n_default_acl; i++)
+        json_array_append_new(a, acl_json(&m->default_acl[i]));
+    json_object_set_new(o, "default_acl", a);
     return o;
 }

@@ -88,7 +88,7 @@ def test_text_format():
     assert lines[1] == "  CREATE TABLE usage_metrics (", lines[1]
     assert lines[2] == "  ^", lines[2]
     assert lines[3].startswith("  hint: add ALTER TABLE public.usage_metrics ENABLE ROW LEVEL SECURITY")
-    assert out.splitlines()[-1] == "23 files checked: 16 errors, 9 warnings, 0 info", out.splitlines()[-1]
+    assert out.splitlines()[-1] == "25 files checked: 19 errors, 9 warnings, 0 info", out.splitlines()[-1]
     assert "\033[" not in out
 
 
@@ -101,7 +101,7 @@ def test_json_format():
         assert f["line"] >= 1 and f["column"] >= 1 and f["end_line"] >= f["line"]
     s = doc["summary"]
     assert s["findings"] == len(doc["findings"]) == s["errors"] + s["warnings"]
-    assert s["files"] == 28, s
+    assert s["files"] == 30, s
 
 
 def test_exit_codes():
@@ -173,6 +173,9 @@ def test_config():
             write_tree(d, {".pgrampart.yml": text})
             rc, _, err = run("check", ".", cwd=d)
             assert rc == 2 and ".pgrampart.yml" + where in err, (text, rc, err)
+        write_tree(d, {".pgrampart.yml": "postgres_version: fifteen\n"})
+        rc, _, err = run("check", ".", cwd=d)
+        assert rc == 2 and ".pgrampart.yml:1:19:" in err, err
         # --config names the file explicitly.
         write_tree(d, {"other.yml": "rules:\n  rls/table-without-rls: info\n", ".pgrampart.yml": ""})
         _, doc = check_json("--config", "other.yml", ".", cwd=d)
@@ -394,6 +397,51 @@ def test_rule_policy_command_coverage():
                                             "CREATE TABLE c (id int);\nALTER TABLE c ENABLE ROW LEVEL SECURITY;\n"
                                             "CREATE POLICY s ON c FOR SELECT USING (id > 0);\n"})
     assert only(neg, "rls/policy-command-coverage") == [], neg
+
+
+def test_rule_view_bypasses_rls():
+    base = "CREATE TABLE a (id int);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\nCREATE POLICY p ON a USING (id = 1);\n"
+    pos, doc = findings_in({"m.sql": base + "CREATE VIEW v AS SELECT * FROM (SELECT id FROM public.a) s;\n"
+                                            "CREATE MATERIALIZED VIEW mv AS SELECT id FROM a;\n"
+                                            "CREATE VIEW w WITH (security_invoker = true) AS SELECT * FROM a;\n"
+                                            "ALTER VIEW w SET (security_invoker = false);\n"})
+    assert only(pos, "rls/view-bypasses-rls") == [("rls/view-bypasses-rls", "m.sql", 4, 1),
+                                                  ("rls/view-bypasses-rls", "m.sql", 5, 1),
+                                                  ("rls/view-bypasses-rls", "m.sql", 6, 1)], pos
+    assert "security_invoker = true" in doc["findings"][0]["hint"], doc
+    neg, _ = findings_in({"m.sql": base + "CREATE VIEW w WITH (security_invoker) AS SELECT * FROM a;\n"
+                                          "CREATE TABLE b (id int);\nCREATE VIEW x AS SELECT * FROM b;\n"
+                                          "CREATE VIEW y AS SELECT * FROM a;\nDROP VIEW y;\n"
+                                          "CREATE VIEW z AS SELECT * FROM b;\nALTER TABLE a RENAME TO c;\n"})
+    assert only(neg, "rls/view-bypasses-rls") == [], neg
+
+
+def test_rule_public_schema_create():
+    pg14 = {".pgrampart.yml": "postgres_version: 14\n"}
+    pos, _ = findings_in(dict(pg14, **{"m/001_a.up.sql": "CREATE TABLE a (id int);\n",
+                                       "m/001_a.down.sql": "DROP TABLE a;\n"}))
+    assert only(pos, "grants/public-schema-create") == [("grants/public-schema-create", "m/001_a.up.sql", 1, 1)], pos
+    # On 15 and later only an explicit GRANT opens it.
+    pos15, _ = findings_in({"g.sql": "GRANT CREATE ON SCHEMA public TO PUBLIC;\n"})
+    assert only(pos15, "grants/public-schema-create") == [("grants/public-schema-create", "g.sql", 1, 1)], pos15
+    neg, _ = findings_in(dict(pg14, **{"m/001_a.up.sql": "REVOKE CREATE ON SCHEMA public FROM PUBLIC;\n",
+                                       "m/001_a.down.sql": "GRANT CREATE ON SCHEMA public TO PUBLIC;\n"}))
+    assert neg == [], neg
+    assert only(findings_in({"m/001_a.up.sql": "SELECT 1;", "m/001_a.down.sql": "SELECT 1;"})[0],
+                "grants/public-schema-create") == []
+
+
+def test_rule_default_privileges_to_public():
+    pos, _ = findings_in({"d.sql": "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;\n"
+                                   "ALTER DEFAULT PRIVILEGES FOR ROLE o IN SCHEMA s, t GRANT USAGE ON SEQUENCES TO public;\n"})
+    assert only(pos, "grants/default-privileges-to-public") == [
+        ("grants/default-privileges-to-public", "d.sql", 1, 1), ("grants/default-privileges-to-public", "d.sql", 2, 1),
+        ("grants/default-privileges-to-public", "d.sql", 2, 1)], pos
+    neg, _ = findings_in({"d.sql": "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO reader;\n"
+                                   "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;\n"
+                                   "ALTER DEFAULT PRIVILEGES REVOKE SELECT ON TABLES FROM PUBLIC;\n"
+                                   "ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;\n"})
+    assert only(neg, "grants/default-privileges-to-public") == [], neg
 
 
 def test_rule_grant_to_public():

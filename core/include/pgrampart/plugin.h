@@ -291,6 +291,25 @@ typedef struct pgr_function {
 } pgr_function;
 
 /*
+ * A view ('v') or materialized view ('m') (pg_class).  A view runs with
+ * its owner's rights, so RLS of the tables it reads is checked against the
+ * owner unless security_invoker (PostgreSQL 15+); a materialized view holds
+ * rows its owner could see.  relations are "schema.name" of what the query
+ * reads.
+ */
+typedef struct pgr_view {
+    uint32_t oid;
+    const char *schema;
+    const char *name;
+    char relkind;
+    int security_invoker;
+    int security_barrier;
+    size_t n_relations;
+    const char *const *relations;
+    pgr_location location;     /* the CREATE VIEW */
+} pgr_view;
+
+/*
  * A schema model: the database a migration set (or one standalone SQL file)
  * produces when replayed in order.  source names it (the set's root or the
  * file's path).
@@ -308,6 +327,16 @@ typedef struct pgr_model {
     const pgr_policy *policies;
     size_t n_functions;
     const pgr_function *functions;
+    size_t n_views;
+    const pgr_view *views;
+    /* ALTER DEFAULT PRIVILEGES grants (pg_default_acl): objkind is the kind
+     * of future objects ('r' tables, 'S' sequences, 'f' functions, 'T'
+     * types, 'n' schemas), object the schema or "*" for all. */
+    size_t n_default_acl;
+    const pgr_acl_item *default_acl;
+    int server_version;        /* PostgreSQL major version the model is for */
+    int public_schema_create;  /* PUBLIC may CREATE in schema public (default before 15) */
+    pgr_location origin;       /* the first file replayed, line 1 */
 } pgr_model;
 
 /* Value kinds a plugin's configuration key may take. */

@@ -1,4 +1,7 @@
 -- A clean migration: RLS on, a tenant policy, a named role, no literals.
+-- Before PostgreSQL 15 every role may create objects in schema public: stop that first.
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+
 CREATE TABLE notes (
     id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     tenant_id uuid NOT NULL,

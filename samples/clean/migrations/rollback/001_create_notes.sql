@@ -1,3 +1,4 @@
 REVOKE ALL ON notes FROM notes_app;
 DROP ROLE notes_app;
 DROP TABLE notes;
+GRANT CREATE ON SCHEMA public TO PUBLIC;
