@@ -359,7 +359,7 @@ set_view(check_run *run, const mig_set *s, pgr_migration_set *out)
 /* Replay the statements of one file that belong to part (the UP part of
  * an up file or dbmate file, the DOWN part of a down). */
 static void
-replay_part(model *m, const check_file *f, pgr_part part)
+replay_part(model *m, const check_file *f, pgr_part part, check_run *report)
 {
     size_t k;
 
@@ -372,8 +372,17 @@ replay_part(model *m, const check_file *f, pgr_part part)
     for (k = 0; k < f->sql.stmts.len; k++) {
         const sql_stmt *st = util_vec_at(&f->sql.stmts, k);
 
-        if (part == PGR_PART_NONE || st->part == part)
-            model_apply(m, &f->sql, st);
+        if ((part == PGR_PART_NONE || st->part == part) && model_apply(m, &f->sql, st) > 0 &&
+            report) {
+            pgr_location loc;
+
+            sql_stmt_location(&f->sql, st, &loc);
+            loc.end_line = loc.line;
+            loc.end_column = loc.column;
+            host_report_core(report->host, "sql/dynamic-sql", &loc,
+                             "DO block runs EXECUTE on a dynamic string: what it does to the "
+                             "schema is not analysed");
+        }
     }
 }
 
@@ -411,10 +420,10 @@ replay_migration(check_run *run, const pgr_migration_set *view, size_t k, model 
     size_t i;
 
     model_clone(m, &before);
-    replay_part(m, up, PGR_PART_UP);
+    replay_part(m, up, PGR_PART_UP, run);
     if (judge_down) {
         model_clone(m, &after_down);
-        replay_part(&after_down, down, PGR_PART_DOWN);
+        replay_part(&after_down, down, PGR_PART_DOWN, NULL);
         model_view(&after_down, &vd);
     }
     model_view(&before, &vb);
@@ -480,7 +489,7 @@ run_sets(check_run *run)
             if (hooks)
                 replay_migration(run, &view, k, &m, sql_file_at(run, e->up), sql_file_at(run, e->down));
             else
-                replay_part(&m, sql_file_at(run, e->up), PGR_PART_UP);
+                replay_part(&m, sql_file_at(run, e->up), PGR_PART_UP, run);
         }
         free((void *) view.migrations);
         call_model_hooks(run, &m);
@@ -505,7 +514,7 @@ run_standalone(check_run *run)
         model_init(&m, f->path, 0);
         model_set_version(&m, run->host->cfg->postgres_version);
         model_set_origin(&m, &origin);
-        replay_part(&m, f, PGR_PART_NONE);
+        replay_part(&m, f, PGR_PART_NONE, run);
         call_model_hooks(run, &m);
         model_free(&m);
     }

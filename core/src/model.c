@@ -3,6 +3,7 @@
  */
 #include "model.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -257,19 +258,26 @@ create_view(model *m, const PgQuery__RangeVar *rv, const PgQuery__Node *query, c
         sql_node_walk(sql_node_wrap(query), note_relation, &rs);
 }
 
-/* Views that read table "schema.name" go with it under DROP ... CASCADE. */
+/* Views that read relation "schema.name" go with it under DROP ... CASCADE,
+ * and so do the views that read those, recursively. */
 static void
 drop_dependent_views(model *m, const char *qualified)
 {
-    size_t i;
+    size_t i = m->views.len;
 
-    for (i = m->views.len; i-- > 0;) {
+    while (i-- > 0) {
         const pgr_view *v = util_vec_at(&m->views, i);
         size_t k;
 
         for (k = 0; k < v->n_relations; k++) {
             if (strcmp(v->relations[k], qualified) == 0) {
+                char *name = util_xasprintf("%s.%s", v->schema, v->name);
+
                 drop_view_at(m, i);
+                drop_dependent_views(m, name);
+                free(name);
+                /* The recursion may have removed views below i. */
+                i = m->views.len;
                 break;
             }
         }
@@ -822,8 +830,14 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
                    s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) {
             long v = view_index(m, schema, name);
 
-            if (v >= 0)
+            if (v >= 0) {
+                char *q = util_xasprintf("%s.%s", schema, name);
+
                 drop_view_at(m, (size_t) v);
+                if (s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
+                    drop_dependent_views(m, q);
+                free(q);
+            }
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY) {
             drop_policy(m, s->objects[k]);
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) {
@@ -1654,7 +1668,112 @@ default_privileges(model *m, const PgQuery__AlterDefaultPrivilegesStmt *s, const
     }
 }
 
-void
+/* --- DO blocks ------------------------------------------------------------ */
+
+typedef struct do_walk {
+    model *m;
+    const sql_file *f;
+    size_t body_line;       /* file line where the body starts (1-based) */
+    int dynamic;            /* EXECUTEs of dynamic strings met */
+} do_walk;
+
+/* Replay one static SQL statement of a DO body.  It is parsed from a
+ * synthetic source padded with newlines so that its line numbers are the
+ * file's; columns start at 1. */
+static void
+do_statement(do_walk *w, const char *query, long lineno)
+{
+    size_t line = w->body_line + (size_t) (lineno > 0 ? lineno - 1 : 0), i;
+    util_buf b;
+    sql_file sub;
+
+    util_buf_init(&b);
+    for (i = 1; i < line; i++)
+        util_buf_append(&b, "\n", 1);
+    util_buf_puts(&b, query);
+    sql_file_parse(&sub, w->f->path, b.data, b.len);
+    for (i = 0; i < sub.stmts.len; i++)
+        w->dynamic += model_apply(w->m, &sub, util_vec_at(&sub.stmts, i));
+    sql_file_free(&sub);
+    util_buf_free(&b);
+}
+
+/* Walk PL/pgSQL's JSON tree in statement order (both arms of an IF). */
+static void
+do_walk_json(do_walk *w, json_t *j)
+{
+    const char *key;
+    json_t *v;
+    size_t i;
+
+    if (json_is_array(j)) {
+        json_array_foreach(j, i, v)
+            do_walk_json(w, v);
+        return;
+    }
+    if (!json_is_object(j))
+        return;
+    json_object_foreach(j, key, v) {
+        if (strcmp(key, "PLpgSQL_stmt_execsql") == 0) {
+            json_t *q = json_object_get(json_object_get(json_object_get(v, "sqlstmt"),
+                                                        "PLpgSQL_expr"), "query");
+
+            if (json_is_string(q))
+                do_statement(w, json_string_value(q),
+                             (long) json_integer_value(json_object_get(v, "lineno")));
+        } else if (strcmp(key, "PLpgSQL_stmt_dynexecute") == 0) {
+            w->dynamic++;
+        } else {
+            do_walk_json(w, v);
+        }
+    }
+}
+
+/* DO $$ ... $$ in PL/pgSQL: replay the plain SQL statements of its body
+ * with pg_query_parse_plpgsql.  Returns how many EXECUTEs of dynamic
+ * strings it holds (their effect is not analysed). */
+static int
+do_block(model *m, const sql_file *f, const sql_stmt *st)
+{
+    const PgQuery__DoStmt *d = st->node->do_stmt;
+    const char *body = NULL, *lang = NULL, *at;
+    char *wrapper;
+    PgQueryPlpgsqlParseResult r;
+    json_t *json;
+    do_walk w;
+    size_t i;
+    uint32_t line, col;
+
+    for (i = 0; i < d->n_args; i++) {
+        const PgQuery__DefElem *e = d->args[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM
+            ? d->args[i]->def_elem : NULL;
+
+        if (e && e->defname && e->arg && e->arg->node_case == PG_QUERY__NODE__NODE_STRING)
+            *(strcmp(e->defname, "language") == 0 ? &lang : &body) = e->arg->string->sval;
+    }
+    if (body == NULL || (lang && strcmp(lang, "plpgsql") != 0) || strstr(body, "$pgrampart$"))
+        return 0;
+    wrapper = util_xasprintf("CREATE FUNCTION pgrampart_do() RETURNS void LANGUAGE plpgsql AS "
+                             "$pgrampart$%s$pgrampart$", body);
+    r = pg_query_parse_plpgsql(wrapper);
+    free(wrapper);
+    json = r.error ? NULL : json_loads(r.plpgsql_funcs, 0, NULL);
+    pg_query_free_plpgsql_parse_result(r);
+    if (json == NULL)
+        return 0;
+    /* The body's first line, where its text starts inside the statement. */
+    at = memmem(f->text + st->start, st->end - st->start, body, strlen(body));
+    util_lines_pos(&f->lines, at ? (size_t) (at - f->text) : st->start, &line, &col);
+    w.m = m;
+    w.f = f;
+    w.body_line = line;
+    w.dynamic = 0;
+    do_walk_json(&w, json);
+    json_decref(json);
+    return w.dynamic;
+}
+
+int
 model_apply(model *m, const sql_file *f, const sql_stmt *st)
 {
     const PgQuery__Node *n = st->node;
@@ -1662,6 +1781,8 @@ model_apply(model *m, const sql_file *f, const sql_stmt *st)
 
     sql_stmt_location(f, st, &loc);
     switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_DO_STMT:
+        return do_block(m, f, st);
     case PG_QUERY__NODE__NODE_CREATE_STMT:
         add_columns(add_table(m, n->create_stmt->relation, n->create_stmt->partspec ? 'p' : 'r',
                               n->create_stmt->if_not_exists, &loc),
@@ -1736,6 +1857,7 @@ model_apply(model *m, const sql_file *f, const sql_stmt *st)
     default:
         break;
     }
+    return 0;
 }
 
 void

@@ -34,9 +34,11 @@ void model_init(model *m, const char *source, int from_migrations);
 
 /*
  * Apply statement st of file f (locations of model objects point into f).
- * Statements the model does not track are ignored.
+ * Statements the model does not track are ignored.  The plain SQL of DO
+ * blocks is replayed too; returns how many EXECUTEs of dynamic strings a
+ * DO block held (not analysable), else 0.
  */
-void model_apply(model *m, const sql_file *f, const sql_stmt *st);
+int model_apply(model *m, const sql_file *f, const sql_stmt *st);
 
 /* Whether an expression is constant true: true, 1 = 1, 'a' = 'a',
  * 't'::boolean, an OR with such an arm, an AND of only such arms. */

@@ -655,6 +655,17 @@ def test_search_path_and_sqitch_requires():
     assert "other.v" in messages and "public.w" in messages, messages
 
 
+def test_do_blocks():
+    """Plain DDL inside DO blocks reaches the model at its own line; dynamic EXECUTE is reported."""
+    text = ("CREATE TABLE t (id int);\nDO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'b') THEN\n"
+            "    CREATE ROLE b SUPERUSER;\n  END IF;\n  ALTER TABLE t ENABLE ROW LEVEL SECURITY;\n"
+            "  CREATE POLICY p ON t USING (id = 1);\n  EXECUTE format('GRANT ALL ON %I TO PUBLIC', 't');\nEND\n$$;\n"
+            "DO LANGUAGE plpgsql 'BEGIN CREATE TABLE u (id int); END';\n")
+    found, _ = findings_in({"d.sql": text})
+    assert sorted((r, l) for r, _, l, _ in found) == [
+        ("grants/role-superuser", 5), ("rls/table-without-rls", 12), ("sql/dynamic-sql", 2)], found
+
+
 def test_sql_front_end_psql():
     """Meta-commands, psql variables and COPY data are not syntax errors."""
     text = ("\\set ON_ERROR_STOP on\n\\ir other.sql\n\\if :is_ok\nCREATE TABLE t (a int[]);\n\\endif\n"
