@@ -623,7 +623,8 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
         sql_paths[i] = f->path;
         dbmate[i] = f->text && sql_find_marker(f->text, f->len, "migrate:up") >= 0;
     }
-    mig_classify(sql_paths, dbmate, run->n_sql, &run->mig);
+    mig_classify(sql_paths, dbmate, run->n_sql, h->cfg->migrations.items, h->cfg->migrations.len,
+                 &run->mig);
     free(sql_paths);
     free(dbmate);
 

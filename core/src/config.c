@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <fnmatch.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,6 +243,52 @@ check_rules(const config *c, const cfg_node *rules, char **err)
     return 0;
 }
 
+/* migrations: [{path: DIR, convention: NAME}, ...]; DIR relative to the
+ * configuration file, and it must exist. */
+static int
+read_migrations(config *c, const cfg_node *n, const char *base, char **err)
+{
+    size_t i, k;
+
+    if (n->kind != CFG_SEQ) {
+        *err = cfg_error(c->path, n, "expected a list of {path, convention}");
+        return -1;
+    }
+    for (i = 0; i < n->n; i++) {
+        const cfg_node *e = n->items[i], *p = cfg_get(e, "path"), *cv = cfg_get(e, "convention");
+        char real[PATH_MAX], *joined;
+        bool known = false;
+        mig_override *o;
+
+        if (e->kind != CFG_MAP || p == NULL || cv == NULL || p->kind != CFG_SCALAR ||
+            cv->kind != CFG_SCALAR || e->n != 4) {
+            *err = cfg_error(c->path, e, "expected {path: DIR, convention: NAME}");
+            return -1;
+        }
+        for (k = 0; mig_conventions[k]; k++)
+            known = known || strcmp(mig_conventions[k], cv->scalar) == 0;
+        if (!known) {
+            *err = cfg_error(c->path, cv, "unknown convention (golang-migrate, diesel, dbmate, "
+                             "flyway, sqitch, numbered or none)");
+            return -1;
+        }
+        joined = p->scalar[0] == '/' ? util_xstrdup(p->scalar) : util_path_join(base, p->scalar);
+        if (realpath(joined, real) == NULL) {
+            char *m = util_xasprintf("no such directory: %s", joined);
+
+            *err = cfg_error(c->path, p, m);
+            free(m);
+            free(joined);
+            return -1;
+        }
+        free(joined);
+        o = util_vec_push(&c->migrations);
+        o->root = util_xstrdup(real);
+        o->convention = util_xstrdup(cv->scalar);
+    }
+    return 0;
+}
+
 int
 config_load(config *c, const char *path, const char *start, char **err)
 {
@@ -252,6 +299,7 @@ config_load(config *c, const char *path, const char *start, char **err)
 
     memset(c, 0, sizeof *c);
     c->postgres_version = 15;
+    util_vec_init(&c->migrations, sizeof(mig_override));
     util_vec_init(&c->plugin_dirs, sizeof(char *));
     util_vec_init(&c->exclude, sizeof(char *));
     c->path = path ? util_xstrdup(path) : find_config(start);
@@ -268,6 +316,8 @@ config_load(config *c, const char *path, const char *start, char **err)
         rc = string_list(c, n, &c->exclude, NULL, err);
     if (rc == 0 && (n = cfg_get(c->root, "rules")) != NULL)
         rc = check_rules(c, n, err);
+    if (rc == 0 && (n = cfg_get(c->root, "migrations")) != NULL)
+        rc = read_migrations(c, n, dir, err);
     if (rc == 0 && (n = cfg_get(c->root, "postgres_version")) != NULL) {
         char *end = NULL;
         long v = n->kind == CFG_SCALAR ? strtol(n->scalar, &end, 10) : 0;
@@ -293,6 +343,13 @@ config_free(config *c)
         free(*(char **) util_vec_at(&c->plugin_dirs, i));
     for (i = 0; i < c->exclude.len; i++)
         free(*(char **) util_vec_at(&c->exclude, i));
+    for (i = 0; i < c->migrations.len; i++) {
+        mig_override *o = util_vec_at(&c->migrations, i);
+
+        free(o->root);
+        free(o->convention);
+    }
+    util_vec_free(&c->migrations);
     util_vec_free(&c->plugin_dirs);
     util_vec_free(&c->exclude);
     cfg_free(c->root);

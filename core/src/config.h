@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "migrations.h"
 #include "util.h"
 
 typedef enum cfg_kind { CFG_SCALAR, CFG_SEQ, CFG_MAP } cfg_kind;
@@ -44,6 +45,7 @@ typedef struct config {
     util_vec plugin_dirs;    /* of char *, resolved against the file's dir */
     util_vec exclude;        /* of char *: fnmatch patterns on display paths */
     int postgres_version;    /* target major version (postgres_version:, default 15) */
+    util_vec migrations;     /* of mig_override: migrations: [{path, convention}] */
 } config;
 
 /*

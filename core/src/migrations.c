@@ -9,11 +9,16 @@
 #include "migrations.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+
+const char *const mig_conventions[] = {
+    "golang-migrate", "diesel", "dbmate", "flyway", "sqitch", "numbered", "none", NULL
+};
 
 typedef struct cand {
     char *key;              /* pairing key */
@@ -23,6 +28,7 @@ typedef struct cand {
     char *name;
     mig_role role;          /* MIG_UP, MIG_DOWN, MIG_UP_DOWN or MIG_VERIFY */
     size_t file;
+    bool forced;            /* a configured directory says it is a migration */
 } cand;
 
 static const char *const other_dialects[] = {
@@ -426,7 +432,7 @@ drop_plain_numbered(util_vec *cands, mig_role *roles)
         cand *c = util_vec_at(cands, i);
         bool ok = true;
 
-        if (strcmp(c->conv, "numbered") == 0 && c->role == MIG_UP &&
+        if (strcmp(c->conv, "numbered") == 0 && c->role == MIG_UP && !c->forced &&
             strcasestr(c->root, "migrat") == NULL) {
             ok = false;
             for (j = 0; j < cands->len && !ok; j++) {
@@ -659,8 +665,59 @@ build_sets(util_vec *cands, mig_result *out)
     }
 }
 
+/* The override whose root holds path (the longest), or NULL. */
+static const mig_override *
+override_of(const char *path, const mig_override *ov, size_t n)
+{
+    char real[PATH_MAX];
+    const mig_override *best = NULL;
+    size_t i;
+
+    if (n == 0 || realpath(path, real) == NULL)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        size_t rl = strlen(ov[i].root);
+
+        if (strncmp(real, ov[i].root, rl) == 0 && real[rl] == '/' &&
+            (best == NULL || rl > strlen(best->root)))
+            best = &ov[i];
+    }
+    return best;
+}
+
+/* Try the conventions on file i; a configured convention restricts them. */
+static void
+classify_one(util_vec *cands, size_t i, const char *path, bool dbmate, const char *only,
+             mig_role *role)
+{
+    char *dir = util_dirname(path);
+    const char *base = util_basename(path);
+    size_t before = cands->len;
+
+    if (only && strcmp(only, "none") == 0) {
+        free(dir);
+        return;
+    }
+    if (dbmate && (only == NULL || strcmp(only, "dbmate") == 0)) {
+        new_cand(cands, i, "dbmate", MIG_UP_DOWN, util_xstrdup(dir), leading_version(base),
+                 util_xstrdup(base), util_xasprintf("db|%s", path));
+        *role = MIG_UP_DOWN;
+    } else if (!((only == NULL || strcmp(only, "golang-migrate") == 0) &&
+                 try_golang_migrate(cands, i, dir, base, role)) &&
+               !((only == NULL || strcmp(only, "diesel") == 0) && try_diesel(cands, i, dir, base, role)) &&
+               !((only == NULL || strcmp(only, "flyway") == 0) && try_flyway(cands, i, dir, base, role)) &&
+               !((only == NULL || strcmp(only, "sqitch") == 0) && try_sqitch(cands, i, path, role)) &&
+               (only == NULL || strcmp(only, "numbered") == 0)) {
+        try_numbered(cands, i, dir, base, role);
+    }
+    if (only && cands->len > before)
+        ((cand *) util_vec_at(cands, cands->len - 1))->forced = true;
+    free(dir);
+}
+
 void
-mig_classify(const char *const *paths, const bool *dbmate, size_t n, mig_result *out)
+mig_classify(const char *const *paths, const bool *dbmate, size_t n,
+             const mig_override *overrides, size_t n_overrides, mig_result *out)
 {
     util_vec cands;
     size_t i;
@@ -669,23 +726,12 @@ mig_classify(const char *const *paths, const bool *dbmate, size_t n, mig_result 
     util_vec_init(&out->sets, sizeof(mig_set));
     out->roles = util_xcalloc(n ? n : 1, sizeof(mig_role));
     for (i = 0; i < n; i++) {
-        char *dir = util_dirname(paths[i]);
-        const char *base = util_basename(paths[i]);
+        const mig_override *ov = override_of(paths[i], overrides, n_overrides);
         mig_role role = MIG_NONE;
 
-        if (dbmate[i]) {
-            new_cand(&cands, i, "dbmate", MIG_UP_DOWN, util_xstrdup(dir),
-                     leading_version(base), util_xstrdup(base),
-                     util_xasprintf("db|%s", paths[i]));
-            role = MIG_UP_DOWN;
-        } else if (!try_golang_migrate(&cands, i, dir, base, &role) &&
-                   !try_diesel(&cands, i, dir, base, &role) &&
-                   !try_flyway(&cands, i, dir, base, &role) &&
-                   !try_sqitch(&cands, i, paths[i], &role))
-            try_numbered(&cands, i, dir, base, &role);
+        classify_one(&cands, i, paths[i], dbmate[i], ov ? ov->convention : NULL, &role);
         if (role == MIG_OTHER_DIALECT)
             out->roles[i] = MIG_OTHER_DIALECT;
-        free(dir);
     }
     if (cands.len > 0)
         qsort(cands.items, cands.len, sizeof(cand), cand_cmp);

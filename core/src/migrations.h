@@ -49,12 +49,24 @@ typedef struct mig_result {
     mig_role *roles;        /* one per input file */
 } mig_result;
 
+/* A configured migration directory: files whose real path lies under
+ * root use only this convention; "none" means they are plain SQL. */
+typedef struct mig_override {
+    char *root;              /* absolute, no trailing slash */
+    char *convention;
+} mig_override;
+
+/* The convention names a mig_override may carry. */
+extern const char *const mig_conventions[];
+
 /*
  * Classify n SQL files.  paths are display paths (as the user named them,
  * used to find sibling directories and sqitch.plan on disk); dbmate[i] says
- * whether file i contains a "-- migrate:up" marker.  Free with mig_free.
+ * whether file i contains a "-- migrate:up" marker; overrides (may be
+ * empty) pin directories to a convention.  Free with mig_free.
  */
-void mig_classify(const char *const *paths, const bool *dbmate, size_t n, mig_result *out);
+void mig_classify(const char *const *paths, const bool *dbmate, size_t n,
+                  const mig_override *overrides, size_t n_overrides, mig_result *out);
 void mig_free(mig_result *r);
 
 /* Compare two version strings by their numeric segments ("2" < "10",

@@ -182,6 +182,29 @@ def test_config():
         assert {f["severity"] for f in doc["findings"]} == {"info", "warning"}, doc
 
 
+def test_config_migrations():
+    files = {"db/changes/001_a.sql": "CREATE TABLE a (id int);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n",
+             "db/changes/002_b.sql": "CREATE POLICY p ON a USING (id = 1);\n",
+             "migrations/001_seed.sql": "SELECT 1;\n"}
+    # Without configuration: db/changes is plain SQL (002's policy has no table), and
+    # migrations/ looks like a migration directory.
+    found, _ = findings_in(files)
+    assert sorted(r for r, *_ in found) == ["rls/rls-without-policy", "rollback/missing-down"], found
+    files[".pgrampart.yml"] = ("migrations:\n  - {path: db/changes, convention: numbered}\n"
+                               "  - {path: migrations, convention: none}\n")
+    found, _ = findings_in(files)
+    assert sorted((r, p) for r, p, *_ in found) == [("rollback/missing-down", "db/changes/001_a.sql"),
+                                                    ("rollback/missing-down", "db/changes/002_b.sql")], found
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {"x.sql": "SELECT 1;"})
+        for text, where in [("migrations:\n  - {path: nowhere, convention: numbered}\n", ":2:12:"),
+                            ("migrations:\n  - {path: ., convention: rails}\n", ":2:27:"),
+                            ("migrations:\n  - {path: .}\n", ":2:5:")]:
+            write_tree(d, {".pgrampart.yml": text})
+            rc, _, err = run("check", ".", cwd=d)
+            assert rc == 2 and ".pgrampart.yml" + where in err, (text, err)
+
+
 def test_secrets_never_printed():
     """No output format ever contains a secret whole."""
     secrets = ["Xk9mQ2vLp8RtZ4wN", "R3port1ng-Pr0d-2024!", "s3cr3t-Pa55w0rd-for-kv"]

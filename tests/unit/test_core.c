@@ -175,7 +175,7 @@ test_pairing_golang_migrate_dialects(void **state)
     const mig_entry *e;
 
     (void) state;
-    mig_classify(paths, dbmate, 6, &r);
+    mig_classify(paths, dbmate, 6, NULL, 0, &r);
     assert_int_equal(r.roles[2], MIG_OTHER_DIALECT);
     assert_int_equal(r.sets.len, 1);
     s = util_vec_at(&r.sets, 0);
@@ -204,7 +204,7 @@ test_pairing_numbered(void **state)
     const mig_set *s;
 
     (void) state;
-    mig_classify(paths, dbmate, 5, &r);
+    mig_classify(paths, dbmate, 5, NULL, 0, &r);
     assert_int_equal(r.sets.len, 1);
     assert_int_equal(r.roles[4], MIG_NONE);   /* not a migration directory */
     s = util_vec_at(&r.sets, 0);
