@@ -29,7 +29,7 @@ static const pgr_rule rules[] = {
       "Make the down drop what the up creates and restore what it drops or changes, in reverse order.",
       "Production deployment checklist: \"rollback script reverts the migration\"" },
     { "rollback/irreversible-up", PGR_SEVERITY_WARNING,
-      "The up migration drops a table: its rows are gone, whatever the down recreates.",
+      "The up migration drops a table or a column: its data is gone, whatever the down recreates.",
       "Keep the table (rename or archive it) until the release is past rollback, or back it up first.",
       "Production deployment checklist: \"backup taken before destructive migrations\"" },
 };
@@ -255,6 +255,31 @@ find_key(const pgr_model *m, kind k, const char *key)
 }
 
 static int
+has_column(const pgr_table *t, const char *c)
+{
+    size_t i;
+
+    for (i = 0; i < t->n_columns; i++)
+        if (strcmp(t->columns[i], c) == 0)
+            return 1;
+    return 0;
+}
+
+/* Same set of columns (order aside: a down may re-add one at the end). */
+static int
+columns_differ(const pgr_table *a, const pgr_table *b)
+{
+    size_t i;
+
+    if (a->n_columns != b->n_columns)
+        return 1;
+    for (i = 0; i < a->n_columns; i++)
+        if (!has_column(b, a->columns[i]))
+            return 1;
+    return 0;
+}
+
+static int
 str_differs(const char *a, const char *b)
 {
     if (a == NULL || b == NULL)
@@ -269,7 +294,8 @@ attrs_differ(const pgr_model *a, size_t ia, const pgr_model *b, size_t ib, kind 
     switch (k) {
     case K_TABLE:
         return a->tables[ia].relrowsecurity != b->tables[ib].relrowsecurity ||
-            a->tables[ia].relforcerowsecurity != b->tables[ib].relforcerowsecurity;
+            a->tables[ia].relforcerowsecurity != b->tables[ib].relforcerowsecurity ||
+            columns_differ(&a->tables[ia], &b->tables[ib]);
     case K_POLICY:
         return str_differs(a->policies[ia].qual, b->policies[ib].qual) ||
             str_differs(a->policies[ia].with_check, b->policies[ib].with_check) ||
@@ -291,6 +317,36 @@ attrs_differ(const pgr_model *a, size_t ia, const pgr_model *b, size_t ib, kind 
         return a->acl[ia].privileges != b->acl[ib].privileges ||
             a->acl[ia].grant_options != b->acl[ib].grant_options;
     }
+}
+
+/* "what changed and was not undone", as precisely as the model allows. */
+static void
+describe_change(char *buf, size_t size, kind k, const char *key, const pgr_model *a, size_t ia,
+                const pgr_model *b, size_t ib, const char *down_path)
+{
+    size_t used, c;
+
+    if (k != K_TABLE) {
+        snprintf(buf, size, "%s %s changed by the up is not restored by its down (%s)",
+                 kind_names[k], key, down_path);
+        return;
+    }
+    used = (size_t) snprintf(buf, size, "table %s: the down (%s) does not undo", key, down_path);
+    for (c = 0; c < b->tables[ib].n_columns && used < size; c++)
+        if (!has_column(&a->tables[ia], b->tables[ib].columns[c]))
+            used += (size_t) snprintf(buf + used, size - used, " the added column %s;",
+                                      b->tables[ib].columns[c]);
+    for (c = 0; c < a->tables[ia].n_columns && used < size; c++)
+        if (!has_column(&b->tables[ib], a->tables[ia].columns[c]))
+            used += (size_t) snprintf(buf + used, size - used, " the dropped column %s;",
+                                      a->tables[ia].columns[c]);
+    if (used < size && a->tables[ia].relrowsecurity != b->tables[ib].relrowsecurity)
+        used += (size_t) snprintf(buf + used, size - used, " the %s of row-level security;",
+                                  b->tables[ib].relrowsecurity ? "enabling" : "disabling");
+    if (used < size && a->tables[ia].relforcerowsecurity != b->tables[ib].relforcerowsecurity)
+        used += (size_t) snprintf(buf + used, size - used, " FORCE ROW LEVEL SECURITY;");
+    if (used > 0 && used < size && buf[used - 1] == ';')
+        buf[used - 1] = '\0';
 }
 
 static void
@@ -329,8 +385,8 @@ compare_kind(pgr_ctx *ctx, const pgr_migration *mig, kind k, const pgr_model *be
             snprintf(msg, sizeof msg, "%s %s created by the up survives its down (%s)",
                      kind_names[k], key, mig->down_path);
         else if (attrs_differ(before, (size_t) j, after_down, i, k))
-            snprintf(msg, sizeof msg, "%s %s changed by the up is not restored by its down (%s)",
-                     kind_names[k], key, mig->down_path);
+            describe_change(msg, sizeof msg, k, key, before, (size_t) j, after_down, i,
+                            mig->down_path);
         else
             continue;
         /* Report at the up statement behind it when the up made it. */
@@ -371,8 +427,25 @@ on_migration_replay(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
         /* By oid: a renamed table is the same table. */
         for (j = 0; j < after_up->n_tables && !kept; j++)
             kept = after_up->tables[j].oid == before->tables[i].oid;
-        if (kept)
+        if (kept) {
+            /* The table stays, but a dropped column's values are gone too;
+             * by attnum, so that a renamed column is the same column. */
+            const pgr_table *b = &before->tables[i], *u = &after_up->tables[j - 1];
+            size_t c, d;
+
+            for (c = 0; c < b->n_columns; c++) {
+                int still = 0;
+
+                for (d = 0; d < u->n_columns && !still; d++)
+                    still = u->attnums[d] == b->attnums[c];
+                if (still)
+                    continue;
+                snprintf(msg, sizeof msg, "the up drops column %s.%s.%s: a down cannot bring its "
+                         "values back", b->schema, b->name, b->columns[c]);
+                report_at(ctx, "rollback/irreversible-up", &mig->up_location, msg);
+            }
             continue;
+        }
         key_of(before, K_TABLE, i, key, sizeof key);
         if (rows_copied(mig->up_path, key))
             continue;

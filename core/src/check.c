@@ -41,6 +41,9 @@ add_file(check_run *run, const char *path, int kind)
 
     if (config_excluded(run->host->cfg, path) || (run->adding_context && kind != CHECK_SQL))
         return;
+    /* Context files complete a migration set whatever include says. */
+    if (!run->adding_context && !config_included(run->host->cfg, path))
+        return;
     /* The same file named twice (a dir and a file in it) is checked once. */
     for (i = 0; i < run->files.len; i++) {
         f = util_vec_at(&run->files, i);

@@ -302,6 +302,7 @@ config_load(config *c, const char *path, const char *start, char **err)
     util_vec_init(&c->migrations, sizeof(mig_override));
     util_vec_init(&c->plugin_dirs, sizeof(char *));
     util_vec_init(&c->exclude, sizeof(char *));
+    util_vec_init(&c->include, sizeof(char *));
     c->path = path ? util_xstrdup(path) : find_config(start);
     if (c->path == NULL) {
         c->root = new_node(CFG_MAP, &origin);
@@ -314,6 +315,8 @@ config_load(config *c, const char *path, const char *start, char **err)
         rc = string_list(c, n, &c->plugin_dirs, dir, err);
     if (rc == 0 && (n = cfg_get(c->root, "exclude")) != NULL)
         rc = string_list(c, n, &c->exclude, NULL, err);
+    if (rc == 0 && (n = cfg_get(c->root, "include")) != NULL)
+        rc = string_list(c, n, &c->include, NULL, err);
     if (rc == 0 && (n = cfg_get(c->root, "rules")) != NULL)
         rc = check_rules(c, n, err);
     if (rc == 0 && (n = cfg_get(c->root, "migrations")) != NULL)
@@ -350,6 +353,9 @@ config_free(config *c)
         free(o->convention);
     }
     util_vec_free(&c->migrations);
+    for (i = 0; i < c->include.len; i++)
+        free(*(char **) util_vec_at(&c->include, i));
+    util_vec_free(&c->include);
     util_vec_free(&c->plugin_dirs);
     util_vec_free(&c->exclude);
     cfg_free(c->root);
@@ -363,6 +369,22 @@ config_excluded(const config *c, const char *path)
 
     for (i = 0; i < c->exclude.len; i++) {
         const char *pat = *(char **) util_vec_at(&c->exclude, i);
+
+        if (fnmatch(pat, path, 0) == 0 || fnmatch(pat, util_basename(path), 0) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int
+config_included(const config *c, const char *path)
+{
+    size_t i;
+
+    if (c->include.len == 0)
+        return 1;
+    for (i = 0; i < c->include.len; i++) {
+        const char *pat = *(char **) util_vec_at(&c->include, i);
 
         if (fnmatch(pat, path, 0) == 0 || fnmatch(pat, util_basename(path), 0) == 0)
             return 1;

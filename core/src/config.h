@@ -44,6 +44,7 @@ typedef struct config {
     cfg_node *root;          /* a map (empty without a file) */
     util_vec plugin_dirs;    /* of char *, resolved against the file's dir */
     util_vec exclude;        /* of char *: fnmatch patterns on display paths */
+    util_vec include;        /* of char *: when any, a file must match one */
     int postgres_version;    /* target major version (postgres_version:, default 15) */
     util_vec migrations;     /* of mig_override: migrations: [{path, convention}] */
 } config;
@@ -60,5 +61,9 @@ void config_free(config *c);
 
 /* Whether the display path matches an exclude pattern. */
 int config_excluded(const config *c, const char *path);
+
+/* Whether a file's display path passes the include patterns (all do when
+ * there are none). */
+int config_included(const config *c, const char *path);
 
 #endif

@@ -459,6 +459,7 @@ drop_table_at(model *m, size_t i)
     free_loc(&t->rls_location);
     free((char *) t->owner);
     strs_free(t->columns, t->n_columns);
+    free((void *) t->attnums);
     free(qual);
     free((char *) t->schema);
     free((char *) t->name);
@@ -493,6 +494,43 @@ add_table(model *m, const PgQuery__RangeVar *rv, char relkind, int if_not_exists
     return t;
 }
 
+/* Add a column with the next attnum (numbers are never reused, as in
+ * pg_attribute, so a dropped and re-added column is a new one). */
+static void
+add_column(pgr_table *t, const char *name)
+{
+    int16_t next = 1;
+    size_t i;
+
+    for (i = 0; i < t->n_columns; i++) {
+        if (strcmp(t->columns[i], name) == 0)
+            return;
+        if (t->attnums[i] >= next)
+            next = (int16_t) (t->attnums[i] + 1);
+    }
+    if (t->max_attnum >= next)
+        next = (int16_t) (t->max_attnum + 1);
+    strs_add(&t->columns, &t->n_columns, name);
+    t->attnums = util_xrealloc((void *) t->attnums, t->n_columns * sizeof(int16_t));
+    ((int16_t *) t->attnums)[t->n_columns - 1] = next;
+    t->max_attnum = next;
+}
+
+static void
+drop_column(pgr_table *t, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < t->n_columns; i++) {
+        if (strcmp(t->columns[i], name) == 0) {
+            memmove((int16_t *) t->attnums + i, t->attnums + i + 1,
+                    (t->n_columns - i - 1) * sizeof(int16_t));
+            strs_remove(&t->columns, &t->n_columns, name);
+            return;
+        }
+    }
+}
+
 static void
 add_columns(pgr_table *t, PgQuery__Node *const *elts, size_t n)
 {
@@ -500,7 +538,7 @@ add_columns(pgr_table *t, PgQuery__Node *const *elts, size_t n)
 
     for (i = 0; t && i < n; i++)
         if (elts[i]->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && elts[i]->column_def->colname)
-            strs_add(&t->columns, &t->n_columns, elts[i]->column_def->colname);
+            add_column(t, elts[i]->column_def->colname);
 }
 
 static void
@@ -558,7 +596,7 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
             if (c->name)
-                strs_remove(&t->columns, &t->n_columns, c->name);
+                drop_column(t, c->name);
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
             if (c->newowner && c->newowner->rolename) {
@@ -1941,6 +1979,8 @@ clone_table(const pgr_table *t)
     c.rls_location = copy_loc(&t->rls_location);
     c.owner = dup_or_null(t->owner);
     c.columns = strs_clone(t->columns, t->n_columns);
+    c.attnums = util_xcalloc(t->n_columns ? t->n_columns : 1, sizeof(int16_t));
+    memcpy((int16_t *) c.attnums, t->attnums, t->n_columns * sizeof(int16_t));
     return c;
 }
 

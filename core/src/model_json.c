@@ -74,6 +74,14 @@ table_json(const pgr_table *t)
     json_object_set_new(o, "relforcerowsecurity", json_boolean(t->relforcerowsecurity));
     json_object_set_new(o, "owner", str(t->owner));
     json_object_set_new(o, "columns", strs_json(t->columns, t->n_columns));
+    {
+        json_t *nums = json_array();
+        size_t i;
+
+        for (i = 0; i < t->n_columns; i++)
+            json_array_append_new(nums, json_integer(t->attnums[i]));
+        json_object_set_new(o, "attnums", nums);
+    }
     json_object_set_new(o, "defined_at", where(&t->location));
     return o;
 }

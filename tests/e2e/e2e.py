@@ -195,6 +195,9 @@ def test_config_migrations():
     found, _ = findings_in(files)
     assert sorted((r, p) for r, p, *_ in found) == [("rollback/missing-down", "db/changes/001_a.sql"),
                                                     ("rollback/missing-down", "db/changes/002_b.sql")], found
+    only_db, _ = findings_in(dict(files, **{".pgrampart.yml": files[".pgrampart.yml"] + "include: [\"db/*\"]\n",
+                                            "other.sql": "CREATE TABLE z (id int);\n"}))
+    assert {p for _, p, *_ in only_db} == {"db/changes/001_a.sql", "db/changes/002_b.sql"}, only_db
     with tempfile.TemporaryDirectory() as d:
         write_tree(d, {"x.sql": "SELECT 1;"})
         for text, where in [("migrations:\n  - {path: nowhere, convention: numbered}\n", ":2:12:"),
@@ -565,6 +568,13 @@ def test_rule_irreversible_up():
     pos, _ = findings_in({"m/001_a.up.sql": "CREATE TABLE a (id int);\n", "m/001_a.down.sql": "DROP TABLE a;",
                           "m/002_b.up.sql": "DROP TABLE a;\n", "m/002_b.down.sql": "CREATE TABLE a (id int);"})
     assert only(pos, "rollback/irreversible-up") == [("rollback/irreversible-up", "m/002_b.up.sql", 1, 1)], pos
+    cols, doc = findings_in({"m/001_a.up.sql": "CREATE TABLE a (id int, secret text, note text);\n",
+                             "m/001_a.down.sql": "DROP TABLE a;",
+                             "m/002_b.up.sql": "ALTER TABLE a DROP COLUMN secret;\nALTER TABLE a RENAME COLUMN note TO memo;\n",
+                             "m/002_b.down.sql": "ALTER TABLE a ADD COLUMN secret text;\nALTER TABLE a RENAME COLUMN memo TO note;\n"})
+    assert only(cols, "rollback/irreversible-up") == [("rollback/irreversible-up", "m/002_b.up.sql", 1, 1)], cols
+    assert any("column public.a.secret" in f["message"] for f in doc["findings"]), doc
+    assert only(cols, "rollback/incomplete-down") == [], cols
     # A rename keeps the rows; rows copied first (INSERT ... SELECT, CREATE TABLE AS,
     # UPDATE ... FROM) are kept; an up that does not parse cannot be judged.
     for up in ["ALTER TABLE a RENAME TO b;\n",
@@ -593,6 +603,15 @@ def test_rule_role_policy():
                           "m.sql": "CREATE TABLE a (id int);\nGRANT SELECT ON a TO reader;\nGRANT USAGE ON SCHEMA s TO reader;\n"
                                    "GRANT SELECT, INSERT, UPDATE, DELETE ON a TO web;\nALTER TABLE a OWNER TO owner_role;\n"})
     assert only(neg, "grants/role-policy") == [], neg
+
+
+def test_rule_incomplete_down_columns():
+    found, doc = findings_in({"m/001_a.up.sql": "CREATE TABLE a (id int);\n", "m/001_a.down.sql": "DROP TABLE a;",
+                              "m/002_b.up.sql": "ALTER TABLE a ADD COLUMN b int;\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n"
+                                                "CREATE POLICY p ON a USING (b = 1);\n",
+                              "m/002_b.down.sql": "DROP POLICY p ON a;\n"})
+    got = [f["message"] for f in doc["findings"] if f["rule"] == "rollback/incomplete-down"]
+    assert len(got) == 1 and "the added column b; the enabling of row-level security" in got[0], got
 
 
 def test_rule_missing_sslmode():

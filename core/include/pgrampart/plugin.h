@@ -216,6 +216,8 @@ typedef struct pgr_table {
     const char *owner;         /* from ALTER TABLE ... OWNER TO; NULL when unknown */
     size_t n_columns;
     const char *const *columns;   /* column names, in order (empty for CREATE TABLE AS) */
+    const int16_t *attnums;       /* pg_attribute.attnum of each: survives renames */
+    int16_t max_attnum;           /* highest attnum ever given (numbers are not reused) */
 } pgr_table;
 
 /*
