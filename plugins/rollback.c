@@ -179,11 +179,11 @@ on_finish(pgr_ctx *ctx)
 
 /* Objects compared between models, under one key each. */
 typedef enum kind {
-    K_TABLE, K_POLICY, K_FUNCTION, K_ROLE, K_GRANT, K_VIEW, K_DEFAULT, K_COUNT
+    K_TABLE, K_POLICY, K_FUNCTION, K_ROLE, K_GRANT, K_VIEW, K_DEFAULT, K_OBJECT, K_COUNT
 } kind;
 
 static const char *const kind_names[] = {
-    "table", "policy", "function", "role", "grant", "view", "default privilege"
+    "table", "policy", "function", "role", "grant", "view", "default privilege", "object"
 };
 
 static size_t
@@ -202,9 +202,14 @@ count_of(const pgr_model *m, kind k)
         return m->n_views;
     case K_DEFAULT:
         return m->n_default_acl;
-    default:
+    case K_OBJECT:
+        return m->n_objects;
+    case K_GRANT:
         return m->n_acl;
+    case K_COUNT:
+        break;
     }
+    return 0;
 }
 
 /* The key of object i of kind k ("public.t", "public.t.p", ...) into buf;
@@ -229,15 +234,24 @@ key_of(const pgr_model *m, kind k, size_t i, char *buf, size_t size)
     case K_VIEW:
         snprintf(buf, size, "%s.%s", m->views[i].schema, m->views[i].name);
         return &m->views[i].location;
+    case K_OBJECT:
+        snprintf(buf, size, "%s %s.%s", m->objects[i].kind == 'e' ? "extension" :
+                 m->objects[i].kind == 'i' ? "index" : "type", m->objects[i].schema,
+                 m->objects[i].name);
+        return &m->objects[i].location;
     case K_DEFAULT:
         snprintf(buf, size, "on %s in %s to %s", m->default_acl[i].objkind == 'r' ? "tables"
                  : m->default_acl[i].objkind == 'f' ? "functions" : "objects",
                  m->default_acl[i].object, m->default_acl[i].grantee);
         return &m->default_acl[i].location;
-    default:
+    case K_GRANT:
         snprintf(buf, size, "on %s to %s", m->acl[i].object, m->acl[i].grantee);
         return &m->acl[i].location;
+    case K_COUNT:
+        break;
     }
+    buf[0] = '\0';
+    return NULL;
 }
 
 static long
@@ -280,6 +294,24 @@ columns_differ(const pgr_table *a, const pgr_table *b)
 }
 
 static int
+lists_differ(const char *const *a, size_t na, const char *const *b, size_t nb)
+{
+    size_t i, j;
+
+    if (na != nb)
+        return 1;
+    for (i = 0; i < na; i++) {
+        int found = 0;
+
+        for (j = 0; j < nb && !found; j++)
+            found = strcmp(a[i], b[j]) == 0;
+        if (!found)
+            return 1;
+    }
+    return 0;
+}
+
+static int
 str_differs(const char *a, const char *b)
 {
     if (a == NULL || b == NULL)
@@ -308,15 +340,25 @@ attrs_differ(const pgr_model *a, size_t ia, const pgr_model *b, size_t ib, kind 
         return a->roles[ia].rolsuper != b->roles[ib].rolsuper ||
             a->roles[ia].rolbypassrls != b->roles[ib].rolbypassrls ||
             a->roles[ia].rolcreaterole != b->roles[ib].rolcreaterole ||
-            a->roles[ia].rolcanlogin != b->roles[ib].rolcanlogin;
+            a->roles[ia].rolcanlogin != b->roles[ib].rolcanlogin ||
+            a->roles[ia].rolconnlimit != b->roles[ib].rolconnlimit ||
+            str_differs(a->roles[ia].rolvaliduntil, b->roles[ib].rolvaliduntil) ||
+            lists_differ(a->roles[ia].member_of, a->roles[ia].n_member_of,
+                         b->roles[ib].member_of, b->roles[ib].n_member_of);
     case K_VIEW:
         return a->views[ia].security_invoker != b->views[ib].security_invoker;
     case K_DEFAULT:
         return a->default_acl[ia].privileges != b->default_acl[ib].privileges;
-    default:
+    case K_OBJECT:
+        return str_differs(a->objects[ia].parent, b->objects[ib].parent) ||
+            (a->objects[ia].kind == 'e' && strcmp(a->objects[ia].schema, b->objects[ib].schema));
+    case K_GRANT:
         return a->acl[ia].privileges != b->acl[ib].privileges ||
             a->acl[ia].grant_options != b->acl[ib].grant_options;
+    case K_COUNT:
+        break;
     }
+    return 0;
 }
 
 /* "what changed and was not undone", as precisely as the model allows. */
@@ -376,14 +418,15 @@ compare_kind(pgr_ctx *ctx, const pgr_migration *mig, kind k, const pgr_model *be
 
         j = find_key(before, k, key);
         if (j < 0 && find_key(after_up, k, key) < 0) {
-            snprintf(msg, sizeof msg, "the down creates %s %s, which did not exist before the up",
-                     kind_names[k], key);
+            snprintf(msg, sizeof msg, "the down creates %s%s%s, which did not exist before the up",
+                     k == K_OBJECT ? "" : kind_names[k], k == K_OBJECT ? "" : " ", key);
             report_at(ctx, "rollback/incomplete-down", &down_loc, msg);
             continue;
         }
         if (j < 0)
-            snprintf(msg, sizeof msg, "%s %s created by the up survives its down (%s)",
-                     kind_names[k], key, mig->down_path);
+            snprintf(msg, sizeof msg, "%s%s%s created by the up survives its down (%s)",
+                     k == K_OBJECT ? "" : kind_names[k], k == K_OBJECT ? "" : " ", key,
+                     mig->down_path);
         else if (attrs_differ(before, (size_t) j, after_down, i, k))
             describe_change(msg, sizeof msg, k, key, before, (size_t) j, after_down, i,
                             mig->down_path);
@@ -399,12 +442,13 @@ compare_kind(pgr_ctx *ctx, const pgr_migration *mig, kind k, const pgr_model *be
         if (find_key(after_down, k, key) >= 0)
             continue;
         if (find_key(after_up, k, key) >= 0) {
-            snprintf(msg, sizeof msg, "the down drops %s %s, which its up did not create",
-                     kind_names[k], key);
+            snprintf(msg, sizeof msg, "the down drops %s%s%s, which its up did not create",
+                     k == K_OBJECT ? "" : kind_names[k], k == K_OBJECT ? "" : " ", key);
             report_at(ctx, "rollback/incomplete-down", &down_loc, msg);
         } else {
-            snprintf(msg, sizeof msg, "%s %s dropped by the up is not restored by its down (%s)",
-                     kind_names[k], key, mig->down_path);
+            snprintf(msg, sizeof msg, "%s%s%s dropped by the up is not restored by its down (%s)",
+                     k == K_OBJECT ? "" : kind_names[k], k == K_OBJECT ? "" : " ", key,
+                     mig->down_path);
             report_at(ctx, "rollback/incomplete-down", &mig->up_location, msg);
         }
     }

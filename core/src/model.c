@@ -9,6 +9,12 @@
 
 static void drop_function(model *m, const PgQuery__Node *obj);
 static const char *schema_of(const model *m, const char *s);
+static long object_index(const model *m, char kind, const char *schema, const char *name);
+static void qualified_name(const model *m, const PgQuery__Node *n, const char **schema,
+                           const char **name);
+static void remove_object_at(model *m, size_t i);
+static void drop_indexes_on_column(model *m, const char *qualified, const char *column);
+static void drop_indexes_of(model *m, const char *qualified);
 static void remove_acl_of(model *m, char objkind, const char *object);
 
 /* Growable arrays of owned strings, as the public structs hold them. */
@@ -97,6 +103,7 @@ model_init(model *m, const char *source, int from_migrations)
     util_vec_init(&m->policies, sizeof(pgr_policy));
     util_vec_init(&m->functions, sizeof(pgr_function));
     util_vec_init(&m->views, sizeof(pgr_view));
+    util_vec_init(&m->objects, sizeof(pgr_object));
     util_vec_init(&m->default_acl, sizeof(pgr_acl_item));
     m->server_version = 15;
     m->public_schema_create = 0;
@@ -119,6 +126,119 @@ model_set_origin(model *m, const pgr_location *loc)
 {
     free_loc(&m->origin);
     m->origin = copy_loc(loc);
+}
+
+/* --- extensions, indexes, types ------------------------------------------ */
+
+static void
+free_object(pgr_object *o)
+{
+    free((char *) o->schema);
+    free((char *) o->name);
+    free((char *) o->parent);
+    strs_free(o->columns, o->n_columns);
+    free_loc(&o->location);
+}
+
+static long
+object_index(const model *m, char kind, const char *schema, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < m->objects.len; i++) {
+        const pgr_object *o = util_vec_at(&m->objects, i);
+
+        /* Extension names are database-wide; the others live in a schema. */
+        if (o->kind == kind && strcmp(o->name, name) == 0 &&
+            (kind == 'e' || strcmp(o->schema, schema) == 0))
+            return (long) i;
+    }
+    return -1;
+}
+
+static pgr_object *
+add_object(model *m, char kind, const char *schema, const char *name, const char *parent,
+           const pgr_location *loc)
+{
+    pgr_object *o;
+
+    if (name == NULL || object_index(m, kind, schema, name) >= 0)
+        return NULL;
+    o = util_vec_push(&m->objects);
+    o->kind = kind;
+    o->schema = util_xstrdup(schema);
+    o->name = util_xstrdup(name);
+    o->parent = dup_or_null(parent);
+    o->location = copy_loc(loc);
+    return o;
+}
+
+/* Dropping a column drops the indexes that use it. */
+static void
+drop_indexes_on_column(model *m, const char *qualified, const char *column)
+{
+    size_t i = m->objects.len, k;
+
+    while (i-- > 0) {
+        const pgr_object *o = util_vec_at(&m->objects, i);
+
+        if (o->kind != 'i' || o->parent == NULL || strcmp(o->parent, qualified) != 0)
+            continue;
+        for (k = 0; k < o->n_columns; k++) {
+            if (strcmp(o->columns[k], column) == 0) {
+                remove_object_at(m, i);
+                break;
+            }
+        }
+    }
+}
+
+static void
+remove_object_at(model *m, size_t i)
+{
+    pgr_object *o = util_vec_at(&m->objects, i);
+
+    free_object(o);
+    memmove(o, o + 1, (m->objects.len - i - 1) * sizeof(pgr_object));
+    m->objects.len--;
+}
+
+static void
+drop_object(model *m, char kind, const char *schema, const char *name)
+{
+    long i = object_index(m, kind, schema, name);
+
+    if (i >= 0)
+        remove_object_at(m, (size_t) i);
+}
+
+/* Indexes go with their table. */
+static void
+drop_indexes_of(model *m, const char *qualified)
+{
+    size_t i = m->objects.len;
+
+    while (i-- > 0) {
+        const pgr_object *o = util_vec_at(&m->objects, i);
+
+        if (o->kind == 'i' && o->parent && strcmp(o->parent, qualified) == 0)
+            remove_object_at(m, i);
+    }
+}
+
+static void
+reparent_indexes(model *m, const char *from, const char *to)
+{
+    size_t i;
+
+    for (i = 0; i < m->objects.len; i++) {
+        pgr_object *o = util_vec_at(&m->objects, i);
+
+        if (o->kind == 'i' && o->parent && strcmp(o->parent, from) == 0) {
+            free((char *) o->parent);
+            o->parent = util_xstrdup(to);
+        }
+    }
 }
 
 /* --- views ---------------------------------------------------------------- */
@@ -153,7 +273,9 @@ drop_view_at(model *m, size_t i)
     char *q = util_xasprintf("%s.%s", v->schema, v->name);
 
     remove_acl_of(m, v->relkind, q);
+    drop_indexes_of(m, q);
     free(q);
+    v = util_vec_at(&m->views, i);
     free_view(v);
     memmove(v, v + 1, (m->views.len - i - 1) * sizeof(pgr_view));
     m->views.len--;
@@ -455,6 +577,7 @@ drop_table_at(model *m, size_t i)
     char *qual = util_xasprintf("%s.%s", t->schema, t->name);
 
     remove_acl_of(m, 'r', qual);
+    drop_indexes_of(m, qual);
     remove_policies(m, t->schema, t->name, NULL);
     free_loc(&t->rls_location);
     free((char *) t->owner);
@@ -595,8 +718,13 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
                 add_columns(t, &c->def, 1);
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
-            if (c->name)
+            if (c->name) {
+                char *q = util_xasprintf("%s.%s", t->schema, t->name);
+
                 drop_column(t, c->name);
+                drop_indexes_on_column(m, q, c->name);
+                free(q);
+            }
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
             if (c->newowner && c->newowner->rolename) {
@@ -651,6 +779,7 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
     to = util_xasprintf("%s.%s", t->schema, t->name);
     rename_acl_object(m, 'r', from, to);
     rename_in_views(m, from, to);
+    reparent_indexes(m, from, to);
     for (size_t k = 0; k < m->policies.len; k++) {
         pgr_policy *p = util_vec_at(&m->policies, k);
         char *pq = util_xasprintf("%s.%s", p->schema, p->table);
@@ -716,12 +845,28 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
             pgr_table *tb = util_vec_at(&m->tables, (size_t) t);
             size_t k;
 
+            char *q = util_xasprintf("%s.%s", tb->schema, tb->name);
+
             for (k = 0; k < tb->n_columns; k++) {
                 if (strcmp(tb->columns[k], s->subname) == 0) {
                     free((char *) tb->columns[k]);
                     ((const char **) tb->columns)[k] = util_xstrdup(s->newname);
                 }
             }
+            /* Indexes follow the column (pg_index refers to it by attnum). */
+            for (k = 0; k < m->objects.len; k++) {
+                pgr_object *o = util_vec_at(&m->objects, k);
+                size_t c;
+
+                for (c = 0; o->kind == 'i' && o->parent && strcmp(o->parent, q) == 0 &&
+                     c < o->n_columns; c++) {
+                    if (strcmp(o->columns[c], s->subname) == 0) {
+                        free((char *) o->columns[c]);
+                        ((const char **) o->columns)[c] = util_xstrdup(s->newname);
+                    }
+                }
+            }
+            free(q);
         }
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
         move_table(m, s->relation, NULL, s->newname);
@@ -746,6 +891,29 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
                 free((char *) p->name);
                 p->name = util_xstrdup(s->newname);
             }
+        }
+    } else if ((s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE ||
+                s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) && s->object && s->newname) {
+        const char *schema, *name;
+        long o;
+
+        qualified_name(m, s->object, &schema, &name);
+        o = name ? object_index(m, 'T', schema, name) : -1;
+        if (o >= 0) {
+            pgr_object *ob = util_vec_at(&m->objects, (size_t) o);
+
+            free((char *) ob->name);
+            ob->name = util_xstrdup(s->newname);
+        }
+    } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX && s->relation &&
+               s->relation->relname && s->newname) {
+        long o = object_index(m, 'i', schema_of(m, s->relation->schemaname), s->relation->relname);
+
+        if (o >= 0) {
+            pgr_object *ob = util_vec_at(&m->objects, (size_t) o);
+
+            free((char *) ob->name);
+            ob->name = util_xstrdup(s->newname);
         }
     } else if ((s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ||
                 s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) && s->relation && s->newname) {
@@ -783,6 +951,17 @@ qualified_name(const model *m, const PgQuery__Node *n, const char **schema, cons
     *name = NULL;
     if (n->node_case == PG_QUERY__NODE__NODE_STRING) {
         *name = n->string->sval;
+        return;
+    }
+    if (n->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
+        PgQuery__List list = PG_QUERY__LIST__INIT;
+        PgQuery__Node wrap = PG_QUERY__NODE__INIT;
+
+        list.n_items = n->type_name->n_names;
+        list.items = n->type_name->names;
+        wrap.node_case = PG_QUERY__NODE__NODE_LIST;
+        wrap.list = &list;
+        qualified_name(m, &wrap, schema, name);
         return;
     }
     if (n->node_case != PG_QUERY__NODE__NODE_LIST)
@@ -876,6 +1055,13 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
                     drop_dependent_views(m, q);
                 free(q);
             }
+        } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION) {
+            drop_object(m, 'e', schema, name);
+        } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+            drop_object(m, 'i', schema, name);
+        } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE ||
+                   s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) {
+            drop_object(m, 'T', schema, name);
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY) {
             drop_policy(m, s->objects[k]);
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) {
@@ -897,6 +1083,9 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
             for (i = m->views.len; i-- > 0;)
                 if (strcmp(((pgr_view *) util_vec_at(&m->views, i))->schema, name) == 0)
                     drop_view_at(m, i);
+            for (i = m->objects.len; i-- > 0;)
+                if (strcmp(((pgr_object *) util_vec_at(&m->objects, i))->schema, name) == 0)
+                    remove_object_at(m, i);
             drop_functions_in(m, name);
         }
     }
@@ -1273,6 +1462,25 @@ role_options(pgr_role *r, PgQuery__Node **opts, size_t n)
             r->rolbypassrls = defelem_bool(d);
         else if (strcmp(d->defname, "isreplication") == 0)
             r->rolreplication = defelem_bool(d);
+        else if (strcmp(d->defname, "connectionlimit") == 0 && d->arg &&
+                 d->arg->node_case == PG_QUERY__NODE__NODE_INTEGER)
+            r->rolconnlimit = d->arg->integer->ival;
+        else if (strcmp(d->defname, "validUntil") == 0 && d->arg &&
+                 d->arg->node_case == PG_QUERY__NODE__NODE_STRING) {
+            free((char *) r->rolvaliduntil);
+            r->rolvaliduntil = util_xstrdup(d->arg->string->sval);
+        } else if (strcmp(d->defname, "addroleto") == 0 && d->arg &&
+                   d->arg->node_case == PG_QUERY__NODE__NODE_LIST) {
+            /* CREATE ROLE r IN ROLE a, b */
+            size_t k;
+
+            for (k = 0; k < d->arg->list->n_items; k++) {
+                const char *g = grantee_name(d->arg->list->items[k]);
+
+                if (g)
+                    strs_add(&r->member_of, &r->n_member_of, g);
+            }
+        }
     }
 }
 
@@ -1285,6 +1493,7 @@ create_role(model *m, const PgQuery__CreateRoleStmt *s, const pgr_location *loc)
         return;
     r = util_vec_push(&m->roles);
     r->name = util_xstrdup(s->role);
+    r->rolconnlimit = -1;
     /* CREATE USER is CREATE ROLE ... LOGIN. */
     r->rolcanlogin = s->stmt_type == PG_QUERY__ROLE_STMT_TYPE__ROLESTMT_USER;
     r->location = copy_loc(loc);
@@ -1306,11 +1515,21 @@ alter_role(model *m, const PgQuery__AlterRoleStmt *s, const pgr_location *loc)
     if (i < 0) {
         r = util_vec_push(&m->roles);
         r->name = util_xstrdup(s->role->rolename);
+        r->rolconnlimit = -1;
         r->location = copy_loc(loc);
     } else {
         r = util_vec_at(&m->roles, (size_t) i);
     }
     role_options(r, s->options, s->n_options);
+}
+
+static void
+free_role(pgr_role *r)
+{
+    free((char *) r->name);
+    free((char *) r->rolvaliduntil);
+    strs_free(r->member_of, r->n_member_of);
+    free_loc(&r->location);
 }
 
 static void
@@ -1326,8 +1545,7 @@ drop_role(model *m, const PgQuery__DropRoleStmt *s)
         if (i < 0)
             continue;
         r = util_vec_at(&m->roles, (size_t) i);
-        free((char *) r->name);
-        free_loc(&r->location);
+        free_role(r);
         memmove(r, r + 1, (m->roles.len - (size_t) i - 1) * sizeof(pgr_role));
         m->roles.len--;
     }
@@ -1706,6 +1924,59 @@ default_privileges(model *m, const PgQuery__AlterDefaultPrivilegesStmt *s, const
     }
 }
 
+static void
+create_extension(model *m, const PgQuery__CreateExtensionStmt *s, const pgr_location *loc)
+{
+    const char *schema = m->default_schema;
+    size_t i;
+
+    for (i = 0; i < s->n_options; i++) {
+        const PgQuery__DefElem *d = s->options[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM
+            ? s->options[i]->def_elem : NULL;
+
+        if (d && d->defname && strcmp(d->defname, "schema") == 0 && d->arg &&
+            d->arg->node_case == PG_QUERY__NODE__NODE_STRING)
+            schema = d->arg->string->sval;
+    }
+    add_object(m, 'e', schema, s->extname, NULL, loc);
+}
+
+static void
+create_type(model *m, PgQuery__Node **names, size_t n, const pgr_location *loc)
+{
+    const char *schema, *name;
+
+    qualified_func(m, names, n, &schema, &name);
+    add_object(m, 'T', schema, name, NULL, loc);
+}
+
+/* GRANT role TO member / REVOKE role FROM member: pg_auth_members. */
+static void
+grant_role(model *m, const PgQuery__GrantRoleStmt *s)
+{
+    size_t i, j;
+
+    for (j = 0; j < s->n_grantee_roles; j++) {
+        const char *member = grantee_name(s->grantee_roles[j]);
+        long r = member ? role_index(m, member) : -1;
+        pgr_role *role;
+
+        if (r < 0)
+            continue;
+        role = util_vec_at(&m->roles, (size_t) r);
+        for (i = 0; i < s->n_granted_roles; i++) {
+            const PgQuery__Node *g = s->granted_roles[i];
+
+            if (g->node_case != PG_QUERY__NODE__NODE_ACCESS_PRIV || g->access_priv->priv_name == NULL)
+                continue;
+            if (s->is_grant)
+                strs_add(&role->member_of, &role->n_member_of, g->access_priv->priv_name);
+            else if (!s->admin_opt)
+                strs_remove(&role->member_of, &role->n_member_of, g->access_priv->priv_name);
+        }
+    }
+}
+
 /* --- DO blocks ------------------------------------------------------------ */
 
 typedef struct do_walk {
@@ -1888,6 +2159,42 @@ model_apply(model *m, const sql_file *f, const sql_stmt *st)
             default_privileges(m, n->alter_default_privileges_stmt, &loc);
         }
         break;
+    case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
+        create_extension(m, n->create_extension_stmt, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+        if (n->index_stmt->relation && n->index_stmt->idxname) {
+            const char *sch = schema_of(m, n->index_stmt->relation->schemaname);
+            char *parent = util_xasprintf("%s.%s", sch, n->index_stmt->relation->relname);
+            pgr_object *o = add_object(m, 'i', sch, n->index_stmt->idxname, parent, &loc);
+            size_t k;
+
+            for (k = 0; o && k < n->index_stmt->n_index_params; k++) {
+                const PgQuery__Node *p = n->index_stmt->index_params[k];
+
+                if (p->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM && p->index_elem->name)
+                    strs_add(&o->columns, &o->n_columns, p->index_elem->name);
+            }
+            free(parent);
+        }
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
+        create_type(m, n->create_enum_stmt->type_name, n->create_enum_stmt->n_type_name, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_RANGE_STMT:
+        create_type(m, n->create_range_stmt->type_name, n->create_range_stmt->n_type_name, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
+        create_type(m, n->create_domain_stmt->domainname, n->create_domain_stmt->n_domainname, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
+        if (n->composite_type_stmt->typevar && n->composite_type_stmt->typevar->relname)
+            add_object(m, 'T', schema_of(m, n->composite_type_stmt->typevar->schemaname),
+                       n->composite_type_stmt->typevar->relname, NULL, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
+        grant_role(m, n->grant_role_stmt);
+        break;
     case PG_QUERY__NODE__NODE_VIEW_STMT:
         create_view(m, n->view_stmt->view, n->view_stmt->query, 'v', n->view_stmt->options,
                     n->view_stmt->n_options, n->view_stmt->replace, &loc);
@@ -1915,6 +2222,8 @@ model_view(const model *m, pgr_model *out)
     out->functions = m->functions.items;
     out->n_views = m->views.len;
     out->views = m->views.items;
+    out->n_objects = m->objects.len;
+    out->objects = m->objects.items;
     out->n_default_acl = m->default_acl.len;
     out->default_acl = m->default_acl.items;
     out->server_version = m->server_version;
@@ -1936,12 +2245,11 @@ model_free(model *m)
         free((char *) a->grantee);
         free_loc(&a->location);
     }
-    for (i = 0; i < m->roles.len; i++) {
-        pgr_role *r = util_vec_at(&m->roles, i);
-
-        free((char *) r->name);
-        free_loc(&r->location);
-    }
+    for (i = 0; i < m->roles.len; i++)
+        free_role(util_vec_at(&m->roles, i));
+    for (i = 0; i < m->objects.len; i++)
+        free_object(util_vec_at(&m->objects, i));
+    util_vec_free(&m->objects);
     util_vec_free(&m->tables);
     util_vec_free(&m->acl);
     for (i = 0; i < m->policies.len; i++)
@@ -2027,6 +2335,17 @@ model_clone(const model *src, model *dst)
         c->relations = strs_clone(v->relations, v->n_relations);
         c->location = copy_loc(&v->location);
     }
+    for (i = 0; i < src->objects.len; i++) {
+        const pgr_object *o = util_vec_at(&src->objects, i);
+        pgr_object *c = util_vec_push(&dst->objects);
+
+        *c = *o;
+        c->schema = util_xstrdup(o->schema);
+        c->name = util_xstrdup(o->name);
+        c->parent = dup_or_null(o->parent);
+        c->columns = strs_clone(o->columns, o->n_columns);
+        c->location = copy_loc(&o->location);
+    }
     for (i = 0; i < src->default_acl.len; i++) {
         const pgr_acl_item *a = util_vec_at(&src->default_acl, i);
         pgr_acl_item *c = util_vec_push(&dst->default_acl);
@@ -2057,6 +2376,8 @@ model_clone(const model *src, model *dst)
 
         *c = *r;
         c->name = util_xstrdup(r->name);
+        c->rolvaliduntil = dup_or_null(r->rolvaliduntil);
+        c->member_of = strs_clone(r->member_of, r->n_member_of);
         c->location = copy_loc(&r->location);
     }
     for (i = 0; i < src->functions.len; i++) {

@@ -20,6 +20,7 @@ typedef struct model {
     util_vec policies;      /* of pgr_policy */
     util_vec functions;     /* of pgr_function */
     util_vec views;         /* of pgr_view */
+    util_vec objects;       /* of pgr_object: extensions, indexes, types */
     util_vec default_acl;   /* of pgr_acl_item */
     int server_version;
     int public_schema_create;

@@ -136,6 +136,9 @@ role_json(const pgr_role *r)
     json_object_set_new(o, "rolcreatedb", json_boolean(r->rolcreatedb));
     json_object_set_new(o, "rolbypassrls", json_boolean(r->rolbypassrls));
     json_object_set_new(o, "rolreplication", json_boolean(r->rolreplication));
+    json_object_set_new(o, "rolconnlimit", json_integer(r->rolconnlimit));
+    json_object_set_new(o, "rolvaliduntil", str(r->rolvaliduntil));
+    json_object_set_new(o, "member_of", strs_json(r->member_of, r->n_member_of));
     json_object_set_new(o, "defined_at", where(&r->location));
     return o;
 }
@@ -212,5 +215,18 @@ model_json(const pgr_model *m)
     for (i = 0; i < m->n_default_acl; i++)
         json_array_append_new(a, acl_json(&m->default_acl[i]));
     json_object_set_new(o, "default_acl", a);
+    a = json_array();
+    for (i = 0; i < m->n_objects; i++) {
+        json_t *ob = json_object();
+        char kind[2] = { m->objects[i].kind, '\0' };
+
+        json_object_set_new(ob, "kind", json_string(kind));
+        json_object_set_new(ob, "schema", str(m->objects[i].schema));
+        json_object_set_new(ob, "name", str(m->objects[i].name));
+        json_object_set_new(ob, "parent", str(m->objects[i].parent));
+        json_object_set_new(ob, "defined_at", where(&m->objects[i].location));
+        json_array_append_new(a, ob);
+    }
+    json_object_set_new(o, "objects", a);
     return o;
 }

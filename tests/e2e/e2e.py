@@ -614,6 +614,27 @@ def test_rule_incomplete_down_columns():
     assert len(got) == 1 and "the added column b; the enabling of row-level security" in got[0], got
 
 
+def test_rule_incomplete_down_objects():
+    up = ("CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA ext;\nCREATE TYPE mood AS ENUM ('a', 'b');\n"
+          "CREATE TABLE t (id int, m mood);\nCREATE INDEX t_m ON t (m);\nCREATE ROLE r CONNECTION LIMIT 5;\n"
+          "CREATE ROLE s IN ROLE r;\nCREATE MATERIALIZED VIEW mv AS SELECT id FROM t;\nCREATE INDEX mv_id ON mv (id);\n")
+    found, doc = findings_in({"m/001_a.up.sql": up,
+                              "m/001_a.down.sql": "DROP MATERIALIZED VIEW mv;\nDROP ROLE s;\nDROP ROLE r;\n"
+                                                  "ALTER TABLE t DROP COLUMN m;\nDROP TABLE t;\n"})
+    msgs = sorted(f["message"].split(" created")[0] for f in doc["findings"] if f["rule"] == "rollback/incomplete-down")
+    # The column drop took t_m with it, the view drop took mv_id: type and extension remain.
+    assert msgs == ["extension ext.pgcrypto", "type public.mood"], msgs
+    neg, _ = findings_in({"m/001_a.up.sql": up,
+                          "m/001_a.down.sql": "DROP MATERIALIZED VIEW mv;\nREVOKE r FROM s;\nDROP ROLE s;\nDROP ROLE r;\n"
+                                              "DROP TABLE t;\nDROP TYPE mood;\nDROP EXTENSION pgcrypto;\n"})
+    assert only(neg, "rollback/incomplete-down") == [], neg
+    # Enum replacement: rename, recreate, drop the old one; undone in reverse.
+    enum, _ = findings_in({"m/001_a.up.sql": "CREATE TYPE k AS ENUM ('a');\n", "m/001_a.down.sql": "DROP TYPE k;\n",
+                           "m/002_b.up.sql": "ALTER TYPE k RENAME TO k_old;\nCREATE TYPE k AS ENUM ('a', 'b');\nDROP TYPE k_old;\n",
+                           "m/002_b.down.sql": "ALTER TYPE k RENAME TO k_new;\nCREATE TYPE k AS ENUM ('a');\nDROP TYPE k_new;\n"})
+    assert only(enum, "rollback/incomplete-down") == [], enum
+
+
 def test_rule_missing_sslmode():
     pos, _ = findings_in({".env.production": "A=postgres://u@db.example.com/app\n"
                                              "B=postgresql://u@10.0.0.5/app?sslmode=prefer\n"

@@ -272,6 +272,10 @@ typedef struct pgr_role {
     int rolcreatedb;
     int rolbypassrls;
     int rolreplication;
+    int rolconnlimit;          /* CONNECTION LIMIT; -1 for none */
+    const char *rolvaliduntil; /* VALID UNTIL text; NULL for none */
+    size_t n_member_of;
+    const char *const *member_of;  /* roles it is a member of (pg_auth_members) */
     pgr_location location;     /* the CREATE ROLE/USER */
 } pgr_role;
 
@@ -291,6 +295,21 @@ typedef struct pgr_function {
     int public_execute;
     pgr_location location;     /* the CREATE FUNCTION */
 } pgr_function;
+
+/*
+ * Other named objects the model tracks: kind 'e' an extension (pg_extension;
+ * schema is the one it is installed in), 'i' an index (parent is its table,
+ * "schema.name"), 'T' a type or domain.
+ */
+typedef struct pgr_object {
+    char kind;
+    const char *schema;
+    const char *name;
+    const char *parent;        /* NULL unless an index */
+    size_t n_columns;
+    const char *const *columns;   /* an index's key columns (pg_index.indkey) */
+    pgr_location location;
+} pgr_object;
 
 /*
  * A view ('v') or materialized view ('m') (pg_class).  A view runs with
@@ -331,6 +350,8 @@ typedef struct pgr_model {
     const pgr_function *functions;
     size_t n_views;
     const pgr_view *views;
+    size_t n_objects;
+    const pgr_object *objects;
     /* ALTER DEFAULT PRIVILEGES grants (pg_default_acl): objkind is the kind
      * of future objects ('r' tables, 'S' sequences, 'f' functions, 'T'
      * types, 'n' schemas), object the schema or "*" for all. */
