@@ -8,6 +8,7 @@ A test fails by raising (assert) and prints what it compared.
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -102,6 +103,14 @@ def test_json_format():
     s = doc["summary"]
     assert s["findings"] == len(doc["findings"]) == s["errors"] + s["warnings"]
     assert s["files"] == 30, s
+
+
+def test_readme_lists_every_rule():
+    rc, out, _ = run("rules")
+    loaded = sorted(line.split()[0] for line in out.splitlines() if line.strip())
+    with open(os.path.join(ARGS.source, "README.md")) as f:
+        documented = sorted(re.findall(r"^\| `([a-z]+/[a-z0-9-]+)` \|", f.read(), re.M))
+    assert rc == 0 and loaded == documented, (set(loaded) ^ set(documented))
 
 
 def test_exit_codes():
