@@ -2288,7 +2288,8 @@ clone_table(const pgr_table *t)
     c.owner = dup_or_null(t->owner);
     c.columns = strs_clone(t->columns, t->n_columns);
     c.attnums = util_xcalloc(t->n_columns ? t->n_columns : 1, sizeof(int16_t));
-    memcpy((int16_t *) c.attnums, t->attnums, t->n_columns * sizeof(int16_t));
+    if (t->n_columns > 0)
+        memcpy((int16_t *) c.attnums, t->attnums, t->n_columns * sizeof(int16_t));
     return c;
 }
 
