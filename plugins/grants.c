@@ -69,6 +69,10 @@ static const pgr_rule rules[] = {
       "ALTER DEFAULT PRIVILEGES grants to PUBLIC: every future object is exposed to every role.",
       "Grant the default privileges to a named role instead.",
       "PostgreSQL docs ALTER DEFAULT PRIVILEGES" },
+    { "grants/superuser-login-roles", PGR_SEVERITY_WARNING,
+      "Besides the bootstrap superuser, another superuser role can log in.",
+      "Give administrators NOSUPERUSER roles with the privileges they need; keep one break-glass superuser.",
+      "CIS PostgreSQL Benchmark 4.2 (superuser privileges limited)" },
     { "grants/role-policy", PGR_SEVERITY_ERROR,
       "A role holds a privilege its policy in .pgrampart.yml (grants.roles) forbids.",
       "REVOKE the privilege, or change the role policy if the access is intended.",
@@ -195,6 +199,14 @@ check_roles(pgr_ctx *ctx, const pgr_model *m)
     for (i = 0; i < m->n_roles; i++) {
         const pgr_role *r = &m->roles[i];
 
+        /* initdb's superuser always exists; superuser-login-roles counts
+         * the others. */
+        if (r->bootstrap)
+            continue;
+        if (m->is_live && r->rolsuper && r->rolcanlogin) {
+            snprintf(msg, sizeof msg, "role %s is a second superuser that can log in", r->name);
+            report_at(ctx, "grants/superuser-login-roles", &r->location, msg);
+        }
         if (r->rolsuper) {
             snprintf(msg, sizeof msg, "role %s is a superuser%s", r->name,
                      r->rolcanlogin ? " that can log in" : "");

@@ -6,6 +6,13 @@
  * that weakens every connection (PGSSLMODE=disable|allow|prefer, PGHOST to
  * a remote host without PGSSLMODE).  libpq's default sslmode is "prefer",
  * which silently falls back to plain text.
+ *
+ * On a live database (pgrampart audit):
+ * ssl/server-ssl-off: the server's ssl setting is off.
+ * ssl/hba-host-without-ssl: a pg_hba.conf host (or hostnossl) rule for a
+ *   non-local address that does not reject: clients may connect unencrypted.
+ * ssl/weak-min-protocol: ssl_min_protocol_version below TLSv1.2.
+ * ssl/connection-not-encrypted: the audit's own TCP connection is plain text.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +26,22 @@ static const pgr_rule rules[] = {
       "A connection to a non-local PostgreSQL server does not require TLS (sslmode).",
       "Add sslmode=verify-full (or at least require) to the connection string.",
       "PostgreSQL docs 34.19 SSL Support (libpq sslmode); CIS PostgreSQL 6.x: require SSL" },
+    { "ssl/server-ssl-off", PGR_SEVERITY_ERROR,
+      "The server does not offer TLS (ssl = off): every connection is plain text.",
+      "Set ssl = on with a certificate (ssl_cert_file, ssl_key_file) and reload.",
+      "PostgreSQL docs 19.9 Secure TCP/IP Connections with SSL; CIS PostgreSQL 6.7" },
+    { "ssl/hba-host-without-ssl", PGR_SEVERITY_ERROR,
+      "A pg_hba.conf host rule admits non-local clients without TLS.",
+      "Use hostssl for remote clients (and hostnossl ... reject), keep host for loopback only.",
+      "PostgreSQL docs 21.1 The pg_hba.conf File; checklist: \"SSL required\"" },
+    { "ssl/weak-min-protocol", PGR_SEVERITY_WARNING,
+      "ssl_min_protocol_version allows TLS older than 1.2.",
+      "Set ssl_min_protocol_version = 'TLSv1.2' (or TLSv1.3).",
+      "PostgreSQL docs 20.3 (ssl_min_protocol_version); CIS PostgreSQL 6.8" },
+    { "ssl/connection-not-encrypted", PGR_SEVERITY_WARNING,
+      "The audit's own TCP connection to the server is not encrypted.",
+      "Connect with sslmode=verify-full; make the server require it (hostssl).",
+      "PostgreSQL docs 28.2 pg_stat_ssl" },
 };
 
 static int
@@ -108,10 +131,65 @@ on_env_file(pgr_ctx *ctx, const pgr_env_file *f)
     }
 }
 
+static void
+report_live(pgr_ctx *ctx, const char *rule, const pgr_location *loc, const char *msg)
+{
+    pgr_finding f;
+
+    memset(&f, 0, sizeof f);
+    f.rule_id = rule;
+    f.location = *loc;
+    f.message = msg;
+    api->report(ctx, &f);
+}
+
+/* 127.0.0.0/8, ::1, samehost: addresses on the server itself. */
+static int
+local_address(const char *a)
+{
+    return a == NULL || strncmp(a, "127.", 4) == 0 || strcmp(a, "::1") == 0 ||
+        strcmp(a, "samehost") == 0 || strcmp(a, "localhost") == 0;
+}
+
+static void
+on_model(pgr_ctx *ctx, const pgr_model *m)
+{
+    size_t i;
+    char msg[512];
+
+    for (i = 0; i < m->n_settings; i++) {
+        const pgr_setting *st = &m->settings[i];
+
+        if (strcmp(st->name, "ssl") == 0 && st->value && strcmp(st->value, "off") == 0)
+            report_live(ctx, "ssl/server-ssl-off", &st->location,
+                        "ssl is off: the server accepts no encrypted connections");
+        if (strcmp(st->name, "ssl_min_protocol_version") == 0 && st->value &&
+            (strcmp(st->value, "TLSv1") == 0 || strcmp(st->value, "TLSv1.1") == 0)) {
+            snprintf(msg, sizeof msg, "ssl_min_protocol_version is %s: TLS below 1.2 is accepted",
+                     st->value);
+            report_live(ctx, "ssl/weak-min-protocol", &st->location, msg);
+        }
+    }
+    for (i = 0; i < m->n_hba; i++) {
+        const pgr_hba_rule *h = &m->hba[i];
+
+        if ((strcmp(h->type, "host") != 0 && strcmp(h->type, "hostnossl") != 0) ||
+            local_address(h->address) || strcmp(h->auth_method, "reject") == 0)
+            continue;
+        snprintf(msg, sizeof msg, "%s rule for %s%s%s (%s) lets clients connect without TLS",
+                 h->type, h->address ? h->address : "?", h->netmask ? "/" : "",
+                 h->netmask ? h->netmask : "", h->auth_method);
+        report_live(ctx, "ssl/hba-host-without-ssl", &h->location, msg);
+    }
+    if (m->is_live && m->connection_ssl == 0)
+        report_live(ctx, "ssl/connection-not-encrypted", &m->origin,
+                    "this audit's TCP connection is not encrypted");
+}
+
 static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "ssl", "1",
     sizeof rules / sizeof rules[0], rules, 0, NULL,
-    NULL, on_env_file, NULL, NULL, NULL, NULL
+    NULL, on_env_file, NULL, on_model, NULL, NULL
 };
 
 PGR_PLUGIN_MAGIC(api, plugin)

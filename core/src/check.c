@@ -443,22 +443,46 @@ replay_migration(check_run *run, const pgr_migration_set *view, size_t k, model 
     model_free(&before);
 }
 
-static void
-call_model_hooks(check_run *run, const model *m)
+void
+check_model_hooks(host *h, const model *m)
 {
     pgr_model view;
     size_t i;
 
     model_view(m, &view);
-    if (run->model_fn)
-        run->model_fn(&view, run->model_arg);
-    for (i = 0; i < run->host->plugins.len; i++) {
-        const host_plugin *p = util_vec_at(&run->host->plugins, i);
-        pgr_ctx ctx = host_ctx(run->host, i);
+    for (i = 0; i < h->plugins.len; i++) {
+        const host_plugin *p = util_vec_at(&h->plugins, i);
+        pgr_ctx ctx = host_ctx(h, i);
 
         if (p->desc->on_model)
             p->desc->on_model(&ctx, &view);
     }
+}
+
+void
+check_finish_hooks(host *h)
+{
+    size_t k;
+
+    for (k = 0; k < h->plugins.len; k++) {
+        const host_plugin *p = util_vec_at(&h->plugins, k);
+        pgr_ctx ctx = host_ctx(h, k);
+
+        if (p->desc->on_finish)
+            p->desc->on_finish(&ctx);
+    }
+}
+
+static void
+call_model_hooks(check_run *run, const model *m)
+{
+    if (run->model_fn) {
+        pgr_model view;
+
+        model_view(m, &view);
+        run->model_fn(&view, run->model_arg);
+    }
+    check_model_hooks(run->host, m);
 }
 
 static void
@@ -643,13 +667,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
     }
     run_sets(run);
     run_standalone(run);
-    for (k = 0; k < h->plugins.len; k++) {
-        const host_plugin *p = util_vec_at(&h->plugins, k);
-        pgr_ctx ctx = host_ctx(h, k);
-
-        if (p->desc->on_finish)
-            p->desc->on_finish(&ctx);
-    }
+    check_finish_hooks(h);
     drop_context_findings(run);
     return 0;
 }

@@ -58,6 +58,11 @@ int check_paths_models(host *h, char *const *paths, size_t n, check_run *run, ch
                        void (*model_fn)(const pgr_model *, void *), void *arg);
 void check_free(check_run *run);
 
+/* Give one model to every plugin's on_model (the live audit uses it). */
+void check_model_hooks(host *h, const model *m);
+/* Call every plugin's on_finish. */
+void check_finish_hooks(host *h);
+
 /* The file of a run with this display path, or NULL. */
 const check_file *check_file_of(check_run *run, const char *path);
 

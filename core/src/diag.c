@@ -19,6 +19,7 @@ diag_init(diag_store *ds)
     util_vec_init(&ds->findings, sizeof(diag_finding));
     ds->files = 0;
     ds->statements = 0;
+    ds->subject = NULL;
 }
 
 void
@@ -239,8 +240,11 @@ diag_print_text(const diag_store *ds, FILE *out, bool color,
         else
             infos++;
     }
-    fprintf(out, "%zu file%s checked: %zu error%s, %zu warning%s, %zu info\n",
-            ds->files, ds->files == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
+    if (ds->subject)
+        fprintf(out, "%s audited", ds->subject);
+    else
+        fprintf(out, "%zu file%s checked", ds->files, ds->files == 1 ? "" : "s");
+    fprintf(out, ": %zu error%s, %zu warning%s, %zu info\n", errors, errors == 1 ? "" : "s",
             warnings, warnings == 1 ? "" : "s", infos);
 }
 

@@ -28,6 +28,7 @@ typedef struct diag_store {
     util_vec findings;   /* of diag_finding */
     size_t files;        /* files examined, for the summary */
     size_t statements;   /* SQL statements parsed */
+    const char *subject; /* what was checked instead of files ("database x"), or NULL */
 } diag_store;
 
 void diag_init(diag_store *ds);

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "diag.h"
 #include "host.h"
+#include "live.h"
 #include "model_json.h"
 
 #define PGR_VERSION "0.1.0"
@@ -28,6 +29,9 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TOOL = 2 };
 
 typedef struct options {
     const char *format;
+    int timeout_ms;          /* audit: statement_timeout and lock_timeout */
+    util_vec schemas;        /* audit --schema (of const char *) */
+    util_vec exclude_schemas;/* audit --exclude-schema */
     int fail_on;
     const char *config;
     util_vec plugin_dirs;    /* of const char * */
@@ -38,6 +42,7 @@ static void
 usage(FILE *out)
 {
     fputs("usage: pgrampart check [options] [PATH...]\n"
+          "       pgrampart audit [options] [CONNINFO]  audit a live database, read-only\n"
           "       pgrampart model [options] [PATH...]   schema models as JSON\n"
           "       pgrampart rules [options]\n"
           "       pgrampart --version\n"
@@ -52,6 +57,10 @@ usage(FILE *out)
           "                           the working directory)\n"
           "  --plugin-dir DIR         also load plugins from DIR (repeatable)\n"
           "  --no-color               no ANSI colours (also: NO_COLOR=1)\n"
+          "audit options:\n"
+          "  --timeout MS             statement_timeout and lock_timeout (default 5000)\n"
+          "  --schema NAME            audit only this schema (repeatable)\n"
+          "  --exclude-schema NAME    leave this schema out (repeatable)\n"
           "\n"
           "exit status: 0 clean, 1 findings at or above --fail-on, 2 error\n", out);
 }
@@ -202,6 +211,98 @@ cmd_model(host *h, char *const *paths, size_t n)
     return rc;
 }
 
+static bool
+listed(const util_vec *v, const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < v->len; i++)
+        if (strcmp(*(const char **) util_vec_at(v, i), s) == 0)
+            return true;
+    return false;
+}
+
+/* Apply --schema / --exclude-schema to a live model. */
+static void
+filter_schemas(model *m, const options *o)
+{
+    size_t i;
+
+    for (i = m->tables.len; i-- > 0;) {
+        /* Collect candidate schemas from every kind of object. */
+        const char *s = ((pgr_table *) util_vec_at(&m->tables, i))->schema;
+
+        if (listed(&o->exclude_schemas, s) || (o->schemas.len > 0 && !listed(&o->schemas, s))) {
+            char *copy = util_xstrdup(s);
+
+            model_forget_schema(m, copy);
+            free(copy);
+            i = m->tables.len;
+        }
+    }
+    for (i = 0; i < o->exclude_schemas.len; i++)
+        model_forget_schema(m, *(const char **) util_vec_at(&o->exclude_schemas, i));
+}
+
+/* pgrampart audit: the live catalog through the same rules as check. */
+static int
+cmd_audit(host *h, const options *o, char *const *args, size_t n)
+{
+    live_result res;
+    model m;
+    char *err = NULL, *subject;
+    size_t i;
+    bool color;
+    int rc;
+
+    if (n > 1) {
+        fprintf(stderr, "pgrampart: audit takes one connection string\n");
+        return EXIT_TOOL;
+    }
+    model_init(&m, "database", 0);
+    if (live_read_model(n ? args[0] : NULL, o->timeout_ms, &m, &res, &err) != 0) {
+        fprintf(stderr, "pgrampart: %s", err);
+        if (err[0] && err[strlen(err) - 1] != '\n')
+            fputc('\n', stderr);
+        free(err);
+        live_result_free(&res);
+        model_free(&m);
+        return EXIT_TOOL;
+    }
+    filter_schemas(&m, o);
+    for (i = 0; i < res.skipped.len; i++) {
+        const live_skip *s = util_vec_at(&res.skipped, i);
+        pgr_location loc;
+        char *obj = util_xasprintf("check:%s", s->check), *msg;
+
+        memset(&loc, 0, sizeof loc);
+        loc.object = obj;
+        msg = util_xasprintf("skipped: %s", s->reason);
+        host_report_core(h, "core/check-skipped", &loc, msg);
+        free(msg);
+        free(obj);
+    }
+    check_model_hooks(h, &m);
+    check_finish_hooks(h);
+    h->diags->files = 0;
+    subject = util_xasprintf("database %s", res.database ? res.database : "?");
+    h->diags->subject = subject;
+    diag_sort(h->diags);
+    color = !o->no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
+    if (strcmp(o->format, "json") == 0)
+        diag_print_json(h->diags, stdout);
+    else
+        diag_print_text(h->diags, stdout, color, NULL, NULL);
+    if (getenv("PGRAMPART_REPORT_QUERIES"))
+        fprintf(stderr, "pgrampart: %zu queries\n", res.queries);
+    rc = diag_count_at_least(h->diags, (pgr_severity) o->fail_on) > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+    h->diags->subject = NULL;
+    free(subject);
+    live_result_free(&res);
+    model_free(&m);
+    return rc;
+}
+
 static int
 parse_options(int argc, char **argv, options *o)
 {
@@ -211,6 +312,9 @@ parse_options(int argc, char **argv, options *o)
         { "config", required_argument, NULL, 'c' },
         { "plugin-dir", required_argument, NULL, 'P' },
         { "no-color", no_argument, NULL, 'N' },
+        { "timeout", required_argument, NULL, 'T' },
+        { "schema", required_argument, NULL, 'S' },
+        { "exclude-schema", required_argument, NULL, 'X' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -218,6 +322,7 @@ parse_options(int argc, char **argv, options *o)
 
     o->format = "text";
     o->fail_on = PGR_SEVERITY_ERROR;
+    o->timeout_ms = 5000;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
@@ -242,6 +347,19 @@ parse_options(int argc, char **argv, options *o)
             break;
         case 'N':
             o->no_color = true;
+            break;
+        case 'T':
+            o->timeout_ms = atoi(optarg);
+            if (o->timeout_ms <= 0) {
+                fprintf(stderr, "pgrampart: --timeout takes milliseconds > 0\n");
+                return -1;
+            }
+            break;
+        case 'S':
+            *(const char **) util_vec_push(&o->schemas) = optarg;
+            break;
+        case 'X':
+            *(const char **) util_vec_push(&o->exclude_schemas) = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -279,13 +397,15 @@ main(int argc, char **argv)
         usage(stdout);
         return EXIT_CLEAN;
     }
-    if (strcmp(cmd, "check") && strcmp(cmd, "rules") && strcmp(cmd, "model")) {
+    if (strcmp(cmd, "check") && strcmp(cmd, "rules") && strcmp(cmd, "model") && strcmp(cmd, "audit")) {
         fprintf(stderr, "pgrampart: unknown command '%s'\n", cmd);
         usage(stderr);
         return EXIT_TOOL;
     }
     memset(&o, 0, sizeof o);
     util_vec_init(&o.plugin_dirs, sizeof(const char *));
+    util_vec_init(&o.schemas, sizeof(const char *));
+    util_vec_init(&o.exclude_schemas, sizeof(const char *));
     if (parse_options(argc - 1, argv + 1, &o) != 0) {
         util_vec_free(&o.plugin_dirs);
         return EXIT_TOOL;
@@ -303,6 +423,8 @@ main(int argc, char **argv)
         rc = EXIT_TOOL;
     else if (strcmp(cmd, "rules") == 0)
         rc = cmd_rules(&h);
+    else if (strcmp(cmd, "audit") == 0)
+        rc = cmd_audit(&h, &o, argv + 1 + optind, (size_t) (argc - 1 - optind));
     else if (strcmp(cmd, "model") == 0)
         rc = cmd_model(&h, argv + 1 + optind, (size_t) (argc - 1 - optind));
     else
@@ -311,6 +433,8 @@ main(int argc, char **argv)
     diag_free(&ds);
     config_free(&cfg);
     util_vec_free(&o.plugin_dirs);
+    util_vec_free(&o.schemas);
+    util_vec_free(&o.exclude_schemas);
     /* libpg_query keeps a memory context per thread; release it last. */
     if (sql_parser_used())
         pg_query_exit();

@@ -108,6 +108,13 @@ model_init(model *m, const char *source, int from_migrations)
     m->server_version = 15;
     m->public_schema_create = 0;
     memset(&m->origin, 0, sizeof m->origin);
+    m->is_live = 0;
+    util_vec_init(&m->settings, sizeof(pgr_setting));
+    m->hba_available = 0;
+    util_vec_init(&m->hba, sizeof(pgr_hba_rule));
+    m->authid_available = 0;
+    m->connection_ssl = -1;
+    m->connection_ssl_version = NULL;
     m->default_public_execute = 1;
     /* FirstNormalObjectId: replayed objects get oids like user objects do. */
     m->next_oid = 16384;
@@ -2229,6 +2236,15 @@ model_view(const model *m, pgr_model *out)
     out->server_version = m->server_version;
     out->public_schema_create = m->public_schema_create;
     out->origin = m->origin;
+    out->is_live = m->is_live;
+    out->n_settings = m->settings.len;
+    out->settings = m->settings.items;
+    out->hba_available = m->hba_available;
+    out->n_hba = m->hba.len;
+    out->hba = m->hba.items;
+    out->authid_available = m->authid_available;
+    out->connection_ssl = m->connection_ssl;
+    out->connection_ssl_version = m->connection_ssl_version;
 }
 
 void
@@ -2270,6 +2286,27 @@ model_free(model *m)
         free_loc(&a->location);
     }
     util_vec_free(&m->default_acl);
+    for (i = 0; i < m->settings.len; i++) {
+        pgr_setting *st = util_vec_at(&m->settings, i);
+
+        free((char *) st->name);
+        free((char *) st->value);
+        free_loc(&st->location);
+    }
+    util_vec_free(&m->settings);
+    for (i = 0; i < m->hba.len; i++) {
+        pgr_hba_rule *h = util_vec_at(&m->hba, i);
+
+        free((char *) h->type);
+        free((char *) h->database);
+        free((char *) h->user_name);
+        free((char *) h->address);
+        free((char *) h->netmask);
+        free((char *) h->auth_method);
+        free_loc(&h->location);
+    }
+    util_vec_free(&m->hba);
+    free(m->connection_ssl_version);
     free_loc(&m->origin);
     free(m->default_schema);
     free(m->source);
@@ -2391,4 +2428,284 @@ model_clone(const model *src, model *dst)
         c->language = dup_or_null(fn->language);
         c->location = copy_loc(&fn->location);
     }
+}
+
+/* --- builders for live catalogs ------------------------------------------- */
+
+pgr_table *
+model_put_table(model *m, uint32_t oid, const char *schema, const char *name, char relkind,
+                int rls, int force, const char *owner, const pgr_location *loc)
+{
+    pgr_table *t = util_vec_push(&m->tables);
+
+    t->oid = oid;
+    t->schema = util_xstrdup(schema);
+    t->name = util_xstrdup(name);
+    t->relkind = relkind;
+    t->relrowsecurity = rls;
+    t->relforcerowsecurity = force;
+    t->owner = dup_or_null(owner);
+    t->location = copy_loc(loc);
+    if (rls)
+        t->rls_location = copy_loc(loc);
+    return t;
+}
+
+void
+model_put_column(model *m, uint32_t oid, int16_t attnum, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < m->tables.len; i++) {
+        pgr_table *t = util_vec_at(&m->tables, i);
+
+        if (t->oid != oid)
+            continue;
+        strs_add(&t->columns, &t->n_columns, name);
+        t->attnums = util_xrealloc((void *) t->attnums, t->n_columns * sizeof(int16_t));
+        ((int16_t *) t->attnums)[t->n_columns - 1] = attnum;
+        if (attnum > t->max_attnum)
+            t->max_attnum = attnum;
+        return;
+    }
+}
+
+/* Parse "SELECT <expr>" to judge a policy expression read as text. */
+static void
+live_clause(pgr_policy *p, const char *text, const char **out, int *always_true,
+            pgr_location *loc, const pgr_location *where)
+{
+    char *sql;
+    PgQueryProtobufParseResult r;
+    PgQuery__ParseResult *res;
+
+    if (text == NULL)
+        return;
+    *out = util_xstrdup(text);
+    *loc = copy_loc(where);
+    sql = util_xasprintf("SELECT %s", text);
+    r = pg_query_parse_protobuf(sql);
+    free(sql);
+    if (r.error == NULL &&
+        (res = pg_query__parse_result__unpack(NULL, r.parse_tree.len,
+                                               (const uint8_t *) r.parse_tree.data)) != NULL) {
+        const PgQuery__Node *st = res->n_stmts == 1 ? res->stmts[0]->stmt : NULL;
+
+        if (st && st->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
+            st->select_stmt->n_target_list == 1 &&
+            st->select_stmt->target_list[0]->node_case == PG_QUERY__NODE__NODE_RES_TARGET) {
+            const PgQuery__Node *e = st->select_stmt->target_list[0]->res_target->val;
+
+            *always_true = model_expr_always_true(e);
+            sql_node_walk(sql_node_wrap(e), note_column, p);
+        }
+        pg_query__parse_result__free_unpacked(res, NULL);
+    }
+    pg_query_free_protobuf_parse_result(r);
+}
+
+void
+model_put_policy(model *m, const char *schema, const char *table, const char *name,
+                 int permissive, char polcmd, const char *const *roles, size_t n_roles,
+                 const char *qual, const char *with_check, const pgr_location *loc)
+{
+    pgr_policy *p = util_vec_push(&m->policies);
+    size_t i;
+
+    p->schema = util_xstrdup(schema);
+    p->table = util_xstrdup(table);
+    p->name = util_xstrdup(name);
+    p->polpermissive = permissive;
+    p->polcmd = polcmd;
+    p->location = copy_loc(loc);
+    for (i = 0; i < n_roles; i++)
+        strs_add(&p->roles, &p->n_roles, roles[i]);
+    if (p->n_roles == 0)
+        strs_add(&p->roles, &p->n_roles, "PUBLIC");
+    live_clause(p, qual, &p->qual, &p->qual_always_true, &p->qual_location, loc);
+    live_clause(p, with_check, &p->with_check, &p->with_check_always_true,
+                &p->with_check_location, loc);
+}
+
+void
+model_put_acl(model *m, char objkind, const char *object, const char *grantee,
+              uint32_t privileges, uint32_t grant_options, const pgr_location *loc)
+{
+    pgr_acl_item *a = find_acl(m, objkind, object, grantee, 1);
+
+    a->privileges |= privileges;
+    a->grant_options |= grant_options;
+    if (a->location.object == NULL && a->location.path == NULL)
+        a->location = copy_loc(loc);
+}
+
+void
+model_put_default_acl(model *m, char objkind, const char *schema, const char *grantee,
+                      uint32_t privileges, const pgr_location *loc)
+{
+    size_t i;
+    pgr_acl_item *a;
+
+    for (i = 0; i < m->default_acl.len; i++) {
+        a = util_vec_at(&m->default_acl, i);
+        if (a->objkind == objkind && strcmp(a->object, schema) == 0 &&
+            strcmp(a->grantee, grantee) == 0) {
+            a->privileges |= privileges;
+            return;
+        }
+    }
+    a = util_vec_push(&m->default_acl);
+    a->objkind = objkind;
+    a->object = util_xstrdup(schema);
+    a->grantee = util_xstrdup(grantee);
+    a->privileges = privileges;
+    a->location = copy_loc(loc);
+}
+
+pgr_role *
+model_put_role(model *m, const char *name, const pgr_location *loc)
+{
+    pgr_role *r = util_vec_push(&m->roles);
+
+    r->name = util_xstrdup(name);
+    r->rolconnlimit = -1;
+    r->location = copy_loc(loc);
+    return r;
+}
+
+void
+model_put_membership(model *m, const char *role, const char *group)
+{
+    long i = role_index(m, role);
+
+    if (i >= 0) {
+        pgr_role *r = util_vec_at(&m->roles, (size_t) i);
+
+        strs_add(&r->member_of, &r->n_member_of, group);
+    }
+}
+
+pgr_function *
+model_put_function(model *m, const char *schema, const char *name, char prokind,
+                   const char *language, const pgr_location *loc)
+{
+    char *q = util_xasprintf("%s.%s", schema, name);
+    pgr_function *fn = find_function(m, q);
+
+    free(q);
+    /* Overloads share one entry, as in the replayed model. */
+    if (fn)
+        return fn;
+    fn = util_vec_push(&m->functions);
+    fn->schema = util_xstrdup(schema);
+    fn->name = util_xstrdup(name);
+    fn->prokind = prokind;
+    fn->language = dup_or_null(language);
+    fn->location = copy_loc(loc);
+    return fn;
+}
+
+pgr_view *
+model_put_view(model *m, uint32_t oid, const char *schema, const char *name, char relkind,
+               const pgr_location *loc)
+{
+    pgr_view *v = util_vec_push(&m->views);
+
+    v->oid = oid;
+    v->schema = util_xstrdup(schema);
+    v->name = util_xstrdup(name);
+    v->relkind = relkind;
+    v->location = copy_loc(loc);
+    return v;
+}
+
+void
+model_put_view_relation(model *m, uint32_t oid, const char *qualified)
+{
+    size_t i;
+
+    for (i = 0; i < m->views.len; i++) {
+        pgr_view *v = util_vec_at(&m->views, i);
+
+        if (v->oid == oid)
+            strs_add(&v->relations, &v->n_relations, qualified);
+    }
+}
+
+void
+model_put_object(model *m, char kind, const char *schema, const char *name,
+                 const pgr_location *loc)
+{
+    add_object(m, kind, schema, name, NULL, loc);
+}
+
+void
+model_put_setting(model *m, const char *name, const char *value)
+{
+    pgr_setting *st = util_vec_push(&m->settings);
+    char *obj = util_xasprintf("setting:%s", name);
+
+    st->name = util_xstrdup(name);
+    st->value = dup_or_null(value);
+    st->location.object = obj;
+}
+
+void
+model_put_hba(model *m, const pgr_hba_rule *rule)
+{
+    pgr_hba_rule *h = util_vec_push(&m->hba);
+
+    *h = *rule;
+    h->type = dup_or_null(rule->type);
+    h->database = dup_or_null(rule->database);
+    h->user_name = dup_or_null(rule->user_name);
+    h->address = dup_or_null(rule->address);
+    h->netmask = dup_or_null(rule->netmask);
+    h->auth_method = dup_or_null(rule->auth_method);
+    h->location = copy_loc(&rule->location);
+}
+
+uint32_t
+model_privilege_bit(const char *name)
+{
+    char lower[32];
+    size_t i;
+
+    for (i = 0; name[i] && i + 1 < sizeof lower; i++)
+        lower[i] = (char) (name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+    lower[i] = '\0';
+    return privilege_bit(lower);
+}
+
+void
+model_forget_schema(model *m, const char *schema)
+{
+    size_t i = m->tables.len;
+    size_t keep = 0;
+    size_t sl = strlen(schema);
+
+    while (i-- > 0)
+        if (strcmp(((pgr_table *) util_vec_at(&m->tables, i))->schema, schema) == 0)
+            drop_table_at(m, i);
+    for (i = m->views.len; i-- > 0;)
+        if (strcmp(((pgr_view *) util_vec_at(&m->views, i))->schema, schema) == 0)
+            drop_view_at(m, i);
+    for (i = m->objects.len; i-- > 0;)
+        if (strcmp(((pgr_object *) util_vec_at(&m->objects, i))->schema, schema) == 0)
+            remove_object_at(m, i);
+    drop_functions_in(m, schema);
+    /* Grants on anything in the schema, and on the schema itself. */
+    for (i = 0; i < m->acl.len; i++) {
+        pgr_acl_item *a = util_vec_at(&m->acl, i);
+
+        if ((strncmp(a->object, schema, sl) == 0 && a->object[sl] == '.') ||
+            (a->objkind == 'n' && strcmp(a->object, schema) == 0)) {
+            free((char *) a->object);
+            free((char *) a->grantee);
+            free_loc(&a->location);
+        } else {
+            *(pgr_acl_item *) util_vec_at(&m->acl, keep++) = *a;
+        }
+    }
+    m->acl.len = keep;
 }

@@ -273,6 +273,8 @@ typedef struct pgr_role {
     int rolbypassrls;
     int rolreplication;
     int rolconnlimit;          /* CONNECTION LIMIT; -1 for none */
+    int password_md5;          /* stored hash is md5 (live, with pg_authid access) */
+    int bootstrap;             /* the cluster's bootstrap superuser (live, oid 10) */
     const char *rolvaliduntil; /* VALID UNTIL text; NULL for none */
     size_t n_member_of;
     const char *const *member_of;  /* roles it is a member of (pg_auth_members) */
@@ -330,6 +332,25 @@ typedef struct pgr_view {
     pgr_location location;     /* the CREATE VIEW */
 } pgr_view;
 
+/* A server setting read from a live database (pg_settings). */
+typedef struct pgr_setting {
+    const char *name;
+    const char *value;
+    pgr_location location;     /* object "setting:<name>" */
+} pgr_setting;
+
+/* A pg_hba.conf rule (pg_hba_file_rules); lists are comma-joined. */
+typedef struct pgr_hba_rule {
+    uint32_t line_number;
+    const char *type;          /* local, host, hostssl, hostnossl, ... */
+    const char *database;
+    const char *user_name;
+    const char *address;       /* NULL for local */
+    const char *netmask;
+    const char *auth_method;   /* trust, reject, md5, password, scram-sha-256, ... */
+    pgr_location location;     /* object "hba:line N" (or the file when read from disk) */
+} pgr_hba_rule;
+
 /*
  * A schema model: the database a migration set (or one standalone SQL file)
  * produces when replayed in order.  source names it (the set's root or the
@@ -359,7 +380,17 @@ typedef struct pgr_model {
     const pgr_acl_item *default_acl;
     int server_version;        /* PostgreSQL major version the model is for */
     int public_schema_create;  /* PUBLIC may CREATE in schema public (default before 15) */
-    pgr_location origin;       /* the first file replayed, line 1 */
+    pgr_location origin;       /* the first file replayed, line 1 (live: "db:<name>") */
+    /* A live database (pgrampart audit); then the fields below are filled. */
+    int is_live;
+    size_t n_settings;
+    const pgr_setting *settings;
+    int hba_available;         /* pg_hba_file_rules could be read */
+    size_t n_hba;
+    const pgr_hba_rule *hba;
+    int authid_available;      /* pg_authid could be read (password_md5 is known) */
+    int connection_ssl;        /* our TCP connection is encrypted: 1, 0; -1 unknown or a Unix socket */
+    const char *connection_ssl_version;
 } pgr_model;
 
 /* Value kinds a plugin's configuration key may take. */

@@ -1,0 +1,178 @@
+/*
+ * server.c — how a live server is run: authentication, logging, role and
+ * extension hygiene.  Reads the settings, pg_hba.conf rules and roles that
+ * pgrampart audit puts in the model (pgr_model.is_live).
+ *
+ * auth/hba-trust, auth/hba-password, auth/hba-md5, auth/hba-open-address,
+ * auth/password-encryption-md5, auth/md5-password-hashes,
+ * logging/connections-not-logged, logging/ddl-not-logged,
+ * roles/unlimited-connections, extensions/extension-in-public (this one on
+ * replayed migrations too: CREATE EXTENSION without SCHEMA).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "pgrampart/plugin.h"
+
+static const pgr_host_api *api;
+
+static const pgr_rule rules[] = {
+    { "auth/hba-trust", PGR_SEVERITY_ERROR,
+      "A pg_hba.conf rule uses trust: anyone who reaches it logs in as any role, without a password.",
+      "Use scram-sha-256 (or peer for local admin access).",
+      "PostgreSQL docs 21.4 Trust Authentication; CIS PostgreSQL 3.1.x" },
+    { "auth/hba-password", PGR_SEVERITY_ERROR,
+      "A pg_hba.conf rule uses password: the password crosses the network in clear text.",
+      "Use scram-sha-256.",
+      "PostgreSQL docs 21.5 Password Authentication" },
+    { "auth/hba-md5", PGR_SEVERITY_WARNING,
+      "A pg_hba.conf rule uses md5, which accepts MD5 hashes vulnerable to replay and cracking.",
+      "Use scram-sha-256 once every role has a SCRAM password.",
+      "PostgreSQL docs 21.5 Password Authentication" },
+    { "auth/hba-open-address", PGR_SEVERITY_ERROR,
+      "A pg_hba.conf rule admits every address (0.0.0.0/0, ::/0, all).",
+      "Restrict the address to the networks the application connects from.",
+      "PostgreSQL docs 21.1 The pg_hba.conf File; CIS PostgreSQL 3.1.x" },
+    { "auth/password-encryption-md5", PGR_SEVERITY_WARNING,
+      "password_encryption is md5: new passwords are stored as MD5 hashes.",
+      "Set password_encryption = 'scram-sha-256' and reset the passwords.",
+      "PostgreSQL docs 20.3 (password_encryption); CIS PostgreSQL 6.x" },
+    { "auth/md5-password-hashes", PGR_SEVERITY_WARNING,
+      "A role's stored password hash is MD5.",
+      "Reset the password with password_encryption = 'scram-sha-256'.",
+      "PostgreSQL docs 21.5 Password Authentication" },
+    { "logging/connections-not-logged", PGR_SEVERITY_WARNING,
+      "log_connections or log_disconnections is off: who connected cannot be audited.",
+      "Set log_connections = on and log_disconnections = on.",
+      "CIS PostgreSQL Benchmark 3.1.20/3.1.21; checklist: \"audit logging on\"" },
+    { "logging/ddl-not-logged", PGR_SEVERITY_WARNING,
+      "log_statement is none: schema changes leave no trace in the log.",
+      "Set log_statement = 'ddl' (or use pgaudit).",
+      "CIS PostgreSQL Benchmark 3.1.22; checklist: \"audit logging on\"" },
+    { "roles/unlimited-connections", PGR_SEVERITY_WARNING,
+      "A login role other than a superuser has no CONNECTION LIMIT: it can exhaust max_connections.",
+      "ALTER ROLE <role> CONNECTION LIMIT <n>; sized to its pool.",
+      "PostgreSQL docs CREATE ROLE (CONNECTION LIMIT)" },
+    { "extensions/extension-in-public", PGR_SEVERITY_WARNING,
+      "An extension is installed in schema public, where its objects mix with the application's.",
+      "CREATE EXTENSION ... WITH SCHEMA extensions; (or ALTER EXTENSION ... SET SCHEMA).",
+      "Supabase splinter extension_in_public" },
+};
+
+static void
+report(pgr_ctx *ctx, const char *rule, const pgr_location *loc, const char *msg)
+{
+    pgr_finding f;
+
+    memset(&f, 0, sizeof f);
+    f.rule_id = rule;
+    f.location = *loc;
+    f.message = msg;
+    api->report(ctx, &f);
+}
+
+static const pgr_setting *
+setting(const pgr_model *m, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < m->n_settings; i++)
+        if (strcmp(m->settings[i].name, name) == 0)
+            return &m->settings[i];
+    return NULL;
+}
+
+static void
+check_hba(pgr_ctx *ctx, const pgr_model *m)
+{
+    size_t i;
+    char msg[512];
+
+    for (i = 0; i < m->n_hba; i++) {
+        const pgr_hba_rule *h = &m->hba[i];
+        const char *what = h->address ? h->address : "local connections";
+
+        if (strcmp(h->auth_method, "trust") == 0) {
+            snprintf(msg, sizeof msg, "%s rule for %s uses trust: no password is asked", h->type, what);
+            report(ctx, "auth/hba-trust", &h->location, msg);
+        } else if (strcmp(h->auth_method, "password") == 0) {
+            snprintf(msg, sizeof msg, "%s rule for %s sends passwords in clear text", h->type, what);
+            report(ctx, "auth/hba-password", &h->location, msg);
+        } else if (strcmp(h->auth_method, "md5") == 0) {
+            snprintf(msg, sizeof msg, "%s rule for %s uses md5", h->type, what);
+            report(ctx, "auth/hba-md5", &h->location, msg);
+        }
+        if (h->address && strcmp(h->auth_method, "reject") != 0 &&
+            (strcmp(h->address, "all") == 0 || strcmp(h->address, "0.0.0.0") == 0 ||
+             strcmp(h->address, "::") == 0) &&
+            (h->netmask == NULL || strcmp(h->netmask, "0.0.0.0") == 0 || strcmp(h->netmask, "::") == 0)) {
+            snprintf(msg, sizeof msg, "%s rule admits every address (%s)", h->type, h->auth_method);
+            report(ctx, "auth/hba-open-address", &h->location, msg);
+        }
+    }
+}
+
+static void
+check_settings(pgr_ctx *ctx, const pgr_model *m)
+{
+    const pgr_setting *pe = setting(m, "password_encryption"), *lc = setting(m, "log_connections");
+    const pgr_setting *ld = setting(m, "log_disconnections"), *ls = setting(m, "log_statement");
+
+    if (pe && pe->value && strcmp(pe->value, "md5") == 0)
+        report(ctx, "auth/password-encryption-md5", &pe->location,
+               "password_encryption is md5: new passwords are stored as MD5 hashes");
+    if (lc && lc->value && strcmp(lc->value, "off") == 0)
+        report(ctx, "logging/connections-not-logged", &lc->location, "log_connections is off");
+    if (ld && ld->value && strcmp(ld->value, "off") == 0)
+        report(ctx, "logging/connections-not-logged", &ld->location, "log_disconnections is off");
+    if (ls && ls->value && strcmp(ls->value, "none") == 0)
+        report(ctx, "logging/ddl-not-logged", &ls->location,
+               "log_statement is none: DDL is not logged");
+}
+
+static void
+check_roles(pgr_ctx *ctx, const pgr_model *m)
+{
+    size_t i;
+    char msg[512];
+
+    for (i = 0; i < m->n_roles; i++) {
+        const pgr_role *r = &m->roles[i];
+
+        if (r->password_md5) {
+            snprintf(msg, sizeof msg, "role %s has an MD5 password hash", r->name);
+            report(ctx, "auth/md5-password-hashes", &r->location, msg);
+        }
+        if (m->is_live && r->rolcanlogin && !r->rolsuper && !r->bootstrap && r->rolconnlimit < 0) {
+            snprintf(msg, sizeof msg, "login role %s has no connection limit", r->name);
+            report(ctx, "roles/unlimited-connections", &r->location, msg);
+        }
+    }
+}
+
+static void
+on_model(pgr_ctx *ctx, const pgr_model *m)
+{
+    size_t i;
+    char msg[512];
+
+    check_hba(ctx, m);
+    check_settings(ctx, m);
+    check_roles(ctx, m);
+    for (i = 0; i < m->n_objects; i++) {
+        const pgr_object *o = &m->objects[i];
+
+        if (o->kind != 'e' || strcmp(o->schema, "public") != 0)
+            continue;
+        snprintf(msg, sizeof msg, "extension %s is installed in schema public", o->name);
+        report(ctx, "extensions/extension-in-public", &o->location, msg);
+    }
+}
+
+static const pgr_plugin plugin = {
+    PGR_ABI_VERSION, sizeof(pgr_plugin), "server", "1",
+    sizeof rules / sizeof rules[0], rules, 0, NULL,
+    NULL, NULL, NULL, on_model, NULL, NULL
+};
+
+PGR_PLUGIN_MAGIC(api, plugin)
