@@ -398,7 +398,7 @@ static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "grants", "1",
     sizeof rules / sizeof rules[0], rules,
     sizeof config_keys / sizeof config_keys[0], config_keys,
-    NULL, NULL, NULL, on_model, NULL, NULL
+    NULL, NULL, NULL, on_model, NULL, NULL, NULL
 };
 
 PGR_PLUGIN_MAGIC(api, plugin)

@@ -506,7 +506,7 @@ on_migration_replay(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
 static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "rollback", "1",
     sizeof rules / sizeof rules[0], rules, 0, NULL,
-    on_sql_statement, NULL, on_migration_set, NULL, on_migration_replay, on_finish
+    on_sql_statement, NULL, on_migration_set, NULL, on_migration_replay, on_finish, NULL
 };
 
 PGR_PLUGIN_MAGIC(api, plugin)

@@ -151,7 +151,7 @@ on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt)
 static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "secrets", "1",
     sizeof rules / sizeof rules[0], rules, 0, NULL,
-    on_sql_statement, on_env_file, NULL, NULL, NULL, NULL
+    on_sql_statement, on_env_file, NULL, NULL, NULL, NULL, NULL
 };
 
 PGR_PLUGIN_MAGIC(api, plugin)

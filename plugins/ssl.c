@@ -189,7 +189,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
 static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "ssl", "1",
     sizeof rules / sizeof rules[0], rules, 0, NULL,
-    NULL, on_env_file, NULL, on_model, NULL, NULL
+    NULL, on_env_file, NULL, on_model, NULL, NULL, NULL
 };
 
 PGR_PLUGIN_MAGIC(api, plugin)

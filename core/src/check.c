@@ -473,15 +473,28 @@ check_finish_hooks(host *h)
     }
 }
 
+void
+check_drift_hooks(host *h, const model *migrations, const model *live)
+{
+    pgr_model a, b;
+    size_t i;
+
+    model_view(migrations, &a);
+    model_view(live, &b);
+    for (i = 0; i < h->plugins.len; i++) {
+        const host_plugin *p = util_vec_at(&h->plugins, i);
+        pgr_ctx ctx = host_ctx(h, i);
+
+        if (p->desc->on_drift)
+            p->desc->on_drift(&ctx, &a, &b);
+    }
+}
+
 static void
 call_model_hooks(check_run *run, const model *m)
 {
-    if (run->model_fn) {
-        pgr_model view;
-
-        model_view(m, &view);
-        run->model_fn(&view, run->model_arg);
-    }
+    if (run->model_fn)
+        run->model_fn(m, run->model_arg);
     check_model_hooks(run->host, m);
 }
 
@@ -602,7 +615,7 @@ check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err)
 
 int
 check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char **err,
-                   void (*model_fn)(const pgr_model *, void *), void *arg)
+                   void (*model_fn)(const model *, void *), void *arg)
 {
     size_t i, k;
     const char **sql_paths;

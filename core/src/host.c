@@ -46,7 +46,7 @@ static const pgr_rule core_rules[] = {
 static const pgr_plugin core_plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "core", "1",
     sizeof core_rules / sizeof core_rules[0], core_rules,
-    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 };
 
 const host_rule *

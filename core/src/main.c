@@ -29,6 +29,7 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TOOL = 2 };
 
 typedef struct options {
     const char *format;
+    const char *migrations;  /* audit --migrations PATH */
     int timeout_ms;          /* audit: statement_timeout and lock_timeout */
     util_vec schemas;        /* audit --schema (of const char *) */
     util_vec exclude_schemas;/* audit --exclude-schema */
@@ -61,6 +62,7 @@ usage(FILE *out)
           "  --timeout MS             statement_timeout and lock_timeout (default 5000)\n"
           "  --schema NAME            audit only this schema (repeatable)\n"
           "  --exclude-schema NAME    leave this schema out (repeatable)\n"
+          "  --migrations PATH        report drift between these migrations and the database\n"
           "\n"
           "exit status: 0 clean, 1 findings at or above --fail-on, 2 error\n", out);
 }
@@ -174,9 +176,57 @@ cmd_check(host *h, const options *o, char *const *paths, size_t n)
 }
 
 static void
-collect_model(const pgr_model *m, void *arg)
+collect_model(const model *m, void *arg)
 {
-    json_array_append_new((json_t *) arg, model_json(m));
+    pgr_model view;
+
+    model_view(m, &view);
+    json_array_append_new((json_t *) arg, model_json(&view));
+}
+
+/* Keep a copy of the first migration set's model (audit --migrations). */
+typedef struct kept_model {
+    model m;
+    bool have;
+} kept_model;
+
+static void
+keep_model(const model *m, void *arg)
+{
+    kept_model *k = arg;
+
+    if (!k->have && m->from_migrations) {
+        model_clone(m, &k->m);
+        k->have = true;
+    }
+}
+
+/* Replay the migrations at path quietly (their own findings are check's
+ * business) and keep their model.  Returns 0, or -1 after printing why. */
+static int
+migrations_model(host *h, const char *path, kept_model *k)
+{
+    diag_store scratch, *saved = h->diags;
+    char *const paths[] = { (char *) path };
+    check_run run;
+    char *err = NULL;
+    int rc = 0;
+
+    diag_init(&scratch);
+    h->diags = &scratch;
+    k->have = false;
+    if (check_paths_models(h, paths, 1, &run, &err, keep_model, k) != 0) {
+        fprintf(stderr, "pgrampart: --migrations: %s\n", err);
+        free(err);
+        rc = -1;
+    } else if (!k->have) {
+        fprintf(stderr, "pgrampart: --migrations: no migration set found under %s\n", path);
+        rc = -1;
+    }
+    check_free(&run);
+    h->diags = saved;
+    diag_free(&scratch);
+    return rc;
 }
 
 /* pgrampart model: the replayed schema models as JSON (the only format). */
@@ -259,6 +309,14 @@ cmd_audit(host *h, const options *o, char *const *args, size_t n)
         fprintf(stderr, "pgrampart: audit takes one connection string\n");
         return EXIT_TOOL;
     }
+    kept_model expected;
+
+    memset(&expected, 0, sizeof expected);
+    if (o->migrations && migrations_model(h, o->migrations, &expected) != 0) {
+        if (expected.have)
+            model_free(&expected.m);
+        return EXIT_TOOL;
+    }
     model_init(&m, "database", 0);
     if (live_read_model(n ? args[0] : NULL, o->timeout_ms, &m, &res, &err) != 0) {
         fprintf(stderr, "pgrampart: %s", err);
@@ -267,6 +325,8 @@ cmd_audit(host *h, const options *o, char *const *args, size_t n)
         free(err);
         live_result_free(&res);
         model_free(&m);
+        if (expected.have)
+            model_free(&expected.m);
         return EXIT_TOOL;
     }
     filter_schemas(&m, o);
@@ -283,6 +343,11 @@ cmd_audit(host *h, const options *o, char *const *args, size_t n)
         free(obj);
     }
     check_model_hooks(h, &m);
+    if (expected.have) {
+        filter_schemas(&expected.m, o);
+        check_drift_hooks(h, &expected.m, &m);
+        model_free(&expected.m);
+    }
     check_finish_hooks(h);
     h->diags->files = 0;
     subject = util_xasprintf("database %s", res.database ? res.database : "?");
@@ -315,6 +380,7 @@ parse_options(int argc, char **argv, options *o)
         { "timeout", required_argument, NULL, 'T' },
         { "schema", required_argument, NULL, 'S' },
         { "exclude-schema", required_argument, NULL, 'X' },
+        { "migrations", required_argument, NULL, 'M' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -360,6 +426,9 @@ parse_options(int argc, char **argv, options *o)
             break;
         case 'X':
             *(const char **) util_vec_push(&o->exclude_schemas) = optarg;
+            break;
+        case 'M':
+            o->migrations = optarg;
             break;
         case 'h':
             usage(stdout);

@@ -557,6 +557,8 @@ free_policy(pgr_policy *p)
     free_loc(&p->qual_location);
     free_loc(&p->with_check_location);
     strs_free(p->columns_referenced, p->n_columns_referenced);
+    free((char *) p->qual_canonical);
+    free((char *) p->with_check_canonical);
 }
 
 /* Remove the policies of a table, or the one named name when non-NULL. */
@@ -1663,6 +1665,67 @@ set_policy_roles(pgr_policy *p, PgQuery__Node **roles, size_t n)
     p->n_roles = k;
 }
 
+/* Drop "location" keys and ::text casts of string literals, recursively:
+ * what is left is the same for an expression as written and as
+ * pg_get_expr() deparses it. */
+static json_t *
+canonical_json(json_t *j)
+{
+    const char *key;
+    json_t *v;
+    void *tmp;
+    size_t i;
+
+    if (json_is_array(j)) {
+        json_array_foreach(j, i, v)
+            json_array_set(j, i, canonical_json(v));
+        return j;
+    }
+    if (!json_is_object(j))
+        return j;
+    json_object_foreach_safe(j, tmp, key, v) {
+        if (strcmp(key, "location") == 0)
+            json_object_del(j, key);
+    }
+    v = json_object_get(j, "TypeCast");
+    if (v) {
+        json_t *arg = json_object_get(v, "arg");
+        json_t *names = json_object_get(json_object_get(v, "typeName"), "names");
+        json_t *last = json_array_get(names, json_array_size(names) - 1);
+        const char *type = json_string_value(json_object_get(json_object_get(last, "String"), "sval"));
+
+        if (arg && json_object_get(arg, "A_Const") && type && strcmp(type, "text") == 0) {
+            json_incref(arg);
+            return canonical_json(arg);
+        }
+    }
+    json_object_foreach(j, key, v)
+        json_object_set(j, key, canonical_json(v));
+    return j;
+}
+
+/* The canonical text of an expression given as source text; NULL if it
+ * does not parse.  Caller frees. */
+static char *
+canonical_expr(const char *text)
+{
+    char *sql = util_xasprintf("SELECT %s", text), *out = NULL;
+    PgQueryParseResult r = pg_query_parse(sql);
+    json_t *j;
+
+    free(sql);
+    if (r.error == NULL && (j = json_loads(r.parse_tree, 0, NULL)) != NULL) {
+        json_t *c = canonical_json(json_object_get(j, "stmts"));
+
+        json_incref(c);
+        out = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
+        json_decref(c);
+        json_decref(j);
+    }
+    pg_query_free_parse_result(r);
+    return out;
+}
+
 /* Collect the names of the columns an expression mentions (the last part
  * of each ColumnRef, at any depth, subqueries included). */
 static int
@@ -1698,6 +1761,13 @@ set_clause(pgr_policy *policy, const sql_file *f, const sql_stmt *st, const PgQu
         while (from < to && (f->text[from] == ' ' || f->text[from] == '\n'))
             from++;
         *text = util_xstrndup(f->text + from, to - from);
+        if (strcmp(kw1, "using") == 0) {
+            free((char *) policy->qual_canonical);
+            policy->qual_canonical = canonical_expr(*text);
+        } else {
+            free((char *) policy->with_check_canonical);
+            policy->with_check_canonical = canonical_expr(*text);
+        }
         sql_offset_location(f, from, to - from, loc);
     } else {
         *text = util_xstrdup("?");
@@ -2349,6 +2419,8 @@ clone_policy(const pgr_policy *p)
     c.qual_location = copy_loc(&p->qual_location);
     c.with_check_location = copy_loc(&p->with_check_location);
     c.columns_referenced = strs_clone(p->columns_referenced, p->n_columns_referenced);
+    c.qual_canonical = dup_or_null(p->qual_canonical);
+    c.with_check_canonical = dup_or_null(p->with_check_canonical);
     return c;
 }
 
@@ -2483,6 +2555,10 @@ live_clause(pgr_policy *p, const char *text, const char **out, int *always_true,
         return;
     *out = util_xstrdup(text);
     *loc = copy_loc(where);
+    if (out == &p->qual)
+        p->qual_canonical = canonical_expr(text);
+    else
+        p->with_check_canonical = canonical_expr(text);
     sql = util_xasprintf("SELECT %s", text);
     r = pg_query_parse_protobuf(sql);
     free(sql);

@@ -815,7 +815,7 @@ def test_plugins_link_no_host_symbols():
     core_prefixes = ("pgr_", "sql_", "model_", "util_", "diag_", "check_", "config_", "mig_",
                      "dotenv_", "host_", "cfg_")
     pdir = os.path.join(os.path.dirname(ARGS.bin), "plugins")
-    for name in ["rls", "grants", "ssl", "secrets", "rollback", "server"]:
+    for name in ["rls", "grants", "ssl", "secrets", "rollback", "server", "drift"]:
         so = os.path.join(pdir, name + ".so")
         needed = syms(so, "--undefined-only")
         ours = {x for x in needed if x.startswith(core_prefixes)}

@@ -34,7 +34,7 @@ static const pgr_plugin plugin = {
 #else
     PGR_ABI_VERSION,
 #endif
-    sizeof(pgr_plugin), "example", "1", 1, rules, 0, NULL, on_stmt, NULL, NULL, NULL, NULL, NULL
+    sizeof(pgr_plugin), "example", "1", 1, rules, 0, NULL, on_stmt, NULL, NULL, NULL, NULL, NULL, NULL
 };
 
 #ifndef NO_INIT

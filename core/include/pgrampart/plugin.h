@@ -245,6 +245,11 @@ typedef struct pgr_policy {
     pgr_location with_check_location; /* inside WITH CHECK ( ... ) */
     size_t n_columns_referenced;
     const char *const *columns_referenced; /* column names USING / WITH CHECK mention */
+    /* The expressions' parse trees in a canonical text (no positions,
+     * literals' ::text casts dropped), equal when the expressions are the
+     * same however they were written or deparsed; NULL when absent. */
+    const char *qual_canonical;
+    const char *with_check_canonical;
 } pgr_policy;
 
 /*
@@ -448,6 +453,9 @@ typedef struct pgr_plugin {
                                 const pgr_model *after_down);
     /* After every other callback of a run: release per-run state here. */
     void (*on_finish)(pgr_ctx *ctx);
+    /* pgrampart audit --migrations: the model the migrations describe and
+     * the live one, to report where they differ. */
+    void (*on_drift)(pgr_ctx *ctx, const pgr_model *migrations, const pgr_model *live);
 } pgr_plugin;
 
 /*

@@ -1,0 +1,282 @@
+/*
+ * drift.c — does the live database match what its migrations say?
+ * (pgrampart audit --migrations PATH: "verify the migrations applied as
+ * reviewed".)  Only schemas the migrations create tables in are compared,
+ * so objects of other applications or extensions are not reported.
+ *
+ * drift/rls-state: RLS enabled or forced differently than the migrations say.
+ * drift/table-missing: a table of the migrations is not in the database.
+ * drift/policy-missing, drift/policy-extra, drift/policy-changed (USING,
+ *   WITH CHECK compared as parse trees, command, permissive).
+ * drift/grant: privileges of a grantee on an object differ.
+ * drift/role: a role of the migrations is missing or its attributes differ.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "pgrampart/plugin.h"
+
+static const pgr_host_api *api;
+
+static const pgr_rule rules[] = {
+    { "drift/rls-state", PGR_SEVERITY_ERROR,
+      "A table's row-level security differs from what the migrations set.",
+      "Find who changed it: re-apply the migration's ALTER TABLE ... ROW LEVEL SECURITY, or write a migration.",
+      "Checklist: \"verify the migrations applied as reviewed\"" },
+    { "drift/table-missing", PGR_SEVERITY_WARNING,
+      "A table the migrations create is not in the database (not migrated yet, or dropped by hand).",
+      "Run the pending migrations, or find who dropped it.",
+      "Checklist: \"verify the migrations applied as reviewed\"" },
+    { "drift/policy-missing", PGR_SEVERITY_ERROR,
+      "A policy the migrations create is not in the database.",
+      "Re-create it from the migration, or write a migration that drops it on purpose.",
+      "Checklist: \"policies exist\"" },
+    { "drift/policy-extra", PGR_SEVERITY_ERROR,
+      "The database has a policy no migration creates.",
+      "Put it in a migration (reviewed), or drop it.",
+      "Checklist: \"verify the migrations applied as reviewed\"" },
+    { "drift/policy-changed", PGR_SEVERITY_ERROR,
+      "A policy's expression, command or kind differs from the migrations'.",
+      "Restore the reviewed policy, or change it in a migration.",
+      "Checklist: \"verify the migrations applied as reviewed\"" },
+    { "drift/grant", PGR_SEVERITY_ERROR,
+      "A grantee's privileges on an object differ from what the migrations grant.",
+      "REVOKE what no migration grants (or GRANT what is missing), or put the change in a migration.",
+      "Checklist: \"readonly user cannot INSERT\"; PostgreSQL docs 5.7 Privileges" },
+    { "drift/role", PGR_SEVERITY_ERROR,
+      "A role of the migrations is missing from the database, or its attributes differ.",
+      "ALTER ROLE back to the migrations' attributes, or write a migration.",
+      "Checklist: \"verify the migrations applied as reviewed\"" },
+};
+
+static void
+report(pgr_ctx *ctx, const char *rule, const pgr_location *loc, const char *msg)
+{
+    pgr_finding f;
+
+    memset(&f, 0, sizeof f);
+    f.rule_id = rule;
+    f.location = *loc;
+    f.message = msg;
+    api->report(ctx, &f);
+}
+
+/* Whether the migrations put any table in schema: only such schemas are
+ * compared. */
+static int
+schema_covered(const pgr_model *m, const char *schema)
+{
+    size_t i;
+
+    for (i = 0; i < m->n_tables; i++)
+        if (strcmp(m->tables[i].schema, schema) == 0)
+            return 1;
+    return 0;
+}
+
+static const pgr_table *
+table_of(const pgr_model *m, const char *schema, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < m->n_tables; i++)
+        if (strcmp(m->tables[i].schema, schema) == 0 && strcmp(m->tables[i].name, name) == 0)
+            return &m->tables[i];
+    return NULL;
+}
+
+static const pgr_policy *
+policy_of(const pgr_model *m, const pgr_policy *p)
+{
+    size_t i;
+
+    for (i = 0; i < m->n_policies; i++)
+        if (!strcmp(m->policies[i].schema, p->schema) && !strcmp(m->policies[i].table, p->table) &&
+            !strcmp(m->policies[i].name, p->name))
+            return &m->policies[i];
+    return NULL;
+}
+
+static int
+differs(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return a != b;
+    return strcmp(a, b) != 0;
+}
+
+static void
+compare_tables(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
+{
+    char msg[512];
+    size_t i;
+
+    for (i = 0; i < want->n_tables; i++) {
+        const pgr_table *w = &want->tables[i], *l = table_of(live, w->schema, w->name);
+
+        if (l == NULL) {
+            snprintf(msg, sizeof msg, "table %s.%s of the migrations is not in the database",
+                     w->schema, w->name);
+            report(ctx, "drift/table-missing", &w->location, msg);
+            continue;
+        }
+        if (w->relrowsecurity != l->relrowsecurity || w->relforcerowsecurity != l->relforcerowsecurity) {
+            snprintf(msg, sizeof msg, "table %s.%s: row-level security is %s%s in the database but "
+                     "%s%s in the migrations", w->schema, w->name,
+                     l->relrowsecurity ? "enabled" : "disabled", l->relforcerowsecurity ? " and forced" : "",
+                     w->relrowsecurity ? "enabled" : "disabled", w->relforcerowsecurity ? " and forced" : "");
+            report(ctx, "drift/rls-state", &l->location, msg);
+        }
+    }
+}
+
+static void
+compare_policies(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
+{
+    char msg[768];
+    size_t i;
+
+    for (i = 0; i < want->n_policies; i++) {
+        const pgr_policy *w = &want->policies[i], *l = policy_of(live, w);
+
+        if (table_of(live, w->schema, w->table) == NULL)
+            continue;   /* the table's absence is reported already */
+        if (l == NULL) {
+            snprintf(msg, sizeof msg, "policy %s on %s.%s of the migrations is not in the database",
+                     w->name, w->schema, w->table);
+            report(ctx, "drift/policy-missing", &w->location, msg);
+        } else if (differs(w->qual_canonical, l->qual_canonical) ||
+                   differs(w->with_check_canonical, l->with_check_canonical) ||
+                   w->polcmd != l->polcmd || w->polpermissive != l->polpermissive) {
+            snprintf(msg, sizeof msg, "policy %s on %s.%s differs from the migrations: USING (%s) "
+                     "WITH CHECK (%s) in the database", w->name, w->schema, w->table,
+                     l->qual ? l->qual : "", l->with_check ? l->with_check : "");
+            report(ctx, "drift/policy-changed", &l->location, msg);
+        }
+    }
+    for (i = 0; i < live->n_policies; i++) {
+        const pgr_policy *l = &live->policies[i];
+
+        if (!schema_covered(want, l->schema) || policy_of(want, l))
+            continue;
+        snprintf(msg, sizeof msg, "policy %s on %s.%s is in the database but no migration creates it",
+                 l->name, l->schema, l->table);
+        report(ctx, "drift/policy-extra", &l->location, msg);
+    }
+}
+
+static const pgr_acl_item *
+acl_of(const pgr_model *m, const pgr_acl_item *a)
+{
+    size_t i;
+
+    for (i = 0; i < m->n_acl; i++)
+        if (m->acl[i].objkind == a->objkind && !strcmp(m->acl[i].object, a->object) &&
+            !strcmp(m->acl[i].grantee, a->grantee))
+            return &m->acl[i];
+    return NULL;
+}
+
+/* The schema part of "schema.name" is covered by the migrations. */
+static int
+object_covered(const pgr_model *want, const pgr_acl_item *a)
+{
+    char schema[256];
+    const char *dot = strchr(a->object, '.');
+    size_t n = dot ? (size_t) (dot - a->object) : strlen(a->object);
+
+    if (n >= sizeof schema)
+        return 0;
+    memcpy(schema, a->object, n);
+    schema[n] = '\0';
+    return schema_covered(want, schema);
+}
+
+/* PostgreSQL's aclitem letters (arwdDxtXUCTc) for AclMode bits. */
+static const char *
+letters(unsigned bits, char *buf)
+{
+    static const char all[] = "arwdDxtXUCTc";
+    size_t i, n = 0;
+
+    for (i = 0; all[i]; i++)
+        if (bits & (1u << i))
+            buf[n++] = all[i];
+    if (n == 0)
+        buf[n++] = '-';
+    buf[n] = '\0';
+    return buf;
+}
+
+static void
+compare_acl(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
+{
+    char msg[512], a[16], b[16];
+    size_t i;
+
+    for (i = 0; i < live->n_acl; i++) {
+        const pgr_acl_item *l = &live->acl[i], *w = acl_of(want, l);
+
+        if (!object_covered(want, l) || l->all_in_schema)
+            continue;
+        if (w == NULL || w->privileges != l->privileges || w->grant_options != l->grant_options) {
+            snprintf(msg, sizeof msg, "%s's privileges on %s differ from the migrations': %s in "
+                     "the database, %s in the migrations (aclitem letters)", l->grantee, l->object,
+                     letters(l->privileges, a), letters(w ? w->privileges : 0, b));
+            report(ctx, "drift/grant", &l->location, msg);
+        }
+    }
+    for (i = 0; i < want->n_acl; i++) {
+        const pgr_acl_item *w = &want->acl[i];
+
+        if (w->all_in_schema || acl_of(live, w))
+            continue;
+        snprintf(msg, sizeof msg, "%s's privileges on %s granted by the migrations are not in the "
+                 "database", w->grantee, w->object);
+        report(ctx, "drift/grant", &w->location, msg);
+    }
+}
+
+static void
+compare_roles(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
+{
+    char msg[512];
+    size_t i, j;
+
+    for (i = 0; i < want->n_roles; i++) {
+        const pgr_role *w = &want->roles[i], *l = NULL;
+
+        for (j = 0; j < live->n_roles && l == NULL; j++)
+            if (strcmp(live->roles[j].name, w->name) == 0)
+                l = &live->roles[j];
+        if (l == NULL) {
+            snprintf(msg, sizeof msg, "role %s of the migrations is not in the database", w->name);
+            report(ctx, "drift/role", &w->location, msg);
+        } else if (w->rolsuper != l->rolsuper || w->rolbypassrls != l->rolbypassrls ||
+                   w->rolcreaterole != l->rolcreaterole || w->rolcanlogin != l->rolcanlogin ||
+                   w->rolcreatedb != l->rolcreatedb || w->rolreplication != l->rolreplication) {
+            snprintf(msg, sizeof msg, "role %s: attributes differ from the migrations (database: "
+                     "%s%s%s%s)", w->name, l->rolsuper ? "SUPERUSER " : "",
+                     l->rolbypassrls ? "BYPASSRLS " : "", l->rolcreaterole ? "CREATEROLE " : "",
+                     l->rolcanlogin ? "LOGIN" : "NOLOGIN");
+            report(ctx, "drift/role", &l->location, msg);
+        }
+    }
+}
+
+static void
+on_drift(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
+{
+    compare_tables(ctx, want, live);
+    compare_policies(ctx, want, live);
+    compare_acl(ctx, want, live);
+    compare_roles(ctx, want, live);
+}
+
+static const pgr_plugin plugin = {
+    PGR_ABI_VERSION, sizeof(pgr_plugin), "drift", "1",
+    sizeof rules / sizeof rules[0], rules, 0, NULL,
+    NULL, NULL, NULL, NULL, NULL, NULL, on_drift
+};
+
+PGR_PLUGIN_MAGIC(api, plugin)
