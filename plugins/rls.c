@@ -400,9 +400,13 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
         }
         if (t->relrowsecurity)
             continue;
-        snprintf(msg, sizeof msg, "table %s.%s has no row-level security: %s enables it",
-                 t->schema, t->name,
-                 m->from_migrations ? "no migration" : "nothing in this file");
+        if (m->is_live)
+            snprintf(msg, sizeof msg, "table %s.%s has no row-level security: it is not enabled",
+                     t->schema, t->name);
+        else
+            snprintf(msg, sizeof msg, "table %s.%s has no row-level security: %s enables it",
+                     t->schema, t->name,
+                     m->from_migrations ? "no migration" : "nothing in this file");
         snprintf(hint, sizeof hint,
                  "add ALTER TABLE %s.%s ENABLE ROW LEVEL SECURITY; and a policy per role",
                  t->schema, t->name);
