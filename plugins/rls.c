@@ -116,18 +116,8 @@ report(pgr_ctx *ctx, const char *rule, const pgr_location *loc, const char *msg,
 static size_t
 count_policies(const pgr_model *m, const pgr_table *t, const pgr_policy **first)
 {
-    size_t i, n = 0;
-
-    *first = NULL;
-    for (i = 0; i < m->n_policies; i++) {
-        const pgr_policy *p = &m->policies[i];
-
-        if (strcmp(p->schema, t->schema) == 0 && strcmp(p->table, t->name) == 0) {
-            if (n++ == 0)
-                *first = p;
-        }
-    }
-    return n;
+    *first = t->policy_count ? &m->policies[t->policy_first] : NULL;
+    return t->policy_count;
 }
 
 static const char *
@@ -197,26 +187,26 @@ covers(const pgr_policy *p, char cmd)
     return p->polcmd == '*' || p->polcmd == cmd;
 }
 
-/* For each later permissive policy, find an earlier permissive one of the
- * same table that shares a role and a command; report once per pair. */
+/* For each later permissive policy of a table, find an earlier one that
+ * shares a role and a command; report once per later policy. */
 static void
-check_permissive_overlap(pgr_ctx *ctx, const pgr_model *m)
+check_permissive_overlap(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t)
 {
     static const char cmds[] = "rawd";
     size_t i, j, r, c;
     char msg[768];
 
-    for (i = 0; i < m->n_policies; i++) {
+    for (i = t->policy_first + 1; i < t->policy_first + t->policy_count; i++) {
         const pgr_policy *b = &m->policies[i];
 
-        if (!b->polpermissive || schema_excluded(ctx, b->schema))
+        if (!b->polpermissive)
             continue;
-        for (j = 0; j < i; j++) {
+        for (j = t->policy_first; j < i; j++) {
             const pgr_policy *a = &m->policies[j];
             const char *role = NULL;
             char cmd = 0;
 
-            if (!a->polpermissive || strcmp(a->schema, b->schema) || strcmp(a->table, b->table))
+            if (!a->polpermissive)
                 continue;
             for (r = 0; r < b->n_roles && role == NULL; r++)
                 if (has_role(a, b->roles[r]))
@@ -255,10 +245,10 @@ check_tenant_table(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t, const c
     char msg[768], missing[64] = "";
     size_t i, c;
 
-    for (i = 0; i < m->n_policies; i++) {
+    for (i = t->policy_first; i < t->policy_first + t->policy_count; i++) {
         const pgr_policy *p = &m->policies[i];
 
-        if (strcmp(p->schema, t->schema) || strcmp(p->table, t->name) || !p->polpermissive)
+        if (!p->polpermissive)
             continue;
         if (first == NULL)
             first = p;
@@ -274,12 +264,8 @@ check_tenant_table(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t, const c
     for (c = 0; c < 4; c++) {
         int covered = 0;
 
-        for (i = 0; i < m->n_policies && !covered; i++) {
-            const pgr_policy *p = &m->policies[i];
-
-            covered = p->polpermissive && !strcmp(p->schema, t->schema) &&
-                !strcmp(p->table, t->name) && covers(p, cmds[c]);
-        }
+        for (i = t->policy_first; i < t->policy_first + t->policy_count && !covered; i++)
+            covered = m->policies[i].polpermissive && covers(&m->policies[i], cmds[c]);
         if (!covered)
             snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
                      missing[0] ? ", " : "", command_name(cmds[c]));
@@ -365,7 +351,6 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
     if (tenant == NULL)
         tenant = "tenant_id";
     check_policies(ctx, m);
-    check_permissive_overlap(ctx, m);
     for (i = 0; i < m->n_tables; i++) {
         const pgr_table *t = &m->tables[i];
         const pgr_policy *first;
@@ -373,6 +358,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
 
         if (schema_excluded(ctx, t->schema))
             continue;
+        check_permissive_overlap(ctx, m, t);
         if (t->relrowsecurity && n_pol == 0) {
             snprintf(msg, sizeof msg, "table %s.%s has row-level security but no policy: it "
                      "denies every row to every role but its owner", t->schema, t->name);

@@ -444,7 +444,7 @@ replay_migration(check_run *run, const pgr_migration_set *view, size_t k, model 
 }
 
 void
-check_model_hooks(host *h, const model *m)
+check_model_hooks(host *h, model *m)
 {
     pgr_model view;
     size_t i;
@@ -474,7 +474,7 @@ check_finish_hooks(host *h)
 }
 
 void
-check_drift_hooks(host *h, const model *migrations, const model *live)
+check_drift_hooks(host *h, model *migrations, model *live)
 {
     pgr_model a, b;
     size_t i;
@@ -491,7 +491,7 @@ check_drift_hooks(host *h, const model *migrations, const model *live)
 }
 
 static void
-call_model_hooks(check_run *run, const model *m)
+call_model_hooks(check_run *run, model *m)
 {
     if (run->model_fn)
         run->model_fn(m, run->model_arg);
@@ -615,7 +615,7 @@ check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err)
 
 int
 check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char **err,
-                   void (*model_fn)(const model *, void *), void *arg)
+                   void (*model_fn)(model *, void *), void *arg)
 {
     size_t i, k;
     const char **sql_paths;

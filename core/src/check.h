@@ -35,7 +35,7 @@ typedef struct check_run {
     size_t n_sql;
     bool adding_context;     /* walk() is collecting context files */
     /* Called with each replayed model before it is freed (may be NULL). */
-    void (*model_fn)(const model *model, void *arg);
+    void (*model_fn)(model *model, void *arg);
     void *model_arg;
 } check_run;
 
@@ -55,14 +55,14 @@ int check_paths(host *h, char *const *paths, size_t n, check_run *run, char **er
 
 /* As check_paths, calling model_fn(model, arg) for every replayed model. */
 int check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char **err,
-                       void (*model_fn)(const model *, void *), void *arg);
+                       void (*model_fn)(model *, void *), void *arg);
 
 /* Call every plugin's on_drift with the migrations' model and the live one. */
-void check_drift_hooks(host *h, const model *migrations, const model *live);
+void check_drift_hooks(host *h, model *migrations, model *live);
 void check_free(check_run *run);
 
 /* Give one model to every plugin's on_model (the live audit uses it). */
-void check_model_hooks(host *h, const model *m);
+void check_model_hooks(host *h, model *m);
 /* Call every plugin's on_finish. */
 void check_finish_hooks(host *h);
 

@@ -176,7 +176,7 @@ cmd_check(host *h, const options *o, char *const *paths, size_t n)
 }
 
 static void
-collect_model(const model *m, void *arg)
+collect_model(model *m, void *arg)
 {
     pgr_model view;
 
@@ -191,7 +191,7 @@ typedef struct kept_model {
 } kept_model;
 
 static void
-keep_model(const model *m, void *arg)
+keep_model(model *m, void *arg)
 {
     kept_model *k = arg;
 

@@ -1667,7 +1667,8 @@ set_policy_roles(pgr_policy *p, PgQuery__Node **roles, size_t n)
 
 /* Drop "location" keys and ::text casts of string literals, recursively:
  * what is left is the same for an expression as written and as
- * pg_get_expr() deparses it. */
+ * pg_get_expr() deparses it.  Edits j in place; returns a new reference to
+ * what replaces j (j itself, or the literal a cast wrapped). */
 static json_t *
 canonical_json(json_t *j)
 {
@@ -1678,11 +1679,11 @@ canonical_json(json_t *j)
 
     if (json_is_array(j)) {
         json_array_foreach(j, i, v)
-            json_array_set(j, i, canonical_json(v));
-        return j;
+            json_array_set_new(j, i, canonical_json(v));
+        return json_incref(j);
     }
     if (!json_is_object(j))
-        return j;
+        return json_incref(j);
     json_object_foreach_safe(j, tmp, key, v) {
         if (strcmp(key, "location") == 0)
             json_object_del(j, key);
@@ -1694,14 +1695,12 @@ canonical_json(json_t *j)
         json_t *last = json_array_get(names, json_array_size(names) - 1);
         const char *type = json_string_value(json_object_get(json_object_get(last, "String"), "sval"));
 
-        if (arg && json_object_get(arg, "A_Const") && type && strcmp(type, "text") == 0) {
-            json_incref(arg);
+        if (arg && json_object_get(arg, "A_Const") && type && strcmp(type, "text") == 0)
             return canonical_json(arg);
-        }
     }
     json_object_foreach(j, key, v)
-        json_object_set(j, key, canonical_json(v));
-    return j;
+        json_object_set_new(j, key, canonical_json(v));
+    return json_incref(j);
 }
 
 /* The canonical text of an expression given as source text; NULL if it
@@ -1717,7 +1716,6 @@ canonical_expr(const char *text)
     if (r.error == NULL && (j = json_loads(r.parse_tree, 0, NULL)) != NULL) {
         json_t *c = canonical_json(json_object_get(j, "stmts"));
 
-        json_incref(c);
         out = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
         json_decref(c);
         json_decref(j);
@@ -2282,9 +2280,76 @@ model_apply(model *m, const sql_file *f, const sql_stmt *st)
     return 0;
 }
 
-void
-model_view(const model *m, pgr_model *out)
+typedef struct policy_key {
+    const pgr_policy *p;
+    size_t seq;
+} policy_key;
+
+static int
+policy_key_cmp(const void *a, const void *b)
 {
+    const policy_key *x = a, *y = b;
+    int c = strcmp(x->p->schema, y->p->schema);
+
+    if (c == 0)
+        c = strcmp(x->p->table, y->p->table);
+    if (c == 0)
+        c = x->seq < y->seq ? -1 : x->seq > y->seq;
+    return c;
+}
+
+/* Group the policies by table (keeping creation order within a table) and
+ * point each table at its range, so rules need not scan every policy for
+ * every table (20,000 policies on 10,000 tables in a live audit). */
+static void
+index_policies(model *m)
+{
+    size_t n = m->policies.len, i, lo, hi;
+    policy_key *keys = util_xcalloc(n ? n : 1, sizeof(policy_key));
+    pgr_policy *sorted = util_xcalloc(n ? n : 1, sizeof(pgr_policy));
+
+    for (i = 0; i < n; i++) {
+        keys[i].p = util_vec_at(&m->policies, i);
+        keys[i].seq = i;
+    }
+    if (n > 1)
+        qsort(keys, n, sizeof(policy_key), policy_key_cmp);
+    for (i = 0; i < n; i++)
+        sorted[i] = *keys[i].p;
+    if (n > 0)
+        memcpy(m->policies.items, sorted, n * sizeof(pgr_policy));
+    free(sorted);
+    free(keys);
+    for (i = 0; i < m->tables.len; i++) {
+        pgr_table *t = util_vec_at(&m->tables, i);
+        const pgr_policy *ps = m->policies.items;
+
+        /* Binary search for the first policy of (schema, table). */
+        lo = 0;
+        hi = n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = strcmp(ps[mid].schema, t->schema);
+
+            if (c == 0)
+                c = strcmp(ps[mid].table, t->name);
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        t->policy_first = lo;
+        t->policy_count = 0;
+        while (lo + t->policy_count < n && strcmp(ps[lo + t->policy_count].schema, t->schema) == 0 &&
+               strcmp(ps[lo + t->policy_count].table, t->name) == 0)
+            t->policy_count++;
+    }
+}
+
+void
+model_view(model *m, pgr_model *out)
+{
+    index_policies(m);
     out->source = m->source;
     out->from_migrations = m->from_migrations;
     out->n_tables = m->tables.len;

@@ -67,8 +67,9 @@ void model_set_origin(model *m, const pgr_location *loc);
  * the search_path is public again. */
 void model_new_session(model *m);
 
-/* A read-only view for plugins, valid until the model changes or is freed. */
-void model_view(const model *m, pgr_model *out);
+/* A read-only view for plugins, valid until the model changes or is freed.
+ * Groups the policies by table first (their order in the view). */
+void model_view(model *m, pgr_model *out);
 
 /* Find a table; NULL when absent. */
 const pgr_table *model_find_table(const model *m, const char *schema, const char *name);

@@ -218,6 +218,10 @@ typedef struct pgr_table {
     const char *const *columns;   /* column names, in order (empty for CREATE TABLE AS) */
     const int16_t *attnums;       /* pg_attribute.attnum of each: survives renames */
     int16_t max_attnum;           /* highest attnum ever given (numbers are not reused) */
+    /* The table's policies are pgr_model.policies[policy_first ..
+     * policy_first + policy_count), in creation order. */
+    size_t policy_first;
+    size_t policy_count;
 } pgr_table;
 
 /*
@@ -358,7 +362,8 @@ typedef struct pgr_hba_rule {
 
 /*
  * A schema model: the database a migration set (or one standalone SQL file)
- * produces when replayed in order.  source names it (the set's root or the
+ * produces when replayed in order.  policies are grouped by table (see
+ * pgr_table.policy_first), so a table's policies are found without a scan.  source names it (the set's root or the
  * file's path).
  */
 typedef struct pgr_model {
