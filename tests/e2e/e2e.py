@@ -907,21 +907,29 @@ def test_audit_drift():
 
 
 def test_audit_read_only():
-    """Nothing is written: catalogs and write counters are unchanged; one read-only transaction."""
+    """Nothing is written: catalogs, write counters and commits are unchanged; one read-only transaction."""
     cl = cluster_module()
     snapshot = ("SELECT pg_stat_force_next_flush(); SELECT (SELECT count(*) FROM pg_class), "
-                "(SELECT count(*) FROM pg_proc), tup_inserted + tup_updated + tup_deleted "
+                "(SELECT count(*) FROM pg_proc), tup_inserted + tup_updated + tup_deleted, xact_commit "
                 "FROM pg_stat_database WHERE datname = current_database()")
+
+    def snap(c):
+        time.sleep(1.2)     # let every backend's statistics reach shared memory
+        return [int(x) for x in c.psql(snapshot).strip().split("\n")[-1].split("|")]
+
     with cl.Cluster(settings={"log_statement": "'all'", "log_line_prefix": "'[%a] '"}) as c:
         load_samples(c)
-        time.sleep(1.2)
-        before = c.psql(snapshot).split("\n")[-2]
-        doc, _ = audit(c)
-        time.sleep(1.2)
-        after = c.psql(snapshot).split("\n")[-2]
+        s1 = snap(c)
+        # Baseline: a snapshot, plus a session that only connects (the backend's
+        # start-up transaction counts as one commit in every session).
+        c.psql("BEGIN READ ONLY; ROLLBACK")
+        s2 = snap(c)
+        audit(c)
+        s3 = snap(c)
         with open(os.path.join(c.dir, "log"), errors="replace") as f:
             log = [l for l in f if l.startswith("[pgrampart] ") and "statement:" in l]
-    assert before == after, (before, after)
+    assert s3[:3] == s2[:3], (s2, s3)                       # pg_class, pg_proc, tuples written
+    assert s3[3] - s2[3] == s2[3] - s1[3], (s1, s2, s3)     # no commit beyond the baseline
     ours = [l.split("statement: ", 1)[1].strip() for l in log]
     assert ours[0] == "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", ours[:3]
     assert ours[1].startswith("SET LOCAL statement_timeout") and ours[2].startswith("SET LOCAL lock_timeout")
@@ -1042,10 +1050,25 @@ def test_valgrind():
     names = ["LemmyNet__lemmy", "ory__kratos", "Tamarou__Registry", "PostgREST__postgrest",
              "flyisland__gitlab-ee"]
     targets = [os.path.join(ARGS.source, "samples")] + [corpus(n) for n in names]
-    p = subprocess.run(["valgrind", "--error-exitcode=99", "--leak-check=full",
-                        "--errors-for-leak-kinds=definite,indirect", "-q", ARGS.bin, "check",
-                        "--format", "json", *targets], capture_output=True, text=True, timeout=1800)
+    vg = ["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect", "-q"]
+    p = subprocess.run(vg + [ARGS.bin, "check", "--format", "json", *targets], capture_output=True, text=True,
+                       timeout=1800)
     assert p.returncode in (0, 1), p.stderr[-4000:]
+    # The live audit too, as a superuser (every check) and as a plain role (skips).
+    sys.path.insert(0, os.path.join(ARGS.source, "tests", "pg"))
+    import cluster
+    try:
+        cluster.pg_bin()
+    except RuntimeError:
+        return
+    with cluster.Cluster() as c:
+        load_samples(c)
+        c.psql("CREATE ROLE auditor LOGIN")
+        for ci in (c.conninfo(), c.conninfo(user="auditor")):
+            p = subprocess.run(vg + [ARGS.bin, "audit", "--migrations",
+                                     os.path.join(ARGS.source, "samples", "migrations"), ci],
+                               capture_output=True, text=True, timeout=600)
+            assert p.returncode in (0, 1), p.stderr[-4000:]
 
 
 def main():
