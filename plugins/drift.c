@@ -49,18 +49,6 @@ static const pgr_rule rules[] = {
       "Checklist: \"verify the migrations applied as reviewed\"" },
 };
 
-static void
-report(pgr_ctx *ctx, const char *rule, const pgr_location *loc, const char *msg)
-{
-    pgr_finding f;
-
-    memset(&f, 0, sizeof f);
-    f.rule_id = rule;
-    f.location = *loc;
-    f.message = msg;
-    api->report(ctx, &f);
-}
-
 /* Whether the migrations put any table in schema: only such schemas are
  * compared. */
 static int
@@ -117,7 +105,7 @@ compare_tables(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
         if (l == NULL) {
             snprintf(msg, sizeof msg, "table %s.%s of the migrations is not in the database",
                      w->schema, w->name);
-            report(ctx, "drift/table-missing", &w->location, msg);
+            pgr_report_at(api, ctx, "drift/table-missing", &w->location, msg, NULL);
             continue;
         }
         if (w->relrowsecurity != l->relrowsecurity || w->relforcerowsecurity != l->relforcerowsecurity) {
@@ -125,7 +113,7 @@ compare_tables(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
                      "%s%s in the migrations", w->schema, w->name,
                      l->relrowsecurity ? "enabled" : "disabled", l->relforcerowsecurity ? " and forced" : "",
                      w->relrowsecurity ? "enabled" : "disabled", w->relforcerowsecurity ? " and forced" : "");
-            report(ctx, "drift/rls-state", &l->location, msg);
+            pgr_report_at(api, ctx, "drift/rls-state", &l->location, msg, NULL);
         }
     }
 }
@@ -144,14 +132,14 @@ compare_policies(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
         if (l == NULL) {
             snprintf(msg, sizeof msg, "policy %s on %s.%s of the migrations is not in the database",
                      w->name, w->schema, w->table);
-            report(ctx, "drift/policy-missing", &w->location, msg);
+            pgr_report_at(api, ctx, "drift/policy-missing", &w->location, msg, NULL);
         } else if (differs(w->qual_canonical, l->qual_canonical) ||
                    differs(w->with_check_canonical, l->with_check_canonical) ||
                    w->polcmd != l->polcmd || w->polpermissive != l->polpermissive) {
             snprintf(msg, sizeof msg, "policy %s on %s.%s differs from the migrations: USING (%s) "
                      "WITH CHECK (%s) in the database", w->name, w->schema, w->table,
                      l->qual ? l->qual : "", l->with_check ? l->with_check : "");
-            report(ctx, "drift/policy-changed", &l->location, msg);
+            pgr_report_at(api, ctx, "drift/policy-changed", &l->location, msg, NULL);
         }
     }
     for (i = 0; i < live->n_policies; i++) {
@@ -161,7 +149,7 @@ compare_policies(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
             continue;
         snprintf(msg, sizeof msg, "policy %s on %s.%s is in the database but no migration creates it",
                  l->name, l->schema, l->table);
-        report(ctx, "drift/policy-extra", &l->location, msg);
+        pgr_report_at(api, ctx, "drift/policy-extra", &l->location, msg, NULL);
     }
 }
 
@@ -223,7 +211,7 @@ compare_acl(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
             snprintf(msg, sizeof msg, "%s's privileges on %s differ from the migrations': %s in "
                      "the database, %s in the migrations (aclitem letters)", l->grantee, l->object,
                      letters(l->privileges, a), letters(w ? w->privileges : 0, b));
-            report(ctx, "drift/grant", &l->location, msg);
+            pgr_report_at(api, ctx, "drift/grant", &l->location, msg, NULL);
         }
     }
     for (i = 0; i < want->n_acl; i++) {
@@ -233,7 +221,7 @@ compare_acl(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
             continue;
         snprintf(msg, sizeof msg, "%s's privileges on %s granted by the migrations are not in the "
                  "database", w->grantee, w->object);
-        report(ctx, "drift/grant", &w->location, msg);
+        pgr_report_at(api, ctx, "drift/grant", &w->location, msg, NULL);
     }
 }
 
@@ -251,7 +239,7 @@ compare_roles(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
                 l = &live->roles[j];
         if (l == NULL) {
             snprintf(msg, sizeof msg, "role %s of the migrations is not in the database", w->name);
-            report(ctx, "drift/role", &w->location, msg);
+            pgr_report_at(api, ctx, "drift/role", &w->location, msg, NULL);
         } else if (w->rolsuper != l->rolsuper || w->rolbypassrls != l->rolbypassrls ||
                    w->rolcreaterole != l->rolcreaterole || w->rolcanlogin != l->rolcanlogin ||
                    w->rolcreatedb != l->rolcreatedb || w->rolreplication != l->rolreplication) {
@@ -259,7 +247,7 @@ compare_roles(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
                      "%s%s%s%s)", w->name, l->rolsuper ? "SUPERUSER " : "",
                      l->rolbypassrls ? "BYPASSRLS " : "", l->rolcreaterole ? "CREATEROLE " : "",
                      l->rolcanlogin ? "LOGIN" : "NOLOGIN");
-            report(ctx, "drift/role", &l->location, msg);
+            pgr_report_at(api, ctx, "drift/role", &l->location, msg, NULL);
         }
     }
 }

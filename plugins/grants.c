@@ -166,28 +166,11 @@ privilege_list(unsigned privs, char *buf, size_t size)
     }
 }
 
+/* A finding located where the grant was made. */
 static void
 report(pgr_ctx *ctx, const char *rule, const pgr_acl_item *a, const char *msg)
 {
-    pgr_finding f;
-
-    memset(&f, 0, sizeof f);
-    f.rule_id = rule;
-    f.location = a->location;
-    f.message = msg;
-    api->report(ctx, &f);
-}
-
-static void
-report_at(pgr_ctx *ctx, const char *rule, const pgr_location *loc, const char *msg)
-{
-    pgr_finding f;
-
-    memset(&f, 0, sizeof f);
-    f.rule_id = rule;
-    f.location = *loc;
-    f.message = msg;
-    api->report(ctx, &f);
+    pgr_report_at(api, ctx, rule, &a->location, msg, NULL);
 }
 
 static void
@@ -205,21 +188,21 @@ check_roles(pgr_ctx *ctx, const pgr_model *m)
             continue;
         if (m->is_live && r->rolsuper && r->rolcanlogin) {
             snprintf(msg, sizeof msg, "role %s is a second superuser that can log in", r->name);
-            report_at(ctx, "grants/superuser-login-roles", &r->location, msg);
+            pgr_report_at(api, ctx, "grants/superuser-login-roles", &r->location, msg, NULL);
         }
         if (r->rolsuper) {
             snprintf(msg, sizeof msg, "role %s is a superuser%s", r->name,
                      r->rolcanlogin ? " that can log in" : "");
-            report_at(ctx, "grants/role-superuser", &r->location, msg);
+            pgr_report_at(api, ctx, "grants/role-superuser", &r->location, msg, NULL);
         }
         if (r->rolbypassrls) {
             snprintf(msg, sizeof msg, "role %s has BYPASSRLS: row-level security does not "
                      "apply to it", r->name);
-            report_at(ctx, "grants/role-bypassrls", &r->location, msg);
+            pgr_report_at(api, ctx, "grants/role-bypassrls", &r->location, msg, NULL);
         }
         if (r->rolcreaterole) {
             snprintf(msg, sizeof msg, "role %s has CREATEROLE", r->name);
-            report_at(ctx, "grants/role-createrole", &r->location, msg);
+            pgr_report_at(api, ctx, "grants/role-createrole", &r->location, msg, NULL);
         }
     }
 }
@@ -239,12 +222,12 @@ check_functions(pgr_ctx *ctx, const pgr_model *m)
         if (!fn->search_path_set) {
             snprintf(msg, sizeof msg, "SECURITY DEFINER %s %s.%s does not set search_path",
                      kind, fn->schema, fn->name);
-            report_at(ctx, "grants/security-definer-search-path", &fn->location, msg);
+            pgr_report_at(api, ctx, "grants/security-definer-search-path", &fn->location, msg, NULL);
         }
         if (fn->public_execute) {
             snprintf(msg, sizeof msg, "SECURITY DEFINER %s %s.%s is executable by PUBLIC",
                      kind, fn->schema, fn->name);
-            report_at(ctx, "grants/function-execute-public", &fn->location, msg);
+            pgr_report_at(api, ctx, "grants/function-execute-public", &fn->location, msg, NULL);
         }
     }
 }
@@ -283,7 +266,7 @@ check_defaults(pgr_ctx *ctx, const pgr_model *m)
         else
             snprintf(msg, sizeof msg, "PUBLIC is granted CREATE on schema public: every role may "
                      "create objects there");
-        report_at(ctx, "grants/public-schema-create", &m->origin, msg);
+        pgr_report_at(api, ctx, "grants/public-schema-create", &m->origin, msg, NULL);
     }
     for (i = 0; i < m->n_default_acl; i++) {
         const pgr_acl_item *a = &m->default_acl[i];
@@ -352,7 +335,7 @@ check_role_policy(pgr_ctx *ctx, const pgr_model *m, const char *role)
             continue;
         snprintf(msg, sizeof msg, "%s owns table %s.%s, so it can DROP it, which its role policy "
                  "forbids", role, t->schema, t->name);
-        report_at(ctx, "grants/role-policy", &t->location, msg);
+        pgr_report_at(api, ctx, "grants/role-policy", &t->location, msg, NULL);
     }
 }
 

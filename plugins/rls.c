@@ -100,19 +100,6 @@ schema_excluded(pgr_ctx *ctx, const char *schema)
     return 0;
 }
 
-static void
-report(pgr_ctx *ctx, const char *rule, const pgr_location *loc, const char *msg, const char *hint)
-{
-    pgr_finding f;
-
-    memset(&f, 0, sizeof f);
-    f.rule_id = rule;
-    f.location = *loc;
-    f.message = msg;
-    f.hint = hint;
-    api->report(ctx, &f);
-}
-
 static size_t
 count_policies(const pgr_model *m, const pgr_table *t, const pgr_policy **first)
 {
@@ -151,20 +138,20 @@ check_policies(pgr_ctx *ctx, const pgr_model *m)
         if (p->polcmd != 'r' && p->polpermissive && p->qual_always_true) {
             snprintf(msg, sizeof msg, "policy %s on %s.%s (FOR %s) has USING (%s): every row "
                      "qualifies", p->name, p->schema, p->table, command_name(p->polcmd), p->qual);
-            report(ctx, "rls/policy-always-true", &p->qual_location, msg, NULL);
+            pgr_report_at(api, ctx, "rls/policy-always-true", &p->qual_location, msg, NULL);
         }
         if (p->polcmd != 'r' && p->polpermissive && p->with_check_always_true) {
             snprintf(msg, sizeof msg, "policy %s on %s.%s (FOR %s) has WITH CHECK (%s): any row "
                      "may be written", p->name, p->schema, p->table, command_name(p->polcmd),
                      p->with_check);
-            report(ctx, "rls/policy-always-true", &p->with_check_location, msg, NULL);
+            pgr_report_at(api, ctx, "rls/policy-always-true", &p->with_check_location, msg, NULL);
         }
         if ((p->polcmd == 'a' || p->polcmd == 'w' || p->polcmd == '*') && p->polpermissive &&
             p->with_check == NULL && p->qual == NULL) {
             snprintf(msg, sizeof msg, "policy %s on %s.%s (FOR %s) has neither WITH CHECK nor "
                      "USING: nothing limits the rows written", p->name, p->schema, p->table,
                      command_name(p->polcmd));
-            report(ctx, "rls/policy-missing-with-check", &p->location, msg, NULL);
+            pgr_report_at(api, ctx, "rls/policy-missing-with-check", &p->location, msg, NULL);
         }
     }
 }
@@ -219,7 +206,7 @@ check_permissive_overlap(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t)
             snprintf(msg, sizeof msg, "policies %s and %s on %s.%s both let %s %s rows: permissive "
                      "policies are OR-ed", a->name, b->name, b->schema, b->table, role,
                      command_name(cmd));
-            report(ctx, "rls/multiple-permissive-policies", &b->location, msg, NULL);
+            pgr_report_at(api, ctx, "rls/multiple-permissive-policies", &b->location, msg, NULL);
             break;
         }
     }
@@ -256,7 +243,7 @@ check_tenant_table(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t, const c
             snprintf(msg, sizeof msg, "policy %s on %s.%s (FOR %s) never checks %s: it applies to "
                      "the rows of every tenant", p->name, t->schema, t->name,
                      command_name(p->polcmd), column);
-            report(ctx, "rls/tenant-policy-not-scoped", &p->location, msg, NULL);
+            pgr_report_at(api, ctx, "rls/tenant-policy-not-scoped", &p->location, msg, NULL);
         }
     }
     if (first == NULL)
@@ -273,7 +260,7 @@ check_tenant_table(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t, const c
     if (missing[0]) {
         snprintf(msg, sizeof msg, "no policy of %s.%s allows %s: every role but the owner is "
                  "denied it", t->schema, t->name, missing);
-        report(ctx, "rls/policy-command-coverage", &first->location, msg, NULL);
+        pgr_report_at(api, ctx, "rls/policy-command-coverage", &first->location, msg, NULL);
     }
 }
 
@@ -333,7 +320,7 @@ check_views(pgr_ctx *ctx, const pgr_model *m)
                 snprintf(hint, sizeof hint, "REVOKE SELECT ON %s.%s FROM roles that must not see "
                          "every row%s", v->schema, v->name, v->relkind == 'v' ?
                          " (security_invoker needs PostgreSQL 15)" : "");
-            report(ctx, "rls/view-bypasses-rls", &v->location, msg, hint);
+            pgr_report_at(api, ctx, "rls/view-bypasses-rls", &v->location, msg, hint);
             break;
         }
     }
@@ -362,7 +349,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
         if (t->relrowsecurity && n_pol == 0) {
             snprintf(msg, sizeof msg, "table %s.%s has row-level security but no policy: it "
                      "denies every row to every role but its owner", t->schema, t->name);
-            report(ctx, "rls/rls-without-policy",
+            pgr_report_at(api, ctx, "rls/rls-without-policy",
                    t->rls_location.line ? &t->rls_location : &t->location, msg, NULL);
         }
         if (!t->relrowsecurity && n_pol > 0) {
@@ -371,7 +358,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
                      n_pol == 1 ? "it is" : "they are");
             snprintf(hint, sizeof hint, "add ALTER TABLE %s.%s ENABLE ROW LEVEL SECURITY;",
                      t->schema, t->name);
-            report(ctx, "rls/policy-without-rls", &first->location, msg, hint);
+            pgr_report_at(api, ctx, "rls/policy-without-rls", &first->location, msg, hint);
             continue;
         }
         if (t->relrowsecurity && n_pol > 0 && in_list(t->columns, t->n_columns, tenant))
@@ -381,7 +368,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
                      "forced: %s bypasses every policy", t->schema, t->name, t->owner, t->owner);
             snprintf(hint, sizeof hint, "add ALTER TABLE %s.%s FORCE ROW LEVEL SECURITY;",
                      t->schema, t->name);
-            report(ctx, "rls/rls-not-forced",
+            pgr_report_at(api, ctx, "rls/rls-not-forced",
                    t->rls_location.line ? &t->rls_location : &t->location, msg, hint);
         }
         if (t->relrowsecurity)
@@ -396,7 +383,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
         snprintf(hint, sizeof hint,
                  "add ALTER TABLE %s.%s ENABLE ROW LEVEL SECURITY; and a policy per role",
                  t->schema, t->name);
-        report(ctx, "rls/table-without-rls", &t->location, msg, hint);
+        pgr_report_at(api, ctx, "rls/table-without-rls", &t->location, msg, hint);
     }
 }
 

@@ -392,18 +392,6 @@ describe_change(char *buf, size_t size, kind k, const char *key, const pgr_model
 }
 
 static void
-report_at(pgr_ctx *ctx, const char *rule, const pgr_location *loc, const char *msg)
-{
-    pgr_finding f;
-
-    memset(&f, 0, sizeof f);
-    f.rule_id = rule;
-    f.location = *loc;
-    f.message = msg;
-    api->report(ctx, &f);
-}
-
-static void
 compare_kind(pgr_ctx *ctx, const pgr_migration *mig, kind k, const pgr_model *before,
              const pgr_model *after_up, const pgr_model *after_down)
 {
@@ -420,7 +408,7 @@ compare_kind(pgr_ctx *ctx, const pgr_migration *mig, kind k, const pgr_model *be
         if (j < 0 && find_key(after_up, k, key) < 0) {
             snprintf(msg, sizeof msg, "the down creates %s%s%s, which did not exist before the up",
                      k == K_OBJECT ? "" : kind_names[k], k == K_OBJECT ? "" : " ", key);
-            report_at(ctx, "rollback/incomplete-down", &down_loc, msg);
+            pgr_report_at(api, ctx, "rollback/incomplete-down", &down_loc, msg, NULL);
             continue;
         }
         if (j < 0)
@@ -433,8 +421,9 @@ compare_kind(pgr_ctx *ctx, const pgr_migration *mig, kind k, const pgr_model *be
         else
             continue;
         /* Report at the up statement behind it when the up made it. */
-        report_at(ctx, "rollback/incomplete-down",
-                  loc->path && strcmp(loc->path, mig->up_path) == 0 ? loc : &mig->up_location, msg);
+        pgr_report_at(api, ctx, "rollback/incomplete-down",
+                      loc->path && strcmp(loc->path, mig->up_path) == 0 ? loc : &mig->up_location,
+                      msg, NULL);
     }
     /* Gone after the down, though it existed before the up. */
     for (i = 0; i < count_of(before, k); i++) {
@@ -444,12 +433,12 @@ compare_kind(pgr_ctx *ctx, const pgr_migration *mig, kind k, const pgr_model *be
         if (find_key(after_up, k, key) >= 0) {
             snprintf(msg, sizeof msg, "the down drops %s%s%s, which its up did not create",
                      k == K_OBJECT ? "" : kind_names[k], k == K_OBJECT ? "" : " ", key);
-            report_at(ctx, "rollback/incomplete-down", &down_loc, msg);
+            pgr_report_at(api, ctx, "rollback/incomplete-down", &down_loc, msg, NULL);
         } else {
             snprintf(msg, sizeof msg, "%s%s%s dropped by the up is not restored by its down (%s)",
                      k == K_OBJECT ? "" : kind_names[k], k == K_OBJECT ? "" : " ", key,
                      mig->down_path);
-            report_at(ctx, "rollback/incomplete-down", &mig->up_location, msg);
+            pgr_report_at(api, ctx, "rollback/incomplete-down", &mig->up_location, msg, NULL);
         }
     }
 }
@@ -486,7 +475,7 @@ on_migration_replay(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
                     continue;
                 snprintf(msg, sizeof msg, "the up drops column %s.%s.%s: a down cannot bring its "
                          "values back", b->schema, b->name, b->columns[c]);
-                report_at(ctx, "rollback/irreversible-up", &mig->up_location, msg);
+                pgr_report_at(api, ctx, "rollback/irreversible-up", &mig->up_location, msg, NULL);
             }
             continue;
         }
@@ -494,7 +483,7 @@ on_migration_replay(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
         if (rows_copied(mig->up_path, key))
             continue;
         snprintf(msg, sizeof msg, "the up drops table %s: a down cannot bring its rows back", key);
-        report_at(ctx, "rollback/irreversible-up", &mig->up_location, msg);
+        pgr_report_at(api, ctx, "rollback/irreversible-up", &mig->up_location, msg, NULL);
     }
     /* An empty down is missing-down's finding already. */
     if (after_down == NULL || mig->down_statements == 0)

@@ -59,18 +59,6 @@ static const pgr_rule rules[] = {
       "Supabase splinter extension_in_public" },
 };
 
-static void
-report(pgr_ctx *ctx, const char *rule, const pgr_location *loc, const char *msg)
-{
-    pgr_finding f;
-
-    memset(&f, 0, sizeof f);
-    f.rule_id = rule;
-    f.location = *loc;
-    f.message = msg;
-    api->report(ctx, &f);
-}
-
 static const pgr_setting *
 setting(const pgr_model *m, const char *name)
 {
@@ -94,20 +82,20 @@ check_hba(pgr_ctx *ctx, const pgr_model *m)
 
         if (strcmp(h->auth_method, "trust") == 0) {
             snprintf(msg, sizeof msg, "%s rule for %s uses trust: no password is asked", h->type, what);
-            report(ctx, "auth/hba-trust", &h->location, msg);
+            pgr_report_at(api, ctx, "auth/hba-trust", &h->location, msg, NULL);
         } else if (strcmp(h->auth_method, "password") == 0) {
             snprintf(msg, sizeof msg, "%s rule for %s sends passwords in clear text", h->type, what);
-            report(ctx, "auth/hba-password", &h->location, msg);
+            pgr_report_at(api, ctx, "auth/hba-password", &h->location, msg, NULL);
         } else if (strcmp(h->auth_method, "md5") == 0) {
             snprintf(msg, sizeof msg, "%s rule for %s uses md5", h->type, what);
-            report(ctx, "auth/hba-md5", &h->location, msg);
+            pgr_report_at(api, ctx, "auth/hba-md5", &h->location, msg, NULL);
         }
         if (h->address && strcmp(h->auth_method, "reject") != 0 &&
             (strcmp(h->address, "all") == 0 || strcmp(h->address, "0.0.0.0") == 0 ||
              strcmp(h->address, "::") == 0) &&
             (h->netmask == NULL || strcmp(h->netmask, "0.0.0.0") == 0 || strcmp(h->netmask, "::") == 0)) {
             snprintf(msg, sizeof msg, "%s rule admits every address (%s)", h->type, h->auth_method);
-            report(ctx, "auth/hba-open-address", &h->location, msg);
+            pgr_report_at(api, ctx, "auth/hba-open-address", &h->location, msg, NULL);
         }
     }
 }
@@ -119,15 +107,15 @@ check_settings(pgr_ctx *ctx, const pgr_model *m)
     const pgr_setting *ld = setting(m, "log_disconnections"), *ls = setting(m, "log_statement");
 
     if (pe && pe->value && strcmp(pe->value, "md5") == 0)
-        report(ctx, "auth/password-encryption-md5", &pe->location,
-               "password_encryption is md5: new passwords are stored as MD5 hashes");
+        pgr_report_at(api, ctx, "auth/password-encryption-md5", &pe->location,
+               "password_encryption is md5: new passwords are stored as MD5 hashes", NULL);
     if (lc && lc->value && strcmp(lc->value, "off") == 0)
-        report(ctx, "logging/connections-not-logged", &lc->location, "log_connections is off");
+        pgr_report_at(api, ctx, "logging/connections-not-logged", &lc->location, "log_connections is off", NULL);
     if (ld && ld->value && strcmp(ld->value, "off") == 0)
-        report(ctx, "logging/connections-not-logged", &ld->location, "log_disconnections is off");
+        pgr_report_at(api, ctx, "logging/connections-not-logged", &ld->location, "log_disconnections is off", NULL);
     if (ls && ls->value && strcmp(ls->value, "none") == 0)
-        report(ctx, "logging/ddl-not-logged", &ls->location,
-               "log_statement is none: DDL is not logged");
+        pgr_report_at(api, ctx, "logging/ddl-not-logged", &ls->location,
+               "log_statement is none: DDL is not logged", NULL);
 }
 
 static void
@@ -141,11 +129,11 @@ check_roles(pgr_ctx *ctx, const pgr_model *m)
 
         if (r->password_md5) {
             snprintf(msg, sizeof msg, "role %s has an MD5 password hash", r->name);
-            report(ctx, "auth/md5-password-hashes", &r->location, msg);
+            pgr_report_at(api, ctx, "auth/md5-password-hashes", &r->location, msg, NULL);
         }
         if (m->is_live && r->rolcanlogin && !r->rolsuper && !r->bootstrap && r->rolconnlimit < 0) {
             snprintf(msg, sizeof msg, "login role %s has no connection limit", r->name);
-            report(ctx, "roles/unlimited-connections", &r->location, msg);
+            pgr_report_at(api, ctx, "roles/unlimited-connections", &r->location, msg, NULL);
         }
     }
 }
@@ -165,7 +153,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
         if (o->kind != 'e' || strcmp(o->schema, "public") != 0)
             continue;
         snprintf(msg, sizeof msg, "extension %s is installed in schema public", o->name);
-        report(ctx, "extensions/extension-in-public", &o->location, msg);
+        pgr_report_at(api, ctx, "extensions/extension-in-public", &o->location, msg, NULL);
     }
 }
 

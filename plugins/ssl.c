@@ -131,18 +131,6 @@ on_env_file(pgr_ctx *ctx, const pgr_env_file *f)
     }
 }
 
-static void
-report_live(pgr_ctx *ctx, const char *rule, const pgr_location *loc, const char *msg)
-{
-    pgr_finding f;
-
-    memset(&f, 0, sizeof f);
-    f.rule_id = rule;
-    f.location = *loc;
-    f.message = msg;
-    api->report(ctx, &f);
-}
-
 /* 127.0.0.0/8, ::1, samehost: addresses on the server itself. */
 static int
 local_address(const char *a)
@@ -161,13 +149,13 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
         const pgr_setting *st = &m->settings[i];
 
         if (strcmp(st->name, "ssl") == 0 && st->value && strcmp(st->value, "off") == 0)
-            report_live(ctx, "ssl/server-ssl-off", &st->location,
-                        "ssl is off: the server accepts no encrypted connections");
+            pgr_report_at(api, ctx, "ssl/server-ssl-off", &st->location,
+                          "ssl is off: the server accepts no encrypted connections", NULL);
         if (strcmp(st->name, "ssl_min_protocol_version") == 0 && st->value &&
             (strcmp(st->value, "TLSv1") == 0 || strcmp(st->value, "TLSv1.1") == 0)) {
             snprintf(msg, sizeof msg, "ssl_min_protocol_version is %s: TLS below 1.2 is accepted",
                      st->value);
-            report_live(ctx, "ssl/weak-min-protocol", &st->location, msg);
+            pgr_report_at(api, ctx, "ssl/weak-min-protocol", &st->location, msg, NULL);
         }
     }
     for (i = 0; i < m->n_hba; i++) {
@@ -179,11 +167,11 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
         snprintf(msg, sizeof msg, "%s rule for %s%s%s (%s) lets clients connect without TLS",
                  h->type, h->address ? h->address : "?", h->netmask ? "/" : "",
                  h->netmask ? h->netmask : "", h->auth_method);
-        report_live(ctx, "ssl/hba-host-without-ssl", &h->location, msg);
+        pgr_report_at(api, ctx, "ssl/hba-host-without-ssl", &h->location, msg, NULL);
     }
     if (m->is_live && m->connection_ssl == 0)
-        report_live(ctx, "ssl/connection-not-encrypted", &m->origin,
-                    "this audit's TCP connection is not encrypted");
+        pgr_report_at(api, ctx, "ssl/connection-not-encrypted", &m->origin,
+                      "this audit's TCP connection is not encrypted", NULL);
 }
 
 static const pgr_plugin plugin = {

@@ -549,6 +549,26 @@ typedef struct pgr_host_api {
 typedef const pgr_plugin *(*pgr_plugin_init_fn)(const pgr_host_api *api);
 
 /*
+ * Report a finding of rule at loc with message (and hint, may be NULL): the
+ * common case of api->report, without filling a pgr_finding by hand.
+ */
+static inline void
+pgr_report_at(const pgr_host_api *api, pgr_ctx *ctx, const char *rule, const pgr_location *loc,
+              const char *message, const char *hint)
+{
+    pgr_finding f;
+
+    f.rule_id = rule;
+    f.location = *loc;
+    f.message = message;
+    f.hint = hint;
+    f.secret.path = NULL;
+    f.secret.line = f.secret.column = f.secret.end_line = f.secret.end_column = 0;
+    f.secret.object = NULL;
+    api->report(ctx, &f);
+}
+
+/*
  * PGR_PLUGIN_MAGIC(api_var, descriptor), in the spirit of PostgreSQL's
  * PG_MODULE_MAGIC: defines the exported init function, which refuses a host
  * of another ABI version or a smaller function table (returning NULL),
