@@ -23,6 +23,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}" >&2
 fi
 
+# Microsoft's SARIF validator, for the tests (npm registry; kept out of git in .tools/).
+if ! command -v npm >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends nodejs npm >&2
+fi
+sarif_tool=.tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+if [ ! -x "$sarif_tool" ]; then
+  echo "setup: installing @microsoft/sarif-multitool into .tools/" >&2
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error @microsoft/sarif-multitool@5.7.0 >&2
+  # npm does not run install scripts here: make the binary executable ourselves.
+  chmod u+x "$sarif_tool"
+fi
+
 if [ ! -f build/build.ninja ]; then
   meson setup build >&2
 fi

@@ -22,8 +22,9 @@
 #include "host.h"
 #include "live.h"
 #include "model_json.h"
+#include "report.h"
 
-#define PGR_VERSION "0.1.0"
+#define PGR_VERSION PGR_VERSION_STRING
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TOOL = 2 };
 
@@ -49,7 +50,7 @@ usage(FILE *out)
           "       pgrampart --version\n"
           "\n"
           "options:\n"
-          "  --format text|json       output format (default text)\n"
+          "  --format FORMAT          text (default), json, sarif, github or gitlab\n"
           "  --fail-on error|warning|info\n"
           "                           lowest severity that makes the exit status 1\n"
           "                           (default error)\n"
@@ -142,13 +143,33 @@ cmd_rules(host *h)
     return EXIT_CLEAN;
 }
 
+/* Print the findings in the chosen format.  Returns 0, or -1 if writing
+ * failed. */
+static int
+print_findings(host *h, const options *o, diag_text_fn text_fn, void *text_arg)
+{
+    bool color = !o->no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
+
+    if (strcmp(o->format, "json") == 0)
+        return diag_print_json(h->diags, stdout);
+    if (strcmp(o->format, "sarif") == 0)
+        return report_sarif(h->diags, h, stdout, text_fn, text_arg);
+    if (strcmp(o->format, "gitlab") == 0)
+        return report_gitlab(h->diags, stdout, text_fn, text_arg);
+    if (strcmp(o->format, "github") == 0) {
+        report_github(h->diags, stdout);
+        return 0;
+    }
+    diag_print_text(h->diags, stdout, color, text_fn, text_arg);
+    return 0;
+}
+
 static int
 cmd_check(host *h, const options *o, char *const *paths, size_t n)
 {
     static char *const dot[] = { "." };
     check_run run;
     char *err = NULL;
-    bool color;
     int rc;
 
     if (n == 0) {
@@ -162,13 +183,7 @@ cmd_check(host *h, const options *o, char *const *paths, size_t n)
         return EXIT_TOOL;
     }
     diag_sort(h->diags);
-    color = !o->no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
-    if (strcmp(o->format, "json") == 0)
-        rc = diag_print_json(h->diags, stdout);
-    else {
-        diag_print_text(h->diags, stdout, color, check_text, &run);
-        rc = 0;
-    }
+    rc = print_findings(h, o, check_text, &run);
     check_free(&run);
     if (rc != 0 || fflush(stdout) != 0)
         return EXIT_TOOL;
@@ -302,7 +317,6 @@ cmd_audit(host *h, const options *o, char *const *args, size_t n)
     model m;
     char *err = NULL, *subject;
     size_t i;
-    bool color;
     int rc;
 
     if (n > 1) {
@@ -353,11 +367,7 @@ cmd_audit(host *h, const options *o, char *const *args, size_t n)
     subject = util_xasprintf("database %s", res.database ? res.database : "?");
     h->diags->subject = subject;
     diag_sort(h->diags);
-    color = !o->no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
-    if (strcmp(o->format, "json") == 0)
-        diag_print_json(h->diags, stdout);
-    else
-        diag_print_text(h->diags, stdout, color, NULL, NULL);
+    print_findings(h, o, NULL, NULL);
     if (getenv("PGRAMPART_REPORT_QUERIES"))
         fprintf(stderr, "pgrampart: %zu queries\n", res.queries);
     rc = diag_count_at_least(h->diags, (pgr_severity) o->fail_on) > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
@@ -392,8 +402,10 @@ parse_options(int argc, char **argv, options *o)
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
-                fprintf(stderr, "pgrampart: unknown format '%s' (text, json)\n", optarg);
+            if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif") &&
+                strcmp(optarg, "github") && strcmp(optarg, "gitlab")) {
+                fprintf(stderr, "pgrampart: unknown format '%s' (text, json, sarif, github, "
+                        "gitlab)\n", optarg);
                 return -1;
             }
             o->format = optarg;

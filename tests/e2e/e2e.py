@@ -219,6 +219,104 @@ def test_config_migrations():
             assert rc == 2 and ".pgrampart.yml" + where in err, (text, err)
 
 
+def sarif_validator():
+    tool = os.path.join(ARGS.source, ".tools", "node_modules", "@microsoft", "sarif-multitool-linux",
+                        "Sarif.Multitool")
+    if not os.access(tool, os.X_OK):
+        print("SARIF validator not installed (./setup.sh installs it); skipping")
+        sys.exit(77)
+    return tool
+
+
+def validate_sarif(tool, text):
+    """Run Microsoft's validator; return its error and warning results."""
+    with tempfile.TemporaryDirectory() as d:
+        src, out = os.path.join(d, "in.sarif"), os.path.join(d, "out.sarif")
+        with open(src, "w") as f:
+            f.write(text)
+        p = subprocess.run([tool, "validate", src, "-o", out], capture_output=True, text=True,
+                           env=dict(os.environ, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1"))
+        assert p.returncode == 0, p.stdout + p.stderr
+        with open(out) as f:
+            results = json.load(f)["runs"][0].get("results", [])
+    return [(r["level"], r["ruleId"], r["message"].get("text", "")) for r in results
+            if r.get("level") in ("error", "warning")]
+
+
+def test_sarif():
+    """Every SARIF the suite produces passes Microsoft's validator; content is right."""
+    tool = sarif_validator()
+    docs = []
+    for args in (["samples/"], ["samples/clean"], ["tests/e2e"]):
+        rc, out, err = run("check", "--format", "sarif", *args, cwd=ARGS.source)
+        assert rc in (0, 1), err
+        docs.append(out)
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {"a b/x.sql": "CREATE TABLE (;\nGRANT ALL ON t TO PUBLIC;\n", "bin.sql": b"\x00\x01"})
+        docs.append(run("check", "--format", "sarif", ".", cwd=d)[1])
+    sys.path.insert(0, os.path.join(ARGS.source, "tests", "pg"))
+    import cluster
+    try:
+        cluster.pg_bin()
+        with cluster.Cluster() as c:
+            load_samples(c)
+            docs.append(run("audit", "--format", "sarif", c.conninfo())[1])
+    except RuntimeError:
+        pass
+    for text in docs:
+        problems = validate_sarif(tool, text)
+        assert problems == [], problems
+    sarif = json.loads(docs[0])
+    run0 = sarif["runs"][0]
+    rules = [r["id"] for r in run0["tool"]["driver"]["rules"]]
+    assert run0["tool"]["driver"]["name"] == "pgrampart" and "rls/table-without-rls" in rules
+    res = {r["ruleId"]: r for r in run0["results"]}
+    loc = res["rls/table-without-rls"]["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"] == {"uri": "samples/migrations/005_create_usage_metrics.sql",
+                                       "uriBaseId": "%SRCROOT%"}, loc
+    assert loc["region"]["startLine"] == 3 and loc["region"]["startColumn"] == 1
+    assert res["grants/grant-all-privileges"]["level"] == "warning"
+    assert rules[res["rls/table-without-rls"]["ruleIndex"]] == "rls/table-without-rls"
+    assert all(len(r["partialFingerprints"]["pgrampart/v1"]) == 16 for r in run0["results"])
+    assert "Xk9mQ2vLp8RtZ4wN" not in docs[0]
+    if len(docs) > 4:
+        live = json.loads(docs[4])["runs"][0]["results"]
+        assert any(r["locations"][0].get("logicalLocations") for r in live), live[:1]
+
+
+def test_fingerprints_survive_moves():
+    """Moving a finding's line keeps its fingerprint; changing the line changes it."""
+    def fps(text):
+        with tempfile.TemporaryDirectory() as d:
+            write_tree(d, {"m.sql": text})
+            out = run("check", "--format", "sarif", ".", cwd=d)[1]
+        return {r["ruleId"]: r["partialFingerprints"]["pgrampart/v1"] for r in json.loads(out)["runs"][0]["results"]}
+    a = fps("GRANT SELECT ON t TO PUBLIC;\n")
+    b = fps("-- a comment\n\n  GRANT SELECT ON t TO PUBLIC;\n")
+    c = fps("GRANT SELECT ON u TO PUBLIC;\n")
+    assert a == b and a != c, (a, b, c)
+
+
+def test_github_and_gitlab_formats():
+    rc, out, _ = run("check", "--format", "github", "samples/", cwd=ARGS.source)
+    lines = out.splitlines()
+    assert rc == 1 and lines[0].startswith("::error file=samples/.env.production,line=4,col=14,"), lines[0]
+    assert any(l.startswith("::warning file=") and "title=grants/grant-all-privileges::" in l for l in lines)
+    assert "Xk9mQ2vLp8RtZ4wN" not in out
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {"a,b.sql": "GRANT SELECT ON t TO PUBLIC;\n"})
+        out = run("check", "--format", "github", ".", cwd=d)[1]
+    assert out.startswith("::error file=a%2Cb.sql,line=1,col=1,"), out
+    rc, out, _ = run("check", "--format", "gitlab", "samples/", cwd=ARGS.source)
+    issues = json.loads(out)
+    assert rc == 1 and len(issues) == len(json.loads(run("check", "--format", "json", "samples/",
+                                                         cwd=ARGS.source)[1])["findings"])
+    first = issues[0]
+    assert set(first) == {"description", "check_name", "fingerprint", "severity", "location"}, first
+    assert first["location"] == {"path": "samples/.env.production", "lines": {"begin": 4}}
+    assert {i["severity"] for i in issues} <= {"critical", "major", "info"}
+
+
 def test_secrets_never_printed():
     """No output format ever contains a secret whole."""
     secrets = ["Xk9mQ2vLp8RtZ4wN", "R3port1ng-Pr0d-2024!", "s3cr3t-Pa55w0rd-for-kv"]
@@ -226,10 +324,9 @@ def test_secrets_never_printed():
         write_tree(d, {
             ".env": f"DB=host=db.example.com dbname=app password={secrets[2]}\n",
         })
-        outputs = [run("check", "samples", cwd=ARGS.source)[1],
-                   run("check", "--format", "json", "samples", cwd=ARGS.source)[1],
-                   run("check", d)[1], run("check", "--format", "json", d)[1]]
-    assert any("secrets/hardcoded-password" in o for o in outputs[2:])
+        outputs = [run("check", "--format", fmt, where, cwd=ARGS.source)[1]
+                   for fmt in ("text", "json", "sarif", "github", "gitlab") for where in ("samples", d)]
+    assert all("secrets/hardcoded-password" in o for o in outputs), [o[:200] for o in outputs]
     for o in outputs:
         for s in secrets:
             assert s not in o, f"secret {s[:2]}... printed"
