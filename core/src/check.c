@@ -3,6 +3,8 @@
  */
 #include "check.h"
 
+#include "suppress.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -682,6 +684,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
     run_standalone(run);
     check_finish_hooks(h);
     drop_context_findings(run);
+    suppress_apply(run);
     return 0;
 }
 

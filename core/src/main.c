@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "check.h"
 #include "config.h"
 #include "diag.h"
@@ -31,6 +32,8 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TOOL = 2 };
 typedef struct options {
     const char *format;
     const char *migrations;  /* audit --migrations PATH */
+    const char *baseline;    /* check --baseline FILE */
+    const char *write_baseline; /* check --write-baseline FILE */
     int timeout_ms;          /* audit: statement_timeout and lock_timeout */
     util_vec schemas;        /* audit --schema (of const char *) */
     util_vec exclude_schemas;/* audit --exclude-schema */
@@ -59,6 +62,8 @@ usage(FILE *out)
           "                           the working directory)\n"
           "  --plugin-dir DIR         also load plugins from DIR (repeatable)\n"
           "  --no-color               no ANSI colours (also: NO_COLOR=1)\n"
+          "  --baseline FILE          hide the findings recorded in FILE, report new ones\n"
+          "  --write-baseline FILE    record today's findings in FILE (then exit 0)\n"
           "audit options:\n"
           "  --timeout MS             statement_timeout and lock_timeout (default 5000)\n"
           "  --schema NAME            audit only this schema (repeatable)\n"
@@ -181,6 +186,24 @@ cmd_check(host *h, const options *o, char *const *paths, size_t n)
         free(err);
         check_free(&run);
         return EXIT_TOOL;
+    }
+    if (o->baseline && baseline_filter(o->baseline, h->diags, check_text, &run, &err) < 0) {
+        fprintf(stderr, "pgrampart: %s\n", err);
+        free(err);
+        check_free(&run);
+        return EXIT_TOOL;
+    }
+    if (o->write_baseline) {
+        rc = baseline_write(o->write_baseline, h->diags, check_text, &run, &err);
+        if (rc != 0) {
+            fprintf(stderr, "pgrampart: %s\n", err);
+            free(err);
+        } else {
+            fprintf(stderr, "pgrampart: %zu finding%s recorded in %s\n", h->diags->findings.len,
+                    h->diags->findings.len == 1 ? "" : "s", o->write_baseline);
+        }
+        check_free(&run);
+        return rc == 0 ? EXIT_CLEAN : EXIT_TOOL;
     }
     diag_sort(h->diags);
     rc = print_findings(h, o, check_text, &run);
@@ -391,6 +414,8 @@ parse_options(int argc, char **argv, options *o)
         { "schema", required_argument, NULL, 'S' },
         { "exclude-schema", required_argument, NULL, 'X' },
         { "migrations", required_argument, NULL, 'M' },
+        { "baseline", required_argument, NULL, 'B' },
+        { "write-baseline", required_argument, NULL, 'W' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -441,6 +466,12 @@ parse_options(int argc, char **argv, options *o)
             break;
         case 'M':
             o->migrations = optarg;
+            break;
+        case 'B':
+            o->baseline = optarg;
+            break;
+        case 'W':
+            o->write_baseline = optarg;
             break;
         case 'h':
             usage(stdout);

@@ -317,6 +317,50 @@ def test_github_and_gitlab_formats():
     assert {i["severity"] for i in issues} <= {"critical", "major", "info"}
 
 
+def test_suppressions():
+    found, doc = findings_in({
+        "m.sql": "-- pgrampart-ignore grants/grant-to-public: the reporting role reads everything\n"
+                 "GRANT SELECT ON t\n  TO PUBLIC;\n"
+                 "-- pgrampart-ignore rls/*\nCREATE TABLE a (id int);\n"
+                 "-- pgrampart-ignore grants/grant-all-privileges: not here\nSELECT 1;\n"
+                 "GRANT SELECT ON u TO PUBLIC;\n",
+        "f.sql": "-- pgrampart-ignore-file rls/*, grants/grant-to-public: a public catalogue\n"
+                 "CREATE TABLE b (id int);\nGRANT SELECT ON b TO PUBLIC;\n",
+        ".env": "# pgrampart-ignore ssl/missing-sslmode: reached through the VPN tunnel\n"
+                "A=postgres://u@db.example.com/app\nB=postgres://u@db.example.com/app\n",
+    })
+    assert sorted((r, p, l) for r, p, l, _ in found) == sorted([
+        ("ssl/missing-sslmode", ".env", 3),
+        ("core/suppression-without-reason", "m.sql", 4),
+        ("core/unused-suppression", "m.sql", 6),
+        ("grants/grant-to-public", "m.sql", 8),
+        ("rls/table-without-rls", "m.sql", 5),
+    ]), found
+
+
+def test_baseline():
+    with tempfile.TemporaryDirectory() as d:
+        secret = "Bq7-Legacy-Pass-2019!"
+        write_tree(d, {"m.sql": f"GRANT SELECT ON t TO PUBLIC;\nCREATE ROLE r PASSWORD '{secret}';\n"})
+        rc, _, err = run("check", "--write-baseline", "base.json", ".", cwd=d)
+        assert rc == 0 and "2 findings recorded" in err, err
+        with open(os.path.join(d, "base.json")) as f:
+            text = f.read()
+        assert secret not in text and secret[3:] not in text and "PASSWORD" not in text, text
+        rc, doc = check_json("--baseline", "base.json", ".", cwd=d)
+        assert rc == 0 and doc["findings"] == [], doc
+        # Lines moved and re-indented: still known. A new finding: reported.
+        write_tree(d, {"m.sql": f"-- header\n\n   GRANT SELECT ON t TO PUBLIC;\nCREATE ROLE r PASSWORD '{secret}';\n"
+                                "GRANT SELECT ON v TO PUBLIC;\n"})
+        rc, doc = check_json("--baseline", "base.json", ".", cwd=d)
+        assert rc == 1 and [(f["rule"], f["line"]) for f in doc["findings"]] == [("grants/grant-to-public", 5)], doc
+        write_tree(d, {"bad.json": "{\"findings\": []}"})
+        rc, _, err = run("check", "--baseline", "bad.json", ".", cwd=d)
+        assert rc == 2 and "not a pgrampart baseline" in err, err
+        rc, _, err = run("check", "--baseline", "missing.json", ".", cwd=d)
+        assert rc == 2, err
+
+
 def test_secrets_never_printed():
     """No output format ever contains a secret whole."""
     secrets = ["Xk9mQ2vLp8RtZ4wN", "R3port1ng-Pr0d-2024!", "s3cr3t-Pa55w0rd-for-kv"]
