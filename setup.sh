@@ -9,6 +9,7 @@ packages=(
   libpg-query-dev libprotobuf-c-dev libyaml-dev libpq-dev libpcre2-dev libjansson-dev
   libcmocka-dev valgrind binutils
   postgresql-15 postgresql-client-15 openssl   # live-audit tests and the demo
+  git pre-commit                               # --staged/--diff-base tests, the hook test
 )
 
 missing=()

@@ -142,6 +142,26 @@ report_at(check_run *run, const char *rule, const char *path, const util_lines *
     host_report_core(run->host, rule, &loc, message);
 }
 
+static check_reader_fn reader_fn;
+static void *reader_arg;
+
+void
+check_set_reader(check_reader_fn fn, void *arg)
+{
+    reader_fn = fn;
+    reader_arg = arg;
+}
+
+static int
+read_contents(check_file *f, const char **err)
+{
+    int r = reader_fn ? reader_fn(reader_arg, f->path, &f->text, &f->len, err) : 0;
+
+    if (r != 0)
+        return r > 0 ? 0 : -1;
+    return util_read_file(f->path, CHECK_MAX_FILE_BYTES, &f->text, &f->len, err);
+}
+
 /* Read one file; unreadable, binary and non-UTF-8 files are findings. */
 static void
 read_one(check_run *run, check_file *f)
@@ -149,7 +169,7 @@ read_one(check_run *run, check_file *f)
     const char *err;
     long bad;
 
-    if (util_read_file(f->path, CHECK_MAX_FILE_BYTES, &f->text, &f->len, &err) != 0) {
+    if (read_contents(f, &err) != 0) {
         pgr_location loc = { f->path, 1, 1, 1, 1, NULL };
         char *m = util_xasprintf("cannot read file: %s", err);
 

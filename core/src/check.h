@@ -43,6 +43,18 @@ typedef struct check_run {
 int check_kind_of(const char *path);
 
 /*
+ * Where file contents come from: NULL reads the working tree; a reader
+ * (e.g. the git index for --staged) returns 1 and sets *data (caller frees)
+ * and *len when it supplies the file, 0 to fall back to the working tree,
+ * -1 with *err (static text) on failure.
+ */
+typedef int (*check_reader_fn)(void *arg, const char *path, char **data, size_t *len,
+                               const char **err);
+
+/* Set the reader of the next check_paths calls (NULL: the working tree). */
+void check_set_reader(check_reader_fn fn, void *arg);
+
+/*
  * Check paths (files or directories; directories are walked, skipping
  * .git, node_modules and build directories).  A SQL file named on its own
  * brings its migration set in as context (its directory, and the parent

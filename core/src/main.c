@@ -18,6 +18,7 @@
 
 #include "baseline.h"
 #include "check.h"
+#include "gitscope.h"
 #include "config.h"
 #include "diag.h"
 #include "host.h"
@@ -33,6 +34,8 @@ typedef struct options {
     const char *format;
     const char *migrations;  /* audit --migrations PATH */
     const char *baseline;    /* check --baseline FILE */
+    bool staged;             /* check --staged */
+    const char *diff_base;   /* check --diff-base REF */
     const char *write_baseline; /* check --write-baseline FILE */
     int timeout_ms;          /* audit: statement_timeout and lock_timeout */
     util_vec schemas;        /* audit --schema (of const char *) */
@@ -62,6 +65,9 @@ usage(FILE *out)
           "                           the working directory)\n"
           "  --plugin-dir DIR         also load plugins from DIR (repeatable)\n"
           "  --no-color               no ANSI colours (also: NO_COLOR=1)\n"
+          "  --staged                 check the files staged in git, as staged (pre-commit)\n"
+          "  --diff-base REF          report only findings that are not at the merge base\n"
+          "                           of REF and HEAD (pull requests)\n"
           "  --baseline FILE          hide the findings recorded in FILE, report new ones\n"
           "  --write-baseline FILE    record today's findings in FILE (then exit 0)\n"
           "audit options:\n"
@@ -169,19 +175,78 @@ print_findings(host *h, const options *o, diag_text_fn text_fn, void *text_arg)
     return 0;
 }
 
+static int check_paths_and_report(host *h, const options *o, char *const *paths, size_t n);
+
+/* The staged files pgrampart reads, or NULL (and *n 0) when none. */
+static char **
+staged_paths(util_vec *all, size_t *n)
+{
+    char **out = util_xcalloc(all->len ? all->len : 1, sizeof(char *));
+    size_t i;
+
+    *n = 0;
+    for (i = 0; i < all->len; i++) {
+        char *p = *(char **) util_vec_at(all, i);
+
+        if (check_kind_of(p))
+            out[(*n)++] = p;
+    }
+    return out;
+}
+
 static int
 cmd_check(host *h, const options *o, char *const *paths, size_t n)
 {
     static char *const dot[] = { "." };
+    char *err = NULL;
+    int rc;
+    util_vec staged;
+    char **staged_list = NULL;
+
+    util_vec_init(&staged, sizeof(char *));
+    if (o->staged) {
+        if (gitscope_staged(&staged, &err) != 0) {
+            fprintf(stderr, "pgrampart: %s\n", err);
+            free(err);
+            util_vec_free(&staged);
+            return EXIT_TOOL;
+        }
+        staged_list = staged_paths(&staged, &n);
+        paths = staged_list;
+    } else if (n == 0) {
+        paths = dot;
+        n = 1;
+    }
+    rc = check_paths_and_report(h, o, paths, n);
+    gitscope_staged_done();
+    free(staged_list);
+    for (size_t i = 0; i < staged.len; i++)
+        free(*(char **) util_vec_at(&staged, i));
+    util_vec_free(&staged);
+    return rc;
+}
+
+/* Check paths, narrow the findings (--diff-base, --baseline), print them. */
+static int
+check_paths_and_report(host *h, const options *o, char *const *paths, size_t n)
+{
     check_run run;
     char *err = NULL;
     int rc;
 
     if (n == 0) {
-        paths = dot;
-        n = 1;
+        /* Nothing staged that pgrampart reads. */
+        print_findings(h, o, NULL, NULL);
+        return EXIT_CLEAN;
     }
     if (check_paths(h, paths, n, &run, &err) != 0) {
+        fprintf(stderr, "pgrampart: %s\n", err);
+        free(err);
+        check_free(&run);
+        return EXIT_TOOL;
+    }
+    if (o->diff_base &&
+        gitscope_diff_base(h, o->diff_base, paths, n, check_text, &run, &err) != 0) {
         fprintf(stderr, "pgrampart: %s\n", err);
         free(err);
         check_free(&run);
@@ -415,6 +480,8 @@ parse_options(int argc, char **argv, options *o)
         { "exclude-schema", required_argument, NULL, 'X' },
         { "migrations", required_argument, NULL, 'M' },
         { "baseline", required_argument, NULL, 'B' },
+        { "staged", no_argument, NULL, 'G' },
+        { "diff-base", required_argument, NULL, 'D' },
         { "write-baseline", required_argument, NULL, 'W' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
@@ -469,6 +536,12 @@ parse_options(int argc, char **argv, options *o)
             break;
         case 'B':
             o->baseline = optarg;
+            break;
+        case 'G':
+            o->staged = true;
+            break;
+        case 'D':
+            o->diff_base = optarg;
             break;
         case 'W':
             o->write_baseline = optarg;

@@ -361,6 +361,97 @@ def test_baseline():
         assert rc == 2, err
 
 
+def git(d, *args):
+    subprocess.run(["git", "-C", d, *args], check=True, capture_output=True, text=True,
+                   env=dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t",
+                            GIT_COMMITTER_EMAIL="t@t"))
+
+
+def git_repo(d, files):
+    write_tree(d, files)
+    git(d, "init", "-q", "-b", "main")
+    git(d, "add", "-A")
+    git(d, "commit", "-qm", "base")
+
+
+BASE = {"db/migrations/001_a.sql": "CREATE TABLE a (id int);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n"
+                                   "CREATE POLICY p ON a USING (id = 1);\nCREATE TABLE legacy (id int);\n",
+        "db/migrations/rollback/001_a.sql": "DROP TABLE legacy;\nDROP TABLE a;\n"}
+
+
+def test_staged():
+    with tempfile.TemporaryDirectory() as d:
+        git_repo(d, BASE)
+        write_tree(d, {"db/migrations/002_b.sql": "GRANT SELECT ON a TO PUBLIC;\n",
+                       "db/migrations/rollback/002_b.sql": "REVOKE SELECT ON a FROM PUBLIC;\n",
+                       "notes.sql": "CREATE TABLE unstaged (id int);\n"})
+        git(d, "add", "db/migrations/002_b.sql", "db/migrations/rollback/002_b.sql")
+        # The working copy differs from what is staged: the index wins.
+        write_tree(d, {"db/migrations/002_b.sql": "SELECT 1;\n"})
+        rc, doc = check_json("--staged", cwd=d)
+        got = sorted((f["rule"], f["path"]) for f in doc["findings"])
+        # Only staged files are reported, the set's other files are read (the rollback pairs).
+        assert got == [("grants/grant-to-public", "db/migrations/002_b.sql")], got
+        assert rc == 1
+        git(d, "reset", "-q")
+        rc, doc = check_json("--staged", cwd=d)
+        assert rc == 0 and doc["findings"] == [] and doc["summary"]["files"] == 0, doc
+    with tempfile.TemporaryDirectory() as d:
+        rc, _, err = run("check", "--staged", cwd=d)
+        assert rc == 2 and "git" in err, err
+
+
+def test_diff_base():
+    with tempfile.TemporaryDirectory() as d:
+        git_repo(d, BASE)
+        git(d, "checkout", "-q", "-b", "feature")
+        write_tree(d, {"db/migrations/002_b.sql": "GRANT SELECT ON a TO PUBLIC;\n",
+                       "db/migrations/rollback/002_b.sql": "REVOKE SELECT ON a FROM PUBLIC;\n",
+                       "db/migrations/001_a.sql": "-- reformatted\n" + BASE["db/migrations/001_a.sql"].replace(
+                           "ALTER TABLE a ENABLE ROW LEVEL SECURITY;\n", "")})
+        git(d, "add", "-A")
+        git(d, "commit", "-qm", "change")
+        rc, doc = check_json("--diff-base", "main", "db", cwd=d)
+        got = sorted((f["rule"], f["path"], f["line"]) for f in doc["findings"])
+        # legacy's table-without-rls was there before (moved a line down): hidden.
+        # New: the grant, and what removing ENABLE RLS did to table a.
+        assert got == [("grants/grant-to-public", "db/migrations/002_b.sql", 1),
+                       ("rls/policy-without-rls", "db/migrations/001_a.sql", 3)], got
+        rc, doc = check_json("db", cwd=d)
+        assert any(f["rule"] == "rls/table-without-rls" for f in doc["findings"]), doc
+        rc, _, err = run("check", "--diff-base", "no-such-ref", "db", cwd=d)
+        assert rc == 2 and "merge base" in err, err
+
+
+def test_pre_commit_hook():
+    """The repository's .pre-commit-hooks.yaml through Debian's pre-commit."""
+    if shutil.which("pre-commit") is None:
+        print("pre-commit not installed; skipping")
+        sys.exit(77)
+    src = ARGS.source
+    head = subprocess.run(["git", "-C", src, "rev-parse", "HEAD"], capture_output=True, text=True)
+    if head.returncode != 0:
+        print("the source tree is not a git checkout; skipping")
+        sys.exit(77)
+    with tempfile.TemporaryDirectory() as d, tempfile.TemporaryDirectory() as home:
+        git_repo(d, dict(BASE, **{".pre-commit-config.yaml":
+                                  f"repos:\n  - repo: {src}\n    rev: {head.stdout.strip()}\n"
+                                  "    hooks:\n      - id: pgrampart\n"}))
+        env = dict(os.environ, PATH=os.path.dirname(ARGS.bin) + os.pathsep + os.environ["PATH"],
+                   XDG_CACHE_HOME=home, PRE_COMMIT_HOME=os.path.join(home, "pre-commit"),
+                   GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t")
+        write_tree(d, {"db/migrations/002_b.sql": "GRANT SELECT ON a TO PUBLIC;\n",
+                       "db/migrations/rollback/002_b.sql": "REVOKE SELECT ON a FROM PUBLIC;\n"})
+        subprocess.run(["git", "-C", d, "add", "-A"], check=True, env=env)
+        p = subprocess.run(["pre-commit", "run"], cwd=d, capture_output=True, text=True, env=env)
+        assert p.returncode == 1 and "grants/grant-to-public" in p.stdout, p.stdout + p.stderr
+        write_tree(d, {"db/migrations/002_b.sql": "GRANT SELECT ON a TO app_reader;\n",
+                       "db/migrations/rollback/002_b.sql": "REVOKE SELECT ON a FROM app_reader;\n"})
+        subprocess.run(["git", "-C", d, "add", "-A"], check=True, env=env)
+        p = subprocess.run(["pre-commit", "run"], cwd=d, capture_output=True, text=True, env=env)
+        assert p.returncode == 0, p.stdout + p.stderr
+
+
 def test_secrets_never_printed():
     """No output format ever contains a secret whole."""
     secrets = ["Xk9mQ2vLp8RtZ4wN", "R3port1ng-Pr0d-2024!", "s3cr3t-Pa55w0rd-for-kv"]
