@@ -1059,6 +1059,43 @@ def test_plugins_link_no_host_symbols():
         assert syms(so, "--defined-only") == {"pgrampart_plugin_init"}, name
 
 
+def test_install():
+    """meson install into a temporary prefix: the installed binary finds its plugins and rule packs,
+    and an out-of-tree plugin builds against the installed header via pkg-config."""
+    build = os.path.dirname(ARGS.bin)
+    with tempfile.TemporaryDirectory() as dest:
+        p = subprocess.run(["meson", "install", "-C", build, "--destdir", dest, "--no-rebuild", "--quiet"],
+                           capture_output=True, text=True)
+        assert p.returncode == 0, p.stdout + p.stderr
+        binaries = glob.glob(os.path.join(dest, "**", "bin", "pgrampart"), recursive=True)
+        assert len(binaries) == 1, binaries
+        installed = binaries[0]
+        prefix = os.path.dirname(os.path.dirname(installed))
+        # The build tree's plugins must not be what it finds: copy it away from them.
+        out = subprocess.run([installed, "rules"], capture_output=True, text=True)
+        assert out.returncode == 0 and "rls/table-without-rls" in out.stdout and "drift/grant" in out.stdout, out
+        rc = subprocess.run([installed, "check", "--format", "json", "samples/"], cwd=ARGS.source,
+                            capture_output=True, text=True)
+        doc = json.loads(rc.stdout)
+        expected = json.loads(run("check", "--format", "json", "samples/", cwd=ARGS.source)[1])
+        assert doc["findings"] == expected["findings"], "installed binary reports differently"
+        pcdir = glob.glob(os.path.join(prefix, "**", "pkgconfig"), recursive=True)
+        assert pcdir, "no pkgconfig directory installed"
+        env = dict(os.environ, PKG_CONFIG_PATH=pcdir[0])
+        cflags = subprocess.run(["pkg-config", "--define-prefix", "--cflags", "pgrampart-plugin"],
+                                capture_output=True, text=True, env=env, check=True).stdout.split()
+        assert any(os.path.isdir(f[2:]) and f[2:].startswith(dest) for f in cflags if f.startswith("-I")), cflags
+        with tempfile.TemporaryDirectory() as pd:
+            so = os.path.join(pd, "example.so")
+            subprocess.run([os.environ.get("CC", "cc"), "-std=c11", "-shared", "-fPIC", "-fvisibility=hidden",
+                            "-Wl,-z,defs", *cflags, os.path.join(ARGS.source, "tests/plugins/example.c"), "-o", so],
+                           check=True)
+            write_tree(pd, {"x/m.sql": "DROP TABLE a;\n"})
+            out = subprocess.run([installed, "check", "--format", "json", "--plugin-dir", pd,
+                                  os.path.join(pd, "x")], capture_output=True, text=True)
+            assert [f["rule"] for f in json.loads(out.stdout)["findings"]] == ["example/drop-table"], out
+
+
 # --- live audit (throwaway PostgreSQL clusters) ------------------------------------
 
 def cluster_module():
