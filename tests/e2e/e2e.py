@@ -115,6 +115,23 @@ def test_readme_lists_every_rule():
     assert rc == 0 and loaded == documented, (set(loaded) ^ set(documented))
 
 
+def test_explain_and_rule_docs():
+    rc, out, _ = run("explain", "rls/table-without-rls")
+    assert rc == 0, out
+    for part in ("rls/table-without-rls  (rls plugin, default error)", "Why it matters:", "Bad:",
+                 "Good:", "ENABLE ROW LEVEL SECURITY", "Fix: ", "Source: PostgreSQL docs 5.8"):
+        assert part in out, (part, out)
+    assert run("explain", "rls/no-such-rule")[0] == 2
+    assert run("explain")[0] == 2
+    rc, out, err = run("explain", "--markdown")
+    assert rc == 0, err
+    with open(os.path.join(ARGS.source, "docs", "rules.md")) as f:
+        committed = f.read()
+    assert out == committed, "docs/rules.md is out of date: ./build/pgrampart explain --markdown > docs/rules.md"
+    loaded = [l.split()[0] for l in run("rules")[1].splitlines() if l.strip()]
+    assert all(f"## `{r}`" in out for r in loaded)
+
+
 def test_exit_codes():
     src = ARGS.source
     # Only a warning: exit 0 at the default threshold, 1 with --fail-on warning.
