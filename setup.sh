@@ -10,6 +10,7 @@ packages=(
   libcmocka-dev valgrind binutils
   postgresql-15 postgresql-client-15 openssl   # live-audit tests and the demo
   git pre-commit                               # --staged/--diff-base tests, the hook test
+  scdoc                                        # the man page
 )
 
 missing=()

@@ -55,6 +55,7 @@ usage(FILE *out)
           "       pgrampart model [options] [PATH...]   schema models as JSON\n"
           "       pgrampart rules [options]\n"
           "       pgrampart explain RULE | --markdown   what a rule catches, with examples\n"
+          "       pgrampart init                        write a starter .pgrampart.yml\n"
           "       pgrampart --version\n"
           "\n"
           "options:\n"
@@ -79,6 +80,43 @@ usage(FILE *out)
           "  --migrations PATH        report drift between these migrations and the database\n"
           "\n"
           "exit status: 0 clean, 1 findings at or above --fail-on, 2 error\n", out);
+}
+
+/* pgrampart CMD --help */
+static void
+usage_command(const char *cmd, FILE *out)
+{
+    if (strcmp(cmd, "check") == 0)
+        fputs("usage: pgrampart check [options] [PATH...]\n"
+              "Lint migrations and env files (default PATH: .).\n"
+              "  --format FORMAT         text, json, sarif, github, gitlab\n"
+              "  --fail-on SEVERITY      error (default), warning, info\n"
+              "  --staged                the files staged in git, as staged\n"
+              "  --diff-base REF         only findings not at the merge base with REF\n"
+              "  --baseline FILE         hide the findings recorded in FILE\n"
+              "  --write-baseline FILE   record today's findings, exit 0\n"
+              "  --config FILE, --plugin-dir DIR, --no-color\n", out);
+    else if (strcmp(cmd, "audit") == 0)
+        fputs("usage: pgrampart audit [options] [CONNINFO]\n"
+              "Audit a live database, read-only (libpq defaults without CONNINFO).\n"
+              "  --migrations PATH       also report drift from these migrations\n"
+              "  --schema NAME           only this schema (repeatable)\n"
+              "  --exclude-schema NAME   leave this schema out (repeatable)\n"
+              "  --timeout MS            statement_timeout and lock_timeout (5000)\n"
+              "  --format FORMAT, --fail-on SEVERITY, --config FILE, --plugin-dir DIR\n", out);
+    else if (strcmp(cmd, "model") == 0)
+        fputs("usage: pgrampart model [PATH...]\nPrint the schema models replayed from PATH as JSON.\n", out);
+    else if (strcmp(cmd, "rules") == 0)
+        fputs("usage: pgrampart rules [--plugin-dir DIR] [--config FILE]\n"
+              "List every loaded rule: id, plugin, severity, summary.\n", out);
+    else if (strcmp(cmd, "explain") == 0)
+        fputs("usage: pgrampart explain RULE\n       pgrampart explain --markdown\n"
+              "What a rule catches, why it matters, a bad and a good example, its source.\n", out);
+    else if (strcmp(cmd, "init") == 0)
+        fputs("usage: pgrampart init\nWrite a commented starter .pgrampart.yml here (never overwrites).\n",
+              out);
+    else
+        usage(out);
 }
 
 static bool
@@ -468,6 +506,84 @@ cmd_audit(host *h, const options *o, char *const *args, size_t n)
     return rc;
 }
 
+/* pgrampart init: a commented starter .pgrampart.yml for this repository,
+ * with the migration sets and env files it finds.  Never overwrites. */
+static int
+cmd_init(host *h)
+{
+    static char *const dot[] = { "." };
+    diag_store scratch, *saved = h->diags;
+    check_run run;
+    char *err = NULL;
+    FILE *f;
+    size_t i, envs = 0;
+
+    if (access(".pgrampart.yml", F_OK) == 0) {
+        fprintf(stderr, "pgrampart: .pgrampart.yml exists already; not overwriting it\n");
+        return EXIT_TOOL;
+    }
+    diag_init(&scratch);
+    h->diags = &scratch;
+    if (check_paths(h, dot, 1, &run, &err) != 0) {
+        fprintf(stderr, "pgrampart: %s\n", err);
+        free(err);
+        h->diags = saved;
+        diag_free(&scratch);
+        return EXIT_TOOL;
+    }
+    h->diags = saved;
+    f = fopen(".pgrampart.yml", "w");
+    if (f == NULL) {
+        fprintf(stderr, "pgrampart: cannot write .pgrampart.yml\n");
+        check_free(&run);
+        diag_free(&scratch);
+        return EXIT_TOOL;
+    }
+    fprintf(f, "# pgrampart configuration, written by `pgrampart init`: edit freely.\n"
+               "# Every key: README \"Configuration\"; every rule: `pgrampart explain RULE`.\n#\n");
+    fprintf(f, "# Migration sets found (detected by file names; pin one under `migrations:`\n"
+               "# if the detection is wrong):\n");
+    for (i = 0; i < run.mig.sets.len; i++) {
+        const mig_set *ms = util_vec_at(&run.mig.sets, i);
+
+        fprintf(f, "#   %s  (%s, %zu migrations)\n", ms->root, ms->convention, ms->entries.len);
+    }
+    if (run.mig.sets.len == 0)
+        fprintf(f, "#   (none)\n");
+    fprintf(f, "# Environment files found:");
+    for (i = 0; i < run.files.len; i++) {
+        const check_file *cf = util_vec_at(&run.files, i);
+
+        if (cf->kind == CHECK_ENV && !cf->context) {
+            fprintf(f, " %s", cf->path);
+            envs++;
+        }
+    }
+    fprintf(f, "%s\n\n", envs ? "" : " (none)");
+    fprintf(f, "# The PostgreSQL major version you deploy to (default 15).\n#postgres_version: 15\n\n");
+    fprintf(f, "# Pin a directory to a convention, or declare one is not migrations:\n#migrations:\n");
+    for (i = 0; i < run.mig.sets.len; i++) {
+        const mig_set *ms = util_vec_at(&run.mig.sets, i);
+
+        fprintf(f, "#  - {path: %s, convention: %s}\n", ms->root, ms->convention);
+    }
+    fprintf(f, "\n# Paths to leave out (fnmatch patterns).\n#exclude: [\"vendor/*\"]\n\n"
+               "# Rule severities: error, warning, info or off.\n#rules:\n"
+               "#  grants/grant-all-privileges: error\n\n"
+               "rls:\n  # The column that says which tenant a row belongs to.\n  tenant_column: tenant_id\n"
+               "  # Roles the application connects as (tables they own must FORCE RLS).\n"
+               "  #application_roles: [app_web]\n  #exclude_schemas: [audit]\n\n"
+               "# Role policies, as the deployment checklist states them.\n#grants:\n#  roles:\n"
+               "#    app_readonly: {allow: [SELECT, USAGE]}\n"
+               "#    app_web: {deny: [TRUNCATE, REFERENCES, TRIGGER, DROP]}\n");
+    fclose(f);
+    printf("wrote .pgrampart.yml (%zu migration set%s, %zu env file%s found)\n", run.mig.sets.len,
+           run.mig.sets.len == 1 ? "" : "s", envs, envs == 1 ? "" : "s");
+    check_free(&run);
+    diag_free(&scratch);
+    return EXIT_CLEAN;
+}
+
 /* One rule's explanation text (why/bad/good), or NULL. */
 static const char *
 explain_text(const cfg_node *docs, const char *rule, const char *what)
@@ -660,7 +776,7 @@ parse_options(int argc, char **argv, options *o)
             o->write_baseline = optarg;
             break;
         case 'h':
-            usage(stdout);
+            usage_command(argv[0], stdout);
             exit(EXIT_CLEAN);
         default:
             usage(stderr);
@@ -696,7 +812,7 @@ main(int argc, char **argv)
         return EXIT_CLEAN;
     }
     if (strcmp(cmd, "check") && strcmp(cmd, "rules") && strcmp(cmd, "model") && strcmp(cmd, "audit") &&
-        strcmp(cmd, "explain")) {
+        strcmp(cmd, "explain") && strcmp(cmd, "init")) {
         fprintf(stderr, "pgrampart: unknown command '%s'\n", cmd);
         usage(stderr);
         return EXIT_TOOL;
@@ -722,6 +838,8 @@ main(int argc, char **argv)
         rc = EXIT_TOOL;
     else if (strcmp(cmd, "rules") == 0)
         rc = cmd_rules(&h);
+    else if (strcmp(cmd, "init") == 0)
+        rc = cmd_init(&h);
     else if (strcmp(cmd, "explain") == 0)
         rc = cmd_explain(&h, &o, argv + 1 + optind, (size_t) (argc - 1 - optind));
     else if (strcmp(cmd, "audit") == 0)

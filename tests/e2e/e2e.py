@@ -132,6 +132,48 @@ def test_explain_and_rule_docs():
     assert all(f"## `{r}`" in out for r in loaded)
 
 
+def test_init():
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {"db/migrations/001_a.up.sql": "CREATE TABLE a (id int);\n",
+                       "db/migrations/001_a.down.sql": "DROP TABLE a;\n", ".env.production": "X=1\n"})
+        rc, out, err = run("init", cwd=d)
+        assert rc == 0 and "1 migration set, 1 env file found" in out, out + err
+        with open(os.path.join(d, ".pgrampart.yml")) as f:
+            text = f.read()
+        assert "#   db/migrations  (golang-migrate, 1 migrations)" in text, text
+        assert "#  - {path: db/migrations, convention: golang-migrate}" in text and ".env.production" in text
+        # What it writes is a valid configuration, also with every comment removed from the options.
+        assert run("check", ".", cwd=d)[0] in (0, 1)
+        # Option lines are "#key:" or "#  nested:"; prose comments are "# text".
+        uncommented = "\n".join(l[1:] if re.match(r"#(\S|  )", l) else l for l in text.splitlines())
+        write_tree(d, {".pgrampart.yml": uncommented})
+        rc, _, err = run("check", ".", cwd=d)
+        assert rc in (0, 1), (err, uncommented)
+        rc, _, err = run("init", cwd=d)
+        assert rc == 2 and "not overwriting" in err, err
+
+
+def test_help_man_completion():
+    for cmd in ("check", "audit", "model", "rules", "explain", "init"):
+        rc, out, _ = run(cmd, "--help")
+        assert rc == 0 and out.startswith(f"usage: pgrampart {cmd}"), (cmd, out)
+    man = os.path.join(os.path.dirname(ARGS.bin), "pgrampart.1")
+    if shutil.which("scdoc"):
+        with open(man) as f:
+            text = f.read()
+        assert ".SH NAME" in text and "pgrampart - policy linter" in text and "--diff-base" in text
+    script = os.path.join(ARGS.source, "completions", "pgrampart.bash")
+    def complete(words):
+        line = " ".join(words)
+        p = subprocess.run(["bash", "-c", f"source {script}; COMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; "
+                            "_pgrampart; printf '%s\\n' \"${COMPREPLY[@]}\""], capture_output=True, text=True,
+                           env=dict(os.environ, PATH=os.path.dirname(ARGS.bin) + os.pathsep + os.environ["PATH"]))
+        return p.stdout.split()
+    assert complete(["pgrampart", "ch"]) == ["check"]
+    assert complete(["pgrampart", "check", "--format", "s"]) == ["sarif"]
+    assert "rls/table-without-rls" in complete(["pgrampart", "explain", "rls/t"])
+
+
 def test_exit_codes():
     src = ARGS.source
     # Only a warning: exit 0 at the default threshold, 1 with --fail-on warning.
@@ -1091,6 +1133,9 @@ def test_install():
         # The build tree's plugins must not be what it finds: copy it away from them.
         out = subprocess.run([installed, "rules"], capture_output=True, text=True)
         assert out.returncode == 0 and "rls/table-without-rls" in out.stdout and "drift/grant" in out.stdout, out
+        assert glob.glob(os.path.join(prefix, "**", "bash-completion", "completions", "pgrampart"), recursive=True)
+        if shutil.which("scdoc"):
+            assert glob.glob(os.path.join(prefix, "**", "man1", "pgrampart.1"), recursive=True)
         rc = subprocess.run([installed, "check", "--format", "json", "samples/"], cwd=ARGS.source,
                             capture_output=True, text=True)
         doc = json.loads(rc.stdout)

@@ -1,0 +1,28 @@
+# bash completion for pgrampart
+_pgrampart() {
+    local cur prev cmd
+    cur="${COMP_WORDS[COMP_CWORD]}"
+    prev="${COMP_WORDS[COMP_CWORD-1]}"
+    cmd="${COMP_WORDS[1]}"
+    if [ "$COMP_CWORD" -eq 1 ]; then
+        COMPREPLY=($(compgen -W "check audit model rules explain init --help --version" -- "$cur"))
+        return
+    fi
+    case "$prev" in
+        --format) COMPREPLY=($(compgen -W "text json sarif github gitlab" -- "$cur")); return ;;
+        --fail-on) COMPREPLY=($(compgen -W "error warning info" -- "$cur")); return ;;
+        --config|--baseline|--write-baseline) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --plugin-dir|--migrations) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    esac
+    case "$cmd" in
+        explain)
+            COMPREPLY=($(compgen -W "--markdown $(pgrampart rules 2>/dev/null | awk '{print $1}')" -- "$cur")) ;;
+        check)
+            COMPREPLY=($(compgen -W "--format --fail-on --staged --diff-base --baseline --write-baseline --config --plugin-dir --no-color --help" -- "$cur"))
+            [ "${cur#-}" = "$cur" ] && COMPREPLY+=($(compgen -f -- "$cur")) ;;
+        audit)
+            COMPREPLY=($(compgen -W "--migrations --schema --exclude-schema --timeout --format --fail-on --config --plugin-dir --help" -- "$cur")) ;;
+        *) COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
+    esac
+}
+complete -o filenames -F _pgrampart pgrampart
