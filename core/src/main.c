@@ -546,10 +546,10 @@ cmd_init(host *h)
     for (i = 0; i < run.mig.sets.len; i++) {
         const mig_set *ms = util_vec_at(&run.mig.sets, i);
 
-        fprintf(f, "#   %s  (%s, %zu migrations)\n", ms->root, ms->convention, ms->entries.len);
+        fprintf(f, "# - %s  (%s, %zu migrations)\n", ms->root, ms->convention, ms->entries.len);
     }
     if (run.mig.sets.len == 0)
-        fprintf(f, "#   (none)\n");
+        fprintf(f, "# - (none)\n");
     fprintf(f, "# Environment files found:");
     for (i = 0; i < run.files.len; i++) {
         const check_file *cf = util_vec_at(&run.files, i);

@@ -140,7 +140,7 @@ def test_init():
         assert rc == 0 and "1 migration set, 1 env file found" in out, out + err
         with open(os.path.join(d, ".pgrampart.yml")) as f:
             text = f.read()
-        assert "#   db/migrations  (golang-migrate, 1 migrations)" in text, text
+        assert "# - db/migrations  (golang-migrate, 1 migrations)" in text, text
         assert "#  - {path: db/migrations, convention: golang-migrate}" in text and ".env.production" in text
         # What it writes is a valid configuration, also with every comment removed from the options.
         assert run("check", ".", cwd=d)[0] in (0, 1)
