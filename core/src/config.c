@@ -299,6 +299,7 @@ config_load(config *c, const char *path, const char *start, char **err)
 
     memset(c, 0, sizeof *c);
     c->postgres_version = 15;
+    c->require_reason = true;
     util_vec_init(&c->migrations, sizeof(mig_override));
     util_vec_init(&c->plugin_dirs, sizeof(char *));
     util_vec_init(&c->exclude, sizeof(char *));
@@ -321,6 +322,19 @@ config_load(config *c, const char *path, const char *start, char **err)
         rc = check_rules(c, n, err);
     if (rc == 0 && (n = cfg_get(c->root, "migrations")) != NULL)
         rc = read_migrations(c, n, dir, err);
+    if (rc == 0 && (n = cfg_get(c->root, "suppressions")) != NULL) {
+        const cfg_node *rr = cfg_get(n, "require_reason");
+
+        if (n->kind != CFG_MAP || n->n != 2 || rr == NULL) {
+            *err = cfg_error(c->path, n, "expected {require_reason: true|false}");
+            rc = -1;
+        } else if (rr->kind != CFG_SCALAR || (strcmp(rr->scalar, "true") && strcmp(rr->scalar, "false"))) {
+            *err = cfg_error(c->path, rr, "expected true or false");
+            rc = -1;
+        } else {
+            c->require_reason = strcmp(rr->scalar, "true") == 0;
+        }
+    }
     if (rc == 0 && (n = cfg_get(c->root, "postgres_version")) != NULL) {
         char *end = NULL;
         long v = n->kind == CFG_SCALAR ? strtol(n->scalar, &end, 10) : 0;

@@ -47,6 +47,7 @@ typedef struct config {
     util_vec include;        /* of char *: when any, a file must match one */
     int postgres_version;    /* target major version (postgres_version:, default 15) */
     util_vec migrations;     /* of mig_override: migrations: [{path, convention}] */
+    bool require_reason;     /* suppressions: {require_reason: ...}, default true */
 } config;
 
 /*

@@ -460,12 +460,12 @@ host_apply_config(host *h, char **err)
         if (strcmp(key, "plugin_dirs") == 0 || strcmp(key, "exclude") == 0 ||
             strcmp(key, "include") == 0 ||
             strcmp(key, "rules") == 0 || strcmp(key, "postgres_version") == 0 ||
-            strcmp(key, "migrations") == 0)
+            strcmp(key, "migrations") == 0 || strcmp(key, "suppressions") == 0)
             continue;
         p = plugin_by_name(h, key);
         if (p == NULL || p->desc == &core_plugin) {
             char *m = util_xasprintf("unknown key '%s' (expected plugin_dirs, include, exclude, rules, "
-                                     "postgres_version, migrations or a loaded plugin's name)", key);
+                                     "postgres_version, migrations, suppressions or a loaded plugin's name)", key);
 
             *err = cfg_error(h->cfg->path, root->items[i], m);
             free(m);

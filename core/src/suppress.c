@@ -129,10 +129,12 @@ scan_file(const check_file *f, util_vec *out)
     }
 }
 
+static bool require_reason = true;
+
 static bool
 covers(const suppression *s, const diag_finding *f)
 {
-    if (f->path == NULL || strcmp(f->path, s->path) != 0 || !s->has_reason ||
+    if (f->path == NULL || strcmp(f->path, s->path) != 0 || (require_reason && !s->has_reason) ||
         !rule_listed(s->rules, f->rule_id))
         return false;
     return s->file_wide || (f->line >= s->from_line && f->line <= s->to_line);
@@ -145,6 +147,7 @@ suppress_apply(check_run *run)
     util_vec sups;
     size_t i, k, keep = 0;
 
+    require_reason = run->host->cfg->require_reason;
     util_vec_init(&sups, sizeof(suppression));
     for (i = 0; i < run->files.len; i++) {
         const check_file *f = util_vec_at(&run->files, i);
@@ -179,7 +182,7 @@ suppress_apply(check_run *run)
         loc.path = s->path;
         loc.line = loc.end_line = s->line;
         loc.column = loc.end_column = s->column;
-        if (!s->has_reason) {
+        if (require_reason && !s->has_reason) {
             msg = util_xasprintf("pgrampart-ignore%s of %s has no reason: write one after ':' "
                                  "(it is not applied)", s->file_wide ? "-file" : "", s->rules);
             host_report_core(run->host, "core/suppression-without-reason", &loc, msg);

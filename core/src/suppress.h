@@ -7,8 +7,10 @@
  *
  * "pgrampart-ignore" covers the next SQL statement (the next line in other
  * files); "pgrampart-ignore-file" the whole file.  Rules are comma-separated
- * ids, or a family followed by a star.  A reason after ':' is required; without one the
- * suppression is reported (core/suppression-without-reason) and not applied.
+ * ids, or a family followed by a star.  A reason after ':' is required
+ * (unless the configuration says suppressions: {require_reason: false});
+ * without one the suppression is reported (core/suppression-without-reason)
+ * and not applied.
  * A suppression that hides nothing is reported as core/unused-suppression.
  */
 #ifndef PGR_SUPPRESS_H

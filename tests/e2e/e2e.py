@@ -397,6 +397,16 @@ def test_suppressions():
     ]), found
 
 
+def test_suppressions_reason_optional():
+    found, _ = findings_in({".pgrampart.yml": "suppressions:\n  require_reason: false\n",
+                            "m.sql": "-- pgrampart-ignore rls/*\nCREATE TABLE a (id int);\n"})
+    assert found == [], found
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {".pgrampart.yml": "suppressions:\n  require_reason: maybe\n"})
+        rc, _, err = run("check", ".", cwd=d)
+        assert rc == 2 and ".pgrampart.yml:2:19:" in err, err
+
+
 def test_baseline():
     with tempfile.TemporaryDirectory() as d:
         secret = "Bq7-Legacy-Pass-2019!"
