@@ -33,6 +33,10 @@ static const pgr_rule rules[] = {
       "A pg_hba.conf rule admits every address (0.0.0.0/0, ::/0, all).",
       "Restrict the address to the networks the application connects from.",
       "PostgreSQL docs 21.1 The pg_hba.conf File; CIS PostgreSQL 3.1.x" },
+    { "auth/pgbouncer-auth-type", PGR_SEVERITY_ERROR,
+      "pgbouncer's auth_type is trust (no password) or plain (clear-text passwords).",
+      "Set auth_type = scram-sha-256.",
+      "PgBouncer configuration (auth_type)" },
     { "auth/password-encryption-md5", PGR_SEVERITY_WARNING,
       "password_encryption is md5: new passwords are stored as MD5 hashes.",
       "Set password_encryption = 'scram-sha-256' and reset the passwords.",
@@ -105,6 +109,14 @@ check_settings(pgr_ctx *ctx, const pgr_model *m)
 {
     const pgr_setting *pe = setting(m, "password_encryption"), *lc = setting(m, "log_connections");
     const pgr_setting *ld = setting(m, "log_disconnections"), *ls = setting(m, "log_statement");
+    const pgr_setting *at = setting(m, "pgbouncer.auth_type");
+
+    if (at && at->value && (strcmp(at->value, "trust") == 0 || strcmp(at->value, "plain") == 0)) {
+        char msg[128];
+
+        snprintf(msg, sizeof msg, "pgbouncer auth_type = %s", at->value);
+        pgr_report_at(api, ctx, "auth/pgbouncer-auth-type", &at->location, msg, NULL);
+    }
 
     if (pe && pe->value && strcmp(pe->value, "md5") == 0)
         pgr_report_at(api, ctx, "auth/password-encryption-md5", &pe->location,

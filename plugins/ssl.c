@@ -14,6 +14,7 @@
  * ssl/weak-min-protocol: ssl_min_protocol_version below TLSv1.2.
  * ssl/connection-not-encrypted: the audit's own TCP connection is plain text.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +39,11 @@ static const pgr_rule rules[] = {
       "ssl_min_protocol_version allows TLS older than 1.2.",
       "Set ssl_min_protocol_version = 'TLSv1.2' (or TLSv1.3).",
       "PostgreSQL docs 20.3 (ssl_min_protocol_version); CIS PostgreSQL 6.8" },
+    { "ssl/pgbouncer-tls-disabled", PGR_SEVERITY_ERROR,
+      "pgbouncer does not require TLS toward clients or toward the server (client_tls_sslmode, "
+      "server_tls_sslmode; both default to disable).",
+      "Set client_tls_sslmode = require (with a certificate) and server_tls_sslmode = verify-full.",
+      "PgBouncer configuration (client_tls_sslmode, server_tls_sslmode)" },
     { "ssl/connection-not-encrypted", PGR_SEVERITY_WARNING,
       "The audit's own TCP connection to the server is not encrypted.",
       "Connect with sslmode=verify-full; make the server require it (hostssl).",
@@ -139,6 +145,36 @@ local_address(const char *a)
         strcmp(a, "samehost") == 0 || strcmp(a, "localhost") == 0;
 }
 
+/* pgbouncer.ini's TLS modes (settings "pgbouncer.*"): absent means its
+ * default, disable. */
+static void
+check_pgbouncer(pgr_ctx *ctx, const pgr_model *m)
+{
+    static const char *const keys[] = { "pgbouncer.client_tls_sslmode", "pgbouncer.server_tls_sslmode" };
+    size_t i, k;
+    bool any = false;
+    char msg[512];
+
+    for (i = 0; i < m->n_settings; i++)
+        any = any || strncmp(m->settings[i].name, "pgbouncer.", 10) == 0;
+    if (!any)
+        return;
+    for (k = 0; k < 2; k++) {
+        const pgr_setting *st = NULL;
+
+        for (i = 0; i < m->n_settings && st == NULL; i++)
+            if (strcmp(m->settings[i].name, keys[k]) == 0)
+                st = &m->settings[i];
+        if (st == NULL) {
+            snprintf(msg, sizeof msg, "%s is not set: pgbouncer's default is disable", keys[k] + 10);
+            pgr_report_at(api, ctx, "ssl/pgbouncer-tls-disabled", &m->origin, msg, NULL);
+        } else if (weak_sslmode(st->value)) {
+            snprintf(msg, sizeof msg, "%s = %s: connections may run unencrypted", keys[k] + 10, st->value);
+            pgr_report_at(api, ctx, "ssl/pgbouncer-tls-disabled", &st->location, msg, NULL);
+        }
+    }
+}
+
 static void
 on_model(pgr_ctx *ctx, const pgr_model *m)
 {
@@ -169,6 +205,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
                  h->netmask ? h->netmask : "", h->auth_method);
         pgr_report_at(api, ctx, "ssl/hba-host-without-ssl", &h->location, msg, NULL);
     }
+    check_pgbouncer(ctx, m);
     if (m->is_live && m->connection_ssl == 0)
         pgr_report_at(api, ctx, "ssl/connection-not-encrypted", &m->origin,
                       "this audit's TCP connection is not encrypted", NULL);

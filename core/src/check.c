@@ -3,6 +3,7 @@
  */
 #include "check.h"
 
+#include "pgconf.h"
 #include "suppress.h"
 
 #include <dirent.h>
@@ -32,6 +33,8 @@ check_kind_of(const char *path)
     if (strcmp(base, ".env") == 0 || strncmp(base, ".env.", 5) == 0 ||
         (len > 4 && strcmp(base + len - 4, ".env") == 0))
         return CHECK_ENV;
+    if (pgconf_kind_of(path))
+        return CHECK_CONF;
     return 0;
 }
 
@@ -629,6 +632,38 @@ drop_context_findings(check_run *run)
     ds->findings.len = keep;
 }
 
+/* Each server configuration file is a model of its own: settings and hba
+ * rules with their file positions, for the same rules the live audit runs. */
+static void
+run_configs(check_run *run)
+{
+    size_t i, k;
+
+    for (i = 0; i < run->files.len; i++) {
+        check_file *f = util_vec_at(&run->files, i);
+        pgr_location origin = { f->path, 1, 1, 1, 1, NULL };
+        util_vec errors;
+        model m;
+
+        if (f->kind != CHECK_CONF || f->text == NULL || f->context)
+            continue;
+        util_vec_init(&errors, sizeof(pgconf_error));
+        model_init(&m, f->path, 0);
+        model_set_version(&m, run->host->cfg->postgres_version);
+        model_set_origin(&m, &origin);
+        pgconf_parse(&m, pgconf_kind_of(f->path), f->path, f->text, f->len, &errors);
+        for (k = 0; k < errors.len; k++) {
+            const pgconf_error *e = util_vec_at(&errors, k);
+            pgr_location loc = { e->path, e->line, e->column, e->line, e->column, NULL };
+
+            host_report_core(run->host, "conf/syntax-error", &loc, e->message);
+        }
+        check_model_hooks(run->host, &m);
+        model_free(&m);
+        pgconf_errors_free(&errors);
+    }
+}
+
 int
 check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err)
 {
@@ -702,6 +737,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
     }
     run_sets(run);
     run_standalone(run);
+    run_configs(run);
     check_finish_hooks(h);
     drop_context_findings(run);
     suppress_apply(run);

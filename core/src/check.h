@@ -11,7 +11,9 @@
 #include "model.h"
 #include "sql.h"
 
-typedef enum check_kind { CHECK_SQL = 1, CHECK_ENV = 2 } check_kind;
+/* SQL files, env files, server configuration files (postgresql.conf,
+ * pg_hba.conf, pgbouncer.ini). */
+typedef enum check_kind { CHECK_SQL = 1, CHECK_ENV = 2, CHECK_CONF = 3 } check_kind;
 
 /* One input file and what the front-ends made of it. */
 typedef struct check_file {
