@@ -46,7 +46,7 @@ baseline_filter(const char *path, diag_store *ds, diag_text_fn text_fn, void *te
 {
     json_error_t jerr;
     json_t *root = json_load_file(path, 0, &jerr), *arr, *e;
-    char fp[17];
+    char (*fps)[17];
     size_t i, j, keep = 0;
     long hidden = 0;
     bool *taken;
@@ -62,16 +62,20 @@ baseline_filter(const char *path, diag_store *ds, diag_text_fn text_fn, void *te
         return -1;
     }
     taken = util_xcalloc(json_array_size(arr) + 1, sizeof(bool));
+    /* All fingerprints first: computing one reads the other findings (to
+     * mask secrets), so none may be freed before. */
+    fps = util_xcalloc(ds->findings.len + 1, sizeof(fps[0]));
+    for (i = 0; i < ds->findings.len; i++)
+        report_fingerprint(ds, util_vec_at(&ds->findings, i), text_fn, text_arg, fps[i]);
     for (i = 0; i < ds->findings.len; i++) {
         diag_finding *f = util_vec_at(&ds->findings, i);
         bool hide = false;
 
-        report_fingerprint(ds, f, text_fn, text_arg, fp);
         json_array_foreach(arr, j, e) {
             const char *rule = json_string_value(json_object_get(e, "rule"));
             const char *efp = json_string_value(json_object_get(e, "fingerprint"));
 
-            if (!taken[j] && rule && efp && strcmp(rule, f->rule_id) == 0 && strcmp(efp, fp) == 0) {
+            if (!taken[j] && rule && efp && strcmp(rule, f->rule_id) == 0 && strcmp(efp, fps[i]) == 0) {
                 taken[j] = true;
                 hide = true;
                 break;
@@ -85,6 +89,7 @@ baseline_filter(const char *path, diag_store *ds, diag_text_fn text_fn, void *te
         }
     }
     ds->findings.len = keep;
+    free(fps);
     free(taken);
     json_decref(root);
     return hidden;

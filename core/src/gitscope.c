@@ -206,7 +206,7 @@ int
 gitscope_diff_base(host *h, const char *ref, char *const *paths, size_t n,
                    diag_text_fn text_fn, void *text_arg, char **err)
 {
-    char tmpl[] = "/tmp/pgrampart-base-XXXXXX", *tree, *sha, *prefix, fp[17];
+    char tmpl[] = "/tmp/pgrampart-base-XXXXXX", *tree, *sha, *prefix, fp[17], **keys;
     util_buf cmd;
     util_vec base;
     size_t i, k, keep = 0;
@@ -240,27 +240,35 @@ gitscope_diff_base(host *h, const char *ref, char *const *paths, size_t n,
     util_vec_init(&base, sizeof(char *));
     if (rc == 0)
         rc = base_findings(h, tree, prefix, paths, n, &base, err);
-    /* Keep what the base does not have; each base finding hides one. */
+    /* Keep what the base does not have; each base finding hides one.  All
+     * keys first: a fingerprint reads the other findings (secret masks). */
+    keys = util_xcalloc(ds->findings.len + 1, sizeof(char *));
     for (i = 0; rc == 0 && i < ds->findings.len; i++) {
         diag_finding *f = util_vec_at(&ds->findings, i);
-        char *key = util_xasprintf("%s\t%s", f->rule_id, report_fingerprint(ds, f, text_fn, text_arg, fp));
+
+        keys[i] = util_xasprintf("%s\t%s", f->rule_id, report_fingerprint(ds, f, text_fn, text_arg, fp));
+    }
+    for (i = 0; rc == 0 && i < ds->findings.len; i++) {
+        diag_finding *f = util_vec_at(&ds->findings, i);
         bool old = false;
 
         for (k = 0; k < base.len && !old; k++) {
             char **b = util_vec_at(&base, k);
 
-            if (*b && strcmp(*b, key) == 0) {
+            if (*b && strcmp(*b, keys[i]) == 0) {
                 free(*b);
                 *b = NULL;
                 old = true;
             }
         }
-        free(key);
         if (old)
             diag_finding_free(f);
         else
             *(diag_finding *) util_vec_at(&ds->findings, keep++) = *f;
     }
+    for (i = 0; i < ds->findings.len; i++)
+        free(keys[i]);
+    free(keys);
     if (rc == 0)
         ds->findings.len = keep;
     for (k = 0; k < base.len; k++)

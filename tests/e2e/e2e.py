@@ -1426,6 +1426,13 @@ def test_valgrind():
     p = subprocess.run(vg + [ARGS.bin, "check", "--format", "json", *targets], capture_output=True, text=True,
                        timeout=1800)
     assert p.returncode in (0, 1), p.stderr[-4000:]
+    # Reporters and the baseline filter (fingerprints mask secrets across findings).
+    with tempfile.TemporaryDirectory() as d:
+        base = os.path.join(d, "base.json")
+        for args in (["--format", "sarif"], ["--format", "gitlab"], ["--write-baseline", base], ["--baseline", base]):
+            p = subprocess.run(vg + [ARGS.bin, "check", *args, "samples"], cwd=ARGS.source, capture_output=True,
+                               text=True, timeout=600)
+            assert p.returncode in (0, 1), (args, p.stderr[-4000:])
     # The live audit too, as a superuser (every check) and as a plain role (skips).
     sys.path.insert(0, os.path.join(ARGS.source, "tests", "pg"))
     import cluster
