@@ -6,8 +6,17 @@
  * in user mappings.  References (${VAR}, $VAR), psql variables (:'pw') and
  * placeholders (rules/secrets.yml) are not secrets.  Messages show a
  * secret redacted: its first two bytes and its length.
+ *
+ * secrets/known-secret-format: an env value matches one of the rule pack's
+ *   patterns (AWS, GitHub, GitLab, Slack, Stripe, Google keys, private keys,
+ *   JWTs, passwords in other databases' URLs), compiled with PCRE2.
+ * secrets/placeholder-secret: in a production env file, a secret-named key
+ *   whose value is still a placeholder.
+ * secrets/weak-secret: a signing or encryption secret (JWT, session, CSRF,
+ *   cookie, encryption, signing) shorter than 32 bytes.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -21,7 +30,119 @@ static const pgr_rule rules[] = {
       "A database password is written into a committed file.",
       "Read it from the environment or a secret store: ${DB_PASSWORD}, psql :'password'.",
       "OWASP ASVS 2.10.4 (no secrets in source); checklist: \"no credentials in the repository\"" },
+    { "secrets/known-secret-format", PGR_SEVERITY_ERROR,
+      "A value has the format of a known credential (cloud, VCS, chat or payment key, private key, token).",
+      "Revoke it, remove it from the history, and read it from a secret store.",
+      "OWASP ASVS 2.10.4; gitleaks-style patterns in rules/secrets.yml" },
+    { "secrets/placeholder-secret", PGR_SEVERITY_ERROR,
+      "A production environment file still holds a placeholder for a secret.",
+      "Generate the secret (openssl rand -base64 32) and inject it from the secret store.",
+      "Deployment checklist: \"secrets rotated from their defaults\"" },
+    { "secrets/weak-secret", PGR_SEVERITY_WARNING,
+      "A signing or encryption secret is shorter than 32 bytes.",
+      "Use at least 32 random bytes: openssl rand -base64 32.",
+      "OWASP ASVS 6.4; checklist: \"JWT secret from openssl rand -base64 32\"" },
 };
+
+/* Compiled rule-pack patterns, for this run (freed by on_finish). */
+typedef struct pattern {
+    const char *id;
+    const char *description;
+    const char *keywords;
+    int group;
+    pgr_regex *re;
+} pattern;
+
+static pattern *patterns;
+static size_t n_patterns;
+static int patterns_loaded;
+static pgr_regex **allow;
+static size_t n_allow;
+
+static void
+load_patterns(pgr_ctx *ctx)
+{
+    size_t i, n = api->rulepack_list_length(ctx, "patterns");
+    char err[256];
+
+    patterns_loaded = 1;
+    patterns = calloc(n ? n : 1, sizeof(pattern));
+    allow = calloc(api->rulepack_list_length(ctx, "allow") + 1, sizeof(pgr_regex *));
+    if (patterns == NULL || allow == NULL)
+        return;
+    for (i = 0; i < api->rulepack_list_length(ctx, "allow"); i++) {
+        pgr_regex *re = api->regex_compile(api->rulepack_list_item(ctx, "allow", i), err, sizeof err);
+
+        if (re)
+            allow[n_allow++] = re;
+        else
+            api->log(ctx, PGR_SEVERITY_WARNING, err);
+    }
+    for (i = 0; i < n; i++) {
+        const char *regex = api->rulepack_item_field(ctx, "patterns", i, "regex");
+        const char *group = api->rulepack_item_field(ctx, "patterns", i, "group");
+        pattern *p = &patterns[n_patterns];
+
+        p->id = api->rulepack_item_field(ctx, "patterns", i, "id");
+        p->keywords = api->rulepack_item_field(ctx, "patterns", i, "keywords");
+        p->description = api->rulepack_item_field(ctx, "patterns", i, "description");
+        p->group = group ? atoi(group) : 0;
+        p->re = regex ? api->regex_compile(regex, err, sizeof err) : NULL;
+        if (p->id == NULL || p->re == NULL) {
+            char msg[512];
+
+            snprintf(msg, sizeof msg, "rule-pack pattern %zu (%s) not used: %s", i,
+                     p->id ? p->id : "no id", regex ? err : "no regex");
+            api->log(ctx, PGR_SEVERITY_WARNING, msg);
+            continue;
+        }
+        n_patterns++;
+    }
+}
+
+/* The prefilter: one of the pattern's comma-separated keywords appears in
+ * the line, case-insensitively (cheaper than running every regex). */
+static int
+keyword_hit(const char *keywords, const char *line)
+{
+    char word[64];
+    const char *p = keywords;
+
+    if (keywords == NULL || *keywords == '\0')
+        return 1;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+
+        if (n > 0 && n < sizeof word) {
+            memcpy(word, p, n);
+            word[n] = '\0';
+            if (strcasestr(line, word))
+                return 1;
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
+
+static void
+on_finish(pgr_ctx *ctx)
+{
+    size_t i;
+
+    (void) ctx;
+    for (i = 0; i < n_patterns; i++)
+        api->regex_free(patterns[i].re);
+    for (i = 0; i < n_allow; i++)
+        api->regex_free(allow[i]);
+    free(patterns);
+    free(allow);
+    patterns = NULL;
+    allow = NULL;
+    n_patterns = n_allow = 0;
+    patterns_loaded = 0;
+}
 
 /* Whether value is a reference or an obvious placeholder, not a secret. */
 static int
@@ -70,11 +191,155 @@ report(pgr_ctx *ctx, const pgr_location *where, const pgr_location *secret, cons
     api->report(ctx, &f);
 }
 
+/* Case-insensitive "contains". */
+static int
+has(const char *s, const char *word)
+{
+    return strcasestr(s, word) != NULL;
+}
+
+static int
+secret_named(const char *key)
+{
+    return has(key, "SECRET") || has(key, "PASSWORD") || has(key, "PASSWD") || has(key, "TOKEN") ||
+        has(key, "API_KEY") || has(key, "APIKEY") || has(key, "PRIVATE_KEY");
+}
+
+/* Env files that are meant to hold placeholders (by file name: a
+ * directory called samples/ proves nothing). */
+static int
+example_file(const char *path)
+{
+    const char *b = strrchr(path, '/');
+
+    b = b ? b + 1 : path;
+    return has(b, "example") || has(b, "sample") || has(b, "template") || has(b, ".dist");
+}
+
+static int
+production_file(const char *path)
+{
+    const char *b = strrchr(path, '/');
+
+    b = b ? b + 1 : path;
+    return !example_file(path) && (has(b, "prod") || has(path, "/prod/") || has(path, "/production/"));
+}
+
+/* Bytes of key material: base64 and hex values count what they decode to. */
+static size_t
+material_bytes(const char *v)
+{
+    size_t n = strlen(v), i;
+    int hex = n > 0, b64 = n > 0;
+
+    for (i = 0; i < n; i++) {
+        char c = v[i];
+
+        hex = hex && isxdigit((unsigned char) c);
+        b64 = b64 && (isalnum((unsigned char) c) || c == '+' || c == '/' || c == '=' || c == '-' || c == '_');
+    }
+    if (hex && n >= 32)
+        return n / 2;
+    if (b64 && n >= 16)
+        return n * 3 / 4;
+    return n;
+}
+
+static void
+report_span(pgr_ctx *ctx, const pgr_env_file *f, size_t i, size_t off, size_t len, const char *rule,
+            const char *msg)
+{
+    pgr_finding fd;
+    pgr_location loc;
+
+    api->env_value_location(f, i, off, len, &loc);
+    memset(&fd, 0, sizeof fd);
+    fd.rule_id = rule;
+    fd.location = loc;
+    fd.message = msg;
+    fd.secret = loc;
+    api->report(ctx, &fd);
+}
+
+/* The rule pack's patterns, on "KEY=value" so that a pattern can use the key. */
+static void
+check_patterns(pgr_ctx *ctx, const pgr_env_file *f, size_t i)
+{
+    const pgr_env_entry *e = &f->entries[i];
+    size_t k, start, len, keylen = strlen(e->key) + 1;
+    char *line = malloc(keylen + strlen(e->value) + 1), red[64], msg[512];
+
+    if (line == NULL)
+        return;
+    snprintf(line, keylen + strlen(e->value) + 1, "%s=%s", e->key, e->value);
+    for (k = 0; k < n_patterns; k++) {
+        const pattern *p = &patterns[k];
+
+        if (!keyword_hit(p->keywords, line) ||
+            !api->regex_match(p->re, line, strlen(line), p->group, &start, &len) || start < keylen)
+            continue;
+        {
+            char *secret = strndup(line + start, len);
+            size_t a, s0, l0;
+            int allowed = 0;
+
+            for (a = 0; secret && a < n_allow && !allowed; a++)
+                allowed = api->regex_match(allow[a], secret, len, 0, &s0, &l0);
+            if (secret && !allowed && !is_placeholder(ctx, secret)) {
+                snprintf(msg, sizeof msg, "%s in %s: %s [%s]", p->description ? p->description : p->id,
+                         e->key, api->redact(secret, red, sizeof red), p->id);
+                report_span(ctx, f, i, start - keylen, len, "secrets/known-secret-format", msg);
+            }
+            free(secret);
+        }
+        break;
+    }
+    free(line);
+}
+
+static void
+check_placeholder_and_weak(pgr_ctx *ctx, const pgr_env_file *f, size_t i)
+{
+    const pgr_env_entry *e = &f->entries[i];
+    const char *v = e->value;
+    char msg[512], red[64];
+    int placeholder = *v && is_placeholder(ctx, v), reference = v[0] == '$';
+    int signing = (has(e->key, "JWT") || has(e->key, "SESSION") || has(e->key, "CSRF") ||
+                   has(e->key, "COOKIE") || has(e->key, "ENCRYPTION") || has(e->key, "SIGNING")) &&
+        (has(e->key, "SECRET") || has(e->key, "KEY"));
+
+    if ((!secret_named(e->key) && !signing) || reference)
+        return;
+    /* "your-jwt-secret-here", "secret", "password": placeholders too, here. */
+    if (!placeholder && !reference && *v &&
+        (strncasecmp(v, "your", 4) == 0 || has(v, "change") || strcasecmp(v, "secret") == 0 ||
+         strcasecmp(v, "password") == 0 || has(v, "placeholder")))
+        placeholder = 1;
+    if (placeholder && production_file(f->path)) {
+        snprintf(msg, sizeof msg, "%s holds a placeholder in a production file: %s", e->key,
+                 api->redact(v, red, sizeof red));
+        report_span(ctx, f, i, 0, 0, "secrets/placeholder-secret", msg);
+        return;
+    }
+    if (signing && !placeholder && !reference && *v && !example_file(f->path) && material_bytes(v) < 32) {
+        snprintf(msg, sizeof msg, "%s is %zu bytes of key material (%s): at least 32 are needed",
+                 e->key, material_bytes(v), api->redact(v, red, sizeof red));
+        report_span(ctx, f, i, 0, 0, "secrets/weak-secret", msg);
+    }
+}
+
 static void
 on_env_file(pgr_ctx *ctx, const pgr_env_file *f)
 {
     size_t i, off, len;
     char what[300];
+
+    if (!patterns_loaded)
+        load_patterns(ctx);
+    for (i = 0; i < f->n_entries; i++) {
+        check_patterns(ctx, f, i);
+        check_placeholder_and_weak(ctx, f, i);
+    }
 
     for (i = 0; i < f->n_entries; i++) {
         const pgr_env_entry *e = &f->entries[i];
@@ -151,7 +416,7 @@ on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt)
 static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "secrets", "1",
     sizeof rules / sizeof rules[0], rules, 0, NULL,
-    on_sql_statement, on_env_file, NULL, NULL, NULL, NULL, NULL
+    on_sql_statement, on_env_file, NULL, NULL, NULL, on_finish, NULL
 };
 
 PGR_PLUGIN_MAGIC(api, plugin)

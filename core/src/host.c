@@ -7,6 +7,8 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <libpq-fe.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,7 +258,36 @@ host_load_dir(host *h, const char *dir, int optional, char **err)
     return rc;
 }
 
-/* A rule pack is a map of plugin names to maps of keys to string lists. */
+/* A rule pack is a map of plugin names to maps of keys to lists of
+ * strings, or of flat mappings of strings and string lists (patterns). */
+static int
+check_rulepack_item(const char *path, const cfg_node *item, char **err)
+{
+    size_t k, m;
+
+    if (item->kind == CFG_SCALAR)
+        return 0;
+    if (item->kind != CFG_MAP) {
+        *err = cfg_error(path, item, "expected a string or a mapping");
+        return -1;
+    }
+    for (k = 1; k < item->n; k += 2) {
+        const cfg_node *v = item->items[k];
+
+        if (v->kind == CFG_MAP) {
+            *err = cfg_error(path, v, "expected a string or a list of strings");
+            return -1;
+        }
+        for (m = 0; v->kind == CFG_SEQ && m < v->n; m++) {
+            if (v->items[m]->kind != CFG_SCALAR) {
+                *err = cfg_error(path, v->items[m], "expected a string");
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 static int
 check_rulepack(const char *path, const cfg_node *root, char **err)
 {
@@ -276,12 +307,9 @@ check_rulepack(const char *path, const cfg_node *root, char **err)
                 *err = cfg_error(path, l, "expected a list of strings");
                 return -1;
             }
-            for (k = 0; k < l->n; k++) {
-                if (l->items[k]->kind != CFG_SCALAR) {
-                    *err = cfg_error(path, l->items[k], "expected a string");
+            for (k = 0; k < l->n; k++)
+                if (check_rulepack_item(path, l->items[k], err) != 0)
                     return -1;
-                }
-            }
         }
     }
     return 0;
@@ -822,6 +850,77 @@ api_conninfo_free(pgr_conninfo *ci)
         PQconninfoFree((PQconninfoOption *) ci);
 }
 
+static const char *
+api_rulepack_item_field(pgr_ctx *ctx, const char *key, size_t i, const char *field)
+{
+    const cfg_node *l = pack_list(ctx, key, &i);
+    const cfg_node *v = l ? cfg_get(l->items[i], field) : NULL;
+
+    return v && v->kind == CFG_SCALAR ? v->scalar : NULL;
+}
+
+struct pgr_regex {
+    pcre2_code *code;
+    pcre2_match_data *md;
+};
+
+static pgr_regex *
+api_regex_compile(const char *pattern, char *err, size_t errsize)
+{
+    int code;
+    PCRE2_SIZE off;
+    pgr_regex *re;
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR) pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+                                  &code, &off, NULL);
+
+    if (c == NULL) {
+        PCRE2_UCHAR msg[256];
+
+        pcre2_get_error_message(code, msg, sizeof msg);
+        snprintf(err, errsize, "%s at offset %zu", (const char *) msg, (size_t) off);
+        return NULL;
+    }
+    /* JIT where the machine has it; the interpreter otherwise.
+     * PGRAMPART_NO_JIT=1 keeps to the interpreter: valgrind cannot follow
+     * JIT-generated code and reports its reads as uninitialised. */
+    if (getenv("PGRAMPART_NO_JIT") == NULL)
+        (void) pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
+    re = util_xcalloc(1, sizeof *re);
+    re->code = c;
+    re->md = pcre2_match_data_create_from_pattern(c, NULL);
+    return re;
+}
+
+static int
+api_regex_match(const pgr_regex *re, const char *text, size_t len, int group, size_t *start,
+                size_t *length)
+{
+    PCRE2_SIZE *ov;
+    int rc;
+
+    if (re == NULL)
+        return 0;
+    rc = pcre2_match(re->code, (PCRE2_SPTR) text, len, 0, 0, re->md, NULL);
+    if (rc <= 0)
+        return 0;
+    ov = pcre2_get_ovector_pointer(re->md);
+    if (group < 0 || group >= rc || ov[2 * group] == PCRE2_UNSET)
+        group = 0;
+    *start = ov[2 * group];
+    *length = ov[2 * group + 1] - ov[2 * group];
+    return 1;
+}
+
+static void
+api_regex_free(pgr_regex *re)
+{
+    if (re == NULL)
+        return;
+    pcre2_match_data_free(re->md);
+    pcre2_code_free(re->code);
+    free(re);
+}
+
 static char *
 api_redact(const char *secret, char *buf, size_t bufsize)
 {
@@ -861,5 +960,9 @@ const pgr_host_api host_api = {
     api_conninfo_free,
     api_conninfo_is_local,
     api_conninfo_password_span,
+    api_rulepack_item_field,
+    api_regex_compile,
+    api_regex_match,
+    api_regex_free,
     api_redact,
 };

@@ -100,6 +100,7 @@ typedef struct pgr_rule {
 typedef struct pgr_ctx pgr_ctx;             /* the current run, for callbacks */
 typedef struct pgr_node pgr_node;           /* a SQL parse-tree node */
 typedef struct pgr_conninfo pgr_conninfo;   /* a parsed libpq conninfo */
+typedef struct pgr_regex pgr_regex;         /* a compiled PCRE2 pattern */
 
 /* Which part of a migration a SQL statement belongs to. */
 typedef enum pgr_part {
@@ -538,6 +539,20 @@ typedef struct pgr_host_api {
     /* Byte span of the password inside the conninfo text (URI userinfo or
      * password=...).  Returns 1 and sets *offset and *length, or 0. */
     int (*conninfo_password_span)(const char *conninfo, size_t *offset, size_t *length);
+
+    /* A field of item i of a rule-pack list of mappings (e.g. the "regex"
+     * of secrets.patterns[i]); NULL when absent or not a string. */
+    const char *(*rulepack_item_field)(pgr_ctx *ctx, const char *key, size_t i, const char *field);
+
+    /* PCRE2 (UTF, JIT-compiled).  regex_compile returns NULL and writes the
+     * error with its offset into err (errsize bytes) when the pattern is bad.
+     * regex_match searches text (len bytes) and returns 1 with the byte span
+     * of capture group `group` (0: the whole match; a group that did not take
+     * part falls back to 0), else 0. */
+    pgr_regex *(*regex_compile)(const char *pattern, char *err, size_t errsize);
+    int (*regex_match)(const pgr_regex *re, const char *text, size_t len, int group,
+                       size_t *start, size_t *length);
+    void (*regex_free)(pgr_regex *re);
 
     /* Write a redacted form of secret (its first 2 bytes, then its length
      * in bytes) into buf of bufsize bytes, always NUL-terminated.  Returns
