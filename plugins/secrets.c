@@ -38,6 +38,10 @@ static const pgr_rule rules[] = {
       "A production environment file still holds a placeholder for a secret.",
       "Generate the secret (openssl rand -base64 32) and inject it from the secret store.",
       "Deployment checklist: \"secrets rotated from their defaults\"" },
+    { "secrets/committed-env-file", PGR_SEVERITY_ERROR,
+      "An environment file with real values is tracked by git.",
+      "git rm --cached the file, add it to .gitignore, rotate its secrets; commit a .env.example instead.",
+      "Twelve-Factor App III (config in the environment); checklist: \"no credentials in the repository\"" },
     { "secrets/weak-secret", PGR_SEVERITY_WARNING,
       "A signing or encryption secret is shorter than 32 bytes.",
       "Use at least 32 random bytes: openssl rand -base64 32.",
@@ -328,6 +332,34 @@ check_placeholder_and_weak(pgr_ctx *ctx, const pgr_env_file *f, size_t i)
     }
 }
 
+/* A tracked env file that holds at least one real secret value. */
+static void
+check_committed(pgr_ctx *ctx, const pgr_env_file *f)
+{
+    size_t i;
+    char msg[512];
+
+    if (f->git_tracked != 1 || example_file(f->path))
+        return;
+    for (i = 0; i < f->n_entries; i++) {
+        const pgr_env_entry *e = &f->entries[i];
+        pgr_conninfo *ci = api->conninfo_parse(e->value);
+        const char *pw = ci ? api->conninfo_value(ci, "password") : NULL;
+        int real = (secret_named(e->key) && *e->value && e->value[0] != '$' && !is_placeholder(ctx, e->value)) ||
+            (pw && !is_placeholder(ctx, pw));
+
+        api->conninfo_free(ci);
+        if (real) {
+            pgr_location loc = { f->path, 1, 1, 1, 1, NULL };
+
+            snprintf(msg, sizeof msg, "%s is tracked by git and holds real values (%s, line %u)",
+                     f->path, e->key, e->key_location.line);
+            pgr_report_at(api, ctx, "secrets/committed-env-file", &loc, msg, NULL);
+            return;
+        }
+    }
+}
+
 static void
 on_env_file(pgr_ctx *ctx, const pgr_env_file *f)
 {
@@ -336,6 +368,7 @@ on_env_file(pgr_ctx *ctx, const pgr_env_file *f)
 
     if (!patterns_loaded)
         load_patterns(ctx);
+    check_committed(ctx, f);
     for (i = 0; i < f->n_entries; i++) {
         check_patterns(ctx, f, i);
         check_placeholder_and_weak(ctx, f, i);

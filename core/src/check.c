@@ -3,6 +3,7 @@
  */
 #include "check.h"
 
+#include "gitscope.h"
 #include "pgconf.h"
 #include "suppress.h"
 
@@ -293,6 +294,32 @@ run_statement_hooks(check_run *run, size_t plugin, const pgr_plugin *p)
     }
 }
 
+/* Whether git tracks each env file (-1: unknown), asked once per run. */
+static int
+env_tracked(check_run *run, const char *path)
+{
+    size_t i, n = 0;
+
+    if (!run->tracked_known) {
+        char **paths = util_xcalloc(run->files.len + 1, sizeof(char *));
+
+        for (i = 0; i < run->files.len; i++) {
+            check_file *f = util_vec_at(&run->files, i);
+
+            if (f->kind == CHECK_ENV)
+                paths[n++] = f->path;
+        }
+        run->tracked = gitscope_tracked(paths, n);
+        run->tracked_paths = paths;
+        run->n_tracked = n;
+        run->tracked_known = true;
+    }
+    for (i = 0; run->tracked && i < run->n_tracked; i++)
+        if (strcmp(run->tracked_paths[i], path) == 0)
+            return run->tracked[i];
+    return -1;
+}
+
 static void
 run_env_hooks(check_run *run, size_t plugin, const pgr_plugin *p)
 {
@@ -310,6 +337,7 @@ run_env_hooks(check_run *run, size_t plugin, const pgr_plugin *p)
         hf.pub.path = f->path;
         hf.pub.n_entries = f->env.entries.len;
         hf.pub.entries = entries;
+        hf.pub.git_tracked = env_tracked(run, f->path);
         hf.lines = &f->lines;
         hf.env = &f->env;
         for (k = 0; k < f->env.entries.len; k++) {
@@ -762,6 +790,8 @@ check_free(check_run *run)
         free(f->path);
     }
     util_vec_free(&run->files);
+    free(run->tracked);
+    free(run->tracked_paths);
     if (run->sql_index)
         mig_free(&run->mig);
     free(run->sql_index);

@@ -39,6 +39,10 @@ typedef struct check_run {
     /* Called with each replayed model before it is freed (may be NULL). */
     void (*model_fn)(model *model, void *arg);
     void *model_arg;
+    bool tracked_known;      /* git was asked which env files it tracks */
+    int *tracked;            /* per tracked_paths: 1/0, or NULL without git */
+    char **tracked_paths;
+    size_t n_tracked;
 } check_run;
 
 /* The kind of file a name denotes (0: not ours). */

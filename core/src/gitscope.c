@@ -286,3 +286,42 @@ gitscope_diff_base(host *h, const char *ref, char *const *paths, size_t n,
     free(prefix);
     return rc;
 }
+
+int *
+gitscope_tracked(char *const *paths, size_t n)
+{
+    util_buf cmd;
+    util_vec listed;
+    char *out;
+    size_t len, i, k;
+    int *tracked;
+
+    if (n == 0)
+        return NULL;
+    util_buf_init(&cmd);
+    util_buf_puts(&cmd, "git ls-files -z --");
+    for (i = 0; i < n; i++)
+        shell_quote(&cmd, paths[i]);
+    util_buf_puts(&cmd, " 2>/dev/null");
+    if (capture(cmd.data, &out, &len) != 0) {
+        util_buf_free(&cmd);
+        free(out);
+        return NULL;
+    }
+    util_buf_free(&cmd);
+    util_vec_init(&listed, sizeof(char *));
+    split_z(out, len, &listed);
+    free(out);
+    tracked = util_xcalloc(n, sizeof(int));
+    /* git prints the paths as given (relative to the working directory). */
+    for (i = 0; i < n; i++) {
+        const char *p = strncmp(paths[i], "./", 2) == 0 ? paths[i] + 2 : paths[i];
+
+        for (k = 0; k < listed.len && !tracked[i]; k++)
+            tracked[i] = strcmp(*(char **) util_vec_at(&listed, k), p) == 0;
+    }
+    for (k = 0; k < listed.len; k++)
+        free(*(char **) util_vec_at(&listed, k));
+    util_vec_free(&listed);
+    return tracked;
+}

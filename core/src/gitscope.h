@@ -29,4 +29,8 @@ void gitscope_staged_done(void);
 int gitscope_diff_base(host *h, const char *ref, char *const *paths, size_t n,
                        diag_text_fn text_fn, void *text_arg, char **err);
 
+/* Which of paths git tracks: a new array of n ints (1/0; caller frees), or
+ * NULL when this is not a git repository. */
+int *gitscope_tracked(char *const *paths, size_t n);
+
 #endif

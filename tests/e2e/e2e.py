@@ -359,7 +359,9 @@ def test_fingerprints_survive_moves():
 def test_github_and_gitlab_formats():
     rc, out, _ = run("check", "--format", "github", "samples/", cwd=ARGS.source)
     lines = out.splitlines()
-    assert rc == 1 and lines[0].startswith("::error file=samples/.env.production,line=4,col=14,"), lines[0]
+    assert rc == 1 and lines[0].startswith("::error file=samples/.env.production,line=1,col=1,"), lines[0]
+    assert "title=secrets/committed-env-file::" in lines[0], lines[0]
+    assert lines[1].startswith("::error file=samples/.env.production,line=4,col=14,"), lines[1]
     assert any(l.startswith("::warning file=") and "title=grants/grant-all-privileges::" in l for l in lines)
     assert "Xk9mQ2vLp8RtZ4wN" not in out
     with tempfile.TemporaryDirectory() as d:
@@ -372,7 +374,8 @@ def test_github_and_gitlab_formats():
                                                          cwd=ARGS.source)[1])["findings"])
     first = issues[0]
     assert set(first) == {"description", "check_name", "fingerprint", "severity", "location"}, first
-    assert first["location"] == {"path": "samples/.env.production", "lines": {"begin": 4}}
+    assert first["location"] == {"path": "samples/.env.production", "lines": {"begin": 1}}
+    assert issues[1]["location"] == {"path": "samples/.env.production", "lines": {"begin": 4}}
     assert {i["severity"] for i in issues} <= {"critical", "major", "info"}
 
 
@@ -589,6 +592,22 @@ def test_placeholder_and_weak_secrets():
     assert sorted((r, p, l) for r, p, l, _ in found) == [
         ("secrets/placeholder-secret", ".env.production", 1), ("secrets/placeholder-secret", ".env.production", 2),
         ("secrets/weak-secret", ".env.production", 3)], found
+
+
+def test_committed_env_file():
+    """A tracked env file with a real secret is reported; untracked files and examples are not."""
+    with tempfile.TemporaryDirectory() as d:
+        git_repo(d, {".env.production": "API_HOST=api.example.com\nSTRIPE_SECRET=Qw7pL2xZ9vR4tY8uK3mN6bH1\n",
+                     ".env.example": "STRIPE_SECRET=Qw7pL2xZ9vR4tY8uK3mN6bH1\n",
+                     "tracked-no-secret.env": "API_HOST=api.example.com\nSTRIPE_SECRET=${STRIPE_SECRET}\n"})
+        write_tree(d, {".env.local": "STRIPE_SECRET=Qw7pL2xZ9vR4tY8uK3mN6bH1\n"})
+        rc, doc = check_json(".", cwd=d)
+        hits = [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "secrets/committed-env-file"]
+        assert hits == [(".env.production", 1)], doc["findings"]
+        assert "Qw7pL2xZ9vR4tY8uK3mN6bH1" not in json.dumps(doc)
+        git(d, "rm", "-q", "--cached", ".env.production")
+        rc, doc = check_json(".", cwd=d)
+        assert not [f for f in doc["findings"] if f["rule"] == "secrets/committed-env-file"], doc["findings"]
 
 
 def test_secrets_never_printed():

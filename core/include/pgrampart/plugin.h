@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 /* Bumped on every incompatible change to this header. */
-#define PGR_ABI_VERSION 2
+#define PGR_ABI_VERSION 3
 
 /* Name of the symbol every plugin exports. */
 #define PGR_PLUGIN_INIT_SYMBOL "pgrampart_plugin_init"
@@ -151,6 +151,7 @@ typedef struct pgr_env_file {
     const char *path;
     size_t n_entries;
     const pgr_env_entry *entries;
+    int git_tracked;         /* 1 tracked by git, 0 not, -1 unknown (no repository) */
 } pgr_env_file;
 
 /*
