@@ -2465,6 +2465,23 @@ clone_table(const pgr_table *t)
     return c;
 }
 
+/* Appends deep copies of the ACL items of src to dst. */
+static void
+clone_acl(util_vec *dst, const util_vec *src)
+{
+    size_t i;
+
+    for (i = 0; i < src->len; i++) {
+        const pgr_acl_item *a = util_vec_at(src, i);
+        pgr_acl_item *c = util_vec_push(dst);
+
+        *c = *a;
+        c->object = util_xstrdup(a->object);
+        c->grantee = util_xstrdup(a->grantee);
+        c->location = copy_loc(&a->location);
+    }
+}
+
 static pgr_policy
 clone_policy(const pgr_policy *p)
 {
@@ -2521,30 +2538,14 @@ model_clone(const model *src, model *dst)
         c->columns = strs_clone(o->columns, o->n_columns);
         c->location = copy_loc(&o->location);
     }
-    for (i = 0; i < src->default_acl.len; i++) {
-        const pgr_acl_item *a = util_vec_at(&src->default_acl, i);
-        pgr_acl_item *c = util_vec_push(&dst->default_acl);
-
-        *c = *a;
-        c->object = util_xstrdup(a->object);
-        c->grantee = util_xstrdup(a->grantee);
-        c->location = copy_loc(&a->location);
-    }
+    clone_acl(&dst->default_acl, &src->default_acl);
     free(dst->default_schema);
     dst->default_schema = util_xstrdup(src->default_schema);
     for (i = 0; i < src->tables.len; i++)
         *(pgr_table *) util_vec_push(&dst->tables) = clone_table(util_vec_at(&src->tables, i));
     for (i = 0; i < src->policies.len; i++)
         *(pgr_policy *) util_vec_push(&dst->policies) = clone_policy(util_vec_at(&src->policies, i));
-    for (i = 0; i < src->acl.len; i++) {
-        const pgr_acl_item *a = util_vec_at(&src->acl, i);
-        pgr_acl_item *c = util_vec_push(&dst->acl);
-
-        *c = *a;
-        c->object = util_xstrdup(a->object);
-        c->grantee = util_xstrdup(a->grantee);
-        c->location = copy_loc(&a->location);
-    }
+    clone_acl(&dst->acl, &src->acl);
     for (i = 0; i < src->roles.len; i++) {
         const pgr_role *r = util_vec_at(&src->roles, i);
         pgr_role *c = util_vec_push(&dst->roles);
