@@ -1381,6 +1381,40 @@ def test_audit_least_privilege():
     assert any(f["rule"] == "rls/table-without-rls" for f in doc["findings"]), doc
 
 
+def test_audit_live_only_rules():
+    """Rules only the catalogs can answer: each fires on its case and stays quiet on its look-alike."""
+    cl = cluster_module()
+    mig = ("CREATE TABLE a (id int);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n"
+           "CREATE POLICY p ON a USING (id = 1);\nCREATE TABLE b (id int);\n"
+           "CREATE ROLE r_same NOLOGIN;\nCREATE ROLE r_changed NOLOGIN;\nCREATE ROLE r_gone NOLOGIN;\n")
+    with tempfile.TemporaryDirectory() as d, cl.Cluster() as c:
+        write_tree(d, {"migrations/001_a.sql": mig, "migrations/001_a.down.sql":
+                       "DROP ROLE r_gone;\nDROP ROLE r_changed;\nDROP ROLE r_same;\nDROP TABLE b;\nDROP TABLE a;\n"})
+        migrations = os.path.join(d, "migrations")
+        c.psql(mig)
+        doc, _ = audit(c, "--migrations", migrations)
+        assert [f for f in doc["findings"] if f["rule"].startswith("drift/")] == [], doc["findings"]
+        c.psql("DROP TABLE b; CREATE POLICY q ON a USING (id = 2); ALTER ROLE r_changed BYPASSRLS; "
+               "DROP ROLE r_gone; "
+               "CREATE ROLE boss SUPERUSER LOGIN CONNECTION LIMIT 2; CREATE ROLE boss_nologin SUPERUSER; "
+               "CREATE ROLE app LOGIN; CREATE ROLE app_limited LOGIN CONNECTION LIMIT 20; "
+               "SET password_encryption = 'md5'; CREATE ROLE old_hash LOGIN CONNECTION LIMIT 5 PASSWORD 'pw-md5'; "
+               "SET password_encryption = 'scram-sha-256'; "
+               "CREATE ROLE new_hash LOGIN CONNECTION LIMIT 5 PASSWORD 'pw-scram';")
+        doc, _ = audit(c, "--migrations", migrations)
+    got = sorted((f["rule"], f.get("object") or os.path.basename(f["path"])) for f in doc["findings"]
+                 if f["rule"].split("/")[0] in ("drift", "auth", "roles") or f["rule"] == "grants/superuser-login-roles")
+    assert [g for g in got if g[0].startswith("drift/")] == [
+        ("drift/policy-extra", "db:public.a policy q"), ("drift/role", "001_a.sql"),
+        ("drift/role", "role:r_changed"), ("drift/table-missing", "001_a.sql")], got
+    assert ("auth/md5-password-hashes", "role:old_hash") in got, got
+    assert not [g for g in got if g[0] == "auth/md5-password-hashes" and g[1] != "role:old_hash"], got
+    assert ("grants/superuser-login-roles", "role:boss") in got, got
+    assert not [g for g in got if g[0] == "grants/superuser-login-roles" and g[1] != "role:boss"], got
+    unlimited = sorted(o for r, o in got if r == "roles/unlimited-connections")
+    assert unlimited == ["role:app"], got
+
+
 def test_audit_ssl():
     cl = cluster_module()
     hba = ("local all all trust\nhostssl all all 127.0.0.1/32 trust\n"
