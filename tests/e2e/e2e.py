@@ -553,6 +553,20 @@ def test_server_config_files():
                             "pgbouncer.ini": "[pgbouncer]\nauth_type = scram-sha-256\nclient_tls_sslmode = require\n"
                                              "server_tls_sslmode = verify-ca\n"})
     assert clean == [], clean
+    # TLS floor, md5 in pg_hba and pgbouncer's client TLS (explicitly off, or unset: its default is disable).
+    found, _ = findings_in({"pg/postgresql.conf": "ssl = on\nssl_min_protocol_version = 'TLSv1'\n",
+                            "pg/pg_hba.conf": "hostssl all all 10.0.0.0/8 md5\n",
+                            "a/pgbouncer.ini": "[pgbouncer]\nauth_type = scram-sha-256\nclient_tls_sslmode = disable\n"
+                                               "server_tls_sslmode = verify-full\n",
+                            "b/pgbouncer.ini": "[pgbouncer]\nauth_type = scram-sha-256\n"
+                                               "server_tls_sslmode = verify-full\n"})
+    assert sorted(found) == [("auth/hba-md5", "pg/pg_hba.conf", 1, 1),
+                             ("ssl/pgbouncer-tls-disabled", "a/pgbouncer.ini", 3, 22),
+                             ("ssl/pgbouncer-tls-disabled", "b/pgbouncer.ini", 1, 1),
+                             ("ssl/weak-min-protocol", "pg/postgresql.conf", 2, 29)], found
+    clean, _ = findings_in({"postgresql.conf": "ssl = on\nssl_min_protocol_version = 'TLSv1.2'\n",
+                            "pg_hba.conf": "hostssl all all 10.0.0.0/8 scram-sha-256\n"})
+    assert clean == [], clean
 
 
 # True and false positives per rule-pack pattern, the gitleaks way.
