@@ -96,24 +96,23 @@ differs(const char *a, const char *b)
 static void
 compare_tables(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
 {
-    char msg[512];
     size_t i;
 
     for (i = 0; i < want->n_tables; i++) {
         const pgr_table *w = &want->tables[i], *l = table_of(live, w->schema, w->name);
 
         if (l == NULL) {
-            snprintf(msg, sizeof msg, "table %s.%s of the migrations is not in the database",
-                     w->schema, w->name);
-            pgr_report_at(api, ctx, "drift/table-missing", &w->location, msg, NULL);
+            pgr_reportf(api, ctx, "drift/table-missing", &w->location,
+                        "table %s.%s of the migrations is not in the database",
+                        w->schema, w->name);
             continue;
         }
         if (w->relrowsecurity != l->relrowsecurity || w->relforcerowsecurity != l->relforcerowsecurity) {
-            snprintf(msg, sizeof msg, "table %s.%s: row-level security is %s%s in the database but "
-                     "%s%s in the migrations", w->schema, w->name,
-                     l->relrowsecurity ? "enabled" : "disabled", l->relforcerowsecurity ? " and forced" : "",
-                     w->relrowsecurity ? "enabled" : "disabled", w->relforcerowsecurity ? " and forced" : "");
-            pgr_report_at(api, ctx, "drift/rls-state", &l->location, msg, NULL);
+            pgr_reportf(api, ctx, "drift/rls-state", &l->location,
+                        "table %s.%s: row-level security is %s%s in the database but "
+                        "%s%s in the migrations", w->schema, w->name,
+                        l->relrowsecurity ? "enabled" : "disabled", l->relforcerowsecurity ? " and forced" : "",
+                        w->relrowsecurity ? "enabled" : "disabled", w->relforcerowsecurity ? " and forced" : "");
         }
     }
 }
@@ -121,7 +120,6 @@ compare_tables(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
 static void
 compare_policies(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
 {
-    char msg[768];
     size_t i;
 
     for (i = 0; i < want->n_policies; i++) {
@@ -130,16 +128,16 @@ compare_policies(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
         if (table_of(live, w->schema, w->table) == NULL)
             continue;   /* the table's absence is reported already */
         if (l == NULL) {
-            snprintf(msg, sizeof msg, "policy %s on %s.%s of the migrations is not in the database",
-                     w->name, w->schema, w->table);
-            pgr_report_at(api, ctx, "drift/policy-missing", &w->location, msg, NULL);
+            pgr_reportf(api, ctx, "drift/policy-missing", &w->location,
+                        "policy %s on %s.%s of the migrations is not in the database",
+                        w->name, w->schema, w->table);
         } else if (differs(w->qual_canonical, l->qual_canonical) ||
                    differs(w->with_check_canonical, l->with_check_canonical) ||
                    w->polcmd != l->polcmd || w->polpermissive != l->polpermissive) {
-            snprintf(msg, sizeof msg, "policy %s on %s.%s differs from the migrations: USING (%s) "
-                     "WITH CHECK (%s) in the database", w->name, w->schema, w->table,
-                     l->qual ? l->qual : "", l->with_check ? l->with_check : "");
-            pgr_report_at(api, ctx, "drift/policy-changed", &l->location, msg, NULL);
+            pgr_reportf(api, ctx, "drift/policy-changed", &l->location,
+                        "policy %s on %s.%s differs from the migrations: USING (%s) "
+                        "WITH CHECK (%s) in the database", w->name, w->schema, w->table,
+                        l->qual ? l->qual : "", l->with_check ? l->with_check : "");
         }
     }
     for (i = 0; i < live->n_policies; i++) {
@@ -147,9 +145,9 @@ compare_policies(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
 
         if (!schema_covered(want, l->schema) || policy_of(want, l))
             continue;
-        snprintf(msg, sizeof msg, "policy %s on %s.%s is in the database but no migration creates it",
-                 l->name, l->schema, l->table);
-        pgr_report_at(api, ctx, "drift/policy-extra", &l->location, msg, NULL);
+        pgr_reportf(api, ctx, "drift/policy-extra", &l->location,
+                    "policy %s on %s.%s is in the database but no migration creates it",
+                    l->name, l->schema, l->table);
     }
 }
 
@@ -199,7 +197,7 @@ letters(unsigned bits, char *buf)
 static void
 compare_acl(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
 {
-    char msg[512], a[16], b[16];
+    char a[16], b[16];
     size_t i;
 
     for (i = 0; i < live->n_acl; i++) {
@@ -208,10 +206,10 @@ compare_acl(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
         if (!object_covered(want, l) || l->all_in_schema)
             continue;
         if (w == NULL || w->privileges != l->privileges || w->grant_options != l->grant_options) {
-            snprintf(msg, sizeof msg, "%s's privileges on %s differ from the migrations': %s in "
-                     "the database, %s in the migrations (aclitem letters)", l->grantee, l->object,
-                     letters(l->privileges, a), letters(w ? w->privileges : 0, b));
-            pgr_report_at(api, ctx, "drift/grant", &l->location, msg, NULL);
+            pgr_reportf(api, ctx, "drift/grant", &l->location,
+                        "%s's privileges on %s differ from the migrations': %s in "
+                        "the database, %s in the migrations (aclitem letters)", l->grantee, l->object,
+                        letters(l->privileges, a), letters(w ? w->privileges : 0, b));
         }
     }
     for (i = 0; i < want->n_acl; i++) {
@@ -219,16 +217,15 @@ compare_acl(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
 
         if (w->all_in_schema || acl_of(live, w))
             continue;
-        snprintf(msg, sizeof msg, "%s's privileges on %s granted by the migrations are not in the "
-                 "database", w->grantee, w->object);
-        pgr_report_at(api, ctx, "drift/grant", &w->location, msg, NULL);
+        pgr_reportf(api, ctx, "drift/grant", &w->location,
+                    "%s's privileges on %s granted by the migrations are not in the "
+                    "database", w->grantee, w->object);
     }
 }
 
 static void
 compare_roles(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
 {
-    char msg[512];
     size_t i, j;
 
     for (i = 0; i < want->n_roles; i++) {
@@ -238,16 +235,16 @@ compare_roles(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
             if (strcmp(live->roles[j].name, w->name) == 0)
                 l = &live->roles[j];
         if (l == NULL) {
-            snprintf(msg, sizeof msg, "role %s of the migrations is not in the database", w->name);
-            pgr_report_at(api, ctx, "drift/role", &w->location, msg, NULL);
+            pgr_reportf(api, ctx, "drift/role", &w->location,
+                        "role %s of the migrations is not in the database", w->name);
         } else if (w->rolsuper != l->rolsuper || w->rolbypassrls != l->rolbypassrls ||
                    w->rolcreaterole != l->rolcreaterole || w->rolcanlogin != l->rolcanlogin ||
                    w->rolcreatedb != l->rolcreatedb || w->rolreplication != l->rolreplication) {
-            snprintf(msg, sizeof msg, "role %s: attributes differ from the migrations (database: "
-                     "%s%s%s%s)", w->name, l->rolsuper ? "SUPERUSER " : "",
-                     l->rolbypassrls ? "BYPASSRLS " : "", l->rolcreaterole ? "CREATEROLE " : "",
-                     l->rolcanlogin ? "LOGIN" : "NOLOGIN");
-            pgr_report_at(api, ctx, "drift/role", &l->location, msg, NULL);
+            pgr_reportf(api, ctx, "drift/role", &l->location,
+                        "role %s: attributes differ from the migrations (database: "
+                        "%s%s%s%s)", w->name, l->rolsuper ? "SUPERUSER " : "",
+                        l->rolbypassrls ? "BYPASSRLS " : "", l->rolcreaterole ? "CREATEROLE " : "",
+                        l->rolcanlogin ? "LOGIN" : "NOLOGIN");
         }
     }
 }

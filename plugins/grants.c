@@ -168,16 +168,9 @@ privilege_list(unsigned privs, char *buf, size_t size)
 
 /* A finding located where the grant was made. */
 static void
-report(pgr_ctx *ctx, const char *rule, const pgr_acl_item *a, const char *msg)
-{
-    pgr_report_at(api, ctx, rule, &a->location, msg, NULL);
-}
-
-static void
 check_roles(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i;
-    char msg[512];
 
     for (i = 0; i < m->n_roles; i++) {
         const pgr_role *r = &m->roles[i];
@@ -187,22 +180,22 @@ check_roles(pgr_ctx *ctx, const pgr_model *m)
         if (r->bootstrap)
             continue;
         if (m->is_live && r->rolsuper && r->rolcanlogin) {
-            snprintf(msg, sizeof msg, "role %s is a second superuser that can log in", r->name);
-            pgr_report_at(api, ctx, "grants/superuser-login-roles", &r->location, msg, NULL);
+            pgr_reportf(api, ctx, "grants/superuser-login-roles", &r->location,
+                        "role %s is a second superuser that can log in", r->name);
         }
         if (r->rolsuper) {
-            snprintf(msg, sizeof msg, "role %s is a superuser%s", r->name,
-                     r->rolcanlogin ? " that can log in" : "");
-            pgr_report_at(api, ctx, "grants/role-superuser", &r->location, msg, NULL);
+            pgr_reportf(api, ctx, "grants/role-superuser", &r->location,
+                        "role %s is a superuser%s", r->name,
+                        r->rolcanlogin ? " that can log in" : "");
         }
         if (r->rolbypassrls) {
-            snprintf(msg, sizeof msg, "role %s has BYPASSRLS: row-level security does not "
-                     "apply to it", r->name);
-            pgr_report_at(api, ctx, "grants/role-bypassrls", &r->location, msg, NULL);
+            pgr_reportf(api, ctx, "grants/role-bypassrls", &r->location,
+                        "role %s has BYPASSRLS: row-level security does not "
+                        "apply to it", r->name);
         }
         if (r->rolcreaterole) {
-            snprintf(msg, sizeof msg, "role %s has CREATEROLE", r->name);
-            pgr_report_at(api, ctx, "grants/role-createrole", &r->location, msg, NULL);
+            pgr_reportf(api, ctx, "grants/role-createrole", &r->location,
+                        "role %s has CREATEROLE", r->name);
         }
     }
 }
@@ -211,7 +204,6 @@ static void
 check_functions(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i;
-    char msg[512];
 
     for (i = 0; i < m->n_functions; i++) {
         const pgr_function *fn = &m->functions[i];
@@ -220,14 +212,14 @@ check_functions(pgr_ctx *ctx, const pgr_model *m)
         if (!fn->prosecdef)
             continue;
         if (!fn->search_path_set) {
-            snprintf(msg, sizeof msg, "SECURITY DEFINER %s %s.%s does not set search_path",
-                     kind, fn->schema, fn->name);
-            pgr_report_at(api, ctx, "grants/security-definer-search-path", &fn->location, msg, NULL);
+            pgr_reportf(api, ctx, "grants/security-definer-search-path", &fn->location,
+                        "SECURITY DEFINER %s %s.%s does not set search_path",
+                        kind, fn->schema, fn->name);
         }
         if (fn->public_execute) {
-            snprintf(msg, sizeof msg, "SECURITY DEFINER %s %s.%s is executable by PUBLIC",
-                     kind, fn->schema, fn->name);
-            pgr_report_at(api, ctx, "grants/function-execute-public", &fn->location, msg, NULL);
+            pgr_reportf(api, ctx, "grants/function-execute-public", &fn->location,
+                        "SECURITY DEFINER %s %s.%s is executable by PUBLIC",
+                        kind, fn->schema, fn->name);
         }
     }
 }
@@ -252,7 +244,7 @@ future_kind(char kind)
 static void
 check_defaults(pgr_ctx *ctx, const pgr_model *m)
 {
-    char privs[256], msg[768];
+    char privs[256];
     size_t i;
 
     /* Before 15 the flag starts set: only a migration set describes a whole
@@ -260,13 +252,13 @@ check_defaults(pgr_ctx *ctx, const pgr_model *m)
      * is set only by an explicit GRANT. */
     if (m->public_schema_create && (m->from_migrations || m->server_version >= 15)) {
         if (m->server_version < 15)
-            snprintf(msg, sizeof msg, "PUBLIC may CREATE in schema public (the default before "
-                     "PostgreSQL 15; postgres_version is %d) and no migration revokes it",
-                     m->server_version);
+            pgr_reportf(api, ctx, "grants/public-schema-create", &m->origin,
+                        "PUBLIC may CREATE in schema public (the default before PostgreSQL 15; "
+                        "postgres_version is %d) and no migration revokes it", m->server_version);
         else
-            snprintf(msg, sizeof msg, "PUBLIC is granted CREATE on schema public: every role may "
-                     "create objects there");
-        pgr_report_at(api, ctx, "grants/public-schema-create", &m->origin, msg, NULL);
+            pgr_reportf(api, ctx, "grants/public-schema-create", &m->origin,
+                        "PUBLIC is granted CREATE on schema public: every role may "
+                        "create objects there");
     }
     for (i = 0; i < m->n_default_acl; i++) {
         const pgr_acl_item *a = &m->default_acl[i];
@@ -274,10 +266,10 @@ check_defaults(pgr_ctx *ctx, const pgr_model *m)
         if (strcmp(a->grantee, "PUBLIC") != 0)
             continue;
         privilege_list(a->privileges, privs, sizeof privs);
-        snprintf(msg, sizeof msg, "default privileges give PUBLIC %s on future %s%s%s", privs,
-                 future_kind(a->objkind), strcmp(a->object, "*") ? " in schema " : "",
-                 strcmp(a->object, "*") ? a->object : "");
-        report(ctx, "grants/default-privileges-to-public", a, msg);
+        pgr_reportf(api, ctx, "grants/default-privileges-to-public", &a->location,
+                    "default privileges give PUBLIC %s on future %s%s%s", privs,
+                    future_kind(a->objkind), strcmp(a->object, "*") ? " in schema " : "",
+                    strcmp(a->object, "*") ? a->object : "");
     }
 }
 
@@ -311,7 +303,7 @@ check_role_policy(pgr_ctx *ctx, const pgr_model *m, const char *role)
     int drop = 0, has_allow = 0, has_deny = 0;
     unsigned allow = policy_bits(ctx, role, "allow", &drop, &has_allow);
     unsigned deny = policy_bits(ctx, role, "deny", &drop, &has_deny);
-    char privs[256], msg[768];
+    char privs[256];
     size_t i;
 
     (void) has_deny;
@@ -323,19 +315,19 @@ check_role_policy(pgr_ctx *ctx, const pgr_model *m, const char *role)
         if (bad == 0 || (!via_public && strcmp(a->grantee, role) != 0))
             continue;
         privilege_list(bad, privs, sizeof privs);
-        snprintf(msg, sizeof msg, "%s holds %s on %s %s%s, which its role policy forbids", role,
-                 privs, a->all_in_schema ? "all tables in schema" : kind_name(a->objkind),
-                 a->object, via_public ? " (through PUBLIC)" : "");
-        report(ctx, "grants/role-policy", a, msg);
+        pgr_reportf(api, ctx, "grants/role-policy", &a->location,
+                    "%s holds %s on %s %s%s, which its role policy forbids", role,
+                    privs, a->all_in_schema ? "all tables in schema" : kind_name(a->objkind),
+                    a->object, via_public ? " (through PUBLIC)" : "");
     }
     for (i = 0; drop && i < m->n_tables; i++) {
         const pgr_table *t = &m->tables[i];
 
         if (t->owner == NULL || strcmp(t->owner, role) != 0)
             continue;
-        snprintf(msg, sizeof msg, "%s owns table %s.%s, so it can DROP it, which its role policy "
-                 "forbids", role, t->schema, t->name);
-        pgr_report_at(api, ctx, "grants/role-policy", &t->location, msg, NULL);
+        pgr_reportf(api, ctx, "grants/role-policy", &t->location,
+                    "%s owns table %s.%s, so it can DROP it, which its role policy "
+                    "forbids", role, t->schema, t->name);
     }
 }
 
@@ -343,7 +335,7 @@ static void
 on_model(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i, n = api->config_map_length(ctx, "roles");
-    char privs[256], msg[768];
+    char privs[256];
 
     check_roles(ctx, m);
     check_functions(ctx, m);
@@ -357,22 +349,22 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
 
         privilege_list(a->privileges, privs, sizeof privs);
         if (strcmp(a->grantee, "PUBLIC") == 0) {
-            snprintf(msg, sizeof msg, "%s on %s %s is granted to PUBLIC", privs, what, a->object);
-            report(ctx, "grants/grant-to-public", a, msg);
+            pgr_reportf(api, ctx, "grants/grant-to-public", &a->location,
+                        "%s on %s %s is granted to PUBLIC", privs, what, a->object);
         }
         /* ALL on a one-privilege kind (EXECUTE on a function) is just that
          * privilege: nothing excessive about it. */
         if ((a->privileges & all) == all && (all & (all - 1)) != 0) {
-            snprintf(msg, sizeof msg, "%s holds ALL privileges (%s) on %s %s",
-                     strcmp(a->grantee, "PUBLIC") == 0 ? "PUBLIC" : a->grantee, privs, what,
-                     a->object);
-            report(ctx, "grants/grant-all-privileges", a, msg);
+            pgr_reportf(api, ctx, "grants/grant-all-privileges", &a->location,
+                        "%s holds ALL privileges (%s) on %s %s",
+                        strcmp(a->grantee, "PUBLIC") == 0 ? "PUBLIC" : a->grantee, privs, what,
+                        a->object);
         }
         if (a->grant_options) {
             privilege_list(a->grant_options, privs, sizeof privs);
-            snprintf(msg, sizeof msg, "%s may grant %s on %s %s to others (WITH GRANT OPTION)",
-                     a->grantee, privs, what, a->object);
-            report(ctx, "grants/grant-with-grant-option", a, msg);
+            pgr_reportf(api, ctx, "grants/grant-with-grant-option", &a->location,
+                        "%s may grant %s on %s %s to others (WITH GRANT OPTION)",
+                        a->grantee, privs, what, a->object);
         }
     }
 }

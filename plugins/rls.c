@@ -128,7 +128,6 @@ static void
 check_policies(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i;
-    char msg[768];
 
     for (i = 0; i < m->n_policies; i++) {
         const pgr_policy *p = &m->policies[i];
@@ -136,22 +135,22 @@ check_policies(pgr_ctx *ctx, const pgr_model *m)
         if (schema_excluded(ctx, p->schema))
             continue;
         if (p->polcmd != 'r' && p->polpermissive && p->qual_always_true) {
-            snprintf(msg, sizeof msg, "policy %s on %s.%s (FOR %s) has USING (%s): every row "
-                     "qualifies", p->name, p->schema, p->table, command_name(p->polcmd), p->qual);
-            pgr_report_at(api, ctx, "rls/policy-always-true", &p->qual_location, msg, NULL);
+            pgr_reportf(api, ctx, "rls/policy-always-true", &p->qual_location,
+                        "policy %s on %s.%s (FOR %s) has USING (%s): every row "
+                        "qualifies", p->name, p->schema, p->table, command_name(p->polcmd), p->qual);
         }
         if (p->polcmd != 'r' && p->polpermissive && p->with_check_always_true) {
-            snprintf(msg, sizeof msg, "policy %s on %s.%s (FOR %s) has WITH CHECK (%s): any row "
-                     "may be written", p->name, p->schema, p->table, command_name(p->polcmd),
-                     p->with_check);
-            pgr_report_at(api, ctx, "rls/policy-always-true", &p->with_check_location, msg, NULL);
+            pgr_reportf(api, ctx, "rls/policy-always-true", &p->with_check_location,
+                        "policy %s on %s.%s (FOR %s) has WITH CHECK (%s): any row "
+                        "may be written", p->name, p->schema, p->table, command_name(p->polcmd),
+                        p->with_check);
         }
         if ((p->polcmd == 'a' || p->polcmd == 'w' || p->polcmd == '*') && p->polpermissive &&
             p->with_check == NULL && p->qual == NULL) {
-            snprintf(msg, sizeof msg, "policy %s on %s.%s (FOR %s) has neither WITH CHECK nor "
-                     "USING: nothing limits the rows written", p->name, p->schema, p->table,
-                     command_name(p->polcmd));
-            pgr_report_at(api, ctx, "rls/policy-missing-with-check", &p->location, msg, NULL);
+            pgr_reportf(api, ctx, "rls/policy-missing-with-check", &p->location,
+                        "policy %s on %s.%s (FOR %s) has neither WITH CHECK nor "
+                        "USING: nothing limits the rows written", p->name, p->schema, p->table,
+                        command_name(p->polcmd));
         }
     }
 }
@@ -181,7 +180,6 @@ check_permissive_overlap(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t)
 {
     static const char cmds[] = "rawd";
     size_t i, j, r, c;
-    char msg[768];
 
     for (i = t->policy_first + 1; i < t->policy_first + t->policy_count; i++) {
         const pgr_policy *b = &m->policies[i];
@@ -203,10 +201,10 @@ check_permissive_overlap(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t)
                     cmd = cmds[c];
             if (role == NULL || cmd == 0)
                 continue;
-            snprintf(msg, sizeof msg, "policies %s and %s on %s.%s both let %s %s rows: permissive "
-                     "policies are OR-ed", a->name, b->name, b->schema, b->table, role,
-                     command_name(cmd));
-            pgr_report_at(api, ctx, "rls/multiple-permissive-policies", &b->location, msg, NULL);
+            pgr_reportf(api, ctx, "rls/multiple-permissive-policies", &b->location,
+                        "policies %s and %s on %s.%s both let %s %s rows: permissive "
+                        "policies are OR-ed", a->name, b->name, b->schema, b->table, role,
+                        command_name(cmd));
             break;
         }
     }
@@ -229,7 +227,7 @@ check_tenant_table(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t, const c
 {
     static const char cmds[] = "rawd";
     const pgr_policy *first = NULL;
-    char msg[768], missing[64] = "";
+    char missing[64] = "";
     size_t i, c;
 
     for (i = t->policy_first; i < t->policy_first + t->policy_count; i++) {
@@ -240,10 +238,10 @@ check_tenant_table(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t, const c
         if (first == NULL)
             first = p;
         if (!in_list(p->columns_referenced, p->n_columns_referenced, column)) {
-            snprintf(msg, sizeof msg, "policy %s on %s.%s (FOR %s) never checks %s: it applies to "
-                     "the rows of every tenant", p->name, t->schema, t->name,
-                     command_name(p->polcmd), column);
-            pgr_report_at(api, ctx, "rls/tenant-policy-not-scoped", &p->location, msg, NULL);
+            pgr_reportf(api, ctx, "rls/tenant-policy-not-scoped", &p->location,
+                        "policy %s on %s.%s (FOR %s) never checks %s: it applies to "
+                        "the rows of every tenant", p->name, t->schema, t->name,
+                        command_name(p->polcmd), column);
         }
     }
     if (first == NULL)
@@ -258,9 +256,9 @@ check_tenant_table(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t, const c
                      missing[0] ? ", " : "", command_name(cmds[c]));
     }
     if (missing[0]) {
-        snprintf(msg, sizeof msg, "no policy of %s.%s allows %s: every role but the owner is "
-                 "denied it", t->schema, t->name, missing);
-        pgr_report_at(api, ctx, "rls/policy-command-coverage", &first->location, msg, NULL);
+        pgr_reportf(api, ctx, "rls/policy-command-coverage", &first->location,
+                    "no policy of %s.%s allows %s: every role but the owner is "
+                    "denied it", t->schema, t->name, missing);
     }
 }
 
@@ -347,10 +345,9 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
             continue;
         check_permissive_overlap(ctx, m, t);
         if (t->relrowsecurity && n_pol == 0) {
-            snprintf(msg, sizeof msg, "table %s.%s has row-level security but no policy: it "
-                     "denies every row to every role but its owner", t->schema, t->name);
-            pgr_report_at(api, ctx, "rls/rls-without-policy",
-                   t->rls_location.line ? &t->rls_location : &t->location, msg, NULL);
+            pgr_reportf(api, ctx, "rls/rls-without-policy", t->rls_location.line ? &t->rls_location : &t->location,
+                        "table %s.%s has row-level security but no policy: it "
+                        "denies every row to every role but its owner", t->schema, t->name);
         }
         if (!t->relrowsecurity && n_pol > 0) {
             snprintf(msg, sizeof msg, "table %s.%s has %zu polic%s but row-level security is off: "

@@ -406,9 +406,9 @@ compare_kind(pgr_ctx *ctx, const pgr_migration *mig, kind k, const pgr_model *be
 
         j = find_key(before, k, key);
         if (j < 0 && find_key(after_up, k, key) < 0) {
-            snprintf(msg, sizeof msg, "the down creates %s%s%s, which did not exist before the up",
-                     k == K_OBJECT ? "" : kind_names[k], k == K_OBJECT ? "" : " ", key);
-            pgr_report_at(api, ctx, "rollback/incomplete-down", &down_loc, msg, NULL);
+            pgr_reportf(api, ctx, "rollback/incomplete-down", &down_loc,
+                        "the down creates %s%s%s, which did not exist before the up",
+                        k == K_OBJECT ? "" : kind_names[k], k == K_OBJECT ? "" : " ", key);
             continue;
         }
         if (j < 0)
@@ -431,14 +431,14 @@ compare_kind(pgr_ctx *ctx, const pgr_migration *mig, kind k, const pgr_model *be
         if (find_key(after_down, k, key) >= 0)
             continue;
         if (find_key(after_up, k, key) >= 0) {
-            snprintf(msg, sizeof msg, "the down drops %s%s%s, which its up did not create",
-                     k == K_OBJECT ? "" : kind_names[k], k == K_OBJECT ? "" : " ", key);
-            pgr_report_at(api, ctx, "rollback/incomplete-down", &down_loc, msg, NULL);
+            pgr_reportf(api, ctx, "rollback/incomplete-down", &down_loc,
+                        "the down drops %s%s%s, which its up did not create",
+                        k == K_OBJECT ? "" : kind_names[k], k == K_OBJECT ? "" : " ", key);
         } else {
-            snprintf(msg, sizeof msg, "%s%s%s dropped by the up is not restored by its down (%s)",
-                     k == K_OBJECT ? "" : kind_names[k], k == K_OBJECT ? "" : " ", key,
-                     mig->down_path);
-            pgr_report_at(api, ctx, "rollback/incomplete-down", &mig->up_location, msg, NULL);
+            pgr_reportf(api, ctx, "rollback/incomplete-down", &mig->up_location,
+                        "%s%s%s dropped by the up is not restored by its down (%s)",
+                        k == K_OBJECT ? "" : kind_names[k], k == K_OBJECT ? "" : " ", key,
+                        mig->down_path);
         }
     }
 }
@@ -448,7 +448,7 @@ on_migration_replay(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
                     const pgr_model *before, const pgr_model *after_up, const pgr_model *after_down)
 {
     const pgr_migration *mig = &set->migrations[index];
-    char key[600], msg[768];
+    char key[600];
     size_t i;
     int k;
 
@@ -473,17 +473,17 @@ on_migration_replay(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
                     still = u->attnums[d] == b->attnums[c];
                 if (still)
                     continue;
-                snprintf(msg, sizeof msg, "the up drops column %s.%s.%s: a down cannot bring its "
-                         "values back", b->schema, b->name, b->columns[c]);
-                pgr_report_at(api, ctx, "rollback/irreversible-up", &mig->up_location, msg, NULL);
+                pgr_reportf(api, ctx, "rollback/irreversible-up", &mig->up_location,
+                            "the up drops column %s.%s.%s: a down cannot bring its "
+                            "values back", b->schema, b->name, b->columns[c]);
             }
             continue;
         }
         key_of(before, K_TABLE, i, key, sizeof key);
         if (rows_copied(mig->up_path, key))
             continue;
-        snprintf(msg, sizeof msg, "the up drops table %s: a down cannot bring its rows back", key);
-        pgr_report_at(api, ctx, "rollback/irreversible-up", &mig->up_location, msg, NULL);
+        pgr_reportf(api, ctx, "rollback/irreversible-up", &mig->up_location,
+                    "the up drops table %s: a down cannot bring its rows back", key);
     }
     /* An empty down is missing-down's finding already. */
     if (after_down == NULL || mig->down_statements == 0)

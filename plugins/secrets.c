@@ -337,7 +337,6 @@ static void
 check_committed(pgr_ctx *ctx, const pgr_env_file *f)
 {
     size_t i;
-    char msg[512];
 
     if (f->git_tracked != 1 || example_file(f->path))
         return;
@@ -352,9 +351,9 @@ check_committed(pgr_ctx *ctx, const pgr_env_file *f)
         if (real) {
             pgr_location loc = { f->path, 1, 1, 1, 1, NULL };
 
-            snprintf(msg, sizeof msg, "%s is tracked by git and holds real values (%s, line %u)",
-                     f->path, e->key, e->key_location.line);
-            pgr_report_at(api, ctx, "secrets/committed-env-file", &loc, msg, NULL);
+            pgr_reportf(api, ctx, "secrets/committed-env-file", &loc,
+                        "%s is tracked by git and holds real values (%s, line %u)",
+                        f->path, e->key, e->key_location.line);
             return;
         }
     }

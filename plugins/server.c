@@ -78,28 +78,27 @@ static void
 check_hba(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i;
-    char msg[512];
 
     for (i = 0; i < m->n_hba; i++) {
         const pgr_hba_rule *h = &m->hba[i];
         const char *what = h->address ? h->address : "local connections";
 
         if (strcmp(h->auth_method, "trust") == 0) {
-            snprintf(msg, sizeof msg, "%s rule for %s uses trust: no password is asked", h->type, what);
-            pgr_report_at(api, ctx, "auth/hba-trust", &h->location, msg, NULL);
+            pgr_reportf(api, ctx, "auth/hba-trust", &h->location,
+                        "%s rule for %s uses trust: no password is asked", h->type, what);
         } else if (strcmp(h->auth_method, "password") == 0) {
-            snprintf(msg, sizeof msg, "%s rule for %s sends passwords in clear text", h->type, what);
-            pgr_report_at(api, ctx, "auth/hba-password", &h->location, msg, NULL);
+            pgr_reportf(api, ctx, "auth/hba-password", &h->location,
+                        "%s rule for %s sends passwords in clear text", h->type, what);
         } else if (strcmp(h->auth_method, "md5") == 0) {
-            snprintf(msg, sizeof msg, "%s rule for %s uses md5", h->type, what);
-            pgr_report_at(api, ctx, "auth/hba-md5", &h->location, msg, NULL);
+            pgr_reportf(api, ctx, "auth/hba-md5", &h->location,
+                        "%s rule for %s uses md5", h->type, what);
         }
         if (h->address && strcmp(h->auth_method, "reject") != 0 &&
             (strcmp(h->address, "all") == 0 || strcmp(h->address, "0.0.0.0") == 0 ||
              strcmp(h->address, "::") == 0) &&
             (h->netmask == NULL || strcmp(h->netmask, "0.0.0.0") == 0 || strcmp(h->netmask, "::") == 0)) {
-            snprintf(msg, sizeof msg, "%s rule admits every address (%s)", h->type, h->auth_method);
-            pgr_report_at(api, ctx, "auth/hba-open-address", &h->location, msg, NULL);
+            pgr_reportf(api, ctx, "auth/hba-open-address", &h->location,
+                        "%s rule admits every address (%s)", h->type, h->auth_method);
         }
     }
 }
@@ -112,10 +111,9 @@ check_settings(pgr_ctx *ctx, const pgr_model *m)
     const pgr_setting *at = setting(m, "pgbouncer.auth_type");
 
     if (at && at->value && (strcmp(at->value, "trust") == 0 || strcmp(at->value, "plain") == 0)) {
-        char msg[128];
 
-        snprintf(msg, sizeof msg, "pgbouncer auth_type = %s", at->value);
-        pgr_report_at(api, ctx, "auth/pgbouncer-auth-type", &at->location, msg, NULL);
+        pgr_reportf(api, ctx, "auth/pgbouncer-auth-type", &at->location,
+                    "pgbouncer auth_type = %s", at->value);
     }
 
     if (pe && pe->value && strcmp(pe->value, "md5") == 0)
@@ -134,18 +132,17 @@ static void
 check_roles(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i;
-    char msg[512];
 
     for (i = 0; i < m->n_roles; i++) {
         const pgr_role *r = &m->roles[i];
 
         if (r->password_md5) {
-            snprintf(msg, sizeof msg, "role %s has an MD5 password hash", r->name);
-            pgr_report_at(api, ctx, "auth/md5-password-hashes", &r->location, msg, NULL);
+            pgr_reportf(api, ctx, "auth/md5-password-hashes", &r->location,
+                        "role %s has an MD5 password hash", r->name);
         }
         if (m->is_live && r->rolcanlogin && !r->rolsuper && !r->bootstrap && r->rolconnlimit < 0) {
-            snprintf(msg, sizeof msg, "login role %s has no connection limit", r->name);
-            pgr_report_at(api, ctx, "roles/unlimited-connections", &r->location, msg, NULL);
+            pgr_reportf(api, ctx, "roles/unlimited-connections", &r->location,
+                        "login role %s has no connection limit", r->name);
         }
     }
 }
@@ -154,7 +151,6 @@ static void
 on_model(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i;
-    char msg[512];
 
     check_hba(ctx, m);
     check_settings(ctx, m);
@@ -164,8 +160,8 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
 
         if (o->kind != 'e' || strcmp(o->schema, "public") != 0)
             continue;
-        snprintf(msg, sizeof msg, "extension %s is installed in schema public", o->name);
-        pgr_report_at(api, ctx, "extensions/extension-in-public", &o->location, msg, NULL);
+        pgr_reportf(api, ctx, "extensions/extension-in-public", &o->location,
+                    "extension %s is installed in schema public", o->name);
     }
 }
 

@@ -153,7 +153,6 @@ check_pgbouncer(pgr_ctx *ctx, const pgr_model *m)
     static const char *const keys[] = { "pgbouncer.client_tls_sslmode", "pgbouncer.server_tls_sslmode" };
     size_t i, k;
     bool any = false;
-    char msg[512];
 
     for (i = 0; i < m->n_settings; i++)
         any = any || strncmp(m->settings[i].name, "pgbouncer.", 10) == 0;
@@ -166,11 +165,11 @@ check_pgbouncer(pgr_ctx *ctx, const pgr_model *m)
             if (strcmp(m->settings[i].name, keys[k]) == 0)
                 st = &m->settings[i];
         if (st == NULL) {
-            snprintf(msg, sizeof msg, "%s is not set: pgbouncer's default is disable", keys[k] + 10);
-            pgr_report_at(api, ctx, "ssl/pgbouncer-tls-disabled", &m->origin, msg, NULL);
+            pgr_reportf(api, ctx, "ssl/pgbouncer-tls-disabled", &m->origin,
+                        "%s is not set: pgbouncer's default is disable", keys[k] + 10);
         } else if (weak_sslmode(st->value)) {
-            snprintf(msg, sizeof msg, "%s = %s: connections may run unencrypted", keys[k] + 10, st->value);
-            pgr_report_at(api, ctx, "ssl/pgbouncer-tls-disabled", &st->location, msg, NULL);
+            pgr_reportf(api, ctx, "ssl/pgbouncer-tls-disabled", &st->location,
+                        "%s = %s: connections may run unencrypted", keys[k] + 10, st->value);
         }
     }
 }
@@ -179,7 +178,6 @@ static void
 on_model(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i;
-    char msg[512];
 
     for (i = 0; i < m->n_settings; i++) {
         const pgr_setting *st = &m->settings[i];
@@ -189,9 +187,9 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
                           "ssl is off: the server accepts no encrypted connections", NULL);
         if (strcmp(st->name, "ssl_min_protocol_version") == 0 && st->value &&
             (strcmp(st->value, "TLSv1") == 0 || strcmp(st->value, "TLSv1.1") == 0)) {
-            snprintf(msg, sizeof msg, "ssl_min_protocol_version is %s: TLS below 1.2 is accepted",
-                     st->value);
-            pgr_report_at(api, ctx, "ssl/weak-min-protocol", &st->location, msg, NULL);
+            pgr_reportf(api, ctx, "ssl/weak-min-protocol", &st->location,
+                        "ssl_min_protocol_version is %s: TLS below 1.2 is accepted",
+                        st->value);
         }
     }
     for (i = 0; i < m->n_hba; i++) {
@@ -200,10 +198,10 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
         if ((strcmp(h->type, "host") != 0 && strcmp(h->type, "hostnossl") != 0) ||
             local_address(h->address) || strcmp(h->auth_method, "reject") == 0)
             continue;
-        snprintf(msg, sizeof msg, "%s rule for %s%s%s (%s) lets clients connect without TLS",
-                 h->type, h->address ? h->address : "?", h->netmask ? "/" : "",
-                 h->netmask ? h->netmask : "", h->auth_method);
-        pgr_report_at(api, ctx, "ssl/hba-host-without-ssl", &h->location, msg, NULL);
+        pgr_reportf(api, ctx, "ssl/hba-host-without-ssl", &h->location,
+                    "%s rule for %s%s%s (%s) lets clients connect without TLS",
+                    h->type, h->address ? h->address : "?", h->netmask ? "/" : "",
+                    h->netmask ? h->netmask : "", h->auth_method);
     }
     check_pgbouncer(ctx, m);
     if (m->is_live && m->connection_ssl == 0)

@@ -30,8 +30,10 @@
 #ifndef PGRAMPART_PLUGIN_H
 #define PGRAMPART_PLUGIN_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -582,6 +584,29 @@ pgr_report_at(const pgr_host_api *api, pgr_ctx *ctx, const char *rule, const pgr
     f.secret.line = f.secret.column = f.secret.end_line = f.secret.end_column = 0;
     f.secret.object = NULL;
     api->report(ctx, &f);
+}
+
+/*
+ * pgr_report_at with a printf-style message (no hint).  The message is
+ * formatted into PGR_REPORTF_MAX bytes, NUL included; a longer one is cut
+ * there.  Never print a secret through it whole: pass api->redact's output.
+ */
+#define PGR_REPORTF_MAX 1024
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static inline void
+pgr_reportf(const pgr_host_api *api, pgr_ctx *ctx, const char *rule, const pgr_location *loc,
+            const char *fmt, ...)
+{
+    char message[PGR_REPORTF_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    pgr_report_at(api, ctx, rule, loc, message, NULL);
 }
 
 /*
