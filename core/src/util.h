@@ -27,11 +27,14 @@ typedef struct util_vec {
     size_t elem_size;
 } util_vec;
 
+/* Start an empty vec of elements of elem_size bytes (allocates nothing). */
 void util_vec_init(util_vec *v, size_t elem_size);
 /* Append a zeroed element and return a pointer to it (valid until the next
- * push). */
+ * push).  Allocation failure aborts, as every util_x* function does. */
 void *util_vec_push(util_vec *v);
+/* The element at index i (0-based, i < len; not checked). */
 void *util_vec_at(const util_vec *v, size_t i);
+/* Free the items array (not what elements point to) and empty the vec. */
 void util_vec_free(util_vec *v);
 
 /* A growable NUL-terminated byte string. */
@@ -41,10 +44,15 @@ typedef struct util_buf {
     size_t cap;
 } util_buf;
 
+/* Start an empty buffer: data is an allocated "" (never NULL after init). */
 void util_buf_init(util_buf *b);
+/* Append n bytes of s (may contain NULs) and keep data NUL-terminated. */
 void util_buf_append(util_buf *b, const char *s, size_t n);
+/* Append the NUL-terminated string s. */
 void util_buf_puts(util_buf *b, const char *s);
+/* Append printf-formatted text. */
 void util_buf_printf(util_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Free data (the caller may instead take ownership of data and skip this). */
 void util_buf_free(util_buf *b);
 
 /*
