@@ -287,41 +287,86 @@ gitscope_diff_base(host *h, const char *ref, char *const *paths, size_t n,
     return rc;
 }
 
-int *
-gitscope_tracked(char *const *paths, size_t n)
+/* The directory part of path ("." when none), newly allocated. */
+static char *
+dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (slash == NULL)
+        return util_xstrdup(".");
+    if (slash == path)
+        return util_xstrdup("/");
+    return util_xstrndup(path, (size_t) (slash - path));
+}
+
+/*
+ * Mark tracked[k] for every path k >= first in dir (1 tracked, 0 not, -1 no
+ * repository there).  git runs in that directory and is given base names, so
+ * absolute paths and a working directory outside the repository both work.
+ */
+static void
+tracked_in_dir(char *const *paths, size_t first, size_t n, const char *dir, int *tracked)
 {
     util_buf cmd;
     util_vec listed;
     char *out;
     size_t len, i, k;
-    int *tracked;
+    int ok;
 
-    if (n == 0)
-        return NULL;
     util_buf_init(&cmd);
-    util_buf_puts(&cmd, "git ls-files -z --");
-    for (i = 0; i < n; i++)
-        shell_quote(&cmd, paths[i]);
-    util_buf_puts(&cmd, " 2>/dev/null");
-    if (capture(cmd.data, &out, &len) != 0) {
-        util_buf_free(&cmd);
-        free(out);
-        return NULL;
+    util_buf_puts(&cmd, "git -C");
+    shell_quote(&cmd, dir);
+    util_buf_puts(&cmd, " ls-files -z --");
+    for (i = first; i < n; i++) {
+        char *d = dir_of(paths[i]);
+
+        if (strcmp(d, dir) == 0)
+            shell_quote(&cmd, strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1 : paths[i]);
+        free(d);
     }
+    util_buf_puts(&cmd, " 2>/dev/null");
+    ok = capture(cmd.data, &out, &len) == 0;
     util_buf_free(&cmd);
     util_vec_init(&listed, sizeof(char *));
-    split_z(out, len, &listed);
+    if (ok)
+        split_z(out, len, &listed);
     free(out);
-    tracked = util_xcalloc(n, sizeof(int));
-    /* git prints the paths as given (relative to the working directory). */
-    for (i = 0; i < n; i++) {
-        const char *p = strncmp(paths[i], "./", 2) == 0 ? paths[i] + 2 : paths[i];
+    for (i = first; i < n; i++) {
+        char *d = dir_of(paths[i]);
+        const char *base = strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1 : paths[i];
 
-        for (k = 0; k < listed.len && !tracked[i]; k++)
-            tracked[i] = strcmp(*(char **) util_vec_at(&listed, k), p) == 0;
+        if (strcmp(d, dir) == 0) {
+            tracked[i] = ok ? 0 : -1;
+            for (k = 0; ok && k < listed.len && !tracked[i]; k++)
+                tracked[i] = strcmp(*(char **) util_vec_at(&listed, k), base) == 0;
+        }
+        free(d);
     }
     for (k = 0; k < listed.len; k++)
         free(*(char **) util_vec_at(&listed, k));
     util_vec_free(&listed);
+}
+
+int *
+gitscope_tracked(char *const *paths, size_t n)
+{
+    int *tracked;
+    char *dir;
+    size_t i;
+
+    if (n == 0)
+        return NULL;
+    tracked = util_xcalloc(n, sizeof(int));
+    for (i = 0; i < n; i++)
+        tracked[i] = -2;    /* not asked yet */
+    /* One git call per directory: env files are few, directories fewer. */
+    for (i = 0; i < n; i++) {
+        if (tracked[i] != -2)
+            continue;
+        dir = dir_of(paths[i]);
+        tracked_in_dir(paths, i, n, dir, tracked);
+        free(dir);
+    }
     return tracked;
 }

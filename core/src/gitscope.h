@@ -29,8 +29,10 @@ void gitscope_staged_done(void);
 int gitscope_diff_base(host *h, const char *ref, char *const *paths, size_t n,
                        diag_text_fn text_fn, void *text_arg, char **err);
 
-/* Which of paths git tracks: a new array of n ints (1/0; caller frees), or
- * NULL when this is not a git repository. */
+/* Which of paths (n file paths, relative to the working directory or
+ * absolute) git tracks: a new array of n ints, caller frees — 1 tracked,
+ * 0 not, -1 unknown (the file's directory is in no repository, or git is
+ * missing).  NULL when n is 0.  Runs git once per distinct directory. */
 int *gitscope_tracked(char *const *paths, size_t n);
 
 #endif

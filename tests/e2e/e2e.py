@@ -619,6 +619,10 @@ def test_committed_env_file():
         hits = [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "secrets/committed-env-file"]
         assert hits == [(".env.production", 1)], doc["findings"]
         assert "Qw7pL2xZ9vR4tY8uK3mN6bH1" not in json.dumps(doc)
+        # Named by absolute path from outside the repository: git is asked in the file's directory.
+        rc, doc = check_json(d, cwd="/")
+        hits = [f["path"] for f in doc["findings"] if f["rule"] == "secrets/committed-env-file"]
+        assert hits == [os.path.join(d, ".env.production")], doc["findings"]
         git(d, "rm", "-q", "--cached", ".env.production")
         rc, doc = check_json(".", cwd=d)
         assert not [f for f in doc["findings"] if f["rule"] == "secrets/committed-env-file"], doc["findings"]
