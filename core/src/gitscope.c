@@ -287,19 +287,6 @@ gitscope_diff_base(host *h, const char *ref, char *const *paths, size_t n,
     return rc;
 }
 
-/* The directory part of path ("." when none), newly allocated. */
-static char *
-dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-
-    if (slash == NULL)
-        return util_xstrdup(".");
-    if (slash == path)
-        return util_xstrdup("/");
-    return util_xstrndup(path, (size_t) (slash - path));
-}
-
 /*
  * Mark tracked[k] for every path k >= first in dir (1 tracked, 0 not, -1 no
  * repository there).  git runs in that directory and is given base names, so
@@ -319,10 +306,10 @@ tracked_in_dir(char *const *paths, size_t first, size_t n, const char *dir, int 
     shell_quote(&cmd, dir);
     util_buf_puts(&cmd, " ls-files -z --");
     for (i = first; i < n; i++) {
-        char *d = dir_of(paths[i]);
+        char *d = util_dirname(paths[i]);
 
         if (strcmp(d, dir) == 0)
-            shell_quote(&cmd, strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1 : paths[i]);
+            shell_quote(&cmd, util_basename(paths[i]));
         free(d);
     }
     util_buf_puts(&cmd, " 2>/dev/null");
@@ -333,8 +320,8 @@ tracked_in_dir(char *const *paths, size_t first, size_t n, const char *dir, int 
         split_z(out, len, &listed);
     free(out);
     for (i = first; i < n; i++) {
-        char *d = dir_of(paths[i]);
-        const char *base = strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1 : paths[i];
+        char *d = util_dirname(paths[i]);
+        const char *base = util_basename(paths[i]);
 
         if (strcmp(d, dir) == 0) {
             tracked[i] = ok ? 0 : -1;
@@ -364,7 +351,7 @@ gitscope_tracked(char *const *paths, size_t n)
     for (i = 0; i < n; i++) {
         if (tracked[i] != -2)
             continue;
-        dir = dir_of(paths[i]);
+        dir = util_dirname(paths[i]);
         tracked_in_dir(paths, i, n, dir, tracked);
         free(dir);
     }
