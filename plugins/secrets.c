@@ -250,13 +250,13 @@ material_bytes(const char *v)
 }
 
 static void
-report_span(pgr_ctx *ctx, const pgr_env_file *f, size_t i, size_t off, size_t len, const char *rule,
+report_span(pgr_ctx *ctx, const pgr_value_file *f, size_t i, size_t off, size_t len, const char *rule,
             const char *msg)
 {
     pgr_finding fd;
     pgr_location loc;
 
-    api->env_value_location(f, i, off, len, &loc);
+    api->value_location(f, i, off, len, &loc);
     memset(&fd, 0, sizeof fd);
     fd.rule_id = rule;
     fd.location = loc;
@@ -267,9 +267,9 @@ report_span(pgr_ctx *ctx, const pgr_env_file *f, size_t i, size_t off, size_t le
 
 /* The rule pack's patterns, on "KEY=value" so that a pattern can use the key. */
 static void
-check_patterns(pgr_ctx *ctx, const pgr_env_file *f, size_t i)
+check_patterns(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
 {
-    const pgr_env_entry *e = &f->entries[i];
+    const pgr_value *e = &f->values[i];
     size_t k, start, len, keylen = strlen(e->key) + 1;
     char *line = malloc(keylen + strlen(e->value) + 1), red[64], msg[512];
 
@@ -302,9 +302,9 @@ check_patterns(pgr_ctx *ctx, const pgr_env_file *f, size_t i)
 }
 
 static void
-check_placeholder_and_weak(pgr_ctx *ctx, const pgr_env_file *f, size_t i)
+check_placeholder_and_weak(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
 {
-    const pgr_env_entry *e = &f->entries[i];
+    const pgr_value *e = &f->values[i];
     const char *v = e->value;
     char msg[512], red[64];
     int placeholder = *v && is_placeholder(ctx, v), reference = v[0] == '$';
@@ -334,14 +334,14 @@ check_placeholder_and_weak(pgr_ctx *ctx, const pgr_env_file *f, size_t i)
 
 /* A tracked env file that holds at least one real secret value. */
 static void
-check_committed(pgr_ctx *ctx, const pgr_env_file *f)
+check_committed(pgr_ctx *ctx, const pgr_value_file *f)
 {
     size_t i;
 
     if (f->git_tracked != 1 || example_file(f->path))
         return;
-    for (i = 0; i < f->n_entries; i++) {
-        const pgr_env_entry *e = &f->entries[i];
+    for (i = 0; i < f->n_values; i++) {
+        const pgr_value *e = &f->values[i];
         pgr_conninfo *ci = api->conninfo_parse(e->value);
         const char *pw = ci ? api->conninfo_value(ci, "password") : NULL;
         int real = (secret_named(e->key) && *e->value && e->value[0] != '$' && !is_placeholder(ctx, e->value)) ||
@@ -360,7 +360,7 @@ check_committed(pgr_ctx *ctx, const pgr_env_file *f)
 }
 
 static void
-on_env_file(pgr_ctx *ctx, const pgr_env_file *f)
+on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
 {
     size_t i, off, len;
     char what[300];
@@ -368,20 +368,20 @@ on_env_file(pgr_ctx *ctx, const pgr_env_file *f)
     if (!patterns_loaded)
         load_patterns(ctx);
     check_committed(ctx, f);
-    for (i = 0; i < f->n_entries; i++) {
+    for (i = 0; i < f->n_values; i++) {
         check_patterns(ctx, f, i);
         check_placeholder_and_weak(ctx, f, i);
     }
 
-    for (i = 0; i < f->n_entries; i++) {
-        const pgr_env_entry *e = &f->entries[i];
+    for (i = 0; i < f->n_values; i++) {
+        const pgr_value *e = &f->values[i];
         pgr_conninfo *ci = api->conninfo_parse(e->value);
         const char *pw = ci ? api->conninfo_value(ci, "password") : NULL;
         pgr_location loc;
 
         if (pw && !is_placeholder(ctx, pw)) {
             if (api->conninfo_password_span(e->value, &off, &len))
-                api->env_value_location(f, i, off, len, &loc);
+                api->value_location(f, i, off, len, &loc);
             else
                 loc = e->value_location;
             snprintf(what, sizeof what, "the connection string %s", e->key);
@@ -448,7 +448,7 @@ on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt)
 static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "secrets", "1",
     sizeof rules / sizeof rules[0], rules, 0, NULL,
-    on_sql_statement, on_env_file, NULL, NULL, NULL, on_finish, NULL
+    on_sql_statement, on_value_file, NULL, NULL, NULL, on_finish, NULL
 };
 
 PGR_PLUGIN_MAGIC(api, plugin)

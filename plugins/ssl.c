@@ -57,21 +57,21 @@ weak_sslmode(const char *mode)
         strcmp(mode, "prefer") == 0;
 }
 
-static const pgr_env_entry *
-find_key(const pgr_env_file *f, const char *key)
+static const pgr_value *
+find_key(const pgr_value_file *f, const char *key)
 {
     size_t i;
 
-    for (i = f->n_entries; i-- > 0;)
-        if (strcmp(f->entries[i].key, key) == 0)
-            return &f->entries[i];
+    for (i = f->n_values; i-- > 0;)
+        if (strcmp(f->values[i].key, key) == 0)
+            return &f->values[i];
     return NULL;
 }
 
 static void
-report(pgr_ctx *ctx, const pgr_env_file *f, size_t entry, const char *msg)
+report(pgr_ctx *ctx, const pgr_value_file *f, size_t entry, const char *msg)
 {
-    const pgr_env_entry *e = &f->entries[entry];
+    const pgr_value *e = &f->values[entry];
     size_t off, len;
     pgr_finding fd;
 
@@ -81,20 +81,20 @@ report(pgr_ctx *ctx, const pgr_env_file *f, size_t entry, const char *msg)
     fd.message = msg;
     /* The value may carry a password: keep it out of every snippet. */
     if (api->conninfo_password_span(e->value, &off, &len))
-        api->env_value_location(f, entry, off, len, &fd.secret);
+        api->value_location(f, entry, off, len, &fd.secret);
     api->report(ctx, &fd);
 }
 
 static void
-on_env_file(pgr_ctx *ctx, const pgr_env_file *f)
+on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
 {
-    const pgr_env_entry *pgssl = find_key(f, "PGSSLMODE");
+    const pgr_value *pgssl = find_key(f, "PGSSLMODE");
     const char *env_mode = pgssl ? pgssl->value : NULL;
     size_t i;
     char msg[512];
 
-    for (i = 0; i < f->n_entries; i++) {
-        const pgr_env_entry *e = &f->entries[i];
+    for (i = 0; i < f->n_values; i++) {
+        const pgr_value *e = &f->values[i];
         pgr_conninfo *ci;
         const char *mode, *host;
 
@@ -212,7 +212,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
 static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "ssl", "1",
     sizeof rules / sizeof rules[0], rules, 0, NULL,
-    NULL, on_env_file, NULL, on_model, NULL, NULL, NULL
+    NULL, on_value_file, NULL, on_model, NULL, NULL, NULL
 };
 
 PGR_PLUGIN_MAGIC(api, plugin)

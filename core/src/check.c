@@ -3,6 +3,7 @@
  */
 #include "check.h"
 
+#include "dotenv.h"
 #include "gitscope.h"
 #include "pgconf.h"
 #include "suppress.h"
@@ -254,10 +255,11 @@ parse_env_files(check_run *run)
 
         if (f->kind != CHECK_ENV || f->text == NULL)
             continue;
-        dotenv_parse(&f->env, f->text, f->len);
-        f->parsed_env = true;
-        for (k = 0; k < f->env.errors.len; k++) {
-            const dotenv_error *e = util_vec_at(&f->env.errors, k);
+        dotenv_parse(&f->values, f->text, f->len);
+        f->parsed_values = true;
+        f->format = PGR_FORMAT_DOTENV;
+        for (k = 0; k < f->values.errors.len; k++) {
+            const values_error *e = util_vec_at(&f->values.errors, k);
 
             report_at(run, "env/syntax-error", f->path, &f->lines, e->offset, e->message);
         }
@@ -321,41 +323,47 @@ env_tracked(check_run *run, const char *path)
 }
 
 static void
-run_env_hooks(check_run *run, size_t plugin, const pgr_plugin *p)
+run_value_hooks(check_run *run, size_t plugin, const pgr_plugin *p)
 {
     pgr_ctx ctx = host_ctx(run->host, plugin);
     size_t i, k;
 
     for (i = 0; i < run->files.len; i++) {
         check_file *f = util_vec_at(&run->files, i);
-        pgr_env_entry *entries;
-        host_env_file hf;
+        pgr_value *values;
+        host_value_file hf;
 
-        if (!f->parsed_env)
+        if (!f->parsed_values)
             continue;
-        entries = util_xcalloc(f->env.entries.len, sizeof(pgr_env_entry));
+        values = util_xcalloc(f->values.entries.len + 1, sizeof(pgr_value));
         hf.pub.path = f->path;
-        hf.pub.n_entries = f->env.entries.len;
-        hf.pub.entries = entries;
-        hf.pub.git_tracked = env_tracked(run, f->path);
+        hf.pub.format = f->format;
+        hf.pub.n_values = f->values.entries.len;
+        hf.pub.values = values;
+        hf.pub.git_tracked = f->kind == CHECK_ENV ? env_tracked(run, f->path) : -1;
         hf.lines = &f->lines;
-        hf.env = &f->env;
-        for (k = 0; k < f->env.entries.len; k++) {
-            const dotenv_entry *e = util_vec_at(&f->env.entries, k);
+        hf.vf = &f->values;
+        for (k = 0; k < f->values.entries.len; k++) {
+            const values_entry *e = util_vec_at(&f->values.entries, k);
 
-            entries[k].key = e->key;
-            entries[k].value = e->value;
-            entries[k].flags = e->flags;
-            entries[k].key_location.path = f->path;
-            util_lines_pos(&f->lines, e->key_offset, &entries[k].key_location.line,
-                           &entries[k].key_location.column);
+            values[k].key = e->key;
+            values[k].key_path = e->key_path ? e->key_path : e->key;
+            values[k].value = e->value;
+            values[k].flags = e->flags;
+            host_api.value_location(&hf.pub, k, 0, 0, &values[k].value_location);
+            if (e->key_len == 0) {
+                values[k].key_location = values[k].value_location;
+                continue;
+            }
+            values[k].key_location.path = f->path;
+            util_lines_pos(&f->lines, e->key_offset, &values[k].key_location.line,
+                           &values[k].key_location.column);
             util_lines_pos(&f->lines, e->key_offset + e->key_len - 1,
-                           &entries[k].key_location.end_line,
-                           &entries[k].key_location.end_column);
-            host_api.env_value_location(&hf.pub, k, 0, 0, &entries[k].value_location);
+                           &values[k].key_location.end_line,
+                           &values[k].key_location.end_column);
         }
-        p->on_env_file(&ctx, &hf.pub);
-        free(entries);
+        p->on_value_file(&ctx, &hf.pub);
+        free(values);
     }
 }
 
@@ -760,8 +768,8 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
 
         if (p->desc->on_sql_statement)
             run_statement_hooks(run, k, p->desc);
-        if (p->desc->on_env_file)
-            run_env_hooks(run, k, p->desc);
+        if (p->desc->on_value_file)
+            run_value_hooks(run, k, p->desc);
     }
     run_sets(run);
     run_standalone(run);
@@ -782,8 +790,8 @@ check_free(check_run *run)
 
         if (f->parsed_sql)
             sql_file_free(&f->sql);
-        if (f->parsed_env)
-            dotenv_free(&f->env);
+        if (f->parsed_values)
+            values_free(&f->values);
         if (f->text)
             util_lines_free(&f->lines);
         free(f->text);

@@ -5,11 +5,11 @@
 #ifndef PGR_CHECK_H
 #define PGR_CHECK_H
 
-#include "dotenv.h"
 #include "host.h"
 #include "migrations.h"
 #include "model.h"
 #include "sql.h"
+#include "values.h"
 
 /* SQL files, env files, server configuration files (postgresql.conf,
  * pg_hba.conf, pgbouncer.ini). */
@@ -23,9 +23,10 @@ typedef struct check_file {
     size_t len;
     bool parsed_sql;
     sql_file sql;
-    bool parsed_env;
-    dotenv_file env;
-    util_lines lines;        /* for env files */
+    bool parsed_values;      /* values holds what a text front-end read */
+    values_file values;
+    pgr_value_format format;
+    util_lines lines;        /* for value and configuration files */
     bool context;            /* read only for its migration set: not reported on */
 } check_file;
 

@@ -9,15 +9,6 @@
 
 #include "pgrampart/plugin.h"
 
-static void
-add_error(dotenv_file *df, size_t offset, const char *message)
-{
-    dotenv_error *e = util_vec_push(&df->errors);
-
-    e->offset = offset;
-    e->message = util_xstrdup(message);
-}
-
 static size_t
 skip_to_eol(const char *t, size_t len, size_t i)
 {
@@ -29,7 +20,7 @@ skip_to_eol(const char *t, size_t len, size_t i)
 /* Parse a quoted value opened at t[i]; on success returns the offset after
  * the closing quote and fills the entry's value, else returns 0. */
 static size_t
-parse_quoted(const char *t, size_t len, size_t i, dotenv_entry *e)
+parse_quoted(const char *t, size_t len, size_t i, values_entry *e)
 {
     char q = t[i];
     size_t j = i + 1;
@@ -58,21 +49,21 @@ parse_quoted(const char *t, size_t len, size_t i, dotenv_entry *e)
     e->value = b.data;
     e->value_offset = i + 1;
     e->value_len = j - (i + 1);
-    e->flags |= q == '\'' ? PGR_ENV_SINGLE_QUOTED : q == '"' ? PGR_ENV_DOUBLE_QUOTED : 0;
+    e->flags |= q == '\'' ? PGR_VALUE_SINGLE_QUOTED : q == '"' ? PGR_VALUE_DOUBLE_QUOTED : 0;
     return j + 1;
 }
 
 /* Parse one logical line starting at i (after leading blanks); returns the
  * offset of the next line. */
 static size_t
-parse_line(dotenv_file *df, const char *t, size_t len, size_t i)
+parse_line(values_file *df, const char *t, size_t len, size_t i)
 {
-    dotenv_entry e;
+    values_entry e;
     size_t k, eol, v;
 
     memset(&e, 0, sizeof e);
     if (len - i > 7 && strncmp(t + i, "export", 6) == 0 && (t[i + 6] == ' ' || t[i + 6] == '\t')) {
-        e.flags |= PGR_ENV_EXPORT;
+        e.flags |= PGR_VALUE_EXPORT;
         i += 7;
         while (i < len && (t[i] == ' ' || t[i] == '\t'))
             i++;
@@ -83,7 +74,7 @@ parse_line(dotenv_file *df, const char *t, size_t len, size_t i)
             k++;
     }
     if (k == i) {
-        add_error(df, i, "expected a variable name");
+        values_add_error(df, i, "expected a variable name");
         return skip_to_eol(t, len, i);
     }
     e.key_offset = i;
@@ -92,7 +83,7 @@ parse_line(dotenv_file *df, const char *t, size_t len, size_t i)
     while (v < len && (t[v] == ' ' || t[v] == '\t'))
         v++;
     if (v >= len || t[v] != '=') {
-        add_error(df, v, "expected '=' after the variable name");
+        values_add_error(df, v, "expected '=' after the variable name");
         return skip_to_eol(t, len, i);
     }
     v++;
@@ -102,7 +93,7 @@ parse_line(dotenv_file *df, const char *t, size_t len, size_t i)
         size_t after = parse_quoted(t, len, v, &e);
 
         if (after == 0) {
-            add_error(df, v, "unterminated quoted value");
+            values_add_error(df, v, "unterminated quoted value");
             /* The rest of the file is inside the quote: nothing more to read. */
             return len;
         }
@@ -122,17 +113,16 @@ parse_line(dotenv_file *df, const char *t, size_t len, size_t i)
         e.value_len = end - v;
     }
     e.key = util_xstrndup(t + i, k - i);
-    *(dotenv_entry *) util_vec_push(&df->entries) = e;
+    values_add(df, &e);
     return eol;
 }
 
 void
-dotenv_parse(dotenv_file *df, const char *t, size_t len)
+dotenv_parse(values_file *df, const char *t, size_t len)
 {
     size_t i = 0;
 
-    util_vec_init(&df->entries, sizeof(dotenv_entry));
-    util_vec_init(&df->errors, sizeof(dotenv_error));
+    values_init(df);
     while (i < len) {
         while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r'))
             i++;
@@ -149,21 +139,4 @@ dotenv_parse(dotenv_file *df, const char *t, size_t len)
         if (i < len)
             i++;
     }
-}
-
-void
-dotenv_free(dotenv_file *df)
-{
-    size_t i;
-
-    for (i = 0; i < df->entries.len; i++) {
-        dotenv_entry *e = util_vec_at(&df->entries, i);
-
-        free(e->key);
-        free(e->value);
-    }
-    for (i = 0; i < df->errors.len; i++)
-        free(((dotenv_error *) util_vec_at(&df->errors, i))->message);
-    util_vec_free(&df->entries);
-    util_vec_free(&df->errors);
 }

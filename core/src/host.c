@@ -14,7 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dotenv.h"
+#include "values.h"
 #include "sql.h"
 
 /* The host's own rules: problems with the input itself. */
@@ -694,17 +694,17 @@ api_sql_location(const pgr_sql_statement *stmt, int64_t offset, size_t length, p
 }
 
 static void
-api_env_value_location(const pgr_env_file *file, size_t entry, size_t offset,
-                       size_t length, pgr_location *out)
+api_value_location(const pgr_value_file *file, size_t entry, size_t offset,
+                   size_t length, pgr_location *out)
 {
-    const host_env_file *hf = (const host_env_file *) file;
-    const dotenv_entry *e;
+    const host_value_file *hf = (const host_value_file *) file;
+    const values_entry *e;
     size_t from, to;
 
     memset(out, 0, sizeof *out);
-    if (entry >= hf->env->entries.len)
+    if (entry >= hf->vf->entries.len)
         return;
-    e = util_vec_at(&hf->env->entries, entry);
+    e = util_vec_at(&hf->vf->entries, entry);
     if (offset > e->value_len)
         offset = e->value_len;
     if (length == 0 || offset + length > e->value_len)
@@ -954,7 +954,7 @@ const pgr_host_api host_api = {
     sql_node_int,
     sql_node_walk,
     api_sql_location,
-    api_env_value_location,
+    api_value_location,
     api_conninfo_parse,
     api_conninfo_value,
     api_conninfo_free,

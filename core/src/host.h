@@ -46,13 +46,13 @@ typedef struct host_stmt {
     const sql_stmt *st;
 } host_stmt;
 
-/* What the host passes as a pgr_env_file: pub comes first so that
- * api->env_value_location can find the parsed file and its line index. */
-typedef struct host_env_file {
-    pgr_env_file pub;
+/* What the host passes as a pgr_value_file: pub comes first so that
+ * api->value_location can find the parsed file and its line index. */
+typedef struct host_value_file {
+    pgr_value_file pub;
     const util_lines *lines;
-    const struct dotenv_file *env;
-} host_env_file;
+    const struct values_file *vf;
+} host_value_file;
 
 /* The host's table of functions, as plugins receive it. */
 extern const pgr_host_api host_api;

@@ -20,8 +20,8 @@
 
 /* --- dotenv ------------------------------------------------------------- */
 
-static const dotenv_entry *
-entry(const dotenv_file *df, size_t i)
+static const values_entry *
+entry(const values_file *df, size_t i)
 {
     assert_true(i < df->entries.len);
     return util_vec_at(&df->entries, i);
@@ -40,7 +40,7 @@ test_dotenv_syntax(void **state)
         "REF=${OTHER}/path\n"
         "EMPTY=\n"
         "  SPACED = spaced  \n";
-    dotenv_file df;
+    values_file df;
 
     (void) state;
     dotenv_parse(&df, t, strlen(t));
@@ -49,24 +49,24 @@ test_dotenv_syntax(void **state)
     assert_string_equal(entry(&df, 0)->value, "value");
     assert_int_equal(entry(&df, 0)->value_offset, 16);
     assert_string_equal(entry(&df, 1)->key, "EXPORTED");
-    assert_true(entry(&df, 1)->flags & PGR_ENV_EXPORT);
+    assert_true(entry(&df, 1)->flags & PGR_VALUE_EXPORT);
     assert_string_equal(entry(&df, 2)->value, "a ${NOT} #x");
-    assert_true(entry(&df, 2)->flags & PGR_ENV_SINGLE_QUOTED);
+    assert_true(entry(&df, 2)->flags & PGR_VALUE_SINGLE_QUOTED);
     assert_string_equal(entry(&df, 3)->value, "line1\nline2 \"q\"");
     assert_string_equal(entry(&df, 4)->value, "first\nsecond");
     assert_string_equal(entry(&df, 5)->value, "${OTHER}/path");
     assert_string_equal(entry(&df, 6)->value, "");
     assert_string_equal(entry(&df, 7)->key, "SPACED");
     assert_string_equal(entry(&df, 7)->value, "spaced");
-    dotenv_free(&df);
+    values_free(&df);
 }
 
 static void
 test_dotenv_malformed(void **state)
 {
     const char *t = "NOEQUALS\n=nokey\nGOOD=1\nBAD=\"open\nMORE=2\n";
-    dotenv_file df;
-    const dotenv_error *e;
+    values_file df;
+    const values_error *e;
 
     (void) state;
     dotenv_parse(&df, t, strlen(t));
@@ -79,7 +79,7 @@ test_dotenv_malformed(void **state)
     assert_int_equal(e->offset, 9);          /* the line with no name */
     e = util_vec_at(&df.errors, 2);
     assert_string_equal(e->message, "unterminated quoted value");
-    dotenv_free(&df);
+    values_free(&df);
 }
 
 /* --- SQL front-end ---------------------------------------------------------- */

@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 /* Bumped on every incompatible change to this header. */
-#define PGR_ABI_VERSION 3
+#define PGR_ABI_VERSION 4
 
 /* Name of the symbol every plugin exports. */
 #define PGR_PLUGIN_INIT_SYMBOL "pgrampart_plugin_init"
@@ -130,31 +130,52 @@ typedef struct pgr_sql_statement {
     pgr_location location;   /* the whole statement */
 } pgr_sql_statement;
 
-/* Flags of an env entry. */
-#define PGR_ENV_EXPORT        0x1u   /* written as "export KEY=..." */
-#define PGR_ENV_SINGLE_QUOTED 0x2u   /* '...': no escapes, no ${} expansion */
-#define PGR_ENV_DOUBLE_QUOTED 0x4u   /* "...": escapes processed */
+/* Flags of a value. */
+#define PGR_VALUE_EXPORT        0x1u   /* dotenv/shell "export KEY=..." */
+#define PGR_VALUE_SINGLE_QUOTED 0x2u   /* '...': no escapes, no ${} expansion */
+#define PGR_VALUE_DOUBLE_QUOTED 0x4u   /* "...": escapes processed */
+#define PGR_VALUE_BOOLEAN       0x8u   /* a boolean literal: value is "true" or "false" */
+#define PGR_VALUE_FALLBACK      0x10u  /* used when a variable is unset: JS
+                                        * process.env.X || 'v', ${X:-v} */
+#define PGR_VALUE_DECODED       0x20u  /* decoded from base64 (Kubernetes Secret
+                                        * data); the location spans the encoded text */
+#define PGR_VALUE_ARGUMENT      0x40u  /* a command-line argument (shell) */
+
+/* The file format a value file was read from. */
+typedef enum pgr_value_format {
+    PGR_FORMAT_DOTENV = 1,       /* .env, .env.*, *.env */
+    PGR_FORMAT_YAML = 2,         /* compose files, Kubernetes manifests, CI workflows */
+    PGR_FORMAT_SHELL = 3,        /* .sh, .bash */
+    PGR_FORMAT_JAVASCRIPT = 4    /* .js .mjs .cjs .ts .mts .cts .tsx */
+} pgr_value_format;
 
 /*
- * One KEY=value of a dotenv file.  value is unquoted and unescaped;
- * ${VAR} and $VAR references are kept verbatim.  value_location spans the
- * value's source text without its quotes.
+ * One setting of a file: an env file's KEY=value, a YAML scalar under its
+ * key, a shell assignment or command argument, a JS/TS string literal or
+ * object property.  key is the setting's own name (the YAML mapping key, the
+ * variable, the property; "" for a literal that has none); key_path is
+ * where it sits, dot-separated ("services.db.environment.POSTGRES_PASSWORD",
+ * "new Pool.ssl.rejectUnauthorized"; equal to key for env files).  value is
+ * unquoted and unescaped; ${VAR} and $VAR references are kept verbatim.
+ * value_location spans the value's source text without its quotes.
  */
-typedef struct pgr_env_entry {
+typedef struct pgr_value {
     const char *key;
+    const char *key_path;
     const char *value;
-    uint32_t flags;
-    pgr_location key_location;
+    uint32_t flags;          /* PGR_VALUE_* */
+    pgr_location key_location;   /* the value's own when it has no key */
     pgr_location value_location;
-} pgr_env_entry;
+} pgr_value;
 
-/* A parsed dotenv file (.env, .env.*, *.env). */
-typedef struct pgr_env_file {
+/* The settings of one file, in file order. */
+typedef struct pgr_value_file {
     const char *path;
-    size_t n_entries;
-    const pgr_env_entry *entries;
+    pgr_value_format format;
+    size_t n_values;
+    const pgr_value *values;
     int git_tracked;         /* 1 tracked by git, 0 not, -1 unknown (no repository) */
-} pgr_env_file;
+} pgr_value_file;
 
 /*
  * One migration of a set.  down_path is NULL when no down/rollback/undo/
@@ -448,8 +469,8 @@ typedef struct pgr_plugin {
     const pgr_config_key *config_keys;
     /* Each statement of each SQL file, in file order. */
     void (*on_sql_statement)(pgr_ctx *ctx, const pgr_sql_statement *stmt);
-    /* Each dotenv file. */
-    void (*on_env_file)(pgr_ctx *ctx, const pgr_env_file *file);
+    /* Each file of settings: env, YAML, shell, JavaScript/TypeScript. */
+    void (*on_value_file)(pgr_ctx *ctx, const pgr_value_file *file);
     /* Each migration set, after pairing. */
     void (*on_migration_set)(pgr_ctx *ctx, const pgr_migration_set *set);
     /* Each schema model, after replay. */
@@ -522,10 +543,11 @@ typedef struct pgr_host_api {
                          size_t length, pgr_location *out);
 
     /* Turn a byte range [offset, offset+length) of the value source of
-     * file->entries[entry] into a location (length 0: to the value's end).
-     * Past-the-end ranges are clamped. */
-    void (*env_value_location)(const pgr_env_file *file, size_t entry,
-                               size_t offset, size_t length, pgr_location *out);
+     * file->values[i] into a location (length 0: to the value's end).
+     * Past-the-end ranges are clamped; a value decoded from base64 or
+     * escapes maps offsets of its source, not of the decoded text. */
+    void (*value_location)(const pgr_value_file *file, size_t i,
+                           size_t offset, size_t length, pgr_location *out);
 
     /* Parse a PostgreSQL connection string with libpq's PQconninfoParse.
      * Returns NULL unless it is a postgres:// or postgresql:// URI, or a
