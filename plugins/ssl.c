@@ -57,14 +57,34 @@ weak_sslmode(const char *mode)
         strcmp(mode, "prefer") == 0;
 }
 
-static const pgr_value *
-find_key(const pgr_value_file *f, const char *key)
+/* Length of the parent part of a key path ("a.b" of "a.b.KEY"). */
+static size_t
+parent_len(const char *key_path)
 {
-    size_t i;
+    const char *dot = strrchr(key_path, '.');
 
-    for (i = f->n_values; i-- > 0;)
-        if (strcmp(f->values[i].key, key) == 0)
-            return &f->values[i];
+    return dot ? (size_t) (dot - key_path) : 0;
+}
+
+/*
+ * The last value named key that applies beside v: anywhere in an env file,
+ * which is one environment; elsewhere only in the same mapping (a compose
+ * service's environment, a Kubernetes env list, one JS object).
+ */
+static const pgr_value *
+find_key(const pgr_value_file *f, const pgr_value *v, const char *key)
+{
+    size_t i, plen = parent_len(v->key_path);
+
+    for (i = f->n_values; i-- > 0;) {
+        const pgr_value *c = &f->values[i];
+
+        if (strcmp(c->key, key) != 0)
+            continue;
+        if (f->format == PGR_FORMAT_DOTENV ||
+            (parent_len(c->key_path) == plen && strncmp(c->key_path, v->key_path, plen) == 0))
+            return c;
+    }
     return NULL;
 }
 
@@ -88,13 +108,13 @@ report(pgr_ctx *ctx, const pgr_value_file *f, size_t entry, const char *msg)
 static void
 on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
 {
-    const pgr_value *pgssl = find_key(f, "PGSSLMODE");
-    const char *env_mode = pgssl ? pgssl->value : NULL;
     size_t i;
     char msg[512];
 
     for (i = 0; i < f->n_values; i++) {
         const pgr_value *e = &f->values[i];
+        const pgr_value *pgssl = find_key(f, e, "PGSSLMODE");
+        const char *env_mode = pgssl ? pgssl->value : NULL;
         pgr_conninfo *ci;
         const char *mode, *host;
 

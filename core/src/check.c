@@ -7,6 +7,7 @@
 #include "gitscope.h"
 #include "pgconf.h"
 #include "suppress.h"
+#include "yamldoc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -37,6 +38,8 @@ check_kind_of(const char *path)
         return CHECK_ENV;
     if (pgconf_kind_of(path))
         return CHECK_CONF;
+    if (yamldoc_kind_of(path))
+        return CHECK_YAML;
     return 0;
 }
 
@@ -232,9 +235,11 @@ parse_sql_files(check_run *run)
         run->host->diags->statements += f->sql.stmts.len;
         for (k = 0; k < f->sql.errors.len; k++) {
             const sql_error *e = util_vec_at(&f->sql.errors, k);
-            char *m = util_xasprintf("syntax error (PostgreSQL 15 grammar): %s", e->message);
+            char *m = e->too_deep ? util_xstrdup(e->message)
+                : util_xasprintf("syntax error (PostgreSQL 15 grammar): %s", e->message);
 
-            report_at(run, "sql/syntax-error", f->path, &f->sql.lines, e->offset, m);
+            report_at(run, e->too_deep ? "sql/too-deep" : "sql/syntax-error", f->path,
+                      &f->sql.lines, e->offset, m);
             free(m);
         }
         for (k = 0; k < f->sql.stmts.len; k++) {
@@ -245,23 +250,32 @@ parse_sql_files(check_run *run)
     }
 }
 
+/* The text front-ends: env files, YAML (and, when built in, shell and
+ * JavaScript/TypeScript) become settings for on_value_file. */
 static void
-parse_env_files(check_run *run)
+parse_value_files(check_run *run)
 {
     size_t i, k;
 
     for (i = 0; i < run->files.len; i++) {
         check_file *f = util_vec_at(&run->files, i);
 
-        if (f->kind != CHECK_ENV || f->text == NULL)
+        if (f->text == NULL)
             continue;
-        dotenv_parse(&f->values, f->text, f->len);
+        if (f->kind == CHECK_ENV) {
+            dotenv_parse(&f->values, f->text, f->len);
+            f->format = PGR_FORMAT_DOTENV;
+        } else if (f->kind == CHECK_YAML) {
+            yamldoc_parse(&f->values, f->text, f->len);
+            f->format = PGR_FORMAT_YAML;
+        } else {
+            continue;
+        }
         f->parsed_values = true;
-        f->format = PGR_FORMAT_DOTENV;
         for (k = 0; k < f->values.errors.len; k++) {
             const values_error *e = util_vec_at(&f->values.errors, k);
 
-            report_at(run, "env/syntax-error", f->path, &f->lines, e->offset, e->message);
+            report_at(run, e->rule, f->path, &f->lines, e->offset, e->message);
         }
     }
 }
@@ -762,7 +776,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
     free(dbmate);
 
     parse_sql_files(run);
-    parse_env_files(run);
+    parse_value_files(run);
     for (k = 0; k < h->plugins.len; k++) {
         const host_plugin *p = util_vec_at(&h->plugins, k);
 

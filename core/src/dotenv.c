@@ -74,7 +74,7 @@ parse_line(values_file *df, const char *t, size_t len, size_t i)
             k++;
     }
     if (k == i) {
-        values_add_error(df, i, "expected a variable name");
+        values_add_error(df, "env/syntax-error", i, "expected a variable name");
         return skip_to_eol(t, len, i);
     }
     e.key_offset = i;
@@ -83,7 +83,7 @@ parse_line(values_file *df, const char *t, size_t len, size_t i)
     while (v < len && (t[v] == ' ' || t[v] == '\t'))
         v++;
     if (v >= len || t[v] != '=') {
-        values_add_error(df, v, "expected '=' after the variable name");
+        values_add_error(df, "env/syntax-error", v, "expected '=' after the variable name");
         return skip_to_eol(t, len, i);
     }
     v++;
@@ -93,7 +93,7 @@ parse_line(values_file *df, const char *t, size_t len, size_t i)
         size_t after = parse_quoted(t, len, v, &e);
 
         if (after == 0) {
-            values_add_error(df, v, "unterminated quoted value");
+            values_add_error(df, "env/syntax-error", v, "unterminated quoted value");
             /* The rest of the file is inside the quote: nothing more to read. */
             return len;
         }

@@ -31,6 +31,10 @@ static const pgr_rule core_rules[] = {
       "A SQL statement does not parse as PostgreSQL; it was not checked.",
       "Fix the statement; PostgreSQL would reject it when the migration runs.",
       "PostgreSQL docs 4.1 Lexical Structure" },
+    { "sql/too-deep", PGR_SEVERITY_ERROR,
+      "A SQL statement nests more than 1000 levels of operators or parentheses; it was not parsed or checked.",
+      "Split the expression (no migration needs this); generated SQL should chain with lists, not operators.",
+      "PostgreSQL docs 19.4.1 (max_stack_depth): the server refuses such statements too" },
     { "sql/dynamic-sql", PGR_SEVERITY_INFO,
       "A DO block runs EXECUTE on a dynamic string: its effect on the schema is not analysed.",
       "Prefer plain DDL in migrations; review what the EXECUTE builds by hand.",
@@ -55,6 +59,15 @@ static const pgr_rule core_rules[] = {
       "A line of an environment file is not KEY=value.",
       "Write KEY=value, quote values with spaces, close every quote.",
       "dotenv file format" },
+    { "yaml/syntax-error", PGR_SEVERITY_ERROR,
+      "A YAML file does not parse (or refers to an undefined alias); what follows the error was not checked.",
+      "Fix the YAML: the tool that reads this file (compose, kubectl, the CI) would refuse it too.",
+      "YAML 1.2 specification; libyaml" },
+    { "yaml/alias-bomb", PGR_SEVERITY_ERROR,
+      "Aliases in a YAML file expand to far more nodes than the file holds (a billion-laughs file); "
+      "the rest of it was not checked.",
+      "Remove the nested aliases; no real configuration needs them.",
+      "CVE-2003-1564 (billion laughs); YAML 1.2 section 3.2.2.2 (anchors and aliases)" },
 };
 
 static const pgr_plugin core_plugin = {
@@ -705,6 +718,9 @@ api_value_location(const pgr_value_file *file, size_t entry, size_t offset,
     if (entry >= hf->vf->entries.len)
         return;
     e = util_vec_at(&hf->vf->entries, entry);
+    /* A decoded value's bytes do not line up with its source: all of it. */
+    if (e->flags & PGR_VALUE_DECODED)
+        offset = length = 0;
     if (offset > e->value_len)
         offset = e->value_len;
     if (length == 0 || offset + length > e->value_len)

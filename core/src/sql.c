@@ -273,13 +273,91 @@ sql_find_marker(const char *text, size_t len, const char *word)
     return -1;
 }
 
-static void
+static sql_error *
 add_error(sql_file *f, size_t offset, const char *message)
 {
     sql_error *e = util_vec_push(&f->errors);
 
     e->offset = offset;
     e->message = util_xstrdup(message);
+    e->too_deep = false;
+    return e;
+}
+
+/*
+ * An upper bound of the parse-tree depth of tokens [first, end): enclosing
+ * parentheses plus the binary operators chained at each level since its
+ * last comma (a + b + c nests once per operator; AND/OR lists are flat, so
+ * they do not count).  Returns the token where the bound first passes
+ * SQL_MAX_NESTING, or end.
+ */
+static size_t
+too_deep_at(const char *text, const PgQuery__ScanResult *sr, size_t first, size_t end)
+{
+    size_t levels[SQL_MAX_NESTING + 2], depth = 0, total = 0, i;
+
+    levels[0] = 0;
+    for (i = first; i < end; i++) {
+        const PgQuery__ScanToken *t = sr->tokens[i];
+        char c = text[t->start];
+
+        if (c == '(' || c == '[') {
+            if (++depth > SQL_MAX_NESTING)
+                return i;
+            levels[depth] = 0;
+            total++;
+        } else if ((c == ')' || c == ']') && depth > 0) {
+            total -= levels[depth] + 1;
+            depth--;
+        } else if (c == ',' || c == ';') {
+            total -= levels[depth];
+            levels[depth] = 0;
+        } else if (strchr("+-*/%^<>=|&#~!@?", c) && t->token != PG_QUERY__TOKEN__SQL_COMMENT &&
+                   t->token != PG_QUERY__TOKEN__C_COMMENT) {
+            levels[depth]++;
+            total++;
+        }
+        if (total > SQL_MAX_NESTING)
+            return i;
+    }
+    return end;
+}
+
+/*
+ * Whether a statement of text may nest too deep.  Every byte that could open
+ * a level counts: a cheap over-estimate that clears most files without
+ * running the scanner (which costs about 150 bytes of memory per token).
+ */
+static bool
+may_nest_deep(const char *text, size_t len)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < len && n <= SQL_MAX_NESTING; i++)
+        n += strchr("([+-*/%^<>=|&#~!@?", text[i]) != NULL && text[i] != '\0';
+    return n > SQL_MAX_NESTING;
+}
+
+/* The tokens of the whole file (free with pg_query__scan_result__free_unpacked),
+ * or NULL after recording the scanner's error. */
+static PgQuery__ScanResult *
+scan_file(sql_file *f)
+{
+    PgQueryScanResult r = pg_query_scan(f->text);
+    PgQuery__ScanResult *sr = NULL;
+
+    if (r.error) {
+        size_t cur = r.error->cursorpos > 0
+            ? util_utf8_char_to_byte(f->text, f->len, (size_t) r.error->cursorpos) : 0;
+
+        add_error(f, cur, r.error->message);
+    } else {
+        sr = pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *) r.pbuf.data);
+        if (sr == NULL)
+            add_error(f, 0, "could not decode the scanner's tokens");
+    }
+    pg_query_free_scan_result(r);
+    return sr;
 }
 
 /* Add the statements of a parse result; locations in it are relative to
@@ -378,24 +456,13 @@ starts_create_rule(const char *text, const PgQuery__ScanResult *sr, size_t i)
  * first statement that does not parse.)  Parentheses are tracked because
  * CREATE RULE ... DO (a; b) holds ';' inside one statement. */
 static void
-parse_each(sql_file *f)
+parse_each(sql_file *f, const PgQuery__ScanResult *sr)
 {
-    PgQueryScanResult r = pg_query_scan(f->text);
-    PgQuery__ScanResult *sr;
-    size_t i, from = 0;
+    size_t i, from = 0, stmt_first = 0, deep;
     int depth = 0;
     bool first = true, is_rule = false;
 
-    if (r.error) {
-        size_t cur = r.error->cursorpos > 0
-            ? util_utf8_char_to_byte(f->text, f->len, (size_t) r.error->cursorpos) : 0;
-
-        add_error(f, cur, r.error->message);
-        pg_query_free_scan_result(r);
-        return;
-    }
-    sr = pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *) r.pbuf.data);
-    for (i = 0; sr && i <= sr->n_tokens; i++) {
+    for (i = 0; i <= sr->n_tokens; i++) {
         size_t to;
         char c = i < sr->n_tokens ? f->text[sr->tokens[i]->start] : ';';
 
@@ -413,19 +480,27 @@ parse_each(sql_file *f)
         depth = 0;
         first = true;
         from = sql_skip_blank(f->text, to, from);
-        if (from < to && !(to - from == 1 && f->text[from] == ';'))
+        deep = too_deep_at(f->text, sr, stmt_first, i < sr->n_tokens ? i : sr->n_tokens);
+        if (deep < (i < sr->n_tokens ? i : sr->n_tokens)) {
+            char *m = util_xasprintf("the statement nests more than %d levels deep (operators and "
+                                     "parentheses); not parsed", SQL_MAX_NESTING);
+
+            add_error(f, (size_t) sr->tokens[deep]->start, m)->too_deep = true;
+            free(m);
+        } else if (from < to && !(to - from == 1 && f->text[from] == ';')) {
             parse_range(f, from, to);
+        }
         from = to;
+        stmt_first = i + 1;
     }
-    if (sr)
-        pg_query__scan_result__free_unpacked(sr, NULL);
-    pg_query_free_scan_result(r);
 }
 
 void
 sql_file_parse(sql_file *f, const char *path, const char *src, size_t len)
 {
     size_t i;
+    PgQuery__ScanResult *sr = NULL;
+    bool whole = false;
 
     memset(f, 0, sizeof *f);
     f->path = util_xstrdup(path);
@@ -444,14 +519,31 @@ sql_file_parse(sql_file *f, const char *path, const char *src, size_t len)
     f->down_marker = sql_find_marker(f->text, len, "migrate:down");
     sql_psql_preprocess(f->text, len);
 
-    if (parse_range(f, 0, len) != 0) {
+    if (may_nest_deep(f->text, len)) {
+        sr = scan_file(f);
+        /* Statement by statement, so that a too-deep one is refused alone. */
+        if (sr && too_deep_at(f->text, sr, 0, sr->n_tokens) < sr->n_tokens)
+            parse_each(f, sr);
+        else if (sr == NULL)
+            ;   /* the scanner's error is the file's error */
+        else
+            whole = true;
+    } else {
+        whole = true;
+    }
+    if (whole && parse_range(f, 0, len) != 0) {
         /* Drop the whole-file error; per-statement parsing reports each. */
         sql_error *e = util_vec_at(&f->errors, 0);
 
         free(e->message);
         f->errors.len = 0;
-        parse_each(f);
+        if (sr == NULL)
+            sr = scan_file(f);
+        if (sr)
+            parse_each(f, sr);
     }
+    if (sr)
+        pg_query__scan_result__free_unpacked(sr, NULL);
     if (f->up_marker >= 0 || f->down_marker >= 0) {
         for (i = 0; i < f->stmts.len; i++) {
             sql_stmt *st = util_vec_at(&f->stmts, i);

@@ -24,7 +24,16 @@ typedef struct sql_stmt {
 typedef struct sql_error {
     size_t offset;
     char *message;
+    bool too_deep;             /* refused unparsed: nests deeper than SQL_MAX_NESTING */
 } sql_error;
+
+/*
+ * Statements whose expressions or parentheses nest deeper than this are not
+ * handed to libpg_query: its protobuf encoder and decoder recurse once per
+ * level and overflow an 8 MiB stack a few thousand levels down (measured:
+ * SELECT 1+1+...+1 with 5,000 terms).  Estimated from the scanner's tokens.
+ */
+#define SQL_MAX_NESTING 1000
 
 /*
  * A parsed SQL file.  text is the source with psql-only syntax blanked out

@@ -25,10 +25,11 @@ values_add(values_file *vf, const values_entry *e)
 }
 
 void
-values_add_error(values_file *vf, size_t offset, const char *message)
+values_add_error(values_file *vf, const char *rule, size_t offset, const char *message)
 {
     values_error *e = util_vec_push(&vf->errors);
 
+    e->rule = rule;
     e->offset = offset;
     e->message = util_xstrdup(message);
 }

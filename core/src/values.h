@@ -25,8 +25,11 @@ typedef struct values_entry {
     size_t value_len;
 } values_entry;
 
-/* Something a front-end could not read, with the offset of the offending byte. */
+/* Something a front-end could not read: the core rule it is reported under
+ * ("env/syntax-error", "yaml/alias-bomb", ...; static text), the offset of
+ * the offending byte and a message. */
 typedef struct values_error {
+    const char *rule;
     size_t offset;
     char *message;
 } values_error;
@@ -43,8 +46,8 @@ void values_init(values_file *vf);
  * heap strings or NULL; a NULL key or value becomes ""). */
 void values_add(values_file *vf, const values_entry *e);
 
-/* Append an error at byte offset; message is copied. */
-void values_add_error(values_file *vf, size_t offset, const char *message);
+/* Append an error of rule (static) at byte offset; message is copied. */
+void values_add_error(values_file *vf, const char *rule, size_t offset, const char *message);
 
 void values_free(values_file *vf);
 

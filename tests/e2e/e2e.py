@@ -6,6 +6,7 @@ Each TEST is one function below; meson runs them as separate tests.
 A test fails by raising (assert) and prints what it compared.
 """
 import argparse
+import base64
 import json
 import glob
 import os
@@ -104,7 +105,7 @@ def test_json_format():
         assert f["line"] >= 1 and f["column"] >= 1 and f["end_line"] >= f["line"]
     s = doc["summary"]
     assert s["findings"] == len(doc["findings"]) == s["errors"] + s["warnings"]
-    assert s["files"] == 36, s
+    assert s["files"] == 40, s
 
 
 def test_readme_lists_every_rule():
@@ -644,6 +645,83 @@ def test_secrets_never_printed():
         for s in secrets:
             assert s not in o, f"secret {s[:2]}... printed"
             assert s[3:] not in o, f"tail of secret {s[:2]}... printed"
+
+def test_yaml_settings():
+    """Compose maps and lists, Kubernetes env lists and Secrets (base64 decoded), merge keys."""
+    pw = "Xk9mQ2vLp8RtZ4wN"
+    url = f"postgresql://app:{pw}@db.prod.example.com/app"
+    files = {
+        "docker-compose.yml": "x-db: &db-env\n  PGSSLMODE: prefer\nservices:\n  a:\n    environment:\n"
+                              "      <<: *db-env\n  b:\n    environment:\n      <<: *db-env\n"
+                              "  c:\n    environment:\n      - \"DATABASE_URL=postgres://u@db.example.com/app\"\n"
+                              "      - DATABASE_URL=${DATABASE_URL}\n",
+        "k8s/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n"
+                           f"  DATABASE_URL: {base64.b64encode(url.encode()).decode()}\n"
+                           "  NOT_BASE64: '%%%'\n"
+                           "stringData:\n  PGSSLMODE: disable\n---\n"
+                           "kind: Deployment\nspec:\n  containers:\n    - name: api\n      env:\n"
+                           "        - name: DATABASE_URL\n          value: \"postgres://api@db.example.com/app?sslmode=require\"\n"
+                           "        - name: OTHER_URL\n          value: \"postgres://api@db.example.com/app\"\n",
+        ".github/workflows/ci.yml": "on: push\njobs:\n  test:\n    env:\n      PGSSLMODE: verify-full\n"
+                                   "      DATABASE_URL: postgres://ci@db.example.com/test\n",
+    }
+    found, doc = findings_in(files)
+    assert sorted(found) == [
+        ("secrets/hardcoded-password", "k8s/secret.yaml", 6, 17),
+        ("ssl/missing-sslmode", "docker-compose.yml", 2, 14),      # once, at the anchor
+        ("ssl/missing-sslmode", "docker-compose.yml", 12, 23),     # inside a quoted KEY=value item
+        ("ssl/missing-sslmode", "k8s/secret.yaml", 6, 17),         # the decoded Secret value
+        ("ssl/missing-sslmode", "k8s/secret.yaml", 9, 14),         # PGSSLMODE=disable
+        ("ssl/missing-sslmode", "k8s/secret.yaml", 19, 19),        # OTHER_URL; DATABASE_URL has sslmode
+    ], found
+    out = json.dumps(doc)
+    assert pw not in out and base64.b64encode(url.encode()).decode()[4:] not in out
+    # The same settings in an env file give the same rules: one shape for every front-end.
+    found_env, _ = findings_in({".env": f"DATABASE_URL={url}\n"})
+    assert sorted(r for r, *_ in found_env) == ["secrets/hardcoded-password", "ssl/missing-sslmode"]
+
+
+def test_yaml_bad_input():
+    """An alias bomb, a syntax error and deep nesting are findings; the other files are still checked."""
+    bomb = "a: &a [" + ",".join(["lol"] * 9) + "]\n" + "".join(
+        f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    files = {"bomb.yml": bomb + "PGSSLMODE: disable\n",
+             "broken.yaml": "PGSSLMODE: disable\nlist: [1, 2\nb: c: d\n",
+             "deep.yml": "[" * 5000 + "]" * 5000 + "\n",
+             "undefined.yml": "a: *nowhere\n",
+             ".env": "PGSSLMODE=disable\n"}
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, files)
+        rc, out, err = run("check", "--format", "json", ".", cwd=d)
+    assert rc == 1, err
+    found = sorted((f["rule"], f["path"], f["line"]) for f in json.loads(out)["findings"])
+    assert found == [
+        ("ssl/missing-sslmode", ".env", 1),
+        ("ssl/missing-sslmode", "broken.yaml", 1),      # read before the error
+        ("yaml/alias-bomb", "bomb.yml", 1),
+        ("yaml/syntax-error", "broken.yaml", 3),
+        ("yaml/syntax-error", "deep.yml", 1),
+        ("yaml/syntax-error", "undefined.yml", 1),
+    ], found
+
+
+def test_sql_too_deep():
+    """A statement nested thousands of levels deep is refused, not a crash; its neighbours are checked."""
+    sql = ("CREATE TABLE t (id int);\nSELECT " + "1+" * 5000 + "1;\nSELECT " + "(" * 5000 + "1" +
+           ")" * 5000 + ";\nSELECT " + "1+" * 900 + "1;\nGRANT SELECT ON t TO PUBLIC;\n")
+    found, _ = findings_in({"a.sql": sql})
+    assert sorted((r, l) for r, _, l, _ in found) == [
+        ("grants/grant-to-public", 5), ("rls/table-without-rls", 1),
+        ("sql/too-deep", 2), ("sql/too-deep", 3)], found
+
+
+def test_fifty_megabyte_lines():
+    """A 50 MB single-line env and YAML file are read; the settings after the line are still checked."""
+    line = "x" * (50 << 20)
+    found, _ = findings_in({".env": f"BLOB={line}\nPGSSLMODE=disable\n",
+                            "big.yml": f"blob: {line}\nPGSSLMODE: disable\n"})
+    assert sorted((r, p, l) for r, p, l, _ in found) == [
+        ("ssl/missing-sslmode", ".env", 2), ("ssl/missing-sslmode", "big.yml", 2)], found
 
 
 def test_single_file_context():
