@@ -53,6 +53,8 @@ typedef struct pattern {
     const char *id;
     const char *description;
     const char *keywords;
+    const char *formats;     /* comma-separated formats it applies to; NULL: all */
+    double min_entropy;      /* bits per byte of the secret; 0: no minimum */
     int group;
     pgr_regex *re;
 } pattern;
@@ -90,6 +92,9 @@ load_patterns(pgr_ctx *ctx)
         p->id = api->rulepack_item_field(ctx, "patterns", i, "id");
         p->keywords = api->rulepack_item_field(ctx, "patterns", i, "keywords");
         p->description = api->rulepack_item_field(ctx, "patterns", i, "description");
+        p->formats = api->rulepack_item_field(ctx, "patterns", i, "formats");
+        p->min_entropy = api->rulepack_item_field(ctx, "patterns", i, "min_entropy")
+            ? strtod(api->rulepack_item_field(ctx, "patterns", i, "min_entropy"), NULL) : 0.0;
         p->group = group ? atoi(group) : 0;
         p->re = regex ? api->regex_compile(regex, err, sizeof err) : NULL;
         if (p->id == NULL || p->re == NULL) {
@@ -128,6 +133,69 @@ keyword_hit(const char *keywords, const char *line)
             p++;
     }
     return 0;
+}
+
+static const char *
+format_name(pgr_value_format f)
+{
+    return f == PGR_FORMAT_DOTENV ? "dotenv" : f == PGR_FORMAT_YAML ? "yaml"
+        : f == PGR_FORMAT_SHELL ? "shell" : "javascript";
+}
+
+/* Whether a pattern applies to files of format f (its "formats" list). */
+static int
+format_applies(const pattern *p, pgr_value_format f)
+{
+    const char *name = format_name(f), *at;
+    size_t n = strlen(name);
+
+    if (p->formats == NULL)
+        return 1;
+    for (at = strstr(p->formats, name); at; at = strstr(at + 1, name))
+        if ((at == p->formats || at[-1] == ',' || at[-1] == ' ') && (at[n] == '\0' || at[n] == ','))
+            return 1;
+    return 0;
+}
+
+/* log2(k) for k >= 1 by the binary-digit method (the plugin links no libm). */
+static double
+log2_int(size_t k)
+{
+    double x = (double) k, r = 0.0, bit = 1.0;
+    int i;
+
+    while (x >= 2.0) {
+        x /= 2.0;
+        r += 1.0;
+    }
+    for (i = 0; i < 30; i++) {
+        x *= x;
+        bit /= 2.0;
+        if (x >= 2.0) {
+            x /= 2.0;
+            r += bit;
+        }
+    }
+    return r;
+}
+
+/* Shannon entropy of s (len bytes), in bits per byte. */
+static double
+shannon_entropy(const char *s, size_t len)
+{
+    size_t counts[256] = { 0 }, i;
+    double h;
+
+    if (len == 0)
+        return 0.0;
+    for (i = 0; i < len; i++)
+        counts[(unsigned char) s[i]]++;
+    /* H = log2(N) - (1/N) * sum n_i log2 n_i */
+    h = log2_int(len);
+    for (i = 0; i < 256; i++)
+        if (counts[i] > 1)
+            h -= (double) counts[i] * log2_int(counts[i]) / (double) len;
+    return h;
 }
 
 static void
@@ -279,8 +347,9 @@ check_patterns(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
     for (k = 0; k < n_patterns; k++) {
         const pattern *p = &patterns[k];
 
-        if (!keyword_hit(p->keywords, line) ||
-            !api->regex_match(p->re, line, strlen(line), p->group, &start, &len) || start < keylen)
+        if (!format_applies(p, f->format) || !keyword_hit(p->keywords, line) ||
+            !api->regex_match(p->re, line, strlen(line), p->group, &start, &len) || start < keylen ||
+            (p->min_entropy > 0 && shannon_entropy(line + start, len) < p->min_entropy))
             continue;
         {
             char *secret = strndup(line + start, len);
@@ -319,8 +388,10 @@ check_placeholder_and_weak(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
         (strncasecmp(v, "your", 4) == 0 || has(v, "change") || strcasecmp(v, "secret") == 0 ||
          strcasecmp(v, "password") == 0 || has(v, "placeholder")))
         placeholder = 1;
-    if (placeholder && production_file(f->path)) {
-        snprintf(msg, sizeof msg, "%s holds a placeholder in a production file: %s", e->key,
+    if (placeholder && (production_file(f->path) || (e->flags & PGR_VALUE_FALLBACK))) {
+        snprintf(msg, sizeof msg, (e->flags & PGR_VALUE_FALLBACK)
+                 ? "%s falls back to a placeholder when the variable is unset: %s"
+                 : "%s holds a placeholder in a production file: %s", e->key,
                  api->redact(v, red, sizeof red));
         report_span(ctx, f, i, 0, 0, "secrets/placeholder-secret", msg);
         return;

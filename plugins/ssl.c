@@ -13,6 +13,9 @@
  *   non-local address that does not reject: clients may connect unencrypted.
  * ssl/weak-min-protocol: ssl_min_protocol_version below TLSv1.2.
  * ssl/connection-not-encrypted: the audit's own TCP connection is plain text.
+ *
+ * In every settings file (env, YAML, shell, JS/TS):
+ * ssl/tls-verification-disabled: TLS without certificate verification.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -44,10 +47,24 @@ static const pgr_rule rules[] = {
       "server_tls_sslmode; both default to disable).",
       "Set client_tls_sslmode = require (with a certificate) and server_tls_sslmode = verify-full.",
       "PgBouncer configuration (client_tls_sslmode, server_tls_sslmode)" },
+    { "ssl/tls-verification-disabled", PGR_SEVERITY_ERROR,
+      "TLS is used but the server's certificate is not verified (rejectUnauthorized: false, "
+      "NODE_TLS_REJECT_UNAUTHORIZED=0, sslmode=no-verify, or an sslmode below ssl.required_sslmode).",
+      "Verify the server: ssl: { ca: <the server's CA> }, sslmode=verify-full with sslrootcert.",
+      "PostgreSQL docs 34.19.1 Client Verification of Server Certificates; Node.js tls (rejectUnauthorized)" },
     { "ssl/connection-not-encrypted", PGR_SEVERITY_WARNING,
       "The audit's own TCP connection to the server is not encrypted.",
       "Connect with sslmode=verify-full; make the server require it (hostssl).",
       "PostgreSQL docs 28.2 pg_stat_ssl" },
+};
+
+static const char *const sslmodes_verifying[] = { "require", "verify-ca", "verify-full", NULL };
+
+static const pgr_config_key config_keys[] = {
+    { "required_sslmode", PGR_CONFIG_STRING,
+      "The sslmode every connection string must reach (require, verify-ca or verify-full; default "
+      "require): weaker TLS modes are reported as ssl/tls-verification-disabled.",
+      NULL, sslmodes_verifying },
 };
 
 static int
@@ -81,28 +98,139 @@ find_key(const pgr_value_file *f, const pgr_value *v, const char *key)
 
         if (strcmp(c->key, key) != 0)
             continue;
-        if (f->format == PGR_FORMAT_DOTENV ||
+        /* An env file or a script is one environment. */
+        if (f->format == PGR_FORMAT_DOTENV || f->format == PGR_FORMAT_SHELL ||
             (parent_len(c->key_path) == plen && strncmp(c->key_path, v->key_path, plen) == 0))
             return c;
     }
     return NULL;
 }
 
-static void
-report(pgr_ctx *ctx, const pgr_value_file *f, size_t entry, const char *msg)
+
+/* libpq's sslmode values, weakest first; node-postgres adds no-verify. */
+static int
+sslmode_rank(const char *mode)
 {
-    const pgr_value *e = &f->values[entry];
+    static const char *const modes[] = { "disable", "allow", "prefer", "require", "verify-ca",
+                                         "verify-full", NULL };
+    int i;
+
+    for (i = 0; mode && modes[i]; i++)
+        if (strcmp(mode, modes[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* The sslmode the configuration requires (ssl.required_sslmode): require,
+ * verify-ca or verify-full; require when unset or not one of those. */
+static const char *
+required_sslmode(pgr_ctx *ctx)
+{
+    const char *m = api->config_string(ctx, "required_sslmode");
+
+    return m && sslmode_rank(m) >= 3 ? m : "require";
+}
+
+/* Report value i; a password inside it is kept out of every snippet. */
+static void
+report_rule(pgr_ctx *ctx, const pgr_value_file *f, size_t i, const char *rule, const char *msg)
+{
+    const pgr_value *e = &f->values[i];
     size_t off, len;
     pgr_finding fd;
 
     memset(&fd, 0, sizeof fd);
-    fd.rule_id = "ssl/missing-sslmode";
+    fd.rule_id = rule;
     fd.location = e->value_location;
     fd.message = msg;
-    /* The value may carry a password: keep it out of every snippet. */
     if (api->conninfo_password_span(e->value, &off, &len))
-        api->value_location(f, entry, off, len, &fd.secret);
+        api->value_location(f, i, off, len, &fd.secret);
     api->report(ctx, &fd);
+}
+
+static void
+report(pgr_ctx *ctx, const pgr_value_file *f, size_t i, const char *msg)
+{
+    report_rule(ctx, f, i, "ssl/missing-sslmode", msg);
+}
+
+/*
+ * ssl/tls-verification-disabled: TLS without checking who answers.
+ * rejectUnauthorized: false (Node's tls and pg), NODE_TLS_REJECT_UNAUTHORIZED=0,
+ * sslmode=no-verify (node-postgres), and an sslmode below the configured
+ * required_sslmode when that asks for verification.
+ */
+static void
+check_verification(pgr_ctx *ctx, const pgr_value_file *f, size_t i, const char *mode)
+{
+    const pgr_value *e = &f->values[i];
+    const char *required = required_sslmode(ctx);
+    char msg[512];
+
+    if (strcmp(e->key, "rejectUnauthorized") == 0 && (e->flags & PGR_VALUE_BOOLEAN) &&
+        strcmp(e->value, "false") == 0) {
+        report_rule(ctx, f, i, "ssl/tls-verification-disabled",
+                    "rejectUnauthorized: false accepts any server certificate: anyone on the path "
+                    "can impersonate the database");
+    } else if (strcmp(e->key, "NODE_TLS_REJECT_UNAUTHORIZED") == 0 && strcmp(e->value, "0") == 0) {
+        report_rule(ctx, f, i, "ssl/tls-verification-disabled",
+                    "NODE_TLS_REJECT_UNAUTHORIZED=0 turns off certificate checks for every TLS "
+                    "connection of the process");
+    } else if (mode && strcmp(mode, "no-verify") == 0) {
+        snprintf(msg, sizeof msg, "%s uses sslmode=no-verify: encrypted, but any certificate is "
+                 "accepted", e->key);
+        report_rule(ctx, f, i, "ssl/tls-verification-disabled", msg);
+    } else if (mode && sslmode_rank(mode) >= 3 && sslmode_rank(mode) < sslmode_rank(required)) {
+        snprintf(msg, sizeof msg, "%s uses sslmode=%s, but the policy (ssl.required_sslmode) asks "
+                 "for %s: the server's certificate is not fully verified", e->key, mode, required);
+        report_rule(ctx, f, i, "ssl/tls-verification-disabled", msg);
+    }
+}
+
+/* Keys of an object that make it a database client's configuration. */
+static bool
+client_config_sibling(const pgr_value_file *f, const pgr_value *v)
+{
+    static const char *const keys[] = { "host", "connectionString", "database", "user", "port",
+                                        "url", "dialect", "client", "password", NULL };
+    size_t i, k, plen = parent_len(v->key_path);
+
+    for (i = 0; i < f->n_values; i++) {
+        const pgr_value *c = &f->values[i];
+
+        if (parent_len(c->key_path) != plen || strncmp(c->key_path, v->key_path, plen) != 0)
+            continue;
+        for (k = 0; keys[k]; k++)
+            if (strcmp(c->key, keys[k]) == 0)
+                return true;
+    }
+    return false;
+}
+
+/* The sslmode a non-URL setting implies, from PGSSLMODE in scope. */
+static void
+check_host_settings(pgr_ctx *ctx, const pgr_value_file *f, size_t i, const pgr_value *pgssl)
+{
+    const pgr_value *e = &f->values[i];
+    bool argument = (e->flags & PGR_VALUE_ARGUMENT) && strcmp(e->key, "host") == 0;
+    char conninfo[600], msg[512];
+    pgr_conninfo *ci;
+
+    if ((strcmp(e->key, "PGHOST") != 0 && !argument) || pgssl != NULL)
+        return;
+    snprintf(conninfo, sizeof conninfo, "host='%s'", e->value);
+    ci = api->conninfo_parse(conninfo);
+    if (ci && !api->conninfo_is_local(ci) && e->value[0] != '$') {
+        if (argument)
+            snprintf(msg, sizeof msg, "%.*s -h %s without sslmode (no PGSSLMODE, no sslmode in a "
+                     "connection string): libpq defaults to prefer", (int) parent_len(e->key_path),
+                     e->key_path, e->value);
+        else
+            snprintf(msg, sizeof msg, "PGHOST points at %s but no PGSSLMODE is set: libpq "
+                     "defaults to sslmode=prefer", e->value);
+        report(ctx, f, i, msg);
+    }
+    api->conninfo_free(ci);
 }
 
 static void
@@ -118,28 +246,29 @@ on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
         pgr_conninfo *ci;
         const char *mode, *host;
 
-        if (strcmp(e->key, "PGSSLMODE") == 0 && weak_sslmode(e->value)) {
-            snprintf(msg, sizeof msg, "PGSSLMODE=%s lets every libpq connection of this "
-                     "environment run unencrypted", e->value);
-            report(ctx, f, i, msg);
-            continue;
-        }
-        if (strcmp(e->key, "PGHOST") == 0 && pgssl == NULL) {
-            char conninfo[600];
-
-            snprintf(conninfo, sizeof conninfo, "host='%s'", e->value);
-            ci = api->conninfo_parse(conninfo);
-            if (ci && !api->conninfo_is_local(ci)) {
-                snprintf(msg, sizeof msg, "PGHOST points at %s but no PGSSLMODE is set: libpq "
-                         "defaults to sslmode=prefer", e->value);
+        if (strcmp(e->key, "PGSSLMODE") == 0) {
+            if (weak_sslmode(e->value)) {
+                snprintf(msg, sizeof msg, "PGSSLMODE=%s lets every libpq connection of this "
+                         "environment run unencrypted", e->value);
                 report(ctx, f, i, msg);
+            } else {
+                check_verification(ctx, f, i, e->value);
             }
-            api->conninfo_free(ci);
             continue;
         }
-        ci = api->conninfo_parse(e->value);
-        if (ci == NULL)
+        /* ssl: false in a database client's options (pg, knex, Sequelize). */
+        if (strcmp(e->key, "ssl") == 0 && (e->flags & PGR_VALUE_BOOLEAN) &&
+            strcmp(e->value, "false") == 0 && client_config_sibling(f, e)) {
+            report(ctx, f, i, "ssl: false in a database client's options: the connection is "
+                   "plain text");
             continue;
+        }
+        check_host_settings(ctx, f, i, pgssl);
+        ci = api->conninfo_parse(e->value);
+        if (ci == NULL) {
+            check_verification(ctx, f, i, NULL);
+            continue;
+        }
         mode = api->conninfo_value(ci, "sslmode");
         host = api->conninfo_value(ci, "host");
         if (mode == NULL)
@@ -152,6 +281,8 @@ on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
                 snprintf(msg, sizeof msg, "%s connects to %s with sslmode=%s, which allows "
                          "plain text", e->key, host ? host : "?", mode);
             report(ctx, f, i, msg);
+        } else if (!api->conninfo_is_local(ci)) {
+            check_verification(ctx, f, i, mode);
         }
         api->conninfo_free(ci);
     }
@@ -231,7 +362,8 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
 
 static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "ssl", "1",
-    sizeof rules / sizeof rules[0], rules, 0, NULL,
+    sizeof rules / sizeof rules[0], rules,
+    sizeof config_keys / sizeof config_keys[0], config_keys,
     NULL, on_value_file, NULL, on_model, NULL, NULL, NULL
 };
 

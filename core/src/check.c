@@ -5,7 +5,9 @@
 
 #include "dotenv.h"
 #include "gitscope.h"
+#include "jsfile.h"
 #include "pgconf.h"
+#include "shell.h"
 #include "suppress.h"
 #include "yamldoc.h"
 
@@ -40,6 +42,10 @@ check_kind_of(const char *path)
         return CHECK_CONF;
     if (yamldoc_kind_of(path))
         return CHECK_YAML;
+    if (shell_kind_of(path))
+        return CHECK_SHELL;
+    if (jsfile_kind_of(path))
+        return CHECK_JS;
     return 0;
 }
 
@@ -219,6 +225,26 @@ part_of(mig_role role, const sql_stmt *st)
     }
 }
 
+/* Parse sql (f->len bytes: the file, or a script's SQL overlay) as f's SQL. */
+static void
+parse_sql_text(check_run *run, check_file *f, const char *sql)
+{
+    size_t k;
+
+    sql_file_parse(&f->sql, f->path, sql, f->len);
+    f->parsed_sql = true;
+    run->host->diags->statements += f->sql.stmts.len;
+    for (k = 0; k < f->sql.errors.len; k++) {
+        const sql_error *e = util_vec_at(&f->sql.errors, k);
+        char *m = e->too_deep ? util_xstrdup(e->message)
+            : util_xasprintf("syntax error (PostgreSQL 15 grammar): %s", e->message);
+
+        report_at(run, e->too_deep ? "sql/too-deep" : "sql/syntax-error", f->path,
+                  &f->sql.lines, e->offset, m);
+        free(m);
+    }
+}
+
 static void
 parse_sql_files(check_run *run)
 {
@@ -230,18 +256,7 @@ parse_sql_files(check_run *run)
         /* Other databases' dialect files (pop's .mysql. etc.) are not ours. */
         if (f->text == NULL || run->mig.roles[i] == MIG_OTHER_DIALECT)
             continue;
-        sql_file_parse(&f->sql, f->path, f->text, f->len);
-        f->parsed_sql = true;
-        run->host->diags->statements += f->sql.stmts.len;
-        for (k = 0; k < f->sql.errors.len; k++) {
-            const sql_error *e = util_vec_at(&f->sql.errors, k);
-            char *m = e->too_deep ? util_xstrdup(e->message)
-                : util_xasprintf("syntax error (PostgreSQL 15 grammar): %s", e->message);
-
-            report_at(run, e->too_deep ? "sql/too-deep" : "sql/syntax-error", f->path,
-                      &f->sql.lines, e->offset, m);
-            free(m);
-        }
+        parse_sql_text(run, f, f->text);
         for (k = 0; k < f->sql.stmts.len; k++) {
             sql_stmt *st = util_vec_at(&f->sql.stmts, k);
 
@@ -268,6 +283,18 @@ parse_value_files(check_run *run)
         } else if (f->kind == CHECK_YAML) {
             yamldoc_parse(&f->values, f->text, f->len);
             f->format = PGR_FORMAT_YAML;
+        } else if (f->kind == CHECK_SHELL) {
+            char *sql;
+
+            shell_parse(&f->values, &sql, f->text, f->len);
+            f->format = PGR_FORMAT_SHELL;
+            /* SQL handed to psql: checked by the same statement rules. */
+            if (sql)
+                parse_sql_text(run, f, sql);
+            free(sql);
+        } else if (f->kind == CHECK_JS) {
+            jsfile_parse(&f->values, f->path, f->text, f->len);
+            f->format = PGR_FORMAT_JAVASCRIPT;
         } else {
             continue;
         }

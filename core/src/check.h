@@ -12,8 +12,10 @@
 #include "values.h"
 
 /* SQL files, env files, server configuration files (postgresql.conf,
- * pg_hba.conf, pgbouncer.ini), YAML files. */
-typedef enum check_kind { CHECK_SQL = 1, CHECK_ENV = 2, CHECK_CONF = 3, CHECK_YAML = 4 } check_kind;
+ * pg_hba.conf, pgbouncer.ini), YAML files, shell scripts, JavaScript/TypeScript. */
+typedef enum check_kind {
+    CHECK_SQL = 1, CHECK_ENV = 2, CHECK_CONF = 3, CHECK_YAML = 4, CHECK_SHELL = 5, CHECK_JS = 6
+} check_kind;
 
 /* One input file and what the front-ends made of it. */
 typedef struct check_file {

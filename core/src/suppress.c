@@ -42,11 +42,12 @@ rule_listed(const char *list, const char *rule)
     return false;
 }
 
-/* The comment marker of a file: "--" for SQL, "#" for env files. */
+/* The line-comment marker of a file: "--" for SQL, "//" for JavaScript and
+ * TypeScript, "#" for env, YAML, shell and server configuration files. */
 static const char *
 marker_of(const check_file *f)
 {
-    return f->kind == CHECK_SQL ? "--" : "#";
+    return f->kind == CHECK_SQL ? "--" : f->kind == CHECK_JS ? "//" : "#";
 }
 
 /* Lines covered by a suppression on comment line `line`: the next SQL

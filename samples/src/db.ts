@@ -1,4 +1,4 @@
-// Database pool for the API. Later rule families read this file (JS/TS front-end).
+// Database pool for the API.
 import { Pool } from 'pg';
 
 export const pool = new Pool({

@@ -105,7 +105,7 @@ def test_json_format():
         assert f["line"] >= 1 and f["column"] >= 1 and f["end_line"] >= f["line"]
     s = doc["summary"]
     assert s["findings"] == len(doc["findings"]) == s["errors"] + s["warnings"]
-    assert s["files"] == 40, s
+    assert s["files"] == 44, s
 
 
 def test_readme_lists_every_rule():
@@ -703,6 +703,126 @@ def test_yaml_bad_input():
         ("yaml/syntax-error", "deep.yml", 1),
         ("yaml/syntax-error", "undefined.yml", 1),
     ], found
+
+def test_shell_front_end():
+    """Assignments, client arguments and SQL handed to psql, at the script's own lines and columns."""
+    script = (
+        "#!/bin/sh\n"                                                               # 1
+        "export PGPASSWORD='Qz7-deploy-Kp2vW9'\n"                                    # 2 generic secret
+        "DB_URL=${DATABASE_URL:-postgres://admin:Hu7nter2x@db.example.com/app}\n"   # 3 fallback URL
+        "pg_dump -h db.example.com -U backup app > dump.sql\n"                       # 4 -h without sslmode
+        "psql -h localhost -c \"ALTER ROLE app PASSWORD 'Zk8-rot4te-Me'\"\n"          # 5 SQL in -c
+        "psql \"$DB_URL\" <<'SQL'\n"                                                 # 6
+        "  -- a comment\n"                                                            # 7
+        "  ALTER ROLE web PASSWORD 'Wq3-heredoc-Pw';\n"                               # 8 SQL in a heredoc
+        "SQL\n"                                                                       # 9
+        "psql --dbname=\"postgresql://u@db2.example.com/app\" <<EOF\n"                # 10 --dbname=
+        "ALTER ROLE api PASSWORD '$API_PW';\n"                                        # 11 expansion: not a secret
+        "SELEC broken;\n"                                                             # 12 syntax error
+        "EOF\n"                                                                       # 13
+        "echo \"PGPASSWORD=nothing here\"\n"                                          # 14 a string, not a setting
+        "curl -d postgres://x@db3.example.com/app https://example.com\n"             # 15 any command's URL
+        "psql -h db.example.com ; # pgrampart-ignore ssl/missing-sslmode: no\n"      # 16
+    )
+    found, doc = findings_in({"deploy.sh": script})
+    assert sorted(found) == [
+        ("secrets/hardcoded-password", "deploy.sh", 3, 41),
+        ("secrets/hardcoded-password", "deploy.sh", 5, 48),
+        ("secrets/hardcoded-password", "deploy.sh", 8, 28),
+        ("secrets/known-secret-format", "deploy.sh", 2, 20),
+        ("sql/syntax-error", "deploy.sh", 12, 1),
+        ("ssl/missing-sslmode", "deploy.sh", 3, 24),
+        ("ssl/missing-sslmode", "deploy.sh", 4, 12),
+        ("ssl/missing-sslmode", "deploy.sh", 10, 16),
+        ("ssl/missing-sslmode", "deploy.sh", 15, 9),
+        ("ssl/missing-sslmode", "deploy.sh", 16, 9),   # a trailing comment covers the next line only
+    ], found
+    out = json.dumps(doc)
+    for secret in ("Qz7-deploy-Kp2vW9", "Hu7nter2x", "Zk8-rot4te-Me", "Wq3-heredoc-Pw"):
+        assert secret not in out, secret
+    # A suppression in shell comment syntax on the line before.
+    found, _ = findings_in({"d.sh": "# pgrampart-ignore ssl/missing-sslmode: CI database\n"
+                                    "psql -h db.example.com\n"})
+    assert found == [], found
+    # With PGSSLMODE exported anywhere in the script, -h hosts are fine.
+    found, _ = findings_in({"d.sh": "export PGSSLMODE=verify-full\npsql -h db.example.com\n"})
+    assert found == [], found
+
+
+def test_js_front_end():
+    """Client options, fallbacks and literals in JS and TS; comments ignored; error nodes skipped."""
+    ts = (
+        "import { Pool } from 'pg';\n"                                                   # 1
+        "// postgres://u:Commented9x@db.example.com/app is only a comment\n"             # 2
+        "export const pool = new Pool({\n"                                               # 3
+        "  connectionString: process.env.DATABASE_URL,\n"                               # 4
+        "  ssl: { rejectUnauthorized: false },\n"                                       # 5
+        "});\n"                                                                          # 6
+        "const c = new Client({ host: 'db.example.com', password: 'Hu7nter2-Xy9', ssl: false });\n"  # 7
+        "const ui = { ssl: false, theme: 'dark' };\n"                                    # 8 not a client
+        "export const jwtSecret = process.env.JWT_SECRET || 'changeme';\n"               # 9
+        "const sql = postgres(`postgres://app@${host}/app?sslmode=verify-full`);\n"      # 10 fine
+        "const prisma = new PrismaClient({ datasources: { db: { url: 'postgresql://a@db.example.com/d' } } });\n"  # 11
+        "const knexConfig = { client: 'pg', connection: 'postgres://k@db.example.com/app?sslmode=no-verify' };\n"  # 12
+    )
+    found, doc = findings_in({"src/db.ts": ts,
+                              "web/App.tsx": "export const App = () => <div token={'x'}>{`postgres://t@db.example.com/x`}</div>;\n",
+                              "broken.js": "const a = ;\nconst b = new Pool({ ssl: { rejectUnauthorized: false } });\n",
+                              "vendor/lib.min.js": "var p='postgres://m@db.example.com/x';\n"})
+    assert sorted(found) == [
+        ("js/syntax-error", "broken.js", 1, 9),
+        ("secrets/known-secret-format", "src/db.ts", 7, 59),
+        ("secrets/placeholder-secret", "src/db.ts", 9, 53),
+        ("ssl/missing-sslmode", "src/db.ts", 7, 79),
+        ("ssl/missing-sslmode", "src/db.ts", 11, 62),
+        ("ssl/missing-sslmode", "web/App.tsx", 1, 45),
+        ("ssl/tls-verification-disabled", "broken.js", 2, 49),    # after the error node
+        ("ssl/tls-verification-disabled", "src/db.ts", 5, 30),
+        ("ssl/tls-verification-disabled", "src/db.ts", 12, 49),
+    ], found
+    assert "Hu7nter2-Xy9" not in json.dumps(doc)
+    # A suppression in JS comment syntax.
+    found, _ = findings_in({"a.js": "// pgrampart-ignore ssl/tls-verification-disabled: test double\n"
+                                    "new Pool({ ssl: { rejectUnauthorized: false } });\n"})
+    assert found == [], found
+
+
+def test_generic_secret():
+    """The rule pack's generic-secret pattern: true and false positives, the gitleaks way."""
+    positives = ["api_token: Xk9mQ2vLp8RtZ4wN", "password: hunter2-Xy9Q", "DB_PASSWORD: \"p4ssW0rd!xyz\"",
+                 "clientSecret: 7f3a9b2c1d8e4f60", "STRIPE_API_KEY: rk_test_Xk9mQ2vLp8Rt"]
+    negatives = ["password: postgres", "POSTGRES_PASSWORD_FILE: /run/secrets/db_password",
+                 "secretName: my-app-secret-tls", "token_url: https://auth.example.com/oauth/token",
+                 "password: ${DB_PASSWORD}", "password: changeme", "api_key: xxxxxxxxxxxxxxxx",
+                 "password: example-Pa55w0rd", "password_min_length: 12345678", "name: Xk9mQ2vLp8RtZ4wN"]
+    for line in positives:
+        found, doc = findings_in({"app.yml": line + "\n"})
+        hits = [f["message"] for f in doc["findings"] if f["rule"] == "secrets/known-secret-format"]
+        assert len(hits) == 1 and hits[0].endswith("[generic-secret]"), (line, doc["findings"])
+    for line in negatives:
+        found, doc = findings_in({"app.yml": line + "\n"})
+        assert not [f for f in doc["findings"] if f["rule"] == "secrets/known-secret-format"], (line, doc)
+    # Env files hold secrets by design: committed-env-file covers them, not this pattern.
+    found, _ = findings_in({".env": "API_TOKEN=Xk9mQ2vLp8RtZ4wN\n"})
+    assert found == [], found
+
+
+def test_tls_verification_disabled():
+    """No certificate check: NODE_TLS_REJECT_UNAUTHORIZED=0, sslmode=no-verify, below required_sslmode."""
+    files = {".env": "NODE_TLS_REJECT_UNAUTHORIZED=0\n"
+                     "A_URL=postgres://a@db.example.com/app?sslmode=no-verify\n"
+                     "B_URL=postgres://b@db.example.com/app?sslmode=require\n"
+                     "C_URL=postgres://c@db.example.com/app?sslmode=verify-full\n"
+                     "NODE_TLS_REJECT_UNAUTHORIZED_X=0\n"}
+    found, _ = findings_in(files)
+    assert sorted((r, l) for r, _, l, _ in found) == [
+        ("ssl/tls-verification-disabled", 1), ("ssl/tls-verification-disabled", 2)], found
+    # With the policy at verify-full, require no longer passes.
+    files[".pgrampart.yml"] = "ssl:\n  required_sslmode: verify-full\n"
+    found, _ = findings_in(files)
+    assert sorted((r, l) for r, _, l, _ in found) == [
+        ("ssl/tls-verification-disabled", 1), ("ssl/tls-verification-disabled", 2),
+        ("ssl/tls-verification-disabled", 3)], found
 
 
 def test_sql_too_deep():
