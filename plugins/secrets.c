@@ -30,6 +30,11 @@ static const pgr_rule rules[] = {
       "A database password is written into a committed file.",
       "Read it from the environment or a secret store: ${DB_PASSWORD}, psql :'password'.",
       "OWASP ASVS 2.10.4 (no secrets in source); checklist: \"no credentials in the repository\"" },
+    { "secrets/local-dev-password", PGR_SEVERITY_INFO,
+      "A connection string to this machine (localhost, a socket) with a well-known development "
+      "password (postgres:postgres).",
+      "Fine for a laptop's throwaway database; make sure no shared server accepts it.",
+      "gitleaks/secretlint practice: development credentials are reported at a lower severity" },
     { "secrets/known-secret-format", PGR_SEVERITY_ERROR,
       "A value has the format of a known credential (cloud, VCS, chat or payment key, private key, token).",
       "Revoke it, remove it from the history, and read it from a secret store.",
@@ -403,6 +408,22 @@ check_placeholder_and_weak(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
     }
 }
 
+/* A well-known development password: the user name again, or one of the
+ * rule pack's dev_passwords. */
+static int
+dev_password(pgr_ctx *ctx, const pgr_conninfo *ci, const char *pw)
+{
+    const char *user = api->conninfo_value(ci, "user");
+    size_t i, n = api->rulepack_list_length(ctx, "dev_passwords");
+
+    if (user && strcmp(user, pw) == 0)
+        return 1;
+    for (i = 0; i < n; i++)
+        if (strcasecmp(api->rulepack_list_item(ctx, "dev_passwords", i), pw) == 0)
+            return 1;
+    return 0;
+}
+
 /* A tracked env file that holds at least one real secret value. */
 static void
 check_committed(pgr_ctx *ctx, const pgr_value_file *f)
@@ -455,8 +476,21 @@ on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
                 api->value_location(f, i, off, len, &loc);
             else
                 loc = e->value_location;
-            snprintf(what, sizeof what, "the connection string %s", e->key);
-            report(ctx, &loc, &loc, what, pw);
+            if (api->conninfo_is_local(ci) && dev_password(ctx, ci, pw)) {
+                pgr_finding fd;
+                char msg[512], red[64];
+
+                snprintf(msg, sizeof msg, "%s holds a development password for a local server: %s",
+                         e->key[0] ? e->key : "a connection string", api->redact(pw, red, sizeof red));
+                memset(&fd, 0, sizeof fd);
+                fd.rule_id = "secrets/local-dev-password";
+                fd.location = fd.secret = loc;
+                fd.message = msg;
+                api->report(ctx, &fd);
+            } else {
+                snprintf(what, sizeof what, "the connection string %s", e->key);
+                report(ctx, &loc, &loc, what, pw);
+            }
         }
         api->conninfo_free(ci);
     }

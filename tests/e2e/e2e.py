@@ -632,15 +632,24 @@ def test_committed_env_file():
 def test_secrets_never_printed():
     """No output format ever contains a secret whole."""
     secrets = ["Xk9mQ2vLp8RtZ4wN", "R3port1ng-Pr0d-2024!", "s3cr3t-Pa55w0rd-for-kv",
-               "ghp_1234567890abcdefghijklmnopqrstuvwxyzAB", "sk_live_51Habcdefghijklmnopqrstuvwx"]
+               "ghp_1234567890abcdefghijklmnopqrstuvwxyzAB", "sk_live_51Habcdefghijklmnopqrstuvwx",
+               "Yaml-Pw-7fK2mQ9x", "Shell-Pw-4hT8nB2v", "Js-Secret-9pL3wX6z", "K8s-Pw-5rV1cN7q"]
+    k8s_url = f"postgresql://app:{secrets[8]}@db.example.com/app"
     with tempfile.TemporaryDirectory() as d:
         write_tree(d, {
             ".env": f"DB=host=db.example.com dbname=app password={secrets[2]}\n"
                     f"GH_TOKEN={secrets[3]}\nSTRIPE_KEY={secrets[4]}\n",
+            "compose.yml": f"services:\n  db:\n    environment:\n      DB_PASSWORD: {secrets[5]}\n",
+            "k8s.yaml": f"kind: Secret\ndata:\n  URL: {base64.b64encode(k8s_url.encode()).decode()}\n",
+            "deploy.sh": f"export PGPASSWORD='{secrets[6]}'\npsql -c \"ALTER ROLE a PASSWORD '{secrets[6]}'\"\n",
+            "app.ts": f"const pool = new Pool({{ password: '{secrets[7]}' }});\n",
         })
         outputs = [run("check", "--format", fmt, where, cwd=ARGS.source)[1]
                    for fmt in ("text", "json", "sarif", "github", "gitlab") for where in ("samples", d)]
     assert all("secrets/hardcoded-password" in o for o in outputs), [o[:200] for o in outputs]
+    # Every fixture file was read and reported on (else the greps below prove nothing).
+    reported = {os.path.basename(f["path"]) for f in json.loads(outputs[3])["findings"]}
+    assert reported >= {".env", "compose.yml", "k8s.yaml", "deploy.sh", "app.ts"}, reported
     for o in outputs:
         for s in secrets:
             assert s not in o, f"secret {s[:2]}... printed"
@@ -805,6 +814,23 @@ def test_generic_secret():
     # Env files hold secrets by design: committed-env-file covers them, not this pattern.
     found, _ = findings_in({".env": "API_TOKEN=Xk9mQ2vLp8RtZ4wN\n"})
     assert found == [], found
+
+def test_local_dev_password():
+    """postgres:postgres@localhost is a lower-severity finding; the same password on a server is not."""
+    found, doc = findings_in({".env": "A_URL=postgres://postgres:postgres@localhost:5432/app\n"
+                                      "B_URL=postgresql://app:app@127.0.0.1/app\n"
+                                      "C_URL=postgres://postgres:postgres@db.example.com/app?sslmode=verify-full\n"
+                                      "D_URL=postgres://app:Xk9mQ2vLp8RtZ4wN@localhost/app\n",
+                              "docker-compose.yml": "services:\n  api:\n    environment:\n"
+                                                    "      DATABASE_URL: postgres://postgres:postgres@localhost/app\n"})
+    got = sorted((f["rule"], f["path"], f["line"], f["severity"]) for f in doc["findings"])
+    assert got == [
+        ("secrets/hardcoded-password", ".env", 3, "error"),
+        ("secrets/hardcoded-password", ".env", 4, "error"),
+        ("secrets/local-dev-password", ".env", 1, "info"),
+        ("secrets/local-dev-password", ".env", 2, "info"),
+        ("secrets/local-dev-password", "docker-compose.yml", 4, "info"),
+    ], got
 
 
 def test_tls_verification_disabled():
