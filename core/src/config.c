@@ -302,6 +302,7 @@ config_load(config *c, const char *path, const char *start, char **err)
     c->require_reason = true;
     util_vec_init(&c->migrations, sizeof(mig_override));
     util_vec_init(&c->plugin_dirs, sizeof(char *));
+    util_vec_init(&c->rule_packs, sizeof(char *));
     util_vec_init(&c->exclude, sizeof(char *));
     util_vec_init(&c->include, sizeof(char *));
     c->path = path ? util_xstrdup(path) : find_config(start);
@@ -314,6 +315,8 @@ config_load(config *c, const char *path, const char *start, char **err)
     dir = util_dirname(c->path);
     if ((n = cfg_get(c->root, "plugin_dirs")) != NULL)
         rc = string_list(c, n, &c->plugin_dirs, dir, err);
+    if (rc == 0 && (n = cfg_get(c->root, "rule_packs")) != NULL)
+        rc = string_list(c, n, &c->rule_packs, dir, err);
     if (rc == 0 && (n = cfg_get(c->root, "exclude")) != NULL)
         rc = string_list(c, n, &c->exclude, NULL, err);
     if (rc == 0 && (n = cfg_get(c->root, "include")) != NULL)
@@ -358,6 +361,8 @@ config_free(config *c)
 
     for (i = 0; i < c->plugin_dirs.len; i++)
         free(*(char **) util_vec_at(&c->plugin_dirs, i));
+    for (i = 0; i < c->rule_packs.len; i++)
+        free(*(char **) util_vec_at(&c->rule_packs, i));
     for (i = 0; i < c->exclude.len; i++)
         free(*(char **) util_vec_at(&c->exclude, i));
     for (i = 0; i < c->migrations.len; i++) {
@@ -371,6 +376,7 @@ config_free(config *c)
         free(*(char **) util_vec_at(&c->include, i));
     util_vec_free(&c->include);
     util_vec_free(&c->plugin_dirs);
+    util_vec_free(&c->rule_packs);
     util_vec_free(&c->exclude);
     cfg_free(c->root);
     free(c->path);

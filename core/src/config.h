@@ -43,6 +43,7 @@ typedef struct config {
     char *path;              /* NULL when no file was found */
     cfg_node *root;          /* a map (empty without a file) */
     util_vec plugin_dirs;    /* of char *, resolved against the file's dir */
+    util_vec rule_packs;     /* of char *: rule-pack files or directories, resolved likewise */
     util_vec exclude;        /* of char *: fnmatch patterns on display paths */
     util_vec include;        /* of char *: when any, a file must match one */
     int postgres_version;    /* target major version (postgres_version:, default 15) */

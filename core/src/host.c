@@ -337,6 +337,19 @@ check_rulepack(const char *path, const cfg_node *root, char **err)
 }
 
 int
+host_load_rulepack(host *h, const char *path, char **err)
+{
+    cfg_node *root = NULL;
+    int rc = cfg_load(path, &root, err);
+
+    if (rc == 0) {
+        rc = check_rulepack(path, root, err);
+        *(cfg_node **) util_vec_push(&h->rulepacks) = root;
+    }
+    return rc;
+}
+
+int
 host_load_rulepacks(host *h, const char *dir, char **err)
 {
     size_t n, i;
@@ -344,12 +357,8 @@ host_load_rulepacks(host *h, const char *dir, char **err)
     int rc = 0;
 
     for (i = 0; i < n; i++) {
-        cfg_node *root = NULL;
-
-        if (rc == 0 && (rc = cfg_load(names[i], &root, err)) == 0) {
-            rc = check_rulepack(names[i], root, err);
-            *(cfg_node **) util_vec_push(&h->rulepacks) = root;
-        }
+        if (rc == 0)
+            rc = host_load_rulepack(h, names[i], err);
         free(names[i]);
     }
     free(names);
@@ -511,13 +520,13 @@ host_apply_config(host *h, char **err)
         const host_plugin *p;
 
         if (strcmp(key, "plugin_dirs") == 0 || strcmp(key, "exclude") == 0 ||
-            strcmp(key, "include") == 0 ||
+            strcmp(key, "include") == 0 || strcmp(key, "rule_packs") == 0 ||
             strcmp(key, "rules") == 0 || strcmp(key, "postgres_version") == 0 ||
             strcmp(key, "migrations") == 0 || strcmp(key, "suppressions") == 0)
             continue;
         p = plugin_by_name(h, key);
         if (p == NULL || p->desc == &core_plugin) {
-            char *m = util_xasprintf("unknown key '%s' (expected plugin_dirs, include, exclude, rules, "
+            char *m = util_xasprintf("unknown key '%s' (expected plugin_dirs, rule_packs, include, exclude, rules, "
                                      "postgres_version, migrations, suppressions or a loaded plugin's name)", key);
 
             *err = cfg_error(h->cfg->path, root->items[i], m);

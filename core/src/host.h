@@ -75,6 +75,11 @@ int host_load_dir(host *h, const char *dir, int optional, char **err);
 /* Load every "*.yml" rule pack of dir.  Returns 0 or -1 with *err set. */
 int host_load_rulepacks(host *h, const char *dir, char **err);
 
+/* Load one rule-pack file (a user's, from rule_packs:); its lists are added
+ * after those of the packs loaded before it.  Returns 0, or -1 with *err
+ * (caller frees) naming the file, line and column. */
+int host_load_rulepack(host *h, const char *path, char **err);
+
 /*
  * Apply the configuration: severities from "rules:", and check each
  * plugin section against the plugin's declared keys.  Unknown top-level

@@ -169,6 +169,12 @@ setup_host(host *h, const config *cfg, const options *o)
         rc = host_load_dir(h, *(const char **) util_vec_at(&o->plugin_dirs, i), 0, &err);
     if (rc == 0 && rules && is_dir(rules))
         rc = host_load_rulepacks(h, rules, &err);
+    /* The user's packs extend the shipped ones (rule_packs: in the config). */
+    for (i = 0; rc == 0 && i < cfg->rule_packs.len; i++) {
+        const char *pack = *(char **) util_vec_at(&cfg->rule_packs, i);
+
+        rc = is_dir(pack) ? host_load_rulepacks(h, pack, &err) : host_load_rulepack(h, pack, &err);
+    }
     if (rc == 0)
         rc = host_apply_config(h, &err);
     if (rc != 0)

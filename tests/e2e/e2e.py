@@ -832,6 +832,37 @@ def test_local_dev_password():
         ("secrets/local-dev-password", "docker-compose.yml", 4, "info"),
     ], got
 
+def test_user_rule_pack():
+    """rule_packs: in the config adds a team's patterns and placeholder words to the shipped pack."""
+    pack = ("secrets:\n  placeholders:\n    - team-default\n  patterns:\n"
+            "    - id: acme-token\n      description: ACME deploy token\n"
+            "      regex: '\\b(acme_[a-z0-9]{20})\\b'\n      group: '1'\n      keywords: 'acme_'\n")
+    files = {".pgrampart.yml": "rule_packs: [policy/team-secrets.yml]\n",
+             "policy/team-secrets.yml": pack,
+             ".env.production": "ACME_KEY=acme_abcdefghij0123456789\n"
+                                "GH_TOKEN=ghp_1234567890abcdefghijklmnopqrstuvwxyzAB\n"
+                                "DB_PASSWORD=team-default\n"}
+    found, doc = findings_in(files)
+    got = sorted((f["rule"], f["path"], f["line"]) for f in doc["findings"])
+    assert got == [("secrets/known-secret-format", ".env.production", 1),
+                   ("secrets/known-secret-format", ".env.production", 2),
+                   ("secrets/placeholder-secret", ".env.production", 3)], got
+    messages = sorted(f["message"] for f in doc["findings"] if f["rule"] == "secrets/known-secret-format")
+    assert messages[0].endswith("[acme-token]") and messages[1].endswith("[github-token]"), messages
+    # Without the pack the ACME token is unknown and the word is not a placeholder.
+    del files[".pgrampart.yml"]
+    found, _ = findings_in(files)
+    assert [(r, l) for r, _, l, _ in found] == [("secrets/known-secret-format", 2)], found
+    # A pack that does not exist, or does not parse, stops the run (exit 2) naming it.
+    for cfg, pack_text, needle in (("rule_packs: [nowhere.yml]\n", None, "nowhere.yml"),
+                                   ("rule_packs: [p.yml]\n", "secrets: [\n", "p.yml:")):
+        with tempfile.TemporaryDirectory() as d:
+            write_tree(d, {".pgrampart.yml": cfg, "a.env": "X=1\n"})
+            if pack_text:
+                write_tree(d, {"p.yml": pack_text})
+            rc, out, err = run("check", ".", cwd=d)
+            assert rc == 2 and needle in err, (rc, err)
+
 
 def test_tls_verification_disabled():
     """No certificate check: NODE_TLS_REJECT_UNAUTHORIZED=0, sslmode=no-verify, below required_sslmode."""
