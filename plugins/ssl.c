@@ -84,9 +84,10 @@ parent_len(const char *key_path)
 }
 
 /*
- * The last value named key that applies beside v: anywhere in an env file,
- * which is one environment; elsewhere only in the same mapping (a compose
- * service's environment, a Kubernetes env list, one JS object).
+ * The last value named key that applies beside v: anywhere in an env file or
+ * script, which is one environment, or for a command's argument; elsewhere
+ * only in the same mapping (a compose service's environment, a Kubernetes
+ * env list, one JS object).
  */
 static const pgr_value *
 find_key(const pgr_value_file *f, const pgr_value *v, const char *key)
@@ -98,8 +99,10 @@ find_key(const pgr_value_file *f, const pgr_value *v, const char *key)
 
         if (strcmp(c->key, key) != 0)
             continue;
-        /* An env file or a script is one environment. */
+        /* An env file or a script is one environment; a command in a CI
+         * file's step sees the workflow's, job's and step's env: maps. */
         if (f->format == PGR_FORMAT_DOTENV || f->format == PGR_FORMAT_SHELL ||
+            (v->flags & PGR_VALUE_ARGUMENT) ||
             (parent_len(c->key_path) == plen && strncmp(c->key_path, v->key_path, plen) == 0))
             return c;
     }

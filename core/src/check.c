@@ -265,6 +265,22 @@ parse_sql_files(check_run *run)
     }
 }
 
+/* Read script (f->len bytes: a shell file, or a YAML file's CI-step overlay)
+ * with the shell front-end, adding its settings to f's; SQL handed to psql is
+ * f's SQL, checked by the same statement rules. */
+static void
+parse_shell(check_run *run, check_file *f, const char *script)
+{
+    values_file vf;
+    char *sql;
+
+    shell_parse(&vf, &sql, script, f->len);
+    values_move(&f->values, &vf);
+    if (sql)
+        parse_sql_text(run, f, sql);
+    free(sql);
+}
+
 /* The text front-ends: env files, YAML (and, when built in, shell and
  * JavaScript/TypeScript) become settings for on_value_file. */
 static void
@@ -281,17 +297,18 @@ parse_value_files(check_run *run)
             dotenv_parse(&f->values, f->text, f->len);
             f->format = PGR_FORMAT_DOTENV;
         } else if (f->kind == CHECK_YAML) {
-            yamldoc_parse(&f->values, f->text, f->len);
-            f->format = PGR_FORMAT_YAML;
-        } else if (f->kind == CHECK_SHELL) {
-            char *sql;
+            char *shell;
 
-            shell_parse(&f->values, &sql, f->text, f->len);
+            yamldoc_parse(&f->values, &shell, f->text, f->len);
+            f->format = PGR_FORMAT_YAML;
+            /* CI steps' shell, at the YAML file's own positions. */
+            if (shell)
+                parse_shell(run, f, shell);
+            free(shell);
+        } else if (f->kind == CHECK_SHELL) {
+            values_init(&f->values);
+            parse_shell(run, f, f->text);
             f->format = PGR_FORMAT_SHELL;
-            /* SQL handed to psql: checked by the same statement rules. */
-            if (sql)
-                parse_sql_text(run, f, sql);
-            free(sql);
         } else if (f->kind == CHECK_JS) {
             jsfile_parse(&f->values, f->path, f->text, f->len);
             f->format = PGR_FORMAT_JAVASCRIPT;

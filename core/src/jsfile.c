@@ -179,7 +179,10 @@ on_call(jsctx *c, TSNode n, int depth)
     for (i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); i++) {
         TSNode a = ts_node_named_child(args, i);
 
-        if (is_string(a) && name)
+        /* new Sequelize(database, username, password, options) */
+        if (is_string(a) && name && strcmp(name, "Sequelize") == 0 && i == 2)
+            emit(c, "password", name, (TSNode) { { 0 }, NULL, NULL }, a, 0);
+        else if (is_string(a) && name)
             emit(c, name, NULL, (TSNode) { { 0 }, NULL, NULL }, a, 0);
         else
             walk(c, a, name, depth + 1);

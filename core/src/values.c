@@ -35,6 +35,19 @@ values_add_error(values_file *vf, const char *rule, size_t offset, const char *m
 }
 
 void
+values_move(values_file *dst, values_file *src)
+{
+    size_t i;
+
+    for (i = 0; i < src->entries.len; i++)
+        *(values_entry *) util_vec_push(&dst->entries) = *(values_entry *) util_vec_at(&src->entries, i);
+    for (i = 0; i < src->errors.len; i++)
+        *(values_error *) util_vec_push(&dst->errors) = *(values_error *) util_vec_at(&src->errors, i);
+    util_vec_free(&src->entries);
+    util_vec_free(&src->errors);
+}
+
+void
 values_free(values_file *vf)
 {
     size_t i;

@@ -49,6 +49,10 @@ void values_add(values_file *vf, const values_entry *e);
 /* Append an error of rule (static) at byte offset; message is copied. */
 void values_add_error(values_file *vf, const char *rule, size_t offset, const char *message);
 
+/* Move every entry and error of src to the end of dst; src is left empty
+ * (and freed: no need to values_free it). */
+void values_move(values_file *dst, values_file *src);
+
 void values_free(values_file *vf);
 
 #endif

@@ -44,6 +44,7 @@ typedef struct ydoc {
     values_file *vf;
     size_t visits, budget;
     bool bombed;
+    char *shell;               /* overlay of the CI steps' shell, or NULL */
 } ydoc;
 
 /* libyaml marks count characters; our locations count bytes. */
@@ -260,6 +261,33 @@ join_path(const char *path, const char *key)
     return *path ? util_xasprintf("%s.%s", path, key) : util_xstrdup(key);
 }
 
+/* CI steps that hold shell: GitHub Actions' run, GitLab CI's script lists. */
+static bool
+is_script_key(const char *key)
+{
+    return strcmp(key, "run") == 0 || strcmp(key, "script") == 0 ||
+        strcmp(key, "before_script") == 0 || strcmp(key, "after_script") == 0;
+}
+
+/* Copy a script scalar's source into the shell overlay.  Double-quoted
+ * scalars are left out: their source is not the text the shell runs. */
+static bool
+add_shell(ydoc *d, const ynode *v)
+{
+    size_t off, len, i;
+
+    if (v->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+        return false;
+    if (d->shell == NULL) {
+        d->shell = util_xcalloc(d->len + 1, 1);
+        for (i = 0; i < d->len; i++)
+            d->shell[i] = d->text[i] == '\n' ? '\n' : ' ';
+    }
+    content_span(d, v, &off, &len);
+    memcpy(d->shell + off, d->text + off, len);
+    return true;
+}
+
 /* Emit scalar v under key (key_node: where the key is written, or NULL);
  * decoded (taken over; NULL: the scalar itself) is what v's text stands for. */
 static void
@@ -274,6 +302,9 @@ emit_value(ydoc *d, const char *path, const char *key, const ynode *key_node, yn
         return;
     }
     v->emitted_key = key;
+    /* A CI step's shell goes to the shell front-end instead. */
+    if (decoded == NULL && is_script_key(key) && add_shell(d, v))
+        return;
     memset(&e, 0, sizeof e);
     e.key = util_xstrdup(key);
     e.key_path = join_path(path, key);
@@ -468,7 +499,7 @@ walk_document(ydoc *d, ynode *root)
 }
 
 void
-yamldoc_parse(values_file *vf, const char *text, size_t len)
+yamldoc_parse(values_file *vf, char **shell_overlay, const char *text, size_t len)
 {
     yaml_parser_t p;
     ydoc d;
@@ -509,6 +540,7 @@ yamldoc_parse(values_file *vf, const char *text, size_t len)
     util_vec_free(&d.all);
     util_vec_free(&d.roots);
     util_lines_free(&d.lines);
+    *shell_overlay = d.shell;
 }
 
 int

@@ -27,8 +27,14 @@
  * 10 nodes per node parsed plus 10,000 (so a billion-laughs file costs
  * milliseconds, and ordinary merge keys stay far below the bound); past it
  * the walk stops with "yaml/alias-bomb" at the alias that crossed it.
+ *
+ * The shell of CI steps (GitHub Actions' run:, GitLab CI's script:,
+ * before_script:, after_script:) is not a setting: *shell_overlay receives
+ * a copy of the file as long as it, blank (newlines kept) except for those
+ * scalars' source, for the shell front-end to read at the file's own
+ * positions (caller frees; NULL when there is none).
  */
-void yamldoc_parse(values_file *vf, const char *text, size_t len);
+void yamldoc_parse(values_file *vf, char **shell_overlay, const char *text, size_t len);
 
 /* Whether a file name is one the YAML front-end reads (*.yml, *.yaml; not
  * pgrampart's own .pgrampart.yml). */

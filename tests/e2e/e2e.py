@@ -757,6 +757,25 @@ def test_shell_front_end():
     found, _ = findings_in({"d.sh": "export PGSSLMODE=verify-full\npsql -h db.example.com\n"})
     assert found == [], found
 
+def test_ci_workflow_shell():
+    """The shell of GitHub Actions run: and GitLab CI script: steps, at the YAML file's positions."""
+    gh = ("on: push\njobs:\n  migrate:\n    env:\n      PGSSLMODE: require\n    steps:\n"
+          "      - run: |\n"                                                                # 7
+          "          psql \"$DATABASE_URL\" -f schema.sql\n"                                  # 8
+          "          psql \"$DATABASE_URL\" -c \"ALTER ROLE app PASSWORD 'Gh4-actions-Pw9'\"\n"  # 9
+          "          pg_dump postgres://ci@db.example.com/app > dump.sql\n")                # 10 PGSSLMODE applies
+    gl = ("migrate:\n  script:\n"
+          "    - export PGPASSWORD='Gl4b-ci-Pw7xQ'\n"                                         # 3
+          "    - psql -h db.example.com -c 'SELECT 1'\n"                                      # 4
+          "    - \"psql -h db2.example.com\"\n")                                              # 5 double-quoted: not read
+    found, doc = findings_in({".github/workflows/deploy.yml": gh, ".gitlab-ci.yml": gl})
+    assert sorted(found) == [
+        ("secrets/hardcoded-password", ".github/workflows/deploy.yml", 9, 61),
+        ("secrets/known-secret-format", ".gitlab-ci.yml", 3, 26),
+        ("ssl/missing-sslmode", ".gitlab-ci.yml", 4, 15),
+    ], found
+    assert "Gh4-actions-Pw9" not in json.dumps(doc) and "Gl4b-ci-Pw7xQ" not in json.dumps(doc)
+
 
 def test_js_front_end():
     """Client options, fallbacks and literals in JS and TS; comments ignored; error nodes skipped."""
@@ -773,6 +792,7 @@ def test_js_front_end():
         "const sql = postgres(`postgres://app@${host}/app?sslmode=verify-full`);\n"      # 10 fine
         "const prisma = new PrismaClient({ datasources: { db: { url: 'postgresql://a@db.example.com/d' } } });\n"  # 11
         "const knexConfig = { client: 'pg', connection: 'postgres://k@db.example.com/app?sslmode=no-verify' };\n"  # 12
+        "const seq = new Sequelize('app', 'web', 'Sq7-lz3-Pw9x', { host: 'db.example.com', dialect: 'postgres' });\n"  # 13
     )
     found, doc = findings_in({"src/db.ts": ts,
                               "web/App.tsx": "export const App = () => <div token={'x'}>{`postgres://t@db.example.com/x`}</div>;\n",
@@ -781,6 +801,7 @@ def test_js_front_end():
     assert sorted(found) == [
         ("js/syntax-error", "broken.js", 1, 9),
         ("secrets/known-secret-format", "src/db.ts", 7, 59),
+        ("secrets/known-secret-format", "src/db.ts", 13, 42),
         ("secrets/placeholder-secret", "src/db.ts", 9, 53),
         ("ssl/missing-sslmode", "src/db.ts", 7, 79),
         ("ssl/missing-sslmode", "src/db.ts", 11, 62),
