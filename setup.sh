@@ -12,6 +12,7 @@ packages=(
   postgresql-15 postgresql-client-15 openssl   # live-audit tests and the demo
   git pre-commit                               # --staged/--diff-base tests, the hook test
   scdoc                                        # the man page
+  time                                         # the benchmarks (peak RSS)
 )
 
 missing=()

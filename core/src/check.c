@@ -52,7 +52,6 @@ check_kind_of(const char *path)
 static void
 add_file(check_run *run, const char *path, int kind)
 {
-    size_t i;
     check_file *f;
 
     if (config_excluded(run->host->cfg, path) || (run->adding_context && kind != CHECK_SQL))
@@ -60,14 +59,6 @@ add_file(check_run *run, const char *path, int kind)
     /* Context files complete a migration set whatever include says. */
     if (!run->adding_context && !config_included(run->host->cfg, path))
         return;
-    /* The same file named twice (a dir and a file in it) is checked once. */
-    for (i = 0; i < run->files.len; i++) {
-        f = util_vec_at(&run->files, i);
-        if (strcmp(f->path, path) == 0) {
-            f->context = f->context && run->adding_context;
-            return;
-        }
-    }
     f = util_vec_push(&run->files);
     f->path = util_xstrdup(path);
     f->kind = (check_kind) kind;
@@ -142,6 +133,30 @@ static int
 file_cmp(const void *a, const void *b)
 {
     return strcmp(((const check_file *) a)->path, ((const check_file *) b)->path);
+}
+
+/*
+ * The same file named twice (a directory and a file in it, or a context
+ * file that is also checked) is checked once: after sorting, duplicates are
+ * adjacent.  A file is context only when every mention of it was.
+ */
+static void
+merge_duplicates(check_run *run)
+{
+    size_t i, keep = 0;
+
+    for (i = 0; i < run->files.len; i++) {
+        check_file *f = util_vec_at(&run->files, i);
+        check_file *last = keep > 0 ? util_vec_at(&run->files, keep - 1) : NULL;
+
+        if (last && strcmp(last->path, f->path) == 0) {
+            last->context = last->context && f->context;
+            free(f->path);
+            continue;
+        }
+        *(check_file *) util_vec_at(&run->files, keep++) = *f;
+    }
+    run->files.len = keep;
 }
 
 static void
@@ -374,9 +389,22 @@ env_tracked(check_run *run, const char *path)
         run->n_tracked = n;
         run->tracked_known = true;
     }
-    for (i = 0; run->tracked && i < run->n_tracked; i++)
-        if (strcmp(run->tracked_paths[i], path) == 0)
-            return run->tracked[i];
+    /* tracked_paths follows files, which is sorted by path. */
+    {
+        size_t lo = 0, hi = run->tracked ? run->n_tracked : 0;
+
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = strcmp(run->tracked_paths[mid], path);
+
+            if (c == 0)
+                return run->tracked[mid];
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+    }
     return -1;
 }
 
@@ -794,6 +822,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
             add_context(run, paths[i]);
     if (run->files.len > 0)
         qsort(run->files.items, run->files.len, sizeof(check_file), file_cmp);
+    merge_duplicates(run);
     for (i = 0; i < run->files.len; i++)
         if (!((check_file *) util_vec_at(&run->files, i))->context)
             h->diags->files++;

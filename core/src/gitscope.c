@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -335,6 +336,45 @@ tracked_in_dir(char *const *paths, size_t first, size_t n, const char *dir, int 
     util_vec_free(&listed);
 }
 
+/* Whether dir or a parent holds .git (a directory, or a worktree's file):
+ * without one git cannot track anything there, and is not asked. */
+static bool
+inside_work_tree(const char *dir)
+{
+    char *d = util_xstrdup(dir), *abs = NULL;
+    bool found = false;
+
+    if (getenv("GIT_DIR") != NULL) {
+        free(d);
+        return true;
+    }
+    abs = realpath(d, NULL);
+    free(d);
+    if (abs == NULL)
+        return true;    /* let git decide */
+    for (;;) {
+        char *probe = util_path_join(abs, ".git");
+        struct stat st;
+        char *slash;
+
+        found = stat(probe, &st) == 0;
+        free(probe);
+        slash = strrchr(abs, '/');
+        if (found || slash == NULL || slash == abs)
+            break;
+        *slash = '\0';
+    }
+    if (!found) {
+        char *probe = util_path_join("/", ".git");
+        struct stat st;
+
+        found = stat(probe, &st) == 0;
+        free(probe);
+    }
+    free(abs);
+    return found;
+}
+
 int *
 gitscope_tracked(char *const *paths, size_t n)
 {
@@ -352,7 +392,19 @@ gitscope_tracked(char *const *paths, size_t n)
         if (tracked[i] != -2)
             continue;
         dir = util_dirname(paths[i]);
-        tracked_in_dir(paths, i, n, dir, tracked);
+        if (inside_work_tree(dir)) {
+            tracked_in_dir(paths, i, n, dir, tracked);
+        } else {
+            size_t k;
+
+            for (k = i; k < n; k++) {
+                char *other = util_dirname(paths[k]);
+
+                if (tracked[k] == -2 && strcmp(other, dir) == 0)
+                    tracked[k] = -1;
+                free(other);
+            }
+        }
         free(dir);
     }
     return tracked;
