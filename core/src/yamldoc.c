@@ -131,7 +131,9 @@ build(ydoc *d, yaml_parser_t *p, int depth, bool *ok, bool *end_of_stream)
             char *m = util_xasprintf("invalid YAML: %s%s%s", p->problem ? p->problem : "parse error",
                                      p->context ? " " : "", p->context ? p->context : "");
 
-            syntax_error(d, mark_offset(d, &p->problem_mark), m);
+            /* A reader error (bad encoding) has a byte offset, not a mark. */
+            syntax_error(d, p->error == YAML_READER_ERROR ? p->problem_offset
+                                                           : mark_offset(d, &p->problem_mark), m);
             free(m);
             *ok = false;
             return NULL;
@@ -498,6 +500,26 @@ walk_document(ydoc *d, ynode *root)
     }
 }
 
+/* A copy of text with every byte of an invalid UTF-8 sequence replaced by
+ * '?' (same length, same offsets), or NULL when text is valid. */
+static char *
+replace_invalid_utf8(const char *text, size_t len)
+{
+    long bad = util_utf8_invalid_at(text, len);
+    size_t at = 0;
+    char *copy;
+
+    if (bad < 0)
+        return NULL;
+    copy = util_xstrndup(text, len);
+    while (bad >= 0) {
+        at += (size_t) bad;
+        copy[at++] = '?';
+        bad = at < len ? util_utf8_invalid_at(copy + at, len - at) : -1;
+    }
+    return copy;
+}
+
 void
 yamldoc_parse(values_file *vf, char **shell_overlay, const char *text, size_t len)
 {
@@ -505,6 +527,7 @@ yamldoc_parse(values_file *vf, char **shell_overlay, const char *text, size_t le
     ydoc d;
     bool ok = true, eos = false;
     size_t i;
+    char *clean;
 
     memset(&d, 0, sizeof d);
     values_init(vf);
@@ -515,8 +538,11 @@ yamldoc_parse(values_file *vf, char **shell_overlay, const char *text, size_t le
     util_vec_init(&d.anchors, sizeof(anchor));
     util_vec_init(&d.all, sizeof(ynode *));
     util_vec_init(&d.roots, sizeof(ynode *));
+    /* libyaml refuses a file with one bad byte; core/invalid-utf8 already
+     * reports it, so read the rest with '?' in its place. */
+    clean = replace_invalid_utf8(text, len);
     yaml_parser_initialize(&p);
-    yaml_parser_set_input_string(&p, (const unsigned char *) text, len);
+    yaml_parser_set_input_string(&p, (const unsigned char *) (clean ? clean : text), len);
     while (ok && !eos) {
         ynode *root = build(&d, &p, 0, &ok, &eos);
 
@@ -524,6 +550,7 @@ yamldoc_parse(values_file *vf, char **shell_overlay, const char *text, size_t le
             *(ynode **) util_vec_push(&d.roots) = root;
     }
     yaml_parser_delete(&p);
+    free(clean);
     d.budget = 10 * d.all.len + 10000;
     for (i = 0; i < d.roots.len && !d.bombed; i++)
         walk_document(&d, *(ynode **) util_vec_at(&d.roots, i));

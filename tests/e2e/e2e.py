@@ -917,9 +917,26 @@ def test_fifty_megabyte_lines():
     """A 50 MB single-line env and YAML file are read; the settings after the line are still checked."""
     line = "x" * (50 << 20)
     found, _ = findings_in({".env": f"BLOB={line}\nPGSSLMODE=disable\n",
-                            "big.yml": f"blob: {line}\nPGSSLMODE: disable\n"})
+                            "big.yml": f"blob: {line}\nPGSSLMODE: disable\n",
+                            "big.sh": f"BLOB={line}\nexport PGSSLMODE=disable\n",
+                            "big.js": f"const blob = '{line}';\nnew Pool({{ ssl: {{ rejectUnauthorized: false }} }});\n"})
     assert sorted((r, p, l) for r, p, l, _ in found) == [
-        ("ssl/missing-sslmode", ".env", 2), ("ssl/missing-sslmode", "big.yml", 2)], found
+        ("ssl/missing-sslmode", ".env", 2), ("ssl/missing-sslmode", "big.sh", 2),
+        ("ssl/missing-sslmode", "big.yml", 2), ("ssl/tls-verification-disabled", "big.js", 2)], found
+
+
+def test_invalid_utf8_front_ends():
+    """Invalid UTF-8 in YAML, shell and JS files is reported where it is; the rest is still read."""
+    found, _ = findings_in({"a.yml": b"a: \xff\xfe bad\nPGSSLMODE: disable\n",
+                            "a.js": b"const a = \"\xff\xfe\";\nnew Pool({ ssl: { rejectUnauthorized: false } });\n",
+                            "a.sh": b"echo \xff\nexport PGSSLMODE=disable\n"})
+    assert sorted(found) == [
+        ("core/invalid-utf8", "a.js", 1, 12), ("core/invalid-utf8", "a.sh", 1, 6),
+        ("core/invalid-utf8", "a.yml", 1, 4),
+        ("ssl/missing-sslmode", "a.sh", 2, 18),
+        ("ssl/missing-sslmode", "a.yml", 2, 12),    # libyaml reads it with '?' for the bad bytes
+        ("ssl/tls-verification-disabled", "a.js", 2, 39),
+    ], found
 
 
 def test_single_file_context():
