@@ -91,27 +91,38 @@ quote_flags(TSNode n)
     return 0;
 }
 
-/* Add a setting: key (copied) at key_node (or none), value from value_node. */
+/* Add a setting: key (copied) at key_node (or none), value (taken over)
+ * written at text[off, off+len). */
 static void
-emit(shctx *c, const char *key, const char *key_path, TSNode key_node, TSNode value_node,
-     unsigned flags)
+emit_at(shctx *c, const char *key, const char *key_path, TSNode key_node, char *value,
+        size_t off, size_t len, unsigned flags)
 {
     values_entry e;
-    size_t off, len;
 
     memset(&e, 0, sizeof e);
     e.key = util_xstrdup(key);
     e.key_path = key_path ? util_xstrdup(key_path) : NULL;
-    e.value = cook(c, value_node);
-    e.flags = flags | quote_flags(value_node);
+    e.value = value;
+    e.flags = flags;
     if (!ts_node_is_null(key_node)) {
         e.key_offset = ts_node_start_byte(key_node);
         e.key_len = ts_node_end_byte(key_node) - e.key_offset;
     }
-    value_span(value_node, &off, &len);
     e.value_offset = off;
     e.value_len = len;
     values_add(c->vf, &e);
+}
+
+/* Add a setting whose value is the word value_node. */
+static void
+emit(shctx *c, const char *key, const char *key_path, TSNode key_node, TSNode value_node,
+     unsigned flags)
+{
+    size_t off, len;
+
+    value_span(value_node, &off, &len);
+    emit_at(c, key, key_path, key_node, cook(c, value_node), off, len,
+            flags | quote_flags(value_node));
 }
 
 /* ${VAR:-default}, ${VAR-default}, ${VAR:=default}: the default, or a null node. */
@@ -273,20 +284,43 @@ looks_like_conninfo(const char *v)
         strstr(v, "host=") != NULL || strstr(v, "dbname=") != NULL;
 }
 
-/* The part after "--option=" of a concatenation, or a null node. */
-static TSNode
+/* Where the value of "--option=value" is written. */
+typedef struct optval {
+    bool found;
+    size_t off, len;       /* inside quotes when quoted */
+    unsigned flags;        /* PGR_VALUE_*_QUOTED */
+} optval;
+
+/* The value of arg when it spells option ("--host="): a plain word
+ * --host=db, or a word and a string, --host="db". */
+static optval
 option_value(shctx *c, TSNode arg, const char *option)
 {
-    TSNode none = { { 0 }, NULL, NULL };
-    char *first;
-    bool match;
+    optval v = { false, 0, 0, 0 };
+    size_t n = strlen(option), s = ts_node_start_byte(arg), e = ts_node_end_byte(arg);
 
-    if (!syntree_is(arg, "concatenation") || ts_node_named_child_count(arg) < 2)
-        return none;
-    first = cook(c, ts_node_named_child(arg, 0));
-    match = strcmp(first, option) == 0;
-    free(first);
-    return match ? ts_node_named_child(arg, 1) : none;
+    if (syntree_is(arg, "word") && e - s > n && strncmp(c->t.text + s, option, n) == 0) {
+        v.found = true;
+        v.off = s + n;
+        v.len = e - s - n;
+    } else if (syntree_is(arg, "concatenation") && ts_node_named_child_count(arg) == 2) {
+        TSNode first = ts_node_named_child(arg, 0), second = ts_node_named_child(arg, 1);
+        size_t fs = ts_node_start_byte(first), fe = ts_node_end_byte(first);
+
+        if (fe - fs == n && strncmp(c->t.text + fs, option, n) == 0) {
+            v.found = true;
+            value_span(second, &v.off, &v.len);
+            v.flags = quote_flags(second);
+        }
+    }
+    return v;
+}
+
+static void
+emit_option(shctx *c, const char *key, const char *key_path, TSNode arg, optval v)
+{
+    emit_at(c, key, key_path, arg, util_xstrndup(c->t.text + v.off, v.len), v.off, v.len,
+            v.flags | PGR_VALUE_ARGUMENT);
 }
 
 /* An argument of a client program: connection strings, hosts, SQL. */
@@ -300,28 +334,26 @@ on_client_arguments(shctx *c, const char *program, TSNode *args, size_t n)
     for (i = 0; i < n; i++) {
         char *v = cook(c, args[i]);
         TSNode next = i + 1 < n ? args[i + 1] : (TSNode) { { 0 }, NULL, NULL };
-        TSNode opt;
+        bool psql = strcmp(program, "psql") == 0;
+        optval opt;
         size_t off, len;
 
-        if ((strcmp(v, "-c") == 0 || strcmp(v, "--command") == 0) && !ts_node_is_null(next) &&
-            strcmp(program, "psql") == 0) {
+        if (psql && (strcmp(v, "-c") == 0 || strcmp(v, "--command") == 0) && !ts_node_is_null(next)) {
             value_span(next, &off, &len);
             add_sql(c, off, off + len, !syntree_is(next, "raw_string"));
             i++;
-        } else if (!ts_node_is_null(opt = option_value(c, args[i], "--command=")) &&
-                   strcmp(program, "psql") == 0) {
-            value_span(opt, &off, &len);
-            add_sql(c, off, off + len, !syntree_is(opt, "raw_string"));
+        } else if (psql && (opt = option_value(c, args[i], "--command=")).found) {
+            add_sql(c, opt.off, opt.off + opt.len, !(opt.flags & PGR_VALUE_SINGLE_QUOTED));
         } else if ((strcmp(v, "-h") == 0 || strcmp(v, "--host") == 0) && !ts_node_is_null(next)) {
             emit(c, "host", path, args[i], next, PGR_VALUE_ARGUMENT);
             i++;
-        } else if (!ts_node_is_null(opt = option_value(c, args[i], "--host="))) {
-            emit(c, "host", path, args[i], opt, PGR_VALUE_ARGUMENT);
+        } else if ((opt = option_value(c, args[i], "--host=")).found) {
+            emit_option(c, "host", path, args[i], opt);
         } else if ((strcmp(v, "-d") == 0 || strcmp(v, "--dbname") == 0) && !ts_node_is_null(next)) {
             emit(c, program, NULL, args[i], next, PGR_VALUE_ARGUMENT);
             i++;
-        } else if (!ts_node_is_null(opt = option_value(c, args[i], "--dbname="))) {
-            emit(c, program, NULL, args[i], opt, PGR_VALUE_ARGUMENT);
+        } else if ((opt = option_value(c, args[i], "--dbname=")).found) {
+            emit_option(c, program, NULL, args[i], opt);
         } else if (v[0] != '-' && looks_like_conninfo(v)) {
             emit(c, program, NULL, (TSNode) { { 0 }, NULL, NULL }, args[i], PGR_VALUE_ARGUMENT);
         }

@@ -14,6 +14,9 @@
 
 #include "diag.h"
 #include "dotenv.h"
+#include "jsfile.h"
+#include "shell.h"
+#include "yamldoc.h"
 #include "migrations.h"
 #include "model.h"
 #include "sql.h"
@@ -368,12 +371,154 @@ test_mask_line(void **state)
     diag_free(&ds);
 }
 
+
+/* --- YAML, shell, JS/TS ------------------------------------------------- */
+
+/* The entry of vf named key (the first), failing the test when absent. */
+static const values_entry *
+entry_named(const values_file *vf, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < vf->entries.len; i++) {
+        const values_entry *e = util_vec_at(&vf->entries, i);
+
+        if (strcmp(e->key, key) == 0)
+            return e;
+    }
+    fail_msg("no entry %s", key);
+    return NULL;
+}
+
+static void
+test_yamldoc_values(void **state)
+{
+    const char *t =
+        "x: &env\n"
+        "  PGSSLMODE: prefer\n"
+        "services:\n"
+        "  a:\n"
+        "    environment:\n"
+        "      <<: *env\n"
+        "      - 'DATABASE_URL=postgres://db/app'\n";
+    const char *bad = "a: [1,\n";
+    values_file vf;
+    const values_entry *e;
+    char *shell;
+
+    (void) state;
+    /* A mapping holding a sequence item is invalid: the first half is read. */
+    yamldoc_parse(&vf, &shell, t, strlen(t));
+    assert_null(shell);
+    e = entry_named(&vf, "PGSSLMODE");
+    assert_string_equal(e->key_path, "x.PGSSLMODE");
+    assert_int_equal(e->value_offset, 21);            /* "prefer" on line 2 */
+    assert_int_equal(e->value_len, 6);
+    values_free(&vf);
+
+    yamldoc_parse(&vf, &shell, bad, strlen(bad));
+    assert_int_equal(vf.errors.len, 1);
+    assert_string_equal(((values_error *) util_vec_at(&vf.errors, 0))->rule, "yaml/syntax-error");
+    values_free(&vf);
+
+    /* KEY=value items: the key and value spans inside the quotes. */
+    t = "environment:\n  - 'DATABASE_URL=postgres://db/app'\n  - plain\n";
+    yamldoc_parse(&vf, &shell, t, strlen(t));
+    e = entry_named(&vf, "DATABASE_URL");
+    assert_string_equal(e->value, "postgres://db/app");
+    assert_int_equal(e->key_offset, 18);
+    assert_int_equal(e->value_offset, 31);
+    assert_true(e->flags & PGR_VALUE_SINGLE_QUOTED);
+    assert_string_equal(entry_named(&vf, "environment")->value, "plain");
+    values_free(&vf);
+
+    /* Kubernetes Secret data is base64: decoded, flagged, span of the source. */
+    t = "kind: Secret\ndata:\n  PW: aHVudGVyMg==\n";
+    yamldoc_parse(&vf, &shell, t, strlen(t));
+    e = entry_named(&vf, "PW");
+    assert_string_equal(e->value, "hunter2");
+    assert_true(e->flags & PGR_VALUE_DECODED);
+    assert_int_equal(e->value_offset, 25);
+    assert_int_equal(e->value_len, 12);
+    values_free(&vf);
+
+    /* A CI step's shell goes to the overlay, blank elsewhere, same length. */
+    t = "steps:\n  - run: psql -c 'SELECT 1'\n";
+    yamldoc_parse(&vf, &shell, t, strlen(t));
+    assert_non_null(shell);
+    assert_memory_equal(shell + 16, "psql -c 'SELECT 1'", 18);
+    assert_memory_equal(shell, "      \n", 7);
+    free(shell);
+    values_free(&vf);
+}
+
+static void
+test_shell_overlay(void **state)
+{
+    const char *t =
+        "X=1\n"
+        "psql -c \"ALTER ROLE a PASSWORD '$PW'\" --host=db\n"
+        "psql <<'SQL'\n"
+        "SELECT 1\n"
+        "SQL\n"
+        "DB=${DB_URL:-postgres://h/d}\n";
+    values_file vf;
+    const values_entry *e;
+    char *sql;
+
+    (void) state;
+    shell_parse(&vf, &sql, t, strlen(t));
+    assert_int_equal(vf.errors.len, 0);
+    assert_non_null(sql);
+    /* The -c string at its own offsets, the expansion blanked, ';' after it. */
+    assert_memory_equal(sql + 13, "ALTER ROLE a PASSWORD '___';", 28);
+    /* The here-document body, closed on the delimiter line. */
+    assert_memory_equal(sql + 65, "SELECT 1\n;", 10);
+    assert_int_equal(sql[0], ' ');
+    assert_int_equal(sql[3], '\n');
+    e = entry_named(&vf, "host");
+    assert_string_equal(e->value, "db");
+    assert_true(e->flags & PGR_VALUE_ARGUMENT);
+    e = entry_named(&vf, "DB");
+    assert_string_equal(e->value, "postgres://h/d");
+    assert_true(e->flags & PGR_VALUE_FALLBACK);
+    free(sql);
+    values_free(&vf);
+}
+
+static void
+test_jsfile_values(void **state)
+{
+    const char *t =
+        "const p = new pg.Pool({ ssl: { rejectUnauthorized: false }, max: 1 });\n"
+        "const s = process.env.JWT_SECRET ?? \"it\\'s\";\n"
+        "// const c = 'postgres://in/a/comment';\n";
+    values_file vf;
+    const values_entry *e;
+
+    (void) state;
+    jsfile_parse(&vf, "a.ts", t, strlen(t));
+    assert_int_equal(vf.errors.len, 0);
+    e = entry_named(&vf, "rejectUnauthorized");
+    assert_string_equal(e->key_path, "Pool.ssl.rejectUnauthorized");
+    assert_string_equal(e->value, "false");
+    assert_true(e->flags & PGR_VALUE_BOOLEAN);
+    e = entry_named(&vf, "JWT_SECRET");
+    assert_string_equal(e->value, "it's");
+    assert_true(e->flags & PGR_VALUE_FALLBACK);
+    assert_int_equal(vf.entries.len, 2);    /* max: 1 is no string; the comment is not read */
+    values_free(&vf);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dotenv_syntax),
         cmocka_unit_test(test_dotenv_malformed),
+        cmocka_unit_test(test_yamldoc_values),
+        cmocka_unit_test(test_shell_overlay),
+        cmocka_unit_test(test_jsfile_values),
         cmocka_unit_test(test_sql_locations),
         cmocka_unit_test(test_sql_recovery),
         cmocka_unit_test(test_sql_psql_and_dbmate),
