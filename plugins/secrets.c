@@ -461,6 +461,13 @@ on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
         load_patterns(ctx);
     check_committed(ctx, f);
     for (i = 0; i < f->n_values; i++) {
+        /* libpq's own password variable, set in committed code or config. */
+        if (f->format != PGR_FORMAT_DOTENV && strcmp(f->values[i].key, "PGPASSWORD") == 0 &&
+            !is_placeholder(ctx, f->values[i].value)) {
+            report(ctx, &f->values[i].value_location, &f->values[i].value_location, "PGPASSWORD",
+                   f->values[i].value);
+            continue;
+        }
         check_patterns(ctx, f, i);
         check_placeholder_and_weak(ctx, f, i);
     }

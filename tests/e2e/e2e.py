@@ -717,7 +717,7 @@ def test_shell_front_end():
     """Assignments, client arguments and SQL handed to psql, at the script's own lines and columns."""
     script = (
         "#!/bin/sh\n"                                                               # 1
-        "export PGPASSWORD='Qz7-deploy-Kp2vW9'\n"                                    # 2 generic secret
+        "export PGPASSWORD='Qz7-deploy-Kp2vW9'\n"                                    # 2 libpq's password
         "DB_URL=${DATABASE_URL:-postgres://admin:Hu7nter2x@db.example.com/app}\n"   # 3 fallback URL
         "pg_dump -h db.example.com -U backup app > dump.sql\n"                       # 4 -h without sslmode
         "psql -h localhost -c \"ALTER ROLE app PASSWORD 'Zk8-rot4te-Me'\"\n"          # 5 SQL in -c
@@ -735,10 +735,10 @@ def test_shell_front_end():
     )
     found, doc = findings_in({"deploy.sh": script})
     assert sorted(found) == [
+        ("secrets/hardcoded-password", "deploy.sh", 2, 20),
         ("secrets/hardcoded-password", "deploy.sh", 3, 41),
         ("secrets/hardcoded-password", "deploy.sh", 5, 48),
         ("secrets/hardcoded-password", "deploy.sh", 8, 28),
-        ("secrets/known-secret-format", "deploy.sh", 2, 20),
         ("sql/syntax-error", "deploy.sh", 12, 1),
         ("ssl/missing-sslmode", "deploy.sh", 3, 24),
         ("ssl/missing-sslmode", "deploy.sh", 4, 12),
@@ -771,7 +771,7 @@ def test_ci_workflow_shell():
     found, doc = findings_in({".github/workflows/deploy.yml": gh, ".gitlab-ci.yml": gl})
     assert sorted(found) == [
         ("secrets/hardcoded-password", ".github/workflows/deploy.yml", 9, 61),
-        ("secrets/known-secret-format", ".gitlab-ci.yml", 3, 26),
+        ("secrets/hardcoded-password", ".gitlab-ci.yml", 3, 26),
         ("ssl/missing-sslmode", ".gitlab-ci.yml", 4, 15),
     ], found
     assert "Gh4-actions-Pw9" not in json.dumps(doc) and "Gl4b-ci-Pw7xQ" not in json.dumps(doc)
