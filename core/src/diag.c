@@ -263,7 +263,7 @@ int
 diag_print_json(const diag_store *ds, FILE *out)
 {
     json_t *root = json_object(), *arr = json_array(), *sum = json_object();
-    size_t i, errors = 0, warnings = 0;
+    size_t i, errors = 0, warnings = 0, infos = 0;
     int rc;
 
     for (i = 0; i < ds->findings.len; i++) {
@@ -286,6 +286,8 @@ diag_print_json(const diag_store *ds, FILE *out)
             errors++;
         else if (f->severity == PGR_SEVERITY_WARNING)
             warnings++;
+        else
+            infos++;
     }
     json_object_set_new(root, "version", json_integer(1));
     json_object_set_new(root, "findings", arr);
@@ -294,6 +296,7 @@ diag_print_json(const diag_store *ds, FILE *out)
     json_object_set_new(sum, "findings", json_integer((json_int_t) ds->findings.len));
     json_object_set_new(sum, "errors", json_integer((json_int_t) errors));
     json_object_set_new(sum, "warnings", json_integer((json_int_t) warnings));
+    json_object_set_new(sum, "info", json_integer((json_int_t) infos));
     json_object_set_new(root, "summary", sum);
     rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', out);
