@@ -365,7 +365,7 @@ check_patterns(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
                 allowed = api->regex_match(allow[a], secret, len, 0, &s0, &l0);
             if (secret && !allowed && !is_placeholder(ctx, secret)) {
                 snprintf(msg, sizeof msg, "%s in %s: %s [%s]", p->description ? p->description : p->id,
-                         e->key, api->redact(secret, red, sizeof red), p->id);
+                         e->key[0] ? e->key : "a string literal", api->redact(secret, red, sizeof red), p->id);
                 report_span(ctx, f, i, start - keylen, len, "secrets/known-secret-format", msg);
             }
             free(secret);
@@ -495,7 +495,10 @@ on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
                 fd.message = msg;
                 api->report(ctx, &fd);
             } else {
-                snprintf(what, sizeof what, "the connection string %s", e->key);
+                if (e->key[0])
+                    snprintf(what, sizeof what, "the connection string %s", e->key);
+                else
+                    snprintf(what, sizeof what, "a connection string literal");
                 report(ctx, &loc, &loc, what, pw);
             }
         }

@@ -67,6 +67,13 @@ static const pgr_config_key config_keys[] = {
       NULL, sslmodes_verifying },
 };
 
+/* How a message names a value: its key, or what it is when it has none. */
+static const char *
+label(const pgr_value *v)
+{
+    return v->key[0] ? v->key : "a string literal";
+}
+
 static int
 weak_sslmode(const char *mode)
 {
@@ -181,11 +188,11 @@ check_verification(pgr_ctx *ctx, const pgr_value_file *f, size_t i, const char *
                     "connection of the process");
     } else if (mode && strcmp(mode, "no-verify") == 0) {
         snprintf(msg, sizeof msg, "%s uses sslmode=no-verify: encrypted, but any certificate is "
-                 "accepted", e->key);
+                 "accepted", label(e));
         report_rule(ctx, f, i, "ssl/tls-verification-disabled", msg);
     } else if (mode && sslmode_rank(mode) >= 3 && sslmode_rank(mode) < sslmode_rank(required)) {
         snprintf(msg, sizeof msg, "%s uses sslmode=%s, but the policy (ssl.required_sslmode) asks "
-                 "for %s: the server's certificate is not fully verified", e->key, mode, required);
+                 "for %s: the server's certificate is not fully verified", label(e), mode, required);
         report_rule(ctx, f, i, "ssl/tls-verification-disabled", msg);
     }
 }
@@ -279,10 +286,10 @@ on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
         if (!api->conninfo_is_local(ci) && weak_sslmode(mode)) {
             if (mode == NULL)
                 snprintf(msg, sizeof msg, "%s connects to %s without sslmode: libpq defaults "
-                         "to prefer, which falls back to plain text", e->key, host ? host : "?");
+                         "to prefer, which falls back to plain text", label(e), host ? host : "?");
             else
                 snprintf(msg, sizeof msg, "%s connects to %s with sslmode=%s, which allows "
-                         "plain text", e->key, host ? host : "?", mode);
+                         "plain text", label(e), host ? host : "?", mode);
             report(ctx, f, i, msg);
         } else if (!api->conninfo_is_local(ci)) {
             check_verification(ctx, f, i, mode);
