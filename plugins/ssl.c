@@ -67,11 +67,12 @@ static const pgr_config_key config_keys[] = {
       NULL, sslmodes_verifying },
 };
 
-/* How a message names a value: its key, or what it is when it has none. */
+/* How a message names a value: its key, the call it is passed to, or what
+ * it is. */
 static const char *
 label(const pgr_value *v)
 {
-    return v->key[0] ? v->key : "a string literal";
+    return v->key[0] ? v->key : v->key_path[0] ? v->key_path : "a string literal";
 }
 
 static int

@@ -56,6 +56,8 @@ cook(jsctx *c, TSNode n)
 static char *
 join_path(const char *path, const char *key)
 {
+    if (*key == '\0')
+        return util_xstrdup(path ? path : "");
     return path && *path ? util_xasprintf("%s.%s", path, key) : util_xstrdup(key);
 }
 
@@ -182,8 +184,10 @@ on_call(jsctx *c, TSNode n, int depth)
         /* new Sequelize(database, username, password, options) */
         if (is_string(a) && name && strcmp(name, "Sequelize") == 0 && i == 2)
             emit(c, "password", name, (TSNode) { { 0 }, NULL, NULL }, a, 0);
-        else if (is_string(a) && name)
-            emit(c, name, NULL, (TSNode) { { 0 }, NULL, NULL }, a, 0);
+        else if (is_string(a))
+            /* An argument has no name of its own: "createToken" is a
+             * function, not a token.  Its path says where it went. */
+            emit(c, "", name, (TSNode) { { 0 }, NULL, NULL }, a, 0);
         else
             walk(c, a, name, depth + 1);
     }

@@ -13,9 +13,10 @@
  *    or property name;
  *  - fallbacks process.env.X || 'literal' (and ??) under X, with
  *    PGR_VALUE_FALLBACK;
- *  - literal strings passed directly to a call or constructor, under its
- *    name, and every other string literal under "" (for known secret
- *    formats and connection URLs).
+ *  - every other string literal under "" (for known secret formats and
+ *    connection URLs); one passed directly to a call or constructor has the
+ *    callee's name as its key path ("postgres", "Sequelize"; a Sequelize
+ *    constructor's third argument is its "password").
  * Comments are never read: a URL in a comment is not a connection.
  */
 #ifndef PGR_JSFILE_H

@@ -271,6 +271,25 @@ is_script_key(const char *key)
         strcmp(key, "before_script") == 0 || strcmp(key, "after_script") == 0;
 }
 
+/* GitHub Actions' ${{ expr }} is replaced before the shell runs: make it a
+ * same-length word, which bash can parse. */
+static void
+blank_ci_expressions(char *s, size_t from, size_t to)
+{
+    size_t i, j;
+
+    for (i = from; i + 3 <= to; i++) {
+        if (s[i] != '$' || s[i + 1] != '{' || s[i + 2] != '{')
+            continue;
+        for (j = i + 3; j + 1 < to && !(s[j] == '}' && s[j + 1] == '}'); j++)
+            ;
+        if (j + 1 >= to)
+            return;
+        memset(s + i, '_', j + 2 - i);
+        i = j + 1;
+    }
+}
+
 /* Copy a script scalar's source into the shell overlay.  Double-quoted
  * scalars are left out: their source is not the text the shell runs. */
 static bool
@@ -287,6 +306,7 @@ add_shell(ydoc *d, const ynode *v)
     }
     content_span(d, v, &off, &len);
     memcpy(d->shell + off, d->text + off, len);
+    blank_ci_expressions(d->shell, off, off + len);
     return true;
 }
 

@@ -763,7 +763,8 @@ def test_ci_workflow_shell():
           "      - run: |\n"                                                                # 7
           "          psql \"$DATABASE_URL\" -f schema.sql\n"                                  # 8
           "          psql \"$DATABASE_URL\" -c \"ALTER ROLE app PASSWORD 'Gh4-actions-Pw9'\"\n"  # 9
-          "          pg_dump postgres://ci@db.example.com/app > dump.sql\n")                # 10 PGSSLMODE applies
+          "          pg_dump postgres://ci@db.example.com/app > dump.sql\n"                 # 10 PGSSLMODE applies
+          "      - run: npm run test:${{ matrix.browser }} -- --x=${{ env.X }}\n")     # 11 expressions: no error
     gl = ("migrate:\n  script:\n"
           "    - export PGPASSWORD='Gl4b-ci-Pw7xQ'\n"                                         # 3
           "    - psql -h db.example.com -c 'SELECT 1'\n"                                      # 4
@@ -793,6 +794,7 @@ def test_js_front_end():
         "const prisma = new PrismaClient({ datasources: { db: { url: 'postgresql://a@db.example.com/d' } } });\n"  # 11
         "const knexConfig = { client: 'pg', connection: 'postgres://k@db.example.com/app?sslmode=no-verify' };\n"  # 12
         "const seq = new Sequelize('app', 'web', 'Sq7-lz3-Pw9x', { host: 'db.example.com', dialect: 'postgres' });\n"  # 13
+        "createToken('MAINVERSION', '(\\\\d+)\\\\.(\\\\d+)\\\\.(\\\\d+)-Xk9mQ2');\n"            # 14 a function named *token* (semver)
     )
     found, doc = findings_in({"src/db.ts": ts,
                               "web/App.tsx": "export const App = () => <div token={'x'}>{`postgres://t@db.example.com/x`}</div>;\n",
