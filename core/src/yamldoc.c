@@ -225,6 +225,14 @@ content_span(const ydoc *d, const ynode *n, size_t *off, size_t *len)
 {
     size_t s = n->start, e = n->end;
 
+    /* A scalar's event starts at its anchor or tag (&name, !tag): skip them. */
+    while (s < e && (d->text[s] == '&' || d->text[s] == '!')) {
+        while (s < e && !isspace((unsigned char) d->text[s]))
+            s++;
+        while (s < e && isspace((unsigned char) d->text[s]))
+            s++;
+    }
+
     if (n->style == YAML_SINGLE_QUOTED_SCALAR_STYLE || n->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
         if (e - s >= 2) {
             s++;

@@ -442,6 +442,14 @@ test_yamldoc_values(void **state)
     assert_int_equal(e->value_len, 12);
     values_free(&vf);
 
+    /* An anchored scalar's value starts after its anchor. */
+    t = "a: &pw \"Xk9mQ2\"\nb: *pw\n";
+    yamldoc_parse(&vf, &shell, t, strlen(t));
+    e = entry_named(&vf, "a");
+    assert_int_equal(e->value_offset, 8);
+    assert_int_equal(e->value_len, 6);
+    values_free(&vf);
+
     /* A CI step's shell goes to the overlay, blank elsewhere, same length. */
     t = "steps:\n  - run: psql -c 'SELECT 1'\n";
     yamldoc_parse(&vf, &shell, t, strlen(t));
