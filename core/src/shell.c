@@ -361,31 +361,110 @@ on_client_arguments(shctx *c, const char *program, TSNode *args, size_t n)
     }
 }
 
-static void
-on_command(shctx *c, TSNode cmd)
-{
-    TSNode name = syntree_field(cmd, "name");
-    uint32_t i, n = ts_node_child_count(cmd);
-    TSNode *args;
-    size_t nargs = 0;
-    char *program;
+/* Commands that run another one named among their arguments:
+ * sudo -u postgres psql, docker compose exec db psql, kubectl exec -- psql. */
+static const char *const wrappers[] = {
+    "sudo", "env", "exec", "nohup", "time", "docker", "podman", "kubectl", "doas", NULL
+};
 
-    if (ts_node_is_null(name))
-        return;
-    program = syntree_text(&c->t, name);
-    args = util_xcalloc(n + 1, sizeof(TSNode));
-    /* The arguments: what follows the name (libtree-sitter 0.20 names only
-     * the first child of a repeated field, so fields cannot be trusted). */
+static bool
+is_wrapper(const char *name)
+{
+    size_t i;
+
+    for (i = 0; wrappers[i]; i++)
+        if (strcmp(name, wrappers[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The arguments of cmd: what follows its name (libtree-sitter 0.20 names
+ * only the first child of a repeated field, so fields cannot be trusted).
+ * Caller frees. */
+static TSNode *
+arguments_of(TSNode cmd, TSNode name, size_t *nargs)
+{
+    uint32_t i, n = ts_node_child_count(cmd);
+    TSNode *args = util_xcalloc(n + 1, sizeof(TSNode));
+
+    *nargs = 0;
     for (i = 0; i < n; i++) {
         TSNode k = ts_node_child(cmd, i);
 
         if (ts_node_start_byte(k) >= ts_node_end_byte(name) && ts_node_is_named(k) &&
             !syntree_is_error(k) && !syntree_is(k, "comment") && !syntree_is(k, "file_redirect") &&
             !syntree_is(k, "herestring_redirect"))
-            args[nargs++] = k;
+            args[(*nargs)++] = k;
     }
-    if (is_client(program)) {
-        on_client_arguments(c, program, args, nargs);
+    return args;
+}
+
+/*
+ * The PostgreSQL client a command runs (the program itself, or the first
+ * client named among a wrapper's arguments), with *first the index of its
+ * first argument in args; NULL when none.  Caller frees.
+ */
+static char *
+client_of(shctx *c, const char *program, TSNode *args, size_t nargs, size_t *first)
+{
+    size_t k;
+
+    *first = 0;
+    if (is_client(program))
+        return util_xstrdup(program);
+    for (k = 0; is_wrapper(program) && k < nargs; k++) {
+        char *v = cook(c, args[k]);
+
+        if (v[0] != '-' && is_client(v)) {
+            *first = k + 1;
+            return v;
+        }
+        free(v);
+    }
+    return NULL;
+}
+
+/* env NAME=value ... cmd: the assignments before the command it runs. */
+static void
+on_env_assignments(shctx *c, TSNode *args, size_t nargs)
+{
+    size_t k;
+
+    for (k = 0; k < nargs; k++) {
+        char *v = cook(c, args[k]);
+        const char *eq = strchr(v, '=');
+
+        if (v[0] != '-' && eq && eq > v) {
+            char *key = util_xstrndup(v, (size_t) (eq - v));
+            size_t s = ts_node_start_byte(args[k]) + (size_t) (eq - v) + 1;
+
+            emit_at(c, key, NULL, args[k], util_xstrdup(eq + 1), s, ts_node_end_byte(args[k]) - s, 0);
+            free(key);
+        } else if (v[0] != '-') {
+            free(v);
+            return;
+        }
+        free(v);
+    }
+}
+
+static void
+on_command(shctx *c, TSNode cmd)
+{
+    TSNode name = syntree_field(cmd, "name");
+    TSNode *args;
+    size_t nargs, first, i;
+    char *program, *client;
+
+    if (ts_node_is_null(name))
+        return;
+    program = syntree_text(&c->t, name);
+    args = arguments_of(cmd, name, &nargs);
+    if (strcmp(program, "env") == 0)
+        on_env_assignments(c, args, nargs);
+    client = client_of(c, program, args, nargs, &first);
+    if (client) {
+        on_client_arguments(c, client, args + first, nargs - first);
     } else {
         /* Any other command given a PostgreSQL URL (curl, a migration tool). */
         for (i = 0; i < nargs; i++) {
@@ -396,25 +475,34 @@ on_command(shctx *c, TSNode cmd)
             free(v);
         }
     }
+    free(client);
     free(args);
     free(program);
 }
 
+/* A here-document fed to psql (directly or through a wrapper). */
 static void
 on_redirected(shctx *c, TSNode n)
 {
-    TSNode body = syntree_field(n, "body");
+    TSNode body = syntree_field(n, "body"), name;
+    TSNode *args;
+    size_t nargs, first;
     uint32_t i;
-    char *program = NULL;
+    char *program, *client;
 
-    if (syntree_is(body, "command") && !ts_node_is_null(syntree_field(body, "name")))
-        program = syntree_text(&c->t, syntree_field(body, "name"));
-    for (i = 0; program && strcmp(program, "psql") == 0 && i < ts_node_named_child_count(n); i++) {
+    if (!syntree_is(body, "command") || ts_node_is_null(name = syntree_field(body, "name")))
+        return;
+    program = syntree_text(&c->t, name);
+    args = arguments_of(body, name, &nargs);
+    client = client_of(c, program, args, nargs, &first);
+    for (i = 0; client && strcmp(client, "psql") == 0 && i < ts_node_named_child_count(n); i++) {
         TSNode r = ts_node_named_child(n, i);
 
         if (syntree_is(r, "heredoc_redirect"))
             on_heredoc(c, r);
     }
+    free(client);
+    free(args);
     free(program);
 }
 

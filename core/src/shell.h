@@ -8,7 +8,9 @@
  *  - ${VAR:-default} fallbacks, under the assignment's name (or VAR) with
  *    PGR_VALUE_FALLBACK;
  *  - arguments of the PostgreSQL client programs (psql, pg_dump,
- *    pg_restore, pg_basebackup, createdb, ...): connection strings
+ *    pg_restore, pg_basebackup, createdb, ...), also when a wrapper runs
+ *    them (sudo, env NAME=value ..., docker/podman exec or run, kubectl
+ *    exec --; env's assignments are settings too): connection strings
  *    (positional, -d/--dbname) under the program's name, -h/--host under
  *    "host", all with PGR_VALUE_ARGUMENT; postgres:// URLs given to any
  *    other command.

@@ -749,6 +749,22 @@ def test_shell_front_end():
     out = json.dumps(doc)
     for secret in ("Qz7-deploy-Kp2vW9", "Hu7nter2x", "Zk8-rot4te-Me", "Wq3-heredoc-Pw"):
         assert secret not in out, secret
+    # Clients run through sudo, docker, kubectl and env are still read.
+    found, doc = findings_in({"ops.sh": (
+        "sudo -u postgres psql -c \"ALTER ROLE a PASSWORD 'Wr4pp3d-Pw1'\"\n"
+        "docker compose exec -T db psql -U postgres <<'SQL'\n"
+        "ALTER ROLE b PASSWORD 'D0cker-Pw22';\n"
+        "SQL\n"
+        "kubectl exec -it db-0 -- psql -h db.example.com -U app\n"
+        "env PGPASSWORD=Env-Pw-9x1 pg_dump -h db2.example.com app\n"
+        "docker run --rm alpine echo -h db3.example.com\n")})
+    assert sorted(found) == [
+        ("secrets/hardcoded-password", "ops.sh", 1, 50),
+        ("secrets/hardcoded-password", "ops.sh", 3, 24),
+        ("secrets/hardcoded-password", "ops.sh", 6, 16),
+        ("ssl/missing-sslmode", "ops.sh", 5, 34),
+        ("ssl/missing-sslmode", "ops.sh", 6, 38),
+    ], found
     # A suppression in shell comment syntax on the line before.
     found, _ = findings_in({"d.sh": "# pgrampart-ignore ssl/missing-sslmode: CI database\n"
                                     "psql -h db.example.com\n"})
