@@ -590,6 +590,41 @@ SECRET_CASES = [
 ]
 
 
+# More true and false positives per pattern, the gitleaks way: each line of the
+# first list must be reported under exactly its pattern, no line of the second.
+SECRET_MORE_POSITIVES = [
+    ("aws-access-key-id", "AWS_KEY=ASIAY34FZKBOKMUTVV7A"),
+    ("github-token", "TOKEN=gho_16C7e42F292c6912E7710c838347Ae178B4a"),
+    ("github-token", "PAT=github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+    ("gitlab-token", "CI_TOKEN=glpat-Zx9_Yw8-Vu7Ts6Rq5Po4"),
+    ("slack-token", "SLACK=xoxp-2345678901-3456789012-abcdefABCDEF"),
+    ("stripe-live-key", "RESTRICTED=rk_live_0123456789abcdefghijklmnop"),
+    ("google-api-key", "MAPS=AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY"),
+    ("private-key", 'SSH_KEY="-----BEGIN OPENSSH PRIVATE KEY-----"'),
+    ("private-key", 'TLS_KEY="-----BEGIN PRIVATE KEY-----"'),
+    ("database-url-password", "MYSQL_URL=mysql://root:S3cretPw1@mysql.example.com/db"),
+    ("database-url-password", "MONGO_URL=mongodb+srv://app:Pa55word1@cluster0.mongo.net/db"),
+    ("database-url-password", "AMQP_URL=amqps://user:R4bbitPw@mq.internal.net"),
+]
+SECRET_MORE_NEGATIVES = [
+    "AWS_KEY=AKIA1234", "NOTE=AKIAQZ4XLMN7PQRS2TUVXY", "GH=ghp_0123456789", "GL=glpat-short",
+    "SLACK=xoxb-abc", "STRIPE=sk_live_short", "GOOGLE=AIzaShort", "PEM=-----BEGIN CERTIFICATE-----",
+    "JWT=eyJhbGciOiJIUzI1NiJ9.payload", "MYSQL_URL=mysql://root@mysql.internal.net/db",
+    "MYSQL_URL=mysql://root:${MYSQL_PW}@db/x", "MYSQL_URL=mysql://user:pw-example@localhost/db",
+    "REDIS_URL=redis://cache:6379/0",
+]
+
+
+def test_secret_pattern_lists():
+    lines = [line for _, line in SECRET_MORE_POSITIVES]
+    found, doc = findings_in({"app.env": "\n".join(lines) + "\n"})
+    got = sorted((f["line"], f["message"].rsplit("[", 1)[-1].rstrip("]")) for f in doc["findings"]
+                 if f["rule"] == "secrets/known-secret-format")
+    assert got == [(i + 1, p) for i, (p, _) in enumerate(SECRET_MORE_POSITIVES)], got
+    found, doc = findings_in({"app.env": "\n".join(SECRET_MORE_NEGATIVES) + "\n"})
+    assert not [f for f in doc["findings"] if f["rule"] == "secrets/known-secret-format"], doc["findings"]
+
+
 def test_secret_patterns():
     for pattern, positive, negative in SECRET_CASES:
         found, doc = findings_in({"app.env": positive + "\n"})
