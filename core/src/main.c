@@ -88,7 +88,8 @@ usage_command(const char *cmd, FILE *out)
 {
     if (strcmp(cmd, "check") == 0)
         fputs("usage: pgrampart check [options] [PATH...]\n"
-              "Lint migrations and env files (default PATH: .).\n"
+              "Lint migrations, env, YAML, shell, JS/TS and server configuration files\n"
+              "(default PATH: .).\n"
               "  --format FORMAT         text, json, sarif, github, gitlab\n"
               "  --fail-on SEVERITY      error (default), warning, info\n"
               "  --staged                the files staged in git, as staged\n"
