@@ -72,8 +72,8 @@ static const pgr_rule core_rules[] = {
       "Fix the syntax (tsc --noEmit, node --check); newer syntax may need a newer grammar.",
       "ECMAScript language specification" },
     { "yaml/alias-bomb", PGR_SEVERITY_ERROR,
-      "Aliases in a YAML file expand to far more nodes than the file holds (a billion-laughs file); "
-      "the rest of it was not checked.",
+      "Aliases in a YAML file expand to far more nodes than the file holds (a billion-laughs file; "
+      "the rest of it was not checked), or forever (an alias inside the node it names; not followed).",
       "Remove the nested aliases; no real configuration needs them.",
       "CVE-2003-1564 (billion laughs); YAML 1.2 section 3.2.2.2 (anchors and aliases)" },
 };

@@ -27,6 +27,7 @@ typedef struct ynode {
     size_t n, cap;
     struct ynode *target;      /* Y_ALIAS: the anchored node (NULL: undefined) */
     const char *emitted_key;   /* Y_SCALAR: key it was last emitted under */
+    bool active;               /* a container being walked (for cycles) */
 } ynode;
 
 typedef struct anchor {
@@ -198,6 +199,18 @@ static ynode *
 resolve(ynode *n)
 {
     return n != NULL && n->kind == Y_ALIAS ? n->target : n;
+}
+
+/* An alias to a mapping or sequence that contains it expands forever:
+ * reported, and not followed. */
+static bool
+cyclic(ydoc *d, const ynode *n)
+{
+    if (n == NULL || n->kind != Y_ALIAS || n->target == NULL || !n->target->active)
+        return false;
+    values_add_error(d->vf, "yaml/alias-bomb", n->start,
+                     "the alias refers to a mapping or sequence that contains it: it expands forever");
+    return true;
 }
 
 /*
@@ -452,6 +465,8 @@ walk_map(ydoc *d, ynode *n, const char *path, bool secret_data)
         ynode *k = resolve(n->kids[i]), *v = resolve(n->kids[i + 1]);
         char *sub;
 
+        if (cyclic(d, n->kids[i + 1]))
+            continue;
         if (k == NULL || v == NULL || k->kind != Y_SCALAR)
             continue;
         /* A merge key adds the merged mapping's settings here. */
@@ -479,14 +494,13 @@ walk(ydoc *d, ynode *n, const char *path, const char *key, bool secret_data)
 
     if (n == NULL || !spend(d, n->start))
         return;
-    if (n->kind == Y_MAP) {
+    n->active = true;
+    if (n->kind == Y_MAP)
         walk_map(d, n, path, secret_data);
-        return;
-    }
     for (i = 0; n->kind == Y_SEQ && i < n->n && spend(d, n->kids[i]->start); i++) {
         ynode *item = resolve(n->kids[i]);
 
-        if (item == NULL)
+        if (item == NULL || cyclic(d, n->kids[i]))
             continue;
         if (item->kind == Y_SCALAR) {
             if (!emit_assignment(d, path, item))
@@ -495,6 +509,7 @@ walk(ydoc *d, ynode *n, const char *path, const char *key, bool secret_data)
             walk(d, item, path, key, false);
         }
     }
+    n->active = false;
 }
 
 /* A Kubernetes Secret: its data values are base64. */

@@ -733,6 +733,7 @@ def test_yaml_bad_input():
              "broken.yaml": "PGSSLMODE: disable\nlist: [1, 2\nb: c: d\n",
              "deep.yml": "[" * 5000 + "]" * 5000 + "\n",
              "undefined.yml": "a: *nowhere\n",
+             "cycle.yml": "a: &a [*a, PGSSLMODE=disable]\nb: &b {c: *b}\n",
              ".env": "PGSSLMODE=disable\n"}
     with tempfile.TemporaryDirectory() as d:
         write_tree(d, files)
@@ -742,7 +743,9 @@ def test_yaml_bad_input():
     assert found == [
         ("ssl/missing-sslmode", ".env", 1),
         ("ssl/missing-sslmode", "broken.yaml", 1),      # read before the error
+        ("ssl/missing-sslmode", "cycle.yml", 1),        # beside the cycle, still read
         ("yaml/alias-bomb", "bomb.yml", 1),
+        ("yaml/alias-bomb", "cycle.yml", 1), ("yaml/alias-bomb", "cycle.yml", 2),
         ("yaml/syntax-error", "broken.yaml", 3),
         ("yaml/syntax-error", "deep.yml", 1),
         ("yaml/syntax-error", "undefined.yml", 1),
