@@ -10,6 +10,7 @@ import base64
 import json
 import glob
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -957,6 +958,39 @@ def test_tls_verification_disabled():
     assert sorted((r, l) for r, _, l, _ in found) == [
         ("ssl/tls-verification-disabled", 1), ("ssl/tls-verification-disabled", 2),
         ("ssl/tls-verification-disabled", 3)], found
+
+def test_mutated_inputs_never_crash():
+    """600 deterministic mutations of the samples' SQL, env, YAML, shell and TS files: every run ends
+    with exit 0 or 1 and a readable report (bad input never crashes)."""
+    rng = random.Random(5)
+    tokens = [b"<<EOF\n", b"<<'SQL'\n", b"\nEOF\n", b'psql -c "', b"${", b"$(", b"`", b"&a ", b"*a",
+              b"<<: *a\n", b"- ", b": ", b"|\n", b"${{", b"}}", b"new Pool({", b"})", b"'", b'"', b"\\",
+              b"/*", b"*/", b"--", b";", b"(", b")", b"\xff", b"\xe2\x80\xa8", b"\n  ", b"\t", b"$$"]
+    sources = [os.path.join(ARGS.source, "samples", rel) for rel in (
+        "docker-compose.yml", "deploy/k8s/api.prod.yaml", "scripts/deploy.sh", "src/db.ts",
+        "migrations/011_sessions.sql", ".env.production", "config/pg_hba.conf")]
+    with tempfile.TemporaryDirectory() as d:
+        n = 0
+        for src in sources:
+            with open(src, "rb") as f:
+                data = f.read()
+            base = os.path.basename(src)
+            for _ in range(86):
+                b = bytearray(data)
+                for _ in range(rng.randint(1, 16)):
+                    pos = rng.randrange(len(b) + 1)
+                    if rng.random() < 0.3 and b:
+                        del b[pos:pos + rng.randint(1, 6)]
+                    else:
+                        b[pos:pos] = rng.choice(tokens)
+                sub = os.path.join(d, f"m{n}")
+                os.makedirs(sub)
+                with open(os.path.join(sub, base), "wb") as f:
+                    f.write(bytes(b))
+                n += 1
+        rc, out, err = run("check", "--format", "json", ".", cwd=d)
+    assert rc in (0, 1), (rc, err[-500:])
+    assert json.loads(out)["summary"]["files"] == n, err[-500:]
 
 
 def test_sql_too_deep():
