@@ -7,6 +7,7 @@ A test fails by raising (assert) and prints what it compared.
 """
 import argparse
 import base64
+import contextlib
 import json
 import glob
 import os
@@ -959,38 +960,81 @@ def test_tls_verification_disabled():
         ("ssl/tls-verification-disabled", 1), ("ssl/tls-verification-disabled", 2),
         ("ssl/tls-verification-disabled", 3)], found
 
-def test_mutated_inputs_never_crash():
-    """600 deterministic mutations of the samples' SQL, env, YAML, shell and TS files: every run ends
-    with exit 0 or 1 and a readable report (bad input never crashes)."""
-    rng = random.Random(5)
-    tokens = [b"<<EOF\n", b"<<'SQL'\n", b"\nEOF\n", b'psql -c "', b"${", b"$(", b"`", b"&a ", b"*a",
-              b"<<: *a\n", b"- ", b": ", b"|\n", b"${{", b"}}", b"new Pool({", b"})", b"'", b'"', b"\\",
-              b"/*", b"*/", b"--", b";", b"(", b")", b"\xff", b"\xe2\x80\xa8", b"\n  ", b"\t", b"$$"]
+MUTATION_TOKENS = [b"<<EOF\n", b"<<'SQL'\n", b"\nEOF\n", b'psql -c "', b"${", b"$(", b"`", b"&a ", b"*a",
+                   b"<<: *a\n", b"- ", b": ", b"|\n", b"${{", b"}}", b"new Pool({", b"})", b"'", b'"', b"\\",
+                   b"/*", b"*/", b"--", b";", b"(", b")", b"\xff", b"\xe2\x80\xa8", b"\n  ", b"\t", b"$$"]
+
+
+def mutated_tree(d, per_file, seed):
+    """Write per_file deterministic mutations of each of the samples' SQL, env, YAML, shell, TS and
+    pg_hba files under d (one directory each, so names keep their kind); return how many."""
+    rng = random.Random(seed)
     sources = [os.path.join(ARGS.source, "samples", rel) for rel in (
         "docker-compose.yml", "deploy/k8s/api.prod.yaml", "scripts/deploy.sh", "src/db.ts",
         "migrations/011_sessions.sql", ".env.production", "config/pg_hba.conf")]
+    n = 0
+    for src in sources:
+        with open(src, "rb") as f:
+            data = f.read()
+        for _ in range(per_file):
+            b = bytearray(data)
+            for _ in range(rng.randint(1, 16)):
+                pos = rng.randrange(len(b) + 1)
+                if rng.random() < 0.3 and b:
+                    del b[pos:pos + rng.randint(1, 6)]
+                else:
+                    b[pos:pos] = rng.choice(MUTATION_TOKENS)
+            write_tree(d, {os.path.join(f"m{n}", os.path.basename(src)): bytes(b)})
+            n += 1
+    return n
+
+
+def test_mutated_inputs_never_crash():
+    """600 deterministic mutations of the samples' files: every run ends with exit 0 or 1 and a
+    readable report (bad input never crashes)."""
     with tempfile.TemporaryDirectory() as d:
-        n = 0
-        for src in sources:
-            with open(src, "rb") as f:
-                data = f.read()
-            base = os.path.basename(src)
-            for _ in range(86):
-                b = bytearray(data)
-                for _ in range(rng.randint(1, 16)):
-                    pos = rng.randrange(len(b) + 1)
-                    if rng.random() < 0.3 and b:
-                        del b[pos:pos + rng.randint(1, 6)]
-                    else:
-                        b[pos:pos] = rng.choice(tokens)
-                sub = os.path.join(d, f"m{n}")
-                os.makedirs(sub)
-                with open(os.path.join(sub, base), "wb") as f:
-                    f.write(bytes(b))
-                n += 1
+        n = mutated_tree(d, 86, 5)
         rc, out, err = run("check", "--format", "json", ".", cwd=d)
     assert rc in (0, 1), (rc, err[-500:])
     assert json.loads(out)["summary"]["files"] == n, err[-500:]
+
+
+def test_sanitizers():
+    """An ASan/UBSan build (build/sanitize, -O0) runs the samples, every kind of bad input, mutated
+    files and the live audit without a report."""
+    build = os.path.join(os.path.dirname(os.path.abspath(ARGS.bin)), "sanitize")
+    if not os.path.exists(os.path.join(build, "build.ninja")):
+        subprocess.run(["meson", "setup", build, ARGS.source, "-Db_sanitize=address,undefined",
+                        "-Db_lundef=false", "--buildtype=debug"], check=True, capture_output=True)
+    p = subprocess.run(["ninja", "-C", build], capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout[-3000:]
+    binary = os.path.join(build, "pgrampart")
+    env = dict(os.environ, NO_COLOR="1", ASAN_OPTIONS="detect_leaks=1:abort_on_error=1",
+               UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1")
+
+    def clean(args, cwd):
+        p = subprocess.run([binary, *args], cwd=cwd, env=env, capture_output=True, text=True,
+                           errors="replace", timeout=600)
+        assert p.returncode in (0, 1) and "Sanitizer" not in p.stderr and "runtime error" not in p.stderr, \
+            (args, p.returncode, p.stderr[-3000:])
+
+    for args in (["check", "samples"], ["check", "--format", "sarif", "samples"], ["model", "samples/migrations"],
+                 ["explain", "--markdown"]):
+        clean(args, ARGS.source)
+    bomb = "a: &a [" + ",".join(["x"] * 9) + "]\n" + "".join(
+        f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {"bomb.yml": bomb, "cycle.yml": "a: &a [*a]\n", "deep.yml": "[" * 3000 + "]" * 3000,
+                       "broken.yaml": "a: [1\n", "deep.sql": "SELECT " + "1+" * 5000 + "1;\n",
+                       "bad.sql": b"SELECT '\xff';\n", "bad.env": b"A=\xff\n", "bad.sh": b"echo \xff\n",
+                       "bad.ts": b"const a = '\xff';\n", "broken.js": "const a = ;\nnew Pool({ ssl: false });\n",
+                       "bin.sql": b"\x00\x01\x02", "empty.sh": "", "empty.yml": "",
+                       "long.env": "X=" + "y" * (4 << 20) + "\n", "long.ts": "const s = '" + "y" * (4 << 20) + "';\n"})
+        mutated_tree(os.path.join(d, "mutated"), 30, 9)
+        clean(["check", "."], d)
+    with samples_cluster() as c:
+        if c is not None:
+            clean(["audit", "--migrations", "samples/migrations", c.conninfo()], ARGS.source)
 
 
 def test_sql_too_deep():
@@ -1673,6 +1717,21 @@ def cluster_module():
     return cluster
 
 
+@contextlib.contextmanager
+def samples_cluster():
+    """A throwaway cluster loaded with the samples' migrations; None without PostgreSQL."""
+    sys.path.insert(0, os.path.join(ARGS.source, "tests", "pg"))
+    import cluster
+    try:
+        cluster.pg_bin()
+    except RuntimeError:
+        yield None
+        return
+    with cluster.Cluster() as c:
+        load_samples(c)
+        yield c
+
+
 def load_samples(c):
     files = sorted(glob.glob(os.path.join(ARGS.source, "samples", "migrations", "0*.sql")))
     c.psql(None, files=files, variables={"app_web_password": "pw-one", "migrator_password": "pw-two"})
@@ -1930,14 +1989,9 @@ def test_valgrind():
                                text=True, timeout=600)
             assert p.returncode in (0, 1), (args, p.stderr[-4000:])
     # The live audit too, as a superuser (every check) and as a plain role (skips).
-    sys.path.insert(0, os.path.join(ARGS.source, "tests", "pg"))
-    import cluster
-    try:
-        cluster.pg_bin()
-    except RuntimeError:
-        return
-    with cluster.Cluster() as c:
-        load_samples(c)
+    with samples_cluster() as c:
+        if c is None:
+            return
         c.psql("CREATE ROLE auditor LOGIN")
         for ci in (c.conninfo(), c.conninfo(user="auditor")):
             p = subprocess.run(vg + [ARGS.bin, "audit", "--migrations",
