@@ -805,6 +805,13 @@ def test_shell_front_end():
         ("ssl/missing-sslmode", "ops.sh", 5, 34),
         ("ssl/missing-sslmode", "ops.sh", 6, 38),
     ], found
+    # A part tree-sitter-bash cannot parse is one warning; what follows it is still read.
+    found, _ = findings_in({"broken.sh": "export PGSSLMODE=disable\ncase x in\n  a) echo (( ;;\nesac\n"
+                                         "psql -c \"ALTER ROLE z PASSWORD 'Br0ken-Sh-Pw'\"\n",
+                            "fine.sh": "case x in\n  a) echo ok ;;\nesac\n"})
+    assert sorted(found) == [("secrets/hardcoded-password", "broken.sh", 5, 33),
+                             ("shell/syntax-error", "broken.sh", 3, 11),
+                             ("ssl/missing-sslmode", "broken.sh", 1, 18)], found
     # A suppression in shell comment syntax on the line before.
     found, _ = findings_in({"d.sh": "# pgrampart-ignore ssl/missing-sslmode: CI database\n"
                                     "psql -h db.example.com\n"})
