@@ -29,14 +29,10 @@ int
 check_kind_of(const char *path)
 {
     const char *base = util_basename(path);
-    size_t len = strlen(base);
 
-    if ((len > 4 && strcmp(base + len - 4, ".sql") == 0) ||
-        (len > 5 && strcmp(base + len - 5, ".psql") == 0) ||
-        (len > 6 && strcmp(base + len - 6, ".pgsql") == 0))
+    if (util_ends_with(base, ".sql") || util_ends_with(base, ".psql") || util_ends_with(base, ".pgsql"))
         return CHECK_SQL;
-    if (strcmp(base, ".env") == 0 || strncmp(base, ".env.", 5) == 0 ||
-        (len > 4 && strcmp(base + len - 4, ".env") == 0))
+    if (strcmp(base, ".env") == 0 || strncmp(base, ".env.", 5) == 0 || util_ends_with(base, ".env"))
         return CHECK_ENV;
     if (pgconf_kind_of(path))
         return CHECK_CONF;

@@ -18,14 +18,6 @@ typedef struct jsctx {
 } jsctx;
 
 static bool
-ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-
-    return n > k && strcmp(s + n - k, suffix) == 0;
-}
-
-static bool
 is_string(TSNode n)
 {
     return syntree_is(n, "string") || syntree_is(n, "template_string");
@@ -53,14 +45,6 @@ cook(jsctx *c, TSNode n)
     return b.data ? b.data : util_xstrdup("");
 }
 
-static char *
-join_path(const char *path, const char *key)
-{
-    if (*key == '\0')
-        return util_xstrdup(path ? path : "");
-    return path && *path ? util_xasprintf("%s.%s", path, key) : util_xstrdup(key);
-}
-
 /* Add a setting; value_node is a string, a template or true/false. */
 static void
 emit(jsctx *c, const char *key, const char *path, TSNode key_node, TSNode value_node, unsigned flags)
@@ -70,7 +54,7 @@ emit(jsctx *c, const char *key, const char *path, TSNode key_node, TSNode value_
 
     memset(&e, 0, sizeof e);
     e.key = util_xstrdup(key);
-    e.key_path = join_path(path, key);
+    e.key_path = values_key_path(path, key);
     if (is_string(value_node)) {
         e.value = cook(c, value_node);
         e.flags = flags | (c->t.text[s] == '\'' ? PGR_VALUE_SINGLE_QUOTED
@@ -139,7 +123,7 @@ on_value(jsctx *c, const char *key, const char *path, TSNode key_node, TSNode v,
         emit(c, key, path, key_node, v, 0);
         return;
     }
-    sub = join_path(path, key);
+    sub = values_key_path(path, key);
     walk(c, v, sub, depth + 1);
     free(sub);
 }
@@ -243,9 +227,9 @@ jsfile_parse(values_file *vf, const char *path, const char *text, size_t len)
     const TSLanguage *lang = tree_sitter_javascript();
     jsctx c;
 
-    if (ends_with(path, ".tsx"))
+    if (util_ends_with(path, ".tsx"))
         lang = tree_sitter_tsx();
-    else if (ends_with(path, ".ts") || ends_with(path, ".mts") || ends_with(path, ".cts"))
+    else if (util_ends_with(path, ".ts") || util_ends_with(path, ".mts") || util_ends_with(path, ".cts"))
         lang = tree_sitter_typescript();
     memset(&c, 0, sizeof c);
     values_init(vf);
@@ -265,11 +249,11 @@ jsfile_kind_of(const char *path)
     const char *base = util_basename(path);
     size_t i;
 
-    if (ends_with(base, ".min.js") || ends_with(base, ".d.ts") || ends_with(base, ".d.mts") ||
-        ends_with(base, ".d.cts"))
+    if (util_ends_with(base, ".min.js") || util_ends_with(base, ".d.ts") || util_ends_with(base, ".d.mts") ||
+        util_ends_with(base, ".d.cts"))
         return 0;
     for (i = 0; exts[i]; i++)
-        if (ends_with(base, exts[i]))
+        if (util_ends_with(base, exts[i]))
             return 1;
     return 0;
 }

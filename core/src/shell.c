@@ -554,8 +554,6 @@ int
 shell_kind_of(const char *path)
 {
     const char *base = util_basename(path);
-    size_t len = strlen(base);
 
-    return (len > 3 && strcmp(base + len - 3, ".sh") == 0) ||
-        (len > 5 && strcmp(base + len - 5, ".bash") == 0);
+    return util_ends_with(base, ".sh") || util_ends_with(base, ".bash");
 }

@@ -382,3 +382,11 @@ util_dirname(const char *path)
         return util_xstrdup("/");
     return util_xstrndup(path, (size_t) (s - path));
 }
+
+bool
+util_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+
+    return n > k && strcmp(s + n - k, suffix) == 0;
+}

@@ -96,6 +96,8 @@ void util_lines_free(util_lines *li);
 /* Join a directory and a name with one '/', dropping a "./" prefix when dir
  * is ".".  Caller frees. */
 char *util_path_join(const char *dir, const char *name);
+/* Whether s ends with suffix (and is longer than it). */
+bool util_ends_with(const char *s, const char *suffix);
 /* The last component of path (pointer into path). */
 const char *util_basename(const char *path);
 /* The directory part of path ("." when none).  Caller frees. */

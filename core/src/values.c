@@ -5,6 +5,14 @@
 
 #include <stdlib.h>
 
+char *
+values_key_path(const char *parent, const char *key)
+{
+    if (*key == '\0')
+        return util_xstrdup(parent ? parent : "");
+    return parent && *parent ? util_xasprintf("%s.%s", parent, key) : util_xstrdup(key);
+}
+
 void
 values_init(values_file *vf)
 {

@@ -39,6 +39,11 @@ typedef struct values_file {
     util_vec errors;      /* of values_error */
 } values_file;
 
+/* The key path of key inside parent: "parent.key", key alone at the top
+ * (parent NULL or ""), parent alone for a value without a key ("").
+ * Caller frees. */
+char *values_key_path(const char *parent, const char *key);
+
 /* Start an empty file. */
 void values_init(values_file *vf);
 

@@ -278,12 +278,6 @@ style_flags(const ynode *n)
     return 0;
 }
 
-static char *
-join_path(const char *path, const char *key)
-{
-    return *path ? util_xasprintf("%s.%s", path, key) : util_xstrdup(key);
-}
-
 /* CI steps that hold shell: GitHub Actions' run, GitLab CI's script lists. */
 static bool
 is_script_key(const char *key)
@@ -350,7 +344,7 @@ emit_value(ydoc *d, const char *path, const char *key, const ynode *key_node, yn
         return;
     memset(&e, 0, sizeof e);
     e.key = util_xstrdup(key);
-    e.key_path = join_path(path, key);
+    e.key_path = values_key_path(path, key);
     e.value = decoded ? decoded : util_xstrdup(v->scalar);
     e.flags = decoded ? PGR_VALUE_DECODED : style_flags(v);
     if (key_node) {
@@ -387,7 +381,7 @@ emit_assignment(ydoc *d, const char *path, ynode *v)
     content_span(d, v, &off, &len);
     memset(&e, 0, sizeof e);
     e.key = util_xstrndup(s, klen);
-    e.key_path = join_path(path, e.key);
+    e.key_path = values_key_path(path, e.key);
     e.value = util_xstrdup(eq + 1);
     e.flags = style_flags(v);
     /* Positions inside the scalar are exact when its source is its value. */
@@ -481,7 +475,7 @@ walk_map(ydoc *d, ynode *n, const char *path, bool secret_data)
                 emit(d, path, k->scalar, k, v);
             continue;
         }
-        sub = join_path(path, k->scalar);
+        sub = values_key_path(path, k->scalar);
         walk(d, v, sub, k->scalar, false);
         free(sub);
     }
@@ -617,10 +611,8 @@ int
 yamldoc_kind_of(const char *path)
 {
     const char *base = util_basename(path);
-    size_t len = strlen(base);
 
     if (strcmp(base, ".pgrampart.yml") == 0 || strcmp(base, ".pgrampart.yaml") == 0)
         return 0;
-    return (len > 4 && strcmp(base + len - 4, ".yml") == 0) ||
-        (len > 5 && strcmp(base + len - 5, ".yaml") == 0);
+    return util_ends_with(base, ".yml") || util_ends_with(base, ".yaml");
 }
