@@ -64,11 +64,13 @@ static const pgr_rule core_rules[] = {
       "Fix the YAML: the tool that reads this file (compose, kubectl, the CI) would refuse it too.",
       "YAML 1.2 specification; libyaml" },
     { "shell/syntax-error", PGR_SEVERITY_WARNING,
-      "Part of a shell script does not parse (tree-sitter-bash); that part was skipped, the rest checked.",
+      "Part of a shell script does not parse (tree-sitter-bash), or nests deeper than 4000 levels; that "
+      "part was skipped, the rest checked.",
       "Check the script with bash -n; quote what the parser stumbles on.",
       "Bash reference manual 3 (Shell Syntax)" },
     { "js/syntax-error", PGR_SEVERITY_WARNING,
-      "Part of a JavaScript/TypeScript file does not parse (tree-sitter); that part was skipped, the rest checked.",
+      "Part of a JavaScript/TypeScript file does not parse (tree-sitter), or nests deeper than 4000 "
+      "levels; that part was skipped, the rest checked.",
       "Fix the syntax (tsc --noEmit, node --check); newer syntax may need a newer grammar.",
       "ECMAScript language specification" },
     { "yaml/alias-bomb", PGR_SEVERITY_ERROR,

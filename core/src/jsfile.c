@@ -9,12 +9,14 @@
 #include "pgrampart/plugin.h"
 #include "syntree.h"
 
-/* Deeper subtrees are not walked (generated code, not configuration). */
-#define JS_MAX_DEPTH 500
+/* Deeper subtrees are not walked (the walk recurses; a left-deep chain of
+ * 4,000 '+' is generated code, not configuration), and say so once. */
+#define JS_MAX_DEPTH 4000
 
 typedef struct jsctx {
     syntree t;
     values_file *vf;
+    bool too_deep;      /* the depth limit was reported */
 } jsctx;
 
 static bool
@@ -183,6 +185,11 @@ walk(jsctx *c, TSNode n, const char *path, int depth)
 {
     uint32_t i;
 
+    if (depth > JS_MAX_DEPTH && !c->too_deep) {
+        values_add_error(c->vf, "js/syntax-error", ts_node_start_byte(n),
+                         "nested deeper than 4000 levels: the deeper part is not checked");
+        c->too_deep = true;
+    }
     if (depth > JS_MAX_DEPTH || syntree_is_error(n) || syntree_is(n, "comment"))
         return;
     if (syntree_is(n, "pair")) {

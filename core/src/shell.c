@@ -10,13 +10,15 @@
 #include "pgrampart/plugin.h"
 #include "syntree.h"
 
-/* Deeper subtrees (nested substitutions) are not walked. */
-#define SHELL_MAX_DEPTH 500
+/* Deeper subtrees (nested substitutions, long && chains) are not walked:
+ * the walk recurses.  Said once. */
+#define SHELL_MAX_DEPTH 4000
 
 typedef struct shctx {
     syntree t;
     values_file *vf;
     char *sql;          /* the overlay, or NULL until the first SQL piece */
+    bool too_deep;      /* the depth limit was reported */
 } shctx;
 
 static const char *const client_programs[] = {
@@ -511,6 +513,11 @@ walk(shctx *c, TSNode n, int depth, unsigned flags)
 {
     uint32_t i;
 
+    if (depth > SHELL_MAX_DEPTH && !c->too_deep) {
+        values_add_error(c->vf, "shell/syntax-error", ts_node_start_byte(n),
+                         "nested deeper than 4000 levels: the deeper part is not checked");
+        c->too_deep = true;
+    }
     if (depth > SHELL_MAX_DEPTH || syntree_is_error(n))
         return;
     if (syntree_is(n, "variable_assignment")) {

@@ -1036,12 +1036,23 @@ def test_sanitizers():
                        "bad.sql": b"SELECT '\xff';\n", "bad.env": b"A=\xff\n", "bad.sh": b"echo \xff\n",
                        "bad.ts": b"const a = '\xff';\n", "broken.js": "const a = ;\nnew Pool({ ssl: false });\n",
                        "bin.sql": b"\x00\x01\x02", "empty.sh": "", "empty.yml": "",
-                       "long.env": "X=" + "y" * (4 << 20) + "\n", "long.ts": "const s = '" + "y" * (4 << 20) + "';\n"})
+                       "long.env": "X=" + "y" * (4 << 20) + "\n", "long.ts": "const s = '" + "y" * (4 << 20) + "';\n",
+                       "deep.js": "const s = 'a'" + " + 'a'" * 6000 + ";\n", "deep.sh": "true" + " && true" * 6000})
         mutated_tree(os.path.join(d, "mutated"), 30, 9)
         clean(["check", "."], d)
     with samples_cluster() as c:
         if c is not None:
             clean(["audit", "--migrations", "samples/migrations", c.conninfo()], ARGS.source)
+
+def test_deep_scripts_and_code():
+    """6,000-term chains in JS and shell: the part past 4,000 levels is one warning, the rest is read."""
+    found, _ = findings_in({
+        "deep.js": "const s = 'postgres://u@db.example.com/x'" + " + 'a'" * 6000 + ";\n"
+                   "const t = 'postgres://v@db2.example.com/x' + 'b';\n",
+        "deep.sh": "true" + " && true" * 6000 + " && psql -h db.example.com\n"})
+    assert sorted((r, p, l) for r, p, l, _ in found) == [
+        ("js/syntax-error", "deep.js", 1), ("shell/syntax-error", "deep.sh", 1),
+        ("ssl/missing-sslmode", "deep.js", 2), ("ssl/missing-sslmode", "deep.sh", 1)], found
 
 
 def test_sql_too_deep():
