@@ -363,6 +363,9 @@ emit(ydoc *d, const char *path, const char *key, const ynode *key_node, ynode *v
     emit_value(d, path, key, key_node, v, NULL);
 }
 
+/* What emitted_key holds once a KEY=value item has been emitted. */
+static const char assignment_marker[] = "=";
+
 /* A "KEY=value" sequence item (compose environment lists). */
 static bool
 emit_assignment(ydoc *d, const char *path, ynode *v)
@@ -373,11 +376,15 @@ emit_assignment(ydoc *d, const char *path, ynode *v)
 
     if (!(isalpha((unsigned char) *s) || *s == '_'))
         return false;
+    /* Reached again through an alias: already a setting. */
+    if (v->emitted_key == assignment_marker)
+        return true;
     while (isalnum((unsigned char) *eq) || *eq == '_' || *eq == '.')
         eq++;
     if (*eq != '=')
         return false;
     klen = (size_t) (eq - s);
+    v->emitted_key = assignment_marker;
     content_span(d, v, &off, &len);
     memset(&e, 0, sizeof e);
     e.key = util_xstrndup(s, klen);

@@ -722,6 +722,10 @@ def test_yaml_settings():
     ], found
     out = json.dumps(doc)
     assert pw not in out and base64.b64encode(url.encode()).decode()[4:] not in out
+    # A KEY=value list reached through two aliases is reported once, where it is written.
+    found, _ = findings_in({"compose.yml": "x-env: &env\n  - PGSSLMODE=disable\nservices:\n"
+                                           "  a: {environment: *env}\n  b: {environment: *env}\n"})
+    assert found == [("ssl/missing-sslmode", "compose.yml", 2, 15)], found
     # The same settings in an env file give the same rules: one shape for every front-end.
     found_env, _ = findings_in({".env": f"DATABASE_URL={url}\n"})
     assert sorted(r for r, *_ in found_env) == ["secrets/hardcoded-password", "ssl/missing-sslmode"]
