@@ -2482,6 +2482,55 @@ clone_acl(util_vec *dst, const util_vec *src)
     }
 }
 
+static pgr_view
+clone_view(const pgr_view *v)
+{
+    pgr_view c = *v;
+
+    c.schema = util_xstrdup(v->schema);
+    c.name = util_xstrdup(v->name);
+    c.relations = strs_clone(v->relations, v->n_relations);
+    c.location = copy_loc(&v->location);
+    return c;
+}
+
+static pgr_object
+clone_object(const pgr_object *o)
+{
+    pgr_object c = *o;
+
+    c.schema = util_xstrdup(o->schema);
+    c.name = util_xstrdup(o->name);
+    c.parent = dup_or_null(o->parent);
+    c.columns = strs_clone(o->columns, o->n_columns);
+    c.location = copy_loc(&o->location);
+    return c;
+}
+
+static pgr_role
+clone_role(const pgr_role *r)
+{
+    pgr_role c = *r;
+
+    c.name = util_xstrdup(r->name);
+    c.rolvaliduntil = dup_or_null(r->rolvaliduntil);
+    c.member_of = strs_clone(r->member_of, r->n_member_of);
+    c.location = copy_loc(&r->location);
+    return c;
+}
+
+static pgr_function
+clone_function(const pgr_function *fn)
+{
+    pgr_function c = *fn;
+
+    c.schema = util_xstrdup(fn->schema);
+    c.name = util_xstrdup(fn->name);
+    c.language = dup_or_null(fn->language);
+    c.location = copy_loc(&fn->location);
+    return c;
+}
+
 static pgr_policy
 clone_policy(const pgr_policy *p)
 {
@@ -2517,27 +2566,10 @@ model_clone(const model *src, model *dst)
     dst->server_version = src->server_version;
     dst->public_schema_create = src->public_schema_create;
     dst->origin = copy_loc(&src->origin);
-    for (i = 0; i < src->views.len; i++) {
-        const pgr_view *v = util_vec_at(&src->views, i);
-        pgr_view *c = util_vec_push(&dst->views);
-
-        *c = *v;
-        c->schema = util_xstrdup(v->schema);
-        c->name = util_xstrdup(v->name);
-        c->relations = strs_clone(v->relations, v->n_relations);
-        c->location = copy_loc(&v->location);
-    }
-    for (i = 0; i < src->objects.len; i++) {
-        const pgr_object *o = util_vec_at(&src->objects, i);
-        pgr_object *c = util_vec_push(&dst->objects);
-
-        *c = *o;
-        c->schema = util_xstrdup(o->schema);
-        c->name = util_xstrdup(o->name);
-        c->parent = dup_or_null(o->parent);
-        c->columns = strs_clone(o->columns, o->n_columns);
-        c->location = copy_loc(&o->location);
-    }
+    for (i = 0; i < src->views.len; i++)
+        *(pgr_view *) util_vec_push(&dst->views) = clone_view(util_vec_at(&src->views, i));
+    for (i = 0; i < src->objects.len; i++)
+        *(pgr_object *) util_vec_push(&dst->objects) = clone_object(util_vec_at(&src->objects, i));
     clone_acl(&dst->default_acl, &src->default_acl);
     free(dst->default_schema);
     dst->default_schema = util_xstrdup(src->default_schema);
@@ -2546,26 +2578,10 @@ model_clone(const model *src, model *dst)
     for (i = 0; i < src->policies.len; i++)
         *(pgr_policy *) util_vec_push(&dst->policies) = clone_policy(util_vec_at(&src->policies, i));
     clone_acl(&dst->acl, &src->acl);
-    for (i = 0; i < src->roles.len; i++) {
-        const pgr_role *r = util_vec_at(&src->roles, i);
-        pgr_role *c = util_vec_push(&dst->roles);
-
-        *c = *r;
-        c->name = util_xstrdup(r->name);
-        c->rolvaliduntil = dup_or_null(r->rolvaliduntil);
-        c->member_of = strs_clone(r->member_of, r->n_member_of);
-        c->location = copy_loc(&r->location);
-    }
-    for (i = 0; i < src->functions.len; i++) {
-        const pgr_function *fn = util_vec_at(&src->functions, i);
-        pgr_function *c = util_vec_push(&dst->functions);
-
-        *c = *fn;
-        c->schema = util_xstrdup(fn->schema);
-        c->name = util_xstrdup(fn->name);
-        c->language = dup_or_null(fn->language);
-        c->location = copy_loc(&fn->location);
-    }
+    for (i = 0; i < src->roles.len; i++)
+        *(pgr_role *) util_vec_push(&dst->roles) = clone_role(util_vec_at(&src->roles, i));
+    for (i = 0; i < src->functions.len; i++)
+        *(pgr_function *) util_vec_push(&dst->functions) = clone_function(util_vec_at(&src->functions, i));
 }
 
 /* --- builders for live catalogs ------------------------------------------- */
