@@ -21,6 +21,11 @@ import time
 
 ARGS = None
 
+# Test modules beside this file (tests/e2e/<module>.py) do "from e2e import
+# ..." and read e2e.ARGS: make that import find this very module, not a
+# second copy whose ARGS is never set.
+sys.modules.setdefault("e2e", sys.modules[__name__])
+
 
 def run(*args, cwd=None, env=None):
     """Run pgrampart; return (exit code, stdout, stderr)."""
@@ -2022,6 +2027,21 @@ def test_valgrind():
             assert p.returncode in (0, 1), p.stderr[-4000:]
 
 
+def find_test(name):
+    """The test function name, here or in a module of tests/e2e/ (each area of tests keeps its own file)."""
+    if name in globals():
+        return globals()[name]
+    here = os.path.dirname(os.path.abspath(__file__))
+    for path in sorted(glob.glob(os.path.join(here, "*.py"))):
+        module = os.path.splitext(os.path.basename(path))[0]
+        if module == "e2e":
+            continue
+        mod = __import__(module)
+        if hasattr(mod, name):
+            return getattr(mod, name)
+    raise SystemExit(f"no test named {name}")
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
@@ -2031,7 +2051,7 @@ def main():
     ap.add_argument("--corpus", default="")
     ARGS = ap.parse_args()
     ARGS.bin = os.path.abspath(ARGS.bin)
-    globals()["test_" + ARGS.test]()
+    find_test("test_" + ARGS.test)()
     print("ok", ARGS.test)
 
 
