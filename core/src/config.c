@@ -441,32 +441,36 @@ repository_trusted(const config *c, const util_vec *trusted_repos)
     return false;
 }
 
-/* Decide whether c (just read) is trusted, and refuse what an untrusted one
- * may not hold: a link out of the repository as the file itself, and
- * plugin_dirs (code). */
+/* Decide whether c (its file found or named, not yet read) is trusted; an
+ * untrusted file that is a link out of its directory is not read at all. */
 static int
 judge_trust(config *c, bool explicit_path, const util_vec *trusted_repos, char **err)
 {
-    const cfg_node *n = cfg_get(c->root, "plugin_dirs");
     char *dir = util_dirname(c->path), real[PATH_MAX];
 
     c->repo_dir = util_xstrdup(realpath(dir, real) ? real : "/nonexistent/");
     free(dir);
     c->trusted = explicit_path || repository_trusted(c, trusted_repos);
-    if (c->trusted)
-        return 0;
-    if (util_path_inside(c->path, c->repo_dir) == 0) {
+    if (!c->trusted && util_path_inside(c->path, c->repo_dir) == 0) {
         *err = util_xasprintf("%s: a link leading outside the repository; not read. To trust it, "
                               CONFIG_OPT_IN, c->path);
         return -1;
     }
-    if (n && (n->kind != CFG_SEQ || n->n > 0)) {
-        *err = cfg_error(c->path, n, "plugin_dirs: a repository's configuration may not load "
-                         "plugins (code from the checked tree, run by pgrampart); refused. Load them "
-                         "with --plugin-dir DIR, or trust this file: " CONFIG_OPT_IN);
-        return -1;
-    }
     return 0;
+}
+
+/* An untrusted configuration may not load code: plugin_dirs is refused. */
+static int
+refuse_plugins(const config *c, char **err)
+{
+    const cfg_node *n = cfg_get(c->root, "plugin_dirs");
+
+    if (c->trusted || n == NULL || (n->kind == CFG_SEQ && n->n == 0))
+        return 0;
+    *err = cfg_error(c->path, n, "plugin_dirs: a repository's configuration may not load "
+                     "plugins (code from the checked tree, run by pgrampart); refused. Load them "
+                     "with --plugin-dir DIR, or trust this file: " CONFIG_OPT_IN);
+    return -1;
 }
 
 int
@@ -492,10 +496,12 @@ config_load(config *c, const char *path, const char *start, char **err)
     c->path = path ? util_xstrdup(path) : find_config(start);
     if (rc == 0 && c->path == NULL)
         c->root = new_node(CFG_MAP, &origin);
+    else if (rc == 0 && judge_trust(c, path != NULL, &trusted_repos, err) != 0)
+        rc = -1;
     else if (rc == 0 && cfg_load(c->path, &c->root, err) != 0)
         rc = -1;
     else if (rc == 0)
-        rc = judge_trust(c, path != NULL, &trusted_repos, err);
+        rc = refuse_plugins(c, err);
     for (i = 0; i < trusted_repos.len; i++)
         free(*(char **) util_vec_at(&trusted_repos, i));
     util_vec_free(&trusted_repos);
