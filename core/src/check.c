@@ -13,6 +13,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,7 +47,7 @@ check_kind_of(const char *path)
 }
 
 static void
-add_file(check_run *run, const char *path, int kind)
+add_file(check_run *run, const char *path, int kind, const char *root)
 {
     check_file *f;
 
@@ -59,6 +60,42 @@ add_file(check_run *run, const char *path, int kind)
     f->path = util_xstrdup(path);
     f->kind = (check_kind) kind;
     f->context = run->adding_context;
+    f->root = root;
+}
+
+/* The resolved form of a checked root, kept for the run (check_file.root
+ * points at it); NULL when it does not resolve. */
+static const char *
+keep_root(check_run *run, const char *dir)
+{
+    char real[PATH_MAX];
+
+    if (realpath(dir, real) == NULL)
+        return NULL;
+    *(char **) util_vec_push(&run->roots) = util_xstrdup(real);
+    return *(char **) util_vec_at(&run->roots, run->roots.len - 1);
+}
+
+/*
+ * A symbolic link met while walking: its target is read only when it stays
+ * inside the checked root, so that a committed "x.sql -> /etc/shadow" never
+ * reaches a snippet.  A dangling link is added and reported unreadable.
+ */
+static void
+add_link(check_run *run, const char *path, int kind, const char *root)
+{
+    pgr_location loc = { path, 1, 1, 1, 1, NULL };
+
+    if (root != NULL && util_path_inside(path, root) != 0) {
+        add_file(run, path, kind, root);
+        return;
+    }
+    /* Context walks report nothing: their files are not the user's. */
+    if (run->adding_context || config_excluded(run->host->cfg, path) ||
+        !config_included(run->host->cfg, path))
+        return;
+    host_report_core(run->host, "core/outside-root", &loc,
+                     "symbolic link to a file outside the checked directory; not followed");
 }
 
 static int
@@ -78,9 +115,14 @@ skipped_dir(const char *name)
     return false;
 }
 
-/* Walk dir; symbolic links to directories are not followed (no loops). */
+/*
+ * Walk dir, inside the resolved checked root.  Symbolic links to
+ * directories are not followed (no loops); links to files only within root
+ * (add_link).  FIFOs, sockets and devices are added to be reported
+ * unreadable: util_read_file refuses them without opening them.
+ */
 static void
-walk(check_run *run, const char *dir)
+walk(check_run *run, const char *dir, const char *root)
 {
     DIR *d = opendir(dir);
     struct dirent *de;
@@ -114,9 +156,11 @@ walk(check_run *run, const char *dir)
         if (lstat(p, &st) == 0) {
             if (S_ISDIR(st.st_mode)) {
                 if (!skipped_dir(names[i]) && !config_excluded(run->host->cfg, p))
-                    walk(run, p);
+                    walk(run, p, root);
+            } else if (S_ISLNK(st.st_mode) && check_kind_of(p)) {
+                add_link(run, p, check_kind_of(p), root);
             } else if (check_kind_of(p)) {
-                add_file(run, p, check_kind_of(p));
+                add_file(run, p, check_kind_of(p), root);
             }
         }
         free(p);
@@ -147,6 +191,9 @@ merge_duplicates(check_run *run)
 
         if (last && strcmp(last->path, f->path) == 0) {
             last->context = last->context && f->context;
+            /* The wider root of the two decides where includes may go. */
+            if (f->root && (last->root == NULL || strlen(f->root) < strlen(last->root)))
+                last->root = f->root;
             free(f->path);
             continue;
         }
@@ -722,10 +769,10 @@ add_context(check_run *run, const char *path)
     if (up_one) {
         char *parent = util_dirname(dir);
 
-        walk(run, parent);
+        walk(run, parent, keep_root(run, parent));
         free(parent);
     } else {
-        walk(run, dir);
+        walk(run, dir, keep_root(run, dir));
     }
     run->adding_context = false;
     free(dir);
@@ -769,12 +816,16 @@ run_configs(check_run *run)
         model_init(&m, f->path, 0);
         model_set_version(&m, run->host->cfg->postgres_version);
         model_set_origin(&m, &origin);
-        pgconf_parse(&m, pgconf_kind_of(f->path), f->path, f->text, f->len, &errors);
+        if (f->root)
+            pgconf_parse_within(&m, pgconf_kind_of(f->path), f->path, f->root, f->text, f->len,
+                                &errors);
+        else
+            pgconf_parse(&m, pgconf_kind_of(f->path), f->path, f->text, f->len, &errors);
         for (k = 0; k < errors.len; k++) {
             const pgconf_error *e = util_vec_at(&errors, k);
             pgr_location loc = { e->path, e->line, e->column, e->line, e->column, NULL };
 
-            host_report_core(run->host, "conf/syntax-error", &loc, e->message);
+            host_report_core(run->host, e->rule ? e->rule : "conf/syntax-error", &loc, e->message);
         }
         check_model_hooks(run->host, &m);
         model_free(&m);
@@ -801,6 +852,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
     run->model_arg = arg;
     run->host = h;
     util_vec_init(&run->files, sizeof(check_file));
+    util_vec_init(&run->roots, sizeof(char *));
     for (i = 0; i < n; i++) {
         struct stat st;
 
@@ -808,10 +860,22 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
             *err = util_xasprintf("%s: %s", paths[i], strerror(errno));
             return -1;
         }
-        if (S_ISDIR(st.st_mode))
-            walk(run, paths[i]);
-        else if (check_kind_of(paths[i]))
-            add_file(run, paths[i], check_kind_of(paths[i]));
+        /* A path named on the command line is the user's choice: followed
+         * even when it is a link.  What it holds is judged against it.  Paths
+         * listed by git (a reader is set: --staged) were not typed by anyone:
+         * a link among them is judged like a walked one, against the working
+         * directory (the paths are relative to it). */
+        if (S_ISDIR(st.st_mode)) {
+            walk(run, paths[i], keep_root(run, paths[i]));
+        } else if (reader_fn && check_kind_of(paths[i]) && lstat(paths[i], &st) == 0 &&
+                   S_ISLNK(st.st_mode)) {
+            add_link(run, paths[i], check_kind_of(paths[i]), keep_root(run, "."));
+        } else if (check_kind_of(paths[i])) {
+            char *dir = util_dirname(paths[i]);
+
+            add_file(run, paths[i], check_kind_of(paths[i]), keep_root(run, dir));
+            free(dir);
+        }
     }
     for (i = 0; i < n; i++)
         if (check_kind_of(paths[i]) == CHECK_SQL)
@@ -881,6 +945,9 @@ check_free(check_run *run)
         free(f->path);
     }
     util_vec_free(&run->files);
+    for (i = 0; i < run->roots.len; i++)
+        free(*(char **) util_vec_at(&run->roots, i));
+    util_vec_free(&run->roots);
     free(run->tracked);
     free(run->tracked_paths);
     if (run->sql_index)

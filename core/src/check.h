@@ -30,11 +30,15 @@ typedef struct check_file {
     pgr_value_format format;
     util_lines lines;        /* for value and configuration files */
     bool context;            /* read only for its migration set: not reported on */
+    const char *root;        /* resolved checked root it was found under (owned
+                              * by the run; NULL when it did not resolve):
+                              * postgresql.conf includes may not leave it */
 } check_file;
 
 typedef struct check_run {
     host *host;
     util_vec files;          /* of check_file, sorted by path */
+    util_vec roots;          /* of char *: resolved checked roots (realpath) */
     mig_result mig;          /* over the SQL files, in files order */
     size_t *sql_index;       /* mig index -> files index */
     size_t n_sql;

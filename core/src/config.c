@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <fnmatch.h>
 #include <stdbool.h>
 #include <limits.h>
@@ -222,6 +223,71 @@ string_list(const config *c, const cfg_node *n, util_vec *vec, const char *base,
     return 0;
 }
 
+/* How a contributor's configuration may be trusted, for the messages. */
+#define CONFIG_OPT_IN "pass it with --config FILE, set PGRAMPART_TRUST_REPO_CONFIG=1, or list the " \
+    "repository under trusted_repositories in ~/.config/pgrampart/config.yml (README: Trust model)"
+
+/*
+ * In an untrusted configuration, a path (the node's, resolved as joined) must
+ * stay inside the repository: not absolute, and no "..", nor symbolic link,
+ * leading out.  A path that does not exist is left to its reader to report.
+ */
+static int
+confined(const config *c, const cfg_node *node, const char *key, const char *joined, char **err)
+{
+    char *m;
+
+    if (c->trusted)
+        return 0;
+    if (node->scalar[0] != '/' && util_path_inside(joined, c->repo_dir) != 0)
+        return 0;
+    m = util_xasprintf("%s: %s leads outside the repository (the directory of this file); a "
+                       "repository's configuration may name only paths inside it. To trust it, "
+                       CONFIG_OPT_IN, key, node->scalar);
+    *err = cfg_error(c->path, node, m);
+    free(m);
+    return -1;
+}
+
+/* Each rule pack of an untrusted configuration (n, read into rule_packs from
+ * index first), and each *.yml of a rule-pack directory, stays inside the
+ * repository. */
+static int
+confine_rule_packs(const config *c, size_t first, const cfg_node *n, char **err)
+{
+    size_t i;
+
+    for (i = 0; i < n->n && !c->trusted; i++) {
+        const char *pack = *(char **) util_vec_at(&c->rule_packs, first + i);
+        DIR *d;
+        struct dirent *de;
+        int rc = confined(c, n->items[i], "rule_packs", pack, err);
+
+        if (rc != 0 || (d = opendir(pack)) == NULL) {
+            if (rc != 0)
+                return rc;
+            continue;
+        }
+        while (rc == 0 && (de = readdir(d)) != NULL) {
+            char *entry = util_path_join(pack, de->d_name);
+
+            if (util_ends_with(de->d_name, ".yml") && util_path_inside(entry, c->repo_dir) == 0) {
+                char *m = util_xasprintf("rule_packs: %s is a link leading outside the repository; "
+                                         "not read. To trust it, " CONFIG_OPT_IN, entry);
+
+                *err = cfg_error(c->path, n->items[i], m);
+                free(m);
+                rc = -1;
+            }
+            free(entry);
+        }
+        closedir(d);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 static int
 check_rules(const config *c, const cfg_node *rules, char **err)
 {
@@ -273,6 +339,10 @@ read_migrations(config *c, const cfg_node *n, const char *base, char **err)
             return -1;
         }
         joined = p->scalar[0] == '/' ? util_xstrdup(p->scalar) : util_path_join(base, p->scalar);
+        if (confined(c, p, "migrations", joined, err) != 0) {
+            free(joined);
+            return -1;
+        }
         if (realpath(joined, real) == NULL) {
             char *m = util_xasprintf("no such directory: %s", joined);
 
@@ -289,12 +359,128 @@ read_migrations(config *c, const cfg_node *n, const char *base, char **err)
     return 0;
 }
 
+/* The user's own configuration: $XDG_CONFIG_HOME/pgrampart/config.yml, or
+ * ~/.config/pgrampart/config.yml; NULL when neither variable gives a home. */
+static char *
+user_config_path(void)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+    /* The XDG base directory specification ignores relative values. */
+    if (xdg && xdg[0] == '/')
+        return util_xasprintf("%s/pgrampart/config.yml", xdg);
+    if (home && home[0] == '/')
+        return util_xasprintf("%s/.config/pgrampart/config.yml", home);
+    return NULL;
+}
+
+/*
+ * Read the user's configuration, outside any checked tree and so trusted:
+ * its plugin_dirs and rule_packs are loaded first, and trusted_repositories
+ * lists the repositories whose own configuration is trusted.  Returns 0
+ * (also without the file), or -1 with *err set.
+ */
+static int
+load_user_config(config *c, util_vec *trusted_repos, char **err)
+{
+    config u;
+    const cfg_node *n;
+    char *dir;
+    size_t i;
+    int rc = 0;
+
+    memset(&u, 0, sizeof u);
+    u.path = user_config_path();
+    if (u.path == NULL || access(u.path, F_OK) != 0) {
+        free(u.path);
+        return 0;
+    }
+    if (cfg_load(u.path, &u.root, err) != 0) {
+        free(u.path);
+        return -1;
+    }
+    dir = util_dirname(u.path);
+    for (i = 0; rc == 0 && i + 1 < u.root->n; i += 2) {
+        const char *key = u.root->items[i]->scalar;
+
+        n = u.root->items[i + 1];
+        if (strcmp(key, "plugin_dirs") == 0)
+            rc = string_list(&u, n, &c->plugin_dirs, dir, err);
+        else if (strcmp(key, "rule_packs") == 0)
+            rc = string_list(&u, n, &c->rule_packs, dir, err);
+        else if (strcmp(key, "trusted_repositories") == 0)
+            rc = string_list(&u, n, trusted_repos, dir, err);
+        else {
+            *err = cfg_error(u.path, u.root->items[i], "unknown key in the user configuration "
+                             "(expected plugin_dirs, rule_packs or trusted_repositories)");
+            rc = -1;
+        }
+    }
+    free(dir);
+    cfg_free(u.root);
+    free(u.path);
+    return rc;
+}
+
+/* Whether a configuration found in the checked tree is trusted: by the
+ * environment, or by the user's list of repositories (resolved paths). */
+static bool
+repository_trusted(const config *c, const util_vec *trusted_repos)
+{
+    const char *env = getenv("PGRAMPART_TRUST_REPO_CONFIG");
+    size_t i;
+
+    if (env && strcmp(env, "1") == 0)
+        return true;
+    for (i = 0; i < trusted_repos->len; i++) {
+        char real[PATH_MAX];
+
+        if (realpath(*(char **) util_vec_at(trusted_repos, i), real) && strcmp(real, c->repo_dir) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Decide whether c (its file found or named, not yet read) is trusted; an
+ * untrusted file that is a link out of its directory is not read at all. */
+static int
+judge_trust(config *c, bool explicit_path, const util_vec *trusted_repos, char **err)
+{
+    char *dir = util_dirname(c->path), real[PATH_MAX];
+
+    c->repo_dir = util_xstrdup(realpath(dir, real) ? real : "/nonexistent/");
+    free(dir);
+    c->trusted = explicit_path || repository_trusted(c, trusted_repos);
+    if (!c->trusted && util_path_inside(c->path, c->repo_dir) == 0) {
+        *err = util_xasprintf("%s: a link leading outside the repository; not read. To trust it, "
+                              CONFIG_OPT_IN, c->path);
+        return -1;
+    }
+    return 0;
+}
+
+/* An untrusted configuration may not load code: plugin_dirs is refused. */
+static int
+refuse_plugins(const config *c, char **err)
+{
+    const cfg_node *n = cfg_get(c->root, "plugin_dirs");
+
+    if (c->trusted || n == NULL || (n->kind == CFG_SEQ && n->n == 0))
+        return 0;
+    *err = cfg_error(c->path, n, "plugin_dirs: a repository's configuration may not load "
+                     "plugins (code from the checked tree, run by pgrampart); refused. Load them "
+                     "with --plugin-dir DIR, or trust this file: " CONFIG_OPT_IN);
+    return -1;
+}
+
 int
 config_load(config *c, const char *path, const char *start, char **err)
 {
     const cfg_node *n;
     yaml_mark_t origin = { 0, 0, 0 };
+    util_vec trusted_repos;
     char *dir;
+    size_t i;
     int rc = 0;
 
     memset(c, 0, sizeof *c);
@@ -305,18 +491,32 @@ config_load(config *c, const char *path, const char *start, char **err)
     util_vec_init(&c->rule_packs, sizeof(char *));
     util_vec_init(&c->exclude, sizeof(char *));
     util_vec_init(&c->include, sizeof(char *));
+    util_vec_init(&trusted_repos, sizeof(char *));
+    rc = load_user_config(c, &trusted_repos, err);
     c->path = path ? util_xstrdup(path) : find_config(start);
-    if (c->path == NULL) {
+    if (rc == 0 && c->path == NULL)
         c->root = new_node(CFG_MAP, &origin);
-        return 0;
-    }
-    if (cfg_load(c->path, &c->root, err) != 0)
-        return -1;
+    else if (rc == 0 && judge_trust(c, path != NULL, &trusted_repos, err) != 0)
+        rc = -1;
+    else if (rc == 0 && cfg_load(c->path, &c->root, err) != 0)
+        rc = -1;
+    else if (rc == 0)
+        rc = refuse_plugins(c, err);
+    for (i = 0; i < trusted_repos.len; i++)
+        free(*(char **) util_vec_at(&trusted_repos, i));
+    util_vec_free(&trusted_repos);
+    if (rc != 0 || c->path == NULL)
+        return rc;
     dir = util_dirname(c->path);
     if ((n = cfg_get(c->root, "plugin_dirs")) != NULL)
         rc = string_list(c, n, &c->plugin_dirs, dir, err);
-    if (rc == 0 && (n = cfg_get(c->root, "rule_packs")) != NULL)
+    if (rc == 0 && (n = cfg_get(c->root, "rule_packs")) != NULL) {
+        size_t before = c->rule_packs.len;
+
         rc = string_list(c, n, &c->rule_packs, dir, err);
+        if (rc == 0)
+            rc = confine_rule_packs(c, before, n, err);
+    }
     if (rc == 0 && (n = cfg_get(c->root, "exclude")) != NULL)
         rc = string_list(c, n, &c->exclude, NULL, err);
     if (rc == 0 && (n = cfg_get(c->root, "include")) != NULL)
@@ -380,6 +580,7 @@ config_free(config *c)
     util_vec_free(&c->exclude);
     cfg_free(c->root);
     free(c->path);
+    free(c->repo_dir);
 }
 
 int

@@ -6,6 +6,7 @@
 #ifndef PGR_CONFIG_H
 #define PGR_CONFIG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "migrations.h"
@@ -41,6 +42,10 @@ char *cfg_error(const char *path, const cfg_node *node, const char *message);
 /* The user's configuration. */
 typedef struct config {
     char *path;              /* NULL when no file was found */
+    char *repo_dir;          /* the resolved directory of path: the repository root */
+    bool trusted;            /* given with --config, or trusted by the user; an
+                              * untrusted one may not hold plugin_dirs, nor paths
+                              * leaving repo_dir */
     cfg_node *root;          /* a map (empty without a file) */
     util_vec plugin_dirs;    /* of char *, resolved against the file's dir */
     util_vec rule_packs;     /* of char *: rule-pack files or directories, resolved likewise */
@@ -56,7 +61,18 @@ typedef struct config {
  * first path being checked; NULL: the working directory), as gitleaks looks
  * in the scanned directory (no file: an empty configuration).  Checks the host's
  * keys (plugin_dirs, exclude, rules); plugin sections are checked later by
- * config_check_section.  Returns 0, or -1 with *err set (caller frees).
+ * config_check_section.
+ *
+ * The user's own configuration ($XDG_CONFIG_HOME/pgrampart/config.yml, else
+ * ~/.config/pgrampart/config.yml: plugin_dirs, rule_packs,
+ * trusted_repositories) is read first; its plugin_dirs and rule_packs come
+ * first in c's.  A file given as path is trusted (the user named it); one
+ * found is trusted only when PGRAMPART_TRUST_REPO_CONFIG=1 or its directory is
+ * one of trusted_repositories.  An untrusted one holding plugin_dirs, or a
+ * rule pack or migrations path leading outside its directory, is refused
+ * with "path:line:col: ..." saying how to opt in.
+ *
+ * Returns 0, or -1 with *err set (caller frees).
  */
 int config_load(config *c, const char *path, const char *start, char **err);
 void config_free(config *c);

@@ -73,6 +73,11 @@ static const pgr_rule core_rules[] = {
       "levels; that part was skipped, the rest checked.",
       "Fix the syntax (tsc --noEmit, node --check); newer syntax may need a newer grammar.",
       "ECMAScript language specification" },
+    { "core/outside-root", PGR_SEVERITY_INFO,
+      "A symbolic link in the checked tree, or a postgresql.conf include, leads outside the checked "
+      "directory; it was not followed.",
+      "Keep checked files inside the repository; check the target by naming it on the command line.",
+      "pgrampart trust model: the checked tree is data and never reads outside itself" },
     { "yaml/alias-bomb", PGR_SEVERITY_ERROR,
       "Aliases in a YAML file expand to far more nodes than the file holds (a billion-laughs file; "
       "the rest of it was not checked), or forever (an alias inside the node it names; not followed).",
@@ -111,9 +116,9 @@ register_rules(host *h, size_t plugin, char **err)
         const pgr_rule *r = &hp->desc->rules[i];
         host_rule *hr;
 
-        if (r->id == NULL || strchr(r->id, '/') == NULL ||
+        if (r->id == NULL || strchr(r->id, '/') == NULL || r->summary == NULL ||
             r->default_severity < PGR_SEVERITY_INFO || r->default_severity > PGR_SEVERITY_ERROR) {
-            *err = util_xasprintf("%s: rule %zu has no family/name id or a bad severity",
+            *err = util_xasprintf("%s: rule %zu has no family/name id, no summary or a bad severity",
                                   hp->path, i);
             return -1;
         }
@@ -167,6 +172,40 @@ host_free(host *h)
     util_vec_free(&h->rulepacks);
 }
 
+/*
+ * The pointers of a descriptor the host follows without further checks: a
+ * plugin with a NULL name or a count without its array is refused here,
+ * with its file named, rather than crashing the run later.  Rules are
+ * checked one by one as they are registered.
+ */
+static int
+check_descriptor(const char *path, const pgr_plugin *desc, char **err)
+{
+    size_t i;
+
+    if (desc->name == NULL || desc->name[0] == '\0') {
+        *err = util_xasprintf("%s: the plugin descriptor has no name", path);
+        return -1;
+    }
+    if (desc->n_rules > 0 && desc->rules == NULL) {
+        *err = util_xasprintf("%s: the plugin descriptor counts %zu rules but its rules are NULL",
+                              path, desc->n_rules);
+        return -1;
+    }
+    if (desc->n_config_keys > 0 && desc->config_keys == NULL) {
+        *err = util_xasprintf("%s: the plugin descriptor counts %zu configuration keys but its "
+                              "config_keys are NULL", path, desc->n_config_keys);
+        return -1;
+    }
+    for (i = 0; i < desc->n_config_keys; i++) {
+        if (desc->config_keys[i].name == NULL) {
+            *err = util_xasprintf("%s: configuration key %zu has no name", path, i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 host_load_file(host *h, const char *path, char **err)
 {
@@ -201,6 +240,10 @@ host_load_file(host *h, const char *path, char **err)
                               "the host's ABI version %d (%zu bytes); rebuild it against this "
                               "pgrampart/plugin.h", path, desc->abi_version, desc->size,
                               PGR_ABI_VERSION, sizeof(pgr_plugin));
+        dlclose(handle);
+        return -1;
+    }
+    if (check_descriptor(path, desc, err) != 0) {
         dlclose(handle);
         return -1;
     }

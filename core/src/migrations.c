@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 const char *const mig_conventions[] = {
     "golang-migrate", "diesel", "dbmate", "flyway", "sqitch", "numbered", "none", NULL
@@ -470,6 +471,20 @@ find_set(util_vec *sets, const char *root, const char *conv)
     return s;
 }
 
+/* path opened for reading when it is a regular file (a FIFO in the tree
+ * would block the run), or NULL. */
+static FILE *
+open_regular(const char *path)
+{
+    const char *err;
+    int fd = util_open_regular(path, &err);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+
+    if (fd >= 0 && f == NULL)
+        close(fd);
+    return f;
+}
+
 /* Position of each change in sqitch.plan, for ordering. */
 typedef struct plan_order {
     char **names;
@@ -480,7 +495,7 @@ static void
 plan_read(const char *root, plan_order *po)
 {
     char *path = util_path_join(root, "sqitch.plan"), line[4096];
-    FILE *f = fopen(path, "r");
+    FILE *f = open_regular(path);
     size_t cap = 0;
 
     po->names = NULL;
@@ -540,7 +555,7 @@ entry_cmp(const void *pa, const void *pb)
 static bool
 requires_change(const char *path, const char *dep)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = open_regular(path);
     char line[1024];
     bool found = false;
 

@@ -7,10 +7,17 @@
 #include "pgconf.h"
 
 #include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Limits on what includes may pull in: nesting, files and bytes in all. */
 #define PGCONF_MAX_DEPTH 10
+#define PGCONF_MAX_FILES 1000
+#define PGCONF_MAX_BYTES (64u << 20)
+#define PGCONF_MAX_FILE_BYTES (16u << 20)
 
 int
 pgconf_kind_of(const char *path)
@@ -71,33 +78,183 @@ put_setting(model *m, const char *path, uint32_t line, uint32_t col, const char 
     st->location.end_column = col + (uint32_t) (value ? strlen(value) : 0);
 }
 
-static void parse_postgresql(model *m, const char *path, const char *text, size_t len,
-                             util_vec *errors, int depth);
+/*
+ * What one postgresql.conf may pull in through include, include_if_exists
+ * and include_dir.  Depth alone does not bound the work: a file including
+ * itself four times, or each file including the next twice, grows
+ * exponentially within the depth limit.  So a file already on the chain
+ * being read is a cycle (not read again), and the files and bytes included
+ * in all are capped.
+ */
+typedef struct include_walk {
+    const char *root;        /* resolved checked root: includes stay inside */
+    util_vec chain;          /* of char *: resolved paths being read, outermost first */
+    size_t files;            /* files included so far */
+    size_t bytes;            /* bytes included so far */
+    bool capped;             /* the cap has been reported */
+    bool too_deep;           /* the depth limit has been reported */
+} include_walk;
 
-/* include 'file': parsed into the same model, relative to the includer. */
+static void parse_postgresql(model *m, include_walk *iw, const char *path, const char *text,
+                             size_t len, util_vec *errors, int depth);
+
+/* An error at path:line of another rule than conf/syntax-error. */
 static void
-follow_include(model *m, const char *path, const char *file, bool must_exist, util_vec *errors,
-               uint32_t line, int depth)
+add_rule_error(util_vec *errors, const char *rule, const char *path, uint32_t line,
+               const char *msg)
 {
-    char *dir, *target, *data;
+    add_error(errors, path, line, 1, msg);
+    ((pgconf_error *) util_vec_at(errors, errors->len - 1))->rule = rule;
+}
+
+static bool
+on_chain(const include_walk *iw, const char *real)
+{
+    size_t i;
+
+    for (i = 0; i < iw->chain.len; i++)
+        if (strcmp(*(char **) util_vec_at(&iw->chain, i), real) == 0)
+            return true;
+    return false;
+}
+
+/* Whether the caps leave room for one more file; reports the first refusal
+ * at the include line. */
+static bool
+under_caps(include_walk *iw, const char *path, uint32_t line, size_t more_bytes, util_vec *errors)
+{
+    if (iw->files < PGCONF_MAX_FILES && iw->bytes + more_bytes <= PGCONF_MAX_BYTES)
+        return true;
+    if (!iw->capped) {
+        char *msg = util_xasprintf("includes stop here: more than %d files or %u MiB included in "
+                                   "all (an include bomb?)", PGCONF_MAX_FILES, PGCONF_MAX_BYTES >> 20);
+
+        add_error(errors, path, line, 1, msg);
+        free(msg);
+        iw->capped = true;
+    }
+    return false;
+}
+
+/* Read target (a file include of path at line) into m, unless it leaves the
+ * root, is already being read, or the caps are reached. */
+static void
+include_file(model *m, include_walk *iw, const char *path, const char *target, bool must_exist,
+             util_vec *errors, uint32_t line, int depth)
+{
+    char real[PATH_MAX], *data, *msg;
     size_t len;
     const char *err;
 
+    /* Past the cap nothing more is read: each refusal would cost a read. */
+    if (iw->capped)
+        return;
+    if (realpath(target, real) == NULL) {
+        if (must_exist) {
+            msg = util_xasprintf("cannot read included file %s: %s", target, strerror(errno));
+            add_error(errors, path, line, 1, msg);
+            free(msg);
+        }
+        return;
+    }
+    if (util_path_inside(real, iw->root) != 1) {
+        msg = util_xasprintf("include of %s leads outside the checked directory; not followed", target);
+        add_rule_error(errors, "core/outside-root", path, line, msg);
+        free(msg);
+        return;
+    }
+    if (on_chain(iw, real)) {
+        msg = util_xasprintf("include cycle: %s is already being read; not read again", target);
+        add_error(errors, path, line, 1, msg);
+        free(msg);
+        return;
+    }
+    if (!under_caps(iw, path, line, 0, errors))
+        return;
+    if (util_read_file(real, PGCONF_MAX_FILE_BYTES, &data, &len, &err) != 0) {
+        msg = util_xasprintf("cannot read included file %s: %s", target, err);
+        add_error(errors, path, line, 1, msg);
+        free(msg);
+        return;
+    }
+    if (under_caps(iw, path, line, len, errors)) {
+        iw->files++;
+        iw->bytes += len;
+        *(char **) util_vec_push(&iw->chain) = util_xstrdup(real);
+        parse_postgresql(m, iw, target, data, len, errors, depth + 1);
+        free(*(char **) util_vec_at(&iw->chain, --iw->chain.len));
+    }
+    free(data);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* include_dir 'dir': its *.conf files not starting with '.', in name order
+ * (as the server reads them). */
+static void
+include_dir(model *m, include_walk *iw, const char *path, const char *dir, util_vec *errors,
+            uint32_t line, int depth)
+{
+    DIR *d;
+    struct dirent *de;
+    util_vec names;
+    size_t i;
+
+    if (util_path_inside(dir, iw->root) == 0) {
+        char *msg = util_xasprintf("include_dir %s leads outside the checked directory; not followed", dir);
+
+        add_rule_error(errors, "core/outside-root", path, line, msg);
+        free(msg);
+        return;
+    }
+    if ((d = opendir(dir)) == NULL) {
+        char *msg = util_xasprintf("cannot open included directory %s: %s", dir, strerror(errno));
+
+        add_error(errors, path, line, 1, msg);
+        free(msg);
+        return;
+    }
+    util_vec_init(&names, sizeof(char *));
+    while ((de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.' && util_ends_with(de->d_name, ".conf"))
+            *(char **) util_vec_push(&names) = util_path_join(dir, de->d_name);
+    closedir(d);
+    if (names.len > 0)
+        qsort(names.items, names.len, sizeof(char *), name_cmp);
+    for (i = 0; i < names.len; i++) {
+        char *target = *(char **) util_vec_at(&names, i);
+
+        include_file(m, iw, path, target, true, errors, line, depth);
+        free(target);
+    }
+    util_vec_free(&names);
+}
+
+/* include, include_if_exists, include_dir: parsed into the same model,
+ * relative to the includer. */
+static void
+follow_include(model *m, include_walk *iw, const char *path, const char *directive,
+               const char *file, util_vec *errors, uint32_t line, int depth)
+{
+    char *dir, *target;
+
+    /* Reported once: a fan-out would repeat it at every leaf. */
     if (depth >= PGCONF_MAX_DEPTH) {
-        add_error(errors, path, line, 1, "include nesting too deep (a loop?)");
+        if (!iw->too_deep)
+            add_error(errors, path, line, 1, "include nesting too deep (a loop?)");
+        iw->too_deep = true;
         return;
     }
     dir = util_dirname(path);
     target = file[0] == '/' ? util_xstrdup(file) : util_path_join(dir, file);
-    if (util_read_file(target, 16u << 20, &data, &len, &err) == 0) {
-        parse_postgresql(m, target, data, len, errors, depth + 1);
-        free(data);
-    } else if (must_exist) {
-        char *msg = util_xasprintf("cannot read included file %s: %s", target, err);
-
-        add_error(errors, path, line, 1, msg);
-        free(msg);
-    }
+    if (strcmp(directive, "include_dir") == 0)
+        include_dir(m, iw, path, target, errors, line, depth);
+    else
+        include_file(m, iw, path, target, strcmp(directive, "include") == 0, errors, line, depth);
     free(target);
     free(dir);
 }
@@ -150,8 +307,8 @@ parse_setting_line(const char *s, size_t n, char **name, char **value, size_t *v
 }
 
 static void
-parse_postgresql(model *m, const char *path, const char *text, size_t len, util_vec *errors,
-                 int depth)
+parse_postgresql(model *m, include_walk *iw, const char *path, const char *text, size_t len,
+                 util_vec *errors, int depth)
 {
     size_t i = 0;
     uint32_t line = 0;
@@ -173,9 +330,10 @@ parse_postgresql(model *m, const char *path, const char *text, size_t len, util_
             if (!parse_setting_line(text + i, n, &name, &value, &vcol)) {
                 add_error(errors, path, line, (uint32_t) (t - i + 1),
                           "expected: name = value");
-            } else if (strcmp(name, "include") == 0 || strcmp(name, "include_if_exists") == 0) {
-                follow_include(m, path, value, strcmp(name, "include") == 0, errors, line, depth);
-            } else if (strcmp(name, "include_dir") != 0) {
+            } else if (strcmp(name, "include") == 0 || strcmp(name, "include_if_exists") == 0 ||
+                       strcmp(name, "include_dir") == 0) {
+                follow_include(m, iw, path, name, value, errors, line, depth);
+            } else {
                 put_setting(m, path, line, (uint32_t) vcol + 1, name, value);
             }
         }
@@ -340,10 +498,40 @@ parse_pgbouncer(model *m, const char *path, const char *text, size_t len, util_v
 void
 pgconf_parse(model *m, int kind, const char *path, const char *text, size_t len, util_vec *errors)
 {
-    if (kind == PGCONF_POSTGRESQL)
-        parse_postgresql(m, path, text, len, errors, 0);
-    else if (kind == PGCONF_HBA)
+    char *dir = util_dirname(path), root[PATH_MAX];
+
+    /* Without a root given, includes stay within the file's own directory. */
+    pgconf_parse_within(m, kind, path, realpath(dir, root) ? root : "/nonexistent/", text, len,
+                        errors);
+    free(dir);
+}
+
+void
+pgconf_parse_within(model *m, int kind, const char *path, const char *root, const char *text,
+                    size_t len, util_vec *errors)
+{
+    include_walk iw;
+    char real[PATH_MAX];
+    size_t i;
+
+    if (kind == PGCONF_HBA) {
         parse_hba(m, path, text, len, errors);
-    else if (kind == PGCONF_PGBOUNCER)
+        return;
+    }
+    if (kind == PGCONF_PGBOUNCER) {
         parse_pgbouncer(m, path, text, len, errors);
+        return;
+    }
+    if (kind != PGCONF_POSTGRESQL)
+        return;
+    memset(&iw, 0, sizeof iw);
+    iw.root = root;
+    util_vec_init(&iw.chain, sizeof(char *));
+    /* The file itself is the start of every chain: including it is a cycle. */
+    if (realpath(path, real) != NULL)
+        *(char **) util_vec_push(&iw.chain) = util_xstrdup(real);
+    parse_postgresql(m, &iw, path, text, len, errors, 0);
+    for (i = 0; i < iw.chain.len; i++)
+        free(*(char **) util_vec_at(&iw.chain, i));
+    util_vec_free(&iw.chain);
 }

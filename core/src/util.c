@@ -4,11 +4,14 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void
 util_oom(void)
@@ -169,45 +172,84 @@ util_buf_free(util_buf *b)
 }
 
 int
-util_read_file(const char *path, size_t max_bytes, char **data, size_t *len,
-               const char **err)
+util_open_regular(const char *path, const char **err)
 {
-    FILE *f;
     struct stat st;
-    util_buf b;
-    char chunk[65536];
-    size_t n;
+    int fd;
 
-    f = fopen(path, "rb");
-    if (f == NULL) {
+    /* stat first: a FIFO, socket or device is refused without being opened
+     * (opening a FIFO blocks until a writer comes; opening a device may act). */
+    if (stat(path, &st) != 0) {
         *err = strerror(errno);
         return -1;
     }
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        *err = "is a directory";
+    if (!S_ISREG(st.st_mode)) {
+        *err = S_ISDIR(st.st_mode) ? "is a directory"
+            : "not a regular file (a FIFO, socket or device); not opened";
         return -1;
     }
+    /* O_NONBLOCK: should the path become a FIFO between stat and open, the
+     * open still returns at once, and fstat below refuses it. */
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        *err = strerror(errno);
+        return -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        *err = "not a regular file (a FIFO, socket or device); not opened";
+        return -1;
+    }
+    return fd;
+}
+
+int
+util_read_file(const char *path, size_t max_bytes, char **data, size_t *len,
+               const char **err)
+{
+    util_buf b;
+    char chunk[65536];
+    ssize_t n;
+    int fd = util_open_regular(path, err);
+
+    if (fd < 0)
+        return -1;
     util_buf_init(&b);
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n > max_bytes) {
+    while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            *err = strerror(errno);
             util_buf_free(&b);
-            fclose(f);
+            close(fd);
+            return -1;
+        }
+        if (b.len + (size_t) n > max_bytes) {
+            util_buf_free(&b);
+            close(fd);
             *err = "file too large";
             return -1;
         }
-        util_buf_append(&b, chunk, n);
+        util_buf_append(&b, chunk, (size_t) n);
     }
-    if (ferror(f)) {
-        *err = strerror(errno ? errno : EIO);
-        util_buf_free(&b);
-        fclose(f);
-        return -1;
-    }
-    fclose(f);
+    close(fd);
     *data = b.data;
     *len = b.len;
     return 0;
+}
+
+int
+util_path_inside(const char *path, const char *root)
+{
+    char real[PATH_MAX];
+    size_t n = strlen(root);
+
+    if (realpath(path, real) == NULL)
+        return -1;
+    /* root "/" holds everything; otherwise a prefix must end at a '/'. */
+    if (n == 1 && root[0] == '/')
+        return 1;
+    return strncmp(real, root, n) == 0 && (real[n] == '\0' || real[n] == '/');
 }
 
 bool

@@ -59,10 +59,27 @@ void util_buf_free(util_buf *b);
  * Read a whole file.  On success returns 0 and sets *data (NUL-terminated,
  * caller frees) and *len in bytes.  On failure returns -1 and sets *err to a
  * static description (strerror text).  Files over max_bytes fail with
- * "file too large".
+ * "file too large"; directories, FIFOs, sockets and devices are refused
+ * unopened (see util_open_regular).
  */
 int util_read_file(const char *path, size_t max_bytes, char **data, size_t *len,
                    const char **err);
+
+/*
+ * Open path (symbolic links followed) for reading when it is a regular
+ * file.  A FIFO, socket or device is refused without being opened, so a
+ * hostile tree can neither hang the run nor trigger a device.  Returns the
+ * descriptor (caller closes), or -1 with *err set to a static description.
+ */
+int util_open_regular(const char *path, const char **err);
+
+/*
+ * Whether path, with every symbolic link resolved, lies inside root (an
+ * absolute path already resolved with realpath).  Returns 1 inside (or
+ * equal), 0 outside, -1 when path does not resolve (missing, dangling link,
+ * loop).
+ */
+int util_path_inside(const char *path, const char *root);
 
 /* True when the first 8 KiB of data contain a NUL byte. */
 bool util_looks_binary(const char *data, size_t len);

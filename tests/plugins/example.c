@@ -9,9 +9,30 @@
 static const pgr_host_api *api;
 
 static const pgr_rule rules[] = {
+#ifdef NULL_RULE_ID
+    { NULL, PGR_SEVERITY_WARNING, "A rule without an id.", "Be sure.", "test plugin" },
+#else
     { "example/drop-table", PGR_SEVERITY_WARNING, "A DROP TABLE statement.",
       "Be sure.", "test plugin" },
+#endif
 };
+
+#ifdef CTOR_MARKER
+#include <stdio.h>
+#include <stdlib.h>
+
+/* The trust-model test: a plugin's constructor runs at dlopen, before any
+ * ABI check, so loading it at all is running its code.  It leaves a mark. */
+__attribute__((constructor)) static void
+mark_loaded(void)
+{
+    const char *path = getenv("PGRAMPART_TEST_MARKER");
+    FILE *f = path ? fopen(path, "w") : NULL;
+
+    if (f)
+        fclose(f);
+}
+#endif
 
 static void
 on_stmt(pgr_ctx *ctx, const pgr_sql_statement *stmt)
@@ -34,7 +55,19 @@ static const pgr_plugin plugin = {
 #else
     PGR_ABI_VERSION,
 #endif
-    sizeof(pgr_plugin), "example", "1", 1, rules, 0, NULL, on_stmt, NULL, NULL, NULL, NULL, NULL, NULL
+    sizeof(pgr_plugin),
+#ifdef NULL_NAME
+    NULL,
+#else
+    "example",
+#endif
+    "1", 1,
+#ifdef NULL_RULES
+    NULL,
+#else
+    rules,
+#endif
+    0, NULL, on_stmt, NULL, NULL, NULL, NULL, NULL, NULL
 };
 
 #ifndef NO_INIT
