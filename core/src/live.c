@@ -8,6 +8,7 @@
  */
 #include "live.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <stdlib.h>
@@ -24,11 +25,12 @@ typedef struct live_conn {
 } live_conn;
 
 /*
- * A copy of s with every control character (C0 including newline, DEL, and
- * the C1 range U+0080..U+009F) written as \n, \t or \xNN, and trailing
- * blanks dropped: server messages and catalog names are chosen by whoever
- * owns the database, and must not start lines or move the terminal.
- * Caller frees.
+ * A copy of s on one line: line breaks (and the tabs that indent libpq's
+ * hints) become "; ", every other control character (C0, DEL, and the C1
+ * range U+0080..U+009F) is written as \t, \xNN or \uNNNN, and trailing
+ * blanks are dropped.  Server messages and catalog names are chosen by
+ * whoever owns the database or the conninfo, and must not start lines or
+ * move the terminal.  Caller frees.
  */
 static char *
 escape_controls(const char *s)
@@ -41,18 +43,20 @@ escape_controls(const char *s)
         n--;
     util_buf_init(&b);
     for (size_t i = 0; i < n; i++) {
-        if (p[i] == '\n')
-            util_buf_puts(&b, "\\n");
-        else if (p[i] == '\t')
+        if (p[i] == '\n') {
+            util_buf_puts(&b, "; ");
+            while (i + 1 < n && p[i + 1] == '\t')
+                i++;
+        } else if (p[i] == '\t') {
             util_buf_puts(&b, "\\t");
-        else if (p[i] < 0x20 || p[i] == 0x7f)
+        } else if (p[i] < 0x20 || p[i] == 0x7f) {
             util_buf_printf(&b, "\\x%02x", p[i]);
-        else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)
+        } else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
             util_buf_printf(&b, "\\u%04x", p[++i]);
-        else
+        } else {
             util_buf_append(&b, s + i, 1);
+        }
     }
-    util_buf_append(&b, "", 0);
     return b.data;
 }
 
@@ -501,9 +505,11 @@ mask_secret(const char *msg, const char *secret)
 
 /*
  * A copy of one of libpq's conninfo parse errors with everything from the
- * first to the last double quote of each line replaced by "...": libpq
- * quotes the offending token, which may be the password (or a part of
- * one), and a parse that failed cannot tell us which token that was.
+ * first quoted token to the last double quote of each line replaced by
+ * "...": libpq quotes the offending token, which may be the password (or a
+ * part of one, or the whole URI), and a parse that failed cannot tell us
+ * which token that was.  A quoted single punctuation character ("=", "]")
+ * is libpq's own text and is kept.
  */
 static char *
 mask_quoted(const char *msg)
@@ -513,21 +519,23 @@ mask_quoted(const char *msg)
 
     util_buf_init(&b);
     while (*line) {
-        size_t len = strcspn(line, "\n");
-        const char *first = memchr(line, '"', len), *last = NULL, *q;
+        size_t len = strcspn(line, "\n"), i = 0;
+        const char *last = NULL, *q;
 
         for (q = line; q < line + len; q++)
             if (*q == '"')
                 last = q;
-        if (first && last > first) {
-            util_buf_append(&b, line, (size_t) (first - line));
-            util_buf_puts(&b, "\"...\"");
-            util_buf_append(&b, last + 1, (size_t) (line + len - last - 1));
-        } else if (first) {
-            util_buf_append(&b, line, (size_t) (first - line));
-            util_buf_puts(&b, "\"...");
-        } else {
-            util_buf_append(&b, line, len);
+        while (i < len) {
+            if (line[i] != '"') {
+                util_buf_append(&b, line + i++, 1);
+            } else if (i + 2 < len && line[i + 2] == '"' && ispunct((unsigned char) line[i + 1]) &&
+                       line[i + 1] != '"') {
+                util_buf_append(&b, line + i, 3);
+                i += 3;
+            } else {
+                util_buf_puts(&b, last > line + i ? "\"...\"" : "\"...");
+                i = last > line + i ? (size_t) (last - line) + 1 : len;
+            }
         }
         line += len;
         if (*line == '\n')

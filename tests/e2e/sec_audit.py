@@ -3,6 +3,13 @@
 Run one with: python3 tests/e2e/e2e.py NAME --bin build/pgrampart --source . --corpus ../shared/corpus
 """
 from e2e import *  # noqa: F401,F403 — run, check_json, findings_in, write_tree, ARGS via e2e.ARGS
+import json
+import os
+import re
+import socket
+import subprocess
+import time
+
 import e2e
 
 
@@ -191,3 +198,75 @@ def test_audit_hostile_catalog():
             assert ("rls/table-without-rls", "db:public.victim") in found, (vector, sorted(found))
             assert not [f for f in found if "pwned" in (f[1] or "")], (vector, found)
             assert "pwned-" not in out and "\"pwned\"" not in out, vector
+
+
+# --- connecting: a silent server, the conninfo in errors ----------------------------------------
+
+def audit_bounded(args, limit):
+    """Run pgrampart audit ARGS; (exit code, stderr, seconds), failing the test after limit s."""
+    t0 = time.monotonic()
+    try:
+        p = subprocess.run([e2e.ARGS.bin, "audit", *args], capture_output=True, text=True,
+                           errors="replace", timeout=limit)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"audit {args} still connecting after {limit} s")
+    return p.returncode, p.stderr, time.monotonic() - t0
+
+
+def test_audit_connect_timeout():
+    """A server that accepts TCP and never answers: --timeout (else 10 s) bounds connecting."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(8)         # the kernel completes the handshakes; nobody ever reads or answers
+        port = s.getsockname()[1]
+        rc, err, took = audit_bounded(["--timeout", "2000", f"host=127.0.0.1 port={port} dbname=x"], 60)
+        assert rc == 2 and "cannot connect" in err and "timeout" in err, (rc, err)
+        assert took < 15, took
+        rc, err, took = audit_bounded([f"postgresql://u@127.0.0.1:{port}/x"], 60)
+        assert rc == 2 and "cannot connect" in err, (rc, err)
+        assert 8 < took < 20, took
+
+
+FORMATS = ["text", "json", "sarif", "github", "gitlab"]
+
+
+def assert_masked(conninfo, secrets, expect, env=None):
+    """Every format: exit 2, a message saying expect, no secret anywhere, no line injected."""
+    for fmt in FORMATS:
+        rc, out, err = run("audit", "--format", fmt, "--timeout", "2000", conninfo, env=env)
+        assert rc == 2 and expect in err, (fmt, conninfo, rc, err)
+        for secret in secrets:
+            assert secret not in out + err, (fmt, conninfo, out, err)
+        assert not [l for l in (out + err).splitlines() if l.startswith("::")], (fmt, out, err)
+        assert "\x1b" not in out + err
+
+
+def test_audit_conninfo_never_echoed():
+    """libpq quotes the bad token or the URI in its messages: the password is never printed."""
+    pw = "s3cr%ZZet-unique"
+    assert_masked(f"postgresql://someone:{pw}@127.0.0.1:1/db", [pw, "s3cr"], "cannot parse")
+    assert_masked("postgresql://someone:s3cr%00et-unique@127.0.0.1:1/db", ["s3cr%00et"], "cannot parse")
+    assert_masked("postgresql://someone:Pw-in-uri-unique@[::1/db", ["Pw-in-uri-unique"], "cannot parse")
+    # key=value: a password pasted without its key, and an unknown key beside the password.
+    assert_masked("host=127.0.0.1 port=1 user=u Pw-kv-unique", ["Pw-kv-unique"], "cannot parse")
+    assert_masked("host=127.0.0.1 port=1 password=Pw-kv2-unique Pw-kv2-unique=1", ["Pw-kv2-unique"],
+                  "cannot parse")
+    # libpq echoes other values at connect time; one that is the password is masked there too.
+    assert_masked("host=127.0.0.1 port=1 password=Pw-mode-unique sslmode=Pw-mode-unique",
+                  ["Pw-mode-unique"], "cannot connect")
+    assert_masked("postgresql://someone:Pw-host-unique@no-such-host.invalid/db", ["Pw-host-unique"],
+                  "cannot connect")
+    cl = cluster_module()
+    hba = "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n"
+    with cl.Cluster(hba=hba) as c:
+        c.psql("CREATE ROLE alice LOGIN PASSWORD 'right-password'; "
+               "CREATE ROLE \"Pw-role-unique\" LOGIN PASSWORD 'right-password'")
+        ci = c.conninfo(user="alice", tcp=True)
+        assert_masked(ci + " password=Wrong-pw-unique", ["Wrong-pw-unique"], "password authentication failed")
+        assert_masked(ci, ["Wrong-env-unique"], "password authentication failed",
+                      env={"PGPASSWORD": "Wrong-env-unique"})
+        assert_masked(c.conninfo(user="Pw-role-unique", tcp=True) + " password=Pw-role-unique",
+                      ["Pw-role-unique"], "password authentication failed")
+        # The server quotes a database name from the conninfo: its control characters are escaped.
+        assert_masked(ci.replace("dbname=postgres", "") + " password=right-password "
+                      "dbname='x\n::error file=README.md::owned\x1b[2J'", [], "does not exist")
