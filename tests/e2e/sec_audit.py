@@ -270,3 +270,30 @@ def test_audit_conninfo_never_echoed():
         # The server quotes a database name from the conninfo: its control characters are escaped.
         assert_masked(ci.replace("dbname=postgres", "") + " password=right-password "
                       "dbname='x\n::error file=README.md::owned\x1b[2J'", [], "does not exist")
+
+
+# --- names from the catalog ----------------------------------------------------------------------
+
+HOSTILE_NAMES = {"table": "\n::error file=README.md::owned", "policy": "\x1b[2J",
+                 "role": "x\nfake.sql:1:1: error: y"}
+
+
+def test_audit_hostile_names():
+    """Catalog names with newlines, ESC, workflow commands or fake diagnostics inject nothing.
+
+    Depends on the text and github reporters escaping control characters (sec_output)."""
+    cl = cluster_module()
+    q = {k: '"' + v.replace('"', '""') + '"' for k, v in HOSTILE_NAMES.items()}
+    with cl.Cluster() as c:
+        c.psql(f"CREATE ROLE {q['role']} SUPERUSER; CREATE TABLE public.{q['table']} (id int, tenant_id int); "
+               f"CREATE POLICY {q['policy']} ON public.{q['table']} TO {q['role']} USING (true); "
+               f"GRANT SELECT ON public.{q['table']} TO {q['role']}")
+        for fmt in ("text", "github"):
+            rc, out, err = run("audit", "--format", fmt, "--fail-on", "info", c.conninfo())
+            assert rc == 1, (fmt, rc, err)
+            text = out + err
+            assert "owned" in text and "fake.sql" in text and "2J" in text, (fmt, text)  # names shown
+            lines = text.splitlines()
+            assert not [l for l in lines if l.startswith("::error file=README.md")], (fmt, text)
+            assert not [l for l in lines if l.startswith("fake.sql:1:1")], (fmt, text)
+            assert "\x1b" not in text, (fmt, text)
