@@ -8,6 +8,7 @@
  */
 #include "live.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <stdlib.h>
@@ -15,12 +16,49 @@
 
 /* Schemas PostgreSQL owns: not the application's objects. */
 #define USER_SCHEMAS \
-    "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'"
+    "n.nspname OPERATOR(pg_catalog.<>) ALL ('{pg_catalog,information_schema}'::pg_catalog.name[]) " \
+    "AND n.nspname OPERATOR(pg_catalog.!~) '^pg_(toast|temp)'"
 
 typedef struct live_conn {
     PGconn *conn;
     live_result *res;
 } live_conn;
+
+/*
+ * A copy of s on one line: line breaks (and the tabs that indent libpq's
+ * hints) become "; ", every other control character (C0, DEL, and the C1
+ * range U+0080..U+009F) is written as \t, \xNN or \uNNNN, and trailing
+ * blanks are dropped.  Server messages and catalog names are chosen by
+ * whoever owns the database or the conninfo, and must not start lines or
+ * move the terminal.  Caller frees.
+ */
+static char *
+escape_controls(const char *s)
+{
+    const unsigned char *p = (const unsigned char *) s;
+    size_t n = strlen(s);
+    util_buf b;
+
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\r'))
+        n--;
+    util_buf_init(&b);
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\n') {
+            util_buf_puts(&b, "; ");
+            while (i + 1 < n && p[i + 1] == '\t')
+                i++;
+        } else if (p[i] == '\t') {
+            util_buf_puts(&b, "\\t");
+        } else if (p[i] < 0x20 || p[i] == 0x7f) {
+            util_buf_printf(&b, "\\x%02x", p[i]);
+        } else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
+            util_buf_printf(&b, "\\u%04x", p[++i]);
+        } else {
+            util_buf_append(&b, s + i, 1);
+        }
+    }
+    return b.data;
+}
 
 static void
 skip(live_result *res, const char *check, const char *reason)
@@ -60,11 +98,8 @@ catalog(live_conn *lc, const char *check, const char *sql)
     lc->res->queries++;
     r = PQexec(lc->conn, sql);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        char *why = util_xstrdup(PQresultErrorMessage(r));
-        size_t n = strlen(why);
+        char *why = escape_controls(PQresultErrorMessage(r));
 
-        while (n > 0 && (why[n - 1] == '\n' || why[n - 1] == ' '))
-            why[--n] = '\0';
         skip(lc->res, check, why);
         free(why);
         PQclear(r);
@@ -109,11 +144,13 @@ load_tables(live_conn *lc, model *m)
 {
     PGresult *r = catalog(lc, "tables",
         "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relrowsecurity, c.relforcerowsecurity, "
-        "pg_get_userbyid(c.relowner), "
-        "coalesce(c.reloptions @> '{security_invoker=true}' OR c.reloptions @> '{security_invoker=on}', false), "
-        "coalesce(c.reloptions @> '{security_barrier=true}', false) "
-        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE c.relkind IN ('r', 'p', 'v', 'm') AND " USER_SCHEMAS " ORDER BY c.oid");
+        "pg_catalog.pg_get_userbyid(c.relowner), "
+        "coalesce(c.reloptions OPERATOR(pg_catalog.&&) "
+        "'{security_invoker=true,security_invoker=on}'::pg_catalog.text[], false), "
+        "coalesce(c.reloptions OPERATOR(pg_catalog.@>) '{security_barrier=true}'::pg_catalog.text[], false) "
+        "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+        "WHERE c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p,v,m}'::pg_catalog.\"char\"[]) AND " USER_SCHEMAS
+        " ORDER BY c.oid");
     int i;
 
     for (i = 0; r && i < PQntuples(r); i++) {
@@ -139,9 +176,11 @@ static void
 load_columns(live_conn *lc, model *m)
 {
     PGresult *r = catalog(lc, "columns",
-        "SELECT a.attrelid, a.attnum, a.attname FROM pg_attribute a "
-        "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND " USER_SCHEMAS
+        "SELECT a.attrelid, a.attnum, a.attname FROM pg_catalog.pg_attribute a "
+        "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) a.attrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+        "WHERE a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped "
+        "AND c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::pg_catalog.\"char\"[]) AND " USER_SCHEMAS
         " ORDER BY a.attrelid, a.attnum");
     int i;
 
@@ -156,11 +195,11 @@ load_policies(live_conn *lc, model *m)
 {
     PGresult *r = catalog(lc, "policies",
         "SELECT n.nspname, c.relname, p.polname, p.polpermissive, p.polcmd, "
-        "array_to_json(ARRAY(SELECT CASE WHEN x = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x) END "
-        "FROM unnest(p.polroles) x)), "
-        "pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid) "
-        "FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace ORDER BY p.oid");
+        "pg_catalog.array_to_json(ARRAY(SELECT CASE WHEN x OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' "
+        "ELSE pg_catalog.pg_get_userbyid(x) END FROM pg_catalog.unnest(p.polroles) x)), "
+        "pg_catalog.pg_get_expr(p.polqual, p.polrelid), pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) "
+        "FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) p.polrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace ORDER BY p.oid");
     int i;
 
     for (i = 0; r && i < PQntuples(r); i++) {
@@ -190,22 +229,33 @@ static void
 load_acl(live_conn *lc, model *m)
 {
     PGresult *r = catalog(lc, "privileges",
-        "SELECT kind, object, CASE WHEN grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(grantee) END, "
-        "privilege_type, is_grantable FROM ("
-        "SELECT 'r' AS kind, n.nspname || '.' || c.relname AS object, a.grantee, a.privilege_type, "
-        "a.is_grantable "
-        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a "
-        "WHERE c.relkind IN ('r', 'p', 'v', 'm') AND " USER_SCHEMAS " AND a.grantee <> c.relowner "
-        "UNION ALL SELECT 'S', n.nspname || '.' || c.relname, a.grantee, a.privilege_type, a.is_grantable "
-        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a "
-        "WHERE c.relkind = 'S' AND " USER_SCHEMAS " AND a.grantee <> c.relowner "
-        "UNION ALL SELECT 'n', n.nspname, a.grantee, a.privilege_type, a.is_grantable "
-        "FROM pg_namespace n, aclexplode(n.nspacl) a "
-        "WHERE " USER_SCHEMAS " AND a.grantee <> n.nspowner "
-        "AND NOT (n.nspname = 'public' AND a.grantee = 0) "
-        "UNION ALL SELECT 'f', n.nspname || '.' || p.proname, a.grantee, a.privilege_type, a.is_grantable "
-        "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(p.proacl) a "
-        "WHERE " USER_SCHEMAS " AND a.grantee <> p.proowner AND a.grantee <> 0) x");
+        "SELECT kind, object, CASE WHEN grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' "
+        "ELSE pg_catalog.pg_get_userbyid(grantee) END, privilege_type, is_grantable FROM ("
+        "SELECT 'r' AS kind, n.nspname::pg_catalog.text OPERATOR(pg_catalog.||) '.' "
+        "OPERATOR(pg_catalog.||) c.relname::pg_catalog.text AS object, a.grantee, a.privilege_type, "
+        "a.is_grantable FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace, "
+        "pg_catalog.aclexplode(c.relacl) a "
+        "WHERE c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p,v,m}'::pg_catalog.\"char\"[]) AND " USER_SCHEMAS
+        " AND a.grantee OPERATOR(pg_catalog.<>) c.relowner "
+        "UNION ALL SELECT 'S', n.nspname::pg_catalog.text OPERATOR(pg_catalog.||) '.' "
+        "OPERATOR(pg_catalog.||) c.relname::pg_catalog.text, a.grantee, a.privilege_type, a.is_grantable "
+        "FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace, "
+        "pg_catalog.aclexplode(c.relacl) a "
+        "WHERE c.relkind OPERATOR(pg_catalog.=) 'S' AND " USER_SCHEMAS
+        " AND a.grantee OPERATOR(pg_catalog.<>) c.relowner "
+        "UNION ALL SELECT 'n', n.nspname::pg_catalog.text, a.grantee, a.privilege_type, a.is_grantable "
+        "FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) a "
+        "WHERE " USER_SCHEMAS " AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner "
+        "AND NOT (n.nspname OPERATOR(pg_catalog.=) 'public' AND a.grantee OPERATOR(pg_catalog.=) 0) "
+        "UNION ALL SELECT 'f', n.nspname::pg_catalog.text OPERATOR(pg_catalog.||) '.' "
+        "OPERATOR(pg_catalog.||) p.proname::pg_catalog.text, a.grantee, a.privilege_type, a.is_grantable "
+        "FROM pg_catalog.pg_proc p "
+        "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace, "
+        "pg_catalog.aclexplode(p.proacl) a "
+        "WHERE " USER_SCHEMAS " AND a.grantee OPERATOR(pg_catalog.<>) p.proowner "
+        "AND a.grantee OPERATOR(pg_catalog.<>) 0) x");
     int i;
 
     for (i = 0; r && i < PQntuples(r); i++) {
@@ -223,9 +273,11 @@ load_default_acl(live_conn *lc, model *m)
 {
     PGresult *r = catalog(lc, "default privileges",
         "SELECT d.defaclobjtype, coalesce(n.nspname, '*'), "
-        "CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END, a.privilege_type "
-        "FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace, "
-        "aclexplode(d.defaclacl) a WHERE a.grantee <> d.defaclrole");
+        "CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' "
+        "ELSE pg_catalog.pg_get_userbyid(a.grantee) END, a.privilege_type "
+        "FROM pg_catalog.pg_default_acl d "
+        "LEFT JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) d.defaclnamespace, "
+        "pg_catalog.aclexplode(d.defaclacl) a WHERE a.grantee OPERATOR(pg_catalog.<>) d.defaclrole");
     int i;
 
     for (i = 0; r && i < PQntuples(r); i++) {
@@ -244,8 +296,8 @@ load_roles(live_conn *lc, model *m)
 {
     PGresult *r = catalog(lc, "roles",
         "SELECT r.rolname, r.rolsuper, r.rolcanlogin, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls, "
-        "r.rolreplication, r.rolconnlimit, r.rolvaliduntil::text, r.oid = 10 FROM pg_roles r "
-        "WHERE r.rolname !~ '^pg_' ORDER BY r.oid");
+        "r.rolreplication, r.rolconnlimit, r.rolvaliduntil::pg_catalog.text, r.oid OPERATOR(pg_catalog.=) 10 "
+        "FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.!~) '^pg_' ORDER BY r.oid");
     int i;
 
     for (i = 0; r && i < PQntuples(r); i++) {
@@ -265,7 +317,8 @@ load_roles(live_conn *lc, model *m)
     }
     PQclear(r);
     r = catalog(lc, "role memberships",
-        "SELECT pg_get_userbyid(member), pg_get_userbyid(roleid) FROM pg_auth_members");
+        "SELECT pg_catalog.pg_get_userbyid(member), pg_catalog.pg_get_userbyid(roleid) "
+        "FROM pg_catalog.pg_auth_members");
     for (i = 0; r && i < PQntuples(r); i++)
         model_put_membership(m, val(r, i, 0), val(r, i, 1));
     PQclear(r);
@@ -277,13 +330,14 @@ load_functions(live_conn *lc, model *m)
     /* Members of extensions are the extension's business, not the schema's. */
     PGresult *r = catalog(lc, "functions",
         "SELECT n.nspname, p.proname, p.prokind, l.lanname, p.prosecdef, "
-        "coalesce(array_to_string(p.proconfig, ',') ~ '(^|,)search_path=', false), "
-        "p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) a "
-        "WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE') "
-        "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-        "JOIN pg_language l ON l.oid = p.prolang WHERE " USER_SCHEMAS
-        " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass "
-        "AND d.objid = p.oid AND d.deptype = 'e') ORDER BY p.oid");
+        "coalesce(pg_catalog.array_to_string(p.proconfig, ',') OPERATOR(pg_catalog.~) '(^|,)search_path=', "
+        "false), p.proacl IS NULL OR EXISTS (SELECT 1 FROM pg_catalog.aclexplode(p.proacl) a "
+        "WHERE a.grantee OPERATOR(pg_catalog.=) 0 AND a.privilege_type OPERATOR(pg_catalog.=) 'EXECUTE') "
+        "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace "
+        "JOIN pg_catalog.pg_language l ON l.oid OPERATOR(pg_catalog.=) p.prolang WHERE " USER_SCHEMAS
+        " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+        "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass "
+        "AND d.objid OPERATOR(pg_catalog.=) p.oid AND d.deptype OPERATOR(pg_catalog.=) 'e') ORDER BY p.oid");
     int i;
 
     for (i = 0; r && i < PQntuples(r); i++) {
@@ -308,12 +362,16 @@ static void
 load_view_relations(live_conn *lc, model *m)
 {
     PGresult *r = catalog(lc, "view dependencies",
-        "SELECT DISTINCT v.oid, dn.nspname || '.' || dc.relname FROM pg_rewrite rw "
-        "JOIN pg_class v ON v.oid = rw.ev_class "
-        "JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid "
-        "AND d.refclassid = 'pg_class'::regclass "
-        "JOIN pg_class dc ON dc.oid = d.refobjid JOIN pg_namespace dn ON dn.oid = dc.relnamespace "
-        "WHERE v.relkind IN ('v', 'm') AND dc.oid <> v.oid");
+        "SELECT DISTINCT v.oid, dn.nspname::pg_catalog.text OPERATOR(pg_catalog.||) '.' "
+        "OPERATOR(pg_catalog.||) dc.relname::pg_catalog.text FROM pg_catalog.pg_rewrite rw "
+        "JOIN pg_catalog.pg_class v ON v.oid OPERATOR(pg_catalog.=) rw.ev_class "
+        "JOIN pg_catalog.pg_depend d ON d.classid OPERATOR(pg_catalog.=) "
+        "'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid OPERATOR(pg_catalog.=) rw.oid "
+        "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+        "JOIN pg_catalog.pg_class dc ON dc.oid OPERATOR(pg_catalog.=) d.refobjid "
+        "JOIN pg_catalog.pg_namespace dn ON dn.oid OPERATOR(pg_catalog.=) dc.relnamespace "
+        "WHERE v.relkind OPERATOR(pg_catalog.=) ANY ('{v,m}'::pg_catalog.\"char\"[]) "
+        "AND dc.oid OPERATOR(pg_catalog.<>) v.oid");
     int i;
 
     for (i = 0; r && i < PQntuples(r); i++)
@@ -325,8 +383,9 @@ static void
 load_extensions(live_conn *lc, model *m)
 {
     PGresult *r = catalog(lc, "extensions",
-        "SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-        "WHERE e.extname <> 'plpgsql'");
+        "SELECT e.extname, n.nspname FROM pg_catalog.pg_extension e "
+        "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) e.extnamespace "
+        "WHERE e.extname OPERATOR(pg_catalog.<>) 'plpgsql'");
     int i;
 
     for (i = 0; r && i < PQntuples(r); i++) {
@@ -342,9 +401,9 @@ static void
 load_settings(live_conn *lc, model *m)
 {
     PGresult *r = catalog(lc, "settings",
-        "SELECT name, setting FROM pg_settings WHERE name IN ('ssl', 'ssl_min_protocol_version', "
-        "'password_encryption', 'log_connections', 'log_disconnections', 'log_statement', "
-        "'server_version_num')");
+        "SELECT name, setting FROM pg_catalog.pg_settings WHERE name OPERATOR(pg_catalog.=) ANY ("
+        "'{ssl,ssl_min_protocol_version,password_encryption,log_connections,log_disconnections,"
+        "log_statement,server_version_num}'::pg_catalog.text[])");
     int i;
 
     for (i = 0; r && i < PQntuples(r); i++) {
@@ -355,8 +414,8 @@ load_settings(live_conn *lc, model *m)
     PQclear(r);
     /* Our own connection, for ssl/connection-not-encrypted. */
     r = catalog(lc, "connection encryption",
-                "SELECT ssl, version, inet_client_addr() IS NOT NULL FROM pg_stat_ssl "
-                "WHERE pid = pg_backend_pid()");
+                "SELECT ssl, version, pg_catalog.inet_client_addr() IS NOT NULL FROM pg_catalog.pg_stat_ssl "
+                "WHERE pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()");
     /* Over a Unix socket there is nothing to encrypt. */
     if (r && PQntuples(r) == 1 && flag(r, 0, 2)) {
         m->connection_ssl = flag(r, 0, 0);
@@ -377,8 +436,9 @@ load_hba(live_conn *lc, model *m, int allowed)
         return;
     }
     r = catalog(lc, "pg_hba.conf rules",
-        "SELECT line_number, type, array_to_string(database, ','), array_to_string(user_name, ','), "
-        "address, netmask, auth_method FROM pg_hba_file_rules WHERE error IS NULL ORDER BY line_number");
+        "SELECT line_number, type, pg_catalog.array_to_string(database, ','), "
+        "pg_catalog.array_to_string(user_name, ','), address, netmask, auth_method "
+        "FROM pg_catalog.pg_hba_file_rules WHERE error IS NULL ORDER BY line_number");
     m->hba_available = r != NULL;
     for (i = 0; r && i < PQntuples(r); i++) {
         pgr_hba_rule h;
@@ -412,7 +472,7 @@ load_authid(live_conn *lc, model *m, int allowed)
         return;
     }
     r = catalog(lc, "stored password hashes",
-                "SELECT rolname FROM pg_authid WHERE rolpassword LIKE 'md5%'");
+                "SELECT rolname FROM pg_catalog.pg_authid WHERE rolpassword OPERATOR(pg_catalog.~~) 'md5%'");
     m->authid_available = r != NULL;
     for (i = 0; r && i < PQntuples(r); i++) {
         for (k = 0; k < m->roles.len; k++) {
@@ -425,48 +485,227 @@ load_authid(live_conn *lc, model *m, int allowed)
     PQclear(r);
 }
 
-int
-live_read_model(const char *conninfo, int timeout_ms, model *m, live_result *res, char **err)
+/* A copy of msg with every occurrence of secret (if any) replaced by ****. */
+static char *
+mask_secret(const char *msg, const char *secret)
 {
-    const char *keys[3], *vals[3];
-    int n = 0, can_hba = 0, can_authid = 0;
-    live_conn lc;
-    PGresult *r;
-    char set[128], *origin_name;
-    pgr_location origin;
+    size_t n = secret ? strlen(secret) : 0;
+    const char *p = msg, *hit;
+    util_buf b;
 
-    memset(res, 0, sizeof *res);
-    util_vec_init(&res->skipped, sizeof(live_skip));
-    /* The conninfo first: keywords after it win, so application_name is ours. */
+    util_buf_init(&b);
+    while (n > 0 && (hit = strstr(p, secret)) != NULL) {
+        util_buf_append(&b, p, (size_t) (hit - p));
+        util_buf_puts(&b, "****");
+        p = hit + n;
+    }
+    util_buf_puts(&b, p);
+    return b.data;
+}
+
+/*
+ * A copy of one of libpq's conninfo parse errors with everything from the
+ * first quoted token to the last double quote of each line replaced by
+ * "...": libpq quotes the offending token, which may be the password (or a
+ * part of one, or the whole URI), and a parse that failed cannot tell us
+ * which token that was.  A quoted single punctuation character ("=", "]")
+ * is libpq's own text and is kept.
+ */
+static char *
+mask_quoted(const char *msg)
+{
+    util_buf b;
+    const char *line = msg;
+
+    util_buf_init(&b);
+    while (*line) {
+        size_t len = strcspn(line, "\n"), i = 0;
+        const char *last = NULL, *q;
+
+        for (q = line; q < line + len; q++)
+            if (*q == '"')
+                last = q;
+        while (i < len) {
+            if (line[i] != '"') {
+                util_buf_append(&b, line + i++, 1);
+            } else if (i + 2 < len && line[i + 2] == '"' && ispunct((unsigned char) line[i + 1]) &&
+                       line[i + 1] != '"') {
+                util_buf_append(&b, line + i, 3);
+                i += 3;
+            } else {
+                util_buf_puts(&b, last > line + i ? "\"...\"" : "\"...");
+                i = last > line + i ? (size_t) (last - line) + 1 : len;
+            }
+        }
+        line += len;
+        if (*line == '\n')
+            util_buf_append(&b, line++, 1);
+    }
+    return b.data;
+}
+
+/* Whether libpq reads s as a connection string rather than a database name
+ * (its recognized_connection_string()). */
+static int
+is_connection_string(const char *s)
+{
+    return strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0 ||
+           strchr(s, '=') != NULL;
+}
+
+/*
+ * What we need from the user's conninfo before connecting: its password
+ * (to mask it in libpq's messages) and its connect_timeout (seconds, 0 when
+ * not given).  Returns 0, or -1 with *err set to a message that quotes
+ * nothing from the string.
+ */
+static int
+parse_conninfo(const char *conninfo, char **password, int *connect_timeout, char **err)
+{
+    PQconninfoOption *opts, *o;
+    char *msg = NULL;
+
+    *password = NULL;
+    *connect_timeout = 0;
+    if (conninfo == NULL || !is_connection_string(conninfo))
+        return 0;
+    opts = PQconninfoParse(conninfo, &msg);
+    if (opts == NULL) {
+        char *masked = mask_quoted(msg ? msg : "out of memory"), *safe = escape_controls(masked);
+
+        *err = util_xasprintf("cannot parse the connection string: %s", safe);
+        free(safe);
+        free(masked);
+        PQfreemem(msg);
+        return -1;
+    }
+    for (o = opts; o->keyword; o++) {
+        if (o->val && strcmp(o->keyword, "password") == 0 && o->val[0])
+            *password = util_xstrdup(o->val);
+        else if (o->val && strcmp(o->keyword, "connect_timeout") == 0)
+            *connect_timeout = atoi(o->val);
+    }
+    PQconninfoFree(opts);
+    return 0;
+}
+
+/* libpq's message after a failed connection, its passwords masked and its
+ * control characters escaped.  Caller frees. */
+static char *
+connection_error(PGconn *conn, const char *password)
+{
+    char *a = mask_secret(PQerrorMessage(conn), password);
+    char *b = mask_secret(a, getenv("PGPASSWORD"));
+    char *safe = escape_controls(b);
+
+    free(a);
+    free(b);
+    return safe;
+}
+
+/*
+ * Connect with the user's conninfo, bounded by connect_timeout_s seconds
+ * (or the conninfo's own connect_timeout when that is shorter).  Returns
+ * the connection, or NULL with *err set (password masked).
+ */
+static PGconn *
+connect_db(const char *conninfo, int connect_timeout_s, char **err)
+{
+    const char *keys[4], *vals[4];
+    char timeout[16], *password, *why;
+    int n = 0, given;
+    PGconn *conn;
+
+    if (parse_conninfo(conninfo, &password, &given, err) != 0)
+        return NULL;
+    if (given > 0 && given < connect_timeout_s)
+        connect_timeout_s = given;
+    snprintf(timeout, sizeof timeout, "%d", connect_timeout_s < 2 ? 2 : connect_timeout_s);
+    /* The conninfo first: keywords after it win, so these are ours. */
     if (conninfo && *conninfo) {
         keys[n] = "dbname";
         vals[n++] = conninfo;
     }
     keys[n] = "application_name";
     vals[n++] = "pgrampart";
+    keys[n] = "connect_timeout";
+    vals[n++] = timeout;
     keys[n] = NULL;
     vals[n] = NULL;
-    lc.conn = PQconnectdbParams(keys, vals, 1);
+    conn = PQconnectdbParams(keys, vals, 1);
+    if (PQstatus(conn) != CONNECTION_OK) {
+        why = connection_error(conn, password);
+        *err = util_xasprintf("cannot connect: %s", why);
+        free(why);
+        PQfinish(conn);
+        conn = NULL;
+    }
+    free(password);
+    return conn;
+}
+
+/*
+ * Make the session safe before reading anything, as PostgreSQL's own
+ * clients do since CVE-2018-1058: one REPEATABLE READ READ ONLY transaction
+ * (BEGIN resolves no names), an empty search_path for it before any other
+ * statement (only pg_catalog is then searched, and a database owner cannot
+ * create objects there; transaction-local, so the session commits
+ * nothing), then statement_timeout and lock_timeout.  The catalog queries also name every
+ * operator, function, cast and relation with its schema, so a setting that
+ * changes search_path later cannot redirect them.  Returns 0, or -1 with
+ * *err set.
+ */
+static int
+secure_session(live_conn *lc, int timeout_ms, char **err)
+{
+    static const char *const first[] = {
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        "SELECT pg_catalog.set_config('search_path', '', true)",
+    };
+    char set[128], *why;
+    size_t i;
+
+    for (i = 0; i < 2; i++) {
+        PGresult *r = run(lc, first[i]);
+
+        if (r == NULL) {
+            why = escape_controls(PQerrorMessage(lc->conn));
+            *err = util_xasprintf("cannot start a safe read-only session: %s", why);
+            free(why);
+            return -1;
+        }
+        PQclear(r);
+    }
+    snprintf(set, sizeof set, "SET LOCAL statement_timeout TO %d", timeout_ms);
+    PQclear(run(lc, set));
+    snprintf(set, sizeof set, "SET LOCAL lock_timeout TO %d", timeout_ms);
+    PQclear(run(lc, set));
+    return 0;
+}
+
+int
+live_read_model(const char *conninfo, int timeout_ms, int connect_timeout_s, model *m, live_result *res,
+                char **err)
+{
+    int can_hba = 0, can_authid = 0;
+    live_conn lc;
+    PGresult *r;
+    char *origin_name;
+    pgr_location origin;
+
+    memset(res, 0, sizeof *res);
+    util_vec_init(&res->skipped, sizeof(live_skip));
     lc.res = res;
-    if (PQstatus(lc.conn) != CONNECTION_OK) {
-        *err = util_xasprintf("cannot connect: %s", PQerrorMessage(lc.conn));
+    if ((lc.conn = connect_db(conninfo, connect_timeout_s, err)) == NULL)
+        return -1;
+    if (secure_session(&lc, timeout_ms, err) != 0) {
         PQfinish(lc.conn);
         return -1;
     }
-    if ((r = run(&lc, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")) == NULL) {
-        *err = util_xasprintf("cannot start a read-only transaction: %s", PQerrorMessage(lc.conn));
-        PQfinish(lc.conn);
-        return -1;
-    }
-    PQclear(r);
-    snprintf(set, sizeof set, "SET LOCAL statement_timeout = %d", timeout_ms);
-    PQclear(run(&lc, set));
-    snprintf(set, sizeof set, "SET LOCAL lock_timeout = %d", timeout_ms);
-    PQclear(run(&lc, set));
     r = catalog(&lc, "privileges of this role",
-        "SELECT current_database(), "
-        "has_function_privilege('pg_catalog.pg_hba_file_rules()', 'EXECUTE'), "
-        "has_table_privilege('pg_catalog.pg_authid', 'SELECT')");
+        "SELECT pg_catalog.current_database(), "
+        "pg_catalog.has_function_privilege('pg_catalog.pg_hba_file_rules()', 'EXECUTE'), "
+        "pg_catalog.has_table_privilege('pg_catalog.pg_authid', 'SELECT')");
     if (r && PQntuples(r) == 1) {
         res->database = util_xstrdup(val(r, 0, 0));
         can_hba = flag(r, 0, 1);

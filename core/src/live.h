@@ -22,14 +22,18 @@ typedef struct live_result {
 
 /*
  * Connect with conninfo (a libpq URI or key=value string; NULL or "" uses
- * libpq's defaults: PG* variables, service file, .pgpass), open one
+ * libpq's defaults: PG* variables, service file, .pgpass) within
+ * connect_timeout_s seconds (libpq's connect_timeout, at least 2; a shorter
+ * connect_timeout in conninfo wins), pin an empty search_path, open one
  * REPEATABLE READ READ ONLY transaction with statement_timeout and
- * lock_timeout of timeout_ms, and fill m (initialised by the caller) from
- * pg_catalog.  Nothing is created.  Returns 0, or -1 with *err set to
- * libpq's message (never containing the password); caller frees *err and
+ * lock_timeout of timeout_ms milliseconds, and fill m (initialised by the
+ * caller) from pg_catalog with schema-qualified queries.  Nothing is
+ * created.  Returns 0, or -1 with *err set to a one-line message with the
+ * password masked and control characters escaped; caller frees *err and
  * the result with live_result_free.
  */
-int live_read_model(const char *conninfo, int timeout_ms, model *m, live_result *res, char **err);
+int live_read_model(const char *conninfo, int timeout_ms, int connect_timeout_s, model *m,
+                    live_result *res, char **err);
 void live_result_free(live_result *res);
 
 #endif

@@ -39,6 +39,7 @@ typedef struct options {
     const char *diff_base;   /* check --diff-base REF */
     const char *write_baseline; /* check --write-baseline FILE */
     int timeout_ms;          /* audit: statement_timeout and lock_timeout */
+    bool timeout_given;      /* audit: --timeout given (it then bounds connecting too) */
     util_vec schemas;        /* audit --schema (of const char *) */
     util_vec exclude_schemas;/* audit --exclude-schema */
     int fail_on;
@@ -74,7 +75,8 @@ usage(FILE *out)
           "  --baseline FILE          hide the findings recorded in FILE, report new ones\n"
           "  --write-baseline FILE    record today's findings in FILE (then exit 0)\n"
           "audit options:\n"
-          "  --timeout MS             statement_timeout and lock_timeout (default 5000)\n"
+          "  --timeout MS             statement_timeout, lock_timeout and connecting (rounded up\n"
+          "                           to whole seconds, at least 2; default 5000, connecting 10 s)\n"
           "  --schema NAME            audit only this schema (repeatable)\n"
           "  --exclude-schema NAME    leave this schema out (repeatable)\n"
           "  --migrations PATH        report drift between these migrations and the database\n"
@@ -103,7 +105,8 @@ usage_command(const char *cmd, FILE *out)
               "  --migrations PATH       also report drift from these migrations\n"
               "  --schema NAME           only this schema (repeatable)\n"
               "  --exclude-schema NAME   leave this schema out (repeatable)\n"
-              "  --timeout MS            statement_timeout and lock_timeout (5000)\n"
+              "  --timeout MS            statement_timeout, lock_timeout and connecting (5000;\n"
+              "                          connecting: whole seconds, at least 2, default 10)\n"
               "  --format FORMAT, --fail-on SEVERITY, --config FILE, --plugin-dir DIR\n", out);
     else if (strcmp(cmd, "model") == 0)
         fputs("usage: pgrampart model [PATH...]\nPrint the schema models replayed from PATH as JSON.\n", out);
@@ -444,6 +447,15 @@ filter_schemas(model *m, const options *o)
         model_forget_schema(m, *(const char **) util_vec_at(&o->exclude_schemas, i));
 }
 
+/* Seconds allowed for connecting: --timeout rounded up, else libpq's 10. */
+static int
+connect_timeout_s(const options *o)
+{
+    if (!o->timeout_given)
+        return 10;
+    return o->timeout_ms / 1000 + (o->timeout_ms % 1000 != 0);
+}
+
 /* pgrampart audit: the live catalog through the same rules as check. */
 static int
 cmd_audit(host *h, const options *o, char *const *args, size_t n)
@@ -467,7 +479,7 @@ cmd_audit(host *h, const options *o, char *const *args, size_t n)
         return EXIT_TOOL;
     }
     model_init(&m, "database", 0);
-    if (live_read_model(n ? args[0] : NULL, o->timeout_ms, &m, &res, &err) != 0) {
+    if (live_read_model(n ? args[0] : NULL, o->timeout_ms, connect_timeout_s(o), &m, &res, &err) != 0) {
         fprintf(stderr, "pgrampart: %s", err);
         if (err[0] && err[strlen(err) - 1] != '\n')
             fputc('\n', stderr);
@@ -753,6 +765,7 @@ parse_options(int argc, char **argv, options *o)
             break;
         case 'T':
             o->timeout_ms = atoi(optarg);
+            o->timeout_given = true;
             if (o->timeout_ms <= 0) {
                 fprintf(stderr, "pgrampart: --timeout takes milliseconds > 0\n");
                 return -1;

@@ -1850,8 +1850,10 @@ def test_audit_read_only():
     assert s3[:3] == s2[:3], (s2, s3)                       # pg_class, pg_proc, tuples written
     assert s3[3] - s2[3] == s2[3] - s1[3], (s1, s2, s3)     # no commit beyond the baseline
     ours = [l.split("statement: ", 1)[1].strip() for l in log]
-    assert ours[0] == "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", ours[:3]
-    assert ours[1].startswith("SET LOCAL statement_timeout") and ours[2].startswith("SET LOCAL lock_timeout")
+    assert ours[0] == "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", ours[:4]
+    # search_path is pinned before any other statement (issue 10).
+    assert ours[1] == "SELECT pg_catalog.set_config('search_path', '', true)", ours[:4]
+    assert ours[2].startswith("SET LOCAL statement_timeout") and ours[3].startswith("SET LOCAL lock_timeout")
     assert ours[-1] == "ROLLBACK", ours[-1]
     assert not [q for q in ours if re.match(r"(CREATE|INSERT|UPDATE|DELETE|ALTER|DROP|GRANT)", q)], ours
 
