@@ -368,8 +368,14 @@ write_blob(materialise *m, const git_oid *id, const char *path)
     }
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
+        int e = errno;
+
         git_blob_free(blob);
-        return 1;   /* the same name twice in a crafted tree: the first wins */
+        /* The same name twice in a crafted tree: the first wins. */
+        if (e == EEXIST || e == ENAMETOOLONG)
+            return 1;
+        m->err = util_xasprintf("--diff-base: cannot create %s: %s", path, strerror(e));
+        return -1;
     }
     p = git_blob_rawcontent(blob);
     left = (size_t) git_blob_rawsize(blob);
@@ -408,7 +414,7 @@ materialise_entry(const char *dir, const git_tree_entry *e, void *payload)
     const char *name = git_tree_entry_name(e);
     git_filemode_t mode = git_tree_entry_filemode(e);
     char *path;
-    int rc = 1;
+    int rc;
 
     if (!safe_name(name) || (mode != GIT_FILEMODE_TREE && !regular_mode(mode)))
         return 1;

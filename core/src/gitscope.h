@@ -15,8 +15,9 @@
  * caller frees each), and install a check reader that takes every file the
  * index holds from the index.  The repository is the working directory's,
  * found as git finds it (GIT_DIR, GIT_INDEX_FILE... honoured).  Returns 0,
- * or -1 with *err set (caller frees; not a git repository...).  Call
- * gitscope_staged_done afterwards in both cases.
+ * or -1 with *err set (caller frees; not a git repository, an index
+ * libgit2 cannot read...) and nothing left installed.  After success, call
+ * gitscope_staged_done.
  */
 int gitscope_staged(util_vec *paths, char **err);
 

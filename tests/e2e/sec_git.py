@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 GRANT = "GRANT SELECT ON a TO PUBLIC;\n"
 STAGED = [("grants/grant-to-public", "db/migrations/003_c.sql")]
@@ -253,3 +254,18 @@ def test_repository_owned_by_another_user():
         assert findings(doc) == STAGED, doc
         rc, doc = check_json("--diff-base", "main", "db", cwd=d)
         assert ("grants/grant-to-public", "db/migrations/002_b.sql") in findings(doc), doc
+
+
+def test_tracked_lookup_scales():
+    """Which of 3,000 env files in 3,000 directories git tracks is one index read, not a lookup per
+    directory (it was a git process each: about 11 s)."""
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {f"d{i}/.env": "API_HOST=h\nSTRIPE_SECRET=Qw7pL2xZ9vR4tY8uK3mN6bH1\n" for i in range(3000)})
+        e2e.git(d, "init", "-q")
+        e2e.git(d, "add", "d1", "d2999")
+        t0 = time.monotonic()
+        rc, doc = check_json(".", cwd=d)
+        took = time.monotonic() - t0
+        hits = sorted(f["path"] for f in doc["findings"] if f["rule"] == "secrets/committed-env-file")
+        assert hits == ["d1/.env", "d2999/.env"], hits
+        assert took < 5, f"{took:.1f} s"
