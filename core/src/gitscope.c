@@ -646,7 +646,7 @@ static char *
 make_temp_dir(void)
 {
     const char *tmp = getenv("TMPDIR");
-    char *tmpl;
+    char *tmpl, *real;
 
     if (tmp == NULL || tmp[0] != '/')
         tmp = "/tmp";
@@ -655,7 +655,12 @@ make_temp_dir(void)
         free(tmpl);
         return NULL;
     }
-    return tmpl;
+    /* Its real path: the tracked lookup compares real paths with it. */
+    real = realpath(tmpl, NULL);
+    if (real == NULL)
+        return tmpl;
+    free(tmpl);
+    return real;
 }
 
 int

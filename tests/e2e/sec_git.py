@@ -218,6 +218,17 @@ def test_diff_base_committed_env_file_already_at_base():
         rc, doc = check_json("--diff-base", "main", ".", cwd=d)
         hits = [f["path"] for f in doc["findings"] if f["rule"] == "secrets/committed-env-file"]
         assert hits == ["config/.env.staging"], doc["findings"]
+        # The same with the temporary copy reached through a link ($TMPDIR -> elsewhere).
+        with tempfile.TemporaryDirectory() as tmp:
+            os.symlink(tmp, os.path.join(tmp + "-link"))
+            try:
+                rc, out, err = run("check", "--format", "json", "--diff-base", "main", ".", cwd=d,
+                                   env={"TMPDIR": tmp + "-link"})
+            finally:
+                os.unlink(tmp + "-link")
+            hits = [f["path"] for f in json.loads(out)["findings"] if f["rule"] == "secrets/committed-env-file"]
+            assert hits == ["config/.env.staging"], out
+            assert os.listdir(tmp) == [], os.listdir(tmp)
 
 
 def test_staged_under_commit_all_hook():
