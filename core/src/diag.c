@@ -279,9 +279,8 @@ diag_mask_findings(diag_store *ds, diag_text_fn text_fn, void *text_arg)
     free(all);
 }
 
-/* Write s with its control characters escaped (mask_escape). */
-static void
-put_safe(FILE *out, const char *s)
+void
+diag_put_safe(FILE *out, const char *s)
 {
     char *e = mask_escape(s, strlen(s), MASK_ESC_TABS);
 
@@ -353,19 +352,19 @@ diag_print_text(const diag_store *ds, FILE *out, bool color,
             sc = f->severity == PGR_SEVERITY_ERROR ? "\033[1;31m"
                 : f->severity == PGR_SEVERITY_WARNING ? "\033[1;33m" : "\033[1;36m";
         fputs(bold, out);
-        put_safe(out, f->path ? f->path : f->object ? f->object : "?");
+        diag_put_safe(out, f->path ? f->path : f->object ? f->object : "?");
         if (f->path)
             fprintf(out, ":%u:%u", f->line, f->column);
         fprintf(out, ":%s %s%s:%s ", reset, sc, diag_severity_name(f->severity), reset);
-        put_safe(out, f->message);
+        diag_put_safe(out, f->message);
         fputs(" [", out);
-        put_safe(out, f->rule_id);
+        diag_put_safe(out, f->rule_id);
         fputs("]\n", out);
         if (f->path)
             print_snippet(ds, f, out, text_fn, text_arg);
         if (f->hint) {
             fputs("  hint: ", out);
-            put_safe(out, f->hint);
+            diag_put_safe(out, f->hint);
             fputc('\n', out);
         }
         if (f->severity == PGR_SEVERITY_ERROR)
@@ -376,7 +375,7 @@ diag_print_text(const diag_store *ds, FILE *out, bool color,
             infos++;
     }
     if (ds->subject) {
-        put_safe(out, ds->subject);
+        diag_put_safe(out, ds->subject);
         fputs(" audited", out);
     } else {
         fprintf(out, "%zu file%s checked", ds->files, ds->files == 1 ? "" : "s");

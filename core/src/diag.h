@@ -94,6 +94,10 @@ char *diag_mask_line(const diag_store *ds, const char *path, uint32_t lineno, co
  */
 void diag_mask_findings(diag_store *ds, diag_text_fn text_fn, void *text_arg);
 
+/* Write s to out with its control characters escaped (mask_escape, tabs
+ * too): for names and messages on one line. */
+void diag_put_safe(FILE *out, const char *s);
+
 /* Print "pgrampart: msg" and a newline to out, msg masked and its control
  * characters escaped (one trailing newline of msg is dropped). */
 void diag_print_error(FILE *out, const char *msg);

@@ -559,7 +559,10 @@ cmd_init(host *h)
     for (i = 0; i < run.mig.sets.len; i++) {
         const mig_set *ms = util_vec_at(&run.mig.sets, i);
 
-        fprintf(f, "# - %s  (%s, %zu migrations)\n", ms->root, ms->convention, ms->entries.len);
+        /* A directory name holding a newline must not end the comment. */
+        fputs("# - ", f);
+        diag_put_safe(f, ms->root);
+        fprintf(f, "  (%s, %zu migrations)\n", ms->convention, ms->entries.len);
     }
     if (run.mig.sets.len == 0)
         fprintf(f, "# - (none)\n");
@@ -568,7 +571,8 @@ cmd_init(host *h)
         const check_file *cf = util_vec_at(&run.files, i);
 
         if (cf->kind == CHECK_ENV && !cf->context) {
-            fprintf(f, " %s", cf->path);
+            fputc(' ', f);
+            diag_put_safe(f, cf->path);
             envs++;
         }
     }
@@ -578,7 +582,9 @@ cmd_init(host *h)
     for (i = 0; i < run.mig.sets.len; i++) {
         const mig_set *ms = util_vec_at(&run.mig.sets, i);
 
-        fprintf(f, "#  - {path: %s, convention: %s}\n", ms->root, ms->convention);
+        fputs("#  - {path: ", f);
+        diag_put_safe(f, ms->root);
+        fprintf(f, ", convention: %s}\n", ms->convention);
     }
     fprintf(f, "\n# Paths to leave out (fnmatch patterns).\n#exclude: [\"vendor/*\"]\n\n"
                "# Rule severities: error, warning, info or off.\n#rules:\n"

@@ -35,6 +35,10 @@ PLANTED = {
     "ts-url": "TsUrlPw90909090",
     "long-line": "LongLinePw246810",
     "pack-pattern": "ghp_Zq8vN2kLm4Rt6Yw1Xc3Vb5Nm7Lk9Jh0Gf2Dd",
+    "multi-line-quoted": "MultiLinePwAAA\nMultiLinePwBBB",
+    "url-slash": "UrlSl/ashPw?1357",
+    "json-key": "JsonKeyPw97531",
+    "sql-escape": "SqlEsc\\'apedPw",
 }
 
 
@@ -49,6 +53,10 @@ def planted_tree():
         "conf/postgresql.conf":
             f"password_encryption = md5\nbogus line password = '{s['conf-bad-line']}' x\n"
             f"bogus {'y' * 380} password={s['long-line']}\n"
+            f"bad a password='{s['multi-line-quoted']}' more\n"
+            f"bad b postgres://u:{s['url-slash']}@host/db\n"
+            f"bad c {{\"password\": \"{s['json-key']}\", \"user\": \"x\"}}\n"
+            f"bad d ALTER ROLE r PASSWORD E'{s['sql-escape']}' VALID UNTIL 'infinity'\n"
             f"primary_conninfo = 'host=h password={s['conf-unterminated']}\n",
         "conf/pgbouncer.ini":
             "[databases]\n"
@@ -103,6 +111,7 @@ def test_secrets_masked_everywhere():
     assert "HbaLdapPw1234567"[:2] in text and "ldapbindpasswd=Hb**" in text, text
     for name, out in outputs:
         for what, secret in PLANTED.items():
+            secret = max(secret.split("\n"), key=len)
             assert secret not in out, f"{what} secret printed whole in {name}:\n" + \
                 "\n".join(l for l in out.splitlines() if secret in l)
             assert secret[4:] not in out, f"tail of {what} secret printed in {name}"
@@ -171,3 +180,19 @@ def test_output_escapes_control_characters():
     # Error messages on stderr name paths too.
     rc, out, err = run_bytes("check", "no\nREADME.md:1:1: error: x\x1b[2J")
     assert rc == 2 and err.count(b"\n") == 1 and b"\x1b" not in err, err
+
+
+def test_init_names_stay_in_comments():
+    """pgrampart init writes found paths into comments: a newline in a name must not add a configuration key."""
+    import yaml
+    evil = "m\nplugin_dirs: [/tmp/evil]\nx"
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {f"{evil}/migrations/001_a.up.sql": "CREATE TABLE a (id int);\n",
+                       f"{evil}/migrations/001_a.down.sql": "DROP TABLE a;\n",
+                       "e\nrules: {x: off}\n.env": "X=1\n"})
+        rc, out, err = run("init", cwd=d)
+        assert rc == 0 and "1 migration set, 1 env file found" in out, out + err
+        with open(os.path.join(d, ".pgrampart.yml"), "rb") as f:
+            text = f.read()
+    assert b"\x1b" not in text and b"plugin_dirs: [/tmp/evil]\\nx/migrations" in text, text
+    assert list(yaml.safe_load(text)) == ["rls"], text
