@@ -9,6 +9,12 @@
 
 #include "mask.h"
 
+/* The most of a source line a text snippet shows, in bytes. */
+#define DIAG_SNIPPET_MAX 400
+/* How far past what is shown (or around a finding's column) the masker
+ * reads, in bytes: a secret straddling the cut is still recognised. */
+#define DIAG_MASK_MARGIN 2048
+
 static char *
 dup_or_null(const char *s)
 {
@@ -150,14 +156,20 @@ diag_severity_parse(const char *name)
 }
 
 bool
-diag_find_line(const char *text, size_t len, uint32_t lineno, size_t *start, size_t *end)
+diag_find_line(diag_line_cursor *cur, const char *text, size_t len, uint32_t lineno,
+               size_t *start, size_t *end)
 {
-    size_t i, s = 0;
+    size_t i = 0, s = 0;
     uint32_t line = 1;
 
     if (text == NULL || lineno == 0)
         return false;
-    for (i = 0; i < len && line < lineno; i++) {
+    /* Findings come sorted by line: go on from the last one found. */
+    if (cur && cur->text == text && cur->len == len && cur->line <= lineno) {
+        line = cur->line;
+        i = s = cur->start;
+    }
+    for (; i < len && line < lineno; i++) {
         if (text[i] == '\n') {
             line++;
             s = i + 1;
@@ -165,37 +177,52 @@ diag_find_line(const char *text, size_t len, uint32_t lineno, size_t *start, siz
     }
     if (line != lineno)
         return false;
-    for (i = s; i < len && text[i] != '\n'; i++)
-        ;
+    if (cur && cur->text == text && cur->len == len && cur->line == lineno && cur->start == s) {
+        i = cur->end;
+    } else {
+        for (i = s; i < len && text[i] != '\n'; i++)
+            ;
+    }
+    if (cur) {
+        cur->text = text;
+        cur->len = len;
+        cur->line = line;
+        cur->start = s;
+        cur->end = i;
+    }
     *start = s;
     *end = i;
     return true;
 }
 
-/* The secrets on the line text[start, end): the spans the findings of the
- * store declared there, then every one the masker finds. */
+/* The secrets in text[from, to), a part of line lineno that starts at
+ * line_start: the spans the findings of the store declared there, then
+ * every one the masker finds. */
 static void
 line_spans(const diag_store *ds, const char *path, uint32_t lineno, const char *text,
-           size_t len, size_t start, size_t end, util_vec *spans)
+           size_t len, size_t line_start, size_t from, size_t to, util_vec *spans)
 {
     size_t i;
 
     for (i = 0; i < ds->findings.len; i++) {
         const diag_finding *f = util_vec_at(&ds->findings, i);
         mask_span *sp;
+        size_t a, b;
 
         if (!f->has_secret || f->path == NULL || f->secret_line != lineno ||
             strcmp(f->path, path) != 0 || f->secret_column == 0)
             continue;
-        sp = util_vec_push(spans);
-        sp->start = start + f->secret_column - 1;
-        sp->end = f->secret_end_column == UINT32_MAX ? end : start + f->secret_end_column;
-        if (sp->end > end)
-            sp->end = end;
-        if (sp->start > sp->end)
-            sp->start = sp->end;
+        a = line_start + f->secret_column - 1;
+        b = f->secret_end_column == UINT32_MAX ? to : line_start + f->secret_end_column;
+        if (b > to)
+            b = to;
+        if (a < b && b > from) {
+            sp = util_vec_push(spans);
+            sp->start = a;
+            sp->end = b;
+        }
     }
-    mask_line_spans(text, len, start, end, spans);
+    mask_line_spans(text, len, from, to, spans);
 }
 
 char *
@@ -206,26 +233,31 @@ diag_mask_line(const diag_store *ds, const char *path, uint32_t lineno, const ch
     util_vec spans;
 
     util_vec_init(&spans, sizeof(mask_span));
-    line_spans(ds, path, lineno, text, len, start, end, &spans);
+    line_spans(ds, path, lineno, text, len, start, start, end, &spans);
     mask_apply(out, end - start, start, &spans);
     util_vec_free(&spans);
     return out;
 }
 
-/* The secret values on the source line of f (a vec of char *, to free with
- * free_values), for masking the same values in its message. */
+/* The secret values on the source line of f near its column (a vec of
+ * char *, to free with free_values), for masking the same values in its
+ * message. */
 static void
 secret_values(const diag_store *ds, const diag_finding *f, diag_text_fn text_fn, void *text_arg,
-              util_vec *values)
+              diag_line_cursor *cur, util_vec *values)
 {
-    size_t len, start, end, i;
+    size_t len, start, end, at, from, to, i;
     const char *text = text_fn && f->path ? text_fn(text_arg, f->path, &len) : NULL;
     util_vec spans;
 
-    if (!diag_find_line(text, text ? len : 0, f->line, &start, &end))
+    if (!diag_find_line(cur, text, text ? len : 0, f->line, &start, &end))
         return;
+    /* A message quotes what is at its column: look around it only. */
+    at = f->column > 0 && f->column - 1 < end - start ? start + f->column - 1 : start;
+    from = at - start > DIAG_MASK_MARGIN ? at - DIAG_MASK_MARGIN : start;
+    to = end - at > DIAG_MASK_MARGIN ? at + DIAG_MASK_MARGIN : end;
     util_vec_init(&spans, sizeof(mask_span));
-    line_spans(ds, f->path, f->line, text, len, start, end, &spans);
+    line_spans(ds, f->path, f->line, text, len, start, from, to, &spans);
     for (i = 0; i < spans.len; i++) {
         const mask_span *sp = util_vec_at(&spans, i);
 
@@ -261,12 +293,13 @@ void
 diag_mask_findings(diag_store *ds, diag_text_fn text_fn, void *text_arg)
 {
     util_vec *all = util_xcalloc(ds->findings.len ? ds->findings.len : 1, sizeof(util_vec));
+    diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
     size_t i;
 
     /* Every line's values first: they read the other findings' spans. */
     for (i = 0; i < ds->findings.len; i++) {
         util_vec_init(&all[i], sizeof(char *));
-        secret_values(ds, util_vec_at(&ds->findings, i), text_fn, text_arg, &all[i]);
+        secret_values(ds, util_vec_at(&ds->findings, i), text_fn, text_arg, &cur, &all[i]);
     }
     for (i = 0; i < ds->findings.len; i++) {
         diag_finding *f = util_vec_at(&ds->findings, i);
@@ -304,23 +337,27 @@ diag_print_error(FILE *out, const char *msg)
 }
 
 /* Print the source line of f and a caret under its column.  The line is
- * masked whole, then cut to 400 bytes and escaped; the caret line repeats
- * the tabs before the column and a space per other character shown. */
+ * masked (with a margin past what is shown, so that a secret cut by the
+ * end is still recognised), cut to DIAG_SNIPPET_MAX bytes and escaped; the
+ * caret line repeats the tabs before the column and a space per other
+ * character shown. */
 static void
 print_snippet(const diag_store *ds, const diag_finding *f, FILE *out,
-              diag_text_fn text_fn, void *text_arg)
+              diag_text_fn text_fn, void *text_arg, diag_line_cursor *cur)
 {
     size_t len, start, end, shown, before, i;
     const char *text = text_fn ? text_fn(text_arg, f->path, &len) : NULL;
     char *masked, *line, *lead;
 
-    if (!diag_find_line(text, text ? len : 0, f->line, &start, &end))
+    if (!diag_find_line(cur, text, text ? len : 0, f->line, &start, &end))
         return;
     if (end > start && text[end - 1] == '\r')
         end--;
-    masked = diag_mask_line(ds, f->path, f->line, text, len, start, end);
     /* Very long lines (minified files) are not worth echoing whole. */
-    shown = end - start > 400 ? 400 : end - start;
+    shown = end - start > DIAG_SNIPPET_MAX ? DIAG_SNIPPET_MAX : end - start;
+    if (end - start > DIAG_SNIPPET_MAX + DIAG_MASK_MARGIN)
+        end = start + DIAG_SNIPPET_MAX + DIAG_MASK_MARGIN;
+    masked = diag_mask_line(ds, f->path, f->line, text, len, start, end);
     before = f->column > 0 && f->column - 1 < shown ? f->column - 1 : shown;
     line = mask_escape(masked, shown, 0);
     lead = mask_escape(masked, before, 0);
@@ -343,6 +380,7 @@ diag_print_text(const diag_store *ds, FILE *out, bool color,
 {
     size_t i, errors = 0, warnings = 0, infos = 0;
     const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+    diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
 
     for (i = 0; i < ds->findings.len; i++) {
         const diag_finding *f = util_vec_at(&ds->findings, i);
@@ -361,7 +399,7 @@ diag_print_text(const diag_store *ds, FILE *out, bool color,
         diag_put_safe(out, f->rule_id);
         fputs("]\n", out);
         if (f->path)
-            print_snippet(ds, f, out, text_fn, text_arg);
+            print_snippet(ds, f, out, text_fn, text_arg, &cur);
         if (f->hint) {
             fputs("  hint: ", out);
             diag_put_safe(out, f->hint);

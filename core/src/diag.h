@@ -69,12 +69,25 @@ void diag_print_text(const diag_store *ds, FILE *out, bool color,
  * failed. */
 int diag_print_json(const diag_store *ds, FILE *out);
 
+/* Where diag_find_line last found a line, so that a walk over findings
+ * sorted by line reads each text once.  Start it zeroed; valid while the
+ * texts it saw are. */
+typedef struct diag_line_cursor {
+    const char *text;
+    size_t len;
+    uint32_t line;
+    size_t start, end;       /* of that line */
+} diag_line_cursor;
+
 /*
  * Find line lineno (1-based) of text (len bytes): sets [*start, *end), the
- * byte offsets of its first byte and of its '\n' (or len).  Returns false
- * when text is NULL, lineno is 0 or the text has fewer lines.
+ * byte offsets of its first byte and of its '\n' (or len).  cur may be
+ * NULL; with one, the search goes on from the line it last found in the
+ * same text.  Returns false when text is NULL, lineno is 0 or the text has
+ * fewer lines.
  */
-bool diag_find_line(const char *text, size_t len, uint32_t lineno, size_t *start, size_t *end);
+bool diag_find_line(diag_line_cursor *cur, const char *text, size_t len, uint32_t lineno,
+                    size_t *start, size_t *end);
 
 /*
  * Copy the line text[start, end) (line lineno of path; text is the whole

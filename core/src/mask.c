@@ -35,6 +35,11 @@ typedef struct scan_state {
 #define MASK_LOOKBACK_LINES 8
 #define MASK_LOOKBACK_BYTES 4096
 
+/* How much of a line is scanned: a snippet shows 400 bytes, and a
+ * minified file's megabyte lines with many findings each must not cost
+ * their length per finding. */
+#define MASK_MAX_LINE 65536
+
 /* Secrets shorter than this are masked whole; longer keep their first two
  * bytes (as the rules' redacted messages do). */
 #define MASK_KEEP_FROM 8
@@ -558,10 +563,12 @@ mask_line_spans(const char *text, size_t len, size_t start, size_t end, util_vec
 
     if (start > len || end > len || end < start)
         return;
+    if (end - start > MASK_MAX_LINE)
+        end = start + MASK_MAX_LINE;
     /* Back a few lines, then read forward to the line for the key state. */
     for (n = 0; n < MASK_LOOKBACK_LINES && from > 0 && start - from < MASK_LOOKBACK_BYTES; n++) {
         from--;
-        while (from > 0 && text[from - 1] != '\n')
+        while (from > 0 && text[from - 1] != '\n' && start - from < MASK_LOOKBACK_BYTES)
             from--;
     }
     util_vec_init(&scratch, sizeof(mask_span));

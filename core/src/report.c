@@ -22,7 +22,7 @@ source_line(const diag_store *ds, const diag_finding *f, diag_text_fn text_fn, v
     size_t len, start, end;
     const char *text = (text_fn && f->path) ? text_fn(text_arg, f->path, &len) : NULL;
 
-    if (!diag_find_line(text, text ? len : 0, f->line, &start, &end))
+    if (!diag_find_line(NULL, text, text ? len : 0, f->line, &start, &end))
         return NULL;
     return diag_mask_line(ds, f->path, f->line, text, len, start, end);
 }
