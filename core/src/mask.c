@@ -267,12 +267,10 @@ static size_t
 key_value(const char *t, size_t j, size_t e, char sep, bool to_eol, scan_state *st,
           util_vec *spans)
 {
-    size_t v = j, end;
-
     static const char *const refs[] = {
         "process.env", "os.environ", "os.getenv", "import.meta.env", "getenv(", "ENV[", NULL
     };
-    size_t r;
+    size_t v = j, end, r;
 
     /* References name a secret kept elsewhere: ${VAR}, $VAR, $(cmd),
      * process.env.X. */
@@ -377,10 +375,8 @@ scan_keys(const char *t, size_t s, size_t e, bool prose, scan_state *st, util_ve
             i++;
         if (i < e) {
             st->pending = false;
-            if ((t[i] == 'E' || t[i] == 'e') && i + 1 < e && t[i + 1] == '\'')
-                i++;
-            if (is_quote(t[i]))
-                i = quoted_value(t, i, e, st, spans);
+            if (starts_quoted(t, i, e))
+                i = quoted_value(t, is_quote(t[i]) ? i : i + 1, e, st, spans);
         }
     }
     while (i < e) {

@@ -196,3 +196,38 @@ def test_init_names_stay_in_comments():
             text = f.read()
     assert b"\x1b" not in text and b"plugin_dirs: [/tmp/evil]\\nx/migrations" in text, text
     assert list(yaml.safe_load(text)) == ["rls"], text
+
+
+# (line, as a snippet shows it): what the masker hides, and what it leaves
+# alone because it is not a secret (references, settings naming a file or
+# a method, rule ids, code).
+MASKER_SHAPES = [
+    ("export PGPASSWORD=Shape1Secret99", "export PGPASSWORD=Sh************"),
+    ("API_KEY hunter2hunter2", "API_KEY hu************"),
+    ("url: https://admin:Shape2Secret88@api.example.com/v1", "url: https://admin:Sh************@api.example.com/v1"),
+    ("x = \"host=db password='Shape3 Secret77' sslmode=require\"",
+     "x = \"host=db password='Sh*************' sslmode=require\""),
+    ("ALTER USER u WITH PASSWORD 'Shape4Secret66';", "ALTER USER u WITH PASSWORD 'Sh************';"),
+    ("password: short", "password: *****"),
+    ("const pw = { \"password\": \"Shape5Secret55\" };", "const pw = { \"password\": \"Sh************\" };"),
+    ("ldapbindpasswd=\"Shape6 Secret44\" ldapport=636", "ldapbindpasswd=\"Sh*************\" ldapport=636"),
+    ("password_encryption = md5", None),
+    ("CREATE ROLE migrator LOGIN PASSWORD :'migrator_password';", None),
+    ("DB_PASSWORD=${DB_PASSWORD}", None),
+    ("secretName: app-db-credentials", None),
+    ("POSTGRES_PASSWORD_FILE=/run/secrets/db", None),
+    ("-- pgrampart-ignore secrets/hardcoded-password: fixture", None),
+    ("UPDATE sessions SET logout_token = token;", None),
+    ("const jwtSecret = process.env.JWT_SECRET || 'dev';", None),
+    ("PWD=/home/app", None),
+]
+
+
+def test_masker_shapes():
+    """Each line of a pg_hba.conf is a syntax error shown whole: the masker hides secrets, nothing else."""
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {"pg_hba.conf": "".join(line + "\n" for line, _ in MASKER_SHAPES)})
+        rc, out, err = run("check", ".", cwd=d)
+    shown = [l[2:] for l in out.splitlines() if l.startswith("  ") and not l.startswith("  hint:")
+             and l.strip() != "^"]
+    assert shown == [want or line for line, want in MASKER_SHAPES], "\n".join(shown)
