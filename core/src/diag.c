@@ -7,6 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mask.h"
+
+/* The most of a source line a text snippet shows, in bytes. */
+#define DIAG_SNIPPET_MAX 400
+/* How far past what is shown (or around a finding's column) the masker
+ * reads, in bytes: a secret straddling the cut is still recognised. */
+#define DIAG_MASK_MARGIN 2048
+
 static char *
 dup_or_null(const char *s)
 {
@@ -147,65 +155,222 @@ diag_severity_parse(const char *name)
     return -1;
 }
 
-char *
-diag_mask_line(const diag_store *ds, const char *path, uint32_t lineno,
-               const char *line, size_t len)
+bool
+diag_find_line(diag_line_cursor *cur, const char *text, size_t len, uint32_t lineno,
+               size_t *start, size_t *end)
 {
-    char *out = util_xstrndup(line, len);
-    size_t i, c;
+    size_t i = 0, s = 0;
+    uint32_t line = 1;
+
+    if (text == NULL || lineno == 0)
+        return false;
+    /* Findings come sorted by line: go on from the last one found. */
+    if (cur && cur->text == text && cur->len == len && cur->line <= lineno) {
+        line = cur->line;
+        i = s = cur->start;
+    }
+    for (; i < len && line < lineno; i++) {
+        if (text[i] == '\n') {
+            line++;
+            s = i + 1;
+        }
+    }
+    if (line != lineno)
+        return false;
+    if (cur && cur->text == text && cur->len == len && cur->line == lineno && cur->start == s) {
+        i = cur->end;
+    } else {
+        for (i = s; i < len && text[i] != '\n'; i++)
+            ;
+    }
+    if (cur) {
+        cur->text = text;
+        cur->len = len;
+        cur->line = line;
+        cur->start = s;
+        cur->end = i;
+    }
+    *start = s;
+    *end = i;
+    return true;
+}
+
+/* The secrets in text[from, to), a part of line lineno that starts at
+ * line_start: the spans the findings of the store declared there, then
+ * every one the masker finds. */
+static void
+line_spans(const diag_store *ds, const char *path, uint32_t lineno, const char *text,
+           size_t len, size_t line_start, size_t from, size_t to, util_vec *spans)
+{
+    size_t i;
 
     for (i = 0; i < ds->findings.len; i++) {
         const diag_finding *f = util_vec_at(&ds->findings, i);
+        mask_span *sp;
+        size_t a, b;
 
         if (!f->has_secret || f->path == NULL || f->secret_line != lineno ||
-            strcmp(f->path, path) != 0)
+            strcmp(f->path, path) != 0 || f->secret_column == 0)
             continue;
-        /* Keep the first two bytes, as the redacted messages do (none of a
-         * short secret). */
-        c = (size_t) f->secret_column - 1;
-        if (f->secret_end_column == UINT32_MAX || f->secret_end_column - f->secret_column >= 7)
-            c += 2;
-        for (; c < len && c < f->secret_end_column; c++)
-            out[c] = '*';
+        a = line_start + f->secret_column - 1;
+        b = f->secret_end_column == UINT32_MAX ? to : line_start + f->secret_end_column;
+        if (b > to)
+            b = to;
+        if (a < b && b > from) {
+            sp = util_vec_push(spans);
+            sp->start = a;
+            sp->end = b;
+        }
     }
+    mask_line_spans(text, len, from, to, spans);
+}
+
+char *
+diag_mask_line(const diag_store *ds, const char *path, uint32_t lineno, const char *text,
+               size_t len, size_t start, size_t end)
+{
+    char *out = util_xstrndup(text + start, end - start);
+    util_vec spans;
+
+    util_vec_init(&spans, sizeof(mask_span));
+    line_spans(ds, path, lineno, text, len, start, start, end, &spans);
+    mask_apply(out, end - start, start, &spans);
+    util_vec_free(&spans);
     return out;
 }
 
-/* Print the source line of f and a caret under its column. */
+/* The secret values on the source line of f near its column (a vec of
+ * char *, to free with free_values), for masking the same values in its
+ * message. */
+static void
+secret_values(const diag_store *ds, const diag_finding *f, diag_text_fn text_fn, void *text_arg,
+              diag_line_cursor *cur, util_vec *values)
+{
+    size_t len, start, end, at, from, to, i;
+    const char *text = text_fn && f->path ? text_fn(text_arg, f->path, &len) : NULL;
+    util_vec spans;
+
+    if (!diag_find_line(cur, text, text ? len : 0, f->line, &start, &end))
+        return;
+    /* A message quotes what is at its column: look around it only. */
+    at = f->column > 0 && f->column - 1 < end - start ? start + f->column - 1 : start;
+    from = at - start > DIAG_MASK_MARGIN ? at - DIAG_MASK_MARGIN : start;
+    to = end - at > DIAG_MASK_MARGIN ? at + DIAG_MASK_MARGIN : end;
+    util_vec_init(&spans, sizeof(mask_span));
+    line_spans(ds, f->path, f->line, text, len, start, from, to, &spans);
+    for (i = 0; i < spans.len; i++) {
+        const mask_span *sp = util_vec_at(&spans, i);
+
+        *(char **) util_vec_push(values) = util_xstrndup(text + sp->start, sp->end - sp->start);
+    }
+    util_vec_free(&spans);
+}
+
+static void
+free_values(util_vec *values)
+{
+    size_t i;
+
+    for (i = 0; i < values->len; i++)
+        free(*(char **) util_vec_at(values, i));
+    util_vec_free(values);
+}
+
+/* Replace *s by its masked copy. */
+static void
+mask_field(char **s, const util_vec *values)
+{
+    char *m;
+
+    if (*s == NULL)
+        return;
+    m = mask_message(*s, values);
+    free(*s);
+    *s = m;
+}
+
+void
+diag_mask_findings(diag_store *ds, diag_text_fn text_fn, void *text_arg)
+{
+    util_vec *all = util_xcalloc(ds->findings.len ? ds->findings.len : 1, sizeof(util_vec));
+    diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
+    size_t i;
+
+    /* Every line's values first: they read the other findings' spans. */
+    for (i = 0; i < ds->findings.len; i++) {
+        util_vec_init(&all[i], sizeof(char *));
+        secret_values(ds, util_vec_at(&ds->findings, i), text_fn, text_arg, &cur, &all[i]);
+    }
+    for (i = 0; i < ds->findings.len; i++) {
+        diag_finding *f = util_vec_at(&ds->findings, i);
+
+        mask_field(&f->message, &all[i]);
+        mask_field(&f->hint, &all[i]);
+        mask_field(&f->object, &all[i]);
+        free_values(&all[i]);
+    }
+    free(all);
+}
+
+void
+diag_put_safe(FILE *out, const char *s)
+{
+    char *e = mask_escape(s, strlen(s), MASK_ESC_TABS);
+
+    fputs(e, out);
+    free(e);
+}
+
+void
+diag_print_error(FILE *out, const char *msg)
+{
+    size_t n = strlen(msg);
+    char *m = mask_message(msg, NULL), *e;
+
+    /* One trailing newline is the message's end, not part of it. */
+    if (n > 0 && m[n - 1] == '\n')
+        m[--n] = '\0';
+    e = mask_escape(m, n, MASK_ESC_TABS);
+    fprintf(out, "pgrampart: %s\n", e);
+    free(e);
+    free(m);
+}
+
+/* Print the source line of f and a caret under its column.  The line is
+ * masked (with a margin past what is shown, so that a secret cut by the
+ * end is still recognised), cut to DIAG_SNIPPET_MAX bytes and escaped; the
+ * caret line repeats the tabs before the column and a space per other
+ * character shown. */
 static void
 print_snippet(const diag_store *ds, const diag_finding *f, FILE *out,
-              diag_text_fn text_fn, void *text_arg)
+              diag_text_fn text_fn, void *text_arg, diag_line_cursor *cur)
 {
-    size_t len, i, start = 0, end;
+    size_t len, start, end, shown, before, i;
     const char *text = text_fn ? text_fn(text_arg, f->path, &len) : NULL;
-    uint32_t line = 1;
-    char *masked, *p;
+    char *masked, *line, *lead;
 
-    if (text == NULL || f->line == 0)
+    if (!diag_find_line(cur, text, text ? len : 0, f->line, &start, &end))
         return;
-    for (i = 0; i < len && line < f->line; i++) {
-        if (text[i] == '\n') {
-            line++;
-            start = i + 1;
-        }
-    }
-    if (line != f->line)
-        return;
-    end = start;
-    while (end < len && text[end] != '\n' && text[end] != '\r')
-        end++;
+    if (end > start && text[end - 1] == '\r')
+        end--;
     /* Very long lines (minified files) are not worth echoing whole. */
-    if (end - start > 400)
-        end = start + 400;
-    masked = diag_mask_line(ds, f->path, f->line, text + start, end - start);
-    /* Keep the terminal sane: show control bytes as spaces. */
-    for (p = masked; *p; p++)
-        if ((unsigned char) *p < 0x20 && *p != '\t')
-            *p = ' ';
-    fprintf(out, "  %s\n  ", masked);
-    for (i = 1; i < f->column && start + i - 1 < end; i++)
-        fputc(text[start + i - 1] == '\t' ? '\t' : ' ', out);
+    shown = end - start > DIAG_SNIPPET_MAX ? DIAG_SNIPPET_MAX : end - start;
+    if (end - start > DIAG_SNIPPET_MAX + DIAG_MASK_MARGIN)
+        end = start + DIAG_SNIPPET_MAX + DIAG_MASK_MARGIN;
+    masked = diag_mask_line(ds, f->path, f->line, text, len, start, end);
+    before = f->column > 0 && f->column - 1 < shown ? f->column - 1 : shown;
+    line = mask_escape(masked, shown, 0);
+    lead = mask_escape(masked, before, 0);
+    fprintf(out, "  %s\n  ", line);
+    for (i = 0; lead[i]; i++) {
+        if (lead[i] == '\t')
+            fputc('\t', out);
+        else if (((unsigned char) lead[i] & 0xC0) != 0x80)
+            fputc(' ', out);
+    }
     fputs("^\n", out);
+    free(lead);
+    free(line);
     free(masked);
 }
 
@@ -215,6 +380,7 @@ diag_print_text(const diag_store *ds, FILE *out, bool color,
 {
     size_t i, errors = 0, warnings = 0, infos = 0;
     const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+    diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
 
     for (i = 0; i < ds->findings.len; i++) {
         const diag_finding *f = util_vec_at(&ds->findings, i);
@@ -223,16 +389,22 @@ diag_print_text(const diag_store *ds, FILE *out, bool color,
         if (color)
             sc = f->severity == PGR_SEVERITY_ERROR ? "\033[1;31m"
                 : f->severity == PGR_SEVERITY_WARNING ? "\033[1;33m" : "\033[1;36m";
+        fputs(bold, out);
+        diag_put_safe(out, f->path ? f->path : f->object ? f->object : "?");
         if (f->path)
-            fprintf(out, "%s%s:%u:%u:%s ", bold, f->path, f->line, f->column, reset);
-        else
-            fprintf(out, "%s%s:%s ", bold, f->object ? f->object : "?", reset);
-        fprintf(out, "%s%s:%s %s [%s]\n", sc, diag_severity_name(f->severity), reset,
-                f->message, f->rule_id);
+            fprintf(out, ":%u:%u", f->line, f->column);
+        fprintf(out, ":%s %s%s:%s ", reset, sc, diag_severity_name(f->severity), reset);
+        diag_put_safe(out, f->message);
+        fputs(" [", out);
+        diag_put_safe(out, f->rule_id);
+        fputs("]\n", out);
         if (f->path)
-            print_snippet(ds, f, out, text_fn, text_arg);
-        if (f->hint)
-            fprintf(out, "  hint: %s\n", f->hint);
+            print_snippet(ds, f, out, text_fn, text_arg, &cur);
+        if (f->hint) {
+            fputs("  hint: ", out);
+            diag_put_safe(out, f->hint);
+            fputc('\n', out);
+        }
         if (f->severity == PGR_SEVERITY_ERROR)
             errors++;
         else if (f->severity == PGR_SEVERITY_WARNING)
@@ -240,10 +412,12 @@ diag_print_text(const diag_store *ds, FILE *out, bool color,
         else
             infos++;
     }
-    if (ds->subject)
-        fprintf(out, "%s audited", ds->subject);
-    else
+    if (ds->subject) {
+        diag_put_safe(out, ds->subject);
+        fputs(" audited", out);
+    } else {
         fprintf(out, "%zu file%s checked", ds->files, ds->files == 1 ? "" : "s");
+    }
     fprintf(out, ": %zu error%s, %zu warning%s, %zu info\n", errors, errors == 1 ? "" : "s",
             warnings, warnings == 1 ? "" : "s", infos);
 }

@@ -59,7 +59,8 @@ typedef const char *(*diag_text_fn)(void *arg, const char *path, size_t *len);
 
 /* Text reporter: "path:line:col: severity: message [rule]", the source line
  * with a caret (secrets masked), the hint, then a summary line.  color
- * enables ANSI colours. */
+ * enables ANSI colours.  Every name, message, path and snippet is written
+ * with its control characters escaped (mask_escape). */
 void diag_print_text(const diag_store *ds, FILE *out, bool color,
                      diag_text_fn text_fn, void *text_arg);
 
@@ -68,12 +69,50 @@ void diag_print_text(const diag_store *ds, FILE *out, bool color,
  * failed. */
 int diag_print_json(const diag_store *ds, FILE *out);
 
+/* Where diag_find_line last found a line, so that a walk over findings
+ * sorted by line reads each text once.  Start it zeroed; valid while the
+ * texts it saw are. */
+typedef struct diag_line_cursor {
+    const char *text;
+    size_t len;
+    uint32_t line;
+    size_t start, end;       /* of that line */
+} diag_line_cursor;
+
 /*
- * Copy line (len bytes) into a new string with every secret span of the
- * store that lies on (path, lineno) masked: the first 2 bytes are kept and
- * the rest replaced by '*'.  Caller frees.
+ * Find line lineno (1-based) of text (len bytes): sets [*start, *end), the
+ * byte offsets of its first byte and of its '\n' (or len).  cur may be
+ * NULL; with one, the search goes on from the line it last found in the
+ * same text.  Returns false when text is NULL, lineno is 0 or the text has
+ * fewer lines.
  */
-char *diag_mask_line(const diag_store *ds, const char *path, uint32_t lineno,
-                     const char *line, size_t len);
+bool diag_find_line(diag_line_cursor *cur, const char *text, size_t len, uint32_t lineno,
+                    size_t *start, size_t *end);
+
+/*
+ * Copy the line text[start, end) (line lineno of path; text is the whole
+ * file, len bytes) into a new string with its secrets masked: the spans
+ * the store's findings declared on it, then every secret the masker
+ * (mask.h) finds.  A masked secret keeps its first 2 bytes when it is 8
+ * bytes or longer; the length is kept.  Caller frees.
+ */
+char *diag_mask_line(const diag_store *ds, const char *path, uint32_t lineno, const char *text,
+                     size_t len, size_t start, size_t end);
+
+/*
+ * Mask, in place, the message, hint and object of every finding: the
+ * secrets the masker finds in them, and every secret value of the
+ * finding's source line (a syntax error quotes the token it stopped at).
+ * Call once before printing in any format; text_fn may be NULL.
+ */
+void diag_mask_findings(diag_store *ds, diag_text_fn text_fn, void *text_arg);
+
+/* Write s to out with its control characters escaped (mask_escape, tabs
+ * too): for names and messages on one line. */
+void diag_put_safe(FILE *out, const char *s);
+
+/* Print "pgrampart: msg" and a newline to out, msg masked and its control
+ * characters escaped (one trailing newline of msg is dropped). */
+void diag_print_error(FILE *out, const char *msg);
 
 #endif

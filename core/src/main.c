@@ -23,6 +23,7 @@
 #include "diag.h"
 #include "host.h"
 #include "live.h"
+#include "mask.h"
 #include "model_json.h"
 #include "report.h"
 
@@ -182,7 +183,9 @@ setup_host(host *h, const config *cfg, const options *o)
     if (rc == 0)
         rc = host_apply_config(h, &err);
     if (rc != 0)
-        fprintf(stderr, "pgrampart: %s\n", err);
+        diag_print_error(stderr, err);
+    else
+        mask_load_patterns(&h->rulepacks);   /* the masker knows the packs' secret formats */
     free(err);
     free(plugins);
     free(rules);
@@ -211,6 +214,8 @@ print_findings(host *h, const options *o, diag_text_fn text_fn, void *text_arg)
 {
     bool color = !o->no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
 
+    /* A message may quote its line (a syntax error its token): mask first. */
+    diag_mask_findings(h->diags, text_fn, text_arg);
     if (strcmp(o->format, "json") == 0)
         return diag_print_json(h->diags, stdout);
     if (strcmp(o->format, "sarif") == 0)
@@ -256,7 +261,7 @@ cmd_check(host *h, const options *o, char *const *paths, size_t n)
     util_vec_init(&staged, sizeof(char *));
     if (o->staged) {
         if (gitscope_staged(&staged, &err) != 0) {
-            fprintf(stderr, "pgrampart: %s\n", err);
+            diag_print_error(stderr, err);
             free(err);
             util_vec_free(&staged);
             return EXIT_TOOL;
@@ -290,20 +295,20 @@ check_paths_and_report(host *h, const options *o, char *const *paths, size_t n)
         return EXIT_CLEAN;
     }
     if (check_paths(h, paths, n, &run, &err) != 0) {
-        fprintf(stderr, "pgrampart: %s\n", err);
+        diag_print_error(stderr, err);
         free(err);
         check_free(&run);
         return EXIT_TOOL;
     }
     if (o->diff_base &&
         gitscope_diff_base(h, o->diff_base, paths, n, check_text, &run, &err) != 0) {
-        fprintf(stderr, "pgrampart: %s\n", err);
+        diag_print_error(stderr, err);
         free(err);
         check_free(&run);
         return EXIT_TOOL;
     }
     if (o->baseline && baseline_filter(o->baseline, h->diags, check_text, &run, &err) < 0) {
-        fprintf(stderr, "pgrampart: %s\n", err);
+        diag_print_error(stderr, err);
         free(err);
         check_free(&run);
         return EXIT_TOOL;
@@ -311,7 +316,7 @@ check_paths_and_report(host *h, const options *o, char *const *paths, size_t n)
     if (o->write_baseline) {
         rc = baseline_write(o->write_baseline, h->diags, check_text, &run, &err);
         if (rc != 0) {
-            fprintf(stderr, "pgrampart: %s\n", err);
+            diag_print_error(stderr, err);
             free(err);
         } else {
             fprintf(stderr, "pgrampart: %zu finding%s recorded in %s\n", h->diags->findings.len,
@@ -369,7 +374,10 @@ migrations_model(host *h, const char *path, kept_model *k)
     h->diags = &scratch;
     k->have = false;
     if (check_paths_models(h, paths, 1, &run, &err, keep_model, k) != 0) {
-        fprintf(stderr, "pgrampart: --migrations: %s\n", err);
+        char *msg = util_xasprintf("--migrations: %s", err);
+
+        diag_print_error(stderr, msg);
+        free(msg);
         free(err);
         rc = -1;
     } else if (!k->have) {
@@ -397,7 +405,7 @@ cmd_model(host *h, char *const *paths, size_t n)
         n = 1;
     }
     if (check_paths_models(h, paths, n, &run, &err, collect_model, models) != 0) {
-        fprintf(stderr, "pgrampart: %s\n", err);
+        diag_print_error(stderr, err);
         free(err);
         rc = EXIT_TOOL;
     } else {
@@ -480,9 +488,7 @@ cmd_audit(host *h, const options *o, char *const *args, size_t n)
     }
     model_init(&m, "database", 0);
     if (live_read_model(n ? args[0] : NULL, o->timeout_ms, connect_timeout_s(o), &m, &res, &err) != 0) {
-        fprintf(stderr, "pgrampart: %s", err);
-        if (err[0] && err[strlen(err) - 1] != '\n')
-            fputc('\n', stderr);
+        diag_print_error(stderr, err);
         free(err);
         live_result_free(&res);
         model_free(&m);
@@ -544,7 +550,7 @@ cmd_init(host *h)
     diag_init(&scratch);
     h->diags = &scratch;
     if (check_paths(h, dot, 1, &run, &err) != 0) {
-        fprintf(stderr, "pgrampart: %s\n", err);
+        diag_print_error(stderr, err);
         free(err);
         h->diags = saved;
         diag_free(&scratch);
@@ -565,7 +571,10 @@ cmd_init(host *h)
     for (i = 0; i < run.mig.sets.len; i++) {
         const mig_set *ms = util_vec_at(&run.mig.sets, i);
 
-        fprintf(f, "# - %s  (%s, %zu migrations)\n", ms->root, ms->convention, ms->entries.len);
+        /* A directory name holding a newline must not end the comment. */
+        fputs("# - ", f);
+        diag_put_safe(f, ms->root);
+        fprintf(f, "  (%s, %zu migrations)\n", ms->convention, ms->entries.len);
     }
     if (run.mig.sets.len == 0)
         fprintf(f, "# - (none)\n");
@@ -574,7 +583,8 @@ cmd_init(host *h)
         const check_file *cf = util_vec_at(&run.files, i);
 
         if (cf->kind == CHECK_ENV && !cf->context) {
-            fprintf(f, " %s", cf->path);
+            fputc(' ', f);
+            diag_put_safe(f, cf->path);
             envs++;
         }
     }
@@ -584,7 +594,9 @@ cmd_init(host *h)
     for (i = 0; i < run.mig.sets.len; i++) {
         const mig_set *ms = util_vec_at(&run.mig.sets, i);
 
-        fprintf(f, "#  - {path: %s, convention: %s}\n", ms->root, ms->convention);
+        fputs("#  - {path: ", f);
+        diag_put_safe(f, ms->root);
+        fprintf(f, ", convention: %s}\n", ms->convention);
     }
     fprintf(f, "\n# Paths to leave out (fnmatch patterns).\n#exclude: [\"vendor/*\"]\n\n"
                "# Rule severities: error, warning, info or off.\n#rules:\n"
@@ -669,7 +681,7 @@ cmd_explain(host *h, const options *o, char *const *args, size_t n)
     default_dirs(&plugins, &rules);
     path = util_path_join(rules ? rules : ".", "docs/explain.yml");
     if (cfg_load(path, &docs, &err) != 0) {
-        fprintf(stderr, "pgrampart: %s\n", err);
+        diag_print_error(stderr, err);
         free(err);
         free(path);
         free(plugins);
@@ -846,7 +858,7 @@ main(int argc, char **argv)
         return EXIT_TOOL;
     }
     if (config_load(&cfg, o.config, optind < argc - 1 ? argv[1 + optind] : NULL, &err) != 0) {
-        fprintf(stderr, "pgrampart: %s\n", err);
+        diag_print_error(stderr, err);
         free(err);
         config_free(&cfg);
         util_vec_free(&o.plugin_dirs);
@@ -877,5 +889,6 @@ main(int argc, char **argv)
     /* libpg_query keeps a memory context per thread; release it last. */
     if (sql_parser_used())
         pg_query_exit();
+    mask_free_patterns();
     return rc;
 }

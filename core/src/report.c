@@ -10,27 +10,21 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mask.h"
+
 #define PGR_INFORMATION_URI "https://github.com/pgrampart/pgrampart"
 
-/* The source line of f, NUL-terminated in a new string (NULL when none). */
+/* The source line of f, masked, NUL-terminated in a new string (NULL when
+ * none). */
 static char *
 source_line(const diag_store *ds, const diag_finding *f, diag_text_fn text_fn, void *text_arg)
 {
-    size_t len, i, start = 0, end;
+    size_t len, start, end;
     const char *text = (text_fn && f->path) ? text_fn(text_arg, f->path, &len) : NULL;
-    uint32_t line = 1;
 
-    if (text == NULL || f->line == 0)
+    if (!diag_find_line(NULL, text, text ? len : 0, f->line, &start, &end))
         return NULL;
-    for (i = 0; i < len && line < f->line; i++)
-        if (text[i] == '\n') {
-            line++;
-            start = i + 1;
-        }
-    end = start;
-    while (end < len && text[end] != '\n')
-        end++;
-    return diag_mask_line(ds, f->path, f->line, text + start, end - start);
+    return diag_mask_line(ds, f->path, f->line, text, len, start, end);
 }
 
 static uint64_t
@@ -231,24 +225,29 @@ report_sarif(const diag_store *ds, const host *h, FILE *out, diag_text_fn text_f
     return rc == 0 ? 0 : -1;
 }
 
-/* GitHub's escaping: data and property values differ. */
+/* GitHub's escaping (actions/toolkit escapeData and escapeProperty), after
+ * the control characters are escaped: a newline in a name never starts a
+ * workflow command of its own, an ESC never reaches the log. */
 static void
 gh_escape(FILE *out, const char *s, int property)
 {
-    for (; s && *s; s++) {
-        if (*s == '%')
+    char *safe = mask_escape(s ? s : "", s ? strlen(s) : 0, MASK_ESC_TABS), *p;
+
+    for (p = safe; *p; p++) {
+        if (*p == '%')
             fputs("%25", out);
-        else if (*s == '\r')
+        else if (*p == '\r')
             fputs("%0D", out);
-        else if (*s == '\n')
+        else if (*p == '\n')
             fputs("%0A", out);
-        else if (property && *s == ':')
+        else if (property && *p == ':')
             fputs("%3A", out);
-        else if (property && *s == ',')
+        else if (property && *p == ',')
             fputs("%2C", out);
         else
-            fputc(*s, out);
+            fputc(*p, out);
     }
+    free(safe);
 }
 
 void

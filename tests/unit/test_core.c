@@ -362,10 +362,10 @@ test_mask_line(void **state)
     f.secret.column = 5;
     f.secret.end_column = 16;  /* "supersecret1" */
     diag_add(&ds, &f, PGR_SEVERITY_ERROR, NULL);
-    m = diag_mask_line(&ds, "a.env", 1, "PWD=supersecret1 # x", 20);
+    m = diag_mask_line(&ds, "a.env", 1, "PWD=supersecret1 # x", 20, 0, 20);
     assert_string_equal(m, "PWD=su********** # x");
     free(m);
-    m = diag_mask_line(&ds, "a.env", 2, "PWD=supersecret1", 16);
+    m = diag_mask_line(&ds, "a.env", 2, "PWD=supersecret1", 16, 0, 16);
     assert_string_equal(m, "PWD=supersecret1");   /* another line: untouched */
     free(m);
     diag_free(&ds);
