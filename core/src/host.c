@@ -614,8 +614,13 @@ api_report(pgr_ctx *ctx, const pgr_finding *f)
     const host_plugin *p = util_vec_at(&ctx->host->plugins, ctx->plugin);
 
     if (r == NULL || r->plugin != ctx->plugin) {
-        fprintf(stderr, "pgrampart: %s: reported unknown rule '%s'; finding dropped\n",
-                p->path, f && f->rule_id ? f->rule_id : "(null)");
+        /* A plugin's strings may carry what it read from the checked tree:
+         * masked and escaped like any other printed text. */
+        char *msg = util_xasprintf("%s: reported unknown rule '%s'; finding dropped", p->path,
+                                   f && f->rule_id ? f->rule_id : "(null)");
+
+        diag_print_error(stderr, msg);
+        free(msg);
         return;
     }
     if (r->severity == PGR_SEVERITY_OFF)
@@ -641,7 +646,12 @@ api_log(pgr_ctx *ctx, pgr_severity level, const char *message)
 {
     const host_plugin *p = util_vec_at(&ctx->host->plugins, ctx->plugin);
 
-    fprintf(stderr, "pgrampart: %s: %s: %s\n", p->desc->name, diag_severity_name(level), message);
+    char *msg = util_xasprintf("%s: %s: %s", p->desc->name, diag_severity_name(level),
+                               message ? message : "(null)");
+
+    /* A log line may quote the checked tree (a secret, a control sequence). */
+    diag_print_error(stderr, msg);
+    free(msg);
 }
 
 /* The node at a dotted key path inside the calling plugin's section. */

@@ -231,3 +231,18 @@ def test_masker_shapes():
     shown = [l[2:] for l in out.splitlines() if l.startswith("  ") and not l.startswith("  hint:")
              and l.strip() != "^"]
     assert shown == [want or line for line, want in MASKER_SHAPES], "\n".join(shown)
+
+
+def test_plugin_log_masked_and_escaped():
+    """What a plugin logs passes through the same masker and escaper as every other printed line:
+    a plugin that logs each statement it reads prints neither a role's password nor a raw ESC."""
+    secret = "plugin-log-s3cret-Xq81"
+    with tempfile.TemporaryDirectory() as d:
+        e2e.build_plugin(d, "-DLOG_SOURCE")
+        write_tree(d, {"x/m.sql": f"CREATE ROLE app LOGIN PASSWORD '{secret}';\n"
+                                  "CREATE TABLE \"t\x1b[2J\nfake.sql:1:1: error: y\" (id int);\n"})
+        rc, out, err = run("check", "--plugin-dir", d, os.path.join(d, "x"))
+        assert rc == 1, (rc, err)
+        assert "CREATE ROLE app" in err, err
+        assert secret not in out + err and "\x1b" not in out + err, err
+        assert not any(line.startswith("fake.sql:1:1") for line in err.splitlines()), err

@@ -39,6 +39,17 @@ on_stmt(pgr_ctx *ctx, const pgr_sql_statement *stmt)
 {
     pgr_finding f;
 
+#ifdef LOG_SOURCE
+    /* The log test: a plugin that logs what it read from the checked tree. */
+    {
+        char text[256];
+        size_t n = stmt->text_len < sizeof text - 1 ? stmt->text_len : sizeof text - 1;
+
+        memcpy(text, stmt->text, n);
+        text[n] = '\0';
+        api->log(ctx, PGR_SEVERITY_WARNING, text);
+    }
+#endif
     if (strcmp(api->node_tag(stmt->root), "DropStmt") != 0 ||
         strcmp(api->node_string(stmt->root, "remove_type"), "OBJECT_TABLE") != 0)
         return;
