@@ -99,7 +99,11 @@ usage_command(const char *cmd, FILE *out)
               "  --diff-base REF         only findings not at the merge base with REF\n"
               "  --baseline FILE         hide the findings recorded in FILE\n"
               "  --write-baseline FILE   record today's findings, exit 0\n"
-              "  --config FILE, --plugin-dir DIR, --no-color\n", out);
+              "  --config FILE, --plugin-dir DIR, --no-color\n"
+              "A .pgrampart.yml found in the checked tree is data: its plugin_dirs and paths\n"
+              "outside the tree are refused unless named with --config, listed in\n"
+              "trusted_repositories of ~/.config/pgrampart/config.yml, or\n"
+              "PGRAMPART_TRUST_REPO_CONFIG=1 is set.\n", out);
     else if (strcmp(cmd, "audit") == 0)
         fputs("usage: pgrampart audit [options] [CONNINFO]\n"
               "Audit a live database, read-only (libpq defaults without CONNINFO).\n"
