@@ -16,16 +16,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "baseline.h"
-#include "check.h"
-#include "gitscope.h"
-#include "config.h"
-#include "diag.h"
-#include "host.h"
-#include "live.h"
-#include "mask.h"
-#include "model_json.h"
-#include "report.h"
+#include "scan/baseline.h"
+#include "scan/check.h"
+#include "scan/gitscope.h"
+#include "host/config.h"
+#include "report/diag.h"
+#include "host/host.h"
+#include "model/live.h"
+#include "report/mask.h"
+#include "model/model_json.h"
+#include "report/report.h"
 
 #define PGR_VERSION PGR_VERSION_STRING
 

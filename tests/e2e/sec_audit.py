@@ -58,7 +58,7 @@ SQL_SYNTAX = {"coalesce", "ARRAY", "ANY", "ALL", "EXISTS", "OPERATOR"}
 
 def live_sql():
     """The SQL statements in live.c: adjacent C string literals joined, USER_SCHEMAS expanded."""
-    with open(os.path.join(e2e.ARGS.source, "core", "src", "live.c")) as f:
+    with open(os.path.join(e2e.ARGS.source, "core", "src", "model", "live.c")) as f:
         src = f.read()
     lit = r'"(?:[^"\\\n]|\\.)*"'
     macro = re.search(r"#define USER_SCHEMAS \\\n((?:\s*" + lit + r"\s*\\?\n)+)", src)

@@ -12,14 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "dotenv.h"
-#include "jsfile.h"
-#include "shell.h"
-#include "yamldoc.h"
-#include "migrations.h"
-#include "model.h"
-#include "sql.h"
+#include "report/diag.h"
+#include "frontends/dotenv.h"
+#include "frontends/jsfile.h"
+#include "frontends/shell.h"
+#include "frontends/yamldoc.h"
+#include "scan/migrations.h"
+#include "model/model.h"
+#include "frontends/sql.h"
 
 /* --- dotenv ------------------------------------------------------------- */
 

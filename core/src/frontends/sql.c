@@ -1,0 +1,657 @@
+/*
+ * sql.c — see sql.h.
+ *
+ * libpg_query parses SQL, not psql scripts: migrations routinely contain
+ * psql meta-commands, psql variables and COPY data.  We blank or rewrite
+ * those (keeping every byte offset) before parsing.  To recover from syntax
+ * errors we first parse the whole file (fast, exact); when that fails we
+ * split it with libpg_query's scanner and parse each statement alone, so one
+ * bad statement does not hide the findings of the others.
+ */
+#include "frontends/sql.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static bool
+is_ident_char(unsigned char c)
+{
+    return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+static bool
+is_ident_start(unsigned char c)
+{
+    return isalpha(c) || c == '_' || c >= 0x80;
+}
+
+size_t
+sql_skip_blank(const char *text, size_t len, size_t off)
+{
+    while (off < len) {
+        if (isspace((unsigned char) text[off]))
+            off++;
+        else if (off + 1 < len && text[off] == '-' && text[off + 1] == '-') {
+            while (off < len && text[off] != '\n')
+                off++;
+        } else if (off + 1 < len && text[off] == '/' && text[off + 1] == '*') {
+            int depth = 1;
+
+            off += 2;
+            while (off < len && depth > 0) {
+                if (off + 1 < len && text[off] == '/' && text[off + 1] == '*') {
+                    depth++;
+                    off += 2;
+                } else if (off + 1 < len && text[off] == '*' && text[off + 1] == '/') {
+                    depth--;
+                    off += 2;
+                } else
+                    off++;
+            }
+        } else
+            break;
+    }
+    return off;
+}
+
+/* Replace text[from, to) by spaces, keeping line breaks. */
+static void
+blank(char *text, size_t from, size_t to)
+{
+    for (; from < to; from++)
+        if (text[from] != '\n' && text[from] != '\r')
+            text[from] = ' ';
+}
+
+/* Whether the words of text[from, to) start with "copy" and include the word
+ * "stdin": psql then reads the data that follows from the script itself. */
+static bool
+is_copy_from_stdin(const char *text, size_t from, size_t to, bool meta)
+{
+    size_t i = from + (meta ? 1 : 0);
+
+    if (to - i < 4 || strncasecmp(text + i, "copy", 4) != 0 ||
+        (i + 4 < to && is_ident_char((unsigned char) text[i + 4])))
+        return false;
+    for (i += 4; i + 5 <= to; i++) {
+        if (strncasecmp(text + i, "stdin", 5) == 0 &&
+            !is_ident_char((unsigned char) text[i - 1]) &&
+            (i + 5 == to || !is_ident_char((unsigned char) text[i + 5])))
+            return true;
+    }
+    return false;
+}
+
+/* Blank COPY data lines starting at off, through the "\." terminator line.
+ * Returns the offset after it. */
+static size_t
+blank_copy_data(char *text, size_t len, size_t off)
+{
+    while (off < len) {
+        size_t eol = off, t;
+
+        while (eol < len && text[eol] != '\n')
+            eol++;
+        t = off;
+        while (t < eol && (text[t] == ' ' || text[t] == '\t'))
+            t++;
+        bool done = (t + 2 <= eol && text[t] == '\\' && text[t + 1] == '.');
+
+        blank(text, off, eol);
+        off = eol < len ? eol + 1 : eol;
+        if (done)
+            break;
+    }
+    return off;
+}
+
+/* Length of a dollar-quote tag ($$ or $tag$) at text+i, or 0. */
+static size_t
+dollar_tag_len(const char *text, size_t len, size_t i)
+{
+    size_t j = i + 1;
+
+    if (j < len && text[j] == '$')
+        return 2;
+    if (j >= len || !is_ident_start((unsigned char) text[j]))
+        return 0;
+    while (j < len && (isalnum((unsigned char) text[j]) || text[j] == '_' ||
+                       (unsigned char) text[j] >= 0x80))
+        j++;
+    return (j < len && text[j] == '$') ? j - i + 1 : 0;
+}
+
+/* Skip a quoted string or identifier opened at text[i] == q.  escapes: E''
+ * syntax, where backslash escapes the next byte.  Returns the offset after
+ * the closing quote (len when unterminated). */
+static size_t
+skip_quoted(const char *text, size_t len, size_t i, char q, bool escapes)
+{
+    for (i++; i < len; i++) {
+        if (escapes && text[i] == '\\')
+            i++;
+        else if (text[i] == q) {
+            if (i + 1 < len && text[i + 1] == q)
+                i++;
+            else
+                return i + 1;
+        }
+    }
+    return len;
+}
+
+/* Rewrite a psql variable reference at text[i] == ':'; returns the offset to
+ * continue at.  Inside brackets (an array slice a[1:n]) nothing is done. */
+static size_t
+rewrite_psql_variable(char *text, size_t len, size_t i, int brackets)
+{
+    unsigned char next = i + 1 < len ? (unsigned char) text[i + 1] : 0;
+
+    if (next == '\'' || next == '"') {
+        /* :'name' -> ':name' and :"name" -> ":name": the same bytes, now a
+         * literal (or identifier) whose value starts with ':'. */
+        size_t end = skip_quoted(text, len, i + 1, (char) next, false);
+
+        text[i] = (char) next;
+        text[i + 1] = ':';
+        return end;
+    }
+    if (!is_ident_start(next) || brackets > 0)
+        return i + 1;
+    text[i] = ' ';
+    return i + 1;
+}
+
+void
+sql_psql_preprocess(char *text, size_t len)
+{
+    size_t i = 0, stmt_start = 0;
+    bool in_stmt = false;
+    int brackets = 0;
+
+    while (i < len) {
+        unsigned char c = (unsigned char) text[i];
+        size_t tl;
+
+        if (c == '-' && i + 1 < len && text[i + 1] == '-') {
+            while (i < len && text[i] != '\n')
+                i++;
+            continue;
+        }
+        if (c == '/' && i + 1 < len && text[i + 1] == '*') {
+            i = sql_skip_blank(text, len, i);
+            continue;
+        }
+        if (!in_stmt && !isspace(c) && c != '\\') {
+            stmt_start = i;
+            in_stmt = true;
+        }
+        if (c == '\'') {
+            bool esc = i > 0 && (text[i - 1] == 'E' || text[i - 1] == 'e') &&
+                (i < 2 || !is_ident_char((unsigned char) text[i - 2]));
+
+            i = skip_quoted(text, len, i, '\'', esc);
+        } else if (c == '"') {
+            i = skip_quoted(text, len, i, '"', false);
+        } else if (c == '$' && (i == 0 || !is_ident_char((unsigned char) text[i - 1])) &&
+                   (tl = dollar_tag_len(text, len, i)) > 0) {
+            const char *close;
+            char *tag = util_xstrndup(text + i, tl);
+
+            close = strstr(text + i + tl, tag);
+            i = close ? (size_t) (close - text) + tl : len;
+            free(tag);
+        } else if (c == '\\') {
+            /* A psql meta-command runs to the end of the line. */
+            size_t eol = i;
+            bool copy;
+
+            while (eol < len && text[eol] != '\n')
+                eol++;
+            copy = is_copy_from_stdin(text, i, eol, true);
+            /* \g, \gset, \gexec ... send the query buffer: they end a
+             * statement as ';' does. */
+            bool sends = i + 1 < len && text[i + 1] == 'g';
+
+            blank(text, i, eol);
+            if (sends) {
+                text[i] = ';';
+                in_stmt = false;
+            }
+            i = eol < len ? eol + 1 : eol;
+            if (copy)
+                i = blank_copy_data(text, len, i);
+        } else if (c == ';') {
+            brackets = 0;
+            bool copy = in_stmt && is_copy_from_stdin(text, stmt_start, i, false);
+
+            in_stmt = false;
+            i++;
+            if (copy) {
+                while (i < len && text[i] != '\n')
+                    i++;
+                i = blank_copy_data(text, len, i < len ? i + 1 : i);
+            }
+        } else if (c == ':' && i + 1 < len && text[i + 1] == ':') {
+            i += 2;
+        } else if (c == ':') {
+            i = rewrite_psql_variable(text, len, i, brackets);
+        } else if (c == '[' || c == ']') {
+            brackets += c == '[' ? 1 : (brackets > 0 ? -1 : 0);
+            i++;
+        } else {
+            i++;
+        }
+    }
+}
+
+long
+sql_find_marker(const char *text, size_t len, const char *word)
+{
+    size_t i = 0, wl = strlen(word);
+
+    while (i < len) {
+        size_t t = i;
+
+        while (t < len && (text[t] == ' ' || text[t] == '\t'))
+            t++;
+        if (t + 2 < len && text[t] == '-' && text[t + 1] == '-') {
+            size_t w = t + 2;
+
+            while (w < len && text[w] == ' ')
+                w++;
+            if (w + wl <= len && strncmp(text + w, word, wl) == 0 &&
+                (w + wl == len || !isalpha((unsigned char) text[w + wl])))
+                return (long) i;
+        }
+        while (i < len && text[i] != '\n')
+            i++;
+        i++;
+    }
+    return -1;
+}
+
+static sql_error *
+add_error(sql_file *f, size_t offset, const char *message)
+{
+    sql_error *e = util_vec_push(&f->errors);
+
+    e->offset = offset;
+    e->message = util_xstrdup(message);
+    e->too_deep = false;
+    return e;
+}
+
+/*
+ * An upper bound of the parse-tree depth of tokens [first, end): enclosing
+ * parentheses plus the binary operators chained at each level since its
+ * last comma (a + b + c nests once per operator; AND/OR lists are flat, so
+ * they do not count).  Returns the token where the bound first passes
+ * SQL_MAX_NESTING, or end.
+ */
+static size_t
+too_deep_at(const char *text, const PgQuery__ScanResult *sr, size_t first, size_t end)
+{
+    size_t levels[SQL_MAX_NESTING + 2], depth = 0, total = 0, i;
+
+    levels[0] = 0;
+    for (i = first; i < end; i++) {
+        const PgQuery__ScanToken *t = sr->tokens[i];
+        char c = text[t->start];
+
+        if (c == '(' || c == '[') {
+            if (++depth > SQL_MAX_NESTING)
+                return i;
+            levels[depth] = 0;
+            total++;
+        } else if ((c == ')' || c == ']') && depth > 0) {
+            total -= levels[depth] + 1;
+            depth--;
+        } else if (c == ',' || c == ';') {
+            total -= levels[depth];
+            levels[depth] = 0;
+        } else if (strchr("+-*/%^<>=|&#~!@?", c) && t->token != PG_QUERY__TOKEN__SQL_COMMENT &&
+                   t->token != PG_QUERY__TOKEN__C_COMMENT) {
+            levels[depth]++;
+            total++;
+        }
+        if (total > SQL_MAX_NESTING)
+            return i;
+    }
+    return end;
+}
+
+/*
+ * Whether a statement of text may nest too deep.  Every byte that could open
+ * a level counts: a cheap over-estimate that clears most files without
+ * running the scanner (which costs about 150 bytes of memory per token).
+ */
+static bool
+may_nest_deep(const char *text, size_t len)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < len && n <= SQL_MAX_NESTING; i++)
+        n += strchr("([+-*/%^<>=|&#~!@?", text[i]) != NULL && text[i] != '\0';
+    return n > SQL_MAX_NESTING;
+}
+
+/* The tokens of the whole file (free with pg_query__scan_result__free_unpacked),
+ * or NULL after recording the scanner's error. */
+static PgQuery__ScanResult *
+scan_file(sql_file *f)
+{
+    PgQueryScanResult r = pg_query_scan(f->text);
+    PgQuery__ScanResult *sr = NULL;
+
+    if (r.error) {
+        size_t cur = r.error->cursorpos > 0
+            ? util_utf8_char_to_byte(f->text, f->len, (size_t) r.error->cursorpos) : 0;
+
+        add_error(f, cur, r.error->message);
+    } else {
+        sr = pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *) r.pbuf.data);
+        if (sr == NULL)
+            add_error(f, 0, "could not decode the scanner's tokens");
+    }
+    pg_query_free_scan_result(r);
+    return sr;
+}
+
+/* Add the statements of a parse result; locations in it are relative to
+ * base (the first byte of the parsed string). */
+static void
+add_statements(sql_file *f, PgQuery__ParseResult *res, size_t base, size_t limit)
+{
+    size_t i;
+
+    *(PgQuery__ParseResult **) util_vec_push(&f->results) = res;
+    for (i = 0; i < res->n_stmts; i++) {
+        PgQuery__RawStmt *rs = res->stmts[i];
+        size_t start = base + (size_t) rs->stmt_location;
+        size_t end = rs->stmt_len ? start + (size_t) rs->stmt_len : limit;
+        sql_stmt *st;
+
+        if (rs->stmt == NULL)
+            continue;
+        start = sql_skip_blank(f->text, end, start);
+        while (end > start && isspace((unsigned char) f->text[end - 1]))
+            end--;
+        st = util_vec_push(&f->stmts);
+        st->start = start;
+        st->end = end;
+        st->base = base;
+        st->node = rs->stmt;
+        st->part = PGR_PART_NONE;
+    }
+}
+
+/* Parse text[from, to) as one unit.  Returns 0, or -1 after recording the
+ * syntax error. */
+static bool parser_used;
+
+bool
+sql_parser_used(void)
+{
+    return parser_used;
+}
+
+static int
+parse_range(sql_file *f, size_t from, size_t to)
+{
+    char *piece = util_xstrndup(f->text + from, to - from);
+    PgQueryProtobufParseResult r;
+    int rc = 0;
+
+    parser_used = true;
+    r = pg_query_parse_protobuf(piece);
+
+    if (r.error) {
+        size_t cur = r.error->cursorpos > 0
+            ? util_utf8_char_to_byte(piece, to - from, (size_t) r.error->cursorpos)
+            : sql_skip_blank(piece, to - from, 0);
+
+        add_error(f, from + cur, r.error->message);
+        rc = -1;
+    } else {
+        PgQuery__ParseResult *res = pg_query__parse_result__unpack(
+            NULL, r.parse_tree.len, (const uint8_t *) r.parse_tree.data);
+
+        if (res)
+            add_statements(f, res, from, to);
+        else
+            add_error(f, from, "could not decode the parse tree");
+    }
+    pg_query_free_protobuf_parse_result(r);
+    free(piece);
+    return rc;
+}
+
+/* Whether the tokens from i on spell CREATE [OR REPLACE] RULE. */
+static bool
+starts_create_rule(const char *text, const PgQuery__ScanResult *sr, size_t i)
+{
+    static const char *const words[] = { "create", "or", "replace", "rule" };
+    size_t w = 0;
+
+    for (; i < sr->n_tokens && w < 4; i++, w++) {
+        const PgQuery__ScanToken *t = sr->tokens[i];
+        size_t n = (size_t) (t->end - t->start);
+
+        if (w == 1 && !(n == 2 && strncasecmp(text + t->start, "or", 2) == 0))
+            w = 3;
+        if (n != strlen(words[w]) || strncasecmp(text + t->start, words[w], n) != 0)
+            return false;
+        if (w == 3)
+            return true;
+    }
+    return false;
+}
+
+/* The whole file failed to parse: split it at the top-level ';' tokens of
+ * libpg_query's scanner and parse each statement alone.  (We do not use
+ * pg_query_split_with_scanner: in libpg_query 15-4.0.0 it stops at the
+ * first statement that does not parse.)  Parentheses are tracked because
+ * CREATE RULE ... DO (a; b) holds ';' inside one statement. */
+static void
+parse_each(sql_file *f, const PgQuery__ScanResult *sr)
+{
+    size_t i, from = 0, stmt_first = 0, deep;
+    int depth = 0;
+    bool first = true, is_rule = false;
+
+    for (i = 0; i <= sr->n_tokens; i++) {
+        size_t to;
+        char c = i < sr->n_tokens ? f->text[sr->tokens[i]->start] : ';';
+
+        if (first && i < sr->n_tokens) {
+            is_rule = starts_create_rule(f->text, sr, i);
+            first = false;
+        }
+        if (is_rule && (c == '(' || c == ')')) {
+            depth += c == '(' ? 1 : -1;
+            continue;
+        }
+        if (c != ';' || (depth > 0 && i < sr->n_tokens))
+            continue;
+        to = i < sr->n_tokens ? (size_t) sr->tokens[i]->start + 1 : f->len;
+        depth = 0;
+        first = true;
+        from = sql_skip_blank(f->text, to, from);
+        deep = too_deep_at(f->text, sr, stmt_first, i < sr->n_tokens ? i : sr->n_tokens);
+        if (deep < (i < sr->n_tokens ? i : sr->n_tokens)) {
+            char *m = util_xasprintf("the statement nests more than %d levels deep (operators and "
+                                     "parentheses); not parsed", SQL_MAX_NESTING);
+
+            add_error(f, (size_t) sr->tokens[deep]->start, m)->too_deep = true;
+            free(m);
+        } else if (from < to && !(to - from == 1 && f->text[from] == ';')) {
+            parse_range(f, from, to);
+        }
+        from = to;
+        stmt_first = i + 1;
+    }
+}
+
+void
+sql_file_parse(sql_file *f, const char *path, const char *src, size_t len)
+{
+    size_t i;
+    PgQuery__ScanResult *sr = NULL;
+    bool whole = false;
+
+    memset(f, 0, sizeof *f);
+    f->path = util_xstrdup(path);
+    f->text = util_xstrndup(src, len);
+    /* An embedded NUL would end the parser's input early; a binary file is
+     * refused before we get here, so treat stray NULs as spaces. */
+    for (i = 0; i < len; i++)
+        if (f->text[i] == '\0')
+            f->text[i] = ' ';
+    f->len = len;
+    util_lines_build(&f->lines, f->text, len);
+    util_vec_init(&f->stmts, sizeof(sql_stmt));
+    util_vec_init(&f->errors, sizeof(sql_error));
+    util_vec_init(&f->results, sizeof(PgQuery__ParseResult *));
+    f->up_marker = sql_find_marker(f->text, len, "migrate:up");
+    f->down_marker = sql_find_marker(f->text, len, "migrate:down");
+    sql_psql_preprocess(f->text, len);
+
+    if (may_nest_deep(f->text, len)) {
+        sr = scan_file(f);
+        /* Statement by statement, so that a too-deep one is refused alone. */
+        if (sr && too_deep_at(f->text, sr, 0, sr->n_tokens) < sr->n_tokens)
+            parse_each(f, sr);
+        else if (sr == NULL)
+            ;   /* the scanner's error is the file's error */
+        else
+            whole = true;
+    } else {
+        whole = true;
+    }
+    if (whole && parse_range(f, 0, len) != 0) {
+        /* Drop the whole-file error; per-statement parsing reports each. */
+        sql_error *e = util_vec_at(&f->errors, 0);
+
+        free(e->message);
+        f->errors.len = 0;
+        if (sr == NULL)
+            sr = scan_file(f);
+        if (sr)
+            parse_each(f, sr);
+    }
+    if (sr)
+        pg_query__scan_result__free_unpacked(sr, NULL);
+    if (f->up_marker >= 0 || f->down_marker >= 0) {
+        for (i = 0; i < f->stmts.len; i++) {
+            sql_stmt *st = util_vec_at(&f->stmts, i);
+
+            st->part = (f->down_marker >= 0 && st->start > (size_t) f->down_marker)
+                ? PGR_PART_DOWN : PGR_PART_UP;
+        }
+    }
+}
+
+size_t
+sql_count_part(const sql_file *f, pgr_part part)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < f->stmts.len; i++) {
+        const sql_stmt *st = util_vec_at(&f->stmts, i);
+
+        if (part == PGR_PART_NONE || st->part == part)
+            n++;
+    }
+    return n;
+}
+
+void
+sql_file_free(sql_file *f)
+{
+    size_t i;
+
+    for (i = 0; i < f->errors.len; i++)
+        free(((sql_error *) util_vec_at(&f->errors, i))->message);
+    for (i = 0; i < f->results.len; i++)
+        pg_query__parse_result__free_unpacked(
+            *(PgQuery__ParseResult **) util_vec_at(&f->results, i), NULL);
+    util_vec_free(&f->errors);
+    util_vec_free(&f->results);
+    util_vec_free(&f->stmts);
+    util_lines_free(&f->lines);
+    free(f->text);
+    free(f->path);
+}
+
+void
+sql_offset_location(const sql_file *f, size_t from, size_t len, pgr_location *out)
+{
+    size_t to = from + (len ? len - 1 : 0);
+
+    memset(out, 0, sizeof *out);
+    out->path = f->path;
+    util_lines_pos(&f->lines, from, &out->line, &out->column);
+    util_lines_pos(&f->lines, to, &out->end_line, &out->end_column);
+}
+
+void
+sql_stmt_location(const sql_file *f, const sql_stmt *st, pgr_location *out)
+{
+    sql_offset_location(f, st->start, st->end > st->start ? st->end - st->start : 1, out);
+}
+
+static bool
+token_is(const char *text, const PgQuery__ScanToken *t, const char *word)
+{
+    size_t n = (size_t) (t->end - t->start);
+
+    return n == strlen(word) && strncasecmp(text + t->start, word, n) == 0;
+}
+
+int
+sql_clause_span(const sql_file *f, const sql_stmt *st, const char *kw1, const char *kw2,
+                size_t *from, size_t *to)
+{
+    char *text = util_xstrndup(f->text + st->start, st->end - st->start);
+    PgQueryScanResult r = pg_query_scan(text);
+    PgQuery__ScanResult *sr = NULL;
+    size_t i, k;
+    int found = 0;
+
+    if (r.error == NULL)
+        sr = pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *) r.pbuf.data);
+    for (i = 0; sr && !found && i + 1 < sr->n_tokens; i++) {
+        int depth = 0;
+
+        if (!token_is(text, sr->tokens[i], kw1))
+            continue;
+        k = i + 1;
+        if (kw2) {
+            if (!token_is(text, sr->tokens[k], kw2) || k + 1 >= sr->n_tokens)
+                continue;
+            k++;
+        }
+        if (text[sr->tokens[k]->start] != '(')
+            continue;
+        /* The clause runs to the matching ')'. */
+        for (size_t j = k; j < sr->n_tokens; j++) {
+            char c = text[sr->tokens[j]->start];
+
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            if (depth == 0) {
+                *from = st->start + (size_t) sr->tokens[k]->end;
+                *to = st->start + (size_t) sr->tokens[j]->start;
+                found = 1;
+                break;
+            }
+        }
+    }
+    if (sr)
+        pg_query__scan_result__free_unpacked(sr, NULL);
+    pg_query_free_scan_result(r);
+    free(text);
+    return found;
+}

@@ -1,0 +1,101 @@
+/*
+ * host.h — loads rule plugins with dlopen, checks their ABI, registers their
+ * rules, and offers them the pgr_host_api table.
+ */
+#ifndef PGR_HOST_H
+#define PGR_HOST_H
+
+#include "host/config.h"
+#include "report/diag.h"
+#include "pgrampart/plugin.h"
+#include "frontends/sql.h"
+
+/* A loaded plugin; index 0 is the host's own "core" rules. */
+typedef struct host_plugin {
+    void *handle;            /* dlopen handle, NULL for core */
+    char *path;
+    const pgr_plugin *desc;
+} host_plugin;
+
+/* A registered rule with its effective severity. */
+typedef struct host_rule {
+    const pgr_rule *rule;
+    size_t plugin;
+    pgr_severity severity;
+} host_rule;
+
+/* The callback context handed to plugins. */
+struct pgr_ctx {
+    struct host *host;
+    size_t plugin;
+};
+
+typedef struct host {
+    util_vec plugins;        /* of host_plugin */
+    util_vec rules;          /* of host_rule */
+    const config *cfg;
+    util_vec rulepacks;      /* of cfg_node * */
+    diag_store *diags;
+} host;
+
+/* What the host passes as a pgr_sql_statement: pub comes first so that
+ * api->sql_location can find the file behind it. */
+typedef struct host_stmt {
+    pgr_sql_statement pub;
+    const sql_file *file;
+    const sql_stmt *st;
+} host_stmt;
+
+/* What the host passes as a pgr_value_file: pub comes first so that
+ * api->value_location can find the parsed file and its line index. */
+typedef struct host_value_file {
+    pgr_value_file pub;
+    const util_lines *lines;
+    const struct values_file *vf;
+} host_value_file;
+
+/* The host's table of functions, as plugins receive it. */
+extern const pgr_host_api host_api;
+
+/* Start a host that reports into diags and reads cfg (both borrowed). */
+void host_init(host *h, const config *cfg, diag_store *diags);
+void host_free(host *h);
+
+/*
+ * Load one plugin file.  Returns 0, or -1 with *err naming the file and the
+ * reason (not a shared object, no init symbol, ABI or size mismatch, the
+ * plugin refused the host, duplicate rule id); caller frees *err.
+ */
+int host_load_file(host *h, const char *path, char **err);
+
+/* Load every "*.so" of dir in name order.  A missing dir is not an error
+ * when optional.  Returns 0 or -1 with *err set. */
+int host_load_dir(host *h, const char *dir, int optional, char **err);
+
+/* Load every "*.yml" rule pack of dir.  Returns 0 or -1 with *err set. */
+int host_load_rulepacks(host *h, const char *dir, char **err);
+
+/* Load one rule-pack file (a user's, from rule_packs:); its lists are added
+ * after those of the packs loaded before it.  Returns 0, or -1 with *err
+ * (caller frees) naming the file, line and column. */
+int host_load_rulepack(host *h, const char *path, char **err);
+
+/*
+ * Apply the configuration: severities from "rules:", and check each
+ * plugin section against the plugin's declared keys.  Unknown top-level
+ * keys, unknown rule ids and wrong types are errors.  Returns 0 or -1 with
+ * *err ("path:line:col: message").
+ */
+int host_apply_config(host *h, char **err);
+
+/* A ctx for plugin index i. */
+pgr_ctx host_ctx(host *h, size_t plugin);
+
+/* Report a core finding (rule must be one of the core rules). */
+void host_report_core(host *h, const char *rule_id, const pgr_location *loc,
+                      const char *message);
+
+/* Find a registered rule; NULL when unknown. */
+const host_rule *host_find_rule(const host *h, const char *id);
+
+#endif

@@ -1,0 +1,751 @@
+/*
+ * live.c — see live.h.
+ *
+ * Every catalog query reads a whole catalog (never one query per table), so
+ * the number of queries is the same for 10 tables as for 10,000.  Checks
+ * that need a privilege the role lacks (pg_hba_file_rules, pg_authid) are
+ * skipped and reported, not failed.
+ */
+#include "model/live.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Schemas PostgreSQL owns: not the application's objects. */
+#define USER_SCHEMAS \
+    "n.nspname OPERATOR(pg_catalog.<>) ALL ('{pg_catalog,information_schema}'::pg_catalog.name[]) " \
+    "AND n.nspname OPERATOR(pg_catalog.!~) '^pg_(toast|temp)'"
+
+typedef struct live_conn {
+    PGconn *conn;
+    live_result *res;
+} live_conn;
+
+/*
+ * A copy of s on one line: line breaks (and the tabs that indent libpq's
+ * hints) become "; ", every other control character (C0, DEL, and the C1
+ * range U+0080..U+009F) is written as \t, \xNN or \uNNNN, and trailing
+ * blanks are dropped.  Server messages and catalog names are chosen by
+ * whoever owns the database or the conninfo, and must not start lines or
+ * move the terminal.  Caller frees.
+ */
+static char *
+escape_controls(const char *s)
+{
+    const unsigned char *p = (const unsigned char *) s;
+    size_t n = strlen(s);
+    util_buf b;
+
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\r'))
+        n--;
+    util_buf_init(&b);
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\n') {
+            util_buf_puts(&b, "; ");
+            while (i + 1 < n && p[i + 1] == '\t')
+                i++;
+        } else if (p[i] == '\t') {
+            util_buf_puts(&b, "\\t");
+        } else if (p[i] < 0x20 || p[i] == 0x7f) {
+            util_buf_printf(&b, "\\x%02x", p[i]);
+        } else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
+            util_buf_printf(&b, "\\u%04x", p[++i]);
+        } else {
+            util_buf_append(&b, s + i, 1);
+        }
+    }
+    return b.data;
+}
+
+static void
+skip(live_result *res, const char *check, const char *reason)
+{
+    live_skip *s = util_vec_push(&res->skipped);
+
+    s->check = util_xstrdup(check);
+    s->reason = util_xstrdup(reason);
+}
+
+/* Run one statement; NULL (after recording why) when it failed. */
+static PGresult *
+run(live_conn *lc, const char *sql)
+{
+    PGresult *r;
+
+    lc->res->queries++;
+    r = PQexec(lc->conn, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK) {
+        PQclear(r);
+        return NULL;
+    }
+    return r;
+}
+
+/*
+ * A catalog query inside a savepoint: if it fails (an unexpected privilege
+ * or version difference), the transaction survives and the check is
+ * reported as skipped.
+ */
+static PGresult *
+catalog(live_conn *lc, const char *check, const char *sql)
+{
+    PGresult *r, *sp = run(lc, "SAVEPOINT pgrampart");
+
+    PQclear(sp);
+    lc->res->queries++;
+    r = PQexec(lc->conn, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        char *why = escape_controls(PQresultErrorMessage(r));
+
+        skip(lc->res, check, why);
+        free(why);
+        PQclear(r);
+        PQclear(run(lc, "ROLLBACK TO SAVEPOINT pgrampart"));
+        return NULL;
+    }
+    return r;
+}
+
+static const char *
+val(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+static int
+flag(const PGresult *r, int row, int col)
+{
+    const char *v = val(r, row, col);
+
+    return v && v[0] == 't';
+}
+
+static pgr_location
+object_loc(const char *fmt, const char *a, const char *b)
+{
+    pgr_location l;
+
+    memset(&l, 0, sizeof l);
+    l.object = b ? util_xasprintf(fmt, a, b) : util_xasprintf(fmt, a);
+    return l;
+}
+
+static void
+free_obj(pgr_location *l)
+{
+    free((char *) l->object);
+}
+
+static void
+load_tables(live_conn *lc, model *m)
+{
+    PGresult *r = catalog(lc, "tables",
+        "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relrowsecurity, c.relforcerowsecurity, "
+        "pg_catalog.pg_get_userbyid(c.relowner), "
+        "coalesce(c.reloptions OPERATOR(pg_catalog.&&) "
+        "'{security_invoker=true,security_invoker=on}'::pg_catalog.text[], false), "
+        "coalesce(c.reloptions OPERATOR(pg_catalog.@>) '{security_barrier=true}'::pg_catalog.text[], false) "
+        "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+        "WHERE c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p,v,m}'::pg_catalog.\"char\"[]) AND " USER_SCHEMAS
+        " ORDER BY c.oid");
+    int i;
+
+    for (i = 0; r && i < PQntuples(r); i++) {
+        uint32_t oid = (uint32_t) strtoul(val(r, i, 0), NULL, 10);
+        char kind = val(r, i, 3)[0];
+        pgr_location l = object_loc("db:%s.%s", val(r, i, 1), val(r, i, 2));
+
+        if (kind == 'v' || kind == 'm') {
+            pgr_view *v = model_put_view(m, oid, val(r, i, 1), val(r, i, 2), kind, &l);
+
+            v->security_invoker = flag(r, i, 7);
+            v->security_barrier = flag(r, i, 8);
+        } else {
+            model_put_table(m, oid, val(r, i, 1), val(r, i, 2), kind, flag(r, i, 4), flag(r, i, 5),
+                            val(r, i, 6), &l);
+        }
+        free_obj(&l);
+    }
+    PQclear(r);
+}
+
+static void
+load_columns(live_conn *lc, model *m)
+{
+    PGresult *r = catalog(lc, "columns",
+        "SELECT a.attrelid, a.attnum, a.attname FROM pg_catalog.pg_attribute a "
+        "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) a.attrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+        "WHERE a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped "
+        "AND c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::pg_catalog.\"char\"[]) AND " USER_SCHEMAS
+        " ORDER BY a.attrelid, a.attnum");
+    int i;
+
+    for (i = 0; r && i < PQntuples(r); i++)
+        model_put_column(m, (uint32_t) strtoul(val(r, i, 0), NULL, 10),
+                         (int16_t) atoi(val(r, i, 1)), val(r, i, 2));
+    PQclear(r);
+}
+
+static void
+load_policies(live_conn *lc, model *m)
+{
+    PGresult *r = catalog(lc, "policies",
+        "SELECT n.nspname, c.relname, p.polname, p.polpermissive, p.polcmd, "
+        "pg_catalog.array_to_json(ARRAY(SELECT CASE WHEN x OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' "
+        "ELSE pg_catalog.pg_get_userbyid(x) END FROM pg_catalog.unnest(p.polroles) x)), "
+        "pg_catalog.pg_get_expr(p.polqual, p.polrelid), pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) "
+        "FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) p.polrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace ORDER BY p.oid");
+    int i;
+
+    for (i = 0; r && i < PQntuples(r); i++) {
+        json_t *roles = json_loads(val(r, i, 5), 0, NULL);
+        const char *names[256];
+        size_t n = 0, k;
+        char *obj = util_xasprintf("%s.%s", val(r, i, 0), val(r, i, 1));
+        pgr_location l = object_loc("db:%s policy %s", obj, val(r, i, 2));
+
+        for (k = 0; roles && k < json_array_size(roles) && n < 256; k++)
+            names[n++] = json_string_value(json_array_get(roles, k));
+        model_put_policy(m, val(r, i, 0), val(r, i, 1), val(r, i, 2), flag(r, i, 3),
+                         val(r, i, 4)[0], names, n, val(r, i, 6), val(r, i, 7), &l);
+        json_decref(roles);
+        free_obj(&l);
+        free(obj);
+    }
+    PQclear(r);
+}
+
+/*
+ * Object privileges as exploded aclitems.  The owner's own privileges and
+ * PostgreSQL's built-in defaults (PUBLIC's USAGE on schema public, EXECUTE on
+ * functions, which the model keeps as flags) are not grants anyone made.
+ */
+static void
+load_acl(live_conn *lc, model *m)
+{
+    PGresult *r = catalog(lc, "privileges",
+        "SELECT kind, object, CASE WHEN grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' "
+        "ELSE pg_catalog.pg_get_userbyid(grantee) END, privilege_type, is_grantable FROM ("
+        "SELECT 'r' AS kind, n.nspname::pg_catalog.text OPERATOR(pg_catalog.||) '.' "
+        "OPERATOR(pg_catalog.||) c.relname::pg_catalog.text AS object, a.grantee, a.privilege_type, "
+        "a.is_grantable FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace, "
+        "pg_catalog.aclexplode(c.relacl) a "
+        "WHERE c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p,v,m}'::pg_catalog.\"char\"[]) AND " USER_SCHEMAS
+        " AND a.grantee OPERATOR(pg_catalog.<>) c.relowner "
+        "UNION ALL SELECT 'S', n.nspname::pg_catalog.text OPERATOR(pg_catalog.||) '.' "
+        "OPERATOR(pg_catalog.||) c.relname::pg_catalog.text, a.grantee, a.privilege_type, a.is_grantable "
+        "FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace, "
+        "pg_catalog.aclexplode(c.relacl) a "
+        "WHERE c.relkind OPERATOR(pg_catalog.=) 'S' AND " USER_SCHEMAS
+        " AND a.grantee OPERATOR(pg_catalog.<>) c.relowner "
+        "UNION ALL SELECT 'n', n.nspname::pg_catalog.text, a.grantee, a.privilege_type, a.is_grantable "
+        "FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) a "
+        "WHERE " USER_SCHEMAS " AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner "
+        "AND NOT (n.nspname OPERATOR(pg_catalog.=) 'public' AND a.grantee OPERATOR(pg_catalog.=) 0) "
+        "UNION ALL SELECT 'f', n.nspname::pg_catalog.text OPERATOR(pg_catalog.||) '.' "
+        "OPERATOR(pg_catalog.||) p.proname::pg_catalog.text, a.grantee, a.privilege_type, a.is_grantable "
+        "FROM pg_catalog.pg_proc p "
+        "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace, "
+        "pg_catalog.aclexplode(p.proacl) a "
+        "WHERE " USER_SCHEMAS " AND a.grantee OPERATOR(pg_catalog.<>) p.proowner "
+        "AND a.grantee OPERATOR(pg_catalog.<>) 0) x");
+    int i;
+
+    for (i = 0; r && i < PQntuples(r); i++) {
+        uint32_t bit = model_privilege_bit(val(r, i, 3));
+        pgr_location l = object_loc("db:%s", val(r, i, 1), NULL);
+
+        model_put_acl(m, val(r, i, 0)[0], val(r, i, 1), val(r, i, 2), bit, flag(r, i, 4) ? bit : 0, &l);
+        free_obj(&l);
+    }
+    PQclear(r);
+}
+
+static void
+load_default_acl(live_conn *lc, model *m)
+{
+    PGresult *r = catalog(lc, "default privileges",
+        "SELECT d.defaclobjtype, coalesce(n.nspname, '*'), "
+        "CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' "
+        "ELSE pg_catalog.pg_get_userbyid(a.grantee) END, a.privilege_type "
+        "FROM pg_catalog.pg_default_acl d "
+        "LEFT JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) d.defaclnamespace, "
+        "pg_catalog.aclexplode(d.defaclacl) a WHERE a.grantee OPERATOR(pg_catalog.<>) d.defaclrole");
+    int i;
+
+    for (i = 0; r && i < PQntuples(r); i++) {
+        /* pg_default_acl: r tables, S sequences, f functions, T types, n schemas */
+        pgr_location l = object_loc("db:default privileges in %s", val(r, i, 1), NULL);
+
+        model_put_default_acl(m, val(r, i, 0)[0], val(r, i, 1), val(r, i, 2),
+                              model_privilege_bit(val(r, i, 3)), &l);
+        free_obj(&l);
+    }
+    PQclear(r);
+}
+
+static void
+load_roles(live_conn *lc, model *m)
+{
+    PGresult *r = catalog(lc, "roles",
+        "SELECT r.rolname, r.rolsuper, r.rolcanlogin, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls, "
+        "r.rolreplication, r.rolconnlimit, r.rolvaliduntil::pg_catalog.text, r.oid OPERATOR(pg_catalog.=) 10 "
+        "FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.!~) '^pg_' ORDER BY r.oid");
+    int i;
+
+    for (i = 0; r && i < PQntuples(r); i++) {
+        pgr_location l = object_loc("role:%s", val(r, i, 0), NULL);
+        pgr_role *role = model_put_role(m, val(r, i, 0), &l);
+
+        role->rolsuper = flag(r, i, 1);
+        role->rolcanlogin = flag(r, i, 2);
+        role->rolcreaterole = flag(r, i, 3);
+        role->rolcreatedb = flag(r, i, 4);
+        role->rolbypassrls = flag(r, i, 5);
+        role->rolreplication = flag(r, i, 6);
+        role->rolconnlimit = atoi(val(r, i, 7));
+        role->rolvaliduntil = val(r, i, 8) ? util_xstrdup(val(r, i, 8)) : NULL;
+        role->bootstrap = flag(r, i, 9);
+        free_obj(&l);
+    }
+    PQclear(r);
+    r = catalog(lc, "role memberships",
+        "SELECT pg_catalog.pg_get_userbyid(member), pg_catalog.pg_get_userbyid(roleid) "
+        "FROM pg_catalog.pg_auth_members");
+    for (i = 0; r && i < PQntuples(r); i++)
+        model_put_membership(m, val(r, i, 0), val(r, i, 1));
+    PQclear(r);
+}
+
+static void
+load_functions(live_conn *lc, model *m)
+{
+    /* Members of extensions are the extension's business, not the schema's. */
+    PGresult *r = catalog(lc, "functions",
+        "SELECT n.nspname, p.proname, p.prokind, l.lanname, p.prosecdef, "
+        "coalesce(pg_catalog.array_to_string(p.proconfig, ',') OPERATOR(pg_catalog.~) '(^|,)search_path=', "
+        "false), p.proacl IS NULL OR EXISTS (SELECT 1 FROM pg_catalog.aclexplode(p.proacl) a "
+        "WHERE a.grantee OPERATOR(pg_catalog.=) 0 AND a.privilege_type OPERATOR(pg_catalog.=) 'EXECUTE') "
+        "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace "
+        "JOIN pg_catalog.pg_language l ON l.oid OPERATOR(pg_catalog.=) p.prolang WHERE " USER_SCHEMAS
+        " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+        "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass "
+        "AND d.objid OPERATOR(pg_catalog.=) p.oid AND d.deptype OPERATOR(pg_catalog.=) 'e') ORDER BY p.oid");
+    int i;
+
+    for (i = 0; r && i < PQntuples(r); i++) {
+        char *name = util_xasprintf("%s.%s", val(r, i, 0), val(r, i, 1));
+        pgr_location l = object_loc("db:%s()", name, NULL);
+        pgr_function *fn = model_put_function(m, val(r, i, 0), val(r, i, 1),
+                                               val(r, i, 2)[0] == 'p' ? 'p' : 'f', val(r, i, 3), &l);
+
+        /* Overloads: any SECURITY DEFINER one makes the name count as one. */
+        if (flag(r, i, 4)) {
+            fn->prosecdef = 1;
+            fn->search_path_set = flag(r, i, 5);
+        }
+        fn->public_execute = fn->public_execute || flag(r, i, 6);
+        free_obj(&l);
+        free(name);
+    }
+    PQclear(r);
+}
+
+static void
+load_view_relations(live_conn *lc, model *m)
+{
+    PGresult *r = catalog(lc, "view dependencies",
+        "SELECT DISTINCT v.oid, dn.nspname::pg_catalog.text OPERATOR(pg_catalog.||) '.' "
+        "OPERATOR(pg_catalog.||) dc.relname::pg_catalog.text FROM pg_catalog.pg_rewrite rw "
+        "JOIN pg_catalog.pg_class v ON v.oid OPERATOR(pg_catalog.=) rw.ev_class "
+        "JOIN pg_catalog.pg_depend d ON d.classid OPERATOR(pg_catalog.=) "
+        "'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid OPERATOR(pg_catalog.=) rw.oid "
+        "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+        "JOIN pg_catalog.pg_class dc ON dc.oid OPERATOR(pg_catalog.=) d.refobjid "
+        "JOIN pg_catalog.pg_namespace dn ON dn.oid OPERATOR(pg_catalog.=) dc.relnamespace "
+        "WHERE v.relkind OPERATOR(pg_catalog.=) ANY ('{v,m}'::pg_catalog.\"char\"[]) "
+        "AND dc.oid OPERATOR(pg_catalog.<>) v.oid");
+    int i;
+
+    for (i = 0; r && i < PQntuples(r); i++)
+        model_put_view_relation(m, (uint32_t) strtoul(val(r, i, 0), NULL, 10), val(r, i, 1));
+    PQclear(r);
+}
+
+static void
+load_extensions(live_conn *lc, model *m)
+{
+    PGresult *r = catalog(lc, "extensions",
+        "SELECT e.extname, n.nspname FROM pg_catalog.pg_extension e "
+        "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) e.extnamespace "
+        "WHERE e.extname OPERATOR(pg_catalog.<>) 'plpgsql'");
+    int i;
+
+    for (i = 0; r && i < PQntuples(r); i++) {
+        pgr_location l = object_loc("db:extension %s", val(r, i, 0), NULL);
+
+        model_put_object(m, 'e', val(r, i, 1), val(r, i, 0), &l);
+        free_obj(&l);
+    }
+    PQclear(r);
+}
+
+static void
+load_settings(live_conn *lc, model *m)
+{
+    PGresult *r = catalog(lc, "settings",
+        "SELECT name, setting FROM pg_catalog.pg_settings WHERE name OPERATOR(pg_catalog.=) ANY ("
+        "'{ssl,ssl_min_protocol_version,password_encryption,log_connections,log_disconnections,"
+        "log_statement,server_version_num}'::pg_catalog.text[])");
+    int i;
+
+    for (i = 0; r && i < PQntuples(r); i++) {
+        model_put_setting(m, val(r, i, 0), val(r, i, 1));
+        if (strcmp(val(r, i, 0), "server_version_num") == 0)
+            model_set_version(m, atoi(val(r, i, 1)) / 10000);
+    }
+    PQclear(r);
+    /* Our own connection, for ssl/connection-not-encrypted. */
+    r = catalog(lc, "connection encryption",
+                "SELECT ssl, version, pg_catalog.inet_client_addr() IS NOT NULL FROM pg_catalog.pg_stat_ssl "
+                "WHERE pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()");
+    /* Over a Unix socket there is nothing to encrypt. */
+    if (r && PQntuples(r) == 1 && flag(r, 0, 2)) {
+        m->connection_ssl = flag(r, 0, 0);
+        m->connection_ssl_version = val(r, 0, 1) ? util_xstrdup(val(r, 0, 1)) : NULL;
+    }
+    PQclear(r);
+}
+
+static void
+load_hba(live_conn *lc, model *m, int allowed)
+{
+    PGresult *r;
+    int i;
+
+    if (!allowed) {
+        skip(lc->res, "pg_hba.conf rules (ssl/hba-*, auth/hba-*)",
+             "reading pg_hba_file_rules needs superuser (or EXECUTE on pg_hba_file_rules())");
+        return;
+    }
+    r = catalog(lc, "pg_hba.conf rules",
+        "SELECT line_number, type, pg_catalog.array_to_string(database, ','), "
+        "pg_catalog.array_to_string(user_name, ','), address, netmask, auth_method "
+        "FROM pg_catalog.pg_hba_file_rules WHERE error IS NULL ORDER BY line_number");
+    m->hba_available = r != NULL;
+    for (i = 0; r && i < PQntuples(r); i++) {
+        pgr_hba_rule h;
+        char line[32];
+
+        memset(&h, 0, sizeof h);
+        h.line_number = (uint32_t) atoi(val(r, i, 0));
+        h.type = val(r, i, 1);
+        h.database = val(r, i, 2);
+        h.user_name = val(r, i, 3);
+        h.address = val(r, i, 4);
+        h.netmask = val(r, i, 5);
+        h.auth_method = val(r, i, 6);
+        snprintf(line, sizeof line, "hba:line %u", h.line_number);
+        h.location.object = line;
+        model_put_hba(m, &h);
+    }
+    PQclear(r);
+}
+
+static void
+load_authid(live_conn *lc, model *m, int allowed)
+{
+    PGresult *r;
+    int i;
+    size_t k;
+
+    if (!allowed) {
+        skip(lc->res, "stored password hashes (auth/md5-password-hashes)",
+             "reading pg_authid needs superuser");
+        return;
+    }
+    r = catalog(lc, "stored password hashes",
+                "SELECT rolname FROM pg_catalog.pg_authid WHERE rolpassword OPERATOR(pg_catalog.~~) 'md5%'");
+    m->authid_available = r != NULL;
+    for (i = 0; r && i < PQntuples(r); i++) {
+        for (k = 0; k < m->roles.len; k++) {
+            pgr_role *role = util_vec_at(&m->roles, k);
+
+            if (strcmp(role->name, val(r, i, 0)) == 0)
+                role->password_md5 = 1;
+        }
+    }
+    PQclear(r);
+}
+
+/* A copy of msg with every occurrence of secret (if any) replaced by ****. */
+static char *
+mask_secret(const char *msg, const char *secret)
+{
+    size_t n = secret ? strlen(secret) : 0;
+    const char *p = msg, *hit;
+    util_buf b;
+
+    util_buf_init(&b);
+    while (n > 0 && (hit = strstr(p, secret)) != NULL) {
+        util_buf_append(&b, p, (size_t) (hit - p));
+        util_buf_puts(&b, "****");
+        p = hit + n;
+    }
+    util_buf_puts(&b, p);
+    return b.data;
+}
+
+/*
+ * A copy of one of libpq's conninfo parse errors with everything from the
+ * first quoted token to the last double quote of each line replaced by
+ * "...": libpq quotes the offending token, which may be the password (or a
+ * part of one, or the whole URI), and a parse that failed cannot tell us
+ * which token that was.  A quoted single punctuation character ("=", "]")
+ * is libpq's own text and is kept.
+ */
+static char *
+mask_quoted(const char *msg)
+{
+    util_buf b;
+    const char *line = msg;
+
+    util_buf_init(&b);
+    while (*line) {
+        size_t len = strcspn(line, "\n"), i = 0;
+        const char *last = NULL, *q;
+
+        for (q = line; q < line + len; q++)
+            if (*q == '"')
+                last = q;
+        while (i < len) {
+            if (line[i] != '"') {
+                util_buf_append(&b, line + i++, 1);
+            } else if (i + 2 < len && line[i + 2] == '"' && ispunct((unsigned char) line[i + 1]) &&
+                       line[i + 1] != '"') {
+                util_buf_append(&b, line + i, 3);
+                i += 3;
+            } else {
+                util_buf_puts(&b, last > line + i ? "\"...\"" : "\"...");
+                i = last > line + i ? (size_t) (last - line) + 1 : len;
+            }
+        }
+        line += len;
+        if (*line == '\n')
+            util_buf_append(&b, line++, 1);
+    }
+    return b.data;
+}
+
+/* Whether libpq reads s as a connection string rather than a database name
+ * (its recognized_connection_string()). */
+static int
+is_connection_string(const char *s)
+{
+    return strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0 ||
+           strchr(s, '=') != NULL;
+}
+
+/*
+ * What we need from the user's conninfo before connecting: its password
+ * (to mask it in libpq's messages) and its connect_timeout (seconds, 0 when
+ * not given).  Returns 0, or -1 with *err set to a message that quotes
+ * nothing from the string.
+ */
+static int
+parse_conninfo(const char *conninfo, char **password, int *connect_timeout, char **err)
+{
+    PQconninfoOption *opts, *o;
+    char *msg = NULL;
+
+    *password = NULL;
+    *connect_timeout = 0;
+    if (conninfo == NULL || !is_connection_string(conninfo))
+        return 0;
+    opts = PQconninfoParse(conninfo, &msg);
+    if (opts == NULL) {
+        char *masked = mask_quoted(msg ? msg : "out of memory"), *safe = escape_controls(masked);
+
+        *err = util_xasprintf("cannot parse the connection string: %s", safe);
+        free(safe);
+        free(masked);
+        PQfreemem(msg);
+        return -1;
+    }
+    for (o = opts; o->keyword; o++) {
+        if (o->val && strcmp(o->keyword, "password") == 0 && o->val[0])
+            *password = util_xstrdup(o->val);
+        else if (o->val && strcmp(o->keyword, "connect_timeout") == 0)
+            *connect_timeout = atoi(o->val);
+    }
+    PQconninfoFree(opts);
+    return 0;
+}
+
+/* libpq's message after a failed connection, its passwords masked and its
+ * control characters escaped.  Caller frees. */
+static char *
+connection_error(PGconn *conn, const char *password)
+{
+    char *a = mask_secret(PQerrorMessage(conn), password);
+    char *b = mask_secret(a, getenv("PGPASSWORD"));
+    char *safe = escape_controls(b);
+
+    free(a);
+    free(b);
+    return safe;
+}
+
+/*
+ * Connect with the user's conninfo, bounded by connect_timeout_s seconds
+ * (or the conninfo's own connect_timeout when that is shorter).  Returns
+ * the connection, or NULL with *err set (password masked).
+ */
+static PGconn *
+connect_db(const char *conninfo, int connect_timeout_s, char **err)
+{
+    const char *keys[4], *vals[4];
+    char timeout[16], *password, *why;
+    int n = 0, given;
+    PGconn *conn;
+
+    if (parse_conninfo(conninfo, &password, &given, err) != 0)
+        return NULL;
+    if (given > 0 && given < connect_timeout_s)
+        connect_timeout_s = given;
+    snprintf(timeout, sizeof timeout, "%d", connect_timeout_s < 2 ? 2 : connect_timeout_s);
+    /* The conninfo first: keywords after it win, so these are ours. */
+    if (conninfo && *conninfo) {
+        keys[n] = "dbname";
+        vals[n++] = conninfo;
+    }
+    keys[n] = "application_name";
+    vals[n++] = "pgrampart";
+    keys[n] = "connect_timeout";
+    vals[n++] = timeout;
+    keys[n] = NULL;
+    vals[n] = NULL;
+    conn = PQconnectdbParams(keys, vals, 1);
+    if (PQstatus(conn) != CONNECTION_OK) {
+        why = connection_error(conn, password);
+        *err = util_xasprintf("cannot connect: %s", why);
+        free(why);
+        PQfinish(conn);
+        conn = NULL;
+    }
+    free(password);
+    return conn;
+}
+
+/*
+ * Make the session safe before reading anything, as PostgreSQL's own
+ * clients do since CVE-2018-1058: one REPEATABLE READ READ ONLY transaction
+ * (BEGIN resolves no names), an empty search_path for it before any other
+ * statement (only pg_catalog is then searched, and a database owner cannot
+ * create objects there; transaction-local, so the session commits
+ * nothing), then statement_timeout and lock_timeout.  The catalog queries also name every
+ * operator, function, cast and relation with its schema, so a setting that
+ * changes search_path later cannot redirect them.  Returns 0, or -1 with
+ * *err set.
+ */
+static int
+secure_session(live_conn *lc, int timeout_ms, char **err)
+{
+    static const char *const first[] = {
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        "SELECT pg_catalog.set_config('search_path', '', true)",
+    };
+    char set[128], *why;
+    size_t i;
+
+    for (i = 0; i < 2; i++) {
+        PGresult *r = run(lc, first[i]);
+
+        if (r == NULL) {
+            why = escape_controls(PQerrorMessage(lc->conn));
+            *err = util_xasprintf("cannot start a safe read-only session: %s", why);
+            free(why);
+            return -1;
+        }
+        PQclear(r);
+    }
+    snprintf(set, sizeof set, "SET LOCAL statement_timeout TO %d", timeout_ms);
+    PQclear(run(lc, set));
+    snprintf(set, sizeof set, "SET LOCAL lock_timeout TO %d", timeout_ms);
+    PQclear(run(lc, set));
+    return 0;
+}
+
+int
+live_read_model(const char *conninfo, int timeout_ms, int connect_timeout_s, model *m, live_result *res,
+                char **err)
+{
+    int can_hba = 0, can_authid = 0;
+    live_conn lc;
+    PGresult *r;
+    char *origin_name;
+    pgr_location origin;
+
+    memset(res, 0, sizeof *res);
+    util_vec_init(&res->skipped, sizeof(live_skip));
+    lc.res = res;
+    if ((lc.conn = connect_db(conninfo, connect_timeout_s, err)) == NULL)
+        return -1;
+    if (secure_session(&lc, timeout_ms, err) != 0) {
+        PQfinish(lc.conn);
+        return -1;
+    }
+    r = catalog(&lc, "privileges of this role",
+        "SELECT pg_catalog.current_database(), "
+        "pg_catalog.has_function_privilege('pg_catalog.pg_hba_file_rules()', 'EXECUTE'), "
+        "pg_catalog.has_table_privilege('pg_catalog.pg_authid', 'SELECT')");
+    if (r && PQntuples(r) == 1) {
+        res->database = util_xstrdup(val(r, 0, 0));
+        can_hba = flag(r, 0, 1);
+        can_authid = flag(r, 0, 2);
+    }
+    PQclear(r);
+    m->is_live = 1;
+    memset(&origin, 0, sizeof origin);
+    origin_name = util_xasprintf("db:%s", res->database ? res->database : "database");
+    origin.object = origin_name;
+    model_set_origin(m, &origin);
+    free(origin_name);
+    load_settings(&lc, m);
+    load_tables(&lc, m);
+    load_columns(&lc, m);
+    load_policies(&lc, m);
+    load_roles(&lc, m);
+    load_acl(&lc, m);
+    load_default_acl(&lc, m);
+    load_functions(&lc, m);
+    load_view_relations(&lc, m);
+    load_extensions(&lc, m);
+    load_hba(&lc, m, can_hba);
+    load_authid(&lc, m, can_authid);
+    PQclear(run(&lc, "ROLLBACK"));
+    PQfinish(lc.conn);
+    return 0;
+}
+
+void
+live_result_free(live_result *res)
+{
+    size_t i;
+
+    for (i = 0; i < res->skipped.len; i++) {
+        live_skip *s = util_vec_at(&res->skipped, i);
+
+        free(s->check);
+        free(s->reason);
+    }
+    util_vec_free(&res->skipped);
+    free(res->database);
+}

@@ -1,0 +1,39 @@
+/*
+ * live.h — read a live database's catalogs into a schema model over libpq,
+ * read-only, with a fixed number of queries whatever the database's size.
+ */
+#ifndef PGR_LIVE_H
+#define PGR_LIVE_H
+
+#include "model/model.h"
+#include "util.h"
+
+/* A check that could not run, and why (for core/check-skipped). */
+typedef struct live_skip {
+    char *check;
+    char *reason;
+} live_skip;
+
+typedef struct live_result {
+    size_t queries;          /* statements sent, BEGIN/SET/ROLLBACK included */
+    util_vec skipped;        /* of live_skip */
+    char *database;          /* current_database() */
+} live_result;
+
+/*
+ * Connect with conninfo (a libpq URI or key=value string; NULL or "" uses
+ * libpq's defaults: PG* variables, service file, .pgpass) within
+ * connect_timeout_s seconds (libpq's connect_timeout, at least 2; a shorter
+ * connect_timeout in conninfo wins), pin an empty search_path, open one
+ * REPEATABLE READ READ ONLY transaction with statement_timeout and
+ * lock_timeout of timeout_ms milliseconds, and fill m (initialised by the
+ * caller) from pg_catalog with schema-qualified queries.  Nothing is
+ * created.  Returns 0, or -1 with *err set to a one-line message with the
+ * password masked and control characters escaped; caller frees *err and
+ * the result with live_result_free.
+ */
+int live_read_model(const char *conninfo, int timeout_ms, int connect_timeout_s, model *m,
+                    live_result *res, char **err);
+void live_result_free(live_result *res);
+
+#endif

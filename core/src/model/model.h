@@ -1,0 +1,120 @@
+/*
+ * model.h — the schema model: what a database looks like after replaying a
+ * migration set (or one SQL file) in order.  Vocabulary follows pg_catalog
+ * (relkind, relrowsecurity, aclitem) so that a model read from a live
+ * database has the same shape.  Plugins see it as a read-only pgr_model.
+ */
+#ifndef PGR_MODEL_H
+#define PGR_MODEL_H
+
+#include "pgrampart/plugin.h"
+#include "frontends/sql.h"
+
+/* A mutable model.  Every string inside is owned by the model. */
+typedef struct model {
+    char *source;
+    int from_migrations;
+    util_vec tables;        /* of pgr_table */
+    util_vec acl;           /* of pgr_acl_item */
+    util_vec roles;         /* of pgr_role */
+    util_vec policies;      /* of pgr_policy */
+    util_vec functions;     /* of pgr_function */
+    util_vec views;         /* of pgr_view */
+    util_vec objects;       /* of pgr_object: extensions, indexes, types */
+    util_vec default_acl;   /* of pgr_acl_item */
+    int server_version;
+    int public_schema_create;
+    pgr_location origin;
+    int is_live;
+    util_vec settings;      /* of pgr_setting */
+    int hba_available;
+    util_vec hba;           /* of pgr_hba_rule */
+    int authid_available;
+    int connection_ssl;
+    char *connection_ssl_version;
+    int default_public_execute;  /* new functions get EXECUTE for PUBLIC */
+    uint32_t next_oid;           /* for tables created by replay */
+    char *default_schema;        /* first schema of the session's search_path */
+} model;
+
+/* Start an empty model; source names it (copied). */
+void model_init(model *m, const char *source, int from_migrations);
+
+/*
+ * Apply statement st of file f (locations of model objects point into f).
+ * Statements the model does not track are ignored.  The plain SQL of DO
+ * blocks is replayed too; returns how many EXECUTEs of dynamic strings a
+ * DO block held (not analysable), else 0.
+ */
+int model_apply(model *m, const sql_file *f, const sql_stmt *st);
+
+/* Whether an expression is constant true: true, 1 = 1, 'a' = 'a',
+ * 't'::boolean, an OR with such an arm, an AND of only such arms. */
+bool model_expr_always_true(const PgQuery__Node *e);
+
+/* Remove every object of schema (tables, views, policies, functions,
+ * grants, objects), as --exclude-schema asks. */
+void model_forget_schema(model *m, const char *schema);
+
+/* Set the PostgreSQL major version the model stands for (default 15):
+ * before 15, PUBLIC may CREATE in schema public unless revoked. */
+void model_set_version(model *m, int major);
+
+/* Where the model starts (copied), for findings about the whole model. */
+void model_set_origin(model *m, const pgr_location *loc);
+
+/* Start a new database session (each migration file runs in its own):
+ * the search_path is public again. */
+void model_new_session(model *m);
+
+/* A read-only view for plugins, valid until the model changes or is freed.
+ * Groups the policies by table first (their order in the view). */
+void model_view(model *m, pgr_model *out);
+
+/* Find a table; NULL when absent. */
+const pgr_table *model_find_table(const model *m, const char *schema, const char *name);
+
+void model_free(model *m);
+
+/*
+ * Builders for a model read from a live catalog (core/src/live.c).  Every
+ * string is copied; loc carries the object name ("db:public.t").
+ */
+pgr_table *model_put_table(model *m, uint32_t oid, const char *schema, const char *name,
+                           char relkind, int rls, int force, const char *owner,
+                           const pgr_location *loc);
+/* Append a column (attnum as in pg_attribute) to the table with oid. */
+void model_put_column(model *m, uint32_t oid, int16_t attnum, const char *name);
+/* A policy; qual and with_check are pg_get_expr() text (NULL when none):
+ * they are parsed to find constant-true expressions and columns. */
+void model_put_policy(model *m, const char *schema, const char *table, const char *name,
+                      int permissive, char polcmd, const char *const *roles, size_t n_roles,
+                      const char *qual, const char *with_check, const pgr_location *loc);
+void model_put_acl(model *m, char objkind, const char *object, const char *grantee,
+                   uint32_t privileges, uint32_t grant_options, const pgr_location *loc);
+void model_put_default_acl(model *m, char objkind, const char *schema, const char *grantee,
+                           uint32_t privileges, const pgr_location *loc);
+pgr_role *model_put_role(model *m, const char *name, const pgr_location *loc);
+/* Add a role membership (role is a member of group). */
+void model_put_membership(model *m, const char *role, const char *group);
+pgr_function *model_put_function(model *m, const char *schema, const char *name, char prokind,
+                                 const char *language, const pgr_location *loc);
+pgr_view *model_put_view(model *m, uint32_t oid, const char *schema, const char *name,
+                         char relkind, const pgr_location *loc);
+/* The view with oid reads relation "schema.name". */
+void model_put_view_relation(model *m, uint32_t oid, const char *qualified);
+void model_put_object(model *m, char kind, const char *schema, const char *name,
+                      const pgr_location *loc);
+void model_put_setting(model *m, const char *name, const char *value);
+void model_put_hba(model *m, const pgr_hba_rule *rule);
+/* The privilege bit of a privilege_type as aclexplode() names it. */
+uint32_t model_privilege_bit(const char *name);
+
+/* Make dst an independent deep copy of src (free it with model_free). */
+void model_clone(const model *src, model *dst);
+
+/* The privileges "ALL" stands for on an object of kind objkind (as
+ * PostgreSQL's ACL_ALL_RIGHTS_*). */
+uint32_t model_all_privileges(char objkind);
+
+#endif

@@ -1,0 +1,479 @@
+/*
+ * diag.c — see diag.h.
+ */
+#include "report/diag.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/mask.h"
+
+/* The most of a source line a text snippet shows, in bytes. */
+#define DIAG_SNIPPET_MAX 400
+/* How far past what is shown (or around a finding's column) the masker
+ * reads, in bytes: a secret straddling the cut is still recognised. */
+#define DIAG_MASK_MARGIN 2048
+
+static char *
+dup_or_null(const char *s)
+{
+    return s ? util_xstrdup(s) : NULL;
+}
+
+void
+diag_init(diag_store *ds)
+{
+    util_vec_init(&ds->findings, sizeof(diag_finding));
+    ds->files = 0;
+    ds->statements = 0;
+    ds->subject = NULL;
+}
+
+void
+diag_finding_free(diag_finding *f)
+{
+    free(f->rule_id);
+    free(f->path);
+    free(f->object);
+    free(f->message);
+    free(f->hint);
+}
+
+void
+diag_free(diag_store *ds)
+{
+    size_t i;
+
+    for (i = 0; i < ds->findings.len; i++)
+        diag_finding_free(util_vec_at(&ds->findings, i));
+    util_vec_free(&ds->findings);
+}
+
+void
+diag_add(diag_store *ds, const pgr_finding *in, pgr_severity severity, const char *hint)
+{
+    diag_finding *f = util_vec_push(&ds->findings);
+
+    f->rule_id = util_xstrdup(in->rule_id);
+    f->severity = severity;
+    f->path = dup_or_null(in->location.path);
+    f->line = in->location.line;
+    f->column = in->location.column;
+    f->end_line = in->location.end_line ? in->location.end_line : in->location.line;
+    f->end_column = in->location.end_column ? in->location.end_column : in->location.column;
+    f->object = dup_or_null(in->location.object);
+    f->message = util_xstrdup(in->message ? in->message : "");
+    f->hint = dup_or_null(in->hint ? in->hint : hint);
+    if (in->secret.line != 0) {
+        f->has_secret = true;
+        f->secret_line = in->secret.line;
+        f->secret_column = in->secret.column;
+        /* A secret spanning lines is masked to the end of its first line. */
+        f->secret_end_column = in->secret.end_line == in->secret.line
+            ? in->secret.end_column : UINT32_MAX;
+    }
+}
+
+static int
+cmp_str(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return (a == NULL) - (b == NULL);
+    return strcmp(a, b);
+}
+
+static int
+finding_cmp(const void *pa, const void *pb)
+{
+    const diag_finding *a = pa, *b = pb;
+    int c;
+
+    /* File findings first, then object findings. */
+    if ((a->path == NULL) != (b->path == NULL))
+        return a->path == NULL ? 1 : -1;
+    if ((c = cmp_str(a->path, b->path)) != 0)
+        return c;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    if (a->column != b->column)
+        return a->column < b->column ? -1 : 1;
+    if ((c = cmp_str(a->object, b->object)) != 0)
+        return c;
+    if ((c = strcmp(a->rule_id, b->rule_id)) != 0)
+        return c;
+    return strcmp(a->message, b->message);
+}
+
+void
+diag_sort(diag_store *ds)
+{
+    if (ds->findings.len > 0)
+        qsort(ds->findings.items, ds->findings.len, sizeof(diag_finding), finding_cmp);
+}
+
+size_t
+diag_count_at_least(const diag_store *ds, pgr_severity severity)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < ds->findings.len; i++) {
+        const diag_finding *f = util_vec_at(&ds->findings, i);
+
+        if (f->severity >= severity)
+            n++;
+    }
+    return n;
+}
+
+const char *
+diag_severity_name(pgr_severity s)
+{
+    switch (s) {
+    case PGR_SEVERITY_ERROR:
+        return "error";
+    case PGR_SEVERITY_WARNING:
+        return "warning";
+    case PGR_SEVERITY_INFO:
+        return "info";
+    default:
+        return "off";
+    }
+}
+
+int
+diag_severity_parse(const char *name)
+{
+    if (strcmp(name, "error") == 0)
+        return PGR_SEVERITY_ERROR;
+    if (strcmp(name, "warning") == 0)
+        return PGR_SEVERITY_WARNING;
+    if (strcmp(name, "info") == 0)
+        return PGR_SEVERITY_INFO;
+    if (strcmp(name, "off") == 0)
+        return PGR_SEVERITY_OFF;
+    return -1;
+}
+
+bool
+diag_find_line(diag_line_cursor *cur, const char *text, size_t len, uint32_t lineno,
+               size_t *start, size_t *end)
+{
+    size_t i = 0, s = 0;
+    uint32_t line = 1;
+
+    if (text == NULL || lineno == 0)
+        return false;
+    /* Findings come sorted by line: go on from the last one found. */
+    if (cur && cur->text == text && cur->len == len && cur->line <= lineno) {
+        line = cur->line;
+        i = s = cur->start;
+    }
+    for (; i < len && line < lineno; i++) {
+        if (text[i] == '\n') {
+            line++;
+            s = i + 1;
+        }
+    }
+    if (line != lineno)
+        return false;
+    if (cur && cur->text == text && cur->len == len && cur->line == lineno && cur->start == s) {
+        i = cur->end;
+    } else {
+        for (i = s; i < len && text[i] != '\n'; i++)
+            ;
+    }
+    if (cur) {
+        cur->text = text;
+        cur->len = len;
+        cur->line = line;
+        cur->start = s;
+        cur->end = i;
+    }
+    *start = s;
+    *end = i;
+    return true;
+}
+
+/* The secrets in text[from, to), a part of line lineno that starts at
+ * line_start: the spans the findings of the store declared there, then
+ * every one the masker finds. */
+static void
+line_spans(const diag_store *ds, const char *path, uint32_t lineno, const char *text,
+           size_t len, size_t line_start, size_t from, size_t to, util_vec *spans)
+{
+    size_t i;
+
+    for (i = 0; i < ds->findings.len; i++) {
+        const diag_finding *f = util_vec_at(&ds->findings, i);
+        mask_span *sp;
+        size_t a, b;
+
+        if (!f->has_secret || f->path == NULL || f->secret_line != lineno ||
+            strcmp(f->path, path) != 0 || f->secret_column == 0)
+            continue;
+        a = line_start + f->secret_column - 1;
+        b = f->secret_end_column == UINT32_MAX ? to : line_start + f->secret_end_column;
+        if (b > to)
+            b = to;
+        if (a < b && b > from) {
+            sp = util_vec_push(spans);
+            sp->start = a;
+            sp->end = b;
+        }
+    }
+    mask_line_spans(text, len, from, to, spans);
+}
+
+char *
+diag_mask_line(const diag_store *ds, const char *path, uint32_t lineno, const char *text,
+               size_t len, size_t start, size_t end)
+{
+    char *out = util_xstrndup(text + start, end - start);
+    util_vec spans;
+
+    util_vec_init(&spans, sizeof(mask_span));
+    line_spans(ds, path, lineno, text, len, start, start, end, &spans);
+    mask_apply(out, end - start, start, &spans);
+    util_vec_free(&spans);
+    return out;
+}
+
+/* The secret values on the source line of f near its column (a vec of
+ * char *, to free with free_values), for masking the same values in its
+ * message. */
+static void
+secret_values(const diag_store *ds, const diag_finding *f, diag_text_fn text_fn, void *text_arg,
+              diag_line_cursor *cur, util_vec *values)
+{
+    size_t len, start, end, at, from, to, i;
+    const char *text = text_fn && f->path ? text_fn(text_arg, f->path, &len) : NULL;
+    util_vec spans;
+
+    if (!diag_find_line(cur, text, text ? len : 0, f->line, &start, &end))
+        return;
+    /* A message quotes what is at its column: look around it only. */
+    at = f->column > 0 && f->column - 1 < end - start ? start + f->column - 1 : start;
+    from = at - start > DIAG_MASK_MARGIN ? at - DIAG_MASK_MARGIN : start;
+    to = end - at > DIAG_MASK_MARGIN ? at + DIAG_MASK_MARGIN : end;
+    util_vec_init(&spans, sizeof(mask_span));
+    line_spans(ds, f->path, f->line, text, len, start, from, to, &spans);
+    for (i = 0; i < spans.len; i++) {
+        const mask_span *sp = util_vec_at(&spans, i);
+
+        *(char **) util_vec_push(values) = util_xstrndup(text + sp->start, sp->end - sp->start);
+    }
+    util_vec_free(&spans);
+}
+
+static void
+free_values(util_vec *values)
+{
+    size_t i;
+
+    for (i = 0; i < values->len; i++)
+        free(*(char **) util_vec_at(values, i));
+    util_vec_free(values);
+}
+
+/* Replace *s by its masked copy. */
+static void
+mask_field(char **s, const util_vec *values)
+{
+    char *m;
+
+    if (*s == NULL)
+        return;
+    m = mask_message(*s, values);
+    free(*s);
+    *s = m;
+}
+
+void
+diag_mask_findings(diag_store *ds, diag_text_fn text_fn, void *text_arg)
+{
+    util_vec *all = util_xcalloc(ds->findings.len ? ds->findings.len : 1, sizeof(util_vec));
+    diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
+    size_t i;
+
+    /* Every line's values first: they read the other findings' spans. */
+    for (i = 0; i < ds->findings.len; i++) {
+        util_vec_init(&all[i], sizeof(char *));
+        secret_values(ds, util_vec_at(&ds->findings, i), text_fn, text_arg, &cur, &all[i]);
+    }
+    for (i = 0; i < ds->findings.len; i++) {
+        diag_finding *f = util_vec_at(&ds->findings, i);
+
+        mask_field(&f->message, &all[i]);
+        mask_field(&f->hint, &all[i]);
+        mask_field(&f->object, &all[i]);
+        free_values(&all[i]);
+    }
+    free(all);
+}
+
+void
+diag_put_safe(FILE *out, const char *s)
+{
+    char *e = mask_escape(s, strlen(s), MASK_ESC_TABS);
+
+    fputs(e, out);
+    free(e);
+}
+
+void
+diag_print_error(FILE *out, const char *msg)
+{
+    size_t n = strlen(msg);
+    char *m = mask_message(msg, NULL), *e;
+
+    /* One trailing newline is the message's end, not part of it. */
+    if (n > 0 && m[n - 1] == '\n')
+        m[--n] = '\0';
+    e = mask_escape(m, n, MASK_ESC_TABS);
+    fprintf(out, "pgrampart: %s\n", e);
+    free(e);
+    free(m);
+}
+
+/* Print the source line of f and a caret under its column.  The line is
+ * masked (with a margin past what is shown, so that a secret cut by the
+ * end is still recognised), cut to DIAG_SNIPPET_MAX bytes and escaped; the
+ * caret line repeats the tabs before the column and a space per other
+ * character shown. */
+static void
+print_snippet(const diag_store *ds, const diag_finding *f, FILE *out,
+              diag_text_fn text_fn, void *text_arg, diag_line_cursor *cur)
+{
+    size_t len, start, end, shown, before, i;
+    const char *text = text_fn ? text_fn(text_arg, f->path, &len) : NULL;
+    char *masked, *line, *lead;
+
+    if (!diag_find_line(cur, text, text ? len : 0, f->line, &start, &end))
+        return;
+    if (end > start && text[end - 1] == '\r')
+        end--;
+    /* Very long lines (minified files) are not worth echoing whole. */
+    shown = end - start > DIAG_SNIPPET_MAX ? DIAG_SNIPPET_MAX : end - start;
+    if (end - start > DIAG_SNIPPET_MAX + DIAG_MASK_MARGIN)
+        end = start + DIAG_SNIPPET_MAX + DIAG_MASK_MARGIN;
+    masked = diag_mask_line(ds, f->path, f->line, text, len, start, end);
+    before = f->column > 0 && f->column - 1 < shown ? f->column - 1 : shown;
+    line = mask_escape(masked, shown, 0);
+    lead = mask_escape(masked, before, 0);
+    fprintf(out, "  %s\n  ", line);
+    for (i = 0; lead[i]; i++) {
+        if (lead[i] == '\t')
+            fputc('\t', out);
+        else if (((unsigned char) lead[i] & 0xC0) != 0x80)
+            fputc(' ', out);
+    }
+    fputs("^\n", out);
+    free(lead);
+    free(line);
+    free(masked);
+}
+
+void
+diag_print_text(const diag_store *ds, FILE *out, bool color,
+                diag_text_fn text_fn, void *text_arg)
+{
+    size_t i, errors = 0, warnings = 0, infos = 0;
+    const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+    diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
+
+    for (i = 0; i < ds->findings.len; i++) {
+        const diag_finding *f = util_vec_at(&ds->findings, i);
+        const char *sc = "";
+
+        if (color)
+            sc = f->severity == PGR_SEVERITY_ERROR ? "\033[1;31m"
+                : f->severity == PGR_SEVERITY_WARNING ? "\033[1;33m" : "\033[1;36m";
+        fputs(bold, out);
+        diag_put_safe(out, f->path ? f->path : f->object ? f->object : "?");
+        if (f->path)
+            fprintf(out, ":%u:%u", f->line, f->column);
+        fprintf(out, ":%s %s%s:%s ", reset, sc, diag_severity_name(f->severity), reset);
+        diag_put_safe(out, f->message);
+        fputs(" [", out);
+        diag_put_safe(out, f->rule_id);
+        fputs("]\n", out);
+        if (f->path)
+            print_snippet(ds, f, out, text_fn, text_arg, &cur);
+        if (f->hint) {
+            fputs("  hint: ", out);
+            diag_put_safe(out, f->hint);
+            fputc('\n', out);
+        }
+        if (f->severity == PGR_SEVERITY_ERROR)
+            errors++;
+        else if (f->severity == PGR_SEVERITY_WARNING)
+            warnings++;
+        else
+            infos++;
+    }
+    if (ds->subject) {
+        diag_put_safe(out, ds->subject);
+        fputs(" audited", out);
+    } else {
+        fprintf(out, "%zu file%s checked", ds->files, ds->files == 1 ? "" : "s");
+    }
+    fprintf(out, ": %zu error%s, %zu warning%s, %zu info\n", errors, errors == 1 ? "" : "s",
+            warnings, warnings == 1 ? "" : "s", infos);
+}
+
+/* A JSON string from s, sanitised to valid UTF-8. */
+static json_t *
+json_str(const char *s)
+{
+    char *clean = util_utf8_sanitize(s);
+    json_t *j = json_string(clean);
+
+    free(clean);
+    return j;
+}
+
+int
+diag_print_json(const diag_store *ds, FILE *out)
+{
+    json_t *root = json_object(), *arr = json_array(), *sum = json_object();
+    size_t i, errors = 0, warnings = 0, infos = 0;
+    int rc;
+
+    for (i = 0; i < ds->findings.len; i++) {
+        const diag_finding *f = util_vec_at(&ds->findings, i);
+        json_t *o = json_object();
+
+        json_object_set_new(o, "rule", json_str(f->rule_id));
+        json_object_set_new(o, "severity", json_string(diag_severity_name(f->severity)));
+        json_object_set_new(o, "path", f->path ? json_str(f->path) : json_null());
+        json_object_set_new(o, "line", json_integer(f->line));
+        json_object_set_new(o, "column", json_integer(f->column));
+        json_object_set_new(o, "end_line", json_integer(f->end_line));
+        json_object_set_new(o, "end_column", json_integer(f->end_column));
+        if (f->object)
+            json_object_set_new(o, "object", json_str(f->object));
+        json_object_set_new(o, "message", json_str(f->message));
+        json_object_set_new(o, "hint", f->hint ? json_str(f->hint) : json_null());
+        json_array_append_new(arr, o);
+        if (f->severity == PGR_SEVERITY_ERROR)
+            errors++;
+        else if (f->severity == PGR_SEVERITY_WARNING)
+            warnings++;
+        else
+            infos++;
+    }
+    json_object_set_new(root, "version", json_integer(1));
+    json_object_set_new(root, "findings", arr);
+    json_object_set_new(sum, "files", json_integer((json_int_t) ds->files));
+    json_object_set_new(sum, "statements", json_integer((json_int_t) ds->statements));
+    json_object_set_new(sum, "findings", json_integer((json_int_t) ds->findings.len));
+    json_object_set_new(sum, "errors", json_integer((json_int_t) errors));
+    json_object_set_new(sum, "warnings", json_integer((json_int_t) warnings));
+    json_object_set_new(sum, "info", json_integer((json_int_t) infos));
+    json_object_set_new(root, "summary", sum);
+    rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputc('\n', out);
+    json_decref(root);
+    return rc == 0 ? 0 : -1;
+}

@@ -1,0 +1,988 @@
+/*
+ * check.c — see check.h.
+ */
+#include "scan/check.h"
+
+#include "frontends/dotenv.h"
+#include "scan/gitscope.h"
+#include "frontends/jsfile.h"
+#include "frontends/pgconf.h"
+#include "frontends/shell.h"
+#include "scan/suppress.h"
+#include "frontends/yamldoc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Files larger than this are reported, not read. */
+#define CHECK_MAX_FILE_BYTES (64u << 20)
+
+static const char *const skip_dirs[] = {
+    ".git", ".hg", ".svn", "node_modules", "build", "builddir", "_build", ".venv",
+    "__pycache__", ".cache", "dist", "target", NULL
+};
+
+int
+check_kind_of(const char *path)
+{
+    const char *base = util_basename(path);
+
+    if (util_ends_with(base, ".sql") || util_ends_with(base, ".psql") || util_ends_with(base, ".pgsql"))
+        return CHECK_SQL;
+    if (strcmp(base, ".env") == 0 || strncmp(base, ".env.", 5) == 0 || util_ends_with(base, ".env"))
+        return CHECK_ENV;
+    if (pgconf_kind_of(path))
+        return CHECK_CONF;
+    if (yamldoc_kind_of(path))
+        return CHECK_YAML;
+    if (shell_kind_of(path))
+        return CHECK_SHELL;
+    if (jsfile_kind_of(path))
+        return CHECK_JS;
+    return 0;
+}
+
+static void
+add_file(check_run *run, const char *path, int kind, const char *root)
+{
+    check_file *f;
+
+    if (config_excluded(run->host->cfg, path) || (run->adding_context && kind != CHECK_SQL))
+        return;
+    /* Context files complete a migration set whatever include says. */
+    if (!run->adding_context && !config_included(run->host->cfg, path))
+        return;
+    f = util_vec_push(&run->files);
+    f->path = util_xstrdup(path);
+    f->kind = (check_kind) kind;
+    f->context = run->adding_context;
+    f->root = root;
+}
+
+/* The resolved form of a checked root, kept for the run (check_file.root
+ * points at it); NULL when it does not resolve. */
+static const char *
+keep_root(check_run *run, const char *dir)
+{
+    char real[PATH_MAX];
+
+    if (realpath(dir, real) == NULL)
+        return NULL;
+    *(char **) util_vec_push(&run->roots) = util_xstrdup(real);
+    return *(char **) util_vec_at(&run->roots, run->roots.len - 1);
+}
+
+/*
+ * A symbolic link met while walking: its target is read only when it stays
+ * inside the checked root, so that a committed "x.sql -> /etc/shadow" never
+ * reaches a snippet.  A dangling link is added and reported unreadable.
+ */
+static void
+add_link(check_run *run, const char *path, int kind, const char *root)
+{
+    pgr_location loc = { path, 1, 1, 1, 1, NULL };
+
+    if (root != NULL && util_path_inside(path, root) != 0) {
+        add_file(run, path, kind, root);
+        return;
+    }
+    /* Context walks report nothing: their files are not the user's. */
+    if (run->adding_context || config_excluded(run->host->cfg, path) ||
+        !config_included(run->host->cfg, path))
+        return;
+    host_report_core(run->host, "core/outside-root", &loc,
+                     "symbolic link to a file outside the checked directory; not followed");
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static bool
+skipped_dir(const char *name)
+{
+    size_t i;
+
+    for (i = 0; skip_dirs[i]; i++)
+        if (strcmp(name, skip_dirs[i]) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * Walk dir, inside the resolved checked root.  Symbolic links to
+ * directories are not followed (no loops); links to files only within root
+ * (add_link).  FIFOs, sockets and devices are added to be reported
+ * unreadable: util_read_file refuses them without opening them.
+ */
+static void
+walk(check_run *run, const char *dir, const char *root)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0, cap = 0, i;
+
+    if (d == NULL) {
+        pgr_location loc = { dir, 1, 1, 1, 1, NULL };
+        char *m = util_xasprintf("cannot open directory: %s", strerror(errno));
+
+        host_report_core(run->host, "core/unreadable-file", &loc, m);
+        free(m);
+        return;
+    }
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            names = util_xrealloc(names, cap * sizeof(char *));
+        }
+        names[n++] = util_xstrdup(de->d_name);
+    }
+    closedir(d);
+    if (n > 0)
+        qsort(names, n, sizeof(char *), str_cmp);
+    for (i = 0; i < n; i++) {
+        char *p = util_path_join(dir, names[i]);
+        struct stat st;
+
+        if (lstat(p, &st) == 0) {
+            if (S_ISDIR(st.st_mode)) {
+                if (!skipped_dir(names[i]) && !config_excluded(run->host->cfg, p))
+                    walk(run, p, root);
+            } else if (S_ISLNK(st.st_mode) && check_kind_of(p)) {
+                add_link(run, p, check_kind_of(p), root);
+            } else if (check_kind_of(p)) {
+                add_file(run, p, check_kind_of(p), root);
+            }
+        }
+        free(p);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static int
+file_cmp(const void *a, const void *b)
+{
+    return strcmp(((const check_file *) a)->path, ((const check_file *) b)->path);
+}
+
+/*
+ * The same file named twice (a directory and a file in it, or a context
+ * file that is also checked) is checked once: after sorting, duplicates are
+ * adjacent.  A file is context only when every mention of it was.
+ */
+static void
+merge_duplicates(check_run *run)
+{
+    size_t i, keep = 0;
+
+    for (i = 0; i < run->files.len; i++) {
+        check_file *f = util_vec_at(&run->files, i);
+        check_file *last = keep > 0 ? util_vec_at(&run->files, keep - 1) : NULL;
+
+        if (last && strcmp(last->path, f->path) == 0) {
+            last->context = last->context && f->context;
+            /* The wider root of the two decides where includes may go. */
+            if (f->root && (last->root == NULL || strlen(f->root) < strlen(last->root)))
+                last->root = f->root;
+            free(f->path);
+            continue;
+        }
+        *(check_file *) util_vec_at(&run->files, keep++) = *f;
+    }
+    run->files.len = keep;
+}
+
+static void
+report_at(check_run *run, const char *rule, const char *path, const util_lines *lines,
+          size_t offset, const char *message)
+{
+    pgr_location loc;
+
+    memset(&loc, 0, sizeof loc);
+    loc.path = path;
+    util_lines_pos(lines, offset, &loc.line, &loc.column);
+    host_report_core(run->host, rule, &loc, message);
+}
+
+static check_reader_fn reader_fn;
+static void *reader_arg;
+
+void
+check_set_reader(check_reader_fn fn, void *arg)
+{
+    reader_fn = fn;
+    reader_arg = arg;
+}
+
+static int
+read_contents(check_file *f, const char **err)
+{
+    int r = reader_fn ? reader_fn(reader_arg, f->path, &f->text, &f->len, err) : 0;
+
+    if (r != 0)
+        return r > 0 ? 0 : -1;
+    return util_read_file(f->path, CHECK_MAX_FILE_BYTES, &f->text, &f->len, err);
+}
+
+/* Read one file; unreadable, binary and non-UTF-8 files are findings. */
+static void
+read_one(check_run *run, check_file *f)
+{
+    const char *err;
+    long bad;
+
+    if (read_contents(f, &err) != 0) {
+        pgr_location loc = { f->path, 1, 1, 1, 1, NULL };
+        char *m = util_xasprintf("cannot read file: %s", err);
+
+        host_report_core(run->host, "core/unreadable-file", &loc, m);
+        free(m);
+        f->text = NULL;
+        return;
+    }
+    if (util_looks_binary(f->text, f->len)) {
+        pgr_location loc = { f->path, 1, 1, 1, 1, NULL };
+
+        host_report_core(run->host, "core/unreadable-file", &loc,
+                         "binary file (contains NUL bytes); not checked");
+        free(f->text);
+        f->text = NULL;
+        return;
+    }
+    util_lines_build(&f->lines, f->text, f->len);
+    bad = util_utf8_invalid_at(f->text, f->len);
+    if (bad >= 0)
+        report_at(run, "core/invalid-utf8", f->path, &f->lines, (size_t) bad,
+                  "invalid UTF-8 byte sequence");
+}
+
+static pgr_part
+part_of(mig_role role, const sql_stmt *st)
+{
+    switch (role) {
+    case MIG_UP:
+        return PGR_PART_UP;
+    case MIG_DOWN:
+        return PGR_PART_DOWN;
+    case MIG_VERIFY:
+        return PGR_PART_VERIFY;
+    case MIG_UP_DOWN:
+        return st->part;
+    default:
+        return PGR_PART_NONE;
+    }
+}
+
+/* Parse sql (f->len bytes: the file, or a script's SQL overlay) as f's SQL. */
+static void
+parse_sql_text(check_run *run, check_file *f, const char *sql)
+{
+    size_t k;
+
+    sql_file_parse(&f->sql, f->path, sql, f->len);
+    f->parsed_sql = true;
+    run->host->diags->statements += f->sql.stmts.len;
+    for (k = 0; k < f->sql.errors.len; k++) {
+        const sql_error *e = util_vec_at(&f->sql.errors, k);
+        char *m = e->too_deep ? util_xstrdup(e->message)
+            : util_xasprintf("syntax error (PostgreSQL 15 grammar): %s", e->message);
+
+        report_at(run, e->too_deep ? "sql/too-deep" : "sql/syntax-error", f->path,
+                  &f->sql.lines, e->offset, m);
+        free(m);
+    }
+}
+
+static void
+parse_sql_files(check_run *run)
+{
+    size_t i, k;
+
+    for (i = 0; i < run->n_sql; i++) {
+        check_file *f = util_vec_at(&run->files, run->sql_index[i]);
+
+        /* Other databases' dialect files (pop's .mysql. etc.) are not ours. */
+        if (f->text == NULL || run->mig.roles[i] == MIG_OTHER_DIALECT)
+            continue;
+        parse_sql_text(run, f, f->text);
+        for (k = 0; k < f->sql.stmts.len; k++) {
+            sql_stmt *st = util_vec_at(&f->sql.stmts, k);
+
+            st->part = part_of(run->mig.roles[i], st);
+        }
+    }
+}
+
+/* Read script (f->len bytes: a shell file, or a YAML file's CI-step overlay)
+ * with the shell front-end, adding its settings to f's; SQL handed to psql is
+ * f's SQL, checked by the same statement rules. */
+static void
+parse_shell(check_run *run, check_file *f, const char *script)
+{
+    values_file vf;
+    char *sql;
+
+    shell_parse(&vf, &sql, script, f->len);
+    values_move(&f->values, &vf);
+    if (sql)
+        parse_sql_text(run, f, sql);
+    free(sql);
+}
+
+/* The text front-ends: env files, YAML (and, when built in, shell and
+ * JavaScript/TypeScript) become settings for on_value_file. */
+static void
+parse_value_files(check_run *run)
+{
+    size_t i, k;
+
+    for (i = 0; i < run->files.len; i++) {
+        check_file *f = util_vec_at(&run->files, i);
+
+        if (f->text == NULL)
+            continue;
+        if (f->kind == CHECK_ENV) {
+            dotenv_parse(&f->values, f->text, f->len);
+            f->format = PGR_FORMAT_DOTENV;
+        } else if (f->kind == CHECK_YAML) {
+            char *shell;
+
+            yamldoc_parse(&f->values, &shell, f->text, f->len);
+            f->format = PGR_FORMAT_YAML;
+            /* CI steps' shell, at the YAML file's own positions. */
+            if (shell)
+                parse_shell(run, f, shell);
+            free(shell);
+        } else if (f->kind == CHECK_SHELL) {
+            values_init(&f->values);
+            parse_shell(run, f, f->text);
+            f->format = PGR_FORMAT_SHELL;
+        } else if (f->kind == CHECK_JS) {
+            jsfile_parse(&f->values, f->path, f->text, f->len);
+            f->format = PGR_FORMAT_JAVASCRIPT;
+        } else {
+            continue;
+        }
+        f->parsed_values = true;
+        for (k = 0; k < f->values.errors.len; k++) {
+            const values_error *e = util_vec_at(&f->values.errors, k);
+
+            report_at(run, e->rule, f->path, &f->lines, e->offset, e->message);
+        }
+    }
+}
+
+static void
+run_statement_hooks(check_run *run, size_t plugin, const pgr_plugin *p)
+{
+    pgr_ctx ctx = host_ctx(run->host, plugin);
+    size_t i, k;
+
+    for (i = 0; i < run->files.len; i++) {
+        check_file *f = util_vec_at(&run->files, i);
+
+        if (!f->parsed_sql)
+            continue;
+        for (k = 0; k < f->sql.stmts.len; k++) {
+            const sql_stmt *st = util_vec_at(&f->sql.stmts, k);
+            host_stmt hs;
+
+            hs.file = &f->sql;
+            hs.st = st;
+            hs.pub.path = f->path;
+            hs.pub.index = (uint32_t) k;
+            hs.pub.part = st->part;
+            hs.pub.root = sql_node_wrap(st->node);
+            hs.pub.text = f->sql.text + st->start;
+            hs.pub.text_len = st->end - st->start;
+            hs.pub.text_location = (int64_t) (st->start - st->base);
+            sql_stmt_location(&f->sql, st, &hs.pub.location);
+            p->on_sql_statement(&ctx, &hs.pub);
+        }
+    }
+}
+
+/* Whether git tracks each env file (-1: unknown), asked once per run. */
+static int
+env_tracked(check_run *run, const char *path)
+{
+    size_t i, n = 0;
+
+    if (!run->tracked_known) {
+        char **paths = util_xcalloc(run->files.len + 1, sizeof(char *));
+
+        for (i = 0; i < run->files.len; i++) {
+            check_file *f = util_vec_at(&run->files, i);
+
+            if (f->kind == CHECK_ENV)
+                paths[n++] = f->path;
+        }
+        run->tracked = gitscope_tracked(paths, n);
+        run->tracked_paths = paths;
+        run->n_tracked = n;
+        run->tracked_known = true;
+    }
+    /* tracked_paths follows files, which is sorted by path. */
+    {
+        size_t lo = 0, hi = run->tracked ? run->n_tracked : 0;
+
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = strcmp(run->tracked_paths[mid], path);
+
+            if (c == 0)
+                return run->tracked[mid];
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+    }
+    return -1;
+}
+
+static void
+run_value_hooks(check_run *run, size_t plugin, const pgr_plugin *p)
+{
+    pgr_ctx ctx = host_ctx(run->host, plugin);
+    size_t i, k;
+
+    for (i = 0; i < run->files.len; i++) {
+        check_file *f = util_vec_at(&run->files, i);
+        pgr_value *values;
+        host_value_file hf;
+
+        if (!f->parsed_values)
+            continue;
+        values = util_xcalloc(f->values.entries.len + 1, sizeof(pgr_value));
+        hf.pub.path = f->path;
+        hf.pub.format = f->format;
+        hf.pub.n_values = f->values.entries.len;
+        hf.pub.values = values;
+        hf.pub.git_tracked = f->kind == CHECK_ENV ? env_tracked(run, f->path) : -1;
+        hf.lines = &f->lines;
+        hf.vf = &f->values;
+        for (k = 0; k < f->values.entries.len; k++) {
+            const values_entry *e = util_vec_at(&f->values.entries, k);
+
+            values[k].key = e->key;
+            values[k].key_path = e->key_path ? e->key_path : e->key;
+            values[k].value = e->value;
+            values[k].flags = e->flags;
+            host_api.value_location(&hf.pub, k, 0, 0, &values[k].value_location);
+            if (e->key_len == 0) {
+                values[k].key_location = values[k].value_location;
+                continue;
+            }
+            values[k].key_location.path = f->path;
+            util_lines_pos(&f->lines, e->key_offset, &values[k].key_location.line,
+                           &values[k].key_location.column);
+            util_lines_pos(&f->lines, e->key_offset + e->key_len - 1,
+                           &values[k].key_location.end_line,
+                           &values[k].key_location.end_column);
+        }
+        p->on_value_file(&ctx, &hf.pub);
+        free(values);
+    }
+}
+
+static check_file *
+sql_file_at(check_run *run, long mig_index)
+{
+    return mig_index < 0 ? NULL : util_vec_at(&run->files, run->sql_index[mig_index]);
+}
+
+/* Statements a down holds: the DOWN part of a dbmate file, else all.  A
+ * down that does not parse is not empty, whatever it says. */
+static uint32_t
+down_statements(check_run *run, long down, bool dbmate)
+{
+    check_file *f = sql_file_at(run, down);
+
+    if (f == NULL)
+        return 0;
+    if (!f->parsed_sql)
+        return 1;
+    return (uint32_t) (sql_count_part(&f->sql, dbmate ? PGR_PART_DOWN : PGR_PART_NONE) +
+                       (dbmate ? 0 : f->sql.errors.len));
+}
+
+/* The public view of a set; arrays owned by the caller (free migrations). */
+static void
+set_view(check_run *run, const mig_set *s, pgr_migration_set *out)
+{
+    pgr_migration *ms = util_xcalloc(s->entries.len, sizeof(pgr_migration));
+    bool dbmate = strcmp(s->convention, "dbmate") == 0;
+    size_t k;
+
+    for (k = 0; k < s->entries.len; k++) {
+        const mig_entry *e = util_vec_at(&s->entries, k);
+        check_file *up = sql_file_at(run, e->up), *down = sql_file_at(run, e->down);
+
+        ms[k].version = e->version;
+        ms[k].name = e->name;
+        ms[k].up_path = up->path;
+        ms[k].down_path = down ? down->path : NULL;
+        ms[k].down_statements = down_statements(run, e->down, dbmate);
+        ms[k].up_syntax_errors = up->parsed_sql ? (uint32_t) up->sql.errors.len : 0;
+        ms[k].up_location.path = up->path;
+        ms[k].up_location.line = ms[k].up_location.column = 1;
+        if (dbmate && up->parsed_sql && up->sql.up_marker >= 0)
+            util_lines_pos(&up->sql.lines, (size_t) up->sql.up_marker,
+                           &ms[k].up_location.line, &ms[k].up_location.column);
+        ms[k].up_location.end_line = ms[k].up_location.line;
+        ms[k].up_location.end_column = ms[k].up_location.column;
+    }
+    out->root = s->root;
+    out->convention = s->convention;
+    out->n_migrations = s->entries.len;
+    out->migrations = ms;
+}
+
+/* Replay the statements of one file that belong to part (the UP part of
+ * an up file or dbmate file, the DOWN part of a down). */
+static void
+replay_part(model *m, const check_file *f, pgr_part part, check_run *report)
+{
+    size_t k;
+
+    if (f == NULL || !f->parsed_sql)
+        return;
+    /* Migration tools run each file in a session of its own (psql per
+     * sqitch change, a transaction per golang-migrate file): a SET
+     * search_path does not outlive its file. */
+    model_new_session(m);
+    for (k = 0; k < f->sql.stmts.len; k++) {
+        const sql_stmt *st = util_vec_at(&f->sql.stmts, k);
+
+        if ((part == PGR_PART_NONE || st->part == part) && model_apply(m, &f->sql, st) > 0 &&
+            report) {
+            pgr_location loc;
+
+            sql_stmt_location(&f->sql, st, &loc);
+            loc.end_line = loc.line;
+            loc.end_column = loc.column;
+            host_report_core(report->host, "sql/dynamic-sql", &loc,
+                             "DO block runs EXECUTE on a dynamic string: what it does to the "
+                             "schema is not analysed");
+        }
+    }
+}
+
+static bool
+parsed_clean(const check_file *f)
+{
+    return f && f->parsed_sql && f->sql.errors.len == 0;
+}
+
+static bool
+any_replay_hook(const host *h)
+{
+    size_t i;
+
+    for (i = 0; i < h->plugins.len; i++)
+        if (((const host_plugin *) util_vec_at(&h->plugins, i))->desc->on_migration_replay)
+            return true;
+    return false;
+}
+
+/*
+ * Apply migration k of set to m, and give plugins the model before it,
+ * after its up and after its up then down (on a copy), so that they can
+ * judge whether the down undoes the up.
+ */
+static void
+replay_migration(check_run *run, const pgr_migration_set *view, size_t k, model *m,
+                 const check_file *up, const check_file *down)
+{
+    /* A down is judged only when both halves parse: a partial replay would
+     * report phantom differences. */
+    bool judge_down = down && parsed_clean(up) && parsed_clean(down);
+    model before, after_down;
+    pgr_model vb, vu, vd;
+    size_t i;
+
+    model_clone(m, &before);
+    replay_part(m, up, PGR_PART_UP, run);
+    if (judge_down) {
+        model_clone(m, &after_down);
+        replay_part(&after_down, down, PGR_PART_DOWN, NULL);
+        model_view(&after_down, &vd);
+    }
+    model_view(&before, &vb);
+    model_view(m, &vu);
+    for (i = 0; i < run->host->plugins.len; i++) {
+        const host_plugin *p = util_vec_at(&run->host->plugins, i);
+        pgr_ctx ctx = host_ctx(run->host, i);
+
+        if (p->desc->on_migration_replay)
+            p->desc->on_migration_replay(&ctx, view, k, &vb, &vu, judge_down ? &vd : NULL);
+    }
+    if (judge_down)
+        model_free(&after_down);
+    model_free(&before);
+}
+
+void
+check_model_hooks(host *h, model *m)
+{
+    pgr_model view;
+    size_t i;
+
+    model_view(m, &view);
+    for (i = 0; i < h->plugins.len; i++) {
+        const host_plugin *p = util_vec_at(&h->plugins, i);
+        pgr_ctx ctx = host_ctx(h, i);
+
+        if (p->desc->on_model)
+            p->desc->on_model(&ctx, &view);
+    }
+}
+
+void
+check_finish_hooks(host *h)
+{
+    size_t k;
+
+    for (k = 0; k < h->plugins.len; k++) {
+        const host_plugin *p = util_vec_at(&h->plugins, k);
+        pgr_ctx ctx = host_ctx(h, k);
+
+        if (p->desc->on_finish)
+            p->desc->on_finish(&ctx);
+    }
+}
+
+void
+check_drift_hooks(host *h, model *migrations, model *live)
+{
+    pgr_model a, b;
+    size_t i;
+
+    model_view(migrations, &a);
+    model_view(live, &b);
+    for (i = 0; i < h->plugins.len; i++) {
+        const host_plugin *p = util_vec_at(&h->plugins, i);
+        pgr_ctx ctx = host_ctx(h, i);
+
+        if (p->desc->on_drift)
+            p->desc->on_drift(&ctx, &a, &b);
+    }
+}
+
+static void
+call_model_hooks(check_run *run, model *m)
+{
+    if (run->model_fn)
+        run->model_fn(m, run->model_arg);
+    check_model_hooks(run->host, m);
+}
+
+static void
+run_sets(check_run *run)
+{
+    size_t s, i, k;
+    bool hooks = any_replay_hook(run->host);
+
+    for (s = 0; s < run->mig.sets.len; s++) {
+        const mig_set *set = util_vec_at(&run->mig.sets, s);
+        pgr_migration_set view;
+        model m;
+
+        set_view(run, set, &view);
+        for (i = 0; i < run->host->plugins.len; i++) {
+            const host_plugin *p = util_vec_at(&run->host->plugins, i);
+            pgr_ctx ctx = host_ctx(run->host, i);
+
+            if (p->desc->on_migration_set)
+                p->desc->on_migration_set(&ctx, &view);
+        }
+        model_init(&m, set->root, 1);
+        model_set_version(&m, run->host->cfg->postgres_version);
+        if (view.n_migrations > 0)
+            model_set_origin(&m, &view.migrations[0].up_location);
+        for (k = 0; k < set->entries.len; k++) {
+            const mig_entry *e = util_vec_at(&set->entries, k);
+
+            /* Copies of the model per migration cost time: only when a
+             * plugin asks for them. */
+            if (hooks)
+                replay_migration(run, &view, k, &m, sql_file_at(run, e->up), sql_file_at(run, e->down));
+            else
+                replay_part(&m, sql_file_at(run, e->up), PGR_PART_UP, run);
+        }
+        free((void *) view.migrations);
+        call_model_hooks(run, &m);
+        model_free(&m);
+    }
+}
+
+/* A SQL file outside any migration set is a model of its own. */
+static void
+run_standalone(check_run *run)
+{
+    size_t i;
+
+    for (i = 0; i < run->n_sql; i++) {
+        check_file *f = util_vec_at(&run->files, run->sql_index[i]);
+        model m;
+
+        if (run->mig.roles[i] != MIG_NONE || !f->parsed_sql)
+            continue;
+        pgr_location origin = { f->path, 1, 1, 1, 1, NULL };
+
+        model_init(&m, f->path, 0);
+        model_set_version(&m, run->host->cfg->postgres_version);
+        model_set_origin(&m, &origin);
+        replay_part(&m, f, PGR_PART_NONE, run);
+        call_model_hooks(run, &m);
+        model_free(&m);
+    }
+}
+
+/* Directories whose SQL files give a lone migration file its context. */
+static void
+add_context(check_run *run, const char *path)
+{
+    static const char *const set_dirs[] = {
+        "deploy", "revert", "verify", "rollback", "rollbacks", "down", "undo", NULL
+    };
+    char *dir = util_dirname(path);
+    const char *base = util_basename(dir);
+    bool up_one = strcmp(util_basename(path), "up.sql") == 0 ||
+        strcmp(util_basename(path), "down.sql") == 0;
+    size_t i;
+
+    for (i = 0; set_dirs[i] && !up_one; i++)
+        up_one = strcmp(base, set_dirs[i]) == 0;
+    run->adding_context = true;
+    if (up_one) {
+        char *parent = util_dirname(dir);
+
+        walk(run, parent, keep_root(run, parent));
+        free(parent);
+    } else {
+        walk(run, dir, keep_root(run, dir));
+    }
+    run->adding_context = false;
+    free(dir);
+}
+
+/* Drop the findings located in context files. */
+static void
+drop_context_findings(check_run *run)
+{
+    diag_store *ds = run->host->diags;
+    size_t i, keep = 0;
+
+    for (i = 0; i < ds->findings.len; i++) {
+        diag_finding *f = util_vec_at(&ds->findings, i);
+        const check_file *cf = f->path ? check_file_of(run, f->path) : NULL;
+
+        if (cf && cf->context)
+            diag_finding_free(f);
+        else
+            *(diag_finding *) util_vec_at(&ds->findings, keep++) = *f;
+    }
+    ds->findings.len = keep;
+}
+
+/* Each server configuration file is a model of its own: settings and hba
+ * rules with their file positions, for the same rules the live audit runs. */
+static void
+run_configs(check_run *run)
+{
+    size_t i, k;
+
+    for (i = 0; i < run->files.len; i++) {
+        check_file *f = util_vec_at(&run->files, i);
+        pgr_location origin = { f->path, 1, 1, 1, 1, NULL };
+        util_vec errors;
+        model m;
+
+        if (f->kind != CHECK_CONF || f->text == NULL || f->context)
+            continue;
+        util_vec_init(&errors, sizeof(pgconf_error));
+        model_init(&m, f->path, 0);
+        model_set_version(&m, run->host->cfg->postgres_version);
+        model_set_origin(&m, &origin);
+        if (f->root)
+            pgconf_parse_within(&m, pgconf_kind_of(f->path), f->path, f->root, f->text, f->len,
+                                &errors);
+        else
+            pgconf_parse(&m, pgconf_kind_of(f->path), f->path, f->text, f->len, &errors);
+        for (k = 0; k < errors.len; k++) {
+            const pgconf_error *e = util_vec_at(&errors, k);
+            pgr_location loc = { e->path, e->line, e->column, e->line, e->column, NULL };
+
+            host_report_core(run->host, e->rule ? e->rule : "conf/syntax-error", &loc, e->message);
+        }
+        check_model_hooks(run->host, &m);
+        model_free(&m);
+        pgconf_errors_free(&errors);
+    }
+}
+
+int
+check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err)
+{
+    return check_paths_models(h, paths, n, run, err, NULL, NULL);
+}
+
+int
+check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char **err,
+                   void (*model_fn)(model *, void *), void *arg)
+{
+    size_t i, k;
+    const char **sql_paths;
+    bool *dbmate;
+
+    memset(run, 0, sizeof *run);
+    run->model_fn = model_fn;
+    run->model_arg = arg;
+    run->host = h;
+    util_vec_init(&run->files, sizeof(check_file));
+    util_vec_init(&run->roots, sizeof(char *));
+    for (i = 0; i < n; i++) {
+        struct stat st;
+
+        if (stat(paths[i], &st) != 0) {
+            *err = util_xasprintf("%s: %s", paths[i], strerror(errno));
+            return -1;
+        }
+        /* A path named on the command line is the user's choice: followed
+         * even when it is a link.  What it holds is judged against it.  Paths
+         * listed by git (a reader is set: --staged) were not typed by anyone:
+         * a link among them is judged like a walked one, against the working
+         * directory (the paths are relative to it). */
+        if (S_ISDIR(st.st_mode)) {
+            walk(run, paths[i], keep_root(run, paths[i]));
+        } else if (reader_fn && check_kind_of(paths[i]) && lstat(paths[i], &st) == 0 &&
+                   S_ISLNK(st.st_mode)) {
+            add_link(run, paths[i], check_kind_of(paths[i]), keep_root(run, "."));
+        } else if (check_kind_of(paths[i])) {
+            char *dir = util_dirname(paths[i]);
+
+            add_file(run, paths[i], check_kind_of(paths[i]), keep_root(run, dir));
+            free(dir);
+        }
+    }
+    for (i = 0; i < n; i++)
+        if (check_kind_of(paths[i]) == CHECK_SQL)
+            add_context(run, paths[i]);
+    if (run->files.len > 0)
+        qsort(run->files.items, run->files.len, sizeof(check_file), file_cmp);
+    merge_duplicates(run);
+    for (i = 0; i < run->files.len; i++)
+        if (!((check_file *) util_vec_at(&run->files, i))->context)
+            h->diags->files++;
+
+    run->sql_index = util_xcalloc(run->files.len, sizeof(size_t));
+    for (i = 0; i < run->files.len; i++) {
+        check_file *f = util_vec_at(&run->files, i);
+
+        read_one(run, f);
+        if (f->kind == CHECK_SQL)
+            run->sql_index[run->n_sql++] = i;
+    }
+    sql_paths = util_xcalloc(run->n_sql, sizeof(char *));
+    dbmate = util_xcalloc(run->n_sql, sizeof(bool));
+    for (i = 0; i < run->n_sql; i++) {
+        check_file *f = util_vec_at(&run->files, run->sql_index[i]);
+
+        sql_paths[i] = f->path;
+        dbmate[i] = f->text && sql_find_marker(f->text, f->len, "migrate:up") >= 0;
+    }
+    mig_classify(sql_paths, dbmate, run->n_sql, h->cfg->migrations.items, h->cfg->migrations.len,
+                 &run->mig);
+    free(sql_paths);
+    free(dbmate);
+
+    parse_sql_files(run);
+    parse_value_files(run);
+    for (k = 0; k < h->plugins.len; k++) {
+        const host_plugin *p = util_vec_at(&h->plugins, k);
+
+        if (p->desc->on_sql_statement)
+            run_statement_hooks(run, k, p->desc);
+        if (p->desc->on_value_file)
+            run_value_hooks(run, k, p->desc);
+    }
+    run_sets(run);
+    run_standalone(run);
+    run_configs(run);
+    check_finish_hooks(h);
+    drop_context_findings(run);
+    suppress_apply(run);
+    return 0;
+}
+
+void
+check_free(check_run *run)
+{
+    size_t i;
+
+    for (i = 0; i < run->files.len; i++) {
+        check_file *f = util_vec_at(&run->files, i);
+
+        if (f->parsed_sql)
+            sql_file_free(&f->sql);
+        if (f->parsed_values)
+            values_free(&f->values);
+        if (f->text)
+            util_lines_free(&f->lines);
+        free(f->text);
+        free(f->path);
+    }
+    util_vec_free(&run->files);
+    for (i = 0; i < run->roots.len; i++)
+        free(*(char **) util_vec_at(&run->roots, i));
+    util_vec_free(&run->roots);
+    free(run->tracked);
+    free(run->tracked_paths);
+    if (run->sql_index)
+        mig_free(&run->mig);
+    free(run->sql_index);
+}
+
+const check_file *
+check_file_of(check_run *run, const char *path)
+{
+    size_t lo = 0, hi = run->files.len;
+
+    /* files is sorted by path. */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const check_file *f = util_vec_at(&run->files, mid);
+        int c = strcmp(f->path, path);
+
+        if (c == 0)
+            return f;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const char *
+check_text(void *arg, const char *path, size_t *len)
+{
+    const check_file *f = check_file_of(arg, path);
+
+    if (f == NULL)
+        return NULL;
+    *len = f->len;
+    return f->text;
+}

@@ -1,0 +1,100 @@
+/*
+ * check.h — the static check: discover files, run the front-ends, pair
+ * migrations, replay schema models and call every plugin's callbacks.
+ */
+#ifndef PGR_CHECK_H
+#define PGR_CHECK_H
+
+#include "host/host.h"
+#include "scan/migrations.h"
+#include "model/model.h"
+#include "frontends/sql.h"
+#include "frontends/values.h"
+
+/* SQL files, env files, server configuration files (postgresql.conf,
+ * pg_hba.conf, pgbouncer.ini), YAML files, shell scripts, JavaScript/TypeScript. */
+typedef enum check_kind {
+    CHECK_SQL = 1, CHECK_ENV = 2, CHECK_CONF = 3, CHECK_YAML = 4, CHECK_SHELL = 5, CHECK_JS = 6
+} check_kind;
+
+/* One input file and what the front-ends made of it. */
+typedef struct check_file {
+    char *path;              /* display path */
+    check_kind kind;
+    char *text;              /* NULL when unreadable */
+    size_t len;
+    bool parsed_sql;
+    sql_file sql;
+    bool parsed_values;      /* values holds what a text front-end read */
+    values_file values;
+    pgr_value_format format;
+    util_lines lines;        /* for value and configuration files */
+    bool context;            /* read only for its migration set: not reported on */
+    const char *root;        /* resolved checked root it was found under (owned
+                              * by the run; NULL when it did not resolve):
+                              * postgresql.conf includes may not leave it */
+} check_file;
+
+typedef struct check_run {
+    host *host;
+    util_vec files;          /* of check_file, sorted by path */
+    util_vec roots;          /* of char *: resolved checked roots (realpath) */
+    mig_result mig;          /* over the SQL files, in files order */
+    size_t *sql_index;       /* mig index -> files index */
+    size_t n_sql;
+    bool adding_context;     /* walk() is collecting context files */
+    /* Called with each replayed model before it is freed (may be NULL). */
+    void (*model_fn)(model *model, void *arg);
+    void *model_arg;
+    bool tracked_known;      /* git was asked which env files it tracks */
+    int *tracked;            /* per tracked_paths: 1/0, or NULL without git */
+    char **tracked_paths;
+    size_t n_tracked;
+} check_run;
+
+/* The kind of file a name denotes (0: not ours). */
+int check_kind_of(const char *path);
+
+/*
+ * Where file contents come from: NULL reads the working tree; a reader
+ * (e.g. the git index for --staged) returns 1 and sets *data (caller frees)
+ * and *len when it supplies the file, 0 to fall back to the working tree,
+ * -1 with *err (static text) on failure.
+ */
+typedef int (*check_reader_fn)(void *arg, const char *path, char **data, size_t *len,
+                               const char **err);
+
+/* Set the reader of the next check_paths calls (NULL: the working tree). */
+void check_set_reader(check_reader_fn fn, void *arg);
+
+/*
+ * Check paths (files or directories; directories are walked, skipping
+ * .git, node_modules and build directories).  A SQL file named on its own
+ * brings its migration set in as context (its directory, and the parent
+ * of a deploy/, revert/, rollback/ or diesel directory), so that pairing
+ * and replay see the whole set; only findings in the named files are kept.  Findings go to the host's
+ * diag store.  Returns 0, or -1 with *err set (a path that does not exist);
+ * caller frees *err.  Free the run with check_free.
+ */
+int check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err);
+
+/* As check_paths, calling model_fn(model, arg) for every replayed model. */
+int check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char **err,
+                       void (*model_fn)(model *, void *), void *arg);
+
+/* Call every plugin's on_drift with the migrations' model and the live one. */
+void check_drift_hooks(host *h, model *migrations, model *live);
+void check_free(check_run *run);
+
+/* Give one model to every plugin's on_model (the live audit uses it). */
+void check_model_hooks(host *h, model *m);
+/* Call every plugin's on_finish. */
+void check_finish_hooks(host *h);
+
+/* The file of a run with this display path, or NULL. */
+const check_file *check_file_of(check_run *run, const char *path);
+
+/* diag_text_fn over a run: the text of a checked file. */
+const char *check_text(void *run, const char *path, size_t *len);
+
+#endif

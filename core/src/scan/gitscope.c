@@ -1,0 +1,838 @@
+/*
+ * gitscope.c — see gitscope.h.
+ *
+ * Everything is read in-process with libgit2: no git program, no shell, no
+ * child process.  libgit2 runs no hooks, no core.fsmonitor, no pager, no
+ * external diff and no clean/smudge filter drivers (we register none, and
+ * read raw blobs, unfiltered), so a checked tree's own .git/config — an
+ * extracted archive, a contributor's branch — cannot make us run a command.
+ */
+#include "scan/gitscope.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <git2.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report/report.h"
+
+/* A blob larger than check reads (check.c's limit) is not loaded. */
+#define GITSCOPE_MAX_BLOB_BYTES (64u << 20)
+
+/*
+ * Start libgit2; every lg_begin has its lg_end (libgit2 counts them).
+ *
+ * Owner validation (git's safe.directory) is switched off on purpose.  git
+ * refuses a repository another user owns because that user's config could
+ * make git run commands (core.fsmonitor, hooks, filters, pager); libgit2
+ * runs none of them and this module only reads the index, trees and blobs.
+ * CI checkouts are often owned by another uid (a container's root over the
+ * runner's workspace), where refusing would only break the check.
+ */
+static void
+lg_begin(void)
+{
+    git_libgit2_init();
+    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+}
+
+static void
+lg_end(void)
+{
+    git_libgit2_shutdown();
+}
+
+/* libgit2's last error message (static text). */
+static const char *
+lg_error(void)
+{
+    const git_error *e = git_error_last();
+
+    return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+/* What follows root in path ("" when equal), or NULL when path is not root
+ * or under it.  Both absolute, without trailing '/' (root may be "/"). */
+static const char *
+path_under(const char *root, const char *path)
+{
+    size_t n = strlen(root);
+
+    if (n == 1 && root[0] == '/')
+        return path[0] == '/' ? path + 1 : NULL;
+    if (strncmp(root, path, n) != 0)
+        return NULL;
+    if (path[n] == '\0')
+        return path + n;
+    return path[n] == '/' ? path + n + 1 : NULL;
+}
+
+/*
+ * Normalise a relative path lexically: drop "." and empty components,
+ * resolve ".." against the previous component.  A new string (caller frees),
+ * "" for the top, or NULL when ".." would climb above the top.
+ */
+static char *
+normalise_relative(const char *path)
+{
+    char *out = util_xmalloc(strlen(path) + 1);
+    size_t len = 0;
+    const char *p = path;
+
+    while (*p) {
+        size_t n = strcspn(p, "/");
+
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            if (len == 0) {
+                free(out);
+                return NULL;
+            }
+            while (len > 0 && out[len - 1] != '/')
+                len--;
+            if (len > 0)
+                len--;  /* the '/' before the dropped component */
+        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
+            if (len > 0)
+                out[len++] = '/';
+            memcpy(out + len, p, n);
+            len += n;
+        }
+        p += n;
+        while (*p == '/')
+            p++;
+    }
+    out[len] = '\0';
+    return out;
+}
+
+/* The repository of the working directory, its work tree and where the
+ * working directory is in it. */
+typedef struct cwd_repo {
+    git_repository *repo;
+    char *workdir;      /* real path of the work tree, no trailing '/' */
+    char *prefix;       /* working directory relative to workdir: "" or "a/b/" */
+} cwd_repo;
+
+static void
+cwd_repo_close(cwd_repo *cr)
+{
+    git_repository_free(cr->repo);
+    free(cr->workdir);
+    free(cr->prefix);
+    memset(cr, 0, sizeof *cr);
+}
+
+/*
+ * Open the working directory's repository for option what ("--staged").
+ *
+ * GIT_REPOSITORY_OPEN_FROM_ENV: found the way git finds it, honouring
+ * GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE and GIT_CEILING_DIRECTORIES.  The
+ * environment is the caller's, not the checked tree's, and git sets these
+ * for its hooks: a pre-commit hook under `git commit -a` sees what is being
+ * committed only in the temporary index GIT_INDEX_FILE names.
+ */
+static int
+cwd_repo_open(cwd_repo *cr, const char *what, char **err)
+{
+    char *cwd = NULL;
+    const char *wd, *rest;
+
+    memset(cr, 0, sizeof *cr);
+    if (git_repository_open_ext(&cr->repo, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) != 0) {
+        *err = util_xasprintf("%s needs a git repository: %s", what, lg_error());
+        return -1;
+    }
+    wd = git_repository_workdir(cr->repo);
+    if (wd == NULL || (cr->workdir = realpath(wd, NULL)) == NULL ||
+        (cwd = realpath(".", NULL)) == NULL) {
+        *err = util_xasprintf("%s needs a git work tree (not a bare repository)", what);
+        cwd_repo_close(cr);
+        return -1;
+    }
+    rest = path_under(cr->workdir, cwd);
+    if (rest == NULL) {
+        *err = util_xasprintf("%s: the working directory is outside the git work tree %s", what,
+                              cr->workdir);
+        free(cwd);
+        cwd_repo_close(cr);
+        return -1;
+    }
+    cr->prefix = *rest ? util_xasprintf("%s/", rest) : util_xstrdup("");
+    free(cwd);
+    return 0;
+}
+
+/* path (relative to the working directory, or absolute) relative to the
+ * work tree; NULL when it is outside.  Caller frees. */
+static char *
+repo_relative(const cwd_repo *cr, const char *path)
+{
+    char *joined, *rel;
+
+    if (path[0] == '/') {
+        const char *rest = path_under(cr->workdir, path);
+
+        return rest ? normalise_relative(rest) : NULL;
+    }
+    joined = util_xasprintf("%s%s", cr->prefix, path);
+    rel = normalise_relative(joined);
+    free(joined);
+    return rel;
+}
+
+/* Regular files only: a symbolic link's blob is its target, a submodule
+ * (gitlink) has no blob here. */
+static bool
+regular_mode(uint32_t mode)
+{
+    return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+/* HEAD's tree into *out, NULL before the first commit.  0, or -1. */
+static int
+head_tree(git_repository *repo, git_tree **out)
+{
+    git_object *obj;
+
+    *out = NULL;
+    if (git_repository_head_unborn(repo) == 1)
+        return 0;
+    if (git_revparse_single(&obj, repo, "HEAD^{tree}") != 0)
+        return -1;
+    *out = (git_tree *) obj;
+    return 0;
+}
+
+/* --- --staged ---------------------------------------------------------- */
+
+static struct {
+    bool active;
+    cwd_repo cr;
+    git_index *index;
+} staged;
+
+/*
+ * check's reader under --staged: a file the index holds (a regular file)
+ * is read from the index, whatever the working tree holds; others (not in
+ * the index, links) from the working tree.
+ */
+static int
+index_reader(void *arg, const char *path, char **data, size_t *len, const char **err)
+{
+    char *rel = repo_relative(&staged.cr, path);
+    const git_index_entry *e = rel ? git_index_get_bypath(staged.index, rel, 0) : NULL;
+    git_blob *blob;
+    git_object_size_t size;
+
+    (void) arg;
+    free(rel);
+    if (e == NULL || !regular_mode(e->mode))
+        return 0;
+    if (git_blob_lookup(&blob, staged.cr.repo, &e->id) != 0) {
+        *err = "cannot read the staged content from the git index";
+        return -1;
+    }
+    size = git_blob_rawsize(blob);
+    if (size > GITSCOPE_MAX_BLOB_BYTES) {
+        git_blob_free(blob);
+        *err = "staged file too large (over 64 MiB); not checked";
+        return -1;
+    }
+    *len = (size_t) size;
+    *data = util_xmalloc(*len + 1);
+    memcpy(*data, git_blob_rawcontent(blob), *len);
+    (*data)[*len] = '\0';
+    git_blob_free(blob);
+    return 1;
+}
+
+/* The index's regular files that differ from HEAD (added, copied,
+ * modified, renamed) under the working directory, relative to it. */
+static int
+staged_list(util_vec *paths, char **err)
+{
+    git_diff_options opts;
+    git_tree *head;
+    git_diff *diff;
+    size_t i, n, plen = strlen(staged.cr.prefix);
+
+    if (head_tree(staged.cr.repo, &head) != 0) {
+        *err = util_xasprintf("--staged: cannot read HEAD: %s", lg_error());
+        return -1;
+    }
+    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+    /* Submodules are never read: no need to open them. */
+    opts.ignore_submodules = GIT_SUBMODULE_IGNORE_ALL;
+    if (git_diff_tree_to_index(&diff, staged.cr.repo, head, staged.index, &opts) != 0) {
+        *err = util_xasprintf("--staged: cannot compare the index with HEAD: %s", lg_error());
+        git_tree_free(head);
+        return -1;
+    }
+    n = git_diff_num_deltas(diff);
+    for (i = 0; i < n; i++) {
+        const git_diff_delta *d = git_diff_get_delta(diff, i);
+        const char *p = d->new_file.path;
+
+        if ((d->status == GIT_DELTA_ADDED || d->status == GIT_DELTA_MODIFIED ||
+             d->status == GIT_DELTA_RENAMED || d->status == GIT_DELTA_COPIED) &&
+            regular_mode(d->new_file.mode) && strncmp(p, staged.cr.prefix, plen) == 0)
+            *(char **) util_vec_push(paths) = util_xstrdup(p + plen);
+    }
+    git_diff_free(diff);
+    git_tree_free(head);
+    return 0;
+}
+
+int
+gitscope_staged(util_vec *paths, char **err)
+{
+    lg_begin();
+    if (cwd_repo_open(&staged.cr, "--staged", err) != 0) {
+        lg_end();
+        return -1;
+    }
+    if (git_repository_index(&staged.index, staged.cr.repo) != 0) {
+        *err = util_xasprintf("--staged: cannot read the git index: %s", lg_error());
+        cwd_repo_close(&staged.cr);
+        lg_end();
+        return -1;
+    }
+    staged.active = true;
+    if (staged_list(paths, err) != 0) {
+        gitscope_staged_done();
+        return -1;
+    }
+    check_set_reader(index_reader, NULL);
+    return 0;
+}
+
+void
+gitscope_staged_done(void)
+{
+    check_set_reader(NULL, NULL);
+    if (!staged.active)
+        return;
+    git_index_free(staged.index);
+    staged.index = NULL;
+    cwd_repo_close(&staged.cr);
+    staged.active = false;
+    lg_end();
+}
+
+/* --- --diff-base: the merge base's tree in a temporary directory ------- */
+
+/*
+ * Whether a tree entry's name is safe to create in a directory: one
+ * component, not ".", "..", empty or ".git" (a crafted tree can hold any
+ * bytes; a ".git" would turn the copy into a repository).
+ */
+static bool
+safe_name(const char *name)
+{
+    return name[0] != '\0' && strchr(name, '/') == NULL && strcmp(name, ".") != 0 &&
+           strcmp(name, "..") != 0 && strcasecmp(name, ".git") != 0;
+}
+
+typedef struct materialise {
+    git_repository *repo;
+    git_odb *odb;
+    const char *root;       /* the temporary directory */
+    char *err;
+} materialise;
+
+/* Write blob id to path, a new file (never through an existing name or a
+ * link).  0, 1 when skipped, -1 with m->err set. */
+static int
+write_blob(materialise *m, const git_oid *id, const char *path)
+{
+    git_object_t type;
+    size_t size;
+    git_blob *blob;
+    const char *p;
+    size_t left;
+    int fd;
+
+    /* The size from the header first: a huge blob is never loaded (nor
+     * checked at the base: its findings then count as new). */
+    if (git_odb_read_header(&size, &type, m->odb, id) == 0 && size > GITSCOPE_MAX_BLOB_BYTES)
+        return 1;
+    if (git_blob_lookup(&blob, m->repo, id) != 0) {
+        m->err = util_xasprintf("--diff-base: cannot read %s at the merge base: %s", path, lg_error());
+        return -1;
+    }
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        int e = errno;
+
+        git_blob_free(blob);
+        /* The same name twice in a crafted tree: the first wins. */
+        if (e == EEXIST || e == ENAMETOOLONG)
+            return 1;
+        m->err = util_xasprintf("--diff-base: cannot create %s: %s", path, strerror(e));
+        return -1;
+    }
+    p = git_blob_rawcontent(blob);
+    left = (size_t) git_blob_rawsize(blob);
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            m->err = util_xasprintf("--diff-base: cannot write %s: %s", path, strerror(errno));
+            close(fd);
+            git_blob_free(blob);
+            return -1;
+        }
+        p += w;
+        left -= (size_t) w;
+    }
+    git_blob_free(blob);
+    if (close(fd) != 0) {
+        m->err = util_xasprintf("--diff-base: cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * git_tree_walk callback: create directories and regular files only.
+ * Symbolic links and submodules are skipped, so nothing under the root
+ * is a link and no path can lead out of it; unsafe names are skipped with
+ * everything below them.  Returns 0 (descend), 1 (skip), -1 (stop).
+ */
+static int
+materialise_entry(const char *dir, const git_tree_entry *e, void *payload)
+{
+    materialise *m = payload;
+    const char *name = git_tree_entry_name(e);
+    git_filemode_t mode = git_tree_entry_filemode(e);
+    char *path;
+    int rc;
+
+    if (!safe_name(name) || (mode != GIT_FILEMODE_TREE && !regular_mode(mode)))
+        return 1;
+    path = util_xasprintf("%s/%s%s", m->root, dir, name);
+    if (mode == GIT_FILEMODE_TREE)
+        rc = mkdir(path, 0700) == 0 ? 0 : 1;
+    else
+        rc = write_blob(m, git_tree_entry_id(e), path);
+    free(path);
+    return rc;
+}
+
+/* The merge base of ref and HEAD into *base.  0, or -1 with *err set. */
+static int
+merge_base(git_repository *repo, const char *ref, git_oid *base, char **err)
+{
+    git_object *obj = NULL, *commit = NULL;
+    git_oid head;
+    int rc = -1;
+
+    if (git_revparse_single(&obj, repo, ref) == 0 &&
+        git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0 &&
+        git_reference_name_to_id(&head, repo, "HEAD") == 0 &&
+        git_merge_base(base, repo, git_object_id(commit), &head) == 0)
+        rc = 0;
+    else
+        *err = util_xasprintf("--diff-base: no merge base of %s and HEAD (is it a git ref?): %s", ref,
+                              lg_error());
+    git_object_free(commit);
+    git_object_free(obj);
+    return rc;
+}
+
+/* Write commit id's tree (regular files) under root.  0, or -1. */
+static int
+write_tree(git_repository *repo, const git_oid *id, const char *root, char **err)
+{
+    materialise m = { repo, NULL, root, NULL };
+    git_commit *commit = NULL;
+    git_tree *tree = NULL;
+    int rc = -1;
+
+    if (git_commit_lookup(&commit, repo, id) != 0 || git_commit_tree(&tree, commit) != 0 ||
+        git_repository_odb(&m.odb, repo) != 0) {
+        *err = util_xasprintf("--diff-base: cannot read the merge base's tree: %s", lg_error());
+    } else if (git_tree_walk(tree, GIT_TREEWALK_PRE, materialise_entry, &m) != 0) {
+        *err = m.err ? m.err : util_xasprintf("--diff-base: cannot read the merge base's tree: %s",
+                                              lg_error());
+        m.err = NULL;
+    } else {
+        rc = 0;
+    }
+    free(m.err);
+    git_odb_free(m.odb);
+    git_tree_free(tree);
+    git_commit_free(commit);
+    return rc;
+}
+
+static int
+remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void) st;
+    (void) flag;
+    (void) ftw;
+    return remove(path) == 0 ? 0 : -1;
+}
+
+/* Remove the temporary tree (not following links: there are none). */
+static void
+remove_tree(const char *root)
+{
+    if (nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        fprintf(stderr, "pgrampart: could not remove %s\n", root);
+}
+
+/* Create dir and its parents under root (dir relative, "" or "a/b/"). */
+static void
+make_dirs(const char *root, const char *dir)
+{
+    char *path = util_xasprintf("%s/%s", root, dir);
+    char *p;
+
+    for (p = path + strlen(root) + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        (void) mkdir(path, 0700);
+        *p = '/';
+    }
+    free(path);
+}
+
+/* --- --diff-base: check the base and drop what it has ------------------ */
+
+/* The base tree's root while its check runs: its files are tracked. */
+static const char *base_root;
+
+/*
+ * Which of paths exist in the base tree (cwd is its copy of the working
+ * directory).  A path that leaves the work tree (absolute, or climbing with
+ * "..") is not looked for there: it would name the live files, and every
+ * finding in them would pass as old.  Returns how many went to present.
+ */
+static size_t
+base_present(const cwd_repo *cr, char *const *paths, size_t n, char **present)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < n; i++) {
+        char *rel = paths[i][0] == '/' ? NULL : repo_relative(cr, paths[i]);
+
+        if (rel != NULL && access(paths[i], F_OK) == 0)
+            present[k++] = paths[i];
+        free(rel);
+    }
+    return k;
+}
+
+/* Run the same check at the merge base (its copy at tree); its findings'
+ * (rule, fingerprint) pairs go to base (of char *, "rule\tfingerprint"). */
+static int
+base_findings(host *h, const cwd_repo *cr, const char *tree, char *const *paths, size_t n,
+              util_vec *base, char **err)
+{
+    char cwd[PATH_MAX], fp[17];
+    char *dir = util_xasprintf("%s/%s", tree, cr->prefix);
+    char **present = util_xcalloc(n ? n : 1, sizeof(char *));
+    diag_store scratch, *saved = h->diags;
+    check_run run;
+    size_t i, k;
+    int rc = 0;
+
+    make_dirs(tree, cr->prefix);
+    if (getcwd(cwd, sizeof cwd) == NULL || chdir(dir) != 0) {
+        *err = util_xasprintf("cannot enter the base tree: %s", strerror(errno));
+        free(dir);
+        free(present);
+        return -1;
+    }
+    diag_init(&scratch);
+    h->diags = &scratch;
+    /* The base is read from its copy, never through the --staged index. */
+    check_set_reader(NULL, NULL);
+    base_root = tree;
+    k = base_present(cr, paths, n, present);
+    if (k > 0 && check_paths(h, present, k, &run, err) != 0)
+        rc = -1;
+    else if (k > 0) {
+        for (i = 0; i < scratch.findings.len; i++) {
+            const diag_finding *f = util_vec_at(&scratch.findings, i);
+
+            *(char **) util_vec_push(base) = util_xasprintf(
+                "%s\t%s", f->rule_id, report_fingerprint(&scratch, f, check_text, &run, fp));
+        }
+    }
+    if (k > 0)
+        check_free(&run);
+    base_root = NULL;
+    if (staged.active)
+        check_set_reader(index_reader, NULL);
+    h->diags = saved;
+    diag_free(&scratch);
+    if (chdir(cwd) != 0 && rc == 0) {
+        *err = util_xasprintf("cannot return to %s", cwd);
+        rc = -1;
+    }
+    free(dir);
+    free(present);
+    return rc;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/*
+ * Drop the findings of ds whose "rule\tfingerprint" key base has; each base
+ * key hides one finding.  base is sorted here; O(n log n).
+ */
+static void
+drop_old(diag_store *ds, util_vec *base, diag_text_fn text_fn, void *text_arg)
+{
+    char fp[17], **keys;
+    char **b = base->items;
+    size_t *used = util_xcalloc(base->len + 1, sizeof(size_t));
+    size_t i, keep = 0;
+
+    if (base->len > 0)
+        qsort(b, base->len, sizeof(char *), str_cmp);
+    /* All keys first: a fingerprint reads the other findings (secret masks). */
+    keys = util_xcalloc(ds->findings.len + 1, sizeof(char *));
+    for (i = 0; i < ds->findings.len; i++) {
+        diag_finding *f = util_vec_at(&ds->findings, i);
+
+        keys[i] = util_xasprintf("%s\t%s", f->rule_id, report_fingerprint(ds, f, text_fn, text_arg, fp));
+    }
+    for (i = 0; i < ds->findings.len; i++) {
+        diag_finding *f = util_vec_at(&ds->findings, i);
+        size_t lo = 0, hi = base->len;
+
+        /* The first equal key; used[lo] counts how many of its run are spent. */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (strcmp(b[mid], keys[i]) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo + used[lo] < base->len && strcmp(b[lo + used[lo]], keys[i]) == 0) {
+            used[lo]++;
+            diag_finding_free(f);
+        } else {
+            *(diag_finding *) util_vec_at(&ds->findings, keep++) = *f;
+        }
+    }
+    for (i = 0; i < ds->findings.len; i++)
+        free(keys[i]);
+    ds->findings.len = keep;
+    free(keys);
+    free(used);
+}
+
+/* A new temporary directory (caller removes and frees), NULL on failure. */
+static char *
+make_temp_dir(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *tmpl, *real;
+
+    if (tmp == NULL || tmp[0] != '/')
+        tmp = "/tmp";
+    tmpl = util_xasprintf("%s/pgrampart-base-XXXXXX", tmp);
+    if (mkdtemp(tmpl) == NULL) {
+        free(tmpl);
+        return NULL;
+    }
+    /* Its real path: the tracked lookup compares real paths with it. */
+    real = realpath(tmpl, NULL);
+    if (real == NULL)
+        return tmpl;
+    free(tmpl);
+    return real;
+}
+
+int
+gitscope_diff_base(host *h, const char *ref, char *const *paths, size_t n,
+                   diag_text_fn text_fn, void *text_arg, char **err)
+{
+    cwd_repo cr;
+    git_oid base_id;
+    util_vec base;
+    char *tree = NULL;
+    size_t k;
+    int rc = -1;
+
+    lg_begin();
+    util_vec_init(&base, sizeof(char *));
+    if (cwd_repo_open(&cr, "--diff-base", err) != 0) {
+        lg_end();
+        return -1;
+    }
+    if (merge_base(cr.repo, ref, &base_id, err) != 0)
+        goto done;
+    tree = make_temp_dir();
+    if (tree == NULL) {
+        *err = util_xasprintf("--diff-base: cannot create a temporary directory: %s", strerror(errno));
+        goto done;
+    }
+    if (write_tree(cr.repo, &base_id, tree, err) != 0 ||
+        base_findings(h, &cr, tree, paths, n, &base, err) != 0)
+        goto done;
+    drop_old(h->diags, &base, text_fn, text_arg);
+    rc = 0;
+done:
+    if (tree) {
+        remove_tree(tree);
+        free(tree);
+    }
+    for (k = 0; k < base.len; k++)
+        free(*(char **) util_vec_at(&base, k));
+    util_vec_free(&base);
+    cwd_repo_close(&cr);
+    lg_end();
+    return rc;
+}
+
+/* --- which files git tracks -------------------------------------------- */
+
+/* One path to look up: its index in the caller's array, its directory's
+ * real path, and the repository that directory is in. */
+typedef struct tracked_item {
+    size_t index;
+    char *dir;          /* real path of the file's directory */
+    char *gitdir;       /* the repository's git directory (NULL until found) */
+} tracked_item;
+
+static int
+item_dir_cmp(const void *a, const void *b)
+{
+    return strcmp(((const tracked_item *) a)->dir, ((const tracked_item *) b)->dir);
+}
+
+static int
+item_gitdir_cmp(const void *a, const void *b)
+{
+    return strcmp(((const tracked_item *) a)->gitdir, ((const tracked_item *) b)->gitdir);
+}
+
+/*
+ * Find each item's repository, once per distinct directory (items sorted
+ * by dir); stops at a file system boundary, as git does.  Items in no
+ * repository are freed and dropped; returns how many remain.
+ */
+static size_t
+discover_repositories(tracked_item *items, size_t n)
+{
+    size_t i = 0, j, end, keep = 0;
+
+    while (i < n) {
+        git_buf buf = { 0 };
+        char *gitdir = NULL;
+
+        if (git_repository_discover(&buf, items[i].dir, 0, NULL) == 0)
+            gitdir = util_xstrdup(buf.ptr);
+        git_buf_dispose(&buf);
+        for (end = i + 1; end < n && strcmp(items[i].dir, items[end].dir) == 0; end++)
+            ;
+        for (j = i; j < end; j++) {
+            if (gitdir == NULL) {
+                free(items[j].dir);
+                continue;
+            }
+            items[keep] = items[j];     /* keep <= j: moves down only */
+            items[keep++].gitdir = util_xstrdup(gitdir);
+        }
+        free(gitdir);
+        i = end;
+    }
+    return keep;
+}
+
+/* Look up items [first, end) — all in one repository — in its index. */
+static void
+lookup_in_repository(char *const *paths, tracked_item *items, size_t first, size_t end, int *tracked)
+{
+    git_repository *repo = NULL;
+    git_index *index = NULL;
+    char *workdir = NULL;
+    size_t i;
+
+    if (git_repository_open(&repo, items[first].gitdir) == 0 && git_repository_workdir(repo) != NULL &&
+        (workdir = realpath(git_repository_workdir(repo), NULL)) != NULL &&
+        git_repository_index(&index, repo) == 0) {
+        for (i = first; i < end; i++) {
+            const char *rest = path_under(workdir, items[i].dir);
+            char *rel;
+            int stage;
+
+            if (rest == NULL)
+                continue;   /* e.g. inside the .git directory: unknown */
+            rel = *rest ? util_xasprintf("%s/%s", rest, util_basename(paths[items[i].index]))
+                        : util_xstrdup(util_basename(paths[items[i].index]));
+            tracked[items[i].index] = 0;
+            /* Stages 1-3: a conflicted file is tracked too. */
+            for (stage = 0; stage <= 3 && !tracked[items[i].index]; stage++)
+                tracked[items[i].index] = git_index_get_bypath(index, rel, stage) != NULL;
+            free(rel);
+        }
+    }
+    git_index_free(index);
+    free(workdir);
+    git_repository_free(repo);
+}
+
+int *
+gitscope_tracked(char *const *paths, size_t n)
+{
+    tracked_item *items;
+    int *tracked;
+    size_t i, j, k = 0;
+
+    if (n == 0)
+        return NULL;
+    lg_begin();
+    tracked = util_xcalloc(n, sizeof(int));
+    items = util_xcalloc(n, sizeof(tracked_item));
+    for (i = 0; i < n; i++) {
+        char *d = util_dirname(paths[i]), *dir = realpath(d, NULL);
+
+        free(d);
+        tracked[i] = -1;
+        if (dir != NULL && base_root != NULL && path_under(base_root, dir) != NULL) {
+            tracked[i] = 1;     /* the --diff-base copy: in the merge-base commit */
+            free(dir);
+        } else if (dir != NULL) {
+            items[k].index = i;
+            items[k++].dir = dir;
+        }
+    }
+    /* Sorted by directory, then by repository: each directory is searched
+     * once and each repository opened once, O(n log n) in all. */
+    qsort(items, k, sizeof *items, item_dir_cmp);
+    k = discover_repositories(items, k);
+    qsort(items, k, sizeof *items, item_gitdir_cmp);
+    for (i = 0; i < k; i = j) {
+        for (j = i + 1; j < k && item_gitdir_cmp(&items[i], &items[j]) == 0; j++)
+            ;
+        lookup_in_repository(paths, items, i, j, tracked);
+    }
+    for (i = 0; i < k; i++) {
+        free(items[i].dir);
+        free(items[i].gitdir);
+    }
+    free(items);
+    lg_end();
+    return tracked;
+}

@@ -1,0 +1,25 @@
+/*
+ * suppress.h — inline suppressions, in each file type's comment syntax:
+ *
+ *   -- pgrampart-ignore grants/grant-to-public: reporting role reads everything
+ *   -- pgrampart-ignore-file rls/table-without-rls: this schema is a public catalogue
+ *   # pgrampart-ignore ssl/missing-sslmode: tunnelled through a VPN   (.env)
+ *
+ * "pgrampart-ignore" covers the next SQL statement (the next line in other
+ * files); "pgrampart-ignore-file" the whole file.  Rules are comma-separated
+ * ids, or a family followed by a star.  A reason after ':' is required
+ * (unless the configuration says suppressions: {require_reason: false});
+ * without one the suppression is reported (core/suppression-without-reason)
+ * and not applied.
+ * A suppression that hides nothing is reported as core/unused-suppression.
+ */
+#ifndef PGR_SUPPRESS_H
+#define PGR_SUPPRESS_H
+
+#include "scan/check.h"
+
+/* Remove the suppressed findings of run's files from the host's store and
+ * report the suppressions' own problems. */
+void suppress_apply(check_run *run);
+
+#endif
