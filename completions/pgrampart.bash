@@ -9,7 +9,7 @@ _pgrampart() {
         return
     fi
     case "$prev" in
-        --format) COMPREPLY=($(compgen -W "text json sarif github gitlab" -- "$cur")); return ;;
+        --format) COMPREPLY=($(compgen -W "$(pgrampart check --format list 2>/dev/null | awk '{print $1}')" -- "$cur")); return ;;
         --fail-on) COMPREPLY=($(compgen -W "error warning info" -- "$cur")); return ;;
         --config|--baseline|--write-baseline) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --plugin-dir|--migrations) COMPREPLY=($(compgen -d -- "$cur")); return ;;

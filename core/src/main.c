@@ -25,7 +25,7 @@
 #include "model/live.h"
 #include "report/mask.h"
 #include "model/model_json.h"
-#include "report/report.h"
+#include "report/reporter.h"
 
 #define PGR_VERSION PGR_VERSION_STRING
 
@@ -49,6 +49,18 @@ typedef struct options {
     bool no_color;
 } options;
 
+/* The --format line of a help text, from the reporters' table (the first
+ * is the default). */
+static void
+print_format_option(FILE *out, const char *lead)
+{
+    char *names = report_names(", ");
+    size_t n;
+
+    fprintf(out, "%s%s (default %s; --format list)\n", lead, names, report_all(&n)[0].name);
+    free(names);
+}
+
 static void
 usage(FILE *out)
 {
@@ -60,9 +72,9 @@ usage(FILE *out)
           "       pgrampart init                        write a starter .pgrampart.yml\n"
           "       pgrampart --version\n"
           "\n"
-          "options:\n"
-          "  --format FORMAT          text (default), json, sarif, github or gitlab\n"
-          "  --fail-on error|warning|info\n"
+          "options:\n", out);
+    print_format_option(out, "  --format FORMAT          ");
+    fputs("  --fail-on error|warning|info\n"
           "                           lowest severity that makes the exit status 1\n"
           "                           (default error)\n"
           "  --config FILE            configuration (default: .pgrampart.yml found\n"
@@ -89,12 +101,12 @@ usage(FILE *out)
 static void
 usage_command(const char *cmd, FILE *out)
 {
-    if (strcmp(cmd, "check") == 0)
+    if (strcmp(cmd, "check") == 0) {
         fputs("usage: pgrampart check [options] [PATH...]\n"
               "Lint migrations, env, YAML, shell, JS/TS and server configuration files\n"
-              "(default PATH: .).\n"
-              "  --format FORMAT         text, json, sarif, github, gitlab\n"
-              "  --fail-on SEVERITY      error (default), warning, info\n"
+              "(default PATH: .).\n", out);
+        print_format_option(out, "  --format FORMAT         ");
+        fputs("  --fail-on SEVERITY      error (default), warning, info\n"
               "  --staged                the files staged in git, as staged\n"
               "  --diff-base REF         only findings not at the merge base with REF\n"
               "  --baseline FILE         hide the findings recorded in FILE\n"
@@ -104,7 +116,7 @@ usage_command(const char *cmd, FILE *out)
               "outside the tree are refused unless named with --config, listed in\n"
               "trusted_repositories of ~/.config/pgrampart/config.yml, or\n"
               "PGRAMPART_TRUST_REPO_CONFIG=1 is set.\n", out);
-    else if (strcmp(cmd, "audit") == 0)
+    } else if (strcmp(cmd, "audit") == 0)
         fputs("usage: pgrampart audit [options] [CONNINFO]\n"
               "Audit a live database, read-only (libpq defaults without CONNINFO).\n"
               "  --migrations PATH       also report drift from these migrations\n"
@@ -218,20 +230,11 @@ print_findings(host *h, const options *o, diag_text_fn text_fn, void *text_arg)
 {
     bool color = !o->no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
 
+    report_ctx ctx = { h->diags, h, text_fn, text_arg, color };
+
     /* A message may quote its line (a syntax error its token): mask first. */
     diag_mask_findings(h->diags, text_fn, text_arg);
-    if (strcmp(o->format, "json") == 0)
-        return diag_print_json(h->diags, stdout);
-    if (strcmp(o->format, "sarif") == 0)
-        return report_sarif(h->diags, h, stdout, text_fn, text_arg);
-    if (strcmp(o->format, "gitlab") == 0)
-        return report_gitlab(h->diags, stdout, text_fn, text_arg);
-    if (strcmp(o->format, "github") == 0) {
-        report_github(h->diags, stdout);
-        return 0;
-    }
-    diag_print_text(h->diags, stdout, color, text_fn, text_arg);
-    return 0;
+    return report_find(o->format)->write(&ctx, stdout);
 }
 
 static int check_paths_and_report(host *h, const options *o, char *const *paths, size_t n);
@@ -726,6 +729,17 @@ cmd_explain(host *h, const options *o, char *const *args, size_t n)
     return rc;
 }
 
+/* --format list: each output format of the table and what it writes. */
+static void
+list_formats(FILE *out)
+{
+    size_t i, n;
+    const reporter *r = report_all(&n);
+
+    for (i = 0; i < n; i++)
+        fprintf(out, "%-8s %s\n", r[i].name, r[i].summary);
+}
+
 static int
 parse_options(int argc, char **argv, options *o)
 {
@@ -747,18 +761,26 @@ parse_options(int argc, char **argv, options *o)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
+    size_t n_formats;
     int c;
 
-    o->format = "text";
+    o->format = report_all(&n_formats)[0].name;
     o->fail_on = PGR_SEVERITY_ERROR;
     o->timeout_ms = 5000;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "sarif") &&
-                strcmp(optarg, "github") && strcmp(optarg, "gitlab")) {
-                fprintf(stderr, "pgrampart: unknown format '%s' (text, json, sarif, github, "
-                        "gitlab)\n", optarg);
+            if (strcmp(optarg, "list") == 0) {
+                list_formats(stdout);
+                exit(EXIT_CLEAN);
+            }
+            if (report_find(optarg) == NULL) {
+                char *names = report_names(", ");
+                char *msg = util_xasprintf("unknown format '%s' (%s; --format list)", optarg, names);
+
+                diag_print_error(stderr, msg);
+                free(msg);
+                free(names);
                 return -1;
             }
             o->format = optarg;

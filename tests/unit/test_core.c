@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "report/diag.h"
+#include "report/reporter.h"
 #include "frontends/dotenv.h"
 #include "frontends/jsfile.h"
 #include "frontends/shell.h"
@@ -329,7 +330,11 @@ test_json_escaping(void **state)
     f.location.column = 7;
     f.message = "tab\there \"quoted\" \x01 nul-free \xc3\x28 end";
     diag_add(&ds, &f, PGR_SEVERITY_ERROR, NULL);
-    assert_int_equal(diag_print_json(&ds, out), 0);
+    {
+        report_ctx ctx = { &ds, NULL, NULL, NULL, false };
+
+        assert_int_equal(report_find("json")->write(&ctx, out), 0);
+    }
     fclose(out);
     doc = json_loads(buf, 0, &jerr);
     assert_non_null(doc);

@@ -9,12 +9,6 @@
 
 #include "report/mask.h"
 
-/* The most of a source line a text snippet shows, in bytes. */
-#define DIAG_SNIPPET_MAX 400
-/* How far past what is shown (or around a finding's column) the masker
- * reads, in bytes: a secret straddling the cut is still recognised. */
-#define DIAG_MASK_MARGIN 2048
-
 static char *
 dup_or_null(const char *s)
 {
@@ -110,6 +104,24 @@ diag_sort(diag_store *ds)
 {
     if (ds->findings.len > 0)
         qsort(ds->findings.items, ds->findings.len, sizeof(diag_finding), finding_cmp);
+}
+
+void
+diag_tally(const diag_store *ds, size_t *errors, size_t *warnings, size_t *infos)
+{
+    size_t i;
+
+    *errors = *warnings = *infos = 0;
+    for (i = 0; i < ds->findings.len; i++) {
+        const diag_finding *f = util_vec_at(&ds->findings, i);
+
+        if (f->severity == PGR_SEVERITY_ERROR)
+            (*errors)++;
+        else if (f->severity == PGR_SEVERITY_WARNING)
+            (*warnings)++;
+        else
+            (*infos)++;
+    }
 }
 
 size_t
@@ -334,146 +346,4 @@ diag_print_error(FILE *out, const char *msg)
     fprintf(out, "pgrampart: %s\n", e);
     free(e);
     free(m);
-}
-
-/* Print the source line of f and a caret under its column.  The line is
- * masked (with a margin past what is shown, so that a secret cut by the
- * end is still recognised), cut to DIAG_SNIPPET_MAX bytes and escaped; the
- * caret line repeats the tabs before the column and a space per other
- * character shown. */
-static void
-print_snippet(const diag_store *ds, const diag_finding *f, FILE *out,
-              diag_text_fn text_fn, void *text_arg, diag_line_cursor *cur)
-{
-    size_t len, start, end, shown, before, i;
-    const char *text = text_fn ? text_fn(text_arg, f->path, &len) : NULL;
-    char *masked, *line, *lead;
-
-    if (!diag_find_line(cur, text, text ? len : 0, f->line, &start, &end))
-        return;
-    if (end > start && text[end - 1] == '\r')
-        end--;
-    /* Very long lines (minified files) are not worth echoing whole. */
-    shown = end - start > DIAG_SNIPPET_MAX ? DIAG_SNIPPET_MAX : end - start;
-    if (end - start > DIAG_SNIPPET_MAX + DIAG_MASK_MARGIN)
-        end = start + DIAG_SNIPPET_MAX + DIAG_MASK_MARGIN;
-    masked = diag_mask_line(ds, f->path, f->line, text, len, start, end);
-    before = f->column > 0 && f->column - 1 < shown ? f->column - 1 : shown;
-    line = mask_escape(masked, shown, 0);
-    lead = mask_escape(masked, before, 0);
-    fprintf(out, "  %s\n  ", line);
-    for (i = 0; lead[i]; i++) {
-        if (lead[i] == '\t')
-            fputc('\t', out);
-        else if (((unsigned char) lead[i] & 0xC0) != 0x80)
-            fputc(' ', out);
-    }
-    fputs("^\n", out);
-    free(lead);
-    free(line);
-    free(masked);
-}
-
-void
-diag_print_text(const diag_store *ds, FILE *out, bool color,
-                diag_text_fn text_fn, void *text_arg)
-{
-    size_t i, errors = 0, warnings = 0, infos = 0;
-    const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
-    diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
-
-    for (i = 0; i < ds->findings.len; i++) {
-        const diag_finding *f = util_vec_at(&ds->findings, i);
-        const char *sc = "";
-
-        if (color)
-            sc = f->severity == PGR_SEVERITY_ERROR ? "\033[1;31m"
-                : f->severity == PGR_SEVERITY_WARNING ? "\033[1;33m" : "\033[1;36m";
-        fputs(bold, out);
-        diag_put_safe(out, f->path ? f->path : f->object ? f->object : "?");
-        if (f->path)
-            fprintf(out, ":%u:%u", f->line, f->column);
-        fprintf(out, ":%s %s%s:%s ", reset, sc, diag_severity_name(f->severity), reset);
-        diag_put_safe(out, f->message);
-        fputs(" [", out);
-        diag_put_safe(out, f->rule_id);
-        fputs("]\n", out);
-        if (f->path)
-            print_snippet(ds, f, out, text_fn, text_arg, &cur);
-        if (f->hint) {
-            fputs("  hint: ", out);
-            diag_put_safe(out, f->hint);
-            fputc('\n', out);
-        }
-        if (f->severity == PGR_SEVERITY_ERROR)
-            errors++;
-        else if (f->severity == PGR_SEVERITY_WARNING)
-            warnings++;
-        else
-            infos++;
-    }
-    if (ds->subject) {
-        diag_put_safe(out, ds->subject);
-        fputs(" audited", out);
-    } else {
-        fprintf(out, "%zu file%s checked", ds->files, ds->files == 1 ? "" : "s");
-    }
-    fprintf(out, ": %zu error%s, %zu warning%s, %zu info\n", errors, errors == 1 ? "" : "s",
-            warnings, warnings == 1 ? "" : "s", infos);
-}
-
-/* A JSON string from s, sanitised to valid UTF-8. */
-static json_t *
-json_str(const char *s)
-{
-    char *clean = util_utf8_sanitize(s);
-    json_t *j = json_string(clean);
-
-    free(clean);
-    return j;
-}
-
-int
-diag_print_json(const diag_store *ds, FILE *out)
-{
-    json_t *root = json_object(), *arr = json_array(), *sum = json_object();
-    size_t i, errors = 0, warnings = 0, infos = 0;
-    int rc;
-
-    for (i = 0; i < ds->findings.len; i++) {
-        const diag_finding *f = util_vec_at(&ds->findings, i);
-        json_t *o = json_object();
-
-        json_object_set_new(o, "rule", json_str(f->rule_id));
-        json_object_set_new(o, "severity", json_string(diag_severity_name(f->severity)));
-        json_object_set_new(o, "path", f->path ? json_str(f->path) : json_null());
-        json_object_set_new(o, "line", json_integer(f->line));
-        json_object_set_new(o, "column", json_integer(f->column));
-        json_object_set_new(o, "end_line", json_integer(f->end_line));
-        json_object_set_new(o, "end_column", json_integer(f->end_column));
-        if (f->object)
-            json_object_set_new(o, "object", json_str(f->object));
-        json_object_set_new(o, "message", json_str(f->message));
-        json_object_set_new(o, "hint", f->hint ? json_str(f->hint) : json_null());
-        json_array_append_new(arr, o);
-        if (f->severity == PGR_SEVERITY_ERROR)
-            errors++;
-        else if (f->severity == PGR_SEVERITY_WARNING)
-            warnings++;
-        else
-            infos++;
-    }
-    json_object_set_new(root, "version", json_integer(1));
-    json_object_set_new(root, "findings", arr);
-    json_object_set_new(sum, "files", json_integer((json_int_t) ds->files));
-    json_object_set_new(sum, "statements", json_integer((json_int_t) ds->statements));
-    json_object_set_new(sum, "findings", json_integer((json_int_t) ds->findings.len));
-    json_object_set_new(sum, "errors", json_integer((json_int_t) errors));
-    json_object_set_new(sum, "warnings", json_integer((json_int_t) warnings));
-    json_object_set_new(sum, "info", json_integer((json_int_t) infos));
-    json_object_set_new(root, "summary", sum);
-    rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    fputc('\n', out);
-    json_decref(root);
-    return rc == 0 ? 0 : -1;
 }

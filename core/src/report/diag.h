@@ -1,6 +1,7 @@
 /*
  * diag.h — findings: the store every front-end and plugin reports into, and
- * the reporters that print it (text, json).
+ * what every reporter (reporter.h) shares to print them safely: line lookup,
+ * masking of secrets, escaping of control characters.
  */
 #ifndef PGR_DIAG_H
 #define PGR_DIAG_H
@@ -43,6 +44,10 @@ void diag_add(diag_store *ds, const pgr_finding *f, pgr_severity severity, const
 /* Sort by path, line, column, rule id (object findings last, by object). */
 void diag_sort(diag_store *ds);
 
+/* Count the findings of each severity (info and anything below warning
+ * count as info). */
+void diag_tally(const diag_store *ds, size_t *errors, size_t *warnings, size_t *infos);
+
 /* Count findings at or above severity. */
 size_t diag_count_at_least(const diag_store *ds, pgr_severity severity);
 
@@ -57,17 +62,12 @@ int diag_severity_parse(const char *name);
  */
 typedef const char *(*diag_text_fn)(void *arg, const char *path, size_t *len);
 
-/* Text reporter: "path:line:col: severity: message [rule]", the source line
- * with a caret (secrets masked), the hint, then a summary line.  color
- * enables ANSI colours.  Every name, message, path and snippet is written
- * with its control characters escaped (mask_escape). */
-void diag_print_text(const diag_store *ds, FILE *out, bool color,
-                     diag_text_fn text_fn, void *text_arg);
 
-/* JSON reporter (format version 1; see README "JSON output").  Invalid
- * UTF-8 in strings is replaced by U+FFFD.  Returns 0, or -1 if writing
- * failed. */
-int diag_print_json(const diag_store *ds, FILE *out);
+/* The most of a source line a text snippet shows, in bytes. */
+#define DIAG_SNIPPET_MAX 400
+/* How far past what is shown (or around a finding's column) the masker
+ * reads, in bytes: a secret straddling the cut is still recognised. */
+#define DIAG_MASK_MARGIN 2048
 
 /* Where diag_find_line last found a line, so that a walk over findings
  * sorted by line reads each text once.  Start it zeroed; valid while the

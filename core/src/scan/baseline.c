@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "report/fingerprint.h"
 
 int
 baseline_write(const char *path, const diag_store *ds, diag_text_fn text_fn, void *text_arg,

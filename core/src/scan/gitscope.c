@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "report/report.h"
+#include "report/fingerprint.h"
 
 /* A blob larger than check reads (check.c's limit) is not loaded. */
 #define GITSCOPE_MAX_BLOB_BYTES (64u << 20)

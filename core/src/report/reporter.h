@@ -1,0 +1,64 @@
+/*
+ * reporter.h — the output formats, one file each (text.c, json.c, sarif.c,
+ * github.c, gitlab.c), listed in one table (reporters.c).
+ *
+ * A new output format is one file here with a report_<name>_write
+ * function, one line in reporters.c's table, and one test: --format,
+ * --help, the error for an unknown format and the shell completion
+ * (`--format list`) all read the table.
+ */
+#ifndef PGR_REPORTER_H
+#define PGR_REPORTER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "host/host.h"
+#include "report/diag.h"
+
+/*
+ * What every reporter is handed.  The findings are sorted, and their
+ * messages, hints and objects already masked (diag_mask_findings); text_fn
+ * gives a file's contents for snippets and fingerprints (may be NULL);
+ * color asks for ANSI colours (text only).
+ */
+typedef struct report_ctx {
+    const diag_store *ds;
+    const host *h;
+    diag_text_fn text_fn;
+    void *text_arg;
+    bool color;
+} report_ctx;
+
+/* One output format: its --format name, a line for --format list, and the
+ * function that writes the whole report to out (0, or -1 when writing
+ * failed). */
+typedef struct reporter {
+    const char *name;
+    const char *summary;
+    int (*write)(const report_ctx *ctx, FILE *out);
+} reporter;
+
+/* The reporter named name, or NULL. */
+const reporter *report_find(const char *name);
+
+/* The reporters in table order; *n is set to their number. */
+const reporter *report_all(size_t *n);
+
+/* The names joined with sep ("text, json, ..."), for help and errors.
+ * Caller frees. */
+char *report_names(const char *sep);
+
+/* A JSON string from s (NULL as ""), sanitised to valid UTF-8 (invalid
+ * bytes become U+FFFD).  A new reference. */
+json_t *report_json_string(const char *s);
+
+/* The writers, one per file. */
+int report_text_write(const report_ctx *ctx, FILE *out);
+int report_json_write(const report_ctx *ctx, FILE *out);
+int report_sarif_write(const report_ctx *ctx, FILE *out);
+int report_github_write(const report_ctx *ctx, FILE *out);
+int report_gitlab_write(const report_ctx *ctx, FILE *out);
+
+#endif
