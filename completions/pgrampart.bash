@@ -5,7 +5,8 @@ _pgrampart() {
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     cmd="${COMP_WORDS[1]}"
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "check audit model rules explain init --help --version" -- "$cur"))
+        # The commands, from the usage lines of --help (main.c builds them from its table).
+        COMPREPLY=($(compgen -W "$(pgrampart --help 2>/dev/null | sed -n 's/^\(usage:\)\{0,1\} *pgrampart \([a-z][a-z]*\).*/\2/p') --help --version" -- "$cur"))
         return
     fi
     case "$prev" in

@@ -1,0 +1,129 @@
+/*
+ * audit.c — pgrampart audit: the live catalog through the same rules as check.
+ */
+#include "cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/live.h"
+#include "scan/check.h"
+
+void
+cli_audit_help(FILE *out)
+{
+    fputs("usage: pgrampart audit [options] [CONNINFO]\n"
+          "Audit a live database, read-only (libpq defaults without CONNINFO).\n"
+          "  --migrations PATH       also report drift from these migrations\n"
+          "  --schema NAME           only this schema (repeatable)\n"
+          "  --exclude-schema NAME   leave this schema out (repeatable)\n"
+          "  --timeout MS            statement_timeout, lock_timeout and connecting (5000;\n"
+          "                          connecting: whole seconds, at least 2, default 10)\n"
+          "  --format FORMAT, --fail-on SEVERITY, --config FILE, --plugin-dir DIR\n", out);
+}
+
+static bool
+listed(const util_vec *v, const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < v->len; i++)
+        if (strcmp(*(const char **) util_vec_at(v, i), s) == 0)
+            return true;
+    return false;
+}
+/* Apply --schema / --exclude-schema to a live model. */
+static void
+filter_schemas(model *m, const cli_options *o)
+{
+    size_t i;
+
+    for (i = m->tables.len; i-- > 0;) {
+        /* Collect candidate schemas from every kind of object. */
+        const char *s = ((pgr_table *) util_vec_at(&m->tables, i))->schema;
+
+        if (listed(&o->exclude_schemas, s) || (o->schemas.len > 0 && !listed(&o->schemas, s))) {
+            char *copy = util_xstrdup(s);
+
+            model_forget_schema(m, copy);
+            free(copy);
+            i = m->tables.len;
+        }
+    }
+    for (i = 0; i < o->exclude_schemas.len; i++)
+        model_forget_schema(m, *(const char **) util_vec_at(&o->exclude_schemas, i));
+}
+/* Seconds allowed for connecting: --timeout rounded up, else libpq's 10. */
+static int
+connect_timeout_s(const cli_options *o)
+{
+    if (!o->timeout_given)
+        return 10;
+    return o->timeout_ms / 1000 + (o->timeout_ms % 1000 != 0);
+}
+/* pgrampart audit: the live catalog through the same rules as check. */
+int
+cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
+{
+    live_result res;
+    model m;
+    char *err = NULL, *subject;
+    size_t i;
+    int rc;
+
+    if (n > 1) {
+        fprintf(stderr, "pgrampart: audit takes one connection string\n");
+        return CLI_EXIT_TOOL;
+    }
+    cli_kept_model expected;
+
+    memset(&expected, 0, sizeof expected);
+    if (o->migrations && cli_migrations_model(h, o->migrations, &expected) != 0) {
+        if (expected.have)
+            model_free(&expected.m);
+        return CLI_EXIT_TOOL;
+    }
+    model_init(&m, "database", 0);
+    if (live_read_model(n ? args[0] : NULL, o->timeout_ms, connect_timeout_s(o), &m, &res, &err) != 0) {
+        diag_print_error(stderr, err);
+        free(err);
+        live_result_free(&res);
+        model_free(&m);
+        if (expected.have)
+            model_free(&expected.m);
+        return CLI_EXIT_TOOL;
+    }
+    filter_schemas(&m, o);
+    for (i = 0; i < res.skipped.len; i++) {
+        const live_skip *s = util_vec_at(&res.skipped, i);
+        pgr_location loc;
+        char *obj = util_xasprintf("check:%s", s->check), *msg;
+
+        memset(&loc, 0, sizeof loc);
+        loc.object = obj;
+        msg = util_xasprintf("skipped: %s", s->reason);
+        host_report_core(h, "core/check-skipped", &loc, msg);
+        free(msg);
+        free(obj);
+    }
+    check_model_hooks(h, &m);
+    if (expected.have) {
+        filter_schemas(&expected.m, o);
+        check_drift_hooks(h, &expected.m, &m);
+        model_free(&expected.m);
+    }
+    check_finish_hooks(h);
+    h->diags->files = 0;
+    subject = util_xasprintf("database %s", res.database ? res.database : "?");
+    h->diags->subject = subject;
+    diag_sort(h->diags);
+    cli_print_findings(h, o, NULL, NULL);
+    if (getenv("PGRAMPART_REPORT_QUERIES"))
+        fprintf(stderr, "pgrampart: %zu queries\n", res.queries);
+    rc = diag_count_at_least(h->diags, (pgr_severity) o->fail_on) > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
+    h->diags->subject = NULL;
+    free(subject);
+    live_result_free(&res);
+    model_free(&m);
+    return rc;
+}

@@ -1,0 +1,95 @@
+/*
+ * cli.h — the commands of the command line, one file each in core/src/cli/
+ * (check.c, audit.c, model.c, rules.c, explain.c, init.c), listed in one
+ * table (commands.c) that main.c dispatches on and builds its help from.
+ *
+ * A new command is one file here with a cli_<name> function and its help,
+ * one line in commands.c's table, and one test.
+ */
+#ifndef PGR_CLI_H
+#define PGR_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "host/host.h"
+#include "model/model.h"
+#include "report/diag.h"
+#include "util.h"
+
+/* Exit statuses of every command. */
+enum { CLI_EXIT_CLEAN = 0, CLI_EXIT_FINDINGS = 1, CLI_EXIT_TOOL = 2 };
+
+/* The parsed command-line options (main.c's parse_options); strings point
+ * into argv. */
+typedef struct cli_options {
+    const char *format;
+    const char *migrations;  /* audit --migrations PATH */
+    const char *baseline;    /* check --baseline FILE */
+    bool staged;             /* check --staged */
+    bool markdown;           /* explain --markdown */
+    const char *diff_base;   /* check --diff-base REF */
+    const char *write_baseline; /* check --write-baseline FILE */
+    int timeout_ms;          /* audit: statement_timeout and lock_timeout */
+    bool timeout_given;      /* audit: --timeout given (it then bounds connecting too) */
+    util_vec schemas;        /* audit --schema (of const char *) */
+    util_vec exclude_schemas;/* audit --exclude-schema */
+    int fail_on;
+    const char *config;
+    util_vec plugin_dirs;    /* of const char * */
+    bool no_color;
+} cli_options;
+
+/*
+ * A command: its name, its line in `pgrampart --help` (NULL: not listed),
+ * its help (`pgrampart NAME --help`), and run, which gets the host (plugins
+ * and config loaded), the options and the operands; returns an exit status.
+ */
+typedef struct cli_command {
+    const char *name;
+    const char *synopsis;
+    void (*help)(FILE *out);
+    int (*run)(host *h, const cli_options *o, char *const *args, size_t n);
+} cli_command;
+
+/* The command named name, or NULL. */
+const cli_command *cli_find(const char *name);
+
+/* The commands in table order; *n is set to their number. */
+const cli_command *cli_all(size_t *n);
+
+/* Print the findings of h in o->format, their messages masked first;
+ * text_fn gives file contents for snippets (may be NULL).  Returns 0, or
+ * -1 if writing failed. */
+int cli_print_findings(host *h, const cli_options *o, diag_text_fn text_fn, void *text_arg);
+
+/* Print the --format line of a help text after lead, from the reporters'
+ * table (the first is the default). */
+void cli_print_format_option(FILE *out, const char *lead);
+
+/* The model of the first migration set under a path. */
+typedef struct cli_kept_model {
+    model m;
+    bool have;
+} cli_kept_model;
+
+/* Replay the migrations at path quietly (their own findings are check's
+ * business) and keep the first set's model in k (caller frees k->m when
+ * k->have).  Returns 0, or -1 after printing why. */
+int cli_migrations_model(host *h, const char *path, cli_kept_model *k);
+
+/* The commands (one file each). */
+int cli_check(host *h, const cli_options *o, char *const *args, size_t n);
+int cli_audit(host *h, const cli_options *o, char *const *args, size_t n);
+int cli_model(host *h, const cli_options *o, char *const *args, size_t n);
+int cli_rules(host *h, const cli_options *o, char *const *args, size_t n);
+int cli_explain(host *h, const cli_options *o, char *const *args, size_t n);
+int cli_init(host *h, const cli_options *o, char *const *args, size_t n);
+void cli_check_help(FILE *out);
+void cli_audit_help(FILE *out);
+void cli_model_help(FILE *out);
+void cli_rules_help(FILE *out);
+void cli_explain_help(FILE *out);
+void cli_init_help(FILE *out);
+
+#endif

@@ -1,0 +1,33 @@
+"""The commands' table (core/src/cli/commands.c) drives the dispatch, --help and the completion:
+a command added to the table needs no other list."""
+from e2e import *  # noqa: F401,F403
+import e2e
+import os
+import re
+import subprocess
+
+
+def complete(words):
+    script = os.path.join(e2e.ARGS.source, "completions", "pgrampart.bash")
+    line = " ".join(w if w else "''" for w in words)
+    p = subprocess.run(["bash", "-c", f"source {script}; COMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; "
+                        "_pgrampart; printf '%s\\n' \"${COMPREPLY[@]}\""], capture_output=True, text=True,
+                       env=dict(os.environ, PATH=os.path.dirname(e2e.ARGS.bin) + os.pathsep + os.environ["PATH"]))
+    return p.stdout.split()
+
+
+def test_commands_table_drives_cli():
+    """Each command of --help's usage lines has its own --help, is completed, and runs; an unknown
+    command is refused with the usage (exit 2), its name escaped."""
+    rc, out, _ = run("--help")
+    assert rc == 0
+    names = re.findall(r"^(?:usage: |\s+)pgrampart ([a-z]+)", out, re.M)
+    assert names == ["check", "audit", "model", "rules", "explain", "init"], names
+    for name in names:
+        rc, text, err = run(name, "--help")
+        assert rc == 0 and text.startswith(f"usage: pgrampart {name}"), (name, text, err)
+    assert complete(["pgrampart", ""]) == names + ["--help", "--version"]
+    rc, out, _ = run("rules")
+    assert rc == 0 and "rls/table-without-rls" in out
+    rc, _, err = run("nope\x1b[2J")
+    assert rc == 2 and "unknown command 'nope\\x1b[2J'" in err and "\x1b" not in err and "usage:" in err, err
