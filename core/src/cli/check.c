@@ -7,6 +7,7 @@
 
 #include "scan/baseline.h"
 #include "scan/check.h"
+#include "scan/diffbase.h"
 #include "scan/gitscope.h"
 
 void
@@ -64,7 +65,7 @@ check_and_report(host *h, const cli_options *o, char *const *paths, size_t n)
         return CLI_EXIT_TOOL;
     }
     if (o->diff_base &&
-        gitscope_diff_base(h, o->diff_base, paths, n, check_text, &run, &err) != 0) {
+        diffbase_filter(h, o->diff_base, paths, n, check_text, &run, &err) != 0) {
         diag_print_error(stderr, err);
         free(err);
         check_free(&run);
@@ -112,6 +113,8 @@ cli_check(host *h, const cli_options *o, char *const *paths, size_t n)
             util_vec_free(&staged);
             return CLI_EXIT_TOOL;
         }
+        /* Staged files are read from the index, not the working tree. */
+        check_set_reader(gitscope_index_reader, NULL);
         staged_list = staged_paths(&staged, &n);
         paths = staged_list;
     } else if (n == 0) {
@@ -119,6 +122,7 @@ cli_check(host *h, const cli_options *o, char *const *paths, size_t n)
         n = 1;
     }
     rc = check_and_report(h, o, paths, n);
+    check_set_reader(NULL, NULL);
     gitscope_staged_done();
     free(staged_list);
     for (size_t i = 0; i < staged.len; i++)

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "report/fingerprint.h"
+#include "util.h"
 
 /* A blob larger than check reads (check.c's limit) is not loaded. */
 #define GITSCOPE_MAX_BLOB_BYTES (64u << 20)
@@ -222,8 +222,8 @@ static struct {
  * is read from the index, whatever the working tree holds; others (not in
  * the index, links) from the working tree.
  */
-static int
-index_reader(void *arg, const char *path, char **data, size_t *len, const char **err)
+int
+gitscope_index_reader(void *arg, const char *path, char **data, size_t *len, const char **err)
 {
     char *rel = repo_relative(&staged.cr, path);
     const git_index_entry *e = rel ? git_index_get_bypath(staged.index, rel, 0) : NULL;
@@ -308,14 +308,12 @@ gitscope_staged(util_vec *paths, char **err)
         gitscope_staged_done();
         return -1;
     }
-    check_set_reader(index_reader, NULL);
     return 0;
 }
 
 void
 gitscope_staged_done(void)
 {
-    check_set_reader(NULL, NULL);
     if (!staged.active)
         return;
     git_index_free(staged.index);
@@ -326,6 +324,9 @@ gitscope_staged_done(void)
 }
 
 /* --- --diff-base: the merge base's tree in a temporary directory ------- */
+
+/* The base tree's root while its check runs: its files are tracked. */
+static const char *base_root;
 
 /*
  * Whether a tree entry's name is safe to create in a directory: one
@@ -491,9 +492,8 @@ remove_tree(const char *root)
         fprintf(stderr, "pgrampart: could not remove %s\n", root);
 }
 
-/* Create dir and its parents under root (dir relative, "" or "a/b/"). */
-static void
-make_dirs(const char *root, const char *dir)
+void
+gitscope_make_dirs(const char *root, const char *dir)
 {
     char *path = util_xasprintf("%s/%s", root, dir);
     char *p;
@@ -506,139 +506,6 @@ make_dirs(const char *root, const char *dir)
         *p = '/';
     }
     free(path);
-}
-
-/* --- --diff-base: check the base and drop what it has ------------------ */
-
-/* The base tree's root while its check runs: its files are tracked. */
-static const char *base_root;
-
-/*
- * Which of paths exist in the base tree (cwd is its copy of the working
- * directory).  A path that leaves the work tree (absolute, or climbing with
- * "..") is not looked for there: it would name the live files, and every
- * finding in them would pass as old.  Returns how many went to present.
- */
-static size_t
-base_present(const cwd_repo *cr, char *const *paths, size_t n, char **present)
-{
-    size_t i, k = 0;
-
-    for (i = 0; i < n; i++) {
-        char *rel = paths[i][0] == '/' ? NULL : repo_relative(cr, paths[i]);
-
-        if (rel != NULL && access(paths[i], F_OK) == 0)
-            present[k++] = paths[i];
-        free(rel);
-    }
-    return k;
-}
-
-/* Run the same check at the merge base (its copy at tree); its findings'
- * (rule, fingerprint) pairs go to base (of char *, "rule\tfingerprint"). */
-static int
-base_findings(host *h, const cwd_repo *cr, const char *tree, char *const *paths, size_t n,
-              util_vec *base, char **err)
-{
-    char cwd[PATH_MAX], fp[17];
-    char *dir = util_xasprintf("%s/%s", tree, cr->prefix);
-    char **present = util_xcalloc(n ? n : 1, sizeof(char *));
-    diag_store scratch, *saved = h->diags;
-    check_run run;
-    size_t i, k;
-    int rc = 0;
-
-    make_dirs(tree, cr->prefix);
-    if (getcwd(cwd, sizeof cwd) == NULL || chdir(dir) != 0) {
-        *err = util_xasprintf("cannot enter the base tree: %s", strerror(errno));
-        free(dir);
-        free(present);
-        return -1;
-    }
-    diag_init(&scratch);
-    h->diags = &scratch;
-    /* The base is read from its copy, never through the --staged index. */
-    check_set_reader(NULL, NULL);
-    base_root = tree;
-    k = base_present(cr, paths, n, present);
-    if (k > 0 && check_paths(h, present, k, &run, err) != 0)
-        rc = -1;
-    else if (k > 0) {
-        for (i = 0; i < scratch.findings.len; i++) {
-            const diag_finding *f = util_vec_at(&scratch.findings, i);
-
-            *(char **) util_vec_push(base) = util_xasprintf(
-                "%s\t%s", f->rule_id, report_fingerprint(&scratch, f, check_text, &run, fp));
-        }
-    }
-    if (k > 0)
-        check_free(&run);
-    base_root = NULL;
-    if (staged.active)
-        check_set_reader(index_reader, NULL);
-    h->diags = saved;
-    diag_free(&scratch);
-    if (chdir(cwd) != 0 && rc == 0) {
-        *err = util_xasprintf("cannot return to %s", cwd);
-        rc = -1;
-    }
-    free(dir);
-    free(present);
-    return rc;
-}
-
-static int
-str_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-/*
- * Drop the findings of ds whose "rule\tfingerprint" key base has; each base
- * key hides one finding.  base is sorted here; O(n log n).
- */
-static void
-drop_old(diag_store *ds, util_vec *base, diag_text_fn text_fn, void *text_arg)
-{
-    char fp[17], **keys;
-    char **b = base->items;
-    size_t *used = util_xcalloc(base->len + 1, sizeof(size_t));
-    size_t i, keep = 0;
-
-    if (base->len > 0)
-        qsort(b, base->len, sizeof(char *), str_cmp);
-    /* All keys first: a fingerprint reads the other findings (secret masks). */
-    keys = util_xcalloc(ds->findings.len + 1, sizeof(char *));
-    for (i = 0; i < ds->findings.len; i++) {
-        diag_finding *f = util_vec_at(&ds->findings, i);
-
-        keys[i] = util_xasprintf("%s\t%s", f->rule_id, report_fingerprint(ds, f, text_fn, text_arg, fp));
-    }
-    for (i = 0; i < ds->findings.len; i++) {
-        diag_finding *f = util_vec_at(&ds->findings, i);
-        size_t lo = 0, hi = base->len;
-
-        /* The first equal key; used[lo] counts how many of its run are spent. */
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-
-            if (strcmp(b[mid], keys[i]) < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo + used[lo] < base->len && strcmp(b[lo + used[lo]], keys[i]) == 0) {
-            used[lo]++;
-            diag_finding_free(f);
-        } else {
-            *(diag_finding *) util_vec_at(&ds->findings, keep++) = *f;
-        }
-    }
-    for (i = 0; i < ds->findings.len; i++)
-        free(keys[i]);
-    ds->findings.len = keep;
-    free(keys);
-    free(used);
 }
 
 /* A new temporary directory (caller removes and frees), NULL on failure. */
@@ -664,45 +531,76 @@ make_temp_dir(void)
 }
 
 int
-gitscope_diff_base(host *h, const char *ref, char *const *paths, size_t n,
-                   diag_text_fn text_fn, void *text_arg, char **err)
+gitscope_base_tree(const char *ref, gitscope_base *b, char **err)
 {
     cwd_repo cr;
     git_oid base_id;
-    util_vec base;
-    char *tree = NULL;
-    size_t k;
     int rc = -1;
 
+    memset(b, 0, sizeof *b);
     lg_begin();
-    util_vec_init(&base, sizeof(char *));
     if (cwd_repo_open(&cr, "--diff-base", err) != 0) {
         lg_end();
         return -1;
     }
     if (merge_base(cr.repo, ref, &base_id, err) != 0)
         goto done;
-    tree = make_temp_dir();
-    if (tree == NULL) {
+    b->tree = make_temp_dir();
+    if (b->tree == NULL) {
         *err = util_xasprintf("--diff-base: cannot create a temporary directory: %s", strerror(errno));
         goto done;
     }
-    if (write_tree(cr.repo, &base_id, tree, err) != 0 ||
-        base_findings(h, &cr, tree, paths, n, &base, err) != 0)
+    if (write_tree(cr.repo, &base_id, b->tree, err) != 0)
         goto done;
-    drop_old(h->diags, &base, text_fn, text_arg);
+    b->prefix = util_xstrdup(cr.prefix);
     rc = 0;
 done:
-    if (tree) {
-        remove_tree(tree);
-        free(tree);
-    }
-    for (k = 0; k < base.len; k++)
-        free(*(char **) util_vec_at(&base, k));
-    util_vec_free(&base);
+    if (rc != 0)
+        gitscope_base_free(b);
     cwd_repo_close(&cr);
     lg_end();
     return rc;
+}
+
+void
+gitscope_base_free(gitscope_base *b)
+{
+    if (b->tree) {
+        remove_tree(b->tree);
+        free(b->tree);
+    }
+    free(b->prefix);
+    memset(b, 0, sizeof *b);
+}
+
+bool
+gitscope_base_has(const gitscope_base *b, const char *path)
+{
+    char *joined, *rel;
+    bool inside;
+
+    /* An absolute path, or one climbing out with "..", would name the
+     * live files, and every finding in them would pass as old. */
+    if (path[0] == '/')
+        return false;
+    joined = util_xasprintf("%s%s", b->prefix, path);
+    rel = normalise_relative(joined);
+    inside = rel != NULL;
+    free(rel);
+    free(joined);
+    return inside && access(path, F_OK) == 0;
+}
+
+void
+gitscope_set_base_root(const char *root)
+{
+    base_root = root;
+}
+
+bool
+gitscope_staged_active(void)
+{
+    return staged.active;
 }
 
 /* --- which files git tracks -------------------------------------------- */

@@ -1,41 +1,70 @@
 /*
- * gitscope.h — scope a check to what a change touched, with git:
- * --staged (pre-commit: the index's content) and --diff-base REF (pull
- * requests: only findings that do not exist at the merge base).  The
- * repository is read in-process with libgit2; no git program is run.
+ * gitscope.h — what git knows, read in-process with libgit2 (no git
+ * program is run): the staged files and their content (--staged), the
+ * merge base's tree (--diff-base, see diffbase.h), which files are tracked.
+ * It knows nothing of the check; check.c and diffbase.c use it.
  */
 #ifndef PGR_GITSCOPE_H
 #define PGR_GITSCOPE_H
 
-#include "scan/check.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
 
 /*
  * The staged regular files (added, copied, modified, renamed against HEAD)
  * under the working directory, relative to it, into paths (of char *,
- * caller frees each), and install a check reader that takes every file the
- * index holds from the index.  The repository is the working directory's,
- * found as git finds it (GIT_DIR, GIT_INDEX_FILE... honoured).  Returns 0,
- * or -1 with *err set (caller frees; not a git repository, an index
- * libgit2 cannot read...) and nothing left installed.  After success, call
- * gitscope_staged_done.
+ * caller frees each), and keep the index open for gitscope_index_reader.
+ * The repository is the working directory's, found as git finds it
+ * (GIT_DIR, GIT_INDEX_FILE... honoured).  Returns 0, or -1 with *err set
+ * (caller frees; not a git repository, an index libgit2 cannot read...).
+ * After success, call gitscope_staged_done.
  */
 int gitscope_staged(util_vec *paths, char **err);
 
-/* Uninstall the staged reader and free its state (safe to call always). */
+/* Free the staged state (safe to call always). */
 void gitscope_staged_done(void);
 
+/* Whether gitscope_staged's state is open. */
+bool gitscope_staged_active(void);
+
 /*
- * Remove from the host's store the findings that also exist at the merge
- * base of REF and HEAD: write that commit's regular files (no links,
- * submodules or unsafe names) into a temporary directory, check the same
- * paths there and drop the current findings whose rule and fingerprint it
- * has (each base finding hides one).  Paths leaving the work tree (absolute
- * or climbing out with "..") have no base: their findings all stay.
- * text_fn/text_arg give current contents.  Returns 0, or -1 with *err set
- * (caller frees).
+ * A check reader (check_set_reader) for --staged: a regular file the index
+ * holds is read from the index, whatever the working tree holds (*data, a
+ * new NUL-terminated copy of *len bytes; returns 1); others are left to
+ * the file system (returns 0); -1 with *err (static text) when the index
+ * cannot be read.  arg is unused.
  */
-int gitscope_diff_base(host *h, const char *ref, char *const *paths, size_t n,
-                       diag_text_fn text_fn, void *text_arg, char **err);
+int gitscope_index_reader(void *arg, const char *path, char **data, size_t *len, const char **err);
+
+/* The merge base's regular files in a temporary directory. */
+typedef struct gitscope_base {
+    char *tree;         /* the temporary directory (its real path) */
+    char *prefix;       /* the working directory in the work tree: "" or "a/b/" */
+} gitscope_base;
+
+/*
+ * Write the regular files (no links, submodules or unsafe names) of the
+ * merge base of ref and HEAD into a new temporary directory.  Returns 0
+ * (free b with gitscope_base_free, which removes the directory), or -1
+ * with *err set (caller frees).
+ */
+int gitscope_base_tree(const char *ref, gitscope_base *b, char **err);
+void gitscope_base_free(gitscope_base *b);
+
+/* Whether path (relative to the working directory; the caller's working
+ * directory is the base's copy of it) exists in the base.  A path leaving
+ * the work tree (absolute, or climbing out with "..") has no base. */
+bool gitscope_base_has(const gitscope_base *b, const char *path);
+
+/* Create dir and its parents under root (dir relative: "" or "a/b/"). */
+void gitscope_make_dirs(const char *root, const char *dir);
+
+/* While a base tree is checked: its files count as tracked (root NULL
+ * ends it). */
+void gitscope_set_base_root(const char *root);
+
 
 /*
  * Which of paths (n file paths, relative to the working directory or
