@@ -37,6 +37,7 @@ typedef struct options {
     const char *baseline;    /* check --baseline FILE */
     bool staged;             /* check --staged */
     bool markdown;           /* explain --markdown */
+    bool readme_table;       /* explain --readme-table */
     const char *diff_base;   /* check --diff-base REF */
     const char *write_baseline; /* check --write-baseline FILE */
     int timeout_ms;          /* audit: statement_timeout and lock_timeout */
@@ -120,7 +121,9 @@ usage_command(const char *cmd, FILE *out)
               "List every loaded rule: id, plugin, severity, summary.\n", out);
     else if (strcmp(cmd, "explain") == 0)
         fputs("usage: pgrampart explain RULE\n       pgrampart explain --markdown\n"
-              "What a rule catches, why it matters, a bad and a good example, its source.\n", out);
+              "       pgrampart explain --readme-table\n"
+              "What a rule catches, why it matters, a bad and a good example, its source;\n"
+              "--markdown: every rule (docs/rules.md); --readme-table: the README's table.\n", out);
     else if (strcmp(cmd, "init") == 0)
         fputs("usage: pgrampart init\nWrite a commented starter .pgrampart.yml here (never overwrites).\n",
               out);
@@ -619,13 +622,11 @@ cmd_init(host *h)
     return EXIT_CLEAN;
 }
 
-/* One rule's explanation text (why/bad/good), or NULL. */
-static const char *
-explain_text(const cfg_node *docs, const char *rule, const char *what)
+/* Whether r declares every text explain prints beside its summary. */
+static bool
+explain_documented(const pgr_rule *r)
 {
-    const cfg_node *n = cfg_get(cfg_get(docs, rule), what);
-
-    return n && n->kind == CFG_SCALAR ? n->scalar : NULL;
+    return r->why && r->bad && r->good;
 }
 
 static void
@@ -643,87 +644,131 @@ print_indented(const char *text, const char *indent)
     }
 }
 
+/* One rule's explanation: text for a terminal, or a docs/rules.md section. */
 static void
-explain_one(const host *h, const host_rule *r, const cfg_node *docs, bool markdown)
+explain_one(const host *h, const host_rule *r, bool markdown)
 {
     const host_plugin *p = util_vec_at(&h->plugins, r->plugin);
-    const char *why = explain_text(docs, r->rule->id, "why");
-    const char *bad = explain_text(docs, r->rule->id, "bad");
-    const char *good = explain_text(docs, r->rule->id, "good");
+    const pgr_rule *rule = r->rule;
 
     if (markdown) {
-        printf("## `%s`\n\n*%s plugin, default severity %s*\n\n%s\n\n", r->rule->id, p->desc->name,
-               diag_severity_name(r->rule->default_severity), r->rule->summary);
+        printf("## `%s`\n\n*%s plugin, default severity %s*\n\n%s\n\n", rule->id, p->desc->name,
+               diag_severity_name(rule->default_severity), rule->summary);
         printf("**Why it matters.** %s\n\n**Bad**\n\n```\n%s\n```\n\n**Good**\n\n```\n%s\n```\n\n",
-               why, bad, good);
-        printf("**Fix.** %s\n\n**Source.** %s\n\n", r->rule->hint ? r->rule->hint : "",
-               r->rule->source ? r->rule->source : "");
+               rule->why, rule->bad, rule->good);
+        printf("**Fix.** %s\n\n**Source.** %s\n\n", rule->hint ? rule->hint : "",
+               rule->source ? rule->source : "");
         return;
     }
-    printf("%s  (%s plugin, default %s)\n\n", r->rule->id, p->desc->name,
-           diag_severity_name(r->rule->default_severity));
-    print_indented(r->rule->summary, "  ");
+    printf("%s  (%s plugin, default %s)\n\n", rule->id, p->desc->name,
+           diag_severity_name(rule->default_severity));
+    print_indented(rule->summary, "  ");
     printf("\nWhy it matters:\n");
-    print_indented(why, "  ");
+    print_indented(rule->why, "  ");
     printf("\nBad:\n");
-    print_indented(bad, "    ");
+    print_indented(rule->bad, "    ");
     printf("\nGood:\n");
-    print_indented(good, "    ");
-    printf("\nFix: %s\nSource: %s\n", r->rule->hint ? r->rule->hint : "",
-           r->rule->source ? r->rule->source : "");
+    print_indented(rule->good, "    ");
+    printf("\nFix: %s\nSource: %s\n", rule->hint ? rule->hint : "",
+           rule->source ? rule->source : "");
 }
 
-/* pgrampart explain RULE, or --markdown for every rule (docs/rules.md). */
+/* A table cell: s with the characters that would end the cell or the row
+ * ("|", a newline) escaped or turned into spaces. */
+static void
+put_cell(const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '|')
+            fputs("\\|", stdout);
+        else
+            putchar(*s == '\n' ? ' ' : *s);
+    }
+}
+
+/* One row of the README's rule table, linking to the rule's section of
+ * docs/rules.md (GitHub's anchor for a "## `family/name`" heading drops the
+ * backquotes and the "/"). */
+static void
+readme_row(const host *h, const host_rule *r)
+{
+    const host_plugin *p = util_vec_at(&h->plugins, r->plugin);
+    const char *slash = strchr(r->rule->id, '/');
+
+    printf("| [`%s`](docs/rules.md#%.*s%s) | %s | %s | ", r->rule->id,
+           (int) (slash - r->rule->id), r->rule->id, slash + 1, p->desc->name,
+           diag_severity_name(r->rule->default_severity));
+    put_cell(r->rule->summary);
+    fputs(" | ", stdout);
+    put_cell(r->rule->source);
+    fputs(" |\n", stdout);
+}
+
+/*
+ * The README's rule table (what `explain --readme-table` prints, between
+ * its "rules:begin" and "rules:end" markers): a row per loaded rule, the
+ * plugins' in load order first, then the host's own (plugin 0: problems
+ * with the input itself).
+ */
+static void
+explain_readme_table(const host *h)
+{
+    size_t i;
+
+    printf("| rule | plugin | default | what it catches | source |\n|---|---|---|---|---|\n");
+    for (i = 0; i < h->rules.len; i++)
+        if (((const host_rule *) util_vec_at(&h->rules, i))->plugin != 0)
+            readme_row(h, util_vec_at(&h->rules, i));
+    for (i = 0; i < h->rules.len; i++)
+        if (((const host_rule *) util_vec_at(&h->rules, i))->plugin == 0)
+            readme_row(h, util_vec_at(&h->rules, i));
+}
+
+/*
+ * pgrampart explain RULE, --markdown for every rule (docs/rules.md), or
+ * --readme-table for the README's table.  The texts are the loaded rules'
+ * own (pgr_rule), so a third-party plugin's rules are explained as the
+ * built-in ones are.  A rule without why/bad/good is an error, not a blank.
+ */
 static int
 cmd_explain(host *h, const options *o, char *const *args, size_t n)
 {
-    char *plugins, *rules, *path, *err = NULL;
-    cfg_node *docs = NULL;
+    const host_rule *r;
     size_t i;
     int rc = EXIT_CLEAN;
 
-    default_dirs(&plugins, &rules);
-    path = util_path_join(rules ? rules : ".", "docs/explain.yml");
-    if (cfg_load(path, &docs, &err) != 0) {
-        diag_print_error(stderr, err);
-        free(err);
-        free(path);
-        free(plugins);
-        free(rules);
+    if (o->readme_table) {
+        explain_readme_table(h);
+        return EXIT_CLEAN;
+    }
+    for (i = 0; i < h->rules.len; i++) {
+        const host_rule *hr = util_vec_at(&h->rules, i);
+        const host_plugin *p = util_vec_at(&h->plugins, hr->plugin);
+
+        if ((o->markdown || (n == 1 && strcmp(args[0], hr->rule->id) == 0)) &&
+            !explain_documented(hr->rule)) {
+            fprintf(stderr, "pgrampart: %s: rule %s has no why, bad or good text (pgr_rule); "
+                    "explain needs all three\n", p->path, hr->rule->id);
+            rc = EXIT_TOOL;
+        }
+    }
+    if (rc != EXIT_CLEAN)
+        return rc;
+    if (o->markdown) {
+        printf("# pgrampart rules\n\nGenerated by `pgrampart explain --markdown` from the loaded "
+               "rules' own docs; do not edit by hand.\n\n");
+        for (i = 0; i < h->rules.len; i++)
+            explain_one(h, util_vec_at(&h->rules, i), true);
+        return EXIT_CLEAN;
+    }
+    r = n == 1 ? host_find_rule(h, args[0]) : NULL;
+    if (r == NULL) {
+        fprintf(stderr, "pgrampart: %s\n", n == 1 ? "unknown rule (see pgrampart rules)"
+                : "usage: pgrampart explain RULE | --markdown | --readme-table");
         return EXIT_TOOL;
     }
-    /* Every rule needs its explanation: a gap is an error, not a blank. */
-    for (i = 0; i < h->rules.len; i++) {
-        const host_rule *r = util_vec_at(&h->rules, i);
-
-        if ((o->markdown || (n == 1 && strcmp(args[0], r->rule->id) == 0)) &&
-            (!explain_text(docs, r->rule->id, "why") || !explain_text(docs, r->rule->id, "bad") ||
-             !explain_text(docs, r->rule->id, "good"))) {
-            fprintf(stderr, "pgrampart: %s: no why/bad/good for rule %s\n", path, r->rule->id);
-            rc = EXIT_TOOL;
-        }
-    }
-    if (rc == EXIT_CLEAN && o->markdown) {
-        printf("# pgrampart rules\n\nGenerated by `pgrampart explain --markdown` from the loaded "
-               "rules and `rules/docs/explain.yml`; do not edit by hand.\n\n");
-        for (i = 0; i < h->rules.len; i++)
-            explain_one(h, util_vec_at(&h->rules, i), docs, true);
-    } else if (rc == EXIT_CLEAN) {
-        const host_rule *r = n == 1 ? host_find_rule(h, args[0]) : NULL;
-
-        if (r == NULL) {
-            fprintf(stderr, "pgrampart: %s\n", n == 1 ? "unknown rule (see pgrampart rules)"
-                    : "usage: pgrampart explain RULE | --markdown");
-            rc = EXIT_TOOL;
-        } else {
-            explain_one(h, r, docs, false);
-        }
-    }
-    cfg_free(docs);
-    free(path);
-    free(plugins);
-    free(rules);
-    return rc;
+    explain_one(h, r, false);
+    return EXIT_CLEAN;
 }
 
 static int
@@ -742,6 +787,7 @@ parse_options(int argc, char **argv, options *o)
         { "baseline", required_argument, NULL, 'B' },
         { "staged", no_argument, NULL, 'G' },
         { "markdown", no_argument, NULL, 'K' },
+        { "readme-table", no_argument, NULL, 'R' },
         { "diff-base", required_argument, NULL, 'D' },
         { "write-baseline", required_argument, NULL, 'W' },
         { "help", no_argument, NULL, 'h' },
@@ -804,6 +850,9 @@ parse_options(int argc, char **argv, options *o)
             break;
         case 'K':
             o->markdown = true;
+            break;
+        case 'R':
+            o->readme_table = true;
             break;
         case 'D':
             o->diff_base = optarg;
