@@ -17,7 +17,7 @@ _pgrampart() {
     esac
     case "$cmd" in
         explain)
-            COMPREPLY=($(compgen -W "--markdown $(pgrampart rules 2>/dev/null | awk '{print $1}')" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--markdown --readme-table $(pgrampart rules 2>/dev/null | awk '{print $1}')" -- "$cur")) ;;
         check)
             COMPREPLY=($(compgen -W "--format --fail-on --staged --diff-base --baseline --write-baseline --config --plugin-dir --no-color --help" -- "$cur"))
             [ "${cur#-}" = "$cur" ] && COMPREPLY+=($(compgen -f -- "$cur")) ;;

@@ -3,13 +3,8 @@
  * (pgrampart audit --migrations PATH: "verify the migrations applied as
  * reviewed".)  Only schemas the migrations create tables in are compared,
  * so objects of other applications or extensions are not reported.
- *
- * drift/rls-state: RLS enabled or forced differently than the migrations say.
- * drift/table-missing: a table of the migrations is not in the database.
- * drift/policy-missing, drift/policy-extra, drift/policy-changed (USING,
- *   WITH CHECK compared as parse trees, command, permissive).
- * drift/grant: privileges of a grantee on an object differ.
- * drift/role: a role of the migrations is missing or its attributes differ.
+ * Policies' USING and WITH CHECK are compared as parse trees.  The rules
+ * and their docs are in rules[] below.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,35 +13,60 @@
 
 static const pgr_host_api *api;
 
+/* Each rule: id, severity, summary, hint (the fix), source, why, bad, good. */
 static const pgr_rule rules[] = {
     { "drift/rls-state", PGR_SEVERITY_ERROR,
       "A table's row-level security differs from what the migrations set.",
       "Find who changed it: re-apply the migration's ALTER TABLE ... ROW LEVEL SECURITY, or write a migration.",
-      "Checklist: \"verify the migrations applied as reviewed\"" },
+      "Checklist: \"verify the migrations applied as reviewed\"",
+      "RLS switched off by hand in production undoes the tenant isolation the migrations put "
+      "there.",
+      "ALTER TABLE messages DISABLE ROW LEVEL SECURITY;  (run by hand, in no migration)",
+      "every RLS change in a reviewed migration" },
     { "drift/table-missing", PGR_SEVERITY_WARNING,
       "A table the migrations create is not in the database (not migrated yet, or dropped by hand).",
       "Run the pending migrations, or find who dropped it.",
-      "Checklist: \"verify the migrations applied as reviewed\"" },
+      "Checklist: \"verify the migrations applied as reviewed\"",
+      "A table the migrations create but the database lacks means the migrations did not run as "
+      "reviewed.",
+      "migration 007 adds tags; the production database has no tags table",
+      "the database has every table its migrations create" },
     { "drift/policy-missing", PGR_SEVERITY_ERROR,
       "A policy the migrations create is not in the database.",
       "Re-create it from the migration, or write a migration that drops it on purpose.",
-      "Checklist: \"policies exist\"" },
+      "Checklist: \"policies exist\"",
+      "A dropped policy silently denies (or, with another policy left, widens) access.",
+      "DROP POLICY users_tenant_isolation ON users;  (by hand)",
+      "policies change only through migrations" },
     { "drift/policy-extra", PGR_SEVERITY_ERROR,
       "The database has a policy no migration creates.",
       "Put it in a migration (reviewed), or drop it.",
-      "Checklist: \"verify the migrations applied as reviewed\"" },
+      "Checklist: \"verify the migrations applied as reviewed\"",
+      "A policy nobody reviewed can open rows to roles that should not see them.",
+      "CREATE POLICY debug_all ON messages USING (true);  (by hand)",
+      "CREATE POLICY ... in a reviewed migration" },
     { "drift/policy-changed", PGR_SEVERITY_ERROR,
       "A policy's expression, command or kind differs from the migrations'.",
       "Restore the reviewed policy, or change it in a migration.",
-      "Checklist: \"verify the migrations applied as reviewed\"" },
+      "Checklist: \"verify the migrations applied as reviewed\"",
+      "A policy edited in place keeps its name and loses its meaning.",
+      "ALTER POLICY tenant_isolation ON conversations USING (true);",
+      "ALTER POLICY in a migration that a reviewer approved" },
     { "drift/grant", PGR_SEVERITY_ERROR,
       "A grantee's privileges on an object differ from what the migrations grant.",
       "REVOKE what no migration grants (or GRANT what is missing), or put the change in a migration.",
-      "Checklist: \"readonly user cannot INSERT\"; PostgreSQL docs 5.7 Privileges" },
+      "Checklist: \"readonly user cannot INSERT\"; PostgreSQL docs 5.7 Privileges",
+      "Privileges granted by hand are the usual way a read-only role ends up writing.",
+      "GRANT INSERT ON tenants TO app_reporter;  (by hand)",
+      "grants only in migrations, checked by grants/role-policy" },
     { "drift/role", PGR_SEVERITY_ERROR,
       "A role of the migrations is missing from the database, or its attributes differ.",
       "ALTER ROLE back to the migrations' attributes, or write a migration.",
-      "Checklist: \"verify the migrations applied as reviewed\"" },
+      "Checklist: \"verify the migrations applied as reviewed\"",
+      "A role whose attributes changed outside migrations (SUPERUSER, BYPASSRLS) breaks every "
+      "policy.",
+      "ALTER ROLE app_web BYPASSRLS;  (by hand)",
+      "ALTER ROLE in a reviewed migration, or not at all" },
 };
 
 /* Whether the migrations put any table in schema: only such schemas are

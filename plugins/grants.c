@@ -1,24 +1,7 @@
 /*
- * grants.c — unsafe grants, on the schema model (so a later REVOKE
- * clears a finding, and a live catalog can be checked the same way).
- *
- * grants/grant-to-public: any privilege granted to PUBLIC.
- * grants/grant-all-privileges: a grantee holding every privilege the
- * object kind has (GRANT ALL, or each one spelled out).
- * grants/grant-with-grant-option: a grantee that may pass privileges on.
- * grants/role-superuser, role-bypassrls, role-createrole: roles the
- * migrations create or alter with those attributes.
- * grants/security-definer-search-path: a SECURITY DEFINER function without
- * a fixed search_path.
- * grants/function-execute-public: a SECURITY DEFINER function that PUBLIC
- * may still EXECUTE (the default).
- * grants/public-schema-create: for PostgreSQL before 15, the migrations do
- * not REVOKE CREATE ON SCHEMA public FROM PUBLIC (CVE-2018-1058).
- * grants/default-privileges-to-public: ALTER DEFAULT PRIVILEGES grants to
- * PUBLIC on objects not created yet.
- * grants/role-policy: a role holds a privilege its configured policy does
- * not allow (grants.roles.<role>.allow) or denies (.deny); DROP in a deny
- * list means the role must not own tables (only owners can drop them).
+ * grants.c — unsafe grants and role attributes, on the schema model (so a
+ * later REVOKE clears a finding, and a live catalog can be checked the same
+ * way).  The rules and their docs are in rules[] below.
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,55 +11,102 @@
 
 static const pgr_host_api *api;
 
+/* Each rule: id, severity, summary, hint (the fix), source, why, bad, good. */
 static const pgr_rule rules[] = {
     { "grants/grant-to-public", PGR_SEVERITY_ERROR,
       "A privilege is granted to PUBLIC: every role, including ones created later, gets it.",
       "Grant to a named application role instead, and REVOKE ... FROM PUBLIC.",
-      "PostgreSQL docs 5.7 Privileges; CIS PostgreSQL Benchmark 4.x (least privilege)" },
+      "PostgreSQL docs 5.7 Privileges; CIS PostgreSQL Benchmark 4.x (least privilege)",
+      "PUBLIC includes every role that exists and every role created later.",
+      "GRANT SELECT ON usage_metrics TO PUBLIC;",
+      "GRANT SELECT ON usage_metrics TO app_reporter;" },
     { "grants/grant-all-privileges", PGR_SEVERITY_WARNING,
       "A role holds ALL privileges on an object (including TRUNCATE, REFERENCES, TRIGGER).",
       "Grant only what the role needs, e.g. GRANT SELECT, INSERT, UPDATE, DELETE.",
-      "PostgreSQL docs GRANT; checklist: \"webapp user cannot DROP/TRUNCATE tables\"" },
+      "PostgreSQL docs GRANT; checklist: \"webapp user cannot DROP/TRUNCATE tables\"",
+      "ALL includes TRUNCATE, REFERENCES and TRIGGER, which applications rarely need and "
+      "attackers like.",
+      "GRANT ALL PRIVILEGES ON TABLE feedback TO app_web;",
+      "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE feedback TO app_web;" },
     { "grants/grant-with-grant-option", PGR_SEVERITY_WARNING,
       "A privilege is granted WITH GRANT OPTION: the grantee can hand it to any role.",
       "Drop WITH GRANT OPTION; let the owner or an admin role do the granting.",
-      "PostgreSQL docs GRANT (WITH GRANT OPTION); CIS PostgreSQL Benchmark 4.x" },
+      "PostgreSQL docs GRANT (WITH GRANT OPTION); CIS PostgreSQL Benchmark 4.x",
+      "The grantee can pass the privilege to anyone, outside review.",
+      "GRANT SELECT ON users TO app_reporter WITH GRANT OPTION;",
+      "GRANT SELECT ON users TO app_reporter;" },
     { "grants/role-superuser", PGR_SEVERITY_ERROR,
       "A role is created or altered with SUPERUSER: it bypasses every permission check and RLS.",
       "Use NOSUPERUSER and grant only the privileges the role needs.",
-      "PostgreSQL docs 22.2 Role Attributes; CIS PostgreSQL Benchmark 4.2" },
+      "PostgreSQL docs 22.2 Role Attributes; CIS PostgreSQL Benchmark 4.2",
+      "A superuser bypasses every permission check and row-level security.",
+      "CREATE ROLE migrator LOGIN SUPERUSER;",
+      "CREATE ROLE migrator LOGIN; GRANT CREATE ON SCHEMA app TO migrator;" },
     { "grants/role-bypassrls", PGR_SEVERITY_ERROR,
       "A role is created or altered with BYPASSRLS: row-level security does not apply to it.",
       "Use NOBYPASSRLS; give maintenance jobs a policy of their own instead.",
-      "PostgreSQL docs 5.8 Row Security Policies (BYPASSRLS)" },
+      "PostgreSQL docs 5.8 Row Security Policies (BYPASSRLS)",
+      "Row-level security does not apply to a BYPASSRLS role: tenant isolation stops at it.",
+      "CREATE ROLE support_admin BYPASSRLS;",
+      "CREATE ROLE support_admin; CREATE POLICY support_read ON tickets FOR SELECT TO "
+      "support_admin USING (...);" },
     { "grants/role-createrole", PGR_SEVERITY_WARNING,
       "A role is created or altered with CREATEROLE: it can create roles and grant memberships.",
       "Keep CREATEROLE for an administration role that applications never log in as.",
-      "PostgreSQL docs 22.2 Role Attributes" },
+      "PostgreSQL docs 22.2 Role Attributes",
+      "CREATEROLE can create roles and grant memberships, which makes it close to superuser.",
+      "CREATE ROLE app_web LOGIN CREATEROLE;",
+      "CREATE ROLE app_web LOGIN;" },
     { "grants/security-definer-search-path", PGR_SEVERITY_ERROR,
       "A SECURITY DEFINER function has no fixed search_path: a caller can plant objects it resolves.",
       "Add SET search_path = pg_catalog, pg_temp (schema-qualify everything else) to the function.",
-      "PostgreSQL docs CREATE FUNCTION, \"Writing SECURITY DEFINER Functions Safely\"" },
+      "PostgreSQL docs CREATE FUNCTION, \"Writing SECURITY DEFINER Functions Safely\"",
+      "A SECURITY DEFINER function resolves names through the caller's search_path; a caller can "
+      "plant objects it will use.",
+      "CREATE FUNCTION purge(t uuid) RETURNS void LANGUAGE sql SECURITY DEFINER AS $$ DELETE FROM "
+      "users WHERE tenant_id = t $$;",
+      "CREATE FUNCTION purge(t uuid) RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = "
+      "pg_catalog, pg_temp AS $$ DELETE FROM app.users WHERE tenant_id = t $$;" },
     { "grants/function-execute-public", PGR_SEVERITY_WARNING,
       "A SECURITY DEFINER function is executable by PUBLIC (the default unless revoked).",
       "REVOKE EXECUTE ON FUNCTION <f> FROM PUBLIC; then GRANT EXECUTE to the roles that need it.",
-      "PostgreSQL docs CREATE FUNCTION, \"Writing SECURITY DEFINER Functions Safely\"" },
+      "PostgreSQL docs CREATE FUNCTION, \"Writing SECURITY DEFINER Functions Safely\"",
+      "EXECUTE is granted to PUBLIC by default, so every role can run a function with its owner's "
+      "rights.",
+      "CREATE FUNCTION purge(...) ... SECURITY DEFINER ...;",
+      "CREATE FUNCTION purge(...) ... SECURITY DEFINER ...; REVOKE EXECUTE ON FUNCTION "
+      "purge(uuid) FROM PUBLIC;" },
     { "grants/public-schema-create", PGR_SEVERITY_ERROR,
       "PUBLIC may CREATE in schema public: the default before PostgreSQL 15 that the migrations never revoke, or an explicit GRANT.",
       "REVOKE CREATE ON SCHEMA public FROM PUBLIC; in the first migration.",
-      "PostgreSQL docs 5.9.6 Usage Patterns (secure schema usage pattern); CVE-2018-1058" },
+      "PostgreSQL docs 5.9.6 Usage Patterns (secure schema usage pattern); CVE-2018-1058",
+      "Before PostgreSQL 15 any role can create objects in schema public and shadow others' names "
+      "(CVE-2018-1058).",
+      "(PostgreSQL 14, no migration revokes it)",
+      "REVOKE CREATE ON SCHEMA public FROM PUBLIC;" },
     { "grants/default-privileges-to-public", PGR_SEVERITY_ERROR,
       "ALTER DEFAULT PRIVILEGES grants to PUBLIC: every future object is exposed to every role.",
       "Grant the default privileges to a named role instead.",
-      "PostgreSQL docs ALTER DEFAULT PRIVILEGES" },
+      "PostgreSQL docs ALTER DEFAULT PRIVILEGES",
+      "Default privileges apply to every object created later, including ones nobody has reviewed "
+      "yet.",
+      "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC;",
+      "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO app_reporter;" },
     { "grants/superuser-login-roles", PGR_SEVERITY_WARNING,
       "Besides the bootstrap superuser, another superuser role can log in.",
       "Give administrators NOSUPERUSER roles with the privileges they need; keep one break-glass superuser.",
-      "CIS PostgreSQL Benchmark 4.2 (superuser privileges limited)" },
+      "CIS PostgreSQL Benchmark 4.2 (superuser privileges limited)",
+      "Every extra login superuser is another password that opens everything.",
+      "CREATE ROLE alice LOGIN SUPERUSER;",
+      "CREATE ROLE alice LOGIN; GRANT pg_read_all_stats TO alice;" },
     { "grants/role-policy", PGR_SEVERITY_ERROR,
       "A role holds a privilege its policy in .pgrampart.yml (grants.roles) forbids.",
       "REVOKE the privilege, or change the role policy if the access is intended.",
-      "Checklist: \"webapp user cannot DROP tables\", \"readonly user cannot INSERT\"" },
+      "Checklist: \"webapp user cannot DROP tables\", \"readonly user cannot INSERT\"",
+      "The team's policy (\"readonly user cannot INSERT\", \"webapp user cannot DROP\") written "
+      "once, checked on every migration.",
+      "GRANT INSERT ON tenants TO app_reporter;  (policy: app_reporter allow [SELECT])",
+      "GRANT SELECT ON tenants TO app_reporter;" },
 };
 
 static const char *const role_policy_keys[] = { "allow", "deny", NULL };

@@ -3,27 +3,7 @@
  *
  * All run on the schema model (replayed migrations, or a live catalog), so
  * renames keep RLS state, dropped tables and policies are not reported.
- *
- * rls/table-without-rls: a table that nothing puts under ENABLE ROW LEVEL
- *   SECURITY.
- * rls/rls-without-policy: RLS on, no policy: every query by a non-owner
- *   sees no rows (default deny) — usually a forgotten CREATE POLICY.
- * rls/policy-without-rls: policies exist but RLS is off: they do nothing.
- * rls/policy-always-true: a write policy (INSERT/UPDATE/DELETE/ALL) whose
- *   USING or WITH CHECK is constant true.
- * rls/policy-missing-with-check: an INSERT/UPDATE/ALL policy with neither
- *   WITH CHECK nor USING: nothing constrains the rows written.
- * rls/multiple-permissive-policies: two permissive policies for the same
- *   role and command on one table: they are OR-ed, so the looser one wins.
- * rls/rls-not-forced: a table owned by a configured application role with
- *   RLS enabled but not forced: the owner bypasses its own policies.
- * rls/tenant-policy-not-scoped: on a table with the tenant column (config
- *   tenant_column, default tenant_id), a permissive policy whose USING and
- *   WITH CHECK never mention it: it lets rows of every tenant through.
- * rls/policy-command-coverage: a tenant table whose permissive policies
- *   leave SELECT, INSERT, UPDATE or DELETE without a policy (denied).
- * rls/view-bypasses-rls: a view without security_invoker (or a materialized
- *   view) over a table with RLS: it reads with its owner's rights.
+ * The rules and their docs are in rules[] below.
  */
 #include <stdio.h>
 #include <string.h>
@@ -32,49 +12,101 @@
 
 static const pgr_host_api *api;
 
+/* Each rule: id, severity, summary, hint (the fix), source, why, bad, good. */
 static const pgr_rule rules[] = {
     { "rls/table-without-rls", PGR_SEVERITY_ERROR,
       "A table is created without row-level security, and no later migration enables it.",
       "ALTER TABLE <table> ENABLE ROW LEVEL SECURITY; then CREATE POLICY for each role that uses it.",
-      "PostgreSQL docs 5.8 Row Security Policies; checklist: \"RLS enabled on every table\"" },
+      "PostgreSQL docs 5.8 Row Security Policies; checklist: \"RLS enabled on every table\"",
+      "Without row-level security every role with SELECT sees every tenant's rows.",
+      "CREATE TABLE messages (tenant_id uuid, body text);",
+      "CREATE TABLE messages (tenant_id uuid, body text);\n"
+      "ALTER TABLE messages ENABLE ROW LEVEL SECURITY;\n"
+      "CREATE POLICY tenant ON messages USING (tenant_id = "
+      "current_setting('app.tenant_id')::uuid);" },
     { "rls/rls-without-policy", PGR_SEVERITY_WARNING,
       "Row-level security is enabled but the table has no policy, so it denies every row.",
       "CREATE POLICY ... for each role and command that uses the table.",
       "PostgreSQL docs 5.8 (\"If no policy exists for the table, a default-deny policy is used\"); "
-      "checklist: \"policies exist\"" },
+      "checklist: \"policies exist\"",
+      "With RLS on and no policy, every query by a non-owner returns nothing; usually a policy "
+      "was forgotten.",
+      "ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;",
+      "ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;\n"
+      "CREATE POLICY tenant ON audit_log USING (tenant_id = "
+      "current_setting('app.tenant_id')::uuid);" },
     { "rls/policy-without-rls", PGR_SEVERITY_ERROR,
       "Policies exist on a table whose row-level security is off: they are not applied.",
       "ALTER TABLE <table> ENABLE ROW LEVEL SECURITY;",
-      "PostgreSQL docs CREATE POLICY (\"policies ... are applied only when row-level security is enabled\")" },
+      "PostgreSQL docs CREATE POLICY (\"policies ... are applied only when row-level security is enabled\")",
+      "Policies are applied only when RLS is enabled; until then they give a false sense of "
+      "isolation.",
+      "CREATE POLICY tenant ON api_keys USING (tenant_id = "
+      "current_setting('app.tenant_id')::uuid);",
+      "ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;\n"
+      "CREATE POLICY tenant ON api_keys USING (...);" },
     { "rls/policy-always-true", PGR_SEVERITY_ERROR,
       "A policy for INSERT, UPDATE, DELETE or ALL has a constant-true USING or WITH CHECK.",
       "Compare the row with the session's tenant or user, e.g. USING (tenant_id = current_setting('app.tenant_id')::uuid).",
-      "PostgreSQL docs 5.8 Row Security Policies; Supabase splinter rls_policy_always_true" },
+      "PostgreSQL docs 5.8 Row Security Policies; Supabase splinter rls_policy_always_true",
+      "A constant-true write policy lets any role write any row, whatever the other policies say "
+      "(permissive policies are OR-ed).",
+      "CREATE POLICY ins ON feedback FOR INSERT WITH CHECK (true);",
+      "CREATE POLICY ins ON feedback FOR INSERT WITH CHECK (tenant_id = "
+      "current_setting('app.tenant_id')::uuid);" },
     { "rls/policy-missing-with-check", PGR_SEVERITY_WARNING,
       "An INSERT, UPDATE or ALL policy has neither WITH CHECK nor USING: any row may be written.",
       "Add WITH CHECK (...) restricting the rows the role may write.",
-      "PostgreSQL docs CREATE POLICY (WITH CHECK applies to INSERT and UPDATE)" },
+      "PostgreSQL docs CREATE POLICY (WITH CHECK applies to INSERT and UPDATE)",
+      "Without WITH CHECK (or USING) nothing limits which rows a role inserts or updates.",
+      "CREATE POLICY upd ON users FOR UPDATE TO app_web;",
+      "CREATE POLICY upd ON users FOR UPDATE TO app_web USING (id = "
+      "current_setting('app.user_id')::uuid) WITH CHECK (id = "
+      "current_setting('app.user_id')::uuid);" },
     { "rls/multiple-permissive-policies", PGR_SEVERITY_WARNING,
       "Two permissive policies apply to the same role and command: they are OR-ed together.",
       "Merge them into one policy, or make the narrowing one AS RESTRICTIVE.",
-      "PostgreSQL docs 5.8 (permissive policies are combined with OR); splinter multiple_permissive_policies" },
+      "PostgreSQL docs 5.8 (permissive policies are combined with OR); splinter multiple_permissive_policies",
+      "Permissive policies are OR-ed; the loosest one decides, and each adds planning cost.",
+      "CREATE POLICY tenant ON messages USING (tenant_id = ...);\n"
+      "CREATE POLICY support_read ON messages FOR SELECT USING (true);",
+      "CREATE POLICY support_read ON messages AS RESTRICTIVE FOR SELECT USING (...);" },
     { "rls/rls-not-forced", PGR_SEVERITY_ERROR,
       "A table owned by an application role has RLS enabled but not forced: its owner bypasses the policies.",
       "ALTER TABLE <table> FORCE ROW LEVEL SECURITY; or let a non-application role own the table.",
-      "PostgreSQL docs ALTER TABLE (FORCE ROW LEVEL SECURITY); checklist: \"webapp user cannot bypass RLS\"" },
+      "PostgreSQL docs ALTER TABLE (FORCE ROW LEVEL SECURITY); checklist: \"webapp user cannot bypass RLS\"",
+      "A table's owner bypasses its RLS unless FORCE is set; if the application connects as the "
+      "owner, isolation is off.",
+      "ALTER TABLE sessions OWNER TO app_web;  (app_web is the application role)",
+      "ALTER TABLE sessions FORCE ROW LEVEL SECURITY;" },
     { "rls/tenant-policy-not-scoped", PGR_SEVERITY_ERROR,
       "A permissive policy on a tenant table never compares the tenant column: it crosses tenants.",
       "Add the tenant check, e.g. USING (tenant_id = current_setting('app.tenant_id')::uuid).",
-      "PostgreSQL docs 5.8 Row Security Policies; checklist: \"tenant isolation verified\"" },
+      "PostgreSQL docs 5.8 Row Security Policies; checklist: \"tenant isolation verified\"",
+      "A policy on a tenant table that never compares the tenant column lets rows of every tenant "
+      "through.",
+      "CREATE POLICY read ON messages FOR SELECT USING (true);",
+      "CREATE POLICY read ON messages FOR SELECT USING (tenant_id = "
+      "current_setting('app.tenant_id')::uuid);" },
     { "rls/policy-command-coverage", PGR_SEVERITY_WARNING,
       "A tenant table's policies leave a command (SELECT, INSERT, UPDATE, DELETE) without a policy.",
       "Add a policy for the missing command, or confirm the command is meant to be denied.",
-      "Checklist: \"policies exist (should be 4)\"; PostgreSQL docs CREATE POLICY" },
+      "Checklist: \"policies exist (should be 4)\"; PostgreSQL docs CREATE POLICY",
+      "A command without a policy is denied; either a policy is missing or the denial deserves a "
+      "comment.",
+      "CREATE POLICY r ON invitations FOR SELECT USING (...);\n"
+      "CREATE POLICY c ON invitations FOR INSERT WITH CHECK (...);",
+      "CREATE POLICY all_ops ON invitations USING (...) WITH CHECK (...);" },
     { "rls/view-bypasses-rls", PGR_SEVERITY_ERROR,
       "A view reads a table with row-level security using its owner's rights, not the caller's.",
       "CREATE VIEW ... WITH (security_invoker = true) (PostgreSQL 15+), or revoke the view from roles "
       "that must not see every row.",
-      "PostgreSQL docs CREATE VIEW (security_invoker); Supabase splinter security_definer_view" },
+      "PostgreSQL docs CREATE VIEW (security_invoker); Supabase splinter security_definer_view",
+      "A view runs with its owner's rights, so the base table's RLS is checked against the owner, "
+      "not the caller.",
+      "CREATE VIEW message_stats AS SELECT tenant_id, count(*) FROM messages GROUP BY 1;",
+      "CREATE VIEW message_stats WITH (security_invoker = true) AS SELECT tenant_id, count(*) "
+      "FROM messages GROUP BY 1;" },
 };
 
 static const pgr_config_key config_keys[] = {

@@ -1,15 +1,7 @@
 /*
- * rollback.c — migration pairs.
- *
- * rollback/missing-down: an up migration without a down/rollback/undo/
- * revert counterpart, or whose down is empty or only comments.
- * rollback/incomplete-down: after the up then the down, the model differs
- * from the model before the up: an object the up created survives, one it
- * dropped or changed is not restored, or the down drops what the up did not
- * create.  Compared: tables and their RLS flags, policies and their
- * expressions, functions, roles and their attributes, grants.
- * rollback/irreversible-up: the up drops a table whose rows it did not copy
- * elsewhere first; no down brings them back.
+ * rollback.c — migration pairs: a down for every up, and a down that
+ * restores the model the up started from.  The rules and their docs are in
+ * rules[] below.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,19 +11,32 @@
 
 static const pgr_host_api *api;
 
+/* Each rule: id, severity, summary, hint (the fix), source, why, bad, good. */
 static const pgr_rule rules[] = {
     { "rollback/missing-down", PGR_SEVERITY_ERROR,
       "An up migration has no down (rollback) migration, or its down does nothing.",
       "Write the down that undoes this up, and test it: apply up, down, up.",
-      "Production deployment checklist: \"Rollback script prepared and tested\"" },
+      "Production deployment checklist: \"Rollback script prepared and tested\"",
+      "Without a tested rollback a failed deployment is fixed forward, under pressure.",
+      "migrations/007_add_search.sql  (no rollback/007_add_search.sql)",
+      "migrations/007_add_search.sql + migrations/rollback/007_add_search.sql" },
     { "rollback/incomplete-down", PGR_SEVERITY_ERROR,
       "The down migration does not undo its up: replaying up then down leaves a different schema.",
       "Make the down drop what the up creates and restore what it drops or changes, in reverse order.",
-      "Production deployment checklist: \"rollback script reverts the migration\"" },
+      "Production deployment checklist: \"rollback script reverts the migration\"",
+      "A rollback that leaves objects behind (or drops others) makes the next deploy fail or "
+      "silently differ.",
+      "up: CREATE TABLE sessions ...; CREATE FUNCTION session_expired(...)\n"
+      "down: DROP TABLE sessions;",
+      "down: DROP FUNCTION session_expired(sessions); DROP TABLE sessions;" },
     { "rollback/irreversible-up", PGR_SEVERITY_WARNING,
       "The up migration drops a table or a column: its data is gone, whatever the down recreates.",
       "Keep the table (rename or archive it) until the release is past rollback, or back it up first.",
-      "Production deployment checklist: \"backup taken before destructive migrations\"" },
+      "Production deployment checklist: \"backup taken before destructive migrations\"",
+      "Dropping a table or column loses data no rollback can bring back.",
+      "DROP TABLE legacy_tokens;",
+      "ALTER TABLE legacy_tokens RENAME TO legacy_tokens_retired;  (drop it after the release is "
+      "past rollback)" },
 };
 
 /* What the missing counterpart would be called, per convention. */

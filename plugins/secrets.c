@@ -1,19 +1,9 @@
 /*
- * secrets.c — hardcoded credentials.
- *
- * secrets/hardcoded-password: a password inside a PostgreSQL connection
- * string of an env file; PASSWORD 'literal' in CREATE/ALTER ROLE/USER and
- * in user mappings.  References (${VAR}, $VAR), psql variables (:'pw') and
- * placeholders (rules/secrets.yml) are not secrets.  Messages show a
- * secret redacted: its first two bytes and its length.
- *
- * secrets/known-secret-format: an env value matches one of the rule pack's
- *   patterns (AWS, GitHub, GitLab, Slack, Stripe, Google keys, private keys,
- *   JWTs, passwords in other databases' URLs), compiled with PCRE2.
- * secrets/placeholder-secret: in a production env file, a secret-named key
- *   whose value is still a placeholder.
- * secrets/weak-secret: a signing or encryption secret (JWT, session, CSRF,
- *   cookie, encryption, signing) shorter than 32 bytes.
+ * secrets.c — hardcoded credentials, in SQL and in every settings file (env,
+ * YAML, shell, JS/TS).  References (${VAR}, $VAR), psql variables (:'pw')
+ * and placeholders (rules/secrets.yml) are not secrets.  Messages show a
+ * secret redacted: its first two bytes and its length.  The rules and their
+ * docs are in rules[] below.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -25,32 +15,57 @@
 
 static const pgr_host_api *api;
 
+/* Each rule: id, severity, summary, hint (the fix), source, why, bad, good. */
 static const pgr_rule rules[] = {
     { "secrets/hardcoded-password", PGR_SEVERITY_ERROR,
       "A database password is written into a committed file.",
       "Read it from the environment or a secret store: ${DB_PASSWORD}, psql :'password'.",
-      "OWASP ASVS 2.10.4 (no secrets in source); checklist: \"no credentials in the repository\"" },
+      "OWASP ASVS 2.10.4 (no secrets in source); checklist: \"no credentials in the repository\"",
+      "A password in the repository is in every clone, fork, CI log and backup, forever.",
+      "CREATE ROLE app_reporter LOGIN PASSWORD 'R3port1ng-Pr0d-2024!';",
+      "CREATE ROLE app_reporter LOGIN PASSWORD :'app_reporter_password';  (psql -v)" },
     { "secrets/local-dev-password", PGR_SEVERITY_INFO,
       "A connection string to this machine (localhost, a socket) with a well-known development "
       "password (postgres:postgres).",
       "Fine for a laptop's throwaway database; make sure no shared server accepts it.",
-      "gitleaks/secretlint practice: development credentials are reported at a lower severity" },
+      "gitleaks/secretlint practice: development credentials are reported at a lower severity",
+      "A throwaway local database needs a password anyway; postgres:postgres on localhost is a "
+      "convention, not a leak, unless a shared server accepts it too.",
+      "DATABASE_URL=postgres://postgres:postgres@db.example.com/app  (a server: "
+      "hardcoded-password)",
+      "DATABASE_URL=postgres://postgres:postgres@localhost:5432/app  (a laptop: info only)" },
     { "secrets/known-secret-format", PGR_SEVERITY_ERROR,
       "A value has the format of a known credential (cloud, VCS, chat or payment key, private key, token).",
       "Revoke it, remove it from the history, and read it from a secret store.",
-      "OWASP ASVS 2.10.4; gitleaks-style patterns in rules/secrets.yml" },
+      "OWASP ASVS 2.10.4; gitleaks-style patterns in rules/secrets.yml",
+      "A live credential in a committed file works for anyone who reads the repository until it "
+      "is revoked.",
+      "STRIPE_KEY=sk_live_51HEXAMPLEabcdefghijklmnopq",
+      "STRIPE_KEY=${STRIPE_KEY}  (injected by the secret store)" },
     { "secrets/placeholder-secret", PGR_SEVERITY_ERROR,
       "A production environment file still holds a placeholder for a secret.",
       "Generate the secret (openssl rand -base64 32) and inject it from the secret store.",
-      "Deployment checklist: \"secrets rotated from their defaults\"" },
+      "Deployment checklist: \"secrets rotated from their defaults\"",
+      "A placeholder that reaches production is a secret every reader of the template knows.",
+      "JWT_SECRET=your-jwt-secret-here  (.env.production)",
+      "JWT_SECRET=${JWT_SECRET}  (generated with openssl rand -base64 32)" },
     { "secrets/committed-env-file", PGR_SEVERITY_ERROR,
       "An environment file with real values is tracked by git.",
       "git rm --cached the file, add it to .gitignore, rotate its secrets; commit a .env.example instead.",
-      "Twelve-Factor App III (config in the environment); checklist: \"no credentials in the repository\"" },
+      "Twelve-Factor App III (config in the environment); checklist: \"no credentials in the repository\"",
+      "Anything committed stays in the history of every clone and fork; removing it later does "
+      "not un-leak it.",
+      "git add .env.production   (DATABASE_URL=postgres://app:S3cr3t@db/app)",
+      "git rm --cached .env.production; echo .env.production >> .gitignore; commit .env.example "
+      "with placeholders" },
     { "secrets/weak-secret", PGR_SEVERITY_WARNING,
       "A signing or encryption secret is shorter than 32 bytes.",
       "Use at least 32 random bytes: openssl rand -base64 32.",
-      "OWASP ASVS 6.4; checklist: \"JWT secret from openssl rand -base64 32\"" },
+      "OWASP ASVS 6.4; checklist: \"JWT secret from openssl rand -base64 32\"",
+      "A short signing key can be brute-forced offline from one token.",
+      "SESSION_SECRET=short-secret",
+      "SESSION_SECRET=c2VjcmV0LWtleS1tYXRlcmlhbC1vZi1sZW5ndGgtNDQtYnl0ZXM=  (openssl rand -base64 "
+      "32)" },
 };
 
 /* Compiled rule-pack patterns, for this run (freed by on_finish). */
@@ -140,18 +155,12 @@ keyword_hit(const char *keywords, const char *line)
     return 0;
 }
 
-static const char *
-format_name(pgr_value_format f)
-{
-    return f == PGR_FORMAT_DOTENV ? "dotenv" : f == PGR_FORMAT_YAML ? "yaml"
-        : f == PGR_FORMAT_SHELL ? "shell" : "javascript";
-}
-
-/* Whether a pattern applies to files of format f (its "formats" list). */
+/* Whether a pattern applies to files of format name (its "formats" list,
+ * in the host's names: pgr_value_file.format_name). */
 static int
-format_applies(const pattern *p, pgr_value_format f)
+format_applies(const pattern *p, const char *name)
 {
-    const char *name = format_name(f), *at;
+    const char *at;
     size_t n = strlen(name);
 
     if (p->formats == NULL)
@@ -352,7 +361,7 @@ check_patterns(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
     for (k = 0; k < n_patterns; k++) {
         const pattern *p = &patterns[k];
 
-        if (!format_applies(p, f->format) || !keyword_hit(p->keywords, line) ||
+        if (!format_applies(p, f->format_name) || !keyword_hit(p->keywords, line) ||
             !api->regex_match(p->re, line, strlen(line), p->group, &start, &len) || start < keylen ||
             (p->min_entropy > 0 && shannon_entropy(line + start, len) < p->min_entropy))
             continue;

@@ -1,13 +1,9 @@
 /*
  * server.c — how a live server is run: authentication, logging, role and
  * extension hygiene.  Reads the settings, pg_hba.conf rules and roles that
- * pgrampart audit puts in the model (pgr_model.is_live).
- *
- * auth/hba-trust, auth/hba-password, auth/hba-md5, auth/hba-open-address,
- * auth/password-encryption-md5, auth/md5-password-hashes,
- * logging/connections-not-logged, logging/ddl-not-logged,
- * roles/unlimited-connections, extensions/extension-in-public (this one on
- * replayed migrations too: CREATE EXTENSION without SCHEMA).
+ * pgrampart audit puts in the model (pgr_model.is_live); extension-in-public
+ * also runs on replayed migrations (CREATE EXTENSION without SCHEMA).  The
+ * rules and their docs are in rules[] below.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,51 +12,86 @@
 
 static const pgr_host_api *api;
 
+/* Each rule: id, severity, summary, hint (the fix), source, why, bad, good. */
 static const pgr_rule rules[] = {
     { "auth/hba-trust", PGR_SEVERITY_ERROR,
       "A pg_hba.conf rule uses trust: anyone who reaches it logs in as any role, without a password.",
       "Use scram-sha-256 (or peer for local admin access).",
-      "PostgreSQL docs 21.4 Trust Authentication; CIS PostgreSQL 3.1.x" },
+      "PostgreSQL docs 21.4 Trust Authentication; CIS PostgreSQL 3.1.x",
+      "trust lets anyone who reaches the rule log in as any role, without a password.",
+      "host all all 10.0.0.0/8 trust",
+      "hostssl all all 10.0.0.0/8 scram-sha-256" },
     { "auth/hba-password", PGR_SEVERITY_ERROR,
       "A pg_hba.conf rule uses password: the password crosses the network in clear text.",
       "Use scram-sha-256.",
-      "PostgreSQL docs 21.5 Password Authentication" },
+      "PostgreSQL docs 21.5 Password Authentication",
+      "password sends the password in clear text.",
+      "host all all 10.0.0.0/8 password",
+      "hostssl all all 10.0.0.0/8 scram-sha-256" },
     { "auth/hba-md5", PGR_SEVERITY_WARNING,
       "A pg_hba.conf rule uses md5, which accepts MD5 hashes vulnerable to replay and cracking.",
       "Use scram-sha-256 once every role has a SCRAM password.",
-      "PostgreSQL docs 21.5 Password Authentication" },
+      "PostgreSQL docs 21.5 Password Authentication",
+      "MD5 password hashes can be replayed and cracked; SCRAM cannot be replayed.",
+      "host all all 10.0.0.0/8 md5",
+      "hostssl all all 10.0.0.0/8 scram-sha-256" },
     { "auth/hba-open-address", PGR_SEVERITY_ERROR,
       "A pg_hba.conf rule admits every address (0.0.0.0/0, ::/0, all).",
       "Restrict the address to the networks the application connects from.",
-      "PostgreSQL docs 21.1 The pg_hba.conf File; CIS PostgreSQL 3.1.x" },
+      "PostgreSQL docs 21.1 The pg_hba.conf File; CIS PostgreSQL 3.1.x",
+      "An address of 0.0.0.0/0 exposes the server to the whole internet if the port is reachable.",
+      "hostssl all all 0.0.0.0/0 scram-sha-256",
+      "hostssl all all 10.20.0.0/16 scram-sha-256" },
     { "auth/pgbouncer-auth-type", PGR_SEVERITY_ERROR,
       "pgbouncer's auth_type is trust (no password) or plain (clear-text passwords).",
       "Set auth_type = scram-sha-256.",
-      "PgBouncer configuration (auth_type)" },
+      "PgBouncer configuration (auth_type)",
+      "trust lets anyone through; plain sends and stores passwords in clear text.",
+      "auth_type = plain",
+      "auth_type = scram-sha-256" },
     { "auth/password-encryption-md5", PGR_SEVERITY_WARNING,
       "password_encryption is md5: new passwords are stored as MD5 hashes.",
       "Set password_encryption = 'scram-sha-256' and reset the passwords.",
-      "PostgreSQL docs 20.3 (password_encryption); CIS PostgreSQL 6.x" },
+      "PostgreSQL docs 20.3 (password_encryption); CIS PostgreSQL 6.x",
+      "New passwords would be stored as MD5 hashes.",
+      "password_encryption = md5",
+      "password_encryption = scram-sha-256" },
     { "auth/md5-password-hashes", PGR_SEVERITY_WARNING,
       "A role's stored password hash is MD5.",
       "Reset the password with password_encryption = 'scram-sha-256'.",
-      "PostgreSQL docs 21.5 Password Authentication" },
+      "PostgreSQL docs 21.5 Password Authentication",
+      "Roles still holding MD5 hashes keep md5 authentication alive.",
+      "rolpassword LIKE 'md5%'",
+      "ALTER ROLE app_web PASSWORD '...';  (with password_encryption = scram-sha-256)" },
     { "logging/connections-not-logged", PGR_SEVERITY_WARNING,
       "log_connections or log_disconnections is off: who connected cannot be audited.",
       "Set log_connections = on and log_disconnections = on.",
-      "CIS PostgreSQL Benchmark 3.1.20/3.1.21; checklist: \"audit logging on\"" },
+      "CIS PostgreSQL Benchmark 3.1.20/3.1.21; checklist: \"audit logging on\"",
+      "Without connection logs a breach investigation cannot tell who connected when.",
+      "log_connections = off",
+      "log_connections = on\n"
+      "log_disconnections = on" },
     { "logging/ddl-not-logged", PGR_SEVERITY_WARNING,
       "log_statement is none: schema changes leave no trace in the log.",
       "Set log_statement = 'ddl' (or use pgaudit).",
-      "CIS PostgreSQL Benchmark 3.1.22; checklist: \"audit logging on\"" },
+      "CIS PostgreSQL Benchmark 3.1.22; checklist: \"audit logging on\"",
+      "Schema changes made outside migrations leave no trace.",
+      "log_statement = none",
+      "log_statement = ddl" },
     { "roles/unlimited-connections", PGR_SEVERITY_WARNING,
       "A login role other than a superuser has no CONNECTION LIMIT: it can exhaust max_connections.",
       "ALTER ROLE <role> CONNECTION LIMIT <n>; sized to its pool.",
-      "PostgreSQL docs CREATE ROLE (CONNECTION LIMIT)" },
+      "PostgreSQL docs CREATE ROLE (CONNECTION LIMIT)",
+      "One runaway pool can take every connection slot, the superuser's reserved ones aside.",
+      "CREATE ROLE app_web LOGIN;",
+      "CREATE ROLE app_web LOGIN CONNECTION LIMIT 50;" },
     { "extensions/extension-in-public", PGR_SEVERITY_WARNING,
       "An extension is installed in schema public, where its objects mix with the application's.",
       "CREATE EXTENSION ... WITH SCHEMA extensions; (or ALTER EXTENSION ... SET SCHEMA).",
-      "Supabase splinter extension_in_public" },
+      "Supabase splinter extension_in_public",
+      "Extension objects in public mix with the application's and are exposed through its grants.",
+      "CREATE EXTENSION pgcrypto;",
+      "CREATE SCHEMA extensions; CREATE EXTENSION pgcrypto WITH SCHEMA extensions;" },
 };
 
 static const pgr_setting *

@@ -1,21 +1,9 @@
 /*
- * ssl.c — transport security of PostgreSQL connections.
- *
- * ssl/missing-sslmode: a connection string to a non-local host that does
- * not require TLS (no sslmode, or disable/allow/prefer), or an environment
- * that weakens every connection (PGSSLMODE=disable|allow|prefer, PGHOST to
- * a remote host without PGSSLMODE).  libpq's default sslmode is "prefer",
- * which silently falls back to plain text.
- *
- * On a live database (pgrampart audit):
- * ssl/server-ssl-off: the server's ssl setting is off.
- * ssl/hba-host-without-ssl: a pg_hba.conf host (or hostnossl) rule for a
- *   non-local address that does not reject: clients may connect unencrypted.
- * ssl/weak-min-protocol: ssl_min_protocol_version below TLSv1.2.
- * ssl/connection-not-encrypted: the audit's own TCP connection is plain text.
- *
- * In every settings file (env, YAML, shell, JS/TS):
- * ssl/tls-verification-disabled: TLS without certificate verification.
+ * ssl.c — transport security of PostgreSQL connections: connection strings
+ * in every settings file (env, YAML, shell, JS/TS), whose libpq default
+ * sslmode "prefer" silently falls back to plain text, and a live server's
+ * TLS settings (pgrampart audit).  The rules and their docs are in rules[]
+ * below.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -25,37 +13,67 @@
 
 static const pgr_host_api *api;
 
+/* Each rule: id, severity, summary, hint (the fix), source, why, bad, good. */
 static const pgr_rule rules[] = {
     { "ssl/missing-sslmode", PGR_SEVERITY_ERROR,
       "A connection to a non-local PostgreSQL server does not require TLS (sslmode).",
       "Add sslmode=verify-full (or at least require) to the connection string.",
-      "PostgreSQL docs 34.19 SSL Support (libpq sslmode); CIS PostgreSQL 6.x: require SSL" },
+      "PostgreSQL docs 34.19 SSL Support (libpq sslmode); CIS PostgreSQL 6.x: require SSL",
+      "libpq's default sslmode=prefer falls back to plain text without telling anyone.",
+      "DATABASE_URL=postgres://app@db.example.com/app",
+      "DATABASE_URL=postgres://app@db.example.com/app?sslmode=verify-full" },
     { "ssl/server-ssl-off", PGR_SEVERITY_ERROR,
       "The server does not offer TLS (ssl = off): every connection is plain text.",
       "Set ssl = on with a certificate (ssl_cert_file, ssl_key_file) and reload.",
-      "PostgreSQL docs 19.9 Secure TCP/IP Connections with SSL; CIS PostgreSQL 6.7" },
+      "PostgreSQL docs 19.9 Secure TCP/IP Connections with SSL; CIS PostgreSQL 6.7",
+      "With ssl off no client can encrypt, whatever it asks for.",
+      "ssl = off",
+      "ssl = on\n"
+      "ssl_cert_file = 'server.crt'\n"
+      "ssl_key_file = 'server.key'" },
     { "ssl/hba-host-without-ssl", PGR_SEVERITY_ERROR,
       "A pg_hba.conf host rule admits non-local clients without TLS.",
       "Use hostssl for remote clients (and hostnossl ... reject), keep host for loopback only.",
-      "PostgreSQL docs 21.1 The pg_hba.conf File; checklist: \"SSL required\"" },
+      "PostgreSQL docs 21.1 The pg_hba.conf File; checklist: \"SSL required\"",
+      "A host rule admits clients that do not use TLS; hostssl refuses them.",
+      "host all all 10.0.0.0/8 scram-sha-256",
+      "hostssl all all 10.0.0.0/8 scram-sha-256\n"
+      "hostnossl all all 0.0.0.0/0 reject" },
     { "ssl/weak-min-protocol", PGR_SEVERITY_WARNING,
       "ssl_min_protocol_version allows TLS older than 1.2.",
       "Set ssl_min_protocol_version = 'TLSv1.2' (or TLSv1.3).",
-      "PostgreSQL docs 20.3 (ssl_min_protocol_version); CIS PostgreSQL 6.8" },
+      "PostgreSQL docs 20.3 (ssl_min_protocol_version); CIS PostgreSQL 6.8",
+      "TLS 1.0 and 1.1 have known weaknesses and are deprecated (RFC 8996).",
+      "ssl_min_protocol_version = 'TLSv1'",
+      "ssl_min_protocol_version = 'TLSv1.2'" },
     { "ssl/pgbouncer-tls-disabled", PGR_SEVERITY_ERROR,
       "pgbouncer does not require TLS toward clients or toward the server (client_tls_sslmode, "
       "server_tls_sslmode; both default to disable).",
       "Set client_tls_sslmode = require (with a certificate) and server_tls_sslmode = verify-full.",
-      "PgBouncer configuration (client_tls_sslmode, server_tls_sslmode)" },
+      "PgBouncer configuration (client_tls_sslmode, server_tls_sslmode)",
+      "pgbouncer defaults to plain text on both sides; a TLS-only database behind it is reached "
+      "unencrypted.",
+      "[pgbouncer]\n"
+      "server_tls_sslmode = prefer",
+      "[pgbouncer]\n"
+      "client_tls_sslmode = require\n"
+      "server_tls_sslmode = verify-full" },
     { "ssl/tls-verification-disabled", PGR_SEVERITY_ERROR,
       "TLS is used but the server's certificate is not verified (rejectUnauthorized: false, "
       "NODE_TLS_REJECT_UNAUTHORIZED=0, sslmode=no-verify, or an sslmode below ssl.required_sslmode).",
       "Verify the server: ssl: { ca: <the server's CA> }, sslmode=verify-full with sslrootcert.",
-      "PostgreSQL docs 34.19.1 Client Verification of Server Certificates; Node.js tls (rejectUnauthorized)" },
+      "PostgreSQL docs 34.19.1 Client Verification of Server Certificates; Node.js tls (rejectUnauthorized)",
+      "Encryption without verification stops eavesdroppers but not impostors: whoever answers on "
+      "the path gets the password.",
+      "new Pool({ connectionString, ssl: { rejectUnauthorized: false } })",
+      "new Pool({ connectionString, ssl: { ca: readFileSync(\"db-ca.pem\", \"utf8\") } })" },
     { "ssl/connection-not-encrypted", PGR_SEVERITY_WARNING,
       "The audit's own TCP connection to the server is not encrypted.",
       "Connect with sslmode=verify-full; make the server require it (hostssl).",
-      "PostgreSQL docs 28.2 pg_stat_ssl" },
+      "PostgreSQL docs 28.2 pg_stat_ssl",
+      "If the audit's own connection is plain text, so may the application's be.",
+      "pgrampart audit 'host=db.example.com sslmode=disable'",
+      "pgrampart audit 'host=db.example.com sslmode=verify-full'" },
 };
 
 static const char *const sslmodes_verifying[] = { "require", "verify-ca", "verify-full", NULL };

@@ -8,12 +8,21 @@
 
 static const pgr_host_api *api;
 
+/* Its docs are what `pgrampart explain example/drop-table` prints (NO_DOCS:
+ * none, which explain refuses). */
 static const pgr_rule rules[] = {
 #ifdef NULL_RULE_ID
-    { NULL, PGR_SEVERITY_WARNING, "A rule without an id.", "Be sure.", "test plugin" },
+    { NULL, PGR_SEVERITY_WARNING, "A rule without an id.", "Be sure.", "test plugin",
+      NULL, NULL, NULL },
+#elif defined(NO_DOCS)
+    { "example/drop-table", PGR_SEVERITY_WARNING, "A DROP TABLE statement.",
+      "Be sure.", "test plugin", NULL, NULL, NULL },
 #else
     { "example/drop-table", PGR_SEVERITY_WARNING, "A DROP TABLE statement.",
-      "Be sure.", "test plugin" },
+      "Be sure.", "test plugin",
+      "A dropped table takes its rows with it; no down migration brings them back.",
+      "DROP TABLE invoices;\nDROP TABLE payments;",
+      "ALTER TABLE invoices RENAME TO invoices_retired;" },
 #endif
 };
 
@@ -60,6 +69,21 @@ on_stmt(pgr_ctx *ctx, const pgr_sql_statement *stmt)
     api->report(ctx, &f);
 }
 
+#ifdef LOG_FORMAT
+/* The format-name test: a plugin that logs the format of each settings file
+ * as the host names it. */
+static void
+on_values(pgr_ctx *ctx, const pgr_value_file *file)
+{
+    char line[512];
+
+    snprintf(line, sizeof line, "format %s %s", file->path, file->format_name);
+    api->log(ctx, PGR_SEVERITY_WARNING, line);
+}
+#else
+#define on_values NULL
+#endif
+
 static const pgr_plugin plugin = {
 #ifdef WRONG_ABI
     PGR_ABI_VERSION + 1,
@@ -78,7 +102,7 @@ static const pgr_plugin plugin = {
 #else
     rules,
 #endif
-    0, NULL, on_stmt, NULL, NULL, NULL, NULL, NULL, NULL
+    0, NULL, on_stmt, on_values, NULL, NULL, NULL, NULL, NULL
 };
 
 #ifndef NO_INIT

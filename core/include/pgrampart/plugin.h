@@ -11,10 +11,20 @@
  *
  * Versioning follows PostgreSQL's PG_MODULE_MAGIC: both tables carry the ABI
  * version and their own size.  The host refuses a plugin whose abi_version or
- * descriptor size differs from its own; a plugin should return NULL from its
- * init function when api->abi_version differs or api->size is smaller than
- * the table it was compiled against.  Any change to a struct in this header
- * bumps PGR_ABI_VERSION.
+ * descriptor size differs from its own; a plugin returns NULL from its init
+ * function when api->abi_version differs or api->size is smaller than the
+ * table it was compiled against (PGR_PLUGIN_MAGIC does both).
+ *
+ * From ABI 5 on, pgr_host_api is append-only, as SQLite's
+ * sqlite3_api_routines ("add new interfaces to the end only"): a new host
+ * function goes at the end of the table, PGR_ABI_VERSION stays, and the
+ * plugin's size check is what tells it whether the host is new enough, so a
+ * plugin built against an older ABI-5 header keeps loading in a newer host.
+ * Every other change (a field added to any struct, since plugins index
+ * arrays of pgr_rule, pgr_value, pgr_table... by their own sizeof; a
+ * function removed, reordered or retyped) bumps PGR_ABI_VERSION, and the
+ * host then refuses every plugin built before it.  The installed
+ * pgrampart-plugin.pc states the version: pkg-config --variable=abiversion.
  *
  * Conventions used throughout:
  *  - Lines and columns are 1-based; columns count bytes, not characters.
@@ -39,8 +49,9 @@
 extern "C" {
 #endif
 
-/* Bumped on every incompatible change to this header. */
-#define PGR_ABI_VERSION 4
+/* Bumped on every incompatible change to this header (see above).  5: rule
+ * docs in pgr_rule, pgr_value_file.format_name. */
+#define PGR_ABI_VERSION 5
 
 /* Name of the symbol every plugin exports. */
 #define PGR_PLUGIN_INIT_SYMBOL "pgrampart_plugin_init"
@@ -89,13 +100,23 @@ typedef struct pgr_finding {
     pgr_location secret;
 } pgr_finding;
 
-/* A rule a plugin provides.  id is "family/kebab-name". */
+/*
+ * A rule a plugin provides, with its documentation: `pgrampart explain RULE`,
+ * `explain --markdown` (docs/rules.md) and the README's rule table print it
+ * from here, for a third-party plugin's rules as for the built-in ones.  id
+ * is "family/kebab-name".  why, bad and good may hold several lines
+ * separated by "\n" (no trailing newline); explain refuses a rule that lacks
+ * one of them.
+ */
 typedef struct pgr_rule {
     const char *id;
     pgr_severity default_severity;
     const char *summary;   /* one line: what it catches */
-    const char *hint;      /* one line: how to fix it */
+    const char *hint;      /* one line: how to fix it (explain's "Fix") */
     const char *source;    /* PostgreSQL docs section, CIS item or checklist line */
+    const char *why;       /* why it matters: the risk, in a sentence or two */
+    const char *bad;       /* an example that the rule reports */
+    const char *good;      /* the same example, fixed */
 } pgr_rule;
 
 /* Opaque host objects. */
@@ -141,7 +162,8 @@ typedef struct pgr_sql_statement {
                                         * data); the location spans the encoded text */
 #define PGR_VALUE_ARGUMENT      0x40u  /* a command-line argument (shell) */
 
-/* The file format a value file was read from. */
+/* The file format a value file was read from (pgr_value_file.format_name
+ * names it, and any format added after these). */
 typedef enum pgr_value_format {
     PGR_FORMAT_DOTENV = 1,       /* .env, .env.*, *.env */
     PGR_FORMAT_YAML = 2,         /* compose files, Kubernetes manifests, CI workflows */
@@ -175,6 +197,9 @@ typedef struct pgr_value_file {
     size_t n_values;
     const pgr_value *values;
     int git_tracked;         /* 1 tracked by git, 0 not, -1 unknown (no repository) */
+    /* The format's name: "dotenv", "yaml", "shell", "javascript" (the
+     * names a rule pack's "formats" list uses); never NULL. */
+    const char *format_name;
 } pgr_value_file;
 
 /*

@@ -28,6 +28,7 @@ typedef struct cli_options {
     const char *baseline;    /* check --baseline FILE */
     bool staged;             /* check --staged */
     bool markdown;           /* explain --markdown */
+    bool readme_table;       /* explain --readme-table */
     const char *diff_base;   /* check --diff-base REF */
     const char *write_baseline; /* check --write-baseline FILE */
     int timeout_ms;          /* audit: statement_timeout and lock_timeout */

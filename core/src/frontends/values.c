@@ -72,3 +72,19 @@ values_free(values_file *vf)
     util_vec_free(&vf->entries);
     util_vec_free(&vf->errors);
 }
+
+const char *
+values_format_name(pgr_value_format format)
+{
+    /* Indexed by pgr_value_format; a new format adds its name here. */
+    static const char *const names[] = {
+        [PGR_FORMAT_DOTENV] = "dotenv",
+        [PGR_FORMAT_YAML] = "yaml",
+        [PGR_FORMAT_SHELL] = "shell",
+        [PGR_FORMAT_JAVASCRIPT] = "javascript",
+    };
+
+    if ((size_t) format < sizeof names / sizeof names[0] && names[format])
+        return names[format];
+    return "unknown";
+}

@@ -7,6 +7,7 @@
 #ifndef PGR_VALUES_H
 #define PGR_VALUES_H
 
+#include "pgrampart/plugin.h"
 #include "util.h"
 
 /*
@@ -59,5 +60,12 @@ void values_add_error(values_file *vf, const char *rule, size_t offset, const ch
 void values_move(values_file *dst, values_file *src);
 
 void values_free(values_file *vf);
+
+/*
+ * The name plugins see as pgr_value_file.format_name ("dotenv", "yaml",
+ * "shell", "javascript"; a rule pack's "formats" lists use them): static
+ * text, never NULL ("unknown" for a value outside the enum).
+ */
+const char *values_format_name(pgr_value_format format);
 
 #endif

@@ -467,6 +467,7 @@ run_value_hooks(check_run *run, size_t plugin, const pgr_plugin *p)
         values = util_xcalloc(f->values.entries.len + 1, sizeof(pgr_value));
         hf.pub.path = f->path;
         hf.pub.format = f->format;
+        hf.pub.format_name = values_format_name(f->format);
         hf.pub.n_values = f->values.entries.len;
         hf.pub.values = values;
         hf.pub.git_tracked = f->kind == CHECK_ENV ? env_tracked(run, f->path) : -1;
