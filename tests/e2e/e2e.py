@@ -2036,21 +2036,47 @@ def test_valgrind():
 
 def find_test(name):
     """The test function name, here or in a module of tests/e2e/ (each area of tests keeps its own file)."""
-    if name in globals():
-        return globals()[name]
-    here = os.path.dirname(os.path.abspath(__file__))
-    for path in sorted(glob.glob(os.path.join(here, "*.py"))):
-        module = os.path.splitext(os.path.basename(path))[0]
-        if module == "e2e":
-            continue
-        mod = __import__(module)
-        if hasattr(mod, name):
+    for mod in modules():
+        if callable(getattr(mod, name, None)):
             return getattr(mod, name)
     raise SystemExit(f"no test named {name}")
 
 
+# Tests that need more than the default 300 s, or the machine to themselves.
+SLOW = {"valgrind": (1800, False), "sanitizers": (1800, True)}
+
+
+def modules():
+    """This file and every test module beside it, in name order."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    mods = [sys.modules[__name__]]
+    for path in sorted(glob.glob(os.path.join(here, "*.py"))):
+        module = os.path.splitext(os.path.basename(path))[0]
+        if module != "e2e":
+            mods.append(__import__(module))
+    return mods
+
+
+def list_tests():
+    """For meson (tests/meson.build collects the tests with this, no list by hand): a line per test,
+    "NAME MESON_NAME TIMEOUT PARALLEL", in the order they are defined."""
+    for mod in modules():
+        for name, fn in vars(mod).items():
+            if name.startswith("test_") and callable(fn) and fn.__module__ == mod.__name__:
+                short = name[len("test_"):]
+                timeout, parallel = getattr(mod, "SLOW", {}).get(short, (300, True))
+                meson_name = short if short in getattr(mod, "SLOW", {}) else "e2e-" + short
+                print(short, meson_name, timeout, "true" if parallel else "false")
+
+
 def main():
     global ARGS
+    if sys.argv[1:] == ["--list"]:
+        list_tests()
+        return
+    if sys.argv[1:] == ["--files"]:
+        print("\n".join(m.__file__ for m in modules()))
+        return
     ap = argparse.ArgumentParser()
     ap.add_argument("test")
     ap.add_argument("--bin", required=True)
