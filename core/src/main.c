@@ -247,7 +247,7 @@ staged_paths(util_vec *all, size_t *n)
     for (i = 0; i < all->len; i++) {
         char *p = *(char **) util_vec_at(all, i);
 
-        if (check_kind_of(p))
+        if (frontends_match(p))
             out[(*n)++] = p;
     }
     return out;
@@ -586,7 +586,7 @@ cmd_init(host *h)
     for (i = 0; i < run.files.len; i++) {
         const check_file *cf = util_vec_at(&run.files, i);
 
-        if (cf->kind == CHECK_ENV && !cf->context) {
+        if (strcmp(cf->fe->name, "dotenv") == 0 && !cf->context) {
             fputc(' ', f);
             diag_put_safe(f, cf->path);
             envs++;
