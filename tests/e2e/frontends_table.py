@@ -140,3 +140,14 @@ def test_frontends_fixture_and_comment_syntax():
             for p, n in ignores:
                 assert any(u.split()[1] == p and int(u.split()[2]) == n + 1 for u in unhidden), (
                     f"{fe['name']}: the comment at {p}:{n} hid nothing", unhidden)
+
+
+def test_frontends_first_match_wins():
+    # ".env.pg_hba.conf" is a name both the env and the server configuration front-ends
+    # take: the table's order gives it to the env front-end, as before the table existed.
+    found, _ = findings_in({".env.pg_hba.conf": "host all all 0.0.0.0/0 md5\n",
+                            "pg_hba.conf": "host all all 0.0.0.0/0 md5\n"})
+    rules = {(r, p) for r, p, *_ in found}
+    assert ("env/syntax-error", ".env.pg_hba.conf") in rules, found
+    assert not any(p == ".env.pg_hba.conf" and not r.startswith("env/") for r, p in rules), found
+    assert any(p == "pg_hba.conf" for r, p in rules), found

@@ -324,12 +324,13 @@ parse_text(check_run *run, check_file *f, const frontend *fe, const char *text)
     frontend_embedded inner = { NULL, NULL };
     values_file vf;
 
-    if (fe == NULL)
-        return;
-    if (fe->output == FRONTEND_STATEMENTS) {
+    if (fe != NULL && fe->output == FRONTEND_STATEMENTS) {
         parse_sql_text(run, f, fe, text);
         return;
     }
+    /* Only statements and settings can be embedded: a model is a file's own. */
+    if (fe == NULL || fe->output != FRONTEND_VALUES)
+        return;
     fe->parse_values(&in, &vf, &inner);
     values_move(&f->values, &vf);
     if (inner.text)
