@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "scan/baseline.h"
+#include "frontends/frontend.h"
 #include "scan/check.h"
 #include "scan/diffbase.h"
 #include "scan/gitscope.h"
@@ -40,7 +41,7 @@ staged_paths(util_vec *all, size_t *n)
     for (i = 0; i < all->len; i++) {
         char *p = *(char **) util_vec_at(all, i);
 
-        if (check_kind_of(p))
+        if (frontends_match(p))
             out[(*n)++] = p;
     }
     return out;

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "scan/check.h"
@@ -70,7 +71,7 @@ cli_init(host *h, const cli_options *o, char *const *args, size_t n)
     for (i = 0; i < run.files.len; i++) {
         const check_file *cf = util_vec_at(&run.files, i);
 
-        if (cf->kind == CHECK_ENV && !cf->context) {
+        if (strcmp(cf->fe->name, "dotenv") == 0 && !cf->context) {
             fputc(' ', f);
             diag_put_safe(f, cf->path);
             envs++;

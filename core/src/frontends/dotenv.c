@@ -3,6 +3,8 @@
  */
 #include "frontends/dotenv.h"
 
+#include "frontends/frontend.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,3 +142,40 @@ dotenv_parse(values_file *df, const char *t, size_t len)
             i++;
     }
 }
+
+/* The env-file front-end: .env, .env.* and *.env. */
+static bool
+dotenv_match(const char *path)
+{
+    const char *base = util_basename(path);
+
+    return strcmp(base, ".env") == 0 || strncmp(base, ".env.", 5) == 0 || util_ends_with(base, ".env");
+}
+
+static void
+dotenv_parse_values(const frontend_input *in, values_file *out, frontend_embedded *embedded)
+{
+    embedded->frontend = NULL;
+    embedded->text = NULL;
+    dotenv_parse(out, in->text, in->len);
+}
+
+const frontend dotenv_frontend = {
+    .name = "dotenv",
+    .match = dotenv_match,
+    .output = FRONTEND_VALUES,
+    .parse_values = dotenv_parse_values,
+    .format = PGR_FORMAT_DOTENV,
+    .git_tracked = true,
+    .comment = "#",
+    .syntax_rule = {
+        .id = "env/syntax-error",
+        .default_severity = PGR_SEVERITY_ERROR,
+        .summary = "A line of an environment file is not KEY=value.",
+        .hint = "Write KEY=value, quote values with spaces, close every quote.",
+        .source = "dotenv file format",
+        .why = "Loaders disagree on malformed lines; the value an application gets may not be the one written.",
+        .bad = "DATABASE_URL postgres://db/app",
+        .good = "DATABASE_URL=postgres://db/app?sslmode=verify-full",
+    },
+};

@@ -3,6 +3,8 @@
  */
 #include "frontends/jsfile.h"
 
+#include "frontends/frontend.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -264,3 +266,38 @@ jsfile_kind_of(const char *path)
             return 1;
     return 0;
 }
+
+/* The JavaScript/TypeScript front-end. */
+static bool
+js_match(const char *path)
+{
+    return jsfile_kind_of(path) != 0;
+}
+
+static void
+js_parse_values(const frontend_input *in, values_file *out, frontend_embedded *embedded)
+{
+    embedded->frontend = NULL;
+    embedded->text = NULL;
+    jsfile_parse(out, in->path, in->text, in->len);
+}
+
+const frontend js_frontend = {
+    .name = "javascript",
+    .match = js_match,
+    .output = FRONTEND_VALUES,
+    .parse_values = js_parse_values,
+    .format = PGR_FORMAT_JAVASCRIPT,
+    .comment = "//",
+    .syntax_rule = {
+        .id = "js/syntax-error",
+        .default_severity = PGR_SEVERITY_WARNING,
+        .summary = "Part of a JavaScript/TypeScript file does not parse (tree-sitter), or nests deeper than 4000 "
+            "levels; that part was skipped, the rest checked.",
+        .hint = "Fix the syntax (tsc --noEmit, node --check); newer syntax may need a newer grammar.",
+        .source = "ECMAScript language specification",
+        .why = "Code that does not parse was not checked for connection options and secrets in that part.",
+        .bad = "const pool = new Pool({ ssl: });",
+        .good = "const pool = new Pool({ ssl: { ca } });",
+    },
+};

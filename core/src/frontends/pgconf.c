@@ -6,6 +6,8 @@
  */
 #include "frontends/pgconf.h"
 
+#include "frontends/frontend.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -535,3 +537,40 @@ pgconf_parse_within(model *m, int kind, const char *path, const char *root, cons
         free(*(char **) util_vec_at(&iw.chain, i));
     util_vec_free(&iw.chain);
 }
+
+/* The server configuration front-end: postgresql.conf, pg_hba.conf and
+ * pgbouncer.ini, each a model of its own.  Includes stay inside the checked
+ * root when the file was found under one. */
+static bool
+pgconf_match(const char *path)
+{
+    return pgconf_kind_of(path) != 0;
+}
+
+static void
+pgconf_parse_model(const frontend_input *in, model *m, util_vec *errors)
+{
+    if (in->root)
+        pgconf_parse_within(m, pgconf_kind_of(in->path), in->path, in->root, in->text, in->len,
+                            errors);
+    else
+        pgconf_parse(m, pgconf_kind_of(in->path), in->path, in->text, in->len, errors);
+}
+
+const frontend pgconf_frontend = {
+    .name = "pgconf",
+    .match = pgconf_match,
+    .output = FRONTEND_MODEL,
+    .parse_model = pgconf_parse_model,
+    .comment = "#",
+    .syntax_rule = {
+        .id = "conf/syntax-error",
+        .default_severity = PGR_SEVERITY_ERROR,
+        .summary = "A line of postgresql.conf, pg_hba.conf or pgbouncer.ini cannot be read.",
+        .hint = "Fix the line: the server would refuse to start or reload with it.",
+        .source = "PostgreSQL docs 20.1 Setting Parameters; 21.1 The pg_hba.conf File",
+        .why = "A malformed line makes the server refuse to start or to reload, or silently ignore the setting.",
+        .bad = "ssl off please",
+        .good = "ssl = on",
+    },
+};

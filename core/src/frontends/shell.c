@@ -3,6 +3,8 @@
  */
 #include "frontends/shell.h"
 
+#include "frontends/frontend.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -564,3 +566,37 @@ shell_kind_of(const char *path)
 
     return util_ends_with(base, ".sh") || util_ends_with(base, ".bash");
 }
+
+/* The shell front-end; SQL handed to psql is handed on as SQL. */
+static bool
+shell_match(const char *path)
+{
+    return shell_kind_of(path) != 0;
+}
+
+static void
+shell_parse_values(const frontend_input *in, values_file *out, frontend_embedded *embedded)
+{
+    embedded->frontend = "sql";
+    shell_parse(out, &embedded->text, in->text, in->len);
+}
+
+const frontend shell_frontend = {
+    .name = "shell",
+    .match = shell_match,
+    .output = FRONTEND_VALUES,
+    .parse_values = shell_parse_values,
+    .format = PGR_FORMAT_SHELL,
+    .comment = "#",
+    .syntax_rule = {
+        .id = "shell/syntax-error",
+        .default_severity = PGR_SEVERITY_WARNING,
+        .summary = "Part of a shell script does not parse (tree-sitter-bash), or nests deeper than 4000 levels; that "
+            "part was skipped, the rest checked.",
+        .hint = "Check the script with bash -n; quote what the parser stumbles on.",
+        .source = "Bash reference manual 3 (Shell Syntax)",
+        .why = "A script that does not parse may not do what it says; what the parser skipped was not checked.",
+        .bad = "psql -c \"SELECT 1",
+        .good = "psql -c \"SELECT 1\"",
+    },
+};

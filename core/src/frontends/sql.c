@@ -10,6 +10,8 @@
  */
 #include "frontends/sql.h"
 
+#include "frontends/frontend.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -655,3 +657,31 @@ sql_clause_span(const sql_file *f, const sql_stmt *st, const char *kw1, const ch
     free(text);
     return found;
 }
+
+/* The SQL front-end: migrations and other SQL files.  The check parses them
+ * itself (sql_file_parse), after pairing them into migration sets. */
+static bool
+sql_match(const char *path)
+{
+    const char *base = util_basename(path);
+
+    return util_ends_with(base, ".sql") || util_ends_with(base, ".psql") ||
+        util_ends_with(base, ".pgsql");
+}
+
+const frontend sql_frontend = {
+    .name = "sql",
+    .match = sql_match,
+    .output = FRONTEND_STATEMENTS,
+    .comment = "--",
+    .syntax_rule = {
+        .id = "sql/syntax-error",
+        .default_severity = PGR_SEVERITY_ERROR,
+        .summary = "A SQL statement does not parse as PostgreSQL; it was not checked.",
+        .hint = "Fix the statement; PostgreSQL would reject it when the migration runs.",
+        .source = "PostgreSQL docs 4.1 Lexical Structure",
+        .why = "A statement PostgreSQL rejects fails the migration at deploy time, after review said yes.",
+        .bad = "CREATE TABLE (id int);",
+        .good = "CREATE TABLE accounts (id int);",
+    },
+};

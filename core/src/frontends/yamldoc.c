@@ -7,6 +7,8 @@
  */
 #include "frontends/yamldoc.h"
 
+#include "frontends/frontend.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -623,3 +625,36 @@ yamldoc_kind_of(const char *path)
         return 0;
     return util_ends_with(base, ".yml") || util_ends_with(base, ".yaml");
 }
+
+/* The YAML front-end; a CI workflow's run: steps are handed on as shell. */
+static bool
+yaml_match(const char *path)
+{
+    return yamldoc_kind_of(path) != 0;
+}
+
+static void
+yaml_parse_values(const frontend_input *in, values_file *out, frontend_embedded *embedded)
+{
+    embedded->frontend = "shell";
+    yamldoc_parse(out, &embedded->text, in->text, in->len);
+}
+
+const frontend yaml_frontend = {
+    .name = "yaml",
+    .match = yaml_match,
+    .output = FRONTEND_VALUES,
+    .parse_values = yaml_parse_values,
+    .format = PGR_FORMAT_YAML,
+    .comment = "#",
+    .syntax_rule = {
+        .id = "yaml/syntax-error",
+        .default_severity = PGR_SEVERITY_ERROR,
+        .summary = "A YAML file does not parse (or refers to an undefined alias); what follows the error was not checked.",
+        .hint = "Fix the YAML: the tool that reads this file (compose, kubectl, the CI) would refuse it too.",
+        .source = "YAML 1.2 specification; libyaml",
+        .why = "Compose, kubectl and CI runners refuse a file that does not parse; what follows the error was not checked either.",
+        .bad = "environment: [DATABASE_URL=postgres://db/app",
+        .good = "environment: [DATABASE_URL=postgres://db/app?sslmode=verify-full]",
+    },
+};

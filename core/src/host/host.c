@@ -14,11 +14,18 @@
 #include <string.h>
 #include <strings.h>
 
+#include "frontends/frontend.h"
 #include "frontends/values.h"
 #include "frontends/sql.h"
 
-/* The host's own rules: problems with the input itself.  Each rule: id,
- * severity, summary, hint (the fix), source, why, bad, good. */
+/*
+ * The host's own rules: problems with the input itself, in the order
+ * `pgrampart rules` and docs/rules.md list them.  Each rule: id, severity,
+ * summary, hint (the fix), source, why, bad, good.  An entry with an id only
+ * marks where a front-end's syntax rule is listed: the rule is declared by
+ * its front-end (frontends/frontend.h), and a front-end's rule no entry
+ * names is listed after these.
+ */
 static const pgr_rule core_rules[] = {
     { "core/unreadable-file", PGR_SEVERITY_ERROR,
       "A file could not be read, or is binary, so it was not checked.",
@@ -36,13 +43,7 @@ static const pgr_rule core_rules[] = {
       "and comments.",
       "COMMENT ON TABLE t IS 'caf\\xe9';  (a Latin-1 byte)",
       "COMMENT ON TABLE t IS 'café';  (UTF-8)" },
-    { "sql/syntax-error", PGR_SEVERITY_ERROR,
-      "A SQL statement does not parse as PostgreSQL; it was not checked.",
-      "Fix the statement; PostgreSQL would reject it when the migration runs.",
-      "PostgreSQL docs 4.1 Lexical Structure",
-      "A statement PostgreSQL rejects fails the migration at deploy time, after review said yes.",
-      "CREATE TABLE (id int);",
-      "CREATE TABLE accounts (id int);" },
+    { .id = "sql/syntax-error" },
     { "sql/too-deep", PGR_SEVERITY_ERROR,
       "A SQL statement nests more than 1000 levels of operators or parentheses; it was not parsed or checked.",
       "Split the expression (no migration needs this); generated SQL should chain with lists, not operators.",
@@ -83,47 +84,11 @@ static const pgr_rule core_rules[] = {
       "not applied.",
       "-- pgrampart-ignore grants/grant-to-public",
       "-- pgrampart-ignore grants/grant-to-public: public price list, reviewed in SEC-142" },
-    { "conf/syntax-error", PGR_SEVERITY_ERROR,
-      "A line of postgresql.conf, pg_hba.conf or pgbouncer.ini cannot be read.",
-      "Fix the line: the server would refuse to start or reload with it.",
-      "PostgreSQL docs 20.1 Setting Parameters; 21.1 The pg_hba.conf File",
-      "A malformed line makes the server refuse to start or to reload, or silently ignore the "
-      "setting.",
-      "ssl off please",
-      "ssl = on" },
-    { "env/syntax-error", PGR_SEVERITY_ERROR,
-      "A line of an environment file is not KEY=value.",
-      "Write KEY=value, quote values with spaces, close every quote.",
-      "dotenv file format",
-      "Loaders disagree on malformed lines; the value an application gets may not be the one "
-      "written.",
-      "DATABASE_URL postgres://db/app",
-      "DATABASE_URL=postgres://db/app?sslmode=verify-full" },
-    { "yaml/syntax-error", PGR_SEVERITY_ERROR,
-      "A YAML file does not parse (or refers to an undefined alias); what follows the error was not checked.",
-      "Fix the YAML: the tool that reads this file (compose, kubectl, the CI) would refuse it too.",
-      "YAML 1.2 specification; libyaml",
-      "Compose, kubectl and CI runners refuse a file that does not parse; what follows the error "
-      "was not checked either.",
-      "environment: [DATABASE_URL=postgres://db/app",
-      "environment: [DATABASE_URL=postgres://db/app?sslmode=verify-full]" },
-    { "shell/syntax-error", PGR_SEVERITY_WARNING,
-      "Part of a shell script does not parse (tree-sitter-bash), or nests deeper than 4000 levels; that "
-      "part was skipped, the rest checked.",
-      "Check the script with bash -n; quote what the parser stumbles on.",
-      "Bash reference manual 3 (Shell Syntax)",
-      "A script that does not parse may not do what it says; what the parser skipped was not "
-      "checked.",
-      "psql -c \"SELECT 1",
-      "psql -c \"SELECT 1\"" },
-    { "js/syntax-error", PGR_SEVERITY_WARNING,
-      "Part of a JavaScript/TypeScript file does not parse (tree-sitter), or nests deeper than 4000 "
-      "levels; that part was skipped, the rest checked.",
-      "Fix the syntax (tsc --noEmit, node --check); newer syntax may need a newer grammar.",
-      "ECMAScript language specification",
-      "Code that does not parse was not checked for connection options and secrets in that part.",
-      "const pool = new Pool({ ssl: });",
-      "const pool = new Pool({ ssl: { ca } });" },
+    { .id = "conf/syntax-error" },
+    { .id = "env/syntax-error" },
+    { .id = "yaml/syntax-error" },
+    { .id = "shell/syntax-error" },
+    { .id = "js/syntax-error" },
     { "core/outside-root", PGR_SEVERITY_INFO,
       "A symbolic link in the checked tree, or a postgresql.conf include, leads outside the checked "
       "directory; it was not followed.",
@@ -196,11 +161,56 @@ register_rules(host *h, size_t plugin, char **err)
     return 0;
 }
 
+/* Register one of the host's own rules (plugin 0). */
+static void
+register_core_rule(host *h, const pgr_rule *r)
+{
+    host_rule *hr = util_vec_push(&h->rules);
+
+    hr->rule = r;
+    hr->plugin = 0;
+    hr->severity = r->default_severity;
+}
+
+/* The syntax rule called id of a front-end in the table, or NULL. */
+static const pgr_rule *
+frontend_syntax_rule(const char *id)
+{
+    size_t k;
+
+    for (k = 0; frontends[k]; k++)
+        if (strcmp(frontends[k]->syntax_rule.id, id) == 0)
+            return &frontends[k]->syntax_rule;
+    return NULL;
+}
+
+/*
+ * Register the host's own rules, each front-end's syntax rule in the place
+ * core_rules keeps for it; a front-end's rule without one comes last.  The
+ * rules are ours and well-formed: unlike a plugin's, they are not checked.
+ */
+static void
+register_core_rules(host *h)
+{
+    size_t i, k;
+
+    for (i = 0; i < sizeof core_rules / sizeof core_rules[0]; i++) {
+        const pgr_rule *r = &core_rules[i];
+
+        if (r->summary == NULL)
+            r = frontend_syntax_rule(r->id);
+        if (r)
+            register_core_rule(h, r);
+    }
+    for (k = 0; frontends[k]; k++)
+        if (host_find_rule(h, frontends[k]->syntax_rule.id) == NULL)
+            register_core_rule(h, &frontends[k]->syntax_rule);
+}
+
 void
 host_init(host *h, const config *cfg, diag_store *diags)
 {
     host_plugin *core;
-    char *err = NULL;
 
     util_vec_init(&h->plugins, sizeof(host_plugin));
     util_vec_init(&h->rules, sizeof(host_rule));
@@ -210,8 +220,7 @@ host_init(host *h, const config *cfg, diag_store *diags)
     core = util_vec_push(&h->plugins);
     core->path = util_xstrdup("(built in)");
     core->desc = &core_plugin;
-    register_rules(h, 0, &err);
-    free(err);
+    register_core_rules(h);
 }
 
 void

@@ -3,13 +3,9 @@
  */
 #include "scan/check.h"
 
-#include "frontends/dotenv.h"
-#include "scan/gitscope.h"
-#include "frontends/jsfile.h"
 #include "frontends/pgconf.h"
-#include "frontends/shell.h"
+#include "scan/gitscope.h"
 #include "scan/suppress.h"
-#include "frontends/yamldoc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -26,39 +22,27 @@ static const char *const skip_dirs[] = {
     "__pycache__", ".cache", "dist", "target", NULL
 };
 
-int
-check_kind_of(const char *path)
+/* Whether fe (NULL: none) reads SQL statements: such files are paired into
+ * migration sets, and one named alone brings its set in as context. */
+static bool
+is_statements(const frontend *fe)
 {
-    const char *base = util_basename(path);
-
-    if (util_ends_with(base, ".sql") || util_ends_with(base, ".psql") || util_ends_with(base, ".pgsql"))
-        return CHECK_SQL;
-    if (strcmp(base, ".env") == 0 || strncmp(base, ".env.", 5) == 0 || util_ends_with(base, ".env"))
-        return CHECK_ENV;
-    if (pgconf_kind_of(path))
-        return CHECK_CONF;
-    if (yamldoc_kind_of(path))
-        return CHECK_YAML;
-    if (shell_kind_of(path))
-        return CHECK_SHELL;
-    if (jsfile_kind_of(path))
-        return CHECK_JS;
-    return 0;
+    return fe != NULL && fe->output == FRONTEND_STATEMENTS;
 }
 
 static void
-add_file(check_run *run, const char *path, int kind, const char *root)
+add_file(check_run *run, const char *path, const frontend *fe, const char *root)
 {
     check_file *f;
 
-    if (config_excluded(run->host->cfg, path) || (run->adding_context && kind != CHECK_SQL))
+    if (config_excluded(run->host->cfg, path) || (run->adding_context && !is_statements(fe)))
         return;
     /* Context files complete a migration set whatever include says. */
     if (!run->adding_context && !config_included(run->host->cfg, path))
         return;
     f = util_vec_push(&run->files);
     f->path = util_xstrdup(path);
-    f->kind = (check_kind) kind;
+    f->fe = fe;
     f->context = run->adding_context;
     f->root = root;
 }
@@ -82,12 +66,12 @@ keep_root(check_run *run, const char *dir)
  * reaches a snippet.  A dangling link is added and reported unreadable.
  */
 static void
-add_link(check_run *run, const char *path, int kind, const char *root)
+add_link(check_run *run, const char *path, const frontend *fe, const char *root)
 {
     pgr_location loc = { path, 1, 1, 1, 1, NULL };
 
     if (root != NULL && util_path_inside(path, root) != 0) {
-        add_file(run, path, kind, root);
+        add_file(run, path, fe, root);
         return;
     }
     /* Context walks report nothing: their files are not the user's. */
@@ -154,13 +138,15 @@ walk(check_run *run, const char *dir, const char *root)
         struct stat st;
 
         if (lstat(p, &st) == 0) {
+            const frontend *fe = S_ISDIR(st.st_mode) ? NULL : frontends_match(p);
+
             if (S_ISDIR(st.st_mode)) {
                 if (!skipped_dir(names[i]) && !config_excluded(run->host->cfg, p))
                     walk(run, p, root);
-            } else if (S_ISLNK(st.st_mode) && check_kind_of(p)) {
-                add_link(run, p, check_kind_of(p), root);
-            } else if (check_kind_of(p)) {
-                add_file(run, p, check_kind_of(p), root);
+            } else if (S_ISLNK(st.st_mode) && fe) {
+                add_link(run, p, fe, root);
+            } else if (fe) {
+                add_file(run, p, fe, root);
             }
         }
         free(p);
@@ -283,9 +269,10 @@ part_of(mig_role role, const sql_stmt *st)
     }
 }
 
-/* Parse sql (f->len bytes: the file, or a script's SQL overlay) as f's SQL. */
+/* Parse sql (f->len bytes: the file, or a script's SQL overlay) as f's SQL
+ * with the statements front-end fe. */
 static void
-parse_sql_text(check_run *run, check_file *f, const char *sql)
+parse_sql_text(check_run *run, check_file *f, const frontend *fe, const char *sql)
 {
     size_t k;
 
@@ -297,7 +284,7 @@ parse_sql_text(check_run *run, check_file *f, const char *sql)
         char *m = e->too_deep ? util_xstrdup(e->message)
             : util_xasprintf("syntax error (PostgreSQL 15 grammar): %s", e->message);
 
-        report_at(run, e->too_deep ? "sql/too-deep" : "sql/syntax-error", f->path,
+        report_at(run, e->too_deep ? "sql/too-deep" : fe->syntax_rule.id, f->path,
                   &f->sql.lines, e->offset, m);
         free(m);
     }
@@ -314,7 +301,7 @@ parse_sql_files(check_run *run)
         /* Other databases' dialect files (pop's .mysql. etc.) are not ours. */
         if (f->text == NULL || run->mig.roles[i] == MIG_OTHER_DIALECT)
             continue;
-        parse_sql_text(run, f, f->text);
+        parse_sql_text(run, f, f->fe, f->text);
         for (k = 0; k < f->sql.stmts.len; k++) {
             sql_stmt *st = util_vec_at(&f->sql.stmts, k);
 
@@ -323,24 +310,36 @@ parse_sql_files(check_run *run)
     }
 }
 
-/* Read script (f->len bytes: a shell file, or a YAML file's CI-step overlay)
- * with the shell front-end, adding its settings to f's; SQL handed to psql is
- * f's SQL, checked by the same statement rules. */
+/*
+ * Read text (f->len bytes: the file, or text embedded in it at its own
+ * offsets) with front-end fe, adding its settings to f's (initialised by the
+ * caller), and text embedded in that to the front-end that reads it: a CI
+ * step's shell in a YAML file, SQL a script hands to psql, which is f's SQL,
+ * checked by the same statement rules.
+ */
 static void
-parse_shell(check_run *run, check_file *f, const char *script)
+parse_text(check_run *run, check_file *f, const frontend *fe, const char *text)
 {
+    frontend_input in = { f->path, f->root, text, f->len };
+    frontend_embedded inner = { NULL, NULL };
     values_file vf;
-    char *sql;
 
-    shell_parse(&vf, &sql, script, f->len);
+    if (fe != NULL && fe->output == FRONTEND_STATEMENTS) {
+        parse_sql_text(run, f, fe, text);
+        return;
+    }
+    /* Only statements and settings can be embedded: a model is a file's own. */
+    if (fe == NULL || fe->output != FRONTEND_VALUES)
+        return;
+    fe->parse_values(&in, &vf, &inner);
     values_move(&f->values, &vf);
-    if (sql)
-        parse_sql_text(run, f, sql);
-    free(sql);
+    if (inner.text)
+        parse_text(run, f, frontends_by_name(inner.frontend), inner.text);
+    free(inner.text);
 }
 
-/* The text front-ends: env files, YAML (and, when built in, shell and
- * JavaScript/TypeScript) become settings for on_value_file. */
+/* The settings front-ends (env files, YAML, shell, JavaScript/TypeScript,
+ * and any other FRONTEND_VALUES one) become settings for on_value_file. */
 static void
 parse_value_files(check_run *run)
 {
@@ -349,30 +348,10 @@ parse_value_files(check_run *run)
     for (i = 0; i < run->files.len; i++) {
         check_file *f = util_vec_at(&run->files, i);
 
-        if (f->text == NULL)
+        if (f->text == NULL || f->fe->output != FRONTEND_VALUES)
             continue;
-        if (f->kind == CHECK_ENV) {
-            dotenv_parse(&f->values, f->text, f->len);
-            f->format = PGR_FORMAT_DOTENV;
-        } else if (f->kind == CHECK_YAML) {
-            char *shell;
-
-            yamldoc_parse(&f->values, &shell, f->text, f->len);
-            f->format = PGR_FORMAT_YAML;
-            /* CI steps' shell, at the YAML file's own positions. */
-            if (shell)
-                parse_shell(run, f, shell);
-            free(shell);
-        } else if (f->kind == CHECK_SHELL) {
-            values_init(&f->values);
-            parse_shell(run, f, f->text);
-            f->format = PGR_FORMAT_SHELL;
-        } else if (f->kind == CHECK_JS) {
-            jsfile_parse(&f->values, f->path, f->text, f->len);
-            f->format = PGR_FORMAT_JAVASCRIPT;
-        } else {
-            continue;
-        }
+        values_init(&f->values);
+        parse_text(run, f, f->fe, f->text);
         f->parsed_values = true;
         for (k = 0; k < f->values.errors.len; k++) {
             const values_error *e = util_vec_at(&f->values.errors, k);
@@ -424,7 +403,7 @@ env_tracked(check_run *run, const char *path)
         for (i = 0; i < run->files.len; i++) {
             check_file *f = util_vec_at(&run->files, i);
 
-            if (f->kind == CHECK_ENV)
+            if (f->fe->git_tracked)
                 paths[n++] = f->path;
         }
         run->tracked = gitscope_tracked(paths, n);
@@ -466,11 +445,11 @@ run_value_hooks(check_run *run, size_t plugin, const pgr_plugin *p)
             continue;
         values = util_xcalloc(f->values.entries.len + 1, sizeof(pgr_value));
         hf.pub.path = f->path;
-        hf.pub.format = f->format;
-        hf.pub.format_name = values_format_name(f->format);
+        hf.pub.format = f->fe->format;
+        hf.pub.format_name = values_format_name(f->fe->format);
         hf.pub.n_values = f->values.entries.len;
         hf.pub.values = values;
-        hf.pub.git_tracked = f->kind == CHECK_ENV ? env_tracked(run, f->path) : -1;
+        hf.pub.git_tracked = f->fe->git_tracked ? env_tracked(run, f->path) : -1;
         hf.lines = &f->lines;
         hf.vf = &f->values;
         for (k = 0; k < f->values.entries.len; k++) {
@@ -798,35 +777,33 @@ drop_context_findings(check_run *run)
     ds->findings.len = keep;
 }
 
-/* Each server configuration file is a model of its own: settings and hba
- * rules with their file positions, for the same rules the live audit runs. */
+/* Each file of a model front-end (server configuration files) is a model
+ * of its own: settings and hba rules with their file positions, for the same
+ * rules the live audit runs. */
 static void
-run_configs(check_run *run)
+run_models(check_run *run)
 {
     size_t i, k;
 
     for (i = 0; i < run->files.len; i++) {
         check_file *f = util_vec_at(&run->files, i);
+        frontend_input in = { f->path, f->root, f->text, f->len };
         pgr_location origin = { f->path, 1, 1, 1, 1, NULL };
         util_vec errors;
         model m;
 
-        if (f->kind != CHECK_CONF || f->text == NULL || f->context)
+        if (f->fe->output != FRONTEND_MODEL || f->text == NULL || f->context)
             continue;
         util_vec_init(&errors, sizeof(pgconf_error));
         model_init(&m, f->path, 0);
         model_set_version(&m, run->host->cfg->postgres_version);
         model_set_origin(&m, &origin);
-        if (f->root)
-            pgconf_parse_within(&m, pgconf_kind_of(f->path), f->path, f->root, f->text, f->len,
-                                &errors);
-        else
-            pgconf_parse(&m, pgconf_kind_of(f->path), f->path, f->text, f->len, &errors);
+        f->fe->parse_model(&in, &m, &errors);
         for (k = 0; k < errors.len; k++) {
             const pgconf_error *e = util_vec_at(&errors, k);
             pgr_location loc = { e->path, e->line, e->column, e->line, e->column, NULL };
 
-            host_report_core(run->host, e->rule ? e->rule : "conf/syntax-error", &loc, e->message);
+            host_report_core(run->host, e->rule ? e->rule : f->fe->syntax_rule.id, &loc, e->message);
         }
         check_model_hooks(run->host, &m);
         model_free(&m);
@@ -855,6 +832,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
     util_vec_init(&run->files, sizeof(check_file));
     util_vec_init(&run->roots, sizeof(char *));
     for (i = 0; i < n; i++) {
+        const frontend *fe = frontends_match(paths[i]);
         struct stat st;
 
         if (stat(paths[i], &st) != 0) {
@@ -868,18 +846,17 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
          * directory (the paths are relative to it). */
         if (S_ISDIR(st.st_mode)) {
             walk(run, paths[i], keep_root(run, paths[i]));
-        } else if (reader_fn && check_kind_of(paths[i]) && lstat(paths[i], &st) == 0 &&
-                   S_ISLNK(st.st_mode)) {
-            add_link(run, paths[i], check_kind_of(paths[i]), keep_root(run, "."));
-        } else if (check_kind_of(paths[i])) {
+        } else if (reader_fn && fe && lstat(paths[i], &st) == 0 && S_ISLNK(st.st_mode)) {
+            add_link(run, paths[i], fe, keep_root(run, "."));
+        } else if (fe) {
             char *dir = util_dirname(paths[i]);
 
-            add_file(run, paths[i], check_kind_of(paths[i]), keep_root(run, dir));
+            add_file(run, paths[i], fe, keep_root(run, dir));
             free(dir);
         }
     }
     for (i = 0; i < n; i++)
-        if (check_kind_of(paths[i]) == CHECK_SQL)
+        if (is_statements(frontends_match(paths[i])))
             add_context(run, paths[i]);
     if (run->files.len > 0)
         qsort(run->files.items, run->files.len, sizeof(check_file), file_cmp);
@@ -893,7 +870,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
         check_file *f = util_vec_at(&run->files, i);
 
         read_one(run, f);
-        if (f->kind == CHECK_SQL)
+        if (is_statements(f->fe))
             run->sql_index[run->n_sql++] = i;
     }
     sql_paths = util_xcalloc(run->n_sql, sizeof(char *));
@@ -921,7 +898,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
     }
     run_sets(run);
     run_standalone(run);
-    run_configs(run);
+    run_models(run);
     check_finish_hooks(h);
     drop_context_findings(run);
     suppress_apply(run);

@@ -8,26 +8,20 @@
 #include "host/host.h"
 #include "scan/migrations.h"
 #include "model/model.h"
+#include "frontends/frontend.h"
 #include "frontends/sql.h"
 #include "frontends/values.h"
-
-/* SQL files, env files, server configuration files (postgresql.conf,
- * pg_hba.conf, pgbouncer.ini), YAML files, shell scripts, JavaScript/TypeScript. */
-typedef enum check_kind {
-    CHECK_SQL = 1, CHECK_ENV = 2, CHECK_CONF = 3, CHECK_YAML = 4, CHECK_SHELL = 5, CHECK_JS = 6
-} check_kind;
 
 /* One input file and what the front-ends made of it. */
 typedef struct check_file {
     char *path;              /* display path */
-    check_kind kind;
+    const frontend *fe;      /* the front-end that reads it (frontends.c) */
     char *text;              /* NULL when unreadable */
     size_t len;
     bool parsed_sql;
     sql_file sql;
     bool parsed_values;      /* values holds what a text front-end read */
     values_file values;
-    pgr_value_format format;
     util_lines lines;        /* for value and configuration files */
     bool context;            /* read only for its migration set: not reported on */
     const char *root;        /* resolved checked root it was found under (owned
@@ -51,9 +45,6 @@ typedef struct check_run {
     char **tracked_paths;
     size_t n_tracked;
 } check_run;
-
-/* The kind of file a name denotes (0: not ours). */
-int check_kind_of(const char *path);
 
 /*
  * Where file contents come from: NULL reads the working tree; a reader

@@ -42,23 +42,15 @@ rule_listed(const char *list, const char *rule)
     return false;
 }
 
-/* The line-comment marker of a file: "--" for SQL, "//" for JavaScript and
- * TypeScript, "#" for env, YAML, shell and server configuration files. */
-static const char *
-marker_of(const check_file *f)
-{
-    return f->kind == CHECK_SQL ? "--" : f->kind == CHECK_JS ? "//" : "#";
-}
-
 /* Lines covered by a suppression on comment line `line`: the next SQL
- * statement, else the next line. */
+ * statement of a statements file, else the next line. */
 static void
 coverage(const check_file *f, size_t offset, uint32_t line, suppression *s)
 {
     size_t k;
 
     s->from_line = s->to_line = line + 1;
-    if (f->kind != CHECK_SQL || !f->parsed_sql)
+    if (f->fe->output != FRONTEND_STATEMENTS || !f->parsed_sql)
         return;
     for (k = 0; k < f->sql.stmts.len; k++) {
         const sql_stmt *st = util_vec_at(&f->sql.stmts, k);
@@ -76,7 +68,8 @@ coverage(const check_file *f, size_t offset, uint32_t line, suppression *s)
 static void
 scan_file(const check_file *f, util_vec *out)
 {
-    const char *t = f->text, *marker = marker_of(f);
+    /* Each front-end's own line comment: "--", "#", "//". */
+    const char *t = f->text, *marker = f->fe->comment;
     size_t i = 0, ml = strlen(marker);
     uint32_t line = 0;
 

@@ -1,5 +1,6 @@
 /*
- * suppress.h — inline suppressions, in each file type's comment syntax:
+ * suppress.h — inline suppressions, in each front-end's line-comment syntax
+ * (frontend.comment):
  *
  *   -- pgrampart-ignore grants/grant-to-public: reporting role reads everything
  *   -- pgrampart-ignore-file rls/table-without-rls: this schema is a public catalogue
