@@ -12,6 +12,8 @@ Each fixture directory is copied to a temporary directory (so that neither this 
 git index nor its .gitignore takes part), and `pgrampart check --format json [--config
 config.yml] bad...` runs there with the copy as the working directory; paths in expected are
 therefore relative to the fixture directory.  Other rules' findings are ignored.
+core/outside-root's bad/escape.sql is a symbolic link (git stores it as one; a checkout with
+core.symlinks=false would turn it into a text file and fail that fixture).
 
 To record the findings after a deliberate change, run with PGRAMPART_UPDATE_FIXTURES=1, e.g.
     PGRAMPART_UPDATE_FIXTURES=1 meson test -C build e2e-rule_fixtures
