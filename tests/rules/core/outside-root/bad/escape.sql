@@ -1,0 +1,1 @@
+../good/postgresql.conf

@@ -1,0 +1,2 @@
+-- pgrampart-ignore rls/*
+CREATE TABLE a (id int);

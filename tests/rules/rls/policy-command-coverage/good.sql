@@ -1,0 +1,6 @@
+CREATE TABLE a (id int, tenant_id uuid);
+ALTER TABLE a ENABLE ROW LEVEL SECURITY;
+CREATE POLICY p ON a USING (tenant_id = current_setting('t')::uuid);
+CREATE TABLE c (id int);
+ALTER TABLE c ENABLE ROW LEVEL SECURITY;
+CREATE POLICY s ON c FOR SELECT USING (id > 0);

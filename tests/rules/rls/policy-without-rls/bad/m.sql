@@ -1,0 +1,3 @@
+CREATE TABLE a (id int);
+CREATE POLICY p ON a USING (id = 1);
+CREATE POLICY q ON a USING (id = 2);

@@ -1,0 +1,2 @@
+CREATE TABLE a (id int);
+CREATE TABLE tmp (x int);

@@ -1,0 +1,7 @@
+CREATE TABLE a (id int);
+ALTER TABLE a ENABLE ROW LEVEL SECURITY;
+CREATE POLICY p ON a USING (id = 1);
+CREATE VIEW v AS SELECT * FROM (SELECT id FROM public.a) s;
+CREATE MATERIALIZED VIEW mv AS SELECT id FROM a;
+CREATE VIEW w WITH (security_invoker = true) AS SELECT * FROM a;
+ALTER VIEW w SET (security_invoker = false);

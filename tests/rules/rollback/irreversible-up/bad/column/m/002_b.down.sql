@@ -1,0 +1,2 @@
+ALTER TABLE a ADD COLUMN secret text;
+ALTER TABLE a RENAME COLUMN memo TO note;

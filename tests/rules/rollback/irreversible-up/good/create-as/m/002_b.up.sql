@@ -1,0 +1,2 @@
+CREATE TABLE b AS SELECT * FROM public.a;
+DROP TABLE a;

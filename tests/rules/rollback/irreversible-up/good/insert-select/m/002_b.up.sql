@@ -1,0 +1,3 @@
+CREATE TABLE b (id int);
+INSERT INTO b SELECT id FROM (SELECT id FROM a) s;
+DROP TABLE a;

@@ -1,0 +1,2 @@
+SELECT (;
+DROP TABLE a;

@@ -1,0 +1,3 @@
+CREATE TABLE b (id int);
+UPDATE b SET id = a.id FROM a;
+DROP TABLE a;

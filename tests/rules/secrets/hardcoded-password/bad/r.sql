@@ -1,0 +1,3 @@
+CREATE ROLE a LOGIN PASSWORD 'Very-Secret-1';
+ALTER ROLE b WITH PASSWORD 'Other-Secret-2';
+CREATE USER c PASSWORD 'Third-Secret-3';

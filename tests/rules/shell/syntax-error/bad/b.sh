@@ -1,0 +1,2 @@
+for do done
+export PGSSLMODE=require

@@ -1,0 +1,5 @@
+DO $$
+BEGIN
+  EXECUTE format('GRANT ALL ON %I TO PUBLIC', 't');
+END
+$$;

@@ -1,0 +1,3 @@
+CREATE TABLE ok1 (a int);
+CREATE TABLE (;
+SELECT 1;

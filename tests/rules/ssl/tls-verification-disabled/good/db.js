@@ -1,0 +1,1 @@
+const pool = new Pool({ ssl: { rejectUnauthorized: true } });
