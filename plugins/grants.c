@@ -132,30 +132,6 @@ static const struct {
     { PGR_ACL_CREATE_TEMP, "TEMPORARY" }, { PGR_ACL_CONNECT, "CONNECT" },
 };
 
-/* ACL_ALL_RIGHTS_* of PostgreSQL's utils/acl.h, by object kind. */
-static unsigned
-all_rights(char kind)
-{
-    switch (kind) {
-    case 'r':
-    case 'p':
-    case 'v':
-    case 'm':
-        return PGR_ACL_INSERT | PGR_ACL_SELECT | PGR_ACL_UPDATE | PGR_ACL_DELETE |
-            PGR_ACL_TRUNCATE | PGR_ACL_REFERENCES | PGR_ACL_TRIGGER;
-    case 'S':
-        return PGR_ACL_SELECT | PGR_ACL_UPDATE | PGR_ACL_USAGE;
-    case 'n':
-        return PGR_ACL_USAGE | PGR_ACL_CREATE;
-    case 'd':
-        return PGR_ACL_CREATE | PGR_ACL_CREATE_TEMP | PGR_ACL_CONNECT;
-    case 'f':
-        return PGR_ACL_EXECUTE;
-    default:
-        return PGR_ACL_USAGE;
-    }
-}
-
 static const char *
 kind_name(char kind)
 {
@@ -374,7 +350,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
         check_role_policy(ctx, m, api->config_map_key(ctx, "roles", i));
     for (i = 0; i < m->n_acl; i++) {
         const pgr_acl_item *a = &m->acl[i];
-        unsigned all = all_rights(a->objkind);
+        uint32_t all = api->all_privileges(a->objkind);
         const char *what = a->all_in_schema ? "all tables in schema" : kind_name(a->objkind);
 
         privilege_list(a->privileges, privs, sizeof privs);

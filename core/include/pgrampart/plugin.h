@@ -608,6 +608,14 @@ typedef struct pgr_host_api {
      * in bytes) into buf of bufsize bytes, always NUL-terminated.  Returns
      * buf. */
     char *(*redact)(const char *secret, char *buf, size_t bufsize);
+
+    /* Appended in ABI 5 (a plugin calling it needs a host whose size
+     * covers it; PGR_PLUGIN_MAGIC checks).  The privileges "ALL" stands for
+     * on an object of kind objkind (a pgr_acl_item's: 'r', 'S', 'f', 'n',
+     * 'd', 't', ...), as PostgreSQL's ACL_ALL_RIGHTS_* (utils/acl.h): the
+     * model's own table, so a plugin and the model agree on what "ALL" is.
+     * PGR_ACL_* bits; USAGE for a kind without a table of its own. */
+    uint32_t (*all_privileges)(char objkind);
 } pgr_host_api;
 
 /* The signature of PGR_PLUGIN_INIT_SYMBOL. */

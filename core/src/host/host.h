@@ -1,6 +1,10 @@
 /*
- * host.h — loads rule plugins with dlopen, checks their ABI, registers their
- * rules, and offers them the pgr_host_api table.
+ * host.h — the host of rule plugins, the public interface of host/: it loads
+ * plugins with dlopen and checks their ABI (loader.c), registers their rules
+ * and applies .pgrampart.yml's severities and plugin sections (registry.c),
+ * loads rule packs (rulepack.c), and offers plugins the pgr_host_api table
+ * (api.c); host.c starts and frees a host and holds the built-in "core"
+ * rules.  host_internal.h is what those files share among themselves.
  */
 #ifndef PGR_HOST_H
 #define PGR_HOST_H
@@ -59,6 +63,7 @@ extern const pgr_host_api host_api;
 
 /* Start a host that reports into diags and reads cfg (both borrowed). */
 void host_init(host *h, const config *cfg, diag_store *diags);
+/* Unload every plugin (dlclose) and free the rules and rule packs. */
 void host_free(host *h);
 
 /*

@@ -1,0 +1,255 @@
+/*
+ * registry.c — the registered rules and their severities.  Each loaded
+ * plugin's rules are checked and registered here (an id taken twice is
+ * refused), host_find_rule looks one up, and host_apply_config applies
+ * .pgrampart.yml to them: the severities of "rules:", and each plugin's
+ * section checked against the configuration keys its descriptor declares,
+ * so that a typo is an error at its line and column rather than a setting
+ * silently ignored.
+ */
+#include "host/host.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "host/host_internal.h"
+
+const host_rule *
+host_find_rule(const host *h, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < h->rules.len; i++) {
+        const host_rule *r = util_vec_at(&h->rules, i);
+
+        if (strcmp(r->rule->id, id) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+void
+host_register_rule(host *h, const pgr_rule *r, size_t plugin)
+{
+    host_rule *hr = util_vec_push(&h->rules);
+
+    hr->rule = r;
+    hr->plugin = plugin;
+    hr->severity = r->default_severity;
+}
+
+int
+host_register_plugin_rules(host *h, size_t plugin, char **err)
+{
+    const host_plugin *hp = util_vec_at(&h->plugins, plugin);
+    size_t i;
+
+    for (i = 0; i < hp->desc->n_rules; i++) {
+        const pgr_rule *r = &hp->desc->rules[i];
+
+        if (r->id == NULL || strchr(r->id, '/') == NULL || r->summary == NULL ||
+            r->default_severity < PGR_SEVERITY_INFO || r->default_severity > PGR_SEVERITY_ERROR) {
+            *err = util_xasprintf("%s: rule %zu has no family/name id, no summary or a bad severity",
+                                  hp->path, i);
+            return -1;
+        }
+        if (host_find_rule(h, r->id)) {
+            *err = util_xasprintf("%s: rule %s is already provided by another plugin",
+                                  hp->path, r->id);
+            return -1;
+        }
+        host_register_rule(h, r, plugin);
+    }
+    return 0;
+}
+
+/* The loaded plugin called name, or NULL; the host's own "core" (plugin
+ * index 0) has no configuration section, so it is never found here. */
+static const host_plugin *
+configurable_plugin(const host *h, const char *name)
+{
+    size_t i;
+
+    for (i = 1; i < h->plugins.len; i++) {
+        const host_plugin *p = util_vec_at(&h->plugins, i);
+
+        if (strcmp(p->desc->name, name) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+static bool
+value_allowed(const pgr_config_key *key, const char *v)
+{
+    size_t i;
+
+    if (key->values == NULL)
+        return true;
+    for (i = 0; key->values[i]; i++)
+        if (strcasecmp(key->values[i], v) == 0)
+            return true;
+    return false;
+}
+
+/* A list of strings, each one of key->values when those are given. */
+static int
+check_list(const char *path, const pgr_config_key *key, const cfg_node *v, char **err)
+{
+    size_t i;
+
+    if (v->kind != CFG_SEQ) {
+        *err = cfg_error(path, v, "expected a list of strings");
+        return -1;
+    }
+    for (i = 0; i < v->n; i++) {
+        if (v->items[i]->kind != CFG_SCALAR) {
+            *err = cfg_error(path, v->items[i], "expected a string");
+            return -1;
+        }
+        if (!value_allowed(key, v->items[i]->scalar)) {
+            char *m = util_xasprintf("'%s' is not one of the values %s accepts",
+                                     v->items[i]->scalar, key->name);
+
+            *err = cfg_error(path, v->items[i], m);
+            free(m);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* name: { <map_key>: [strings], ... } for each entry of a PGR_CONFIG_MAP. */
+static int
+check_map(const char *path, const pgr_config_key *key, const cfg_node *v, char **err)
+{
+    size_t i, j, k;
+
+    if (v->kind != CFG_MAP) {
+        *err = cfg_error(path, v, "expected a mapping of names to settings");
+        return -1;
+    }
+    for (i = 1; i < v->n; i += 2) {
+        const cfg_node *entry = v->items[i];
+
+        if (entry->kind != CFG_MAP) {
+            *err = cfg_error(path, entry, "expected a mapping");
+            return -1;
+        }
+        for (j = 0; j + 1 < entry->n; j += 2) {
+            bool known = false;
+
+            for (k = 0; key->map_keys && key->map_keys[k] && !known; k++)
+                known = strcmp(key->map_keys[k], entry->items[j]->scalar) == 0;
+            if (!known) {
+                char *m = util_xasprintf("unknown key '%s' in %s", entry->items[j]->scalar,
+                                         key->name);
+
+                *err = cfg_error(path, entry->items[j], m);
+                free(m);
+                return -1;
+            }
+            if (check_list(path, key, entry->items[j + 1], err) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+check_value(const char *path, const pgr_config_key *key, const cfg_node *v, char **err)
+{
+    switch (key->type) {
+    case PGR_CONFIG_LIST:
+        return check_list(path, key, v, err);
+    case PGR_CONFIG_MAP:
+        return check_map(path, key, v, err);
+    case PGR_CONFIG_BOOL:
+        if (v->kind != CFG_SCALAR || (strcmp(v->scalar, "true") && strcmp(v->scalar, "false"))) {
+            *err = cfg_error(path, v, "expected true or false");
+            return -1;
+        }
+        return 0;
+    default:
+        if (v->kind != CFG_SCALAR) {
+            *err = cfg_error(path, v, "expected a string");
+            return -1;
+        }
+        return 0;
+    }
+}
+
+static int
+check_section(const host *h, const host_plugin *p, const cfg_node *sec, char **err)
+{
+    const char *path = h->cfg->path;
+    size_t i, k;
+
+    if (sec->kind != CFG_MAP) {
+        *err = cfg_error(path, sec, "expected a mapping of this plugin's settings");
+        return -1;
+    }
+    for (i = 0; i + 1 < sec->n; i += 2) {
+        const pgr_config_key *key = NULL;
+
+        for (k = 0; k < p->desc->n_config_keys; k++)
+            if (strcmp(p->desc->config_keys[k].name, sec->items[i]->scalar) == 0)
+                key = &p->desc->config_keys[k];
+        if (key == NULL) {
+            char *m = util_xasprintf("unknown key '%s' for plugin '%s'",
+                                     sec->items[i]->scalar, p->desc->name);
+
+            *err = cfg_error(path, sec->items[i], m);
+            free(m);
+            return -1;
+        }
+        if (check_value(path, key, sec->items[i + 1], err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int
+host_apply_config(host *h, char **err)
+{
+    const cfg_node *root = h->cfg->root, *rules;
+    size_t i;
+
+    for (i = 0; i + 1 < root->n; i += 2) {
+        const char *key = root->items[i]->scalar;
+        const host_plugin *p;
+
+        if (strcmp(key, "plugin_dirs") == 0 || strcmp(key, "exclude") == 0 ||
+            strcmp(key, "include") == 0 || strcmp(key, "rule_packs") == 0 ||
+            strcmp(key, "rules") == 0 || strcmp(key, "postgres_version") == 0 ||
+            strcmp(key, "migrations") == 0 || strcmp(key, "suppressions") == 0)
+            continue;
+        p = configurable_plugin(h, key);
+        if (p == NULL) {
+            char *m = util_xasprintf("unknown key '%s' (expected plugin_dirs, rule_packs, include, exclude, rules, "
+                                     "postgres_version, migrations, suppressions or a loaded plugin's name)", key);
+
+            *err = cfg_error(h->cfg->path, root->items[i], m);
+            free(m);
+            return -1;
+        }
+        if (check_section(h, p, root->items[i + 1], err) != 0)
+            return -1;
+    }
+    rules = cfg_get(root, "rules");
+    for (i = 0; rules && i + 1 < rules->n; i += 2) {
+        host_rule *r = (host_rule *) host_find_rule(h, rules->items[i]->scalar);
+
+        if (r == NULL) {
+            char *m = util_xasprintf("unknown rule '%s'", rules->items[i]->scalar);
+
+            *err = cfg_error(h->cfg->path, rules->items[i], m);
+            free(m);
+            return -1;
+        }
+        r->severity = (pgr_severity) diag_severity_parse(rules->items[i + 1]->scalar);
+    }
+    return 0;
+}
