@@ -32,7 +32,7 @@ static const pgr_rule core_rules[] = {
       "Fix the statement; PostgreSQL would reject it when the migration runs.",
       "PostgreSQL docs 4.1 Lexical Structure" },
     { "sql/too-deep", PGR_SEVERITY_ERROR,
-      "A SQL statement nests more than 1000 levels of operators or parentheses; it was not parsed or checked.",
+      "A SQL statement (or one in a DO block) nests deeper than the parser can safely go; it was not checked.",
       "Split the expression (no migration needs this); generated SQL should chain with lists, not operators.",
       "PostgreSQL docs 19.4.1 (max_stack_depth): the server refuses such statements too" },
     { "sql/dynamic-sql", PGR_SEVERITY_INFO,

@@ -119,6 +119,7 @@ model_init(model *m, const char *source, int from_migrations)
     /* FirstNormalObjectId: replayed objects get oids like user objects do. */
     m->next_oid = 16384;
     m->default_schema = util_xstrdup("public");
+    util_vec_init(&m->deep_lines, sizeof(size_t));
 }
 
 void
@@ -2076,6 +2077,15 @@ do_statement(do_walk *w, const char *query, long lineno)
         util_buf_append(&b, "\n", 1);
     util_buf_puts(&b, query);
     sql_file_parse(&sub, w->f->path, b.data, b.len);
+    for (i = 0; i < sub.errors.len; i++) {
+        const sql_error *e = util_vec_at(&sub.errors, i);
+        uint32_t l, c;
+
+        if (e->too_deep) {
+            util_lines_pos(&sub.lines, e->offset, &l, &c);
+            *(size_t *) util_vec_push(&w->m->deep_lines) = l;
+        }
+    }
     for (i = 0; i < sub.stmts.len; i++)
         w->dynamic += model_apply(w->m, &sub, util_vec_at(&sub.stmts, i));
     sql_file_free(&sub);
@@ -2113,6 +2123,34 @@ do_walk_json(do_walk *w, json_t *j)
     }
 }
 
+/* DO bodies up to this many bytes are parsed on the calling thread. */
+#define PLPGSQL_SHALLOW_BYTES 16384
+
+/* pg_query_parse_plpgsql and the load of its JSON, run by sql_run_deep: its
+ * output functions recurse once per nested block. */
+typedef struct plpgsql_job {
+    const char *body;
+    json_t *json;           /* out: the functions, or NULL */
+    bool too_deep;          /* out: the body nests deeper than the parsers go */
+} plpgsql_job;
+
+static void
+parse_plpgsql_deep(void *arg)
+{
+    plpgsql_job *j = arg;
+    char *wrapper = util_xasprintf("CREATE FUNCTION pgrampart_do() RETURNS void LANGUAGE plpgsql "
+                                   "AS $pgrampart$%s$pgrampart$", j->body);
+    PgQueryPlpgsqlParseResult r = pg_query_parse_plpgsql(wrapper);
+    json_error_t err;
+
+    j->json = r.error ? NULL : json_loads(r.plpgsql_funcs, 0, &err);
+    /* Bison's stack ran out, or jansson's depth limit (2,048) was hit. */
+    j->too_deep = r.error ? strstr(r.error->message, "memory exhausted") != NULL
+        : j->json == NULL && json_error_code(&err) == json_error_stack_overflow;
+    free(wrapper);
+    pg_query_free_plpgsql_parse_result(r);
+}
+
 /* DO $$ ... $$ in PL/pgSQL: replay the plain SQL statements of its body
  * with pg_query_parse_plpgsql.  Returns how many EXECUTEs of dynamic
  * strings it holds (their effect is not analysed). */
@@ -2121,9 +2159,7 @@ do_block(model *m, const sql_file *f, const sql_stmt *st)
 {
     const PgQuery__DoStmt *d = st->node->do_stmt;
     const char *body = NULL, *lang = NULL, *at;
-    char *wrapper;
-    PgQueryPlpgsqlParseResult r;
-    json_t *json;
+    plpgsql_job job;
     do_walk w;
     size_t i;
     uint32_t line, col;
@@ -2137,13 +2173,21 @@ do_block(model *m, const sql_file *f, const sql_stmt *st)
     }
     if (body == NULL || (lang && strcmp(lang, "plpgsql") != 0) || strstr(body, "$pgrampart$"))
         return 0;
-    wrapper = util_xasprintf("CREATE FUNCTION pgrampart_do() RETURNS void LANGUAGE plpgsql AS "
-                             "$pgrampart$%s$pgrampart$", body);
-    r = pg_query_parse_plpgsql(wrapper);
-    free(wrapper);
-    json = r.error ? NULL : json_loads(r.plpgsql_funcs, 0, NULL);
-    pg_query_free_plpgsql_parse_result(r);
-    if (json == NULL)
+    job.body = body;
+    /* libpg_query 15-4.0.0 leaks a byte per pg_query_parse_plpgsql call,
+     * which a thread that ends turns into a lost block: a body this short
+     * cannot nest deep enough to need sql_run_deep's stack (measured: 1,000
+     * nested IF blocks take under 1 MiB). */
+    if (strlen(body) <= PLPGSQL_SHALLOW_BYTES)
+        parse_plpgsql_deep(&job);
+    else
+        sql_run_deep(parse_plpgsql_deep, &job);
+    if (job.too_deep) {
+        /* PL/pgSQL's parser gives no position for it: the DO statement's. */
+        util_lines_pos(&f->lines, st->start, &line, &col);
+        *(size_t *) util_vec_push(&m->deep_lines) = line;
+    }
+    if (job.json == NULL)
         return 0;
     /* The body's first line, where its text starts inside the statement. */
     at = memmem(f->text + st->start, st->end - st->start, body, strlen(body));
@@ -2152,8 +2196,8 @@ do_block(model *m, const sql_file *f, const sql_stmt *st)
     w.f = f;
     w.body_line = line;
     w.dynamic = 0;
-    do_walk_json(&w, json);
-    json_decref(json);
+    do_walk_json(&w, job.json);
+    json_decref(job.json);
     return w.dynamic;
 }
 
@@ -2387,6 +2431,7 @@ model_free(model *m)
 {
     size_t i;
 
+    util_vec_free(&m->deep_lines);
     while (m->tables.len > 0)
         drop_table_at(m, m->tables.len - 1);
     for (i = 0; i < m->acl.len; i++) {
@@ -2630,26 +2675,25 @@ live_clause(pgr_policy *p, const char *text, const char **out, int *always_true,
             pgr_location *loc, const pgr_location *where)
 {
     char *sql;
-    PgQueryProtobufParseResult r;
-    PgQuery__ParseResult *res;
+    sql_file sub;
 
     if (text == NULL)
         return;
     *out = util_xstrdup(text);
     *loc = copy_loc(where);
-    if (out == &p->qual)
-        p->qual_canonical = canonical_expr(text);
-    else
-        p->with_check_canonical = canonical_expr(text);
+    /* The text comes from the catalog, whose owner may be hostile: parse it
+     * with sql_file_parse's depth limits before anything walks it. */
     sql = util_xasprintf("SELECT %s", text);
-    r = pg_query_parse_protobuf(sql);
+    sql_file_parse(&sub, "", sql, strlen(sql));
     free(sql);
-    if (r.error == NULL &&
-        (res = pg_query__parse_result__unpack(NULL, r.parse_tree.len,
-                                               (const uint8_t *) r.parse_tree.data)) != NULL) {
-        const PgQuery__Node *st = res->n_stmts == 1 ? res->stmts[0]->stmt : NULL;
+    if (sub.errors.len == 0 && sub.stmts.len == 1) {
+        const PgQuery__Node *st = ((const sql_stmt *) util_vec_at(&sub.stmts, 0))->node;
 
-        if (st && st->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
+        if (out == &p->qual)
+            p->qual_canonical = canonical_expr(text);
+        else
+            p->with_check_canonical = canonical_expr(text);
+        if (st->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
             st->select_stmt->n_target_list == 1 &&
             st->select_stmt->target_list[0]->node_case == PG_QUERY__NODE__NODE_RES_TARGET) {
             const PgQuery__Node *e = st->select_stmt->target_list[0]->res_target->val;
@@ -2657,9 +2701,8 @@ live_clause(pgr_policy *p, const char *text, const char **out, int *always_true,
             *always_true = model_expr_always_true(e);
             sql_node_walk(sql_node_wrap(e), note_column, p);
         }
-        pg_query__parse_result__free_unpacked(res, NULL);
     }
-    pg_query_free_protobuf_parse_result(r);
+    sql_file_free(&sub);
 }
 
 void

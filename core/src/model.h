@@ -35,6 +35,8 @@ typedef struct model {
     int default_public_execute;  /* new functions get EXECUTE for PUBLIC */
     uint32_t next_oid;           /* for tables created by replay */
     char *default_schema;        /* first schema of the session's search_path */
+    util_vec deep_lines;         /* of size_t: 1-based lines of DO-block statements too deep
+                                  * to parse, for the caller to report and empty */
 } model;
 
 /* Start an empty model; source names it (copied). */

@@ -2,5 +2,106 @@
 
 Run one with: python3 tests/e2e/e2e.py NAME --bin build/pgrampart --source . --corpus ../shared/corpus
 """
+import json
+import subprocess
+import tempfile
+
 from e2e import *  # noqa: F401,F403 — run, check_json, findings_in, write_tree, ARGS via e2e.ARGS
 import e2e
+
+# Expressions that nest one parse-tree level (or more) per repetition, each the way
+# libpg_query builds it: left-recursive chains (casts, IS, COLLATE, +) that bison's
+# own stack does not bound, and right-recursive ones (NOT, unary minus, ARRAY, calls,
+# subqueries, CASE) that it does at 10,000 states.
+DEEP_SHAPES = {
+    "not": lambda n: "NOT " * n + "x",
+    "cast": lambda n: "x" + "::int" * n,
+    "is_true": lambda n: "x" + " IS TRUE" * n,
+    "collate": lambda n: "x" + ' COLLATE "C"' * n,
+    "minus": lambda n: "- " * n + "x",
+    "array": lambda n: "ARRAY[" * n + "x" + "]" * n,
+    "call": lambda n: "f(" * n + "x" + ")" * n,
+    "subquery": lambda n: "(SELECT " * n + "x" + ")" * n,
+    "case": lambda n: "CASE WHEN x THEN " * n + "x" + " END" * n,
+    "plus": lambda n: "x" + " + x" * n,
+}
+
+
+def deep_files(contexts):
+    """{path: text} for every shape at 5,000 and 50,000 repetitions in each context, and
+    {path: [(rule, line)]} of the findings each must give."""
+    files, want = {}, {}
+    for shape, make in DEEP_SHAPES.items():
+        for n in (5000, 50000):
+            e, t = make(n), f"t_{shape}_{n}"
+            if "migration" in contexts:
+                p = f"migration/{shape}_{n}.sql"
+                files[p] = f"CREATE TABLE {t} (x bool);\nSELECT {e} FROM {t};\nGRANT SELECT ON {t} TO PUBLIC;\n"
+                want[p] = [("grants/grant-to-public", 3), ("rls/table-without-rls", 1), ("sql/too-deep", 2)]
+            if "policy" in contexts:
+                p = f"policy/{shape}_{n}.sql"
+                files[p] = (f"CREATE TABLE {t} (x bool);\nALTER TABLE {t} ENABLE ROW LEVEL SECURITY;\n"
+                            f"CREATE POLICY p ON {t} USING ({e});\nGRANT SELECT ON {t} TO PUBLIC;\n")
+                want[p] = [("grants/grant-to-public", 4), ("rls/rls-without-policy", 2), ("sql/too-deep", 3)]
+            if "do" in contexts:
+                p = f"do/{shape}_{n}.sql"
+                files[p] = (f"CREATE TABLE {t} (x bool);\nDO $$\nBEGIN\n  UPDATE {t} SET x = {e};\n"
+                            f"END\n$$;\nGRANT SELECT ON {t} TO PUBLIC;\n")
+                want[p] = [("grants/grant-to-public", 7), ("rls/table-without-rls", 1), ("sql/too-deep", 4)]
+            if "psql" in contexts:
+                p = f"scripts/{shape}_{n}.sh"
+                files[p] = (f"#!/bin/sh\nset -e\npsql -c 'SELECT {e}'\n"
+                            "psql -h db.example.com -c 'SELECT 1'\n")
+                want[p] = [("sql/too-deep", 3), ("ssl/missing-sslmode", 4)]
+    # A sibling file of the same run is still checked.
+    files["sibling.sql"] = "CREATE TABLE s (x int);\nALTER TABLE s ENABLE ROW LEVEL SECURITY;\n" \
+                           "GRANT SELECT ON s TO PUBLIC;\n"
+    want["sibling.sql"] = [("grants/grant-to-public", 3), ("rls/rls-without-policy", 2)]
+    return files, want
+
+
+def check_deep(contexts):
+    files, want = deep_files(contexts)
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, files)
+        p = subprocess.run([e2e.ARGS.bin, "check", "--format", "json", "."], cwd=d, capture_output=True,
+                           text=True, errors="replace", timeout=600)
+    # A crash is a negative return code (the signal); only 1 (findings) is right.
+    assert p.returncode == 1, (p.returncode, p.stderr[-2000:])
+    got = {}
+    for f in json.loads(p.stdout)["findings"]:
+        got.setdefault(f["path"], []).append((f["rule"], f["line"]))
+    for path, found in got.items():
+        # In a DO block, sql/too-deep is at the inner statement when our parser refuses it, at the
+        # DO statement (line 2) when PL/pgSQL's gives up on the body first (it gives no position).
+        if path.startswith("do/"):
+            got[path] = [(r, 4 if (r, l) == ("sql/too-deep", 2) else l) for r, l in found]
+    bad = {path: sorted(got.get(path, [])) for path in want if sorted(got.get(path, [])) != want[path]}
+    assert not bad, bad
+
+
+def test_sql_deep_chains_in_migrations_and_policies():
+    """10 shapes of nesting, 5,000 and 50,000 deep, in a statement and a policy: sql/too-deep, no crash."""
+    check_deep({"migration", "policy"})
+
+
+def test_sql_deep_chains_in_do_blocks_and_psql():
+    """The same shapes inside a PL/pgSQL DO block and a psql -c of a shell script."""
+    check_deep({"do", "psql"})
+
+
+def test_sql_deep_but_legitimate():
+    """Long flat SQL parses: 200 nested parentheses, a 3,000-term OR of comparisons, a 900-term sum,
+    a 500-branch CASE, a 20,000-row VALUES list; none is sql/too-deep and their findings are given."""
+    sql = ("CREATE TABLE t (x int, y int);\n"
+           "SELECT " + "(" * 200 + "x" + ")" * 200 + " FROM t;\n"
+           "SELECT * FROM t WHERE " + " OR ".join(f"x = {i}" for i in range(3000)) + ";\n"
+           "SELECT * FROM t WHERE " + " AND ".join(f"(x <> {i} OR y > {i})" for i in range(3000)) + ";\n"
+           "SELECT " + " + ".join(["x"] * 900) + " FROM t;\n"
+           "SELECT CASE " + " ".join(f"WHEN x = {i} THEN {i}" for i in range(500)) + " END FROM t;\n"
+           "INSERT INTO t VALUES " + ", ".join(f"({i}, {i} + 1)" for i in range(20000)) + ";\n"
+           "ALTER TABLE t ENABLE ROW LEVEL SECURITY;\n"
+           "CREATE POLICY p ON t USING (" + " OR ".join(f"x = {i}" for i in range(3000)) + ");\n"
+           "GRANT SELECT ON t TO PUBLIC;\n")
+    found, _ = findings_in({"a.sql": sql})
+    assert sorted((r, l) for r, _, l, _ in found) == [("grants/grant-to-public", 10)], found
