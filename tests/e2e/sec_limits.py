@@ -105,3 +105,107 @@ def test_sql_deep_but_legitimate():
            "GRANT SELECT ON t TO PUBLIC;\n")
     found, _ = findings_in({"a.sql": sql})
     assert sorted((r, l) for r, _, l, _ in found) == [("grants/grant-to-public", 10)], found
+
+
+# --- super-linear time -------------------------------------------------------------------------
+# Each input of n items is timed (CPU seconds of the child, less noisy than the wall clock on a
+# shared machine) against the same input with n/8 items.  O(n log n) grows about 9 times, O(n^2)
+# 64 times; the bound of 20 leaves room for noise both ways.  Real timings are in bench/README.md.
+
+def cpu_seconds_of_check(files):
+    import resource
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, files)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        p = subprocess.run([e2e.ARGS.bin, "check", "--format", "json", "."], cwd=d, capture_output=True,
+                           text=True, errors="replace", timeout=600)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert p.returncode in (0, 1), (p.returncode, p.stderr[-2000:])
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), json.loads(p.stdout)
+
+
+def assert_scales(make, n, expect):
+    """make(n) -> {path: text}; expect(doc, n) checks the findings of the big run."""
+    small, _ = cpu_seconds_of_check(make(n // 8))
+    big, doc = cpu_seconds_of_check(make(n))
+    expect(doc, n)
+    ratio = big / max(small, 0.01)
+    print(f"n={n}: {big:.2f} s CPU, n/8: {small:.2f} s, ratio {ratio:.1f}")
+    assert ratio < 20, f"n={n} took {big:.2f} s, n/8 {small:.2f} s: {ratio:.1f} times (O(n^2) gives ~64)"
+
+
+def rules_count(doc):
+    out = {}
+    for f in doc["findings"]:
+        out[f["rule"]] = out.get(f["rule"], 0) + 1
+    return out
+
+
+def test_scaling_yaml_keys():
+    """40,000 keys in one YAML mapping (find_key of the SSL plugin) and 5,000 client objects with
+    ssl: false (client_config_sibling): PGSSLMODE is still found in its mapping."""
+    def make(n):
+        env = "".join(f"    KEY_{i}: value{i}\n" for i in range(n))
+        clients = "".join(f"  - host: db{i}.example.com\n    ssl: false\n" for i in range(n // 8))
+        return {"app.yml": "env:\n    DATABASE_URL: postgres://u@db.example.com/x\n" + env +
+                "    PGSSLMODE: require\nother:\n    DATABASE_URL: postgres://u@db2.example.com/x\n"
+                "clients:\n" + clients}
+
+    def expect(doc, n):
+        urls = sorted(f["line"] for f in doc["findings"] if f["rule"] == "ssl/missing-sslmode"
+                      and "db2.example.com" in f["message"] + json.dumps(f))
+        assert rules_count(doc).get("ssl/missing-sslmode", 0) == 1 + n // 8, rules_count(doc)
+        assert len(urls) == 1, urls   # the first URL has PGSSLMODE=require beside it
+    assert_scales(make, 40000, expect)
+
+
+def test_scaling_policies_on_one_table():
+    """20,000 policies on one table (find_policy)."""
+    def make(n):
+        return {"a.sql": "CREATE TABLE t (x int);\nALTER TABLE t ENABLE ROW LEVEL SECURITY;\n" +
+                "".join(f"CREATE POLICY p{i} ON t USING (x = {i});\n" for i in range(n)) +
+                "".join(f"ALTER POLICY p{i} ON t USING (true);\n" for i in range(0, n, 2))}
+
+    def expect(doc, n):
+        assert rules_count(doc).get("rls/policy-always-true", 0) >= 1, rules_count(doc)
+    assert_scales(make, 20000, expect)
+
+
+def test_scaling_tables():
+    """20,000 tables, each altered and granted (table and grant lookups)."""
+    def make(n):
+        return {"a.sql": "".join(f"CREATE TABLE t{i} (x int);\nALTER TABLE t{i} ENABLE ROW LEVEL SECURITY;\n"
+                                 for i in range(n)) + "CREATE TABLE last (x int);\n"}
+
+    def expect(doc, n):
+        assert rules_count(doc).get("rls/rls-without-policy", 0) == n, rules_count(doc)
+        assert rules_count(doc).get("rls/table-without-rls", 0) == 1, rules_count(doc)
+    assert_scales(make, 20000, expect)
+
+
+def test_scaling_grants_and_roles():
+    """20,000 roles, each granted on one table and made a member of another role (ACL and role
+    lookups), then a REVOKE from the first and a GRANT to PUBLIC that must still be seen."""
+    def make(n):
+        return {"a.sql": "CREATE TABLE t (x int);\nALTER TABLE t ENABLE ROW LEVEL SECURITY;\n" +
+                "".join(f"CREATE ROLE r{i};\nGRANT r{i % 100} TO r{i};\nGRANT SELECT ON t TO r{i};\n"
+                        for i in range(n)) +
+                "REVOKE SELECT ON t FROM r0;\nGRANT SELECT ON t TO PUBLIC;\n"}
+
+    def expect(doc, n):
+        assert rules_count(doc).get("grants/grant-to-public", 0) == 1, rules_count(doc)
+    assert_scales(make, 20000, expect)
+
+
+def test_scaling_columns_and_memberships():
+    """A table of 20,000 columns and a role in 20,000 groups (the unique-name arrays of the model),
+    with a duplicate column and group that must not count twice."""
+    def make(n):
+        return {"a.sql": "CREATE TABLE t (" + ", ".join(f"c{i} int" for i in range(n)) + ");\n"
+                "ALTER TABLE t ADD COLUMN c0 int;\nCREATE ROLE r0;\n" +
+                "".join(f"CREATE ROLE g{i};\nGRANT g{i} TO r0;\n" for i in range(n)) +
+                "GRANT g0 TO r0;\n"}
+
+    def expect(doc, n):
+        assert rules_count(doc) == {"rls/table-without-rls": 1}, rules_count(doc)
+    assert_scales(make, 20000, expect)
