@@ -890,6 +890,18 @@ remove_policies(model *m, const char *schema, const char *table, const char *nam
 }
 
 static void
+free_table(pgr_table *t)
+{
+    free_loc(&t->rls_location);
+    free((char *) t->owner);
+    strs_free(t->columns, t->n_columns);
+    free((void *) t->attnums);
+    free((char *) t->schema);
+    free((char *) t->name);
+    free_loc(&t->location);
+}
+
+static void
 drop_table_at(model *m, size_t i)
 {
     pgr_table *t = util_vec_at(&m->tables, i);
@@ -898,14 +910,8 @@ drop_table_at(model *m, size_t i)
     remove_acl_of(m, 'r', qual);
     drop_indexes_of(m, qual);
     remove_policies(m, t->schema, t->name, NULL);
-    free_loc(&t->rls_location);
-    free((char *) t->owner);
-    strs_free(t->columns, t->n_columns);
-    free((void *) t->attnums);
     free(qual);
-    free((char *) t->schema);
-    free((char *) t->name);
-    free_loc(&t->location);
+    free_table(t);
     memmove(t, (char *) t + sizeof(pgr_table), (m->tables.len - i - 1) * sizeof(pgr_table));
     m->tables.len--;
     index_stale(&m->table_ix);
@@ -2745,8 +2751,11 @@ model_free(model *m)
 
     util_vec_free(&m->deep_lines);
     indexes_apply(m, index_free);
-    while (m->tables.len > 0)
-        drop_table_at(m, m->tables.len - 1);
+    /* Not drop_table_at: its removal of each table's grants, indexes and
+     * policies would make this O(n^2); all of them are freed below. */
+    for (i = 0; i < m->tables.len; i++)
+        free_table(util_vec_at(&m->tables, i));
+    m->tables.len = 0;
     for (i = 0; i < m->acl.len; i++) {
         pgr_acl_item *a = util_vec_at(&m->acl, i);
 

@@ -11,6 +11,7 @@
 #include "sql.h"
 
 #include <ctype.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -581,11 +582,20 @@ deep_thread(void *arg)
 bool
 sql_run_deep(void (*fn)(void *), void *arg)
 {
+    static bool one_arena;
     deep_call c = { fn, arg };
     pthread_attr_t attr;
     pthread_t t;
     bool ok = false;
 
+#ifdef M_ARENA_MAX
+    /* The thread never runs beside the caller (which waits for it), but
+     * glibc would give it an arena of its own, where the parser's freed
+     * memory is lost to the main thread: +30% peak memory on big files. */
+    if (!one_arena)
+        mallopt(M_ARENA_MAX, 1);
+#endif
+    one_arena = true;
     if (pthread_attr_init(&attr) == 0) {
         ok = pthread_attr_setstacksize(&attr, SQL_STACK_BYTES) == 0 &&
              pthread_create(&t, &attr, deep_thread, &c) == 0;
