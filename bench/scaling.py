@@ -3,8 +3,8 @@
 
 Each shape is generated at N/8 and N items and checked; prints CPU seconds (user + sys of
 the child) and their ratio: about 9 for O(n log n), 64 for O(n^2).  The same shapes, with
-a bound of 20 on the ratio, are the scaling tests of tests/e2e/sec_limits.py; results of a
-run are in bench/README.md.
+a bound of 24 on the ratio, are the scaling tests of tests/e2e/sec_limits.py; results of a
+run are in README.md (Benchmarks).
 Usage: python3 bench/scaling.py [BINARY ...]   (default build/pgrampart)
 """
 import os

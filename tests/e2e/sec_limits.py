@@ -112,7 +112,7 @@ def test_sql_deep_but_legitimate():
 # Each input of n items is timed in CPU seconds of the child (less noisy than the wall clock on a
 # shared machine) against the same input with n/8 items.  O(n log n) grows about 9 times, O(n^2)
 # 64 times (36 to 66 measured on the code before the indexes); the bound of 24 leaves room for
-# noise both ways.  Real timings are in bench/README.md.
+# noise both ways.  Real timings: bench/scaling.py, README.md (Benchmarks).
 
 def cpu_seconds_of_check(files):
     import resource
