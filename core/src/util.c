@@ -432,3 +432,111 @@ util_ends_with(const char *s, const char *suffix)
 
     return n > k && strcmp(s + n - k, suffix) == 0;
 }
+
+/* --- util_map ------------------------------------------------------------ */
+
+static size_t
+map_hash(const char *key, size_t len)
+{
+    uint64_t h = 14695981039346656037ULL;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        h ^= (unsigned char) key[i];
+        h *= 1099511628211ULL;
+    }
+    return (size_t) h;
+}
+
+void
+util_map_init(util_map *m)
+{
+    m->slots = NULL;
+    m->cap = 0;
+    m->len = 0;
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static util_map_slot *
+map_slot(const util_map *m, const char *key, size_t len, size_t hash)
+{
+    size_t i = hash & (m->cap - 1);
+
+    for (;;) {
+        util_map_slot *s = &m->slots[i];
+
+        if (s->key == NULL ||
+            (s->hash == hash && s->len == len && memcmp(s->key, key, len) == 0))
+            return s;
+        i = (i + 1) & (m->cap - 1);
+    }
+}
+
+/* Double the slots (or make the first 16) and re-insert every key. */
+static void
+map_grow(util_map *m)
+{
+    util_map_slot *old = m->slots;
+    size_t old_cap = m->cap, i;
+
+    m->cap = old_cap ? old_cap * 2 : 16;
+    m->slots = util_xcalloc(m->cap, sizeof *m->slots);
+    for (i = 0; i < old_cap; i++)
+        if (old[i].key)
+            *map_slot(m, old[i].key, old[i].len, old[i].hash) = old[i];
+    free(old);
+}
+
+bool
+util_map_add(util_map *m, const char *key, size_t len, size_t value)
+{
+    size_t hash = map_hash(key, len);
+    util_map_slot *s;
+
+    if ((m->len + 1) * 2 > m->cap)
+        map_grow(m);
+    s = map_slot(m, key, len, hash);
+    if (s->key)
+        return false;
+    s->key = util_xmalloc(len ? len : 1);
+    memcpy(s->key, key, len);
+    s->len = len;
+    s->hash = hash;
+    s->value = value;
+    m->len++;
+    return true;
+}
+
+bool
+util_map_get(const util_map *m, const char *key, size_t len, size_t *value)
+{
+    const util_map_slot *s;
+
+    if (m->cap == 0)
+        return false;
+    s = map_slot(m, key, len, map_hash(key, len));
+    if (s->key == NULL)
+        return false;
+    *value = s->value;
+    return true;
+}
+
+void
+util_map_clear(util_map *m)
+{
+    size_t i;
+
+    for (i = 0; i < m->cap; i++) {
+        free(m->slots[i].key);
+        m->slots[i].key = NULL;
+    }
+    m->len = 0;
+}
+
+void
+util_map_free(util_map *m)
+{
+    util_map_clear(m);
+    free(m->slots);
+    util_map_init(m);
+}

@@ -120,4 +120,35 @@ const char *util_basename(const char *path);
 /* The directory part of path ("." when none).  Caller frees. */
 char *util_dirname(const char *path);
 
+/*
+ * A hash map from byte strings to size_t values (positions in a util_vec,
+ * typically), for lookups by name that must not scan: open addressing,
+ * FNV-1a hashes, grown at half full.  Keys are copied.
+ */
+typedef struct util_map_slot {
+    char *key;               /* NULL: empty slot */
+    size_t len;
+    size_t hash;
+    size_t value;
+} util_map_slot;
+
+typedef struct util_map {
+    util_map_slot *slots;    /* cap of them; cap is 0 or a power of two */
+    size_t cap;
+    size_t len;
+} util_map;
+
+/* Start an empty map (allocates nothing). */
+void util_map_init(util_map *m);
+/* Map key (len bytes, may hold NULs) to value unless key is there already;
+ * returns whether it was added. */
+bool util_map_add(util_map *m, const char *key, size_t len, size_t value);
+/* Set *value to the value of key (len bytes) and return true, or return
+ * false when key is absent. */
+bool util_map_get(const util_map *m, const char *key, size_t len, size_t *value);
+/* Remove every key, keeping the slots. */
+void util_map_clear(util_map *m);
+/* Free the keys and slots and empty the map. */
+void util_map_free(util_map *m);
+
 #endif

@@ -13,6 +13,8 @@
 #include "frontends/frontend.h"
 
 #include <ctype.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -287,57 +289,64 @@ add_error(sql_file *f, size_t offset, const char *message)
 }
 
 /*
- * An upper bound of the parse-tree depth of tokens [first, end): enclosing
- * parentheses plus the binary operators chained at each level since its
- * last comma (a + b + c nests once per operator; AND/OR lists are flat, so
- * they do not count).  Returns the token where the bound first passes
- * SQL_MAX_NESTING, or end.
+ * Whether the calling thread runs with an ordinary stack (sql_run_deep
+ * could not start its thread): the token bound is then much lower.
+ */
+static _Thread_local bool small_stack;
+
+/* The longest chain of tokens allowed, see chain_bound_at. */
+static size_t
+chain_limit(void)
+{
+    return small_stack ? SQL_MAX_CHAIN / 32 : SQL_MAX_CHAIN;
+}
+
+/*
+ * A bound of how deep libpg_query and protobuf-c will recurse on tokens
+ * [first, end), computed before parsing because they have no limit of
+ * their own.  Every token counts as one level (measured: a level costs at
+ * most 3 parse-tree levels, each about 1 KiB of stack in protobuf-c's
+ * unpack) except where the grammar makes siblings, not children: after a
+ * ',' or a top-level AND / OR (makeAndExpr and makeOrExpr flatten chains),
+ * the count of the current parenthesis level starts again.  Closing
+ * brackets count nothing.  Returns the token where the bound first passes
+ * limit, or end.
  */
 static size_t
-too_deep_at(const char *text, const PgQuery__ScanResult *sr, size_t first, size_t end)
+chain_bound_at(const char *text, const PgQuery__ScanResult *sr, size_t first, size_t end,
+               size_t limit)
 {
-    size_t levels[SQL_MAX_NESTING + 2], depth = 0, total = 0, i;
+    size_t *levels = util_xmalloc((limit + 2) * sizeof *levels), depth = 0, total = 0, i;
 
     levels[0] = 0;
     for (i = first; i < end; i++) {
         const PgQuery__ScanToken *t = sr->tokens[i];
         char c = text[t->start];
 
-        if (c == '(' || c == '[') {
-            if (++depth > SQL_MAX_NESTING)
-                return i;
-            levels[depth] = 0;
-            total++;
-        } else if ((c == ')' || c == ']') && depth > 0) {
-            total -= levels[depth] + 1;
+        if (t->token == PG_QUERY__TOKEN__SQL_COMMENT || t->token == PG_QUERY__TOKEN__C_COMMENT)
+            continue;
+        if ((c == ')' || c == ']') && depth > 0) {
+            total -= levels[depth];
             depth--;
-        } else if (c == ',' || c == ';') {
+        } else if (c == ',' || c == ';' || t->token == PG_QUERY__TOKEN__AND ||
+                   t->token == PG_QUERY__TOKEN__OR) {
             total -= levels[depth];
             levels[depth] = 0;
-        } else if (strchr("+-*/%^<>=|&#~!@?", c) && t->token != PG_QUERY__TOKEN__SQL_COMMENT &&
-                   t->token != PG_QUERY__TOKEN__C_COMMENT) {
+        } else if (c == '(' || c == '[') {
+            /* The bracket counts on its enclosing level, so that depth
+             * never exceeds total (and levels[] its limit + 2 slots). */
+            levels[depth]++;
+            total++;
+            levels[++depth] = 0;
+        } else {
             levels[depth]++;
             total++;
         }
-        if (total > SQL_MAX_NESTING)
-            return i;
+        if (total > limit)
+            break;
     }
-    return end;
-}
-
-/*
- * Whether a statement of text may nest too deep.  Every byte that could open
- * a level counts: a cheap over-estimate that clears most files without
- * running the scanner (which costs about 150 bytes of memory per token).
- */
-static bool
-may_nest_deep(const char *text, size_t len)
-{
-    size_t i, n = 0;
-
-    for (i = 0; i < len && n <= SQL_MAX_NESTING; i++)
-        n += strchr("([+-*/%^<>=|&#~!@?", text[i]) != NULL && text[i] != '\0';
-    return n > SQL_MAX_NESTING;
+    free(levels);
+    return i < end ? i : end;
 }
 
 /* The tokens of the whole file (free with pg_query__scan_result__free_unpacked),
@@ -362,8 +371,22 @@ scan_file(sql_file *f)
     return sr;
 }
 
+/* Record that statement text at offset from nests too deep to be parsed. */
+static void
+add_too_deep(sql_file *f, size_t from)
+{
+    char *m = util_xasprintf("the statement nests deeper than the parser can safely go (more than "
+                             "%d parse-tree levels, or %zu chained tokens); not parsed",
+                             SQL_MAX_DEPTH, chain_limit());
+
+    add_error(f, sql_skip_blank(f->text, f->len, from), m)->too_deep = true;
+    free(m);
+}
+
 /* Add the statements of a parse result; locations in it are relative to
- * base (the first byte of the parsed string). */
+ * base (the first byte of the parsed string).  A statement whose tree is
+ * deeper than SQL_MAX_DEPTH is freed here, on the deep stack, and
+ * reported: the rules walk trees recursively on the main thread. */
 static void
 add_statements(sql_file *f, PgQuery__ParseResult *res, size_t base, size_t limit)
 {
@@ -378,6 +401,12 @@ add_statements(sql_file *f, PgQuery__ParseResult *res, size_t base, size_t limit
 
         if (rs->stmt == NULL)
             continue;
+        if (sql_tree_depth((const ProtobufCMessage *) rs->stmt, SQL_MAX_DEPTH) > SQL_MAX_DEPTH) {
+            protobuf_c_message_free_unpacked((ProtobufCMessage *) rs->stmt, NULL);
+            rs->stmt = NULL;
+            add_too_deep(f, start);
+            continue;
+        }
         start = sql_skip_blank(f->text, end, start);
         while (end > start && isspace((unsigned char) f->text[end - 1]))
             end--;
@@ -390,9 +419,9 @@ add_statements(sql_file *f, PgQuery__ParseResult *res, size_t base, size_t limit
     }
 }
 
-/* Parse text[from, to) as one unit.  Returns 0, or -1 after recording the
- * syntax error. */
-static bool parser_used;
+/* Whether libpg_query was called in this thread (sql_run_deep's threads
+ * release its memory when they end). */
+static _Thread_local bool parser_used;
 
 bool
 sql_parser_used(void)
@@ -400,6 +429,8 @@ sql_parser_used(void)
     return parser_used;
 }
 
+/* Parse text[from, to) as one unit.  Returns 0, or -1 after recording the
+ * syntax error.  Runs on sql_run_deep's stack. */
 static int
 parse_range(sql_file *f, size_t from, size_t to)
 {
@@ -410,7 +441,12 @@ parse_range(sql_file *f, size_t from, size_t to)
     parser_used = true;
     r = pg_query_parse_protobuf(piece);
 
-    if (r.error) {
+    if (r.error && strstr(r.error->message, "memory exhausted")) {
+        /* Bison's own stack (YYMAXDEPTH, 10,000 states) ran out: the
+         * grammar's depth limit, not a syntax error. */
+        add_too_deep(f, from);
+        rc = -1;
+    } else if (r.error) {
         size_t cur = r.error->cursorpos > 0
             ? util_utf8_char_to_byte(piece, to - from, (size_t) r.error->cursorpos)
             : sql_skip_blank(piece, to - from, 0);
@@ -452,20 +488,21 @@ starts_create_rule(const char *text, const PgQuery__ScanResult *sr, size_t i)
     return false;
 }
 
-/* The whole file failed to parse: split it at the top-level ';' tokens of
- * libpg_query's scanner and parse each statement alone.  (We do not use
- * pg_query_split_with_scanner: in libpg_query 15-4.0.0 it stops at the
- * first statement that does not parse.)  Parentheses are tracked because
- * CREATE RULE ... DO (a; b) holds ';' inside one statement. */
+/* The whole file failed to parse, or may nest too deep: split it at the
+ * top-level ';' tokens of libpg_query's scanner and parse each statement
+ * alone.  (We do not use pg_query_split_with_scanner: in libpg_query
+ * 15-4.0.0 it stops at the first statement that does not parse.)
+ * Parentheses are tracked because CREATE RULE ... DO (a; b) holds ';'
+ * inside one statement. */
 static void
 parse_each(sql_file *f, const PgQuery__ScanResult *sr)
 {
-    size_t i, from = 0, stmt_first = 0, deep;
+    size_t i, from = 0, stmt_first = 0;
     int depth = 0;
     bool first = true, is_rule = false;
 
     for (i = 0; i <= sr->n_tokens; i++) {
-        size_t to;
+        size_t to, last = i < sr->n_tokens ? i : sr->n_tokens;
         char c = i < sr->n_tokens ? f->text[sr->tokens[i]->start] : ';';
 
         if (first && i < sr->n_tokens) {
@@ -482,27 +519,107 @@ parse_each(sql_file *f, const PgQuery__ScanResult *sr)
         depth = 0;
         first = true;
         from = sql_skip_blank(f->text, to, from);
-        deep = too_deep_at(f->text, sr, stmt_first, i < sr->n_tokens ? i : sr->n_tokens);
-        if (deep < (i < sr->n_tokens ? i : sr->n_tokens)) {
-            char *m = util_xasprintf("the statement nests more than %d levels deep (operators and "
-                                     "parentheses); not parsed", SQL_MAX_NESTING);
-
-            add_error(f, (size_t) sr->tokens[deep]->start, m)->too_deep = true;
-            free(m);
-        } else if (from < to && !(to - from == 1 && f->text[from] == ';')) {
+        if (chain_bound_at(f->text, sr, stmt_first, last, chain_limit()) < last)
+            add_too_deep(f, from);
+        else if (from < to && !(to - from == 1 && f->text[from] == ';'))
             parse_range(f, from, to);
-        }
         from = to;
         stmt_first = i + 1;
     }
+}
+
+/* The libpg_query part of sql_file_parse, run by sql_run_deep. */
+static void
+parse_file_deep(void *arg)
+{
+    sql_file *f = arg;
+    PgQuery__ScanResult *sr = NULL;
+    bool whole = true;
+
+    /* Each token takes at least one byte: a shorter file cannot pass the
+     * chain bound, and is not worth scanning first. */
+    if (f->len > chain_limit()) {
+        parser_used = true;
+        sr = scan_file(f);
+        /* Statement by statement, so that a too-deep one is refused alone. */
+        if (sr == NULL)
+            whole = false;  /* the scanner's error is the file's error */
+        else if (chain_bound_at(f->text, sr, 0, sr->n_tokens, chain_limit()) < sr->n_tokens) {
+            parse_each(f, sr);
+            whole = false;
+        }
+    }
+    if (whole && parse_range(f, 0, f->len) != 0) {
+        /* Drop the whole-file error; per-statement parsing reports each. */
+        sql_error *e = util_vec_at(&f->errors, 0);
+
+        free(e->message);
+        f->errors.len = 0;
+        if (sr == NULL)
+            sr = scan_file(f);
+        if (sr)
+            parse_each(f, sr);
+    }
+    if (sr)
+        pg_query__scan_result__free_unpacked(sr, NULL);
+}
+
+typedef struct deep_call {
+    void (*fn)(void *);
+    void *arg;
+} deep_call;
+
+static void *
+deep_thread(void *arg)
+{
+    deep_call *c = arg;
+
+    c->fn(c->arg);
+    /* libpg_query frees this thread's memory contexts itself when the
+     * thread ends (a pthread key destructor); pg_query_exit() here would
+     * free them twice. */
+    return NULL;
+}
+
+bool
+sql_run_deep(void (*fn)(void *), void *arg)
+{
+    static bool one_arena;
+    deep_call c = { fn, arg };
+    pthread_attr_t attr;
+    pthread_t t;
+    bool ok = false;
+
+#ifdef M_ARENA_MAX
+    /* The thread never runs beside the caller (which waits for it), but
+     * glibc would give it an arena of its own, where the parser's freed
+     * memory is lost to the main thread: +30% peak memory on big files. */
+    if (!one_arena)
+        mallopt(M_ARENA_MAX, 1);
+#endif
+    one_arena = true;
+    if (pthread_attr_init(&attr) == 0) {
+        ok = pthread_attr_setstacksize(&attr, SQL_STACK_BYTES) == 0 &&
+             pthread_create(&t, &attr, deep_thread, &c) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (ok) {
+        pthread_join(t, NULL);
+        return true;
+    }
+    /* No thread (address space limit?): run here, under the lower bound. */
+    bool was = small_stack;
+
+    small_stack = true;
+    fn(arg);
+    small_stack = was;
+    return false;
 }
 
 void
 sql_file_parse(sql_file *f, const char *path, const char *src, size_t len)
 {
     size_t i;
-    PgQuery__ScanResult *sr = NULL;
-    bool whole = false;
 
     memset(f, 0, sizeof *f);
     f->path = util_xstrdup(path);
@@ -520,32 +637,9 @@ sql_file_parse(sql_file *f, const char *path, const char *src, size_t len)
     f->up_marker = sql_find_marker(f->text, len, "migrate:up");
     f->down_marker = sql_find_marker(f->text, len, "migrate:down");
     sql_psql_preprocess(f->text, len);
-
-    if (may_nest_deep(f->text, len)) {
-        sr = scan_file(f);
-        /* Statement by statement, so that a too-deep one is refused alone. */
-        if (sr && too_deep_at(f->text, sr, 0, sr->n_tokens) < sr->n_tokens)
-            parse_each(f, sr);
-        else if (sr == NULL)
-            ;   /* the scanner's error is the file's error */
-        else
-            whole = true;
-    } else {
-        whole = true;
-    }
-    if (whole && parse_range(f, 0, len) != 0) {
-        /* Drop the whole-file error; per-statement parsing reports each. */
-        sql_error *e = util_vec_at(&f->errors, 0);
-
-        free(e->message);
-        f->errors.len = 0;
-        if (sr == NULL)
-            sr = scan_file(f);
-        if (sr)
-            parse_each(f, sr);
-    }
-    if (sr)
-        pg_query__scan_result__free_unpacked(sr, NULL);
+    /* libpg_query's output functions and protobuf-c's unpack recurse once
+     * per tree level with no limit: parse on a thread with a deep stack. */
+    sql_run_deep(parse_file_deep, f);
     if (f->up_marker >= 0 || f->down_marker >= 0) {
         for (i = 0; i < f->stmts.len; i++) {
             sql_stmt *st = util_vec_at(&f->stmts, i);
@@ -618,9 +712,12 @@ sql_clause_span(const sql_file *f, const sql_stmt *st, const char *kw1, const ch
                 size_t *from, size_t *to)
 {
     char *text = util_xstrndup(f->text + st->start, st->end - st->start);
-    PgQueryScanResult r = pg_query_scan(text);
+    PgQueryScanResult r;
     PgQuery__ScanResult *sr = NULL;
     size_t i, k;
+
+    parser_used = true;
+    r = pg_query_scan(text);
     int found = 0;
 
     if (r.error == NULL)

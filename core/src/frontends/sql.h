@@ -24,16 +24,26 @@ typedef struct sql_stmt {
 typedef struct sql_error {
     size_t offset;
     char *message;
-    bool too_deep;             /* refused unparsed: nests deeper than SQL_MAX_NESTING */
+    bool too_deep;             /* refused: nests deeper than SQL_MAX_DEPTH / SQL_MAX_CHAIN */
 } sql_error;
 
 /*
- * Statements whose expressions or parentheses nest deeper than this are not
- * handed to libpg_query: its protobuf encoder and decoder recurse once per
- * level and overflow an 8 MiB stack a few thousand levels down (measured:
- * SELECT 1+1+...+1 with 5,000 terms).  Estimated from the scanner's tokens.
+ * libpg_query's output functions and protobuf-c's unpack (and free) recurse
+ * once per parse-tree level, about 1 KiB of stack each, with no limit of
+ * their own (libpg_query 15-4.0.0 ships PostgreSQL's check_stack_depth
+ * disabled): SELECT 1::int::int... with 5,000 casts overflows an 8 MiB
+ * stack.  So statements are parsed on a thread with SQL_STACK_BYTES of
+ * (virtual) stack, after a bound computed from the tokens: more than
+ * SQL_MAX_CHAIN tokens chained at one level (see chain_bound_at in sql.c)
+ * and the statement is refused unparsed.  A parsed statement whose tree is
+ * deeper than SQL_MAX_DEPTH levels (protobuf messages) is refused too, so
+ * that the rules, which walk trees recursively on the main thread, never
+ * meet one.  Measured: the deepest statement of the test corpus has 30
+ * levels; SELECT 1+1+...+1 with 900 terms has 1,807.
  */
-#define SQL_MAX_NESTING 1000
+#define SQL_MAX_DEPTH 2000
+#define SQL_MAX_CHAIN 20000
+#define SQL_STACK_BYTES ((size_t) 256 << 20)
 
 /*
  * A parsed SQL file.  text is the source with psql-only syntax blanked out
@@ -80,8 +90,23 @@ size_t sql_skip_blank(const char *text, size_t len, size_t off);
 long sql_find_marker(const char *text, size_t len, const char *word);
 
 /* Whether libpg_query was called in this thread (pg_query_exit() must not
- * be called otherwise: it crashes on a context never created). */
+ * be called otherwise: it crashes on a context never created).  Parsing
+ * runs on sql_run_deep's threads, so this tells of scanning only. */
 bool sql_parser_used(void);
+
+/*
+ * Run fn(arg) on a new thread with SQL_STACK_BYTES of stack and wait for it:
+ * for libpg_query and protobuf-c calls, which recurse once per tree level.
+ * libpg_query's memory of that thread is released when it ends.  When no
+ * thread can be created, fn runs on the calling thread with the token bound
+ * lowered 32 times, and false is returned.
+ */
+bool sql_run_deep(void (*fn)(void *), void *arg);
+
+/* The depth of a protobuf message tree (1 for a message without message
+ * fields), counted up to limit + 1: a result above limit means "deeper
+ * than limit", and the walk never goes further down than that. */
+size_t sql_tree_depth(const ProtobufCMessage *m, size_t limit);
 
 /* Location of bytes [from, from+len) of f (len 0 counts as 1). */
 void sql_offset_location(const sql_file *f, size_t from, size_t len, pgr_location *out);

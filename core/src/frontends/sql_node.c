@@ -198,3 +198,34 @@ sql_node_walk(const pgr_node *node, int (*visit)(const pgr_node *, void *), void
 {
     walk((const ProtobufCMessage *) node, visit, arg, 0);
 }
+
+size_t
+sql_tree_depth(const ProtobufCMessage *m, size_t limit)
+{
+    const ProtobufCMessageDescriptor *d;
+    size_t best = 0, sub, i, k;
+
+    if (m == NULL)
+        return 0;
+    if (limit == 0)
+        return 1;
+    d = m->descriptor;
+    for (i = 0; i < d->n_fields && best < limit; i++) {
+        const ProtobufCFieldDescriptor *fd = &d->fields[i];
+
+        if (fd->type != PROTOBUF_C_TYPE_MESSAGE || !oneof_is_set(m, fd))
+            continue;
+        if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(const size_t *) ((const char *) m + fd->quantifier_offset);
+            ProtobufCMessage *const *items = *(ProtobufCMessage *const *const *) field_addr(m, fd);
+
+            for (k = 0; k < n && best < limit; k++)
+                if ((sub = sql_tree_depth(items[k], limit - 1)) > best)
+                    best = sub;
+        } else if ((sub = sql_tree_depth(*(ProtobufCMessage *const *) field_addr(m, fd),
+                                         limit - 1)) > best) {
+            best = sub;
+        }
+    }
+    return best + 1;
+}

@@ -43,7 +43,7 @@ static const pgr_rule core_rules[] = {
       "COMMENT ON TABLE t IS 'café';  (UTF-8)" },
     { .id = "sql/syntax-error" },
     { "sql/too-deep", PGR_SEVERITY_ERROR,
-      "A SQL statement nests more than 1000 levels of operators or parentheses; it was not parsed or checked.",
+      "A SQL statement (or one in a DO block) nests deeper than the parser can safely go; it was not checked.",
       "Split the expression (no migration needs this); generated SQL should chain with lists, not operators.",
       "PostgreSQL docs 19.4.1 (max_stack_depth): the server refuses such statements too",
       "A statement nested thousands of levels deep overflows the stack of parsers that recurse "

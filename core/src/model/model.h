@@ -11,6 +11,14 @@
 #include "frontends/sql.h"
 
 /* A mutable model.  Every string inside is owned by the model. */
+/* A lazily built index of one of a model's vectors by name (see model.c). */
+typedef struct model_index {
+    util_map map;           /* key (see model.c's *_key) -> position of its first element */
+    size_t upto;            /* elements [0, upto) are in map */
+    bool built;             /* false after a change other than an append */
+    unsigned scans;         /* lookups that scanned since that change */
+} model_index;
+
 typedef struct model {
     char *source;
     int from_migrations;
@@ -35,6 +43,13 @@ typedef struct model {
     int default_public_execute;  /* new functions get EXECUTE for PUBLIC */
     uint32_t next_oid;           /* for tables created by replay */
     char *default_schema;        /* first schema of the session's search_path */
+    util_vec deep_lines;         /* of size_t: 1-based lines of DO-block statements too deep
+                                  * to parse, for the caller to report and empty */
+    /* Indexes by name, so that replaying n statements is not O(n^2). */
+    model_index table_ix, policy_ix, role_ix, acl_ix, function_ix, view_ix, object_ix;
+    model_index column_ix;      /* (table oid, column) pairs; upto unused */
+    model_index oid_ix;         /* table oid -> position */
+    model_index member_ix;      /* (role, group) pairs of member_of; upto unused */
 } model;
 
 /* Start an empty model; source names it (copied). */

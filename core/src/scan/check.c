@@ -529,6 +529,28 @@ set_view(check_run *run, const mig_set *s, pgr_migration_set *out)
     out->migrations = ms;
 }
 
+/* Report (once, when report is set) the statements of st's DO block that
+ * the model refused as too deep to parse, and forget them. */
+static void
+report_deep_lines(model *m, const check_file *f, const sql_stmt *st, check_run *report)
+{
+    size_t i;
+
+    for (i = 0; report && i < m->deep_lines.len; i++) {
+        pgr_location loc;
+        char *msg = util_xasprintf("a statement of this DO block nests deeper than the parser can "
+                                   "safely go (more than %d parse-tree levels); not analysed",
+                                   SQL_MAX_DEPTH);
+
+        sql_stmt_location(&f->sql, st, &loc);
+        loc.line = loc.end_line = (uint32_t) *(size_t *) util_vec_at(&m->deep_lines, i);
+        loc.column = loc.end_column = 1;
+        host_report_core(report->host, "sql/too-deep", &loc, msg);
+        free(msg);
+    }
+    m->deep_lines.len = 0;
+}
+
 /* Replay the statements of one file that belong to part (the UP part of
  * an up file or dbmate file, the DOWN part of a down). */
 static void
@@ -556,6 +578,7 @@ replay_part(model *m, const check_file *f, pgr_part part, check_run *report)
                              "DO block runs EXECUTE on a dynamic string: what it does to the "
                              "schema is not analysed");
         }
+        report_deep_lines(m, f, st, report);
     }
 }
 
