@@ -343,10 +343,11 @@ sql_file_at(check_run *run, long mig_index)
     return mig_index < 0 ? NULL : util_vec_at(&run->files, run->sql_index[mig_index]);
 }
 
-/* Statements a down holds: the DOWN part of a dbmate file, else all.  A
- * down that does not parse is not empty, whatever it says. */
+/* Statements a down holds: the DOWN part of a file holding both halves
+ * (one_file: dbmate), else all.  A down that does not parse is not empty,
+ * whatever it says. */
 static uint32_t
-down_statements(check_run *run, long down, bool dbmate)
+down_statements(check_run *run, long down, bool one_file)
 {
     check_file *f = sql_file_at(run, down);
 
@@ -354,8 +355,8 @@ down_statements(check_run *run, long down, bool dbmate)
         return 0;
     if (!f->parsed_sql)
         return 1;
-    return (uint32_t) (sql_count_part(&f->sql, dbmate ? PGR_PART_DOWN : PGR_PART_NONE) +
-                       (dbmate ? 0 : f->sql.errors.len));
+    return (uint32_t) (sql_count_part(&f->sql, one_file ? PGR_PART_DOWN : PGR_PART_NONE) +
+                       (one_file ? 0 : f->sql.errors.len));
 }
 
 /* The public view of a set; arrays owned by the caller (free migrations). */
@@ -363,22 +364,23 @@ static void
 set_view(check_run *run, const mig_set *s, pgr_migration_set *out)
 {
     pgr_migration *ms = util_xcalloc(s->entries.len, sizeof(pgr_migration));
-    bool dbmate = strcmp(s->convention, "dbmate") == 0;
     size_t k;
 
     for (k = 0; k < s->entries.len; k++) {
         const mig_entry *e = util_vec_at(&s->entries, k);
         check_file *up = sql_file_at(run, e->up), *down = sql_file_at(run, e->down);
+        /* Both halves in one file (dbmate's markers: MIG_UP_DOWN). */
+        bool one_file = e->down == e->up;
 
         ms[k].version = e->version;
         ms[k].name = e->name;
         ms[k].up_path = up->path;
         ms[k].down_path = down ? down->path : NULL;
-        ms[k].down_statements = down_statements(run, e->down, dbmate);
+        ms[k].down_statements = down_statements(run, e->down, one_file);
         ms[k].up_syntax_errors = up->parsed_sql ? (uint32_t) up->sql.errors.len : 0;
         ms[k].up_location.path = up->path;
         ms[k].up_location.line = ms[k].up_location.column = 1;
-        if (dbmate && up->parsed_sql && up->sql.up_marker >= 0)
+        if (one_file && up->parsed_sql && up->sql.up_marker >= 0)
             util_lines_pos(&up->sql.lines, (size_t) up->sql.up_marker,
                            &ms[k].up_location.line, &ms[k].up_location.column);
         ms[k].up_location.end_line = ms[k].up_location.line;
