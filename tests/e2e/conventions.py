@@ -130,3 +130,32 @@ def test_conventions_unknown_name_lists_table():
     assert rc == 2 and "unknown convention (" in err, err
     listed = err.split("unknown convention (")[1].split(")")[0]
     assert listed == ", ".join(table()) + " or none", listed
+
+
+def models(path, cwd):
+    rc, out, err = run("model", path, cwd=cwd)
+    assert rc == 0, (path, err)
+    return [json.dumps(m, sort_keys=True) for m in json.loads(out)["models"]]
+
+
+def test_conventions_file_alone():
+    """A migration file checked on its own is judged within its set (the rest of the set comes in
+    as context, also from the directory above for a sqitch deploy/, a rollback/ or a diesel
+    migration's directory): its findings are those the whole fixture has in it, and the models
+    replayed for it are among the fixture's (diesel's second migration sees the first's role)."""
+    for name in table():
+        fixture = source("tests", "migrations", name)
+        want = [l for l in expected(name) if l.startswith("finding ")]
+        whole = models(".", fixture)
+        for d, _, files in os.walk(fixture):
+            for file in files:
+                path = os.path.relpath(os.path.join(d, file), fixture)
+                if not path.endswith(".sql"):
+                    continue
+                rc, out, err = run("check", "--format", "json", path, cwd=fixture)
+                assert rc in (0, 1), (name, path, err)
+                got = ["finding %s %s %d %d" % (f["rule"], f["path"], f["line"], f["column"])
+                       for f in json.loads(out)["findings"]]
+                assert got == [l for l in want if l.split()[2] == path], (name, path, got)
+                alone = models(path, fixture)
+                assert alone and all(m in whole for m in alone), (name, path, alone, whole)

@@ -182,35 +182,17 @@ merge_duplicates(check_run *run)
     }
     run->files.len = keep;
 }
-/* Directories whose SQL files give a lone migration file its context. */
+/* Add the SQL files of a lone SQL file's migration set, as context. */
 static void
 add_context(check_run *run, const char *path)
 {
-    static const char *const set_dirs[] = {
-        "deploy", "revert", "verify", "rollback", "rollbacks", "down", "undo", NULL
-    };
-    char *dir = util_dirname(path);
-    const char *base = util_basename(dir);
-    bool up_one = strcmp(util_basename(path), "up.sql") == 0 ||
-        strcmp(util_basename(path), "down.sql") == 0;
-    size_t i;
+    char *dir = mig_context_dir(path);
 
-    for (i = 0; set_dirs[i] && !up_one; i++)
-        up_one = strcmp(base, set_dirs[i]) == 0;
     run->adding_context = true;
-    if (up_one) {
-        char *parent = util_dirname(dir);
-
-        walk(run, parent, keep_root(run, parent));
-        free(parent);
-    } else {
-        walk(run, dir, keep_root(run, dir));
-    }
+    walk(run, dir, keep_root(run, dir));
     run->adding_context = false;
     free(dir);
 }
-
-/* Drop the findings located in context files. */
 
 int
 discover_paths(check_run *run, char *const *paths, size_t n, bool git_listed, char **err)

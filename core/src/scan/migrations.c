@@ -74,6 +74,22 @@ mig_convention_names(void)
     return next;
 }
 
+char *
+mig_context_dir(const char *path)
+{
+    char *dir = util_dirname(path), *parent;
+    size_t i;
+
+    for (i = 0; conventions[i]; i++)
+        if (conventions[i]->below_root && conventions[i]->below_root(path))
+            break;
+    if (conventions[i] == NULL)
+        return dir;
+    parent = util_dirname(dir);
+    free(dir);
+    return parent;
+}
+
 int
 mig_version_cmp(const char *a, const char *b)
 {
@@ -129,6 +145,20 @@ mig_is_file(const char *path)
     struct stat st;
 
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool
+mig_dir_named(const char *path, const char *const *names)
+{
+    char *dir = util_dirname(path);
+    const char *base = util_basename(dir);
+    bool found = false;
+    size_t i;
+
+    for (i = 0; names[i] && !found; i++)
+        found = strcmp(base, names[i]) == 0;
+    free(dir);
+    return found;
 }
 
 bool

@@ -74,6 +74,14 @@ void mig_classify(const char *const *paths, const bool *dbmate, size_t n,
                   const mig_override *overrides, size_t n_overrides, mig_result *out);
 void mig_free(mig_result *r);
 
+/*
+ * The directory whose SQL files complete the migration set of a SQL file
+ * checked alone: its own, or the one above when a convention says the file
+ * lies in a subdirectory of its set (sqitch's deploy/, a rollback/, a diesel
+ * migration's directory).  By name only; caller frees.
+ */
+char *mig_context_dir(const char *path);
+
 /* Compare two version strings by their numeric segments ("2" < "10",
  * "1.2" < "1.10"), then bytewise. */
 int mig_version_cmp(const char *a, const char *b);

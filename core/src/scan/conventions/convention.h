@@ -65,6 +65,14 @@ typedef struct mig_convention {
      * are the classified files' display paths (mig_entry.up indexes them).
      */
     void (*order)(mig_set *set, const char *const *paths);
+
+    /*
+     * Optional: whether the file at path lies one directory below its set's
+     * root (sqitch's deploy/x.sql, diesel's <ver>_<name>/up.sql), so that
+     * when it is checked alone the SQL files of the directory above come in
+     * as context.  By name only: nothing is classified yet.
+     */
+    bool (*below_root)(const char *path);
 } mig_convention;
 
 /* The conventions, one file each in this folder. */
@@ -90,6 +98,9 @@ char *mig_strip_zeros(const char *v);
 
 /* qsort comparator of mig_entry: by version (mig_version_cmp), then name. */
 int mig_entry_cmp(const void *a, const void *b);
+
+/* Whether the directory holding path is named one of names (NULL-ended). */
+bool mig_dir_named(const char *path, const char *const *names);
 
 /* Whether the len bytes of s end with suffix. */
 bool mig_ends_with(const char *s, size_t len, const char *suffix);

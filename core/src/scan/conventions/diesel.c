@@ -33,7 +33,16 @@ diesel_detect(const mig_file *f, util_vec *cands, mig_role *role_out)
     return true;
 }
 
+static bool
+diesel_below_root(const char *path)
+{
+    const char *base = util_basename(path);
+
+    return strcmp(base, "up.sql") == 0 || strcmp(base, "down.sql") == 0;
+}
+
 const mig_convention mig_diesel = {
     .name = "diesel",
     .detect = diesel_detect,
+    .below_root = diesel_below_root,
 };

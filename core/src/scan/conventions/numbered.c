@@ -199,8 +199,18 @@ numbered_pair(util_vec *cands, mig_role *roles)
     drop_plain_numbered(cands, roles);
 }
 
+/* migrations/rollback/003_x.sql: a rollback directory inside the set. */
+static bool
+numbered_below_root(const char *path)
+{
+    static const char *const dirs[] = { "rollback", "rollbacks", "down", "undo", NULL };
+
+    return mig_dir_named(path, dirs);
+}
+
 const mig_convention mig_numbered = {
     .name = "numbered",
     .detect = numbered_detect,
     .pair = numbered_pair,
+    .below_root = numbered_below_root,
 };

@@ -214,8 +214,17 @@ sqitch_order(mig_set *s, const char *const *paths)
     free(po.names);
 }
 
+static bool
+sqitch_below_root(const char *path)
+{
+    static const char *const dirs[] = { "deploy", "revert", "verify", NULL };
+
+    return mig_dir_named(path, dirs);
+}
+
 const mig_convention mig_sqitch = {
     .name = "sqitch",
     .detect = sqitch_detect,
     .order = sqitch_order,
+    .below_root = sqitch_below_root,
 };

@@ -1,1 +1,1 @@
-SELECT 2;
+DROP ROLE app_reader;

@@ -1,1 +1,1 @@
-SELECT 1;
+CREATE ROLE app_reader NOLOGIN;
