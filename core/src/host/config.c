@@ -314,7 +314,7 @@ check_rules(const config *c, const cfg_node *rules, char **err)
 static int
 read_migrations(config *c, const cfg_node *n, const char *base, char **err)
 {
-    size_t i, k;
+    size_t i;
 
     if (n->kind != CFG_SEQ) {
         *err = cfg_error(c->path, n, "expected a list of {path, convention}");
@@ -323,7 +323,6 @@ read_migrations(config *c, const cfg_node *n, const char *base, char **err)
     for (i = 0; i < n->n; i++) {
         const cfg_node *e = n->items[i], *p = cfg_get(e, "path"), *cv = cfg_get(e, "convention");
         char real[PATH_MAX], *joined;
-        bool known = false;
         mig_override *o;
 
         if (e->kind != CFG_MAP || p == NULL || cv == NULL || p->kind != CFG_SCALAR ||
@@ -331,11 +330,13 @@ read_migrations(config *c, const cfg_node *n, const char *base, char **err)
             *err = cfg_error(c->path, e, "expected {path: DIR, convention: NAME}");
             return -1;
         }
-        for (k = 0; mig_conventions[k]; k++)
-            known = known || strcmp(mig_conventions[k], cv->scalar) == 0;
-        if (!known) {
-            *err = cfg_error(c->path, cv, "unknown convention (golang-migrate, diesel, dbmate, "
-                             "flyway, sqitch, numbered or none)");
+        if (!mig_convention_known(cv->scalar)) {
+            char *names = mig_convention_names();
+            char *m = util_xasprintf("unknown convention (%s)", names);
+
+            *err = cfg_error(c->path, cv, m);
+            free(m);
+            free(names);
             return -1;
         }
         joined = p->scalar[0] == '/' ? util_xstrdup(p->scalar) : util_path_join(base, p->scalar);

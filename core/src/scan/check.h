@@ -1,6 +1,7 @@
 /*
- * check.h — the static check: discover files, run the front-ends, pair
- * migrations, replay schema models and call every plugin's callbacks.
+ * check.h — the static check: discover files (discover.c), then run the
+ * pipeline over them (run.c): read, pair migrations, run the front-ends,
+ * replay schema models and call every plugin's callbacks.
  */
 #ifndef PGR_CHECK_H
 #define PGR_CHECK_H
@@ -36,7 +37,7 @@ typedef struct check_run {
     mig_result mig;          /* over the SQL files, in files order */
     size_t *sql_index;       /* mig index -> files index */
     size_t n_sql;
-    bool adding_context;     /* walk() is collecting context files */
+    bool adding_context;     /* discover.c is collecting context files */
     /* Called with each replayed model before it is freed (may be NULL). */
     void (*model_fn)(model *model, void *arg);
     void *model_arg;

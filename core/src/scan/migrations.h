@@ -2,10 +2,11 @@
  * migrations.h — which SQL files are migrations, how ups pair with downs,
  * and in what order they apply.
  *
- * Conventions recognised (see README "Migration sets"):
+ * Conventions recognised (see README "Migration sets"), one file each in
+ * conventions/, listed in detection order in migrations.c's table:
+ *   dbmate                 one file with "-- migrate:up" and "-- migrate:down"
  *   golang-migrate / pop   <ver>_<name>[.<dialect>][.autocommit].up.sql + .down.sql
  *   diesel                 <ver>_<name>/up.sql + down.sql
- *   dbmate                 one file with "-- migrate:up" and "-- migrate:down"
  *   flyway                 V<ver>__<desc>.sql + U<ver>__<desc>.sql
  *   sqitch                 deploy/<change>.sql + revert/ + verify/, ordered by
  *                          sqitch.plan, else by the scripts' "-- requires:" lines
@@ -40,7 +41,7 @@ typedef struct mig_entry {
 /* One ordered set. */
 typedef struct mig_set {
     char *root;
-    const char *convention;
+    const char *convention; /* its convention's name (static) */
     util_vec entries;       /* of mig_entry, in apply order */
 } mig_set;
 
@@ -56,8 +57,12 @@ typedef struct mig_override {
     char *convention;
 } mig_override;
 
-/* The convention names a mig_override may carry. */
-extern const char *const mig_conventions[];
+/* Whether a mig_override may carry name: a convention's, or "none". */
+bool mig_convention_known(const char *name);
+
+/* The names a mig_override may carry, for messages: "dbmate, ..., numbered
+ * or none" (detection order); caller frees. */
+char *mig_convention_names(void);
 
 /*
  * Classify n SQL files.  paths are display paths (as the user named them,
@@ -68,6 +73,14 @@ extern const char *const mig_conventions[];
 void mig_classify(const char *const *paths, const bool *dbmate, size_t n,
                   const mig_override *overrides, size_t n_overrides, mig_result *out);
 void mig_free(mig_result *r);
+
+/*
+ * The directory whose SQL files complete the migration set of a SQL file
+ * checked alone: its own, or the one above when a convention says the file
+ * lies in a subdirectory of its set (sqitch's deploy/, a rollback/, a diesel
+ * migration's directory).  By name only; caller frees.
+ */
+char *mig_context_dir(const char *path);
 
 /* Compare two version strings by their numeric segments ("2" < "10",
  * "1.2" < "1.10"), then bytewise. */

@@ -1,192 +1,23 @@
 /*
- * check.c — see check.h.
+ * run.c — the check's pipeline over the files discover.c found: read each
+ * file, pair the SQL files into migration sets (migrations.c), hand each
+ * file to its front-end, give the plugins their hooks (statements and value
+ * files, each migration set and its replay, each schema model, the finish),
+ * then drop what context files and suppressions hide.  Every hook point
+ * goes through one for_each_hook.
  */
 #include "scan/check.h"
 
 #include "frontends/pgconf.h"
+#include "scan/discover.h"
 #include "scan/gitscope.h"
 #include "scan/suppress.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* Files larger than this are reported, not read. */
 #define CHECK_MAX_FILE_BYTES (64u << 20)
-
-static const char *const skip_dirs[] = {
-    ".git", ".hg", ".svn", "node_modules", "build", "builddir", "_build", ".venv",
-    "__pycache__", ".cache", "dist", "target", NULL
-};
-
-/* Whether fe (NULL: none) reads SQL statements: such files are paired into
- * migration sets, and one named alone brings its set in as context. */
-static bool
-is_statements(const frontend *fe)
-{
-    return fe != NULL && fe->output == FRONTEND_STATEMENTS;
-}
-
-static void
-add_file(check_run *run, const char *path, const frontend *fe, const char *root)
-{
-    check_file *f;
-
-    if (config_excluded(run->host->cfg, path) || (run->adding_context && !is_statements(fe)))
-        return;
-    /* Context files complete a migration set whatever include says. */
-    if (!run->adding_context && !config_included(run->host->cfg, path))
-        return;
-    f = util_vec_push(&run->files);
-    f->path = util_xstrdup(path);
-    f->fe = fe;
-    f->context = run->adding_context;
-    f->root = root;
-}
-
-/* The resolved form of a checked root, kept for the run (check_file.root
- * points at it); NULL when it does not resolve. */
-static const char *
-keep_root(check_run *run, const char *dir)
-{
-    char real[PATH_MAX];
-
-    if (realpath(dir, real) == NULL)
-        return NULL;
-    *(char **) util_vec_push(&run->roots) = util_xstrdup(real);
-    return *(char **) util_vec_at(&run->roots, run->roots.len - 1);
-}
-
-/*
- * A symbolic link met while walking: its target is read only when it stays
- * inside the checked root, so that a committed "x.sql -> /etc/shadow" never
- * reaches a snippet.  A dangling link is added and reported unreadable.
- */
-static void
-add_link(check_run *run, const char *path, const frontend *fe, const char *root)
-{
-    pgr_location loc = { path, 1, 1, 1, 1, NULL };
-
-    if (root != NULL && util_path_inside(path, root) != 0) {
-        add_file(run, path, fe, root);
-        return;
-    }
-    /* Context walks report nothing: their files are not the user's. */
-    if (run->adding_context || config_excluded(run->host->cfg, path) ||
-        !config_included(run->host->cfg, path))
-        return;
-    host_report_core(run->host, "core/outside-root", &loc,
-                     "symbolic link to a file outside the checked directory; not followed");
-}
-
-static int
-str_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-static bool
-skipped_dir(const char *name)
-{
-    size_t i;
-
-    for (i = 0; skip_dirs[i]; i++)
-        if (strcmp(name, skip_dirs[i]) == 0)
-            return true;
-    return false;
-}
-
-/*
- * Walk dir, inside the resolved checked root.  Symbolic links to
- * directories are not followed (no loops); links to files only within root
- * (add_link).  FIFOs, sockets and devices are added to be reported
- * unreadable: util_read_file refuses them without opening them.
- */
-static void
-walk(check_run *run, const char *dir, const char *root)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    char **names = NULL;
-    size_t n = 0, cap = 0, i;
-
-    if (d == NULL) {
-        pgr_location loc = { dir, 1, 1, 1, 1, NULL };
-        char *m = util_xasprintf("cannot open directory: %s", strerror(errno));
-
-        host_report_core(run->host, "core/unreadable-file", &loc, m);
-        free(m);
-        return;
-    }
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            names = util_xrealloc(names, cap * sizeof(char *));
-        }
-        names[n++] = util_xstrdup(de->d_name);
-    }
-    closedir(d);
-    if (n > 0)
-        qsort(names, n, sizeof(char *), str_cmp);
-    for (i = 0; i < n; i++) {
-        char *p = util_path_join(dir, names[i]);
-        struct stat st;
-
-        if (lstat(p, &st) == 0) {
-            const frontend *fe = S_ISDIR(st.st_mode) ? NULL : frontends_match(p);
-
-            if (S_ISDIR(st.st_mode)) {
-                if (!skipped_dir(names[i]) && !config_excluded(run->host->cfg, p))
-                    walk(run, p, root);
-            } else if (S_ISLNK(st.st_mode) && fe) {
-                add_link(run, p, fe, root);
-            } else if (fe) {
-                add_file(run, p, fe, root);
-            }
-        }
-        free(p);
-        free(names[i]);
-    }
-    free(names);
-}
-
-static int
-file_cmp(const void *a, const void *b)
-{
-    return strcmp(((const check_file *) a)->path, ((const check_file *) b)->path);
-}
-
-/*
- * The same file named twice (a directory and a file in it, or a context
- * file that is also checked) is checked once: after sorting, duplicates are
- * adjacent.  A file is context only when every mention of it was.
- */
-static void
-merge_duplicates(check_run *run)
-{
-    size_t i, keep = 0;
-
-    for (i = 0; i < run->files.len; i++) {
-        check_file *f = util_vec_at(&run->files, i);
-        check_file *last = keep > 0 ? util_vec_at(&run->files, keep - 1) : NULL;
-
-        if (last && strcmp(last->path, f->path) == 0) {
-            last->context = last->context && f->context;
-            /* The wider root of the two decides where includes may go. */
-            if (f->root && (last->root == NULL || strlen(f->root) < strlen(last->root)))
-                last->root = f->root;
-            free(f->path);
-            continue;
-        }
-        *(check_file *) util_vec_at(&run->files, keep++) = *f;
-    }
-    run->files.len = keep;
-}
 
 static void
 report_at(check_run *run, const char *rule, const char *path, const util_lines *lines,
@@ -198,6 +29,26 @@ report_at(check_run *run, const char *rule, const char *path, const util_lines *
     loc.path = path;
     util_lines_pos(lines, offset, &loc.line, &loc.column);
     host_report_core(run->host, rule, &loc, message);
+}
+
+/*
+ * One plugin's turn at a hook point: call p's callback for that point when p
+ * has one.  arg is the point's data (a model view, a migration set...).
+ */
+typedef void (*hook_call_fn)(const pgr_plugin *p, pgr_ctx *ctx, void *arg);
+
+/* Give every loaded plugin, in load order, its turn at one hook point. */
+static void
+for_each_hook(host *h, hook_call_fn call, void *arg)
+{
+    size_t i;
+
+    for (i = 0; i < h->plugins.len; i++) {
+        const host_plugin *p = util_vec_at(&h->plugins, i);
+        pgr_ctx ctx = host_ctx(h, i);
+
+        call(p->desc, &ctx, arg);
+    }
 }
 
 static check_reader_fn reader_fn;
@@ -361,10 +212,10 @@ parse_value_files(check_run *run)
     }
 }
 
+/* p's on_sql_statement for every statement of the run, in file order. */
 static void
-run_statement_hooks(check_run *run, size_t plugin, const pgr_plugin *p)
+statement_hooks(check_run *run, pgr_ctx *ctx, const pgr_plugin *p)
 {
-    pgr_ctx ctx = host_ctx(run->host, plugin);
     size_t i, k;
 
     for (i = 0; i < run->files.len; i++) {
@@ -386,7 +237,7 @@ run_statement_hooks(check_run *run, size_t plugin, const pgr_plugin *p)
             hs.pub.text_len = st->end - st->start;
             hs.pub.text_location = (int64_t) (st->start - st->base);
             sql_stmt_location(&f->sql, st, &hs.pub.location);
-            p->on_sql_statement(&ctx, &hs.pub);
+            p->on_sql_statement(ctx, &hs.pub);
         }
     }
 }
@@ -430,10 +281,10 @@ env_tracked(check_run *run, const char *path)
     return -1;
 }
 
+/* p's on_value_file for every file a settings front-end read. */
 static void
-run_value_hooks(check_run *run, size_t plugin, const pgr_plugin *p)
+value_hooks(check_run *run, pgr_ctx *ctx, const pgr_plugin *p)
 {
-    pgr_ctx ctx = host_ctx(run->host, plugin);
     size_t i, k;
 
     for (i = 0; i < run->files.len; i++) {
@@ -471,9 +322,19 @@ run_value_hooks(check_run *run, size_t plugin, const pgr_plugin *p)
                            &values[k].key_location.end_line,
                            &values[k].key_location.end_column);
         }
-        p->on_value_file(&ctx, &hf.pub);
+        p->on_value_file(ctx, &hf.pub);
         free(values);
     }
+}
+
+/* A plugin's file hooks: its statements, then its value files. */
+static void
+call_file_hooks(const pgr_plugin *p, pgr_ctx *ctx, void *run)
+{
+    if (p->on_sql_statement)
+        statement_hooks(run, ctx, p);
+    if (p->on_value_file)
+        value_hooks(run, ctx, p);
 }
 
 static check_file *
@@ -482,10 +343,11 @@ sql_file_at(check_run *run, long mig_index)
     return mig_index < 0 ? NULL : util_vec_at(&run->files, run->sql_index[mig_index]);
 }
 
-/* Statements a down holds: the DOWN part of a dbmate file, else all.  A
- * down that does not parse is not empty, whatever it says. */
+/* Statements a down holds: the DOWN part of a file holding both halves
+ * (one_file: dbmate), else all.  A down that does not parse is not empty,
+ * whatever it says. */
 static uint32_t
-down_statements(check_run *run, long down, bool dbmate)
+down_statements(check_run *run, long down, bool one_file)
 {
     check_file *f = sql_file_at(run, down);
 
@@ -493,8 +355,8 @@ down_statements(check_run *run, long down, bool dbmate)
         return 0;
     if (!f->parsed_sql)
         return 1;
-    return (uint32_t) (sql_count_part(&f->sql, dbmate ? PGR_PART_DOWN : PGR_PART_NONE) +
-                       (dbmate ? 0 : f->sql.errors.len));
+    return (uint32_t) (sql_count_part(&f->sql, one_file ? PGR_PART_DOWN : PGR_PART_NONE) +
+                       (one_file ? 0 : f->sql.errors.len));
 }
 
 /* The public view of a set; arrays owned by the caller (free migrations). */
@@ -502,22 +364,23 @@ static void
 set_view(check_run *run, const mig_set *s, pgr_migration_set *out)
 {
     pgr_migration *ms = util_xcalloc(s->entries.len, sizeof(pgr_migration));
-    bool dbmate = strcmp(s->convention, "dbmate") == 0;
     size_t k;
 
     for (k = 0; k < s->entries.len; k++) {
         const mig_entry *e = util_vec_at(&s->entries, k);
         check_file *up = sql_file_at(run, e->up), *down = sql_file_at(run, e->down);
+        /* Both halves in one file (dbmate's markers: MIG_UP_DOWN). */
+        bool one_file = e->down == e->up;
 
         ms[k].version = e->version;
         ms[k].name = e->name;
         ms[k].up_path = up->path;
         ms[k].down_path = down ? down->path : NULL;
-        ms[k].down_statements = down_statements(run, e->down, dbmate);
+        ms[k].down_statements = down_statements(run, e->down, one_file);
         ms[k].up_syntax_errors = up->parsed_sql ? (uint32_t) up->sql.errors.len : 0;
         ms[k].up_location.path = up->path;
         ms[k].up_location.line = ms[k].up_location.column = 1;
-        if (dbmate && up->parsed_sql && up->sql.up_marker >= 0)
+        if (one_file && up->parsed_sql && up->sql.up_marker >= 0)
             util_lines_pos(&up->sql.lines, (size_t) up->sql.up_marker,
                            &ms[k].up_location.line, &ms[k].up_location.column);
         ms[k].up_location.end_line = ms[k].up_location.line;
@@ -599,6 +462,24 @@ any_replay_hook(const host *h)
     return false;
 }
 
+/* One migration's replay, as on_migration_replay sees it. */
+typedef struct replay_point {
+    const pgr_migration_set *set;
+    size_t index;
+    const pgr_model *before;
+    const pgr_model *after_up;
+    const pgr_model *after_down;     /* NULL: the down is not judged */
+} replay_point;
+
+static void
+call_replay_hook(const pgr_plugin *p, pgr_ctx *ctx, void *arg)
+{
+    const replay_point *rp = arg;
+
+    if (p->on_migration_replay)
+        p->on_migration_replay(ctx, rp->set, rp->index, rp->before, rp->after_up, rp->after_down);
+}
+
 /*
  * Apply migration k of set to m, and give plugins the model before it,
  * after its up and after its up then down (on a copy), so that they can
@@ -613,7 +494,7 @@ replay_migration(check_run *run, const pgr_migration_set *view, size_t k, model 
     bool judge_down = down && parsed_clean(up) && parsed_clean(down);
     model before, after_down;
     pgr_model vb, vu, vd;
-    size_t i;
+    replay_point rp = { view, k, &vb, &vu, NULL };
 
     model_clone(m, &before);
     replay_part(m, up, PGR_PART_UP, run);
@@ -624,63 +505,75 @@ replay_migration(check_run *run, const pgr_migration_set *view, size_t k, model 
     }
     model_view(&before, &vb);
     model_view(m, &vu);
-    for (i = 0; i < run->host->plugins.len; i++) {
-        const host_plugin *p = util_vec_at(&run->host->plugins, i);
-        pgr_ctx ctx = host_ctx(run->host, i);
-
-        if (p->desc->on_migration_replay)
-            p->desc->on_migration_replay(&ctx, view, k, &vb, &vu, judge_down ? &vd : NULL);
-    }
+    if (judge_down)
+        rp.after_down = &vd;
+    for_each_hook(run->host, call_replay_hook, &rp);
     if (judge_down)
         model_free(&after_down);
     model_free(&before);
+}
+
+static void
+call_model_hook(const pgr_plugin *p, pgr_ctx *ctx, void *view)
+{
+    if (p->on_model)
+        p->on_model(ctx, view);
 }
 
 void
 check_model_hooks(host *h, model *m)
 {
     pgr_model view;
-    size_t i;
 
     model_view(m, &view);
-    for (i = 0; i < h->plugins.len; i++) {
-        const host_plugin *p = util_vec_at(&h->plugins, i);
-        pgr_ctx ctx = host_ctx(h, i);
+    for_each_hook(h, call_model_hook, &view);
+}
 
-        if (p->desc->on_model)
-            p->desc->on_model(&ctx, &view);
-    }
+static void
+call_finish_hook(const pgr_plugin *p, pgr_ctx *ctx, void *unused)
+{
+    (void) unused;
+    if (p->on_finish)
+        p->on_finish(ctx);
 }
 
 void
 check_finish_hooks(host *h)
 {
-    size_t k;
+    for_each_hook(h, call_finish_hook, NULL);
+}
 
-    for (k = 0; k < h->plugins.len; k++) {
-        const host_plugin *p = util_vec_at(&h->plugins, k);
-        pgr_ctx ctx = host_ctx(h, k);
+/* The two models on_drift compares. */
+typedef struct drift_point {
+    const pgr_model *migrations;
+    const pgr_model *live;
+} drift_point;
 
-        if (p->desc->on_finish)
-            p->desc->on_finish(&ctx);
-    }
+static void
+call_drift_hook(const pgr_plugin *p, pgr_ctx *ctx, void *arg)
+{
+    const drift_point *dp = arg;
+
+    if (p->on_drift)
+        p->on_drift(ctx, dp->migrations, dp->live);
 }
 
 void
 check_drift_hooks(host *h, model *migrations, model *live)
 {
     pgr_model a, b;
-    size_t i;
+    drift_point dp = { &a, &b };
 
     model_view(migrations, &a);
     model_view(live, &b);
-    for (i = 0; i < h->plugins.len; i++) {
-        const host_plugin *p = util_vec_at(&h->plugins, i);
-        pgr_ctx ctx = host_ctx(h, i);
+    for_each_hook(h, call_drift_hook, &dp);
+}
 
-        if (p->desc->on_drift)
-            p->desc->on_drift(&ctx, &a, &b);
-    }
+static void
+call_set_hook(const pgr_plugin *p, pgr_ctx *ctx, void *set)
+{
+    if (p->on_migration_set)
+        p->on_migration_set(ctx, set);
 }
 
 static void
@@ -694,7 +587,7 @@ call_model_hooks(check_run *run, model *m)
 static void
 run_sets(check_run *run)
 {
-    size_t s, i, k;
+    size_t s, k;
     bool hooks = any_replay_hook(run->host);
 
     for (s = 0; s < run->mig.sets.len; s++) {
@@ -703,13 +596,7 @@ run_sets(check_run *run)
         model m;
 
         set_view(run, set, &view);
-        for (i = 0; i < run->host->plugins.len; i++) {
-            const host_plugin *p = util_vec_at(&run->host->plugins, i);
-            pgr_ctx ctx = host_ctx(run->host, i);
-
-            if (p->desc->on_migration_set)
-                p->desc->on_migration_set(&ctx, &view);
-        }
+        for_each_hook(run->host, call_set_hook, &view);
         model_init(&m, set->root, 1);
         model_set_version(&m, run->host->cfg->postgres_version);
         if (view.n_migrations > 0)
@@ -752,36 +639,6 @@ run_standalone(check_run *run)
         model_free(&m);
     }
 }
-
-/* Directories whose SQL files give a lone migration file its context. */
-static void
-add_context(check_run *run, const char *path)
-{
-    static const char *const set_dirs[] = {
-        "deploy", "revert", "verify", "rollback", "rollbacks", "down", "undo", NULL
-    };
-    char *dir = util_dirname(path);
-    const char *base = util_basename(dir);
-    bool up_one = strcmp(util_basename(path), "up.sql") == 0 ||
-        strcmp(util_basename(path), "down.sql") == 0;
-    size_t i;
-
-    for (i = 0; set_dirs[i] && !up_one; i++)
-        up_one = strcmp(base, set_dirs[i]) == 0;
-    run->adding_context = true;
-    if (up_one) {
-        char *parent = util_dirname(dir);
-
-        walk(run, parent, keep_root(run, parent));
-        free(parent);
-    } else {
-        walk(run, dir, keep_root(run, dir));
-    }
-    run->adding_context = false;
-    free(dir);
-}
-
-/* Drop the findings located in context files. */
 static void
 drop_context_findings(check_run *run)
 {
@@ -844,7 +701,7 @@ int
 check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char **err,
                    void (*model_fn)(model *, void *), void *arg)
 {
-    size_t i, k;
+    size_t i;
     const char **sql_paths;
     bool *dbmate;
 
@@ -854,36 +711,8 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
     run->host = h;
     util_vec_init(&run->files, sizeof(check_file));
     util_vec_init(&run->roots, sizeof(char *));
-    for (i = 0; i < n; i++) {
-        const frontend *fe = frontends_match(paths[i]);
-        struct stat st;
-
-        if (stat(paths[i], &st) != 0) {
-            *err = util_xasprintf("%s: %s", paths[i], strerror(errno));
-            return -1;
-        }
-        /* A path named on the command line is the user's choice: followed
-         * even when it is a link.  What it holds is judged against it.  Paths
-         * listed by git (a reader is set: --staged) were not typed by anyone:
-         * a link among them is judged like a walked one, against the working
-         * directory (the paths are relative to it). */
-        if (S_ISDIR(st.st_mode)) {
-            walk(run, paths[i], keep_root(run, paths[i]));
-        } else if (reader_fn && fe && lstat(paths[i], &st) == 0 && S_ISLNK(st.st_mode)) {
-            add_link(run, paths[i], fe, keep_root(run, "."));
-        } else if (fe) {
-            char *dir = util_dirname(paths[i]);
-
-            add_file(run, paths[i], fe, keep_root(run, dir));
-            free(dir);
-        }
-    }
-    for (i = 0; i < n; i++)
-        if (is_statements(frontends_match(paths[i])))
-            add_context(run, paths[i]);
-    if (run->files.len > 0)
-        qsort(run->files.items, run->files.len, sizeof(check_file), file_cmp);
-    merge_duplicates(run);
+    if (discover_paths(run, paths, n, reader_fn != NULL, err) != 0)
+        return -1;
     for (i = 0; i < run->files.len; i++)
         if (!((check_file *) util_vec_at(&run->files, i))->context)
             h->diags->files++;
@@ -893,7 +722,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
         check_file *f = util_vec_at(&run->files, i);
 
         read_one(run, f);
-        if (is_statements(f->fe))
+        if (discover_is_statements(f->fe))
             run->sql_index[run->n_sql++] = i;
     }
     sql_paths = util_xcalloc(run->n_sql, sizeof(char *));
@@ -911,14 +740,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
 
     parse_sql_files(run);
     parse_value_files(run);
-    for (k = 0; k < h->plugins.len; k++) {
-        const host_plugin *p = util_vec_at(&h->plugins, k);
-
-        if (p->desc->on_sql_statement)
-            run_statement_hooks(run, k, p->desc);
-        if (p->desc->on_value_file)
-            run_value_hooks(run, k, p->desc);
-    }
+    for_each_hook(h, call_file_hooks, run);
     run_sets(run);
     run_standalone(run);
     run_models(run);

@@ -1,0 +1,82 @@
+/*
+ * golang_migrate.c — golang-migrate and pop:
+ * <ver>_<name>[.<dialect>][.autocommit].up.sql + .down.sql beside it.
+ * Files tagged with another database's dialect (.mysql., .sqlite3. ...) are
+ * not PostgreSQL's: MIG_OTHER_DIALECT, never parsed.  A .down.sql whose up
+ * is a plain <ver>_<name>.sql is a numbered rollback (numbered.c adopts it).
+ */
+#include "scan/conventions/convention.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const other_dialects[] = {
+    "mysql", "sqlite3", "sqlite", "cockroach", "mssql", "sqlserver", "clickhouse", NULL
+};
+
+static bool
+is_other_dialect(const char *tag)
+{
+    size_t i;
+
+    for (i = 0; other_dialects[i]; i++)
+        if (strcmp(tag, other_dialects[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool
+golang_migrate_detect(const mig_file *f, util_vec *cands, mig_role *role_out)
+{
+    size_t len = strlen(f->base);
+    mig_role role;
+    char *stem, *dialect = NULL, *dot;
+
+    if (mig_ends_with(f->base, len, ".up.sql"))
+        role = MIG_UP, len -= 7;
+    else if (mig_ends_with(f->base, len, ".down.sql"))
+        role = MIG_DOWN, len -= 9;
+    else
+        return false;
+    stem = util_xstrndup(f->base, len);
+    /* Strip pop's tags from the end: .autocommit and a dialect. */
+    while ((dot = strrchr(stem, '.')) != NULL) {
+        if (strcmp(dot + 1, "autocommit") == 0) {
+            *dot = '\0';
+            continue;
+        }
+        if (is_other_dialect(dot + 1)) {
+            *role_out = MIG_OTHER_DIALECT;
+            free(stem);
+            free(dialect);
+            return true;
+        }
+        if (strcmp(dot + 1, "postgres") == 0 || strcmp(dot + 1, "postgresql") == 0 ||
+            strcmp(dot + 1, "pg") == 0) {
+            free(dialect);
+            dialect = util_xstrdup(dot + 1);
+            *dot = '\0';
+            continue;
+        }
+        break;
+    }
+    char *version = mig_leading_version(stem);
+    const char *name = stem + strlen(version);
+
+    while (*name == '_' || *name == '-')
+        name++;
+    mig_cand_add(cands, f->index, mig_golang_migrate.name, role, util_xstrdup(f->dir),
+                 *version ? version : util_xstrdup(stem), util_xstrdup(name),
+                 util_xasprintf("gm|%s|%s|%s", f->dir, stem, dialect ? dialect : ""));
+    if (!*version)
+        free(version);
+    *role_out = role;
+    free(stem);
+    free(dialect);
+    return true;
+}
+
+const mig_convention mig_golang_migrate = {
+    .name = "golang-migrate",
+    .detect = golang_migrate_detect,
+};

@@ -1,0 +1,5 @@
+-- migrate:up
+SELECT 1;
+
+-- migrate:down
+SELECT 2;
