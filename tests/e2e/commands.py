@@ -31,3 +31,18 @@ def test_commands_table_drives_cli():
     assert rc == 0 and "rls/table-without-rls" in out
     rc, _, err = run("nope\x1b[2J")
     assert rc == 2 and "unknown command 'nope\\x1b[2J'" in err and "\x1b" not in err and "usage:" in err, err
+
+
+def test_report_write_failure_exits_2():
+    """A report that cannot be written (stdout is /dev/full) is exit 2 for check and audit, never a
+    clean or findings exit: CI must not read a lost report as a pass."""
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([e2e.ARGS.bin, "check", "samples/"], cwd=e2e.ARGS.source, stdout=full,
+                           stderr=subprocess.PIPE, text=True)
+        assert p.returncode == 2, (p.returncode, p.stderr)
+        with samples_cluster() as c:
+            if c is None:
+                return
+            p = subprocess.run([e2e.ARGS.bin, "audit", c.conninfo()], stdout=full, stderr=subprocess.PIPE,
+                               text=True)
+            assert p.returncode == 2, (p.returncode, p.stderr)

@@ -67,31 +67,25 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
 {
     live_result res;
     model m;
-    char *err = NULL, *subject;
+    cli_kept_model expected;
+    char *err = NULL, *subject = NULL;
+    bool have_live = false;
     size_t i;
-    int rc;
+    int rc = CLI_EXIT_TOOL;
 
+    memset(&expected, 0, sizeof expected);
+    memset(&res, 0, sizeof res);
     if (n > 1) {
         fprintf(stderr, "pgrampart: audit takes one connection string\n");
         return CLI_EXIT_TOOL;
     }
-    cli_kept_model expected;
-
-    memset(&expected, 0, sizeof expected);
-    if (o->migrations && cli_migrations_model(h, o->migrations, &expected) != 0) {
-        if (expected.have)
-            model_free(&expected.m);
-        return CLI_EXIT_TOOL;
-    }
+    if (o->migrations && cli_migrations_model(h, o->migrations, &expected) != 0)
+        goto out;
     model_init(&m, "database", 0);
+    have_live = true;
     if (live_read_model(n ? args[0] : NULL, o->timeout_ms, connect_timeout_s(o), &m, &res, &err) != 0) {
         diag_print_error(stderr, err);
-        free(err);
-        live_result_free(&res);
-        model_free(&m);
-        if (expected.have)
-            model_free(&expected.m);
-        return CLI_EXIT_TOOL;
+        goto out;
     }
     filter_schemas(&m, o);
     for (i = 0; i < res.skipped.len; i++) {
@@ -110,20 +104,27 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
     if (expected.have) {
         filter_schemas(&expected.m, o);
         check_drift_hooks(h, &expected.m, &m);
-        model_free(&expected.m);
     }
     check_finish_hooks(h);
     h->diags->files = 0;
     subject = util_xasprintf("database %s", res.database ? res.database : "?");
     h->diags->subject = subject;
     diag_sort(h->diags);
-    cli_print_findings(h, o, NULL, NULL);
+    /* A report that could not be written is the tool failing, not a clean run. */
+    if (cli_print_findings(h, o, NULL, NULL) != 0 || fflush(stdout) != 0)
+        goto out;
     if (getenv("PGRAMPART_REPORT_QUERIES"))
         fprintf(stderr, "pgrampart: %zu queries\n", res.queries);
     rc = diag_count_at_least(h->diags, (pgr_severity) o->fail_on) > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
+out:
     h->diags->subject = NULL;
     free(subject);
-    live_result_free(&res);
-    model_free(&m);
+    free(err);
+    if (have_live) {
+        live_result_free(&res);
+        model_free(&m);
+    }
+    if (expected.have)
+        model_free(&expected.m);
     return rc;
 }

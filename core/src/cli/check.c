@@ -52,50 +52,36 @@ check_and_report(host *h, const cli_options *o, char *const *paths, size_t n)
 {
     check_run run;
     char *err = NULL;
-    int rc;
+    int rc = CLI_EXIT_TOOL;
 
     if (n == 0) {
         /* Nothing staged that pgrampart reads. */
-        cli_print_findings(h, o, NULL, NULL);
-        return CLI_EXIT_CLEAN;
+        return cli_print_findings(h, o, NULL, NULL) == 0 ? CLI_EXIT_CLEAN : CLI_EXIT_TOOL;
     }
-    if (check_paths(h, paths, n, &run, &err) != 0) {
-        diag_print_error(stderr, err);
-        free(err);
-        check_free(&run);
-        return CLI_EXIT_TOOL;
-    }
-    if (o->diff_base &&
-        diffbase_filter(h, o->diff_base, paths, n, check_text, &run, &err) != 0) {
-        diag_print_error(stderr, err);
-        free(err);
-        check_free(&run);
-        return CLI_EXIT_TOOL;
-    }
-    if (o->baseline && baseline_filter(o->baseline, h->diags, check_text, &run, &err) < 0) {
-        diag_print_error(stderr, err);
-        free(err);
-        check_free(&run);
-        return CLI_EXIT_TOOL;
-    }
+    if (check_paths(h, paths, n, &run, &err) != 0 ||
+        (o->diff_base && diffbase_filter(h, o->diff_base, paths, n, check_text, &run, &err) != 0) ||
+        (o->baseline && baseline_filter(o->baseline, h->diags, check_text, &run, &err) < 0))
+        goto out;
     if (o->write_baseline) {
-        rc = baseline_write(o->write_baseline, h->diags, check_text, &run, &err);
-        if (rc != 0) {
-            diag_print_error(stderr, err);
-            free(err);
-        } else {
-            fprintf(stderr, "pgrampart: %zu finding%s recorded in %s\n", h->diags->findings.len,
-                    h->diags->findings.len == 1 ? "" : "s", o->write_baseline);
-        }
-        check_free(&run);
-        return rc == 0 ? CLI_EXIT_CLEAN : CLI_EXIT_TOOL;
+        if (baseline_write(o->write_baseline, h->diags, check_text, &run, &err) != 0)
+            goto out;
+        fprintf(stderr, "pgrampart: %zu finding%s recorded in %s\n", h->diags->findings.len,
+                h->diags->findings.len == 1 ? "" : "s", o->write_baseline);
+        rc = CLI_EXIT_CLEAN;
+        goto out;
     }
     diag_sort(h->diags);
-    rc = cli_print_findings(h, o, check_text, &run);
+    /* A report that could not be written is the tool failing, not a clean run. */
+    if (cli_print_findings(h, o, check_text, &run) != 0 || fflush(stdout) != 0)
+        goto out;
+    rc = diag_count_at_least(h->diags, (pgr_severity) o->fail_on) > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
+out:
+    if (err) {
+        diag_print_error(stderr, err);
+        free(err);
+    }
     check_free(&run);
-    if (rc != 0 || fflush(stdout) != 0)
-        return CLI_EXIT_TOOL;
-    return diag_count_at_least(h->diags, (pgr_severity) o->fail_on) > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
+    return rc;
 }
 int
 cli_check(host *h, const cli_options *o, char *const *paths, size_t n)
