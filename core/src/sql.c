@@ -610,6 +610,8 @@ deep_thread(void *unused)
 static void
 deep_stop(void)
 {
+    if (on_deep_stack)
+        return;     /* exit() called on the deep thread itself: cannot join */
     pthread_mutex_lock(&deep.mu);
     deep.quit = true;
     pthread_cond_broadcast(&deep.cv);
