@@ -564,56 +564,112 @@ parse_file_deep(void *arg)
         pg_query__scan_result__free_unpacked(sr, NULL);
 }
 
-typedef struct deep_call {
-    void (*fn)(void *);
+/*
+ * The one thread with a deep stack, started on first use and kept: a new
+ * thread per file would map (and under valgrind, mark) SQL_STACK_BYTES per
+ * file.  Requests are handed over one at a time; the caller waits.
+ */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    void (*fn)(void *);     /* the request; NULL when there is none */
     void *arg;
-} deep_call;
+    bool done;              /* the request has run */
+    bool quit;              /* end the thread (at exit) */
+    int state;              /* 0 not started, 1 running, -1 could not start */
+    pthread_t thread;
+} deep = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, false, false, 0, 0 };
+
+/* Whether the calling thread is the deep one (a nested request runs in place). */
+static _Thread_local bool on_deep_stack;
 
 static void *
-deep_thread(void *arg)
+deep_thread(void *unused)
 {
-    deep_call *c = arg;
-
-    c->fn(c->arg);
+    (void) unused;
+    on_deep_stack = true;
+    pthread_mutex_lock(&deep.mu);
+    for (;;) {
+        while (deep.fn == NULL && !deep.quit)
+            pthread_cond_wait(&deep.cv, &deep.mu);
+        if (deep.fn == NULL)
+            break;
+        pthread_mutex_unlock(&deep.mu);
+        deep.fn(deep.arg);
+        pthread_mutex_lock(&deep.mu);
+        deep.fn = NULL;
+        deep.done = true;
+        pthread_cond_broadcast(&deep.cv);
+    }
+    pthread_mutex_unlock(&deep.mu);
     /* libpg_query frees this thread's memory contexts itself when the
      * thread ends (a pthread key destructor); pg_query_exit() here would
      * free them twice. */
     return NULL;
 }
 
-bool
-sql_run_deep(void (*fn)(void *), void *arg)
+/* atexit: end the deep thread, so that libpg_query's memory of it is freed. */
+static void
+deep_stop(void)
 {
-    static bool one_arena;
-    deep_call c = { fn, arg };
+    if (on_deep_stack)
+        return;     /* exit() called on the deep thread itself: cannot join */
+    pthread_mutex_lock(&deep.mu);
+    deep.quit = true;
+    pthread_cond_broadcast(&deep.cv);
+    pthread_mutex_unlock(&deep.mu);
+    pthread_join(deep.thread, NULL);
+}
+
+static void
+deep_start(void)
+{
     pthread_attr_t attr;
-    pthread_t t;
     bool ok = false;
 
 #ifdef M_ARENA_MAX
     /* The thread never runs beside the caller (which waits for it), but
      * glibc would give it an arena of its own, where the parser's freed
      * memory is lost to the main thread: +30% peak memory on big files. */
-    if (!one_arena)
-        mallopt(M_ARENA_MAX, 1);
+    mallopt(M_ARENA_MAX, 1);
 #endif
-    one_arena = true;
     if (pthread_attr_init(&attr) == 0) {
         ok = pthread_attr_setstacksize(&attr, SQL_STACK_BYTES) == 0 &&
-             pthread_create(&t, &attr, deep_thread, &c) == 0;
+             pthread_create(&deep.thread, &attr, deep_thread, NULL) == 0;
         pthread_attr_destroy(&attr);
     }
-    if (ok) {
-        pthread_join(t, NULL);
+    deep.state = ok ? 1 : -1;
+    if (ok)
+        atexit(deep_stop);
+}
+
+bool
+sql_run_deep(void (*fn)(void *), void *arg)
+{
+    if (on_deep_stack) {
+        fn(arg);
         return true;
     }
-    /* No thread (address space limit?): run here, under the lower bound. */
-    bool was = small_stack;
+    if (deep.state == 0)
+        deep_start();
+    if (deep.state < 0) {
+        /* No thread (address space limit?): run here, under the lower bound. */
+        bool was = small_stack;
 
-    small_stack = true;
-    fn(arg);
-    small_stack = was;
-    return false;
+        small_stack = true;
+        fn(arg);
+        small_stack = was;
+        return false;
+    }
+    pthread_mutex_lock(&deep.mu);
+    deep.fn = fn;
+    deep.arg = arg;
+    deep.done = false;
+    pthread_cond_broadcast(&deep.cv);
+    while (!deep.done)
+        pthread_cond_wait(&deep.cv, &deep.mu);
+    pthread_mutex_unlock(&deep.mu);
+    return true;
 }
 
 void

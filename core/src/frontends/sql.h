@@ -95,9 +95,10 @@ long sql_find_marker(const char *text, size_t len, const char *word);
 bool sql_parser_used(void);
 
 /*
- * Run fn(arg) on a new thread with SQL_STACK_BYTES of stack and wait for it:
- * for libpg_query and protobuf-c calls, which recurse once per tree level.
- * libpg_query's memory of that thread is released when it ends.  When no
+ * Run fn(arg) on a thread with SQL_STACK_BYTES of stack and wait for it: for
+ * libpg_query and protobuf-c calls, which recurse once per tree level.  The
+ * thread is started on the first call and ended at exit (atexit), which
+ * releases libpg_query's memory of it.  Not for concurrent callers.  When no
  * thread can be created, fn runs on the calling thread with the token bound
  * lowered 32 times, and false is returned.
  */
