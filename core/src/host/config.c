@@ -61,11 +61,29 @@ build(yaml_parser_t *p, const char *path, cfg_node **out, char **err, int depth)
     cfg_node *n = NULL, *child;
     int rc = 0;
 
-    if (!yaml_parser_parse(p, &ev)) {
-        *err = util_xasprintf("%s:%zu:%zu: %s", path, p->problem_mark.line + 1,
-                              p->problem_mark.column + 1,
-                              p->problem ? p->problem : "invalid YAML");
-        return -1;
+    /*
+     * Stream and document events carry nothing: skip them in a loop (a
+     * file of many empty documents must not deepen the stack).  The end of
+     * the stream ends the input: an empty or comment-only file is an empty
+     * configuration (*out stays NULL).  libyaml answers YAML_NO_EVENT for
+     * ever after the end, so that must end the walk too.
+     */
+    for (;;) {
+        if (!yaml_parser_parse(p, &ev)) {
+            *err = util_xasprintf("%s:%zu:%zu: %s", path, p->problem_mark.line + 1,
+                                  p->problem_mark.column + 1,
+                                  p->problem ? p->problem : "invalid YAML");
+            return -1;
+        }
+        if (ev.type == YAML_STREAM_END_EVENT || ev.type == YAML_NO_EVENT) {
+            yaml_event_delete(&ev);
+            *out = NULL;
+            return 0;
+        }
+        if (ev.type != YAML_STREAM_START_EVENT && ev.type != YAML_DOCUMENT_START_EVENT &&
+            ev.type != YAML_DOCUMENT_END_EVENT)
+            break;
+        yaml_event_delete(&ev);
     }
     if (depth > 64) {
         *err = util_xasprintf("%s:%zu:%zu: nesting too deep", path,
@@ -111,9 +129,7 @@ build(yaml_parser_t *p, const char *path, cfg_node **out, char **err, int depth)
         rc = -1;
         break;
     default:
-        /* Stream and document events carry nothing: read on. */
-        yaml_event_delete(&ev);
-        return build(p, path, out, err, depth);
+        break;
     }
     yaml_event_delete(&ev);
     *out = n;
@@ -140,6 +156,11 @@ cfg_load(const char *path, cfg_node **out, char **err)
     rc = build(&p, path, out, err, 0);
     yaml_parser_delete(&p);
     free(data);
+    /* No document, or an empty one ("---" alone): an empty configuration. */
+    if (rc == 0 && *out != NULL && (*out)->kind == CFG_SCALAR && (*out)->scalar[0] == '\0') {
+        cfg_free(*out);
+        *out = NULL;
+    }
     if (rc == 0 && *out == NULL)
         *out = new_node(CFG_MAP, &origin);
     if (rc == 0 && (*out)->kind != CFG_MAP) {
