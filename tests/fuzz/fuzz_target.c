@@ -24,6 +24,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <ftw.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -108,6 +109,22 @@ die(const char *what, const char *detail)
 {
     fprintf(stderr, "fuzz-%s: %s%s%s\n", PGR_FUZZ_TARGET, what, detail ? ": " : "", detail ? detail : "");
     exit(1);
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void) st;
+    (void) flag;
+    (void) ftw;
+    return remove(path) == 0 ? 0 : -1;
+}
+
+/* atexit: remove the tree (on a crash it stays, with the input that was in it). */
+static void
+remove_tree(void)
+{
+    nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Write text at rel under the working directory, creating directories. */
@@ -378,6 +395,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
              access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
     if (mkdtemp(root) == NULL || chdir(root) != 0)
         die("cannot make a directory", root);
+    atexit(remove_tree);
     for (i = 0; i < sizeof tree / sizeof tree[0]; i++)
         write_file(tree[i][0], tree[i][1], strlen(tree[i][1]));
     for (i = 0; target->inputs[i]; i++)
