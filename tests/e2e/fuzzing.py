@@ -62,13 +62,14 @@ def fuzz_one(bindir, target, seeds, seconds, work):
     os.makedirs(corpus)
     os.makedirs(artifacts)
     flags = FUZZ_FLAGS + [f"-max_total_time={seconds}", f"-artifact_prefix={artifacts}"]
-    d = os.path.join(e2e.ARGS.source, "tests", "fuzz", "dicts", target + ".dict")
+    source = os.path.abspath(e2e.ARGS.source)
+    d = os.path.join(source, "tests", "fuzz", "dicts", target + ".dict")
     if os.path.exists(d):
         flags.append("-dict=" + d)
     try:
         p = subprocess.run([os.path.join(bindir, "fuzz-" + target), *flags, corpus, os.path.join(seeds, target)],
                            env=dict(os.environ, **FUZZ_ENV, LSAN_OPTIONS="suppressions=" + os.path.join(
-                               e2e.ARGS.source, LSAN_SUPPRESSIONS)), stdin=subprocess.DEVNULL, capture_output=True,
+                               source, LSAN_SUPPRESSIONS)), stdin=subprocess.DEVNULL, capture_output=True,
                            text=True, errors="replace", timeout=seconds + 600)
         out, rc = p.stderr + p.stdout, p.returncode
     except subprocess.TimeoutExpired as e:

@@ -96,7 +96,11 @@ static const char *const tree[][2] = {
 };
 
 static const fuzz_target *target;
+/* The tree's directory, and absolute paths in it: the harness never changes
+ * directory, so that libFuzzer's relative corpus and dictionary paths hold. */
 static char root[64];
+static char *input_paths[4];
+static char *cfg_tree, *cfg_file;
 static config base_cfg;
 static host fuzz_host;
 static FILE *devnull;
@@ -127,15 +131,16 @@ remove_tree(void)
     nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Write text at rel under the working directory, creating directories. */
+/* Write text at rel under the tree, creating directories. */
 static void
 write_file(const char *rel, const char *text, size_t len)
 {
-    char *dir = util_dirname(rel);
+    char *path = util_path_join(root, rel);
+    char *dir = util_dirname(path);
     char *p;
     FILE *f;
 
-    for (p = dir; *p; p++) {
+    for (p = dir + strlen(root); *p; p++) {
         if (*p != '/')
             continue;
         *p = '\0';
@@ -143,12 +148,13 @@ write_file(const char *rel, const char *text, size_t len)
             die("mkdir", dir);
         *p = '/';
     }
-    if (strcmp(dir, ".") != 0 && mkdir(dir, 0700) != 0 && errno != EEXIST)
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
         die("mkdir", dir);
     free(dir);
-    f = fopen(rel, "wb");
+    f = fopen(path, "wb");
     if (f == NULL || fwrite(text, 1, len, f) != len || fclose(f) != 0)
-        die("cannot write", rel);
+        die("cannot write", path);
+    free(path);
 }
 
 /* check_reader_fn: the input is the text of the target's input paths; the
@@ -160,8 +166,8 @@ reader(void *arg, const char *path, char **data, size_t *len, const char **err)
 
     (void) arg;
     (void) err;
-    for (i = 0; target->inputs[i]; i++) {
-        if (strcmp(path, target->inputs[i]) != 0)
+    for (i = 0; input_paths[i]; i++) {
+        if (strcmp(path, input_paths[i]) != 0)
             continue;
         /* As util_read_file: a NUL after the bytes. */
         *data = util_xmalloc(cur_len + 1);
@@ -278,7 +284,7 @@ fuzz_conninfo_env(const char *s)
     }
     cur_data = (const uint8_t *) b.data;
     cur_len = b.len;
-    paths[0] = (char *) target->inputs[0];
+    paths[0] = input_paths[0];
     check_and_report(paths, 1);
     cur_data = saved;
     cur_len = saved_len;
@@ -319,7 +325,6 @@ yaml_has_node(const uint8_t *text, size_t len)
 static void
 fuzz_config(const uint8_t *data, size_t size)
 {
-    static char *const paths[] = { "cfgtree" };
     config c;
     char *err = NULL;
     size_t i;
@@ -327,14 +332,14 @@ fuzz_config(const uint8_t *data, size_t size)
     if (!yaml_has_node(data, size))
         return;
     write_file("cfgtree/.pgrampart.yml", (const char *) data, size);
-    if (config_load(&c, "cfgtree/.pgrampart.yml", NULL, &err) != 0) {
+    if (config_load(&c, cfg_file, NULL, &err) != 0) {
         free(err);
         config_free(&c);
         return;
     }
     fuzz_host.cfg = &c;
     if (host_apply_config(&fuzz_host, &err) == 0)
-        check_and_report(paths, 1);
+        check_and_report(&cfg_tree, 1);
     free(err);
     /* The next input starts from the shipped severities. */
     for (i = 0; i < fuzz_host.rules.len; i++)
@@ -380,7 +385,7 @@ deep_sql_chain(const uint8_t *text, size_t len)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    char *err = NULL;
+    char *err = NULL, *path;
     size_t i;
 
     (void) argc;
@@ -393,17 +398,23 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     /* A tree of our own on tmpfs (no .git above it: no git is asked). */
     snprintf(root, sizeof root, "%s/pgrampart-fuzz-XXXXXX",
              access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-    if (mkdtemp(root) == NULL || chdir(root) != 0)
+    if (mkdtemp(root) == NULL)
         die("cannot make a directory", root);
     atexit(remove_tree);
     for (i = 0; i < sizeof tree / sizeof tree[0]; i++)
         write_file(tree[i][0], tree[i][1], strlen(tree[i][1]));
-    for (i = 0; target->inputs[i]; i++)
+    for (i = 0; target->inputs[i]; i++) {
         write_file(target->inputs[i], "", 0);
+        input_paths[i] = util_path_join(root, target->inputs[i]);
+    }
+    cfg_tree = util_path_join(root, "cfgtree");
+    cfg_file = util_path_join(root, "cfgtree/.pgrampart.yml");
     if ((devnull = fopen("/dev/null", "w")) == NULL)
         die("cannot open /dev/null", NULL);
-    if (config_load(&base_cfg, ".pgrampart.yml", NULL, &err) != 0)
+    path = util_path_join(root, ".pgrampart.yml");
+    if (config_load(&base_cfg, path, NULL, &err) != 0)
         die("config", err);
+    free(path);
     host_init(&fuzz_host, &base_cfg, NULL);
     if (host_load_dir(&fuzz_host, PGR_FUZZ_PLUGIN_DIR, 0, &err) != 0 ||
         host_load_rulepacks(&fuzz_host, PGR_SOURCE_RULES_DIR, &err) != 0 ||
@@ -430,8 +441,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case MODE_FILES:
         if (deep_sql_chain(data, size))
             break;
-        for (n = 0; target->inputs[n]; n++)
-            paths[n] = (char *) target->inputs[n];
+        for (n = 0; input_paths[n]; n++)
+            paths[n] = input_paths[n];
         check_and_report(paths, n);
         break;
     case MODE_CONNINFO:
