@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 from e2e import *  # noqa: F401,F403 — run, check_json, findings_in, write_tree, ARGS via e2e.ARGS
 import e2e
@@ -108,3 +109,18 @@ def test_fuzz():
     for target, _, _, _, _, tail, crash in failed:
         print(f"--- fuzz-{target} failed; reproducer (base64): {crash}\n{tail}")
     assert not failed, [r[0] for r in failed]
+
+
+def test_parser_loop_is_bounded():
+    """17 bytes on which tree-sitter's TypeScript/TSX error recovery loops for ever (found by
+    fuzz-js) cost about a second a file, not ten, and the files beside them are still checked."""
+    loop = "[''>{`p//`}/d-v>;\n"
+    start = time.monotonic()
+    found, _ = findings_in({"a.ts": loop, "b.tsx": loop, "c.mts": loop,
+                            "ok.ts": "new Pool({ ssl: { rejectUnauthorized: false } });\n"})
+    elapsed = time.monotonic() - start
+    assert sorted((r, p) for r, p, _, _ in found) == [
+        ("js/syntax-error", "a.ts"), ("js/syntax-error", "b.tsx"), ("js/syntax-error", "c.mts"),
+        ("ssl/tls-verification-disabled", "ok.ts")], found
+    # Three files at 10 s each took 30 s; now about 3 s (generous for a loaded machine).
+    assert elapsed < 12, elapsed

@@ -255,11 +255,14 @@ fuzz_conninfo_api(const char *s)
         host_api.conninfo_is_local(ci);
         host_api.conninfo_free(ci);
     }
-    if (host_api.conninfo_password_span(s, &off, &len) && (off > strlen(s) || len > strlen(s) - off))
-        die("conninfo_password_span out of bounds", s);
+    /* abort(), not exit(): libFuzzer keeps the input of a crash. */
+    if (host_api.conninfo_password_span(s, &off, &len) && (off > strlen(s) || len > strlen(s) - off)) {
+        fprintf(stderr, "conninfo_password_span out of bounds: %zu+%zu of %zu\n", off, len, strlen(s));
+        abort();
+    }
 }
 
-/* An env file whose DATABASE_URL and PGHOST are exactly s: double-quoted,
+/* An env file whose DATABASE_URL, PGHOST and PRIMARY_CONNINFO are exactly s: double-quoted,
  * with '"' and '\' escaped (dotenv keeps any other escaped byte). */
 static void
 fuzz_conninfo_env(const char *s)
