@@ -14,6 +14,7 @@ packages=(
   git pre-commit                               # --staged/--diff-base tests, the hook test
   scdoc                                        # the man page
   time                                         # the benchmarks (peak RSS)
+  clang libclang-rt-14-dev                     # the libFuzzer harnesses (tests/fuzz/)
 )
 
 missing=()

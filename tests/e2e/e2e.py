@@ -189,8 +189,9 @@ def mutated_tree(d, per_file, seed):
 
 
 def test_sanitizers():
-    """An ASan/UBSan build (build/sanitize, -O0) runs the samples, every kind of bad input, mutated
-    files and the live audit without a report."""
+    """An ASan/UBSan build (build/sanitize, -O0) runs the samples in every output format, every kind
+    of bad input, mutated files, --staged and --diff-base in a git repository, a baseline written
+    and read back, init, the model dump and the live audit without a report."""
     build = os.path.join(os.path.dirname(os.path.abspath(ARGS.bin)), "sanitize")
     if not os.path.exists(os.path.join(build, "build.ninja")):
         subprocess.run(["meson", "setup", build, ARGS.source, "-Db_sanitize=address,undefined",
@@ -207,9 +208,36 @@ def test_sanitizers():
         assert p.returncode in (0, 1) and "Sanitizer" not in p.stderr and "runtime error" not in p.stderr, \
             (args, p.returncode, p.stderr[-3000:])
 
-    for args in (["check", "samples"], ["check", "--format", "sarif", "samples"], ["model", "samples/migrations"],
-                 ["explain", "--markdown"]):
+    formats = ("text", "json", "sarif", "github", "gitlab")
+    for args in [["check", "--format", f, "samples"] for f in formats] + [
+            ["model", "samples/migrations"], ["model", "samples"], ["explain", "--markdown"]]:
         clean(args, ARGS.source)
+    # git: the index (--staged, with a working copy that differs) and a merge base
+    # (--diff-base); then a baseline of that tree written and read back.
+    with tempfile.TemporaryDirectory() as d:
+        git_repo(d, dict(BASE, **{".env": "DATABASE_URL=postgres://u:pw-0123456789@db.example.com/x\n"}))
+        git(d, "checkout", "-q", "-b", "feature")
+        write_tree(d, {"db/migrations/002_b.sql": "GRANT SELECT ON a TO PUBLIC;\n",
+                       "db/migrations/rollback/002_b.sql": "REVOKE SELECT ON a FROM PUBLIC;\n",
+                       ".env": "DATABASE_URL=postgres://u:pw-9876543210@db.example.com/y\nPGSSLMODE=disable\n"})
+        git(d, "add", "-A")
+        write_tree(d, {"db/migrations/002_b.sql": "GRANT ALL ON a TO PUBLIC;\n"})
+        for f in formats:
+            clean(["check", "--staged", "--format", f], d)
+        git(d, "commit", "-qam", "change")
+        for f in formats:
+            clean(["check", "--diff-base", "main", "--format", f, "."], d)
+        clean(["check", "--write-baseline", "baseline.json", "."], d)
+        assert os.path.getsize(os.path.join(d, "baseline.json")) > 0
+        write_tree(d, {"db/migrations/003_c.sql": "CREATE TABLE c (id int);\n"})
+        for f in formats:
+            clean(["check", "--baseline", "baseline.json", "--format", f, "."], d)
+    # init writes a starter configuration that check then reads.
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, dict(BASE, **{".env.production": "PGSSLMODE=disable\n"}))
+        clean(["init"], d)
+        assert os.path.exists(os.path.join(d, ".pgrampart.yml"))
+        clean(["check", "."], d)
     bomb = "a: &a [" + ",".join(["x"] * 9) + "]\n" + "".join(
         f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi"))
     with tempfile.TemporaryDirectory() as d:

@@ -29,7 +29,7 @@ typedef struct syntree {
 } syntree;
 
 /*
- * Parse text (len bytes) with lang, giving up after 10 s of parsing.
+ * Parse text (len bytes) with lang, giving up after 1 s plus 10 us a byte.
  * Returns 0, or -1 with an error added to vf under rule (the parse failed
  * or timed out; t->tree is NULL).  Free with syntree_free.
  */
