@@ -35,12 +35,13 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include "check.h"
-#include "config.h"
-#include "diag.h"
-#include "host.h"
-#include "model_json.h"
-#include "report.h"
+#include "host/config.h"
+#include "host/host.h"
+#include "model/model_json.h"
+#include "report/diag.h"
+#include "report/fingerprint.h"
+#include "report/reporter.h"
+#include "scan/check.h"
 
 #ifndef PGR_FUZZ_TARGET
 #error "build with -DPGR_FUZZ_TARGET=\"name\""
@@ -202,23 +203,26 @@ check_and_report(char *const *paths, size_t n)
     check_run run;
     char *err = NULL;
     char fp[17];
-    size_t i;
+    size_t i, n_reporters;
+    const reporter *reporters = report_all(&n_reporters);
 
     diag_init(&ds);
     fuzz_host.diags = &ds;
     if (check_paths_models(&fuzz_host, paths, n, &run, &err, dump_model, NULL) != 0)
         die("check_paths", err);
     diag_sort(&ds);
-    diag_print_text(&ds, devnull, true, check_text, &run);
-    diag_print_text(&ds, devnull, false, check_text, &run);
-    diag_print_json(&ds, devnull);
-    /* SARIF carries every rule's help text (50 kB, most of a run's time
-     * under the sanitizers) whatever the input: written for one input in 8
-     * (by length, so that a given input always takes the same path). */
-    if (ds.findings.len > 0 && cur_len % 8 == 0)
-        report_sarif(&ds, &fuzz_host, devnull, check_text, &run);
-    report_github(&ds, devnull);
-    report_gitlab(&ds, devnull, check_text, &run);
+    /* As the command line does: masked, then every format of the table. */
+    diag_mask_findings(&ds, check_text, &run);
+    for (i = 0; i < n_reporters; i++) {
+        report_ctx ctx = { &ds, &fuzz_host, check_text, &run, i % 2 == 0 };
+
+        /* SARIF carries every rule's help text (50 kB, most of a run's time
+         * under the sanitizers) whatever the input: written for one input in
+         * 8 (by length, so that a given input always takes the same path). */
+        if (strcmp(reporters[i].name, "sarif") == 0 && !(ds.findings.len > 0 && cur_len % 8 == 0))
+            continue;
+        reporters[i].write(&ctx, devnull);
+    }
     for (i = 0; i < ds.findings.len; i++)
         report_fingerprint(&ds, util_vec_at(&ds.findings, i), check_text, &run, fp);
     check_free(&run);
