@@ -253,11 +253,15 @@ def test_sanitizers():
     with samples_cluster() as c:
         if c is not None:
             clean(["audit", "--migrations", "samples/migrations", c.conninfo()], ARGS.source)
+    # The hostile catalog too: a database whose owner planted lookalikes of what the audit calls.
+    if c is not None:
+        import sec_audit
+        with sec_audit.hostile_database() as hc:
+            for fmt in ("text", "github", "json"):
+                clean(["audit", "--format", fmt, hc.conninfo(dbname="hostile")], ARGS.source)
 
 
-# --- rules: a positive and a negative case each -----------------------------
-# A rule's bad and good cases are fixtures, tests/rules/<family>/<rule>/ (rule_fixtures.py);
-# these assert more: messages and hints, or the same input under another configuration.
+# --- shared by the rule tests of model.py ------------------------------------
 
 
 TENANT = "CREATE TABLE a (id int, tenant_id uuid);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n"

@@ -11,6 +11,7 @@ import subprocess
 import time
 
 import e2e
+import contextlib
 
 
 def test_harness_finds_module_tests():
@@ -149,10 +150,12 @@ def pwned_lines(path, start):
         return [l for l in f.read().splitlines() if "pgrampart-pwned" in l]
 
 
-def test_audit_hostile_catalog():
-    """A database owner's operators, functions and type names never run as the auditing superuser."""
+@contextlib.contextmanager
+def hostile_database():
+    """A throwaway cluster whose database "hostile" belongs to mallory, who planted a lookalike of
+    every operator, function and type name live.c's queries use, in public and in her own schema;
+    yields the cluster (None without PostgreSQL)."""
     cl = cluster_module()
-    lint_live_sql()
     with cl.Cluster() as c:
         c.psql("CREATE ROLE mallory LOGIN; CREATE ROLE app_reader")
         c.psql("CREATE DATABASE hostile OWNER mallory")
@@ -168,6 +171,13 @@ def test_audit_hostile_catalog():
                "CREATE POLICY p ON public.guarded TO app_reader USING (true);"
                "CREATE VIEW public.v WITH (security_invoker = true) AS SELECT id FROM public.guarded;",
                user="mallory", dbname="hostile", files=[plants])
+        yield c
+
+
+def test_audit_hostile_catalog():
+    """A database owner's operators, functions and type names never run as the auditing superuser."""
+    lint_live_sql()
+    with hostile_database() as c:
         log = os.path.join(c.dir, "log")
         # Three ways the auditor's search_path reaches mallory's objects: the default one
         # ("$user", public: public.array_to_json(oid[]) beats pg_catalog's anyarray), one the
