@@ -174,7 +174,7 @@ list_formats(FILE *out)
 }
 
 static int
-parse_options(int argc, char **argv, cli_options *o)
+parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
 {
     static const struct option longopts[] = {
         { "format", required_argument, NULL, 'f' },
@@ -196,12 +196,23 @@ parse_options(int argc, char **argv, cli_options *o)
         { NULL, 0, NULL, 0 }
     };
     size_t n_formats;
-    int c;
+    int c, at = -1;
 
     o->format = report_all(&n_formats)[0].name;
     o->fail_on = PGR_SEVERITY_ERROR;
     o->timeout_ms = 5000;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", longopts, &at)) != -1) {
+        /* Each command takes its own options: another command's is an error,
+         * not silently ignored (check --timeout does nothing). */
+        if (c != '?' && c != 'h' && at >= 0 && !cli_takes(command, longopts[at].name)) {
+            char *msg = util_xasprintf("%s does not take --%s (pgrampart %s --help)", command->name,
+                                       longopts[at].name, command->name);
+
+            diag_print_error(stderr, msg);
+            free(msg);
+            return -1;
+        }
+        at = -1;
         switch (c) {
         case 'f':
             if (strcmp(optarg, "list") == 0) {
@@ -320,7 +331,7 @@ main(int argc, char **argv)
     util_vec_init(&o.plugin_dirs, sizeof(const char *));
     util_vec_init(&o.schemas, sizeof(const char *));
     util_vec_init(&o.exclude_schemas, sizeof(const char *));
-    if (parse_options(argc - 1, argv + 1, &o) != 0) {
+    if (parse_options(command, argc - 1, argv + 1, &o) != 0) {
         util_vec_free(&o.plugin_dirs);
         return CLI_EXIT_TOOL;
     }

@@ -46,3 +46,16 @@ def test_report_write_failure_exits_2():
             p = subprocess.run([e2e.ARGS.bin, "audit", c.conninfo()], stdout=full, stderr=subprocess.PIPE,
                                text=True)
             assert p.returncode == 2, (p.returncode, p.stderr)
+
+
+def test_each_command_takes_its_own_options():
+    """An option of another command is refused with exit 2 and names the command, never silently
+    ignored (check --timeout, rules --staged, model --format sarif); each command's own pass."""
+    for args in (["check", "--timeout", "5", "."], ["rules", "--staged"], ["model", "--format", "sarif", "."],
+                 ["init", "--diff-base", "main"], ["audit", "--staged", "host=nowhere"]):
+        rc, out, err = run(*args)
+        assert rc == 2 and f"{args[0]} does not take --{args[1][2:]}" in err and not out, (args, rc, err)
+    rc, out, _ = run("rules", "--config", "samples/.pgrampart.yml", cwd=e2e.ARGS.source)
+    assert rc == 0 and "rls/table-without-rls" in out
+    rc, out, _ = run("explain", "--markdown")
+    assert rc == 0 and out.startswith("# pgrampart rules")

@@ -42,19 +42,24 @@ typedef struct cli_options {
 } cli_options;
 
 /*
- * A command: its name, its line in `pgrampart --help` (NULL: not listed),
- * its help (`pgrampart NAME --help`), and run, which gets the host (plugins
+ * A command: its name, its line in `pgrampart --help`, the options it
+ * takes (any other is refused), its help (`pgrampart NAME --help`), and run, which gets the host (plugins
  * and config loaded), the options and the operands; returns an exit status.
  */
 typedef struct cli_command {
     const char *name;
     const char *synopsis;
+    const char *options;     /* the long options it takes, space-separated ("format fail-on");
+                              * --help is every command's */
     void (*help)(FILE *out);
     int (*run)(host *h, const cli_options *o, char *const *args, size_t n);
 } cli_command;
 
 /* The command named name, or NULL. */
 const cli_command *cli_find(const char *name);
+
+/* Whether command c takes the long option named option (without "--"). */
+bool cli_takes(const cli_command *c, const char *option);
 
 /* The commands in table order; *n is set to their number. */
 const cli_command *cli_all(size_t *n);

@@ -5,17 +5,38 @@
 
 #include <string.h>
 
+/* Options every command that loads plugins and config takes. */
+#define HOST_OPTIONS "config plugin-dir"
+
 static const cli_command commands[] = {
-    { "check", "pgrampart check [options] [PATH...]", cli_check_help, cli_check },
+    { "check", "pgrampart check [options] [PATH...]",
+      HOST_OPTIONS " format fail-on no-color staged diff-base baseline write-baseline",
+      cli_check_help, cli_check },
     { "audit", "pgrampart audit [options] [CONNINFO]  audit a live database, read-only",
+      HOST_OPTIONS " format fail-on no-color timeout schema exclude-schema migrations",
       cli_audit_help, cli_audit },
-    { "model", "pgrampart model [options] [PATH...]   schema models as JSON", cli_model_help, cli_model },
-    { "rules", "pgrampart rules [options]", cli_rules_help, cli_rules },
+    { "model", "pgrampart model [options] [PATH...]   schema models as JSON", HOST_OPTIONS,
+      cli_model_help, cli_model },
+    { "rules", "pgrampart rules [options]", HOST_OPTIONS, cli_rules_help, cli_rules },
     { "explain", "pgrampart explain RULE | --markdown   what a rule catches, with examples",
-      cli_explain_help, cli_explain },
-    { "init", "pgrampart init                        write a starter .pgrampart.yml",
+      HOST_OPTIONS " markdown readme-table", cli_explain_help, cli_explain },
+    { "init", "pgrampart init                        write a starter .pgrampart.yml", HOST_OPTIONS,
       cli_init_help, cli_init },
 };
+
+bool
+cli_takes(const cli_command *c, const char *option)
+{
+    size_t n = strlen(option);
+    const char *at;
+
+    if (strcmp(option, "help") == 0)
+        return true;
+    for (at = strstr(c->options, option); at; at = strstr(at + 1, option))
+        if ((at == c->options || at[-1] == ' ') && (at[n] == '\0' || at[n] == ' '))
+            return true;
+    return false;
+}
 
 const cli_command *
 cli_all(size_t *n)
