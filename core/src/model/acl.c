@@ -1,0 +1,478 @@
+/*
+ * acl.c — privileges: GRANT and REVOKE on every object kind (expanded over
+ * ALL ... IN SCHEMA), ALTER DEFAULT PRIVILEGES, what ALL stands for per kind,
+ * PUBLIC's CREATE on schema public and EXECUTE on new functions, and the
+ * model_put_acl/_default_acl builders for aclitems read from a catalog.
+ */
+#include "model/model_internal.h"
+
+uint32_t
+model_all_privileges(char objkind)
+{
+    switch (objkind) {
+    case 'r':
+    case 'p':
+    case 'v':
+    case 'm':
+        return PGR_ACL_INSERT | PGR_ACL_SELECT | PGR_ACL_UPDATE | PGR_ACL_DELETE |
+            PGR_ACL_TRUNCATE | PGR_ACL_REFERENCES | PGR_ACL_TRIGGER;
+    case 'S':
+        return PGR_ACL_SELECT | PGR_ACL_UPDATE | PGR_ACL_USAGE;
+    case 'f':
+        return PGR_ACL_EXECUTE;
+    case 'n':
+        return PGR_ACL_USAGE | PGR_ACL_CREATE;
+    case 'd':
+        return PGR_ACL_CREATE | PGR_ACL_CREATE_TEMP | PGR_ACL_CONNECT;
+    case 't':
+        return PGR_ACL_CREATE;
+    default:
+        return PGR_ACL_USAGE;
+    }
+}
+
+void
+remove_acl_of(model *m, char objkind, const char *object)
+{
+    size_t i, keep = 0;
+
+    for (i = 0; i < m->acl.len; i++) {
+        pgr_acl_item *a = util_vec_at(&m->acl, i);
+
+        if (a->objkind == objkind && strcmp(a->object, object) == 0) {
+            free((char *) a->object);
+            free((char *) a->grantee);
+            free_loc(&a->location);
+        } else
+            *(pgr_acl_item *) util_vec_at(&m->acl, keep++) = *a;
+    }
+    m->acl.len = keep;
+    index_stale(&m->acl_ix);
+}
+
+void
+rename_acl_object(model *m, char objkind, const char *from, const char *to)
+{
+    size_t i;
+
+    for (i = 0; i < m->acl.len; i++) {
+        pgr_acl_item *a = util_vec_at(&m->acl, i);
+
+        if (a->objkind == objkind && strcmp(a->object, from) == 0) {
+            free((char *) a->object);
+            a->object = util_xstrdup(to);
+        }
+    }
+    index_stale(&m->acl_ix);
+}
+
+static uint32_t
+privilege_bit(const char *name)
+{
+    static const struct {
+        const char *name;
+        uint32_t bit;
+    } map[] = {
+        { "select", PGR_ACL_SELECT }, { "insert", PGR_ACL_INSERT },
+        { "update", PGR_ACL_UPDATE }, { "delete", PGR_ACL_DELETE },
+        { "truncate", PGR_ACL_TRUNCATE }, { "references", PGR_ACL_REFERENCES },
+        { "trigger", PGR_ACL_TRIGGER }, { "execute", PGR_ACL_EXECUTE },
+        { "usage", PGR_ACL_USAGE }, { "create", PGR_ACL_CREATE },
+        { "temporary", PGR_ACL_CREATE_TEMP }, { "temp", PGR_ACL_CREATE_TEMP },
+        { "connect", PGR_ACL_CONNECT },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i].name, name) == 0)
+            return map[i].bit;
+    return 0;
+}
+
+static char
+grant_objkind(PgQuery__ObjectType t)
+{
+    switch (t) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+        return 'r';
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE:
+        return 'S';
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE:
+        return 'f';
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
+        return 'n';
+    case PG_QUERY__OBJECT_TYPE__OBJECT_DATABASE:
+        return 'd';
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN:
+        return 'T';
+    case PG_QUERY__OBJECT_TYPE__OBJECT_LANGUAGE:
+        return 'l';
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FDW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_SERVER:
+        return 'F';
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLESPACE:
+        return 't';
+    default:
+        return 0;
+    }
+}
+
+/* The model's name of one GRANT object; caller frees. */
+char *
+grant_object_name(const model *m, const PgQuery__Node *n, int all_in_schema)
+{
+    util_buf b;
+    size_t i;
+
+    if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
+        return util_xasprintf("%s.%s", schema_of(m, n->range_var->schemaname),
+                              n->range_var->relname);
+    if (n->node_case == PG_QUERY__NODE__NODE_STRING)
+        return all_in_schema ? util_xasprintf("%s.*", n->string->sval)
+            : util_xstrdup(n->string->sval);
+    if (n->node_case == PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS) {
+        /* Functions are named schema.name, public when unqualified. */
+        util_buf_init(&b);
+        if (n->object_with_args->n_objname == 1)
+            util_buf_printf(&b, "%s.", m->default_schema);
+        for (i = 0; i < n->object_with_args->n_objname; i++) {
+            const PgQuery__Node *p = n->object_with_args->objname[i];
+
+            if (p->node_case == PG_QUERY__NODE__NODE_STRING)
+                util_buf_printf(&b, "%s%s", i ? "." : "", p->string->sval);
+        }
+        (void) all_in_schema;
+        return b.data;
+    }
+    if (n->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
+        const char *schema, *name;
+        PgQuery__Node wrap = PG_QUERY__NODE__INIT;
+        PgQuery__List list = PG_QUERY__LIST__INIT;
+
+        list.n_items = n->type_name->n_names;
+        list.items = n->type_name->names;
+        wrap.node_case = PG_QUERY__NODE__NODE_LIST;
+        wrap.list = &list;
+        qualified_name(m, &wrap, &schema, &name);
+        return name ? util_xasprintf("%s.%s", schema, name) : NULL;
+    }
+    return NULL;
+}
+
+const char *
+grantee_name(const PgQuery__Node *n)
+{
+    const PgQuery__RoleSpec *r;
+
+    if (n->node_case != PG_QUERY__NODE__NODE_ROLE_SPEC)
+        return NULL;
+    r = n->role_spec;
+    switch (r->roletype) {
+    case PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_PUBLIC:
+        return "PUBLIC";
+    case PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_CURRENT_USER:
+        return "CURRENT_USER";
+    case PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_SESSION_USER:
+        return "SESSION_USER";
+    case PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_CURRENT_ROLE:
+        return "CURRENT_ROLE";
+    default:
+        return r->rolename;
+    }
+}
+
+static pgr_acl_item *
+find_acl(model *m, char objkind, const char *object, const char *grantee, int create)
+{
+    long i = index_find3(&m->acl_ix, &m->acl, acl_key, objkind, object, grantee, NULL);
+    pgr_acl_item *a;
+
+    if (i >= 0)
+        return util_vec_at(&m->acl, (size_t) i);
+    if (!create)
+        return NULL;
+    a = util_vec_push(&m->acl);
+    a->objkind = objkind;
+    a->object = util_xstrdup(object);
+    a->grantee = util_xstrdup(grantee);
+    return a;
+}
+
+static void
+apply_acl(model *m, char objkind, const char *object, int all_in_schema,
+          const char *grantee, uint32_t privs, const PgQuery__GrantStmt *s,
+          const pgr_location *loc)
+{
+    pgr_acl_item *a = find_acl(m, objkind, object, grantee, s->is_grant);
+
+    if (a == NULL)
+        return;
+    if (s->is_grant) {
+        a->all_in_schema = all_in_schema;
+        a->privileges |= privs;
+        if (s->grant_option)
+            a->grant_options |= privs;
+        free_loc(&a->location);
+        a->location = copy_loc(loc);
+        return;
+    }
+    /* REVOKE GRANT OPTION FOR keeps the privilege itself. */
+    a->grant_options &= ~privs;
+    if (!s->grant_option)
+        a->privileges &= ~privs;
+    if (a->privileges == 0) {
+        size_t i = (size_t) (a - (pgr_acl_item *) m->acl.items);
+
+        free((char *) a->object);
+        free((char *) a->grantee);
+        free_loc(&a->location);
+        memmove(a, a + 1, (m->acl.len - i - 1) * sizeof(pgr_acl_item));
+        m->acl.len--;
+        index_stale(&m->acl_ix);
+    }
+}
+
+/* GRANT/REVOKE EXECUTE to PUBLIC flips a function's public_execute; the
+ * ALTER DEFAULT PRIVILEGES form flips it for functions created later. */
+static void
+function_public_execute(model *m, const PgQuery__GrantStmt *s, uint32_t privs)
+{
+    size_t i, j;
+    bool public = false;
+
+    if (!(privs & PGR_ACL_EXECUTE))
+        return;
+    for (j = 0; j < s->n_grantees; j++) {
+        const char *g = grantee_name(s->grantees[j]);
+
+        public = public || (g && strcmp(g, "PUBLIC") == 0);
+    }
+    if (!public)
+        return;
+    if (s->targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_DEFAULTS) {
+        m->default_public_execute = s->is_grant;
+        return;
+    }
+    for (i = 0; i < s->n_objects; i++) {
+        char *name = grant_object_name(m, s->objects[i], 0);
+        pgr_function *fn = name ? find_function(m, name) : NULL;
+
+        if (fn)
+            fn->public_execute = s->is_grant;
+        free(name);
+    }
+}
+
+/* Apply a GRANT/REVOKE ... ON ALL <kind> IN SCHEMA to each table or
+ * function of the schema in the model.  Returns whether there was any. */
+static bool
+expand_in_schema(model *m, char objkind, const PgQuery__Node *schema_node,
+                 const PgQuery__GrantStmt *s, uint32_t privs, const pgr_location *loc)
+{
+    const char *schema;
+    size_t i, j, n;
+    bool any = false;
+
+    if (schema_node->node_case != PG_QUERY__NODE__NODE_STRING || (objkind != 'r' && objkind != 'f'))
+        return false;
+    schema = schema_node->string->sval;
+    n = objkind == 'r' ? m->tables.len : m->functions.len;
+    for (i = 0; i < n; i++) {
+        const char *sch, *name;
+        char *object;
+
+        if (objkind == 'r') {
+            sch = ((pgr_table *) util_vec_at(&m->tables, i))->schema;
+            name = ((pgr_table *) util_vec_at(&m->tables, i))->name;
+        } else {
+            sch = ((pgr_function *) util_vec_at(&m->functions, i))->schema;
+            name = ((pgr_function *) util_vec_at(&m->functions, i))->name;
+        }
+        if (strcmp(sch, schema) != 0)
+            continue;
+        any = true;
+        object = util_xasprintf("%s.%s", sch, name);
+        for (j = 0; j < s->n_grantees; j++) {
+            const char *g = grantee_name(s->grantees[j]);
+
+            if (g)
+                apply_acl(m, objkind, object, 0, g, privs, s, loc);
+        }
+        free(object);
+    }
+    return any;
+}
+
+/* GRANT/REVOKE CREATE ON SCHEMA public TO/FROM PUBLIC. */
+void
+public_schema_create(model *m, const PgQuery__GrantStmt *s)
+{
+    size_t i, j;
+
+    for (i = 0; i < s->n_objects; i++) {
+        if (s->objects[i]->node_case != PG_QUERY__NODE__NODE_STRING ||
+            strcmp(s->objects[i]->string->sval, "public") != 0)
+            continue;
+        for (j = 0; j < s->n_grantees; j++) {
+            const char *g = grantee_name(s->grantees[j]);
+
+            if (g && strcmp(g, "PUBLIC") == 0 && !(s->grant_option && !s->is_grant))
+                m->public_schema_create = s->is_grant;
+        }
+    }
+}
+
+void
+grant_stmt(model *m, const PgQuery__GrantStmt *s, const pgr_location *loc)
+{
+    char objkind = grant_objkind(s->objtype);
+    int all_in_schema = s->targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_ALL_IN_SCHEMA;
+    uint32_t privs = 0;
+    size_t i, j;
+
+    if (objkind == 0)
+        return;
+    if (s->n_privileges == 0)
+        privs = model_all_privileges(objkind);
+    for (i = 0; i < s->n_privileges; i++) {
+        const PgQuery__Node *p = s->privileges[i];
+
+        if (p->node_case == PG_QUERY__NODE__NODE_ACCESS_PRIV && p->access_priv->priv_name)
+            privs |= privilege_bit(p->access_priv->priv_name);
+    }
+    privs &= model_all_privileges(objkind);
+    if (privs == 0)
+        return;
+    if (objkind == 'f')
+        function_public_execute(m, s, privs);
+    /* ALTER DEFAULT PRIVILEGES is not an object grant: the caller records
+     * it in default_acl. */
+    if (s->targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_DEFAULTS)
+        return;
+    if (objkind == 'n' && (privs & PGR_ACL_CREATE))
+        public_schema_create(m, s);
+    for (i = 0; i < s->n_objects; i++) {
+        char *object = grant_object_name(m, s->objects[i], all_in_schema);
+
+        if (object == NULL)
+            continue;
+        /* ON ALL TABLES / FUNCTIONS IN SCHEMA means each one that exists now
+         * (PostgreSQL expands it at GRANT time); with none in the model the
+         * grant is kept on "schema.*" so it is not lost. */
+        if (all_in_schema && expand_in_schema(m, objkind, s->objects[i], s, privs, loc)) {
+            free(object);
+            continue;
+        }
+        for (j = 0; j < s->n_grantees; j++) {
+            const char *g = grantee_name(s->grantees[j]);
+            uint32_t p = privs;
+
+            /* PUBLIC's CREATE on schema public is the public_schema_create
+             * flag (a default before PostgreSQL 15), not an ACL item. */
+            if (objkind == 'n' && g && strcmp(object, "public") == 0 && strcmp(g, "PUBLIC") == 0)
+                p &= ~PGR_ACL_CREATE;
+            if (g && p)
+                apply_acl(m, objkind, object, all_in_schema, g, p, s, loc);
+        }
+        free(object);
+    }
+}
+
+/* ALTER DEFAULT PRIVILEGES [FOR ROLE ...] [IN SCHEMA s, ...] GRANT/REVOKE
+ * ... ON TABLES|SEQUENCES|FUNCTIONS|TYPES|SCHEMAS: one default_acl item per
+ * schema ("*" without IN SCHEMA) and grantee. */
+void
+default_privileges(model *m, const PgQuery__AlterDefaultPrivilegesStmt *s, const pgr_location *loc)
+{
+    const PgQuery__GrantStmt *g = s->action;
+    const char *schemas[64];
+    size_t n_schemas = 0, i, j, k;
+    char objkind = grant_objkind(g->objtype);
+    uint32_t privs = 0;
+
+    if (objkind == 0)
+        return;
+    for (i = 0; i < s->n_options; i++) {
+        const PgQuery__DefElem *d = s->options[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM
+            ? s->options[i]->def_elem : NULL;
+
+        if (d == NULL || d->defname == NULL || strcmp(d->defname, "schemas") != 0 || d->arg == NULL ||
+            d->arg->node_case != PG_QUERY__NODE__NODE_LIST)
+            continue;
+        for (k = 0; k < d->arg->list->n_items && n_schemas < 64; k++)
+            if (d->arg->list->items[k]->node_case == PG_QUERY__NODE__NODE_STRING)
+                schemas[n_schemas++] = d->arg->list->items[k]->string->sval;
+    }
+    if (n_schemas == 0)
+        schemas[n_schemas++] = "*";
+    if (g->n_privileges == 0)
+        privs = model_all_privileges(objkind);
+    for (i = 0; i < g->n_privileges; i++)
+        if (g->privileges[i]->node_case == PG_QUERY__NODE__NODE_ACCESS_PRIV &&
+            g->privileges[i]->access_priv->priv_name)
+            privs |= privilege_bit(g->privileges[i]->access_priv->priv_name);
+    for (i = 0; i < n_schemas; i++) {
+        for (j = 0; j < g->n_grantees; j++) {
+            const char *who = grantee_name(g->grantees[j]);
+            model tmp;
+
+            if (who == NULL)
+                continue;
+            /* Reuse the object-ACL arithmetic on the default_acl vector. */
+            tmp = *m;
+            tmp.acl = m->default_acl;
+            apply_acl(&tmp, objkind, schemas[i], 0, who, privs, g, loc);
+            m->default_acl = tmp.acl;
+        }
+    }
+}
+
+void
+model_put_acl(model *m, char objkind, const char *object, const char *grantee,
+              uint32_t privileges, uint32_t grant_options, const pgr_location *loc)
+{
+    pgr_acl_item *a = find_acl(m, objkind, object, grantee, 1);
+
+    a->privileges |= privileges;
+    a->grant_options |= grant_options;
+    if (a->location.object == NULL && a->location.path == NULL)
+        a->location = copy_loc(loc);
+}
+
+void
+model_put_default_acl(model *m, char objkind, const char *schema, const char *grantee,
+                      uint32_t privileges, const pgr_location *loc)
+{
+    size_t i;
+    pgr_acl_item *a;
+
+    for (i = 0; i < m->default_acl.len; i++) {
+        a = util_vec_at(&m->default_acl, i);
+        if (a->objkind == objkind && strcmp(a->object, schema) == 0 &&
+            strcmp(a->grantee, grantee) == 0) {
+            a->privileges |= privileges;
+            return;
+        }
+    }
+    a = util_vec_push(&m->default_acl);
+    a->objkind = objkind;
+    a->object = util_xstrdup(schema);
+    a->grantee = util_xstrdup(grantee);
+    a->privileges = privileges;
+    a->location = copy_loc(loc);
+}
+
+uint32_t
+model_privilege_bit(const char *name)
+{
+    char lower[32];
+    size_t i;
+
+    for (i = 0; name[i] && i + 1 < sizeof lower; i++)
+        lower[i] = (char) (name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+    lower[i] = '\0';
+    return privilege_bit(lower);
+}

@@ -1,0 +1,386 @@
+/*
+ * replay.c — statement dispatch, in the spirit of PostgreSQL's utility.c:
+ * model_apply switches on the parse node's tag and hands each DDL statement
+ * to the handler of its object kind (tables.c, policies.c, acl.c, roles.c,
+ * functions.c, views.c, objects.c, doblock.c).  The statements that span
+ * kinds live here: ALTER ... RENAME / SET SCHEMA, DROP, and SET search_path.
+ */
+#include "model/model_internal.h"
+
+void
+model_new_session(model *m)
+{
+    free(m->default_schema);
+    m->default_schema = util_xstrdup("public");
+}
+
+/* SET search_path TO a, b: unqualified names now mean a ("$user" is
+ * skipped: its schema rarely exists in migrations); RESET restores public. */
+static void
+set_search_path(model *m, const PgQuery__VariableSetStmt *v)
+{
+    size_t i;
+
+    if (v->name == NULL || strcmp(v->name, "search_path") != 0)
+        return;
+    if (v->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE) {
+        model_new_session(m);
+        return;
+    }
+    for (i = 0; i < v->n_args; i++) {
+        const PgQuery__Node *a = v->args[i];
+        const char *s = NULL;
+
+        if (a->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+            a->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL)
+            s = a->a_const->sval->sval;
+        else if (a->node_case == PG_QUERY__NODE__NODE_STRING)
+            s = a->string->sval;
+        if (s == NULL || *s == '\0' || strcmp(s, "$user") == 0)
+            continue;
+        free(m->default_schema);
+        m->default_schema = util_xstrdup(s);
+        return;
+    }
+}
+
+static void
+rename_stmt(model *m, const PgQuery__RenameStmt *s)
+{
+    size_t i;
+
+    if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN && s->relation && s->subname) {
+        long t = table_index(m, schema_of(m, s->relation->schemaname), s->relation->relname);
+
+        if (t >= 0) {
+            pgr_table *tb = util_vec_at(&m->tables, (size_t) t);
+            size_t k;
+
+            char *q = util_xasprintf("%s.%s", tb->schema, tb->name);
+
+            for (k = 0; k < tb->n_columns; k++) {
+                if (strcmp(tb->columns[k], s->subname) == 0) {
+                    free((char *) tb->columns[k]);
+                    ((const char **) tb->columns)[k] = util_xstrdup(s->newname);
+                }
+            }
+            /* Indexes follow the column (pg_index refers to it by attnum). */
+            for (k = 0; k < m->objects.len; k++) {
+                pgr_object *o = util_vec_at(&m->objects, k);
+                size_t c;
+
+                for (c = 0; o->kind == 'i' && o->parent && strcmp(o->parent, q) == 0 &&
+                     c < o->n_columns; c++) {
+                    if (strcmp(o->columns[c], s->subname) == 0) {
+                        free((char *) o->columns[c]);
+                        ((const char **) o->columns)[c] = util_xstrdup(s->newname);
+                    }
+                }
+            }
+            free(q);
+        }
+    } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+        move_table(m, s->relation, NULL, s->newname);
+    } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA && s->subname) {
+        for (i = 0; i < m->tables.len; i++) {
+            pgr_table *t = util_vec_at(&m->tables, i);
+
+            if (strcmp(t->schema, s->subname) == 0) {
+                PgQuery__RangeVar rv = PG_QUERY__RANGE_VAR__INIT;
+
+                rv.schemaname = (char *) t->schema;
+                rv.relname = (char *) t->name;
+                move_table(m, &rv, s->newname, NULL);
+            }
+        }
+    } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY && s->relation && s->subname) {
+        for (i = 0; i < m->policies.len; i++) {
+            pgr_policy *p = util_vec_at(&m->policies, i);
+
+            if (strcmp(p->schema, schema_of(m, s->relation->schemaname)) == 0 &&
+                strcmp(p->table, s->relation->relname) == 0 && strcmp(p->name, s->subname) == 0) {
+                free((char *) p->name);
+                p->name = util_xstrdup(s->newname);
+            }
+        }
+    } else if ((s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE ||
+                s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) && s->object && s->newname) {
+        const char *schema, *name;
+        long o;
+
+        qualified_name(m, s->object, &schema, &name);
+        o = name ? object_index(m, 'T', schema, name) : -1;
+        if (o >= 0) {
+            pgr_object *ob = util_vec_at(&m->objects, (size_t) o);
+
+            free((char *) ob->name);
+            ob->name = util_xstrdup(s->newname);
+        }
+    } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX && s->relation &&
+               s->relation->relname && s->newname) {
+        long o = object_index(m, 'i', schema_of(m, s->relation->schemaname), s->relation->relname);
+
+        if (o >= 0) {
+            pgr_object *ob = util_vec_at(&m->objects, (size_t) o);
+
+            free((char *) ob->name);
+            ob->name = util_xstrdup(s->newname);
+        }
+    } else if ((s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ||
+                s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) && s->relation && s->newname) {
+        long v = view_index(m, schema_of(m, s->relation->schemaname), s->relation->relname);
+
+        if (v >= 0) {
+            pgr_view *vw = util_vec_at(&m->views, (size_t) v);
+
+            free((char *) vw->name);
+            vw->name = util_xstrdup(s->newname);
+        }
+    } else if ((s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION ||
+                s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE ||
+                s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE) && s->object && s->newname) {
+        rename_function(m, s->object, NULL, s->newname);
+    } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_ROLE && s->subname) {
+        long r = role_index(m, s->subname);
+
+        if (r >= 0) {
+            pgr_role *role = util_vec_at(&m->roles, (size_t) r);
+
+            free((char *) role->name);
+            role->name = util_xstrdup(s->newname);
+        }
+    }
+    indexes_stale(m);
+}
+
+/* A dotted name from a List of String nodes (DROP's object names). */
+void
+qualified_name(const model *m, const PgQuery__Node *n, const char **schema, const char **name)
+{
+    const PgQuery__List *l;
+
+    *schema = m->default_schema;
+    *name = NULL;
+    if (n->node_case == PG_QUERY__NODE__NODE_STRING) {
+        *name = n->string->sval;
+        return;
+    }
+    if (n->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
+        PgQuery__List list = PG_QUERY__LIST__INIT;
+        PgQuery__Node wrap = PG_QUERY__NODE__INIT;
+
+        list.n_items = n->type_name->n_names;
+        list.items = n->type_name->names;
+        wrap.node_case = PG_QUERY__NODE__NODE_LIST;
+        wrap.list = &list;
+        qualified_name(m, &wrap, schema, name);
+        return;
+    }
+    if (n->node_case != PG_QUERY__NODE__NODE_LIST)
+        return;
+    l = n->list;
+    if (l->n_items >= 1 && l->items[l->n_items - 1]->node_case == PG_QUERY__NODE__NODE_STRING)
+        *name = l->items[l->n_items - 1]->string->sval;
+    if (l->n_items >= 2 && l->items[l->n_items - 2]->node_case == PG_QUERY__NODE__NODE_STRING)
+        *schema = l->items[l->n_items - 2]->string->sval;
+}
+
+static void
+drop_stmt(model *m, const PgQuery__DropStmt *s)
+{
+    size_t k, i;
+
+    for (k = 0; k < s->n_objects; k++) {
+        const char *schema, *name;
+
+        /* Functions are named with their argument types, not a name list. */
+        if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION ||
+            s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE ||
+            s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE) {
+            drop_function(m, s->objects[k]);
+            continue;
+        }
+        qualified_name(m, s->objects[k], &schema, &name);
+        if (name == NULL)
+            continue;
+        if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+            long t = table_index(m, schema, name);
+
+            if (t >= 0) {
+                char *q = util_xasprintf("%s.%s", schema, name);
+
+                drop_table_at(m, (size_t) t);
+                if (s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
+                    drop_dependent_views(m, q);
+                free(q);
+            }
+        } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ||
+                   s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) {
+            long v = view_index(m, schema, name);
+
+            if (v >= 0) {
+                char *q = util_xasprintf("%s.%s", schema, name);
+
+                drop_view_at(m, (size_t) v);
+                if (s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
+                    drop_dependent_views(m, q);
+                free(q);
+            }
+        } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION) {
+            drop_object(m, 'e', schema, name);
+        } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+            drop_object(m, 'i', schema, name);
+        } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE ||
+                   s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) {
+            drop_object(m, 'T', schema, name);
+        } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY) {
+            drop_policy(m, s->objects[k]);
+        } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) {
+            char *all = util_xasprintf("%s.*", name);
+
+            /* The schema's own grants, and ON ALL ... IN SCHEMA ones kept
+             * while it had no table, go with it. */
+            remove_acl_of(m, 'n', name);
+            remove_acl_of(m, 'r', all);
+            remove_acl_of(m, 'f', all);
+            remove_acl_of(m, 'S', all);
+            free(all);
+            /* Without CASCADE PostgreSQL refuses to drop a non-empty schema. */
+            if (s->behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
+                continue;
+            for (i = m->tables.len; i-- > 0;)
+                if (strcmp(((pgr_table *) util_vec_at(&m->tables, i))->schema, name) == 0)
+                    drop_table_at(m, i);
+            for (i = m->views.len; i-- > 0;)
+                if (strcmp(((pgr_view *) util_vec_at(&m->views, i))->schema, name) == 0)
+                    drop_view_at(m, i);
+            for (i = m->objects.len; i-- > 0;)
+                if (strcmp(((pgr_object *) util_vec_at(&m->objects, i))->schema, name) == 0)
+                    remove_object_at(m, i);
+            drop_functions_in(m, name);
+        }
+    }
+}
+
+int
+model_apply(model *m, const sql_file *f, const sql_stmt *st)
+{
+    const PgQuery__Node *n = st->node;
+    pgr_location loc;
+
+    sql_stmt_location(f, st, &loc);
+    switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_DO_STMT:
+        return do_block(m, f, st);
+    case PG_QUERY__NODE__NODE_CREATE_STMT:
+        add_columns(m, add_table(m, n->create_stmt->relation, n->create_stmt->partspec ? 'p' : 'r',
+                              n->create_stmt->if_not_exists, &loc),
+                    n->create_stmt->table_elts, n->create_stmt->n_table_elts);
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+        if (n->create_table_as_stmt->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
+            n->create_table_as_stmt->into)
+            add_table(m, n->create_table_as_stmt->into->rel, 'r',
+                      n->create_table_as_stmt->if_not_exists, &loc);
+        else if (n->create_table_as_stmt->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW &&
+                 n->create_table_as_stmt->into)
+            create_view(m, n->create_table_as_stmt->into->rel, n->create_table_as_stmt->query, 'm',
+                        n->create_table_as_stmt->into->options,
+                        n->create_table_as_stmt->into->n_options, 0, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+        alter_table(m, n->alter_table_stmt, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_RENAME_STMT:
+        rename_stmt(m, n->rename_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
+        if (n->alter_object_schema_stmt->object_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+            move_table(m, n->alter_object_schema_stmt->relation,
+                       n->alter_object_schema_stmt->newschema, NULL);
+        else if (n->alter_object_schema_stmt->object_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION &&
+                 n->alter_object_schema_stmt->object)
+            rename_function(m, n->alter_object_schema_stmt->object,
+                            n->alter_object_schema_stmt->newschema, NULL);
+        break;
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+        drop_stmt(m, n->drop_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_GRANT_STMT:
+        grant_stmt(m, n->grant_stmt, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT:
+        create_role(m, n->create_role_stmt, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT:
+        alter_role(m, n->alter_role_stmt, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_DROP_ROLE_STMT:
+        drop_role(m, n->drop_role_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT:
+        create_policy(m, f, st, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT:
+        alter_policy(m, f, st);
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
+        create_function(m, n->create_function_stmt, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_ALTER_FUNCTION_STMT:
+        alter_function(m, n->alter_function_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+        set_search_path(m, n->variable_set_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
+        if (n->alter_default_privileges_stmt->action) {
+            grant_stmt(m, n->alter_default_privileges_stmt->action, &loc);
+            default_privileges(m, n->alter_default_privileges_stmt, &loc);
+        }
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
+        create_extension(m, n->create_extension_stmt, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+        if (n->index_stmt->relation && n->index_stmt->idxname) {
+            const char *sch = schema_of(m, n->index_stmt->relation->schemaname);
+            char *parent = util_xasprintf("%s.%s", sch, n->index_stmt->relation->relname);
+            pgr_object *o = add_object(m, 'i', sch, n->index_stmt->idxname, parent, &loc);
+            size_t k;
+
+            for (k = 0; o && k < n->index_stmt->n_index_params; k++) {
+                const PgQuery__Node *p = n->index_stmt->index_params[k];
+
+                if (p->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM && p->index_elem->name)
+                    strs_add(&o->columns, &o->n_columns, p->index_elem->name);
+            }
+            free(parent);
+        }
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
+        create_type(m, n->create_enum_stmt->type_name, n->create_enum_stmt->n_type_name, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_RANGE_STMT:
+        create_type(m, n->create_range_stmt->type_name, n->create_range_stmt->n_type_name, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
+        create_type(m, n->create_domain_stmt->domainname, n->create_domain_stmt->n_domainname, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
+        if (n->composite_type_stmt->typevar && n->composite_type_stmt->typevar->relname)
+            add_object(m, 'T', schema_of(m, n->composite_type_stmt->typevar->schemaname),
+                       n->composite_type_stmt->typevar->relname, NULL, &loc);
+        break;
+    case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
+        grant_role(m, n->grant_role_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_VIEW_STMT:
+        create_view(m, n->view_stmt->view, n->view_stmt->query, 'v', n->view_stmt->options,
+                    n->view_stmt->n_options, n->view_stmt->replace, &loc);
+        break;
+    default:
+        break;
+    }
+    return 0;
+}

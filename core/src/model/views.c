@@ -1,0 +1,209 @@
+/*
+ * views.c — views and materialized views: CREATE VIEW with its options
+ * (security_barrier, security_invoker), the relations a view reads, dropping
+ * views that depend on a dropped relation, following renames, and the
+ * model_put_view/_view_relation builders of the live reader.
+ */
+#include "model/model_internal.h"
+
+/* --- views ---------------------------------------------------------------- */
+
+void
+free_view(pgr_view *v)
+{
+    free((char *) v->schema);
+    free((char *) v->name);
+    strs_free(v->relations, v->n_relations);
+    free_loc(&v->location);
+}
+
+long
+view_index(const model *m, const char *schema, const char *name)
+{
+    return index_find3((model_index *) &m->view_ix, &m->views, view_key, 0, schema, name, NULL);
+}
+
+void
+drop_view_at(model *m, size_t i)
+{
+    pgr_view *v = util_vec_at(&m->views, i);
+    char *q = util_xasprintf("%s.%s", v->schema, v->name);
+
+    remove_acl_of(m, v->relkind, q);
+    drop_indexes_of(m, q);
+    free(q);
+    v = util_vec_at(&m->views, i);
+    free_view(v);
+    memmove(v, v + 1, (m->views.len - i - 1) * sizeof(pgr_view));
+    m->views.len--;
+    index_stale(&m->view_ix);
+}
+
+/* Reloption booleans: absent value, true, on, yes, 1. */
+static int
+reloption_true(const PgQuery__DefElem *d)
+{
+    const char *v;
+
+    if (d->arg == NULL)
+        return 1;
+    if (d->arg->node_case == PG_QUERY__NODE__NODE_BOOLEAN)
+        return d->arg->boolean->boolval;
+    if (d->arg->node_case != PG_QUERY__NODE__NODE_STRING)
+        return 1;
+    v = d->arg->string->sval;
+    return strcmp(v, "true") == 0 || strcmp(v, "on") == 0 || strcmp(v, "yes") == 0 ||
+        strcmp(v, "1") == 0;
+}
+
+void
+view_options(pgr_view *v, PgQuery__Node *const *opts, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const PgQuery__DefElem *d;
+
+        if (opts[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM || opts[i]->def_elem->defname == NULL)
+            continue;
+        d = opts[i]->def_elem;
+        if (strcmp(d->defname, "security_invoker") == 0)
+            v->security_invoker = reloption_true(d);
+        else if (strcmp(d->defname, "security_barrier") == 0)
+            v->security_barrier = reloption_true(d);
+    }
+}
+
+typedef struct rel_scan {
+    const model *m;
+    pgr_view *v;
+} rel_scan;
+
+/* Collect the relations a view's query reads (CTE names are not told apart
+ * from tables; a CTE never matches an RLS table of the model anyway). */
+static int
+note_relation(const pgr_node *node, void *arg)
+{
+    const ProtobufCMessage *msg = (const ProtobufCMessage *) node;
+    rel_scan *rs = arg;
+    const PgQuery__RangeVar *rv;
+    char *q;
+
+    if (msg->descriptor != &pg_query__range_var__descriptor)
+        return 0;
+    rv = (const PgQuery__RangeVar *) msg;
+    if (rv->relname == NULL)
+        return 0;
+    q = util_xasprintf("%s.%s", schema_of(rs->m, rv->schemaname), rv->relname);
+    strs_add(&rs->v->relations, &rs->v->n_relations, q);
+    free(q);
+    return 0;
+}
+
+void
+create_view(model *m, const PgQuery__RangeVar *rv, const PgQuery__Node *query, char relkind,
+            PgQuery__Node *const *opts, size_t n_opts, int replace, const pgr_location *loc)
+{
+    const char *schema;
+    long i;
+    pgr_view *v;
+    rel_scan rs;
+
+    if (rv == NULL || rv->relname == NULL || (rv->relpersistence && rv->relpersistence[0] == 't'))
+        return;
+    schema = schema_of(m, rv->schemaname);
+    i = view_index(m, schema, rv->relname);
+    if (i >= 0 && !replace)
+        return;
+    if (i >= 0) {
+        v = util_vec_at(&m->views, (size_t) i);
+        strs_free(v->relations, v->n_relations);
+        v->relations = NULL;
+        v->n_relations = 0;
+        free_loc(&v->location);
+    } else {
+        v = util_vec_push(&m->views);
+        v->oid = m->next_oid++;
+        v->schema = util_xstrdup(schema);
+        v->name = util_xstrdup(rv->relname);
+        v->relkind = relkind;
+    }
+    v->location = copy_loc(loc);
+    /* CREATE OR REPLACE VIEW resets options not given again. */
+    v->security_invoker = v->security_barrier = 0;
+    view_options(v, opts, n_opts);
+    rs.m = m;
+    rs.v = v;
+    if (query)
+        sql_node_walk(sql_node_wrap(query), note_relation, &rs);
+}
+
+/* Views that read relation "schema.name" go with it under DROP ... CASCADE,
+ * and so do the views that read those, recursively. */
+void
+drop_dependent_views(model *m, const char *qualified)
+{
+    size_t i = m->views.len;
+
+    while (i-- > 0) {
+        const pgr_view *v = util_vec_at(&m->views, i);
+        size_t k;
+
+        for (k = 0; k < v->n_relations; k++) {
+            if (strcmp(v->relations[k], qualified) == 0) {
+                char *name = util_xasprintf("%s.%s", v->schema, v->name);
+
+                drop_view_at(m, i);
+                drop_dependent_views(m, name);
+                free(name);
+                /* The recursion may have removed views below i. */
+                i = m->views.len;
+                break;
+            }
+        }
+    }
+}
+
+void
+rename_in_views(model *m, const char *from, const char *to)
+{
+    size_t i, k;
+
+    for (i = 0; i < m->views.len; i++) {
+        pgr_view *v = util_vec_at(&m->views, i);
+
+        for (k = 0; k < v->n_relations; k++) {
+            if (strcmp(v->relations[k], from) == 0) {
+                free((char *) v->relations[k]);
+                ((const char **) v->relations)[k] = util_xstrdup(to);
+            }
+        }
+    }
+}
+
+pgr_view *
+model_put_view(model *m, uint32_t oid, const char *schema, const char *name, char relkind,
+               const pgr_location *loc)
+{
+    pgr_view *v = util_vec_push(&m->views);
+
+    v->oid = oid;
+    v->schema = util_xstrdup(schema);
+    v->name = util_xstrdup(name);
+    v->relkind = relkind;
+    v->location = copy_loc(loc);
+    return v;
+}
+
+void
+model_put_view_relation(model *m, uint32_t oid, const char *qualified)
+{
+    size_t i;
+
+    for (i = 0; i < m->views.len; i++) {
+        pgr_view *v = util_vec_at(&m->views, i);
+
+        if (v->oid == oid)
+            strs_add(&v->relations, &v->n_relations, qualified);
+    }
+}
