@@ -4,7 +4,7 @@
  * table (commands.c) that main.c dispatches on and builds its help from.
  *
  * A new command is one file here with a cli_<name> function and its help,
- * one line in commands.c's table, and one test.
+ * their declarations and one line in commands.c's table, and one test.
  */
 #ifndef PGR_CLI_H
 #define PGR_CLI_H
@@ -83,19 +83,5 @@ typedef struct cli_kept_model {
  * business) and keep the first set's model in k (caller frees k->m when
  * k->have).  Returns 0, or -1 after printing why. */
 int cli_migrations_model(host *h, const char *path, cli_kept_model *k);
-
-/* The commands (one file each). */
-int cli_check(host *h, const cli_options *o, char *const *args, size_t n);
-int cli_audit(host *h, const cli_options *o, char *const *args, size_t n);
-int cli_model(host *h, const cli_options *o, char *const *args, size_t n);
-int cli_rules(host *h, const cli_options *o, char *const *args, size_t n);
-int cli_explain(host *h, const cli_options *o, char *const *args, size_t n);
-int cli_init(host *h, const cli_options *o, char *const *args, size_t n);
-void cli_check_help(FILE *out);
-void cli_audit_help(FILE *out);
-void cli_model_help(FILE *out);
-void cli_rules_help(FILE *out);
-void cli_explain_help(FILE *out);
-void cli_init_help(FILE *out);
 
 #endif

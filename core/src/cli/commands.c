@@ -5,6 +5,20 @@
 
 #include <string.h>
 
+/* The commands, one file each (check.c, audit.c, ...). */
+int cli_check(host *h, const cli_options *o, char *const *args, size_t n);
+int cli_audit(host *h, const cli_options *o, char *const *args, size_t n);
+int cli_model(host *h, const cli_options *o, char *const *args, size_t n);
+int cli_rules(host *h, const cli_options *o, char *const *args, size_t n);
+int cli_explain(host *h, const cli_options *o, char *const *args, size_t n);
+int cli_init(host *h, const cli_options *o, char *const *args, size_t n);
+void cli_check_help(FILE *out);
+void cli_audit_help(FILE *out);
+void cli_model_help(FILE *out);
+void cli_rules_help(FILE *out);
+void cli_explain_help(FILE *out);
+void cli_init_help(FILE *out);
+
 /* Options every command that loads plugins and config takes. */
 #define HOST_OPTIONS "config plugin-dir"
 

@@ -3,7 +3,8 @@
  * github.c, gitlab.c), listed in one table (reporters.c).
  *
  * A new output format is one file here with a report_<name>_write
- * function, one line in reporters.c's table, and one test: --format,
+ * function, its declaration and one line in reporters.c's table, and one
+ * test: --format,
  * --help, the error for an unknown format and the shell completion
  * (`--format list`) all read the table.
  */
@@ -53,12 +54,5 @@ char *report_names(const char *sep);
 /* A JSON string from s (NULL as ""), sanitised to valid UTF-8 (invalid
  * bytes become U+FFFD).  A new reference. */
 json_t *report_json_string(const char *s);
-
-/* The writers, one per file. */
-int report_text_write(const report_ctx *ctx, FILE *out);
-int report_json_write(const report_ctx *ctx, FILE *out);
-int report_sarif_write(const report_ctx *ctx, FILE *out);
-int report_github_write(const report_ctx *ctx, FILE *out);
-int report_gitlab_write(const report_ctx *ctx, FILE *out);
 
 #endif

@@ -8,6 +8,13 @@
 
 #include "util.h"
 
+/* The writers, one per file (text.c, json.c, ...). */
+int report_text_write(const report_ctx *ctx, FILE *out);
+int report_json_write(const report_ctx *ctx, FILE *out);
+int report_sarif_write(const report_ctx *ctx, FILE *out);
+int report_github_write(const report_ctx *ctx, FILE *out);
+int report_gitlab_write(const report_ctx *ctx, FILE *out);
+
 static const reporter reporters[] = {
     { "text", "path:line:col: severity: message [rule], the source line and a hint", report_text_write },
     { "json", "findings and a summary as JSON (format version 1)", report_json_write },
