@@ -5,6 +5,13 @@
  */
 #include "model/model_internal.h"
 
+static void
+append_member_of(pgr_role *r, const char *group)
+{
+    r->member_of = util_xrealloc((void *) r->member_of, (r->n_member_of + 1) * sizeof(char *));
+    ((const char **) r->member_of)[r->n_member_of++] = util_xstrdup(group);
+}
+
 /* Add group to r's member_of unless it is there (r is one of m's roles). */
 static void
 add_member_of(model *m, pgr_role *r, const char *group)
@@ -13,9 +20,13 @@ add_member_of(model *m, pgr_role *r, const char *group)
     util_buf b;
     size_t i, k, dummy;
 
+    /* Until the index is worth building, scan r's own memberships. */
     if (!ix->built && ix->scans < INDEX_REBUILD_AFTER) {
         ix->scans++;
-        add_member_of(m, r, group);
+        for (k = 0; k < r->n_member_of; k++)
+            if (strcmp(r->member_of[k], group) == 0)
+                return;
+        append_member_of(r, group);
         return;
     }
     util_buf_init(&b);
@@ -34,8 +45,7 @@ add_member_of(model *m, pgr_role *r, const char *group)
     pair_bytes(&b, r->name, strlen(r->name) + 1, group);
     if (!util_map_get(&ix->map, b.data, b.len, &dummy)) {
         util_map_add(&ix->map, b.data, b.len, 0);
-        r->member_of = util_xrealloc((void *) r->member_of, (r->n_member_of + 1) * sizeof(char *));
-        ((const char **) r->member_of)[r->n_member_of++] = util_xstrdup(group);
+        append_member_of(r, group);
     }
     util_buf_free(&b);
 }
