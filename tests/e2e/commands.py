@@ -34,12 +34,13 @@ def test_commands_table_drives_cli():
 
 
 def test_report_write_failure_exits_2():
-    """A report that cannot be written (stdout is /dev/full) is exit 2 for check and audit, never a
+    """A report that cannot be written (stdout is /dev/full) is exit 2 for check, model and audit, never a
     clean or findings exit: CI must not read a lost report as a pass."""
     with open("/dev/full", "w") as full:
-        p = subprocess.run([e2e.ARGS.bin, "check", "samples/"], cwd=e2e.ARGS.source, stdout=full,
-                           stderr=subprocess.PIPE, text=True)
-        assert p.returncode == 2, (p.returncode, p.stderr)
+        for args in (["check", "samples/"], ["model", "samples/migrations"]):
+            p = subprocess.run([e2e.ARGS.bin, *args], cwd=e2e.ARGS.source, stdout=full,
+                               stderr=subprocess.PIPE, text=True)
+            assert p.returncode == 2, (args, p.returncode, p.stderr)
         with samples_cluster() as c:
             if c is None:
                 return

@@ -46,9 +46,10 @@ cli_model(host *h, const cli_options *o, char *const *paths, size_t n)
         json_object_set_new(root, "version", json_integer(1));
         json_object_set_new(root, "models", models);
         models = NULL;
-        if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+        /* A model that could not be written is the tool failing. */
+        if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+            fputc('\n', stdout) == EOF || fflush(stdout) != 0)
             rc = CLI_EXIT_TOOL;
-        fputc('\n', stdout);
     }
     json_decref(models);
     json_decref(root);
