@@ -35,6 +35,19 @@ host_ctx(host *h, size_t plugin)
     return c;
 }
 
+void
+host_for_each_plugin(host *h, host_hook_fn call, void *arg)
+{
+    size_t i;
+
+    for (i = 0; i < h->plugins.len; i++) {
+        const host_plugin *p = util_vec_at(&h->plugins, i);
+        pgr_ctx ctx = host_ctx(h, i);
+
+        call(p->desc, &ctx, arg);
+    }
+}
+
 static void
 api_report(pgr_ctx *ctx, const pgr_finding *f)
 {

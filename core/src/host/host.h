@@ -96,6 +96,15 @@ int host_apply_config(host *h, char **err);
 /* A ctx for plugin index i. */
 pgr_ctx host_ctx(host *h, size_t plugin);
 
+/*
+ * One plugin's turn at a hook point: call p's callback for that point when p
+ * has one.  arg is the point's data (a model view, a migration set...).
+ */
+typedef void (*host_hook_fn)(const pgr_plugin *p, pgr_ctx *ctx, void *arg);
+
+/* Give every loaded plugin, in load order, its turn at one hook point. */
+void host_for_each_plugin(host *h, host_hook_fn call, void *arg);
+
 /* Report a core finding (rule must be one of the core rules). */
 void host_report_core(host *h, const char *rule_id, const pgr_location *loc,
                       const char *message);

@@ -4,7 +4,8 @@
  * file to its front-end, give the plugins their hooks (statements and value
  * files, each migration set and its replay, each schema model, the finish),
  * then drop what context files and suppressions hide.  Every hook point
- * goes through one for_each_hook.
+ * goes through the host's one host_for_each_plugin; the hook points the
+ * audit shares (model, finish, drift) are in hooks.c.
  */
 #include "scan/check.h"
 
@@ -29,26 +30,6 @@ report_at(check_run *run, const char *rule, const char *path, const util_lines *
     loc.path = path;
     util_lines_pos(lines, offset, &loc.line, &loc.column);
     host_report_core(run->host, rule, &loc, message);
-}
-
-/*
- * One plugin's turn at a hook point: call p's callback for that point when p
- * has one.  arg is the point's data (a model view, a migration set...).
- */
-typedef void (*hook_call_fn)(const pgr_plugin *p, pgr_ctx *ctx, void *arg);
-
-/* Give every loaded plugin, in load order, its turn at one hook point. */
-static void
-for_each_hook(host *h, hook_call_fn call, void *arg)
-{
-    size_t i;
-
-    for (i = 0; i < h->plugins.len; i++) {
-        const host_plugin *p = util_vec_at(&h->plugins, i);
-        pgr_ctx ctx = host_ctx(h, i);
-
-        call(p->desc, &ctx, arg);
-    }
 }
 
 static check_reader_fn reader_fn;
@@ -507,66 +488,10 @@ replay_migration(check_run *run, const pgr_migration_set *view, size_t k, model 
     model_view(m, &vu);
     if (judge_down)
         rp.after_down = &vd;
-    for_each_hook(run->host, call_replay_hook, &rp);
+    host_for_each_plugin(run->host, call_replay_hook, &rp);
     if (judge_down)
         model_free(&after_down);
     model_free(&before);
-}
-
-static void
-call_model_hook(const pgr_plugin *p, pgr_ctx *ctx, void *view)
-{
-    if (p->on_model)
-        p->on_model(ctx, view);
-}
-
-void
-check_model_hooks(host *h, model *m)
-{
-    pgr_model view;
-
-    model_view(m, &view);
-    for_each_hook(h, call_model_hook, &view);
-}
-
-static void
-call_finish_hook(const pgr_plugin *p, pgr_ctx *ctx, void *unused)
-{
-    (void) unused;
-    if (p->on_finish)
-        p->on_finish(ctx);
-}
-
-void
-check_finish_hooks(host *h)
-{
-    for_each_hook(h, call_finish_hook, NULL);
-}
-
-/* The two models on_drift compares. */
-typedef struct drift_point {
-    const pgr_model *migrations;
-    const pgr_model *live;
-} drift_point;
-
-static void
-call_drift_hook(const pgr_plugin *p, pgr_ctx *ctx, void *arg)
-{
-    const drift_point *dp = arg;
-
-    if (p->on_drift)
-        p->on_drift(ctx, dp->migrations, dp->live);
-}
-
-void
-check_drift_hooks(host *h, model *migrations, model *live)
-{
-    pgr_model a, b;
-    drift_point dp = { &a, &b };
-
-    model_view(migrations, &a);
-    model_view(live, &b);
-    for_each_hook(h, call_drift_hook, &dp);
 }
 
 static void
@@ -596,7 +521,7 @@ run_sets(check_run *run)
         model m;
 
         set_view(run, set, &view);
-        for_each_hook(run->host, call_set_hook, &view);
+        host_for_each_plugin(run->host, call_set_hook, &view);
         model_init(&m, set->root, 1);
         model_set_version(&m, run->host->cfg->postgres_version);
         if (view.n_migrations > 0)
@@ -740,7 +665,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
 
     parse_sql_files(run);
     parse_value_files(run);
-    for_each_hook(h, call_file_hooks, run);
+    host_for_each_plugin(h, call_file_hooks, run);
     run_sets(run);
     run_standalone(run);
     run_models(run);
