@@ -616,7 +616,19 @@ typedef struct pgr_host_api {
      * model's own table, so a plugin and the model agree on what "ALL" is.
      * PGR_ACL_* bits; USAGE for a kind without a table of its own. */
     uint32_t (*all_privileges)(char objkind);
+
+    /* Appended in ABI 5, after all_privileges.  api->report with flags
+     * (PGR_REPORT_*, or-ed; 0 is api->report). */
+    void (*report_flags)(pgr_ctx *ctx, const pgr_finding *finding, unsigned flags);
 } pgr_host_api;
+
+/*
+ * report_flags: the finding keeps its rule's severity whatever the role of
+ * its file.  Findings in test, example and docs files are capped (at info by
+ * default, `roles:` in config); a credential in a provider's own format that
+ * looks live (an AWS, GitHub, Stripe live key...) is a leak wherever it is.
+ */
+#define PGR_REPORT_KEEP_SEVERITY 1u
 
 /* The signature of PGR_PLUGIN_INIT_SYMBOL. */
 typedef const pgr_plugin *(*pgr_plugin_init_fn)(const pgr_host_api *api);

@@ -49,7 +49,7 @@ host_for_each_plugin(host *h, host_hook_fn call, void *arg)
 }
 
 static void
-api_report(pgr_ctx *ctx, const pgr_finding *f)
+api_report_flags(pgr_ctx *ctx, const pgr_finding *f, unsigned flags)
 {
     const host_rule *r = f && f->rule_id ? host_find_rule(ctx->host, f->rule_id) : NULL;
     const host_plugin *p = util_vec_at(&ctx->host->plugins, ctx->plugin);
@@ -67,6 +67,14 @@ api_report(pgr_ctx *ctx, const pgr_finding *f)
     if (r->severity == PGR_SEVERITY_OFF)
         return;
     diag_add(ctx->host->diags, f, r->severity, r->rule->hint);
+    if (flags & PGR_REPORT_KEEP_SEVERITY)
+        diag_last(ctx->host->diags)->keep_severity = true;
+}
+
+static void
+api_report(pgr_ctx *ctx, const pgr_finding *f)
+{
+    api_report_flags(ctx, f, 0);
 }
 
 void
@@ -489,4 +497,5 @@ const pgr_host_api host_api = {
     .regex_free = api_regex_free,
     .redact = api_redact,
     .all_privileges = model_all_privileges,
+    .report_flags = api_report_flags,
 };

@@ -69,6 +69,12 @@ diag_add(diag_store *ds, const pgr_finding *in, pgr_severity severity, const cha
     }
 }
 
+diag_finding *
+diag_last(diag_store *ds)
+{
+    return util_vec_at(&ds->findings, ds->findings.len - 1);
+}
+
 static int
 cmp_str(const char *a, const char *b)
 {

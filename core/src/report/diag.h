@@ -22,6 +22,7 @@ typedef struct diag_finding {
     char *hint;          /* may be NULL */
     bool has_secret;
     uint32_t secret_line, secret_column, secret_end_column;
+    bool keep_severity;  /* PGR_REPORT_KEEP_SEVERITY: not capped by path role */
 } diag_finding;
 
 /* The store: a growable list of findings plus run totals. */
@@ -40,6 +41,9 @@ void diag_free(diag_store *ds);
 /* Copy a finding into the store with the given effective severity.  A
  * secret span that does not lie on a single line is widened to its line. */
 void diag_add(diag_store *ds, const pgr_finding *f, pgr_severity severity, const char *hint);
+
+/* The finding diag_add added last (owned by the store); ds must not be empty. */
+diag_finding *diag_last(diag_store *ds);
 
 /* Sort by path, line, column, rule id (object findings last, by object). */
 void diag_sort(diag_store *ds);

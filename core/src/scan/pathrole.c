@@ -1,0 +1,87 @@
+/*
+ * pathrole.c — default classification of checked files by path (see
+ * pathrole.h).  The patterns follow what test runners and twelve-factor
+ * example files use: jest/vitest (__tests__, *.test.ts, *.spec.ts), Go
+ * (*_test.go, testdata/), pytest (test_*.py), RSpec (spec/), pgTAP under
+ * supabase/tests, and .env.example / .sample / .template / .dist files.
+ */
+#include "scan/pathrole.h"
+
+#include <fnmatch.h>
+#include <stdbool.h>
+#include <string.h>
+
+static const char *const test_dirs[] = {
+    "test", "tests", "__tests__", "spec", "specs", "e2e", "fixtures", "__fixtures__",
+    "testdata", "test-data", "test_data", "__mocks__", "mocks", "cypress", NULL
+};
+
+static const char *const test_files[] = {
+    "*.test.*", "*.spec.*", "*_test.go", "*_test.py", "test_*.py", "*_spec.rb",
+    "*.test", "*-test.sh", "test-*.sh", "test_*.sh", NULL
+};
+
+static const char *const example_dirs[] = { "example", "examples", NULL };
+
+static const char *const example_files[] = {
+    "*.example", "*.example.*", "*.sample", "*.sample.*", "*.template", "*.tmpl",
+    "*.dist", "*-example.*", "*_example.*", "example.*", "*.example-*", NULL
+};
+
+static const char *const docs_dirs[] = { "doc", "docs", "documentation", NULL };
+
+static const char *const docs_files[] = { "*.md", "*.mdx", "*.rst", "*.adoc", NULL };
+
+static bool
+matches_any(const char *const *patterns, const char *name, size_t len)
+{
+    char buf[256];
+    size_t i;
+
+    if (len >= sizeof buf)
+        return false;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    for (i = 0; patterns[i] != NULL; i++)
+        if (fnmatch(patterns[i], buf, 0) == 0)
+            return true;
+    return false;
+}
+
+/* Whether a directory component of relpath (not its last one) is in dirs. */
+static bool
+dir_in(const char *const *dirs, const char *relpath)
+{
+    const char *p = relpath;
+    const char *slash;
+
+    while ((slash = strchr(p, '/')) != NULL) {
+        if (matches_any(dirs, p, (size_t) (slash - p)))
+            return true;
+        p = slash + 1;
+    }
+    return false;
+}
+
+path_role
+pathrole_classify(const char *relpath)
+{
+    const char *base = strrchr(relpath, '/');
+
+    base = base ? base + 1 : relpath;
+    if (matches_any(example_files, base, strlen(base)) || dir_in(example_dirs, relpath))
+        return PATH_ROLE_EXAMPLE;
+    if (matches_any(test_files, base, strlen(base)) || dir_in(test_dirs, relpath))
+        return PATH_ROLE_TEST;
+    if (matches_any(docs_files, base, strlen(base)) || dir_in(docs_dirs, relpath))
+        return PATH_ROLE_DOCS;
+    return PATH_ROLE_PRODUCTION;
+}
+
+const char *
+pathrole_name(path_role role)
+{
+    static const char *const names[PATH_ROLE_COUNT] = { "production", "example", "test", "docs" };
+
+    return role < PATH_ROLE_COUNT ? names[role] : "production";
+}

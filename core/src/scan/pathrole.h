@@ -1,0 +1,31 @@
+/*
+ * pathrole.h — the role of a checked file: production code and
+ * configuration, an example, a test, or documentation.  Findings in test,
+ * example and docs files are capped (at info by default) because a
+ * postgres://user:pass@host/db case in a URL validator's test, a stub PEM
+ * block in a storage test or a .env.example are not deployment faults.
+ */
+#ifndef PGR_PATHROLE_H
+#define PGR_PATHROLE_H
+
+typedef enum path_role {
+    PATH_ROLE_PRODUCTION = 0,
+    PATH_ROLE_EXAMPLE,
+    PATH_ROLE_TEST,
+    PATH_ROLE_DOCS,
+    PATH_ROLE_COUNT
+} path_role;
+
+/*
+ * The role the default patterns give relpath, a '/'-separated path relative
+ * to the checked root (no leading "./"; directory components above the root
+ * must not be passed, since a root inside "tests/" would make everything a
+ * test).  Example wins over test, test over docs: ".env.example" under
+ * "tests/" is an example.
+ */
+path_role pathrole_classify(const char *relpath);
+
+/* "production", "example", "test" or "docs" (static). */
+const char *pathrole_name(path_role role);
+
+#endif
