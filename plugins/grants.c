@@ -337,6 +337,26 @@ check_role_policy(pgr_ctx *ctx, const pgr_model *m, const char *role)
     }
 }
 
+/*
+ * Whether grantee administers the database anyway: a role the model gives
+ * SUPERUSER or BYPASSRLS, or one of the rule pack's admin_roles (roles a
+ * platform creates as administrators, such as Supabase's service_role).
+ * ALL on a table is nothing such a role did not have.
+ */
+static int
+is_admin_role(pgr_ctx *ctx, const pgr_model *m, const char *grantee)
+{
+    size_t i, n = api->rulepack_list_length(ctx, "admin_roles");
+
+    for (i = 0; i < n; i++)
+        if (strcmp(api->rulepack_list_item(ctx, "admin_roles", i), grantee) == 0)
+            return 1;
+    for (i = 0; i < m->n_roles; i++)
+        if (strcmp(m->roles[i].name, grantee) == 0)
+            return m->roles[i].rolsuper || m->roles[i].rolbypassrls;
+    return 0;
+}
+
 static void
 on_model(pgr_ctx *ctx, const pgr_model *m)
 {
@@ -360,7 +380,8 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
         }
         /* ALL on a one-privilege kind (EXECUTE on a function) is just that
          * privilege: nothing excessive about it. */
-        if ((a->privileges & all) == all && (all & (all - 1)) != 0) {
+        if ((a->privileges & all) == all && (all & (all - 1)) != 0 &&
+            !is_admin_role(ctx, m, a->grantee)) {
             pgr_reportf(api, ctx, "grants/grant-all-privileges", &a->location,
                         "%s holds ALL privileges (%s) on %s %s",
                         strcmp(a->grantee, "PUBLIC") == 0 ? "PUBLIC" : a->grantee, privs, what,
