@@ -192,3 +192,20 @@ def test_utf16_files_with_a_bom_are_decoded():
     bad = b"\xff\xfe" + "A=1\n".encode("utf-16-le") + b"\x00\xd8" + f"\nDATABASE_URL={URL}\n".encode("utf-16-le") + b"x"
     found = sev_in({".env": bad})
     assert [line for _, _, line, _, _ in of_rule(found, "secrets/hardcoded-password")] == [3], found
+
+
+def test_psql_command_with_escaped_quotes():
+    """psql -c "CREATE DATABASE \\"$db\\"": the shell removes the backslashes of \\" in a double-quoted word,
+    so the SQL is not a syntax error (ente's test-with-postgres.sh), and what follows is still checked at
+    its own column; a here-document keeps \\" as written."""
+    script = ('#!/bin/sh\n'
+              'psql -qd postgres -c "CREATE DATABASE \\"$test_db\\""\n'
+              'psql -c "ALTER ROLE \\"app\\" PASSWORD \'Zk8-rot4te-Me9\'"\n'
+              'psql --command="ALTER ROLE \\"web\\" PASSWORD \'Wq3-opt-Pw77\'"\n')
+    found = sev_in({"scripts/db.sh": script})
+    assert not of_rule(found, "sql/syntax-error"), found
+    got = sorted((line, col) for _, _, line, col, _ in of_rule(found, "secrets/hardcoded-password"))
+    assert got == [(3, script.splitlines()[2].index("Zk8") + 1), (4, script.splitlines()[3].index("Wq3") + 1)], found
+    # The true-positive counterpart: SQL that is broken after the shell's unquoting is still reported.
+    found = sev_in({"scripts/bad.sh": 'psql -c "CREATE DATABSE \\"x\\""\n'})
+    assert [(r, line) for r, _, line, _, _ in found] == [("sql/syntax-error", 1)], found
