@@ -87,6 +87,16 @@ def test_template_not_yaml_after_blanking_is_one_info_note():
     pw = of_rule(found, "secrets/hardcoded-password")
     col = TEMPLATE_BRANCHES.splitlines()[9].index(PW) + 1
     assert [(line, c) for _, _, line, c, _ in pw] == [(10, col)], found
+    # Hostile input: 400,000 actions never closed (each opener searched the rest of the file: minutes),
+    # and a line-wise template nested deeper than the reader's 64 levels of key paths.
+    deep = "".join("  " * i + f"k{i}:\n" for i in range(80)) + "  " * 80 + f"url: {URL}\n{{{{- if x }}}}\n- a\n"
+    start = time.monotonic()
+    found = sev_in({"a.yaml": "a: b\n" + "{{ x " * 400000 + "\n- c\n", "b.yaml": "a: b\n" + "<% " * 400000 + "\n- c\n",
+                    "deep/templates/d.yaml": deep})
+    assert time.monotonic() - start < 20
+    assert sorted((r, p) for r, p, _, _, _ in found if r.startswith("yaml/")) == [
+        ("yaml/syntax-error", "a.yaml"), ("yaml/syntax-error", "b.yaml"), ("yaml/template", "deep/templates/d.yaml")], found
+    assert [line for _, p, line, _, _ in of_rule(found, "secrets/hardcoded-password")] == [81], found
 
 
 def test_broken_yaml_without_template_is_still_an_error():

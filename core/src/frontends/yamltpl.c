@@ -12,25 +12,34 @@
 /* Key paths deeper than this are cut (the line reader's indentation stack). */
 #define YAMLTPL_MAX_NESTING 64
 
-/* The end of the action that opens at i ({{ ... }} or <% ... %>), or 0 when
- * none opens there (or it is never closed). */
+/*
+ * The end of the action that opens at i ({{ ... }} or <% ... %>), or 0 when
+ * none opens there (or it is never closed).  unclosed[k] records that an
+ * opener of kind k (0: {{, 1: <%) found no closer: no later one can, and
+ * searching again for each of a file's openers would be quadratic.
+ */
 static size_t
-action_end(const char *t, size_t len, size_t i)
+action_end(const char *t, size_t len, size_t i, bool unclosed[2])
 {
     const char *close;
     size_t j;
+    int kind;
 
     if (i + 1 >= len)
         return 0;
     if (t[i] == '{' && t[i + 1] == '{' && (i == 0 || t[i - 1] != '$'))
-        close = "}}";
+        kind = 0;
     else if (t[i] == '<' && t[i + 1] == '%')
-        close = "%>";
+        kind = 1;
     else
         return 0;
+    if (unclosed[kind])
+        return 0;
+    close = kind == 0 ? "}}" : "%>";
     for (j = i + 2; j + 1 < len; j++)
         if (t[j] == close[0] && t[j + 1] == close[1])
             return j + 2;
+    unclosed[kind] = true;
     return 0;
 }
 
@@ -86,14 +95,14 @@ char *
 yamltpl_blank(const char *text, size_t len, bool comments, unsigned char **mask)
 {
     unsigned char *m = util_xcalloc(len + 1, 1);
-    bool any = false;
+    bool any = false, unclosed[2] = { false, false };
     size_t i, s, e;
     char *out;
 
     /* mask: 1 in an action among text (blanked to '_'), 2 in an action
      * that renders a block (blanked to spaces). */
     for (i = 0; i < len; i++) {
-        size_t end = action_end(text, len, i);
+        size_t end = action_end(text, len, i, unclosed);
 
         if (end == 0)
             continue;
@@ -128,7 +137,7 @@ yamltpl_blank(const char *text, size_t len, bool comments, unsigned char **mask)
 
 typedef struct tpl_level {
     size_t column;      /* the key's column (bytes from the line start) */
-    char *key;
+    char *path;         /* the dotted path down to and including the key */
 } tpl_level;
 
 typedef struct tpl_reader {
@@ -153,35 +162,25 @@ static void
 close_levels(tpl_reader *r, size_t column)
 {
     while (r->depth > 0 && r->stack[r->depth - 1].column >= column)
-        free(r->stack[--r->depth].key);
+        free(r->stack[--r->depth].path);
 }
 
-/* The dotted path of the open levels, or NULL at the top. */
-static char *
+/* The dotted path of the open levels, or NULL at the top (borrowed). */
+static const char *
 open_path(const tpl_reader *r)
 {
-    char *path = NULL;
-    size_t i;
-
-    for (i = 0; i < r->depth; i++) {
-        char *next = values_key_path(path, r->stack[i].key);
-
-        free(path);
-        path = next;
-    }
-    return path;
+    return r->depth > 0 ? r->stack[r->depth - 1].path : NULL;
 }
 
 static void
 add_setting(tpl_reader *r, const char *key, size_t key_off, size_t key_len, size_t vs, size_t ve,
             unsigned flags)
 {
-    char *path = open_path(r);
     values_entry e;
 
     memset(&e, 0, sizeof e);
     e.key = util_xstrdup(key);
-    e.key_path = values_key_path(path, key);
+    e.key_path = values_key_path(open_path(r), key);
     e.value = util_xstrndup(r->text + vs, ve - vs);
     e.flags = flags;
     e.key_offset = key_off;
@@ -189,7 +188,6 @@ add_setting(tpl_reader *r, const char *key, size_t key_off, size_t key_len, size
     e.value_offset = vs;
     e.value_len = ve - vs;
     values_add(r->vf, &e);
-    free(path);
 }
 
 /*
@@ -258,8 +256,8 @@ read_line(tpl_reader *r, size_t s, size_t e)
         /* A mapping or list opens under key. */
         if (r->depth < YAMLTPL_MAX_NESTING) {
             r->stack[r->depth].column = column;
-            r->stack[r->depth++].key = key;
-            return;
+            r->stack[r->depth].path = values_key_path(open_path(r), key);
+            r->depth++;
         }
     } else if (flags >= 0 && strcmp(key, "value") == 0 && r->name && r->name_column == column) {
         /* {name: K, value: V}: the setting K. */
