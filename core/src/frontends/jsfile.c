@@ -291,7 +291,10 @@ const frontend js_frontend = {
     .comment = "//",
     .syntax_rule = {
         .id = "js/syntax-error",
-        .default_severity = PGR_SEVERITY_WARNING,
+        /* The grammar, not the code, is usually what fails (TypeScript's
+         * "(string) => any", syntax newer than the grammar): a gap in what
+         * was checked, reported once per file, not a fault of the code. */
+        .default_severity = PGR_SEVERITY_INFO,
         .summary = "Part of a JavaScript/TypeScript file does not parse (tree-sitter), or nests deeper than 4000 "
             "levels; that part was skipped, the rest checked.",
         .hint = "Fix the syntax (tsc --noEmit, node --check); newer syntax may need a newer grammar.",

@@ -8,6 +8,8 @@
 #include "frontends/yamldoc.h"
 
 #include "frontends/frontend.h"
+#include "frontends/jsfile.h"
+#include "frontends/yamltpl.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -20,6 +22,13 @@
 
 typedef enum ynode_kind { Y_SCALAR, Y_SEQ, Y_MAP, Y_ALIAS } ynode_kind;
 
+/* What language a CI step's script scalar is in (set from its step). */
+typedef enum yembed {
+    EMBED_BY_KEY = 0,          /* shell when its key is run:/script: */
+    EMBED_JS,                  /* actions/github-script's script: JavaScript */
+    EMBED_NONE                 /* run: of a step with shell: pwsh, python...: not sh */
+} yembed;
+
 typedef struct ynode {
     ynode_kind kind;
     char *scalar;              /* Y_SCALAR: the cooked value */
@@ -30,6 +39,7 @@ typedef struct ynode {
     struct ynode *target;      /* Y_ALIAS: the anchored node (NULL: undefined) */
     const char *emitted_key;   /* Y_SCALAR: key it was last emitted under */
     bool active;               /* a container being walked (for cycles) */
+    yembed embed;              /* Y_SCALAR: the language of a step's script */
 } ynode;
 
 typedef struct anchor {
@@ -38,7 +48,10 @@ typedef struct anchor {
 } anchor;
 
 typedef struct ydoc {
-    const char *text;
+    const char *text;          /* the file as written */
+    const char *ptext;         /* what libyaml reads: text, or its template
+                                * actions blanked (same offsets) */
+    const unsigned char *mask; /* nonzero at blanked bytes, or NULL */
     size_t len;
     util_lines lines;
     util_vec anchors;          /* of anchor; later definitions win */
@@ -48,6 +61,7 @@ typedef struct ydoc {
     size_t visits, budget;
     bool bombed;
     char *shell;               /* overlay of the CI steps' shell, or NULL */
+    char *js;                  /* overlay of github-script steps, or NULL */
 } ydoc;
 
 /* libyaml marks count characters; our locations count bytes. */
@@ -238,13 +252,14 @@ spend(ydoc *d, size_t at)
 static void
 content_span(const ydoc *d, const ynode *n, size_t *off, size_t *len)
 {
+    const char *t = d->ptext;
     size_t s = n->start, e = n->end;
 
     /* A scalar's event starts at its anchor or tag (&name, !tag): skip them. */
-    while (s < e && (d->text[s] == '&' || d->text[s] == '!')) {
-        while (s < e && !isspace((unsigned char) d->text[s]))
+    while (s < e && (t[s] == '&' || t[s] == '!')) {
+        while (s < e && !isspace((unsigned char) t[s]))
             s++;
-        while (s < e && isspace((unsigned char) d->text[s]))
+        while (s < e && isspace((unsigned char) t[s]))
             s++;
     }
 
@@ -254,11 +269,11 @@ content_span(const ydoc *d, const ynode *n, size_t *off, size_t *len)
             e--;
         }
     } else if (n->style == YAML_LITERAL_SCALAR_STYLE || n->style == YAML_FOLDED_SCALAR_STYLE) {
-        while (s < e && d->text[s] != '\n')
+        while (s < e && t[s] != '\n')
             s++;
-        while (s < e && isspace((unsigned char) d->text[s]))
+        while (s < e && isspace((unsigned char) t[s]))
             s++;
-        while (e > s && isspace((unsigned char) d->text[e - 1]))
+        while (e > s && isspace((unsigned char) t[e - 1]))
             e--;
     }
     *off = s;
@@ -307,23 +322,24 @@ blank_ci_expressions(char *s, size_t from, size_t to)
     }
 }
 
-/* Copy a script scalar's source into the shell overlay.  Double-quoted
- * scalars are left out: their source is not the text the shell runs. */
+/* Copy a script scalar's source into an overlay (*overlay: created blank,
+ * newlines kept, on first use).  Double-quoted scalars are left out: their
+ * source is not the text that runs. */
 static bool
-add_shell(ydoc *d, const ynode *v)
+add_overlay(ydoc *d, char **overlay, const ynode *v)
 {
     size_t off, len, i;
 
     if (v->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
         return false;
-    if (d->shell == NULL) {
-        d->shell = util_xcalloc(d->len + 1, 1);
+    if (*overlay == NULL) {
+        *overlay = util_xcalloc(d->len + 1, 1);
         for (i = 0; i < d->len; i++)
-            d->shell[i] = d->text[i] == '\n' ? '\n' : ' ';
+            (*overlay)[i] = d->text[i] == '\n' ? '\n' : ' ';
     }
     content_span(d, v, &off, &len);
-    memcpy(d->shell + off, d->text + off, len);
-    blank_ci_expressions(d->shell, off, off + len);
+    memcpy(*overlay + off, d->text + off, len);
+    blank_ci_expressions(*overlay, off, off + len);
     return true;
 }
 
@@ -341,8 +357,11 @@ emit_value(ydoc *d, const char *path, const char *key, const ynode *key_node, yn
         return;
     }
     v->emitted_key = key;
-    /* A CI step's shell goes to the shell front-end instead. */
-    if (decoded == NULL && is_script_key(key) && add_shell(d, v))
+    /* A CI step's shell goes to the shell front-end instead, a
+     * github-script step's JavaScript to the JavaScript one. */
+    if (decoded == NULL && v->embed == EMBED_JS && add_overlay(d, &d->js, v))
+        return;
+    if (decoded == NULL && v->embed == EMBED_BY_KEY && is_script_key(key) && add_overlay(d, &d->shell, v))
         return;
     memset(&e, 0, sizeof e);
     e.key = util_xstrdup(key);
@@ -459,10 +478,47 @@ emit_decoded(ydoc *d, const char *path, const char *key, const ynode *key_node, 
     emit_value(d, path, key, key_node, v, dec);
 }
 
+/* Whether a GitHub Actions step's shell: names a shell that runs sh
+ * syntax (bash, sh, and their templates such as "bash -e {0}"). */
+static bool
+is_sh_shell(const char *shell)
+{
+    size_t n = strcspn(shell, " \t");
+
+    return (n == 4 && strncmp(shell, "bash", 4) == 0) || (n == 2 && strncmp(shell, "sh", 2) == 0);
+}
+
+/*
+ * A GitHub Actions step says what its script is: with: script: of
+ * actions/github-script is JavaScript (run by the action, in an async
+ * function), and run: under shell: pwsh (python, cmd...) is not sh.
+ * Mark those scalars before the step's keys are walked.
+ */
+static void
+mark_step_scripts(ynode *step)
+{
+    ynode *uses = resolve((ynode *) map_get(step, "uses"));
+    ynode *with = resolve((ynode *) map_get(step, "with"));
+    ynode *shell = resolve((ynode *) map_get(step, "shell"));
+    ynode *run = resolve((ynode *) map_get(step, "run"));
+
+    if (uses && uses->kind == Y_SCALAR && strncmp(uses->scalar, "actions/github-script", 21) == 0 &&
+        with && with->kind == Y_MAP) {
+        ynode *script = resolve((ynode *) map_get(with, "script"));
+
+        if (script && script->kind == Y_SCALAR)
+            script->embed = EMBED_JS;
+    }
+    if (shell && shell->kind == Y_SCALAR && run && run->kind == Y_SCALAR && !is_sh_shell(shell->scalar))
+        run->embed = EMBED_NONE;
+}
+
 static void
 walk_map(ydoc *d, ynode *n, const char *path, bool secret_data)
 {
     size_t i;
+
+    mark_step_scripts(n);
 
     for (i = 0; i + 1 < n->n && spend(d, n->kids[i + 1]->start); i += 2) {
         ynode *k = resolve(n->kids[i]), *v = resolve(n->kids[i + 1]);
@@ -566,19 +622,86 @@ replace_invalid_utf8(const char *text, size_t len)
     return copy;
 }
 
-void
-yamldoc_parse(values_file *vf, char **shell_overlay, const char *text, size_t len)
+/* Template actions were blanked: a scalar written with one stands for what
+ * is written (it reads as a reference), not for the blanks libyaml saw. */
+static void
+restore_template_scalars(ydoc *d)
+{
+    size_t i, off, len, k;
+
+    for (i = 0; d->mask && i < d->all.len; i++) {
+        ynode *n = *(ynode **) util_vec_at(&d->all, i);
+
+        if (n->kind != Y_SCALAR)
+            continue;
+        content_span(d, n, &off, &len);
+        for (k = off; k < off + len && k < d->len && !d->mask[k]; k++)
+            ;
+        if (k < off + len && k < d->len) {
+            free(n->scalar);
+            n->scalar = util_xstrndup(d->text + off, len);
+        }
+    }
+}
+
+/* The JavaScript of github-script steps, read by the JavaScript front-end
+ * at the file's own offsets; its settings and errors join vf. */
+static void
+parse_js_overlay(ydoc *d)
+{
+    values_file js;
+
+    if (d->js == NULL)
+        return;
+    jsfile_parse(&js, "github-script.js", d->js, d->len);
+    values_move(d->vf, &js);
+    free(d->js);
+    d->js = NULL;
+}
+
+static void
+free_doc(ydoc *d)
+{
+    size_t i;
+
+    for (i = 0; i < d->all.len; i++) {
+        ynode *n = *(ynode **) util_vec_at(&d->all, i);
+
+        free(n->scalar);
+        free(n->kids);
+        free(n);
+    }
+    for (i = 0; i < d->anchors.len; i++)
+        free(((anchor *) util_vec_at(&d->anchors, i))->name);
+    util_vec_free(&d->anchors);
+    util_vec_free(&d->all);
+    util_vec_free(&d->roots);
+    util_lines_free(&d->lines);
+}
+
+/*
+ * One reading of text (len bytes) into vf (initialised here): libyaml reads
+ * ptext (text, or text with its template actions blanked where mask says).
+ * Returns false when libyaml refused it, with *error_at the offset of the
+ * error (recorded in vf as yaml/syntax-error); what was read before it is
+ * kept.  *shell_overlay as for yamldoc_parse.
+ */
+static bool
+parse_pass(values_file *vf, char **shell_overlay, const char *text, const char *ptext,
+           const unsigned char *mask, size_t len, size_t *error_at)
 {
     yaml_parser_t p;
     ydoc d;
     bool ok = true, eos = false;
-    size_t i;
+    size_t i, errors;
     char *clean;
 
     memset(&d, 0, sizeof d);
     values_init(vf);
     d.vf = vf;
     d.text = text;
+    d.ptext = ptext;
+    d.mask = mask;
     d.len = len;
     util_lines_build(&d.lines, text, len);
     util_vec_init(&d.anchors, sizeof(anchor));
@@ -586,34 +709,93 @@ yamldoc_parse(values_file *vf, char **shell_overlay, const char *text, size_t le
     util_vec_init(&d.roots, sizeof(ynode *));
     /* libyaml refuses a file with one bad byte; core/invalid-utf8 already
      * reports it, so read the rest with '?' in its place. */
-    clean = replace_invalid_utf8(text, len);
+    clean = replace_invalid_utf8(ptext, len);
     yaml_parser_initialize(&p);
-    yaml_parser_set_input_string(&p, (const unsigned char *) (clean ? clean : text), len);
+    yaml_parser_set_input_string(&p, (const unsigned char *) (clean ? clean : ptext), len);
     while (ok && !eos) {
-        ynode *root = build(&d, &p, 0, &ok, &eos);
+        ynode *root;
 
+        errors = vf->errors.len;
+        root = build(&d, &p, 0, &ok, &eos);
         if (root)
             *(ynode **) util_vec_push(&d.roots) = root;
+        if (!ok && vf->errors.len > errors)
+            *error_at = ((values_error *) util_vec_at(&vf->errors, vf->errors.len - 1))->offset;
     }
     yaml_parser_delete(&p);
     free(clean);
+    restore_template_scalars(&d);
     d.budget = 10 * d.all.len + 10000;
     for (i = 0; i < d.roots.len && !d.bombed; i++)
         walk_document(&d, *(ynode **) util_vec_at(&d.roots, i));
-    for (i = 0; i < d.all.len; i++) {
-        ynode *n = *(ynode **) util_vec_at(&d.all, i);
-
-        free(n->scalar);
-        free(n->kids);
-        free(n);
-    }
-    for (i = 0; i < d.anchors.len; i++)
-        free(((anchor *) util_vec_at(&d.anchors, i))->name);
-    util_vec_free(&d.anchors);
-    util_vec_free(&d.all);
-    util_vec_free(&d.roots);
-    util_lines_free(&d.lines);
+    parse_js_overlay(&d);
+    free_doc(&d);
     *shell_overlay = d.shell;
+    return ok;
+}
+
+/*
+ * A second reading of a file that is not YAML as written, with its template
+ * actions blanked (comments: control lines as comments, else as spaces).
+ * Returns false, leaving vf and *shell_overlay empty, when there is no
+ * action or it still does not parse (*error_at: where).
+ */
+static bool
+parse_blanked(values_file *vf, char **shell_overlay, const char *text, size_t len, bool comments,
+              size_t *error_at)
+{
+    unsigned char *mask;
+    char *blanked = yamltpl_blank(text, len, comments, &mask);
+    bool ok = blanked != NULL;
+
+    if (ok && !parse_pass(vf, shell_overlay, text, blanked, mask, len, error_at)) {
+        values_free(vf);
+        free(*shell_overlay);
+        *shell_overlay = NULL;
+        ok = false;
+    }
+    free(blanked);
+    free(mask);
+    return ok;
+}
+
+void
+yamldoc_parse(values_file *vf, char **shell_overlay, const char *text, size_t len)
+{
+    unsigned char *mask;
+    size_t error_at = 0;
+    values_file first;
+    char *first_shell = NULL, *blanked;
+
+    if (parse_pass(&first, &first_shell, text, text, NULL, len, &error_at)) {
+        *vf = first;
+        *shell_overlay = first_shell;
+        return;
+    }
+    /* Not YAML as written: a template (Helm, ERB) may be YAML once its
+     * actions are blanked.  Without any, the syntax error stands. */
+    blanked = yamltpl_blank(text, len, false, &mask);
+    if (blanked == NULL) {
+        *vf = first;
+        *shell_overlay = first_shell;
+        return;
+    }
+    values_free(&first);
+    free(first_shell);
+    if (!parse_blanked(vf, shell_overlay, text, len, true, &error_at) &&
+        !parse_blanked(vf, shell_overlay, text, len, false, &error_at)) {
+        /* Its branches do not make one YAML document as written ({{- if }}
+         * opening a mapping, {{ else }} a list): what its lines say still
+         * gives values to the rules, and the gap is one note, not an error. */
+        values_init(vf);
+        *shell_overlay = NULL;
+        yamltpl_read_lines(vf, text, blanked, len);
+        values_add_error(vf, "yaml/template", error_at,
+                         "a template (Go/Helm {{ }} or ERB <% %> actions) that is not YAML until "
+                         "rendered: read line by line, not as YAML");
+    }
+    free(blanked);
+    free(mask);
 }
 
 int

@@ -107,6 +107,14 @@ static const pgr_rule core_rules[] = {
       "exhaust every tool that expands it.",
       "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]  (nine levels of it)",
       "anchors used a few times, not nested in each other" },
+    { "yaml/template", PGR_SEVERITY_INFO,
+      "A YAML file is a template (Helm/Go {{ }} or ERB <% %> actions) whose branches are not YAML "
+      "until rendered: it was read line by line, not as YAML.",
+      "Nothing to fix; to check it fully, check the rendered output (helm template ... > out.yaml).",
+      "Helm chart template guide; Go text/template; Ruby ERB",
+      "Settings written on their own lines were still checked; what the template computes was not.",
+      "{{- if .Values.list }}\n- a\n{{- else }}\nkey: value\n{{- end }}",
+      "the chart rendered with helm template, checked as plain YAML" },
 };
 
 static const pgr_plugin core_plugin = {

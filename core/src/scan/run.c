@@ -10,6 +10,7 @@
 #include "scan/check.h"
 
 #include "frontends/pgconf.h"
+#include "frontends/textenc.h"
 #include "scan/discover.h"
 #include "scan/gitscope.h"
 #include "scan/suppress.h"
@@ -68,6 +69,8 @@ read_one(check_run *run, check_file *f)
         f->text = NULL;
         return;
     }
+    /* UTF-16 with a byte-order mark is text, full of NUL bytes. */
+    textenc_decode_bom(&f->text, &f->len);
     if (util_looks_binary(f->text, f->len)) {
         pgr_location loc = { f->path, 1, 1, 1, 1, NULL };
 
