@@ -1,9 +1,12 @@
 /*
  * secrets.c — hardcoded credentials, in SQL and in every settings file (env,
  * YAML, shell, JS/TS).  References (${VAR}, $VAR), psql variables (:'pw')
- * and placeholders (rules/secrets.yml) are not secrets.  Messages show a
- * secret redacted: its first two bytes and its length.  The rules and their
- * docs are in rules[] below.
+ * and placeholders (rules/secrets.yml) are not secrets; a generic secret
+ * (a keyword heuristic) must be shaped like key material, not like a name
+ * or a template; a password for a service of the same compose file, like
+ * one for localhost, is a local development one.  Messages show a secret
+ * redacted: its first two bytes and its length.  The rules and their docs
+ * are in rules[] below.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 #include <strings.h>
 
 #include "pgrampart/plugin.h"
+#include "compose.h"
 
 static const pgr_host_api *api;
 
@@ -25,23 +29,35 @@ static const pgr_rule rules[] = {
       "CREATE ROLE app_reporter LOGIN PASSWORD 'R3port1ng-Pr0d-2024!';",
       "CREATE ROLE app_reporter LOGIN PASSWORD :'app_reporter_password';  (psql -v)" },
     { "secrets/local-dev-password", PGR_SEVERITY_INFO,
-      "A connection string to this machine (localhost, a socket) with a well-known development "
-      "password (postgres:postgres).",
-      "Fine for a laptop's throwaway database; make sure no shared server accepts it.",
+      "A connection string to a throwaway local server: a service of the same compose file, or "
+      "localhost/a socket with a well-known development password (postgres:postgres), in a CI "
+      "pipeline, or set as POSTGRES_PASSWORD by the same file.",
+      "Fine for a laptop's or a CI runner's throwaway database; make sure no shared server accepts it.",
       "gitleaks/secretlint practice: development credentials are reported at a lower severity",
-      "A throwaway local database needs a password anyway; postgres:postgres on localhost is a "
-      "convention, not a leak, unless a shared server accepts it too.",
+      "A throwaway local database needs a password anyway; postgres:postgres on localhost, or the "
+      "password a compose file gives its own db service, is a convention, not a leak, unless a "
+      "shared server accepts it too.",
       "DATABASE_URL=postgres://postgres:postgres@db.example.com/app  (a server: "
       "hardcoded-password)",
       "DATABASE_URL=postgres://postgres:postgres@localhost:5432/app  (a laptop: info only)" },
     { "secrets/known-secret-format", PGR_SEVERITY_ERROR,
-      "A value has the format of a known credential (cloud, VCS, chat or payment key, private key, token).",
+      "A value has the format of a known credential (cloud, VCS, chat or payment key, private key, "
+      "token); placeholders and public demo keys (rules/secrets.yml) are not reported.",
       "Revoke it, remove it from the history, and read it from a secret store.",
       "OWASP ASVS 2.10.4; gitleaks-style patterns in rules/secrets.yml",
       "A live credential in a committed file works for anyone who reads the repository until it "
       "is revoked.",
       "STRIPE_KEY=sk_live_51HEXAMPLEabcdefghijklmnopq",
       "STRIPE_KEY=${STRIPE_KEY}  (injected by the secret store)" },
+    { "secrets/generic-secret", PGR_SEVERITY_WARNING,
+      "A secret-named setting in code or configuration holds a literal shaped like key material.",
+      "Read it from the environment or a secret store; rotate it if it was ever used.",
+      "gitleaks generic-api-key (keyword context, entropy); OWASP ASVS 2.10.4",
+      "A heuristic: the value is not in a provider's format, but it is long, random-looking and "
+      "not a word, identifier, template or reference, so it is probably a working secret.",
+      "clientSecret: 7f3a9b2c1d8e4f60a1b2",
+      "clientSecret: ${OAUTH_CLIENT_SECRET}  (and credentials: 'same-origin', "
+      "ACCESS_TOKEN_NOT_FOUND: 'access_token/not_found' are names, not secrets)" },
     { "secrets/placeholder-secret", PGR_SEVERITY_ERROR,
       "A production environment file still holds a placeholder for a secret.",
       "Generate the secret (openssl rand -base64 32) and inject it from the secret store.",
@@ -76,6 +92,9 @@ typedef struct pattern {
     const char *formats;     /* comma-separated formats it applies to; NULL: all */
     double min_entropy;      /* bits per byte of the secret; 0: no minimum */
     int group;
+    const char *rule;        /* the rule reported: known-secret-format or generic-secret */
+    int live;                /* a working credential: keeps its severity in every path role */
+    int pem_body;            /* a PEM header that needs a base64 body after it */
     pgr_regex *re;
 } pattern;
 
@@ -84,6 +103,15 @@ static size_t n_patterns;
 static int patterns_loaded;
 static pgr_regex **allow;
 static size_t n_allow;
+
+/* Whether rule-pack pattern i's field equals want (absent: no). */
+static int
+field_is(pgr_ctx *ctx, size_t i, const char *field, const char *want)
+{
+    const char *v = api->rulepack_item_field(ctx, "patterns", i, field);
+
+    return v != NULL && strcmp(v, want) == 0;
+}
 
 static void
 load_patterns(pgr_ctx *ctx)
@@ -116,6 +144,10 @@ load_patterns(pgr_ctx *ctx)
         p->min_entropy = api->rulepack_item_field(ctx, "patterns", i, "min_entropy")
             ? strtod(api->rulepack_item_field(ctx, "patterns", i, "min_entropy"), NULL) : 0.0;
         p->group = group ? atoi(group) : 0;
+        p->rule = field_is(ctx, i, "rule", "secrets/generic-secret")
+            ? "secrets/generic-secret" : "secrets/known-secret-format";
+        p->live = field_is(ctx, i, "live", "true");
+        p->pem_body = field_is(ctx, i, "body", "pem");
         p->re = regex ? api->regex_compile(regex, err, sizeof err) : NULL;
         if (p->id == NULL || p->re == NULL) {
             char msg[512];
@@ -230,6 +262,29 @@ on_finish(pgr_ctx *ctx)
     patterns_loaded = 0;
 }
 
+/* Whether v is computed when it is used: a command substitution ($(cmd),
+ * `cmd`) or a variable's expansion anywhere in it ("${PGPASSWORD:-...}"). */
+static int
+is_substitution(const char *v)
+{
+    return strstr(v, "$(") != NULL || strchr(v, '`') != NULL || strstr(v, "${") != NULL ||
+        strstr(v, "{{") != NULL;
+}
+
+/* "1234567890...", "0123456789": the digits counted in order, a filler. */
+static int
+counting_digits(const char *v)
+{
+    size_t i, n = strlen(v);
+
+    if (n < 8 || !isdigit((unsigned char) v[0]))
+        return 0;
+    for (i = 1; i < n; i++)
+        if (!isdigit((unsigned char) v[i]) || v[i] - '0' != (v[i - 1] - '0' + 1) % 10)
+            return 0;
+    return 1;
+}
+
 /* Whether value is a reference or an obvious placeholder, not a secret. */
 static int
 is_placeholder(pgr_ctx *ctx, const char *v)
@@ -252,6 +307,8 @@ is_placeholder(pgr_ctx *ctx, const char *v)
         ;
     if (i == len && len >= 3 &&
         (!isalnum((unsigned char) v[0]) || v[0] == 'x' || v[0] == 'X'))
+        return 1;
+    if (counting_digits(v))
         return 1;
     n = api->rulepack_list_length(ctx, "placeholders");
     for (i = 0; i < n; i++)
@@ -331,9 +388,10 @@ material_bytes(const char *v)
     return n;
 }
 
+/* Report the span [off, off+len) of value i; flags: PGR_REPORT_*. */
 static void
 report_span(pgr_ctx *ctx, const pgr_value_file *f, size_t i, size_t off, size_t len, const char *rule,
-            const char *msg)
+            const char *msg, unsigned flags)
 {
     pgr_finding fd;
     pgr_location loc;
@@ -344,7 +402,175 @@ report_span(pgr_ctx *ctx, const pgr_value_file *f, size_t i, size_t off, size_t 
     fd.location = loc;
     fd.message = msg;
     fd.secret = loc;
-    api->report(ctx, &fd);
+    api->report_flags(ctx, &fd, flags);
+}
+
+/* A template, reference or interpolation, not a literal: ${x}, {{ x }},
+ * $(cmd), `cmd`, %(x)s, {name}.{cluster}, #/components/x, !Ref X, <x>. */
+static int
+is_template(const char *v)
+{
+    const char *open = strchr(v, '{');
+
+    return strstr(v, "${") || strstr(v, "$(") || strstr(v, "{{") || strstr(v, "%(") ||
+        strchr(v, '`') || (open && strchr(open, '}')) || v[0] == '#' || v[0] == '!' ||
+        v[0] == '<' || strstr(v, "://");
+}
+
+/* 8-4-4-4-12 hex digits: an identifier (a row's or a test's id). */
+static int
+is_uuid(const char *v, size_t len)
+{
+    size_t i;
+
+    if (len != 36)
+        return 0;
+    for (i = 0; i < len; i++)
+        if ((i == 8 || i == 13 || i == 18 || i == 23) ? v[i] != '-' : !isxdigit((unsigned char) v[i]))
+            return 0;
+    return 1;
+}
+
+/* Whether the letters s[0, n) read as a word: short (db, jwt, v), an
+ * acronym (AWS, CROWDIN), or with a vowel and no run of five consonants. */
+static int
+word_like(const char *s, size_t n)
+{
+    size_t i, run = 0;
+    int vowel = 0, upper = 1;
+
+    if (n <= 3)
+        return 1;
+    for (i = 0; i < n; i++) {
+        int c = tolower((unsigned char) s[i]);
+        int v = strchr("aeiouy", c) != NULL;
+
+        upper = upper && isupper((unsigned char) s[i]);
+        vowel = vowel || v;
+        run = v ? 0 : run + 1;
+        if (run >= 5 && !upper)
+            return 0;
+    }
+    return vowel || (upper && n <= 5);
+}
+
+/*
+ * Whether v (len bytes) reads as a name rather than key material: words
+ * joined by _ - . : / * [ ] or camelCase (api_tokens, INVALID_CREDENTIALS,
+ * same-origin, default:development.some-token, postgres-password), with at
+ * most one run of at most four digits (valid-token-123).  Key material has
+ * runs of digits among letters, letter runs no language has, or
+ * punctuation inside (p4ssW0rd!xyz, DtUYwi&l5I1KX4@Le, 7f3a9b2c1d8e4f60).
+ */
+static int
+word_shaped(const char *v, size_t len)
+{
+    size_t i = 0, digit_runs = 0, words = 0, short_words = 0;
+
+    while (i < len) {
+        size_t j = i + 1;
+
+        if (isdigit((unsigned char) v[i])) {
+            while (j < len && isdigit((unsigned char) v[j]))
+                j++;
+            if (j - i > 4 || ++digit_runs > 1)
+                return 0;
+        } else if (isalpha((unsigned char) v[i])) {
+            /* One word: a run of capitals (whose last one starts the next
+             * word when lower case follows), or one capital and lower case. */
+            if (isupper((unsigned char) v[i]) && j < len && isupper((unsigned char) v[j])) {
+                while (j < len && isupper((unsigned char) v[j]))
+                    j++;
+                if (j < len && islower((unsigned char) v[j]))
+                    j--;
+            } else {
+                while (j < len && islower((unsigned char) v[j]))
+                    j++;
+            }
+            if (!word_like(v + i, j - i))
+                return 0;
+            words++;
+            short_words += j - i <= 2;
+        } else if (strchr("_-.:/*[]", v[i]) == NULL && i > 0 && i + 1 < len &&
+                   isalnum((unsigned char) v[i - 1]) && isalnum((unsigned char) v[i + 1])) {
+            /* Punctuation between letters or digits: a password's. */
+            return 0;
+        }
+        i = j;
+    }
+    /* aBcDeFgHiJ: "words" of one or two letters, mostly. */
+    return !(words >= 4 && short_words * 2 > words);
+}
+
+/* Whether key_path sits under an "example" or "examples" key: an OpenAPI
+ * or JSON-schema example value documents a format, it opens nothing. */
+static int
+under_example(const char *key_path)
+{
+    const char *at;
+
+    for (at = strstr(key_path, "example"); at; at = strstr(at + 1, "example")) {
+        const char *end = at + 7 + (at[7] == 's');
+
+        if ((at == key_path || at[-1] == '.') && *end == '.')
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether a generic-secret candidate v (len bytes) is key material: not a
+ * template or reference, not a UUID, not a word-shaped name. */
+static int
+key_material(const char *v, size_t len)
+{
+    return !is_template(v) && !is_uuid(v, len) && !word_shaped(v, len);
+}
+
+/* What follows a PEM header (pem_body). */
+typedef enum pem_body {
+    PEM_STUB,       /* a stub: "...", "MIIE...", fewer than 64 base64 characters before END */
+    PEM_KEY,        /* a base64 body of 64 characters or more: a real key */
+    PEM_UNSEEN      /* no END: the value holds the header only (a line of a multi-line value) */
+} pem_body;
+
+/*
+ * What follows the PEM header that ends at text: base64 characters with
+ * whitespace and escaped newlines ("\n" in a JS literal) between them, RFC
+ * 1421 header lines (Proc-Type: 4,ENCRYPTED) skipped, up to "-----END".
+ * Any other character makes it a stub; a real key has hundreds of base64
+ * characters.
+ */
+static pem_body
+pem_body_of(const char *text)
+{
+    size_t b64 = 0;
+    const char *p = text;
+
+    while (*p && strncmp(p, "-----END", 8) != 0) {
+        if (*p == '\\' && (p[1] == 'n' || p[1] == 'r')) {
+            p += 2;
+        } else if (isspace((unsigned char) *p)) {
+            p++;
+        } else if (isalnum((unsigned char) *p) || *p == '+' || *p == '/' || *p == '=') {
+            const char *w = p;
+
+            while (isalnum((unsigned char) *w) || *w == '+' || *w == '/' || *w == '=' || *w == '-')
+                w++;
+            if (*w != ':') {
+                b64++;
+                p++;
+                continue;
+            }
+            /* A header line: skip to its end. */
+            while (*p && *p != '\n' && !(*p == '\\' && p[1] == 'n'))
+                p++;
+        } else {
+            return PEM_STUB;
+        }
+    }
+    if (b64 >= 64)
+        return PEM_KEY;
+    return *p ? PEM_STUB : PEM_UNSEEN;
 }
 
 /* The rule pack's patterns, on "KEY=value" so that a pattern can use the key. */
@@ -369,13 +595,26 @@ check_patterns(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
             char *secret = strndup(line + start, len);
             size_t a, s0, l0;
             int allowed = 0;
+            /* A PEM header whose body the value does not hold may be a
+             * key: reported, but not as a live one. */
+            pem_body body = PEM_KEY;
 
             for (a = 0; secret && a < n_allow && !allowed; a++)
                 allowed = api->regex_match(allow[a], secret, len, 0, &s0, &l0);
-            if (secret && !allowed && !is_placeholder(ctx, secret)) {
-                snprintf(msg, sizeof msg, "%s in %s: %s [%s]", p->description ? p->description : p->id,
-                         e->key[0] ? e->key : "a string literal", api->redact(secret, red, sizeof red), p->id);
-                report_span(ctx, f, i, start - keylen, len, "secrets/known-secret-format", msg);
+            /* A generic secret must look like key material; a PEM block
+             * with a stub body is a test's or a doc's. */
+            if (secret && !allowed && !is_placeholder(ctx, secret) &&
+                (strcmp(p->rule, "secrets/generic-secret") != 0 ||
+                 (key_material(secret, len) && !under_example(e->key_path))) &&
+                (!p->pem_body || (body = pem_body_of(line + start + len)) != PEM_STUB)) {
+                /* "[id]" names a known format; generic-secret is its own rule. */
+                snprintf(msg, sizeof msg, "%s in %s: %s%s%s%s", p->description ? p->description : p->id,
+                         e->key[0] ? e->key : "a string literal", api->redact(secret, red, sizeof red),
+                         strcmp(p->rule, "secrets/generic-secret") ? " [" : "",
+                         strcmp(p->rule, "secrets/generic-secret") ? p->id : "",
+                         strcmp(p->rule, "secrets/generic-secret") ? "]" : "");
+                report_span(ctx, f, i, start - keylen, len, p->rule, msg,
+                            p->live && body != PEM_UNSEEN ? PGR_REPORT_KEEP_SEVERITY : 0);
             }
             free(secret);
         }
@@ -390,7 +629,7 @@ check_placeholder_and_weak(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
     const pgr_value *e = &f->values[i];
     const char *v = e->value;
     char msg[512], red[64];
-    int placeholder = *v && is_placeholder(ctx, v), reference = v[0] == '$';
+    int placeholder = *v && is_placeholder(ctx, v), reference = v[0] == '$' || is_substitution(v);
     int signing = (has(e->key, "JWT") || has(e->key, "SESSION") || has(e->key, "CSRF") ||
                    has(e->key, "COOKIE") || has(e->key, "ENCRYPTION") || has(e->key, "SIGNING")) &&
         (has(e->key, "SECRET") || has(e->key, "KEY"));
@@ -407,13 +646,13 @@ check_placeholder_and_weak(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
                  ? "%s falls back to a placeholder when the variable is unset: %s"
                  : "%s holds a placeholder in a production file: %s", e->key,
                  api->redact(v, red, sizeof red));
-        report_span(ctx, f, i, 0, 0, "secrets/placeholder-secret", msg);
+        report_span(ctx, f, i, 0, 0, "secrets/placeholder-secret", msg, 0);
         return;
     }
     if (signing && !placeholder && !reference && *v && !example_file(f->path) && material_bytes(v) < 32) {
         snprintf(msg, sizeof msg, "%s is %zu bytes of key material (%s): at least 32 are needed",
                  e->key, material_bytes(v), api->redact(v, red, sizeof red));
-        report_span(ctx, f, i, 0, 0, "secrets/weak-secret", msg);
+        report_span(ctx, f, i, 0, 0, "secrets/weak-secret", msg, 0);
     }
 }
 
@@ -460,59 +699,147 @@ check_committed(pgr_ctx *ctx, const pgr_value_file *f)
     }
 }
 
+/* Whether f starts a server with password pw itself: a POSTGRES_PASSWORD
+ * of the same compose file, CI job or script (docker run -e). */
+static int
+file_sets_password(const pgr_value_file *f, const char *pw)
+{
+    size_t i;
+
+    for (i = 0; i < f->n_values; i++)
+        if (strcmp(f->values[i].key, "POSTGRES_PASSWORD") == 0 && strcmp(f->values[i].value, pw) == 0)
+            return 1;
+    return 0;
+}
+
+/* Where a server with a development password runs (local_server). */
+typedef enum server_place {
+    SERVER_ELSEWHERE,   /* a server of the network: hardcoded-password */
+    SERVER_LOCAL,       /* localhost or a socket */
+    SERVER_COMPOSE      /* a service of the same compose file: the compose network */
+} server_place;
+
+/*
+ * Where a connection to the hosts of ci stays on this machine or this stack,
+ * so that its password is a throwaway development one
+ * (secrets/local-dev-password, info): a service of the same compose file,
+ * or localhost/a socket with a well-known development password, in a CI
+ * pipeline (the runner's service container), or one the file itself gives
+ * the server as POSTGRES_PASSWORD.
+ */
+static server_place
+local_server(pgr_ctx *ctx, const pgr_value_file *f, const pgr_conninfo *ci, const char *pw)
+{
+    if (compose_hosts_are_services(f, api->conninfo_value(ci, "host")))
+        return SERVER_COMPOSE;
+    if (api->conninfo_is_local(ci) &&
+        (dev_password(ctx, ci, pw) || compose_ci_file(f->path) || file_sets_password(f, pw)))
+        return SERVER_LOCAL;
+    return SERVER_ELSEWHERE;
+}
+
+/* secrets/local-dev-password on what (a key) for the server at host. */
+static void
+report_local(pgr_ctx *ctx, const pgr_location *loc, const char *what, server_place place,
+             const char *host, const char *pw)
+{
+    pgr_finding fd;
+    char msg[512], red[64];
+
+    if (place == SERVER_COMPOSE)
+        snprintf(msg, sizeof msg, "%s holds a development password for a local server (the "
+                 "compose service %s): %s", what, host, api->redact(pw, red, sizeof red));
+    else
+        snprintf(msg, sizeof msg, "%s holds a development password for a local server: %s", what,
+                 api->redact(pw, red, sizeof red));
+    memset(&fd, 0, sizeof fd);
+    fd.rule_id = "secrets/local-dev-password";
+    fd.location = fd.secret = *loc;
+    fd.message = msg;
+    api->report(ctx, &fd);
+}
+
+/* PGPASSWORD set in committed code or configuration: hardcoded, unless it
+ * is computed ("$(< file)", "${PGPASSWORD:-...}") or a development
+ * password for a PGHOST of this machine in the same script. */
+static void
+check_pgpassword(pgr_ctx *ctx, const pgr_value_file *f, const pgr_value *e)
+{
+    const char *pghost = NULL;
+    pgr_conninfo *ci = NULL;
+    char conninfo[600];
+    server_place where = SERVER_ELSEWHERE;
+    size_t i;
+
+    if (is_placeholder(ctx, e->value) || is_substitution(e->value))
+        return;
+    for (i = 0; f->format == PGR_FORMAT_SHELL && i < f->n_values; i++)
+        if (strcmp(f->values[i].key, "PGHOST") == 0)
+            pghost = f->values[i].value;
+    if (pghost && !compose_host_is_variable(pghost)) {
+        snprintf(conninfo, sizeof conninfo, "host='%s'", pghost);
+        ci = api->conninfo_parse(conninfo);
+        where = ci ? local_server(ctx, f, ci, e->value) : SERVER_ELSEWHERE;
+    }
+    if (where != SERVER_ELSEWHERE)
+        report_local(ctx, &e->value_location, "PGPASSWORD", where, pghost, e->value);
+    else
+        report(ctx, &e->value_location, &e->value_location, "PGPASSWORD", e->value);
+    api->conninfo_free(ci);
+}
+
+/* The password of a connection string, as hardcoded-password or, for a
+ * local server, local-dev-password. */
+static void
+check_conninfo_password(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
+{
+    const pgr_value *e = &f->values[i];
+    pgr_conninfo *ci = api->conninfo_parse(e->value);
+    const char *pw = ci ? api->conninfo_value(ci, "password") : NULL;
+    server_place where;
+    pgr_location loc;
+    size_t off, len;
+    char what[300];
+
+    if (pw && !is_placeholder(ctx, pw)) {
+        if (api->conninfo_password_span(e->value, &off, &len))
+            api->value_location(f, i, off, len, &loc);
+        else
+            loc = e->value_location;
+        where = local_server(ctx, f, ci, pw);
+        if (where != SERVER_ELSEWHERE) {
+            report_local(ctx, &loc, e->key[0] ? e->key : "a connection string", where,
+                         api->conninfo_value(ci, "host"), pw);
+        } else {
+            if (e->key[0])
+                snprintf(what, sizeof what, "the connection string %s", e->key);
+            else
+                snprintf(what, sizeof what, "a connection string literal");
+            report(ctx, &loc, &loc, what, pw);
+        }
+    }
+    api->conninfo_free(ci);
+}
+
 static void
 on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
 {
-    size_t i, off, len;
-    char what[300];
+    size_t i;
 
     if (!patterns_loaded)
         load_patterns(ctx);
     check_committed(ctx, f);
     for (i = 0; i < f->n_values; i++) {
         /* libpq's own password variable, set in committed code or config. */
-        if (f->format != PGR_FORMAT_DOTENV && strcmp(f->values[i].key, "PGPASSWORD") == 0 &&
-            !is_placeholder(ctx, f->values[i].value)) {
-            report(ctx, &f->values[i].value_location, &f->values[i].value_location, "PGPASSWORD",
-                   f->values[i].value);
+        if (f->format != PGR_FORMAT_DOTENV && strcmp(f->values[i].key, "PGPASSWORD") == 0) {
+            check_pgpassword(ctx, f, &f->values[i]);
             continue;
         }
         check_patterns(ctx, f, i);
         check_placeholder_and_weak(ctx, f, i);
     }
-
-    for (i = 0; i < f->n_values; i++) {
-        const pgr_value *e = &f->values[i];
-        pgr_conninfo *ci = api->conninfo_parse(e->value);
-        const char *pw = ci ? api->conninfo_value(ci, "password") : NULL;
-        pgr_location loc;
-
-        if (pw && !is_placeholder(ctx, pw)) {
-            if (api->conninfo_password_span(e->value, &off, &len))
-                api->value_location(f, i, off, len, &loc);
-            else
-                loc = e->value_location;
-            if (api->conninfo_is_local(ci) && dev_password(ctx, ci, pw)) {
-                pgr_finding fd;
-                char msg[512], red[64];
-
-                snprintf(msg, sizeof msg, "%s holds a development password for a local server: %s",
-                         e->key[0] ? e->key : "a connection string", api->redact(pw, red, sizeof red));
-                memset(&fd, 0, sizeof fd);
-                fd.rule_id = "secrets/local-dev-password";
-                fd.location = fd.secret = loc;
-                fd.message = msg;
-                api->report(ctx, &fd);
-            } else {
-                if (e->key[0])
-                    snprintf(what, sizeof what, "the connection string %s", e->key);
-                else
-                    snprintf(what, sizeof what, "a connection string literal");
-                report(ctx, &loc, &loc, what, pw);
-            }
-        }
-        api->conninfo_free(ci);
-    }
+    for (i = 0; i < f->n_values; i++)
+        check_conninfo_password(ctx, f, i);
 }
 
 /* The span of the quoted literal that follows byte offset from in stmt. */

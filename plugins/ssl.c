@@ -5,19 +5,22 @@
  * TLS settings (pgrampart audit).  The rules and their docs are in rules[]
  * below.
  */
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pgrampart/plugin.h"
+#include "compose.h"
 
 static const pgr_host_api *api;
 
 /* Each rule: id, severity, summary, hint (the fix), source, why, bad, good. */
 static const pgr_rule rules[] = {
     { "ssl/missing-sslmode", PGR_SEVERITY_ERROR,
-      "A connection to a non-local PostgreSQL server does not require TLS (sslmode).",
+      "A connection to a non-local PostgreSQL server (not localhost, a socket, a service of the "
+      "same compose file or a variable) does not require TLS (sslmode).",
       "Add sslmode=verify-full (or at least require) to the connection string.",
       "PostgreSQL docs 34.19 SSL Support (libpq sslmode); CIS PostgreSQL 6.x: require SSL",
       "libpq's default sslmode=prefer falls back to plain text without telling anyone.",
@@ -60,8 +63,9 @@ static const pgr_rule rules[] = {
       "client_tls_sslmode = require\n"
       "server_tls_sslmode = verify-full" },
     { "ssl/tls-verification-disabled", PGR_SEVERITY_ERROR,
-      "TLS is used but the server's certificate is not verified (rejectUnauthorized: false, "
-      "NODE_TLS_REJECT_UNAUTHORIZED=0, sslmode=no-verify, or an sslmode below ssl.required_sslmode).",
+      "TLS is used but the server's certificate is not verified (rejectUnauthorized: false in a "
+      "PostgreSQL client's options, NODE_TLS_REJECT_UNAUTHORIZED=0, sslmode=no-verify, or an sslmode "
+      "below ssl.required_sslmode).",
       "Verify the server: ssl: { ca: <the server's CA> }, sslmode=verify-full with sslrootcert.",
       "PostgreSQL docs 34.19.1 Client Verification of Server Certificates; Node.js tls (rejectUnauthorized)",
       "Encryption without verification stops eavesdroppers but not impostors: whoever answers on "
@@ -236,6 +240,21 @@ required_sslmode(pgr_ctx *ctx)
     return m && sslmode_rank(m) >= 3 ? m : "require";
 }
 
+/*
+ * Whether a connection to the hosts of ci stays off the network TLS
+ * protects, or the host is not known here: localhost or a socket, a service
+ * of the same compose file (the compose network), or a shell/template
+ * variable ($database_host, ${DB_HOST}: known only where it runs).
+ */
+static bool
+host_not_remote(const pgr_value_file *f, const pgr_conninfo *ci)
+{
+    const char *host = api->conninfo_value(ci, "host");
+
+    return api->conninfo_is_local(ci) || compose_hosts_are_services(f, host) ||
+        compose_host_is_variable(host) || compose_host_is_variable(api->conninfo_value(ci, "hostaddr"));
+}
+
 /* Report value i; a password inside it is kept out of every snippet. */
 static void
 report_rule(pgr_ctx *ctx, const pgr_value_file *f, size_t i, const char *rule, const char *msg)
@@ -259,39 +278,6 @@ report(pgr_ctx *ctx, const pgr_value_file *f, size_t i, const char *msg)
     report_rule(ctx, f, i, "ssl/missing-sslmode", msg);
 }
 
-/*
- * ssl/tls-verification-disabled: TLS without checking who answers.
- * rejectUnauthorized: false (Node's tls and pg), NODE_TLS_REJECT_UNAUTHORIZED=0,
- * sslmode=no-verify (node-postgres), and an sslmode below the configured
- * required_sslmode when that asks for verification.
- */
-static void
-check_verification(pgr_ctx *ctx, const pgr_value_file *f, size_t i, const char *mode)
-{
-    const pgr_value *e = &f->values[i];
-    const char *required = required_sslmode(ctx);
-    char msg[512];
-
-    if (strcmp(e->key, "rejectUnauthorized") == 0 && (e->flags & PGR_VALUE_BOOLEAN) &&
-        strcmp(e->value, "false") == 0) {
-        report_rule(ctx, f, i, "ssl/tls-verification-disabled",
-                    "rejectUnauthorized: false accepts any server certificate: anyone on the path "
-                    "can impersonate the database");
-    } else if (strcmp(e->key, "NODE_TLS_REJECT_UNAUTHORIZED") == 0 && strcmp(e->value, "0") == 0) {
-        report_rule(ctx, f, i, "ssl/tls-verification-disabled",
-                    "NODE_TLS_REJECT_UNAUTHORIZED=0 turns off certificate checks for every TLS "
-                    "connection of the process");
-    } else if (mode && strcmp(mode, "no-verify") == 0) {
-        snprintf(msg, sizeof msg, "%s uses sslmode=no-verify: encrypted, but any certificate is "
-                 "accepted", label(e));
-        report_rule(ctx, f, i, "ssl/tls-verification-disabled", msg);
-    } else if (mode && sslmode_rank(mode) >= 3 && sslmode_rank(mode) < sslmode_rank(required)) {
-        snprintf(msg, sizeof msg, "%s uses sslmode=%s, but the policy (ssl.required_sslmode) asks "
-                 "for %s: the server's certificate is not fully verified", label(e), mode, required);
-        report_rule(ctx, f, i, "ssl/tls-verification-disabled", msg);
-    }
-}
-
 /* Keys of an object that make it a database client's configuration. */
 static bool
 client_config_sibling(const key_index *ix, const pgr_value *v)
@@ -304,6 +290,135 @@ client_config_sibling(const key_index *ix, const pgr_value *v)
         if (key_index_last(ix, v, keys[k]) != NULL)
             return true;
     return false;
+}
+
+/*
+ * Whether word occurs in text (case-insensitively) as a whole token of
+ * letters and digits (db in "src/db.ts", Pool in "new Pool.ssl"), or, for a
+ * word of five letters or more, anywhere in it (postgres in
+ * "postgresClient", prisma in "prisma.service.ts").
+ */
+static bool
+mentions(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    const char *at;
+
+    for (at = strcasestr(text, word); at; at = strcasestr(at + 1, word)) {
+        bool start = at == text || !isalnum((unsigned char) at[-1]) ||
+            (islower((unsigned char) at[-1]) && isupper((unsigned char) at[0]));
+        bool end = !isalnum((unsigned char) at[n]) || isupper((unsigned char) at[n]);
+
+        if (n >= 5 || (start && end))
+            return true;
+    }
+    return false;
+}
+
+/* The first of words text mentions, or NULL. */
+static const char *
+mentions_any(const char *text, const char *const *words)
+{
+    size_t k;
+
+    for (k = 0; words[k]; k++)
+        if (mentions(text, words[k]))
+            return words[k];
+    return NULL;
+}
+
+/*
+ * What a TLS option of value e configures, from the closest evidence: its
+ * key path (new Pool.ssl.rejectUnauthorized, redis.tls...), a database
+ * client's keys beside it, then the file's path (prisma.service.ts,
+ * mailer/helper.ts).  "PostgreSQL", "Redis", "SMTP", "HTTP", or NULL when
+ * nothing says.
+ */
+static const char *
+tls_client_kind(const pgr_value_file *f, const key_index *ix, const pgr_value *e)
+{
+    static const char *const redis[] = { "redis", "ioredis", "bull", "bullmq", "valkey", NULL };
+    static const char *const smtp[] = { "smtp", "mail", "mailer", "nodemailer", "createTransport",
+                                        "imap", NULL };
+    static const char *const http[] = { "axios", "https", "http", "agent", "fetch", "got", "request",
+                                        "webhook", "websocket", "ws", "undici", NULL };
+    static const char *const pg[] = { "postgres", "postgresql", "pg", "Pool", "knex", "sequelize",
+                                      "typeorm", "prisma", "drizzle", "database", "db", "sql",
+                                      "dialectOptions", NULL };
+    const char *text[2] = { e->key_path, f->path };
+    int t;
+
+    for (t = 0; t < 2; t++) {
+        if (mentions_any(text[t], redis))
+            return "Redis";
+        if (mentions_any(text[t], smtp))
+            return "SMTP";
+        if (mentions_any(text[t], pg) || (t == 0 && client_config_sibling(ix, e)))
+            return "PostgreSQL";
+        if (mentions_any(text[t], http))
+            return "HTTP";
+    }
+    return NULL;
+}
+
+/*
+ * ssl/tls-verification-disabled: TLS without checking who answers.
+ * rejectUnauthorized: false in a PostgreSQL client's options (a Redis,
+ * SMTP or HTTP client's, or one nothing ties to a database, is not this
+ * rule's), NODE_TLS_REJECT_UNAUTHORIZED=0 (every connection of the process,
+ * PostgreSQL's too), sslmode=no-verify (node-postgres), and an sslmode
+ * below the configured required_sslmode when that asks for verification.
+ */
+static void
+check_verification(pgr_ctx *ctx, const pgr_value_file *f, const key_index *ix, size_t i,
+                   const char *mode)
+{
+    const pgr_value *e = &f->values[i];
+    const char *required = required_sslmode(ctx);
+    char msg[512];
+
+    if (strcmp(e->key, "rejectUnauthorized") == 0 && (e->flags & PGR_VALUE_BOOLEAN) &&
+        strcmp(e->value, "false") == 0) {
+        const char *kind = tls_client_kind(f, ix, e);
+
+        if (kind == NULL || strcmp(kind, "PostgreSQL") != 0)
+            return;
+        report_rule(ctx, f, i, "ssl/tls-verification-disabled",
+                    "rejectUnauthorized: false in a PostgreSQL client's TLS options accepts any "
+                    "server certificate: anyone on the path can impersonate the database");
+    } else if (strcmp(e->key, "NODE_TLS_REJECT_UNAUTHORIZED") == 0 && strcmp(e->value, "0") == 0) {
+        report_rule(ctx, f, i, "ssl/tls-verification-disabled",
+                    "NODE_TLS_REJECT_UNAUTHORIZED=0 turns off certificate checks for every TLS "
+                    "connection of the process, PostgreSQL's included");
+    } else if (mode && strcmp(mode, "no-verify") == 0) {
+        snprintf(msg, sizeof msg, "%s uses sslmode=no-verify: the PostgreSQL connection is "
+                 "encrypted, but any certificate is accepted", label(e));
+        report_rule(ctx, f, i, "ssl/tls-verification-disabled", msg);
+    } else if (mode && sslmode_rank(mode) >= 3 && sslmode_rank(mode) < sslmode_rank(required)) {
+        snprintf(msg, sizeof msg, "%s uses sslmode=%s, but the policy (ssl.required_sslmode) asks "
+                 "for %s: the PostgreSQL server's certificate is not fully verified", label(e), mode,
+                 required);
+        report_rule(ctx, f, i, "ssl/tls-verification-disabled", msg);
+    }
+}
+
+/* Whether the host beside v in its object (a client's options) is local,
+ * a compose service or a variable: ssl: false toward it is not remote. */
+static bool
+sibling_host_not_remote(const pgr_value_file *f, const key_index *ix, const pgr_value *v)
+{
+    const pgr_value *h = key_index_last(ix, v, "host");
+    char conninfo[600];
+    pgr_conninfo *ci;
+    bool local;
+
+    if (h == NULL || strchr(h->value, '\'') != NULL)
+        return false;
+    snprintf(conninfo, sizeof conninfo, "host='%s'", h->value);
+    ci = api->conninfo_parse(conninfo);
+    local = ci != NULL && host_not_remote(f, ci);
+    api->conninfo_free(ci);
+    return local;
 }
 
 /* The sslmode a non-URL setting implies, from PGSSLMODE in scope. */
@@ -319,7 +434,7 @@ check_host_settings(pgr_ctx *ctx, const pgr_value_file *f, size_t i, const pgr_v
         return;
     snprintf(conninfo, sizeof conninfo, "host='%s'", e->value);
     ci = api->conninfo_parse(conninfo);
-    if (ci && !api->conninfo_is_local(ci) && e->value[0] != '$') {
+    if (ci && !host_not_remote(f, ci)) {
         if (argument)
             snprintf(msg, sizeof msg, "%.*s -h %s without sslmode (no PGSSLMODE, no sslmode in a "
                      "connection string): libpq defaults to prefer", (int) parent_len(e->key_path),
@@ -357,13 +472,14 @@ on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
                          "environment run unencrypted", e->value);
                 report(ctx, f, i, msg);
             } else {
-                check_verification(ctx, f, i, e->value);
+                check_verification(ctx, f, &ix, i, e->value);
             }
             continue;
         }
         /* ssl: false in a database client's options (pg, knex, Sequelize). */
         if (strcmp(e->key, "ssl") == 0 && (e->flags & PGR_VALUE_BOOLEAN) &&
-            strcmp(e->value, "false") == 0 && client_config_sibling(&ix, e)) {
+            strcmp(e->value, "false") == 0 && client_config_sibling(&ix, e) &&
+            !sibling_host_not_remote(f, &ix, e)) {
             report(ctx, f, i, "ssl: false in a database client's options: the connection is "
                    "plain text");
             continue;
@@ -371,14 +487,14 @@ on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
         check_host_settings(ctx, f, i, pgssl);
         ci = api->conninfo_parse(e->value);
         if (ci == NULL) {
-            check_verification(ctx, f, i, NULL);
+            check_verification(ctx, f, &ix, i, NULL);
             continue;
         }
         mode = api->conninfo_value(ci, "sslmode");
         host = api->conninfo_value(ci, "host");
         if (mode == NULL)
             mode = env_mode;
-        if (!api->conninfo_is_local(ci) && weak_sslmode(mode)) {
+        if (!host_not_remote(f, ci) && weak_sslmode(mode)) {
             if (mode == NULL)
                 snprintf(msg, sizeof msg, "%s connects to %s without sslmode: libpq defaults "
                          "to prefer, which falls back to plain text", label(e), host ? host : "?");
@@ -386,8 +502,8 @@ on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
                 snprintf(msg, sizeof msg, "%s connects to %s with sslmode=%s, which allows "
                          "plain text", label(e), host ? host : "?", mode);
             report(ctx, f, i, msg);
-        } else if (!api->conninfo_is_local(ci)) {
-            check_verification(ctx, f, i, mode);
+        } else if (!host_not_remote(f, ci)) {
+            check_verification(ctx, f, &ix, i, mode);
         }
         api->conninfo_free(ci);
     }
