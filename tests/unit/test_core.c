@@ -546,7 +546,10 @@ test_pathrole_defaults(void **state)
     assert_int_equal(pathrole_classify(".env.production"), PATH_ROLE_PRODUCTION);
     assert_int_equal(pathrole_classify("supabase/migrations/001_init.sql"), PATH_ROLE_PRODUCTION);
     assert_int_equal(pathrole_classify("src/latest.ts"), PATH_ROLE_PRODUCTION);
+    assert_int_equal(pathrole_classify("test-migrations/docker-compose.yml"), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify("mobile-tests/db.yml"), PATH_ROLE_TEST);
     assert_int_equal(pathrole_classify("contest/db.yml"), PATH_ROLE_PRODUCTION);
+    assert_int_equal(pathrole_classify("latest/db.yml"), PATH_ROLE_PRODUCTION);
 }
 
 /* A root inside tests/ is classified by what lies below it: the caller

@@ -13,7 +13,9 @@
 
 static const char *const test_dirs[] = {
     "test", "tests", "__tests__", "spec", "specs", "e2e", "fixtures", "__fixtures__",
-    "testdata", "test-data", "test_data", "__mocks__", "mocks", "cypress", NULL
+    "testdata", "test-data", "test_data", "__mocks__", "mocks", "cypress",
+    /* test-migrations/, mobile-tests/, load-test/: a test harness's tree */
+    "test-*", "*-test", "*-tests", NULL
 };
 
 static const char *const test_files[] = {
