@@ -56,6 +56,9 @@ def test_walk_skips_what_git_ignores():
         # Named on the command line, an ignored file is checked.
         doc = check_doc("generated/dump.sql", cwd=repo, env=env)
         assert paths_of(doc) == ["generated/dump.sql"], doc["findings"]
+        # A directory named on the command line is checked although git ignores it.
+        doc = check_doc("generated", cwd=repo, env=env)
+        assert paths_of(doc) == ["generated/dump.sql"], doc["findings"]
         # The same files outside a repository: nothing is ignored that way (like ripgrep).
         shutil.rmtree(os.path.join(repo, ".git"))
         doc = check_doc(".", cwd=repo, env=env)

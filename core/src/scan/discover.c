@@ -49,7 +49,9 @@ typedef struct walk_scope {
     size_t skip;             /* bytes of a walked path before its part below top */
     gitscope_repo *repo;     /* NULL outside a repository */
     const char *prefix;      /* the root's path in the work tree: "" or "a/b/" */
-    bool in_base;            /* the --diff-base copy: everything in it was tracked */
+    bool keep_build;         /* build directories are entered: the --diff-base
+                              * copy (all of it was committed), or a root the
+                              * user named inside what git ignores */
     int depth;               /* directory levels still entered; -1: no limit */
 } walk_scope;
 
@@ -195,9 +197,10 @@ looks_bundled(const char *path)
 }
 
 /* Whether name is minified JavaScript: by its suffix, or a .js, .mjs or
- * .cjs file that looks bundled. */
+ * .cjs regular file that looks bundled (a link is not opened here: its
+ * target may lie outside the checked root, add_link judges it). */
 static bool
-minified(const char *path, const char *name)
+minified(const char *path, const char *name, bool regular)
 {
     const char *dot = strrchr(name, '.');
     size_t i;
@@ -207,7 +210,7 @@ minified(const char *path, const char *name)
             return true;
     if (dot == NULL || (strcmp(dot, ".js") && strcmp(dot, ".mjs") && strcmp(dot, ".cjs")))
         return false;
-    return looks_bundled(path);
+    return regular && looks_bundled(path);
 }
 
 /* path's path in the scope's work tree (caller frees). */
@@ -237,7 +240,7 @@ enter_dir(check_run *run, const walk_scope *sc, const char *path, const char *na
     /* The merge-base copy holds only what was committed: a build directory
      * there was tracked, and is entered as it is in the work tree. */
     if (sc->repo == NULL)
-        return !name_in(build_dirs, name) || named || sc->in_base;
+        return !name_in(build_dirs, name) || named || sc->keep_build;
     rel = repo_path(sc, path);
     if (name_in(build_dirs, name) && !gitscope_has_tracked(sc->repo, rel))
         enter = named;
@@ -263,7 +266,7 @@ in_context_set(const walk_scope *sc, const char *path)
 /* Whether the walk checks file path (called name): not minified, not
  * ignored by git — unless include: lists it. */
 static bool
-take_file(check_run *run, const walk_scope *sc, const char *path, const char *name)
+take_file(check_run *run, const walk_scope *sc, const char *path, const char *name, bool regular)
 {
     bool take = true;
     char *rel;
@@ -272,7 +275,7 @@ take_file(check_run *run, const walk_scope *sc, const char *path, const char *na
         return in_context_set(sc, path);
     if (explicitly_included(run->host->cfg, path))
         return true;
-    if (minified(path, name))
+    if (minified(path, name, regular))
         return false;
     if (sc->repo != NULL) {
         rel = repo_path(sc, path);
@@ -341,7 +344,7 @@ walk(check_run *run, const char *dir, const walk_scope *sc)
                 below.depth = sc->depth > 0 ? sc->depth - 1 : sc->depth;
                 if (sc->depth != 0 && enter_dir(run, sc, p, names[i]))
                     walk(run, p, &below);
-            } else if (fe && take_file(run, sc, p, names[i])) {
+            } else if (fe && take_file(run, sc, p, names[i], S_ISREG(st.st_mode))) {
                 path_role role = run->adding_context ? PATH_ROLE_PRODUCTION
                                                      : role_of(run, p + sc->skip);
 
@@ -355,6 +358,19 @@ walk(check_run *run, const char *dir, const walk_scope *sc)
         free(names[i]);
     }
     free(names);
+}
+
+/* Whether git ignores the root at prefix ("a/b/") of repo's work tree. */
+static bool
+root_ignored(gitscope_repo *repo, const char *prefix)
+{
+    char *dir = util_xstrdup(prefix);
+    bool ignored;
+
+    dir[strlen(dir) - 1] = '\0';     /* "a/b/" -> "a/b" */
+    ignored = gitscope_ignored(repo, dir, true);
+    free(dir);
+    return ignored;
 }
 
 /* Walk the checked directory (or context directory) top, to depth levels
@@ -372,7 +388,13 @@ walk_root(check_run *run, gitscope_walk *git, const char *top, int depth)
     sc.skip = strcmp(top, ".") == 0 ? 0 : sc.skip + 1;
     sc.repo = gitscope_repo_of(git, top, &prefix);
     sc.prefix = prefix;
-    sc.in_base = sc.repo == NULL && gitscope_in_base(top);
+    sc.keep_build = sc.repo == NULL && gitscope_in_base(top);
+    /* A directory the user names is checked even when git ignores it, as a
+     * named file is (ripgrep does the same): no ignore rule applies below. */
+    if (sc.repo != NULL && *prefix != '\0' && root_ignored(sc.repo, prefix)) {
+        sc.repo = NULL;
+        sc.keep_build = true;
+    }
     walk(run, top, &sc);
     free(prefix);
 }
