@@ -395,7 +395,9 @@ def test_deep_scripts_and_code():
     found, _ = findings_in({
         "deep.js": "const s = 'postgres://u@db.example.com/x'" + " + 'a'" * 6000 + ";\n"
                    "const t = 'postgres://v@db2.example.com/x' + 'b';\n",
-        "deep.sh": "true" + " && true" * 6000 + " && psql -h db.example.com\n"})
+        "deep.sh": "true" + " && true" * 6000 + " && psql -h db.example.com\n"},
+        # A walked .js whose first line runs past 1000 bytes is a bundle (skipped): named, it is read.
+        "deep.js")
     assert sorted((r, p, l) for r, p, l, _ in found) == [
         ("js/syntax-error", "deep.js", 1), ("shell/syntax-error", "deep.sh", 1),
         ("ssl/missing-sslmode", "deep.js", 2), ("ssl/missing-sslmode", "deep.sh", 1)], found
@@ -417,7 +419,8 @@ def test_fifty_megabyte_lines():
     found, _ = findings_in({".env": f"BLOB={line}\nPGSSLMODE=disable\n",
                             "big.yml": f"blob: {line}\nPGSSLMODE: disable\n",
                             "big.sh": f"BLOB={line}\nexport PGSSLMODE=disable\n",
-                            "big.js": f"const blob = '{line}';\nnew Pool({{ ssl: {{ rejectUnauthorized: false }} }});\n"})
+                            "big.js": f"const blob = '{line}';\nnew Pool({{ ssl: {{ rejectUnauthorized: false }} }});\n"},
+                           "big.js")    # named: the walk would skip it as a bundle
     assert sorted((r, p, l) for r, p, l, _ in found) == [
         ("ssl/missing-sslmode", ".env", 2), ("ssl/missing-sslmode", "big.sh", 2),
         ("ssl/missing-sslmode", "big.yml", 2), ("ssl/tls-verification-disabled", "big.js", 2)], found

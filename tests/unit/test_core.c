@@ -19,6 +19,7 @@
 #include "frontends/shell.h"
 #include "frontends/yamldoc.h"
 #include "scan/migrations.h"
+#include "scan/pathrole.h"
 #include "model/model.h"
 #include "frontends/sql.h"
 
@@ -523,6 +524,60 @@ test_jsfile_values(void **state)
     values_free(&vf);
 }
 
+/* Default path roles (issue 12): example and test files by the names
+ * twelve-factor apps and test runners use, docs by directory and extension;
+ * everything else, samples/ included, is production. */
+static void
+test_pathrole_defaults(void **state)
+{
+    (void) state;
+    assert_int_equal(pathrole_classify(".env.example"), PATH_ROLE_EXAMPLE);
+    assert_int_equal(pathrole_classify("config/x.sample.yml"), PATH_ROLE_EXAMPLE);
+    assert_int_equal(pathrole_classify("tests/.env.example"), PATH_ROLE_EXAMPLE);
+    assert_int_equal(pathrole_classify("tests/db.yml"), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify("src/__tests__/db.ts"), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify("src/db.test.ts"), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify("pkg/store/db_test.go"), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify("pkg/testdata/dump.sql"), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify("supabase/tests/rls.test.sql"), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify("supabase/tests/database/rls.sql"), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify("docs/deploy.yml"), PATH_ROLE_DOCS);
+    assert_int_equal(pathrole_classify("README.md"), PATH_ROLE_DOCS);
+    assert_int_equal(pathrole_classify(".env.production"), PATH_ROLE_PRODUCTION);
+    assert_int_equal(pathrole_classify("supabase/migrations/001_init.sql"), PATH_ROLE_PRODUCTION);
+    assert_int_equal(pathrole_classify("src/latest.ts"), PATH_ROLE_PRODUCTION);
+    assert_int_equal(pathrole_classify("test-migrations/docker-compose.yml"), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify("mobile-tests/db.yml"), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify("contest/db.yml"), PATH_ROLE_PRODUCTION);
+    assert_int_equal(pathrole_classify("latest/db.yml"), PATH_ROLE_PRODUCTION);
+}
+
+/* A root inside tests/ is classified by what lies below it: the caller
+ * passes "db/x.sql", never "tests/db/x.sql"; and the configuration's
+ * production patterns win over the defaults. */
+static void
+test_pathrole_below_root_and_config(void **state)
+{
+    util_vec extra[PATH_ROLE_COUNT];
+    size_t i;
+
+    (void) state;
+    assert_int_equal(pathrole_classify("db/migrations/001.sql"), PATH_ROLE_PRODUCTION);
+    for (i = 0; i < PATH_ROLE_COUNT; i++)
+        util_vec_init(&extra[i], sizeof(char *));
+    *(const char **) util_vec_push(&extra[PATH_ROLE_PRODUCTION]) = "deploy/examples/*.yml";
+    *(const char **) util_vec_push(&extra[PATH_ROLE_TEST]) = "qa/*";
+    assert_int_equal(pathrole_classify_with("deploy/examples/prod.yml", extra), PATH_ROLE_PRODUCTION);
+    assert_int_equal(pathrole_classify_with("deploy/examples/other.json", extra), PATH_ROLE_EXAMPLE);
+    assert_int_equal(pathrole_classify_with("qa/db.yml", extra), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify_with("app/db.yml", extra), PATH_ROLE_PRODUCTION);
+    assert_int_equal(pathrole_classify_with("tests/db.yml", NULL), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_parse("docs"), PATH_ROLE_DOCS);
+    assert_int_equal(pathrole_parse("fixtures"), -1);
+    for (i = 0; i < PATH_ROLE_COUNT; i++)
+        util_vec_free(&extra[i]);
+}
+
 int
 main(void)
 {
@@ -542,6 +597,8 @@ main(void)
         cmocka_unit_test(test_model_policies),
         cmocka_unit_test(test_json_escaping),
         cmocka_unit_test(test_mask_line),
+        cmocka_unit_test(test_pathrole_defaults),
+        cmocka_unit_test(test_pathrole_below_root_and_config),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

@@ -495,6 +495,66 @@ refuse_plugins(const config *c, char **err)
     return -1;
 }
 
+/* "off", "info", "warning", "error" as a pgr_severity (0-3), or -1. */
+static int
+cap_parse(const char *name)
+{
+    static const char *const names[] = { "off", "info", "warning", "error" };
+    int i;
+
+    for (i = 0; i < 4; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* The path role a roles: or role_patterns: key names, or -1 with *err set. */
+static int
+role_key(const config *c, const cfg_node *key, char **err)
+{
+    int role = key->kind == CFG_SCALAR ? pathrole_parse(key->scalar) : -1;
+
+    if (role < 0)
+        *err = cfg_error(c->path, key, "unknown path role (expected production, example, test or docs)");
+    return role;
+}
+
+/*
+ * roles: {test: warning, docs: off} — the severity cap of each path role's
+ * findings — when patterns is false; role_patterns: {test: [globs]} —
+ * globs added to the default classification — when it is true.
+ */
+static int
+read_role_map(config *c, const cfg_node *n, bool patterns, char **err)
+{
+    size_t i;
+
+    if (n->kind != CFG_MAP) {
+        *err = cfg_error(c->path, n, patterns ? "expected a map such as {test: [\"qa/*\"]}"
+                                              : "expected a map such as {test: warning, docs: off}");
+        return -1;
+    }
+    for (i = 0; i + 1 < n->n; i += 2) {
+        const cfg_node *v = n->items[i + 1];
+        int role = role_key(c, n->items[i], err), cap;
+
+        if (role < 0)
+            return -1;
+        if (patterns) {
+            if (string_list(c, v, &c->role_patterns[role], NULL, err) != 0)
+                return -1;
+            continue;
+        }
+        cap = v->kind == CFG_SCALAR ? cap_parse(v->scalar) : -1;
+        if (cap < 0) {
+            *err = cfg_error(c->path, v, "expected off, info, warning or error");
+            return -1;
+        }
+        c->role_caps[role] = cap;
+    }
+    return 0;
+}
+
 int
 config_load(config *c, const char *path, const char *start, char **err)
 {
@@ -508,6 +568,10 @@ config_load(config *c, const char *path, const char *start, char **err)
     memset(c, 0, sizeof *c);
     c->postgres_version = 15;
     c->require_reason = true;
+    for (i = 0; i < PATH_ROLE_COUNT; i++) {
+        c->role_caps[i] = i == PATH_ROLE_PRODUCTION ? 3 : 1;   /* error, info */
+        util_vec_init(&c->role_patterns[i], sizeof(char *));
+    }
     util_vec_init(&c->migrations, sizeof(mig_override));
     util_vec_init(&c->plugin_dirs, sizeof(char *));
     util_vec_init(&c->rule_packs, sizeof(char *));
@@ -545,6 +609,10 @@ config_load(config *c, const char *path, const char *start, char **err)
         rc = string_list(c, n, &c->include, NULL, err);
     if (rc == 0 && (n = cfg_get(c->root, "rules")) != NULL)
         rc = check_rules(c, n, err);
+    if (rc == 0 && (n = cfg_get(c->root, "roles")) != NULL)
+        rc = read_role_map(c, n, false, err);
+    if (rc == 0 && (n = cfg_get(c->root, "role_patterns")) != NULL)
+        rc = read_role_map(c, n, true, err);
     if (rc == 0 && (n = cfg_get(c->root, "migrations")) != NULL)
         rc = read_migrations(c, n, dir, err);
     if (rc == 0 && (n = cfg_get(c->root, "suppressions")) != NULL) {
@@ -594,6 +662,13 @@ config_free(config *c)
         free(o->convention);
     }
     util_vec_free(&c->migrations);
+    for (i = 0; i < PATH_ROLE_COUNT; i++) {
+        size_t k;
+
+        for (k = 0; k < c->role_patterns[i].len; k++)
+            free(*(char **) util_vec_at(&c->role_patterns[i], k));
+        util_vec_free(&c->role_patterns[i]);
+    }
     for (i = 0; i < c->include.len; i++)
         free(*(char **) util_vec_at(&c->include, i));
     util_vec_free(&c->include);

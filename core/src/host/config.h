@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "scan/migrations.h"
+#include "scan/pathrole.h"
 #include "util.h"
 
 typedef enum cfg_kind { CFG_SCALAR, CFG_SEQ, CFG_MAP } cfg_kind;
@@ -54,6 +55,11 @@ typedef struct config {
     int postgres_version;    /* target major version (postgres_version:, default 15) */
     util_vec migrations;     /* of mig_override: migrations: [{path, convention}] */
     bool require_reason;     /* suppressions: {require_reason: ...}, default true */
+    /* Per path role, the highest severity its findings keep (a pgr_severity:
+     * roles: {test: warning}); PGR_SEVERITY_OFF (0) hides them.  Defaults:
+     * error (no cap) for production, info for example, test and docs. */
+    int role_caps[PATH_ROLE_COUNT];
+    util_vec role_patterns[PATH_ROLE_COUNT];  /* of char *: role_patterns: globs */
 } config;
 
 /*

@@ -224,12 +224,13 @@ host_apply_config(host *h, char **err)
         if (strcmp(key, "plugin_dirs") == 0 || strcmp(key, "exclude") == 0 ||
             strcmp(key, "include") == 0 || strcmp(key, "rule_packs") == 0 ||
             strcmp(key, "rules") == 0 || strcmp(key, "postgres_version") == 0 ||
-            strcmp(key, "migrations") == 0 || strcmp(key, "suppressions") == 0)
+            strcmp(key, "migrations") == 0 || strcmp(key, "suppressions") == 0 ||
+            strcmp(key, "roles") == 0 || strcmp(key, "role_patterns") == 0)
             continue;
         p = configurable_plugin(h, key);
         if (p == NULL) {
             char *m = util_xasprintf("unknown key '%s' (expected plugin_dirs, rule_packs, include, exclude, rules, "
-                                     "postgres_version, migrations, suppressions or a loaded plugin's name)", key);
+                                     "postgres_version, migrations, suppressions, roles, role_patterns or a loaded plugin's name)", key);
 
             *err = cfg_error(h->cfg->path, root->items[i], m);
             free(m);

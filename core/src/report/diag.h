@@ -23,6 +23,8 @@ typedef struct diag_finding {
     bool has_secret;
     uint32_t secret_line, secret_column, secret_end_column;
     bool keep_severity;  /* PGR_REPORT_KEEP_SEVERITY: not capped by path role */
+    const char *role;    /* static: its file's path role when not production
+                          * ("test", "example", "docs"), else NULL */
 } diag_finding;
 
 /* The store: a growable list of findings plus run totals. */

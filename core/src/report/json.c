@@ -31,6 +31,9 @@ report_json_write(const report_ctx *ctx, FILE *out)
         json_object_set_new(o, "rule", report_json_string(f->rule_id));
         json_object_set_new(o, "severity", json_string(diag_severity_name(f->severity)));
         json_object_set_new(o, "path", f->path ? report_json_string(f->path) : json_null());
+        /* Why a finding in a test or example file is info (path roles). */
+        if (f->role)
+            json_object_set_new(o, "role", json_string(f->role));
         json_object_set_new(o, "line", json_integer(f->line));
         json_object_set_new(o, "column", json_integer(f->column));
         json_object_set_new(o, "end_line", json_integer(f->end_line));

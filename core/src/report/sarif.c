@@ -161,6 +161,8 @@ report_sarif_write(const report_ctx *ctx, FILE *out)
         json_object_set_new(fps, "pgrampart/v1", json_string(report_fingerprint(ds, f, text_fn,
                                                                                 text_arg, fp)));
         json_object_set_new(r, "partialFingerprints", fps);
+        if (f->role)
+            json_object_set_new(r, "properties", json_pack("{s:s}", "role", f->role));
         json_array_append_new(results, r);
     }
     json_object_set_new(run, "results", results);

@@ -8,6 +8,7 @@
 
 #include "host/host.h"
 #include "scan/migrations.h"
+#include "scan/pathrole.h"
 #include "model/model.h"
 #include "frontends/frontend.h"
 #include "frontends/sql.h"
@@ -28,6 +29,8 @@ typedef struct check_file {
     const char *root;        /* resolved checked root it was found under (owned
                               * by the run; NULL when it did not resolve):
                               * postgresql.conf includes may not leave it */
+    path_role role;          /* by its path below the checked root (pathrole.h):
+                              * caps its findings' severity (config roles:) */
 } check_file;
 
 typedef struct check_run {

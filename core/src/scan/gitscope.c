@@ -734,3 +734,156 @@ gitscope_tracked(char *const *paths, size_t n)
     lg_end();
     return tracked;
 }
+
+/* --- what git ignores, for the walk ------------------------------------ */
+
+struct gitscope_repo {
+    git_repository *repo;
+    git_index *index;   /* NULL when unreadable: nothing counts as tracked */
+    char *workdir;      /* real path of the work tree, no trailing '/' */
+};
+
+static void
+walk_repo_free(gitscope_repo *r)
+{
+    git_index_free(r->index);
+    git_repository_free(r->repo);
+    free(r->workdir);
+    free(r);
+}
+
+/* The handle of the walk for the work tree at workdir, or NULL. */
+static gitscope_repo *
+walk_repo_find(gitscope_walk *w, const char *workdir)
+{
+    size_t i;
+
+    for (i = 0; i < w->repos.len; i++) {
+        gitscope_repo *r = *(gitscope_repo **) util_vec_at(&w->repos, i);
+
+        if (strcmp(r->workdir, workdir) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+/* Open the repository whose git directory is gitdir; NULL when bare or
+ * unreadable. */
+static gitscope_repo *
+walk_repo_open(const char *gitdir)
+{
+    gitscope_repo *r = util_xcalloc(1, sizeof *r);
+
+    if (git_repository_open(&r->repo, gitdir) != 0 || git_repository_workdir(r->repo) == NULL ||
+        (r->workdir = realpath(git_repository_workdir(r->repo), NULL)) == NULL) {
+        walk_repo_free(r);
+        return NULL;
+    }
+    if (git_repository_index(&r->index, r->repo) != 0)
+        r->index = NULL;
+    return r;
+}
+
+gitscope_repo *
+gitscope_repo_of(gitscope_walk *w, const char *dir, char **prefix)
+{
+    git_buf buf = { 0 };
+    char *real = realpath(dir, NULL), *gitdir = NULL, *workdir = NULL;
+    gitscope_repo *r = NULL;
+    const char *rest;
+
+    if (real == NULL)
+        return NULL;
+    if (!w->started) {
+        lg_begin();
+        util_vec_init(&w->repos, sizeof(gitscope_repo *));
+        w->started = true;
+    }
+    if (git_repository_discover(&buf, real, 0, NULL) == 0)
+        gitdir = util_xstrdup(buf.ptr);
+    git_buf_dispose(&buf);
+    if (gitdir != NULL) {
+        /* Several roots in one work tree share one open repository. */
+        git_repository *probe = NULL;
+
+        if (git_repository_open(&probe, gitdir) == 0 && git_repository_workdir(probe) != NULL)
+            workdir = realpath(git_repository_workdir(probe), NULL);
+        git_repository_free(probe);
+    }
+    if (workdir != NULL && (r = walk_repo_find(w, workdir)) == NULL &&
+        (r = walk_repo_open(gitdir)) != NULL)
+        *(gitscope_repo **) util_vec_push(&w->repos) = r;
+    /* Inside the .git directory itself there is no work-tree path. */
+    rest = r ? path_under(r->workdir, real) : NULL;
+    if (rest == NULL || strcmp(rest, ".git") == 0 || strncmp(rest, ".git/", 5) == 0)
+        r = NULL;
+    else
+        *prefix = *rest ? util_xasprintf("%s/", rest) : util_xstrdup("");
+    free(workdir);
+    free(gitdir);
+    free(real);
+    return r;
+}
+
+bool
+gitscope_has_tracked(gitscope_repo *r, const char *rel)
+{
+    char *dir = util_xasprintf("%s/", rel);
+    size_t pos;
+    bool found;
+
+    found = r->index != NULL && git_index_find_prefix(&pos, r->index, dir) == 0;
+    free(dir);
+    return found;
+}
+
+bool
+gitscope_ignored(gitscope_repo *r, const char *rel, bool is_dir)
+{
+    int ignored = 0;
+    int stage;
+
+    /* libgit2 reads a trailing '/' as "this is a directory" (dir/ rules). */
+    if (is_dir) {
+        char *d = util_xasprintf("%s/", rel);
+
+        if (git_ignore_path_is_ignored(&ignored, r->repo, d) != 0)
+            ignored = 0;
+        free(d);
+        return ignored && !gitscope_has_tracked(r, rel);
+    }
+    if (git_ignore_path_is_ignored(&ignored, r->repo, rel) != 0 || !ignored)
+        return false;
+    /* git ignores untracked files only: a committed one is still checked. */
+    for (stage = 0; stage <= 3 && r->index != NULL; stage++)
+        if (git_index_get_bypath(r->index, rel, stage) != NULL)
+            return false;
+    return true;
+}
+
+bool
+gitscope_in_base(const char *dir)
+{
+    char *real;
+    bool in;
+
+    if (base_root == NULL || (real = realpath(dir, NULL)) == NULL)
+        return false;
+    in = path_under(base_root, real) != NULL;
+    free(real);
+    return in;
+}
+
+void
+gitscope_walk_free(gitscope_walk *w)
+{
+    size_t i;
+
+    if (!w->started)
+        return;
+    for (i = 0; i < w->repos.len; i++)
+        walk_repo_free(*(gitscope_repo **) util_vec_at(&w->repos, i));
+    util_vec_free(&w->repos);
+    lg_end();
+    memset(w, 0, sizeof *w);
+}

@@ -76,3 +76,45 @@ void gitscope_set_base_root(const char *root);
 int *gitscope_tracked(char *const *paths, size_t n);
 
 #endif
+
+/* --- what git ignores, for the walk ------------------------------------ */
+
+/* The repositories a walk met, each opened once (see gitscope_repo_of). */
+typedef struct gitscope_walk {
+    util_vec repos;     /* of struct gitscope_repo * */
+    bool started;       /* libgit2 started (one lg_begin for the walk) */
+} gitscope_walk;
+
+/* A repository the walk is in: its work tree, ignore rules and index. */
+typedef struct gitscope_repo gitscope_repo;
+
+/*
+ * The repository whose work tree holds dir (a directory, relative to the
+ * working directory or absolute), found as git finds it (upwards, stopping
+ * at a file system boundary); opened once per walk: a second root in the
+ * same work tree gets the same handle.  Sets *prefix to dir's path in the
+ * work tree ("" or "a/b/", caller frees).  NULL, *prefix untouched, when
+ * dir is in no repository, in a bare one or inside a .git directory.
+ * The handle is owned by w (free with gitscope_walk_free).
+ */
+gitscope_repo *gitscope_repo_of(gitscope_walk *w, const char *dir, char **prefix);
+
+/*
+ * Whether git ignores rel (relative to r's work tree, '/'-separated; is_dir:
+ * a directory) through .gitignore files, .git/info/exclude or
+ * core.excludesFile (libgit2's matcher, no hand-written one).  A tracked
+ * file is never ignored, as in git; an ignored directory holding a tracked
+ * file is not either (its untracked files still are).
+ */
+bool gitscope_ignored(gitscope_repo *r, const char *rel, bool is_dir);
+
+/* Whether the index holds a file under directory rel (relative to r's work
+ * tree, no trailing '/'). */
+bool gitscope_has_tracked(gitscope_repo *r, const char *rel);
+
+/* Whether dir lies in the --diff-base copy being checked: every file there
+ * was in the merge-base commit, so every directory counts as tracked. */
+bool gitscope_in_base(const char *dir);
+
+/* Close the repositories of a walk (safe on a zeroed one). */
+void gitscope_walk_free(gitscope_walk *w);

@@ -13,7 +13,9 @@
 
 static const char *const test_dirs[] = {
     "test", "tests", "__tests__", "spec", "specs", "e2e", "fixtures", "__fixtures__",
-    "testdata", "test-data", "test_data", "__mocks__", "mocks", "cypress", NULL
+    "testdata", "test-data", "test_data", "__mocks__", "mocks", "cypress",
+    /* test-migrations/, mobile-tests/, load-test/: a test harness's tree */
+    "test-*", "*-test", "*-tests", NULL
 };
 
 static const char *const test_files[] = {
@@ -76,6 +78,48 @@ pathrole_classify(const char *relpath)
     if (matches_any(docs_files, base, strlen(base)) || dir_in(docs_dirs, relpath))
         return PATH_ROLE_DOCS;
     return PATH_ROLE_PRODUCTION;
+}
+
+/* Whether a configured glob matches relpath or its last component. */
+static bool
+extra_match(const util_vec *globs, const char *relpath, const char *base)
+{
+    size_t i;
+
+    for (i = 0; i < globs->len; i++) {
+        const char *g = *(char *const *) util_vec_at(globs, i);
+
+        if (fnmatch(g, relpath, 0) == 0 || fnmatch(g, base, 0) == 0)
+            return true;
+    }
+    return false;
+}
+
+path_role
+pathrole_classify_with(const char *relpath, const util_vec *extra)
+{
+    static const path_role order[] = {
+        PATH_ROLE_PRODUCTION, PATH_ROLE_EXAMPLE, PATH_ROLE_TEST, PATH_ROLE_DOCS
+    };
+    const char *base = strrchr(relpath, '/');
+    size_t i;
+
+    base = base ? base + 1 : relpath;
+    for (i = 0; extra != NULL && i < PATH_ROLE_COUNT; i++)
+        if (extra_match(&extra[order[i]], relpath, base))
+            return order[i];
+    return pathrole_classify(relpath);
+}
+
+int
+pathrole_parse(const char *name)
+{
+    int r;
+
+    for (r = 0; r < PATH_ROLE_COUNT; r++)
+        if (strcmp(name, pathrole_name((path_role) r)) == 0)
+            return r;
+    return -1;
 }
 
 const char *

@@ -8,6 +8,8 @@
 #ifndef PGR_PATHROLE_H
 #define PGR_PATHROLE_H
 
+#include "util.h"
+
 typedef enum path_role {
     PATH_ROLE_PRODUCTION = 0,
     PATH_ROLE_EXAMPLE,
@@ -24,6 +26,19 @@ typedef enum path_role {
  * "tests/" is an example.
  */
 path_role pathrole_classify(const char *relpath);
+
+/*
+ * As pathrole_classify, with the configuration's patterns first (extra:
+ * PATH_ROLE_COUNT vectors of char *, fnmatch globs from role_patterns:,
+ * matched against relpath and its last component; NULL: none).  A
+ * production pattern wins over everything (a team's deploy/examples/prod.yml
+ * that really deploys); then the example, test and docs patterns; then the
+ * defaults.
+ */
+path_role pathrole_classify_with(const char *relpath, const util_vec *extra);
+
+/* The role called name ("production", "example", "test", "docs"), or -1. */
+int pathrole_parse(const char *name);
 
 /* "production", "example", "test" or "docs" (static). */
 const char *pathrole_name(path_role role);

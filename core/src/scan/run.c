@@ -585,6 +585,38 @@ drop_context_findings(check_run *run)
     ds->findings.len = keep;
 }
 
+/*
+ * Cap the severity of findings in test, example and docs files (config
+ * roles:, info by default): a URL validator's test full of
+ * postgres://user:pass@host/db cases or a .env.example is not a deployment
+ * fault.  A cap of off hides them.  Findings reported with
+ * PGR_REPORT_KEEP_SEVERITY (a live-looking provider key) keep theirs.
+ */
+static void
+apply_role_caps(check_run *run)
+{
+    diag_store *ds = run->host->diags;
+    const int *caps = run->host->cfg->role_caps;
+    size_t i, keep = 0;
+
+    for (i = 0; i < ds->findings.len; i++) {
+        diag_finding *f = util_vec_at(&ds->findings, i);
+        const check_file *cf = f->path ? check_file_of(run, f->path) : NULL;
+        path_role role = cf ? cf->role : PATH_ROLE_PRODUCTION;
+
+        if (role != PATH_ROLE_PRODUCTION)
+            f->role = pathrole_name(role);
+        if (!f->keep_severity && caps[role] == PGR_SEVERITY_OFF) {
+            diag_finding_free(f);
+            continue;
+        }
+        if (!f->keep_severity && (int) f->severity > caps[role])
+            f->severity = (pgr_severity) caps[role];
+        *(diag_finding *) util_vec_at(&ds->findings, keep++) = *f;
+    }
+    ds->findings.len = keep;
+}
+
 /* Each file of a model front-end (server configuration files) is a model
  * of its own: settings and hba rules with their file positions, for the same
  * rules the live audit runs. */
@@ -674,6 +706,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
     run_models(run);
     check_finish_hooks(h);
     drop_context_findings(run);
+    apply_role_caps(run);
     suppress_apply(run);
     return 0;
 }
