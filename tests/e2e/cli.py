@@ -111,7 +111,7 @@ def test_exit_codes():
 
 def test_config():
     with tempfile.TemporaryDirectory() as d:
-        files = {"m.sql": "CREATE TABLE audit.log (a int);\nCREATE TABLE t (a int);\nGRANT ALL ON t TO x;\n"}
+        files = {"m.sql": "CREATE TABLE audit.log (a int, tenant_id int);\nCREATE TABLE t (a int, tenant_id int);\nGRANT ALL ON t TO x;\n"}
         write_tree(d, files)
         found, _ = findings_in(files)
         assert rules_of(found) == ["grants/grant-all-privileges", "rls/table-without-rls",
@@ -171,11 +171,11 @@ def test_suppressions():
     found, doc = findings_in({
         "m.sql": "-- pgrampart-ignore grants/grant-to-public: the reporting role reads everything\n"
                  "GRANT SELECT ON t\n  TO PUBLIC;\n"
-                 "-- pgrampart-ignore rls/*\nCREATE TABLE a (id int);\n"
+                 "-- pgrampart-ignore rls/*\nCREATE TABLE a (id int, tenant_id int);\n"
                  "-- pgrampart-ignore grants/grant-all-privileges: not here\nSELECT 1;\n"
                  "GRANT SELECT ON u TO PUBLIC;\n",
         "f.sql": "-- pgrampart-ignore-file rls/*, grants/grant-to-public: a public catalogue\n"
-                 "CREATE TABLE b (id int);\nGRANT SELECT ON b TO PUBLIC;\n",
+                 "CREATE TABLE b (id int, tenant_id int);\nGRANT SELECT ON b TO PUBLIC;\n",
         ".env": "# pgrampart-ignore ssl/missing-sslmode: reached through the VPN tunnel\n"
                 "A=postgres://u@db.example.com/app\nB=postgres://u@db.example.com/app\n",
     })
@@ -190,7 +190,7 @@ def test_suppressions():
 
 def test_suppressions_reason_optional():
     found, _ = findings_in({".pgrampart.yml": "suppressions:\n  require_reason: false\n",
-                            "m.sql": "-- pgrampart-ignore rls/*\nCREATE TABLE a (id int);\n"})
+                            "m.sql": "-- pgrampart-ignore rls/*\nCREATE TABLE a (id int, tenant_id int);\n"})
     assert found == [], found
     with tempfile.TemporaryDirectory() as d:
         write_tree(d, {".pgrampart.yml": "suppressions:\n  require_reason: maybe\n"})
@@ -356,7 +356,7 @@ def test_empty_and_document_only_config():
     'no event' for ever after the stream's end, and each event was a recursion)."""
     for text in ("", "# only a comment\n", "---\n" * 100000, "---\n# nothing\n...\n"):
         with tempfile.TemporaryDirectory() as d:
-            write_tree(d, {".pgrampart.yml": text, "a.sql": "CREATE TABLE t (id int);\n",
+            write_tree(d, {".pgrampart.yml": text, "a.sql": "CREATE TABLE t (id int, tenant_id int);\n",
                            "packs/empty.yml": "# nothing yet\n"})
             rc, out, err = run("check", "--format", "json", ".", cwd=d)
             assert rc == 1 and "rls/table-without-rls" in out, (repr(text[:20]), rc, err)

@@ -135,7 +135,7 @@ def hostile_tree(d):
     files = {}
     for i, name in enumerate(HOSTILE_NAMES):
         files[f"m{i}/{name}.sql"] = "GRANT SELECT ON t TO PUBLIC;\n"
-    tables = "".join(f'CREATE TABLE "{n}" (id int);\n' for n in HOSTILE_NAMES)
+    tables = "".join(f'CREATE TABLE "{n}" (id int, tenant_id int);\n' for n in HOSTILE_NAMES)
     files["migrations/001_hostile.sql"] = tables + "SELECT 1; -- \x1b[2J\x9b\n"
     files["migrations/001_hostile.down.sql"] = "".join(f'DROP TABLE "{n}";\n' for n in HOSTILE_NAMES)
     write_tree(d, files)
