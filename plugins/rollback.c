@@ -60,17 +60,133 @@ expected_name(const pgr_migration_set *s, const pgr_migration *m, char *buf, siz
                  m->version, m->name);
 }
 
+/*
+ * What an up's statements change, per up path: data (INSERT, UPDATE,
+ * DELETE, MERGE, ALTER TYPE ... ADD VALUE, ALTER SEQUENCE ... RESTART) or
+ * schema (anything else but transaction control, SET and SELECT).  Filled
+ * by on_sql_statement, which the host calls before on_migration_set.
+ */
+typedef struct up_change {
+    char *path;
+    int data;
+    int schema;
+} up_change;
+
+static up_change *changes;
+static size_t n_changes, cap_changes;
+
+static up_change *
+change_of(const char *path)
+{
+    size_t i;
+
+    for (i = 0; i < n_changes; i++)
+        if (strcmp(changes[i].path, path) == 0)
+            return &changes[i];
+    if (n_changes == cap_changes) {
+        cap_changes = cap_changes ? cap_changes * 2 : 64;
+        changes = realloc(changes, cap_changes * sizeof(up_change));
+        if (changes == NULL)
+            abort();
+    }
+    changes[n_changes].path = strdup(path);
+    if (changes[n_changes].path == NULL)
+        abort();
+    changes[n_changes].data = changes[n_changes].schema = 0;
+    return &changes[n_changes++];
+}
+
+/* Whether every option of ALTER SEQUENCE is RESTART: a counter reset, whose
+ * old value no down can know. */
+static int
+sequence_restart_only(const pgr_node *stmt)
+{
+    size_t i, n = api->node_list_length(stmt, "options");
+
+    for (i = 0; i < n; i++) {
+        const char *name = api->node_string(api->node_list_item(stmt, "options", i), "defname");
+
+        if (name == NULL || strcmp(name, "restart") != 0)
+            return 0;
+    }
+    return n > 0;
+}
+
+/* 1: the statement changes rows or values no down can restore (see
+ * up_change); 0: it changes the schema; -1: neither. */
+static int
+changes_data(const pgr_node *root)
+{
+    const char *tag = api->node_tag(root);
+
+    if (strcmp(tag, "InsertStmt") == 0 || strcmp(tag, "UpdateStmt") == 0 ||
+        strcmp(tag, "DeleteStmt") == 0 || strcmp(tag, "MergeStmt") == 0)
+        return 1;
+    /* PostgreSQL cannot drop a value from an enum (docs 8.7.4): a down
+     * cannot undo ADD VALUE, only a RENAME VALUE (old_val set). */
+    if (strcmp(tag, "AlterEnumStmt") == 0)
+        return api->node_string(root, "old_val") == NULL;
+    if (strcmp(tag, "AlterSeqStmt") == 0 && sequence_restart_only(root))
+        return 1;
+    if (strcmp(tag, "TransactionStmt") == 0 || strcmp(tag, "VariableSetStmt") == 0 ||
+        strcmp(tag, "SelectStmt") == 0)
+        return -1;
+    return 0;
+}
+
+/*
+ * Whether an empty down is the only honest down of this up: the up changes
+ * data (a backfill, a cleanup, an enum value, a sequence restart) and no
+ * schema, so there is nothing a down could put back (ente writes
+ * "-- noop since we can't remove a value from an enum").  Data loss is
+ * irreversible-up's finding.
+ */
+static int
+nothing_to_undo(const char *up_path)
+{
+    size_t i;
+
+    for (i = 0; i < n_changes; i++)
+        if (strcmp(changes[i].path, up_path) == 0)
+            return changes[i].data && !changes[i].schema;
+    return 0;
+}
+
+/*
+ * Whether the set uses a down convention at all: some up has a down file
+ * (or, for dbmate, its down section).  Forward-only tools (Supabase CLI,
+ * Prisma migrate, Rails structure dumps, flyway without undo) never write
+ * one; asking them for a rollback per migration is noise (issue 12).
+ */
+static int
+set_uses_downs(const pgr_migration_set *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->n_migrations; i++)
+        if (s->migrations[i].down_path != NULL)
+            return 1;
+    return 0;
+}
+
 static void
 on_migration_set(pgr_ctx *ctx, const pgr_migration_set *s)
 {
     size_t i;
     char msg[1024], hint[768], name[512];
 
+    if (!set_uses_downs(s))
+        return;
     for (i = 0; i < s->n_migrations; i++) {
         const pgr_migration *m = &s->migrations[i];
         pgr_finding f;
 
         if (m->down_path != NULL && m->down_statements > 0)
+            continue;
+        /* golang-migrate (migrate.go, newMigration) runs a missing down
+         * file as an empty migration: it silently skips it and lowers the
+         * version, so a missing file is reported whatever the up does. */
+        if (m->down_path != NULL && nothing_to_undo(m->up_path))
             continue;
         expected_name(s, m, name, sizeof name);
         if (m->down_path == NULL)
@@ -138,6 +254,16 @@ on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt)
     (void) ctx;
     if (stmt->part != PGR_PART_UP)
         return;
+    switch (changes_data(stmt->root)) {
+    case 1:
+        change_of(stmt->path)->data = 1;
+        break;
+    case 0:
+        change_of(stmt->path)->schema = 1;
+        break;
+    default:
+        break;
+    }
     cs.path = stmt->path;
     if (strcmp(tag, "InsertStmt") == 0) {
         query = api->node_child(stmt->root, "select_stmt");
@@ -180,6 +306,11 @@ on_finish(pgr_ctx *ctx)
     free(copied);
     copied = NULL;
     n_copied = cap_copied = 0;
+    for (i = 0; i < n_changes; i++)
+        free(changes[i].path);
+    free(changes);
+    changes = NULL;
+    n_changes = cap_changes = 0;
 }
 
 /* Objects compared between models, under one key each. */

@@ -143,20 +143,24 @@ def test_config():
 
 def test_config_migrations():
     files = {"db/changes/001_a.sql": "CREATE TABLE a (id int);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n",
-             "db/changes/002_b.sql": "CREATE POLICY p ON a USING (id = 1);\n",
-             "migrations/001_seed.sql": "SELECT 1;\n"}
-    # Without configuration: db/changes is plain SQL (002's policy has no table), and
-    # migrations/ looks like a migration directory.
+             "db/changes/002_b.sql": "CREATE POLICY p ON a USING (id = 1);\nGRANT SELECT ON a TO PUBLIC;\n",
+             "migrations/001_seed.sql": "SELECT 1;\n", "migrations/001_seed.down.sql": "SELECT 2;\n",
+             "migrations/002_more.sql": "SELECT 1;\n"}
+    # Without configuration: db/changes is plain SQL (001's table has no policy in its
+    # file), and migrations/ looks like a migration directory that uses downs.
     found, _ = findings_in(files)
-    assert sorted(r for r, *_ in found) == ["rls/rls-without-policy", "rollback/missing-down"], found
+    assert sorted((r, p) for r, p, *_ in found) == [
+        ("grants/grant-to-public", "db/changes/002_b.sql"), ("rls/rls-without-policy", "db/changes/001_a.sql"),
+        ("rollback/missing-down", "migrations/002_more.sql")], found
     files[".pgrampart.yml"] = ("migrations:\n  - {path: db/changes, convention: numbered}\n"
                                "  - {path: migrations, convention: none}\n")
+    # Pinned: db/changes is one set (002's policy is on 001's table; a forward-only set
+    # needs no downs) and migrations/ is plain SQL.
     found, _ = findings_in(files)
-    assert sorted((r, p) for r, p, *_ in found) == [("rollback/missing-down", "db/changes/001_a.sql"),
-                                                    ("rollback/missing-down", "db/changes/002_b.sql")], found
+    assert sorted((r, p) for r, p, *_ in found) == [("grants/grant-to-public", "db/changes/002_b.sql")], found
     only_db, _ = findings_in(dict(files, **{".pgrampart.yml": files[".pgrampart.yml"] + "include: [\"db/*\"]\n",
-                                            "other.sql": "CREATE TABLE z (id int);\n"}))
-    assert {p for _, p, *_ in only_db} == {"db/changes/001_a.sql", "db/changes/002_b.sql"}, only_db
+                                            "other.sql": "GRANT SELECT ON z TO PUBLIC;\n"}))
+    assert {p for _, p, *_ in only_db} == {"db/changes/002_b.sql"}, only_db
     with tempfile.TemporaryDirectory() as d:
         write_tree(d, {"x.sql": "SELECT 1;"})
         for text, where in [("migrations:\n  - {path: nowhere, convention: numbered}\n", ":2:12:"),

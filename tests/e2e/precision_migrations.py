@@ -62,3 +62,60 @@ def test_corpus_apps_without_rls_get_no_table_without_rls():
     for app in ("apps/hoppscotch__hoppscotch", "apps/Unleash__unleash"):
         doc = corpus_doc(app)
         assert not [f for f in doc["findings"] if f["rule"] == "rls/table-without-rls"], app
+
+
+def test_forward_only_sets_get_no_missing_down():
+    """Supabase CLI (supabase/migrations/<timestamp>_<name>.sql) and other forward-only
+    histories never write downs: no missing-down (nextbase: 7 false errors).  A set that
+    writes downs for some migrations is judged for all."""
+    supa = {"supabase/migrations/20230208104717_init.sql": "CREATE TABLE items (id int);\n",
+            "supabase/migrations/20230208104718_more.sql": "ALTER TABLE items ADD COLUMN n text;\n"}
+    found, _ = findings_in(supa)
+    assert only(found, "rollback/missing-down") == [], found
+    gm = {"db/migrations/1_a.up.sql": "CREATE TABLE a (id int);\n",
+          "db/migrations/2_b.up.sql": "CREATE TABLE b (id int);\n"}
+    found, _ = findings_in(gm)
+    assert only(found, "rollback/missing-down") == [], found
+    found, _ = findings_in(dict(gm, **{"db/migrations/1_a.down.sql": "DROP TABLE a;\n"}))
+    assert only(found, "rollback/missing-down") == [
+        ("rollback/missing-down", "db/migrations/2_b.up.sql", 1, 1)], found
+
+
+def test_golang_migrate_pairs_up_and_down_by_version():
+    """golang-migrate and pop pair an up with its down by version number alone, whatever the
+    names (ente: 30_add_magic_metadata.up.sql + 30_drop_magic_metadata.down.sql).  A version
+    without any down file is still reported: golang-migrate's newMigration (migrate.go) turns a
+    missing down into an empty migration, so `migrate down` silently skips it and lowers the
+    version with the schema unchanged."""
+    found, _ = findings_in({
+        "m/030_add_x.up.sql": "ALTER TABLE t ADD COLUMN x int;\n",
+        "m/30_drop_x.down.sql": "ALTER TABLE t DROP COLUMN x;\n",
+        "m/31_add_y.up.sql": "ALTER TABLE t ADD COLUMN y int;\n",
+        "m/000_t.up.sql": "CREATE TABLE t (id int);\n", "m/0_t.down.sql": "DROP TABLE t;\n"})
+    assert only(found, "rollback/missing-down") == [("rollback/missing-down", "m/31_add_y.up.sql", 1, 1)], found
+    assert only(found, "rollback/incomplete-down") == [], found
+
+
+def test_empty_down_of_a_data_only_up():
+    """An up that only changes data or adds an enum value has nothing a down could put back:
+    its empty (commented) down is the honest one (ente: "-- noop since we can't remove a value
+    from an enum", backfills, sequence restarts).  An empty down of a schema change is still
+    reported."""
+    base = {"m/1_t.up.sql": "CREATE TYPE mood AS ENUM ('a');\nCREATE TABLE t (id int, m mood);\n",
+            "m/1_t.down.sql": "DROP TABLE t;\nDROP TYPE mood;\n"}
+    found, _ = findings_in(dict(base, **{
+        "m/2_enum.up.sql": "ALTER TYPE mood ADD VALUE 'b';\n",
+        "m/2_enum.down.sql": "-- noop: PostgreSQL cannot remove an enum value\n",
+        "m/3_fill.up.sql": "BEGIN;\nUPDATE t SET m = 'b' WHERE id > 10;\nDELETE FROM t WHERE id < 0;\nCOMMIT;\n",
+        "m/3_fill.down.sql": "-- no-op\n",
+        "m/4_seq.up.sql": "CREATE SEQUENCE s;\nALTER SEQUENCE s RESTART WITH 1000;\n",
+        "m/4_seq.down.sql": "DROP SEQUENCE s;\n",
+        "m/5_bump.up.sql": "ALTER SEQUENCE s RESTART WITH 10000000;\n",
+        "m/5_bump.down.sql": "-- do nothing\n"}))
+    assert only(found, "rollback/missing-down") == [], found
+    found, _ = findings_in(dict(base, **{
+        "m/2_col.up.sql": "UPDATE t SET id = 1;\nALTER TABLE t ADD COLUMN n text;\n",
+        "m/2_col.down.sql": "-- nothing\n",
+        "m/3_ren.up.sql": "ALTER TYPE mood RENAME VALUE 'a' TO 'z';\n", "m/3_ren.down.sql": ""}))
+    assert sorted(only(found, "rollback/missing-down")) == [
+        ("rollback/missing-down", "m/2_col.up.sql", 1, 1), ("rollback/missing-down", "m/3_ren.up.sql", 1, 1)], found

@@ -1,6 +1,7 @@
 /*
  * golang_migrate.c — golang-migrate and pop:
- * <ver>_<name>[.<dialect>][.autocommit].up.sql + .down.sql beside it.
+ * <ver>_<name>[.<dialect>][.autocommit].up.sql + a .down.sql of the same
+ * version beside it (its name may differ).
  * Files tagged with another database's dialect (.mysql., .sqlite3. ...) are
  * not PostgreSQL's: MIG_OTHER_DIALECT, never parsed.  A .down.sql whose up
  * is a plain <ver>_<name>.sql is a numbered rollback (numbered.c adopts it).
@@ -62,12 +63,17 @@ golang_migrate_detect(const mig_file *f, util_vec *cands, mig_role *role_out)
     }
     char *version = mig_leading_version(stem);
     const char *name = stem + strlen(version);
+    /* Both tools pair an up with its down by version number alone (the
+     * source drivers parse <uint>_<identifier>; pop matches Version and
+     * dialect): 30_add_x.up.sql's down may be 30_drop_x.down.sql. */
+    char *pair = *version ? mig_strip_zeros(version) : util_xstrdup(stem);
 
     while (*name == '_' || *name == '-')
         name++;
     mig_cand_add(cands, f->index, mig_golang_migrate.name, role, util_xstrdup(f->dir),
                  *version ? version : util_xstrdup(stem), util_xstrdup(name),
-                 util_xasprintf("gm|%s|%s|%s", f->dir, stem, dialect ? dialect : ""));
+                 util_xasprintf("gm|%s|%s|%s", f->dir, pair, dialect ? dialect : ""));
+    free(pair);
     if (!*version)
         free(version);
     *role_out = role;
