@@ -119,3 +119,29 @@ def test_empty_down_of_a_data_only_up():
         "m/3_ren.up.sql": "ALTER TYPE mood RENAME VALUE 'a' TO 'z';\n", "m/3_ren.down.sql": ""}))
     assert sorted(only(found, "rollback/missing-down")) == [
         ("rollback/missing-down", "m/2_col.up.sql", 1, 1), ("rollback/missing-down", "m/3_ren.up.sql", 1, 1)], found
+
+
+POP = "db/migrations/2020010100000000000{}_t.postgres.{}.sql"
+
+
+def test_pop_split_migration_judged_as_a_group():
+    """gobuffalo pop/fizz splits one migration into files numbered <timestamp><6-digit
+    sequence>, and their downs need not mirror the ups file by file (kratos: 151 false
+    incomplete-down, 94 missing-down).  The files sharing a timestamp are compared as one
+    migration: all ups, then all downs in reverse order, as pop rolls back."""
+    group = {POP.format(0, "up"): "CREATE TABLE a (id int);\n", POP.format(0, "down"): "DROP TABLE a;\n",
+             POP.format(1, "up"): "CREATE TABLE b (id int);\n", POP.format(1, "down"): "",
+             POP.format(2, "up"): "CREATE INDEX b_idx ON b (id);\n", POP.format(2, "down"): "DROP TABLE b;\n"}
+    found, _ = findings_in(group)
+    assert [f for f in found if f[0].startswith("rollback/")] == [], found
+    # A group whose downs forget a table is reported, at the group's first file.
+    forgot = dict(group, **{POP.format(2, "down"): "DROP INDEX b_idx;\n"})
+    found, _ = findings_in(forgot)
+    assert [f for f in found if f[0].startswith("rollback/")] == [
+        ("rollback/incomplete-down", POP.format(0, "up"), 1, 1)], found
+    # Another timestamp is another migration, judged alone.
+    alone = dict(group, **{"db/migrations/20200102000000000000_u.postgres.up.sql": "CREATE TABLE c (id int);\n",
+                           "db/migrations/20200102000000000000_u.postgres.down.sql": "DROP TABLE a;\n"})
+    found, _ = findings_in(alone)
+    assert sorted(f[0] for f in found if f[0].startswith("rollback/")) == [
+        "rollback/incomplete-down", "rollback/incomplete-down"], found

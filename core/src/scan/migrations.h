@@ -36,6 +36,10 @@ typedef struct mig_entry {
     char *name;
     long up;
     long down;
+    /* This entry and the next are one logical migration, judged up against
+     * down as a whole (pop's split files sharing a timestamp: the
+     * convention's order sets it). */
+    bool joins_next;
 } mig_entry;
 
 /* One ordered set. */
