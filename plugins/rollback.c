@@ -49,6 +49,8 @@ expected_name(const pgr_migration_set *s, const pgr_migration *m, char *buf, siz
         snprintf(buf, size, "%s_%s.down.sql", m->version, m->name);
     else if (strcmp(c, "diesel") == 0)
         snprintf(buf, size, "down.sql beside up.sql");
+    else if (strcmp(c, "prisma") == 0)
+        snprintf(buf, size, "down.sql beside migration.sql");
     else if (strcmp(c, "dbmate") == 0)
         snprintf(buf, size, "statements after \"-- migrate:down\"");
     else if (strcmp(c, "flyway") == 0)

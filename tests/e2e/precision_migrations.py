@@ -4,6 +4,7 @@ Each test is a minimal reproduction of a false-positive class seen on the real c
 (../shared/corpus/apps), with its true-positive counterpart that must still fire.
 """
 from e2e import *  # noqa: F401,F403
+import tempfile
 
 
 NO_RLS = {"db/migrations/001_users.sql": "CREATE TABLE users (id int, email text);\n",
@@ -145,3 +146,29 @@ def test_pop_split_migration_judged_as_a_group():
     found, _ = findings_in(alone)
     assert sorted(f[0] for f in found if f[0].startswith("rollback/")) == [
         "rollback/incomplete-down", "rollback/incomplete-down"], found
+
+
+PRISMA = "prisma/migrations/{}/migration.sql"
+
+
+def test_prisma_migrations_are_one_ordered_set():
+    """prisma/migrations/<timestamp>_<name>/migration.sql (+ migration_lock.toml) is one set
+    applied in order: RLS enabled by a later migration counts, a later policy that forgets the
+    tenant column is found, no down is asked for, and the directory may be named in config."""
+    files = {"prisma/migrations/migration_lock.toml": 'provider = "postgresql"\n',
+             PRISMA.format("20230101000000_init"): 'CREATE TABLE "Doc" (id int, tenant_id uuid);\n',
+             PRISMA.format("20230201000000_rls"): 'ALTER TABLE "Doc" ENABLE ROW LEVEL SECURITY;\n'
+             'CREATE POLICY t ON "Doc" USING (tenant_id = current_setting(\'app.t\')::uuid);\n'}
+    found, _ = findings_in(files)
+    assert found == [], found
+    leaky = dict(files, **{PRISMA.format("20230301000000_read"): 'CREATE POLICY r ON "Doc" FOR SELECT USING (true);\n'})
+    found, _ = findings_in(leaky)
+    assert only(found, "rls/tenant-policy-not-scoped") == [
+        ("rls/tenant-policy-not-scoped", PRISMA.format("20230301000000_read"), 1, 1)], found
+    found, _ = findings_in(dict(files, **{".pgrampart.yml": "migrations:\n  - {path: prisma/migrations, convention: prisma}\n"}))
+    assert found == [], found
+    # Checked alone, a migration.sql reads its set as context.
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, files)
+        _, doc = check_json(PRISMA.format("20230101000000_init"), cwd=d)
+    assert doc["findings"] == [], doc

@@ -24,11 +24,13 @@
 /*
  * The conventions in detection order: the first whose detect claims a file
  * wins.  dbmate goes first (its marker decides whatever the name says),
+ * prisma before diesel (a down.sql beside migration.sql is Prisma's),
  * numbered last (its names are the loosest).
  */
 static const mig_convention *const conventions[] = {
     &mig_dbmate,
     &mig_golang_migrate,
+    &mig_prisma,
     &mig_diesel,
     &mig_flyway,
     &mig_sqitch,

@@ -6,6 +6,8 @@
  * conventions/, listed in detection order in migrations.c's table:
  *   dbmate                 one file with "-- migrate:up" and "-- migrate:down"
  *   golang-migrate / pop   <ver>_<name>[.<dialect>][.autocommit].up.sql + .down.sql
+ *   prisma                 <ver>_<name>/migration.sql (+ down.sql), migration_lock.toml
+ *                          beside the directories; forward-only unless downs are kept
  *   diesel                 <ver>_<name>/up.sql + down.sql
  *   flyway                 V<ver>__<desc>.sql + U<ver>__<desc>.sql
  *   sqitch                 deploy/<change>.sql + revert/ + verify/, ordered by
