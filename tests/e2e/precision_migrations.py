@@ -172,3 +172,20 @@ def test_prisma_migrations_are_one_ordered_set():
         write_tree(d, files)
         _, doc = check_json(PRISMA.format("20230101000000_init"), cwd=d)
     assert doc["findings"] == [], doc
+
+
+def test_test_data_under_migrations_is_not_a_migration():
+    """SQL that migration tests load (kratos persistence/sql/migratest/testdata/, a tests/ or
+    testdata/ directory inside the migrations) is not a migration: no missing-down, no
+    irreversible-up, not part of the set's model.  Pinned in config, it is."""
+    files = {"db/migrations/1_a.up.sql": "CREATE TABLE a (id int);\n", "db/migrations/1_a.down.sql": "DROP TABLE a;\n",
+             "db/migrations/testdata/2_seed.sql": "INSERT INTO a VALUES (1);\n",
+             "db/migrations/tests/003_check.up.sql": "DROP TABLE a;\n",
+             "db/migrations/tests/004_x.up.sql": "SELECT 1;\n", "db/migrations/tests/004_x.down.sql": "SELECT 2;\n",
+             "persistence/sql/migratest/testdata/20200317160354_testdata.sql": "INSERT INTO a VALUES (2);\n"}
+    found, _ = findings_in(files)
+    assert [f for f in found if f[0].startswith("rollback/")] == [], found
+    pinned = dict(files, **{".pgrampart.yml": "migrations:\n  - {path: db/migrations/tests, convention: golang-migrate}\n"})
+    found, _ = findings_in(pinned)
+    assert only(found, "rollback/missing-down") == [
+        ("rollback/missing-down", "db/migrations/tests/003_check.up.sql", 1, 1)], found

@@ -12,8 +12,10 @@
 #include "frontends/pgconf.h"
 #include "scan/discover.h"
 #include "scan/gitscope.h"
+#include "scan/pathrole.h"
 #include "scan/suppress.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -669,13 +671,34 @@ check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err)
     return check_paths_models(h, paths, n, run, err, NULL, NULL);
 }
 
+/*
+ * Whether f lies in a test directory (tests/, testdata/, fixtures/ ...; by
+ * pathrole's default patterns on its path below the checked root, so that a
+ * root inside tests/ is not all tests): SQL there is test data that a
+ * migration test loads, not a migration of the application.
+ */
+static bool
+in_test_dir(const check_file *f)
+{
+    char real[PATH_MAX];
+    const char *rel = f->path;
+    size_t rl;
+
+    if (f->root && realpath(f->path, real) != NULL) {
+        rl = strlen(f->root);
+        if (strncmp(real, f->root, rl) == 0 && real[rl] == '/')
+            rel = real + rl + 1;
+    }
+    return pathrole_classify(rel) == PATH_ROLE_TEST;
+}
+
 int
 check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char **err,
                    void (*model_fn)(model *, void *), void *arg)
 {
     size_t i;
     const char **sql_paths;
-    bool *dbmate;
+    bool *dbmate, *test_data;
 
     memset(run, 0, sizeof *run);
     run->model_fn = model_fn;
@@ -699,16 +722,19 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
     }
     sql_paths = util_xcalloc(run->n_sql, sizeof(char *));
     dbmate = util_xcalloc(run->n_sql, sizeof(bool));
+    test_data = util_xcalloc(run->n_sql, sizeof(bool));
     for (i = 0; i < run->n_sql; i++) {
         check_file *f = util_vec_at(&run->files, run->sql_index[i]);
 
         sql_paths[i] = f->path;
         dbmate[i] = f->text && sql_find_marker(f->text, f->len, "migrate:up") >= 0;
+        test_data[i] = in_test_dir(f);
     }
-    mig_classify(sql_paths, dbmate, run->n_sql, h->cfg->migrations.items, h->cfg->migrations.len,
-                 &run->mig);
+    mig_classify(sql_paths, dbmate, test_data, run->n_sql, h->cfg->migrations.items,
+                 h->cfg->migrations.len, &run->mig);
     free(sql_paths);
     free(dbmate);
+    free(test_data);
 
     parse_sql_files(run);
     parse_value_files(run);
