@@ -189,3 +189,25 @@ def test_test_data_under_migrations_is_not_a_migration():
     found, _ = findings_in(pinned)
     assert only(found, "rollback/missing-down") == [
         ("rollback/missing-down", "db/migrations/tests/003_check.up.sql", 1, 1)], found
+
+
+def test_init_writes_the_detected_tenant_column():
+    """`pgrampart init` writes the tenant column the policies compare; with none, the rls
+    section stays commented (the detection then decides at each check) and is still valid."""
+    import os
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {"db/schema.sql": "CREATE TABLE p (id int, org_id int);\nALTER TABLE p ENABLE ROW LEVEL SECURITY;\n"
+                                        "CREATE POLICY s ON p USING (org_id = 1);\n"})
+        rc, out, err = run("init", cwd=d)
+        assert rc == 0, err
+        with open(os.path.join(d, ".pgrampart.yml")) as f:
+            text = f.read()
+        assert "\nrls:\n" in text and "\n  tenant_column: org_id\n" in text, text
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {"db/schema.sql": "CREATE TABLE p (id int);\n"})
+        rc, out, err = run("init", cwd=d)
+        assert rc == 0, err
+        with open(os.path.join(d, ".pgrampart.yml")) as f:
+            text = f.read()
+        assert "\nrls:" not in text and "#  tenant_column: tenant_id\n" in text, text
+        assert run("check", ".", cwd=d)[0] == 0
