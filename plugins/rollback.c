@@ -210,9 +210,10 @@ on_migration_set(pgr_ctx *ctx, const pgr_migration_set *s)
 /*
  * Tables whose rows an up copies elsewhere (INSERT ... SELECT FROM t,
  * CREATE TABLE ... AS SELECT FROM t, UPDATE ... FROM t) before dropping
- * them are not lost, nor is a table the up rebuilds with CREATE TABLE AS:
- * "up path<TAB>schema.table" for each, gathered from the statements (which
- * the host delivers before any migration is replayed).
+ * them are not lost, nor is a table the up rebuilds with CREATE TABLE AS,
+ * nor a column whose values UPDATE ... SET copies into another column:
+ * "up path<TAB>schema.table[.column]" for each, gathered from the
+ * statements (which the host delivers before any migration is replayed).
  */
 static char **copied;
 static size_t n_copied, cap_copied;
@@ -221,29 +222,95 @@ typedef struct copy_scan {
     const char *path;
 } copy_scan;
 
-static int
-note_source(const pgr_node *n, void *arg)
+/* Record "up path<TAB>schema.table[.column]" (column may be NULL): the up
+ * copied that table's rows, or that column's values (or what they
+ * determine), elsewhere before dropping it. */
+static void
+note_copied(const char *path, const char *schema, const char *table, const char *column)
 {
-    const copy_scan *cs = arg;
-    const char *schema, *rel;
-    size_t len;
+    size_t len = strlen(path) + strlen(table) + (column ? strlen(column) + 1 : 0) +
+                 (schema ? strlen(schema) : 6) + 3;
 
-    if (n == NULL || strcmp(api->node_tag(n), "RangeVar") != 0 ||
-        (rel = api->node_string(n, "relname")) == NULL)
-        return 0;
-    schema = api->node_string(n, "schemaname");
     if (n_copied == cap_copied) {
         cap_copied = cap_copied ? cap_copied * 2 : 64;
         copied = realloc(copied, cap_copied * sizeof(char *));
         if (copied == NULL)
             abort();
     }
-    len = strlen(cs->path) + strlen(rel) + (schema ? strlen(schema) : 6) + 3;
     copied[n_copied] = malloc(len);
     if (copied[n_copied] == NULL)
         abort();
-    snprintf(copied[n_copied++], len, "%s\t%s.%s", cs->path, schema ? schema : "public", rel);
+    snprintf(copied[n_copied++], len, "%s\t%s.%s%s%s", path, schema ? schema : "public", table,
+             column ? "." : "", column ? column : "");
+}
+
+static int
+note_source(const pgr_node *n, void *arg)
+{
+    const copy_scan *cs = arg;
+    const char *rel;
+
+    if (n == NULL || strcmp(api->node_tag(n), "RangeVar") != 0 ||
+        (rel = api->node_string(n, "relname")) == NULL)
+        return 0;
+    note_copied(cs->path, api->node_string(n, "schemaname"), rel, NULL);
     return 0;
+}
+
+/* The updated table, as UPDATE's SET expressions may name it. */
+typedef struct set_scan {
+    const char *path;
+    const char *schema;
+    const char *table;
+    const char *alias;       /* NULL: none */
+} set_scan;
+
+/* A column of the updated table that a SET expression reads: a bare name,
+ * or one qualified by the table's name or alias. */
+static int
+note_set_column(const pgr_node *n, void *arg)
+{
+    const set_scan *ss = arg;
+    size_t len;
+    const char *col, *qual;
+
+    if (n == NULL || strcmp(api->node_tag(n), "ColumnRef") != 0)
+        return 0;
+    len = api->node_list_length(n, "fields");
+    if (len == 0 || len > 2)
+        return 0;
+    col = api->node_string(api->node_list_item(n, "fields", len - 1), "sval");
+    qual = len == 2 ? api->node_string(api->node_list_item(n, "fields", 0), "sval") : NULL;
+    if (col == NULL || (qual && strcmp(qual, ss->table) != 0 &&
+                        (ss->alias == NULL || strcmp(qual, ss->alias) != 0)))
+        return 0;
+    note_copied(ss->path, ss->schema, ss->table, col);
+    return 0;
+}
+
+/* UPDATE t SET new_col = f(old_col): old_col's values live on in new_col
+ * (ente's 90_use_string_id_entity copies id into id_text, drops id and
+ * renames id_text to id). */
+static void
+note_set_sources(const pgr_sql_statement *stmt)
+{
+    const pgr_node *rel = api->node_child(stmt->root, "relation");
+    const pgr_node *alias = rel ? api->node_child(rel, "alias") : NULL;
+    set_scan ss;
+    size_t i, n = api->node_list_length(stmt->root, "target_list");
+
+    /* With a WHERE clause only some rows are copied: the others' values
+     * are still lost (Lemmy's SET shared_inbox_url = inbox_url WHERE
+     * shared_inbox_url IS NULL). */
+    if (rel == NULL || (ss.table = api->node_string(rel, "relname")) == NULL ||
+        api->node_child(stmt->root, "where_clause") != NULL)
+        return;
+    ss.path = stmt->path;
+    ss.schema = api->node_string(rel, "schemaname");
+    ss.alias = alias ? api->node_string(alias, "aliasname") : NULL;
+    for (i = 0; i < n; i++)
+        api->node_walk(api->node_child(api->node_list_item(stmt->root, "target_list", i), "val"),
+                       note_set_column, &ss);
 }
 
 static void
@@ -278,6 +345,7 @@ on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt)
     } else if (strcmp(tag, "UpdateStmt") == 0) {
         size_t i, n = api->node_list_length(stmt->root, "from_clause");
 
+        note_set_sources(stmt);
         for (i = 0; i < n; i++)
             api->node_walk(api->node_list_item(stmt->root, "from_clause", i), note_source, &cs);
     }
@@ -609,7 +677,8 @@ on_migration_replay(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
 
                 for (d = 0; d < u->n_columns && !still; d++)
                     still = u->attnums[d] == b->attnums[c];
-                if (still)
+                snprintf(key, sizeof key, "%s.%s.%s", b->schema, b->name, b->columns[c]);
+                if (still || rows_copied(mig->up_path, key))
                     continue;
                 pgr_reportf(api, ctx, "rollback/irreversible-up", &mig->up_location,
                             "the up drops column %s.%s.%s: a down cannot bring its "

@@ -211,3 +211,20 @@ def test_init_writes_the_detected_tenant_column():
             text = f.read()
         assert "\nrls:" not in text and "#  tenant_column: tenant_id\n" in text, text
         assert run("check", ".", cwd=d)[0] == 0
+
+
+def test_column_copied_before_its_drop_is_not_lost():
+    """UPDATE t SET new = f(old) before DROP COLUMN old keeps old's values (ente's
+    90_use_string_id_entity: id copied into id_text, id dropped, id_text renamed to id); a
+    column dropped without a copy, or copied for some rows only, is still irreversible."""
+    base = {"m/1_t.up.sql": "CREATE TABLE t (id int, note text);\n", "m/1_t.down.sql": "DROP TABLE t;\n"}
+    found, _ = findings_in(dict(base, **{
+        "m/2_s.up.sql": "ALTER TABLE t ADD COLUMN id_text text;\nUPDATE t SET id_text = id::text;\n"
+                        "ALTER TABLE t DROP COLUMN id;\nALTER TABLE t RENAME COLUMN id_text TO id;\n",
+        "m/2_s.down.sql": "ALTER TABLE t ALTER COLUMN id TYPE int USING id::int;\n"}))
+    assert only(found, "rollback/irreversible-up") == [], found
+    found, _ = findings_in(dict(base, **{
+        "m/2_s.up.sql": "ALTER TABLE t ADD COLUMN n2 text;\nUPDATE t SET n2 = note WHERE t.id > 0;\n"
+                        "ALTER TABLE t DROP COLUMN note;\n",
+        "m/2_s.down.sql": "ALTER TABLE t ADD COLUMN note text;\nALTER TABLE t DROP COLUMN n2;\n"}))
+    assert only(found, "rollback/irreversible-up") == [("rollback/irreversible-up", "m/2_s.up.sql", 1, 1)], found
