@@ -66,8 +66,9 @@ write_rls_section(FILE *f, const tenant_votes *votes)
     fprintf(f, "%srls:\n", c);
     if (best < N_TENANT_CANDIDATES)
         fprintf(f, "  # The column that says which tenant a row belongs to (detected: %zu "
-                   "polic%s compare it).\n  tenant_column: %s\n", votes->policies[best],
-                votes->policies[best] == 1 ? "y" : "ies", tenant_candidates[best]);
+                   "%s it).\n  tenant_column: %s\n", votes->policies[best],
+                votes->policies[best] == 1 ? "policy compares" : "policies compare",
+                tenant_candidates[best]);
     else
         fprintf(f, "#  # The column that says which tenant a row belongs to (no policy compares "
                    "one yet;\n#  # default: the one policies compare, else tenant_id).\n"
