@@ -15,7 +15,8 @@ static const pgr_host_api *api;
 /* Each rule: id, severity, summary, hint (the fix), source, why, bad, good. */
 static const pgr_rule rules[] = {
     { "rls/table-without-rls", PGR_SEVERITY_ERROR,
-      "A table is created without row-level security, and no later migration enables it.",
+      "A table is created without row-level security, and no later migration enables it (in a "
+      "schema that uses RLS, or a table with the tenant column).",
       "ALTER TABLE <table> ENABLE ROW LEVEL SECURITY; then CREATE POLICY for each role that uses it.",
       "PostgreSQL docs 5.8 Row Security Policies; checklist: \"RLS enabled on every table\"",
       "Without row-level security every role with SELECT sees every tenant's rows.",
@@ -115,7 +116,19 @@ static const pgr_config_key config_keys[] = {
     { "application_roles", PGR_CONFIG_LIST,
       "Roles the application connects as; tables they own must FORCE ROW LEVEL SECURITY.", NULL, NULL },
     { "tenant_column", PGR_CONFIG_STRING,
-      "The column that says which tenant a row belongs to (default tenant_id).", NULL, NULL },
+      "The column that says which tenant a row belongs to (default: the first of tenant_id, "
+      "org_id, organization_id, account_id, workspace_id that the most policies compare; else "
+      "tenant_id).", NULL, NULL },
+    { "required", PGR_CONFIG_BOOL,
+      "Every table needs row-level security even where the migrations never use it (default "
+      "false: table-without-rls applies only to a schema with some RLS, or to tables with the "
+      "tenant column).", NULL, NULL },
+};
+
+/* Tenant columns recognised when the configuration names none, in order of
+ * preference on a tie (the names multi-tenant schemas use in practice). */
+static const char *const tenant_candidates[] = {
+    "tenant_id", "org_id", "organization_id", "account_id", "workspace_id", NULL
 };
 
 /* Schemas PostgreSQL owns are never the application's tenant data. */
@@ -356,17 +369,65 @@ check_views(pgr_ctx *ctx, const pgr_model *m)
     }
 }
 
+/*
+ * The tenant column when the configuration names none: the candidate that
+ * the most policies compare (a column named org_id that no policy mentions
+ * says nothing about tenancy); tenant_id when no policy compares any.
+ */
+static const char *
+detect_tenant_column(const pgr_model *m)
+{
+    size_t best = 0, i, k, uses;
+    const char *found = tenant_candidates[0];
+
+    for (k = 0; tenant_candidates[k]; k++) {
+        uses = 0;
+        for (i = 0; i < m->n_policies; i++)
+            uses += (size_t) in_list(m->policies[i].columns_referenced,
+                                     m->policies[i].n_columns_referenced, tenant_candidates[k]);
+        if (uses > best) {
+            best = uses;
+            found = tenant_candidates[k];
+        }
+    }
+    return found;
+}
+
+/*
+ * Whether the schema uses row-level security at all: some table enables it
+ * or has a policy, or the configuration says every table needs it.  A
+ * schema that never does (an app isolating tenants in its own code, a
+ * single-tenant service) gets table-without-rls only on tables that carry
+ * the tenant column: reporting every other table would be noise (issue 12).
+ */
+static int
+schema_uses_rls(pgr_ctx *ctx, const pgr_model *m)
+{
+    const char *required = api->config_string(ctx, "required");
+    size_t i;
+
+    if (required && strcmp(required, "true") == 0)
+        return 1;
+    if (m->n_policies > 0)
+        return 1;
+    for (i = 0; i < m->n_tables; i++)
+        if (m->tables[i].relrowsecurity && !schema_excluded(ctx, m->tables[i].schema))
+            return 1;
+    return 0;
+}
+
 static void
 on_model(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i;
     char msg[512], hint[512];
     const char *tenant = api->config_string(ctx, "tenant_column");
+    int uses_rls = schema_uses_rls(ctx, m);
 
     check_views(ctx, m);
 
     if (tenant == NULL)
-        tenant = "tenant_id";
+        tenant = detect_tenant_column(m);
     check_policies(ctx, m);
     for (i = 0; i < m->n_tables; i++) {
         const pgr_table *t = &m->tables[i];
@@ -400,7 +461,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
             pgr_report_at(api, ctx, "rls/rls-not-forced",
                    t->rls_location.line ? &t->rls_location : &t->location, msg, hint);
         }
-        if (t->relrowsecurity)
+        if (t->relrowsecurity || (!uses_rls && !in_list(t->columns, t->n_columns, tenant)))
             continue;
         if (m->is_live)
             snprintf(msg, sizeof msg, "table %s.%s has no row-level security: it is not enabled",

@@ -49,6 +49,8 @@ expected_name(const pgr_migration_set *s, const pgr_migration *m, char *buf, siz
         snprintf(buf, size, "%s_%s.down.sql", m->version, m->name);
     else if (strcmp(c, "diesel") == 0)
         snprintf(buf, size, "down.sql beside up.sql");
+    else if (strcmp(c, "prisma") == 0)
+        snprintf(buf, size, "down.sql beside migration.sql");
     else if (strcmp(c, "dbmate") == 0)
         snprintf(buf, size, "statements after \"-- migrate:down\"");
     else if (strcmp(c, "flyway") == 0)
@@ -60,17 +62,133 @@ expected_name(const pgr_migration_set *s, const pgr_migration *m, char *buf, siz
                  m->version, m->name);
 }
 
+/*
+ * What an up's statements change, per up path: data (INSERT, UPDATE,
+ * DELETE, MERGE, ALTER TYPE ... ADD VALUE, ALTER SEQUENCE ... RESTART) or
+ * schema (anything else but transaction control, SET and SELECT).  Filled
+ * by on_sql_statement, which the host calls before on_migration_set.
+ */
+typedef struct up_change {
+    char *path;
+    int data;
+    int schema;
+} up_change;
+
+static up_change *changes;
+static size_t n_changes, cap_changes;
+
+static up_change *
+change_of(const char *path)
+{
+    size_t i;
+
+    for (i = 0; i < n_changes; i++)
+        if (strcmp(changes[i].path, path) == 0)
+            return &changes[i];
+    if (n_changes == cap_changes) {
+        cap_changes = cap_changes ? cap_changes * 2 : 64;
+        changes = realloc(changes, cap_changes * sizeof(up_change));
+        if (changes == NULL)
+            abort();
+    }
+    changes[n_changes].path = strdup(path);
+    if (changes[n_changes].path == NULL)
+        abort();
+    changes[n_changes].data = changes[n_changes].schema = 0;
+    return &changes[n_changes++];
+}
+
+/* Whether every option of ALTER SEQUENCE is RESTART: a counter reset, whose
+ * old value no down can know. */
+static int
+sequence_restart_only(const pgr_node *stmt)
+{
+    size_t i, n = api->node_list_length(stmt, "options");
+
+    for (i = 0; i < n; i++) {
+        const char *name = api->node_string(api->node_list_item(stmt, "options", i), "defname");
+
+        if (name == NULL || strcmp(name, "restart") != 0)
+            return 0;
+    }
+    return n > 0;
+}
+
+/* 1: the statement changes rows or values no down can restore (see
+ * up_change); 0: it changes the schema; -1: neither. */
+static int
+changes_data(const pgr_node *root)
+{
+    const char *tag = api->node_tag(root);
+
+    if (strcmp(tag, "InsertStmt") == 0 || strcmp(tag, "UpdateStmt") == 0 ||
+        strcmp(tag, "DeleteStmt") == 0 || strcmp(tag, "MergeStmt") == 0)
+        return 1;
+    /* PostgreSQL cannot drop a value from an enum (docs 8.7.4): a down
+     * cannot undo ADD VALUE, only a RENAME VALUE (old_val set). */
+    if (strcmp(tag, "AlterEnumStmt") == 0)
+        return api->node_string(root, "old_val") == NULL;
+    if (strcmp(tag, "AlterSeqStmt") == 0 && sequence_restart_only(root))
+        return 1;
+    if (strcmp(tag, "TransactionStmt") == 0 || strcmp(tag, "VariableSetStmt") == 0 ||
+        strcmp(tag, "SelectStmt") == 0)
+        return -1;
+    return 0;
+}
+
+/*
+ * Whether an empty down is the only honest down of this up: the up changes
+ * data (a backfill, a cleanup, an enum value, a sequence restart) and no
+ * schema, so there is nothing a down could put back (ente writes
+ * "-- noop since we can't remove a value from an enum").  Data loss is
+ * irreversible-up's finding.
+ */
+static int
+nothing_to_undo(const char *up_path)
+{
+    size_t i;
+
+    for (i = 0; i < n_changes; i++)
+        if (strcmp(changes[i].path, up_path) == 0)
+            return changes[i].data && !changes[i].schema;
+    return 0;
+}
+
+/*
+ * Whether the set uses a down convention at all: some up has a down file
+ * (or, for dbmate, its down section).  Forward-only tools (Supabase CLI,
+ * Prisma migrate, Rails structure dumps, flyway without undo) never write
+ * one; asking them for a rollback per migration is noise (issue 12).
+ */
+static int
+set_uses_downs(const pgr_migration_set *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->n_migrations; i++)
+        if (s->migrations[i].down_path != NULL)
+            return 1;
+    return 0;
+}
+
 static void
 on_migration_set(pgr_ctx *ctx, const pgr_migration_set *s)
 {
     size_t i;
     char msg[1024], hint[768], name[512];
 
+    if (!set_uses_downs(s))
+        return;
     for (i = 0; i < s->n_migrations; i++) {
         const pgr_migration *m = &s->migrations[i];
         pgr_finding f;
 
         if (m->down_path != NULL && m->down_statements > 0)
+            continue;
+        /* golang-migrate (migrate.go, newMigration) runs a missing down
+         * file as an empty migration: it silently skips it and lowers the
+         * version, so a missing file is reported whatever the up does. */
+        if (m->down_path != NULL && nothing_to_undo(m->up_path))
             continue;
         expected_name(s, m, name, sizeof name);
         if (m->down_path == NULL)
@@ -92,9 +210,10 @@ on_migration_set(pgr_ctx *ctx, const pgr_migration_set *s)
 /*
  * Tables whose rows an up copies elsewhere (INSERT ... SELECT FROM t,
  * CREATE TABLE ... AS SELECT FROM t, UPDATE ... FROM t) before dropping
- * them are not lost, nor is a table the up rebuilds with CREATE TABLE AS:
- * "up path<TAB>schema.table" for each, gathered from the statements (which
- * the host delivers before any migration is replayed).
+ * them are not lost, nor is a table the up rebuilds with CREATE TABLE AS,
+ * nor a column whose values UPDATE ... SET copies into another column:
+ * "up path<TAB>schema.table[.column]" for each, gathered from the
+ * statements (which the host delivers before any migration is replayed).
  */
 static char **copied;
 static size_t n_copied, cap_copied;
@@ -103,29 +222,95 @@ typedef struct copy_scan {
     const char *path;
 } copy_scan;
 
-static int
-note_source(const pgr_node *n, void *arg)
+/* Record "up path<TAB>schema.table[.column]" (column may be NULL): the up
+ * copied that table's rows, or that column's values (or what they
+ * determine), elsewhere before dropping it. */
+static void
+note_copied(const char *path, const char *schema, const char *table, const char *column)
 {
-    const copy_scan *cs = arg;
-    const char *schema, *rel;
-    size_t len;
+    size_t len = strlen(path) + strlen(table) + (column ? strlen(column) + 1 : 0) +
+                 (schema ? strlen(schema) : 6) + 3;
 
-    if (n == NULL || strcmp(api->node_tag(n), "RangeVar") != 0 ||
-        (rel = api->node_string(n, "relname")) == NULL)
-        return 0;
-    schema = api->node_string(n, "schemaname");
     if (n_copied == cap_copied) {
         cap_copied = cap_copied ? cap_copied * 2 : 64;
         copied = realloc(copied, cap_copied * sizeof(char *));
         if (copied == NULL)
             abort();
     }
-    len = strlen(cs->path) + strlen(rel) + (schema ? strlen(schema) : 6) + 3;
     copied[n_copied] = malloc(len);
     if (copied[n_copied] == NULL)
         abort();
-    snprintf(copied[n_copied++], len, "%s\t%s.%s", cs->path, schema ? schema : "public", rel);
+    snprintf(copied[n_copied++], len, "%s\t%s.%s%s%s", path, schema ? schema : "public", table,
+             column ? "." : "", column ? column : "");
+}
+
+static int
+note_source(const pgr_node *n, void *arg)
+{
+    const copy_scan *cs = arg;
+    const char *rel;
+
+    if (n == NULL || strcmp(api->node_tag(n), "RangeVar") != 0 ||
+        (rel = api->node_string(n, "relname")) == NULL)
+        return 0;
+    note_copied(cs->path, api->node_string(n, "schemaname"), rel, NULL);
     return 0;
+}
+
+/* The updated table, as UPDATE's SET expressions may name it. */
+typedef struct set_scan {
+    const char *path;
+    const char *schema;
+    const char *table;
+    const char *alias;       /* NULL: none */
+} set_scan;
+
+/* A column of the updated table that a SET expression reads: a bare name,
+ * or one qualified by the table's name or alias. */
+static int
+note_set_column(const pgr_node *n, void *arg)
+{
+    const set_scan *ss = arg;
+    size_t len;
+    const char *col, *qual;
+
+    if (n == NULL || strcmp(api->node_tag(n), "ColumnRef") != 0)
+        return 0;
+    len = api->node_list_length(n, "fields");
+    if (len == 0 || len > 2)
+        return 0;
+    col = api->node_string(api->node_list_item(n, "fields", len - 1), "sval");
+    qual = len == 2 ? api->node_string(api->node_list_item(n, "fields", 0), "sval") : NULL;
+    if (col == NULL || (qual && strcmp(qual, ss->table) != 0 &&
+                        (ss->alias == NULL || strcmp(qual, ss->alias) != 0)))
+        return 0;
+    note_copied(ss->path, ss->schema, ss->table, col);
+    return 0;
+}
+
+/* UPDATE t SET new_col = f(old_col): old_col's values live on in new_col
+ * (ente's 90_use_string_id_entity copies id into id_text, drops id and
+ * renames id_text to id). */
+static void
+note_set_sources(const pgr_sql_statement *stmt)
+{
+    const pgr_node *rel = api->node_child(stmt->root, "relation");
+    const pgr_node *alias = rel ? api->node_child(rel, "alias") : NULL;
+    set_scan ss;
+    size_t i, n = api->node_list_length(stmt->root, "target_list");
+
+    /* With a WHERE clause only some rows are copied: the others' values
+     * are still lost (Lemmy's SET shared_inbox_url = inbox_url WHERE
+     * shared_inbox_url IS NULL). */
+    if (rel == NULL || (ss.table = api->node_string(rel, "relname")) == NULL ||
+        api->node_child(stmt->root, "where_clause") != NULL)
+        return;
+    ss.path = stmt->path;
+    ss.schema = api->node_string(rel, "schemaname");
+    ss.alias = alias ? api->node_string(alias, "aliasname") : NULL;
+    for (i = 0; i < n; i++)
+        api->node_walk(api->node_child(api->node_list_item(stmt->root, "target_list", i), "val"),
+                       note_set_column, &ss);
 }
 
 static void
@@ -138,6 +323,16 @@ on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt)
     (void) ctx;
     if (stmt->part != PGR_PART_UP)
         return;
+    switch (changes_data(stmt->root)) {
+    case 1:
+        change_of(stmt->path)->data = 1;
+        break;
+    case 0:
+        change_of(stmt->path)->schema = 1;
+        break;
+    default:
+        break;
+    }
     cs.path = stmt->path;
     if (strcmp(tag, "InsertStmt") == 0) {
         query = api->node_child(stmt->root, "select_stmt");
@@ -150,6 +345,7 @@ on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt)
     } else if (strcmp(tag, "UpdateStmt") == 0) {
         size_t i, n = api->node_list_length(stmt->root, "from_clause");
 
+        note_set_sources(stmt);
         for (i = 0; i < n; i++)
             api->node_walk(api->node_list_item(stmt->root, "from_clause", i), note_source, &cs);
     }
@@ -180,6 +376,11 @@ on_finish(pgr_ctx *ctx)
     free(copied);
     copied = NULL;
     n_copied = cap_copied = 0;
+    for (i = 0; i < n_changes; i++)
+        free(changes[i].path);
+    free(changes);
+    changes = NULL;
+    n_changes = cap_changes = 0;
 }
 
 /* Objects compared between models, under one key each. */
@@ -476,7 +677,8 @@ on_migration_replay(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
 
                 for (d = 0; d < u->n_columns && !still; d++)
                     still = u->attnums[d] == b->attnums[c];
-                if (still)
+                snprintf(key, sizeof key, "%s.%s.%s", b->schema, b->name, b->columns[c]);
+                if (still || rows_copied(mig->up_path, key))
                     continue;
                 pgr_reportf(api, ctx, "rollback/irreversible-up", &mig->up_location,
                             "the up drops column %s.%s.%s: a down cannot bring its "

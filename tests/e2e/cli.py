@@ -111,7 +111,7 @@ def test_exit_codes():
 
 def test_config():
     with tempfile.TemporaryDirectory() as d:
-        files = {"m.sql": "CREATE TABLE audit.log (a int);\nCREATE TABLE t (a int);\nGRANT ALL ON t TO x;\n"}
+        files = {"m.sql": "CREATE TABLE audit.log (a int, tenant_id int);\nCREATE TABLE t (a int, tenant_id int);\nGRANT ALL ON t TO x;\n"}
         write_tree(d, files)
         found, _ = findings_in(files)
         assert rules_of(found) == ["grants/grant-all-privileges", "rls/table-without-rls",
@@ -143,20 +143,24 @@ def test_config():
 
 def test_config_migrations():
     files = {"db/changes/001_a.sql": "CREATE TABLE a (id int);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n",
-             "db/changes/002_b.sql": "CREATE POLICY p ON a USING (id = 1);\n",
-             "migrations/001_seed.sql": "SELECT 1;\n"}
-    # Without configuration: db/changes is plain SQL (002's policy has no table), and
-    # migrations/ looks like a migration directory.
+             "db/changes/002_b.sql": "CREATE POLICY p ON a USING (id = 1);\nGRANT SELECT ON a TO PUBLIC;\n",
+             "migrations/001_seed.sql": "SELECT 1;\n", "migrations/001_seed.down.sql": "SELECT 2;\n",
+             "migrations/002_more.sql": "SELECT 1;\n"}
+    # Without configuration: db/changes is plain SQL (001's table has no policy in its
+    # file), and migrations/ looks like a migration directory that uses downs.
     found, _ = findings_in(files)
-    assert sorted(r for r, *_ in found) == ["rls/rls-without-policy", "rollback/missing-down"], found
+    assert sorted((r, p) for r, p, *_ in found) == [
+        ("grants/grant-to-public", "db/changes/002_b.sql"), ("rls/rls-without-policy", "db/changes/001_a.sql"),
+        ("rollback/missing-down", "migrations/002_more.sql")], found
     files[".pgrampart.yml"] = ("migrations:\n  - {path: db/changes, convention: numbered}\n"
                                "  - {path: migrations, convention: none}\n")
+    # Pinned: db/changes is one set (002's policy is on 001's table; a forward-only set
+    # needs no downs) and migrations/ is plain SQL.
     found, _ = findings_in(files)
-    assert sorted((r, p) for r, p, *_ in found) == [("rollback/missing-down", "db/changes/001_a.sql"),
-                                                    ("rollback/missing-down", "db/changes/002_b.sql")], found
+    assert sorted((r, p) for r, p, *_ in found) == [("grants/grant-to-public", "db/changes/002_b.sql")], found
     only_db, _ = findings_in(dict(files, **{".pgrampart.yml": files[".pgrampart.yml"] + "include: [\"db/*\"]\n",
-                                            "other.sql": "CREATE TABLE z (id int);\n"}))
-    assert {p for _, p, *_ in only_db} == {"db/changes/001_a.sql", "db/changes/002_b.sql"}, only_db
+                                            "other.sql": "GRANT SELECT ON z TO PUBLIC;\n"}))
+    assert {p for _, p, *_ in only_db} == {"db/changes/002_b.sql"}, only_db
     with tempfile.TemporaryDirectory() as d:
         write_tree(d, {"x.sql": "SELECT 1;"})
         for text, where in [("migrations:\n  - {path: nowhere, convention: numbered}\n", ":2:12:"),
@@ -171,11 +175,11 @@ def test_suppressions():
     found, doc = findings_in({
         "m.sql": "-- pgrampart-ignore grants/grant-to-public: the reporting role reads everything\n"
                  "GRANT SELECT ON t\n  TO PUBLIC;\n"
-                 "-- pgrampart-ignore rls/*\nCREATE TABLE a (id int);\n"
+                 "-- pgrampart-ignore rls/*\nCREATE TABLE a (id int, tenant_id int);\n"
                  "-- pgrampart-ignore grants/grant-all-privileges: not here\nSELECT 1;\n"
                  "GRANT SELECT ON u TO PUBLIC;\n",
         "f.sql": "-- pgrampart-ignore-file rls/*, grants/grant-to-public: a public catalogue\n"
-                 "CREATE TABLE b (id int);\nGRANT SELECT ON b TO PUBLIC;\n",
+                 "CREATE TABLE b (id int, tenant_id int);\nGRANT SELECT ON b TO PUBLIC;\n",
         ".env": "# pgrampart-ignore ssl/missing-sslmode: reached through the VPN tunnel\n"
                 "A=postgres://u@db.example.com/app\nB=postgres://u@db.example.com/app\n",
     })
@@ -190,7 +194,7 @@ def test_suppressions():
 
 def test_suppressions_reason_optional():
     found, _ = findings_in({".pgrampart.yml": "suppressions:\n  require_reason: false\n",
-                            "m.sql": "-- pgrampart-ignore rls/*\nCREATE TABLE a (id int);\n"})
+                            "m.sql": "-- pgrampart-ignore rls/*\nCREATE TABLE a (id int, tenant_id int);\n"})
     assert found == [], found
     with tempfile.TemporaryDirectory() as d:
         write_tree(d, {".pgrampart.yml": "suppressions:\n  require_reason: maybe\n"})
@@ -356,7 +360,7 @@ def test_empty_and_document_only_config():
     'no event' for ever after the stream's end, and each event was a recursion)."""
     for text in ("", "# only a comment\n", "---\n" * 100000, "---\n# nothing\n...\n"):
         with tempfile.TemporaryDirectory() as d:
-            write_tree(d, {".pgrampart.yml": text, "a.sql": "CREATE TABLE t (id int);\n",
+            write_tree(d, {".pgrampart.yml": text, "a.sql": "CREATE TABLE t (id int, tenant_id int);\n",
                            "packs/empty.yml": "# nothing yet\n"})
             rc, out, err = run("check", "--format", "json", ".", cwd=d)
             assert rc == 1 and "rls/table-without-rls" in out, (repr(text[:20]), rc, err)

@@ -8,8 +8,8 @@ def test_bad_input_is_reported():
     with tempfile.TemporaryDirectory() as d:
         write_tree(d, {
             "a_binary.sql": b"\x00\x01\x02CREATE TABLE",
-            "b_latin1.sql": b"-- caf\xe9\nCREATE TABLE latin (a int);\n",
-            "c_bad.sql": "CREATE TABLE ok1 (a int);\nCREATE TABLE (;\nGRANT SELECT ON ok1 TO PUBLIC;\n",
+            "b_latin1.sql": b"-- caf\xe9\nCREATE TABLE latin (a int, tenant_id int);\n",
+            "c_bad.sql": "CREATE TABLE ok1 (a int, tenant_id int);\nCREATE TABLE (;\nGRANT SELECT ON ok1 TO PUBLIC;\n",
             "d_unreadable.env": "X=1\n",
             ".env": "BROKEN LINE\nGOOD=1\nQ=\"unterminated\n",
         })
@@ -405,7 +405,7 @@ def test_deep_scripts_and_code():
 
 def test_sql_too_deep():
     """A statement nested thousands of levels deep is refused, not a crash; its neighbours are checked."""
-    sql = ("CREATE TABLE t (id int);\nSELECT " + "1+" * 5000 + "1;\nSELECT " + "(" * 50000 + "1" +
+    sql = ("CREATE TABLE t (id int, tenant_id int);\nSELECT " + "1+" * 5000 + "1;\nSELECT " + "(" * 50000 + "1" +
            ")" * 50000 + ";\nSELECT " + "1+" * 900 + "1;\nGRANT SELECT ON t TO PUBLIC;\n")
     found, _ = findings_in({"a.sql": sql})
     assert sorted((r, l) for r, _, l, _ in found) == [
@@ -442,7 +442,7 @@ def test_invalid_utf8_front_ends():
 
 def test_sql_front_end_psql():
     """Meta-commands, psql variables and COPY data are not syntax errors."""
-    text = ("\\set ON_ERROR_STOP on\n\\ir other.sql\n\\if :is_ok\nCREATE TABLE t (a int[]);\n\\endif\n"
+    text = ("\\set ON_ERROR_STOP on\n\\ir other.sql\n\\if :is_ok\nCREATE TABLE t (a int[], tenant_id int);\n\\endif\n"
             "COPY t (a) FROM stdin;\n{1}\n{2}\n\\.\n"
             "SELECT a[1:2] FROM t \\gset\nALTER DATABASE :DBNAME SET x = :'v';\n"
             "SELECT 'it''s; \\x' AS a, E'\\\\' AS b, $f$ \\not meta $f$ AS c;\n"

@@ -199,9 +199,9 @@ def test_search_path_and_sqitch_requires():
         "sq/deploy/z_schema.sql": "CREATE SCHEMA app;\nGRANT SELECT ON ALL TABLES IN SCHEMA app TO PUBLIC;\n",
         "sq/revert/a_tables.sql": "DROP TABLE app.t;\n", "sq/revert/z_schema.sql": "DROP SCHEMA app;\n",
         "sq/deploy/b_other.sql": "CREATE TABLE u (id int);\n", "sq/revert/b_other.sql": "DROP TABLE u;\n",
-        "m/001_x.up.sql": "SET search_path = other;\nCREATE TABLE v (id int);\n",
+        "m/001_x.up.sql": "SET search_path = other;\nCREATE TABLE v (id int, tenant_id int);\n",
         "m/001_x.down.sql": "DROP TABLE other.v;\n",
-        "m/002_y.up.sql": "CREATE TABLE w (id int);\n", "m/002_y.down.sql": "DROP TABLE public.w;\n",
+        "m/002_y.up.sql": "CREATE TABLE w (id int, tenant_id int);\n", "m/002_y.down.sql": "DROP TABLE public.w;\n",
     })
     # z_schema runs first (a_tables requires it): its GRANT reaches no table yet (it is
     # still a grant to PUBLIC); t is in app, its policy and revert match.

@@ -37,7 +37,7 @@ def deep_files(contexts):
             e, t = make(n), f"t_{shape}_{n}"
             if "migration" in contexts:
                 p = f"migration/{shape}_{n}.sql"
-                files[p] = f"CREATE TABLE {t} (x bool);\nSELECT {e} FROM {t};\nGRANT SELECT ON {t} TO PUBLIC;\n"
+                files[p] = f"CREATE TABLE {t} (x bool, tenant_id int);\nSELECT {e} FROM {t};\nGRANT SELECT ON {t} TO PUBLIC;\n"
                 want[p] = [("grants/grant-to-public", 3), ("rls/table-without-rls", 1), ("sql/too-deep", 2)]
             if "policy" in contexts:
                 p = f"policy/{shape}_{n}.sql"
@@ -46,7 +46,7 @@ def deep_files(contexts):
                 want[p] = [("grants/grant-to-public", 4), ("rls/rls-without-policy", 2), ("sql/too-deep", 3)]
             if "do" in contexts:
                 p = f"do/{shape}_{n}.sql"
-                files[p] = (f"CREATE TABLE {t} (x bool);\nDO $$\nBEGIN\n  UPDATE {t} SET x = {e};\n"
+                files[p] = (f"CREATE TABLE {t} (x bool, tenant_id int);\nDO $$\nBEGIN\n  UPDATE {t} SET x = {e};\n"
                             f"END\n$$;\nGRANT SELECT ON {t} TO PUBLIC;\n")
                 want[p] = [("grants/grant-to-public", 7), ("rls/table-without-rls", 1), ("sql/too-deep", 4)]
             if "psql" in contexts:
@@ -213,7 +213,7 @@ def test_scaling_columns_and_memberships():
     """A table of 20,000 columns and a role in 20,000 groups (the unique-name arrays of the model),
     with a duplicate column and group that must not count twice."""
     def make(n):
-        return {"a.sql": "CREATE TABLE t (" + ", ".join(f"c{i} int" for i in range(n)) + ");\n"
+        return {"a.sql": "CREATE TABLE t (" + ", ".join(f"c{i} int" for i in range(n)) + ", tenant_id int);\n"
                 "ALTER TABLE t ADD COLUMN c0 int;\nCREATE ROLE r0;\n" +
                 "".join(f"CREATE ROLE g{i};\nGRANT g{i} TO r0;\n" for i in range(n)) +
                 "GRANT g0 TO r0;\n"}

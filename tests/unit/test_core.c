@@ -174,13 +174,13 @@ test_pairing_golang_migrate_dialects(void **state)
         "m/1_a.postgres.up.sql", "m/1_a.postgres.down.sql", "m/1_a.mysql.up.sql",
         "m/2_b.autocommit.up.sql", "m/2_b.autocommit.down.sql", "m/3_c.up.sql",
     };
-    bool dbmate[6] = { false };
+    bool dbmate[6] = { false }, test_data[6] = { false };
     mig_result r;
     const mig_set *s;
     const mig_entry *e;
 
     (void) state;
-    mig_classify(paths, dbmate, 6, NULL, 0, &r);
+    mig_classify(paths, dbmate, test_data, 6, NULL, 0, &r);
     assert_int_equal(r.roles[2], MIG_OTHER_DIALECT);
     assert_int_equal(r.sets.len, 1);
     s = util_vec_at(&r.sets, 0);
@@ -204,12 +204,12 @@ test_pairing_numbered(void **state)
         "db/migrations/010_x.sql", "db/migrations/002_y.sql", "db/migrations/rollback/010_x.sql",
         "db/migrations/002_y.undo.sql", "scripts/001_cleanup.sql",
     };
-    bool dbmate[5] = { false };
+    bool dbmate[5] = { false }, test_data[5] = { false };
     mig_result r;
     const mig_set *s;
 
     (void) state;
-    mig_classify(paths, dbmate, 5, NULL, 0, &r);
+    mig_classify(paths, dbmate, test_data, 5, NULL, 0, &r);
     assert_int_equal(r.sets.len, 1);
     assert_int_equal(r.roles[4], MIG_NONE);   /* not a migration directory */
     s = util_vec_at(&r.sets, 0);

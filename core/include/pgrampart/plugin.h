@@ -222,7 +222,7 @@ typedef struct pgr_migration {
 /* An ordered set of migrations (by version, or by sqitch.plan). */
 typedef struct pgr_migration_set {
     const char *root;        /* directory holding the set */
-    const char *convention;  /* "golang-migrate", "diesel", "dbmate", "flyway", "sqitch", "numbered" */
+    const char *convention;  /* "golang-migrate", "prisma", "diesel", "dbmate", "flyway", "sqitch", "numbered" */
     size_t n_migrations;
     const pgr_migration *migrations;
 } pgr_migration_set;

@@ -24,11 +24,13 @@
 /*
  * The conventions in detection order: the first whose detect claims a file
  * wins.  dbmate goes first (its marker decides whatever the name says),
+ * prisma before diesel (a down.sql beside migration.sql is Prisma's),
  * numbered last (its names are the loosest).
  */
 static const mig_convention *const conventions[] = {
     &mig_dbmate,
     &mig_golang_migrate,
+    &mig_prisma,
     &mig_diesel,
     &mig_flyway,
     &mig_sqitch,
@@ -362,8 +364,25 @@ classify_one(util_vec *cands, const mig_file *file, const char *only, mig_role *
         ((mig_cand *) util_vec_at(cands, cands->len - 1))->forced = true;
 }
 
+/* Whether a directory component of path is "migratest": the migration
+ * tests' data of ory's Go services (persistence/sql/migratest/testdata/),
+ * INSERTs that check each migration, whose names look like migrations. */
+static bool
+in_migration_tests(const char *path)
+{
+    const char *p = path;
+    size_t len = strlen("migratest");
+
+    while ((p = strstr(p, "migratest")) != NULL) {
+        if ((p == path || p[-1] == '/') && p[len] == '/')
+            return true;
+        p += len;
+    }
+    return false;
+}
+
 void
-mig_classify(const char *const *paths, const bool *dbmate, size_t n,
+mig_classify(const char *const *paths, const bool *dbmate, const bool *test_data, size_t n,
              const mig_override *overrides, size_t n_overrides, mig_result *out)
 {
     util_vec cands;
@@ -378,6 +397,11 @@ mig_classify(const char *const *paths, const bool *dbmate, size_t n,
         mig_file file = { i, paths[i], dir, util_basename(paths[i]), dbmate[i] };
         mig_role role = MIG_NONE;
 
+        /* Test data is plain SQL, unless the configuration says otherwise. */
+        if (ov == NULL && (test_data[i] || in_migration_tests(paths[i]))) {
+            free(dir);
+            continue;
+        }
         classify_one(&cands, &file, ov ? ov->convention : NULL, &role);
         if (role == MIG_OTHER_DIALECT)
             out->roles[i] = MIG_OTHER_DIALECT;

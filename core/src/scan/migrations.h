@@ -6,6 +6,8 @@
  * conventions/, listed in detection order in migrations.c's table:
  *   dbmate                 one file with "-- migrate:up" and "-- migrate:down"
  *   golang-migrate / pop   <ver>_<name>[.<dialect>][.autocommit].up.sql + .down.sql
+ *   prisma                 <ver>_<name>/migration.sql (+ down.sql), migration_lock.toml
+ *                          beside the directories; forward-only unless downs are kept
  *   diesel                 <ver>_<name>/up.sql + down.sql
  *   flyway                 V<ver>__<desc>.sql + U<ver>__<desc>.sql
  *   sqitch                 deploy/<change>.sql + revert/ + verify/, ordered by
@@ -36,6 +38,10 @@ typedef struct mig_entry {
     char *name;
     long up;
     long down;
+    /* This entry and the next are one logical migration, judged up against
+     * down as a whole (pop's split files sharing a timestamp: the
+     * convention's order sets it). */
+    bool joins_next;
 } mig_entry;
 
 /* One ordered set. */
@@ -67,10 +73,13 @@ char *mig_convention_names(void);
 /*
  * Classify n SQL files.  paths are display paths (as the user named them,
  * used to find sibling directories and sqitch.plan on disk); dbmate[i] says
- * whether file i contains a "-- migrate:up" marker; overrides (may be
- * empty) pin directories to a convention.  Free with mig_free.
+ * whether file i contains a "-- migrate:up" marker; test_data[i] that it
+ * lies in a test directory (its SQL is what a test loads, not a migration:
+ * MIG_NONE, as is a file under a "migratest" directory); overrides (may be
+ * empty) pin directories to a convention, and win over test_data.  Free
+ * with mig_free.
  */
-void mig_classify(const char *const *paths, const bool *dbmate, size_t n,
+void mig_classify(const char *const *paths, const bool *dbmate, const bool *test_data, size_t n,
                   const mig_override *overrides, size_t n_overrides, mig_result *out);
 void mig_free(mig_result *r);
 

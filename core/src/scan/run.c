@@ -13,8 +13,10 @@
 #include "frontends/textenc.h"
 #include "scan/discover.h"
 #include "scan/gitscope.h"
+#include "scan/pathrole.h"
 #include "scan/suppress.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -343,36 +345,65 @@ down_statements(check_run *run, long down, bool one_file)
                        (one_file ? 0 : f->sql.errors.len));
 }
 
-/* The public view of a set; arrays owned by the caller (free migrations). */
+/* The end (exclusive) of the logical migration of set s that starts at
+ * entry k: one entry, or a group (mig_entry.joins_next). */
+static size_t
+group_end(const mig_set *s, size_t k)
+{
+    while (k + 1 < s->entries.len && ((const mig_entry *) util_vec_at(&s->entries, k))->joins_next)
+        k++;
+    return k + 1;
+}
+
+/* Fill m, the public view of the logical migration of entries [a, b) of s:
+ * the first up names it; its down is the first down that holds statements
+ * (else the first down file); statement and error counts add up. */
+static void
+migration_view(check_run *run, const mig_set *s, size_t a, size_t b, pgr_migration *m)
+{
+    const mig_entry *first = util_vec_at(&s->entries, a);
+    check_file *up = sql_file_at(run, first->up);
+    uint32_t chosen = 0;
+    size_t k;
+
+    m->version = first->version;
+    m->name = first->name;
+    m->up_path = up->path;
+    for (k = a; k < b; k++) {
+        const mig_entry *e = util_vec_at(&s->entries, k);
+        check_file *u = sql_file_at(run, e->up), *down = sql_file_at(run, e->down);
+        /* Both halves in one file (dbmate's markers: MIG_UP_DOWN). */
+        uint32_t n = down_statements(run, e->down, e->down == e->up);
+
+        if (down && (m->down_path == NULL || (chosen == 0 && n > 0))) {
+            m->down_path = down->path;
+            chosen = n;
+        }
+        m->down_statements += n;
+        m->up_syntax_errors += u->parsed_sql ? (uint32_t) u->sql.errors.len : 0;
+    }
+    m->up_location.path = up->path;
+    m->up_location.line = m->up_location.column = 1;
+    if (first->down == first->up && up->parsed_sql && up->sql.up_marker >= 0)
+        util_lines_pos(&up->sql.lines, (size_t) up->sql.up_marker,
+                       &m->up_location.line, &m->up_location.column);
+    m->up_location.end_line = m->up_location.line;
+    m->up_location.end_column = m->up_location.column;
+}
+
+/* The public view of a set, one pgr_migration per logical migration;
+ * arrays owned by the caller (free migrations). */
 static void
 set_view(check_run *run, const mig_set *s, pgr_migration_set *out)
 {
-    pgr_migration *ms = util_xcalloc(s->entries.len, sizeof(pgr_migration));
-    size_t k;
+    pgr_migration *ms = util_xcalloc(s->entries.len ? s->entries.len : 1, sizeof(pgr_migration));
+    size_t k, n = 0;
 
-    for (k = 0; k < s->entries.len; k++) {
-        const mig_entry *e = util_vec_at(&s->entries, k);
-        check_file *up = sql_file_at(run, e->up), *down = sql_file_at(run, e->down);
-        /* Both halves in one file (dbmate's markers: MIG_UP_DOWN). */
-        bool one_file = e->down == e->up;
-
-        ms[k].version = e->version;
-        ms[k].name = e->name;
-        ms[k].up_path = up->path;
-        ms[k].down_path = down ? down->path : NULL;
-        ms[k].down_statements = down_statements(run, e->down, one_file);
-        ms[k].up_syntax_errors = up->parsed_sql ? (uint32_t) up->sql.errors.len : 0;
-        ms[k].up_location.path = up->path;
-        ms[k].up_location.line = ms[k].up_location.column = 1;
-        if (one_file && up->parsed_sql && up->sql.up_marker >= 0)
-            util_lines_pos(&up->sql.lines, (size_t) up->sql.up_marker,
-                           &ms[k].up_location.line, &ms[k].up_location.column);
-        ms[k].up_location.end_line = ms[k].up_location.line;
-        ms[k].up_location.end_column = ms[k].up_location.column;
-    }
+    for (k = 0; k < s->entries.len; k = group_end(s, k))
+        migration_view(run, s, k, group_end(s, k), &ms[n++]);
     out->root = s->root;
     out->convention = s->convention;
-    out->n_migrations = s->entries.len;
+    out->n_migrations = n;
     out->migrations = ms;
 }
 
@@ -465,26 +496,41 @@ call_replay_hook(const pgr_plugin *p, pgr_ctx *ctx, void *arg)
 }
 
 /*
- * Apply migration k of set to m, and give plugins the model before it,
- * after its up and after its up then down (on a copy), so that they can
- * judge whether the down undoes the up.
+ * Apply logical migration g of view (entries [a, b) of set) to m, and give
+ * plugins the model before it, after its ups and after its ups then downs
+ * (on a copy; the downs in reverse order, as the tools roll back), so that
+ * they can judge whether the downs undo the ups.
  */
 static void
-replay_migration(check_run *run, const pgr_migration_set *view, size_t k, model *m,
-                 const check_file *up, const check_file *down)
+replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model *m,
+                 const mig_set *set, size_t a, size_t b)
 {
-    /* A down is judged only when both halves parse: a partial replay would
-     * report phantom differences. */
-    bool judge_down = down && parsed_clean(up) && parsed_clean(down);
+    /* The downs are judged only when every half parses: a partial replay
+     * would report phantom differences. */
+    bool judge_down = false, clean = true;
     model before, after_down;
     pgr_model vb, vu, vd;
-    replay_point rp = { view, k, &vb, &vu, NULL };
+    replay_point rp = { view, g, &vb, &vu, NULL };
+    size_t k;
 
+    for (k = a; k < b; k++) {
+        const mig_entry *e = util_vec_at(&set->entries, k);
+        const check_file *down = sql_file_at(run, e->down);
+
+        clean = clean && parsed_clean(sql_file_at(run, e->up)) && (!down || parsed_clean(down));
+        judge_down = judge_down || down != NULL;
+    }
+    judge_down = judge_down && clean;
     model_clone(m, &before);
-    replay_part(m, up, PGR_PART_UP, run);
+    for (k = a; k < b; k++)
+        replay_part(m, sql_file_at(run, ((const mig_entry *) util_vec_at(&set->entries, k))->up),
+                    PGR_PART_UP, run);
     if (judge_down) {
         model_clone(m, &after_down);
-        replay_part(&after_down, down, PGR_PART_DOWN, NULL);
+        for (k = b; k-- > a;)
+            replay_part(&after_down,
+                        sql_file_at(run, ((const mig_entry *) util_vec_at(&set->entries, k))->down),
+                        PGR_PART_DOWN, NULL);
         model_view(&after_down, &vd);
     }
     model_view(&before, &vb);
@@ -515,7 +561,7 @@ call_model_hooks(check_run *run, model *m)
 static void
 run_sets(check_run *run)
 {
-    size_t s, k;
+    size_t s, k, g;
     bool hooks = any_replay_hook(run->host);
 
     for (s = 0; s < run->mig.sets.len; s++) {
@@ -529,15 +575,18 @@ run_sets(check_run *run)
         model_set_version(&m, run->host->cfg->postgres_version);
         if (view.n_migrations > 0)
             model_set_origin(&m, &view.migrations[0].up_location);
-        for (k = 0; k < set->entries.len; k++) {
-            const mig_entry *e = util_vec_at(&set->entries, k);
+        for (k = 0, g = 0; k < set->entries.len; k = group_end(set, k), g++) {
+            size_t j;
 
             /* Copies of the model per migration cost time: only when a
              * plugin asks for them. */
-            if (hooks)
-                replay_migration(run, &view, k, &m, sql_file_at(run, e->up), sql_file_at(run, e->down));
-            else
-                replay_part(&m, sql_file_at(run, e->up), PGR_PART_UP, run);
+            if (hooks) {
+                replay_migration(run, &view, g, &m, set, k, group_end(set, k));
+                continue;
+            }
+            for (j = k; j < group_end(set, k); j++)
+                replay_part(&m, sql_file_at(run, ((const mig_entry *) util_vec_at(&set->entries, j))->up),
+                            PGR_PART_UP, run);
         }
         free((void *) view.migrations);
         call_model_hooks(run, &m);
@@ -657,13 +706,34 @@ check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err)
     return check_paths_models(h, paths, n, run, err, NULL, NULL);
 }
 
+/*
+ * Whether f lies in a test directory (tests/, testdata/, fixtures/ ...; by
+ * pathrole's default patterns on its path below the checked root, so that a
+ * root inside tests/ is not all tests): SQL there is test data that a
+ * migration test loads, not a migration of the application.
+ */
+static bool
+in_test_dir(const check_file *f)
+{
+    char real[PATH_MAX];
+    const char *rel = f->path;
+    size_t rl;
+
+    if (f->root && realpath(f->path, real) != NULL) {
+        rl = strlen(f->root);
+        if (strncmp(real, f->root, rl) == 0 && real[rl] == '/')
+            rel = real + rl + 1;
+    }
+    return pathrole_classify(rel) == PATH_ROLE_TEST;
+}
+
 int
 check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char **err,
                    void (*model_fn)(model *, void *), void *arg)
 {
     size_t i;
     const char **sql_paths;
-    bool *dbmate;
+    bool *dbmate, *test_data;
 
     memset(run, 0, sizeof *run);
     run->model_fn = model_fn;
@@ -687,16 +757,19 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
     }
     sql_paths = util_xcalloc(run->n_sql, sizeof(char *));
     dbmate = util_xcalloc(run->n_sql, sizeof(bool));
+    test_data = util_xcalloc(run->n_sql, sizeof(bool));
     for (i = 0; i < run->n_sql; i++) {
         check_file *f = util_vec_at(&run->files, run->sql_index[i]);
 
         sql_paths[i] = f->path;
         dbmate[i] = f->text && sql_find_marker(f->text, f->len, "migrate:up") >= 0;
+        test_data[i] = in_test_dir(f);
     }
-    mig_classify(sql_paths, dbmate, run->n_sql, h->cfg->migrations.items, h->cfg->migrations.len,
-                 &run->mig);
+    mig_classify(sql_paths, dbmate, test_data, run->n_sql, h->cfg->migrations.items,
+                 h->cfg->migrations.len, &run->mig);
     free(sql_paths);
     free(dbmate);
+    free(test_data);
 
     parse_sql_files(run);
     parse_value_files(run);

@@ -78,6 +78,7 @@ typedef struct mig_convention {
 /* The conventions, one file each in this folder. */
 extern const mig_convention mig_dbmate;
 extern const mig_convention mig_golang_migrate;
+extern const mig_convention mig_prisma;
 extern const mig_convention mig_diesel;
 extern const mig_convention mig_flyway;
 extern const mig_convention mig_sqitch;
