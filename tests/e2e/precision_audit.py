@@ -92,6 +92,8 @@ REVOKE ALL ON FUNCTION auth.uid() FROM PUBLIC;
 CREATE MATERIALIZED VIEW tenant_stats AS
     SELECT tenant_id, count(*) AS n FROM projects GROUP BY tenant_id;
 REVOKE ALL ON tenant_stats FROM PUBLIC;
+CREATE VIEW tenant_names WITH (security_invoker = true) AS SELECT id, name FROM tenants;
+GRANT SELECT ON tenant_names TO app_reader;
 CREATE VIEW my_projects WITH (security_invoker = true) AS SELECT * FROM projects;
 GRANT SELECT ON my_projects TO app_web;
 CREATE TABLE feature_flags (name text PRIMARY KEY, enabled boolean NOT NULL);
@@ -173,3 +175,22 @@ def test_audit_policy_styles_no_drift():
         ("drift/policy-changed", "db:app.documents policy documents_tenant"),
         ("drift/policy-changed", "db:public.projects policy projects_read"),
         ("drift/policy-changed", "db:public.users policy users_self")], drift_of(doc)
+
+
+def test_audit_grants_no_drift():
+    """GRANT CONNECT ON DATABASE, grants folded into an owner by ALTER ... OWNER TO, SERIAL and identity
+    sequences granted ON ALL SEQUENCES and default privileges are no drift;
+    grants made by hand are."""
+    cl = cluster_module()
+    with tempfile.TemporaryDirectory() as d, cl.Cluster() as c:
+        mig = migrated(c, d)
+        doc, _ = audit(c, "--migrations", mig)
+        assert [g for g in drift_of(doc) if g[0] == "drift/grant"] == [], drift_of(doc)
+        c.psql("GRANT INSERT ON feature_flags TO app_reader; GRANT UPDATE ON SEQUENCE projects_id_seq TO app_reader;"
+               "GRANT DELETE ON tenant_names TO app_reader; REVOKE SELECT ON users FROM app_reader;"
+               "GRANT UPDATE ON app.documents TO app_web;")
+        doc, _ = audit(c, "--migrations", mig)
+    assert [g for g in drift_of(doc) if g[0] == "drift/grant"] == [
+        ("drift/grant", "003_grants.sql"), ("drift/grant", "db:app.documents"),
+        ("drift/grant", "db:public.feature_flags"), ("drift/grant", "db:public.projects_id_seq"),
+        ("drift/grant", "db:public.tenant_names")], drift_of(doc)
