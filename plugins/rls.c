@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pgrampart/plugin.h"
 
@@ -88,12 +89,15 @@ static const pgr_rule rules[] = {
       "CREATE POLICY read ON messages FOR SELECT USING (true);",
       "CREATE POLICY read ON messages FOR SELECT USING (tenant_id = "
       "current_setting('app.tenant_id')::uuid);" },
-    { "rls/policy-command-coverage", PGR_SEVERITY_WARNING,
+    { "rls/policy-command-coverage", PGR_SEVERITY_INFO,
       "A tenant table's policies leave a command (SELECT, INSERT, UPDATE, DELETE) without a policy.",
-      "Add a policy for the missing command, or confirm the command is meant to be denied.",
+      "Add a policy for the missing command if the application needs it; list the commands every "
+      "tenant table is meant to allow in rls.intended_commands to hear only about those.",
       "Checklist: \"policies exist (should be 4)\"; PostgreSQL docs CREATE POLICY",
-      "A command without a policy is denied; either a policy is missing or the denial deserves a "
-      "comment.",
+      "A command without a policy is denied to every role but the owner: the safe default, so this "
+      "is info, for a reviewer to confirm the denial is deliberate (an append-only table has no "
+      "UPDATE policy on purpose).  With rls.intended_commands set, only a missing command of that "
+      "list is reported; raise the rule's severity to make it a gate.",
       "CREATE POLICY r ON invitations FOR SELECT USING (...);\n"
       "CREATE POLICY c ON invitations FOR INSERT WITH CHECK (...);",
       "CREATE POLICY all_ops ON invitations USING (...) WITH CHECK (...);" },
@@ -116,6 +120,10 @@ static const pgr_config_key config_keys[] = {
       "Roles the application connects as; tables they own must FORCE ROW LEVEL SECURITY.", NULL, NULL },
     { "tenant_column", PGR_CONFIG_STRING,
       "The column that says which tenant a row belongs to (default tenant_id).", NULL, NULL },
+    { "intended_commands", PGR_CONFIG_LIST,
+      "Commands (SELECT, INSERT, UPDATE, DELETE) every tenant table is meant to allow: "
+      "rls/policy-command-coverage reports only these when no policy covers them (default: all four).",
+      NULL, NULL },
 };
 
 /* Schemas PostgreSQL owns are never the application's tenant data. */
@@ -253,6 +261,19 @@ in_list(const char *const *items, size_t n, const char *s)
     return 0;
 }
 
+/* Whether a command left without a policy is worth reporting: any, unless
+ * rls.intended_commands lists the commands the application means to allow. */
+static int
+command_intended(pgr_ctx *ctx, const char *command)
+{
+    size_t i, n = api->config_list_length(ctx, "intended_commands");
+
+    for (i = 0; i < n; i++)
+        if (strcasecmp(api->config_list_item(ctx, "intended_commands", i), command) == 0)
+            return 1;
+    return n == 0;
+}
+
 /* Tenant scoping and command coverage of one tenant table. */
 static void
 check_tenant_table(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t, const char *column)
@@ -283,7 +304,7 @@ check_tenant_table(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t, const c
 
         for (i = t->policy_first; i < t->policy_first + t->policy_count && !covered; i++)
             covered = m->policies[i].polpermissive && covers(&m->policies[i], cmds[c]);
-        if (!covered)
+        if (!covered && command_intended(ctx, command_name(cmds[c])))
             snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
                      missing[0] ? ", " : "", command_name(cmds[c]));
     }
@@ -319,6 +340,33 @@ find_table(const pgr_model *m, const char *qualified)
     return NULL;
 }
 
+/*
+ * Whether a role other than the view's owner may use it (any privilege:
+ * writing through a view skips the table's WITH CHECK as reading skips its
+ * USING).  Read from the database, the ACL is exact (grants ON ALL TABLES
+ * and default privileges included; the owner's own entry is not in it),
+ * and a view nobody else may use exposes nothing the owner cannot already
+ * see.  The migrations
+ * alone cannot rule out grants made elsewhere (a platform's default
+ * privileges), so a static model always counts as exposed.
+ */
+static int
+view_exposed(const pgr_model *m, const pgr_view *v)
+{
+    size_t i, sl = strlen(v->schema);
+
+    if (!m->is_live)
+        return 1;
+    for (i = 0; i < m->n_acl; i++) {
+        const char *o = m->acl[i].object;
+
+        if (m->acl[i].objkind == 'r' && m->acl[i].privileges != 0 &&
+            strncmp(o, v->schema, sl) == 0 && o[sl] == '.' && strcmp(o + sl + 1, v->name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static void
 check_views(pgr_ctx *ctx, const pgr_model *m)
 {
@@ -328,7 +376,8 @@ check_views(pgr_ctx *ctx, const pgr_model *m)
     for (i = 0; i < m->n_views; i++) {
         const pgr_view *v = &m->views[i];
 
-        if ((v->relkind == 'v' && v->security_invoker) || schema_excluded(ctx, v->schema))
+        if ((v->relkind == 'v' && v->security_invoker) || schema_excluded(ctx, v->schema) ||
+            !view_exposed(m, v))
             continue;
         for (k = 0; k < v->n_relations; k++) {
             const pgr_table *t = find_table(m, v->relations[k]);

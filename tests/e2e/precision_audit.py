@@ -194,3 +194,38 @@ def test_audit_grants_no_drift():
         ("drift/grant", "003_grants.sql"), ("drift/grant", "db:app.documents"),
         ("drift/grant", "db:public.feature_flags"), ("drift/grant", "db:public.projects_id_seq"),
         ("drift/grant", "db:public.tenant_names")], drift_of(doc)
+
+
+def test_audit_view_only_its_owner_may_use():
+    """A (materialized) view over an RLS table that no role but its owner may use exposes nothing: no
+    rls/view-bypasses-rls from the live audit; once a role is granted it, it is reported."""
+    cl = cluster_module()
+    with tempfile.TemporaryDirectory() as d, cl.Cluster() as c:
+        mig = migrated(c, d)
+        doc, _ = audit(c, "--migrations", mig)
+        assert drift_of(doc, "rls/view-bypasses-rls") == [], drift_of(doc, "rls/view-bypasses-rls")
+        c.psql("GRANT SELECT ON tenant_stats TO app_reader; CREATE VIEW project_names AS SELECT id FROM projects;"
+               "CREATE VIEW private_names AS SELECT id FROM projects; GRANT UPDATE ON project_names TO app_web;")
+        doc, _ = audit(c, "--migrations", mig)
+    assert drift_of(doc, "rls/view-bypasses-rls") == [
+        ("rls/view-bypasses-rls", "db:public.project_names"),
+        ("rls/view-bypasses-rls", "db:public.tenant_stats")], drift_of(doc, "rls/view-bypasses-rls")
+
+
+COVERAGE = ("CREATE TABLE a (id int, tenant_id uuid);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n"
+            "CREATE POLICY r ON a FOR SELECT USING (tenant_id = current_setting('t')::uuid);\n"
+            "CREATE POLICY c ON a FOR INSERT WITH CHECK (tenant_id = current_setting('t')::uuid);\n"
+            "CREATE TABLE b (id int, tenant_id uuid);\nALTER TABLE b ENABLE ROW LEVEL SECURITY;\n"
+            "CREATE POLICY r ON b FOR SELECT USING (tenant_id = current_setting('t')::uuid);\n")
+
+
+def test_policy_command_coverage_denied_is_info():
+    """A command left without a policy is denied (the safe default): info, not a warning; with
+    rls.intended_commands only the listed commands a table lacks are reported."""
+    found, doc = findings_in({"m.sql": COVERAGE})
+    cov = [f for f in doc["findings"] if f["rule"] == "rls/policy-command-coverage"]
+    assert [(f["line"], f["severity"]) for f in cov] == [(3, "info"), (7, "info")], cov
+    found, doc = findings_in({"m.sql": COVERAGE, ".pgrampart.yml": "rls:\n  intended_commands: [select, INSERT]\n"})
+    cov = [f for f in doc["findings"] if f["rule"] == "rls/policy-command-coverage"]
+    assert [(f["line"], f["message"]) for f in cov] == [
+        (7, "no policy of public.b allows INSERT: every role but the owner is denied it")], cov
