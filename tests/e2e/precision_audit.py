@@ -19,6 +19,8 @@ CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE
 CREATE ROLE app_owner NOLOGIN;
 CREATE ROLE app_web NOLOGIN;
 CREATE ROLE app_reader NOLOGIN;
+-- pgrampart-ignore grants/role-bypassrls: the nightly export job reads every tenant
+CREATE ROLE app_export NOLOGIN BYPASSRLS;
 
 CREATE TABLE tenants (
     id uuid PRIMARY KEY,
@@ -62,6 +64,7 @@ ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY tenants_member ON tenants FOR SELECT
     USING (id IN (SELECT tenant_id FROM memberships WHERE user_id = auth.uid()));
+-- pgrampart-ignore rls/tenant-policy-not-scoped: a user reads only their own row
 CREATE POLICY users_self ON users
     USING (auth.uid() = user_id) WITH CHECK (auth.uid() = user_id);
 CREATE POLICY users_tenant ON public.users FOR SELECT
@@ -229,3 +232,46 @@ def test_policy_command_coverage_denied_is_info():
     cov = [f for f in doc["findings"] if f["rule"] == "rls/policy-command-coverage"]
     assert [(f["line"], f["message"]) for f in cov] == [
         (7, "no policy of public.b allows INSERT: every role but the owner is denied it")], cov
+
+
+def test_audit_honours_migration_suppressions():
+    """-- pgrampart-ignore in a migration hides the audit's finding on the object its statement defines
+    (a policy, a role) when audit --migrations is given; other findings of the rule stay."""
+    cl = cluster_module()
+    wanted = ("rls/tenant-policy-not-scoped", "grants/role-bypassrls")
+    with tempfile.TemporaryDirectory() as d, cl.Cluster() as c:
+        mig = migrated(c, d)
+        plain, _ = audit(c)
+        doc, _ = audit(c, "--migrations", mig)
+    def of(doc):
+        return sorted((f["rule"], f["object"]) for f in doc["findings"] if f["rule"] in wanted)
+    assert ("rls/tenant-policy-not-scoped", "db:public.users policy users_self") in of(plain), of(plain)
+    assert ("grants/role-bypassrls", "role:app_export") in of(plain), of(plain)
+    assert of(doc) == [x for x in of(plain) if x not in (
+        ("rls/tenant-policy-not-scoped", "db:public.users policy users_self"),
+        ("grants/role-bypassrls", "role:app_export"))], of(doc)
+    assert ("rls/tenant-policy-not-scoped", "db:public.projects policy projects_update") in of(doc), of(doc)
+
+
+# What the migration set above plants on purpose, each a true finding: DELETE and UPDATE policies that never
+# compare tenant_id, and permissive policies OR-ed for the same command.  Everything else it does is correct.
+PLANTED = [
+    ("rls/multiple-permissive-policies", "db:app.documents policy docs_slug"),
+    ("rls/multiple-permissive-policies", "db:app.documents policy documents_shared"),
+    ("rls/multiple-permissive-policies", "db:public.users policy users_tenant"),
+    ("rls/tenant-policy-not-scoped", "db:app.documents policy docs_slug"),
+    ("rls/tenant-policy-not-scoped", "db:public.projects policy projects_update"),
+]
+
+
+def test_audit_correctly_migrated_database():
+    """The whole set applied as written: audit --migrations reports no drift, and no RLS error or warning
+    but the planted ones (commands left without a policy are info)."""
+    cl = cluster_module()
+    with tempfile.TemporaryDirectory() as d, cl.Cluster() as c:
+        mig = migrated(c, d)
+        doc, _ = audit(c, "--migrations", mig)
+    assert drift_of(doc) == [], drift_of(doc)
+    rls = sorted((f["rule"], f["object"]) for f in doc["findings"]
+                 if f["rule"].startswith("rls/") and f["severity"] in ("error", "warning"))
+    assert rls == PLANTED, rls
