@@ -6,6 +6,7 @@
  * The rules and their docs are in rules[] below.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -107,7 +108,9 @@ static const pgr_rule rules[] = {
       "that must not see every row.",
       "PostgreSQL docs CREATE VIEW (security_invoker); Supabase splinter security_definer_view",
       "A view runs with its owner's rights, so the base table's RLS is checked against the owner, "
-      "not the caller.",
+      "not the caller.  A view no other role may use exposes nothing: the audit reads its ACL; "
+      "check trusts a REVOKE ... FROM PUBLIC with no grant after it (grants a platform makes outside "
+      "the migrations, such as Supabase's to anon and authenticated, must be revoked too).",
       "CREATE VIEW message_stats AS SELECT tenant_id, count(*) FROM messages GROUP BY 1;",
       "CREATE VIEW message_stats WITH (security_invoker = true) AS SELECT tenant_id, count(*) "
       "FROM messages GROUP BY 1;" },
@@ -341,14 +344,182 @@ find_table(const pgr_model *m, const char *qualified)
 }
 
 /*
+ * Relations the migrations REVOKE ALL (or SELECT) ... FROM PUBLIC, as
+ * "schema.name" with the statement's place: the sign that a (materialized)
+ * view is meant for its owner alone.  Gathered from the statements, which
+ * the host delivers before any model; freed in on_finish.
+ */
+typedef struct revoke_note {
+    char *relation;
+    char *path;
+    uint32_t line;
+} revoke_note;
+
+static revoke_note *revokes;
+static size_t n_revokes, cap_revokes;
+
+static char *
+xstrdup_or_die(const char *s)
+{
+    char *c = strdup(s);
+
+    if (c == NULL)
+        abort();
+    return c;
+}
+
+static void
+note_revoke(const char *schema, const char *rel, const pgr_location *loc)
+{
+    size_t len = strlen(schema) + strlen(rel) + 2;
+    revoke_note *r;
+
+    if (n_revokes == cap_revokes) {
+        cap_revokes = cap_revokes ? cap_revokes * 2 : 16;
+        revokes = realloc(revokes, cap_revokes * sizeof *revokes);
+        if (revokes == NULL)
+            abort();
+    }
+    r = &revokes[n_revokes++];
+    r->relation = malloc(len);
+    if (r->relation == NULL)
+        abort();
+    snprintf(r->relation, len, "%s.%s", schema, rel);
+    r->path = xstrdup_or_die(loc->path ? loc->path : "");
+    r->line = loc->line;
+}
+
+/* Whether a GRANT/REVOKE node names PUBLIC among its grantees. */
+static int
+names_public(const pgr_node *stmt)
+{
+    size_t i, n = api->node_list_length(stmt, "grantees");
+
+    for (i = 0; i < n; i++) {
+        const char *t = api->node_string(api->node_list_item(stmt, "grantees", i), "roletype");
+
+        if (t && strcmp(t, "ROLESPEC_PUBLIC") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether a REVOKE takes away SELECT (ALL, or a list naming SELECT). */
+static int
+revokes_select(const pgr_node *stmt)
+{
+    size_t i, n = api->node_list_length(stmt, "privileges");
+
+    for (i = 0; i < n; i++) {
+        const char *priv = api->node_string(api->node_list_item(stmt, "privileges", i), "priv_name");
+
+        if (priv && strcmp(priv, "select") == 0)
+            return 1;
+    }
+    return n == 0;
+}
+
+static void
+on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt)
+{
+    const char *tag = api->node_tag(stmt->root), *objtype, *targtype;
+    size_t i, n;
+
+    (void) ctx;
+    if (stmt->part == PGR_PART_DOWN || tag == NULL || strcmp(tag, "GrantStmt") != 0 ||
+        api->node_int(stmt->root, "is_grant", 1) || api->node_int(stmt->root, "grant_option", 0))
+        return;
+    objtype = api->node_string(stmt->root, "objtype");
+    targtype = api->node_string(stmt->root, "targtype");
+    if (objtype == NULL || strcmp(objtype, "OBJECT_TABLE") != 0 || targtype == NULL ||
+        strcmp(targtype, "ACL_TARGET_OBJECT") != 0 || !names_public(stmt->root) || !revokes_select(stmt->root))
+        return;
+    n = api->node_list_length(stmt->root, "objects");
+    for (i = 0; i < n; i++) {
+        const pgr_node *rv = api->node_list_item(stmt->root, "objects", i);
+        const char *rel = api->node_string(rv, "relname"), *schema = api->node_string(rv, "schemaname");
+
+        if (rel)
+            note_revoke(schema ? schema : "public", rel, &stmt->location);
+    }
+}
+
+static void
+on_finish(pgr_ctx *ctx)
+{
+    size_t i;
+
+    (void) ctx;
+    for (i = 0; i < n_revokes; i++) {
+        free(revokes[i].relation);
+        free(revokes[i].path);
+    }
+    free(revokes);
+    revokes = NULL;
+    n_revokes = cap_revokes = 0;
+}
+
+/* Whether place (path, line) comes after (path2, line2) in migration order. */
+static int
+later(const char *path, uint32_t line, const char *path2, uint32_t line2)
+{
+    int c;
+
+    if (path == NULL || path2 == NULL)
+        return 1;
+    c = strcmp(path, path2);
+    return c > 0 || (c == 0 && line > line2);
+}
+
+/* Whether "schema.name" o is in schema (sl bytes) and, when name is not
+ * NULL, is that name. */
+static int
+in_schema(const char *o, const char *schema, size_t sl, const char *name)
+{
+    return strncmp(o, schema, sl) == 0 && o[sl] == '.' && (name == NULL || strcmp(o + sl + 1, name) == 0);
+}
+
+/*
+ * Statically, whether the migrations make v their owner's alone: a REVOKE
+ * ... FROM PUBLIC of it after its CREATE, no grant on it, no default
+ * privileges for tables in its schema, and no grant in its schema after the
+ * REVOKE (it may be ON ALL TABLES, which covers views).  Grants a platform
+ * makes outside the migrations cannot be seen.
+ */
+static int
+static_view_private(const pgr_model *m, const pgr_view *v)
+{
+    size_t i, sl = strlen(v->schema);
+    const revoke_note *r = NULL;
+
+    for (i = 0; i < n_revokes && r == NULL; i++)
+        if (in_schema(revokes[i].relation, v->schema, sl, v->name) &&
+            later(revokes[i].path, revokes[i].line, v->location.path, v->location.line))
+            r = &revokes[i];
+    if (r == NULL)
+        return 0;
+    for (i = 0; i < m->n_default_acl; i++)
+        if (m->default_acl[i].objkind == 'r' && (strcmp(m->default_acl[i].object, "*") == 0 ||
+                                                 strcmp(m->default_acl[i].object, v->schema) == 0))
+            return 0;
+    for (i = 0; i < m->n_acl; i++) {
+        const pgr_acl_item *a = &m->acl[i];
+
+        if (a->objkind == 'r' && in_schema(a->object, v->schema, sl, NULL) &&
+            (in_schema(a->object, v->schema, sl, v->name) ||
+             later(a->location.path, a->location.line, r->path, r->line)))
+            return 0;
+    }
+    return 1;
+}
+
+/*
  * Whether a role other than the view's owner may use it (any privilege:
  * writing through a view skips the table's WITH CHECK as reading skips its
  * USING).  Read from the database, the ACL is exact (grants ON ALL TABLES
  * and default privileges included; the owner's own entry is not in it),
  * and a view nobody else may use exposes nothing the owner cannot already
- * see.  The migrations
- * alone cannot rule out grants made elsewhere (a platform's default
- * privileges), so a static model always counts as exposed.
+ * see.  From the migrations, see static_view_private.
  */
 static int
 view_exposed(const pgr_model *m, const pgr_view *v)
@@ -356,14 +527,11 @@ view_exposed(const pgr_model *m, const pgr_view *v)
     size_t i, sl = strlen(v->schema);
 
     if (!m->is_live)
-        return 1;
-    for (i = 0; i < m->n_acl; i++) {
-        const char *o = m->acl[i].object;
-
+        return !static_view_private(m, v);
+    for (i = 0; i < m->n_acl; i++)
         if (m->acl[i].objkind == 'r' && m->acl[i].privileges != 0 &&
-            strncmp(o, v->schema, sl) == 0 && o[sl] == '.' && strcmp(o + sl + 1, v->name) == 0)
+            in_schema(m->acl[i].object, v->schema, sl, v->name))
             return 1;
-    }
     return 0;
 }
 
@@ -469,7 +637,7 @@ static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "rls", "1",
     sizeof rules / sizeof rules[0], rules,
     sizeof config_keys / sizeof config_keys[0], config_keys,
-    NULL, NULL, NULL, on_model, NULL, NULL, NULL
+    on_sql_statement, NULL, NULL, on_model, NULL, on_finish, NULL
 };
 
 PGR_PLUGIN_MAGIC(api, plugin)

@@ -275,3 +275,25 @@ def test_audit_correctly_migrated_database():
     rls = sorted((f["rule"], f["object"]) for f in doc["findings"]
                  if f["rule"].startswith("rls/") and f["severity"] in ("error", "warning"))
     assert rls == PLANTED, rls
+
+
+VIEW_BASE = ("CREATE TABLE t (id int, tenant_id uuid);\nALTER TABLE t ENABLE ROW LEVEL SECURITY;\n"
+             "CREATE POLICY p ON t USING (tenant_id = current_setting('t')::uuid);\n"
+             "CREATE MATERIALIZED VIEW mv AS SELECT tenant_id, count(*) FROM t GROUP BY 1;\n")
+
+
+def test_static_view_revoked_from_public():
+    """check: a materialized view the migrations REVOKE ... FROM PUBLIC and grant to no role is its owner's
+    alone (no rls/view-bypasses-rls); a grant on it, a later grant in its schema (maybe ON ALL TABLES),
+    default privileges, or a REVOKE from another role only keep the finding."""
+    def fired(extra):
+        found, _ = findings_in({"db/migrations/001_init.sql": VIEW_BASE + extra})
+        return [f[2] for f in found if f[0] == "rls/view-bypasses-rls"]
+    assert fired("REVOKE ALL ON mv FROM PUBLIC;\n") == [], fired("REVOKE ALL ON mv FROM PUBLIC;\n")
+    assert fired("REVOKE SELECT ON TABLE public.mv FROM PUBLIC;\n") == []
+    assert fired("") == [4]
+    assert fired("REVOKE ALL ON mv FROM PUBLIC;\nGRANT SELECT ON mv TO app_reader;\n") == [4]
+    assert fired("REVOKE ALL ON mv FROM PUBLIC;\nGRANT SELECT ON ALL TABLES IN SCHEMA public TO app_reader;\n") == [4]
+    assert fired("ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO app_reader;\nREVOKE ALL ON mv FROM PUBLIC;\n") == [4]
+    assert fired("REVOKE ALL ON mv FROM app_reader;\n") == [4]
+    assert fired("REVOKE INSERT ON mv FROM PUBLIC;\n") == [4]
