@@ -389,34 +389,19 @@ note_revoke(const char *schema, const char *rel, const pgr_location *loc)
     r->line = loc->line;
 }
 
-/* Whether a GRANT/REVOKE node names PUBLIC among its grantees. */
+/* Whether an item of stmt's list has field equal to value. */
 static int
-names_public(const pgr_node *stmt)
+list_has(const pgr_node *stmt, const char *list, const char *field, const char *value)
 {
-    size_t i, n = api->node_list_length(stmt, "grantees");
+    size_t i, n = api->node_list_length(stmt, list);
 
     for (i = 0; i < n; i++) {
-        const char *t = api->node_string(api->node_list_item(stmt, "grantees", i), "roletype");
+        const char *v = api->node_string(api->node_list_item(stmt, list, i), field);
 
-        if (t && strcmp(t, "ROLESPEC_PUBLIC") == 0)
+        if (v && strcmp(v, value) == 0)
             return 1;
     }
     return 0;
-}
-
-/* Whether a REVOKE takes away SELECT (ALL, or a list naming SELECT). */
-static int
-revokes_select(const pgr_node *stmt)
-{
-    size_t i, n = api->node_list_length(stmt, "privileges");
-
-    for (i = 0; i < n; i++) {
-        const char *priv = api->node_string(api->node_list_item(stmt, "privileges", i), "priv_name");
-
-        if (priv && strcmp(priv, "select") == 0)
-            return 1;
-    }
-    return n == 0;
 }
 
 static void
@@ -432,7 +417,11 @@ on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt)
     objtype = api->node_string(stmt->root, "objtype");
     targtype = api->node_string(stmt->root, "targtype");
     if (objtype == NULL || strcmp(objtype, "OBJECT_TABLE") != 0 || targtype == NULL ||
-        strcmp(targtype, "ACL_TARGET_OBJECT") != 0 || !names_public(stmt->root) || !revokes_select(stmt->root))
+        strcmp(targtype, "ACL_TARGET_OBJECT") != 0 || !list_has(stmt->root, "grantees", "roletype", "ROLESPEC_PUBLIC"))
+        return;
+    /* REVOKE ALL (no list), or a list naming SELECT. */
+    if (api->node_list_length(stmt->root, "privileges") > 0 &&
+        !list_has(stmt->root, "privileges", "priv_name", "select"))
         return;
     n = api->node_list_length(stmt->root, "objects");
     for (i = 0; i < n; i++) {
