@@ -253,6 +253,62 @@ schema_wide(const pgr_model *want, const pgr_acl_item *a, uint32_t *options)
     return bits;
 }
 
+static const pgr_view *
+view_of(const pgr_model *m, const char *schema, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < m->n_views; i++)
+        if (strcmp(m->views[i].schema, schema) == 0 && strcmp(m->views[i].name, name) == 0)
+            return &m->views[i];
+    return NULL;
+}
+
+/* Whether a migration place (path, line) comes after another. */
+static int
+after(const pgr_location *a, const pgr_location *b)
+{
+    int c;
+
+    if (a->path == NULL || b->path == NULL)
+        return 0;
+    c = strcmp(a->path, b->path);
+    return c > 0 || (c == 0 && a->line > b->line);
+}
+
+/*
+ * The privileges a GRANT ... ON ALL TABLES IN SCHEMA after a view's CREATE
+ * gave its grantee on the view: PostgreSQL's ALL TABLES includes views,
+ * the model expands it to tables only.  Seen as the same grantee holding
+ * privileges on a table of the view's schema through a grant after the
+ * view.  Bits.
+ */
+static uint32_t
+all_tables_on_view(const pgr_model *want, const pgr_acl_item *a)
+{
+    const char *dot = strchr(a->object, '.');
+    const pgr_view *v;
+    char schema[256];
+    size_t i, n = dot ? (size_t) (dot - a->object) : 0;
+    uint32_t bits = 0;
+
+    if (a->objkind != 'r' || dot == NULL || n >= sizeof schema)
+        return 0;
+    memcpy(schema, a->object, n);
+    schema[n] = '\0';
+    if ((v = view_of(want, schema, dot + 1)) == NULL)
+        return 0;
+    for (i = 0; i < want->n_acl; i++) {
+        const pgr_acl_item *w = &want->acl[i];
+
+        if (w->objkind == 'r' && !w->all_in_schema && !strcmp(w->grantee, a->grantee) &&
+            !strncmp(w->object, a->object, n + 1) && table_of(want, schema, w->object + n + 1) &&
+            after(&w->location, &v->location))
+            bits |= w->privileges;
+    }
+    return bits;
+}
+
 /*
  * Whether grantee owns the object of a migration's grant, in the database
  * or in the migrations: an owner's privileges are implicit (PostgreSQL
@@ -292,7 +348,7 @@ compare_acl(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
 
         if (!object_covered(want, l) || l->all_in_schema)
             continue;
-        allowed = schema_wide(want, l, &options);
+        allowed = schema_wide(want, l, &options) | all_tables_on_view(want, l);
         /* Reported: a privilege nothing in the migrations gives, or one
          * the object's own grants give that the database lacks. */
         if ((l->privileges & ~(allowed | (w ? w->privileges : 0))) ||

@@ -79,6 +79,8 @@ CREATE POLICY projects_update ON projects FOR UPDATE TO app_web
     USING (owner_id = auth.uid() AND current_user = 'app_web') WITH CHECK (status <> 'deleted');
 CREATE POLICY audit_insert ON audit_log FOR INSERT
     WITH CHECK (tenant_id = current_setting('app.tenant', true)::uuid);
+CREATE VIEW member_counts WITH (security_invoker = true) AS
+    SELECT tenant_id, count(*) AS n FROM memberships GROUP BY tenant_id;
 CREATE POLICY audit_read ON audit_log FOR SELECT
     USING ((tenant_id = current_setting('app.tenant', true)::uuid) AND note IS NOT NULL AND note LIKE 'x%' AND length(note) > 3);
 """,
@@ -182,7 +184,7 @@ def test_audit_policy_styles_no_drift():
 
 def test_audit_grants_no_drift():
     """GRANT CONNECT ON DATABASE, grants folded into an owner by ALTER ... OWNER TO, SERIAL and identity
-    sequences granted ON ALL SEQUENCES and default privileges are no drift;
+    sequences granted ON ALL SEQUENCES, default privileges and a view granted ON ALL TABLES are no drift;
     grants made by hand are."""
     cl = cluster_module()
     with tempfile.TemporaryDirectory() as d, cl.Cluster() as c:
@@ -191,11 +193,12 @@ def test_audit_grants_no_drift():
         assert [g for g in drift_of(doc) if g[0] == "drift/grant"] == [], drift_of(doc)
         c.psql("GRANT INSERT ON feature_flags TO app_reader; GRANT UPDATE ON SEQUENCE projects_id_seq TO app_reader;"
                "GRANT DELETE ON tenant_names TO app_reader; REVOKE SELECT ON users FROM app_reader;"
-               "GRANT UPDATE ON app.documents TO app_web;")
+               "GRANT UPDATE ON app.documents TO app_web; GRANT INSERT ON member_counts TO app_reader;")
         doc, _ = audit(c, "--migrations", mig)
     assert [g for g in drift_of(doc) if g[0] == "drift/grant"] == [
         ("drift/grant", "003_grants.sql"), ("drift/grant", "db:app.documents"),
-        ("drift/grant", "db:public.feature_flags"), ("drift/grant", "db:public.projects_id_seq"),
+        ("drift/grant", "db:public.feature_flags"), ("drift/grant", "db:public.member_counts"),
+        ("drift/grant", "db:public.projects_id_seq"),
         ("drift/grant", "db:public.tenant_names")], drift_of(doc)
 
 
