@@ -69,6 +69,8 @@ CREATE POLICY users_self ON users
     USING (auth.uid() = user_id) WITH CHECK (auth.uid() = user_id);
 CREATE POLICY users_tenant ON public.users FOR SELECT
     USING (tenant_id = current_setting('app.tenant')::uuid);
+CREATE POLICY users_colleagues ON users AS RESTRICTIVE FOR SELECT
+    USING (tenant_id IN (SELECT tenant_id FROM users WHERE user_id = auth.uid()));
 CREATE POLICY memberships_tenant ON memberships
     USING (tenant_id = (current_setting('app.tenant'))::uuid AND user_id = auth.uid());
 CREATE POLICY projects_read ON projects FOR SELECT TO app_web, app_reader
@@ -141,6 +143,8 @@ CREATE POLICY documents_shared ON app.documents FOR SELECT
                    WHERE s.document_id = documents.id AND u.tenant_id = documents.tenant_id AND u.user_id = auth.uid()));
 CREATE POLICY shares_own ON app.shares USING (user_id = auth.uid() OR user_id IS NULL);
 CREATE POLICY docs_slug ON app.documents FOR DELETE USING (slug = current_setting('app.slug') AND NOT (priority IN (1, 2)));
+CREATE POLICY docs_priority ON app.documents AS RESTRICTIVE FOR UPDATE
+    USING (priority BETWEEN 0 AND 9 AND id NOT BETWEEN -3 AND -1);
 GRANT SELECT ON ALL TABLES IN SCHEMA app TO app_reader;
 """,
 }
@@ -173,12 +177,17 @@ def test_audit_policy_styles_no_drift():
                "(tenant_id = public.current_tenant() AND priority > -5 AND slug <> 'reserved');"
                "ALTER POLICY docs_slug ON app.documents USING "
                "(slug = current_setting('app.slug') AND NOT (priority IN (1, 3)));"
-               "ALTER POLICY users_self ON users USING (auth.uid() = id);")
+               "ALTER POLICY users_self ON users USING (auth.uid() = id);"
+               "ALTER POLICY users_colleagues ON users USING (tenant_id IN (SELECT u.tenant_id FROM users u "
+               "WHERE u.user_id = users.user_id));"
+               "ALTER POLICY docs_priority ON app.documents USING (priority BETWEEN 0 AND 8 AND id NOT BETWEEN -3 AND -1);")
         doc, _ = audit(c, "--migrations", mig)
     assert [g for g in drift_of(doc) if g[0].startswith("drift/policy")] == [
+        ("drift/policy-changed", "db:app.documents policy docs_priority"),
         ("drift/policy-changed", "db:app.documents policy docs_slug"),
         ("drift/policy-changed", "db:app.documents policy documents_tenant"),
         ("drift/policy-changed", "db:public.projects policy projects_read"),
+        ("drift/policy-changed", "db:public.users policy users_colleagues"),
         ("drift/policy-changed", "db:public.users policy users_self")], drift_of(doc)
 
 

@@ -90,6 +90,7 @@ model_expr_always_true(const PgQuery__Node *e)
  *    ('x'::text, 'app_web'::name, '-1'::integer) and a column's cast to
  *    text or varchar; a literal that spells a number becomes that number;
  *  - x IN (a, b) becomes x = ANY (ARRAY[a, b]) (x NOT IN ... <> ALL),
+ *    x BETWEEN a AND b becomes x >= a AND x <= b (NOT: x < a OR x > b),
  *    LIKE / ILIKE become the operators ~~ / ~~* they are, nested AND / OR
  *    are flattened, and an output column's name in a sub-select (pg_get_expr
  *    writes "SELECT auth.uid() AS uid") is dropped;
@@ -97,11 +98,12 @@ model_expr_always_true(const PgQuery__Node *e)
  *    dropped from relations, functions and types (pg_get_expr qualifies
  *    what the audit's empty search_path does not show, and drops what it
  *    does);
- *  - every column is named by the range entry it resolves to: an
- *    unqualified column at the top is the policy's own table's, a
- *    sub-select's is its FROM item's, and users.tenant_id and tenant_id are
- *    the same column when users is the policy's table.  A column of a
- *    sub-select with several FROM items is only known to be in that scope.
+ *  - every column is named by the position of the range entry it resolves
+ *    to, and aliases' names are dropped: an unqualified column at the top
+ *    is the policy's own table's, a sub-select's is its FROM item's, and
+ *    users.tenant_id and tenant_id are the same column when users is the
+ *    policy's table.  A column of a sub-select with several FROM items is
+ *    only known to be in that scope.
  */
 
 #define CANON_MAX_SCOPES 64
@@ -234,6 +236,33 @@ normalise_a_expr(json_t *e)
     }
 }
 
+static json_t *
+op_expr(const char *op, json_t *l, json_t *r)
+{
+    return json_pack("{s:{s:s,s:[{s:{s:s}}],s:o,s:o}}", "A_Expr", "kind", "AEXPR_OP", "name", "String",
+                     "sval", op, "lexpr", l, "rexpr", r);
+}
+
+/* x BETWEEN a AND b as (x >= a AND x <= b), NOT BETWEEN as (x < a OR x > b):
+ * how PostgreSQL stores them.  A new reference, or NULL for anything else. */
+static json_t *
+between_as_bool(json_t *e)
+{
+    const char *kind = json_string_value(json_object_get(e, "kind"));
+    const char *name = str_of(json_array_get(json_object_get(e, "name"), 0));
+    json_t *x = json_object_get(e, "lexpr");
+    json_t *ab = json_object_get(json_object_get(json_object_get(e, "rexpr"), "List"), "items");
+    int not;
+
+    if (kind == NULL || name == NULL || x == NULL || json_array_size(ab) != 2 ||
+        (strcmp(kind, "AEXPR_BETWEEN") != 0 && strcmp(kind, "AEXPR_NOT_BETWEEN") != 0))
+        return NULL;
+    not = strcmp(kind, "AEXPR_NOT_BETWEEN") == 0;
+    return json_pack("{s:{s:s,s:[o,o]}}", "BoolExpr", "boolop", not ? "OR_EXPR" : "AND_EXPR", "args",
+                     op_expr(not ? "<" : ">=", json_deep_copy(x), json_deep_copy(json_array_get(ab, 0))),
+                     op_expr(not ? ">" : "<=", json_deep_copy(x), json_deep_copy(json_array_get(ab, 1))));
+}
+
 /* (a AND b) AND c as a AND b AND c, in place. */
 static void
 flatten_bool(json_t *b)
@@ -288,11 +317,16 @@ scope_add(canon_scope *s, json_t *item)
     json_array_append_new(s->tags, json_string(alias ? json_string_value(alias) : relname));
 }
 
-/* The tag of the range entry a column resolves to: qualifier q (NULL when
- * unqualified), searched from the innermost SELECT out.  NULL when q names
- * no FROM item (a column of something we do not track). */
-static const char *
-resolve_column(const canon_ctx *cx, const char *q)
+/*
+ * The range entry a column resolves to, by position: "#depth.index" of its
+ * FROM item ("#depth.*" when an unqualified column's scope has several),
+ * so that aliases, which pg_get_expr may invent (users users_1 for a
+ * policy's own table read again in a sub-select), do not count.  q is the
+ * qualifier (NULL when unqualified), searched from the innermost SELECT
+ * out.  Returns 0 when q names no FROM item (something not tracked).
+ */
+static int
+resolve_column(const canon_ctx *cx, const char *q, char *tag, size_t size)
 {
     size_t d, i;
 
@@ -302,18 +336,24 @@ resolve_column(const canon_ctx *cx, const char *q)
 
         if (n == 0)
             continue;
-        if (q == NULL)
-            return n == 1 ? json_string_value(json_array_get(s->tags, 0)) : "*";
+        if (q == NULL) {
+            if (n == 1)
+                snprintf(tag, size, "#%zu.0", d);
+            else
+                snprintf(tag, size, "#%zu.*", d);
+            return 1;
+        }
         for (i = 0; i < n; i++) {
-            const char *tag = json_string_value(json_array_get(s->tags, i));
-
-            /* The policy's own table is tagged "": a table renamed after
-             * its policy was written keeps the policy's columns. */
-            if (d == 0 ? cx->table && strcmp(cx->table, q) == 0 : strcmp(tag, q) == 0)
-                return n == 1 ? tag : "*";
+            /* The policy's own table matches by the name it has now: a
+             * table renamed after its policy was written keeps it. */
+            if (d == 0 ? cx->table && strcmp(cx->table, q) == 0
+                       : strcmp(json_string_value(json_array_get(s->tags, i)), q) == 0) {
+                snprintf(tag, size, "#%zu.%zu", d, i);
+                return 1;
+            }
         }
     }
-    return NULL;
+    return 0;
 }
 
 /* Rewrite a ColumnRef's fields to [tag, column]. */
@@ -322,16 +362,15 @@ resolve_column_ref(canon_ctx *cx, json_t *ref)
 {
     json_t *fields = json_object_get(ref, "fields");
     size_t n = json_array_size(fields);
-    const char *col, *tag;
+    const char *col;
+    char tag[48];
 
     if (n == 3 && droppable_schema(cx, str_of(json_array_get(fields, 0)))) {
         json_array_remove(fields, 0);
         n = 2;
     }
-    if (n < 1 || n > 2 || (col = str_of(json_array_get(fields, n - 1))) == NULL)
-        return;
-    tag = resolve_column(cx, n == 2 ? str_of(json_array_get(fields, 0)) : NULL);
-    if (tag == NULL)
+    if (n < 1 || n > 2 || (col = str_of(json_array_get(fields, n - 1))) == NULL ||
+        !resolve_column(cx, n == 2 ? str_of(json_array_get(fields, 0)) : NULL, tag, sizeof tag))
         return;
     json_object_set_new(ref, "fields", json_pack("[{s:{s:s}},{s:{s:s}}]", "String", "sval", tag,
                                                  "String", "sval", col));
@@ -390,10 +429,23 @@ canonical_json(canon_ctx *cx, json_t *j)
         if (out)
             return out;
     }
-    if ((v = json_object_get(j, "A_Expr")) != NULL)
+    if ((v = json_object_get(j, "A_Expr")) != NULL) {
+        json_t *b = between_as_bool(v);
+
+        if (b) {
+            json_t *out = canonical_json(cx, b);
+
+            json_decref(b);
+            return out;
+        }
         normalise_a_expr(v);
-    if ((v = json_object_get(j, "BoolExpr")) != NULL)
-        flatten_bool(v);
+    }
+    if (json_is_object(v = json_object_get(j, "alias"))) {
+        /* Scopes are positional: an alias's name says nothing. */
+        json_object_del(v, "aliasname");
+        if (json_object_size(v) == 0)
+            json_object_del(j, "alias");
+    }
     if ((v = json_object_get(j, "ResTarget")) != NULL)
         json_object_del(v, "name");
     if ((v = json_object_get(j, "RangeVar")) != NULL && droppable_schema(cx, json_string_value(
@@ -414,6 +466,9 @@ canonical_json(canon_ctx *cx, json_t *j)
     }
     json_object_foreach(j, key, v)
         json_object_set_new(j, key, canonical_json(cx, v));
+    /* After the arguments: a BETWEEN among them has become an AND. */
+    if ((v = json_object_get(j, "BoolExpr")) != NULL)
+        flatten_bool(v);
     return json_incref(j);
 }
 
