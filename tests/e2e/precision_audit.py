@@ -140,7 +140,7 @@ CREATE POLICY documents_tenant ON app.documents
     WITH CHECK (tenant_id = public.current_tenant() AND priority > -1 AND slug <> 'reserved');
 CREATE POLICY documents_shared ON app.documents FOR SELECT
     USING (EXISTS (SELECT 1 FROM app.shares s JOIN public.users u ON u.user_id = s.user_id
-                   WHERE s.document_id = documents.id AND u.tenant_id = documents.tenant_id AND u.user_id = auth.uid()));
+                   WHERE document_id = documents.id AND u.tenant_id = documents.tenant_id AND u.user_id = auth.uid()));
 CREATE POLICY shares_own ON app.shares USING (user_id = auth.uid() OR user_id IS NULL);
 CREATE POLICY docs_slug ON app.documents FOR DELETE USING (slug = current_setting('app.slug') AND NOT (priority IN (1, 2)));
 CREATE POLICY docs_priority ON app.documents AS RESTRICTIVE FOR UPDATE

@@ -319,7 +319,8 @@ scope_add(canon_scope *s, json_t *item)
 
 /*
  * The range entry a column resolves to, by position: "#depth.index" of its
- * FROM item ("#depth.*" when an unqualified column's scope has several),
+ * FROM item, or "#depth.*" when the scope has several (pg_get_expr
+ * qualifies a join's columns the migration may leave unqualified),
  * so that aliases, which pg_get_expr may invent (users users_1 for a
  * policy's own table read again in a sub-select), do not count.  q is the
  * qualifier (NULL when unqualified), searched from the innermost SELECT
@@ -348,7 +349,10 @@ resolve_column(const canon_ctx *cx, const char *q, char *tag, size_t size)
              * table renamed after its policy was written keeps it. */
             if (d == 0 ? cx->table && strcmp(cx->table, q) == 0
                        : strcmp(json_string_value(json_array_get(s->tags, i)), q) == 0) {
-                snprintf(tag, size, "#%zu.%zu", d, i);
+                if (n == 1)
+                    snprintf(tag, size, "#%zu.%zu", d, i);
+                else
+                    snprintf(tag, size, "#%zu.*", d);
                 return 1;
             }
         }
