@@ -351,6 +351,7 @@ static const canon_case canon_cases[] = {
     { "app.documents", "tenant_id = current_tenant() AND priority > -1 AND slug <> 'reserved'",
       "((tenant_id = public.current_tenant()) AND (priority > '-1'::integer) AND "
       "((slug)::text <> 'reserved'::text))", 1 },
+    { "projects", "status = '5' OR owner_id IS NULL", "((status = '5'::text) OR (owner_id IS NULL))", 1 },
     { "app.documents", "tenant_id = current_tenant() AND author = (SELECT auth.uid())",
       "((tenant_id = public.current_tenant()) AND (author = ( SELECT auth.uid() AS uid)))", 1 },
     /* Edits that keep the policy's name and change its meaning. */

@@ -116,6 +116,7 @@ typedef struct canon_scope {
 
 typedef struct canon_ctx {
     const char *sql;        /* the parsed text, to read integer literals back */
+    size_t sql_len;         /* its length in bytes */
     const char *schema;     /* the policy's schema; may be NULL */
     const char *table;      /* the policy's table; may be NULL */
     canon_scope scopes[CANON_MAX_SCOPES];
@@ -184,7 +185,7 @@ integer_from_text(const canon_ctx *cx, json_t *aconst)
     long v;
 
     if (!json_is_object(ival) || json_object_get(ival, "ival") || at < 0 ||
-        (size_t) at >= strlen(cx->sql))
+        (size_t) at >= cx->sql_len)
         return;
     errno = 0;
     v = strtol(cx->sql + at, &end, 10);
@@ -427,6 +428,12 @@ canonical_json(canon_ctx *cx, json_t *j)
         if (strcmp(key, "location") == 0)
             json_object_del(j, key);
     }
+    /* A string literal as the number it spells, cast or not: '5' as written
+     * is '5'::text deparsed. */
+    if ((v = json_object_get(j, "A_Const")) != NULL && json_object_get(v, "sval")) {
+        json_object_del(v, "location");
+        return literal_value(j);
+    }
     if ((v = json_object_get(j, "TypeCast")) != NULL) {
         json_t *out = strip_cast(cx, v);
 
@@ -489,6 +496,7 @@ canonical_expr(const char *text, const char *schema, const char *table)
 
     memset(&cx, 0, sizeof cx);
     cx.sql = sql;
+    cx.sql_len = strlen(sql);
     cx.schema = schema;
     cx.table = table;
     /* The outermost scope: the policy's own table. */
