@@ -335,6 +335,32 @@ owner_of(const pgr_model *want, const pgr_model *live, const pgr_acl_item *w)
     return 0;
 }
 
+/*
+ * Whether the audit reads the database's side of a migration's grant (see
+ * live.c load_acl): privileges on tables, views, sequences, schemas and
+ * functions, not PUBLIC's EXECUTE on functions nor its USAGE on schema
+ * public (built-in defaults, kept as flags), nor database, type, domain,
+ * language, foreign-data or tablespace privileges (a migration names the
+ * database it ran in, which need not be the one audited).
+ */
+static int
+audit_reads(const pgr_acl_item *w)
+{
+    int public = strcmp(w->grantee, "PUBLIC") == 0;
+
+    switch (w->objkind) {
+    case 'r':
+    case 'S':
+        return 1;
+    case 'f':
+        return !public;
+    case 'n':
+        return !(public && strcmp(w->object, "public") == 0);
+    default:
+        return 0;
+    }
+}
+
 static void
 compare_acl(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
 {
@@ -362,9 +388,7 @@ compare_acl(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
     for (i = 0; i < want->n_acl; i++) {
         const pgr_acl_item *w = &want->acl[i];
 
-        /* Database privileges are not read by the audit: a migration names
-         * the database it ran in, which need not be the one audited. */
-        if (w->all_in_schema || w->objkind == 'd' || acl_of(live, w) || owner_of(want, live, w))
+        if (w->all_in_schema || !audit_reads(w) || acl_of(live, w) || owner_of(want, live, w))
             continue;
         pgr_reportf(api, ctx, "drift/grant", &w->location,
                     "%s's privileges on %s granted by the migrations are not in the "
