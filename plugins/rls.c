@@ -6,7 +6,9 @@
  * The rules and their docs are in rules[] below.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pgrampart/plugin.h"
 
@@ -89,12 +91,15 @@ static const pgr_rule rules[] = {
       "CREATE POLICY read ON messages FOR SELECT USING (true);",
       "CREATE POLICY read ON messages FOR SELECT USING (tenant_id = "
       "current_setting('app.tenant_id')::uuid);" },
-    { "rls/policy-command-coverage", PGR_SEVERITY_WARNING,
+    { "rls/policy-command-coverage", PGR_SEVERITY_INFO,
       "A tenant table's policies leave a command (SELECT, INSERT, UPDATE, DELETE) without a policy.",
-      "Add a policy for the missing command, or confirm the command is meant to be denied.",
+      "Add a policy for the missing command if the application needs it; list the commands every "
+      "tenant table is meant to allow in rls.intended_commands to hear only about those.",
       "Checklist: \"policies exist (should be 4)\"; PostgreSQL docs CREATE POLICY",
-      "A command without a policy is denied; either a policy is missing or the denial deserves a "
-      "comment.",
+      "A command without a policy is denied to every role but the owner: the safe default, so this "
+      "is info, for a reviewer to confirm the denial is deliberate (an append-only table has no "
+      "UPDATE policy on purpose).  With rls.intended_commands set, only a missing command of that "
+      "list is reported; raise the rule's severity to make it a gate.",
       "CREATE POLICY r ON invitations FOR SELECT USING (...);\n"
       "CREATE POLICY c ON invitations FOR INSERT WITH CHECK (...);",
       "CREATE POLICY all_ops ON invitations USING (...) WITH CHECK (...);" },
@@ -104,7 +109,9 @@ static const pgr_rule rules[] = {
       "that must not see every row.",
       "PostgreSQL docs CREATE VIEW (security_invoker); Supabase splinter security_definer_view",
       "A view runs with its owner's rights, so the base table's RLS is checked against the owner, "
-      "not the caller.",
+      "not the caller.  A view no other role may use exposes nothing: the audit reads its ACL; "
+      "check trusts a REVOKE ... FROM PUBLIC with no grant after it (grants a platform makes outside "
+      "the migrations, such as Supabase's to anon and authenticated, must be revoked too).",
       "CREATE VIEW message_stats AS SELECT tenant_id, count(*) FROM messages GROUP BY 1;",
       "CREATE VIEW message_stats WITH (security_invoker = true) AS SELECT tenant_id, count(*) "
       "FROM messages GROUP BY 1;" },
@@ -123,6 +130,10 @@ static const pgr_config_key config_keys[] = {
       "Every table needs row-level security even where the migrations never use it (default "
       "false: table-without-rls applies only to a schema with some RLS, or to tables with the "
       "tenant column).", NULL, NULL },
+    { "intended_commands", PGR_CONFIG_LIST,
+      "Commands (SELECT, INSERT, UPDATE, DELETE) every tenant table is meant to allow: "
+      "rls/policy-command-coverage reports only these when no policy covers them (default: all four).",
+      NULL, NULL },
 };
 
 /* Tenant columns recognised when the configuration names none, in order of
@@ -266,6 +277,19 @@ in_list(const char *const *items, size_t n, const char *s)
     return 0;
 }
 
+/* Whether a command left without a policy is worth reporting: any, unless
+ * rls.intended_commands lists the commands the application means to allow. */
+static int
+command_intended(pgr_ctx *ctx, const char *command)
+{
+    size_t i, n = api->config_list_length(ctx, "intended_commands");
+
+    for (i = 0; i < n; i++)
+        if (strcasecmp(api->config_list_item(ctx, "intended_commands", i), command) == 0)
+            return 1;
+    return n == 0;
+}
+
 /* Tenant scoping and command coverage of one tenant table. */
 static void
 check_tenant_table(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t, const char *column)
@@ -296,7 +320,7 @@ check_tenant_table(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t, const c
 
         for (i = t->policy_first; i < t->policy_first + t->policy_count && !covered; i++)
             covered = m->policies[i].polpermissive && covers(&m->policies[i], cmds[c]);
-        if (!covered)
+        if (!covered && command_intended(ctx, command_name(cmds[c])))
             snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
                      missing[0] ? ", " : "", command_name(cmds[c]));
     }
@@ -332,6 +356,187 @@ find_table(const pgr_model *m, const char *qualified)
     return NULL;
 }
 
+/*
+ * Relations the migrations REVOKE ALL (or SELECT) ... FROM PUBLIC, as
+ * "schema.name" with the statement's place: the sign that a (materialized)
+ * view is meant for its owner alone.  Gathered from the statements, which
+ * the host delivers before any model; freed in on_finish.
+ */
+typedef struct revoke_note {
+    char *relation;
+    char *path;
+    uint32_t line;
+} revoke_note;
+
+static revoke_note *revokes;
+static size_t n_revokes, cap_revokes;
+
+static char *
+xstrdup_or_die(const char *s)
+{
+    char *c = strdup(s);
+
+    if (c == NULL)
+        abort();
+    return c;
+}
+
+static void
+note_revoke(const char *schema, const char *rel, const pgr_location *loc)
+{
+    size_t len = strlen(schema) + strlen(rel) + 2;
+    revoke_note *r;
+
+    if (n_revokes == cap_revokes) {
+        cap_revokes = cap_revokes ? cap_revokes * 2 : 16;
+        revokes = realloc(revokes, cap_revokes * sizeof *revokes);
+        if (revokes == NULL)
+            abort();
+    }
+    r = &revokes[n_revokes++];
+    r->relation = malloc(len);
+    if (r->relation == NULL)
+        abort();
+    snprintf(r->relation, len, "%s.%s", schema, rel);
+    r->path = xstrdup_or_die(loc->path ? loc->path : "");
+    r->line = loc->line;
+}
+
+/* Whether an item of stmt's list has field equal to value. */
+static int
+list_has(const pgr_node *stmt, const char *list, const char *field, const char *value)
+{
+    size_t i, n = api->node_list_length(stmt, list);
+
+    for (i = 0; i < n; i++) {
+        const char *v = api->node_string(api->node_list_item(stmt, list, i), field);
+
+        if (v && strcmp(v, value) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void
+on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt)
+{
+    const char *tag = api->node_tag(stmt->root), *objtype, *targtype;
+    size_t i, n;
+
+    (void) ctx;
+    if (stmt->part == PGR_PART_DOWN || tag == NULL || strcmp(tag, "GrantStmt") != 0 ||
+        api->node_int(stmt->root, "is_grant", 1) || api->node_int(stmt->root, "grant_option", 0))
+        return;
+    objtype = api->node_string(stmt->root, "objtype");
+    targtype = api->node_string(stmt->root, "targtype");
+    if (objtype == NULL || strcmp(objtype, "OBJECT_TABLE") != 0 || targtype == NULL ||
+        strcmp(targtype, "ACL_TARGET_OBJECT") != 0 || !list_has(stmt->root, "grantees", "roletype", "ROLESPEC_PUBLIC"))
+        return;
+    /* REVOKE ALL (no list), or a list naming SELECT. */
+    if (api->node_list_length(stmt->root, "privileges") > 0 &&
+        !list_has(stmt->root, "privileges", "priv_name", "select"))
+        return;
+    n = api->node_list_length(stmt->root, "objects");
+    for (i = 0; i < n; i++) {
+        const pgr_node *rv = api->node_list_item(stmt->root, "objects", i);
+        const char *rel = api->node_string(rv, "relname"), *schema = api->node_string(rv, "schemaname");
+
+        if (rel)
+            note_revoke(schema ? schema : "public", rel, &stmt->location);
+    }
+}
+
+static void
+on_finish(pgr_ctx *ctx)
+{
+    size_t i;
+
+    (void) ctx;
+    for (i = 0; i < n_revokes; i++) {
+        free(revokes[i].relation);
+        free(revokes[i].path);
+    }
+    free(revokes);
+    revokes = NULL;
+    n_revokes = cap_revokes = 0;
+}
+
+/* Whether place (path, line) comes after (path2, line2) in migration order. */
+static int
+later(const char *path, uint32_t line, const char *path2, uint32_t line2)
+{
+    int c;
+
+    if (path == NULL || path2 == NULL)
+        return 1;
+    c = strcmp(path, path2);
+    return c > 0 || (c == 0 && line > line2);
+}
+
+/* Whether "schema.name" o is in schema (sl bytes) and, when name is not
+ * NULL, is that name. */
+static int
+in_schema(const char *o, const char *schema, size_t sl, const char *name)
+{
+    return strncmp(o, schema, sl) == 0 && o[sl] == '.' && (name == NULL || strcmp(o + sl + 1, name) == 0);
+}
+
+/*
+ * Statically, whether the migrations make v their owner's alone: a REVOKE
+ * ... FROM PUBLIC of it after its CREATE, no grant on it, no default
+ * privileges for tables in its schema, and no grant in its schema after the
+ * REVOKE (it may be ON ALL TABLES, which covers views).  Grants a platform
+ * makes outside the migrations cannot be seen.
+ */
+static int
+static_view_private(const pgr_model *m, const pgr_view *v)
+{
+    size_t i, sl = strlen(v->schema);
+    const revoke_note *r = NULL;
+
+    for (i = 0; i < n_revokes && r == NULL; i++)
+        if (in_schema(revokes[i].relation, v->schema, sl, v->name) &&
+            later(revokes[i].path, revokes[i].line, v->location.path, v->location.line))
+            r = &revokes[i];
+    if (r == NULL)
+        return 0;
+    for (i = 0; i < m->n_default_acl; i++)
+        if (m->default_acl[i].objkind == 'r' && (strcmp(m->default_acl[i].object, "*") == 0 ||
+                                                 strcmp(m->default_acl[i].object, v->schema) == 0))
+            return 0;
+    for (i = 0; i < m->n_acl; i++) {
+        const pgr_acl_item *a = &m->acl[i];
+
+        if (a->objkind == 'r' && in_schema(a->object, v->schema, sl, NULL) &&
+            (in_schema(a->object, v->schema, sl, v->name) ||
+             later(a->location.path, a->location.line, r->path, r->line)))
+            return 0;
+    }
+    return 1;
+}
+
+/*
+ * Whether a role other than the view's owner may use it (any privilege:
+ * writing through a view skips the table's WITH CHECK as reading skips its
+ * USING).  Read from the database, the ACL is exact (grants ON ALL TABLES
+ * and default privileges included; the owner's own entry is not in it),
+ * and a view nobody else may use exposes nothing the owner cannot already
+ * see.  From the migrations, see static_view_private.
+ */
+static int
+view_exposed(const pgr_model *m, const pgr_view *v)
+{
+    size_t i, sl = strlen(v->schema);
+
+    if (!m->is_live)
+        return !static_view_private(m, v);
+    for (i = 0; i < m->n_acl; i++)
+        if (m->acl[i].objkind == 'r' && m->acl[i].privileges != 0 &&
+            in_schema(m->acl[i].object, v->schema, sl, v->name))
+            return 1;
+    return 0;
+}
+
 static void
 check_views(pgr_ctx *ctx, const pgr_model *m)
 {
@@ -341,7 +546,8 @@ check_views(pgr_ctx *ctx, const pgr_model *m)
     for (i = 0; i < m->n_views; i++) {
         const pgr_view *v = &m->views[i];
 
-        if ((v->relkind == 'v' && v->security_invoker) || schema_excluded(ctx, v->schema))
+        if ((v->relkind == 'v' && v->security_invoker) || schema_excluded(ctx, v->schema) ||
+            !view_exposed(m, v))
             continue;
         for (k = 0; k < v->n_relations; k++) {
             const pgr_table *t = find_table(m, v->relations[k]);
@@ -481,7 +687,7 @@ static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "rls", "1",
     sizeof rules / sizeof rules[0], rules,
     sizeof config_keys / sizeof config_keys[0], config_keys,
-    NULL, NULL, NULL, on_model, NULL, NULL, NULL
+    on_sql_statement, NULL, NULL, on_model, NULL, on_finish, NULL
 };
 
 PGR_PLUGIN_MAGIC(api, plugin)

@@ -9,3 +9,6 @@ CREATE VIEW message_stats AS
 
 -- Demonstrates grants/default-privileges-to-public: every future table is readable by all.
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC;
+
+-- The dashboard reads the view as app_reporter.
+GRANT SELECT ON message_stats TO app_reporter;

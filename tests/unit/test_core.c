@@ -309,6 +309,101 @@ test_model_policies(void **state)
     model_free(&m);
 }
 
+/*
+ * A policy clause as a migration writes it and as pg_get_expr() deparsed it
+ * (PostgreSQL 15, search_path empty, as the audit reads it): the canonical
+ * forms drift/policy-changed compares must be equal, and must differ when the
+ * meaning does.
+ */
+typedef struct canon_case {
+    const char *table;       /* in schema public unless "app." */
+    const char *written;
+    const char *deparsed;
+    int same;
+} canon_case;
+
+static const canon_case canon_cases[] = {
+    { "tenants", "id IN (SELECT tenant_id FROM memberships WHERE user_id = auth.uid())",
+      "(id IN ( SELECT memberships.tenant_id\n   FROM public.memberships\n"
+      "  WHERE (memberships.user_id = auth.uid())))", 1 },
+    { "users", "tenant_id IN (SELECT tenant_id FROM users WHERE user_id = auth.uid())",
+      "(tenant_id IN ( SELECT users_1.tenant_id\n   FROM public.users users_1\n"
+      "  WHERE (users_1.user_id = auth.uid())))", 1 },
+    { "projects", "owner_id = auth.uid() AND current_user = 'app_web'",
+      "((owner_id = auth.uid()) AND (CURRENT_USER = 'app_web'::name))", 1 },
+    { "projects", "tenant_id = current_setting('app.tenant')::uuid AND status IN ('draft', 'active')",
+      "((tenant_id = (current_setting('app.tenant'::text))::uuid) AND "
+      "(status = ANY (ARRAY['draft'::text, 'active'::text])))", 1 },
+    { "projects", "EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = projects.tenant_id "
+      "AND m.user_id = auth.uid())",
+      "(EXISTS ( SELECT 1\n   FROM public.memberships m\n"
+      "  WHERE ((m.tenant_id = projects.tenant_id) AND (m.user_id = auth.uid()))))", 1 },
+    { "audit_log", "(tenant_id = current_setting('app.tenant', true)::uuid) AND note IS NOT NULL "
+      "AND note LIKE 'x%' AND length(note) > 3",
+      "((tenant_id = (current_setting('app.tenant'::text, true))::uuid) AND (note IS NOT NULL) AND "
+      "(note ~~ 'x%'::text) AND (length(note) > 3))", 1 },
+    { "app.documents", "priority BETWEEN 0 AND 9 AND id NOT BETWEEN -3 AND -1",
+      "(((priority >= 0) AND (priority <= 9)) AND ((id < '-3'::integer) OR (id > '-1'::integer)))", 1 },
+    { "app.documents", "EXISTS (SELECT 1 FROM app.shares s JOIN public.users u ON u.user_id = s.user_id "
+      "WHERE document_id = documents.id AND u.tenant_id = documents.tenant_id AND u.user_id = auth.uid())",
+      "(EXISTS ( SELECT 1\n   FROM (app.shares s\n     JOIN public.users u ON ((u.user_id = s.user_id)))\n"
+      "  WHERE ((s.document_id = documents.id) AND (u.tenant_id = documents.tenant_id) AND "
+      "(u.user_id = auth.uid()))))", 1 },
+    { "app.documents", "tenant_id = current_tenant() AND priority > -1 AND slug <> 'reserved'",
+      "((tenant_id = public.current_tenant()) AND (priority > '-1'::integer) AND "
+      "((slug)::text <> 'reserved'::text))", 1 },
+    { "projects", "status = '5' OR owner_id IS NULL", "((status = '5'::text) OR (owner_id IS NULL))", 1 },
+    { "app.documents", "tenant_id = current_tenant() AND author = (SELECT auth.uid())",
+      "((tenant_id = public.current_tenant()) AND (author = ( SELECT auth.uid() AS uid)))", 1 },
+    /* Edits that keep the policy's name and change its meaning. */
+    { "projects", "EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = projects.tenant_id)",
+      "(EXISTS ( SELECT 1\n   FROM public.memberships m\n  WHERE (m.tenant_id = m.tenant_id)))", 0 },
+    { "app.documents", "priority > -1", "(priority > '-5'::integer)", 0 },
+    { "app.documents", "priority BETWEEN 0 AND 9", "((priority >= 0) AND (priority <= 8))", 0 },
+    { "users", "tenant_id IN (SELECT tenant_id FROM users WHERE user_id = auth.uid())",
+      "(tenant_id IN ( SELECT users_1.tenant_id\n   FROM public.users users_1\n"
+      "  WHERE (users_1.user_id = users.user_id)))", 0 },
+    { "projects", "status IN ('draft', 'active')", "(status = ANY (ARRAY['draft'::text]))", 0 },
+};
+
+static void
+test_policy_canonical_forms(void **state)
+{
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < sizeof canon_cases / sizeof canon_cases[0]; i++) {
+        const canon_case *c = &canon_cases[i];
+        const char *dot = strchr(c->table, '.');
+        char *schema = dot ? strndup(c->table, (size_t) (dot - c->table)) : strdup("public");
+        const char *table = dot ? dot + 1 : c->table;
+        char *sql = util_xasprintf("CREATE TABLE %s (id int);\nCREATE POLICY p ON %s USING (%s);\n",
+                                   c->table, c->table, c->written);
+        pgr_location loc;
+        model want, live;
+        pgr_model w, l;
+
+        memset(&loc, 0, sizeof loc);
+        loc.object = "db:t";
+        model_init(&want, "t", 1);
+        replay(&want, sql);
+        model_init(&live, "database", 0);
+        model_put_policy(&live, schema, table, "p", 1, '*', NULL, 0, c->deparsed, NULL, &loc);
+        model_view(&want, &w);
+        model_view(&live, &l);
+        assert_int_equal(w.n_policies, 1);
+        assert_non_null(w.policies[0].qual_canonical);
+        assert_non_null(l.policies[0].qual_canonical);
+        if (c->same != (strcmp(w.policies[0].qual_canonical, l.policies[0].qual_canonical) == 0))
+            fail_msg("case %zu (%s): written and deparsed should %s", i, c->written,
+                     c->same ? "compare equal" : "differ");
+        model_free(&want);
+        model_free(&live);
+        free(sql);
+        free(schema);
+    }
+}
+
 /* --- writers ----------------------------------------------------------------- */
 
 static void
@@ -595,6 +690,7 @@ main(void)
         cmocka_unit_test(test_pairing_numbered),
         cmocka_unit_test(test_model_replay),
         cmocka_unit_test(test_model_policies),
+        cmocka_unit_test(test_policy_canonical_forms),
         cmocka_unit_test(test_json_escaping),
         cmocka_unit_test(test_mask_line),
         cmocka_unit_test(test_pathrole_defaults),

@@ -8,6 +8,7 @@
 
 #include "model/live.h"
 #include "scan/check.h"
+#include "scan/suppress.h"
 
 void
 cli_audit_help(FILE *out)
@@ -106,6 +107,8 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
         check_drift_hooks(h, &expected.m, &m);
     }
     check_finish_hooks(h);
+    if (expected.have)
+        suppress_apply_migrations(h, &expected.m);
     h->diags->files = 0;
     subject = util_xasprintf("database %s", res.database ? res.database : "?");
     h->diags->subject = subject;

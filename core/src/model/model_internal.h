@@ -139,7 +139,7 @@ void create_extension(model *m, const PgQuery__CreateExtensionStmt *s, const pgr
 void create_type(model *m, PgQuery__Node **names, size_t n, const pgr_location *loc);
 
 /* expr.c */
-char *canonical_expr(const char *text);
+char *canonical_expr(const char *text, const char *schema, const char *table);
 int note_column(const pgr_node *node, void *arg);
 
 /* doblock.c */

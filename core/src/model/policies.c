@@ -119,10 +119,10 @@ set_clause(pgr_policy *policy, const sql_file *f, const sql_stmt *st, const PgQu
         *text = util_xstrndup(f->text + from, to - from);
         if (strcmp(kw1, "using") == 0) {
             free((char *) policy->qual_canonical);
-            policy->qual_canonical = canonical_expr(*text);
+            policy->qual_canonical = canonical_expr(*text, policy->schema, policy->table);
         } else {
             free((char *) policy->with_check_canonical);
-            policy->with_check_canonical = canonical_expr(*text);
+            policy->with_check_canonical = canonical_expr(*text, policy->schema, policy->table);
         }
         sql_offset_location(f, from, to - from, loc);
     } else {
@@ -208,9 +208,9 @@ live_clause(pgr_policy *p, const char *text, const char **out, int *always_true,
         const PgQuery__Node *st = ((const sql_stmt *) util_vec_at(&sub.stmts, 0))->node;
 
         if (out == &p->qual)
-            p->qual_canonical = canonical_expr(text);
+            p->qual_canonical = canonical_expr(text, p->schema, p->table);
         else
-            p->with_check_canonical = canonical_expr(text);
+            p->with_check_canonical = canonical_expr(text, p->schema, p->table);
         if (st->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
             st->select_stmt->n_target_list == 1 &&
             st->select_stmt->target_list[0]->node_case == PG_QUERY__NODE__NODE_RES_TARGET) {

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Largest migration file read again for its suppressions (as check reads). */
+#define SUPPRESS_MAX_FILE_BYTES (64u << 20)
+
 typedef struct suppression {
     const char *path;
     uint32_t line, column;        /* of the comment */
@@ -192,4 +195,203 @@ suppress_apply(check_run *run)
         free(s->rules);
     }
     util_vec_free(&sups);
+}
+
+/*
+ * The audit (audit --migrations DIR): a migration's pgrampart-ignore applies
+ * to the live findings on the objects the statements it covers define, so a
+ * reviewed exception is not reported again by the audit.  A statement
+ * defines the table, view, policy, role, function, extension or grant whose
+ * model location it is (for a table also its ENABLE ROW LEVEL SECURITY);
+ * its object is named as the live model names it (live.c: "db:schema.name",
+ * "db:schema.table policy name", "role:name", "db:schema.name()").
+ */
+typedef struct object_ref {
+    const pgr_location *loc;   /* the defining statement (points into the model) */
+    char *key;                 /* the live finding's object */
+} object_ref;
+
+typedef struct object_key {
+    const char *key;     /* an object_ref's key */
+    size_t sup;          /* index of the suppression covering its statement */
+} object_key;
+
+static void
+add_ref(util_vec *refs, const pgr_location *loc, char *key)
+{
+    object_ref *r = util_vec_push(refs);
+
+    r->loc = loc;
+    r->key = key;
+}
+
+/* Every object of the migrations' model with its defining statement. */
+static void
+model_objects(const model *m, util_vec *refs)
+{
+    size_t i;
+
+    for (i = 0; i < m->tables.len; i++) {
+        const pgr_table *t = util_vec_at(&m->tables, i);
+
+        add_ref(refs, &t->location, util_xasprintf("db:%s.%s", t->schema, t->name));
+        add_ref(refs, &t->rls_location, util_xasprintf("db:%s.%s", t->schema, t->name));
+    }
+    for (i = 0; i < m->views.len; i++) {
+        const pgr_view *v = util_vec_at(&m->views, i);
+
+        add_ref(refs, &v->location, util_xasprintf("db:%s.%s", v->schema, v->name));
+    }
+    for (i = 0; i < m->policies.len; i++) {
+        const pgr_policy *p = util_vec_at(&m->policies, i);
+
+        add_ref(refs, &p->location, util_xasprintf("db:%s.%s policy %s", p->schema, p->table, p->name));
+    }
+    for (i = 0; i < m->roles.len; i++) {
+        const pgr_role *r = util_vec_at(&m->roles, i);
+
+        add_ref(refs, &r->location, util_xasprintf("role:%s", r->name));
+    }
+    for (i = 0; i < m->functions.len; i++) {
+        const pgr_function *f = util_vec_at(&m->functions, i);
+
+        add_ref(refs, &f->location, util_xasprintf("db:%s.%s()", f->schema, f->name));
+    }
+    for (i = 0; i < m->acl.len; i++) {
+        const pgr_acl_item *a = util_vec_at(&m->acl, i);
+
+        add_ref(refs, &a->location, util_xasprintf("db:%s", a->object));
+    }
+    for (i = 0; i < m->objects.len; i++) {
+        const pgr_object *o = util_vec_at(&m->objects, i);
+
+        if (o->kind == 'e')
+            add_ref(refs, &o->location, util_xasprintf("db:extension %s", o->name));
+    }
+}
+
+/* The keys of the objects whose defining statement a suppression covers. */
+static void
+object_keys(const util_vec *refs, const util_vec *sups, util_vec *keys)
+{
+    size_t i, k;
+
+    for (i = 0; i < refs->len; i++) {
+        const object_ref *r = util_vec_at(refs, i);
+
+        for (k = 0; k < sups->len; k++) {
+            const suppression *s = util_vec_at(sups, k);
+
+            if (r->loc->path && strcmp(r->loc->path, s->path) == 0 && (!require_reason || s->has_reason) &&
+                (s->file_wide || (r->loc->line >= s->from_line && r->loc->line <= s->to_line))) {
+                object_key *o = util_vec_push(keys);
+
+                o->key = r->key;
+                o->sup = k;
+            }
+        }
+    }
+}
+
+/* The suppressions written in the SQL file at path (read again: the
+ * migration set's run is over).  Unreadable files hold none. */
+static void
+scan_migration(const char *path, util_vec *sups)
+{
+    check_file f;
+    const char *err;
+
+    memset(&f, 0, sizeof f);
+    f.fe = frontends_by_name("sql");
+    if (f.fe == NULL || util_read_file(path, SUPPRESS_MAX_FILE_BYTES, &f.text, &f.len, &err) != 0)
+        return;
+    f.path = (char *) path;
+    sql_file_parse(&f.sql, path, f.text, f.len);
+    f.parsed_sql = true;
+    scan_file(&f, sups);
+    sql_file_free(&f.sql);
+    free(f.text);
+}
+
+static int
+cmp_path(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Scan each distinct file the objects were defined in, once (sorted, so
+ * that thousands of objects cost n log n, not n^2). */
+static void
+scan_migrations(const util_vec *refs, util_vec *sups)
+{
+    const char **paths = util_xcalloc(refs->len ? refs->len : 1, sizeof(char *));
+    size_t i, n = 0;
+
+    for (i = 0; i < refs->len; i++) {
+        const char *path = ((const object_ref *) util_vec_at(refs, i))->loc->path;
+
+        if (path)
+            paths[n++] = path;
+    }
+    qsort(paths, n, sizeof(char *), cmp_path);
+    for (i = 0; i < n; i++)
+        if (i == 0 || strcmp(paths[i], paths[i - 1]) != 0)
+            scan_migration(paths[i], sups);
+    free(paths);
+}
+
+/* Whether finding f is hidden by a suppression: a file finding by the
+ * lines it covers, an object finding through the objects' keys. */
+static bool
+audit_hidden(const diag_finding *f, util_vec *sups, const util_vec *keys)
+{
+    size_t k;
+
+    for (k = 0; k < sups->len; k++) {
+        suppression *s = util_vec_at(sups, k);
+
+        if (covers(s, f))
+            return true;
+    }
+    for (k = 0; f->object && k < keys->len; k++) {
+        const object_key *o = util_vec_at(keys, k);
+        const suppression *s = util_vec_at(sups, o->sup);
+
+        if (strcmp(o->key, f->object) == 0 && rule_listed(s->rules, f->rule_id))
+            return true;
+    }
+    return false;
+}
+
+void
+suppress_apply_migrations(host *h, const model *migrations)
+{
+    diag_store *ds = h->diags;
+    util_vec sups, keys, refs;
+    size_t i, keep = 0;
+
+    require_reason = h->cfg->require_reason;
+    util_vec_init(&sups, sizeof(suppression));
+    util_vec_init(&keys, sizeof(object_key));
+    util_vec_init(&refs, sizeof(object_ref));
+    model_objects(migrations, &refs);
+    scan_migrations(&refs, &sups);
+    object_keys(&refs, &sups, &keys);
+    for (i = 0; i < ds->findings.len; i++) {
+        diag_finding *f = util_vec_at(&ds->findings, i);
+
+        if (audit_hidden(f, &sups, &keys))
+            diag_finding_free(f);
+        else
+            *(diag_finding *) util_vec_at(&ds->findings, keep++) = *f;
+    }
+    ds->findings.len = keep;
+    for (i = 0; i < sups.len; i++)
+        free(((suppression *) util_vec_at(&sups, i))->rules);
+    /* Suppressions' paths point into the model, keys into refs. */
+    for (i = 0; i < refs.len; i++)
+        free(((object_ref *) util_vec_at(&refs, i))->key);
+    util_vec_free(&keys);
+    util_vec_free(&sups);
+    util_vec_free(&refs);
 }

@@ -23,4 +23,14 @@
  * report the suppressions' own problems. */
 void suppress_apply(check_run *run);
 
+/*
+ * audit --migrations: remove the findings in h's store that the migration
+ * files' suppressions cover — findings located in those files by line, and
+ * live findings on the objects (tables, views, policies, roles, functions,
+ * extensions, grants) the covered statements define.  The files are the
+ * ones migrations' objects were defined in, read again.  Suppressions that
+ * hide nothing or lack a reason are check's to report, not the audit's.
+ */
+void suppress_apply_migrations(host *h, const model *migrations);
+
 #endif

@@ -1,3 +1,4 @@
 -- Rollback of 013.
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE SELECT ON TABLES FROM PUBLIC;
+REVOKE SELECT ON message_stats FROM app_reporter;
 DROP VIEW message_stats;
