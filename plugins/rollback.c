@@ -3,9 +3,11 @@
  * restores the model the up started from.  The rules and their docs are in
  * rules[] below.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pgrampart/plugin.h"
 
@@ -20,6 +22,15 @@ static const pgr_rule rules[] = {
       "Without a tested rollback a failed deployment is fixed forward, under pressure.",
       "migrations/007_add_search.sql  (no rollback/007_add_search.sql)",
       "migrations/007_add_search.sql + migrations/rollback/007_add_search.sql" },
+    { "rollback/declared-empty-down", PGR_SEVERITY_INFO,
+      "A down migration holds only a comment: its author declared that this up is not rolled back.",
+      "Fine for a contract step (dropping what the code no longer reads) or a widened type; "
+      "otherwise write the down.",
+      "Production deployment checklist: \"Rollback script prepared and tested\"",
+      "Rolling back leaves the up's schema in place; that is a decision, recorded in the file, "
+      "which a reviewer may want to see.",
+      "003_drop_legacy.up.sql: DROP TABLE legacy;\n003_drop_legacy.down.sql: -- no-op",
+      "003_drop_legacy.down.sql: CREATE TABLE legacy (...);" },
     { "rollback/incomplete-down", PGR_SEVERITY_ERROR,
       "The down migration does not undo its up: replaying up then down leaves a different schema.",
       "Make the down drop what the up creates and restore what it drops or changes, in reverse order.",
@@ -154,6 +165,58 @@ nothing_to_undo(const char *up_path)
     return 0;
 }
 
+/* Whether the comment line text[0..len) is one a generator wrote (the rule
+ * pack's generated_down_comments), compared without "--" and blanks. */
+static int
+generated_comment(pgr_ctx *ctx, const char *text, size_t len)
+{
+    size_t i, n = api->rulepack_list_length(ctx, "generated_down_comments");
+
+    while (len > 0 && (*text == '-' || isspace((unsigned char) *text)))
+        text++, len--;
+    while (len > 0 && isspace((unsigned char) text[len - 1]))
+        len--;
+    for (i = 0; i < n; i++) {
+        const char *g = api->rulepack_list_item(ctx, "generated_down_comments", i);
+
+        if (strlen(g) == len && strncasecmp(g, text, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Whether a down file of its own (not a dbmate section) holds no statement
+ * but a comment its author wrote, such as ente's "-- no-op" or "-- do
+ * nothing": this up is deliberately not rolled back (a contract step dropping
+ * what the code no longer reads, a widened type).  A blank file, or one with
+ * only the comment a generator put there (diesel's "This file should undo
+ * anything in `up.sql`"), was never filled.  The data an up drops is still
+ * irreversible-up's finding.
+ */
+static int
+declared_empty(pgr_ctx *ctx, const pgr_migration *m)
+{
+    size_t len, start, end;
+    const char *text;
+    int written = 0;
+
+    if (m->down_path == NULL || m->down_statements > 0 || strcmp(m->down_path, m->up_path) == 0)
+        return 0;
+    text = api->file_text(ctx, m->down_path, &len);
+    for (start = 0; text != NULL && start < len; start = end + 1) {
+        const char *nl = memchr(text + start, '\n', len - start);
+        size_t k;
+
+        end = nl ? (size_t) (nl - text) : len;
+        for (k = start; k < end && isspace((unsigned char) text[k]); k++)
+            ;
+        if (k < end && !generated_comment(ctx, text + k, end - k))
+            written = 1;
+    }
+    return written;
+}
+
 /*
  * Whether the set uses a down convention at all: some up has a down file
  * (or, for dbmate, its down section).  Forward-only tools (Supabase CLI,
@@ -190,6 +253,12 @@ on_migration_set(pgr_ctx *ctx, const pgr_migration_set *s)
          * version, so a missing file is reported whatever the up does. */
         if (m->down_path != NULL && nothing_to_undo(m->up_path))
             continue;
+        if (declared_empty(ctx, m)) {
+            pgr_reportf(api, ctx, "rollback/declared-empty-down", &m->up_location,
+                        "the down migration of %s (%s) only holds a comment: rolling back "
+                        "leaves this up in place", m->up_path, m->down_path);
+            continue;
+        }
         expected_name(s, m, name, sizeof name);
         if (m->down_path == NULL)
             snprintf(msg, sizeof msg, "up migration %s has no down migration (%s convention)",

@@ -620,6 +620,14 @@ typedef struct pgr_host_api {
     /* Appended in ABI 5, after all_privileges.  api->report with flags
      * (PGR_REPORT_*, or-ed; 0 is api->report). */
     void (*report_flags)(pgr_ctx *ctx, const pgr_finding *finding, unsigned flags);
+
+    /* Appended in ABI 5, after report_flags.  The text of a file this run
+     * reads (path exactly as in a pgr_location or pgr_migration of the run),
+     * len bytes, not NUL-terminated; NULL when the run has no such file or
+     * could not read it.  Owned by the host, valid until on_finish returns.
+     * Only files the run already reads are served: never a way out of the
+     * checked tree. */
+    const char *(*file_text)(pgr_ctx *ctx, const char *path, size_t *len);
 } pgr_host_api;
 
 /*

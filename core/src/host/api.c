@@ -90,6 +90,17 @@ host_report_core(host *h, const char *rule_id, const pgr_location *loc, const ch
     api_report(&ctx, &f);
 }
 
+static const char *
+api_file_text(pgr_ctx *ctx, const char *path, size_t *len)
+{
+    host *h = ctx->host;
+
+    *len = 0;
+    if (h->file_text == NULL || path == NULL)
+        return NULL;
+    return h->file_text(h->file_text_arg, path, len);
+}
+
 static void
 api_log(pgr_ctx *ctx, pgr_severity level, const char *message)
 {
@@ -498,4 +509,5 @@ const pgr_host_api host_api = {
     .redact = api_redact,
     .all_privileges = model_all_privileges,
     .report_flags = api_report_flags,
+    .file_text = api_file_text,
 };

@@ -171,6 +171,8 @@ host_init(host *h, const config *cfg, diag_store *diags)
     util_vec_init(&h->rulepacks, sizeof(cfg_node *));
     h->cfg = cfg;
     h->diags = diags;
+    h->file_text = NULL;
+    h->file_text_arg = NULL;
     core = util_vec_push(&h->plugins);
     core->path = util_xstrdup("(built in)");
     core->desc = &core_plugin;

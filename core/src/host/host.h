@@ -40,6 +40,10 @@ typedef struct host {
     const config *cfg;
     util_vec rulepacks;      /* of cfg_node * */
     diag_store *diags;
+    /* The files of the current check (api->file_text): set by the run
+     * while it lasts, else NULL. */
+    const char *(*file_text)(void *arg, const char *path, size_t *len);
+    void *file_text_arg;
 } host;
 
 /* What the host passes as a pgr_sql_statement: pub comes first so that

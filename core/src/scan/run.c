@@ -727,6 +727,30 @@ in_test_dir(const check_file *f)
     return pathrole_classify(rel) == PATH_ROLE_TEST;
 }
 
+/* host.file_text over the run's files (sorted by path: a binary search). */
+static const char *
+run_file_text(void *arg, const char *path, size_t *len)
+{
+    const check_run *run = arg;
+    size_t lo = 0, hi = run->files.len;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const check_file *f = util_vec_at(&run->files, mid);
+        int c = strcmp(f->path, path);
+
+        if (c == 0) {
+            *len = f->text ? f->len : 0;
+            return f->text;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 int
 check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char **err,
                    void (*model_fn)(model *, void *), void *arg)
@@ -773,11 +797,15 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
 
     parse_sql_files(run);
     parse_value_files(run);
+    h->file_text = run_file_text;
+    h->file_text_arg = run;
     host_for_each_plugin(h, call_file_hooks, run);
     run_sets(run);
     run_standalone(run);
     run_models(run);
     check_finish_hooks(h);
+    h->file_text = NULL;
+    h->file_text_arg = NULL;
     drop_context_findings(run);
     apply_role_caps(run);
     suppress_apply(run);

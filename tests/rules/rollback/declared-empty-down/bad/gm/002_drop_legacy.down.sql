@@ -1,0 +1,1 @@
+-- no-op: the code stopped reading legacy in 1.4
