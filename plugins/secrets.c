@@ -348,24 +348,25 @@ secret_named(const char *key)
         has(key, "API_KEY") || has(key, "APIKEY") || has(key, "PRIVATE_KEY");
 }
 
-/* Env files that are meant to hold placeholders (by file name: a
- * directory called samples/ proves nothing). */
+/* Files that are meant to hold placeholders: the host's example role
+ * (.env.example, *.sample, *.template, *.dist ... and the configuration's
+ * role_patterns). */
 static int
-example_file(const char *path)
+example_file(pgr_ctx *ctx, const char *path)
 {
-    const char *b = strrchr(path, '/');
-
-    b = b ? b + 1 : path;
-    return has(b, "example") || has(b, "sample") || has(b, "template") || has(b, ".dist");
+    return strcmp(api->path_role(ctx, path), "example") == 0;
 }
 
+/* A file named for production (.env.production, prod/...): a placeholder
+ * there is what the deployment will run with. */
 static int
-production_file(const char *path)
+production_file(pgr_ctx *ctx, const char *path)
 {
     const char *b = strrchr(path, '/');
 
     b = b ? b + 1 : path;
-    return !example_file(path) && (has(b, "prod") || has(path, "/prod/") || has(path, "/production/"));
+    return !example_file(ctx, path) &&
+        (has(b, "prod") || has(path, "/prod/") || has(path, "/production/"));
 }
 
 /* Bytes of key material: base64 and hex values count what they decode to. */
@@ -641,7 +642,7 @@ check_placeholder_and_weak(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
         (strncasecmp(v, "your", 4) == 0 || has(v, "change") || strcasecmp(v, "secret") == 0 ||
          strcasecmp(v, "password") == 0 || has(v, "placeholder")))
         placeholder = 1;
-    if (placeholder && (production_file(f->path) || (e->flags & PGR_VALUE_FALLBACK))) {
+    if (placeholder && (production_file(ctx, f->path) || (e->flags & PGR_VALUE_FALLBACK))) {
         snprintf(msg, sizeof msg, (e->flags & PGR_VALUE_FALLBACK)
                  ? "%s falls back to a placeholder when the variable is unset: %s"
                  : "%s holds a placeholder in a production file: %s", e->key,
@@ -649,7 +650,7 @@ check_placeholder_and_weak(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
         report_span(ctx, f, i, 0, 0, "secrets/placeholder-secret", msg, 0);
         return;
     }
-    if (signing && !placeholder && !reference && *v && !example_file(f->path) && material_bytes(v) < 32) {
+    if (signing && !placeholder && !reference && *v && !example_file(ctx, f->path) && material_bytes(v) < 32) {
         snprintf(msg, sizeof msg, "%s is %zu bytes of key material (%s): at least 32 are needed",
                  e->key, material_bytes(v), api->redact(v, red, sizeof red));
         report_span(ctx, f, i, 0, 0, "secrets/weak-secret", msg, 0);
@@ -678,7 +679,7 @@ check_committed(pgr_ctx *ctx, const pgr_value_file *f)
 {
     size_t i;
 
-    if (f->git_tracked != 1 || example_file(f->path))
+    if (f->git_tracked != 1 || example_file(ctx, f->path))
         return;
     for (i = 0; i < f->n_values; i++) {
         const pgr_value *e = &f->values[i];

@@ -756,6 +756,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
     parse_sql_files(run);
     parse_value_files(run);
     h->file_text = check_text;
+    h->file_role = check_role;
     h->file_text_arg = run;
     host_for_each_plugin(h, call_file_hooks, run);
     run_sets(run);
@@ -763,6 +764,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
     run_models(run);
     check_finish_hooks(h);
     h->file_text = NULL;
+    h->file_role = NULL;
     h->file_text_arg = NULL;
     drop_context_findings(run);
     apply_role_caps(run);
@@ -817,6 +819,14 @@ check_file_of(check_run *run, const char *path)
             hi = mid;
     }
     return NULL;
+}
+
+const char *
+check_role(void *arg, const char *path)
+{
+    const check_file *f = check_file_of(arg, path);
+
+    return pathrole_name(f ? f->role : PATH_ROLE_PRODUCTION);
 }
 
 const char *
