@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "pgrampart/plugin.h"
+#include "secretshape.h"
 #include "compose.h"
 
 static const pgr_host_api *api;
@@ -94,7 +95,7 @@ typedef struct pattern {
     int group;
     const char *rule;        /* the rule reported: known-secret-format or generic-secret */
     int live;                /* a working credential: keeps its severity in every path role */
-    int pem_body;            /* a PEM header that needs a base64 body after it */
+    int secretshape_pem_body;            /* a PEM header that needs a base64 body after it */
     pgr_regex *re;
 } pattern;
 
@@ -147,7 +148,7 @@ load_patterns(pgr_ctx *ctx)
         p->rule = field_is(ctx, i, "rule", "secrets/generic-secret")
             ? "secrets/generic-secret" : "secrets/known-secret-format";
         p->live = field_is(ctx, i, "live", "true");
-        p->pem_body = field_is(ctx, i, "body", "pem");
+        p->secretshape_pem_body = field_is(ctx, i, "body", "pem");
         p->re = regex ? api->regex_compile(regex, err, sizeof err) : NULL;
         if (p->id == NULL || p->re == NULL) {
             char msg[512];
@@ -203,47 +204,6 @@ format_applies(const pattern *p, const char *name)
     return 0;
 }
 
-/* log2(k) for k >= 1 by the binary-digit method (the plugin links no libm). */
-static double
-log2_int(size_t k)
-{
-    double x = (double) k, r = 0.0, bit = 1.0;
-    int i;
-
-    while (x >= 2.0) {
-        x /= 2.0;
-        r += 1.0;
-    }
-    for (i = 0; i < 30; i++) {
-        x *= x;
-        bit /= 2.0;
-        if (x >= 2.0) {
-            x /= 2.0;
-            r += bit;
-        }
-    }
-    return r;
-}
-
-/* Shannon entropy of s (len bytes), in bits per byte. */
-static double
-shannon_entropy(const char *s, size_t len)
-{
-    size_t counts[256] = { 0 }, i;
-    double h;
-
-    if (len == 0)
-        return 0.0;
-    for (i = 0; i < len; i++)
-        counts[(unsigned char) s[i]]++;
-    /* H = log2(N) - (1/N) * sum n_i log2 n_i */
-    h = log2_int(len);
-    for (i = 0; i < 256; i++)
-        if (counts[i] > 1)
-            h -= (double) counts[i] * log2_int(counts[i]) / (double) len;
-    return h;
-}
-
 static void
 on_finish(pgr_ctx *ctx)
 {
@@ -260,29 +220,6 @@ on_finish(pgr_ctx *ctx)
     allow = NULL;
     n_patterns = n_allow = 0;
     patterns_loaded = 0;
-}
-
-/* Whether v is computed when it is used: a command substitution ($(cmd),
- * `cmd`) or a variable's expansion anywhere in it ("${PGPASSWORD:-...}"). */
-static int
-is_substitution(const char *v)
-{
-    return strstr(v, "$(") != NULL || strchr(v, '`') != NULL || strstr(v, "${") != NULL ||
-        strstr(v, "{{") != NULL;
-}
-
-/* "1234567890...", "0123456789": the digits counted in order, a filler. */
-static int
-counting_digits(const char *v)
-{
-    size_t i, n = strlen(v);
-
-    if (n < 8 || !isdigit((unsigned char) v[0]))
-        return 0;
-    for (i = 1; i < n; i++)
-        if (!isdigit((unsigned char) v[i]) || v[i] - '0' != (v[i - 1] - '0' + 1) % 10)
-            return 0;
-    return 1;
 }
 
 /* Whether value is a reference or an obvious placeholder, not a secret. */
@@ -308,7 +245,7 @@ is_placeholder(pgr_ctx *ctx, const char *v)
     if (i == len && len >= 3 &&
         (!isalnum((unsigned char) v[0]) || v[0] == 'x' || v[0] == 'X'))
         return 1;
-    if (counting_digits(v))
+    if (secretshape_counting_digits(v))
         return 1;
     n = api->rulepack_list_length(ctx, "placeholders");
     for (i = 0; i < n; i++)
@@ -348,44 +285,25 @@ secret_named(const char *key)
         has(key, "API_KEY") || has(key, "APIKEY") || has(key, "PRIVATE_KEY");
 }
 
-/* Env files that are meant to hold placeholders (by file name: a
- * directory called samples/ proves nothing). */
+/* Files that are meant to hold placeholders: the host's example role
+ * (.env.example, *.sample, *.template, *.dist ... and the configuration's
+ * role_patterns). */
 static int
-example_file(const char *path)
+example_file(pgr_ctx *ctx, const char *path)
+{
+    return strcmp(api->path_role(ctx, path), "example") == 0;
+}
+
+/* A file named for production (.env.production, prod/...): a placeholder
+ * there is what the deployment will run with. */
+static int
+production_file(pgr_ctx *ctx, const char *path)
 {
     const char *b = strrchr(path, '/');
 
     b = b ? b + 1 : path;
-    return has(b, "example") || has(b, "sample") || has(b, "template") || has(b, ".dist");
-}
-
-static int
-production_file(const char *path)
-{
-    const char *b = strrchr(path, '/');
-
-    b = b ? b + 1 : path;
-    return !example_file(path) && (has(b, "prod") || has(path, "/prod/") || has(path, "/production/"));
-}
-
-/* Bytes of key material: base64 and hex values count what they decode to. */
-static size_t
-material_bytes(const char *v)
-{
-    size_t n = strlen(v), i;
-    int hex = n > 0, b64 = n > 0;
-
-    for (i = 0; i < n; i++) {
-        char c = v[i];
-
-        hex = hex && isxdigit((unsigned char) c);
-        b64 = b64 && (isalnum((unsigned char) c) || c == '+' || c == '/' || c == '=' || c == '-' || c == '_');
-    }
-    if (hex && n >= 32)
-        return n / 2;
-    if (b64 && n >= 16)
-        return n * 3 / 4;
-    return n;
+    return !example_file(ctx, path) &&
+        (has(b, "prod") || has(path, "/prod/") || has(path, "/production/"));
 }
 
 /* Report the span [off, off+len) of value i; flags: PGR_REPORT_*. */
@@ -405,174 +323,6 @@ report_span(pgr_ctx *ctx, const pgr_value_file *f, size_t i, size_t off, size_t 
     api->report_flags(ctx, &fd, flags);
 }
 
-/* A template, reference or interpolation, not a literal: ${x}, {{ x }},
- * $(cmd), `cmd`, %(x)s, {name}.{cluster}, #/components/x, !Ref X, <x>. */
-static int
-is_template(const char *v)
-{
-    const char *open = strchr(v, '{');
-
-    return strstr(v, "${") || strstr(v, "$(") || strstr(v, "{{") || strstr(v, "%(") ||
-        strchr(v, '`') || (open && strchr(open, '}')) || v[0] == '#' || v[0] == '!' ||
-        v[0] == '<' || strstr(v, "://");
-}
-
-/* 8-4-4-4-12 hex digits: an identifier (a row's or a test's id). */
-static int
-is_uuid(const char *v, size_t len)
-{
-    size_t i;
-
-    if (len != 36)
-        return 0;
-    for (i = 0; i < len; i++)
-        if ((i == 8 || i == 13 || i == 18 || i == 23) ? v[i] != '-' : !isxdigit((unsigned char) v[i]))
-            return 0;
-    return 1;
-}
-
-/* Whether the letters s[0, n) read as a word: short (db, jwt, v), an
- * acronym (AWS, CROWDIN), or with a vowel and no run of five consonants. */
-static int
-word_like(const char *s, size_t n)
-{
-    size_t i, run = 0;
-    int vowel = 0, upper = 1;
-
-    if (n <= 3)
-        return 1;
-    for (i = 0; i < n; i++) {
-        int c = tolower((unsigned char) s[i]);
-        int v = strchr("aeiouy", c) != NULL;
-
-        upper = upper && isupper((unsigned char) s[i]);
-        vowel = vowel || v;
-        run = v ? 0 : run + 1;
-        if (run >= 5 && !upper)
-            return 0;
-    }
-    return vowel || (upper && n <= 5);
-}
-
-/*
- * Whether v (len bytes) reads as a name rather than key material: words
- * joined by _ - . : / * [ ] or camelCase (api_tokens, INVALID_CREDENTIALS,
- * same-origin, default:development.some-token, postgres-password), with at
- * most one run of at most four digits (valid-token-123).  Key material has
- * runs of digits among letters, letter runs no language has, or
- * punctuation inside (p4ssW0rd!xyz, DtUYwi&l5I1KX4@Le, 7f3a9b2c1d8e4f60).
- */
-static int
-word_shaped(const char *v, size_t len)
-{
-    size_t i = 0, digit_runs = 0, words = 0, short_words = 0;
-
-    while (i < len) {
-        size_t j = i + 1;
-
-        if (isdigit((unsigned char) v[i])) {
-            while (j < len && isdigit((unsigned char) v[j]))
-                j++;
-            if (j - i > 4 || ++digit_runs > 1)
-                return 0;
-        } else if (isalpha((unsigned char) v[i])) {
-            /* One word: a run of capitals (whose last one starts the next
-             * word when lower case follows), or one capital and lower case. */
-            if (isupper((unsigned char) v[i]) && j < len && isupper((unsigned char) v[j])) {
-                while (j < len && isupper((unsigned char) v[j]))
-                    j++;
-                if (j < len && islower((unsigned char) v[j]))
-                    j--;
-            } else {
-                while (j < len && islower((unsigned char) v[j]))
-                    j++;
-            }
-            if (!word_like(v + i, j - i))
-                return 0;
-            words++;
-            short_words += j - i <= 2;
-        } else if (strchr("_-.:/*[]", v[i]) == NULL && i > 0 && i + 1 < len &&
-                   isalnum((unsigned char) v[i - 1]) && isalnum((unsigned char) v[i + 1])) {
-            /* Punctuation between letters or digits: a password's. */
-            return 0;
-        }
-        i = j;
-    }
-    /* aBcDeFgHiJ: "words" of one or two letters, mostly. */
-    return !(words >= 4 && short_words * 2 > words);
-}
-
-/* Whether key_path sits under an "example" or "examples" key: an OpenAPI
- * or JSON-schema example value documents a format, it opens nothing. */
-static int
-under_example(const char *key_path)
-{
-    const char *at;
-
-    for (at = strstr(key_path, "example"); at; at = strstr(at + 1, "example")) {
-        const char *end = at + 7 + (at[7] == 's');
-
-        if ((at == key_path || at[-1] == '.') && *end == '.')
-            return 1;
-    }
-    return 0;
-}
-
-/* Whether a generic-secret candidate v (len bytes) is key material: not a
- * template or reference, not a UUID, not a word-shaped name. */
-static int
-key_material(const char *v, size_t len)
-{
-    return !is_template(v) && !is_uuid(v, len) && !word_shaped(v, len);
-}
-
-/* What follows a PEM header (pem_body). */
-typedef enum pem_body {
-    PEM_STUB,       /* a stub: "...", "MIIE...", fewer than 64 base64 characters before END */
-    PEM_KEY,        /* a base64 body of 64 characters or more: a real key */
-    PEM_UNSEEN      /* no END: the value holds the header only (a line of a multi-line value) */
-} pem_body;
-
-/*
- * What follows the PEM header that ends at text: base64 characters with
- * whitespace and escaped newlines ("\n" in a JS literal) between them, RFC
- * 1421 header lines (Proc-Type: 4,ENCRYPTED) skipped, up to "-----END".
- * Any other character makes it a stub; a real key has hundreds of base64
- * characters.
- */
-static pem_body
-pem_body_of(const char *text)
-{
-    size_t b64 = 0;
-    const char *p = text;
-
-    while (*p && strncmp(p, "-----END", 8) != 0) {
-        if (*p == '\\' && (p[1] == 'n' || p[1] == 'r')) {
-            p += 2;
-        } else if (isspace((unsigned char) *p)) {
-            p++;
-        } else if (isalnum((unsigned char) *p) || *p == '+' || *p == '/' || *p == '=') {
-            const char *w = p;
-
-            while (isalnum((unsigned char) *w) || *w == '+' || *w == '/' || *w == '=' || *w == '-')
-                w++;
-            if (*w != ':') {
-                b64++;
-                p++;
-                continue;
-            }
-            /* A header line: skip to its end. */
-            while (*p && *p != '\n' && !(*p == '\\' && p[1] == 'n'))
-                p++;
-        } else {
-            return PEM_STUB;
-        }
-    }
-    if (b64 >= 64)
-        return PEM_KEY;
-    return *p ? PEM_STUB : PEM_UNSEEN;
-}
-
 /* The rule pack's patterns, on "KEY=value" so that a pattern can use the key. */
 static void
 check_patterns(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
@@ -589,7 +339,7 @@ check_patterns(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
 
         if (!format_applies(p, f->format_name) || !keyword_hit(p->keywords, line) ||
             !api->regex_match(p->re, line, strlen(line), p->group, &start, &len) || start < keylen ||
-            (p->min_entropy > 0 && shannon_entropy(line + start, len) < p->min_entropy))
+            (p->min_entropy > 0 && secretshape_entropy(line + start, len) < p->min_entropy))
             continue;
         {
             char *secret = strndup(line + start, len);
@@ -597,7 +347,7 @@ check_patterns(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
             int allowed = 0;
             /* A PEM header whose body the value does not hold may be a
              * key: reported, but not as a live one. */
-            pem_body body = PEM_KEY;
+            secretshape_pem_body body = SECRETSHAPE_PEM_KEY;
 
             for (a = 0; secret && a < n_allow && !allowed; a++)
                 allowed = api->regex_match(allow[a], secret, len, 0, &s0, &l0);
@@ -605,8 +355,8 @@ check_patterns(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
              * with a stub body is a test's or a doc's. */
             if (secret && !allowed && !is_placeholder(ctx, secret) &&
                 (strcmp(p->rule, "secrets/generic-secret") != 0 ||
-                 (key_material(secret, len) && !under_example(e->key_path))) &&
-                (!p->pem_body || (body = pem_body_of(line + start + len)) != PEM_STUB)) {
+                 (secretshape_key_material(secret, len) && !secretshape_under_example(e->key_path))) &&
+                (!p->secretshape_pem_body || (body = secretshape_pem_body_of(line + start + len)) != SECRETSHAPE_PEM_STUB)) {
                 /* "[id]" names a known format; generic-secret is its own rule. */
                 snprintf(msg, sizeof msg, "%s in %s: %s%s%s%s", p->description ? p->description : p->id,
                          e->key[0] ? e->key : "a string literal", api->redact(secret, red, sizeof red),
@@ -614,7 +364,7 @@ check_patterns(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
                          strcmp(p->rule, "secrets/generic-secret") ? p->id : "",
                          strcmp(p->rule, "secrets/generic-secret") ? "]" : "");
                 report_span(ctx, f, i, start - keylen, len, p->rule, msg,
-                            p->live && body != PEM_UNSEEN ? PGR_REPORT_KEEP_SEVERITY : 0);
+                            p->live && body != SECRETSHAPE_PEM_UNSEEN ? PGR_REPORT_KEEP_SEVERITY : 0);
             }
             free(secret);
         }
@@ -629,7 +379,7 @@ check_placeholder_and_weak(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
     const pgr_value *e = &f->values[i];
     const char *v = e->value;
     char msg[512], red[64];
-    int placeholder = *v && is_placeholder(ctx, v), reference = v[0] == '$' || is_substitution(v);
+    int placeholder = *v && is_placeholder(ctx, v), reference = v[0] == '$' || secretshape_is_substitution(v);
     int signing = (has(e->key, "JWT") || has(e->key, "SESSION") || has(e->key, "CSRF") ||
                    has(e->key, "COOKIE") || has(e->key, "ENCRYPTION") || has(e->key, "SIGNING")) &&
         (has(e->key, "SECRET") || has(e->key, "KEY"));
@@ -641,7 +391,7 @@ check_placeholder_and_weak(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
         (strncasecmp(v, "your", 4) == 0 || has(v, "change") || strcasecmp(v, "secret") == 0 ||
          strcasecmp(v, "password") == 0 || has(v, "placeholder")))
         placeholder = 1;
-    if (placeholder && (production_file(f->path) || (e->flags & PGR_VALUE_FALLBACK))) {
+    if (placeholder && (production_file(ctx, f->path) || (e->flags & PGR_VALUE_FALLBACK))) {
         snprintf(msg, sizeof msg, (e->flags & PGR_VALUE_FALLBACK)
                  ? "%s falls back to a placeholder when the variable is unset: %s"
                  : "%s holds a placeholder in a production file: %s", e->key,
@@ -649,9 +399,9 @@ check_placeholder_and_weak(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
         report_span(ctx, f, i, 0, 0, "secrets/placeholder-secret", msg, 0);
         return;
     }
-    if (signing && !placeholder && !reference && *v && !example_file(f->path) && material_bytes(v) < 32) {
+    if (signing && !placeholder && !reference && *v && !example_file(ctx, f->path) && secretshape_material_bytes(v) < 32) {
         snprintf(msg, sizeof msg, "%s is %zu bytes of key material (%s): at least 32 are needed",
-                 e->key, material_bytes(v), api->redact(v, red, sizeof red));
+                 e->key, secretshape_material_bytes(v), api->redact(v, red, sizeof red));
         report_span(ctx, f, i, 0, 0, "secrets/weak-secret", msg, 0);
     }
 }
@@ -678,7 +428,7 @@ check_committed(pgr_ctx *ctx, const pgr_value_file *f)
 {
     size_t i;
 
-    if (f->git_tracked != 1 || example_file(f->path))
+    if (f->git_tracked != 1 || example_file(ctx, f->path))
         return;
     for (i = 0; i < f->n_values; i++) {
         const pgr_value *e = &f->values[i];
@@ -771,7 +521,7 @@ check_pgpassword(pgr_ctx *ctx, const pgr_value_file *f, const pgr_value *e)
     server_place where = SERVER_ELSEWHERE;
     size_t i;
 
-    if (is_placeholder(ctx, e->value) || is_substitution(e->value))
+    if (is_placeholder(ctx, e->value) || secretshape_is_substitution(e->value))
         return;
     for (i = 0; f->format == PGR_FORMAT_SHELL && i < f->n_values; i++)
         if (strcmp(f->values[i].key, "PGHOST") == 0)

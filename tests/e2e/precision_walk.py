@@ -214,3 +214,18 @@ def test_diff_base_reads_tracked_build_dirs_on_both_sides():
         _, doc = check_json("--diff-base", "main", ".", cwd=d)
         got = sorted((f["rule"], f["path"], f["line"]) for f in doc["findings"])
         assert got == [("grants/grant-to-public", "build/deploy.sql", 2)], got
+
+
+def test_plugins_see_the_configured_example_role():
+    """The secrets plugin's notion of an example file is the host's path role, config included:
+    a tracked env file a team declares an example (role_patterns) is not a committed secret; the
+    same file undeclared is."""
+    files = {"deploy/defaults.env": "STRIPE_SECRET=Qw7pL2xZ9vR4tY8uK3mN6bH1\n"}
+    with tempfile.TemporaryDirectory() as d:
+        git_repo(d, files)
+        rc, doc = check_json(".", cwd=d)
+        assert [f["path"] for f in doc["findings"] if f["rule"] == "secrets/committed-env-file"] == \
+            ["deploy/defaults.env"], doc["findings"]
+        write_tree(d, {".pgrampart.yml": "role_patterns:\n  example: ['deploy/defaults.env']\n"})
+        rc, doc = check_json(".", cwd=d)
+        assert not [f for f in doc["findings"] if f["rule"] == "secrets/committed-env-file"], doc["findings"]

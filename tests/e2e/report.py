@@ -14,7 +14,7 @@ def test_text_format():
     assert lines[1] == "  CREATE TABLE usage_metrics (", lines[1]
     assert lines[2] == "  ^", lines[2]
     assert lines[3].startswith("  hint: add ALTER TABLE public.usage_metrics ENABLE ROW LEVEL SECURITY")
-    assert out.splitlines()[-1] == "25 files checked: 19 errors, 9 warnings, 0 info", out.splitlines()[-1]
+    assert out.splitlines()[-1] == "25 files checked: 19 errors, 8 warnings, 1 info", out.splitlines()[-1]
     assert "\033[" not in out
 
 

@@ -629,6 +629,9 @@ test_pathrole_defaults(void **state)
     assert_int_equal(pathrole_classify(".env.example"), PATH_ROLE_EXAMPLE);
     assert_int_equal(pathrole_classify("config/x.sample.yml"), PATH_ROLE_EXAMPLE);
     assert_int_equal(pathrole_classify("tests/.env.example"), PATH_ROLE_EXAMPLE);
+    assert_int_equal(pathrole_classify("sample.env"), PATH_ROLE_EXAMPLE);
+    assert_int_equal(pathrole_classify(".env-example"), PATH_ROLE_EXAMPLE);
+    assert_int_equal(pathrole_classify("deploy/template.yaml"), PATH_ROLE_PRODUCTION);
     assert_int_equal(pathrole_classify("tests/db.yml"), PATH_ROLE_TEST);
     assert_int_equal(pathrole_classify("src/__tests__/db.ts"), PATH_ROLE_TEST);
     assert_int_equal(pathrole_classify("src/db.test.ts"), PATH_ROLE_TEST);

@@ -628,6 +628,15 @@ typedef struct pgr_host_api {
      * Only files the run already reads are served: never a way out of the
      * checked tree. */
     const char *(*file_text)(pgr_ctx *ctx, const char *path, size_t *len);
+
+    /* Appended in ABI 5, after file_text.  The role of a file of this run,
+     * by its path below the checked root and the configuration's
+     * role_patterns: "production", "example" (.env.example, *.sample...),
+     * "test" or "docs" (static strings); "production" for a path the run
+     * does not have.  The host caps findings in test, example and docs files
+     * itself; a plugin asks only where a rule means nothing there (a
+     * committed .env.example holds no real secret by design). */
+    const char *(*path_role)(pgr_ctx *ctx, const char *path);
 } pgr_host_api;
 
 /*

@@ -101,6 +101,16 @@ api_file_text(pgr_ctx *ctx, const char *path, size_t *len)
     return h->file_text(h->file_text_arg, path, len);
 }
 
+static const char *
+api_path_role(pgr_ctx *ctx, const char *path)
+{
+    host *h = ctx->host;
+
+    if (h->file_role == NULL || path == NULL)
+        return "production";
+    return h->file_role(h->file_text_arg, path);
+}
+
 static void
 api_log(pgr_ctx *ctx, pgr_severity level, const char *message)
 {
@@ -510,4 +520,5 @@ const pgr_host_api host_api = {
     .all_privileges = model_all_privileges,
     .report_flags = api_report_flags,
     .file_text = api_file_text,
+    .path_role = api_path_role,
 };

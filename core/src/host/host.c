@@ -172,6 +172,7 @@ host_init(host *h, const config *cfg, diag_store *diags)
     h->cfg = cfg;
     h->diags = diags;
     h->file_text = NULL;
+    h->file_role = NULL;
     h->file_text_arg = NULL;
     core = util_vec_push(&h->plugins);
     core->path = util_xstrdup("(built in)");

@@ -43,7 +43,8 @@ typedef struct host {
     /* The files of the current check (api->file_text): set by the run
      * while it lasts, else NULL. */
     const char *(*file_text)(void *arg, const char *path, size_t *len);
-    void *file_text_arg;
+    const char *(*file_role)(void *arg, const char *path);
+    void *file_text_arg;        /* the argument of both */
 } host;
 
 /* What the host passes as a pgr_sql_statement: pub comes first so that

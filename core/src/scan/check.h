@@ -92,4 +92,8 @@ const check_file *check_file_of(check_run *run, const char *path);
 /* diag_text_fn over a run: the text of a checked file. */
 const char *check_text(void *run, const char *path, size_t *len);
 
+/* The path role's name of a file of run (pathrole_name: "production" when
+ * run has no such file); static. */
+const char *check_role(void *run, const char *path);
+
 #endif

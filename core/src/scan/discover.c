@@ -345,8 +345,9 @@ walk(check_run *run, const char *dir, const walk_scope *sc)
                 if (sc->depth != 0 && enter_dir(run, sc, p, names[i]))
                     walk(run, p, &below);
             } else if (fe && take_file(run, sc, p, names[i], S_ISREG(st.st_mode))) {
-                path_role role = run->adding_context ? PATH_ROLE_PRODUCTION
-                                                     : role_of(run, p + sc->skip);
+                /* Context files get a role too: a test directory's SQL is
+                 * test data, not a migration (run.c), whoever named it. */
+                path_role role = role_of(run, p + sc->skip);
 
                 if (S_ISLNK(st.st_mode))
                     add_link(run, p, fe, sc->root, role);

@@ -27,7 +27,8 @@ static const char *const example_dirs[] = { "example", "examples", NULL };
 
 static const char *const example_files[] = {
     "*.example", "*.example.*", "*.sample", "*.sample.*", "*.template", "*.tmpl",
-    "*.dist", "*-example.*", "*_example.*", "example.*", "*.example-*", NULL
+    "*.dist", "*-example.*", "*_example.*", "example.*", "*.example-*", "*-example",
+    "*_example", "sample.*", "*-sample", "*_sample", "*-sample.*", "*_sample.*", NULL
 };
 
 static const char *const docs_dirs[] = { "doc", "docs", "documentation", NULL };

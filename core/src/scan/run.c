@@ -706,51 +706,6 @@ check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err)
     return check_paths_models(h, paths, n, run, err, NULL, NULL);
 }
 
-/*
- * Whether f lies in a test directory (tests/, testdata/, fixtures/ ...; by
- * pathrole's default patterns on its path below the checked root, so that a
- * root inside tests/ is not all tests): SQL there is test data that a
- * migration test loads, not a migration of the application.
- */
-static bool
-in_test_dir(const check_file *f)
-{
-    char real[PATH_MAX];
-    const char *rel = f->path;
-    size_t rl;
-
-    if (f->root && realpath(f->path, real) != NULL) {
-        rl = strlen(f->root);
-        if (strncmp(real, f->root, rl) == 0 && real[rl] == '/')
-            rel = real + rl + 1;
-    }
-    return pathrole_classify(rel) == PATH_ROLE_TEST;
-}
-
-/* host.file_text over the run's files (sorted by path: a binary search). */
-static const char *
-run_file_text(void *arg, const char *path, size_t *len)
-{
-    const check_run *run = arg;
-    size_t lo = 0, hi = run->files.len;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const check_file *f = util_vec_at(&run->files, mid);
-        int c = strcmp(f->path, path);
-
-        if (c == 0) {
-            *len = f->text ? f->len : 0;
-            return f->text;
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
-}
-
 int
 check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char **err,
                    void (*model_fn)(model *, void *), void *arg)
@@ -787,7 +742,10 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
 
         sql_paths[i] = f->path;
         dbmate[i] = f->text && sql_find_marker(f->text, f->len, "migrate:up") >= 0;
-        test_data[i] = in_test_dir(f);
+        /* SQL in a test directory (tests/, testdata/, fixtures/ ..., by
+         * its role below the checked root) is test data that a migration
+         * test loads, not a migration of the application. */
+        test_data[i] = f->role == PATH_ROLE_TEST;
     }
     mig_classify(sql_paths, dbmate, test_data, run->n_sql, h->cfg->migrations.items,
                  h->cfg->migrations.len, &run->mig);
@@ -797,7 +755,8 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
 
     parse_sql_files(run);
     parse_value_files(run);
-    h->file_text = run_file_text;
+    h->file_text = check_text;
+    h->file_role = check_role;
     h->file_text_arg = run;
     host_for_each_plugin(h, call_file_hooks, run);
     run_sets(run);
@@ -805,6 +764,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
     run_models(run);
     check_finish_hooks(h);
     h->file_text = NULL;
+    h->file_role = NULL;
     h->file_text_arg = NULL;
     drop_context_findings(run);
     apply_role_caps(run);
@@ -859,6 +819,14 @@ check_file_of(check_run *run, const char *path)
             hi = mid;
     }
     return NULL;
+}
+
+const char *
+check_role(void *arg, const char *path)
+{
+    const check_file *f = check_file_of(arg, path);
+
+    return pathrole_name(f ? f->role : PATH_ROLE_PRODUCTION);
 }
 
 const char *
