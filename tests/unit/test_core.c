@@ -632,6 +632,13 @@ test_pathrole_defaults(void **state)
     assert_int_equal(pathrole_classify("sample.env"), PATH_ROLE_EXAMPLE);
     assert_int_equal(pathrole_classify(".env-example"), PATH_ROLE_EXAMPLE);
     assert_int_equal(pathrole_classify("deploy/template.yaml"), PATH_ROLE_PRODUCTION);
+    assert_int_equal(pathrole_classify("docker/testing/compose.yml"), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify("packages/core/jest.setup.js"), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify("src/connectors/ses/src/mock.ts"), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify("internal/suites/Postgres/configuration.yml"), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify("internal/test_resources/key.pem"), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify("persistence/sql/testdata_migrations/1.sql"), PATH_ROLE_TEST);
+    assert_int_equal(pathrole_classify("src/mocker.ts"), PATH_ROLE_PRODUCTION);
     assert_int_equal(pathrole_classify("tests/db.yml"), PATH_ROLE_TEST);
     assert_int_equal(pathrole_classify("src/__tests__/db.ts"), PATH_ROLE_TEST);
     assert_int_equal(pathrole_classify("src/db.test.ts"), PATH_ROLE_TEST);

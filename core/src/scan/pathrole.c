@@ -13,14 +13,18 @@
 
 static const char *const test_dirs[] = {
     "test", "tests", "__tests__", "spec", "specs", "e2e", "fixtures", "__fixtures__",
-    "testdata", "test-data", "test_data", "__mocks__", "mocks", "cypress",
-    /* test-migrations/, mobile-tests/, load-test/: a test harness's tree */
-    "test-*", "*-test", "*-tests", NULL
+    "testdata", "test-data", "test_data", "__mocks__", "mocks", "cypress", "testing",
+    "stub", "stubs", "testhelpers", "testutil", "testutils", "suites",
+    /* test-migrations/, mobile-tests/, load-test/, test_resources/,
+     * testdata_migrations/: a test harness's tree */
+    "test-*", "test_*", "testdata*", "*-test", "*-tests", "*_test", "*_tests", NULL
 };
 
 static const char *const test_files[] = {
     "*.test.*", "*.spec.*", "*_test.go", "*_test.py", "test_*.py", "*_spec.rb",
-    "*.test", "*-test.sh", "test-*.sh", "test_*.sh", NULL
+    "*.test", "*-test.sh", "test-*.sh", "test_*.sh",
+    /* test runners' set-up and mocks: jest.setup.js, vitest.setup.ts, mock.ts */
+    "jest.setup.*", "vitest.setup.*", "mock.*", "*.mock.*", "*_mock.*", "mock_*", NULL
 };
 
 static const char *const example_dirs[] = { "example", "examples", NULL };
