@@ -11,13 +11,17 @@ reviewed by hand and recorded in tests/precision/<app>.tsv with a verdict:
 Columns: rule, path (relative to the application), line, column, severity,
 verdict, reason.  Lines starting with '#' are comments.
 
-    review.py update   rerun, keep the verdicts of findings still reported,
-                          add new ones with verdict '?' (to review), drop rows
-                          of findings no longer reported unless they were true
-                          (a lost true finding is lost recall: kept, and the test
-                          fails until it is understood)
-    review.py report   print docs/precision.md
-    review.py check    what the e2e test asserts (exit 1 with reasons)
+    review.py update    rerun, keep the verdicts of findings still reported, add
+                        new ones with verdict '?' (to review), drop rows of findings
+                        no longer reported unless they were true (a lost true
+                        finding is lost recall: kept, and the test fails until it
+                        is understood)
+    review.py report    print docs/precision.md
+    review.py check     what the e2e test asserts (exit 1 with reasons)
+    review.py heldout --checkouts DIR [--update]
+                        the same review on held-out repositories (heldout/*.tsv,
+                        each naming its repository and commit, checked out as
+                        DIR/<owner>__<name>): measured by hand, not by a test
 
 Options: --bin build/pgrampart --corpus ../shared/corpus (defaults, relative
 to the source tree).
@@ -43,9 +47,10 @@ def apps(corpus):
     return sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)))
 
 
-def findings(binary, corpus, app):
-    """The reviewed-level findings of `check .` run inside the application."""
-    cwd = os.path.join(corpus, "apps", app)
+def findings(binary, corpus, app, cwd=None):
+    """The reviewed-level findings of `check .` run inside the application
+    (corpus/apps/app, or cwd when given)."""
+    cwd = cwd or os.path.join(corpus, "apps", app)
     env = dict(os.environ, NO_COLOR="1")
     p = subprocess.run([binary, "check", "--format", "json", "."], cwd=cwd, env=env,
                        capture_output=True, text=True, errors="replace", timeout=600)
@@ -67,28 +72,40 @@ def tsv_path(app):
     return os.path.join(HERE, app + ".tsv")
 
 
-def load(app):
+def header_of(path):
+    """The leading comment lines of a review file (repository, commit, notes)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return [l.rstrip("\n") for l in f if l.startswith("#") and not l.startswith("# rule\t")]
+    except FileNotFoundError:
+        return []
+
+
+def load(app, path=None):
     """{(rule, path, line, column, severity): (verdict, reason)} of the app's review."""
     rows = {}
+    path = path or tsv_path(app)
     try:
-        with open(tsv_path(app), encoding="utf-8") as f:
+        with open(path, encoding="utf-8") as f:
             for n, line in enumerate(f, 1):
                 line = line.rstrip("\n")
                 if not line or line.startswith("#"):
                     continue
                 cols = line.split("\t")
                 if len(cols) != 7 or cols[5] not in VERDICTS:
-                    raise ValueError(f"{tsv_path(app)}:{n}: want 7 columns and a verdict in {VERDICTS}")
+                    raise ValueError(f"{path}:{n}: want 7 columns and a verdict in {VERDICTS}")
                 rows[(cols[0], cols[1], int(cols[2]), int(cols[3]), cols[4])] = (cols[5], cols[6])
     except FileNotFoundError:
         pass
     return rows
 
 
-def save(app, rows):
-    with open(tsv_path(app), "w", encoding="utf-8") as f:
-        f.write(f"# Hand review of pgrampart's error and warning findings on ../shared/corpus/apps/{app}\n")
-        f.write("# (tests/precision/review.py says how it is kept).\n")
+def save(app, rows, path=None, header=None):
+    with open(path or tsv_path(app), "w", encoding="utf-8") as f:
+        for line in header or [
+                f"# Hand review of pgrampart's error and warning findings on ../shared/corpus/apps/{app}",
+                "# (tests/precision/review.py says how it is kept)."]:
+            f.write(line + "\n")
         f.write(HEADER + "\n")
         for key in sorted(rows):
             verdict, reason = rows[key]
@@ -216,15 +233,55 @@ def report(result):
     return "\n".join(lines) + "\n"
 
 
+def heldout(args):
+    """Held-out repositories (tests/precision/heldout/<owner>__<name>.tsv, each naming its
+    repository and commit): nobody tuned pgrampart on them.  Rerun on their checkouts under
+    --checkouts; --update adds new findings as '?' as update does.  Prints one line per
+    repository: errors and warnings with how many are reviewed true, and what is unreviewed."""
+    root = os.path.join(HERE, "heldout")
+    total = collections.Counter()
+    for name in sorted(os.listdir(root)):
+        if not name.endswith(".tsv"):
+            continue
+        app, path = name[:-4], os.path.join(root, name)
+        cwd = os.path.join(args.checkouts, app)
+        if not os.path.isdir(cwd):
+            print(f"{app}: no checkout under {args.checkouts}; skipped")
+            continue
+        review = load(app, path)
+        now = {f[:5]: f[5] for f in findings(args.bin, None, app, cwd=cwd)}
+        if args.update:
+            rows = {k: review.get(k, ("?", "TO REVIEW: " + m[:160])) for k, m in now.items()}
+            rows.update({k: v for k, v in review.items() if k not in now and v[0] == "true"})
+            save(app, rows, path, header_of(path))
+            review = rows
+        c = collections.Counter()
+        for key in now:
+            verdict = review.get(key, ("?", ""))[0]
+            c[(key[4], verdict)] += 1
+        lost = sum(1 for k, v in review.items() if v[0] == "true" and k not in now)
+        total.update(c)
+        print(row([app] + [f"{sum(c[(s, v)] for v in VERDICTS)} {s}s, {c[(s, 'true')]} true"
+                           for s in REVIEWED] + [f"{c[('error', '?')] + c[('warning', '?')]} unreviewed",
+                                                 f"{lost} true gone"]))
+    print(row(["all"] + [f"{sum(total[(s, v)] for v in VERDICTS)} {s}s, {total[(s, 'true')]} true"
+                         for s in REVIEWED] + [""]))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["update", "report", "check"])
+    ap.add_argument("command", choices=["update", "report", "check", "heldout"])
+    ap.add_argument("--checkouts", default="/work/heldout", help="heldout: where the checkouts are")
+    ap.add_argument("--update", action="store_true", help="heldout: add new findings as '?'")
     ap.add_argument("--bin", default=os.path.join(SOURCE, "build", "pgrampart"))
     ap.add_argument("--corpus", default=os.path.join(os.path.dirname(SOURCE), "shared", "corpus"))
     args = ap.parse_args()
     if args.command == "update":
         update(args)
         return 0
+    if args.command == "heldout":
+        return heldout(args)
     result = measure(args)
     if args.command == "report":
         sys.stdout.write(report(result))
