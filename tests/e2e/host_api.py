@@ -51,6 +51,21 @@ def test_host_api_all_privileges():
     assert got == ALL_RIGHTS, (got, err)
 
 
+def test_host_api_file_text_and_path_role():
+    """api->file_text serves a plugin the text of a file the run reads (its exact size) and
+    nothing else (a path outside the run: NULL, length 0); api->path_role is the host's role of
+    the file (below the checked root), "production" for a path the run does not have."""
+    with tempfile.TemporaryDirectory() as d:
+        build_host_api_plugin(d)
+        write_tree(d, {"x/m.sql": "CREATE TABLE t (id int);\n",
+                       "x/tests/seed.sql": "INSERT INTO t VALUES (1);\n"})
+        rc, out, err = run("check", "--plugin-dir", d, "x", cwd=d)
+    assert rc in (0, 1), (rc, err)
+    got = sorted(set(re.findall(r"file (\S+) (-?\d+) (\w+)", err)))
+    assert got == [("/etc/passwd", "-1", "production"), ("x/m.sql", "25", "production"),
+                   ("x/tests/seed.sql", "26", "test")], (got, err)
+
+
 def test_grant_all_privileges_per_kind():
     """grants/grant-all-privileges takes ALL from the host's table: it fires on a kind with several
     privileges once every one is held, and never on a one-privilege kind (a tablespace's CREATE,
