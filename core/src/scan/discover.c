@@ -345,8 +345,8 @@ walk(check_run *run, const char *dir, const walk_scope *sc)
                 if (sc->depth != 0 && enter_dir(run, sc, p, names[i]))
                     walk(run, p, &below);
             } else if (fe && take_file(run, sc, p, names[i], S_ISREG(st.st_mode))) {
-                /* Context files get a role too: a test directory's SQL is
-                 * test data, not a migration (run.c), whoever named it. */
+                /* Context files get a role too: plugins may ask for it
+                 * (api->path_role), though their findings are dropped. */
                 path_role role = role_of(run, p + sc->skip);
 
                 if (S_ISLNK(st.st_mode))

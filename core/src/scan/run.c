@@ -706,6 +706,30 @@ check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err)
     return check_paths_models(h, paths, n, run, err, NULL, NULL);
 }
 
+/*
+ * Whether f lies in a test directory (tests/, testdata/, fixtures/ ...) by
+ * its path below the checked root: SQL there is test data that a migration
+ * test loads, not a migration of the application.  Not f->role: a file named
+ * alone takes its role from its path in its repository (so that pre-commit's
+ * file list is capped as a walk would be), but as a migration it is judged
+ * within its set exactly as when its directory is checked, so here the path
+ * below the checked root decides, the same for it and its context.
+ */
+static bool
+in_test_dir(const check_run *run, const check_file *f)
+{
+    char real[PATH_MAX];
+    const char *rel = f->path;
+    size_t rl;
+
+    if (f->root && realpath(f->path, real) != NULL) {
+        rl = strlen(f->root);
+        if (strncmp(real, f->root, rl) == 0 && real[rl] == '/')
+            rel = real + rl + 1;
+    }
+    return pathrole_classify_with(rel, run->host->cfg->role_patterns) == PATH_ROLE_TEST;
+}
+
 int
 check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char **err,
                    void (*model_fn)(model *, void *), void *arg)
@@ -742,10 +766,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
 
         sql_paths[i] = f->path;
         dbmate[i] = f->text && sql_find_marker(f->text, f->len, "migrate:up") >= 0;
-        /* SQL in a test directory (tests/, testdata/, fixtures/ ..., by
-         * its role below the checked root) is test data that a migration
-         * test loads, not a migration of the application. */
-        test_data[i] = f->role == PATH_ROLE_TEST;
+        test_data[i] = in_test_dir(run, f);
     }
     mig_classify(sql_paths, dbmate, test_data, run->n_sql, h->cfg->migrations.items,
                  h->cfg->migrations.len, &run->mig);
