@@ -218,6 +218,39 @@ declared_empty(pgr_ctx *ctx, const pgr_migration *m)
 }
 
 /*
+ * Whether the up at m holds no SQL at all (empty, or only blanks and
+ * comments): projects keep such files to hold a version in step with their
+ * other dialects' sets (authelia's migrations/postgres/V0002.MySQLOnly.up.sql
+ * and its empty .down.sql).  An empty down is then the exact inverse.
+ */
+static int
+up_is_blank(pgr_ctx *ctx, const pgr_migration *m)
+{
+    size_t len, i = 0;
+    const char *text = api->file_text(ctx, m->up_path, &len);
+
+    if (text == NULL || m->up_syntax_errors > 0)
+        return 0;
+    while (i < len) {
+        if (isspace((unsigned char) text[i]))
+            i++;
+        else if (i + 1 < len && text[i] == '-' && text[i + 1] == '-') {
+            const char *nl = memchr(text + i, '\n', len - i);
+
+            i = nl ? (size_t) (nl - text) : len;
+        } else if (i + 1 < len && text[i] == '/' && text[i + 1] == '*') {
+            const char *end = memmem(text + i + 2, len - i - 2, "*/", 2);
+
+            if (end == NULL)
+                return 0;
+            i = (size_t) (end - text) + 2;
+        } else
+            return 0;
+    }
+    return 1;
+}
+
+/*
  * Whether the set uses a down convention at all: some up has a down file
  * (or, for dbmate, its down section).  Forward-only tools (Supabase CLI,
  * Prisma migrate, Rails structure dumps, flyway without undo) never write
@@ -252,6 +285,8 @@ on_migration_set(pgr_ctx *ctx, const pgr_migration_set *s)
          * file as an empty migration: it silently skips it and lowers the
          * version, so a missing file is reported whatever the up does. */
         if (m->down_path != NULL && nothing_to_undo(m->up_path))
+            continue;
+        if (m->down_path != NULL && strcmp(m->down_path, m->up_path) != 0 && up_is_blank(ctx, m))
             continue;
         if (declared_empty(ctx, m)) {
             pgr_reportf(api, ctx, "rollback/declared-empty-down", &m->up_location,

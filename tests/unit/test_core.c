@@ -180,7 +180,7 @@ test_pairing_golang_migrate_dialects(void **state)
     const mig_entry *e;
 
     (void) state;
-    mig_classify(paths, dbmate, test_data, 6, NULL, 0, &r);
+    mig_classify(paths, NULL, dbmate, test_data, 6, NULL, 0, &r);
     assert_int_equal(r.roles[2], MIG_OTHER_DIALECT);
     assert_int_equal(r.sets.len, 1);
     s = util_vec_at(&r.sets, 0);
@@ -209,7 +209,7 @@ test_pairing_numbered(void **state)
     const mig_set *s;
 
     (void) state;
-    mig_classify(paths, dbmate, test_data, 5, NULL, 0, &r);
+    mig_classify(paths, NULL, dbmate, test_data, 5, NULL, 0, &r);
     assert_int_equal(r.sets.len, 1);
     assert_int_equal(r.roles[4], MIG_NONE);   /* not a migration directory */
     s = util_vec_at(&r.sets, 0);

@@ -107,9 +107,8 @@ blank_copy_data(char *text, size_t len, size_t off)
     return off;
 }
 
-/* Length of a dollar-quote tag ($$ or $tag$) at text+i, or 0. */
-static size_t
-dollar_tag_len(const char *text, size_t len, size_t i)
+size_t
+sql_dollar_tag_len(const char *text, size_t len, size_t i)
 {
     size_t j = i + 1;
 
@@ -123,11 +122,8 @@ dollar_tag_len(const char *text, size_t len, size_t i)
     return (j < len && text[j] == '$') ? j - i + 1 : 0;
 }
 
-/* Skip a quoted string or identifier opened at text[i] == q.  escapes: E''
- * syntax, where backslash escapes the next byte.  Returns the offset after
- * the closing quote (len when unterminated). */
-static size_t
-skip_quoted(const char *text, size_t len, size_t i, char q, bool escapes)
+size_t
+sql_skip_quoted(const char *text, size_t len, size_t i, char q, bool escapes)
 {
     for (i++; i < len; i++) {
         if (escapes && text[i] == '\\')
@@ -152,7 +148,7 @@ rewrite_psql_variable(char *text, size_t len, size_t i, int brackets)
     if (next == '\'' || next == '"') {
         /* :'name' -> ':name' and :"name" -> ":name": the same bytes, now a
          * literal (or identifier) whose value starts with ':'. */
-        size_t end = skip_quoted(text, len, i + 1, (char) next, false);
+        size_t end = sql_skip_quoted(text, len, i + 1, (char) next, false);
 
         text[i] = (char) next;
         text[i + 1] = ':';
@@ -192,11 +188,11 @@ sql_psql_preprocess(char *text, size_t len)
             bool esc = i > 0 && (text[i - 1] == 'E' || text[i - 1] == 'e') &&
                 (i < 2 || !is_ident_char((unsigned char) text[i - 2]));
 
-            i = skip_quoted(text, len, i, '\'', esc);
+            i = sql_skip_quoted(text, len, i, '\'', esc);
         } else if (c == '"') {
-            i = skip_quoted(text, len, i, '"', false);
+            i = sql_skip_quoted(text, len, i, '"', false);
         } else if (c == '$' && (i == 0 || !is_ident_char((unsigned char) text[i - 1])) &&
-                   (tl = dollar_tag_len(text, len, i)) > 0) {
+                   (tl = sql_dollar_tag_len(text, len, i)) > 0) {
             const char *close;
             char *tag = util_xstrndup(text + i, tl);
 

@@ -433,6 +433,10 @@ sql_file_parse(sql_file *f, const char *path, const char *src, size_t len)
     util_vec_init(&f->results, sizeof(PgQuery__ParseResult *));
     f->up_marker = sql_find_marker(f->text, len, "migrate:up");
     f->down_marker = sql_find_marker(f->text, len, "migrate:down");
+    /* Templates first: their actions may hold what psql syntax looks like. */
+    f->named_queries = sql_has_named_queries(f->text, len);
+    util_vec_init(&f->placeholders, sizeof(size_t));
+    sql_template_blank(f->text, len, f->named_queries, &f->placeholders);
     sql_psql_preprocess(f->text, len);
     /* libpg_query's output functions and protobuf-c's unpack recurse once
      * per tree level with no limit: parse on a thread with a deep stack. */
@@ -474,6 +478,7 @@ sql_file_free(sql_file *f)
     util_vec_free(&f->errors);
     util_vec_free(&f->results);
     util_vec_free(&f->stmts);
+    util_vec_free(&f->placeholders);
     util_lines_free(&f->lines);
     free(f->text);
     free(f->path);

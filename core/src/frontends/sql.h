@@ -60,6 +60,8 @@ typedef struct sql_file {
     util_vec results;          /* of PgQuery__ParseResult *, to free */
     long up_marker;            /* dbmate "-- migrate:up" line offset, or -1 */
     long down_marker;          /* dbmate "-- migrate:down" line offset, or -1 */
+    bool named_queries;        /* a file of named queries (sql_has_named_queries) */
+    util_vec placeholders;     /* of size_t: offsets of blanked template placeholders */
 } sql_file;
 
 /*
@@ -80,6 +82,33 @@ void sql_file_free(sql_file *f);
  * identifiers, dollar quotes and comments are left alone.
  */
 void sql_psql_preprocess(char *text, size_t len);
+
+/* Length of a dollar-quote tag ($$ or $tag$) at text+i, or 0. */
+size_t sql_dollar_tag_len(const char *text, size_t len, size_t i);
+
+/* Skip a quoted string or identifier opened at text[i] == q.  escapes: E''
+ * syntax, where backslash escapes the next byte.  Returns the offset after
+ * the closing quote (len when unterminated). */
+size_t sql_skip_quoted(const char *text, size_t len, size_t i, char q, bool escapes);
+
+/*
+ * Blank the template placeholders of text (len bytes, modified in place,
+ * outside strings, quoted identifiers, dollar quotes and comments): Go
+ * template actions {{ ... }} anywhere (PostgreSQL has no "{{"), and in a
+ * file of named queries (named: "-- name: x" markers, as yesql, goyesql,
+ * sqlc and HugSQL's "-- :name x" write) also %name%, %s / %d / %v and
+ * %(name)s.  A placeholder among other text becomes an identifier of the
+ * same length ("xxxx": it stands for a name or a value); an action alone on
+ * its line ({{ if .x }}, {{ end }}) becomes spaces.  Line breaks are kept,
+ * so every offset holds.  Appends each placeholder's first byte offset to
+ * offsets (of size_t).  Source: listmonk's queries.sql (%order%), popx's
+ * templated migrations ({{ identifier .Parameters.tableName }}).
+ */
+void sql_template_blank(char *text, size_t len, bool named, util_vec *offsets);
+
+/* Whether text holds a "-- name: x" or "-- :name x" marker line (a file
+ * of named queries: yesql, goyesql, sqlc, HugSQL). */
+bool sql_has_named_queries(const char *text, size_t len);
 
 /* Offset of the first byte at or after off that is neither white space nor
  * inside a -- or block comment (len when none). */

@@ -50,6 +50,15 @@ static const pgr_rule core_rules[] = {
       "per level, PostgreSQL included (max_stack_depth).",
       "SELECT 1 + 1 + 1 + ... (5,000 terms, generated)",
       "SELECT sum(x) FROM unnest(ARRAY[...]) AS x" },
+    { "sql/template", PGR_SEVERITY_INFO,
+      "A SQL file is a query template (named queries with %name% or %s placeholders, Go "
+      "{{ }} actions) whose statements do not parse until a program fills it in; they were not checked.",
+      "Nothing to fix; statements that parse once the placeholders are blanked were still checked.",
+      "yesql / goyesql / sqlc named queries; Go text/template (popx templated migrations)",
+      "What a program substitutes (an ORDER BY column, a table name, a whole clause) is not "
+      "known; reporting a syntax error for it would be wrong, skipping the file silently too.",
+      "-- name: query-lists\nSELECT * FROM lists {{ if .q }}WHERE name = $1{{ end }} LIMIT $2;",
+      "-- name: query-lists\nSELECT * FROM lists ORDER BY %order% LIMIT $1;  (parses once blanked)" },
     { "sql/dynamic-sql", PGR_SEVERITY_INFO,
       "A DO block runs EXECUTE on a dynamic string: its effect on the schema is not analysed.",
       "Prefer plain DDL in migrations; review what the EXECUTE builds by hand.",

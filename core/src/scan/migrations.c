@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -129,6 +130,64 @@ mig_version_cmp(const char *a, const char *b)
     if (*pa || *pb)
         return *pa ? 1 : -1;
     return strcmp(a, b);
+}
+
+/* --- dialects ---------------------------------------------------------------- */
+
+/* Databases whose SQL a repository may keep beside PostgreSQL's, by the
+ * names pop gives them in an infix (.mysql.up.sql) and projects give their
+ * directories (authelia's migrations/mysql/) and files (mysql_dump.sql). */
+static const char *const other_dialects[] = {
+    "mysql", "mariadb", "sqlite3", "sqlite", "cockroach", "cockroachdb", "mssql", "sqlserver",
+    "oracle", "clickhouse", NULL
+};
+
+bool
+mig_other_dialect(const char *tag)
+{
+    size_t i;
+
+    for (i = 0; other_dialects[i]; i++)
+        if (strcasecmp(tag, other_dialects[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Whether the file name base starts with another database's name followed
+ * by '_', '-' or '.' (mysql_dump.sql, sqlite3-schema.sql, oracle.sql). */
+static bool
+other_dialect_prefix(const char *base)
+{
+    size_t i, n;
+
+    for (i = 0; other_dialects[i]; i++) {
+        n = strlen(other_dialects[i]);
+        if (strncasecmp(base, other_dialects[i], n) == 0 &&
+            (base[n] == '_' || base[n] == '-' || base[n] == '.'))
+            return true;
+    }
+    return false;
+}
+
+bool
+mig_path_dialect(const char *relpath)
+{
+    const char *seg = relpath, *slash;
+    char name[64];
+
+    /* Each directory segment, then the file name's prefix. */
+    while ((slash = strchr(seg, '/')) != NULL) {
+        size_t n = (size_t) (slash - seg);
+
+        if (n < sizeof name) {
+            memcpy(name, seg, n);
+            name[n] = '\0';
+            if (mig_other_dialect(name))
+                return true;
+        }
+        seg = slash + 1;
+    }
+    return other_dialect_prefix(seg);
 }
 
 /* --- helpers for the conventions (convention.h) --------------------------- */
@@ -382,8 +441,9 @@ in_migration_tests(const char *path)
 }
 
 void
-mig_classify(const char *const *paths, const bool *dbmate, const bool *test_data, size_t n,
-             const mig_override *overrides, size_t n_overrides, mig_result *out)
+mig_classify(const char *const *paths, const char *const *relpaths, const bool *dbmate,
+             const bool *test_data, size_t n, const mig_override *overrides, size_t n_overrides,
+             mig_result *out)
 {
     util_vec cands;
     size_t i;
@@ -397,6 +457,14 @@ mig_classify(const char *const *paths, const bool *dbmate, const bool *test_data
         mig_file file = { i, paths[i], dir, util_basename(paths[i]), dbmate[i] };
         mig_role role = MIG_NONE;
 
+        /* Another database's SQL (a mysql/ directory, a mysql_dump.sql) is
+         * neither parsed nor paired, unless the configuration says it is a
+         * migration; pop's infixes are the golang-migrate convention's. */
+        if (ov == NULL && mig_path_dialect(relpaths ? relpaths[i] : paths[i])) {
+            out->roles[i] = MIG_OTHER_DIALECT;
+            free(dir);
+            continue;
+        }
         /* Test data is plain SQL, unless the configuration says otherwise. */
         if (ov == NULL && (test_data[i] || in_migration_tests(paths[i]))) {
             free(dir);

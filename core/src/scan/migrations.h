@@ -29,7 +29,8 @@ typedef enum mig_role {
     MIG_DOWN,
     MIG_VERIFY,             /* sqitch verify script */
     MIG_UP_DOWN,            /* dbmate: both in one file */
-    MIG_OTHER_DIALECT       /* pop's .mysql., .sqlite3., .cockroach. ...: not PostgreSQL */
+    MIG_OTHER_DIALECT       /* another database's SQL: pop's .mysql. infix, a mysql/
+                             * directory, a mysql_*.sql name (mig_path_dialect) */
 } mig_role;
 
 /* One migration: indexes into the caller's file array (-1: none). */
@@ -71,16 +72,30 @@ bool mig_convention_known(const char *name);
 char *mig_convention_names(void);
 
 /*
+ * Whether relpath (a file's path below its checked root, '/'-separated)
+ * names another database's SQL: a directory segment named mysql, mariadb,
+ * sqlite, sqlite3, cockroach, cockroachdb, mssql, sqlserver, oracle or
+ * clickhouse (any case), or a file name starting with one of them and '_',
+ * '-' or '.' (mysql_dump.sql).  Source: authelia's migrations/<dialect>/,
+ * hydra's sql_schemas/mysql_dump.sql (issue 12's held-out review).
+ */
+bool mig_path_dialect(const char *relpath);
+
+/*
  * Classify n SQL files.  paths are display paths (as the user named them,
- * used to find sibling directories and sqitch.plan on disk); dbmate[i] says
+ * used to find sibling directories and sqitch.plan on disk); relpaths (may
+ * be NULL: then paths) are the same files below their checked root, whose
+ * directory names and file-name prefix may say the SQL is another
+ * database's (mig_path_dialect: MIG_OTHER_DIALECT); dbmate[i] says
  * whether file i contains a "-- migrate:up" marker; test_data[i] that it
  * lies in a test directory (its SQL is what a test loads, not a migration:
  * MIG_NONE, as is a file under a "migratest" directory); overrides (may be
  * empty) pin directories to a convention, and win over test_data.  Free
  * with mig_free.
  */
-void mig_classify(const char *const *paths, const bool *dbmate, const bool *test_data, size_t n,
-                  const mig_override *overrides, size_t n_overrides, mig_result *out);
+void mig_classify(const char *const *paths, const char *const *relpaths, const bool *dbmate,
+                  const bool *test_data, size_t n, const mig_override *overrides,
+                  size_t n_overrides, mig_result *out);
 void mig_free(mig_result *r);
 
 /*

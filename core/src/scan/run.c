@@ -106,23 +106,67 @@ part_of(mig_role role, const sql_stmt *st)
     }
 }
 
-/* Parse sql (f->len bytes: the file, or a script's SQL overlay) as f's SQL
- * with the statements front-end fe. */
-static void
-parse_sql_text(check_run *run, check_file *f, const frontend *fe, const char *sql)
+/*
+ * Whether syntax error e of s is its template's, not PostgreSQL's: in a file
+ * of named queries that is no migration, any (what a program fills in is
+ * not known); elsewhere, one on a line holding a blanked placeholder.  A
+ * migration's syntax error away from its placeholders stays an error.
+ */
+static bool
+template_error(const sql_file *s, const sql_error *e, bool migration)
 {
+    uint32_t line, col, pline, pcol;
     size_t k;
+
+    if (e->too_deep)
+        return false;
+    if (s->named_queries && !migration)
+        return true;
+    util_lines_pos(&s->lines, e->offset, &line, &col);
+    for (k = 0; k < s->placeholders.len; k++) {
+        util_lines_pos(&s->lines, *(size_t *) util_vec_at(&s->placeholders, k), &pline, &pcol);
+        if (pline == line)
+            return true;
+    }
+    return false;
+}
+
+/* Parse sql (f->len bytes: the file, or a script's SQL overlay) as f's SQL
+ * with the statements front-end fe; migration: f is an up or down of a
+ * migration set.  A template's statements that still do not parse once
+ * their placeholders are blanked give one sql/template info for the file,
+ * at the first of them. */
+static void
+parse_sql_text(check_run *run, check_file *f, const frontend *fe, const char *sql, bool migration)
+{
+    size_t k, n_template = 0, first = 0;
 
     sql_file_parse(&f->sql, f->path, sql, f->len);
     f->parsed_sql = true;
     run->host->diags->statements += f->sql.stmts.len;
     for (k = 0; k < f->sql.errors.len; k++) {
         const sql_error *e = util_vec_at(&f->sql.errors, k);
+
+        if (template_error(&f->sql, e, migration)) {
+            if (n_template++ == 0)
+                first = e->offset;
+            continue;
+        }
         char *m = e->too_deep ? util_xstrdup(e->message)
             : util_xasprintf("syntax error (PostgreSQL 15 grammar): %s", e->message);
 
         report_at(run, e->too_deep ? "sql/too-deep" : fe->syntax_rule.id, f->path,
                   &f->sql.lines, e->offset, m);
+        free(m);
+    }
+    if (n_template > 0) {
+        char *m = util_xasprintf("%zu statement%s of this query template (%s) did not parse "
+                                 "once its placeholders were blanked; %s not checked",
+                                 n_template, n_template == 1 ? "" : "s",
+                                 f->sql.named_queries ? "named queries" : "{{ }} actions",
+                                 n_template == 1 ? "it was" : "they were");
+
+        report_at(run, "sql/template", f->path, &f->sql.lines, first, m);
         free(m);
     }
 }
@@ -138,7 +182,8 @@ parse_sql_files(check_run *run)
         /* Other databases' dialect files (pop's .mysql. etc.) are not ours. */
         if (f->text == NULL || run->mig.roles[i] == MIG_OTHER_DIALECT)
             continue;
-        parse_sql_text(run, f, f->fe, f->text);
+        parse_sql_text(run, f, f->fe, f->text,
+                       run->mig.roles[i] != MIG_NONE && run->mig.roles[i] != MIG_VERIFY);
         for (k = 0; k < f->sql.stmts.len; k++) {
             sql_stmt *st = util_vec_at(&f->sql.stmts, k);
 
@@ -162,7 +207,7 @@ parse_text(check_run *run, check_file *f, const frontend *fe, const char *text)
     values_file vf;
 
     if (fe != NULL && fe->output == FRONTEND_STATEMENTS) {
-        parse_sql_text(run, f, fe, text);
+        parse_sql_text(run, f, fe, text, false);
         return;
     }
     /* Only statements and settings can be embedded: a model is a file's own. */
@@ -700,6 +745,29 @@ run_models(check_run *run)
     }
 }
 
+/*
+ * f's path below its checked root ("internal/migrations/mysql/V1.up.sql"),
+ * for what its directory names say (mig_path_dialect): a checked root
+ * inside /srv/mysql/ must not make every file MySQL's.  Its base name alone
+ * when the directory does not resolve under the root.  Caller frees.
+ */
+static char *
+relpath_of(const check_file *f)
+{
+    char real[PATH_MAX], *dir = util_dirname(f->path);
+    const char *base = util_basename(f->path);
+    size_t rl = f->root ? strlen(f->root) : 0;
+    char *rel;
+
+    if (f->root && realpath(dir, real) != NULL && strncmp(real, f->root, rl) == 0 &&
+        real[rl] == '/')
+        rel = util_xasprintf("%s/%s", real + rl + 1, base);
+    else
+        rel = util_xstrdup(base);
+    free(dir);
+    return rel;
+}
+
 int
 check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err)
 {
@@ -736,6 +804,7 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
 {
     size_t i;
     const char **sql_paths;
+    char **rel_paths;
     bool *dbmate, *test_data;
 
     memset(run, 0, sizeof *run);
@@ -759,17 +828,22 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
             run->sql_index[run->n_sql++] = i;
     }
     sql_paths = util_xcalloc(run->n_sql, sizeof(char *));
+    rel_paths = util_xcalloc(run->n_sql, sizeof(char *));
     dbmate = util_xcalloc(run->n_sql, sizeof(bool));
     test_data = util_xcalloc(run->n_sql, sizeof(bool));
     for (i = 0; i < run->n_sql; i++) {
         check_file *f = util_vec_at(&run->files, run->sql_index[i]);
 
         sql_paths[i] = f->path;
+        rel_paths[i] = relpath_of(f);
         dbmate[i] = f->text && sql_find_marker(f->text, f->len, "migrate:up") >= 0;
         test_data[i] = in_test_dir(run, f);
     }
-    mig_classify(sql_paths, dbmate, test_data, run->n_sql, h->cfg->migrations.items,
-                 h->cfg->migrations.len, &run->mig);
+    mig_classify(sql_paths, (const char *const *) rel_paths, dbmate, test_data, run->n_sql,
+                 h->cfg->migrations.items, h->cfg->migrations.len, &run->mig);
+    for (i = 0; i < run->n_sql; i++)
+        free(rel_paths[i]);
+    free(rel_paths);
     free(sql_paths);
     free(dbmate);
     free(test_data);

@@ -103,6 +103,11 @@ int mig_entry_cmp(const void *a, const void *b);
 /* Whether the directory holding path is named one of names (NULL-ended). */
 bool mig_dir_named(const char *path, const char *const *names);
 
+/* Whether tag names a database other than PostgreSQL ("mysql", "sqlite3",
+ * "cockroach" ...; compared exactly): pop's .mysql. infix, a mysql/
+ * directory, a mysql_ file-name prefix. */
+bool mig_other_dialect(const char *tag);
+
 /* Whether the len bytes of s end with suffix. */
 bool mig_ends_with(const char *s, size_t len, const char *suffix);
 

@@ -14,21 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const other_dialects[] = {
-    "mysql", "sqlite3", "sqlite", "cockroach", "mssql", "sqlserver", "clickhouse", NULL
-};
-
-static bool
-is_other_dialect(const char *tag)
-{
-    size_t i;
-
-    for (i = 0; other_dialects[i]; i++)
-        if (strcmp(tag, other_dialects[i]) == 0)
-            return true;
-    return false;
-}
-
 static bool
 golang_migrate_detect(const mig_file *f, util_vec *cands, mig_role *role_out)
 {
@@ -49,7 +34,7 @@ golang_migrate_detect(const mig_file *f, util_vec *cands, mig_role *role_out)
             *dot = '\0';
             continue;
         }
-        if (is_other_dialect(dot + 1)) {
+        if (mig_other_dialect(dot + 1)) {
             *role_out = MIG_OTHER_DIALECT;
             free(stem);
             free(dialect);
@@ -83,6 +68,95 @@ golang_migrate_detect(const mig_file *f, util_vec *cands, mig_role *role_out)
     free(stem);
     free(dialect);
     return true;
+}
+
+/* Length of c's key without its dialect (up to and including the last
+ * '|': "gm|<dir>|<version>|"): candidates sharing it are one version of
+ * one directory, contiguous in the sorted candidates. */
+static size_t
+version_prefix_len(const mig_cand *c)
+{
+    return (size_t) (strrchr(c->key, '|') - c->key) + 1;
+}
+
+/* Whether c is one of this convention's files tagged .postgres. (or .pg.,
+ * .postgresql.): other dialects never get a candidate. */
+static bool
+is_dialect_tagged(const mig_cand *c)
+{
+    return c->key[version_prefix_len(c)] != '\0';
+}
+
+/*
+ * Resolve one version's files [from, to) of cands as popx does: a
+ * dialect-neutral up (or down) runs on PostgreSQL only when no .postgres.
+ * up (or down) of the same version exists.  ory/x popx/migration_info.go,
+ * Migrations.SortAndFilter: "Add "all" only if we can not find a more
+ * specific migration for the dialect" (per direction: ups and downs are
+ * separate lists).  The neutral file left out is not PostgreSQL's
+ * (MIG_OTHER_DIALECT: not parsed; hydra's neutral .autocommit.up.sql uses
+ * MySQL's INDEX clause); the rest pair on the dialect-free key, so that
+ * <v>.postgres.up.sql finds <v>.down.sql.  Returns the candidates kept,
+ * compacted to the front of the range.
+ */
+static size_t
+resolve_version(util_vec *cands, size_t from, size_t to, mig_role *roles)
+{
+    bool tagged_up = false, tagged_down = false;
+    size_t i, keep = from;
+
+    for (i = from; i < to; i++) {
+        const mig_cand *c = util_vec_at(cands, i);
+
+        tagged_up |= is_dialect_tagged(c) && c->role == MIG_UP;
+        tagged_down |= is_dialect_tagged(c) && c->role == MIG_DOWN;
+    }
+    for (i = from; i < to; i++) {
+        mig_cand *c = util_vec_at(cands, i);
+
+        if (!is_dialect_tagged(c) && ((c->role == MIG_UP && tagged_up) ||
+                                      (c->role == MIG_DOWN && tagged_down))) {
+            roles[c->file] = MIG_OTHER_DIALECT;
+            mig_cand_free(c);
+            continue;
+        }
+        c->key[version_prefix_len(c)] = '\0';
+        *(mig_cand *) util_vec_at(cands, keep++) = *c;
+    }
+    return keep - from;
+}
+
+/* popx's choice between neutral and .postgres. files of each version
+ * (resolve_version); other conventions' candidates are kept as they are. */
+static void
+golang_migrate_pair(util_vec *cands, mig_role *roles)
+{
+    size_t i = 0, j, keep = 0, kept;
+
+    while (i < cands->len) {
+        mig_cand *c = util_vec_at(cands, i);
+        size_t plen;
+
+        if (strcmp(c->conv, mig_golang_migrate.name) != 0) {
+            *(mig_cand *) util_vec_at(cands, keep++) = *c;
+            i++;
+            continue;
+        }
+        plen = version_prefix_len(c);
+        for (j = i + 1; j < cands->len; j++) {
+            const mig_cand *d = util_vec_at(cands, j);
+
+            if (strcmp(d->conv, mig_golang_migrate.name) != 0 || strncmp(d->key, c->key, plen) != 0 ||
+                version_prefix_len(d) != plen)
+                break;
+        }
+        kept = resolve_version(cands, i, j, roles);
+        /* Move the kept ones down over what earlier groups dropped. */
+        memmove(util_vec_at(cands, keep), util_vec_at(cands, i), kept * sizeof(mig_cand));
+        keep += kept;
+        i = j;
+    }
+    cands->len = keep;
 }
 
 /* Digits of pop's timestamp, and of a whole pop version (timestamp + sequence). */
@@ -120,5 +194,6 @@ golang_migrate_order(mig_set *set, const char *const *paths)
 const mig_convention mig_golang_migrate = {
     .name = "golang-migrate",
     .detect = golang_migrate_detect,
+    .pair = golang_migrate_pair,
     .order = golang_migrate_order,
 };
