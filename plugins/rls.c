@@ -417,13 +417,98 @@ list_has(const pgr_node *stmt, const char *list, const char *field, const char *
     return 0;
 }
 
+/*
+ * Directories where a template enables row-level security on a table it
+ * names at run time: logto's tables/_after_each.sql holds "alter table
+ * ${name} enable row level security", which its build runs after each
+ * table file of the directory.  Which tables it covers is not in the SQL,
+ * so the absence of RLS on a table of that directory cannot be claimed.
+ */
+static char **template_rls_dirs;
+static size_t n_template_rls_dirs;
+
+/* The directory part of path ("" for none), as a new string. */
+static char *
+dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t) (slash - path) : 0;
+    char *d = malloc(n + 1);
+
+    if (d == NULL)
+        abort();
+    memcpy(d, path, n);
+    d[n] = '\0';
+    return d;
+}
+
+/* Whether a template of path's directory enables RLS (note_template_rls). */
+static int
+template_rls_dir(const char *path)
+{
+    char *d = dir_of(path ? path : "");
+    size_t i;
+    int found = 0;
+
+    for (i = 0; i < n_template_rls_dirs && !found; i++)
+        found = strcmp(template_rls_dirs[i], d) == 0;
+    free(d);
+    return found;
+}
+
+/* Whether the file text at loc (1-based line, byte column) starts a
+ * template placeholder, ${...} or {{ ... }}: the front-end parsed a filler
+ * there, the file says the name comes at run time. */
+static int
+placeholder_at(pgr_ctx *ctx, const pgr_location *loc)
+{
+    size_t len, i = 0, col = loc->column ? loc->column - 1 : 0;
+    const char *text = api->file_text(ctx, loc->path, &len);
+    uint32_t line = 1;
+
+    if (text == NULL)
+        return 0;
+    while (i < len && line < loc->line)
+        if (text[i++] == '\n')
+            line++;
+    if (i + col + 1 >= len)
+        return 0;
+    return (text[i + col] == '$' || text[i + col] == '{') && text[i + col + 1] == '{';
+}
+
+/* ALTER TABLE <placeholder> ENABLE ROW LEVEL SECURITY: note its directory. */
+static void
+note_template_rls(pgr_ctx *ctx, const pgr_sql_statement *stmt)
+{
+    const pgr_node *rv = api->node_child(stmt->root, "relation");
+    size_t i, n = api->node_list_length(stmt->root, "cmds");
+    pgr_location loc;
+
+    for (i = 0; i < n; i++) {
+        const char *sub = api->node_string(api->node_list_item(stmt->root, "cmds", i), "subtype");
+
+        if (sub && strcmp(sub, "AT_EnableRowSecurity") == 0)
+            break;
+    }
+    if (i == n || rv == NULL || stmt->path == NULL)
+        return;
+    api->sql_location(stmt, api->node_int(rv, "location", -1), 1, &loc);
+    if (!placeholder_at(ctx, &loc) || template_rls_dir(stmt->path))
+        return;
+    template_rls_dirs = realloc(template_rls_dirs, (n_template_rls_dirs + 1) * sizeof(char *));
+    if (template_rls_dirs == NULL)
+        abort();
+    template_rls_dirs[n_template_rls_dirs++] = dir_of(stmt->path);
+}
+
 static void
 on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt)
 {
     const char *tag = api->node_tag(stmt->root), *objtype, *targtype;
     size_t i, n;
 
-    (void) ctx;
+    if (tag != NULL && strcmp(tag, "AlterTableStmt") == 0 && stmt->part != PGR_PART_DOWN)
+        note_template_rls(ctx, stmt);
     if (stmt->part == PGR_PART_DOWN || tag == NULL || strcmp(tag, "GrantStmt") != 0 ||
         api->node_int(stmt->root, "is_grant", 1) || api->node_int(stmt->root, "grant_option", 0))
         return;
@@ -459,6 +544,11 @@ on_finish(pgr_ctx *ctx)
     free(revokes);
     revokes = NULL;
     n_revokes = cap_revokes = 0;
+    for (i = 0; i < n_template_rls_dirs; i++)
+        free(template_rls_dirs[i]);
+    free(template_rls_dirs);
+    template_rls_dirs = NULL;
+    n_template_rls_dirs = 0;
 }
 
 /* Whether place (path, line) comes after (path2, line2) in migration order. */
@@ -667,7 +757,8 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
             pgr_report_at(api, ctx, "rls/rls-not-forced",
                    t->rls_location.line ? &t->rls_location : &t->location, msg, hint);
         }
-        if (t->relrowsecurity || (!uses_rls && !in_list(t->columns, t->n_columns, tenant)))
+        if (t->relrowsecurity || (!uses_rls && !in_list(t->columns, t->n_columns, tenant)) ||
+            (!m->is_live && template_rls_dir(t->location.path)))
             continue;
         if (m->is_live)
             snprintf(msg, sizeof msg, "table %s.%s has no row-level security: it is not enabled",

@@ -124,3 +124,24 @@ def test_go_template_actions_in_migrations():
     found, _ = findings_in({"m/0_create.up.sql": up + BAD_PG, "m/0_create.down.sql": "DROP TABLE x;\n"})
     assert only(found, "sql/syntax-error") == [("sql/syntax-error", "m/0_create.up.sql", 5, 14)], found
     assert only(found, "sql/template") == [], found
+
+
+def test_template_enabling_rls_covers_its_directory():
+    """SQL a Node build fills in (logto's tables/_after_each.sql: "alter table ${name} enable row
+    level security", run after each table file) parses with the substitution blanked, and a
+    template that enables RLS on a table named at run time covers its directory: no
+    table-without-rls there, nor a syntax error; a tenant table elsewhere is still reported."""
+    tree = {"schemas/tables/_after_each.sql": "alter table ${name} enable row level security;\n"
+                                              "create policy ${name}_tenant on ${name}\n"
+                                              "  using (tenant_id = current_setting('app.tenant'));\n",
+            "schemas/tables/users.sql": "create table users (tenant_id text not null, id text);\n",
+            "other/orders.sql": "create table orders (tenant_id text not null, id text);\n"}
+    found, _ = findings_in(tree)
+    assert [f for f in found if f[0] == "sql/syntax-error"] == [], found
+    assert only(found, "rls/table-without-rls") == [
+        ("rls/table-without-rls", "other/orders.sql", 1, 1)], found
+    del tree["schemas/tables/_after_each.sql"]
+    found, _ = findings_in(tree)
+    assert sorted(only(found, "rls/table-without-rls")) == [
+        ("rls/table-without-rls", "other/orders.sql", 1, 1),
+        ("rls/table-without-rls", "schemas/tables/users.sql", 1, 1)], found

@@ -5,7 +5,8 @@
  * Query files of Go and Clojure services (listmonk's queries.sql, yesql,
  * sqlc) hold named queries whose placeholders (%order%, %s) the program
  * replaces before sending them; popx renders migrations as Go templates
- * ({{ identifier .Parameters.tableName }}).  As written they are not
+ * ({{ identifier .Parameters.tableName }}); Node programs fill ${name} in
+ * SQL files they read as template literals.  As written they are not
  * PostgreSQL, and they are not wrong: the placeholders are blanked, keeping
  * every byte offset (as yamltpl.c does for YAML), so that libpg_query
  * parses the rest and the rules still see it.
@@ -109,6 +110,22 @@ action_end(const char *text, size_t len, size_t i)
     return close ? (size_t) (close - text) + 2 : 0;
 }
 
+/* End (one past) of a JavaScript template substitution ${...} opened at
+ * text[i] == '$' (SQL a Node program assembles: logto's "alter table ${name}
+ * enable row level security"), or 0 when it is not closed on its line.
+ * PostgreSQL has no "${" outside strings: a dollar quote's tag starts with
+ * a letter or "_", or is empty ("$$"). */
+static size_t
+substitution_end(const char *text, size_t len, size_t i)
+{
+    size_t j;
+
+    for (j = i + 2; j < len && text[j] != '\n'; j++)
+        if (text[j] == '}')
+            return j + 1;
+    return 0;
+}
+
 /* End (one past) of a printf or named placeholder at text[i] == '%' of a
  * named-query file: %name% (listmonk), %(name)s (Python), or %s, %d, %v
  * followed by no word character; 0 when there is none. */
@@ -180,6 +197,8 @@ sql_template_blank(char *text, size_t len, bool named, util_vec *offsets)
         end = 0;
         if (text[i] == '{' && i + 1 < len && text[i + 1] == '{')
             end = action_end(text, len, i);
+        else if (text[i] == '$' && i + 1 < len && text[i + 1] == '{')
+            end = substitution_end(text, len, i);
         else if (named && text[i] == '%')
             end = percent_end(text, len, i);
         if (end > i) {
