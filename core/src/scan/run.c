@@ -774,30 +774,6 @@ check_paths(host *h, char *const *paths, size_t n, check_run *run, char **err)
     return check_paths_models(h, paths, n, run, err, NULL, NULL);
 }
 
-/*
- * Whether f lies in a test directory (tests/, testdata/, fixtures/ ...) by
- * its path below the checked root: SQL there is test data that a migration
- * test loads, not a migration of the application.  Not f->role: a file named
- * alone takes its role from its path in its repository (so that pre-commit's
- * file list is capped as a walk would be), but as a migration it is judged
- * within its set exactly as when its directory is checked, so here the path
- * below the checked root decides, the same for it and its context.
- */
-static bool
-in_test_dir(const check_run *run, const check_file *f)
-{
-    char real[PATH_MAX];
-    const char *rel = f->path;
-    size_t rl;
-
-    if (f->root && realpath(f->path, real) != NULL) {
-        rl = strlen(f->root);
-        if (strncmp(real, f->root, rl) == 0 && real[rl] == '/')
-            rel = real + rl + 1;
-    }
-    return pathrole_classify_with(rel, run->host->cfg->role_patterns) == PATH_ROLE_TEST;
-}
-
 int
 check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char **err,
                    void (*model_fn)(model *, void *), void *arg)
@@ -837,7 +813,14 @@ check_paths_models(host *h, char *const *paths, size_t n, check_run *run, char *
         sql_paths[i] = f->path;
         rel_paths[i] = relpath_of(f);
         dbmate[i] = f->text && sql_find_marker(f->text, f->len, "migrate:up") >= 0;
-        test_data[i] = in_test_dir(run, f);
+        /* SQL in a test directory (tests/, testdata/, fixtures/ ...) is test
+         * data a migration test loads, not a migration of the application.
+         * By the path below the checked root, not f->role: a file named
+         * alone takes its role from its path in its repository (so that
+         * pre-commit's file list is capped as a walk would be), but as a
+         * migration it is judged within its set exactly as when its
+         * directory is checked. */
+        test_data[i] = pathrole_classify_with(rel_paths[i], h->cfg->role_patterns) == PATH_ROLE_TEST;
     }
     mig_classify(sql_paths, (const char *const *) rel_paths, dbmate, test_data, run->n_sql,
                  h->cfg->migrations.items, h->cfg->migrations.len, &run->mig);
