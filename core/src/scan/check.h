@@ -92,6 +92,12 @@ const check_file *check_file_of(check_run *run, const char *path);
 /* diag_text_fn over a run: the text of a checked file. */
 const char *check_text(void *run, const char *path, size_t *len);
 
+/* Replay every schema model of run (replay.c) and hand each to the plugins'
+ * model hooks and run->model_fn: migration sets in order, standalone SQL
+ * files, server configuration files.  Files must be parsed and the file hooks
+ * run. */
+void check_replay(check_run *run);
+
 /* The path role's name of a file of run (pathrole_name: "production" when
  * run has no such file); static. */
 const char *check_role(void *run, const char *path);

@@ -1,0 +1,351 @@
+/*
+ * replay.c — the schema models of a check (check.h: check_replay): each
+ * migration set replayed in order, with the per-migration hooks that see the
+ * model before an up, after it and after its down; each SQL file outside a
+ * set; each server configuration file.  Every model goes to the plugins'
+ * on_model, then to the caller's model_fn, then is freed.
+ */
+#include "scan/check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontends/pgconf.h"
+#include "host/host.h"
+#include "util.h"
+
+static check_file *
+sql_file_at(check_run *run, long mig_index)
+{
+    return mig_index < 0 ? NULL : util_vec_at(&run->files, run->sql_index[mig_index]);
+}
+
+/* Statements a down holds: the DOWN part of a file holding both halves
+ * (one_file: dbmate), else all.  A down that does not parse is not empty,
+ * whatever it says. */
+static uint32_t
+down_statements(check_run *run, long down, bool one_file)
+{
+    check_file *f = sql_file_at(run, down);
+
+    if (f == NULL)
+        return 0;
+    if (!f->parsed_sql)
+        return 1;
+    return (uint32_t) (sql_count_part(&f->sql, one_file ? PGR_PART_DOWN : PGR_PART_NONE) +
+                       (one_file ? 0 : f->sql.errors.len));
+}
+
+/* The end (exclusive) of the logical migration of set s that starts at
+ * entry k: one entry, or a group (mig_entry.joins_next). */
+static size_t
+group_end(const mig_set *s, size_t k)
+{
+    while (k + 1 < s->entries.len && ((const mig_entry *) util_vec_at(&s->entries, k))->joins_next)
+        k++;
+    return k + 1;
+}
+
+/* Fill m, the public view of the logical migration of entries [a, b) of s:
+ * the first up names it; its down is the first down that holds statements
+ * (else the first down file); statement and error counts add up. */
+static void
+migration_view(check_run *run, const mig_set *s, size_t a, size_t b, pgr_migration *m)
+{
+    const mig_entry *first = util_vec_at(&s->entries, a);
+    check_file *up = sql_file_at(run, first->up);
+    uint32_t chosen = 0;
+    size_t k;
+
+    m->version = first->version;
+    m->name = first->name;
+    m->up_path = up->path;
+    for (k = a; k < b; k++) {
+        const mig_entry *e = util_vec_at(&s->entries, k);
+        check_file *u = sql_file_at(run, e->up), *down = sql_file_at(run, e->down);
+        /* Both halves in one file (dbmate's markers: MIG_UP_DOWN). */
+        uint32_t n = down_statements(run, e->down, e->down == e->up);
+
+        if (down && (m->down_path == NULL || (chosen == 0 && n > 0))) {
+            m->down_path = down->path;
+            chosen = n;
+        }
+        m->down_statements += n;
+        m->up_syntax_errors += u->parsed_sql ? (uint32_t) u->sql.errors.len : 0;
+    }
+    m->up_location.path = up->path;
+    m->up_location.line = m->up_location.column = 1;
+    if (first->down == first->up && up->parsed_sql && up->sql.up_marker >= 0)
+        util_lines_pos(&up->sql.lines, (size_t) up->sql.up_marker,
+                       &m->up_location.line, &m->up_location.column);
+    m->up_location.end_line = m->up_location.line;
+    m->up_location.end_column = m->up_location.column;
+}
+
+/* The public view of a set, one pgr_migration per logical migration;
+ * arrays owned by the caller (free migrations). */
+static void
+set_view(check_run *run, const mig_set *s, pgr_migration_set *out)
+{
+    pgr_migration *ms = util_xcalloc(s->entries.len ? s->entries.len : 1, sizeof(pgr_migration));
+    size_t k, n = 0;
+
+    for (k = 0; k < s->entries.len; k = group_end(s, k))
+        migration_view(run, s, k, group_end(s, k), &ms[n++]);
+    out->root = s->root;
+    out->convention = s->convention;
+    out->n_migrations = n;
+    out->migrations = ms;
+}
+
+/* Report (once, when report is set) the statements of st's DO block that
+ * the model refused as too deep to parse, and forget them. */
+static void
+report_deep_lines(model *m, const check_file *f, const sql_stmt *st, check_run *report)
+{
+    size_t i;
+
+    for (i = 0; report && i < m->deep_lines.len; i++) {
+        pgr_location loc;
+        char *msg = util_xasprintf("a statement of this DO block nests deeper than the parser can "
+                                   "safely go (more than %d parse-tree levels); not analysed",
+                                   SQL_MAX_DEPTH);
+
+        sql_stmt_location(&f->sql, st, &loc);
+        loc.line = loc.end_line = (uint32_t) *(size_t *) util_vec_at(&m->deep_lines, i);
+        loc.column = loc.end_column = 1;
+        host_report_core(report->host, "sql/too-deep", &loc, msg);
+        free(msg);
+    }
+    m->deep_lines.len = 0;
+}
+
+/* Replay the statements of one file that belong to part (the UP part of
+ * an up file or dbmate file, the DOWN part of a down). */
+static void
+replay_part(model *m, const check_file *f, pgr_part part, check_run *report)
+{
+    size_t k;
+
+    if (f == NULL || !f->parsed_sql)
+        return;
+    /* Migration tools run each file in a session of its own (psql per
+     * sqitch change, a transaction per golang-migrate file): a SET
+     * search_path does not outlive its file. */
+    model_new_session(m);
+    for (k = 0; k < f->sql.stmts.len; k++) {
+        const sql_stmt *st = util_vec_at(&f->sql.stmts, k);
+
+        if ((part == PGR_PART_NONE || st->part == part) && model_apply(m, &f->sql, st) > 0 &&
+            report) {
+            pgr_location loc;
+
+            sql_stmt_location(&f->sql, st, &loc);
+            loc.end_line = loc.line;
+            loc.end_column = loc.column;
+            host_report_core(report->host, "sql/dynamic-sql", &loc,
+                             "DO block runs EXECUTE on a dynamic string: what it does to the "
+                             "schema is not analysed");
+        }
+        report_deep_lines(m, f, st, report);
+    }
+}
+
+static bool
+parsed_clean(const check_file *f)
+{
+    return f && f->parsed_sql && f->sql.errors.len == 0;
+}
+
+static bool
+any_replay_hook(const host *h)
+{
+    size_t i;
+
+    for (i = 0; i < h->plugins.len; i++)
+        if (((const host_plugin *) util_vec_at(&h->plugins, i))->desc->on_migration_replay)
+            return true;
+    return false;
+}
+
+/* One migration's replay, as on_migration_replay sees it. */
+typedef struct replay_point {
+    const pgr_migration_set *set;
+    size_t index;
+    const pgr_model *before;
+    const pgr_model *after_up;
+    const pgr_model *after_down;     /* NULL: the down is not judged */
+} replay_point;
+
+static void
+call_replay_hook(const pgr_plugin *p, pgr_ctx *ctx, void *arg)
+{
+    const replay_point *rp = arg;
+
+    if (p->on_migration_replay)
+        p->on_migration_replay(ctx, rp->set, rp->index, rp->before, rp->after_up, rp->after_down);
+}
+
+/*
+ * Apply logical migration g of view (entries [a, b) of set) to m, and give
+ * plugins the model before it, after its ups and after its ups then downs
+ * (on a copy; the downs in reverse order, as the tools roll back), so that
+ * they can judge whether the downs undo the ups.
+ */
+static void
+replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model *m,
+                 const mig_set *set, size_t a, size_t b)
+{
+    /* The downs are judged only when every half parses: a partial replay
+     * would report phantom differences. */
+    bool judge_down = false, clean = true;
+    model before, after_down;
+    pgr_model vb, vu, vd;
+    replay_point rp = { view, g, &vb, &vu, NULL };
+    size_t k;
+
+    for (k = a; k < b; k++) {
+        const mig_entry *e = util_vec_at(&set->entries, k);
+        const check_file *down = sql_file_at(run, e->down);
+
+        clean = clean && parsed_clean(sql_file_at(run, e->up)) && (!down || parsed_clean(down));
+        judge_down = judge_down || down != NULL;
+    }
+    judge_down = judge_down && clean;
+    model_clone(m, &before);
+    for (k = a; k < b; k++)
+        replay_part(m, sql_file_at(run, ((const mig_entry *) util_vec_at(&set->entries, k))->up),
+                    PGR_PART_UP, run);
+    if (judge_down) {
+        model_clone(m, &after_down);
+        for (k = b; k-- > a;)
+            replay_part(&after_down,
+                        sql_file_at(run, ((const mig_entry *) util_vec_at(&set->entries, k))->down),
+                        PGR_PART_DOWN, NULL);
+        model_view(&after_down, &vd);
+    }
+    model_view(&before, &vb);
+    model_view(m, &vu);
+    if (judge_down)
+        rp.after_down = &vd;
+    host_for_each_plugin(run->host, call_replay_hook, &rp);
+    if (judge_down)
+        model_free(&after_down);
+    model_free(&before);
+}
+
+static void
+call_set_hook(const pgr_plugin *p, pgr_ctx *ctx, void *set)
+{
+    if (p->on_migration_set)
+        p->on_migration_set(ctx, set);
+}
+
+static void
+call_model_hooks(check_run *run, model *m)
+{
+    if (run->model_fn)
+        run->model_fn(m, run->model_arg);
+    check_model_hooks(run->host, m);
+}
+
+static void
+run_sets(check_run *run)
+{
+    size_t s, k, g;
+    bool hooks = any_replay_hook(run->host);
+
+    for (s = 0; s < run->mig.sets.len; s++) {
+        const mig_set *set = util_vec_at(&run->mig.sets, s);
+        pgr_migration_set view;
+        model m;
+
+        set_view(run, set, &view);
+        host_for_each_plugin(run->host, call_set_hook, &view);
+        model_init(&m, set->root, 1);
+        model_set_version(&m, run->host->cfg->postgres_version);
+        if (view.n_migrations > 0)
+            model_set_origin(&m, &view.migrations[0].up_location);
+        for (k = 0, g = 0; k < set->entries.len; k = group_end(set, k), g++) {
+            size_t j;
+
+            /* Copies of the model per migration cost time: only when a
+             * plugin asks for them. */
+            if (hooks) {
+                replay_migration(run, &view, g, &m, set, k, group_end(set, k));
+                continue;
+            }
+            for (j = k; j < group_end(set, k); j++)
+                replay_part(&m, sql_file_at(run, ((const mig_entry *) util_vec_at(&set->entries, j))->up),
+                            PGR_PART_UP, run);
+        }
+        free((void *) view.migrations);
+        call_model_hooks(run, &m);
+        model_free(&m);
+    }
+}
+
+/* A SQL file outside any migration set is a model of its own. */
+static void
+run_standalone(check_run *run)
+{
+    size_t i;
+
+    for (i = 0; i < run->n_sql; i++) {
+        check_file *f = util_vec_at(&run->files, run->sql_index[i]);
+        model m;
+
+        if (run->mig.roles[i] != MIG_NONE || !f->parsed_sql)
+            continue;
+        pgr_location origin = { f->path, 1, 1, 1, 1, NULL };
+
+        model_init(&m, f->path, 0);
+        model_set_version(&m, run->host->cfg->postgres_version);
+        model_set_origin(&m, &origin);
+        replay_part(&m, f, PGR_PART_NONE, run);
+        call_model_hooks(run, &m);
+        model_free(&m);
+    }
+}
+
+/* Each file of a model front-end (server configuration files) is a model
+ * of its own: settings and hba rules with their file positions, for the same
+ * rules the live audit runs. */
+static void
+run_models(check_run *run)
+{
+    size_t i, k;
+
+    for (i = 0; i < run->files.len; i++) {
+        check_file *f = util_vec_at(&run->files, i);
+        frontend_input in = { f->path, f->root, f->text, f->len };
+        pgr_location origin = { f->path, 1, 1, 1, 1, NULL };
+        util_vec errors;
+        model m;
+
+        if (f->fe->output != FRONTEND_MODEL || f->text == NULL || f->context)
+            continue;
+        util_vec_init(&errors, sizeof(pgconf_error));
+        model_init(&m, f->path, 0);
+        model_set_version(&m, run->host->cfg->postgres_version);
+        model_set_origin(&m, &origin);
+        f->fe->parse_model(&in, &m, &errors);
+        for (k = 0; k < errors.len; k++) {
+            const pgconf_error *e = util_vec_at(&errors, k);
+            pgr_location loc = { e->path, e->line, e->column, e->line, e->column, NULL };
+
+            host_report_core(run->host, e->rule ? e->rule : f->fe->syntax_rule.id, &loc, e->message);
+        }
+        check_model_hooks(run->host, &m);
+        model_free(&m);
+        pgconf_errors_free(&errors);
+    }
+}
+
+void
+check_replay(check_run *run)
+{
+    run_sets(run);
+    run_standalone(run);
+    run_models(run);
+}
