@@ -600,7 +600,8 @@ drop_location(const pgr_migration *mig, const char *schema, const char *table,
     for (i = 0; i < n_drops; i++) {
         const drop_site *d = &drops[i];
 
-        if (strcmp(d->path, mig->up_path) != 0 || strcmp(d->table, table) != 0 ||
+        if (d->path == NULL || strcmp(d->path, mig->up_path) != 0 ||
+            strcmp(d->table, table) != 0 ||
             (d->schema != NULL && strcmp(d->schema, schema) != 0) ||
             (d->column == NULL) != (column == NULL) ||
             (column != NULL && strcmp(d->column, column) != 0))
@@ -943,11 +944,27 @@ describe_change(char *buf, size_t size, kind k, const char *key, const pgr_model
         buf[used - 1] = '\0';
 }
 
+/* Where the up of mig drops the first column of table was that table now
+ * lacks, into *out (the up's first line when none is found). */
+static void
+dropped_column_site(const pgr_migration *mig, const pgr_table *was, const pgr_table *now,
+                    pgr_location *out)
+{
+    size_t c;
+
+    *out = mig->up_location;
+    for (c = 0; c < was->n_columns; c++)
+        if (!has_column(now, was->columns[c])) {
+            drop_location(mig, was->schema, was->name, was->columns[c], out);
+            return;
+        }
+}
+
 static void
 compare_kind(pgr_ctx *ctx, const pgr_migration *mig, kind k, const pgr_model *before,
              const pgr_model *after_up, const pgr_model *after_down)
 {
-    pgr_location down_loc = { mig->down_path, 1, 1, 1, 1, NULL };
+    pgr_location down_loc = { mig->down_path, 1, 1, 1, 1, NULL }, at;
     char key[600], msg[1024];
     size_t i;
     long j;
@@ -972,10 +989,15 @@ compare_kind(pgr_ctx *ctx, const pgr_migration *mig, kind k, const pgr_model *be
                             mig->down_path);
         else
             continue;
-        /* Report at the up statement behind it when the up made it. */
-        pgr_report_at(api, ctx, "rollback/incomplete-down",
-                      loc->path && strcmp(loc->path, mig->up_path) == 0 ? loc : &mig->up_location,
-                      msg, NULL);
+        /* Report at the up statement behind it when the up made it, or at
+         * the up's DROP COLUMN of a column the down does not restore. */
+        if (loc->path && strcmp(loc->path, mig->up_path) == 0)
+            at = *loc;
+        else if (k == K_TABLE && j >= 0)
+            dropped_column_site(mig, &before->tables[j], &after_down->tables[i], &at);
+        else
+            at = mig->up_location;
+        pgr_report_at(api, ctx, "rollback/incomplete-down", &at, msg, NULL);
     }
     /* Gone after the down, though it existed before the up. */
     for (i = 0; i < count_of(before, k); i++) {

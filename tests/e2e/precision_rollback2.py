@@ -124,3 +124,8 @@ def test_findings_sit_at_the_dropping_statement():
         ("rollback/irreversible-up", "m/002_b.up.sql", 6, 1)], found
     assert only(found, "rollback/incomplete-down") == [
         ("rollback/incomplete-down", "m/002_b.up.sql", 6, 1)], found
+    # A column the down does not restore: incomplete-down at the up's DROP COLUMN too.
+    files["m/002_b.down.sql"] = "DROP TABLE c;\nCREATE TABLE b (id int);\n"
+    found, _ = findings_in(files)
+    assert sorted(only(found, "rollback/incomplete-down")) == [
+        ("rollback/incomplete-down", "m/002_b.up.sql", 4, 1)], found
