@@ -231,4 +231,4 @@ def test_column_copied_before_its_drop_is_not_lost():
         "m/2_s.up.sql": "ALTER TABLE t ADD COLUMN n2 text;\nUPDATE t SET n2 = note WHERE t.id > 0;\n"
                         "ALTER TABLE t DROP COLUMN note;\n",
         "m/2_s.down.sql": "ALTER TABLE t ADD COLUMN note text;\nALTER TABLE t DROP COLUMN n2;\n"}))
-    assert only(found, "rollback/irreversible-up") == [("rollback/irreversible-up", "m/2_s.up.sql", 1, 1)], found
+    assert only(found, "rollback/irreversible-up") == [("rollback/irreversible-up", "m/2_s.up.sql", 3, 1)], found
