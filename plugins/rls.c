@@ -456,22 +456,39 @@ template_rls_dir(const char *path)
     return found;
 }
 
+/* Where the last placeholder_at call left off: statements come in file
+ * order, so each file's text is scanned once, not once per statement. */
+static struct {
+    const char *text;
+    uint32_t line;
+    size_t offset;           /* of the start of line */
+} cursor;
+
 /* Whether the file text at loc (1-based line, byte column) starts a
  * template placeholder, ${...} or {{ ... }}: the front-end parsed a filler
  * there, the file says the name comes at run time. */
 static int
 placeholder_at(pgr_ctx *ctx, const pgr_location *loc)
 {
-    size_t len, i = 0, col = loc->column ? loc->column - 1 : 0;
+    size_t len, i, col = loc->column ? loc->column - 1 : 0;
     const char *text = api->file_text(ctx, loc->path, &len);
-    uint32_t line = 1;
+    uint32_t line;
 
     if (text == NULL)
         return 0;
-    while (i < len && line < loc->line)
-        if (text[i++] == '\n')
+    if (cursor.text != text || cursor.line > loc->line) {
+        cursor.text = text;
+        cursor.line = 1;
+        cursor.offset = 0;
+    }
+    for (i = cursor.offset, line = cursor.line; i < len && line < loc->line; i++)
+        if (text[i] == '\n') {
             line++;
-    if (i + col + 1 >= len)
+            cursor.offset = i + 1;
+            cursor.line = line;
+        }
+    i = cursor.offset;
+    if (line != loc->line || i + col + 1 >= len)
         return 0;
     return (text[i + col] == '$' || text[i + col] == '{') && text[i + col + 1] == '{';
 }
@@ -549,6 +566,7 @@ on_finish(pgr_ctx *ctx)
     free(template_rls_dirs);
     template_rls_dirs = NULL;
     n_template_rls_dirs = 0;
+    memset(&cursor, 0, sizeof cursor);
 }
 
 /* Whether place (path, line) comes after (path2, line2) in migration order. */
