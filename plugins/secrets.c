@@ -654,13 +654,16 @@ report_local(pgr_ctx *ctx, const pgr_location *loc, const char *what, server_pla
     api->report(ctx, &fd);
 }
 
-/* Copy the run of host-name characters at s into out (size bytes). */
+/* Copy the run of host-name characters (letters, digits, . _ -) among the
+ * first n bytes of s into out (size bytes, NUL-terminated). */
 static void
 copy_name(const char *s, size_t n, char *out, size_t size)
 {
     size_t k = 0;
 
-    while (k < n && k + 1 < size && (isalnum((unsigned char) s[k]) || strchr("._-", s[k])))
+    /* s[k] != '\0' first: strchr finds the terminator in any set. */
+    while (k < n && k + 1 < size && s[k] != '\0' &&
+           (isalnum((unsigned char) s[k]) || strchr("._-", s[k]) != NULL))
         k++;
     memcpy(out, s, k);
     out[k] = '\0';

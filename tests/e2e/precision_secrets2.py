@@ -115,9 +115,13 @@ def test_go_mysql_dsn_to_a_local_server_is_local():
     assert rule_lines(found, "secrets/known-secret-format") == [], doc["findings"]
     assert rule_lines(found, "secrets/local-dev-password") == [(".github/workflows/ci.yaml", 4),
                                                                ("quickstart-mysql.yml", 4)], doc["findings"]
+    # A remote host, and cut-off DSNs (hostile input: the host is read up to the value's end, no further).
     found, doc = findings_in({"deploy.yml": "services:\n  app:\n    environment:\n"
-                                            "      - DSN=mysql://root:Zk9f2Lq8x@tcp(db.example.net:3306)/app\n"})
-    assert severities(doc, "secrets/known-secret-format") == [("deploy.yml", 4, "error")], doc["findings"]
+                                            "      - DSN=mysql://root:Zk9f2Lq8x@tcp(db.example.net:3306)/app\n"
+                                            "      - DSN2=mysql://root:Zk9f2Lq8x@tcp(\n"
+                                            "      - DSN3=mysql://:Zk9f2Lq8x@\n"})
+    assert severities(doc, "secrets/known-secret-format") == [("deploy.yml", 4, "error"), ("deploy.yml", 5, "error"),
+                                                              ("deploy.yml", 6, "error")], doc["findings"]
 
 
 def test_documentation_jwts_are_not_secrets():
