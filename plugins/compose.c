@@ -87,3 +87,13 @@ compose_ci_file(const char *path)
     return strstr(path, ".github/workflows/") != NULL || strstr(path, ".circleci/") != NULL ||
         strcmp(base, ".gitlab-ci.yml") == 0 || strcmp(base, "bitbucket-pipelines.yml") == 0;
 }
+
+bool
+compose_dev_env_file(const char *path)
+{
+    const char *base = strrchr(path, '/');
+
+    base = base ? base + 1 : path;
+    return strcmp(base, ".gitpod.yml") == 0 || strcmp(base, ".gitpod.yaml") == 0 ||
+        strncmp(path, ".devcontainer/", 14) == 0 || strstr(path, "/.devcontainer/") != NULL;
+}

@@ -30,4 +30,8 @@ bool compose_host_is_variable(const char *host);
  * throwaway service container. */
 bool compose_ci_file(const char *path);
 
+/* Whether path configures a development environment (.gitpod.yml, files
+ * under .devcontainer/): its localhost is the workspace's own container. */
+bool compose_dev_env_file(const char *path);
+
 #endif

@@ -30,9 +30,11 @@ static const pgr_rule rules[] = {
       "CREATE ROLE app_reporter LOGIN PASSWORD 'R3port1ng-Pr0d-2024!';",
       "CREATE ROLE app_reporter LOGIN PASSWORD :'app_reporter_password';  (psql -v)" },
     { "secrets/local-dev-password", PGR_SEVERITY_INFO,
-      "A connection string to a throwaway local server: a service of the same compose file, or "
-      "localhost/a socket with a well-known development password (postgres:postgres), in a CI "
-      "pipeline, or set as POSTGRES_PASSWORD by the same file.",
+      "A connection string (PostgreSQL, or a MySQL/Go DSN such as root:pw@tcp(mysqld:3306)) to a "
+      "throwaway local server: a service of the same compose file, or localhost/a socket with a "
+      "well-known development password (postgres:postgres), in a CI pipeline or a development "
+      "environment (.gitpod.yml, .devcontainer/), or set as POSTGRES_PASSWORD by the same file "
+      "(also with docker run -e).",
       "Fine for a laptop's or a CI runner's throwaway database; make sure no shared server accepts it.",
       "gitleaks/secretlint practice: development credentials are reported at a lower severity",
       "A throwaway local database needs a password anyway; postgres:postgres on localhost, or the "
@@ -306,15 +308,41 @@ production_file(pgr_ctx *ctx, const char *path)
         (has(b, "prod") || has(path, "/prod/") || has(path, "/production/"));
 }
 
-/* Report the span [off, off+len) of value i; flags: PGR_REPORT_*. */
+/*
+ * The text of value i of f that a check reads: the whole value, or the
+ * default of a "${VAR:-default}" value, which the deployment runs with when
+ * VAR is unset.  e is f->values[i] or a copy whose value is that default;
+ * base is the byte offset of e->value in the value's source, len its length
+ * in bytes.
+ */
+typedef struct value_view {
+    const pgr_value_file *f;
+    size_t i;
+    const pgr_value *e;
+    size_t base;
+    size_t len;
+} value_view;
+
+/* The location of [off, off+len) of the view's text (len 0: to its end;
+ * for the whole value, the host's "to the end", which knows its source). */
 static void
-report_span(pgr_ctx *ctx, const pgr_value_file *f, size_t i, size_t off, size_t len, const char *rule,
+view_location(const value_view *w, size_t off, size_t len, pgr_location *loc)
+{
+    if (len == 0 && w->e != &w->f->values[w->i])
+        len = w->len - off;
+    api->value_location(w->f, w->i, w->base + off, len, loc);
+}
+
+/* Report the span [off, off+len) of the view's text (len 0: all of it from
+ * off); flags: PGR_REPORT_*. */
+static void
+report_span(pgr_ctx *ctx, const value_view *w, size_t off, size_t len, const char *rule,
             const char *msg, unsigned flags)
 {
     pgr_finding fd;
     pgr_location loc;
 
-    api->value_location(f, i, off, len, &loc);
+    view_location(w, off, len, &loc);
     memset(&fd, 0, sizeof fd);
     fd.rule_id = rule;
     fd.location = loc;
@@ -323,11 +351,23 @@ report_span(pgr_ctx *ctx, const pgr_value_file *f, size_t i, size_t off, size_t 
     api->report_flags(ctx, &fd, flags);
 }
 
+/* Whether value e documents a token's format rather than holding one: it
+ * sits under an OpenAPI/JSON-schema example(s) key, or in the PreviewProps
+ * of an email template (React Email renders them in its preview only). */
+static int
+documented_sample(const pgr_value *e)
+{
+    return secretshape_under_example(e->key_path) || strstr(e->key_path, "PreviewProps") != NULL;
+}
+
+static int report_local_url(pgr_ctx *ctx, const value_view *w, size_t off, size_t len);
+
 /* The rule pack's patterns, on "KEY=value" so that a pattern can use the key. */
 static void
-check_patterns(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
+check_patterns(pgr_ctx *ctx, const value_view *w)
 {
-    const pgr_value *e = &f->values[i];
+    const pgr_value_file *f = w->f;
+    const pgr_value *e = w->e;
     size_t k, start, len, keylen = strlen(e->key) + 1;
     char *line = malloc(keylen + strlen(e->value) + 1), red[64], msg[512];
 
@@ -353,9 +393,12 @@ check_patterns(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
                 allowed = api->regex_match(allow[a], secret, len, 0, &s0, &l0);
             /* A generic secret must look like key material; a PEM block
              * with a stub body is a test's or a doc's. */
-            if (secret && !allowed && !is_placeholder(ctx, secret) &&
+            /* A provider's live format is a working key wherever it
+             * sits; any other format in a documented sample is one. */
+            if (secret && !allowed && !is_placeholder(ctx, secret) && (p->live || !documented_sample(e)) &&
                 (strcmp(p->rule, "secrets/generic-secret") != 0 ||
-                 (secretshape_key_material(secret, len) && !secretshape_under_example(e->key_path))) &&
+                 (secretshape_key_material(secret, len) && !documented_sample(e) &&
+                  !secretshape_translation_path(f->path))) &&
                 (!p->secretshape_pem_body || (body = secretshape_pem_body_of(line + start + len)) != SECRETSHAPE_PEM_STUB)) {
                 /* "[id]" names a known format; generic-secret is its own rule. */
                 snprintf(msg, sizeof msg, "%s in %s: %s%s%s%s", p->description ? p->description : p->id,
@@ -363,7 +406,13 @@ check_patterns(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
                          strcmp(p->rule, "secrets/generic-secret") ? " [" : "",
                          strcmp(p->rule, "secrets/generic-secret") ? p->id : "",
                          strcmp(p->rule, "secrets/generic-secret") ? "]" : "");
-                report_span(ctx, f, i, start - keylen, len, p->rule, msg,
+                /* A URL's password for a server of this stack or machine
+                 * is a development one, as for a PostgreSQL URL. */
+                if (strcmp(p->id, "database-url-password") == 0 && report_local_url(ctx, w, start - keylen, len)) {
+                    free(secret);
+                    break;
+                }
+                report_span(ctx, w, start - keylen, len, p->rule, msg,
                             p->live && body != SECRETSHAPE_PEM_UNSEEN ? PGR_REPORT_KEEP_SEVERITY : 0);
             }
             free(secret);
@@ -373,10 +422,33 @@ check_patterns(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
     free(line);
 }
 
-static void
-check_placeholder_and_weak(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
+/*
+ * Whether value e of f holds no signing key for weak-secret to weigh: a
+ * boolean, number, sentence or file path (secretshape_not_key_value); a key
+ * that names a cookie, header, parameter, algorithm or file
+ * (logtoCookieKey = '_logto'); a translation file's string; or, in code, a
+ * word-shaped value of a key that is not called a secret or password
+ * (export const SESSION_KEY = "df-session-key" names a context slot).  A
+ * word under JWT_SECRET stays a weak key ("dev-secret" is guessable), and so
+ * does one in configuration (encryption_key: a_not_so_secure_encryption_key):
+ * a setting is read as key material, a code constant is often a name.
+ */
+static int
+not_a_signing_key(const pgr_value_file *f, const pgr_value *e)
 {
-    const pgr_value *e = &f->values[i];
+    const char *v = e->value;
+
+    return (e->flags & PGR_VALUE_BOOLEAN) || secretshape_not_key_value(v) ||
+        secretshape_key_names_a_name(e->key) || secretshape_translation_path(f->path) ||
+        (f->format == PGR_FORMAT_JAVASCRIPT && !has(e->key, "SECRET") && !has(e->key, "PASSWORD") &&
+         !has(e->key, "PASSWD") && secretshape_word_shaped(v, strlen(v)));
+}
+
+static void
+check_placeholder_and_weak(pgr_ctx *ctx, const value_view *w)
+{
+    const pgr_value_file *f = w->f;
+    const pgr_value *e = w->e;
     const char *v = e->value;
     char msg[512], red[64];
     int placeholder = *v && is_placeholder(ctx, v), reference = v[0] == '$' || secretshape_is_substitution(v);
@@ -396,13 +468,14 @@ check_placeholder_and_weak(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
                  ? "%s falls back to a placeholder when the variable is unset: %s"
                  : "%s holds a placeholder in a production file: %s", e->key,
                  api->redact(v, red, sizeof red));
-        report_span(ctx, f, i, 0, 0, "secrets/placeholder-secret", msg, 0);
+        report_span(ctx, w, 0, 0, "secrets/placeholder-secret", msg, 0);
         return;
     }
-    if (signing && !placeholder && !reference && *v && !example_file(ctx, f->path) && secretshape_material_bytes(v) < 32) {
+    if (signing && !placeholder && !reference && *v && !example_file(ctx, f->path) &&
+        !not_a_signing_key(f, e) && secretshape_material_bytes(v) < 32) {
         snprintf(msg, sizeof msg, "%s is %zu bytes of key material (%s): at least 32 are needed",
                  e->key, secretshape_material_bytes(v), api->redact(v, red, sizeof red));
-        report_span(ctx, f, i, 0, 0, "secrets/weak-secret", msg, 0);
+        report_span(ctx, w, 0, 0, "secrets/weak-secret", msg, 0);
     }
 }
 
@@ -422,6 +495,35 @@ dev_password(pgr_ctx *ctx, const pgr_conninfo *ci, const char *pw)
     return 0;
 }
 
+/* Whether env variable key is public by design: a front-end build inlines
+ * NEXT_PUBLIC_, VITE_, PUBLIC_, EXPO_PUBLIC_ and REACT_APP_ variables into
+ * the code it ships to every browser, so their values are no secrets. */
+static int
+public_variable(const char *key)
+{
+    static const char *const prefixes[] = { "NEXT_PUBLIC_", "VITE_", "PUBLIC_", "EXPO_PUBLIC_", "REACT_APP_",
+                                            NULL };
+    size_t i;
+
+    for (i = 0; prefixes[i]; i++)
+        if (strncmp(key, prefixes[i], strlen(prefixes[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether e is a real secret value of an env file: a secret-named private
+ * variable with a value that could be a secret (not empty, a reference, a
+ * placeholder, a boolean or a number: NEXT_PUBLIC_AUTH_PASSWORD=true is a
+ * feature switch). */
+static int
+real_secret_value(pgr_ctx *ctx, const pgr_value *e)
+{
+    const char *v = e->value;
+
+    return secret_named(e->key) && !public_variable(e->key) && *v && v[0] != '$' &&
+        !is_placeholder(ctx, v) && !(e->flags & PGR_VALUE_BOOLEAN) && !secretshape_flag_or_number(v);
+}
+
 /* A tracked env file that holds at least one real secret value. */
 static void
 check_committed(pgr_ctx *ctx, const pgr_value_file *f)
@@ -434,7 +536,7 @@ check_committed(pgr_ctx *ctx, const pgr_value_file *f)
         const pgr_value *e = &f->values[i];
         pgr_conninfo *ci = api->conninfo_parse(e->value);
         const char *pw = ci ? api->conninfo_value(ci, "password") : NULL;
-        int real = (secret_named(e->key) && *e->value && e->value[0] != '$' && !is_placeholder(ctx, e->value)) ||
+        int real = real_secret_value(ctx, e) ||
             (pw && !is_placeholder(ctx, pw));
 
         api->conninfo_free(ci);
@@ -450,15 +552,57 @@ check_committed(pgr_ctx *ctx, const pgr_value_file *f)
 }
 
 /* Whether f starts a server with password pw itself: a POSTGRES_PASSWORD
- * of the same compose file, CI job or script (docker run -e). */
+ * (or MySQL's and MariaDB's root or user password) of the same compose
+ * file, CI job or script, or passed with docker run -e in a command the
+ * file holds (a .gitpod.yml task). */
+static const char *const server_password_keys[] = { "POSTGRES_PASSWORD", "MYSQL_ROOT_PASSWORD",
+                                                     "MYSQL_PASSWORD", "MARIADB_ROOT_PASSWORD",
+                                                     "MARIADB_PASSWORD", NULL };
+
+/*
+ * Whether the command text cmd (a YAML task's "docker run ...") passes
+ * key=pw to a container: "-e key=pw", "--env key=pw" or "--env=key=pw" of
+ * docker or podman run, the value ending at a space, a quote or the end.
+ */
+static int
+command_sets_password(const char *cmd, const char *key, const char *pw)
+{
+    size_t klen = strlen(key), plen = strlen(pw);
+    const char *at;
+
+    if (strstr(cmd, "docker run") == NULL && strstr(cmd, "podman run") == NULL)
+        return 0;
+    for (at = strstr(cmd, key); at; at = strstr(at + 1, key)) {
+        const char *opt = at;
+        char end;
+
+        if (at[klen] != '=' || strncmp(at + klen + 1, pw, plen) != 0)
+            continue;
+        end = at[klen + 1 + plen];
+        if (end != '\0' && end != ' ' && end != '\t' && end != '\n' && end != '"' && end != '\'' &&
+            end != '\\')
+            continue;
+        /* The option before it: "-e ", "--env ", "--env=", maybe quoted. */
+        if (opt > cmd && (opt[-1] == '"' || opt[-1] == '\''))
+            opt--;
+        if ((opt - cmd >= 3 && strncmp(opt - 3, "-e ", 3) == 0) ||
+            (opt - cmd >= 6 && strncmp(opt - 6, "--env ", 6) == 0) ||
+            (opt - cmd >= 6 && strncmp(opt - 6, "--env=", 6) == 0))
+            return 1;
+    }
+    return 0;
+}
+
 static int
 file_sets_password(const pgr_value_file *f, const char *pw)
 {
-    size_t i;
+    size_t i, k;
 
     for (i = 0; i < f->n_values; i++)
-        if (strcmp(f->values[i].key, "POSTGRES_PASSWORD") == 0 && strcmp(f->values[i].value, pw) == 0)
-            return 1;
+        for (k = 0; server_password_keys[k]; k++)
+            if ((strcmp(f->values[i].key, server_password_keys[k]) == 0 && strcmp(f->values[i].value, pw) == 0) ||
+                command_sets_password(f->values[i].value, server_password_keys[k], pw))
+                return 1;
     return 0;
 }
 
@@ -483,7 +627,8 @@ local_server(pgr_ctx *ctx, const pgr_value_file *f, const pgr_conninfo *ci, cons
     if (compose_hosts_are_services(f, api->conninfo_value(ci, "host")))
         return SERVER_COMPOSE;
     if (api->conninfo_is_local(ci) &&
-        (dev_password(ctx, ci, pw) || compose_ci_file(f->path) || file_sets_password(f, pw)))
+        (dev_password(ctx, ci, pw) || compose_ci_file(f->path) || compose_dev_env_file(f->path) ||
+         file_sets_password(f, pw)))
         return SERVER_LOCAL;
     return SERVER_ELSEWHERE;
 }
@@ -507,6 +652,62 @@ report_local(pgr_ctx *ctx, const pgr_location *loc, const char *what, server_pla
     fd.location = fd.secret = *loc;
     fd.message = msg;
     api->report(ctx, &fd);
+}
+
+/* Copy the run of host-name characters (letters, digits, . _ -) among the
+ * first n bytes of s into out (size bytes, NUL-terminated). */
+static void
+copy_name(const char *s, size_t n, char *out, size_t size)
+{
+    size_t k = 0;
+
+    /* s[k] != '\0' first: strchr finds the terminator in any set. */
+    while (k < n && k + 1 < size && s[k] != '\0' &&
+           (isalnum((unsigned char) s[k]) || strchr("._-", s[k]) != NULL))
+        k++;
+    memcpy(out, s, k);
+    out[k] = '\0';
+}
+
+/*
+ * Whether the password at [off, off+len) of the MySQL, MariaDB, MongoDB,
+ * Redis or AMQP URL of view w belongs to a server of this stack or machine
+ * (local_server); if so, reports it as secrets/local-dev-password.  The
+ * host follows the '@': a name, or inside tcp(...) or (...) as Go's MySQL
+ * driver writes it (root:secret@tcp(mysqld:3306)/db); unix(...) is a socket.
+ */
+static int
+report_local_url(pgr_ctx *ctx, const value_view *w, size_t off, size_t len)
+{
+    const char *v = w->e->value, *h = v + off + len + 1, *scheme = strstr(v, "://");
+    char host[256], user[128], conninfo[600], *pw;
+    pgr_conninfo *ci;
+    server_place where = SERVER_ELSEWHERE;
+    pgr_location loc;
+
+    if (v[off + len] != '@' || scheme == NULL || scheme + 3 > v + off)
+        return 0;
+    if (strncmp(h, "unix(", 5) == 0)
+        snprintf(host, sizeof host, "localhost");
+    else
+        copy_name(h + (strncmp(h, "tcp(", 4) == 0 ? 4 : h[0] == '(' ? 1 : 0), strlen(h), host, sizeof host);
+    copy_name(scheme + 3, (size_t) (v + off - 1 - (scheme + 3)), user, sizeof user);
+    pw = strndup(v + off, len);
+    if (host[0] == '\0' || pw == NULL) {
+        free(pw);
+        return 0;
+    }
+    snprintf(conninfo, sizeof conninfo, "host='%s' user='%s'", host, user);
+    ci = api->conninfo_parse(conninfo);
+    if (ci)
+        where = local_server(ctx, w->f, ci, pw);
+    if (where != SERVER_ELSEWHERE) {
+        view_location(w, off, len, &loc);
+        report_local(ctx, &loc, w->e->key[0] ? w->e->key : "a connection string", where, host, pw);
+    }
+    api->conninfo_free(ci);
+    free(pw);
+    return where != SERVER_ELSEWHERE;
 }
 
 /* PGPASSWORD set in committed code or configuration: hardcoded, unless it
@@ -541,9 +742,10 @@ check_pgpassword(pgr_ctx *ctx, const pgr_value_file *f, const pgr_value *e)
 /* The password of a connection string, as hardcoded-password or, for a
  * local server, local-dev-password. */
 static void
-check_conninfo_password(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
+check_conninfo_password(pgr_ctx *ctx, const value_view *w)
 {
-    const pgr_value *e = &f->values[i];
+    const pgr_value_file *f = w->f;
+    const pgr_value *e = w->e;
     pgr_conninfo *ci = api->conninfo_parse(e->value);
     const char *pw = ci ? api->conninfo_value(ci, "password") : NULL;
     server_place where;
@@ -553,9 +755,9 @@ check_conninfo_password(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
 
     if (pw && !is_placeholder(ctx, pw)) {
         if (api->conninfo_password_span(e->value, &off, &len))
-            api->value_location(f, i, off, len, &loc);
+            view_location(w, off, len, &loc);
         else
-            loc = e->value_location;
+            view_location(w, 0, 0, &loc);
         where = local_server(ctx, f, ci, pw);
         if (where != SERVER_ELSEWHERE) {
             report_local(ctx, &loc, e->key[0] ? e->key : "a connection string", where,
@@ -571,25 +773,85 @@ check_conninfo_password(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
     api->conninfo_free(ci);
 }
 
+/*
+ * The default of a value that is exactly ${NAME:-default} or ${NAME-default}
+ * (compose, dotenv and YAML interpolation): its offset and length in bytes
+ * in v, or 0 when v is no such value or the default is empty or holds
+ * another expansion.  The shell and JS front-ends hand defaults over
+ * themselves (PGR_VALUE_FALLBACK).
+ */
+static int
+interpolation_default(const char *v, size_t *off, size_t *len)
+{
+    size_t n = strlen(v), i = 2;
+
+    if (n < 6 || strncmp(v, "${", 2) != 0 || v[n - 1] != '}' ||
+        !(isalpha((unsigned char) v[2]) || v[2] == '_'))
+        return 0;
+    while (isalnum((unsigned char) v[i]) || v[i] == '_')
+        i++;
+    i += v[i] == ':';
+    if (v[i] != '-')
+        return 0;
+    *off = i + 1;
+    *len = n - 1 - *off;
+    /* One expansion with a literal default: nothing nested, no second ${}. */
+    return *len > 0 && memchr(v + *off, '$', *len) == NULL && memchr(v + *off, '}', *len) == NULL &&
+        memchr(v + *off, '{', *len) == NULL;
+}
+
+/* The checks of one value's text (a literal, or an interpolation's default). */
+static void
+check_view(pgr_ctx *ctx, const value_view *w)
+{
+    check_patterns(ctx, w);
+    check_placeholder_and_weak(ctx, w);
+}
+
 static void
 on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
 {
-    size_t i;
+    size_t i, off, len;
 
     if (!patterns_loaded)
         load_patterns(ctx);
     check_committed(ctx, f);
     for (i = 0; i < f->n_values; i++) {
+        const pgr_value *e = &f->values[i];
+        value_view w = { f, i, e, 0, strlen(e->value) };
+
         /* libpq's own password variable, set in committed code or config. */
-        if (f->format != PGR_FORMAT_DOTENV && strcmp(f->values[i].key, "PGPASSWORD") == 0) {
-            check_pgpassword(ctx, f, &f->values[i]);
+        if (f->format != PGR_FORMAT_DOTENV && strcmp(e->key, "PGPASSWORD") == 0) {
+            check_pgpassword(ctx, f, e);
             continue;
         }
-        check_patterns(ctx, f, i);
-        check_placeholder_and_weak(ctx, f, i);
+        check_view(ctx, &w);
+        /* ${SECRET_KEY:-<key>} runs with <key> wherever SECRET_KEY is
+         * unset: the default is a committed literal like any other. */
+        if (f->format != PGR_FORMAT_SHELL && f->format != PGR_FORMAT_JAVASCRIPT &&
+            interpolation_default(e->value, &off, &len)) {
+            pgr_value d = *e;
+            char *text = strndup(e->value + off, len);
+
+            if (text == NULL)
+                continue;
+            /* Checked as the literal it is (not PGR_VALUE_FALLBACK):
+             * ${DB_PASSWORD:-password} of a stack's own database service
+             * is no placeholder the deployment is left with. */
+            d.value = text;
+            w.e = &d;
+            w.base = off;
+            w.len = len;
+            check_view(ctx, &w);
+            check_conninfo_password(ctx, &w);
+            free(text);
+        }
     }
-    for (i = 0; i < f->n_values; i++)
-        check_conninfo_password(ctx, f, i);
+    for (i = 0; i < f->n_values; i++) {
+        value_view w = { f, i, &f->values[i], 0, strlen(f->values[i].value) };
+
+        check_conninfo_password(ctx, &w);
+    }
 }
 
 /* The span of the quoted literal that follows byte offset from in stmt. */

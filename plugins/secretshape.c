@@ -129,7 +129,8 @@ word_like(const char *s, size_t n)
     size_t i, run = 0;
     int vowel = 0, upper = 1;
 
-    if (n <= 3)
+    /* Short words and acronyms: db, jwt, csrf, html. */
+    if (n <= 4)
         return 1;
     for (i = 0; i < n; i++) {
         int c = tolower((unsigned char) s[i]);
@@ -192,8 +193,8 @@ secretshape_word_shaped(const char *v, size_t len)
     return !(words >= 4 && short_words * 2 > words);
 }
 
-/* Whether key_path sits under an "example" or "examples" key: an OpenAPI
- * or JSON-schema example value documents a format, it opens nothing. */
+/* Whether key_path sits under (or is) an "example" or "examples" key: an
+ * OpenAPI or JSON-schema example value documents a format, it opens nothing. */
 int
 secretshape_under_example(const char *key_path)
 {
@@ -202,7 +203,7 @@ secretshape_under_example(const char *key_path)
     for (at = strstr(key_path, "example"); at; at = strstr(at + 1, "example")) {
         const char *end = at + 7 + (at[7] == 's');
 
-        if ((at == key_path || at[-1] == '.') && *end == '.')
+        if ((at == key_path || at[-1] == '.') && (*end == '.' || *end == '\0'))
             return 1;
     }
     return 0;
@@ -213,7 +214,98 @@ secretshape_under_example(const char *key_path)
 int
 secretshape_key_material(const char *v, size_t len)
 {
+    size_t i;
+
+    /* Key material is ASCII: a non-ASCII byte is a sentence's (CJK text). */
+    for (i = 0; i < len; i++)
+        if ((unsigned char) v[i] >= 0x80)
+            return 0;
     return !secretshape_is_template(v) && !secretshape_is_uuid(v, len) && !secretshape_word_shaped(v, len);
+}
+
+/* Whether v is a decimal number: 3600, -1, 0.5. */
+static int
+is_number(const char *v)
+{
+    size_t i = v[0] == '-' || v[0] == '+', digits = 0;
+
+    for (; v[i]; i++) {
+        if (isdigit((unsigned char) v[i]))
+            digits++;
+        else if (v[i] != '.')
+            return 0;
+    }
+    return digits > 0;
+}
+
+int
+secretshape_flag_or_number(const char *v)
+{
+    static const char *const words[] = { "true", "false", "yes", "no", "on", "off", "null", "none",
+                                         "undefined", NULL };
+    size_t i;
+
+    if (v[0] == '\0' || is_number(v))
+        return 1;
+    for (i = 0; words[i]; i++)
+        if (strcasecmp(v, words[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int
+secretshape_not_key_value(const char *v)
+{
+    size_t i;
+
+    if (secretshape_flag_or_number(v))
+        return 1;
+    /* Text: words between spaces, or letters beyond ASCII (Schl\u00fcssel). */
+    for (i = 0; v[i]; i++)
+        if (v[i] == ' ' || (unsigned char) v[i] >= 0x80)
+            return 1;
+    /* A file that holds the secret: /run/secrets/jwt, ./certs/key, ~/.pgpass. */
+    return v[0] == '/' || strncmp(v, "./", 2) == 0 || strncmp(v, "../", 3) == 0 || strncmp(v, "~/", 2) == 0;
+}
+
+int
+secretshape_key_names_a_name(const char *key)
+{
+    static const char *const suffixes[] = { "cookie", "cookiekey", "cookiename", "header", "headername",
+                                            "param", "parameter", "algorithm", "alg", "name", "file",
+                                            "path", NULL };
+    char letters[128];
+    size_t n = 0, i;
+
+    /* The key's letters, lower case: logtoCookieKey and LOGTO_COOKIE_KEY alike. */
+    for (i = 0; key[i] && n + 1 < sizeof letters; i++)
+        if (isalpha((unsigned char) key[i]))
+            letters[n++] = (char) tolower((unsigned char) key[i]);
+    letters[n] = '\0';
+    for (i = 0; suffixes[i]; i++) {
+        size_t m = strlen(suffixes[i]);
+
+        if (n >= m && strcmp(letters + n - m, suffixes[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int
+secretshape_translation_path(const char *path)
+{
+    static const char *const dirs[] = { "locales", "locale", "i18n", "l10n", "translations", "lang", NULL };
+    size_t i;
+
+    for (i = 0; dirs[i]; i++) {
+        size_t m = strlen(dirs[i]);
+        const char *at;
+
+        for (at = strstr(path, dirs[i]); at; at = strstr(at + 1, dirs[i]))
+            if ((at == path || at[-1] == '/') && at[m] == '/')
+                return 1;
+    }
+    return 0;
 }
 
 /*

@@ -37,13 +37,33 @@ int secretshape_is_uuid(const char *v, size_t len);
  * same-origin, access_token/not_found, postgres-password), not key material. */
 int secretshape_word_shaped(const char *v, size_t len);
 
-/* Whether key_path (dotted, as pgr_value.key_path) sits under an "example"
- * or "examples" key: an OpenAPI/JSON-schema example documents a format. */
+/* Whether key_path (dotted, as pgr_value.key_path) sits under, or is, an
+ * "example" or "examples" key: an OpenAPI/JSON-schema example documents a format. */
 int secretshape_under_example(const char *key_path);
 
 /* Whether a generic-secret candidate v (len bytes) is key material: not a
  * template or reference, not a UUID, not word-shaped. */
 int secretshape_key_material(const char *v, size_t len);
+
+/* Whether v is empty, a boolean or null word (true, false, yes, no, on,
+ * off, null, none, undefined; any case) or a decimal number (3600, -1, 0.5). */
+int secretshape_flag_or_number(const char *v);
+
+/* Whether v is a value no key is: empty, a boolean or null word (true,
+ * false, yes, no, on, off, null, none), a decimal number, text (a space or
+ * a non-ASCII byte: a sentence, a translation) or a file path (/x, ./x,
+ * ../x, ~/x).  Source: held-out review A class 2, B class 8 (issue 12). */
+int secretshape_not_key_value(const char *v);
+
+/* Whether the setting key (any case or separator style) names a name or a
+ * reference rather than holding a secret: it ends in Cookie, CookieKey,
+ * CookieName, Header, HeaderName, Param, Parameter, Algorithm, Alg, Name,
+ * File or Path (logtoCookieKey, CSRF_SECRET_COOKIE, JWT_SECRET_FILE). */
+int secretshape_key_names_a_name(const char *key);
+
+/* Whether path (relative, '/'-separated) is a translation file: a segment
+ * locales, locale, i18n, l10n, translations or lang. */
+int secretshape_translation_path(const char *path);
 
 /* What follows the PEM header that ends at text (base64 lines, escaped
  * newlines and RFC 1421 header lines up to "-----END"). */

@@ -485,6 +485,81 @@ on_env_assignments(shctx *c, TSNode *args, size_t nargs)
     }
 }
 
+/* Whether key[0, n) is an environment variable's name. */
+static bool
+is_env_name(const char *key, size_t n)
+{
+    size_t i;
+
+    if (n == 0 || !(isalpha((unsigned char) key[0]) || key[0] == '_'))
+        return false;
+    for (i = 1; i < n; i++)
+        if (!isalnum((unsigned char) key[i]) && key[i] != '_')
+            return false;
+    return true;
+}
+
+/* The setting K=V of word (cooked as v) from byte skip on: "-eK=V",
+ * "--env=K=V" or the word after -e.  The value's span is exact when the
+ * word is written as it cooks (no quotes inside), else the whole word. */
+static void
+emit_env_word(shctx *c, TSNode word, const char *v, size_t skip)
+{
+    const char *eq = strchr(v + skip, '=');
+    size_t off, len, at;
+    char *key;
+
+    if (eq == NULL || !is_env_name(v + skip, (size_t) (eq - v) - skip))
+        return;
+    value_span(word, &off, &len);
+    at = (size_t) (eq - v) + 1;
+    if (strlen(v) == len) {
+        off += at;
+        len -= at;
+    }
+    key = util_xstrndup(v + skip, (size_t) (eq - v) - skip);
+    emit_at(c, key, NULL, word, util_xstrdup(eq + 1), off, len, PGR_VALUE_ARGUMENT | quote_flags(word));
+    free(key);
+}
+
+/*
+ * docker|podman run|create ... -e K=V, --env K=V, --env=K=V: the
+ * container's environment, as settings K, so that a script which starts its
+ * own database (-e POSTGRES_PASSWORD=devpass1) tells the checks the
+ * password of the server it then connects to.
+ */
+static void
+on_container_env(shctx *c, TSNode *args, size_t nargs)
+{
+    size_t k;
+    char *sub;
+
+    if (nargs == 0)
+        return;
+    sub = cook(c, args[0]);
+    if (strcmp(sub, "run") != 0 && strcmp(sub, "create") != 0) {
+        free(sub);
+        return;
+    }
+    free(sub);
+    for (k = 1; k < nargs; k++) {
+        char *v = cook(c, args[k]);
+
+        if ((strcmp(v, "-e") == 0 || strcmp(v, "--env") == 0) && k + 1 < nargs) {
+            char *w = cook(c, args[k + 1]);
+
+            emit_env_word(c, args[k + 1], w, 0);
+            free(w);
+            k++;
+        } else if (strncmp(v, "--env=", 6) == 0) {
+            emit_env_word(c, args[k], v, 6);
+        } else if (strncmp(v, "-e", 2) == 0 && v[2] != '\0' && v[2] != '-') {
+            emit_env_word(c, args[k], v, 2);
+        }
+        free(v);
+    }
+}
+
 static void
 on_command(shctx *c, TSNode cmd)
 {
@@ -499,6 +574,8 @@ on_command(shctx *c, TSNode cmd)
     args = arguments_of(cmd, name, &nargs);
     if (strcmp(program, "env") == 0)
         on_env_assignments(c, args, nargs);
+    if (strcmp(program, "docker") == 0 || strcmp(program, "podman") == 0)
+        on_container_env(c, args, nargs);
     client = client_of(c, program, args, nargs, &first);
     if (client) {
         on_client_arguments(c, client, args + first, nargs - first);
