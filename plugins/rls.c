@@ -180,15 +180,68 @@ command_name(char polcmd)
     }
 }
 
-static void
-check_policies(pgr_ctx *ctx, const pgr_model *m)
+/* Whether policy r applies to every role p applies to (no roles: PUBLIC). */
+static int
+roles_cover(const pgr_policy *r, const pgr_policy *p)
+{
+    size_t i, j;
+
+    for (i = 0; i < r->n_roles; i++)
+        if (strcasecmp(r->roles[i], "public") == 0)
+            return 1;
+    if (r->n_roles == 0)
+        return 1;
+    for (i = 0; i < p->n_roles; i++) {
+        for (j = 0; j < r->n_roles && strcmp(r->roles[j], p->roles[i]) != 0; j++)
+            ;
+        if (j == r->n_roles)
+            return 0;
+    }
+    return p->n_roles > 0;
+}
+
+/*
+ * Whether a RESTRICTIVE policy with a real condition limits every row the
+ * permissive policy p lets through: a row must pass some permissive policy
+ * and every restrictive one (PostgreSQL docs 5.9), so "permissive USING
+ * (true)" beside "restrictive USING (tenant_id = ...)" is tenant isolation
+ * written in two parts (logto's tables), not an open table.  restrictive
+ * holds the model's restrictive policies (few, usually).
+ */
+static int
+restricted(const pgr_policy *const *restrictive, size_t n, const pgr_policy *p)
 {
     size_t i;
 
+    for (i = 0; i < n; i++) {
+        const pgr_policy *r = restrictive[i];
+
+        if (strcmp(r->table, p->table) == 0 && strcmp(r->schema, p->schema) == 0 &&
+            (r->polcmd == '*' || r->polcmd == p->polcmd) && roles_cover(r, p) &&
+            ((r->qual && !r->qual_always_true) || (r->with_check && !r->with_check_always_true)))
+            return 1;
+    }
+    return 0;
+}
+
+static void
+check_policies(pgr_ctx *ctx, const pgr_model *m)
+{
+    const pgr_policy **restrictive = calloc(m->n_policies + 1, sizeof *restrictive);
+    size_t i, n_restrictive = 0;
+
+    if (restrictive == NULL)
+        abort();
+    for (i = 0; i < m->n_policies; i++)
+        if (!m->policies[i].polpermissive)
+            restrictive[n_restrictive++] = &m->policies[i];
     for (i = 0; i < m->n_policies; i++) {
         const pgr_policy *p = &m->policies[i];
 
         if (schema_excluded(ctx, p->schema))
+            continue;
+        if ((p->qual_always_true || p->with_check_always_true) &&
+            restricted(restrictive, n_restrictive, p))
             continue;
         if (p->polcmd != 'r' && p->polpermissive && p->qual_always_true) {
             pgr_reportf(api, ctx, "rls/policy-always-true", &p->qual_location,
@@ -209,6 +262,7 @@ check_policies(pgr_ctx *ctx, const pgr_model *m)
                         command_name(p->polcmd));
         }
     }
+    free(restrictive);
 }
 
 static int
@@ -296,9 +350,20 @@ check_tenant_table(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t, const c
 {
     static const char cmds[] = "rawd";
     const pgr_policy *first = NULL;
+    const pgr_policy **scoping = calloc(t->policy_count + 1, sizeof *scoping);
     char missing[64] = "";
-    size_t i, c;
+    size_t i, c, n_scoping = 0;
 
+    if (scoping == NULL)
+        abort();
+    /* Restrictive policies that check the tenant column scope every
+     * permissive policy they cover (restricted). */
+    for (i = t->policy_first; i < t->policy_first + t->policy_count; i++) {
+        const pgr_policy *r = &m->policies[i];
+
+        if (!r->polpermissive && in_list(r->columns_referenced, r->n_columns_referenced, column))
+            scoping[n_scoping++] = r;
+    }
     for (i = t->policy_first; i < t->policy_first + t->policy_count; i++) {
         const pgr_policy *p = &m->policies[i];
 
@@ -306,13 +371,15 @@ check_tenant_table(pgr_ctx *ctx, const pgr_model *m, const pgr_table *t, const c
             continue;
         if (first == NULL)
             first = p;
-        if (!in_list(p->columns_referenced, p->n_columns_referenced, column)) {
+        if (!in_list(p->columns_referenced, p->n_columns_referenced, column) &&
+            !restricted(scoping, n_scoping, p)) {
             pgr_reportf(api, ctx, "rls/tenant-policy-not-scoped", &p->location,
                         "policy %s on %s.%s (FOR %s) never checks %s: it applies to "
                         "the rows of every tenant", p->name, t->schema, t->name,
                         command_name(p->polcmd), column);
         }
     }
+    free(scoping);
     if (first == NULL)
         return;
     for (c = 0; c < 4; c++) {

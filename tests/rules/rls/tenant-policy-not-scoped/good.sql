@@ -7,3 +7,9 @@ CREATE POLICY r ON a AS RESTRICTIVE USING (id > 0);
 CREATE TABLE c (id int);
 ALTER TABLE c ENABLE ROW LEVEL SECURITY;
 CREATE POLICY s ON c USING (id > 0);
+-- Scoped by a restrictive policy every row must also pass (logto's tables): the
+-- permissive policy need not repeat the tenant check.
+CREATE TABLE notes (id int, tenant_id int);
+ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+CREATE POLICY notes_tenant ON notes AS RESTRICTIVE USING (tenant_id = current_setting('app.tenant')::int);
+CREATE POLICY notes_modification ON notes USING (true);
