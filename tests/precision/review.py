@@ -128,17 +128,25 @@ def update(args):
         print(f"{app}: {len(now)} findings, {todo} to review")
 
 
+def multiplicity(found):
+    """How many findings share each review key: several findings of one rule
+    at one place (a down's first line) share its verdict and count each."""
+    return collections.Counter(f[:5] for f in found)
+
+
 def measure(args):
     """Per app: (counts[(severity, rule)][verdict], problems)."""
     result = {}
     for app in apps(args.corpus):
         review = load(app)
-        now = {f[:5]: f[5] for f in findings(args.bin, args.corpus, app)}
+        found = findings(args.bin, args.corpus, app)
+        now = {f[:5]: f[5] for f in found}
+        times = multiplicity(found)
         counts = collections.defaultdict(collections.Counter)
         problems = []
         for key, msg in sorted(now.items()):
             verdict = review.get(key, ("?", ""))[0]
-            counts[(key[4], key[0])][verdict] += 1
+            counts[(key[4], key[0])][verdict] += times[key]
             if verdict == "?":
                 problems.append(f"{app}: not reviewed: {key[0]} {key[1]}:{key[2]}:{key[3]} "
                                 f"{key[4]}: {msg[:120]}")
@@ -249,7 +257,9 @@ def heldout(args):
             print(f"{app}: no checkout under {args.checkouts}; skipped")
             continue
         review = load(app, path)
-        now = {f[:5]: f[5] for f in findings(args.bin, None, app, cwd=cwd)}
+        found = findings(args.bin, None, app, cwd=cwd)
+        now = {f[:5]: f[5] for f in found}
+        times = multiplicity(found)
         if args.update:
             rows = {k: review.get(k, ("?", "TO REVIEW: " + m[:160])) for k, m in now.items()}
             rows.update({k: v for k, v in review.items() if k not in now and v[0] == "true"})
@@ -258,7 +268,7 @@ def heldout(args):
         c = collections.Counter()
         for key in now:
             verdict = review.get(key, ("?", ""))[0]
-            c[(key[4], verdict)] += 1
+            c[(key[4], verdict)] += times[key]
         lost = sum(1 for k, v in review.items() if v[0] == "true" and k not in now)
         total.update(c)
         print(row([app] + [f"{sum(c[(s, v)] for v in VERDICTS)} {s}s, {c[(s, 'true')]} true"

@@ -632,6 +632,7 @@ test_pathrole_defaults(void **state)
     assert_int_equal(pathrole_classify("sample.env"), PATH_ROLE_EXAMPLE);
     assert_int_equal(pathrole_classify(".env-example"), PATH_ROLE_EXAMPLE);
     assert_int_equal(pathrole_classify("deploy/template.yaml"), PATH_ROLE_PRODUCTION);
+    assert_int_equal(pathrole_classify("config.template.yml"), PATH_ROLE_EXAMPLE);
     assert_int_equal(pathrole_classify("docker/testing/compose.yml"), PATH_ROLE_TEST);
     assert_int_equal(pathrole_classify("packages/core/jest.setup.js"), PATH_ROLE_TEST);
     assert_int_equal(pathrole_classify("src/connectors/ses/src/mock.ts"), PATH_ROLE_TEST);

@@ -30,7 +30,7 @@ static const char *const test_files[] = {
 static const char *const example_dirs[] = { "example", "examples", NULL };
 
 static const char *const example_files[] = {
-    "*.example", "*.example.*", "*.sample", "*.sample.*", "*.template", "*.tmpl",
+    "*.example", "*.example.*", "*.sample", "*.sample.*", "*.template", "*.template.*", "*.tmpl",
     "*.dist", "*-example.*", "*_example.*", "example.*", "*.example-*", "*-example",
     "*_example", "sample.*", "*-sample", "*_sample", "*-sample.*", "*_sample.*", NULL
 };
