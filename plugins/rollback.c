@@ -665,8 +665,7 @@ on_migration_replay(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
 
                 for (d = 0; d < u->n_columns && !still; d++)
                     still = u->attnums[d] == b->attnums[c];
-                snprintf(key, sizeof key, "%s.%s.%s", b->schema, b->name, b->columns[c]);
-                if (still || flow_rows_copied(set, index, key))
+                if (still || flow_object_copied(set, index, b->schema, b->name, b->columns[c]))
                     continue;
                 flow_drop_location(mig, b->schema, b->name, b->columns[c], &at);
                 pgr_reportf(api, ctx, "rollback/irreversible-up", &at,
@@ -676,7 +675,8 @@ on_migration_replay(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
             continue;
         }
         key_of(before, K_TABLE, i, key, sizeof key);
-        if (flow_rows_copied(set, index, key) || flow_table_copied(set, index, &before->tables[i]))
+        if (flow_object_copied(set, index, before->tables[i].schema, before->tables[i].name, NULL) ||
+            flow_table_copied(set, index, &before->tables[i]))
             continue;
         flow_drop_location(mig, before->tables[i].schema, before->tables[i].name, NULL, &at);
         pgr_reportf(api, ctx, "rollback/irreversible-up", &at,

@@ -26,14 +26,58 @@
 typedef struct copy_rec {
     char *key;               /* "up path<TAB>schema.table[.column]" */
     int here_only;           /* counts for a drop in the same up only */
+    unsigned long seq;       /* the statement's ordinal (see stmt_seq) */
 } copy_rec;
 
 static copy_rec *copied;
 static size_t n_copied, cap_copied;
 
+/* The ordinal of the statement being noted, counted over the run from 1:
+ * the host delivers each up's statements in file order, so within one up
+ * a smaller ordinal is an earlier statement (a copy after a rename). */
+static unsigned long stmt_seq;
+
+/*
+ * ALTER TABLE t RENAME TO u in an up (issue 12: authelia's V0003 renames
+ * webauthn_devices to _bkp_UP_V0003_webauthn_devices, recreates
+ * webauthn_devices with a longer kid, refills it by INSERT ... SELECT from
+ * the backup and drops the backup: rename-and-rebuild, no row lost).  The
+ * model sees the old table (by oid) vanish; the copy and the drop name the
+ * backup, so both are followed through the renames of the same up.
+ */
+typedef struct rename_rec {
+    char *path;              /* the up file */
+    char *schema;            /* NULL: unqualified */
+    char *from;
+    char *to;                /* same schema as from */
+    unsigned long seq;
+} rename_rec;
+
+static rename_rec *renames;
+static size_t n_renames, cap_renames;
+
+/* A table renamed into another renamed into another ... is followed this
+ * deep at most (a cycle of renames must not recurse without end). */
+#define RENAME_DEPTH_MAX 8
+
 typedef struct copy_scan {
     const char *path;
 } copy_scan;
+
+/* Room for one more element of size bytes in arr, which holds n of *cap
+ * (doubling, first elements at least): returns arr or its reallocation;
+ * aborts when memory runs out, as the rest of the plugin does. */
+static void *
+grow_array(void *arr, size_t n, size_t *cap, size_t size, size_t first)
+{
+    if (n < *cap)
+        return arr;
+    *cap = *cap ? *cap * 2 : first;
+    arr = realloc(arr, *cap * size);
+    if (arr == NULL)
+        abort();
+    return arr;
+}
 
 /* Record "up path<TAB>schema.table[.column]" (column may be NULL): the up
  * copied that table's rows, or that column's values (or what they
@@ -46,13 +90,9 @@ note_copied(const char *path, const char *schema, const char *table, const char 
     size_t len = strlen(path) + strlen(table) + (column ? strlen(column) + 1 : 0) +
                  (schema ? strlen(schema) : 6) + 3;
 
-    if (n_copied == cap_copied) {
-        cap_copied = cap_copied ? cap_copied * 2 : 64;
-        copied = realloc(copied, cap_copied * sizeof(copy_rec));
-        if (copied == NULL)
-            abort();
-    }
+    copied = grow_array(copied, n_copied, &cap_copied, sizeof(copy_rec), 64);
     copied[n_copied].here_only = here_only;
+    copied[n_copied].seq = stmt_seq;
     copied[n_copied].key = malloc(len);
     if (copied[n_copied].key == NULL)
         abort();
@@ -60,16 +100,36 @@ note_copied(const char *path, const char *schema, const char *table, const char 
              column ? "." : "", column ? column : "");
 }
 
+/* Whether path (an up) renamed some table to schema.table before the
+ * statement being noted: a backup that rename-and-rebuild reads back. */
+static int
+is_rename_target(const char *path, const char *schema, const char *table)
+{
+    size_t i;
+
+    for (i = 0; i < n_renames && path != NULL; i++)
+        if (renames[i].path != NULL && strcmp(renames[i].path, path) == 0 &&
+            strcmp(renames[i].to, table) == 0 &&
+            (schema == NULL || renames[i].schema == NULL || strcmp(renames[i].schema, schema) == 0))
+            return 1;
+    return 0;
+}
+
+/* Note a relation whose rows a statement reads.  A backup the same up made
+ * by a rename is refilled into the rebuilt table: its rows are copied for a
+ * later up that drops the backup too (here_only 0), unlike a table read
+ * into a cache or an index (see flow_rows_copied). */
 static int
 note_source(const pgr_node *n, void *arg)
 {
     const copy_scan *cs = arg;
-    const char *rel;
+    const char *rel, *schema;
 
     if (n == NULL || strcmp(api->node_tag(n), "RangeVar") != 0 ||
         (rel = api->node_string(n, "relname")) == NULL)
         return 0;
-    note_copied(cs->path, api->node_string(n, "schemaname"), rel, NULL, 1);
+    schema = api->node_string(n, "schemaname");
+    note_copied(cs->path, schema, rel, NULL, !is_rename_target(cs->path, schema, rel));
     return 0;
 }
 
@@ -241,6 +301,7 @@ typedef struct drop_site {
     char *table;
     char *column;            /* NULL: the table itself */
     pgr_location location;   /* the statement; path left NULL */
+    unsigned long seq;
 } drop_site;
 
 static drop_site *drops;
@@ -267,12 +328,7 @@ note_drop(const pgr_sql_statement *stmt, const char *schema, const char *table,
 
     if (table == NULL)
         return;
-    if (n_drops == cap_drops) {
-        cap_drops = cap_drops ? cap_drops * 2 : 64;
-        drops = realloc(drops, cap_drops * sizeof(drop_site));
-        if (drops == NULL)
-            abort();
-    }
+    drops = grow_array(drops, n_drops, &cap_drops, sizeof(drop_site), 64);
     d = &drops[n_drops++];
     d->path = dup_or_null(stmt->path);
     d->schema = dup_or_null(schema);
@@ -281,6 +337,43 @@ note_drop(const pgr_sql_statement *stmt, const char *schema, const char *table,
     d->location = stmt->location;
     d->location.path = NULL;
     d->location.object = NULL;
+    d->seq = stmt_seq;
+}
+
+/* ALTER TABLE [s.]t RENAME TO u (ALTER TABLE ... RENAME COLUMN and other
+ * objects' renames are not table renames). */
+static void
+note_rename(const pgr_sql_statement *stmt)
+{
+    const pgr_node *rel;
+    const char *type, *from, *to;
+    rename_rec *r;
+
+    if (strcmp(api->node_tag(stmt->root), "RenameStmt") != 0)
+        return;
+    type = api->node_string(stmt->root, "rename_type");
+    rel = api->node_child(stmt->root, "relation");
+    to = api->node_string(stmt->root, "newname");
+    if (type == NULL || strcmp(type, "OBJECT_TABLE") != 0 || rel == NULL || to == NULL ||
+        (from = api->node_string(rel, "relname")) == NULL)
+        return;
+    renames = grow_array(renames, n_renames, &cap_renames, sizeof(rename_rec), 16);
+    r = &renames[n_renames++];
+    r->path = dup_or_null(stmt->path);
+    r->schema = dup_or_null(api->node_string(rel, "schemaname"));
+    r->from = dup_or_null(from);
+    r->to = dup_or_null(to);
+    r->seq = stmt_seq;
+}
+
+/* Whether rename r of up path renames schema.table after statement
+ * after_seq (an unqualified name matches any schema, as drops do). */
+static int
+renames_table(const rename_rec *r, const char *path, const char *schema, const char *table,
+              unsigned long after_seq)
+{
+    return r->path != NULL && strcmp(r->path, path) == 0 && r->seq > after_seq &&
+        strcmp(r->from, table) == 0 && (r->schema == NULL || strcmp(r->schema, schema) == 0);
 }
 
 /* DROP TABLE a, s.b; ALTER TABLE t DROP COLUMN c, DROP COLUMN d. */
@@ -323,29 +416,50 @@ note_drops(const pgr_sql_statement *stmt)
     }
 }
 
-/* Where the up of mig drops schema.table[.column] (column NULL: the table),
- * into *out; the up's first line when no statement of it names the object
- * (a table renamed first, a DROP SCHEMA ... CASCADE). */
-void
-flow_drop_location(const pgr_migration *mig, const char *schema, const char *table,
-              const char *column, pgr_location *out)
+/* The first statement of up path after after_seq that drops
+ * schema.table[.column], or, failing that, drops it under a name a rename
+ * after after_seq gave it (ALTER TABLE t RENAME TO t_bkp; ... DROP TABLE
+ * t_bkp loses t's rows); depth counts the renames followed. */
+static const drop_site *
+find_drop(const char *path, const char *schema, const char *table, const char *column,
+          unsigned long after_seq, int depth)
 {
+    const drop_site *found;
     size_t i;
 
-    *out = mig->up_location;
     for (i = 0; i < n_drops; i++) {
         const drop_site *d = &drops[i];
 
-        if (d->path == NULL || strcmp(d->path, mig->up_path) != 0 ||
+        if (d->path == NULL || strcmp(d->path, path) != 0 || d->seq <= after_seq ||
             strcmp(d->table, table) != 0 ||
             (d->schema != NULL && strcmp(d->schema, schema) != 0) ||
             (d->column == NULL) != (column == NULL) ||
             (column != NULL && strcmp(d->column, column) != 0))
             continue;
-        *out = d->location;
-        out->path = mig->up_path;
-        return;
+        return d;
     }
+    for (i = 0; i < n_renames && depth < RENAME_DEPTH_MAX; i++)
+        if (renames_table(&renames[i], path, schema, table, after_seq) &&
+            (found = find_drop(path, schema, renames[i].to, column, renames[i].seq,
+                               depth + 1)) != NULL)
+            return found;
+    return NULL;
+}
+
+/* Where the up of mig drops schema.table[.column] (column NULL: the table),
+ * into *out; the up's first line when no statement of it names the object
+ * (a DROP SCHEMA ... CASCADE); through the up's renames. */
+void
+flow_drop_location(const pgr_migration *mig, const char *schema, const char *table,
+              const char *column, pgr_location *out)
+{
+    const drop_site *d = find_drop(mig->up_path, schema, table, column, 0, 0);
+
+    *out = mig->up_location;
+    if (d == NULL)
+        return;
+    *out = d->location;
+    out->path = mig->up_path;
 }
 
 /*
@@ -381,20 +495,59 @@ flow_rows_copied(const pgr_migration_set *set, size_t index, const char *key)
     return 0;
 }
 
+/* Whether up path copied schema.table[.column] (column NULL: the rows)
+ * under a name a rename after after_seq gave the table, after that rename
+ * (rename-and-rebuild reads the backup back); depth counts the renames. */
+static int
+renamed_copied(const char *path, const char *schema, const char *table, const char *column,
+               unsigned long after_seq, int depth)
+{
+    char key[600];
+    size_t i, j, pl = strlen(path);
+
+    for (i = 0; i < n_renames && depth < RENAME_DEPTH_MAX; i++) {
+        const rename_rec *r = &renames[i];
+
+        if (!renames_table(r, path, schema, table, after_seq))
+            continue;
+        snprintf(key, sizeof key, "%s.%s%s%s", schema, r->to, column ? "." : "",
+                 column ? column : "");
+        for (j = 0; j < n_copied; j++)
+            if (copied[j].seq > r->seq && strncmp(copied[j].key, path, pl) == 0 &&
+                copied[j].key[pl] == '\t' && strcmp(copied[j].key + pl + 1, key) == 0)
+                return 1;
+        if (renamed_copied(path, schema, r->to, column, r->seq, depth + 1))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether schema.table[.column] (column NULL: its rows), which the up of
+ * migration index drops, was copied by that up or an earlier one, under
+ * its name or, in that up, under a name a rename gave it. */
+int
+flow_object_copied(const pgr_migration_set *set, size_t index, const char *schema,
+                   const char *table, const char *column)
+{
+    char key[600];
+
+    snprintf(key, sizeof key, "%s.%s%s%s", schema, table, column ? "." : "",
+             column ? column : "");
+    return flow_rows_copied(set, index, key) ||
+        renamed_copied(set->migrations[index].up_path, schema, table, column, 0, 0);
+}
+
 /* Whether every column of table t (dropped by the up of migration index)
  * was copied by that up or an earlier one (ente's 27 copies each column
  * of file_object_keys into object_keys, 39 drops it). */
 int
 flow_table_copied(const pgr_migration_set *set, size_t index, const pgr_table *t)
 {
-    char key[600];
     size_t c;
 
-    for (c = 0; c < t->n_columns; c++) {
-        snprintf(key, sizeof key, "%s.%s.%s", t->schema, t->name, t->columns[c]);
-        if (!flow_rows_copied(set, index, key))
+    for (c = 0; c < t->n_columns; c++)
+        if (!flow_object_copied(set, index, t->schema, t->name, t->columns[c]))
             return 0;
-    }
     return t->n_columns > 0;
 }
 
@@ -408,7 +561,9 @@ flow_note_statement(const pgr_sql_statement *stmt)
     const pgr_node *query = NULL;
     copy_scan cs;
 
+    stmt_seq++;
     note_drops(stmt);
+    note_rename(stmt);
     note_columns(stmt);
     cs.path = stmt->path;
     if (strcmp(tag, "InsertStmt") == 0) {
@@ -448,4 +603,14 @@ flow_free(void)
     free(drops);
     drops = NULL;
     n_drops = cap_drops = 0;
+    for (i = 0; i < n_renames; i++) {
+        free(renames[i].path);
+        free(renames[i].schema);
+        free(renames[i].from);
+        free(renames[i].to);
+    }
+    free(renames);
+    renames = NULL;
+    n_renames = cap_renames = 0;
+    stmt_seq = 0;
 }

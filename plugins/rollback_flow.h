@@ -23,12 +23,20 @@ void flow_note_statement(const pgr_sql_statement *stmt);
  * drop in the same up only (see rollback_flow.c). */
 int flow_rows_copied(const pgr_migration_set *set, size_t index, const char *key);
 
+/* Whether schema.table[.column] (column NULL: its rows), dropped by the up
+ * of migration index, was copied by that up or an earlier one, under its
+ * name or, in that up, under a name an ALTER TABLE ... RENAME TO gave it
+ * (rename-and-rebuild). */
+int flow_object_copied(const pgr_migration_set *set, size_t index, const char *schema,
+                       const char *table, const char *column);
+
 /* Whether every column of table t (dropped by the up of migration index)
  * was copied by that up or an earlier one. */
 int flow_table_copied(const pgr_migration_set *set, size_t index, const pgr_table *t);
 
 /* Where the up of mig drops schema.table[.column] (column NULL: the table),
- * into *out; the up's first line when no statement of it names the object. */
+ * into *out, following the up's ALTER TABLE ... RENAME TO (a backup it
+ * drops); the up's first line when no statement of it names the object. */
 void flow_drop_location(const pgr_migration *mig, const char *schema, const char *table,
                         const char *column, pgr_location *out);
 

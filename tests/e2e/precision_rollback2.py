@@ -5,7 +5,8 @@ UPDATE ... FROM (aliased or not), a relation turned around (the dropped foreign 
 join key of the copy), INSERT ... SELECT inside a WITH, a COALESCE backfill in an earlier
 migration of the set.  Each tree is a minimal reproduction written here (never a copy of
 documenso's files); each has its true-positive counterpart, and the finding sits at the
-statement that drops the data.
+statement that drops the data.  Renames are followed within an up: rename-and-rebuild
+(authelia's V0003) and columns moved out of a renamed table (Lemmy's split_user_table_2).
 """
 from e2e import *  # noqa: F401,F403
 
@@ -129,3 +130,54 @@ def test_findings_sit_at_the_dropping_statement():
     found, _ = findings_in(files)
     assert sorted(only(found, "rollback/incomplete-down")) == [
         ("rollback/incomplete-down", "m/002_b.up.sql", 4, 1)], found
+
+
+REBUILT = ('ALTER TABLE devices RENAME TO _bkp_devices;\n'
+           'CREATE TABLE devices (id INTEGER PRIMARY KEY, kid VARCHAR(512));\n')
+DEVICES = 'CREATE TABLE devices (id INTEGER PRIMARY KEY, kid VARCHAR(64));\n'
+
+
+def test_rename_and_rebuild_keeps_the_rows():
+    """Rename a table to a backup, recreate it under its name, refill it by INSERT ... SELECT
+    from the backup, drop the backup (authelia's V0003 widens a column so): the old table's oid
+    vanishes from the model, but no row is lost.  The backup itself, refilled from and dropped
+    in the same up or in a later one (SELECT *: no column named), loses nothing either."""
+    found, _ = irreversible({INIT: DEVICES, MOVE: REBUILT
+                             + 'INSERT INTO devices (id, kid) SELECT id, kid FROM _bkp_devices;\n'
+                             'DROP TABLE IF EXISTS _bkp_devices;\n'})
+    assert found == [], found
+    found, _ = irreversible({INIT: DEVICES, MOVE: REBUILT + 'INSERT INTO devices SELECT * FROM _bkp_devices;\n',
+                             LATER: 'DROP TABLE _bkp_devices;\n'})
+    assert found == [], found
+
+
+def test_rename_and_rebuild_without_copy_loses_the_rows():
+    """The same rebuild without the copy back loses every row, at the DROP of the backup (not
+    at the up's first line); a backup dropped in a later migration is lost there.  A copy
+    read before the rename, from another table that had the backup's name, copies nothing
+    of the renamed table."""
+    found, _ = irreversible({INIT: DEVICES, MOVE: REBUILT + '\nDROP TABLE _bkp_devices;\n'})
+    assert found == [("rollback/irreversible-up", MOVE, 4, 1)], found
+    found, _ = irreversible({INIT: DEVICES, MOVE: REBUILT, LATER: 'DROP TABLE _bkp_devices;\n'})
+    assert found == [("rollback/irreversible-up", LATER, 1, 1)], found
+    found, _ = irreversible({INIT: DEVICES + 'CREATE TABLE _bkp_devices (id INTEGER, kid TEXT);\n',
+                             MOVE: 'INSERT INTO devices (id, kid) SELECT id, kid FROM _bkp_devices;\n'
+                                   'DROP TABLE _bkp_devices;\n' + REBUILT + 'DROP TABLE _bkp_devices;\n'})
+    assert sorted(found) == [("rollback/irreversible-up", MOVE, 5, 1)], found
+
+
+def test_columns_moved_out_of_a_renamed_table():
+    """Rename a table, copy some of its columns into a new table from the new name, drop them
+    there (Lemmy's split_user_table_2: user_ becomes person, the local users' settings move
+    to local_user): the copy is followed through the rename.  A column dropped without a copy
+    is lost, at its DROP COLUMN under the new name."""
+    init = 'CREATE TABLE user_ (id INTEGER PRIMARY KEY, name TEXT, email TEXT, theme TEXT);\n'
+    move = ('ALTER TABLE user_ RENAME TO person;\n'
+            'CREATE TABLE local_user (person_id INTEGER, email TEXT);\n'
+            'INSERT INTO local_user (person_id, email) SELECT id, email FROM person;\n'
+            'ALTER TABLE person DROP COLUMN email;\n')
+    found, _ = irreversible({INIT: init, MOVE: move})
+    assert found == [], found
+    found, doc = irreversible({INIT: init, MOVE: move + '\nALTER TABLE person DROP COLUMN theme;\n'})
+    assert found == [("rollback/irreversible-up", MOVE, 6, 1)], found
+    assert "public.user_.theme" in doc["findings"][0]["message"], doc
