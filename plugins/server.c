@@ -2,13 +2,16 @@
  * server.c — how a live server is run: authentication, logging, role and
  * extension hygiene.  Reads the settings, pg_hba.conf rules and roles that
  * pgrampart audit puts in the model (pgr_model.is_live); extension-in-public
- * also runs on replayed migrations (CREATE EXTENSION without SCHEMA).  The
- * rules and their docs are in rules[] below.
+ * also runs on replayed migrations (CREATE EXTENSION without SCHEMA), and
+ * the image-trust rules on env settings (value files).  The rules and their
+ * docs are in rules[] below.
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pgrampart/plugin.h"
+#include "compose.h"
 
 static const pgr_host_api *api;
 
@@ -92,6 +95,22 @@ static const pgr_rule rules[] = {
       "Extension objects in public mix with the application's and are exposed through its grants.",
       "CREATE EXTENSION pgcrypto;",
       "CREATE SCHEMA extensions; CREATE EXTENSION pgcrypto WITH SCHEMA extensions;" },
+    { "auth/image-trust", PGR_SEVERITY_ERROR,
+      "A deployed manifest runs the postgres image with POSTGRES_HOST_AUTH_METHOD=trust.",
+      "Remove it and give the image POSTGRES_PASSWORD (or POSTGRES_PASSWORD_FILE from a secret).",
+      "Docker official image postgres, POSTGRES_HOST_AUTH_METHOD; PostgreSQL docs 21.4 Trust "
+      "Authentication",
+      "The image writes \"host all all all trust\" into pg_hba.conf: anyone who reaches the port "
+      "logs in as any role, the superuser included, without a password.",
+      "env:\n  - name: POSTGRES_HOST_AUTH_METHOD\n    value: trust",
+      "env:\n  - name: POSTGRES_PASSWORD_FILE\n    value: /run/secrets/pg_password" },
+    { "auth/local-image-trust", PGR_SEVERITY_INFO,
+      "A local compose file, CI service or dev container runs the postgres image with trust.",
+      "Fine for a laptop's or a CI job's throwaway database; never copy it into a deployed manifest.",
+      "Docker official image postgres, POSTGRES_HOST_AUTH_METHOD",
+      "Every connection to that database is trusted; on a shared host that is anyone's database.",
+      "docker-compose.yml: POSTGRES_HOST_AUTH_METHOD: trust",
+      "docker-compose.yml: POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}" },
 };
 
 static const pgr_setting *
@@ -196,10 +215,54 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
     }
 }
 
+/*
+ * Whether path runs a throwaway database: a compose file (docker-compose*.yml,
+ * compose*.yaml), an env file beside one, a CI pipeline or a development
+ * container, unless its name says production (docker-compose.prod.yml).
+ */
+static int
+local_runtime_file(const char *path)
+{
+    const char *base = strrchr(path, '/');
+
+    base = base ? base + 1 : path;
+    if (strstr(base, "prod") != NULL)
+        return 0;
+    return strstr(base, "compose") != NULL || strncmp(base, ".env", 4) == 0 ||
+        compose_ci_file(path) || compose_dev_env_file(path);
+}
+
+/* POSTGRES_HOST_AUTH_METHOD=trust, the official image's switch to trust
+ * every connection, wherever an environment is written (env files, compose
+ * and Kubernetes env, Helm values). */
+static void
+on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
+{
+    size_t i;
+
+    for (i = 0; i < f->n_values; i++) {
+        const pgr_value *v = &f->values[i];
+        pgr_location loc;
+
+        if (v->key == NULL || strcmp(v->key, "POSTGRES_HOST_AUTH_METHOD") != 0 ||
+            strcasecmp(v->value, "trust") != 0)
+            continue;
+        api->value_location(f, i, 0, 0, &loc);
+        if (local_runtime_file(f->path))
+            pgr_reportf(api, ctx, "auth/local-image-trust", &loc,
+                        "POSTGRES_HOST_AUTH_METHOD=trust: this local database trusts every "
+                        "connection");
+        else
+            pgr_reportf(api, ctx, "auth/image-trust", &loc,
+                        "POSTGRES_HOST_AUTH_METHOD=trust: the postgres image trusts every "
+                        "connection, no password asked");
+    }
+}
+
 static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "server", "1",
     sizeof rules / sizeof rules[0], rules, 0, NULL,
-    NULL, NULL, NULL, on_model, NULL, NULL, NULL
+    NULL, on_value_file, NULL, on_model, NULL, NULL, NULL
 };
 
 PGR_PLUGIN_MAGIC(api, plugin)
