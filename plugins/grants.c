@@ -21,7 +21,7 @@ static const pgr_rule rules[] = {
       "GRANT SELECT ON usage_metrics TO PUBLIC;",
       "GRANT SELECT ON usage_metrics TO app_reporter;" },
     { "grants/grant-all-privileges", PGR_SEVERITY_WARNING,
-      "A role holds ALL privileges on an object (including TRUNCATE, REFERENCES, TRIGGER).",
+      "A role holds ALL privileges on a table or view (including TRUNCATE, REFERENCES, TRIGGER).",
       "Grant only what the role needs, e.g. GRANT SELECT, INSERT, UPDATE, DELETE.",
       "PostgreSQL docs GRANT; checklist: \"webapp user cannot DROP/TRUNCATE tables\"",
       "ALL includes TRUNCATE, REFERENCES and TRIGGER, which applications rarely need and "
@@ -357,6 +357,20 @@ is_admin_role(pgr_ctx *ctx, const pgr_model *m, const char *grantee)
     return 0;
 }
 
+/*
+ * Whether ALL on an object of this kind is excessive: on a table or view it
+ * adds TRUNCATE (which no policy limits), REFERENCES and TRIGGER to what an
+ * application needs.  ALL on a database, schema or sequence is CONNECT,
+ * TEMPORARY and CREATE, USAGE and CREATE, USAGE, SELECT and UPDATE: what an
+ * application that runs its own migrations is given (n8n's and Nextcloud's
+ * init scripts), and on a function or tablespace ALL is its one privilege.
+ */
+static int
+relation_kind(char objkind)
+{
+    return objkind == 'r' || objkind == 'p' || objkind == 'v' || objkind == 'm';
+}
+
 static void
 on_model(pgr_ctx *ctx, const pgr_model *m)
 {
@@ -380,7 +394,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
         }
         /* ALL on a one-privilege kind (EXECUTE on a function) is just that
          * privilege: nothing excessive about it. */
-        if ((a->privileges & all) == all && (all & (all - 1)) != 0 &&
+        if ((a->privileges & all) == all && relation_kind(a->objkind) &&
             !is_admin_role(ctx, m, a->grantee)) {
             pgr_reportf(api, ctx, "grants/grant-all-privileges", &a->location,
                         "%s holds ALL privileges (%s) on %s %s",

@@ -180,6 +180,10 @@ blank_expansions(char *s, size_t from, size_t to)
     while (i + 1 < to) {
         size_t j = i + 1;
 
+        if (s[i] == '\\' && (s[j] == '$' || s[j] == '`' || s[j] == '\\')) {
+            i += 2;     /* escaped: a literal the shell passes on */
+            continue;
+        }
         if (s[i] != '$') {
             i++;
             continue;
@@ -232,6 +236,33 @@ blank_quote_escapes(char *s, size_t from, size_t to)
         if (s[i] == '"' || s[i + 1] == '"')
             closing = !closing;
         i++;
+    }
+}
+
+/*
+ * In an unquoted here-document the shell removes the backslash of \$, \`
+ * and \\ (bash manual, Here Documents): <<EOF ... AS \$\$ SELECT 1 \$\$
+ * hands psql AS $$ SELECT 1 $$.  Each such backslash is removed from its
+ * line and the line padded with a blank at its end, so that line numbers
+ * stay exact and columns after an escape move by one per backslash.
+ */
+static void
+unescape_heredoc(char *s, size_t from, size_t to)
+{
+    size_t ls = from;
+
+    while (ls < to) {
+        size_t le = ls, r, w;
+
+        while (le < to && s[le] != '\n')
+            le++;
+        for (r = w = ls; r < le; r++, w++) {
+            if (s[r] == '\\' && r + 1 < le && strchr("$`\\", s[r + 1]) != NULL)
+                r++;
+            s[w] = s[r];
+        }
+        memset(s + w, ' ', le - w);
+        ls = le + 1;
     }
 }
 
@@ -299,6 +330,8 @@ on_heredoc(shctx *c, TSNode redirect)
         line = e < len ? e + 1 : len;
     }
     add_sql(c, body, line, !quoted);
+    if (!quoted && line > body)
+        unescape_heredoc(c->sql, body, line);
     free(delim);
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "frontends/pgconf.h"
+#include "scan/discover.h"
 #include "host/host.h"
 #include "util.h"
 
@@ -285,7 +286,27 @@ run_sets(check_run *run)
     }
 }
 
-/* A SQL file outside any migration set is a model of its own. */
+/* f's SQL (its own, or what it hands to psql) as a model of its own. */
+static void
+replay_alone(check_run *run, check_file *f)
+{
+    pgr_location origin = { f->path, 1, 1, 1, 1, NULL };
+    model m;
+
+    model_init(&m, f->path, 0);
+    model_set_version(&m, run->host->cfg->postgres_version);
+    model_set_origin(&m, &origin);
+    replay_part(&m, f, PGR_PART_NONE, run);
+    call_model_hooks(run, &m);
+    model_free(&m);
+}
+
+/*
+ * A SQL file outside any migration set is a model of its own.  So is the
+ * SQL a script, a CI step or a compose command hands to psql: the roles,
+ * grants and policies it creates get the model rules, not only the
+ * statement rules.
+ */
 static void
 run_standalone(check_run *run)
 {
@@ -293,18 +314,15 @@ run_standalone(check_run *run)
 
     for (i = 0; i < run->n_sql; i++) {
         check_file *f = util_vec_at(&run->files, run->sql_index[i]);
-        model m;
 
-        if (run->mig.roles[i] != MIG_NONE || !f->parsed_sql)
-            continue;
-        pgr_location origin = { f->path, 1, 1, 1, 1, NULL };
+        if (run->mig.roles[i] == MIG_NONE && f->parsed_sql)
+            replay_alone(run, f);
+    }
+    for (i = 0; i < run->files.len; i++) {
+        check_file *f = util_vec_at(&run->files, i);
 
-        model_init(&m, f->path, 0);
-        model_set_version(&m, run->host->cfg->postgres_version);
-        model_set_origin(&m, &origin);
-        replay_part(&m, f, PGR_PART_NONE, run);
-        call_model_hooks(run, &m);
-        model_free(&m);
+        if (!discover_is_statements(f->fe) && f->parsed_sql && f->sql.stmts.len > 0)
+            replay_alone(run, f);
     }
 }
 
