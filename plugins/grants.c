@@ -139,6 +139,10 @@ kind_name(char kind)
     case 'r':
     case 'p':
         return "table";
+    case 'v':
+        return "view";
+    case 'm':
+        return "materialized view";
     case 'S':
         return "sequence";
     case 'f':
@@ -156,6 +160,28 @@ kind_name(char kind)
     default:
         return "object";
     }
+}
+
+/*
+ * What a grant is on, for messages: "sequence public.s", or for a GRANT ...
+ * ON ALL <kind> IN SCHEMA (object "schema.*") "all sequences in schema
+ * public" — sequences and functions are not tables.  Written into buf.
+ */
+static const char *
+grant_object(const pgr_acl_item *a, char *buf, size_t size)
+{
+    size_t n = strlen(a->object);
+
+    if (!a->all_in_schema) {
+        snprintf(buf, size, "%s %s", kind_name(a->objkind), a->object);
+        return buf;
+    }
+    if (n >= 2 && strcmp(a->object + n - 2, ".*") == 0)
+        n -= 2;
+    snprintf(buf, size, "all %s in schema %.*s",
+             a->objkind == 'S' ? "sequences" : a->objkind == 'f' ? "functions" : "tables",
+             (int) n, a->object);
+    return buf;
 }
 
 static void
@@ -309,7 +335,7 @@ check_role_policy(pgr_ctx *ctx, const pgr_model *m, const char *role)
     int drop = 0, has_allow = 0, has_deny = 0;
     unsigned allow = policy_bits(ctx, role, "allow", &drop, &has_allow);
     unsigned deny = policy_bits(ctx, role, "deny", &drop, &has_deny);
-    char privs[256];
+    char privs[256], what[600];
     size_t i;
 
     (void) has_deny;
@@ -322,9 +348,8 @@ check_role_policy(pgr_ctx *ctx, const pgr_model *m, const char *role)
             continue;
         privilege_list(bad, privs, sizeof privs);
         pgr_reportf(api, ctx, "grants/role-policy", &a->location,
-                    "%s holds %s on %s %s%s, which its role policy forbids", role,
-                    privs, a->all_in_schema ? "all tables in schema" : kind_name(a->objkind),
-                    a->object, via_public ? " (through PUBLIC)" : "");
+                    "%s holds %s on %s%s, which its role policy forbids", role,
+                    privs, grant_object(a, what, sizeof what), via_public ? " (through PUBLIC)" : "");
     }
     for (i = 0; drop && i < m->n_tables; i++) {
         const pgr_table *t = &m->tables[i];
@@ -385,27 +410,27 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
     for (i = 0; i < m->n_acl; i++) {
         const pgr_acl_item *a = &m->acl[i];
         uint32_t all = api->all_privileges(a->objkind);
-        const char *what = a->all_in_schema ? "all tables in schema" : kind_name(a->objkind);
+        char what_buf[600];
+        const char *what = grant_object(a, what_buf, sizeof what_buf);
 
         privilege_list(a->privileges, privs, sizeof privs);
         if (strcmp(a->grantee, "PUBLIC") == 0) {
             pgr_reportf(api, ctx, "grants/grant-to-public", &a->location,
-                        "%s on %s %s is granted to PUBLIC", privs, what, a->object);
+                        "%s on %s is granted to PUBLIC", privs, what);
         }
         /* ALL on a one-privilege kind (EXECUTE on a function) is just that
          * privilege: nothing excessive about it. */
         if ((a->privileges & all) == all && relation_kind(a->objkind) &&
             !is_admin_role(ctx, m, a->grantee)) {
             pgr_reportf(api, ctx, "grants/grant-all-privileges", &a->location,
-                        "%s holds ALL privileges (%s) on %s %s",
-                        strcmp(a->grantee, "PUBLIC") == 0 ? "PUBLIC" : a->grantee, privs, what,
-                        a->object);
+                        "%s holds ALL privileges (%s) on %s",
+                        strcmp(a->grantee, "PUBLIC") == 0 ? "PUBLIC" : a->grantee, privs, what);
         }
         if (a->grant_options) {
             privilege_list(a->grant_options, privs, sizeof privs);
             pgr_reportf(api, ctx, "grants/grant-with-grant-option", &a->location,
-                        "%s may grant %s on %s %s to others (WITH GRANT OPTION)",
-                        a->grantee, privs, what, a->object);
+                        "%s may grant %s on %s to others (WITH GRANT OPTION)",
+                        a->grantee, privs, what);
         }
     }
 }

@@ -211,12 +211,20 @@ apply_acl(model *m, char objkind, const char *object, int all_in_schema,
     if (a == NULL)
         return;
     if (s->is_grant) {
+        uint32_t before = a->privileges, options = a->grant_options;
+
         a->all_in_schema = all_in_schema;
         a->privileges |= privs;
         if (s->grant_option)
             a->grant_options |= privs;
-        free_loc(&a->location);
-        a->location = copy_loc(loc);
+        /* A finding points at the statement that gave what it is about: a
+         * GRANT SELECT after GRANT ALL ... WITH GRANT OPTION adds nothing,
+         * and the grant option stays where it was given (issue 13). */
+        if (a->privileges != before || a->grant_options != options ||
+            (a->location.path == NULL && a->location.object == NULL)) {
+            free_loc(&a->location);
+            a->location = copy_loc(loc);
+        }
         return;
     }
     /* REVOKE GRANT OPTION FOR keeps the privilege itself. */
