@@ -99,8 +99,9 @@ CREATE FUNCTION app.callable() RETURNS int LANGUAGE sql SECURITY DEFINER SET sea
 
 
 def test_live_membership_and_trigger_functions():
-    """The live audit reads memberships from pg_auth_members (reported at the member role) and leaves
-    PUBLIC's EXECUTE on trigger functions out."""
+    """The live audit reads memberships from pg_auth_members (reported at the member role), reports EXECUTE
+    granted to anon on a SECURITY DEFINER function (not to service_role), and leaves PUBLIC's EXECUTE on trigger
+    functions out."""
     cl = cluster_module()
     with cl.Cluster() as c:
         c.psql("CREATE ROLE app_user LOGIN; CREATE ROLE quiet LOGIN; CREATE ROLE bypass_admin BYPASSRLS;"
@@ -109,11 +110,17 @@ def test_live_membership_and_trigger_functions():
                "CREATE FUNCTION public.trg() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
                "SET search_path = pg_catalog AS $$ BEGIN RETURN NEW; END $$;"
                "CREATE FUNCTION public.callable() RETURNS int LANGUAGE sql SECURITY DEFINER "
-               "SET search_path = pg_catalog AS $$ SELECT 1 $$;")
+               "SET search_path = pg_catalog AS $$ SELECT 1 $$;"
+               "CREATE ROLE anon; CREATE ROLE service_role; CREATE FUNCTION public.granted() RETURNS int "
+               "LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$ SELECT 1 $$;"
+               "REVOKE EXECUTE ON FUNCTION public.granted() FROM PUBLIC;"
+               "GRANT EXECUTE ON FUNCTION public.granted() TO anon, service_role;"
+               "GRANT EXECUTE ON FUNCTION public.callable() TO service_role;")
         doc, _ = audit(c)
-    got = sorted((f["rule"], f["object"], f["message"]) for f in doc["findings"] if f["rule"] in (ESC, PUB))
+    got = sorted((f["rule"], f["object"], f["message"]) for f in doc["findings"] if f["rule"] in (ESC, PUB, API))
     assert sorted((r, o) for r, o, _ in got) == sorted([
-        (PUB, "db:public.callable()"), (ESC, "role:app_user"), (ESC, "role:app_user")]), got
+        (PUB, "db:public.callable()"), (ESC, "role:app_user"), (ESC, "role:app_user"),
+        (API, "db:public.granted")]), got
     assert any("bypass_admin" in m for _, _, m in got) and any("pg_read_all_data" in m for _, _, m in got), got
 
 
