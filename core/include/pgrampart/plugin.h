@@ -637,6 +637,12 @@ typedef struct pgr_host_api {
      * itself; a plugin asks only where a rule means nothing there (a
      * committed .env.example holds no real secret by design). */
     const char *(*path_role)(pgr_ctx *ctx, const char *path);
+
+    /* Appended in ABI 5, after path_role.  Item i of a list anywhere in
+     * .pgrampart.yml, by its dotted path from the root (a setting plugins
+     * share, e.g. "rls.application_roles"); NULL past the end, or when the
+     * path is absent or not a list of strings. */
+    const char *(*config_shared_list_item)(pgr_ctx *ctx, const char *path, size_t i);
 } pgr_host_api;
 
 /*

@@ -124,12 +124,10 @@ api_log(pgr_ctx *ctx, pgr_severity level, const char *message)
     free(msg);
 }
 
-/* The node at a dotted key path inside the calling plugin's section. */
+/* The node at a dotted key path below n (NULL when absent). */
 static const cfg_node *
-plugin_value(pgr_ctx *ctx, const char *key)
+cfg_path(const cfg_node *n, const char *key)
 {
-    const host_plugin *p = util_vec_at(&ctx->host->plugins, ctx->plugin);
-    const cfg_node *n = cfg_get(ctx->host->cfg->root, p->desc->name);
     char part[256];
 
     while (n && key && *key) {
@@ -145,6 +143,30 @@ plugin_value(pgr_ctx *ctx, const char *key)
             key++;
     }
     return n;
+}
+
+/* The node at a dotted key path inside the calling plugin's section. */
+static const cfg_node *
+plugin_value(pgr_ctx *ctx, const char *key)
+{
+    const host_plugin *p = util_vec_at(&ctx->host->plugins, ctx->plugin);
+
+    return cfg_path(cfg_get(ctx->host->cfg->root, p->desc->name), key);
+}
+
+/*
+ * Item i of a list anywhere in the configuration, by its dotted path from
+ * the root ("rls.application_roles"): one setting several plugins share.
+ * NULL past the end or when the path is not a list of strings.
+ */
+static const char *
+api_config_shared_list_item(pgr_ctx *ctx, const char *path, size_t i)
+{
+    const cfg_node *n = cfg_path(ctx->host->cfg->root, path);
+
+    if (n == NULL || n->kind != CFG_SEQ || i >= n->n || n->items[i]->kind != CFG_SCALAR)
+        return NULL;
+    return n->items[i]->scalar;
 }
 
 static size_t
@@ -521,4 +543,5 @@ const pgr_host_api host_api = {
     .report_flags = api_report_flags,
     .file_text = api_file_text,
     .path_role = api_path_role,
+    .config_shared_list_item = api_config_shared_list_item,
 };

@@ -327,12 +327,17 @@ load_roles(live_conn *lc, model *m)
 static void
 load_functions(live_conn *lc, model *m)
 {
-    /* Members of extensions are the extension's business, not the schema's. */
+    /* Members of extensions are the extension's business, not the schema's.
+     * A trigger function (RETURNS trigger / event_trigger) cannot be called
+     * directly, so PUBLIC's EXECUTE on it gives nothing: public_execute is
+     * false for it, as the grants plugin treats one created by a migration. */
     PGresult *r = catalog(lc, "functions",
         "SELECT n.nspname, p.proname, p.prokind, l.lanname, p.prosecdef, "
         "coalesce(pg_catalog.array_to_string(p.proconfig, ',') OPERATOR(pg_catalog.~) '(^|,)search_path=', "
-        "false), p.proacl IS NULL OR EXISTS (SELECT 1 FROM pg_catalog.aclexplode(p.proacl) a "
-        "WHERE a.grantee OPERATOR(pg_catalog.=) 0 AND a.privilege_type OPERATOR(pg_catalog.=) 'EXECUTE') "
+        "false), p.prorettype OPERATOR(pg_catalog.<>) 'pg_catalog.trigger'::pg_catalog.regtype "
+        "AND p.prorettype OPERATOR(pg_catalog.<>) 'pg_catalog.event_trigger'::pg_catalog.regtype "
+        "AND (p.proacl IS NULL OR EXISTS (SELECT 1 FROM pg_catalog.aclexplode(p.proacl) a "
+        "WHERE a.grantee OPERATOR(pg_catalog.=) 0 AND a.privilege_type OPERATOR(pg_catalog.=) 'EXECUTE')) "
         "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace "
         "JOIN pg_catalog.pg_language l ON l.oid OPERATOR(pg_catalog.=) p.prolang WHERE " USER_SCHEMAS
         " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "

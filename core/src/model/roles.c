@@ -111,6 +111,20 @@ role_options(model *m, pgr_role *r, PgQuery__Node **opts, size_t n)
                 if (g)
                     add_member_of(m, r, g);
             }
+        } else if ((strcmp(d->defname, "rolemembers") == 0 ||
+                    strcmp(d->defname, "adminmembers") == 0) && d->arg &&
+                   d->arg->node_case == PG_QUERY__NODE__NODE_LIST) {
+            /* CREATE ROLE r ROLE a, b / ADMIN a: a and b become members of
+             * r (pg_auth_members rows for them, as GRANT r TO a). */
+            size_t k;
+
+            for (k = 0; k < d->arg->list->n_items; k++) {
+                const char *g = grantee_name(d->arg->list->items[k]);
+                long j = g ? role_index(m, g) : -1;
+
+                if (j >= 0)
+                    add_member_of(m, util_vec_at(&m->roles, (size_t) j), r->name);
+            }
         }
     }
 }

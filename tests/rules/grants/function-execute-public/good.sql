@@ -4,3 +4,5 @@ CREATE FUNCTION f() RETURNS int LANGUAGE sql SECURITY DEFINER
 CREATE FUNCTION g() RETURNS int LANGUAGE sql SECURITY DEFINER
   SET search_path = pg_catalog AS 'select 1';
 DROP FUNCTION g();
+CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = pg_catalog AS 'begin return new; end';
