@@ -23,6 +23,8 @@ _HEX = "0123456789abcdef"
 TOKEN_POSITIVES = [
     ("gitlab-token", "glpat-" + _rand(20, _ALNUM + "_-", 1)),
     ("gitlab-token", "glpat-" + _rand(40, _ALNUM + "_-", 2) + ".01" + _rand(7, "abcdefghij0123456789", 2)),
+    ("gitlab-token", "glpat-" + _rand(60, _ALNUM + "_-", 19) + ".01.0w" + _rand(7, "abcdefghij0123456789", 19)),
+    ("gitlab-token", "gloas-" + _rand(64, _ALNUM + "_-", 20)),
     ("gitlab-token", "glrt-" + _rand(20, seed=3)),
     ("gitlab-token", "glrt-t1_" + _rand(30, seed=4) + ".01" + _rand(7, "abcdefghij0123456789", 4)),
     ("gitlab-token", "GR1348941" + _rand(20, seed=5)),
@@ -50,6 +52,7 @@ TOKEN_NEGATIVES = [
     "M=https://hooks.slack.com/workflows/your-webhook", "N=https://hooks.slack.com/triggers/T01ABCDE2/123/short",
     "O=-----BEGIN PGP PUBLIC KEY BLOCK-----", "P=-----BEGIN PGP SIGNATURE-----", "Q=rk_live_short",
     "R=sk_test_xxxxxxxxxxxxxxxxxxxxxxxx", "S=sk_test_short", "T=rk_test_", "U=xapp-my-app-token",
+    "V=gloas-" + _rand(40, seed=28), "W=glpat-" + _rand(40, seed=29) + ".01.short",
 ]
 
 
