@@ -61,6 +61,14 @@ static const pgr_rule rules[] = {
       "clientSecret: 7f3a9b2c1d8e4f60a1b2",
       "clientSecret: ${OAUTH_CLIENT_SECRET}  (and credentials: 'same-origin', "
       "ACCESS_TOKEN_NOT_FOUND: 'access_token/not_found' are names, not secrets)" },
+    { "secrets/test-mode-key", PGR_SEVERITY_WARNING,
+      "A provider's test-mode key (Stripe sk_test_/rk_test_) is written into a committed file.",
+      "Read it from the environment or a secret store like the live key; roll it in the dashboard.",
+      "Stripe docs, API keys (test mode and live mode keys); gitleaks stripe-access-token",
+      "A test-mode key moves no money, but it reads and writes the account's test data, "
+      "webhooks and customers' test records, and it shows where the live key is kept.",
+      "STRIPE_KEY=sk_test_51HEXAMPLEabcdefghijklmnopq",
+      "STRIPE_KEY=${STRIPE_SECRET_KEY}  (injected by the secret store)" },
     { "secrets/placeholder-secret", PGR_SEVERITY_ERROR,
       "A production environment file still holds a placeholder for a secret.",
       "Generate the secret (openssl rand -base64 32) and inject it from the secret store.",
@@ -116,6 +124,19 @@ field_is(pgr_ctx *ctx, size_t i, const char *field, const char *want)
     return v != NULL && strcmp(v, want) == 0;
 }
 
+/* The rule a pattern reports: its "rule" field when that names one of this
+ * plugin's rules (the pointer is the rule table's), else known-secret-format. */
+static const char *
+pack_rule(const char *want)
+{
+    size_t i;
+
+    for (i = 0; want != NULL && i < sizeof rules / sizeof rules[0]; i++)
+        if (strcmp(rules[i].id, want) == 0)
+            return rules[i].id;
+    return "secrets/known-secret-format";
+}
+
 static void
 load_patterns(pgr_ctx *ctx)
 {
@@ -147,8 +168,7 @@ load_patterns(pgr_ctx *ctx)
         p->min_entropy = api->rulepack_item_field(ctx, "patterns", i, "min_entropy")
             ? strtod(api->rulepack_item_field(ctx, "patterns", i, "min_entropy"), NULL) : 0.0;
         p->group = group ? atoi(group) : 0;
-        p->rule = field_is(ctx, i, "rule", "secrets/generic-secret")
-            ? "secrets/generic-secret" : "secrets/known-secret-format";
+        p->rule = pack_rule(api->rulepack_item_field(ctx, "patterns", i, "rule"));
         p->live = field_is(ctx, i, "live", "true");
         p->secretshape_pem_body = field_is(ctx, i, "body", "pem");
         p->re = regex ? api->regex_compile(regex, err, sizeof err) : NULL;
@@ -362,6 +382,54 @@ documented_sample(const pgr_value *e)
 
 static int report_local_url(pgr_ctx *ctx, const value_view *w, size_t off, size_t len);
 
+/*
+ * Whether rule-pack pattern p finds a secret in line ("KEY=value", the key
+ * keylen bytes with its '='), in a file of format name: the match's span is
+ * set in *start and *len (bytes of line), *body to what follows a PEM
+ * header.  Allow-listed examples, placeholders and PEM stubs are no secrets.
+ * Returns 1 and *secret (malloc'd, the caller frees) on a hit, -1 when the
+ * pattern matches something that is no secret, 0 when it does not match.
+ */
+static int
+pattern_finds(pgr_ctx *ctx, const pattern *p, const char *format, const char *line, size_t keylen,
+              size_t *start, size_t *len, secretshape_pem_body *body, char **secret)
+{
+    size_t a, s0, l0;
+    int allowed = 0;
+
+    *secret = NULL;
+    *body = SECRETSHAPE_PEM_KEY;
+    if (!format_applies(p, format) || !keyword_hit(p->keywords, line) ||
+        !api->regex_match(p->re, line, strlen(line), p->group, start, len) || *start < keylen ||
+        (p->min_entropy > 0 && secretshape_entropy(line + *start, *len) < p->min_entropy))
+        return 0;
+    *secret = strndup(line + *start, *len);
+    for (a = 0; *secret && a < n_allow && !allowed; a++)
+        allowed = api->regex_match(allow[a], *secret, *len, 0, &s0, &l0);
+    /* A PEM block with a stub body is a test's or a doc's; a header whose
+     * body the value does not hold may be a key (reported, not as live). */
+    if (*secret && !allowed && !is_placeholder(ctx, *secret) &&
+        (!p->secretshape_pem_body ||
+         (*body = secretshape_pem_body_of(line + *start + *len)) != SECRETSHAPE_PEM_STUB))
+        return 1;
+    free(*secret);
+    *secret = NULL;
+    return -1;   /* matched, but no secret: the first pattern that matches wins */
+}
+
+/* The finding's message for pattern p's secret under key ("" for a literal). */
+static void
+pattern_message(const pattern *p, const char *key, const char *secret, char *msg, size_t size)
+{
+    char red[64];
+    int named = strcmp(p->rule, "secrets/generic-secret") != 0;
+
+    /* "[id]" names a known format; generic-secret is its own rule. */
+    snprintf(msg, size, "%s in %s: %s%s%s%s", p->description ? p->description : p->id,
+             key[0] ? key : "a string literal", api->redact(secret, red, sizeof red),
+             named ? " [" : "", named ? p->id : "", named ? "]" : "");
+}
+
 /* The rule pack's patterns, on "KEY=value" so that a pattern can use the key. */
 static void
 check_patterns(pgr_ctx *ctx, const value_view *w)
@@ -369,55 +437,34 @@ check_patterns(pgr_ctx *ctx, const value_view *w)
     const pgr_value_file *f = w->f;
     const pgr_value *e = w->e;
     size_t k, start, len, keylen = strlen(e->key) + 1;
-    char *line = malloc(keylen + strlen(e->value) + 1), red[64], msg[512];
+    char *line = malloc(keylen + strlen(e->value) + 1), *secret, msg[512];
+    secretshape_pem_body body;
+    int hit = 0;
 
     if (line == NULL)
         return;
     snprintf(line, keylen + strlen(e->value) + 1, "%s=%s", e->key, e->value);
-    for (k = 0; k < n_patterns; k++) {
+    for (k = 0; k < n_patterns && hit == 0; k++) {
         const pattern *p = &patterns[k];
 
-        if (!format_applies(p, f->format_name) || !keyword_hit(p->keywords, line) ||
-            !api->regex_match(p->re, line, strlen(line), p->group, &start, &len) || start < keylen ||
-            (p->min_entropy > 0 && secretshape_entropy(line + start, len) < p->min_entropy))
-            continue;
-        {
-            char *secret = strndup(line + start, len);
-            size_t a, s0, l0;
-            int allowed = 0;
-            /* A PEM header whose body the value does not hold may be a
-             * key: reported, but not as a live one. */
-            secretshape_pem_body body = SECRETSHAPE_PEM_KEY;
-
-            for (a = 0; secret && a < n_allow && !allowed; a++)
-                allowed = api->regex_match(allow[a], secret, len, 0, &s0, &l0);
-            /* A generic secret must look like key material; a PEM block
-             * with a stub body is a test's or a doc's. */
-            /* A provider's live format is a working key wherever it
-             * sits; any other format in a documented sample is one. */
-            if (secret && !allowed && !is_placeholder(ctx, secret) && (p->live || !documented_sample(e)) &&
-                (strcmp(p->rule, "secrets/generic-secret") != 0 ||
-                 (secretshape_key_material(secret, len) && !documented_sample(e) &&
-                  !secretshape_translation_path(f->path))) &&
-                (!p->secretshape_pem_body || (body = secretshape_pem_body_of(line + start + len)) != SECRETSHAPE_PEM_STUB)) {
-                /* "[id]" names a known format; generic-secret is its own rule. */
-                snprintf(msg, sizeof msg, "%s in %s: %s%s%s%s", p->description ? p->description : p->id,
-                         e->key[0] ? e->key : "a string literal", api->redact(secret, red, sizeof red),
-                         strcmp(p->rule, "secrets/generic-secret") ? " [" : "",
-                         strcmp(p->rule, "secrets/generic-secret") ? p->id : "",
-                         strcmp(p->rule, "secrets/generic-secret") ? "]" : "");
-                /* A URL's password for a server of this stack or machine
-                 * is a development one, as for a PostgreSQL URL. */
-                if (strcmp(p->id, "database-url-password") == 0 && report_local_url(ctx, w, start - keylen, len)) {
-                    free(secret);
-                    break;
-                }
-                report_span(ctx, w, start - keylen, len, p->rule, msg,
-                            p->live && body != SECRETSHAPE_PEM_UNSEEN ? PGR_REPORT_KEEP_SEVERITY : 0);
-            }
+        hit = pattern_finds(ctx, p, f->format_name, line, keylen, &start, &len, &body, &secret);
+        /* A provider's live format is a working key wherever it sits; any
+         * other format in a documented sample is one.  A generic secret
+         * must look like key material. */
+        if (hit != 1 || (!p->live && documented_sample(e)) ||
+            (strcmp(p->rule, "secrets/generic-secret") == 0 &&
+             (!secretshape_key_material(secret, len) || secretshape_translation_path(f->path)))) {
             free(secret);
+            continue;
         }
-        break;
+        pattern_message(p, e->key, secret, msg, sizeof msg);
+        free(secret);
+        /* A URL's password for a server of this stack or machine is a
+         * development one, as for a PostgreSQL URL. */
+        if (strcmp(p->id, "database-url-password") == 0 && report_local_url(ctx, w, start - keylen, len))
+            break;
+        report_span(ctx, w, start - keylen, len, p->rule, msg,
+                    p->live && body != SECRETSHAPE_PEM_UNSEEN ? PGR_REPORT_KEEP_SEVERITY : 0);
     }
     free(line);
 }
@@ -871,6 +918,204 @@ literal_location(const pgr_sql_statement *stmt, int64_t from, pgr_location *out)
     api->sql_location(stmt, stmt->text_location + i + 1, (size_t) (j - i - 1), out);
 }
 
+/* Report rule at loc (also the secret's span); flags: PGR_REPORT_*. */
+static void
+report_at(pgr_ctx *ctx, const pgr_location *loc, const char *rule, const char *msg, unsigned flags)
+{
+    pgr_finding fd;
+
+    memset(&fd, 0, sizeof fd);
+    fd.rule_id = rule;
+    fd.location = *loc;
+    fd.message = msg;
+    fd.secret = *loc;
+    api->report_flags(ctx, &fd, flags);
+}
+
+/* A SQL statement being searched for rule-pack secrets in its literals. */
+typedef struct sql_scan {
+    pgr_ctx *ctx;
+    const pgr_sql_statement *stmt;
+} sql_scan;
+
+/*
+ * The rule-pack patterns on one string literal of a SQL statement, as they
+ * run on a value of env, YAML or JS files (the line "=literal").  from: the
+ * byte offset in stmt->text where the literal's source starts; the secret
+ * is looked for in the source from there, so the finding points inside the
+ * literal whatever its quoting (plain, E'', dollar-quoted); not found (an
+ * escape inside the secret), at the statement.  The first pattern that
+ * matches wins; generic-secret, which needs a setting's key, never does.
+ */
+static void
+check_sql_literal(pgr_ctx *ctx, const pgr_sql_statement *stmt, const char *literal, size_t from)
+{
+    size_t k, start, len, n = strlen(literal);
+    char *line = malloc(n + 2), *secret, msg[512];
+    secretshape_pem_body body;
+    pgr_location loc;
+    int hit = 0;
+
+    if (line == NULL)
+        return;
+    line[0] = '=';
+    memcpy(line + 1, literal, n + 1);
+    for (k = 0; k < n_patterns && hit == 0; k++) {
+        const pattern *p = &patterns[k];
+        const char *at;
+
+        hit = pattern_finds(ctx, p, "sql", line, 1, &start, &len, &body, &secret);
+        if (hit != 1)
+            continue;
+        pattern_message(p, "", secret, msg, sizeof msg);
+        at = from < stmt->text_len ? memmem(stmt->text + from, stmt->text_len - from, secret, len) : NULL;
+        if (at)
+            api->sql_location(stmt, stmt->text_location + (at - stmt->text), len, &loc);
+        else
+            loc = stmt->location;
+        report_at(ctx, &loc, p->rule, msg,
+                  p->live && body != SECRETSHAPE_PEM_UNSEEN ? PGR_REPORT_KEEP_SEVERITY : 0);
+        free(secret);
+    }
+    free(line);
+}
+
+/*
+ * The string literals of a PL/pgSQL (or SQL) function body or DO block:
+ * a byte scan for '...' (with '' for a quote), skipping -- and block
+ * comments so that an apostrophe in a comment opens no literal.  body_at:
+ * where the body starts in stmt->text (its bytes are verbatim there inside
+ * dollar quotes), or stmt->text_len when it is not found (a '...' body with
+ * doubled quotes): then a secret is looked for from the statement's start.
+ */
+static void
+check_sql_body(pgr_ctx *ctx, const pgr_sql_statement *stmt, const char *body, size_t body_at)
+{
+    size_t i = 0, n = strlen(body);
+
+    while (i < n) {
+        if (body[i] == '-' && body[i + 1] == '-') {
+            i += strcspn(body + i, "\n");
+        } else if (body[i] == '/' && body[i + 1] == '*') {
+            const char *end = strstr(body + i + 2, "*/");
+
+            i = end ? (size_t) (end - body) + 2 : n;
+        } else if (body[i] == '\'') {
+            size_t j = i + 1, o = 0;
+            char *lit = malloc(n - i);
+
+            if (lit == NULL)
+                return;
+            while (j < n && (body[j] != '\'' || body[j + 1] == '\'')) {
+                lit[o++] = body[j];
+                j += body[j] == '\'' ? 2 : 1;
+            }
+            lit[o] = '\0';
+            check_sql_literal(ctx, stmt, lit, body_at < stmt->text_len ? body_at + i : 0);
+            free(lit);
+            i = j + 1;
+        } else {
+            i++;
+        }
+    }
+}
+
+/* The body of a CREATE FUNCTION or DO: the "as" option's string(s). */
+static void
+check_sql_bodies(pgr_ctx *ctx, const pgr_sql_statement *stmt, const char *list)
+{
+    size_t i, j, n = api->node_list_length(stmt->root, list);
+
+    for (i = 0; i < n; i++) {
+        const pgr_node *d = api->node_list_item(stmt->root, list, i);
+        const char *name = api->node_string(d, "defname");
+        const pgr_node *arg = api->node_child(d, "arg");
+        const char *one = arg ? api->node_string(arg, "sval") : NULL;
+
+        if (name == NULL || strcmp(name, "as") != 0 || arg == NULL)
+            continue;
+        for (j = 0; one == NULL && j < api->node_list_length(arg, "items"); j++) {
+            const char *body = api->node_string(api->node_list_item(arg, "items", j), "sval");
+            const char *at = body ? memmem(stmt->text, stmt->text_len, body, strlen(body)) : NULL;
+
+            if (body)
+                check_sql_body(ctx, stmt, body, at ? (size_t) (at - stmt->text) : stmt->text_len);
+        }
+        if (one) {
+            const char *at = memmem(stmt->text, stmt->text_len, one, strlen(one));
+
+            check_sql_body(ctx, stmt, one, at ? (size_t) (at - stmt->text) : stmt->text_len);
+        }
+    }
+}
+
+/*
+ * A libpq connection string with a password in a string constant
+ * (ALTER SYSTEM SET primary_conninfo = 'host=... password=...', dblink,
+ * postgres_fdw): hardcoded-password inside the literal.  A local server's
+ * is left alone: SQL does not say which machine it runs on.
+ */
+static void
+check_sql_conninfo(pgr_ctx *ctx, const pgr_sql_statement *stmt, const char *literal, size_t from)
+{
+    pgr_conninfo *ci = strstr(literal, "password") || strstr(literal, "://")
+        ? api->conninfo_parse(literal) : NULL;
+    const char *pw = ci ? api->conninfo_value(ci, "password") : NULL;
+    const char *at;
+    size_t off, len;
+    pgr_location loc;
+
+    if (pw && *pw && !is_placeholder(ctx, pw) && !api->conninfo_is_local(ci) &&
+        api->conninfo_password_span(literal, &off, &len)) {
+        at = memmem(stmt->text + from, stmt->text_len - from, literal + off, len);
+        if (at)
+            api->sql_location(stmt, stmt->text_location + (at - stmt->text), len, &loc);
+        else
+            loc = stmt->location;
+        report(ctx, &loc, &loc, "a connection string literal", pw);
+    }
+    api->conninfo_free(ci);
+}
+
+/* node_walk visitor: every string constant ('...', E'...', $$...$$ used
+ * as a value) of the statement goes through the rule-pack patterns. */
+static int
+visit_sql_constant(const pgr_node *n, void *arg)
+{
+    sql_scan *scan = arg;
+    const char *tag = api->node_tag(n);
+    const pgr_node *sval;
+    const char *literal;
+    int64_t rel;
+
+    if (tag == NULL || strcmp(tag, "AConst") != 0 || (sval = api->node_child(n, "sval")) == NULL ||
+        (literal = api->node_string(sval, "sval")) == NULL)
+        return 0;
+    rel = api->node_int(n, "location", -1) - scan->stmt->text_location;
+    if (rel < 0 || (size_t) rel >= scan->stmt->text_len)
+        rel = 0;
+    check_sql_literal(scan->ctx, scan->stmt, literal, (size_t) rel);
+    check_sql_conninfo(scan->ctx, scan->stmt, literal, (size_t) rel);
+    return 0;
+}
+
+/* Secrets of the rule pack in the statement's string constants and in the
+ * string literals of the function bodies and DO blocks it holds. */
+static void
+check_sql_secrets(pgr_ctx *ctx, const pgr_sql_statement *stmt)
+{
+    sql_scan scan = { ctx, stmt };
+    const char *tag = api->node_tag(stmt->root);
+
+    if (!patterns_loaded)
+        load_patterns(ctx);
+    api->node_walk(stmt->root, visit_sql_constant, &scan);
+    if (strcmp(tag, "CreateFunctionStmt") == 0)
+        check_sql_bodies(ctx, stmt, "options");
+    else if (strcmp(tag, "DoStmt") == 0)
+        check_sql_bodies(ctx, stmt, "args");
+}
+
 static void
 on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt)
 {
@@ -879,8 +1124,10 @@ on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt)
     size_t i, n;
     char what[300];
 
+    check_sql_secrets(ctx, stmt);
     if (strcmp(tag, "CreateRoleStmt") && strcmp(tag, "AlterRoleStmt") &&
-        strcmp(tag, "CreateUserMappingStmt") && strcmp(tag, "AlterUserMappingStmt"))
+        strcmp(tag, "CreateUserMappingStmt") && strcmp(tag, "AlterUserMappingStmt") &&
+        strcmp(tag, "CreateForeignServerStmt") && strcmp(tag, "AlterForeignServerStmt"))
         return;
     n = api->node_list_length(stmt->root, list);
     for (i = 0; i < n; i++) {
@@ -888,7 +1135,7 @@ on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt)
         const char *name = api->node_string(d, "defname");
         const pgr_node *arg = api->node_child(d, "arg");
         const char *value = arg ? api->node_string(arg, "sval") : NULL;
-        const char *role = api->node_string(stmt->root, "role");
+        const char *role = api->node_string(stmt->root, strstr(tag, "Server") ? "servername" : "role");
         pgr_location loc;
 
         if (name == NULL || strcmp(name, "password") != 0 || value == NULL ||
@@ -901,7 +1148,8 @@ on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt)
         }
         literal_location(stmt, api->node_int(d, "location", -1), &loc);
         snprintf(what, sizeof what, "%s %s%s", tag[0] == 'C' ? "CREATE" : "ALTER",
-                 strstr(tag, "Mapping") ? "USER MAPPING" : "ROLE", role ? "" : "");
+                 strstr(tag, "Mapping") ? "USER MAPPING" : strstr(tag, "Server") ? "SERVER" : "ROLE",
+                 role ? "" : "");
         if (role)
             snprintf(what + strlen(what), sizeof what - strlen(what), " %s", role);
         report(ctx, &loc, &loc, what, value);
