@@ -577,8 +577,12 @@ typedef struct pgr_host_api {
     /* Parse a PostgreSQL connection string with libpq's PQconninfoParse.
      * Returns NULL unless it is a postgres:// or postgresql:// URI, or a
      * key=value conninfo that sets host, hostaddr, port, dbname or user
-     * (so that ordinary "a=b" values are not taken for one).  Free with
-     * conninfo_free. */
+     * (so that ordinary "a=b" values are not taken for one).  Other
+     * dialects are rewritten first (the host's dsn.c): URI parameters
+     * libpq does not know dropped (Prisma, pgx), jdbc:postgresql:// and
+     * SQLAlchemy's postgresql+driver:// read as postgresql://, ssl=true|
+     * false|<mode> as sslmode, Npgsql's Host=...;SSL Mode=... as
+     * key=value.  Free with conninfo_free. */
     pgr_conninfo *(*conninfo_parse)(const char *conninfo);
     /* The value of keyword ("host", "sslmode", "password", ...) or NULL. */
     const char *(*conninfo_value)(const pgr_conninfo *ci, const char *keyword);
@@ -586,8 +590,9 @@ typedef struct pgr_host_api {
     /* Whether a local-only host: every host of ci (a comma-separated list)
      * is a Unix socket path, empty, localhost, 127.0.0.0/8 or ::1. */
     int (*conninfo_is_local)(const pgr_conninfo *ci);
-    /* Byte span of the password inside the conninfo text (URI userinfo or
-     * password=...).  Returns 1 and sets *offset and *length, or 0. */
+    /* Byte span of the password inside the conninfo text (URI userinfo of
+     * any dialect above, a URI's password= parameter, password=... or
+     * Npgsql's Password=/Pwd=).  Returns 1 and sets *offset and *length, or 0. */
     int (*conninfo_password_span)(const char *conninfo, size_t *offset, size_t *length);
 
     /* A field of item i of a rule-pack list of mappings (e.g. the "regex"

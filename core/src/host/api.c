@@ -22,6 +22,7 @@
 
 #include "frontends/sql.h"
 #include "frontends/values.h"
+#include "host/dsn.h"
 #include "host/host_internal.h"
 #include "model/model.h"
 
@@ -295,20 +296,32 @@ is_uri(const char *s)
 static const char *
 api_conninfo_value(const pgr_conninfo *ci, const char *keyword);
 
+/*
+ * Parse conninfo with PQconninfoParse, after dsn_to_libpq has rewritten
+ * the dialects libpq refuses (a Prisma, pgx, JDBC, SQLAlchemy or Npgsql
+ * string) into its own form.
+ */
 static pgr_conninfo *
 api_conninfo_parse(const char *conninfo)
 {
     static const char *const keys[] = { "host", "hostaddr", "port", "dbname", "user", NULL };
-    char *errmsg = NULL;
-    PQconninfoOption *opts;
+    char *errmsg = NULL, *rewritten;
+    const char *text;
+    PQconninfoOption *opts = NULL;
+    bool uri;
     size_t i;
 
-    if (conninfo == NULL || (!is_uri(conninfo) && strchr(conninfo, '=') == NULL))
+    if (conninfo == NULL)
         return NULL;
-    opts = PQconninfoParse(conninfo, &errmsg);
+    rewritten = dsn_to_libpq(conninfo);
+    text = rewritten ? rewritten : conninfo;
+    uri = is_uri(text);
+    if (uri || strchr(text, '=') != NULL)
+        opts = PQconninfoParse(text, &errmsg);
+    free(rewritten);
     if (errmsg)
         PQfreemem(errmsg);
-    if (opts == NULL || is_uri(conninfo))
+    if (opts == NULL || uri)
         return (pgr_conninfo *) opts;
     for (i = 0; keys[i]; i++)
         if (api_conninfo_value((pgr_conninfo *) opts, keys[i]))
@@ -356,24 +369,11 @@ api_conninfo_password_span(const char *s, size_t *offset, size_t *length)
 {
     const char *p;
 
-    if (is_uri(s)) {
-        /* postgresql://user:password@host/...: the userinfo ends at the last
-         * '@' before the path. */
-        const char *auth = strstr(s, "://") + 3;
-        const char *end = auth + strcspn(auth, "/?#"), *at = NULL, *colon;
-
-        for (p = auth; p < end; p++)
-            if (*p == '@')
-                at = p;
-        if (at == NULL)
-            return 0;
-        colon = memchr(auth, ':', (size_t) (at - auth));
-        if (colon == NULL || colon + 1 == at)
-            return 0;
-        *offset = (size_t) (colon + 1 - s);
-        *length = (size_t) (at - colon - 1);
+    /* every URI dialect, and Npgsql's Password= */
+    if (dsn_uri_authority(s) > 0)
+        return dsn_password_span(s, offset, length);
+    if (dsn_password_span(s, offset, length))
         return 1;
-    }
     for (p = strstr(s, "password"); p; p = strstr(p + 1, "password")) {
         const char *v = p + 8;
 
