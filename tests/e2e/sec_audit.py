@@ -52,7 +52,7 @@ HOSTILE_OPERAND_TYPES = ["pg_catalog.text", "pg_catalog.name", 'pg_catalog."char
                          "pg_catalog.int2", "pg_catalog.int4", "pg_catalog.text[]", "pg_catalog.name[]",
                          'pg_catalog."char"[]', "pg_catalog.regclass"]
 # Types the queries cast to: shadowed by domains whose CHECK calls a planted function.
-HOSTILE_CASTS = ["text", "name", '"char"', "regclass"]
+HOSTILE_CASTS = ["text", "name", '"char"', "regclass", "regtype"]
 # Syntax that looks like a call but resolves no name.
 SQL_SYNTAX = {"coalesce", "ARRAY", "ANY", "ALL", "EXISTS", "OPERATOR"}
 
