@@ -1,6 +1,6 @@
 /*
- * server.c — how a live server is run: authentication, logging, role and
- * extension hygiene.  Reads the settings, pg_hba.conf rules and roles that
+ * server.c — how a live server is run: authentication (pg_hba.conf), role
+ * and extension hygiene (its settings are the settings plugin's).  Reads the settings, pg_hba.conf rules and roles that
  * pgrampart audit puts in the model (pgr_model.is_live); extension-in-public
  * also runs on replayed migrations (CREATE EXTENSION without SCHEMA), and
  * the image-trust rules on env settings (value files).  The rules and their
@@ -45,20 +45,6 @@ static const pgr_rule rules[] = {
       "An address of 0.0.0.0/0 exposes the server to the whole internet if the port is reachable.",
       "hostssl all all 0.0.0.0/0 scram-sha-256",
       "hostssl all all 10.20.0.0/16 scram-sha-256" },
-    { "auth/pgbouncer-auth-type", PGR_SEVERITY_ERROR,
-      "pgbouncer's auth_type is trust (no password) or plain (clear-text passwords).",
-      "Set auth_type = scram-sha-256.",
-      "PgBouncer configuration (auth_type)",
-      "trust lets anyone through; plain sends and stores passwords in clear text.",
-      "auth_type = plain",
-      "auth_type = scram-sha-256" },
-    { "auth/password-encryption-md5", PGR_SEVERITY_WARNING,
-      "password_encryption is md5: new passwords are stored as MD5 hashes.",
-      "Set password_encryption = 'scram-sha-256' and reset the passwords.",
-      "PostgreSQL docs 20.3 (password_encryption); CIS PostgreSQL 6.x",
-      "New passwords would be stored as MD5 hashes.",
-      "password_encryption = md5",
-      "password_encryption = scram-sha-256" },
     { "auth/md5-password-hashes", PGR_SEVERITY_WARNING,
       "A role's stored password hash is MD5.",
       "Reset the password with password_encryption = 'scram-sha-256'.",
@@ -66,21 +52,6 @@ static const pgr_rule rules[] = {
       "Roles still holding MD5 hashes keep md5 authentication alive.",
       "rolpassword LIKE 'md5%'",
       "ALTER ROLE app_web PASSWORD '...';  (with password_encryption = scram-sha-256)" },
-    { "logging/connections-not-logged", PGR_SEVERITY_WARNING,
-      "log_connections or log_disconnections is off: who connected cannot be audited.",
-      "Set log_connections = on and log_disconnections = on.",
-      "CIS PostgreSQL Benchmark 3.1.20/3.1.21; checklist: \"audit logging on\"",
-      "Without connection logs a breach investigation cannot tell who connected when.",
-      "log_connections = off",
-      "log_connections = on\n"
-      "log_disconnections = on" },
-    { "logging/ddl-not-logged", PGR_SEVERITY_WARNING,
-      "log_statement is none: schema changes leave no trace in the log.",
-      "Set log_statement = 'ddl' (or use pgaudit).",
-      "CIS PostgreSQL Benchmark 3.1.22; checklist: \"audit logging on\"",
-      "Schema changes made outside migrations leave no trace.",
-      "log_statement = none",
-      "log_statement = ddl" },
     { "roles/unlimited-connections", PGR_SEVERITY_WARNING,
       "A login role other than a superuser has no CONNECTION LIMIT: it can exhaust max_connections.",
       "ALTER ROLE <role> CONNECTION LIMIT <n>; sized to its pool.",
@@ -113,17 +84,6 @@ static const pgr_rule rules[] = {
       "docker-compose.yml: POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}" },
 };
 
-static const pgr_setting *
-setting(const pgr_model *m, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < m->n_settings; i++)
-        if (strcmp(m->settings[i].name, name) == 0)
-            return &m->settings[i];
-    return NULL;
-}
-
 static void
 check_hba(pgr_ctx *ctx, const pgr_model *m)
 {
@@ -154,31 +114,6 @@ check_hba(pgr_ctx *ctx, const pgr_model *m)
 }
 
 static void
-check_settings(pgr_ctx *ctx, const pgr_model *m)
-{
-    const pgr_setting *pe = setting(m, "password_encryption"), *lc = setting(m, "log_connections");
-    const pgr_setting *ld = setting(m, "log_disconnections"), *ls = setting(m, "log_statement");
-    const pgr_setting *at = setting(m, "pgbouncer.auth_type");
-
-    if (at && at->value && (strcmp(at->value, "trust") == 0 || strcmp(at->value, "plain") == 0)) {
-
-        pgr_reportf(api, ctx, "auth/pgbouncer-auth-type", &at->location,
-                    "pgbouncer auth_type = %s", at->value);
-    }
-
-    if (pe && pe->value && strcmp(pe->value, "md5") == 0)
-        pgr_report_at(api, ctx, "auth/password-encryption-md5", &pe->location,
-               "password_encryption is md5: new passwords are stored as MD5 hashes", NULL);
-    if (lc && lc->value && strcmp(lc->value, "off") == 0)
-        pgr_report_at(api, ctx, "logging/connections-not-logged", &lc->location, "log_connections is off", NULL);
-    if (ld && ld->value && strcmp(ld->value, "off") == 0)
-        pgr_report_at(api, ctx, "logging/connections-not-logged", &ld->location, "log_disconnections is off", NULL);
-    if (ls && ls->value && strcmp(ls->value, "none") == 0)
-        pgr_report_at(api, ctx, "logging/ddl-not-logged", &ls->location,
-               "log_statement is none: DDL is not logged", NULL);
-}
-
-static void
 check_roles(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i;
@@ -203,7 +138,6 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
     size_t i;
 
     check_hba(ctx, m);
-    check_settings(ctx, m);
     check_roles(ctx, m);
     for (i = 0; i < m->n_objects; i++) {
         const pgr_object *o = &m->objects[i];

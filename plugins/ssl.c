@@ -26,15 +26,6 @@ static const pgr_rule rules[] = {
       "libpq's default sslmode=prefer falls back to plain text without telling anyone.",
       "DATABASE_URL=postgres://app@db.example.com/app",
       "DATABASE_URL=postgres://app@db.example.com/app?sslmode=verify-full" },
-    { "ssl/server-ssl-off", PGR_SEVERITY_ERROR,
-      "The server does not offer TLS (ssl = off): every connection is plain text.",
-      "Set ssl = on with a certificate (ssl_cert_file, ssl_key_file) and reload.",
-      "PostgreSQL docs 19.9 Secure TCP/IP Connections with SSL; CIS PostgreSQL 6.7",
-      "With ssl off no client can encrypt, whatever it asks for.",
-      "ssl = off",
-      "ssl = on\n"
-      "ssl_cert_file = 'server.crt'\n"
-      "ssl_key_file = 'server.key'" },
     { "ssl/hba-host-without-ssl", PGR_SEVERITY_ERROR,
       "A pg_hba.conf host rule admits non-local clients without TLS.",
       "Use hostssl for remote clients (and hostnossl ... reject), keep host for loopback only.",
@@ -43,13 +34,6 @@ static const pgr_rule rules[] = {
       "host all all 10.0.0.0/8 scram-sha-256",
       "hostssl all all 10.0.0.0/8 scram-sha-256\n"
       "hostnossl all all 0.0.0.0/0 reject" },
-    { "ssl/weak-min-protocol", PGR_SEVERITY_WARNING,
-      "ssl_min_protocol_version allows TLS older than 1.2.",
-      "Set ssl_min_protocol_version = 'TLSv1.2' (or TLSv1.3).",
-      "PostgreSQL docs 20.3 (ssl_min_protocol_version); CIS PostgreSQL 6.8",
-      "TLS 1.0 and 1.1 have known weaknesses and are deprecated (RFC 8996).",
-      "ssl_min_protocol_version = 'TLSv1'",
-      "ssl_min_protocol_version = 'TLSv1.2'" },
     { "ssl/pgbouncer-tls-disabled", PGR_SEVERITY_ERROR,
       "pgbouncer does not require TLS toward clients or toward the server (client_tls_sslmode, "
       "server_tls_sslmode; both default to disable).",
@@ -552,19 +536,6 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i;
 
-    for (i = 0; i < m->n_settings; i++) {
-        const pgr_setting *st = &m->settings[i];
-
-        if (strcmp(st->name, "ssl") == 0 && st->value && strcmp(st->value, "off") == 0)
-            pgr_report_at(api, ctx, "ssl/server-ssl-off", &st->location,
-                          "ssl is off: the server accepts no encrypted connections", NULL);
-        if (strcmp(st->name, "ssl_min_protocol_version") == 0 && st->value &&
-            (strcmp(st->value, "TLSv1") == 0 || strcmp(st->value, "TLSv1.1") == 0)) {
-            pgr_reportf(api, ctx, "ssl/weak-min-protocol", &st->location,
-                        "ssl_min_protocol_version is %s: TLS below 1.2 is accepted",
-                        st->value);
-        }
-    }
     for (i = 0; i < m->n_hba; i++) {
         const pgr_hba_rule *h = &m->hba[i];
 

@@ -48,6 +48,7 @@ AUDIT_ONLY = {
     "grants/superuser-login-roles": "needs rolsuper and rolcanlogin of a live catalog (pgr_model.is_live)",
     "auth/md5-password-hashes": "reads stored password hashes (pg_authid), only the live reader fills them",
     "roles/unlimited-connections": "needs a live catalog's login roles (pgr_model.is_live)",
+    "settings/policy-unverified": "a live server that hides or lacks a setting the policy names (pg_settings)",
     "ssl/connection-not-encrypted": "judges the audit's own connection to the server",
 }
 

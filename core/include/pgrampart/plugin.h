@@ -124,6 +124,7 @@ typedef struct pgr_ctx pgr_ctx;             /* the current run, for callbacks */
 typedef struct pgr_node pgr_node;           /* a SQL parse-tree node */
 typedef struct pgr_conninfo pgr_conninfo;   /* a parsed libpq conninfo */
 typedef struct pgr_regex pgr_regex;         /* a compiled PCRE2 pattern */
+typedef struct pgr_config_node pgr_config_node; /* a node of .pgrampart.yml or a rule pack */
 
 /* Which part of a migration a SQL statement belongs to. */
 typedef enum pgr_part {
@@ -460,11 +461,20 @@ typedef enum pgr_config_type {
     PGR_CONFIG_BOOL = 3,
     /* A mapping of names (chosen by the user, e.g. role names) to mappings
      * whose keys are map_keys and whose values are lists of strings. */
-    PGR_CONFIG_MAP = 4
+    PGR_CONFIG_MAP = 4,
+    /* A policy: a mapping of names the user chooses (setting names such as
+     * "pgbouncer.pool_mode", variable names) to mappings whose keys are
+     * map_keys and whose values are a string or a list of strings
+     * ({in: [ddl, all]}, {min: 0}).  Read with config_node. */
+    PGR_CONFIG_POLICY = 5,
+    /* A mapping of names (file patterns, roles) to policies (above). */
+    PGR_CONFIG_POLICY_SET = 6
 } pgr_config_type;
 
 /*
- * A key a plugin accepts in its section of .pgrampart.yml.  map_keys
+ * A key a plugin accepts in its section of .pgrampart.yml.  A key named "*"
+ * stands for every entry of the section no other key names: a section that
+ * is itself a policy (`settings: {log_statement: {in: [ddl, all]}}`).  map_keys
  * (NULL-terminated; PGR_CONFIG_MAP only) are the keys allowed inside each
  * entry; values (NULL-terminated, or NULL for any) are the strings a list
  * may hold, compared case-insensitively.  The host rejects anything else
@@ -648,6 +658,31 @@ typedef struct pgr_host_api {
      * share, e.g. "rls.application_roles"); NULL past the end, or when the
      * path is absent or not a list of strings. */
     const char *(*config_shared_list_item)(pgr_ctx *ctx, const char *path, size_t i);
+
+    /* Appended in ABI 5, after config_shared_list_item.  The configuration
+     * and the rule packs as trees, for policies whose names are the user's
+     * (setting names hold dots, so dotted key paths cannot reach them).
+     * config_node: the calling plugin's value for key (one of its
+     * config_keys), or its whole section when key is NULL; NULL when unset.
+     * rulepack_node: the calling plugin's section of rule pack number pack
+     * (0, 1, ... in load order; a later pack's entries override an earlier
+     * one's), an empty mapping when that pack has none, NULL past the last
+     * pack.  Nodes are owned by the host and valid for the run. */
+    const pgr_config_node *(*config_node)(pgr_ctx *ctx, const char *key);
+    const pgr_config_node *(*rulepack_node)(pgr_ctx *ctx, size_t pack);
+    /* 's' a string, 'l' a list, 'm' a mapping; 0 for NULL. */
+    char (*config_node_kind)(const pgr_config_node *node);
+    /* Items of a list, entries of a mapping; 0 for a string or NULL. */
+    size_t (*config_node_length)(const pgr_config_node *node);
+    /* The key of entry i of a mapping; NULL past the end or for a list. */
+    const char *(*config_node_key)(const pgr_config_node *node, size_t i);
+    /* Item i of a list, or the value of entry i of a mapping; NULL past the end. */
+    const pgr_config_node *(*config_node_item)(const pgr_config_node *node, size_t i);
+    /* The text of a string node; NULL for a list or mapping. */
+    const char *(*config_node_string)(const pgr_config_node *node);
+    /* Where node is written (the config file or rule pack, its line and
+     * column), so a finding can name the policy line that asked for it. */
+    void (*config_node_location)(const pgr_config_node *node, pgr_location *out);
 } pgr_host_api;
 
 /*

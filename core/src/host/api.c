@@ -429,6 +429,98 @@ api_rulepack_item_field(pgr_ctx *ctx, const char *key, size_t i, const char *fie
     return v && v->kind == CFG_SCALAR ? v->scalar : NULL;
 }
 
+/*
+ * Configuration nodes as plugins see them: a pgr_config_node is a cfg_node
+ * (config.h), read-only.
+ */
+static const cfg_node *
+as_cfg(const pgr_config_node *n)
+{
+    return (const cfg_node *) n;
+}
+
+static const pgr_config_node *
+api_config_node(pgr_ctx *ctx, const char *key)
+{
+    const host_plugin *p = util_vec_at(&ctx->host->plugins, ctx->plugin);
+    const cfg_node *sec = cfg_get(ctx->host->cfg->root, p->desc->name);
+
+    return (const pgr_config_node *) (key ? cfg_get(sec, key) : sec);
+}
+
+static const pgr_config_node *
+api_rulepack_node(pgr_ctx *ctx, size_t pack)
+{
+    static const cfg_node empty = { CFG_MAP, NULL, 0, 0, 0, NULL, NULL, NULL };
+    const host_plugin *p = util_vec_at(&ctx->host->plugins, ctx->plugin);
+    const cfg_node *root, *sec;
+
+    if (pack >= ctx->host->rulepacks.len)
+        return NULL;
+    root = *(cfg_node **) util_vec_at(&ctx->host->rulepacks, pack);
+    sec = cfg_get(root, p->desc->name);
+    return (const pgr_config_node *) (sec ? sec : &empty);
+}
+
+static char
+api_config_node_kind(const pgr_config_node *node)
+{
+    const cfg_node *n = as_cfg(node);
+
+    if (n == NULL)
+        return 0;
+    return n->kind == CFG_SCALAR ? 's' : n->kind == CFG_SEQ ? 'l' : 'm';
+}
+
+static size_t
+api_config_node_length(const pgr_config_node *node)
+{
+    const cfg_node *n = as_cfg(node);
+
+    if (n == NULL || n->kind == CFG_SCALAR)
+        return 0;
+    return n->kind == CFG_MAP ? n->n / 2 : n->n;
+}
+
+static const char *
+api_config_node_key(const pgr_config_node *node, size_t i)
+{
+    const cfg_node *n = as_cfg(node);
+
+    return n && n->kind == CFG_MAP && i < n->n / 2 ? n->items[2 * i]->scalar : NULL;
+}
+
+static const pgr_config_node *
+api_config_node_item(const pgr_config_node *node, size_t i)
+{
+    const cfg_node *n = as_cfg(node);
+
+    if (n == NULL || n->kind == CFG_SCALAR)
+        return NULL;
+    if (n->kind == CFG_MAP)
+        return i < n->n / 2 ? (const pgr_config_node *) n->items[2 * i + 1] : NULL;
+    return i < n->n ? (const pgr_config_node *) n->items[i] : NULL;
+}
+
+static const char *
+api_config_node_string(const pgr_config_node *node)
+{
+    const cfg_node *n = as_cfg(node);
+
+    return n && n->kind == CFG_SCALAR ? n->scalar : NULL;
+}
+
+static void
+api_config_node_location(const pgr_config_node *node, pgr_location *out)
+{
+    const cfg_node *n = as_cfg(node);
+
+    memset(out, 0, sizeof *out);
+    out->path = n && n->file ? n->file : ".pgrampart.yml";
+    out->line = out->end_line = n ? n->line : 0;
+    out->column = out->end_column = n ? n->column : 0;
+}
+
 struct pgr_regex {
     pcre2_code *code;
     pcre2_match_data *md;
@@ -544,4 +636,12 @@ const pgr_host_api host_api = {
     .file_text = api_file_text,
     .path_role = api_path_role,
     .config_shared_list_item = api_config_shared_list_item,
+    .config_node = api_config_node,
+    .rulepack_node = api_rulepack_node,
+    .config_node_kind = api_config_node_kind,
+    .config_node_length = api_config_node_length,
+    .config_node_key = api_config_node_key,
+    .config_node_item = api_config_node_item,
+    .config_node_string = api_config_node_string,
+    .config_node_location = api_config_node_location,
 };

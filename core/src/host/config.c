@@ -43,7 +43,19 @@ cfg_free(cfg_node *n)
         cfg_free(n->items[i]);
     free(n->items);
     free(n->scalar);
+    free(n->own_file);
     free(n);
+}
+
+/* Point every node of the tree below n at file (the root owns it). */
+static void
+set_file(cfg_node *n, const char *file)
+{
+    size_t i;
+
+    n->file = file;
+    for (i = 0; i < n->n; i++)
+        set_file(n->items[i], file);
 }
 
 char *
@@ -170,7 +182,10 @@ cfg_load(const char *path, cfg_node **out, char **err)
     if (rc != 0) {
         cfg_free(*out);
         *out = NULL;
+        return rc;
     }
+    (*out)->own_file = util_xstrdup(path);
+    set_file(*out, (*out)->own_file);
     return rc;
 }
 

@@ -16,7 +16,9 @@
 typedef enum cfg_kind { CFG_SCALAR, CFG_SEQ, CFG_MAP } cfg_kind;
 
 /* A YAML node.  For CFG_MAP, items[2i] is a key and items[2i+1] its value;
- * for CFG_SEQ, items[i]; line and column are 1-based. */
+ * for CFG_SEQ, items[i]; line and column are 1-based.  file is the path
+ * of the file it was read from (owned by the root node, in own_file), so
+ * that a node alone can say where it is written. */
 typedef struct cfg_node {
     cfg_kind kind;
     char *scalar;
@@ -24,6 +26,8 @@ typedef struct cfg_node {
     uint32_t column;
     size_t n;
     struct cfg_node **items;
+    const char *file;
+    char *own_file;
 } cfg_node;
 
 /*

@@ -121,21 +121,50 @@ check_list(const char *path, const pgr_config_key *key, const cfg_node *v, char 
     return 0;
 }
 
-/* name: { <map_key>: [strings], ... } for each entry of a PGR_CONFIG_MAP. */
+/* A string, or a list of strings: the value of one test of a policy. */
 static int
-check_map(const char *path, const pgr_config_key *key, const cfg_node *v, char **err)
+check_policy_value(const char *path, const pgr_config_key *key, const cfg_node *v, char **err)
 {
+    size_t i;
+
+    (void) key;
+    if (v->kind == CFG_MAP) {
+        *err = cfg_error(path, v, "expected a string or a list of strings");
+        return -1;
+    }
+    for (i = 0; v->kind == CFG_SEQ && i < v->n; i++) {
+        if (v->items[i]->kind != CFG_SCALAR) {
+            *err = cfg_error(path, v->items[i], "expected a string");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * name: { <map_key>: value, ... } for each entry of a PGR_CONFIG_MAP (values
+ * lists of strings) or a PGR_CONFIG_POLICY (values a string or a list, at
+ * least one test per entry): the keys must be key->map_keys, each value
+ * passes check_entry_value.
+ */
+static int
+check_entries(const char *path, const pgr_config_key *key, const cfg_node *v, char **err,
+              int (*check_entry_value)(const char *, const pgr_config_key *, const cfg_node *, char **))
+{
+    bool policy = key->type != PGR_CONFIG_MAP;
     size_t i, j, k;
 
     if (v->kind != CFG_MAP) {
-        *err = cfg_error(path, v, "expected a mapping of names to settings");
+        *err = cfg_error(path, v, policy ? "expected a mapping of names to tests"
+                                         : "expected a mapping of names to settings");
         return -1;
     }
     for (i = 1; i < v->n; i += 2) {
         const cfg_node *entry = v->items[i];
 
-        if (entry->kind != CFG_MAP) {
-            *err = cfg_error(path, entry, "expected a mapping");
+        if (entry->kind != CFG_MAP || (policy && entry->n == 0)) {
+            *err = cfg_error(path, entry, policy ? "expected a mapping of tests, e.g. {equals: on}"
+                                                 : "expected a mapping");
             return -1;
         }
         for (j = 0; j + 1 < entry->n; j += 2) {
@@ -144,14 +173,16 @@ check_map(const char *path, const pgr_config_key *key, const cfg_node *v, char *
             for (k = 0; key->map_keys && key->map_keys[k] && !known; k++)
                 known = strcmp(key->map_keys[k], entry->items[j]->scalar) == 0;
             if (!known) {
-                char *m = util_xasprintf("unknown key '%s' in %s", entry->items[j]->scalar,
-                                         key->name);
+                char *m = policy
+                    ? util_xasprintf("unknown test '%s' for %s", entry->items[j]->scalar,
+                                     v->items[i - 1]->scalar)
+                    : util_xasprintf("unknown key '%s' in %s", entry->items[j]->scalar, key->name);
 
                 *err = cfg_error(path, entry->items[j], m);
                 free(m);
                 return -1;
             }
-            if (check_list(path, key, entry->items[j + 1], err) != 0)
+            if (check_entry_value(path, key, entry->items[j + 1], err) != 0)
                 return -1;
         }
     }
@@ -159,9 +190,41 @@ check_map(const char *path, const pgr_config_key *key, const cfg_node *v, char *
 }
 
 static int
+check_map(const char *path, const pgr_config_key *key, const cfg_node *v, char **err)
+{
+    return check_entries(path, key, v, err, check_list);
+}
+
+static int
+check_policy(const char *path, const pgr_config_key *key, const cfg_node *v, char **err)
+{
+    return check_entries(path, key, v, err, check_policy_value);
+}
+
+/* pattern: policy, for each entry of a PGR_CONFIG_POLICY_SET. */
+static int
+check_policy_set(const char *path, const pgr_config_key *key, const cfg_node *v, char **err)
+{
+    size_t i;
+
+    if (v->kind != CFG_MAP) {
+        *err = cfg_error(path, v, "expected a mapping of file patterns to policies");
+        return -1;
+    }
+    for (i = 1; i < v->n; i += 2)
+        if (check_policy(path, key, v->items[i], err) != 0)
+            return -1;
+    return 0;
+}
+
+static int
 check_value(const char *path, const pgr_config_key *key, const cfg_node *v, char **err)
 {
     switch (key->type) {
+    case PGR_CONFIG_POLICY:
+        return check_policy(path, key, v, err);
+    case PGR_CONFIG_POLICY_SET:
+        return check_policy_set(path, key, v, err);
     case PGR_CONFIG_LIST:
         return check_list(path, key, v, err);
     case PGR_CONFIG_MAP:
@@ -192,11 +255,23 @@ check_section(const host *h, const host_plugin *p, const cfg_node *sec, char **e
         return -1;
     }
     for (i = 0; i + 1 < sec->n; i += 2) {
-        const pgr_config_key *key = NULL;
+        const pgr_config_key *key = NULL, *rest = NULL;
 
-        for (k = 0; k < p->desc->n_config_keys; k++)
+        for (k = 0; k < p->desc->n_config_keys; k++) {
             if (strcmp(p->desc->config_keys[k].name, sec->items[i]->scalar) == 0)
                 key = &p->desc->config_keys[k];
+            else if (strcmp(p->desc->config_keys[k].name, "*") == 0)
+                rest = &p->desc->config_keys[k];
+        }
+        /* A "*" key takes the entries no other key names: the section is
+         * itself a policy, each entry one name of it. */
+        if (key == NULL && rest != NULL) {
+            cfg_node one = { CFG_MAP, NULL, sec->line, sec->column, 2, sec->items + i, NULL, NULL };
+
+            if (check_value(path, rest, &one, err) != 0)
+                return -1;
+            continue;
+        }
         if (key == NULL) {
             char *m = util_xasprintf("unknown key '%s' for plugin '%s'",
                                      sec->items[i]->scalar, p->desc->name);

@@ -2,9 +2,10 @@
  * rulepack.c — rule packs: the YAML data files of rules/ (and the user's
  * rule_packs:) that give plugins their lists, such as the secret formats of
  * rules/secrets.yml.  A pack maps plugin names to keys, each key to a list
- * of strings or of flat mappings; packs are checked for that shape when
- * loaded, and a plugin reads its lists through api.c as one list
- * concatenated over every pack, in load order.
+ * of strings or of flat mappings, or to a mapping of names to strings or
+ * flat mappings (a table by name); packs are checked for that shape when
+ * loaded.  A plugin reads its lists through api.c as one list concatenated
+ * over every pack, in load order, and its tables pack by pack.
  */
 #include "host/host.h"
 
@@ -57,8 +58,17 @@ check_rulepack(const char *path, const cfg_node *root, char **err)
         for (j = 1; j < sec->n; j += 2) {
             const cfg_node *l = sec->items[j];
 
+            /* A mapping of names to strings or flat mappings: a table
+             * keyed by name (settings' defaults and controls), read with
+             * rulepack_node. */
+            if (l->kind == CFG_MAP) {
+                for (k = 1; k < l->n; k += 2)
+                    if (check_rulepack_item(path, l->items[k], err) != 0)
+                        return -1;
+                continue;
+            }
             if (l->kind != CFG_SEQ) {
-                *err = cfg_error(path, l, "expected a list of strings");
+                *err = cfg_error(path, l, "expected a list, or a mapping of names");
                 return -1;
             }
             for (k = 0; k < l->n; k++)
@@ -107,7 +117,7 @@ host_rulepack_list(const host *h, const char *plugin_name, const char *key, size
         const cfg_node *root = *(cfg_node **) util_vec_at(&h->rulepacks, k);
         const cfg_node *l = cfg_get(cfg_get(root, plugin_name), key);
 
-        if (l == NULL)
+        if (l == NULL || l->kind != CFG_SEQ)
             continue;
         if (*i < l->n)
             return l;

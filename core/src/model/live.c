@@ -402,17 +402,45 @@ load_extensions(live_conn *lc, model *m)
     PQclear(r);
 }
 
+/*
+ * A setting's value as postgresql.conf would write it: pg_settings gives
+ * numbers in the setting's unit ("250" and "ms"; "16384" and "8kB" for
+ * shared_buffers), so the unit is appended, a block-sized one multiplied
+ * out, and a policy's {max: 1s} compares with it.  Caller frees.
+ */
+static char *
+setting_with_unit(const char *setting, const char *unit)
+{
+    char *end;
+    long long n, mult;
+
+    if (unit == NULL || unit[0] == '\0' || setting[0] == '\0')
+        return util_xstrdup(setting);
+    n = strtoll(setting, &end, 10);
+    /* A real ("0.5") is left as it is; -1 and friends mean "disabled",
+     * not an amount. */
+    if (*end != '\0' || n < 0)
+        return util_xstrdup(setting);
+    mult = strtoll(unit, &end, 10);
+    if (end == unit)
+        return util_xasprintf("%s%s", setting, unit);
+    return util_xasprintf("%lld%s", n * mult, end);
+}
+
+/* Every setting the audit's role may read (pg_settings hides a few from
+ * roles without pg_read_all_settings), for the settings policy. */
 static void
 load_settings(live_conn *lc, model *m)
 {
     PGresult *r = catalog(lc, "settings",
-        "SELECT name, setting FROM pg_catalog.pg_settings WHERE name OPERATOR(pg_catalog.=) ANY ("
-        "'{ssl,ssl_min_protocol_version,password_encryption,log_connections,log_disconnections,"
-        "log_statement,server_version_num}'::pg_catalog.text[])");
+        "SELECT name, setting, unit FROM pg_catalog.pg_settings ORDER BY name");
     int i;
 
     for (i = 0; r && i < PQntuples(r); i++) {
-        model_put_setting(m, val(r, i, 0), val(r, i, 1));
+        char *v = setting_with_unit(val(r, i, 1), PQgetisnull(r, i, 2) ? NULL : val(r, i, 2));
+
+        model_put_setting(m, val(r, i, 0), v);
+        free(v);
         if (strcmp(val(r, i, 0), "server_version_num") == 0)
             model_set_version(m, atoi(val(r, i, 1)) / 10000);
     }
