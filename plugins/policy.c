@@ -15,7 +15,7 @@
 #include <strings.h>
 
 const char *const policy_test_names[] = {
-    "equals", "in", "not_in", "min", "max", "present", "contains", "matches", NULL
+    "equals", "in", "not_in", "min", "max", "present", "contains", "matches", "host_matches", NULL
 };
 
 /* Dimensions of a number: none, bytes, microseconds. */
@@ -217,6 +217,39 @@ within(const char *test, const char *bound, const char *value, const char *defau
     return 0;
 }
 
+/*
+ * host_matches: value is a connection string (libpq, or a dialect
+ * conninfo_parse reads) whose every host matches one of the patterns
+ * ("*pooler*": the application goes through the pooler).
+ */
+static int
+host_matches(const pgr_config_node *v, const char *value, const char *list, char *why,
+             size_t whysize)
+{
+    pgr_conninfo *ci = api->conninfo_parse(value);
+    const char *hosts = ci ? api->conninfo_value(ci, "host") : NULL;
+    char host[256] = "";
+    int ok = hosts != NULL && hosts[0] != '\0';
+
+    while (ok && *hosts) {
+        size_t n = strcspn(hosts, ","), i;
+        int any = 0;
+
+        snprintf(host, sizeof host, "%.*s", (int) (n < sizeof host ? n : sizeof host - 1), hosts);
+        for (i = 0; i < n_values(v) && !any; i++)
+            any = value_at(v, i) && fnmatch(value_at(v, i), host, FNM_CASEFOLD) == 0;
+        ok = any;
+        hosts += n + (hosts[n] == ',');
+    }
+    if (!ok && ci && host[0])
+        snprintf(why, whysize, "its host %s does not match %s", host, list);
+    else if (!ok)
+        snprintf(why, whysize, "not a connection string with a host (policy: %s)", list);
+    if (ci)
+        api->conninfo_free(ci);
+    return ok;
+}
+
 /* One test of an entry; 1 when it passes. */
 static int
 test_one(const char *test, const pgr_config_node *v, const char *value, const char *default_unit,
@@ -234,6 +267,9 @@ test_one(const char *test, const pgr_config_node *v, const char *value, const ch
         snprintf(why, whysize, want ? "not set" : "set, but the policy wants it unset");
         return 0;
     }
+    /* Unset passes what only forbids values, and fails what asks for one. */
+    if (value == NULL && strcmp(test, "not_in") == 0)
+        return 1;
     if (value == NULL) {
         snprintf(why, whysize, "not set");
         return 0;
@@ -268,6 +304,8 @@ test_one(const char *test, const pgr_config_node *v, const char *value, const ch
         snprintf(why, whysize, "does not match %s", list);
         return 0;
     }
+    if (strcmp(test, "host_matches") == 0)
+        return host_matches(v, value, list, why, whysize);
     return 1;   /* not a test: rule:, message: */
 }
 

@@ -13,6 +13,7 @@
  *   contains: [v...]     a comma-separated list value holds each
  *                        (shared_preload_libraries)
  *   matches: glob        the value matches a shell pattern (fnmatch)
+ *   host_matches: glob   a connection string whose every host matches
  * Values compare as PostgreSQL compares a setting's: case-insensitively,
  * booleans by meaning (on = true = yes = 1), numbers by amount (1s = 1000ms).
  * Other keys of the mapping (a rule pack's `rule:`, `message:`) are not
