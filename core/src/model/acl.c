@@ -254,6 +254,21 @@ apply_acl(model *m, char objkind, const char *object, int all_in_schema,
     }
 }
 
+/*
+ * Whether ON ALL <objtype> IN SCHEMA reaches a function of this prokind:
+ * ALL FUNCTIONS leaves procedures out, ALL PROCEDURES takes only them, ALL
+ * ROUTINES both (PostgreSQL docs GRANT).
+ */
+static bool
+all_in_schema_reaches(PgQuery__ObjectType objtype, const pgr_function *fn)
+{
+    if (objtype == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION)
+        return fn->prokind != 'p';
+    if (objtype == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE)
+        return fn->prokind == 'p';
+    return true;
+}
+
 /* GRANT/REVOKE EXECUTE to PUBLIC flips a function's public_execute; the
  * ALTER DEFAULT PRIVILEGES form flips it for functions created later. */
 static void
@@ -285,7 +300,7 @@ function_public_execute(model *m, const PgQuery__GrantStmt *s, uint32_t privs)
         /* ON ALL FUNCTIONS IN SCHEMA: each one that exists now. */
         for (j = 0; o->node_case == PG_QUERY__NODE__NODE_STRING && j < m->functions.len; j++) {
             f = util_vec_at(&m->functions, j);
-            if (strcmp(f->fn.schema, o->string->sval) == 0)
+            if (strcmp(f->fn.schema, o->string->sval) == 0 && all_in_schema_reaches(s->objtype, &f->fn))
                 f->fn.public_execute = s->is_grant;
         }
     }
@@ -310,7 +325,8 @@ expand_in_schema(model *m, char objkind, const PgQuery__Node *schema_node,
         const model_function *f = objkind == 'f' ? util_vec_at(&m->functions, i) : NULL;
         char *object;
 
-        if (strcmp(t ? t->schema : f->fn.schema, schema) != 0)
+        if (strcmp(t ? t->schema : f->fn.schema, schema) != 0 ||
+            (f && !all_in_schema_reaches(s->objtype, &f->fn)))
             continue;
         any = true;
         object = t ? util_xasprintf("%s.%s", t->schema, t->name) : function_acl_name(f);
