@@ -172,13 +172,34 @@ compare_policies(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
     }
 }
 
+/*
+ * Whether two grants' objects are the same.  Functions are named with their
+ * argument types, "schema.name(integer, text)"; a migration's GRANT ... ON
+ * FUNCTION name without an argument list, on a function no migration
+ * creates, is "schema.name": PostgreSQL required the name to be unique, so
+ * it stands for the database's one function of that name.
+ */
+static int
+same_object(char objkind, const char *x, const char *y)
+{
+    size_t nx = strlen(x), ny = strlen(y);
+
+    if (strcmp(x, y) == 0)
+        return 1;
+    if (objkind != 'f')
+        return 0;
+    if (strchr(x, '(') == NULL && ny > nx && strncmp(x, y, nx) == 0 && y[nx] == '(')
+        return 1;
+    return strchr(y, '(') == NULL && nx > ny && strncmp(x, y, ny) == 0 && x[ny] == '(';
+}
+
 static const pgr_acl_item *
 acl_of(const pgr_model *m, const pgr_acl_item *a)
 {
     size_t i;
 
     for (i = 0; i < m->n_acl; i++)
-        if (m->acl[i].objkind == a->objkind && !strcmp(m->acl[i].object, a->object) &&
+        if (m->acl[i].objkind == a->objkind && same_object(a->objkind, m->acl[i].object, a->object) &&
             !strcmp(m->acl[i].grantee, a->grantee))
             return &m->acl[i];
     return NULL;

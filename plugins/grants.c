@@ -261,10 +261,38 @@ check_roles(pgr_ctx *ctx, const pgr_model *m)
     }
 }
 
+/*
+ * functions[i] as PostgreSQL names it, "schema.name(integer, text)" — the
+ * name grants on it carry (pgr_model.function_args); "schema.name" from a
+ * host without argument lists.  Written into buf.
+ */
+static const char *
+function_label(const pgr_model *m, size_t i, char *buf, size_t size)
+{
+    const pgr_function *fn = &m->functions[i];
+
+    if (m->function_args)
+        snprintf(buf, size, "%s.%s(%s)", fn->schema, fn->name, m->function_args[i]);
+    else
+        snprintf(buf, size, "%s.%s", fn->schema, fn->name);
+    return buf;
+}
+
+/* Whether functions[i] returns trigger or event_trigger: the model says
+ * (pgr_model.function_trigger), else what the statements said. */
+static int
+function_is_trigger(const pgr_model *m, size_t i)
+{
+    if (m->function_trigger)
+        return m->function_trigger[i];
+    return is_trigger_function(m->functions[i].schema, m->functions[i].name);
+}
+
 static void
 check_functions(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i;
+    char label[2048];
 
     for (i = 0; i < m->n_functions; i++) {
         const pgr_function *fn = &m->functions[i];
@@ -272,15 +300,14 @@ check_functions(pgr_ctx *ctx, const pgr_model *m)
 
         if (!fn->prosecdef)
             continue;
+        function_label(m, i, label, sizeof label);
         if (!fn->search_path_set) {
             pgr_reportf(api, ctx, "grants/security-definer-search-path", &fn->location,
-                        "SECURITY DEFINER %s %s.%s does not set search_path",
-                        kind, fn->schema, fn->name);
+                        "SECURITY DEFINER %s %s does not set search_path", kind, label);
         }
-        if (fn->public_execute && !is_trigger_function(fn->schema, fn->name)) {
+        if (fn->public_execute && !function_is_trigger(m, i)) {
             pgr_reportf(api, ctx, "grants/function-execute-public", &fn->location,
-                        "SECURITY DEFINER %s %s.%s is executable by PUBLIC",
-                        kind, fn->schema, fn->name);
+                        "SECURITY DEFINER %s %s is executable by PUBLIC", kind, label);
         }
     }
 }
@@ -465,8 +492,8 @@ is_admin_role(pgr_ctx *ctx, const pgr_model *m, const char *grantee)
 }
 
 /* Trigger functions, noted from the statements (the host delivers every
- * statement before any model; freed in on_finish): pgr_function does not
- * say what a function returns. */
+ * statement before any model; freed in on_finish), for a host whose
+ * pgr_model has no function_trigger (before ABI 5's append). */
 static char **trigger_functions; /* "schema.name" */
 static size_t n_trigger_functions;
 
@@ -596,14 +623,15 @@ is_application_role(pgr_ctx *ctx, const pgr_model *m, const char *role)
 /*
  * Explicit EXECUTE grants on SECURITY DEFINER functions to API roles
  * (Supabase splinter's anon/authenticated_security_definer_function_
- * executable), at the GRANT.  Trigger functions are left out.  The live
- * audit cannot tell trigger functions apart here (pgr_function does not
- * say what a function returns).
+ * executable), at the GRANT.  The grant names one overload,
+ * "schema.name(args)", and only that overload's SECURITY DEFINER counts.
+ * Trigger functions are left out, replayed or live (function_trigger).
  */
 static void
 check_api_execute(pgr_ctx *ctx, const pgr_model *m)
 {
     size_t i, j;
+    char label[2048];
 
     for (i = 0; i < m->n_acl; i++) {
         const pgr_acl_item *a = &m->acl[i];
@@ -617,11 +645,9 @@ check_api_execute(pgr_ctx *ctx, const pgr_model *m)
             continue;
         for (j = 0; j < m->n_functions; j++) {
             const pgr_function *fn = &m->functions[j];
-            size_t ls = strlen(fn->schema);
 
-            if (!fn->prosecdef || strncmp(a->object, fn->schema, ls) != 0 ||
-                a->object[ls] != '.' || strcmp(a->object + ls + 1, fn->name) != 0 ||
-                is_trigger_function(fn->schema, fn->name))
+            if (!fn->prosecdef || strcmp(a->object, function_label(m, j, label, sizeof label)) != 0 ||
+                function_is_trigger(m, j))
                 continue;
             pgr_reportf(api, ctx, "grants/function-execute-api-role", &a->location,
                         "SECURITY DEFINER %s %s is executable by %s",

@@ -394,7 +394,9 @@ key_of(const pgr_model *m, kind k, size_t i, char *buf, size_t size)
                  m->policies[i].table);
         return &m->policies[i].location;
     case K_FUNCTION:
-        snprintf(buf, size, "%s.%s", m->functions[i].schema, m->functions[i].name);
+        /* Overloads are distinct functions: keyed by signature. */
+        snprintf(buf, size, "%s.%s(%s)", m->functions[i].schema, m->functions[i].name,
+                 m->function_args ? m->function_args[i] : "");
         return &m->functions[i].location;
     case K_ROLE:
         snprintf(buf, size, "%s", m->roles[i].name);

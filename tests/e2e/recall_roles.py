@@ -120,7 +120,7 @@ def test_live_membership_and_trigger_functions():
     got = sorted((f["rule"], f["object"], f["message"]) for f in doc["findings"] if f["rule"] in (ESC, PUB, API))
     assert sorted((r, o) for r, o, _ in got) == sorted([
         (PUB, "db:public.callable()"), (ESC, "role:app_user"), (ESC, "role:app_user"),
-        (API, "db:public.granted")]), got
+        (API, "db:public.granted()")]), got
     assert any("bypass_admin" in m for _, _, m in got) and any("pg_read_all_data" in m for _, _, m in got), got
 
 

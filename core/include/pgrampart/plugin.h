@@ -452,6 +452,20 @@ typedef struct pgr_model {
     int authid_available;      /* pg_authid could be read (password_md5 is known) */
     int connection_ssl;        /* our TCP connection is encrypted: 1, 0; -1 unknown or a Unix socket */
     const char *connection_ssl_version;
+    /*
+     * Appended in ABI 5 (NULL from an older host): parallel to functions.
+     * function_args[i] is the identity argument list of functions[i], the
+     * input argument types (IN, INOUT, VARIADIC; not OUT) as PostgreSQL's
+     * format_type() prints them under an empty search_path, ", "-separated:
+     * "integer, text[]", "" for none.  PostgreSQL tells overloads apart by
+     * it, and so does the model: one pgr_function per signature, and a grant
+     * on a function (pgr_acl_item objkind 'f') names it
+     * "schema.name(args)", as messages should.  function_trigger[i] is 1
+     * when functions[i] returns trigger or event_trigger (it cannot be
+     * called directly, so EXECUTE on it gives nothing), else 0.
+     */
+    const char *const *function_args;
+    const unsigned char *function_trigger;
 } pgr_model;
 
 /* Value kinds a plugin's configuration key may take. */

@@ -120,33 +120,44 @@ grant_objkind(PgQuery__ObjectType t)
     }
 }
 
+/*
+ * A function's name in grants: "schema.name(args)" with its identity
+ * argument list (signature.c), public when unqualified.  Without an argument
+ * list (PostgreSQL then requires the name to be unique) that of the model's
+ * function of the name, or "schema.name" when the model has none.
+ */
+static char *
+function_object_name(model *m, const PgQuery__ObjectWithArgs *o)
+{
+    const char *schema, *name;
+    model_function *f = resolve_function(m, o);
+    char *args, *out;
+
+    if (f)
+        return function_acl_name(f);
+    qualified_func(m, o->objname, o->n_objname, &schema, &name);
+    if (name == NULL)
+        return NULL;
+    if (o->args_unspecified)
+        return util_xasprintf("%s.%s", schema, name);
+    args = signature_of(m, o->objargs, o->n_objargs);
+    out = util_xasprintf("%s.%s(%s)", schema, name, args);
+    free(args);
+    return out;
+}
+
 /* The model's name of one GRANT object; caller frees. */
 char *
-grant_object_name(const model *m, const PgQuery__Node *n, int all_in_schema)
+grant_object_name(model *m, const PgQuery__Node *n, int all_in_schema)
 {
-    util_buf b;
-    size_t i;
-
     if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
         return util_xasprintf("%s.%s", schema_of(m, n->range_var->schemaname),
                               n->range_var->relname);
     if (n->node_case == PG_QUERY__NODE__NODE_STRING)
         return all_in_schema ? util_xasprintf("%s.*", n->string->sval)
             : util_xstrdup(n->string->sval);
-    if (n->node_case == PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS) {
-        /* Functions are named schema.name, public when unqualified. */
-        util_buf_init(&b);
-        if (n->object_with_args->n_objname == 1)
-            util_buf_printf(&b, "%s.", m->default_schema);
-        for (i = 0; i < n->object_with_args->n_objname; i++) {
-            const PgQuery__Node *p = n->object_with_args->objname[i];
-
-            if (p->node_case == PG_QUERY__NODE__NODE_STRING)
-                util_buf_printf(&b, "%s%s", i ? "." : "", p->string->sval);
-        }
-        (void) all_in_schema;
-        return b.data;
-    }
+    if (n->node_case == PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS)
+        return function_object_name(m, n->object_with_args);
     if (n->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
         const char *schema, *name;
         PgQuery__Node wrap = PG_QUERY__NODE__INIT;
@@ -243,6 +254,21 @@ apply_acl(model *m, char objkind, const char *object, int all_in_schema,
     }
 }
 
+/*
+ * Whether ON ALL <objtype> IN SCHEMA reaches a function of this prokind:
+ * ALL FUNCTIONS leaves procedures out, ALL PROCEDURES takes only them, ALL
+ * ROUTINES both (PostgreSQL docs GRANT).
+ */
+static bool
+all_in_schema_reaches(PgQuery__ObjectType objtype, const pgr_function *fn)
+{
+    if (objtype == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION)
+        return fn->prokind != 'p';
+    if (objtype == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE)
+        return fn->prokind == 'p';
+    return true;
+}
+
 /* GRANT/REVOKE EXECUTE to PUBLIC flips a function's public_execute; the
  * ALTER DEFAULT PRIVILEGES form flips it for functions created later. */
 static void
@@ -265,12 +291,18 @@ function_public_execute(model *m, const PgQuery__GrantStmt *s, uint32_t privs)
         return;
     }
     for (i = 0; i < s->n_objects; i++) {
-        char *name = grant_object_name(m, s->objects[i], 0);
-        pgr_function *fn = name ? find_function(m, name) : NULL;
+        const PgQuery__Node *o = s->objects[i];
+        model_function *f = o->node_case == PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS
+            ? resolve_function(m, o->object_with_args) : NULL;
 
-        if (fn)
-            fn->public_execute = s->is_grant;
-        free(name);
+        if (f)
+            f->fn.public_execute = s->is_grant;
+        /* ON ALL FUNCTIONS IN SCHEMA: each one that exists now. */
+        for (j = 0; o->node_case == PG_QUERY__NODE__NODE_STRING && j < m->functions.len; j++) {
+            f = util_vec_at(&m->functions, j);
+            if (strcmp(f->fn.schema, o->string->sval) == 0 && all_in_schema_reaches(s->objtype, &f->fn))
+                f->fn.public_execute = s->is_grant;
+        }
     }
 }
 
@@ -289,20 +321,15 @@ expand_in_schema(model *m, char objkind, const PgQuery__Node *schema_node,
     schema = schema_node->string->sval;
     n = objkind == 'r' ? m->tables.len : m->functions.len;
     for (i = 0; i < n; i++) {
-        const char *sch, *name;
+        const pgr_table *t = objkind == 'r' ? util_vec_at(&m->tables, i) : NULL;
+        const model_function *f = objkind == 'f' ? util_vec_at(&m->functions, i) : NULL;
         char *object;
 
-        if (objkind == 'r') {
-            sch = ((pgr_table *) util_vec_at(&m->tables, i))->schema;
-            name = ((pgr_table *) util_vec_at(&m->tables, i))->name;
-        } else {
-            sch = ((pgr_function *) util_vec_at(&m->functions, i))->schema;
-            name = ((pgr_function *) util_vec_at(&m->functions, i))->name;
-        }
-        if (strcmp(sch, schema) != 0)
+        if (strcmp(t ? t->schema : f->fn.schema, schema) != 0 ||
+            (f && !all_in_schema_reaches(s->objtype, &f->fn)))
             continue;
         any = true;
-        object = util_xasprintf("%s.%s", sch, name);
+        object = t ? util_xasprintf("%s.%s", t->schema, t->name) : function_acl_name(f);
         for (j = 0; j < s->n_grantees; j++) {
             const char *g = grantee_name(s->grantees[j]);
 

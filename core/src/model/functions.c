@@ -1,31 +1,120 @@
 /*
  * functions.c — functions and procedures: CREATE / ALTER / DROP FUNCTION,
  * their options (SECURITY DEFINER, search_path, language), lookups by
- * qualified name, renames, and model_put_function for pg_proc rows.
+ * signature (schema, name and identity argument types, signature.c: the
+ * overloads of a name are distinct objects, as in pg_proc), renames, and
+ * model_put_function for pg_proc rows.
  */
 #include "model/model_internal.h"
+
+/* How many overloads of one name an ALTER or DROP without an argument list
+ * reaches; PostgreSQL itself requires the name to be unique there. */
+#define MAX_OVERLOADS 64
+
+char *
+function_acl_name(const model_function *f)
+{
+    return util_xasprintf("%s.%s(%s)", f->fn.schema, f->fn.name, f->args);
+}
+
+/* Position of f in m->functions. */
+static size_t
+function_pos(const model *m, const model_function *f)
+{
+    return (size_t) (f - (const model_function *) m->functions.items);
+}
+
+model_function *
+find_function(model *m, const char *schema, const char *name, const char *args)
+{
+    size_t i;
+    long at;
+
+    if (args) {
+        at = index_find3(&m->function_ix, &m->functions, function_key, 0, schema, name, args);
+        return at < 0 ? NULL : util_vec_at(&m->functions, (size_t) at);
+    }
+    /* Without an argument list PostgreSQL requires the name to be unique;
+     * rare enough to scan. */
+    for (i = 0; i < m->functions.len; i++) {
+        model_function *f = util_vec_at(&m->functions, i);
+
+        if (strcmp(f->fn.schema, schema) == 0 && strcmp(f->fn.name, name) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+model_function *
+resolve_function(model *m, const PgQuery__ObjectWithArgs *o)
+{
+    const char *schema, *name;
+    char *args;
+    model_function *f;
+
+    qualified_func(m, o->objname, o->n_objname, &schema, &name);
+    if (name == NULL)
+        return NULL;
+    if (o->args_unspecified)
+        return find_function(m, schema, name, NULL);
+    args = signature_of(m, o->objargs, o->n_objargs);
+    f = find_function(m, schema, name, args);
+    free(args);
+    return f;
+}
+
+/* The functions an ALTER or DROP names: one, or without an argument list
+ * every one of that name.  Fills out (up to max positions in
+ * m->functions, ascending); returns how many. */
+static size_t
+resolve_all(model *m, const PgQuery__Node *obj, size_t *out, size_t max)
+{
+    const PgQuery__ObjectWithArgs *o;
+    const char *schema, *name;
+    model_function *f;
+    size_t i, n = 0;
+
+    if (obj->node_case != PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS)
+        return 0;
+    o = obj->object_with_args;
+    if (!o->args_unspecified) {
+        f = resolve_function(m, o);
+        if (f)
+            out[n++] = function_pos(m, f);
+        return n;
+    }
+    qualified_func(m, o->objname, o->n_objname, &schema, &name);
+    for (i = 0; name && i < m->functions.len && n < max; i++) {
+        f = util_vec_at(&m->functions, i);
+        if (strcmp(f->fn.schema, schema) == 0 && strcmp(f->fn.name, name) == 0)
+            out[n++] = i;
+    }
+    return n;
+}
 
 /* ALTER FUNCTION ... RENAME TO / SET SCHEMA, keeping its grants. */
 void
 rename_function(model *m, const PgQuery__Node *obj, const char *new_schema, const char *new_name)
 {
-    char *from = grant_object_name(m, obj, 0), *to;
-    pgr_function *fn = from ? find_function(m, from) : NULL;
+    size_t at[MAX_OVERLOADS], n = resolve_all(m, obj, at, MAX_OVERLOADS), i;
 
-    if (fn) {
+    for (i = 0; i < n; i++) {
+        model_function *f = util_vec_at(&m->functions, at[i]);
+        char *from = function_acl_name(f), *to;
+
         if (new_schema) {
-            free((char *) fn->schema);
-            fn->schema = util_xstrdup(new_schema);
+            free((char *) f->fn.schema);
+            f->fn.schema = util_xstrdup(new_schema);
         }
         if (new_name) {
-            free((char *) fn->name);
-            fn->name = util_xstrdup(new_name);
+            free((char *) f->fn.name);
+            f->fn.name = util_xstrdup(new_name);
         }
-        to = util_xasprintf("%s.%s", fn->schema, fn->name);
+        to = function_acl_name(f);
         rename_acl_object(m, 'f', from, to);
+        free(from);
         free(to);
     }
-    free(from);
     index_stale(&m->function_ix);
 }
 
@@ -35,40 +124,20 @@ drop_functions_in(model *m, const char *schema)
     size_t i, keep = 0;
 
     for (i = 0; i < m->functions.len; i++) {
-        pgr_function *fn = util_vec_at(&m->functions, i);
+        model_function *f = util_vec_at(&m->functions, i);
 
-        if (strcmp(fn->schema, schema) == 0) {
-            char *q = util_xasprintf("%s.%s", fn->schema, fn->name);
+        if (strcmp(f->fn.schema, schema) == 0) {
+            char *q = function_acl_name(f);
 
             remove_acl_of(m, 'f', q);
             free(q);
-            free_function(fn);
+            free_function(f);
         } else {
-            *(pgr_function *) util_vec_at(&m->functions, keep++) = *fn;
+            *(model_function *) util_vec_at(&m->functions, keep++) = *f;
         }
     }
     m->functions.len = keep;
     index_stale(&m->function_ix);
-}
-
-pgr_function *
-find_function(model *m, const char *qualified)
-{
-    const char *dot;
-    long best = -1;
-
-    /* "a.b.c" is schema a, function b.c or schema a.b, function c: the
-     * first function in creation order of any split, as a scan finds. */
-    for (dot = strchr(qualified, '.'); dot; dot = strchr(dot + 1, '.')) {
-        char *schema = util_xstrndup(qualified, (size_t) (dot - qualified));
-        long i = index_find3(&m->function_ix, &m->functions, function_key, 0, schema, dot + 1,
-                             NULL);
-
-        if (i >= 0 && (best < 0 || i < best))
-            best = i;
-        free(schema);
-    }
-    return best < 0 ? NULL : util_vec_at(&m->functions, (size_t) best);
 }
 
 /* Apply CREATE/ALTER FUNCTION options (DefElems) to fn. */
@@ -115,96 +184,111 @@ qualified_func(const model *m, PgQuery__Node **names, size_t n, const char **sch
     qualified_name(m, &wrap, schema, name);
 }
 
+
 void
 create_function(model *m, const PgQuery__CreateFunctionStmt *s, const pgr_location *loc)
 {
     const char *schema, *name;
-    pgr_function *fn;
-    char *q;
+    model_function *f;
+    char *args;
 
     qualified_func(m, s->funcname, s->n_funcname, &schema, &name);
     if (name == NULL)
         return;
-    q = util_xasprintf("%s.%s", schema, name);
-    fn = find_function(m, q);
-    free(q);
-    if (fn == NULL) {
-        fn = util_vec_push(&m->functions);
-        fn->schema = util_xstrdup(schema);
-        fn->name = util_xstrdup(name);
-        fn->public_execute = m->default_public_execute;
+    args = signature_of(m, s->parameters, s->n_parameters);
+    f = find_function(m, schema, name, args);
+    if (f == NULL) {
+        f = util_vec_push(&m->functions);
+        f->fn.schema = util_xstrdup(schema);
+        f->fn.name = util_xstrdup(name);
+        f->fn.public_execute = m->default_public_execute;
+        f->args = args;
     } else {
         /* CREATE OR REPLACE keeps privileges but resets the options. */
-        free_loc(&fn->location);
-        fn->prosecdef = 0;
-        fn->search_path_set = 0;
+        free_loc(&f->fn.location);
+        f->fn.prosecdef = 0;
+        f->fn.search_path_set = 0;
+        free(args);
     }
-    fn->prokind = s->is_procedure ? 'p' : 'f';
-    fn->location = copy_loc(loc);
-    function_options(fn, s->options, s->n_options);
+    f->fn.prokind = s->is_procedure ? 'p' : 'f';
+    f->fn.location = copy_loc(loc);
+    f->trigger = signature_is_trigger(s->return_type);
+    function_options(&f->fn, s->options, s->n_options);
 }
 
 void
 alter_function(model *m, const PgQuery__AlterFunctionStmt *s)
 {
-    char *q;
-    pgr_function *fn;
     PgQuery__Node wrap = PG_QUERY__NODE__INIT;
+    size_t at[MAX_OVERLOADS], n, i;
 
     if (s->func == NULL)
         return;
     wrap.node_case = PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS;
     wrap.object_with_args = s->func;
-    q = grant_object_name(m, &wrap, 0);
-    fn = q ? find_function(m, q) : NULL;
-    free(q);
-    if (fn)
-        function_options(fn, s->actions, s->n_actions);
+    n = resolve_all(m, &wrap, at, MAX_OVERLOADS);
+    for (i = 0; i < n; i++)
+        function_options(util_vec_at(&m->functions, at[i]), s->actions, s->n_actions);
 }
 
 void
-free_function(pgr_function *fn)
+free_function(model_function *f)
 {
-    free((char *) fn->schema);
-    free((char *) fn->name);
-    free((char *) fn->language);
-    free_loc(&fn->location);
+    free((char *) f->fn.schema);
+    free((char *) f->fn.name);
+    free((char *) f->fn.language);
+    free_loc(&f->fn.location);
+    free(f->args);
 }
 
+/* DROP FUNCTION: the one named, or every one of the name when written
+ * without an argument list; their grants go with them. */
 void
 drop_function(model *m, const PgQuery__Node *obj)
 {
-    char *q = grant_object_name(m, obj, 0);
-    pgr_function *fn = q ? find_function(m, q) : NULL;
+    size_t at[MAX_OVERLOADS], n = resolve_all(m, obj, at, MAX_OVERLOADS), i;
 
-    if (fn) {
-        size_t i = (size_t) (fn - (pgr_function *) m->functions.items);
+    /* Highest position first, so that the lower ones stay where they are. */
+    for (i = n; i-- > 0;) {
+        model_function *f = util_vec_at(&m->functions, at[i]);
+        char *q = function_acl_name(f);
 
         remove_acl_of(m, 'f', q);
-        free_function(fn);
-        memmove(fn, fn + 1, (m->functions.len - i - 1) * sizeof(pgr_function));
+        free(q);
+        free_function(f);
+        memmove(f, f + 1, (m->functions.len - at[i] - 1) * sizeof(model_function));
         m->functions.len--;
     }
-    free(q);
     index_stale(&m->function_ix);
 }
 
 pgr_function *
-model_put_function(model *m, const char *schema, const char *name, char prokind,
-                   const char *language, const pgr_location *loc)
+model_put_function(model *m, const char *schema, const char *name, const char *args, bool trigger,
+                   char prokind, const char *language, const pgr_location *loc)
 {
-    char *q = util_xasprintf("%s.%s", schema, name);
-    pgr_function *fn = find_function(m, q);
+    model_function *f = find_function(m, schema, name, args);
 
-    free(q);
-    /* Overloads share one entry, as in the replayed model. */
-    if (fn)
-        return fn;
-    fn = util_vec_push(&m->functions);
-    fn->schema = util_xstrdup(schema);
-    fn->name = util_xstrdup(name);
-    fn->prokind = prokind;
-    fn->language = dup_or_null(language);
-    fn->location = copy_loc(loc);
-    return fn;
+    if (f)
+        return &f->fn;
+    f = util_vec_push(&m->functions);
+    f->fn.schema = util_xstrdup(schema);
+    f->fn.name = util_xstrdup(name);
+    f->fn.prokind = prokind;
+    f->fn.language = dup_or_null(language);
+    f->fn.location = copy_loc(loc);
+    f->args = util_xstrdup(args);
+    f->trigger = trigger;
+    return &f->fn;
+}
+
+const pgr_function *
+model_function_at(const model *m, size_t i)
+{
+    return &((const model_function *) util_vec_at(&m->functions, i))->fn;
+}
+
+const char *
+model_function_args(const model *m, size_t i)
+{
+    return ((const model_function *) util_vec_at(&m->functions, i))->args;
 }

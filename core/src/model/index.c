@@ -124,7 +124,10 @@ acl_key(const void *e, elem_key *k)
 void
 function_key(const void *e, elem_key *k)
 {
-    key_set(k, 0, ((const pgr_function *) e)->schema, ((const pgr_function *) e)->name, NULL);
+    const model_function *f = e;
+
+    /* Overloads are distinct: schema, name and identity arguments. */
+    key_set(k, 0, f->fn.schema, f->fn.name, f->args);
 }
 
 /* Extension names are database-wide; the others live in a schema. */

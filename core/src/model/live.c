@@ -19,6 +19,16 @@
     "n.nspname OPERATOR(pg_catalog.<>) ALL ('{pg_catalog,information_schema}'::pg_catalog.name[]) " \
     "AND n.nspname OPERATOR(pg_catalog.!~) '^pg_(toast|temp)'"
 
+/*
+ * A function's identity argument list (pg_proc.proargtypes: IN, INOUT and
+ * VARIADIC arguments) as format_type() prints it under the audit's empty
+ * search_path: "integer, text[], public.mood" — the model's signature.c
+ * prints a replayed CREATE FUNCTION the same way.  p is the pg_proc row.
+ */
+#define FUNCTION_ARGS \
+    "coalesce((SELECT pg_catalog.string_agg(pg_catalog.format_type(a.t, NULL), ', ' ORDER BY a.k) " \
+    "FROM pg_catalog.unnest(p.proargtypes::pg_catalog.oid[]) WITH ORDINALITY AS a(t, k)), '')"
+
 typedef struct live_conn {
     PGconn *conn;
     live_result *res;
@@ -250,7 +260,9 @@ load_acl(live_conn *lc, model *m)
         "WHERE " USER_SCHEMAS " AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner "
         "AND NOT (n.nspname OPERATOR(pg_catalog.=) 'public' AND a.grantee OPERATOR(pg_catalog.=) 0) "
         "UNION ALL SELECT 'f', n.nspname::pg_catalog.text OPERATOR(pg_catalog.||) '.' "
-        "OPERATOR(pg_catalog.||) p.proname::pg_catalog.text, a.grantee, a.privilege_type, a.is_grantable "
+        "OPERATOR(pg_catalog.||) p.proname::pg_catalog.text OPERATOR(pg_catalog.||) '(' "
+        "OPERATOR(pg_catalog.||) " FUNCTION_ARGS " OPERATOR(pg_catalog.||) ')', "
+        "a.grantee, a.privilege_type, a.is_grantable "
         "FROM pg_catalog.pg_proc p "
         "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace, "
         "pg_catalog.aclexplode(p.proacl) a "
@@ -337,7 +349,9 @@ load_functions(live_conn *lc, model *m)
         "false), p.prorettype OPERATOR(pg_catalog.<>) 'pg_catalog.trigger'::pg_catalog.regtype "
         "AND p.prorettype OPERATOR(pg_catalog.<>) 'pg_catalog.event_trigger'::pg_catalog.regtype "
         "AND (p.proacl IS NULL OR EXISTS (SELECT 1 FROM pg_catalog.aclexplode(p.proacl) a "
-        "WHERE a.grantee OPERATOR(pg_catalog.=) 0 AND a.privilege_type OPERATOR(pg_catalog.=) 'EXECUTE')) "
+        "WHERE a.grantee OPERATOR(pg_catalog.=) 0 AND a.privilege_type OPERATOR(pg_catalog.=) 'EXECUTE')), "
+        FUNCTION_ARGS ", p.prorettype OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.trigger'::pg_catalog.regtype, "
+        "'pg_catalog.event_trigger'::pg_catalog.regtype]) "
         "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace "
         "JOIN pg_catalog.pg_language l ON l.oid OPERATOR(pg_catalog.=) p.prolang WHERE " USER_SCHEMAS
         " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
@@ -346,17 +360,17 @@ load_functions(live_conn *lc, model *m)
     int i;
 
     for (i = 0; r && i < PQntuples(r); i++) {
-        char *name = util_xasprintf("%s.%s", val(r, i, 0), val(r, i, 1));
-        pgr_location l = object_loc("db:%s()", name, NULL);
-        pgr_function *fn = model_put_function(m, val(r, i, 0), val(r, i, 1),
-                                               val(r, i, 2)[0] == 'p' ? 'p' : 'f', val(r, i, 3), &l);
+        const char *args = val(r, i, 7) ? val(r, i, 7) : "";
+        char *name = util_xasprintf("%s.%s(%s)", val(r, i, 0), val(r, i, 1), args);
+        pgr_location l = object_loc("db:%s", name, NULL);
+        pgr_function *fn = model_put_function(m, val(r, i, 0), val(r, i, 1), args,
+                                               flag(r, i, 8), val(r, i, 2)[0] == 'p' ? 'p' : 'f',
+                                               val(r, i, 3), &l);
 
-        /* Overloads: any SECURITY DEFINER one makes the name count as one. */
-        if (flag(r, i, 4)) {
-            fn->prosecdef = 1;
-            fn->search_path_set = flag(r, i, 5);
-        }
-        fn->public_execute = fn->public_execute || flag(r, i, 6);
+        /* Each overload is its own function, as in pg_proc. */
+        fn->prosecdef = flag(r, i, 4);
+        fn->search_path_set = flag(r, i, 5);
+        fn->public_execute = flag(r, i, 6);
         free_obj(&l);
         free(name);
     }

@@ -91,7 +91,10 @@ model_init(model *m, const char *source, int from_migrations)
     util_vec_init(&m->acl, sizeof(pgr_acl_item));
     util_vec_init(&m->roles, sizeof(pgr_role));
     util_vec_init(&m->policies, sizeof(pgr_policy));
-    util_vec_init(&m->functions, sizeof(pgr_function));
+    util_vec_init(&m->functions, sizeof(model_function));
+    util_vec_init(&m->view_functions, sizeof(pgr_function));
+    util_vec_init(&m->view_function_args, sizeof(const char *));
+    util_vec_init(&m->view_function_trigger, sizeof(unsigned char));
     util_vec_init(&m->views, sizeof(pgr_view));
     util_vec_init(&m->objects, sizeof(pgr_object));
     util_vec_init(&m->default_acl, sizeof(pgr_acl_item));
@@ -193,6 +196,30 @@ index_policies(model *m)
     }
 }
 
+/*
+ * The functions as plugins see them: a pgr_function array (the model's
+ * elements are larger, model_function) and the parallel identity argument
+ * lists and trigger flags appended to pgr_model in ABI 5.
+ */
+static void
+view_functions(model *m, pgr_model *out)
+{
+    size_t i;
+
+    m->view_functions.len = m->view_function_args.len = m->view_function_trigger.len = 0;
+    for (i = 0; i < m->functions.len; i++) {
+        const model_function *f = util_vec_at(&m->functions, i);
+
+        *(pgr_function *) util_vec_push(&m->view_functions) = f->fn;
+        *(const char **) util_vec_push(&m->view_function_args) = f->args;
+        *(unsigned char *) util_vec_push(&m->view_function_trigger) = f->trigger;
+    }
+    out->n_functions = m->functions.len;
+    out->functions = m->view_functions.items;
+    out->function_args = m->view_function_args.items;
+    out->function_trigger = m->view_function_trigger.items;
+}
+
 void
 model_view(model *m, pgr_model *out)
 {
@@ -207,8 +234,7 @@ model_view(model *m, pgr_model *out)
     out->roles = m->roles.items;
     out->n_policies = m->policies.len;
     out->policies = m->policies.items;
-    out->n_functions = m->functions.len;
-    out->functions = m->functions.items;
+    view_functions(m, out);
     out->n_views = m->views.len;
     out->views = m->views.items;
     out->n_objects = m->objects.len;
@@ -262,6 +288,9 @@ model_free(model *m)
     for (i = 0; i < m->functions.len; i++)
         free_function(util_vec_at(&m->functions, i));
     util_vec_free(&m->functions);
+    util_vec_free(&m->view_functions);
+    util_vec_free(&m->view_function_args);
+    util_vec_free(&m->view_function_trigger);
     for (i = 0; i < m->views.len; i++)
         free_view(util_vec_at(&m->views, i));
     util_vec_free(&m->views);
@@ -371,15 +400,16 @@ clone_role(const pgr_role *r)
     return c;
 }
 
-static pgr_function
-clone_function(const pgr_function *fn)
+static model_function
+clone_function(const model_function *f)
 {
-    pgr_function c = *fn;
+    model_function c = *f;
 
-    c.schema = util_xstrdup(fn->schema);
-    c.name = util_xstrdup(fn->name);
-    c.language = dup_or_null(fn->language);
-    c.location = copy_loc(&fn->location);
+    c.fn.schema = util_xstrdup(f->fn.schema);
+    c.fn.name = util_xstrdup(f->fn.name);
+    c.fn.language = dup_or_null(f->fn.language);
+    c.fn.location = copy_loc(&f->fn.location);
+    c.args = util_xstrdup(f->args);
     return c;
 }
 
@@ -433,7 +463,7 @@ model_clone(const model *src, model *dst)
     for (i = 0; i < src->roles.len; i++)
         *(pgr_role *) util_vec_push(&dst->roles) = clone_role(util_vec_at(&src->roles, i));
     for (i = 0; i < src->functions.len; i++)
-        *(pgr_function *) util_vec_push(&dst->functions) = clone_function(util_vec_at(&src->functions, i));
+        *(model_function *) util_vec_push(&dst->functions) = clone_function(util_vec_at(&src->functions, i));
 }
 
 void

@@ -26,7 +26,7 @@ typedef struct model {
     util_vec acl;           /* of pgr_acl_item */
     util_vec roles;         /* of pgr_role */
     util_vec policies;      /* of pgr_policy */
-    util_vec functions;     /* of pgr_function */
+    util_vec functions;     /* of model_function (model_internal.h): a pgr_function first */
     util_vec views;         /* of pgr_view */
     util_vec objects;       /* of pgr_object: extensions, indexes, types */
     util_vec default_acl;   /* of pgr_acl_item */
@@ -50,6 +50,12 @@ typedef struct model {
     model_index column_ix;      /* (table oid, column) pairs; upto unused */
     model_index oid_ix;         /* table oid -> position */
     model_index member_ix;      /* (role, group) pairs of member_of; upto unused */
+    /* What model_view hands plugins for the functions: pgr_function copies
+     * (shallow: the strings stay the model's), their identity argument lists
+     * and trigger flags, rebuilt by each model_view. */
+    util_vec view_functions;     /* of pgr_function */
+    util_vec view_function_args; /* of const char * */
+    util_vec view_function_trigger; /* of unsigned char */
 } model;
 
 /* Start an empty model; source names it (copied). */
@@ -112,8 +118,13 @@ void model_put_default_acl(model *m, char objkind, const char *schema, const cha
 pgr_role *model_put_role(model *m, const char *name, const pgr_location *loc);
 /* Add a role membership (role is a member of group). */
 void model_put_membership(model *m, const char *role, const char *group);
-pgr_function *model_put_function(model *m, const char *schema, const char *name, char prokind,
-                                 const char *language, const pgr_location *loc);
+/* A function; args its identity argument list as the live reader prints
+ * it ("integer, text", "" for none; see signature.c), trigger whether it
+ * returns trigger or event_trigger.  An existing schema.name(args) is
+ * returned as it is. */
+pgr_function *model_put_function(model *m, const char *schema, const char *name, const char *args,
+                                 bool trigger, char prokind, const char *language,
+                                 const pgr_location *loc);
 pgr_view *model_put_view(model *m, uint32_t oid, const char *schema, const char *name,
                          char relkind, const pgr_location *loc);
 /* The view with oid reads relation "schema.name". */
@@ -124,6 +135,11 @@ void model_put_setting(model *m, const char *name, const char *value);
 void model_put_hba(model *m, const pgr_hba_rule *rule);
 /* The privilege bit of a privilege_type as aclexplode() names it. */
 uint32_t model_privilege_bit(const char *name);
+
+/* The i-th function (0-based, i < m->functions.len), and its identity
+ * argument list ("integer, text", "" for none); both owned by the model. */
+const pgr_function *model_function_at(const model *m, size_t i);
+const char *model_function_args(const model *m, size_t i);
 
 /* Make dst an independent deep copy of src (free it with model_free). */
 void model_clone(const model *src, model *dst);

@@ -89,7 +89,7 @@ void alter_policy(model *m, const sql_file *f, const sql_stmt *st);
 /* acl.c */
 void remove_acl_of(model *m, char objkind, const char *object);
 void rename_acl_object(model *m, char objkind, const char *from, const char *to);
-char *grant_object_name(const model *m, const PgQuery__Node *n, int all_in_schema);
+char *grant_object_name(model *m, const PgQuery__Node *n, int all_in_schema);
 const char *grantee_name(const PgQuery__Node *n);
 void public_schema_create(model *m, const PgQuery__GrantStmt *s);
 void grant_stmt(model *m, const PgQuery__GrantStmt *s, const pgr_location *loc);
@@ -104,16 +104,39 @@ void free_role(pgr_role *r);
 void drop_role(model *m, const PgQuery__DropRoleStmt *s);
 void grant_role(model *m, const PgQuery__GrantRoleStmt *s);
 
-/* functions.c */
+/* functions.c
+ * A function of the model: what plugins see (first, so that a
+ * model_function * is a pgr_function *), its identity argument list and
+ * whether it returns trigger or event_trigger. */
+typedef struct model_function {
+    pgr_function fn;
+    char *args;             /* "integer, text", "" for none (signature.c); owned */
+    bool trigger;           /* RETURNS trigger / event_trigger: cannot be called */
+} model_function;
+
 void rename_function(model *m, const PgQuery__Node *obj, const char *new_schema, const char *new_name);
 void drop_functions_in(model *m, const char *schema);
-pgr_function *find_function(model *m, const char *qualified);
+/* The first function schema.name(args) in creation order; args NULL: of any
+ * arguments (a name written without an argument list). */
+model_function *find_function(model *m, const char *schema, const char *name, const char *args);
+/* The function an ObjectWithArgs node names, or NULL. */
+model_function *resolve_function(model *m, const PgQuery__ObjectWithArgs *o);
+/* "schema.name(args)": how grants on a function name it; caller frees. */
+char *function_acl_name(const model_function *f);
 void qualified_func(const model *m, PgQuery__Node **names, size_t n, const char **schema,
                     const char **name);
 void create_function(model *m, const PgQuery__CreateFunctionStmt *s, const pgr_location *loc);
 void alter_function(model *m, const PgQuery__AlterFunctionStmt *s);
-void free_function(pgr_function *fn);
+void free_function(model_function *f);
 void drop_function(model *m, const PgQuery__Node *obj);
+
+/* signature.c: the identity argument list, as format_type() prints it,
+ * of a function's argument nodes: ObjectWithArgs' objargs (TypeName
+ * nodes) or CREATE FUNCTION's FunctionParameter nodes (OUT and TABLE left
+ * out): "integer, text", "" for none.  The caller frees. */
+char *signature_of(const model *m, PgQuery__Node *const *args, size_t n);
+/* Whether a return type is trigger or event_trigger. */
+bool signature_is_trigger(const PgQuery__TypeName *rt);
 
 /* views.c */
 void free_view(pgr_view *v);

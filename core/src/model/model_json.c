@@ -144,13 +144,14 @@ role_json(const pgr_role *r)
 }
 
 static json_t *
-function_json(const pgr_function *fn)
+function_json(const pgr_function *fn, const char *args)
 {
     json_t *o = json_object();
     char kind[2] = { fn->prokind, '\0' };
 
     json_object_set_new(o, "schema", str(fn->schema));
     json_object_set_new(o, "name", str(fn->name));
+    json_object_set_new(o, "args", str(args));
     json_object_set_new(o, "prokind", json_string(kind));
     json_object_set_new(o, "language", str(fn->language));
     json_object_set_new(o, "prosecdef", json_boolean(fn->prosecdef));
@@ -205,7 +206,7 @@ model_json(const pgr_model *m)
     json_object_set_new(o, "roles", a);
     a = json_array();
     for (i = 0; i < m->n_functions; i++)
-        json_array_append_new(a, function_json(&m->functions[i]));
+        json_array_append_new(a, function_json(&m->functions[i], m->function_args ? m->function_args[i] : NULL));
     json_object_set_new(o, "functions", a);
     a = json_array();
     for (i = 0; i < m->n_views; i++)

@@ -253,9 +253,10 @@ model_objects(const model *m, util_vec *refs)
         add_ref(refs, &r->location, util_xasprintf("role:%s", r->name));
     }
     for (i = 0; i < m->functions.len; i++) {
-        const pgr_function *f = util_vec_at(&m->functions, i);
+        const pgr_function *f = model_function_at(m, i);
 
-        add_ref(refs, &f->location, util_xasprintf("db:%s.%s()", f->schema, f->name));
+        add_ref(refs, &f->location, util_xasprintf("db:%s.%s(%s)", f->schema, f->name,
+                                                   model_function_args(m, i)));
     }
     for (i = 0; i < m->acl.len; i++) {
         const pgr_acl_item *a = util_vec_at(&m->acl, i);
