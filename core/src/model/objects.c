@@ -144,3 +144,14 @@ model_put_object(model *m, char kind, const char *schema, const char *name,
 {
     add_object(m, kind, schema, name, NULL, loc);
 }
+
+void
+model_put_index(model *m, const char *schema, const char *name, const char *parent,
+                const char *const *columns, size_t n_columns, const pgr_location *loc)
+{
+    pgr_object *o = add_object(m, 'i', schema, name, parent, loc);
+    size_t i;
+
+    for (i = 0; o && i < n_columns; i++)
+        strs_add(&o->columns, &o->n_columns, columns[i]);
+}

@@ -1,0 +1,129 @@
+"""End-to-end tests (issue 14, checklist controls): schema expectations in the live audit — drift of columns,
+indexes and constraints between the migrations and the database, drift/migration-not-applied ("no pending
+migrations"), and `audit --inventory`.  Each runs on a throwaway cluster (skipped without PostgreSQL)."""
+from e2e import *  # noqa: F401,F403 — helpers, fixtures and ARGS of e2e.py
+import e2e  # noqa: F401
+
+# Unnamed constraints and indexes everywhere, so that the names the model generates must be PostgreSQL's.
+SCHEMA = """\
+CREATE TYPE mood AS ENUM ('ok', 'sad');
+CREATE TABLE users (id serial PRIMARY KEY, email varchar(255) NOT NULL UNIQUE, m mood,
+  price numeric(10,2) CHECK (price > 0), created timestamptz DEFAULT now(), t2 timestamp(3), c char, tags text[]);
+CREATE TABLE orders (id bigserial, user_id int REFERENCES users(id), a int, b int, CHECK (a < b), UNIQUE (a, b),
+  PRIMARY KEY (id));
+CREATE INDEX ON orders (user_id);
+CREATE INDEX orders_ab ON orders (a, b);
+CREATE TABLE averyveryveryveryverylongtablenamethatgoesonandonandonforeverxx (
+  averyveryveryveryverylongcolumnnamethatgoesonandonandonforeverxx int UNIQUE);
+ALTER TABLE orders ADD CONSTRAINT named_check CHECK (b > 0);
+ALTER TABLE orders ADD FOREIGN KEY (a) REFERENCES users(id);
+CREATE TABLE t3 (x int CHECK (x > 0), y int CHECK (x > 0), z int CHECK (z > x));
+CREATE TABLE dup (id int UNIQUE, PRIMARY KEY (id));
+"""
+MORE = """\
+CREATE TABLE tags (id int PRIMARY KEY, name text);
+CREATE INDEX tags_name_idx ON tags (name);
+ALTER TABLE users ADD COLUMN nickname text;
+"""
+LAST = """\
+CREATE TABLE invoices (id int PRIMARY KEY, user_id int REFERENCES users(id));
+CREATE INDEX ON invoices (user_id);
+ALTER TABLE orders ADD COLUMN note text;
+ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;
+CREATE POLICY invoices_owner ON invoices USING (user_id = 1);
+"""
+DRIFT = ("drift/column-missing", "drift/column-type", "drift/column-extra", "drift/index-missing",
+         "drift/constraint-missing", "drift/constraint-extra", "drift/migration-not-applied")
+
+
+def migrations_tree(d, files):
+    write_tree(d, {f"migrations/{name}": text for name, text in files.items()})
+    return os.path.join(d, "migrations")
+
+
+def drift_of(doc, migrations):
+    """(rule, where, line) of every drift finding: a migration file's name, or a database object."""
+    out = []
+    for f in doc["findings"]:
+        if f["rule"].startswith("drift/"):
+            where = os.path.relpath(f["path"], migrations) if f["path"] else f["object"]
+            out.append((f["rule"], where, f.get("line") or 0))
+    return sorted(out)
+
+
+def test_drift_columns_indexes_constraints():
+    """A database loaded from the migrations has no drift (every generated constraint and index name agrees with
+    PostgreSQL's, types as format_type() prints them); then each change by hand is reported once, at the
+    migration line that made the object or at the database object: a dropped index, a dropped generated-name
+    foreign key, a dropped column, a column type changed, a column and a CHECK added."""
+    cl = cluster_module()
+    with tempfile.TemporaryDirectory() as d, cl.Cluster() as c:
+        mig = migrations_tree(d, {"001_init.sql": SCHEMA, "002_more.sql": MORE})
+        c.psql(None, files=[os.path.join(mig, "001_init.sql"), os.path.join(mig, "002_more.sql")])
+        doc, _ = audit(c, "--migrations", mig)
+        assert drift_of(doc, mig) == [], drift_of(doc, mig)
+        c.psql("DROP INDEX orders_user_id_idx; ALTER TABLE orders DROP CONSTRAINT orders_a_fkey; "
+               "ALTER TABLE users DROP COLUMN nickname; ALTER TABLE users ALTER COLUMN email TYPE text; "
+               "ALTER TABLE users ALTER COLUMN price TYPE numeric(12,2); ALTER TABLE users ADD COLUMN debug int; "
+               "ALTER TABLE t3 ADD CONSTRAINT by_hand CHECK (y > 1);")
+        doc, _ = audit(c, "--migrations", mig)
+    assert drift_of(doc, mig) == [
+        ("drift/column-extra", "db:public.users.debug", 0),
+        ("drift/column-missing", "002_more.sql", 3),
+        ("drift/column-type", "db:public.users.email", 0),
+        ("drift/column-type", "db:public.users.price", 0),
+        ("drift/constraint-extra", "db:public.t3 constraint by_hand", 0),
+        ("drift/constraint-missing", "001_init.sql", 11),
+        ("drift/index-missing", "001_init.sql", 6),
+    ], drift_of(doc, mig)
+    msgs = {f["message"] for f in doc["findings"] if f["rule"] in DRIFT}
+    assert "column public.users.email is text in the database but character varying(255) in the migrations" in msgs
+    assert ("FOREIGN KEY constraint orders_a_fkey on public.orders of the migrations is not in the database"
+            in msgs), msgs
+
+
+def test_drift_generated_names_are_postgresqls():
+    """The names the model gives unnamed constraints and indexes are the ones the server chose: <table>_<cols>_
+    pkey/_key/_fkey/_check/_idx, cut to 63 bytes the way makeObjectName cuts, a number on a clash (t3_x_check1),
+    tab_check for a CHECK of two columns, and no UNIQUE index beside a PRIMARY KEY on the same column."""
+    cl = cluster_module()
+    with tempfile.TemporaryDirectory() as d, cl.Cluster() as c:
+        mig = migrations_tree(d, {"001_init.sql": SCHEMA})
+        c.psql(None, files=[os.path.join(mig, "001_init.sql")])
+        names = set(c.psql("SELECT conname FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
+                           "UNION ALL SELECT indexname FROM pg_indexes WHERE schemaname = 'public'").split())
+        doc, _ = audit(c, "--migrations", mig)
+        c.psql("ALTER TABLE t3 DROP CONSTRAINT t3_x_check1; ALTER TABLE dup DROP CONSTRAINT dup_pkey; "
+               "ALTER TABLE averyveryveryveryverylongtablenamethatgoesonandonandonforeverxx "
+               "DROP CONSTRAINT averyveryveryveryverylongtabl_averyveryveryveryverylongcolu_key")
+        dropped, _ = audit(c, "--migrations", mig)
+    assert drift_of(dropped, mig) == [("drift/constraint-missing", "001_init.sql", 8),
+                                      ("drift/constraint-missing", "001_init.sql", 12),
+                                      ("drift/constraint-missing", "001_init.sql", 13)], drift_of(dropped, mig)
+    for n in ["orders_user_id_fkey", "orders_a_fkey", "orders_a_b_key", "orders_check", "t3_x_check", "t3_x_check1",
+              "t3_check", "users_price_check", "users_email_key", "dup_pkey", "orders_user_id_idx",
+              "averyveryveryveryverylongtabl_averyveryveryveryverylongcolu_key"]:
+        assert n in names, (n, sorted(names))
+    assert "dup_id_key" not in names, sorted(names)
+    assert drift_of(doc, mig) == [], drift_of(doc, mig)
+
+
+def test_drift_migration_not_applied():
+    """The last migration was never run: exactly one drift/migration-not-applied at its file, line 1, and none of
+    the per-object findings its table, index, column, constraint and policy would give.  A migration half
+    applied (its index there, its table dropped) is not pending: its objects are reported one by one."""
+    cl = cluster_module()
+    with tempfile.TemporaryDirectory() as d, cl.Cluster() as c:
+        mig = migrations_tree(d, {"001_init.sql": SCHEMA, "002_more.sql": MORE, "003_invoices.sql": LAST})
+        c.psql(None, files=[os.path.join(mig, "001_init.sql"), os.path.join(mig, "002_more.sql")])
+        doc, _ = audit(c, "--migrations", mig)
+        pending = drift_of(doc, mig)
+        f = [x for x in doc["findings"] if x["rule"] == "drift/migration-not-applied"]
+        c.psql("DROP TABLE tags")
+        doc, _ = audit(c, "--migrations", mig)
+        half = drift_of(doc, mig)
+    assert pending == [("drift/migration-not-applied", "003_invoices.sql", 1)], pending
+    assert f[0]["column"] == 1 and f[0]["message"].startswith(
+        "migration 003_invoices.sql is not applied: none of the 4 objects it creates"), f
+    assert half == [("drift/migration-not-applied", "003_invoices.sql", 1),
+                    ("drift/table-missing", "002_more.sql", 1)], half
