@@ -36,6 +36,12 @@ DRIFT = ("drift/column-missing", "drift/column-type", "drift/column-extra", "dri
          "drift/constraint-missing", "drift/constraint-extra", "drift/migration-not-applied")
 
 
+def run_bytes(*args):
+    """Run pgrampart; return (exit code, stdout bytes, stderr bytes): output is checked byte for byte."""
+    p = subprocess.run([e2e.ARGS.bin, *args], env=dict(os.environ, NO_COLOR="1"), capture_output=True, timeout=600)
+    return p.returncode, p.stdout, p.stderr
+
+
 def migrations_tree(d, files):
     write_tree(d, {f"migrations/{name}": text for name, text in files.items()})
     return os.path.join(d, "migrations")
@@ -127,3 +133,50 @@ def test_drift_migration_not_applied():
         "migration 003_invoices.sql is not applied: none of the 4 objects it creates"), f
     assert half == [("drift/migration-not-applied", "003_invoices.sql", 1),
                     ("drift/table-missing", "002_more.sql", 1)], half
+
+
+INVENTORY_SCHEMA = (
+    "CREATE TABLE notes (id int, tenant_id int); ALTER TABLE notes ENABLE ROW LEVEL SECURITY; "
+    "ALTER TABLE notes FORCE ROW LEVEL SECURITY; CREATE POLICY a ON notes FOR SELECT USING (tenant_id = 1); "
+    "CREATE POLICY b ON notes USING (tenant_id = 1); CREATE POLICY c ON notes FOR INSERT WITH CHECK (tenant_id = 1); "
+    "CREATE TABLE plain (id int); "
+    "CREATE TABLE \"evil\x1b[2J\nx:1:1: error: owned\" (id int); "
+    "CREATE ROLE app_web LOGIN CONNECTION LIMIT 20; CREATE ROLE boss SUPERUSER BYPASSRLS NOLOGIN;")
+
+
+def test_audit_inventory_text_and_json():
+    """--inventory lists each table with its RLS flags and policies per command, and each role with login,
+    superuser, bypassrls and connection limit, in text (indented lines, names escaped: a hostile table name
+    neither clears the screen nor starts a finding-like line) and as the JSON document's "inventory" object;
+    without --inventory there is none; other formats refuse it."""
+    cl = cluster_module()
+    with cl.Cluster() as c:
+        c.psql(INVENTORY_SCHEMA)
+        doc, _ = audit(c, "--inventory")
+        plain, _ = audit(c)
+        rc, text, err = run_bytes("audit", "--inventory", "--format", "text", c.conninfo())
+        rc_sarif, _, err_sarif = run_bytes("audit", "--inventory", "--format", "sarif", c.conninfo())
+    inv = doc["inventory"]
+    tables = {(t["schema"], t["name"]): t for t in inv["tables"]}
+    assert tables[("public", "notes")] == {
+        "schema": "public", "name": "notes", "owner": "postgres", "rls_enabled": True, "rls_forced": True,
+        "policies": {"SELECT": 1, "INSERT": 1, "UPDATE": 0, "DELETE": 0, "ALL": 1}}, tables
+    assert tables[("public", "plain")]["rls_enabled"] is False and tables[("public", "plain")]["rls_forced"] is False
+    assert ("public", "evil\x1b[2J\nx:1:1: error: owned") in tables, sorted(tables)
+    roles = {r["name"]: r for r in inv["roles"]}
+    assert roles["app_web"] == {"name": "app_web", "login": True, "superuser": False, "bypassrls": False,
+                                "connection_limit": 20}, roles
+    assert roles["boss"] == {"name": "boss", "login": False, "superuser": True, "bypassrls": True,
+                             "connection_limit": -1}, roles
+    assert "inventory" not in plain
+    assert rc == 1, err
+    lines = text.decode().split("\n")
+    assert lines[0] == "inventory: 3 tables, 3 roles", lines[:3]
+    assert "  table public.notes: RLS enabled, forced; policies SELECT 1, INSERT 1, UPDATE 0, DELETE 0, ALL 1" in lines
+    assert "  table public.plain: RLS disabled; policies SELECT 0, INSERT 0, UPDATE 0, DELETE 0, ALL 0" in lines
+    assert ("  table public.evil\\x1b[2J\\nx:1:1: error: owned: RLS disabled; policies SELECT 0, INSERT 0, "
+            "UPDATE 0, DELETE 0, ALL 0") in lines, lines
+    assert "  role app_web: LOGIN, connection limit 20" in lines
+    assert "  role boss: NOLOGIN SUPERUSER BYPASSRLS, no connection limit" in lines
+    assert b"\x1b" not in text and not [l for l in lines if l.startswith("x:1:1")], lines
+    assert rc_sarif == 2 and b"--inventory prints with --format text or json" in err_sarif, err_sarif

@@ -22,6 +22,7 @@ diag_init(diag_store *ds)
     ds->files = 0;
     ds->statements = 0;
     ds->subject = NULL;
+    ds->inventory = NULL;
 }
 
 void

@@ -33,6 +33,9 @@ typedef struct diag_store {
     size_t files;        /* files examined, for the summary */
     size_t statements;   /* SQL statements parsed */
     const char *subject; /* what was checked instead of files ("database x"), or NULL */
+    /* audit --inventory (report_inventory), printed by the text and JSON
+     * reporters; NULL when not asked for.  Owned by whoever set it. */
+    struct json_t *inventory;
 } diag_store;
 
 void diag_init(diag_store *ds);
