@@ -865,7 +865,7 @@ find_pending(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, pending
     count_others(&ts, want, live);
     for (i = 0; i < ts.n; i++) {
         pgr_location at;
-        const char **grown, *base;
+        const char **grown;
 
         if (ts.t[i].objects == 0 || ts.t[i].live > 0)
             continue;
@@ -877,11 +877,10 @@ find_pending(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, pending
         at.path = ts.t[i].path;
         at.line = at.end_line = 1;
         at.column = at.end_column = 1;
-        base = strrchr(ts.t[i].path, '/');
         pgr_reportf(api, ctx, "drift/migration-not-applied", &at,
-                    "migration %s is not applied: none of the %zu objects it creates (tables, "
+                    "this migration is not applied: none of the %zu objects it creates (tables, "
                     "columns, indexes, constraints, policies, views, roles) is in the database",
-                    base ? base + 1 : ts.t[i].path, ts.t[i].objects);
+                    ts.t[i].objects);
     }
     free(ts.t);
 }

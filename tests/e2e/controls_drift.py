@@ -130,7 +130,7 @@ def test_drift_migration_not_applied():
         half = drift_of(doc, mig)
     assert pending == [("drift/migration-not-applied", "003_invoices.sql", 1)], pending
     assert f[0]["column"] == 1 and f[0]["message"].startswith(
-        "migration 003_invoices.sql is not applied: none of the 4 objects it creates"), f
+        "this migration is not applied: none of the 4 objects it creates"), f
     assert half == [("drift/migration-not-applied", "003_invoices.sql", 1),
                     ("drift/table-missing", "002_more.sql", 1)], half
 
@@ -180,3 +180,44 @@ def test_audit_inventory_text_and_json():
     assert "  role boss: NOLOGIN SUPERUSER BYPASSRLS, no connection limit" in lines
     assert b"\x1b" not in text and not [l for l in lines if l.startswith("x:1:1")], lines
     assert rc_sarif == 2 and b"--inventory prints with --format text or json" in err_sarif, err_sarif
+
+
+FOLLOW = """\
+CREATE TABLE user_ (id serial PRIMARY KEY, name text, email text, actor_id text);
+ALTER TABLE user_ ADD CONSTRAINT idx_user_actor_id UNIQUE (actor_id);
+CREATE UNIQUE INDEX idx_user_email_lower ON user_ (lower(email));
+CREATE INDEX idx_user_active ON user_ (id) WHERE name IS NOT NULL;
+CREATE TABLE client (pk int PRIMARY KEY, id text);
+CREATE UNIQUE INDEX client_id_uq ON client (id);
+CREATE TABLE token (id int, client_id text REFERENCES client (id));
+"""
+FOLLOW_2 = """\
+ALTER TABLE user_ RENAME TO person;
+ALTER INDEX user__pkey RENAME TO person__pkey;
+ALTER INDEX idx_user_actor_id RENAME TO idx_person_actor_id;
+ALTER TABLE person DROP COLUMN email;
+ALTER TABLE person RENAME COLUMN name TO display_name;
+DROP INDEX client_id_uq CASCADE;
+ALTER TABLE client ADD CONSTRAINT client_id_key UNIQUE (id);
+ALTER TABLE token ADD CONSTRAINT token_client_id_fkey2 FOREIGN KEY (client_id) REFERENCES client (id);
+"""
+
+
+def test_drift_follows_renames_and_cascades():
+    """What PostgreSQL does besides the statement, replayed alike: ALTER INDEX on a key's index renames the
+    constraint, a dropped column takes the expression index that reads it, a renamed column stays in the
+    partial index's predicate, DROP INDEX ... CASCADE takes the foreign key that relied on it — so a database
+    migrated that way has no drift (Lemmy's and Ory Hydra's migrations do these); the renamed constraint
+    dropped by hand is then reported under its new name."""
+    cl = cluster_module()
+    with tempfile.TemporaryDirectory() as d, cl.Cluster() as c:
+        mig = migrations_tree(d, {"001_users.sql": FOLLOW, "002_rename.sql": FOLLOW_2})
+        c.psql(None, files=[os.path.join(mig, "001_users.sql"), os.path.join(mig, "002_rename.sql")])
+        doc, _ = audit(c, "--migrations", mig)
+        clean = drift_of(doc, mig)
+        c.psql("ALTER TABLE person DROP CONSTRAINT idx_person_actor_id; DROP INDEX idx_user_active;")
+        doc, _ = audit(c, "--migrations", mig)
+    assert clean == [], clean
+    assert drift_of(doc, mig) == [("drift/constraint-missing", "001_users.sql", 2),
+                                  ("drift/index-missing", "001_users.sql", 4)], drift_of(doc, mig)
+    assert any("UNIQUE constraint idx_person_actor_id on public.person" in f["message"] for f in doc["findings"])

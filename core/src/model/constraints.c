@@ -19,6 +19,9 @@
 static void
 free_constraint(pgr_constraint *c)
 {
+    model_constraint *mc = (model_constraint *) c;
+
+    strs_free(mc->ref_columns, mc->n_ref_columns);
     free((char *) c->schema);
     free((char *) c->table);
     free((char *) c->name);
@@ -33,7 +36,7 @@ remove_constraint_at(model *m, size_t i)
     pgr_constraint *c = util_vec_at(&m->constraints, i);
 
     free_constraint(c);
-    memmove(c, c + 1, (m->constraints.len - i - 1) * sizeof *c);
+    memmove(c, (model_constraint *) c + 1, (m->constraints.len - i - 1) * sizeof(model_constraint));
     m->constraints.len--;
 }
 
@@ -274,43 +277,67 @@ field(const char *s)
     return s && *s ? s : NULL;
 }
 
+/* The columns a foreign key references: those written, else the
+ * referenced table's primary key (PostgreSQL docs CREATE TABLE,
+ * REFERENCES). */
+static void
+referenced_columns(const model *m, const PgQuery__Constraint *c, model_constraint *mk)
+{
+    const char *schema = schema_of(m, c->pktable->schemaname);
+    size_t i, k;
+
+    for (i = 0; i < c->n_pk_attrs; i++)
+        if (c->pk_attrs[i]->node_case == PG_QUERY__NODE__NODE_STRING)
+            strs_add(&mk->ref_columns, &mk->n_ref_columns, c->pk_attrs[i]->string->sval);
+    for (i = 0; mk->n_ref_columns == 0 && i < m->constraints.len; i++) {
+        const pgr_constraint *o = util_vec_at(&m->constraints, i);
+
+        if (o->contype == 'p' && !strcmp(o->schema, schema) && !strcmp(o->table, c->pktable->relname))
+            for (k = 0; k < o->n_columns; k++)
+                strs_add(&mk->ref_columns, &mk->n_ref_columns, o->columns[k]);
+    }
+}
+
 void
 add_constraint(model *m, const pgr_table *t, const PgQuery__Constraint *c, const char *column,
                const pgr_location *loc)
 {
-    pgr_constraint k;
+    model_constraint mk;
+    pgr_constraint *k = &mk.c;
     char contype = contype_of(c->contype);
     const char *conname = field(c->conname), *indexname = field(c->indexname);
 
     if (contype == 0)
         return;
-    memset(&k, 0, sizeof k);
-    k.contype = contype;
-    constraint_columns(m, t, c, column, &k);
-    k.schema = util_xstrdup(t->schema);
-    k.table = util_xstrdup(t->name);
+    memset(&mk, 0, sizeof mk);
+    k->contype = contype;
+    constraint_columns(m, t, c, column, k);
+    k->schema = util_xstrdup(t->schema);
+    k->table = util_xstrdup(t->name);
     if (conname)
-        k.name = util_xstrdup(conname);
+        k->name = util_xstrdup(conname);
     else if (indexname)
-        k.name = util_xstrdup(indexname);
+        k->name = util_xstrdup(indexname);
     else
-        k.name = generated_name(m, t, &k);
+        k->name = generated_name(m, t, k);
     /* ADD ... USING INDEX: the index becomes the constraint's (renamed to it). */
     if (indexname)
         drop_object(m, 'i', t->schema, indexname);
-    if (contype == 'f' && c->pktable && c->pktable->relname)
-        k.references = util_xasprintf("%s.%s", schema_of(m, c->pktable->schemaname), c->pktable->relname);
-    k.location = copy_loc(loc);
+    if (contype == 'f' && c->pktable && c->pktable->relname) {
+        k->references = util_xasprintf("%s.%s", schema_of(m, c->pktable->schemaname), c->pktable->relname);
+        referenced_columns(m, c, &mk);
+    }
+    k->location = copy_loc(loc);
     /* A name already on the table: the statement failed in PostgreSQL. */
     for (size_t i = 0; i < m->constraints.len; i++) {
         const pgr_constraint *o = util_vec_at(&m->constraints, i);
 
-        if (!strcmp(o->schema, k.schema) && !strcmp(o->table, k.table) && !strcmp(o->name, k.name)) {
-            free_constraint(&k);
+        if (!strcmp(o->schema, k->schema) && !strcmp(o->table, k->table) && !strcmp(o->name, k->name)) {
+            free_constraint(k);
             return;
         }
     }
-    *(pgr_constraint *) util_vec_push(&m->constraints) = k;
+    *(model_constraint *) util_vec_push(&m->constraints) = mk;
 }
 
 static bool
@@ -376,7 +403,7 @@ add_table_constraints(model *m, const pgr_table *t, PgQuery__Node *const *elts, 
 }
 
 void
-drop_constraint(model *m, const pgr_table *t, const char *name)
+drop_constraint(model *m, const pgr_table *t, const char *name, bool cascade)
 {
     size_t i;
 
@@ -384,7 +411,17 @@ drop_constraint(model *m, const pgr_table *t, const char *name)
         const pgr_constraint *c = util_vec_at(&m->constraints, i);
 
         if (!strcmp(c->schema, t->schema) && !strcmp(c->table, t->name) && !strcmp(c->name, name)) {
+            const char *const *cols = strs_clone(c->columns, c->n_columns);
+            size_t n = c->n_columns;
+            bool key = strchr("pux", c->contype) != NULL;
+            char *q = util_xasprintf("%s.%s", t->schema, t->name);
+
             remove_constraint_at(m, i);
+            /* The foreign keys that need this key's index go with it. */
+            if (cascade && key)
+                constraints_drop_referencing(m, q, cols, n);
+            strs_free(cols, n);
+            free(q);
             return;
         }
     }
@@ -401,6 +438,22 @@ rename_constraint(model *m, const char *schema, const char *table, const char *f
         if (!strcmp(c->schema, schema) && !strcmp(c->table, table) && !strcmp(c->name, from)) {
             free((char *) c->name);
             c->name = util_xstrdup(to);
+        }
+    }
+}
+
+void
+rename_key_constraint(model *m, const char *schema, const char *from, const char *to)
+{
+    size_t i;
+
+    for (i = 0; i < m->constraints.len; i++) {
+        pgr_constraint *c = util_vec_at(&m->constraints, i);
+
+        if (strchr("pux", c->contype) && !strcmp(c->schema, schema) && !strcmp(c->name, from)) {
+            free((char *) c->name);
+            c->name = util_xstrdup(to);
+            return;
         }
     }
 }
@@ -490,14 +543,45 @@ constraints_rename_column(model *m, const char *schema, const char *table, const
 }
 
 void
+constraints_drop_referencing(model *m, const char *qualified, const char *const *columns, size_t n)
+{
+    size_t i = m->constraints.len, k;
+
+    while (i-- > 0) {
+        const model_constraint *mc = util_vec_at(&m->constraints, i);
+        bool same = mc->c.contype == 'f' && mc->c.references && !strcmp(mc->c.references, qualified) &&
+            mc->n_ref_columns == n && n > 0;
+
+        for (k = 0; same && k < n; k++)
+            same = strcmp(mc->ref_columns[k], columns[k]) == 0;
+        if (same)
+            remove_constraint_at(m, i);
+    }
+}
+
+void
+view_constraints(model *m, pgr_model *out)
+{
+    size_t i;
+
+    m->view_constraints.len = 0;
+    for (i = 0; i < m->constraints.len; i++)
+        *(pgr_constraint *) util_vec_push(&m->view_constraints) =
+            ((const model_constraint *) util_vec_at(&m->constraints, i))->c;
+    out->n_constraints = m->view_constraints.len;
+    out->constraints = m->view_constraints.items;
+}
+
+void
 model_put_constraint(model *m, const char *schema, const char *table, const char *name, char contype,
                      const char *const *columns, size_t n_columns, const char *references,
                      const pgr_location *loc)
 {
-    pgr_constraint *c = util_vec_push(&m->constraints);
+    model_constraint *mc = util_vec_push(&m->constraints);
+    pgr_constraint *c = &mc->c;
     size_t i;
 
-    memset(c, 0, sizeof *c);
+    memset(mc, 0, sizeof *mc);
     c->schema = util_xstrdup(schema);
     c->table = util_xstrdup(table);
     c->name = util_xstrdup(name);
@@ -514,10 +598,14 @@ constraints_clone(const model *src, model *dst)
     size_t i;
 
     for (i = 0; i < src->constraints.len; i++) {
-        const pgr_constraint *s = util_vec_at(&src->constraints, i);
+        const model_constraint *s = util_vec_at(&src->constraints, i);
+        model_constraint *d;
 
-        model_put_constraint(dst, s->schema, s->table, s->name, s->contype, s->columns, s->n_columns,
-                             s->references, &s->location);
+        model_put_constraint(dst, s->c.schema, s->c.table, s->c.name, s->c.contype, s->c.columns,
+                             s->c.n_columns, s->c.references, &s->c.location);
+        d = util_vec_at(&dst->constraints, dst->constraints.len - 1);
+        d->ref_columns = strs_clone(s->ref_columns, s->n_ref_columns);
+        d->n_ref_columns = s->n_ref_columns;
     }
 }
 
@@ -529,4 +617,5 @@ constraints_free(model *m)
     for (i = 0; i < m->constraints.len; i++)
         free_constraint(util_vec_at(&m->constraints, i));
     util_vec_free(&m->constraints);
+    util_vec_free(&m->view_constraints);
 }

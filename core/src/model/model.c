@@ -115,7 +115,9 @@ model_init(model *m, const char *source, int from_migrations)
     util_vec_init(&m->deep_lines, sizeof(size_t));
     util_vec_init(&m->column_info, sizeof(column_info));
     util_map_init(&m->column_info_ix);
-    util_vec_init(&m->constraints, sizeof(pgr_constraint));
+    util_vec_init(&m->constraints, sizeof(model_constraint));
+    util_vec_init(&m->view_constraints, sizeof(pgr_constraint));
+    util_vec_init(&m->index_deps, sizeof(index_dep));
     util_vec_init(&m->view_column_types, sizeof(const char *));
     util_vec_init(&m->view_column_locations, sizeof(pgr_location));
     util_vec_init(&m->view_column_type_rows, sizeof(const char *const *));
@@ -262,8 +264,7 @@ model_view(model *m, pgr_model *out)
     out->connection_ssl = m->connection_ssl;
     out->connection_ssl_version = m->connection_ssl_version;
     view_columns(m, out);
-    out->n_constraints = m->constraints.len;
-    out->constraints = m->constraints.items;
+    view_constraints(m, out);
 }
 
 void
@@ -275,6 +276,7 @@ model_free(model *m)
     indexes_apply(m, index_free);
     columns_free(m);
     constraints_free(m);
+    index_deps_free(m);
     /* Not drop_table_at: its removal of each table's grants, indexes and
      * policies would make this O(n^2); all of them are freed below. */
     for (i = 0; i < m->tables.len; i++)
@@ -479,6 +481,7 @@ model_clone(const model *src, model *dst)
         *(model_function *) util_vec_push(&dst->functions) = clone_function(util_vec_at(&src->functions, i));
     columns_clone(src, dst);
     constraints_clone(src, dst);
+    index_deps_clone(src, dst);
 }
 
 void

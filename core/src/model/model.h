@@ -21,6 +21,25 @@ typedef struct column_info {
     pgr_location location;  /* where it was created */
 } column_info;
 
+/* A constraint of the model: what plugins see (first, so that a
+ * model_constraint * is a pgr_constraint *), and for a FOREIGN KEY the
+ * columns it references (confkey; the referenced table's primary key when
+ * not written), which decide what DROP INDEX / DROP CONSTRAINT ... CASCADE
+ * on that table takes with it. */
+typedef struct model_constraint {
+    pgr_constraint c;
+    const char *const *ref_columns;
+    size_t n_ref_columns;
+} model_constraint;
+
+/* Column column of an index's table is read by its expressions or
+ * predicate (objects.c). */
+typedef struct index_dep {
+    char *schema;
+    char *index;
+    char *column;
+} index_dep;
+
 /* A mutable model.  Every string inside is owned by the model. */
 /* A lazily built index of one of a model's vectors by name (see model.c). */
 typedef struct model_index {
@@ -71,7 +90,11 @@ typedef struct model {
     util_vec column_info;        /* of column_info */
     util_map column_info_ix;     /* (oid, attnum) -> position */
     /* Table constraints (constraints.c). */
-    util_vec constraints;        /* of pgr_constraint */
+    util_vec constraints;        /* of model_constraint */
+    util_vec view_constraints;   /* of pgr_constraint: model_view's copies (shallow) */
+    /* Columns an index's expressions and WHERE read (objects.c): dropping
+     * one drops the index, as pg_depend makes PostgreSQL do. */
+    util_vec index_deps;         /* of index_dep */
     /* What model_view hands plugins for the columns (columns.c). */
     util_vec view_column_types;          /* of const char *, every table's in turn */
     util_vec view_column_locations;      /* of pgr_location (shallow) */

@@ -162,8 +162,10 @@ void add_table_constraints(model *m, const pgr_table *t, PgQuery__Node *const *e
                            const pgr_location *loc);
 void add_constraint(model *m, const pgr_table *t, const PgQuery__Constraint *c, const char *column,
                     const pgr_location *loc);
-void drop_constraint(model *m, const pgr_table *t, const char *name);
+void drop_constraint(model *m, const pgr_table *t, const char *name, bool cascade);
 void rename_constraint(model *m, const char *schema, const char *table, const char *from, const char *to);
+/* ALTER INDEX from RENAME TO to on the index of a key constraint of schema. */
+void rename_key_constraint(model *m, const char *schema, const char *from, const char *to);
 /* The table schema.table was renamed or moved / dropped / lost a column /
  * had a column renamed: its constraints follow. */
 void constraints_move(model *m, const char *schema, const char *table, const char *to_schema,
@@ -177,6 +179,10 @@ void constraints_rename_column(model *m, const char *schema, const char *table, 
 char *choose_index_name(const model *m, const char *schema, const char *table,
                         const char *const *columns, size_t n, const char *label);
 void constraints_clone(const model *src, model *dst);
+void view_constraints(model *m, pgr_model *out);
+/* DROP INDEX / DROP CONSTRAINT ... CASCADE of a key on table "schema.name"
+ * over columns: the foreign keys that reference exactly those go too. */
+void constraints_drop_referencing(model *m, const char *qualified, const char *const *columns, size_t n);
 void constraints_free(model *m);
 
 /* views.c */
@@ -201,6 +207,13 @@ void drop_indexes_of(model *m, const char *qualified);
 void reparent_indexes(model *m, const char *from, const char *to);
 void create_extension(model *m, const PgQuery__CreateExtensionStmt *s, const pgr_location *loc);
 void create_type(model *m, PgQuery__Node **names, size_t n, const pgr_location *loc);
+/* Index schema.index also reads the columns its expressions and WHERE
+ * clause name (s is its CREATE INDEX). */
+void index_add_deps(model *m, const char *schema, const char *index, const PgQuery__IndexStmt *s);
+void index_deps_rename_index(model *m, const char *schema, const char *from, const char *to);
+void index_deps_rename_column(model *m, const char *qualified, const char *from, const char *to);
+void index_deps_clone(const model *src, model *dst);
+void index_deps_free(model *m);
 
 /* expr.c */
 char *canonical_expr(const char *text, const char *schema, const char *table);

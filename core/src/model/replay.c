@@ -65,6 +65,7 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
                 }
             }
             constraints_rename_column(m, tb->schema, tb->name, s->subname, s->newname);
+            index_deps_rename_column(m, q, s->subname, s->newname);
             /* Indexes follow the column (pg_index refers to it by attnum). */
             for (k = 0; k < m->objects.len; k++) {
                 pgr_object *o = util_vec_at(&m->objects, k);
@@ -123,13 +124,19 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
         }
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX && s->relation &&
                s->relation->relname && s->newname) {
-        long o = object_index(m, 'i', schema_of(m, s->relation->schemaname), s->relation->relname);
+        const char *sch = schema_of(m, s->relation->schemaname);
+        long o = object_index(m, 'i', sch, s->relation->relname);
 
         if (o >= 0) {
             pgr_object *ob = util_vec_at(&m->objects, (size_t) o);
 
             free((char *) ob->name);
             ob->name = util_xstrdup(s->newname);
+            index_deps_rename_index(m, sch, s->relation->relname, s->newname);
+        } else {
+            /* The index of a PRIMARY KEY, UNIQUE or EXCLUDE constraint:
+             * PostgreSQL renames the constraint with it. */
+            rename_key_constraint(m, sch, s->relation->relname, s->newname);
         }
     } else if ((s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ||
                 s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) && s->relation && s->newname) {
@@ -190,6 +197,22 @@ qualified_name(const model *m, const PgQuery__Node *n, const char **schema, cons
         *schema = l->items[l->n_items - 2]->string->sval;
 }
 
+/* DROP INDEX; with CASCADE, the foreign keys that rely on it (as the
+ * unique index of the columns they reference) go too. */
+static void
+drop_index(model *m, const char *schema, const char *name, bool cascade)
+{
+    long o = object_index(m, 'i', schema, name);
+    const pgr_object *ix;
+
+    if (o < 0)
+        return;
+    ix = util_vec_at(&m->objects, (size_t) o);
+    if (cascade && ix->parent)
+        constraints_drop_referencing(m, ix->parent, ix->columns, ix->n_columns);
+    remove_object_at(m, (size_t) o);
+}
+
 static void
 drop_stmt(model *m, const PgQuery__DropStmt *s)
 {
@@ -234,7 +257,7 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION) {
             drop_object(m, 'e', schema, name);
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
-            drop_object(m, 'i', schema, name);
+            drop_index(m, schema, name, s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE);
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE ||
                    s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) {
             drop_object(m, 'T', schema, name);
@@ -312,6 +335,7 @@ create_index(model *m, const PgQuery__IndexStmt *s, const pgr_location *loc)
     if (o) {
         o->columns = cols;
         o->n_columns = n;
+        index_add_deps(m, sch, name, s);
     } else {
         strs_free(cols, n);
     }

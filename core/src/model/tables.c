@@ -220,7 +220,7 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
             if (c->name)
-                drop_constraint(m, t, c->name);
+                drop_constraint(m, t, c->name, c->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE);
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
             if (c->name) {
