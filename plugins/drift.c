@@ -158,6 +158,139 @@ is_pending(const pending *p, const pgr_location *loc)
     return 0;
 }
 
+/*
+ * A model's tables, indexes and constraints sorted by name, so that each lookup is
+ * a binary search: a database holds tens of thousands of each, and
+ * scanning for every one of them is quadratic.  Built at the start of
+ * on_drift for both models, freed at its end (one run at a time).
+ */
+typedef struct by_name {
+    const pgr_model *m;
+    size_t n_tbl, n_idx, n_con;
+    const pgr_table **tbl;
+    const pgr_object **idx;
+    const pgr_constraint **con;
+} by_name;
+
+static by_name sorted[2];
+
+static int
+cmp3(const char *a1, const char *a2, const char *a3, const char *b1, const char *b2, const char *b3)
+{
+    int c = strcmp(a1, b1);
+
+    if (c == 0)
+        c = strcmp(a2, b2);
+    return c != 0 || a3 == NULL ? c : strcmp(a3, b3);
+}
+
+static int
+tbl_cmp(const void *a, const void *b)
+{
+    const pgr_table *x = *(const pgr_table *const *) a, *y = *(const pgr_table *const *) b;
+
+    return cmp3(x->schema, x->name, NULL, y->schema, y->name, NULL);
+}
+
+static int
+idx_cmp(const void *a, const void *b)
+{
+    const pgr_object *x = *(const pgr_object *const *) a, *y = *(const pgr_object *const *) b;
+
+    return cmp3(x->schema, x->name, NULL, y->schema, y->name, NULL);
+}
+
+static int
+con_cmp(const void *a, const void *b)
+{
+    const pgr_constraint *x = *(const pgr_constraint *const *) a, *y = *(const pgr_constraint *const *) b;
+
+    return cmp3(x->schema, x->table, x->name, y->schema, y->table, y->name);
+}
+
+/* Fill s for m; 0, or -1 when out of memory (lookups then find nothing). */
+static int
+sort_model(by_name *s, const pgr_model *m)
+{
+    size_t i;
+
+    memset(s, 0, sizeof *s);
+    s->m = m;
+    s->tbl = malloc((m->n_tables + 1) * sizeof *s->tbl);
+    s->idx = malloc((m->n_objects + 1) * sizeof *s->idx);
+    s->con = malloc((m->n_constraints + 1) * sizeof *s->con);
+    if (s->tbl == NULL || s->idx == NULL || s->con == NULL) {
+        s->m = NULL;    /* table_of scans instead */
+        return -1;
+    }
+    for (i = 0; i < m->n_tables; i++)
+        s->tbl[s->n_tbl++] = &m->tables[i];
+    qsort(s->tbl, s->n_tbl, sizeof *s->tbl, tbl_cmp);
+    for (i = 0; i < m->n_objects; i++)
+        if (m->objects[i].kind == 'i')
+            s->idx[s->n_idx++] = &m->objects[i];
+    for (i = 0; i < m->n_constraints; i++)
+        s->con[s->n_con++] = &m->constraints[i];
+    qsort(s->idx, s->n_idx, sizeof *s->idx, idx_cmp);
+    qsort(s->con, s->n_con, sizeof *s->con, con_cmp);
+    return 0;
+}
+
+static void
+sorted_free(void)
+{
+    size_t k;
+
+    for (k = 0; k < 2; k++) {
+        free(sorted[k].tbl);
+        free(sorted[k].idx);
+        free(sorted[k].con);
+        memset(&sorted[k], 0, sizeof sorted[k]);
+    }
+}
+
+static const by_name *
+sorted_of(const pgr_model *m)
+{
+    return sorted[0].m == m ? &sorted[0] : &sorted[1];
+}
+
+static const pgr_object *
+index_of(const pgr_model *m, const char *schema, const char *name)
+{
+    const by_name *s = sorted_of(m);
+    pgr_object key;
+    const pgr_object *kp = &key, **hit;
+
+    memset(&key, 0, sizeof key);
+    key.schema = schema;
+    key.name = name;
+    hit = s->n_idx ? bsearch(&kp, s->idx, s->n_idx, sizeof *s->idx, idx_cmp) : NULL;
+    return hit ? *hit : NULL;
+}
+
+/* The table schema.name of m (want or live, during on_drift), or NULL. */
+static const pgr_table *
+table_of(const pgr_model *m, const char *schema, const char *name)
+{
+    const by_name *s = sorted_of(m);
+    pgr_table key;
+    const pgr_table *kp = &key, **hit;
+    size_t i;
+
+    if (s->m != m) {
+        for (i = 0; i < m->n_tables; i++)
+            if (strcmp(m->tables[i].schema, schema) == 0 && strcmp(m->tables[i].name, name) == 0)
+                return &m->tables[i];
+        return NULL;
+    }
+    memset(&key, 0, sizeof key);
+    key.schema = schema;
+    key.name = name;
+    hit = s->n_tbl ? bsearch(&kp, s->tbl, s->n_tbl, sizeof *s->tbl, tbl_cmp) : NULL;
+    return hit ? *hit : NULL;
+}
+
 /* Whether the migrations put any table in schema: only such schemas are
  * compared. */
 static int
@@ -171,16 +304,7 @@ schema_covered(const pgr_model *m, const char *schema)
     return 0;
 }
 
-static const pgr_table *
-table_of(const pgr_model *m, const char *schema, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < m->n_tables; i++)
-        if (strcmp(m->tables[i].schema, schema) == 0 && strcmp(m->tables[i].name, name) == 0)
-            return &m->tables[i];
-    return NULL;
-}
+static const pgr_table *table_of(const pgr_model *m, const char *schema, const char *name);
 
 static const pgr_policy *
 policy_of(const pgr_model *m, const pgr_policy *p)
@@ -617,18 +741,6 @@ compare_columns(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, cons
     }
 }
 
-static const pgr_object *
-index_of(const pgr_model *m, const char *schema, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < m->n_objects; i++)
-        if (m->objects[i].kind == 'i' && !strcmp(m->objects[i].schema, schema) &&
-            !strcmp(m->objects[i].name, name))
-            return &m->objects[i];
-    return NULL;
-}
-
 static int
 same_columns(const char *const *a, size_t na, const char *const *b, size_t nb)
 {
@@ -647,13 +759,14 @@ static int
 parent_live(const pgr_model *live, const char *parent)
 {
     const char *dot = parent ? strchr(parent, '.') : NULL;
-    size_t i, n = dot ? (size_t) (dot - parent) : 0;
+    char schema[256];
+    size_t n = dot ? (size_t) (dot - parent) : 0;
 
-    for (i = 0; dot && i < live->n_tables; i++)
-        if (strlen(live->tables[i].schema) == n && !strncmp(live->tables[i].schema, parent, n) &&
-            !strcmp(live->tables[i].name, dot + 1))
-            return 1;
-    return 0;
+    if (dot == NULL || n >= sizeof schema)
+        return 0;
+    memcpy(schema, parent, n);
+    schema[n] = '\0';
+    return table_of(live, schema, dot + 1) != NULL;
 }
 
 static void
@@ -683,13 +796,10 @@ compare_indexes(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, cons
 static const pgr_constraint *
 constraint_of(const pgr_model *m, const pgr_constraint *c)
 {
-    size_t i;
+    const by_name *s = sorted_of(m);
+    const pgr_constraint **hit = s->n_con ? bsearch(&c, s->con, s->n_con, sizeof *s->con, con_cmp) : NULL;
 
-    for (i = 0; i < m->n_constraints; i++)
-        if (!strcmp(m->constraints[i].schema, c->schema) && !strcmp(m->constraints[i].table, c->table) &&
-            !strcmp(m->constraints[i].name, c->name))
-            return &m->constraints[i];
-    return NULL;
+    return hit ? *hit : NULL;
 }
 
 static const char *
@@ -888,17 +998,27 @@ find_pending(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, pending
 static void
 on_drift(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
 {
-    pending p;
+    pending p = { 0, NULL };
+    int sorted_ok = sort_model(&sorted[0], want) == 0 && sort_model(&sorted[1], live) == 0;
 
-    find_pending(ctx, want, live, &p);
+    /* Without the sorted lookups every index and constraint would look
+     * missing: leave those comparisons out rather than report noise. */
+    if (!sorted_ok)
+        api->log(ctx, PGR_SEVERITY_WARNING, "drift: out of memory: indexes, constraints and pending "
+                 "migrations not compared");
+    else
+        find_pending(ctx, want, live, &p);
     compare_tables(ctx, want, live, &p);
     compare_columns(ctx, want, live, &p);
-    compare_indexes(ctx, want, live, &p);
-    compare_constraints(ctx, want, live, &p);
+    if (sorted_ok) {
+        compare_indexes(ctx, want, live, &p);
+        compare_constraints(ctx, want, live, &p);
+    }
     compare_policies(ctx, want, live, &p);
     compare_acl(ctx, want, live, &p);
     compare_roles(ctx, want, live, &p);
     free(p.paths);
+    sorted_free();
 }
 
 static const pgr_plugin plugin = {

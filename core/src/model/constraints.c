@@ -30,6 +30,23 @@ free_constraint(pgr_constraint *c)
     free_loc(&c->location);
 }
 
+/* After a removal or a rename: the lookups by name rebuild (index.c). */
+static void
+constraints_stale(model *m)
+{
+    index_stale(&m->constraint_ix);
+    index_stale(&m->constraint_name_ix);
+    index_stale(&m->constraint_type_ix);
+}
+
+/* The position of constraint name on schema.table, or -1. */
+static long
+constraint_at(const model *m, const char *schema, const char *table, const char *name)
+{
+    return index_find3((model_index *) &m->constraint_ix, &m->constraints, constraint_key, 0, schema, table,
+                       name);
+}
+
 static void
 remove_constraint_at(model *m, size_t i)
 {
@@ -38,6 +55,7 @@ remove_constraint_at(model *m, size_t i)
     free_constraint(c);
     memmove(c, (model_constraint *) c + 1, (m->constraints.len - i - 1) * sizeof(model_constraint));
     m->constraints.len--;
+    constraints_stale(m);
 }
 
 /* How many bytes of s, at most n, end on a UTF-8 character boundary
@@ -98,15 +116,8 @@ name_addition(const char *const *columns, size_t n)
 static bool
 constraint_name_taken(const model *m, const char *schema, const char *name)
 {
-    size_t i;
-
-    for (i = 0; i < m->constraints.len; i++) {
-        const pgr_constraint *c = util_vec_at(&m->constraints, i);
-
-        if (strcmp(c->schema, schema) == 0 && strcmp(c->name, name) == 0)
-            return true;
-    }
-    return false;
+    return index_find3((model_index *) &m->constraint_name_ix, &m->constraints, constraint_name_key, 0,
+                       schema, name, NULL) >= 0;
 }
 
 /* Whether a relation (table, view, index, or the index of a key) of schema
@@ -116,10 +127,18 @@ relation_name_taken(const model *m, const char *schema, const char *name)
 {
     size_t i;
 
+    long k;
+
     if (table_index(m, schema, name) >= 0 || view_index(m, schema, name) >= 0 ||
         object_index(m, 'i', schema, name) >= 0)
         return true;
-    for (i = 0; i < m->constraints.len; i++) {
+    /* The index of a key constraint is a relation of its name; a CHECK or
+     * FOREIGN KEY of that name has none, so look further only then. */
+    k = index_find3((model_index *) &m->constraint_name_ix, &m->constraints, constraint_name_key, 0, schema,
+                    name, NULL);
+    if (k < 0)
+        return false;
+    for (i = (size_t) k; i < m->constraints.len; i++) {
         const pgr_constraint *c = util_vec_at(&m->constraints, i);
 
         if (strchr("pux", c->contype) && strcmp(c->schema, schema) == 0 && strcmp(c->name, name) == 0)
@@ -286,15 +305,20 @@ referenced_columns(const model *m, const PgQuery__Constraint *c, model_constrain
     const char *schema = schema_of(m, c->pktable->schemaname);
     size_t i, k;
 
+    long p;
+
     for (i = 0; i < c->n_pk_attrs; i++)
         if (c->pk_attrs[i]->node_case == PG_QUERY__NODE__NODE_STRING)
             strs_add(&mk->ref_columns, &mk->n_ref_columns, c->pk_attrs[i]->string->sval);
-    for (i = 0; mk->n_ref_columns == 0 && i < m->constraints.len; i++) {
-        const pgr_constraint *o = util_vec_at(&m->constraints, i);
+    if (mk->n_ref_columns > 0)
+        return;
+    p = index_find3((model_index *) &m->constraint_type_ix, &m->constraints, constraint_type_key, 'p', schema,
+                    c->pktable->relname, NULL);
+    if (p >= 0) {
+        const pgr_constraint *o = util_vec_at(&m->constraints, (size_t) p);
 
-        if (o->contype == 'p' && !strcmp(o->schema, schema) && !strcmp(o->table, c->pktable->relname))
-            for (k = 0; k < o->n_columns; k++)
-                strs_add(&mk->ref_columns, &mk->n_ref_columns, o->columns[k]);
+        for (k = 0; k < o->n_columns; k++)
+            strs_add(&mk->ref_columns, &mk->n_ref_columns, o->columns[k]);
     }
 }
 
@@ -329,13 +353,9 @@ add_constraint(model *m, const pgr_table *t, const PgQuery__Constraint *c, const
     }
     k->location = copy_loc(loc);
     /* A name already on the table: the statement failed in PostgreSQL. */
-    for (size_t i = 0; i < m->constraints.len; i++) {
-        const pgr_constraint *o = util_vec_at(&m->constraints, i);
-
-        if (!strcmp(o->schema, k->schema) && !strcmp(o->table, k->table) && !strcmp(o->name, k->name)) {
-            free_constraint(k);
-            return;
-        }
+    if (constraint_at(m, k->schema, k->table, k->name) >= 0) {
+        free_constraint(k);
+        return;
     }
     *(model_constraint *) util_vec_push(&m->constraints) = mk;
 }
@@ -405,26 +425,26 @@ add_table_constraints(model *m, const pgr_table *t, PgQuery__Node *const *elts, 
 void
 drop_constraint(model *m, const pgr_table *t, const char *name, bool cascade)
 {
-    size_t i;
+    long i = constraint_at(m, t->schema, t->name, name);
+    const pgr_constraint *c;
+    const char *const *cols;
+    size_t n;
+    bool key;
+    char *q;
 
-    for (i = 0; i < m->constraints.len; i++) {
-        const pgr_constraint *c = util_vec_at(&m->constraints, i);
-
-        if (!strcmp(c->schema, t->schema) && !strcmp(c->table, t->name) && !strcmp(c->name, name)) {
-            const char *const *cols = strs_clone(c->columns, c->n_columns);
-            size_t n = c->n_columns;
-            bool key = strchr("pux", c->contype) != NULL;
-            char *q = util_xasprintf("%s.%s", t->schema, t->name);
-
-            remove_constraint_at(m, i);
-            /* The foreign keys that need this key's index go with it. */
-            if (cascade && key)
-                constraints_drop_referencing(m, q, cols, n);
-            strs_free(cols, n);
-            free(q);
-            return;
-        }
-    }
+    if (i < 0)
+        return;
+    c = util_vec_at(&m->constraints, (size_t) i);
+    cols = strs_clone(c->columns, c->n_columns);
+    n = c->n_columns;
+    key = strchr("pux", c->contype) != NULL;
+    q = util_xasprintf("%s.%s", t->schema, t->name);
+    remove_constraint_at(m, (size_t) i);
+    /* The foreign keys that need this key's index go with it. */
+    if (cascade && key)
+        constraints_drop_referencing(m, q, cols, n);
+    strs_free(cols, n);
+    free(q);
 }
 
 void
@@ -440,6 +460,7 @@ rename_constraint(model *m, const char *schema, const char *table, const char *f
             c->name = util_xstrdup(to);
         }
     }
+    constraints_stale(m);
 }
 
 void
@@ -453,6 +474,7 @@ rename_key_constraint(model *m, const char *schema, const char *from, const char
         if (strchr("pux", c->contype) && !strcmp(c->schema, schema) && !strcmp(c->name, from)) {
             free((char *) c->name);
             c->name = util_xstrdup(to);
+            constraints_stale(m);
             return;
         }
     }
@@ -479,6 +501,7 @@ constraints_move(model *m, const char *schema, const char *table, const char *to
             c->references = util_xstrdup(to);
         }
     }
+    constraints_stale(m);
     free(from);
     free(to);
 }

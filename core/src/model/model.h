@@ -80,6 +80,9 @@ typedef struct model {
     model_index column_ix;      /* (table oid, column) pairs; upto unused */
     model_index oid_ix;         /* table oid -> position */
     model_index member_ix;      /* (role, group) pairs of member_of; upto unused */
+    /* Constraints by (schema, table, name), by (schema, name), and by
+     * (contype, schema, table) for a table's primary key. */
+    model_index constraint_ix, constraint_name_ix, constraint_type_ix;
     /* What model_view hands plugins for the functions: pgr_function copies
      * (shallow: the strings stay the model's), their identity argument lists
      * and trigger flags, rebuilt by each model_view. */

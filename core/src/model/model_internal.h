@@ -59,6 +59,9 @@ void role_key(const void *e, elem_key *k);
 void acl_key(const void *e, elem_key *k);
 void function_key(const void *e, elem_key *k);
 void object_key(const void *e, elem_key *k);
+void constraint_key(const void *e, elem_key *k);       /* (schema, table, name) */
+void constraint_name_key(const void *e, elem_key *k);  /* (schema, name) */
+void constraint_type_key(const void *e, elem_key *k);  /* contype, (schema, table) */
 long index_find(model_index *ix, const util_vec *v, key_fn key, const elem_key *want);
 long index_find3(model_index *ix, const util_vec *v, key_fn key, char kind, const char *a,
                  const char *b, const char *c);
