@@ -190,6 +190,8 @@ CREATE INDEX idx_user_active ON user_ (id) WHERE name IS NOT NULL;
 CREATE TABLE client (pk int PRIMARY KEY, id text);
 CREATE UNIQUE INDEX client_id_uq ON client (id);
 CREATE TABLE token (id int, client_id text REFERENCES client (id));
+CREATE TYPE "MemberRole" AS ENUM ('owner', 'viewer');
+CREATE TABLE member (id int, role "MemberRole", roles "MemberRole"[]);
 """
 FOLLOW_2 = """\
 ALTER TABLE user_ RENAME TO person;
@@ -200,15 +202,17 @@ ALTER TABLE person RENAME COLUMN name TO display_name;
 DROP INDEX client_id_uq CASCADE;
 ALTER TABLE client ADD CONSTRAINT client_id_key UNIQUE (id);
 ALTER TABLE token ADD CONSTRAINT token_client_id_fkey2 FOREIGN KEY (client_id) REFERENCES client (id);
+ALTER TYPE "MemberRole" RENAME TO "AccessRole";
 """
 
 
 def test_drift_follows_renames_and_cascades():
     """What PostgreSQL does besides the statement, replayed alike: ALTER INDEX on a key's index renames the
     constraint, a dropped column takes the expression index that reads it, a renamed column stays in the
-    partial index's predicate, DROP INDEX ... CASCADE takes the foreign key that relied on it — so a database
-    migrated that way has no drift (Lemmy's and Ory Hydra's migrations do these); the renamed constraint
-    dropped by hand is then reported under its new name."""
+    partial index's predicate, DROP INDEX ... CASCADE takes the foreign key that relied on it, a renamed enum
+    renames its columns' type — so a database migrated that way has no drift (Lemmy's, Ory Hydra's and
+    Hoppscotch's migrations do these); the renamed constraint dropped by hand is then reported under its new
+    name."""
     cl = cluster_module()
     with tempfile.TemporaryDirectory() as d, cl.Cluster() as c:
         mig = migrations_tree(d, {"001_users.sql": FOLLOW, "002_rename.sql": FOLLOW_2})

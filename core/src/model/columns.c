@@ -94,6 +94,26 @@ model_put_column_type(model *m, uint32_t oid, int16_t attnum, const char *type, 
 }
 
 void
+columns_rename_type(model *m, const char *schema, const char *from, const char *to)
+{
+    char *old = type_display_name(schema, from), *renamed = type_display_name(schema, to);
+    size_t i, n = strlen(old);
+
+    for (i = 0; i < m->column_info.len; i++) {
+        column_info *c = util_vec_at(&m->column_info, i);
+
+        if (c->type && strncmp(c->type, old, n) == 0 && (c->type[n] == '\0' || strcmp(c->type + n, "[]") == 0)) {
+            char *t = util_xasprintf("%s%s", renamed, c->type + n);
+
+            free(c->type);
+            c->type = t;
+        }
+    }
+    free(old);
+    free(renamed);
+}
+
+void
 columns_clone(const model *src, model *dst)
 {
     size_t i;

@@ -148,6 +148,10 @@ bool signature_is_trigger(const PgQuery__TypeName *rt);
  * the same way (an extension type's modifiers, %TYPE).  Caller frees. */
 char *column_type_of(const model *m, const PgQuery__TypeName *t);
 
+/* signature.c: "schema.name" of a type as format_type() prints one outside
+ * pg_catalog (each part quoted when it must be).  Caller frees. */
+char *type_display_name(const char *schema, const char *name);
+
 /* columns.c */
 /* Record the type (NULL: unknown) of t's column name and, loc not NULL,
  * where it was created. */
@@ -155,6 +159,9 @@ void column_set(model *m, const pgr_table *t, const char *name, const char *type
 /* t's columns come (partly) from elsewhere: LIKE, INHERITS, PARTITION OF, AS. */
 void table_columns_incomplete(model *m, const pgr_table *t);
 void columns_clone(const model *src, model *dst);
+/* ALTER TYPE schema.from RENAME TO to: columns of that type (or an array
+ * of it) follow, as pg_attribute refers to the type by oid. */
+void columns_rename_type(model *m, const char *schema, const char *from, const char *to);
 void columns_free(model *m);
 void view_columns(model *m, pgr_model *out);
 

@@ -116,6 +116,8 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
 
         qualified_name(m, s->object, &schema, &name);
         o = name ? object_index(m, 'T', schema, name) : -1;
+        if (name)
+            columns_rename_type(m, schema, name, s->newname);
         if (o >= 0) {
             pgr_object *ob = util_vec_at(&m->objects, (size_t) o);
 

@@ -318,3 +318,15 @@ column_type_of(const model *m, const PgQuery__TypeName *t)
         util_buf_puts(&b, "[]");
     return b.data;
 }
+
+char *
+type_display_name(const char *schema, const char *name)
+{
+    util_buf b;
+
+    util_buf_init(&b);
+    put_ident(&b, schema);
+    util_buf_puts(&b, ".");
+    put_ident(&b, name);
+    return b.data;
+}
