@@ -108,6 +108,10 @@ typedef struct util_lines {
 void util_lines_build(util_lines *li, const char *text, size_t len);
 /* Convert a byte offset to a 1-based line and 1-based byte column. */
 void util_lines_pos(const util_lines *li, size_t offset, uint32_t *line, uint32_t *col);
+/* The byte offset of 0-based line and 0-based character column (what
+ * libyaml's marks count) in text, the indexed text; past the last line:
+ * text_len.  A column past its line's end is clamped to the next line. */
+size_t util_lines_char_offset(const util_lines *li, const char *text, size_t line, size_t column);
 void util_lines_free(util_lines *li);
 
 /* Join a directory and a name with one '/', dropping a "./" prefix when dir

@@ -9,6 +9,7 @@
 
 #include "frontends/frontend.h"
 #include "frontends/jsfile.h"
+#include "frontends/yamlserver.h"
 #include "frontends/yamltpl.h"
 
 #include <ctype.h>
@@ -68,13 +69,7 @@ typedef struct ydoc {
 static size_t
 mark_offset(const ydoc *d, const yaml_mark_t *m)
 {
-    size_t start, next;
-
-    if (m->line >= d->lines.n)
-        return d->len;
-    start = d->lines.starts[m->line];
-    next = m->line + 1 < d->lines.n ? d->lines.starts[m->line + 1] : d->len;
-    return start + util_utf8_char_to_byte(d->text + start, next - start, m->column + 1);
+    return util_lines_char_offset(&d->lines, d->text, m->line, m->column);
 }
 
 static ynode *
@@ -827,6 +822,7 @@ const frontend yaml_frontend = {
     .match = yaml_match,
     .output = FRONTEND_VALUES,
     .parse_values = yaml_parse_values,
+    .parse_model = yamlserver_parse_model,
     .format = PGR_FORMAT_YAML,
     .comment = "#",
     .syntax_rule = {
