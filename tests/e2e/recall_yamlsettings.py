@@ -275,3 +275,22 @@ def test_hostile_yaml_is_bounded():
     found = server_findings({"deep-values.yaml": deep, "patroni.yml": "\n".join(bomb) + "\n"})
     assert time.monotonic() - start < 20
     assert found == [(PASSWORD, "patroni.yml", 26, 7)], found
+
+
+def test_helm_pgbouncer_values():
+    """pgbouncer charts' values: icoretech's config.pgbouncer, an application's pgbouncer: key
+    (camelCase authType), pmint93's settings when it is pgbouncer's.  A TLS mode the values leave
+    out is the chart's choice (no finding); a settings: map that is not pgbouncer's (a mail
+    server's auth_type: plain) is not read."""
+    icoretech = ("config:\n  adminUser: admin\n  pgbouncer:\n    auth_type: plain\n"
+                 "    client_tls_sslmode: prefer\n    server_tls_sslmode: verify-full\n")
+    app = "pgbouncer:\n  enabled: true\n  authType: trust\n"
+    pmint = "settings:\n  pool_mode: transaction\n  auth_type: scram-sha-256\n  client_tls_sslmode: disable\n"
+    mail = "settings:\n  smtp_host: mail.example.com\n  auth_type: plain\n"
+    safe = "pgbouncer:\n  authType: scram-sha-256\n  clientTlsSslmode: require\n"
+    found = server_findings({"a/values.yaml": icoretech, "b/values.yaml": app,
+                             "c/values.yaml": pmint, "d/values.yaml": mail, "e/values.yaml": safe})
+    assert found == sorted([(BOUNCER_AUTH, "a/values.yaml", 4, 16),
+                            (BOUNCER_TLS, "a/values.yaml", 5, 25),
+                            (BOUNCER_AUTH, "b/values.yaml", 3, 13),
+                            (BOUNCER_TLS, "c/values.yaml", 4, 23)]), found

@@ -401,6 +401,79 @@ walk_helm_places(yserver *s, yaml_document_t *d, yaml_node_t *base, bool subchar
     }
 }
 
+/*
+ * A pgbouncer chart's values that it renders into [pgbouncer]: auth_type
+ * and the TLS modes (camelCase too: authType).  A TLS mode these values
+ * leave out is the chart's own choice, unknown here: it is put with an
+ * empty value, which no rule reads as disabled.
+ */
+static void
+put_helm_pgbouncer(yserver *s, yaml_document_t *d, const yaml_node_t *map)
+{
+    static const char *const keys[] = { "auth_type", "client_tls_sslmode", "server_tls_sslmode" };
+    bool found[3] = { false, false, false }, any = false;
+    yaml_node_pair_t *p;
+    uint32_t line, col;
+    size_t k;
+
+    if (map == NULL || map->type != YAML_MAPPING_NODE)
+        return;
+    for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        const char *key = known_scalar(s, yaml_document_get_node(d, p->key));
+        yaml_node_t *v = yaml_document_get_node(d, p->value);
+        const char *value = known_scalar(s, v);
+        char *name = key && value ? snake_case(key) : NULL;
+
+        for (k = 0; name && k < 3; k++) {
+            if (strcmp(name, keys[k]) == 0) {
+                char *full = util_xasprintf("pgbouncer.%s", name);
+
+                util_lines_pos(&s->lines, content_offset(s, v), &line, &col);
+                pgconf_put_setting(s->m, s->path, line, col, full, value);
+                free(full);
+                found[k] = any = true;
+            }
+        }
+        free(name);
+    }
+    util_lines_pos(&s->lines, byte_offset(s, &map->start_mark), &line, &col);
+    for (k = 1; any && k < 3; k++) {
+        char *full = util_xasprintf("pgbouncer.%s", keys[k]);
+
+        if (!found[k])
+            pgconf_put_setting(s->m, s->path, line, col, full, "");
+        free(full);
+    }
+}
+
+/* Whether map has a key only pgbouncer's [pgbouncer] section has: a
+ * settings: map's auth_type: plain may be a mail server's. */
+static bool
+pgbouncer_like(yaml_document_t *d, const yaml_node_t *map)
+{
+    static const char *const keys[] = { "pool_mode", "admin_users", "auth_query", "auth_file" };
+    size_t k;
+
+    for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        if (map_get(d, map, keys[k], strlen(keys[k])))
+            return true;
+    return false;
+}
+
+/* Helm values places of pgbouncer charts: icoretech/pgbouncer's
+ * config.pgbouncer, an application's pgbouncer: key, and pmint93/pgbouncer's
+ * settings (when it looks like pgbouncer's). */
+static void
+walk_helm_pgbouncer(yserver *s, yaml_document_t *d, yaml_node_t *root)
+{
+    yaml_node_t *settings = map_get(d, root, "settings", 8);
+
+    put_helm_pgbouncer(s, d, path_get(d, root, "config.pgbouncer"));
+    put_helm_pgbouncer(s, d, map_get(d, root, "pgbouncer", 9));
+    if (pgbouncer_like(d, settings))
+        put_helm_pgbouncer(s, d, settings);
+}
+
 static void
 walk_document(yserver *s, yaml_document_t *d)
 {
@@ -416,6 +489,7 @@ walk_document(yserver *s, yaml_document_t *d)
     } else if (s->helm_values) {
         walk_helm_places(s, d, root, false);
         walk_helm_places(s, d, map_get(d, root, "postgresql", 10), true);
+        walk_helm_pgbouncer(s, d, root);
     }
 }
 
@@ -499,7 +573,8 @@ static bool
 may_hold_settings(const char *text, size_t len)
 {
     static const char *const words[] = { "parameters", "hba", "onfiguration", "xtendedConf",
-                                         "pgBouncer", "pgbouncer.ini", "postgresql" };
+                                         "pgBouncer", "pgbouncer", "postgresql", "auth_type",
+                                         "authType", "tls_sslmode", "TlsSslmode" };
     size_t i;
 
     for (i = 0; i < sizeof words / sizeof words[0]; i++)
