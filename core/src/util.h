@@ -92,6 +92,11 @@ long util_utf8_invalid_at(const char *data, size_t len);
  * bytes; invalid bytes count as one character each.  Clamped to len. */
 size_t util_utf8_char_to_byte(const char *data, size_t len, size_t n);
 
+/* A copy of text (len bytes) with every byte of an invalid UTF-8 sequence
+ * replaced by '?' (same length, same offsets; NUL after len), or NULL when
+ * text is valid.  Caller frees.  libyaml refuses a file with one bad byte. */
+char *util_utf8_replace_invalid(const char *text, size_t len);
+
 /*
  * Copy s replacing every invalid UTF-8 sequence with U+FFFD, so the result
  * can go into JSON.  Caller frees.

@@ -294,3 +294,38 @@ def test_helm_pgbouncer_values():
                             (BOUNCER_TLS, "a/values.yaml", 5, 25),
                             (BOUNCER_AUTH, "b/values.yaml", 3, 13),
                             (BOUNCER_TLS, "c/values.yaml", 4, 23)]), found
+
+
+TIMESCALE = """\
+patroni:
+  bootstrap:
+    dcs:
+      postgresql:
+        parameters:
+          ssl: 'on'
+          log_connections: 'off'
+  postgresql:
+    pg_hba:
+    - local     all             postgres                              peer
+    - hostnossl all,replication all                all                reject
+    - hostssl   all             all                10.0.0.0/8         scram-sha-256
+    - hostssl   all             all                all                md5
+"""
+
+
+def test_helm_values_patroni_key():
+    """A chart that runs Patroni (timescaledb-single) takes its configuration under patroni: in
+    its values; reject and local peer lines give nothing.  A patroni: key of a file that is not a
+    values file is not read."""
+    found = server_findings({"ts/values.yaml": TIMESCALE, "ts/patroni-notes.yaml": TIMESCALE})
+    assert found == sorted([("logging/connections-not-logged", "ts/values.yaml", 7, 29),
+                            (MD5, "ts/values.yaml", 13, 7), (OPEN, "ts/values.yaml", 13, 7)]), found
+
+
+def test_invalid_utf8_and_multibyte_columns():
+    """A bad byte (reported as core/invalid-utf8) does not hide the file's settings; columns
+    count bytes, after a multi-byte character too."""
+    text = (b"scope: caf\xc3\xa9\n# \xff not UTF-8\npostgresql:\n  parameters: {ap\xc3\xa9: 1, ssl: 'off'}\n"
+            b"  pg_hba: [\"local all all trust\"]\n")
+    found = server_findings({"patroni.yml": text})
+    assert found == sorted([(SSL_OFF, "patroni.yml", 4, 31), (TRUST, "patroni.yml", 5, 13)]), found

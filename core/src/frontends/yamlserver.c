@@ -490,6 +490,9 @@ walk_document(yserver *s, yaml_document_t *d)
         walk_helm_places(s, d, root, false);
         walk_helm_places(s, d, map_get(d, root, "postgresql", 10), true);
         walk_helm_pgbouncer(s, d, root);
+        /* Charts that run Patroni (timescaledb-single) take its
+         * configuration under patroni:. */
+        walk_patroni(s, d, map_get(d, root, "patroni", 7));
     }
 }
 
@@ -604,12 +607,37 @@ read_documents(yserver *s, util_vec *docs)
     util_lines_free(&s->lines);
 }
 
+/* A template (a chart's templates/) is YAML once its actions are blanked,
+ * as comments or else as spaces; values written with an action are then
+ * unknown (s->mask).  *blanked and *mask are what s->text and s->mask
+ * point to then (caller frees), else NULL. */
+static void
+load_blanked(yserver *s, util_vec *docs, char **blanked, unsigned char **mask)
+{
+    int comments;
+
+    for (comments = 1; comments >= 0; comments--) {
+        *blanked = yamltpl_blank(s->text, s->len, comments, mask);
+        if (*blanked == NULL)
+            return;
+        if (load_documents(*blanked, s->len, docs)) {
+            s->text = *blanked;
+            s->mask = *mask;
+            return;
+        }
+        free(*blanked);
+        free(*mask);
+        *blanked = NULL;
+        *mask = NULL;
+    }
+}
+
 void
 yamlserver_parse_model(const frontend_input *in, model *m, util_vec *errors)
 {
     yserver s;
     util_vec docs;
-    char *blanked = NULL;
+    char *clean, *blanked = NULL;
     unsigned char *mask = NULL;
 
     (void) errors;
@@ -620,26 +648,17 @@ yamlserver_parse_model(const frontend_input *in, model *m, util_vec *errors)
     s.m = m;
     s.len = in->len;
     s.helm_values = strstr(util_basename(in->path), "values") != NULL;
+    /* libyaml refuses a file with one bad byte (core/invalid-utf8 reports
+     * it): the rest is read with '?' in its place. */
+    clean = util_utf8_replace_invalid(in->text, in->len);
+    s.text = clean ? clean : in->text;
     util_vec_init(&docs, sizeof(yaml_document_t));
-    s.text = in->text;
-    /* A template (a chart's templates/) is YAML once its actions are
-     * blanked; the values written with an action are then unknown. */
-    if (!load_documents(in->text, in->len, &docs) &&
-        (blanked = yamltpl_blank(in->text, in->len, true, &mask)) != NULL) {
-        s.text = blanked;
-        s.mask = mask;
-        if (!load_documents(blanked, in->len, &docs)) {
-            free(blanked);
-            free(mask);
-            blanked = yamltpl_blank(in->text, in->len, false, &mask);
-            s.text = blanked;
-            s.mask = mask;
-            load_documents(blanked, in->len, &docs);
-        }
-    }
+    if (!load_documents(s.text, s.len, &docs))
+        load_blanked(&s, &docs, &blanked, &mask);
     read_documents(&s, &docs);
     free_documents(&docs);
     util_vec_free(&docs);
     free(blanked);
     free(mask);
+    free(clean);
 }

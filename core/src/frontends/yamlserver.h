@@ -26,7 +26,8 @@
  *    pgbouncer charts' auth_type, client_tls_sslmode, server_tls_sslmode
  *    (or authType...) under config.pgbouncer (icoretech/pgbouncer),
  *    settings (pmint93/pgbouncer, with one of pool_mode, admin_users,
- *    auth_query, auth_file) or pgbouncer;
+ *    auth_query, auth_file) or pgbouncer; a patroni: key holding a
+ *    Patroni configuration (timescaledb-single);
  *  - a ConfigMap's data or a Secret's stringData key that names a server
  *    file (postgresql.conf, pg_hba.conf, pgbouncer.ini) with a literal
  *    block scalar value.
