@@ -41,6 +41,8 @@ bootstrap:
         password_encryption: md5
       pg_hba:
         - hostssl replication replicator 10.0.0.0/8 scram-sha-256
+  pg_hba:
+  - hostssl all all 10.0.0.0/8 md5
 postgresql:
   listen: 0.0.0.0:5432
   parameters:
@@ -52,17 +54,18 @@ postgresql:
 
 
 def test_patroni_parameters_and_pg_hba():
-    """postgresql.pg_hba items are pg_hba lines at the item; bootstrap.dcs.postgresql.parameters
-    are settings at the value.  The same keys in a file without Patroni's own keys (scope,
+    """postgresql.pg_hba and bootstrap.pg_hba items are pg_hba lines at the item;
+    bootstrap.dcs.postgresql.parameters are settings at the value.  The same keys in a file without Patroni's own keys (scope,
     bootstrap, restapi) are not a server's; safe values give nothing."""
     not_patroni = PATRONI.replace("scope: main\nrestapi:\n  listen: 0.0.0.0:8008\nbootstrap:",
                                   "app:\n  name: x\n\n\nbootstrap_:")
     safe = (PATRONI.replace("password_encryption: md5", "password_encryption: scram-sha-256")
-            .replace("host all all 10.1.0.0/16 trust", "hostssl all all 10.1.0.0/16 scram-sha-256"))
+            .replace("host all all 10.1.0.0/16 trust", "hostssl all all 10.1.0.0/16 scram-sha-256")
+            .replace("10.0.0.0/8 md5", "10.0.0.0/8 scram-sha-256"))
     found = server_findings({"patroni.yml": PATRONI, "app/settings.yml": not_patroni,
                              "safe/patroni.yml": safe})
-    assert found == sorted([(PWENC, "patroni.yml", 8, 30), (TRUST, "patroni.yml", 17, 7),
-                     (NOSSL, "patroni.yml", 17, 7)]), found
+    assert found == sorted([(PWENC, "patroni.yml", 8, 30), (MD5, "patroni.yml", 12, 5),
+                            (TRUST, "patroni.yml", 19, 7), (NOSSL, "patroni.yml", 19, 7)]), found
 
 
 ZALANDO = """\

@@ -304,8 +304,9 @@ put_file_map(yserver *s, yaml_document_t *d, const yaml_node_t *map)
  * CrunchyData's pgBouncer settings (spec.proxy.pgBouncer.config.global).
  * The operator writes client_tls_sslmode = require and server_tls_sslmode =
  * verify-full into the pgbouncer.ini it renders unless global overrides
- * them (CrunchyData PGO v5 docs, "Connection Pooling": TLS on both sides
- * with the cluster's certificates), so an absent one is that default, not
+ * them (CrunchyData postgres-operator v5, internal/pgbouncer/config.go
+ * clusterINI: "Require TLS encryption on client connections", and on
+ * connections to PostgreSQL), so an absent one is that default, not
  * pgbouncer's own disable.
  */
 static void
@@ -378,6 +379,9 @@ walk_patroni(yserver *s, yaml_document_t *d, yaml_node_t *root)
     put_hba_list(s, d, path_get(d, root, "postgresql.pg_hba"));
     put_parameters(s, d, path_get(d, root, "bootstrap.dcs.postgresql.parameters"), "", false);
     put_hba_list(s, d, path_get(d, root, "bootstrap.dcs.postgresql.pg_hba"));
+    /* Older Patroni configurations (and its own postgres0.yml examples)
+     * give the lines written after initdb here. */
+    put_hba_list(s, d, path_get(d, root, "bootstrap.pg_hba"));
 }
 
 /* bitnami-style places below base (the values' top, or a postgresql:

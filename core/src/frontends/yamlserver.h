@@ -8,7 +8,8 @@
  * setting):
  *  - Patroni (a document with postgresql: and scope:, bootstrap: or
  *    restapi:): postgresql.parameters, postgresql.pg_hba,
- *    bootstrap.dcs.postgresql.parameters, bootstrap.dcs.postgresql.pg_hba;
+ *    bootstrap.dcs.postgresql.parameters, bootstrap.dcs.postgresql.pg_hba,
+ *    bootstrap.pg_hba;
  *  - Zalando `kind: postgresql` (acid.zalan.do): spec.postgresql.parameters,
  *    spec.patroni.pg_hba;
  *  - CrunchyData `kind: PostgresCluster`:
