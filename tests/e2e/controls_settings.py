@@ -167,3 +167,12 @@ def test_settings_from_image_environment():
         (POL, "deploy/pgbouncer.yaml", 13, 22),
         (POL, "docker-compose.yml", 5, 18),
     ], found
+
+
+def test_settings_policy_on_yaml_parameters():
+    """Settings an operator resource writes in YAML (CloudNativePG spec.postgresql.parameters) are judged by the
+    policy at the YAML value; a partial source's unset settings are not (archive_mode is not reported there)."""
+    cluster = ("apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: app\nspec:\n  postgresql:\n"
+               "    parameters:\n      log_statement: \"none\"\n      log_min_duration_statement: \"250ms\"\n")
+    found, _ = findings_in({"deploy/cluster.yaml": cluster, ".pgrampart.yml": POLICY})
+    assert only(found, POL) == [(POL, "deploy/cluster.yaml", 8, 23)], found

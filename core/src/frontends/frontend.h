@@ -64,7 +64,11 @@ typedef struct frontend {
     void (*parse_values)(const frontend_input *in, values_file *out, frontend_embedded *embedded);
     /* FRONTEND_MODEL: read in into m (initialised by the caller); problems
      * are appended to errors (of pgconf_error, pgconf.h; rule NULL means
-     * this front-end's syntax rule). */
+     * this front-end's syntax rule).  A FRONTEND_VALUES front-end may have
+     * one too, for the server settings its files hold (YAML: Patroni,
+     * operator resources, Helm values; yamlserver.h): the check calls it
+     * for every file it has one for, and checks the model when it holds a
+     * setting, an hba rule or an error.  NULL: none. */
     void (*parse_model)(const frontend_input *in, model *m, util_vec *errors);
     /* FRONTEND_VALUES: the format plugins are told (pgr_value_file.format). */
     pgr_value_format format;

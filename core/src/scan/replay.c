@@ -2,7 +2,8 @@
  * replay.c — the schema models of a check (check.h: check_replay): each
  * migration set replayed in order, with the per-migration hooks that see the
  * model before an up, after it and after its down; each SQL file outside a
- * set; each server configuration file.  Every model goes to the plugins'
+ * set; each server configuration file, and the server settings other
+ * files hold (a front-end's parse_model: YAML).  Every model goes to the plugins'
  * on_model, then to the caller's model_fn, then is freed.
  */
 #include "scan/check.h"
@@ -341,13 +342,21 @@ run_models(check_run *run)
         util_vec errors;
         model m;
 
-        if (f->fe->output != FRONTEND_MODEL || f->text == NULL || f->context)
+        if (f->fe->parse_model == NULL || f->text == NULL || f->context)
             continue;
         util_vec_init(&errors, sizeof(pgconf_error));
         model_init(&m, f->path, 0);
         model_set_version(&m, run->host->cfg->postgres_version);
         model_set_origin(&m, &origin);
         f->fe->parse_model(&in, &m, &errors);
+        /* A values file (YAML) holds server settings only now and then:
+         * without any, there is no model to check. */
+        if (f->fe->output != FRONTEND_MODEL && m.settings.len == 0 && m.hba.len == 0 &&
+            errors.len == 0) {
+            model_free(&m);
+            pgconf_errors_free(&errors);
+            continue;
+        }
         for (k = 0; k < errors.len; k++) {
             const pgconf_error *e = util_vec_at(&errors, k);
             pgr_location loc = { e->path, e->line, e->column, e->line, e->column, NULL };
