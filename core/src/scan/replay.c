@@ -336,7 +336,7 @@ run_models(check_run *run)
 
     for (i = 0; i < run->files.len; i++) {
         check_file *f = util_vec_at(&run->files, i);
-        frontend_input in = { f->path, f->root, f->text, f->len };
+        frontend_input in = { f->path, f->root, f->text, f->len, NULL };
         pgr_location origin = { f->path, 1, 1, 1, 1, NULL };
         util_vec errors;
         model m;
