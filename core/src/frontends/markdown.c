@@ -18,13 +18,16 @@
  * block not being a block at all (a renderer shows none of it), indented
  * code having no language and not being read.
  *
- * One text per language, not per block: a text is as long as the file, so
- * a text per block would cost blocks x file size.  Blocks of one language
- * are separated where that would matter: a YAML block starts a document of
- * its own ("---" written on a line between it and the previous block, the
- * fence line at the latest, which is blank in the YAML text), and an SQL
- * block starts a statement of its own (";" written there).  Shell blocks
- * need no separator: the blank lines between them end any command.
+ * A shell or JavaScript block is a text of its own: a snippet's unclosed
+ * quote or brace ("...") must not swallow the blocks after it.  A text is as
+ * long as the file, so that costs blocks x file size: past MD_BLOCK_BUDGET
+ * bytes of such texts in one file, the rest of its blocks share one text per
+ * language, as YAML, env and SQL blocks always do.  Blocks sharing a text
+ * are separated where that matters: a YAML block starts a document of its
+ * own ("---" written on a line between it and the previous block, the fence
+ * line at the latest, which is blank in the YAML text), and an SQL block
+ * starts a statement of its own (";" written there); the blank lines
+ * between shell blocks end any command.
  *
  * A shell block in which a line starts with a "$ " prompt is a terminal
  * session (```console, or a ```bash block written that way): the prompted
@@ -38,6 +41,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Bytes of per-block texts (shell, JavaScript) one file may make: 32 MiB,
+ * a hundred blocks in a 300 KiB page. */
+#define MD_BLOCK_BUDGET (32u << 20)
 
 /* The languages a block's text is handed on in. */
 typedef enum md_lang {
@@ -97,6 +104,8 @@ typedef struct md_ctx {
     char *out[MD_LANG_COUNT];      /* NULL until a block of the language */
     size_t end[MD_LANG_COUNT];     /* where the language's last block ended */
     values_file *vf;               /* for the unclosed-fence findings */
+    util_vec *embedded;            /* of frontend_embedded: the per-block texts */
+    size_t block_bytes;            /* their bytes so far (MD_BLOCK_BUDGET) */
     /* The fenced block being read. */
     md_lang lang;                  /* MD_LANG_NONE: none, or not read */
     char fence;                    /* '`' or '~' */
@@ -238,20 +247,50 @@ copy_lines(md_ctx *c, char *out)
     }
 }
 
-/* The block's language text, created blank at its first block. */
+/* A text as long as the file, blank (frontend_embedded). */
 static char *
-lang_text(md_ctx *c)
+blank_text(const md_ctx *c)
 {
+    char *t = util_xmalloc(c->len + 1);
     size_t i;
 
-    if (c->out[c->lang] == NULL) {
-        char *t = util_xmalloc(c->len + 1);
+    for (i = 0; i < c->len; i++)
+        t[i] = c->text[i] == '\n' ? '\n' : ' ';
+    t[c->len] = '\0';
+    return t;
+}
 
-        for (i = 0; i < c->len; i++)
-            t[i] = c->text[i] == '\n' ? '\n' : ' ';
-        t[c->len] = '\0';
-        c->out[c->lang] = t;
+/* Push text, language lang's, onto the embedded texts. */
+static void
+push_text(md_ctx *c, md_lang lang, char *text)
+{
+    frontend_embedded *e = util_vec_push(c->embedded);
+
+    e->frontend = lang_reader[lang].frontend;
+    e->dialect = lang_reader[lang].dialect;
+    e->text = text;
+    e->own_file = true;
+}
+
+/* The text the block is copied into: a new one of its own (pushed at
+ * once) for a shell or JavaScript block within the budget, else its
+ * language's shared text, created blank at its first block. */
+static char *
+lang_text(md_ctx *c, bool *shared)
+{
+    bool own = c->lang == MD_LANG_SHELL || c->lang == MD_LANG_JS || c->lang == MD_LANG_TS ||
+        c->lang == MD_LANG_TSX;
+
+    *shared = !own || c->block_bytes + c->len > MD_BLOCK_BUDGET;
+    if (!*shared) {
+        char *t = blank_text(c);
+
+        c->block_bytes += c->len;
+        push_text(c, c->lang, t);
+        return t;
     }
+    if (c->out[c->lang] == NULL)
+        c->out[c->lang] = blank_text(c);
     return c->out[c->lang];
 }
 
@@ -296,7 +335,7 @@ on_leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
 {
     md_ctx *c = arg;
     const md_line *first;
-    bool had = false;
+    bool had = false, shared;
     char *out;
 
     (void) detail;
@@ -306,11 +345,11 @@ on_leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
     }
     first = util_vec_at(&c->lines, 0);
     had = c->out[c->lang] != NULL;
-    out = lang_text(c);
+    out = lang_text(c, &shared);
     /* A YAML block is a document of its own, an SQL block starts a
      * statement of its own: a separator on a line before it that is blank
      * in this language's text (its fence line at the latest). */
-    if (had && (c->lang == MD_LANG_YAML || c->lang == MD_LANG_SQL)) {
+    if (shared && had && (c->lang == MD_LANG_YAML || c->lang == MD_LANG_SQL)) {
         size_t need = c->lang == MD_LANG_YAML ? 3 : 1, start = first->off, at;
 
         while (start > 0 && c->text[start - 1] != '\n')
@@ -341,8 +380,9 @@ on_span(MD_SPANTYPE type, void *detail, void *arg)
 
 /*
  * Read text (len bytes) as Markdown and push onto embedded (of
- * frontend_embedded; caller frees each text) one text per language its
- * fenced blocks are written in, each a value file of its own.  A block never
+ * frontend_embedded; caller frees each text) the texts of its fenced
+ * blocks (one per shell or JavaScript block, one per other language), each a
+ * value file of its own.  A block never
  * closed is a markdown/syntax-error in vf (offset of its first line).
  */
 static void
@@ -356,6 +396,7 @@ markdown_parse(values_file *vf, util_vec *embedded, const char *text, size_t len
     c.text = text;
     c.len = len;
     c.vf = vf;
+    c.embedded = embedded;
     c.lang = MD_LANG_NONE;
     util_vec_init(&c.lines, sizeof(md_line));
     memset(&parser, 0, sizeof parser);
@@ -371,17 +412,9 @@ markdown_parse(values_file *vf, util_vec *embedded, const char *text, size_t len
     if (len < UINT32_MAX)
         md_parse(text, (MD_SIZE) len, &parser, &c);
     util_vec_free(&c.lines);
-    for (i = 0; i < MD_LANG_COUNT; i++) {
-        frontend_embedded *e;
-
-        if (c.out[i] == NULL)
-            continue;
-        e = util_vec_push(embedded);
-        e->frontend = lang_reader[i].frontend;
-        e->dialect = lang_reader[i].dialect;
-        e->text = c.out[i];
-        e->own_file = true;
-    }
+    for (i = 0; i < MD_LANG_COUNT; i++)
+        if (c.out[i] != NULL)
+            push_text(&c, (md_lang) i, c.out[i]);
 }
 
 /* Markdown and MDX files, by name. */

@@ -1,0 +1,200 @@
+"""Issue 13, slice "markdown": fenced code blocks of Markdown/MDX docs are read.
+
+core/src/frontends/markdown.c finds the fenced blocks (md4c, CommonMark) and hands each language's
+blocks to the front-end that reads it (sh/bash/console -> shell, yaml, env -> dotenv, sql, js/ts/tsx),
+at the Markdown file's own offsets, so findings land at its line:column.  Every Markdown file has the
+docs path role wherever it is, so findings are capped at info, except those a rule keeps (a live
+provider key).  Unlabelled, `text`, indented and HTML-commented code is not read.
+"""
+from e2e import *  # noqa: F401,F403
+import time
+
+SSL = "ssl/missing-sslmode"
+HARD = "secrets/hardcoded-password"
+PW = "S3cretPassw0rd"
+FENCE = "```"
+
+
+def md_findings(text, name="README.md"):
+    """Findings of one Markdown file: [(rule, line, column, severity, role)], sorted."""
+    _, doc = findings_in({name: text})
+    return sorted((f["rule"], f["line"], f["column"], f["severity"], f.get("role"))
+                  for f in doc["findings"] if f["path"] == name)
+
+
+def positions(found):
+    return [(r, l, c) for r, l, c, *_ in found]
+
+
+def test_markdown_bash_block_connection_string():
+    """psql "postgresql://u:p@db.example.com/app" in a bash block: missing sslmode at the URL,
+    the password at its byte, both info with the docs role; the same line in an unlabelled
+    fence and in a `text` fence is not read."""
+    text = ("# Deploy\n"
+            "\n"
+            f"{FENCE}bash\n"
+            'psql "postgresql://u:p@db.example.com/app"\n'
+            f"{FENCE}\n"
+            f"{FENCE}\n"
+            'psql "postgresql://u:p@db2.example.com/app"\n'
+            f"{FENCE}\n"
+            f"{FENCE}text\n"
+            'psql "postgresql://u:p@db3.example.com/app"\n'
+            f"{FENCE}\n")
+    found = md_findings(text)
+    assert found == [(HARD, 4, 22, "info", "docs"), (SSL, 4, 7, "info", "docs")], found
+
+
+def test_markdown_yaml_block_compose_trust():
+    """A compose service with POSTGRES_HOST_AUTH_METHOD: trust in a yaml block: auth/image-trust
+    at the value; a second yaml block is a document of its own (no yaml/syntax-error from the two
+    read as one, its own finding at its line)."""
+    text = ("Start the database:\n"
+            "\n"
+            f"{FENCE}yaml\n"
+            "services:\n"
+            "  db:\n"
+            "    image: postgres:16\n"
+            "    environment:\n"
+            "      POSTGRES_HOST_AUTH_METHOD: trust\n"
+            f"{FENCE}\n"
+            "\n"
+            "~~~yml\n"
+            "services:\n"
+            "  api:\n"
+            "    environment:\n"
+            f"      DATABASE_URL: postgres://app@db.prod.example.com/app\n"
+            "~~~\n")
+    found = md_findings(text)
+    assert positions(found) == [("auth/image-trust", 8, 34), (SSL, 15, 21)], found
+    assert {s for *_, s, _ in found} == {"info"}, found
+
+
+def test_markdown_env_block():
+    """An env block is a dotenv file: the URL without sslmode and its password; the same line
+    as indented code (not fenced) is not read."""
+    text = (f"{FENCE}env\n"
+            f"DATABASE_URL=postgres://app:{PW}@db.prod.example.com/app\n"
+            f"{FENCE}\n"
+            "\n"
+            "Or, indented:\n"
+            "\n"
+            f"    DATABASE_URL=postgres://app:{PW}@db2.prod.example.com/app\n")
+    found = md_findings(text, "docs/setup.md")
+    assert positions(found) == [(HARD, 2, 29), (SSL, 2, 14)], found
+
+
+def test_markdown_sql_blocks_statement_rules():
+    """GRANT ALL ON t TO PUBLIC in a sql block gets the statement rules at its line; a block
+    whose last statement has no semicolon does not swallow the next block's statement."""
+    text = ("Grant access:\n"
+            "\n"
+            f"{FENCE}sql\n"
+            "SELECT 1\n"
+            f"{FENCE}\n"
+            "\n"
+            f"{FENCE}psql\n"
+            "GRANT ALL ON t TO PUBLIC;\n"
+            f"{FENCE}\n")
+    found = md_findings(text)
+    assert positions(found) == [("grants/grant-all-privileges", 8, 1), ("grants/grant-to-public", 8, 1)], found
+
+
+def test_markdown_ts_and_tsx_blocks():
+    """A ts block (TypeScript grammar: a type annotation parses) and a tsx block (JSX parses):
+    the connection string without sslmode at its column, no js/syntax-error."""
+    text = (f"{FENCE}ts\n"
+            'const url: string = "postgres://app@db.prod.example.com/app";\n'
+            f"{FENCE}\n"
+            f"{FENCE}tsx\n"
+            'export const A = () => <Db url="postgres://app@db2.prod.example.com/app" />;\n'
+            f"{FENCE}\n")
+    found = md_findings(text, "guide.mdx")
+    assert positions(found) == [(SSL, 2, 22), (SSL, 5, 33)], found
+
+
+def test_markdown_html_comment_and_console_session():
+    """A fence inside an HTML comment is part of the comment (CommonMark): not read.  A console
+    session's prompted line is read with its "$ " blanked, its output lines are not."""
+    text = ("<!--\n"
+            f"{FENCE}sh\n"
+            'psql "postgresql://app@db0.example.com/app"\n'
+            f"{FENCE}\n"
+            "-->\n"
+            f"{FENCE}console\n"
+            '$ psql "postgresql://app@db1.example.com/app" \\\n'
+            "    -c 'select 1'\n"
+            'psql "postgresql://app@db2.example.com/app"\n'
+            f"{FENCE}\n")
+    found = md_findings(text)
+    assert positions(found) == [(SSL, 7, 9)], found
+
+
+def test_markdown_blocks_in_list_items_and_quotes():
+    """Blocks in list items and block quotes: positions are the file's own."""
+    text = ("1. Connect:\n"
+            "\n"
+            f"   {FENCE}sh\n"
+            '   psql "postgresql://app@db1.example.com/app"\n'
+            f"   {FENCE}\n"
+            "\n"
+            f"> {FENCE}env\n"
+            "> DATABASE_URL=postgres://app@db2.example.com/app\n"
+            f"> {FENCE}\n")
+    found = md_findings(text)
+    assert positions(found) == [(SSL, 4, 10), (SSL, 8, 16)], found
+
+
+def test_markdown_docs_role_everywhere_but_live_keys_keep_severity():
+    """A README in examples/ or tests/ has the docs role too; a live Stripe key in it keeps the
+    rule's error (PGR_REPORT_KEEP_SEVERITY), a connection string's findings are info."""
+    text = (f"{FENCE}env\n"
+            "STRIPE_SECRET_KEY=sk_live_51Habcdefghijklmnopqrstuvwx\n"
+            "DATABASE_URL=postgres://app@db.example.com/app\n"
+            f"{FENCE}\n")
+    for name in ("examples/README.md", "tests/README.md"):
+        found = md_findings(text, name)
+        assert found == [("secrets/known-secret-format", 2, 19, "error", "docs"),
+                         (SSL, 3, 14, "info", "docs")], (name, found)
+
+
+def test_markdown_unclosed_and_nested_fences():
+    """~~~ holding ``` reads the ``` line as content (an unclosed backquote in the shell,
+    which hides the rest of that block but not the next: each shell block is a text of its own);
+    a block never closed is reported (markdown/syntax-error, info) and read to the end."""
+    text = ("~~~~sh\n"
+            f"{FENCE}\n"
+            'psql "postgresql://app@db1.example.com/app"\n'
+            "~~~~\n"
+            f"{FENCE}sh\n"
+            'psql "postgresql://app@db2.example.com/app"\n')
+    found = md_findings(text)
+    assert positions(found) == [("markdown/syntax-error", 6, 1), ("shell/syntax-error", 2, 1),
+                                (SSL, 6, 7)], found
+
+
+def test_markdown_crlf_and_tabs():
+    """CRLF line ends and a tab-indented list item: the file's lines and byte columns."""
+    text = ("-\tConnect:\r\n"
+            "\r\n"
+            f"\t{FENCE}sh\r\n"
+            '\tpsql "postgresql://app@db1.example.com/app"\r\n'
+            f"\t{FENCE}\r\n")
+    found = md_findings(text)
+    assert positions(found) == [(SSL, 4, 8)], found
+
+
+def test_markdown_hostile_input_is_linear():
+    """10,000 fences, 10,000 unclosed nested ones, a 4 MiB block: no crash, no quadratic time."""
+    many = "".join(f"{FENCE}yaml\nk{i}: v\n{FENCE}\n" for i in range(10000))
+    many += f"{FENCE}sql\nGRANT ALL ON t TO PUBLIC;\n{FENCE}\n"
+    nested = "".join(f"> - ~~~sh\n> {FENCE}bash\n" for _ in range(10000))
+    huge = f"{FENCE}sh\n" + ("echo " + "x" * 75 + "\n") * 50000
+    start = time.monotonic()
+    found, _ = findings_in({"many.md": many, "nested.md": nested, "huge.md": huge})
+    took = time.monotonic() - start
+    assert ("grants/grant-to-public", "many.md", 30002, 1) in found, found[:5]
+    assert not [f for f in found if f[0] == "yaml/syntax-error"], found[:5]
+    assert ("markdown/syntax-error", "huge.md", 2, 1) in found, found
+    assert ("markdown/syntax-error", "nested.md", 3, 3) in found, found
+    assert took < 60, took
