@@ -198,3 +198,19 @@ def test_markdown_hostile_input_is_linear():
     assert ("markdown/syntax-error", "huge.md", 2, 1) in found, found
     assert ("markdown/syntax-error", "nested.md", 3, 3) in found, found
     assert took < 60, took
+
+
+def test_markdown_one_parse_gap_per_language():
+    """Each shell block is parsed on its own, but a file reports one shell/syntax-error, as a
+    script does: docs snippets hold <placeholders> and "..."; the blocks after it are read."""
+    text = (f"{FENCE}sh\n"
+            "docker login -u <username> -p <token>\n"
+            f"{FENCE}\n"
+            f"{FENCE}bash\n"
+            "if [ -f x ]; then\n"
+            f"{FENCE}\n"
+            f"{FENCE}sh\n"
+            'psql "postgresql://app@db.example.com/app"\n'
+            f"{FENCE}\n")
+    found = md_findings(text)
+    assert positions(found) == [("shell/syntax-error", 2, 38), (SSL, 8, 7)], found
