@@ -7,6 +7,10 @@ docs path role wherever it is, so findings are capped at info, except those a ru
 provider key).  Unlabelled, `text`, indented and HTML-commented code is not read.
 """
 from e2e import *  # noqa: F401,F403
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 
 SSL = "ssl/missing-sslmode"
@@ -214,3 +218,60 @@ def test_markdown_one_parse_gap_per_language():
             f"{FENCE}\n")
     found = md_findings(text)
     assert positions(found) == [("shell/syntax-error", 2, 38), (SSL, 8, 7)], found
+
+
+def test_markdown_hugo_shortcodes_blanked():
+    """Hugo shortcodes ({{< sitevar >}}, {{% param %}}) are what the site writes in: blanked to
+    a word, so the command around them parses and its connection string is read."""
+    text = (f"{FENCE}sh\n"
+            'curl https://{{< sitevar name="domain" nojs="example.com" >}}/api < /dev/null\n'
+            'psql "postgresql://app@{{% param "dbhost" %}}.example.com/app" -c "select 1"\n'
+            f"{FENCE}\n")
+    found = md_findings(text)
+    assert positions(found) == [(SSL, 3, 7)], found
+
+
+def test_markdown_private_key_keeps_error():
+    """A complete private key in a yaml block of a README keeps the rule's error (docs role
+    notwithstanding); an elided one ("...") is not reported."""
+    if shutil.which("openssl") is None:
+        print("openssl not installed; skipping")
+        sys.exit(77)
+    key = subprocess.run(["openssl", "genrsa", "2048"], capture_output=True, text=True,
+                         check=True).stdout.strip().split("\n")
+    text = (f"{FENCE}yaml\n"
+            "stringData:\n"
+            "  tls.key: |\n" + "".join("    " + l + "\n" for l in key) + f"{FENCE}\n"
+            f"{FENCE}yaml\n"
+            "key: |\n"
+            "  -----BEGIN PRIVATE KEY-----\n"
+            "  ...\n"
+            "  -----END PRIVATE KEY-----\n"
+            f"{FENCE}\n")
+    found = md_findings(text)
+    assert found == [("secrets/known-secret-format", 4, 5, "error", "docs")], found
+
+
+def test_markdown_valgrind_clean():
+    """The front-end under memcheck on hostile Markdown (unclosed and nested fences, CRLF, tabs,
+    empty blocks, every language, shortcodes cut short): no invalid access, no leak."""
+    if shutil.which("valgrind") is None:
+        print("valgrind not installed; skipping")
+        sys.exit(77)
+    files = {
+        "nested.md": "".join(f"> - ~~~sh\n> {FENCE}bash\n" for _ in range(200)),
+        "crlf.md": ("-\tConnect:\r\n\r\n\t```sh\r\n\tpsql \"postgresql://app@db1.example.com/app\"\r\n"
+                    "\t```\r\n```console\r\n$ psql x \\\r\n  y\r\nout\r\n"),
+        "mix.mdx": ("import X from 'y'\n\n<Tabs>\n\n```ts\nconst a: number = 1\n```\n\n```tsx\n"
+                    "const b = <A/>\n```\n\n```env\nA=1\n```\n\n```js\nlet x = {\n```\n\n```sql\n"
+                    "select $$\n```\n\n```yaml\na: [\n```\n\n```\n```\n\n```sh\necho {{< x\n"),
+        "empty.md": "```sh\n```\n```yaml\n\n\n```\n````\n",
+        "docs/db.md": f"{FENCE}env\nDATABASE_URL=postgres://app@db.example.com/app\n{FENCE}\n",
+    }
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, files)
+        p = subprocess.run(["env", "PGRAMPART_NO_JIT=1", "valgrind", "--error-exitcode=99", "--leak-check=full",
+                            "--errors-for-leak-kinds=definite,indirect", "-q", ARGS.bin, "check", "--format",
+                            "json", "."], cwd=d, capture_output=True, text=True, timeout=600)
+    assert p.returncode in (0, 1), p.stderr[-4000:]
+    assert '"path": "docs/db.md"' in p.stdout, p.stdout[-2000:]

@@ -219,6 +219,35 @@ prompted(const char *t, size_t len)
     return len >= 2 && t[0] == '$' && (t[1] == ' ' || t[1] == '\t');
 }
 
+/*
+ * Blank the Hugo shortcodes of out[off, off + len) ({{< sitevar name="x" >}},
+ * {{% param %}}: what the site generator writes in when it renders the page)
+ * into a word of '_', as the shell front-end blanks an expansion, so that
+ * the code around them parses.  A shortcode ends on its own line.
+ */
+static void
+blank_shortcodes(char *out, size_t off, size_t len)
+{
+    size_t i = off, end = off + len;
+
+    while (i + 3 <= end) {
+        const char *close;
+        size_t j;
+
+        if (out[i] != '{' || out[i + 1] != '{' || (out[i + 2] != '<' && out[i + 2] != '%')) {
+            i++;
+            continue;
+        }
+        close = out[i + 2] == '<' ? ">}}" : "%}}";
+        for (j = i + 3; j + 3 <= end && memcmp(out + j, close, 3) != 0; j++)
+            ;
+        if (j + 3 > end)
+            return;
+        memset(out + i, '_', j + 3 - i);
+        i = j + 3;
+    }
+}
+
 /* Copy the block's lines into its language's text; a session's output
  * lines are left out and its prompts blanked. */
 static void
@@ -244,6 +273,7 @@ copy_lines(md_ctx *c, char *out)
             cont = l->len > 0 && c->text[l->off + l->len - 1] == '\\';
         }
         memcpy(out + l->off + skip, c->text + l->off + skip, l->len - skip);
+        blank_shortcodes(out, l->off + skip, l->len - skip);
     }
 }
 
