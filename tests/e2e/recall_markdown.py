@@ -275,3 +275,24 @@ def test_markdown_valgrind_clean():
                             "json", "."], cwd=d, capture_output=True, text=True, timeout=600)
     assert p.returncode in (0, 1), p.stderr[-4000:]
     assert '"path": "docs/db.md"' in p.stdout, p.stdout[-2000:]
+
+
+def test_markdown_suppressions_in_each_block_language():
+    """pgrampart-ignore in each block language's own line comment: `--` in an sql block, `//` in
+    a ts block, `#` in a sh block; each hides its next line only."""
+    text = (f"{FENCE}sql\n"
+            "-- pgrampart-ignore grants/*: the demo database is thrown away\n"
+            "GRANT SELECT ON t TO PUBLIC;\n"
+            "GRANT SELECT ON u TO PUBLIC;\n"
+            f"{FENCE}\n"
+            f"{FENCE}ts\n"
+            "// pgrampart-ignore ssl/missing-sslmode: reached through a tunnel\n"
+            'const a = "postgres://app@db1.example.com/app";\n'
+            'const b = "postgres://app@db2.example.com/app";\n'
+            f"{FENCE}\n"
+            f"{FENCE}sh\n"
+            "# pgrampart-ignore ssl/missing-sslmode: reached through a tunnel\n"
+            'psql "postgresql://app@db3.example.com/app"\n'
+            f"{FENCE}\n")
+    found = md_findings(text)
+    assert positions(found) == [("grants/grant-to-public", 4, 1), (SSL, 9, 12)], found

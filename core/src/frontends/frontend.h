@@ -88,6 +88,9 @@ typedef struct frontend {
     bool git_tracked;
     /* The line-comment marker pgrampart-ignore comments follow ("--", "#"). */
     const char *comment;
+    /* Others they may follow too, NULL-terminated: those of the languages
+     * a Markdown file's blocks are written in ("--" in an sql block). */
+    const char *more_comments[3];
     /* The rule of input that does not parse ("<family>/syntax-error"),
      * registered by the host as one of its own. */
     pgr_rule syntax_rule;

@@ -472,8 +472,10 @@ const frontend markdown_frontend = {
     /* Its own settings are none: each block language's are a value file
      * in that language's format. */
     .format = 0,
-    /* Suppressions in sh, yaml and env blocks (and in the text around). */
+    /* Suppressions in sh, yaml and env blocks, in sql ones, in JavaScript
+     * ones: each block language's own line comment. */
     .comment = "#",
+    .more_comments = { "--", "//", NULL },
     .syntax_rule = {
         .id = "markdown/syntax-error",
         /* Not a fault of the document (CommonMark reads on to the end), but
