@@ -296,3 +296,22 @@ def test_markdown_suppressions_in_each_block_language():
             f"{FENCE}\n")
     found = md_findings(text)
     assert positions(found) == [("grants/grant-to-public", 4, 1), (SSL, 9, 12)], found
+
+
+def test_markdown_info_string_variants():
+    """The info string's first word, whatever the docs generator glues to it: `bash title=`,
+    `{.sh}` (Pandoc), `Shell` (any case), `js:no-line-numbers`, `ts{1-3}`, `.env`; words that
+    only start like a language (`bashrc`, `shellscript-output`) are not read."""
+    url = 'psql "postgresql://app@db.example.com/app"\n'
+    js = 'const u = "postgres://app@db.example.com/app";\n'
+    text = (f'{FENCE}bash title="deploy.sh"\n{url}{FENCE}\n'       # 2
+            f"{FENCE}{{.sh}}\n{url}{FENCE}\n"                     # 5
+            f"{FENCE}Shell\n{url}{FENCE}\n"                       # 8
+            f"{FENCE}js:no-line-numbers\n{js}{FENCE}\n"           # 11
+            f"{FENCE}ts{{1-3}}\n{js}{FENCE}\n"                    # 14
+            f"{FENCE}.env\nDATABASE_URL=postgres://app@db.example.com/app\n{FENCE}\n"  # 17
+            f"{FENCE}bashrc\n{url}{FENCE}\n"                      # 20: not read
+            f"{FENCE}shellscript-output\n{url}{FENCE}\n")         # 23: not read
+    found = md_findings(text)
+    assert positions(found) == [(SSL, 2, 7), (SSL, 5, 7), (SSL, 8, 7), (SSL, 11, 12), (SSL, 14, 12),
+                                (SSL, 17, 14)], found

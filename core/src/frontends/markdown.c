@@ -121,14 +121,19 @@ lang_of(const char *word, size_t len)
     char buf[32];
     size_t i, n = 0;
 
-    /* "js {1-3}", "bash,title=x", "{.bash}" (Pandoc) */
-    while (len > 0 && (*word == '{' || *word == '.')) {
-        if (*word == '.' && len > 1 && word[1] == 'e')
-            break;
+    /* Pandoc's and kramdown's "{.bash}": the class is the language. */
+    if (len > 0 && *word == '{') {
         word++;
         len--;
+        if (len > 0 && *word == '.') {
+            word++;
+            len--;
+        }
     }
-    while (n < len && n < sizeof buf - 1 && word[n] != '{' && word[n] != ',' && word[n] != '}')
+    /* md4c gives the first word; docs generators glue options to it:
+     * "js{1-3}", "bash,title=x", "js:no-line-numbers". */
+    while (n < len && n < sizeof buf - 1 && word[n] != '{' && word[n] != ',' && word[n] != '}' &&
+           word[n] != ':')
         n++;
     if (n == sizeof buf - 1)
         return MD_LANG_NONE;
