@@ -315,3 +315,22 @@ def test_markdown_info_string_variants():
     found = md_findings(text)
     assert positions(found) == [(SSL, 2, 7), (SSL, 5, 7), (SSL, 8, 7), (SSL, 11, 12), (SSL, 14, 12),
                                 (SSL, 17, 14)], found
+
+
+def test_markdown_broken_yaml_block_hides_no_other():
+    """A yaml block that does not parse ("..." where a mapping goes) is one yaml/syntax-error;
+    the next yaml block is still read (each is parsed on its own)."""
+    text = (f"{FENCE}yaml\n"
+            "env:\n"
+            "  ...\n"
+            "  - name: URL\n"
+            f"{FENCE}\n"
+            f"{FENCE}yaml\n"
+            "services:\n"
+            "  db:\n"
+            "    environment:\n"
+            "      POSTGRES_HOST_AUTH_METHOD: trust\n"
+            f"{FENCE}\n")
+    found = md_findings(text)
+    assert [r for r, *_ in found] == ["auth/image-trust", "yaml/syntax-error"], found
+    assert positions(found)[0] == ("auth/image-trust", 10, 34), found

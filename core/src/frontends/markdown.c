@@ -18,16 +18,18 @@
  * block not being a block at all (a renderer shows none of it), indented
  * code having no language and not being read.
  *
- * A shell or JavaScript block is a text of its own: a snippet's unclosed
- * quote or brace ("...") must not swallow the blocks after it.  A text is as
- * long as the file, so that costs blocks x file size: past MD_BLOCK_BUDGET
- * bytes of such texts in one file, the rest of its blocks share one text per
- * language, as YAML, env and SQL blocks always do.  Blocks sharing a text
- * are separated where that matters: a YAML block starts a document of its
- * own ("---" written on a line between it and the previous block, the fence
- * line at the latest, which is blank in the YAML text), and an SQL block
- * starts a statement of its own (";" written there); the blank lines
- * between shell blocks end any command.
+ * A shell, YAML or JavaScript block is a text of its own: a snippet's
+ * unclosed quote or brace, or a "..." where a YAML mapping goes, must not
+ * hide the blocks after it (the YAML parser gives up on the whole stream).
+ * A text is as long as the file, so that costs blocks x file size: past
+ * MD_BLOCK_BUDGET bytes of such texts in one file, the rest of its blocks
+ * share one text per language, as env and SQL blocks always do (a line of
+ * either stands on its own).  Blocks sharing a text are separated where that
+ * matters: a YAML block starts a document of its own ("---" written on a
+ * line between it and the previous block, the fence line at the latest,
+ * which is blank in the YAML text), and an SQL block starts a statement of
+ * its own (";" written there); the blank lines between shell blocks end any
+ * command.
  *
  * A shell block in which a line starts with a "$ " prompt is a terminal
  * session (```console, or a ```bash block written that way): the prompted
@@ -42,8 +44,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Bytes of per-block texts (shell, JavaScript) one file may make: 32 MiB,
- * a hundred blocks in a 300 KiB page. */
+/* Bytes of per-block texts (shell, YAML, JavaScript) one file may make:
+ * 32 MiB, a hundred blocks in a 300 KiB page. */
 #define MD_BLOCK_BUDGET (32u << 20)
 
 /* The languages a block's text is handed on in. */
@@ -308,13 +310,13 @@ push_text(md_ctx *c, md_lang lang, char *text)
 }
 
 /* The text the block is copied into: a new one of its own (pushed at
- * once) for a shell or JavaScript block within the budget, else its
+ * once) for a shell, YAML or JavaScript block within the budget, else its
  * language's shared text, created blank at its first block. */
 static char *
 lang_text(md_ctx *c, bool *shared)
 {
-    bool own = c->lang == MD_LANG_SHELL || c->lang == MD_LANG_JS || c->lang == MD_LANG_TS ||
-        c->lang == MD_LANG_TSX;
+    bool own = c->lang == MD_LANG_SHELL || c->lang == MD_LANG_YAML || c->lang == MD_LANG_JS ||
+        c->lang == MD_LANG_TS || c->lang == MD_LANG_TSX;
 
     *shared = !own || c->block_bytes + c->len > MD_BLOCK_BUDGET;
     if (!*shared) {
@@ -416,8 +418,8 @@ on_span(MD_SPANTYPE type, void *detail, void *arg)
 /*
  * Read text (len bytes) as Markdown and push onto embedded (of
  * frontend_embedded; caller frees each text) the texts of its fenced
- * blocks (one per shell or JavaScript block, one per other language), each a
- * value file of its own.  A block never
+ * blocks (one per shell, YAML or JavaScript block, one per other language),
+ * each a value file of its own.  A block never
  * closed is a markdown/syntax-error in vf (offset of its first line).
  */
 static void
