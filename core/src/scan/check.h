@@ -32,7 +32,7 @@ typedef struct check_file {
     sql_file sql;
     bool parsed_values;      /* values holds what a text front-end read */
     values_file values;
-    util_vec own_values;     /* of check_values, when parsed_values */
+    util_vec own_values;     /* of check_values * (owned), when parsed_values */
     util_lines lines;        /* for value and configuration files */
     bool context;            /* read only for its migration set: not reported on */
     const char *root;        /* resolved checked root it was found under (owned

@@ -260,8 +260,11 @@ parse_text(check_run *run, check_file *f, const frontend *fe, char *text, const 
         values_file *to = into;
 
         if (e->own_file && efe != NULL && efe->output == FRONTEND_VALUES) {
-            check_values *cv = util_vec_push(&f->own_values);
+            /* Each on the heap: a push may move the vector, not what
+             * `to` points at. */
+            check_values *cv = util_xcalloc(1, sizeof *cv);
 
+            *(check_values **) util_vec_push(&f->own_values) = cv;
             cv->fe = efe;
             values_init(&cv->values);
             to = &cv->values;
@@ -313,13 +316,13 @@ parse_value_files(check_run *run)
         if (f->text == NULL || f->fe->output != FRONTEND_VALUES)
             continue;
         values_init(&f->values);
-        util_vec_init(&f->own_values, sizeof(check_values));
+        util_vec_init(&f->own_values, sizeof(check_values *));
         parse_text(run, f, f->fe, f->text, NULL, &f->values, &sql);
         f->parsed_values = true;
         report_value_errors(run, f, &f->values, NULL);
         util_vec_init(&seen, sizeof(const char *));
         for (k = 0; k < f->own_values.len; k++)
-            report_value_errors(run, f, &((check_values *) util_vec_at(&f->own_values, k))->values,
+            report_value_errors(run, f, &(*(check_values **) util_vec_at(&f->own_values, k))->values,
                                 &seen);
         util_vec_free(&seen);
         if (sql != NULL)
@@ -454,7 +457,7 @@ value_hooks(check_run *run, pgr_ctx *ctx, const pgr_plugin *p)
         if (f->fe->format != 0)
             value_hook(run, ctx, p, f, f->fe, &f->values);
         for (k = 0; k < f->own_values.len; k++) {
-            check_values *cv = util_vec_at(&f->own_values, k);
+            check_values *cv = *(check_values **) util_vec_at(&f->own_values, k);
 
             value_hook(run, ctx, p, f, cv->fe, &cv->values);
         }
@@ -639,8 +642,12 @@ check_free(check_run *run)
             size_t k;
 
             values_free(&f->values);
-            for (k = 0; k < f->own_values.len; k++)
-                values_free(&((check_values *) util_vec_at(&f->own_values, k))->values);
+            for (k = 0; k < f->own_values.len; k++) {
+                check_values *cv = *(check_values **) util_vec_at(&f->own_values, k);
+
+                values_free(&cv->values);
+                free(cv);
+            }
             util_vec_free(&f->own_values);
         }
         if (f->text)
