@@ -334,3 +334,29 @@ def test_markdown_broken_yaml_block_hides_no_other():
     found = md_findings(text)
     assert [r for r, *_ in found] == ["auth/image-trust", "yaml/syntax-error"], found
     assert positions(found)[0] == ("auth/image-trust", 10, 34), found
+
+
+def test_markdown_hba_conf_block():
+    """A `conf` block whose every line is a pg_hba.conf record is read as pg_hba.conf (the hba
+    rules at the record); an nginx `conf` block, one with an include line (docs' includes are
+    not followed) and an `ini` block are not."""
+    text = (f"{FENCE}conf\n"
+            "# TYPE  DATABASE  USER  ADDRESS     METHOD\n"
+            "host    all       all   0.0.0.0/0   trust\n"
+            "hostssl app       app   10.0.0.0/8  scram-sha-256\n"
+            f"{FENCE}\n"
+            f"{FENCE}conf\n"
+            "server {\n"
+            "  listen 80;\n"
+            "}\n"
+            f"{FENCE}\n"
+            f"{FENCE}conf\n"
+            "include other.conf\n"
+            "host all all 0.0.0.0/0 trust\n"
+            f"{FENCE}\n"
+            f"{FENCE}ini\n"
+            "host all all 0.0.0.0/0 trust\n"
+            f"{FENCE}\n")
+    found = md_findings(text)
+    assert found == [("auth/hba-open-address", 3, 1, "info", "docs"), ("auth/hba-trust", 3, 1, "info", "docs"),
+                     ("ssl/hba-host-without-ssl", 3, 1, "info", "docs")], found

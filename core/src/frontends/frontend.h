@@ -34,9 +34,9 @@ typedef struct frontend_input {
                               * (includes may not leave it), or NULL */
     const char *text;        /* len bytes, not NUL-terminated */
     size_t len;
-    const char *dialect;     /* a file name whose extension picks the language's
-                              * dialect ("block.tsx": a Markdown block's), or
-                              * NULL: path's own */
+    const char *dialect;     /* a file name whose name picks the language's
+                              * dialect ("block.tsx", "pg_hba.conf": a Markdown
+                              * block's), or NULL: path's own */
 } frontend_input;
 
 /*
@@ -49,7 +49,8 @@ typedef struct frontend_input {
  * is given; the caller frees each text and the vector.
  */
 typedef struct frontend_embedded {
-    const char *frontend;    /* name of the front-end that reads it: "shell", "sql" (static) */
+    const char *frontend;    /* name of the front-end that reads it: "shell", "sql",
+                              * "pgconf" (static) */
     char *text;              /* the file's length in bytes; caller frees */
     const char *dialect;     /* frontend_input.dialect for it (static), or NULL */
     /* Its settings are a value file of their own, in its front-end's format

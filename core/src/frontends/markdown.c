@@ -58,6 +58,7 @@ typedef enum md_lang {
     MD_LANG_JS,
     MD_LANG_TS,
     MD_LANG_TSX,
+    MD_LANG_HBA,
     MD_LANG_COUNT
 } md_lang;
 
@@ -74,6 +75,7 @@ static const struct {
     [MD_LANG_JS] = { "javascript", "block.js" },
     [MD_LANG_TS] = { "javascript", "block.ts" },
     [MD_LANG_TSX] = { "javascript", "block.tsx" },
+    [MD_LANG_HBA] = { "pgconf", "pg_hba.conf" },
 };
 
 /* The info string's first words each language is written with (GitHub's
@@ -92,6 +94,9 @@ static const struct {
     { "mjs", MD_LANG_JS }, { "cjs", MD_LANG_JS }, { "node", MD_LANG_JS },
     { "ts", MD_LANG_TS }, { "typescript", MD_LANG_TS }, { "mts", MD_LANG_TS },
     { "cts", MD_LANG_TS }, { "tsx", MD_LANG_TSX },
+    /* Only when every line is a pg_hba.conf record (hba_block). */
+    { "conf", MD_LANG_HBA }, { "hba", MD_LANG_HBA }, { "pg_hba", MD_LANG_HBA },
+    { "pg_hba.conf", MD_LANG_HBA }, { "apacheconf", MD_LANG_HBA },
 };
 
 /* One line of the block being read: a piece of the text md4c pointed into. */
@@ -367,6 +372,43 @@ after_block(const md_ctx *c)
     return off;
 }
 
+/*
+ * Whether the block is clearly pg_hba.conf: every line that is not a
+ * comment a record (local, host, hostssl, hostnossl, hostgssenc,
+ * hostnogssenc; PostgreSQL docs 21.1 The pg_hba.conf File).  A "conf" block
+ * is as often nginx's or Apache's.  An include line makes it not one: a
+ * docs page's includes are not followed.  Only pg_hba.conf is read from
+ * docs: its rules judge each record, where postgresql.conf's and
+ * pgbouncer.ini's also judge what a file leaves unset, which a snippet
+ * always does.
+ */
+static bool
+hba_block(const md_ctx *c)
+{
+    static const char *const types[] = { "local", "host", "hostssl", "hostnossl", "hostgssenc",
+                                         "hostnogssenc", NULL };
+    bool any = false;
+    size_t k, i;
+
+    for (k = 0; k < c->lines.len; k++) {
+        const md_line *l = util_vec_at(&c->lines, k);
+        const char *t = c->text + l->off;
+        size_t n = 0;
+        bool record = false;
+
+        if (l->len == 0 || t[0] == '#' || t[0] == '\r')
+            continue;
+        while (n < l->len && t[n] != ' ' && t[n] != '\t')
+            n++;
+        for (i = 0; types[i] != NULL && !record; i++)
+            record = strlen(types[i]) == n && memcmp(t, types[i], n) == 0;
+        if (!record)
+            return false;
+        any = true;
+    }
+    return any;
+}
+
 static int
 on_leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
 {
@@ -376,7 +418,8 @@ on_leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
     char *out;
 
     (void) detail;
-    if (type != MD_BLOCK_CODE || c->lang == MD_LANG_NONE || c->lines.len == 0) {
+    if (type != MD_BLOCK_CODE || c->lang == MD_LANG_NONE || c->lines.len == 0 ||
+        (c->lang == MD_LANG_HBA && !hba_block(c))) {
         c->lang = MD_LANG_NONE;
         return 0;
     }

@@ -33,6 +33,10 @@ typedef struct check_file {
     bool parsed_values;      /* values holds what a text front-end read */
     values_file values;
     util_vec own_values;     /* of check_values * (owned), when parsed_values */
+    util_vec model_texts;    /* of frontend_embedded (texts owned), when
+                              * parsed_values: server configuration written
+                              * in it (a Markdown file's pg_hba.conf
+                              * blocks), each a model of its own */
     util_lines lines;        /* for value and configuration files */
     bool context;            /* read only for its migration set: not reported on */
     const char *root;        /* resolved checked root it was found under (owned

@@ -227,8 +227,9 @@ add_sql(const check_file *f, char **sql, char *text)
  * CI step's shell in a YAML file (into the same settings), SQL a script
  * hands to psql (added to *sql, f's SQL, checked by the same statement
  * rules once every text of the file is in), a Markdown file's blocks (each
- * language's settings a value file of its own, in f->own_values).  text is
- * taken over.
+ * language's settings a value file of its own, in f->own_values; its
+ * pg_hba.conf blocks in f->model_texts, for the models).  text is taken
+ * over.
  */
 static void
 parse_text(check_run *run, check_file *f, const frontend *fe, char *text, const char *dialect,
@@ -243,7 +244,15 @@ parse_text(check_run *run, check_file *f, const frontend *fe, char *text, const 
         add_sql(f, sql, text);
         return;
     }
-    /* Only statements and settings can be embedded: a model is a file's own. */
+    /* Server configuration is kept for the models (replay.c). */
+    if (fe != NULL && fe->output == FRONTEND_MODEL && text != f->text) {
+        frontend_embedded *m = util_vec_push(&f->model_texts);
+
+        m->frontend = fe->name;
+        m->text = text;
+        m->dialect = dialect;
+        return;
+    }
     if (fe == NULL || fe->output != FRONTEND_VALUES) {
         if (text != f->text)
             free(text);
@@ -317,6 +326,7 @@ parse_value_files(check_run *run)
             continue;
         values_init(&f->values);
         util_vec_init(&f->own_values, sizeof(check_values *));
+        util_vec_init(&f->model_texts, sizeof(frontend_embedded));
         parse_text(run, f, f->fe, f->text, NULL, &f->values, &sql);
         f->parsed_values = true;
         report_value_errors(run, f, &f->values, NULL);
@@ -648,6 +658,9 @@ check_free(check_run *run)
                 values_free(&cv->values);
                 free(cv);
             }
+            for (k = 0; k < f->model_texts.len; k++)
+                free(((frontend_embedded *) util_vec_at(&f->model_texts, k))->text);
+            util_vec_free(&f->model_texts);
             util_vec_free(&f->own_values);
         }
         if (f->text)
