@@ -574,11 +574,14 @@ pgconf_match(const char *path)
 static void
 pgconf_parse_model(const frontend_input *in, model *m, util_vec *errors)
 {
+    /* Server configuration written in another file (a Markdown block) is
+     * of the kind its dialect names. */
+    int kind = pgconf_kind_of(in->dialect ? in->dialect : in->path);
+
     if (in->root)
-        pgconf_parse_within(m, pgconf_kind_of(in->path), in->path, in->root, in->text, in->len,
-                            errors);
+        pgconf_parse_within(m, kind, in->path, in->root, in->text, in->len, errors);
     else
-        pgconf_parse(m, pgconf_kind_of(in->path), in->path, in->text, in->len, errors);
+        pgconf_parse(m, kind, in->path, in->text, in->len, errors);
 }
 
 const frontend pgconf_frontend = {

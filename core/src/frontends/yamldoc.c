@@ -791,10 +791,12 @@ yaml_match(const char *path)
 }
 
 static void
-yaml_parse_values(const frontend_input *in, values_file *out, frontend_embedded *embedded)
+yaml_parse_values(const frontend_input *in, values_file *out, util_vec *embedded)
 {
-    embedded->frontend = "shell";
-    yamldoc_parse(out, &embedded->text, in->text, in->len);
+    char *text = NULL;
+
+    yamldoc_parse(out, &text, in->text, in->len);
+    frontends_embed(embedded, "shell", text);
 }
 
 const frontend yaml_frontend = {
