@@ -566,12 +566,15 @@ in_list(const char *list, const char *v)
     return false;
 }
 
+/* Whether re matches the setting name text; names over 128 bytes are no
+ * switch's, and a hostile one would cost the nested repetitions of the
+ * rule pack's patterns quadratic time. */
 static bool
 regex_matches(const pgr_regex *re, const char *text)
 {
-    size_t s, l;
+    size_t s, l, n = strlen(text);
 
-    return api->regex_match(re, text, strlen(text), 0, &s, &l);
+    return n <= 128 && api->regex_match(re, text, n, 0, &s, &l);
 }
 
 /* The switch setting e turns off (its name and an "off" value), or NULL. */

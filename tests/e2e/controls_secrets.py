@@ -74,3 +74,116 @@ def test_app_tls_switch_capped_in_example_files():
     """An example file's switch is capped at info by its role, like every rule's."""
     got = _of({".env.example": "DB_HOST=db.example.com\nDB_SSL=false\n"}, TLS_RULES)
     assert got == [(".env.example", 2, 8, "ssl/app-tls-disabled", "info")], got
+
+
+SECRET_RULES = ("secrets/weak-secret", "secrets/placeholder-secret")
+_B64_32 = "c2VjcmV0LWtleS1tYXRlcmlhbC1vZi1sZW5ndGgtNDQtYnl0ZXM="   # 44 base64 characters: 32 bytes
+_HEX_32 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"  # 64 hex: 32 bytes
+_JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIiwiaWF0IjoxNzAwMDAwMDAwfQ."
+        "Qm9Mx0T3vV8rR2nK5pL7sW1yZ4aB6cD9eF0gH2iJ3kL")
+
+
+def test_signing_names_weak_secret_at_exact_positions():
+    """Auth, token, service-role and Rails/Django secrets named in rules/secrets.yml: under 32 bytes of key
+    material or made of words they are weak-secret, a template's words placeholder-secret; 32 decoded bytes,
+    a JWT, and an OAuth client's secret (no signing key) are not reported."""
+    env = ("AUTH_SECRET=myaccesssecret\n"                     # 1 weak: 14 bytes
+           "ACCESS_TOKEN_SECRET=short\n"                      # 2 weak
+           "REFRESH_TOKEN_SECRET=" + _HEX_32[:32] + "\n"      # 3 weak: 16 bytes of hex
+           "SUPABASE_SERVICE_ROLE_KEY=your-service-role-key\n"  # 4 placeholder
+           "SECRET_KEY_BASE=super-secret-key-base-for-the-production-app\n"  # 5 weak: words
+           "betterAuthSecret=changeme-later\n"                # 6 placeholder
+           "NEXTAUTH_SECRET=" + _B64_32 + "\n"                # 7 strong
+           "REFRESH_TOKEN_SECRET=" + _HEX_32 + "\n"           # 8 strong
+           "SUPABASE_SERVICE_ROLE_KEY=" + _JWT + "\n"         # 9 a JWT
+           "OAUTH_SECRET=short\n"                             # 10 not a signing key
+           "DJANGO_SECRET_KEY=Zp4$kq9!Lw2@Rt7#Nx5%Vb8^Mc3&Hs6*\n")  # 11 strong
+    got = _of({".env.production": env}, SECRET_RULES)
+    want = [(".env.production", 1, 13, "secrets/weak-secret", "warning"),
+            (".env.production", 2, 21, "secrets/weak-secret", "warning"),
+            (".env.production", 3, 22, "secrets/weak-secret", "warning"),
+            (".env.production", 4, 27, "secrets/placeholder-secret", "error"),
+            (".env.production", 5, 17, "secrets/weak-secret", "warning"),
+            (".env.production", 6, 18, "secrets/placeholder-secret", "error")]
+    assert got == want, got
+
+
+def test_signing_names_not_weak_in_example_files():
+    """A template holds placeholders and short examples by design: no weak-secret there."""
+    got = _of({".env.example": "AUTH_SECRET=short\nACCESS_TOKEN_SECRET=myaccesssecret\n",
+               ".env.production": "AUTH_SECRET=short\n"}, SECRET_RULES)
+    assert got == [(".env.production", 1, 13, "secrets/weak-secret", "warning")], got
+
+
+WEAK = ("secrets/weak-password",)
+
+
+def test_weak_password_at_exact_positions():
+    """Database passwords in a production file: short, few character classes, a common word or a word with
+    digits are weak-password at the password; strong ones, placeholders and references are not."""
+    env = ("POSTGRES_PASSWORD=gdpr2024\n"                           # 1 word + digits
+           "PGPASSWORD=postgres123\n"                               # 2 word + digits
+           "DB_PASSWORD=Summer2024!!\n"                             # 3 word + digits + symbols
+           "DATABASE_PASSWORD=Tr0ub4dor&3\n"                        # 4 11 characters
+           "POSTGRES_NON_ROOT_PASSWORD=kqzvbnmxtyrplw\n"            # 5 one class, under 24
+           "DATABASE_URL=postgres://app:admin2024@db.example.com:5432/app?sslmode=require\n"  # 6 word + digits
+           "DB_PASS=q7#Lm2vX9tRw4Kz\n"                              # 7 strong
+           "POSTGRES_PASSWORD=${POSTGRES_PASSWORD}\n"               # 8 reference
+           "DB_PASSWORD=changeme\n"                                 # 9 placeholder
+           "PG_PASSWORD=correcthorsebatterystaplelamp\n"            # 10 long passphrase
+           "DB_PASSWORD_FILE=/run/secrets/db\n"                     # 11 a file
+           "REDIS_PASSWORD=abc\n")                                  # 12 not a database's
+    got = _of({".env.production": env}, WEAK)
+    want = [(".env.production", 1, 19, "secrets/weak-password", "warning"),
+            (".env.production", 2, 12, "secrets/weak-password", "warning"),
+            (".env.production", 3, 13, "secrets/weak-password", "warning"),
+            (".env.production", 4, 19, "secrets/weak-password", "warning"),
+            (".env.production", 5, 28, "secrets/weak-password", "warning"),
+            (".env.production", 6, 29, "secrets/weak-password", "warning")]
+    assert got == want, got
+
+
+def test_weak_password_only_in_production_files():
+    """A development, CI or example file's database password is a throwaway stack's (local-dev-password):
+    weak-password reads only files named for production, YAML ones included."""
+    compose = ("services:\n"
+               "  db:\n"
+               "    image: postgres:16\n"
+               "    environment:\n"
+               "      POSTGRES_PASSWORD: postgres\n")
+    files = {"docker-compose.yml": compose, "docker-compose.prod.yml": compose, ".env": "DB_PASSWORD=gdpr2024\n",
+             ".env.example": "DB_PASSWORD=gdpr2024\n", "deploy/production/.env": "DB_PASSWORD=gdpr2024\n"}
+    got = _of(files, WEAK)
+    assert got == [("deploy/production/.env", 1, 13, "secrets/weak-password", "warning"),
+                   ("docker-compose.prod.yml", 5, 26, "secrets/weak-password", "warning")], got
+
+
+def test_weak_password_policy_from_config():
+    """secrets.password_min_length and password_min_classes set the strength: a 14-character two-class
+    password passes the defaults only when the policy asks for fewer classes, and fails a longer minimum."""
+    env = {".env.production": "DB_PASSWORD=k4v9q2m7x8z3w5\n"}
+    assert _of(env, WEAK) == [(".env.production", 1, 13, "secrets/weak-password", "warning")]
+    env[".pgrampart.yml"] = "secrets:\n  password_min_classes: '2'\n"
+    assert _of(env, WEAK) == []
+    env[".pgrampart.yml"] = "secrets:\n  password_min_classes: '2'\n  password_min_length: '16'\n"
+    assert _of(env, WEAK) == [(".env.production", 1, 13, "secrets/weak-password", "warning")]
+
+
+def test_weak_password_is_never_printed_whole():
+    """The message names the setting and the reason, and shows the password redacted."""
+    _, doc = findings_in({".env.production": "POSTGRES_PASSWORD=Winter2023\n"})
+    msgs = [f["message"] for f in doc["findings"] if f["rule"] == "secrets/weak-password"]
+    assert len(msgs) == 1 and "Winter2023" not in msgs[0] and "POSTGRES_PASSWORD" in msgs[0], msgs
+
+
+def test_hostile_setting_names_stay_fast():
+    """Setting names of 60,000 bytes are no setting the name lists know: the nested repetitions of the rule
+    packs' patterns never run on them, and the real switch and password after them are still reported."""
+    import time
+    env = ("db_" * 20000 + "password=x\n" + "A_" * 30000 + "DB_SSL=false\n"
+           "DB_HOST=db.example.com\nDB_SSL=false\nDB_PASSWORD=gdpr2024\n")
+    start = time.monotonic()
+    got = _of({".env.production": env}, TLS_RULES + WEAK)
+    assert time.monotonic() - start < 10
+    assert got == [(".env.production", 4, 8, "ssl/app-tls-disabled", "error"),
+                   (".env.production", 5, 13, "secrets/weak-password", "warning")], got
