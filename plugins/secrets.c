@@ -523,7 +523,7 @@ check_placeholder_and_weak(pgr_ctx *ctx, const value_view *w)
         return;
     }
     if (!signing || placeholder || reference || !*v || example_file(ctx, f->path) ||
-        not_a_signing_key(f, e))
+        not_a_signing_key(f, e) || strength_issued_key(ctx, v))
         return;
     /* Short, or words whatever their length (myaccesssecret,
      * super-secret-jwt-key-for-production): a value the application runs

@@ -113,6 +113,11 @@ int strength_signing_name(pgr_ctx *ctx, const char *key);
  * database_password_names: POSTGRES_PASSWORD, DB_PASSWORD, PGPASSWORD...). */
 int strength_database_password_name(pgr_ctx *ctx, const char *key);
 
+/* Whether v is a key a provider issues (rules/secrets.yml
+ * issued_key_formats: a JWT, Supabase's sb_secret_ keys): its strength is
+ * the provider's, not weighed by its length. */
+int strength_issued_key(pgr_ctx *ctx, const char *v);
+
 /* Whether secret v is made of words (myaccesssecret, super-secret-key):
  * guessable whatever its length. */
 int strength_made_of_words(const char *v);

@@ -27,7 +27,7 @@
 
 /* The rule pack's name lists, compiled once per run (strength_finish frees them). */
 typedef struct name_list {
-    const char *key;        /* the rule-pack list: signing_names or database_password_names */
+    const char *key;        /* the rule-pack list: signing_names, database_password_names, issued_key_formats */
     pgr_regex **re;
     size_t n;
     int loaded;
@@ -35,6 +35,7 @@ typedef struct name_list {
 
 static name_list signing_names = { "signing_names", NULL, 0, 0 };
 static name_list password_names = { "database_password_names", NULL, 0, 0 };
+static name_list issued_formats = { "issued_key_formats", NULL, 0, 0 };
 
 static void
 name_list_load(pgr_ctx *ctx, name_list *l)
@@ -72,19 +73,20 @@ name_list_free(name_list *l)
 
 /* The longest setting name the name lists are tried on: longer keys are
  * no such setting, and a hostile one would cost the regexes' nested
- * repetitions quadratic time. */
+ * repetitions quadratic time.  (issued_key_formats' patterns are linear:
+ * they are tried on values of any length.) */
 #define STRENGTH_MAX_KEY 128
 
-/* Whether one of list l's regexes matches key (a setting's name). */
+/* Whether one of list l's regexes matches text (len bytes). */
 static int
-name_list_matches(pgr_ctx *ctx, name_list *l, const char *key)
+name_list_matches(pgr_ctx *ctx, name_list *l, const char *text, size_t len)
 {
     size_t i, s, n;
 
     if (!l->loaded)
         name_list_load(ctx, l);
-    for (i = 0; key[0] && strlen(key) <= STRENGTH_MAX_KEY && i < l->n; i++)
-        if (api->regex_match(l->re[i], key, strlen(key), 0, &s, &n))
+    for (i = 0; len > 0 && i < l->n; i++)
+        if (api->regex_match(l->re[i], text, len, 0, &s, &n))
             return 1;
     return 0;
 }
@@ -92,18 +94,29 @@ name_list_matches(pgr_ctx *ctx, name_list *l, const char *key)
 int
 strength_signing_name(pgr_ctx *ctx, const char *key)
 {
-    return name_list_matches(ctx, &signing_names, key);
+    size_t n = strlen(key);
+
+    return n <= STRENGTH_MAX_KEY && name_list_matches(ctx, &signing_names, key, n);
 }
 
 int
 strength_database_password_name(pgr_ctx *ctx, const char *key)
 {
-    return name_list_matches(ctx, &password_names, key);
+    size_t n = strlen(key);
+
+    return n <= STRENGTH_MAX_KEY && name_list_matches(ctx, &password_names, key, n);
+}
+
+int
+strength_issued_key(pgr_ctx *ctx, const char *v)
+{
+    return name_list_matches(ctx, &issued_formats, v, strlen(v));
 }
 
 void
 strength_finish(void)
 {
+    name_list_free(&issued_formats);
     name_list_free(&signing_names);
     name_list_free(&password_names);
 }

@@ -86,7 +86,8 @@ _JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIiwiaW
 def test_signing_names_weak_secret_at_exact_positions():
     """Auth, token, service-role and Rails/Django secrets named in rules/secrets.yml: under 32 bytes of key
     material or made of words they are weak-secret, a template's words placeholder-secret; 32 decoded bytes,
-    a JWT, and an OAuth client's secret (no signing key) are not reported."""
+    a JWT or Supabase secret key (issued, not chosen), and an OAuth client's secret (no signing key) are not
+    reported."""
     env = ("AUTH_SECRET=myaccesssecret\n"                     # 1 weak: 14 bytes
            "ACCESS_TOKEN_SECRET=short\n"                      # 2 weak
            "REFRESH_TOKEN_SECRET=" + _HEX_32[:32] + "\n"      # 3 weak: 16 bytes of hex
@@ -97,7 +98,8 @@ def test_signing_names_weak_secret_at_exact_positions():
            "REFRESH_TOKEN_SECRET=" + _HEX_32 + "\n"           # 8 strong
            "SUPABASE_SERVICE_ROLE_KEY=" + _JWT + "\n"         # 9 a JWT
            "OAUTH_SECRET=short\n"                             # 10 not a signing key
-           "DJANGO_SECRET_KEY=Zp4$kq9!Lw2@Rt7#Nx5%Vb8^Mc3&Hs6*\n")  # 11 strong
+           "DJANGO_SECRET_KEY=Zp4$kq9!Lw2@Rt7#Nx5%Vb8^Mc3&Hs6*\n"  # 11 strong
+           "SUPABASE_SERVICE_ROLE_KEY=sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz\n")  # 12 issued: not weighed
     got = _of({".env.production": env}, SECRET_RULES)
     want = [(".env.production", 1, 13, "secrets/weak-secret", "warning"),
             (".env.production", 2, 21, "secrets/weak-secret", "warning"),
