@@ -345,8 +345,11 @@ production_file(pgr_ctx *ctx, const char *path)
     const char *b = strrchr(path, '/');
 
     b = b ? b + 1 : path;
+    /* A directory prod/ or production/ anywhere, the first one included
+     * (the walk's paths are relative: production/deploy.yaml). */
     return !example_file(ctx, path) &&
-        (has(b, "prod") || has(path, "/prod/") || has(path, "/production/"));
+        (has(b, "prod") || has(path, "/prod/") || has(path, "/production/") ||
+         strncasecmp(path, "prod/", 5) == 0 || strncasecmp(path, "production/", 11) == 0);
 }
 
 /* The location of [off, off+len) of the view's text (len 0: to its end;

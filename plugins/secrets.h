@@ -109,9 +109,11 @@ server_place local_server(pgr_ctx *ctx, const pgr_value_file *f, const pgr_conni
  * encryption or session secret (rules/secrets.yml signing_names). */
 int strength_signing_name(pgr_ctx *ctx, const char *key);
 
-/* Whether key names a database password (rules/secrets.yml
- * database_password_names: POSTGRES_PASSWORD, DB_PASSWORD, PGPASSWORD...). */
-int strength_database_password_name(pgr_ctx *ctx, const char *key);
+/* Whether value e holds a database password by its name (rules/secrets.yml
+ * database_password_names: POSTGRES_PASSWORD, DB_PASSWORD, PGPASSWORD...)
+ * (1) or its key path (database_password_paths: postgresql.auth.password;
+ * 2); 0 when neither says so. */
+int strength_database_password_name(pgr_ctx *ctx, const pgr_value *e);
 
 /* Whether v is a key a provider issues (rules/secrets.yml
  * issued_key_formats: a JWT, Supabase's sb_secret_ keys): its strength is

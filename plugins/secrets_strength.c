@@ -27,7 +27,7 @@
 
 /* The rule pack's name lists, compiled once per run (strength_finish frees them). */
 typedef struct name_list {
-    const char *key;        /* the rule-pack list: signing_names, database_password_names, issued_key_formats */
+    const char *key;        /* the rule-pack list it compiles */
     pgr_regex **re;
     size_t n;
     int loaded;
@@ -36,6 +36,7 @@ typedef struct name_list {
 static name_list signing_names = { "signing_names", NULL, 0, 0 };
 static name_list password_names = { "database_password_names", NULL, 0, 0 };
 static name_list issued_formats = { "issued_key_formats", NULL, 0, 0 };
+static name_list password_paths = { "database_password_paths", NULL, 0, 0 };
 
 static void
 name_list_load(pgr_ctx *ctx, name_list *l)
@@ -100,11 +101,13 @@ strength_signing_name(pgr_ctx *ctx, const char *key)
 }
 
 int
-strength_database_password_name(pgr_ctx *ctx, const char *key)
+strength_database_password_name(pgr_ctx *ctx, const pgr_value *e)
 {
-    size_t n = strlen(key);
+    size_t n = strlen(e->key), m = strlen(e->key_path);
 
-    return n <= STRENGTH_MAX_KEY && name_list_matches(ctx, &password_names, key, n);
+    if (n <= STRENGTH_MAX_KEY && name_list_matches(ctx, &password_names, e->key, n))
+        return 1;
+    return m <= 2 * STRENGTH_MAX_KEY && name_list_matches(ctx, &password_paths, e->key_path, m) ? 2 : 0;
 }
 
 int
@@ -117,6 +120,7 @@ void
 strength_finish(void)
 {
     name_list_free(&issued_formats);
+    name_list_free(&password_paths);
     name_list_free(&signing_names);
     name_list_free(&password_names);
 }
@@ -276,8 +280,9 @@ void
 strength_check_named_password(pgr_ctx *ctx, const value_view *w)
 {
     const pgr_value *e = w->e;
+    int by = strength_database_password_name(ctx, e);
 
-    if (!strength_database_password_name(ctx, e->key) || (e->flags & PGR_VALUE_BOOLEAN) || secretshape_not_key_value(e->value))
+    if (by == 0 || (e->flags & PGR_VALUE_BOOLEAN) || secretshape_not_key_value(e->value))
         return;
-    strength_report_password(ctx, w, 0, 0, e->value, e->key);
+    strength_report_password(ctx, w, 0, 0, e->value, by == 1 ? e->key : e->key_path);
 }

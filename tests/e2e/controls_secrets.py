@@ -189,3 +189,49 @@ def test_hostile_setting_names_stay_fast():
     assert time.monotonic() - start < 10
     assert got == [(".env.production", 4, 8, "ssl/app-tls-disabled", "error"),
                    (".env.production", 5, 13, "secrets/weak-password", "warning")], got
+
+
+def test_weak_password_in_manifests_and_charts():
+    """A Kubernetes env list and Secret under production/, and a production values file's
+    postgresql.auth.password (a key path of rules/secrets.yml database_password_paths), are read too; a
+    Redis chart's auth.password is not a database's."""
+    deploy = ("apiVersion: apps/v1\n"
+              "kind: Deployment\n"
+              "spec:\n"
+              "  template:\n"
+              "    spec:\n"
+              "      containers:\n"
+              "        - name: web\n"
+              "          env:\n"
+              "            - name: DB_PASSWORD\n"
+              "              value: gdpr2024\n"                 # 10
+              "---\n"
+              "apiVersion: v1\n"
+              "kind: Secret\n"
+              "stringData:\n"
+              "  POSTGRES_PASSWORD: postgres123\n")            # 15
+    values = ("postgresql:\n"
+              "  auth:\n"
+              "    password: gdpr2024\n"                      # 3
+              "    postgresPassword: 'Xk9#vTq2LmZ8w'\n"
+              "redis:\n"
+              "  auth:\n"
+              "    password: abc\n")
+    got = _of({"production/deploy.yaml": deploy, "values.prod.yaml": values}, WEAK)
+    assert got == [("production/deploy.yaml", 10, 22, "secrets/weak-password", "warning"),
+                   ("production/deploy.yaml", 15, 22, "secrets/weak-password", "warning"),
+                   ("values.prod.yaml", 3, 15, "secrets/weak-password", "warning")], got
+    _, doc = findings_in({"values.prod.yaml": values})
+    assert any("postgresql.auth.password" in f["message"] for f in doc["findings"]
+               if f["rule"] == "secrets/weak-password"), doc["findings"]
+
+
+def test_top_level_production_directory_is_a_production_file():
+    """A path that starts with production/ or prod/ is named for production like a deeper one: a
+    placeholder there is placeholder-secret; staging/ is not production."""
+    files = {"production/app.env": "JWT_SECRET=changeme\n", "prod/app.env": "AUTH_SECRET=your-auth-secret\n",
+             "staging/app.env": "JWT_SECRET=changeme\n", "deploy/production/app.env": "JWT_SECRET=changeme\n"}
+    got = _of(files, SECRET_RULES)
+    assert got == [("deploy/production/app.env", 1, 12, "secrets/placeholder-secret", "error"),
+                   ("prod/app.env", 1, 13, "secrets/placeholder-secret", "error"),
+                   ("production/app.env", 1, 12, "secrets/placeholder-secret", "error")], got
