@@ -235,3 +235,18 @@ def test_top_level_production_directory_is_a_production_file():
     assert got == [("deploy/production/app.env", 1, 12, "secrets/placeholder-secret", "error"),
                    ("prod/app.env", 1, 13, "secrets/placeholder-secret", "error"),
                    ("production/app.env", 1, 12, "secrets/placeholder-secret", "error")], got
+
+
+def test_key_material_decoded_only_when_clearly_encoded():
+    """64 hex digits and 44 padded base64 characters are 32 bytes; 32 hex digits 16 and padded base64 of
+    40 characters 28 (weak); a 32-character alphanumeric secret is used as it is, 32 bytes (not weak), and
+    so is url-safe base64 of 43 characters."""
+    env = ("JWT_SECRET=" + _HEX_32 + "\n"                                   # 1 32 bytes
+           "SESSION_SECRET=" + _HEX_32[:32] + "\n"                          # 2 16 bytes: weak
+           "COOKIE_SECRET=" + _B64_32 + "\n"                                # 3 32 bytes
+           "CSRF_SECRET=Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Zw==\n"         # 4 28 bytes: weak
+           "JWT_SIGNING_KEY=IVq3mKx7Tz0pLw9RbN4cYe2HsJ8uFa6D\n"             # 5 32 bytes as it is
+           "SESSION_KEY=q2-Lm8_ZxT4vRk1bN7wYc0Ps5JhGd3Fa9Ue6Xo-Ri2M\n")  # 6 base64url: 32 bytes
+    got = _of({".env.production": env}, SECRET_RULES)
+    assert got == [(".env.production", 2, 16, "secrets/weak-secret", "warning"),
+                   (".env.production", 4, 13, "secrets/weak-secret", "warning")], got
