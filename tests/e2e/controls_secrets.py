@@ -70,6 +70,19 @@ def test_app_tls_switch_toward_a_local_database_is_not_reported():
     assert got == want, got
 
 
+def test_app_tls_switches_in_javascript_config():
+    """A JS/TS configuration object's switches are read like an env file's: string and boolean false; a
+    switch turned on, or beside a localhost host, is not reported."""
+    js = ("module.exports = {\n"
+          "  production: { DB_HOST: 'db.example.com', DB_SSL: 'false', DATABASE_SSL: false },\n"
+          "  secure: { DB_HOST: 'db.example.com', DB_SSL: 'true' },\n"
+          "  local: { DB_HOST: 'localhost', DB_SSL: false },\n"
+          "};\n")
+    got = _of({"config/database.js": js}, TLS_RULES)
+    assert got == [("config/database.js", 2, 53, "ssl/app-tls-disabled", "error"),
+                   ("config/database.js", 2, 75, "ssl/app-tls-disabled", "error")], got
+
+
 def test_app_tls_switch_capped_in_example_files():
     """An example file's switch is capped at info by its role, like every rule's."""
     got = _of({".env.example": "DB_HOST=db.example.com\nDB_SSL=false\n"}, TLS_RULES)
