@@ -29,7 +29,8 @@ void report_rule(pgr_ctx *ctx, const pgr_value_file *f, size_t i, const char *ru
 
 /* ssl/app-tls-disabled (or ssl/tls-verification-disabled) on value i of f
  * when it is a database TLS switch (rules/ssl.yml) turned off, unless the
- * database host beside it is local, a compose service or a variable.
+ * database host beside it is local, a compose service or a variable, or
+ * the file is a CI pipeline's or a development environment's.
  * Returns whether value i is such a switch turned off (reported or not). */
 bool ssl_switches_check(pgr_ctx *ctx, const pgr_value_file *f, size_t i);
 

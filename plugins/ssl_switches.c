@@ -5,7 +5,8 @@
  * plugin: ssl/app-tls-disabled, and ssl/tls-verification-disabled for the
  * switches that turn the certificate check off.  A switch beside a
  * database host that is local, a compose service or a variable is a
- * development stack's and is not reported.
+ * development stack's and is not reported, like one in a CI pipeline or a
+ * development environment (.gitpod.yml, .devcontainer/).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <strings.h>
 
 #include "pgrampart/plugin.h"
+#include "compose.h"
 #include "ssl.h"
 
 /*
@@ -200,7 +202,9 @@ ssl_switches_check(pgr_ctx *ctx, const pgr_value_file *f, size_t i)
     t = switch_turned_off(e);
     if (t == NULL)
         return false;
-    if (database_host_beside(f, e) == 0)
+    /* A CI pipeline's or a development environment's database is a
+     * throwaway service container or a local one, as is one beside it. */
+    if (compose_ci_file(f->path) || compose_dev_env_file(f->path) || database_host_beside(f, e) == 0)
         return true;
     if (strcmp(t->rule, "ssl/app-tls-disabled") == 0)
         snprintf(msg, sizeof msg, "%s=%s switches TLS off for the application's database "

@@ -44,8 +44,8 @@ def test_app_tls_switches_at_exact_positions():
 
 def test_app_tls_switch_toward_a_local_database_is_not_reported():
     """A switch beside a connection string or a host setting that is local, a service of the same compose
-    file or a variable is a development stack's; beside a remote one, or in a YAML mapping with no host,
-    it is reported."""
+    file or a variable is a development stack's, and so is one in a CI pipeline or a development
+    environment; beside a remote one, or in a YAML mapping with no host, it is reported."""
     compose = ("services:\n"
                "  db:\n"
                "    image: postgres:16\n"
@@ -64,7 +64,13 @@ def test_app_tls_switch_toward_a_local_database_is_not_reported():
                "  mailer:\n"
                "    environment:\n"
                "      POSTGRES_SSL: false\n")                          # 18: nothing says: yes
-    got = _of({"docker-compose.yml": compose, ".env": "PGHOST=127.0.0.1\nPGSSL=false\n"}, TLS_RULES)
+    ci = ("jobs:\n"
+          "  test:\n"
+          "    runs-on: ubuntu-latest\n"
+          "    env:\n"
+          "      DATABASE_SSL: false\n")                       # a CI runner's throwaway database: no
+    got = _of({"docker-compose.yml": compose, ".env": "PGHOST=127.0.0.1\nPGSSL=false\n",
+               ".github/workflows/test.yml": ci, ".devcontainer/.env": "DB_SSL=false\n"}, TLS_RULES)
     want = [("docker-compose.yml", 11, 22, "ssl/app-tls-disabled", "error"),
             ("docker-compose.yml", 18, 21, "ssl/app-tls-disabled", "error")]
     assert got == want, got
