@@ -8,6 +8,7 @@ packages=(
   build-essential meson ninja-build pkg-config python3
   libpg-query-dev libprotobuf-c-dev libyaml-dev libpq-dev libpcre2-dev libjansson-dev
   libtree-sitter-dev                           # the shell and JS/TS front-ends
+  libmd4c-dev                                  # the Markdown front-end's code blocks
   libgit2-dev                                  # --staged/--diff-base, read in-process
   libcmocka-dev valgrind binutils
   postgresql-15 postgresql-client-15 openssl   # live-audit tests and the demo

@@ -97,3 +97,15 @@ compose_dev_env_file(const char *path)
     return strcmp(base, ".gitpod.yml") == 0 || strcmp(base, ".gitpod.yaml") == 0 ||
         strncmp(path, ".devcontainer/", 14) == 0 || strstr(path, "/.devcontainer/") != NULL;
 }
+
+bool
+compose_local_runtime_file(const char *path)
+{
+    const char *base = strrchr(path, '/');
+
+    base = base ? base + 1 : path;
+    if (strstr(base, "prod") != NULL)
+        return false;
+    return strstr(base, "compose") != NULL || strncmp(base, ".env", 4) == 0 ||
+        compose_ci_file(path) || compose_dev_env_file(path);
+}

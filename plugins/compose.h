@@ -34,4 +34,11 @@ bool compose_ci_file(const char *path);
  * under .devcontainer/): its localhost is the workspace's own container. */
 bool compose_dev_env_file(const char *path);
 
+/* Whether path runs a throwaway database: a compose file
+ * (docker-compose*.yml, compose*.yaml), an env file beside one, a CI
+ * pipeline or a development container, unless its name says production
+ * (docker-compose.prod.yml).  The image-trust and settings rules judge
+ * such files as a laptop's, not a deployment's. */
+bool compose_local_runtime_file(const char *path);
+
 #endif

@@ -87,15 +87,47 @@ static const pgr_rule rules[] = {
       "git rm --cached .env.production; echo .env.production >> .gitignore; commit .env.example "
       "with placeholders" },
     { "secrets/weak-secret", PGR_SEVERITY_WARNING,
-      "A signing or encryption secret is shorter than 32 bytes.",
+      "A signing, encryption, session or auth secret (JWT_SECRET, AUTH_SECRET, "
+      "ACCESS_TOKEN_SECRET, SUPABASE_SERVICE_ROLE_KEY, *_SIGNING_KEY, SECRET_KEY_BASE...; names in "
+      "rules/secrets.yml) holds under 32 bytes of key material (hex and base64 count decoded) or "
+      "is made of words.",
       "Use at least 32 random bytes: openssl rand -base64 32.",
       "OWASP ASVS 6.4; checklist: \"JWT secret from openssl rand -base64 32\"",
-      "A short signing key can be brute-forced offline from one token.",
+      "A short signing key, or one made of words (myaccesssecret), can be brute-forced offline "
+      "from one token.  A value that stands for a secret instead (your-service-role-key, "
+      "changeme) is placeholder-secret's, in production files; this rule is for values the "
+      "application really runs with.",
       "SESSION_SECRET=short-secret",
       "SESSION_SECRET=c2VjcmV0LWtleS1tYXRlcmlhbC1vZi1sZW5ndGgtNDQtYnl0ZXM=  (openssl rand -base64 "
       "32)" },
+    { "secrets/weak-password", PGR_SEVERITY_WARNING,
+      "A database password (POSTGRES_PASSWORD, DB_PASSWORD, PGPASSWORD, a connection string's; "
+      "names in rules/secrets.yml) in a file named for production (.env.production, "
+      "docker-compose.prod.yml, production/) is below the configured strength: "
+      "shorter than secrets.password_min_length (12), fewer character classes than "
+      "secrets.password_min_classes (3 of 4, waived from twice the length), or a common word with "
+      "digits appended.",
+      "Generate it (openssl rand -base64 24) and inject it from the secret store.",
+      "OWASP ASVS 2.1.1 (at least 12 characters); NIST SP 800-63B 5.1.1.2 (no dictionary words); "
+      "checklist: \"strong database passwords\"",
+      "A database reachable from the network is brute-forced with word lists and their digit "
+      "suffixes first: gdpr2024 or postgres123 falls in seconds.  Placeholders (changeme, "
+      "${VAR}) are placeholder-secret's, and a local development server's password "
+      "local-dev-password's.",
+      "POSTGRES_PASSWORD=gdpr2024  (.env.production)",
+      "POSTGRES_PASSWORD=${POSTGRES_PASSWORD}  (generated: openssl rand -base64 24)" },
 };
 
+/* Settings of the secrets: section of .pgrampart.yml. */
+static const pgr_config_key config_keys[] = {
+    { "password_min_length", PGR_CONFIG_STRING,
+      "The fewest characters a database password may have (default 12): shorter ones are "
+      "secrets/weak-password.", NULL, NULL },
+    { "password_min_classes", PGR_CONFIG_STRING,
+      "How many of the character classes lower case, upper case, digits and other a database "
+      "password must use (1 to 4, default 3); waived from twice password_min_length on.", NULL,
+      NULL },
+};
 
 pattern *patterns;
 size_t n_patterns;
@@ -226,6 +258,7 @@ on_finish(pgr_ctx *ctx)
         api->regex_free(allow[i]);
     free(patterns);
     free(allow);
+    strength_finish();
     patterns = NULL;
     allow = NULL;
     n_patterns = n_allow = 0;
@@ -298,7 +331,7 @@ secret_named(const char *key)
 /* Files that are meant to hold placeholders: the host's example role
  * (.env.example, *.sample, *.template, *.dist ... and the configuration's
  * role_patterns). */
-static int
+int
 example_file(pgr_ctx *ctx, const char *path)
 {
     return strcmp(api->path_role(ctx, path), "example") == 0;
@@ -306,30 +339,18 @@ example_file(pgr_ctx *ctx, const char *path)
 
 /* A file named for production (.env.production, prod/...): a placeholder
  * there is what the deployment will run with. */
-static int
+int
 production_file(pgr_ctx *ctx, const char *path)
 {
     const char *b = strrchr(path, '/');
 
     b = b ? b + 1 : path;
+    /* A directory prod/ or production/ anywhere, the first one included
+     * (the walk's paths are relative: production/deploy.yaml). */
     return !example_file(ctx, path) &&
-        (has(b, "prod") || has(path, "/prod/") || has(path, "/production/"));
+        (has(b, "prod") || has(path, "/prod/") || has(path, "/production/") ||
+         strncasecmp(path, "prod/", 5) == 0 || strncasecmp(path, "production/", 11) == 0);
 }
-
-/*
- * The text of value i of f that a check reads: the whole value, or the
- * default of a "${VAR:-default}" value, which the deployment runs with when
- * VAR is unset.  e is f->values[i] or a copy whose value is that default;
- * base is the byte offset of e->value in the value's source, len its length
- * in bytes.
- */
-typedef struct value_view {
-    const pgr_value_file *f;
-    size_t i;
-    const pgr_value *e;
-    size_t base;
-    size_t len;
-} value_view;
 
 /* The location of [off, off+len) of the view's text (len 0: to its end;
  * for the whole value, the host's "to the end", which knows its source). */
@@ -343,7 +364,7 @@ view_location(const value_view *w, size_t off, size_t len, pgr_location *loc)
 
 /* Report the span [off, off+len) of the view's text (len 0: all of it from
  * off); flags: PGR_REPORT_*. */
-static void
+void
 report_span(pgr_ctx *ctx, const value_view *w, size_t off, size_t len, const char *rule,
             const char *msg, unsigned flags)
 {
@@ -487,9 +508,7 @@ check_placeholder_and_weak(pgr_ctx *ctx, const value_view *w)
     const char *v = e->value;
     char msg[512], red[64];
     int placeholder = *v && is_placeholder(ctx, v), reference = v[0] == '$' || secretshape_is_substitution(v);
-    int signing = (has(e->key, "JWT") || has(e->key, "SESSION") || has(e->key, "CSRF") ||
-                   has(e->key, "COOKIE") || has(e->key, "ENCRYPTION") || has(e->key, "SIGNING")) &&
-        (has(e->key, "SECRET") || has(e->key, "KEY"));
+    int signing = strength_signing_name(ctx, e->key);
 
     if ((!secret_named(e->key) && !signing) || reference)
         return;
@@ -506,10 +525,19 @@ check_placeholder_and_weak(pgr_ctx *ctx, const value_view *w)
         report_span(ctx, w, 0, 0, "secrets/placeholder-secret", msg, 0);
         return;
     }
-    if (signing && !placeholder && !reference && *v && !example_file(ctx, f->path) &&
-        !not_a_signing_key(f, e) && secretshape_material_bytes(v) < 32) {
+    if (!signing || placeholder || reference || !*v || example_file(ctx, f->path) ||
+        not_a_signing_key(f, e) || strength_issued_key(ctx, v))
+        return;
+    /* Short, or words whatever their length (myaccesssecret,
+     * super-secret-jwt-key-for-production): a value the application runs
+     * with, guessable, unlike a placeholder that stands for one. */
+    if (secretshape_material_bytes(v) < 32) {
         snprintf(msg, sizeof msg, "%s is %zu bytes of key material (%s): at least 32 are needed",
                  e->key, secretshape_material_bytes(v), api->redact(v, red, sizeof red));
+        report_span(ctx, w, 0, 0, "secrets/weak-secret", msg, 0);
+    } else if (strength_made_of_words(v)) {
+        snprintf(msg, sizeof msg, "%s is made of words (%s): a guessable key, not 32 random bytes",
+                 e->key, api->redact(v, red, sizeof red));
         report_span(ctx, w, 0, 0, "secrets/weak-secret", msg, 0);
     }
 }
@@ -641,13 +669,6 @@ file_sets_password(const pgr_value_file *f, const char *pw)
     return 0;
 }
 
-/* Where a server with a development password runs (local_server). */
-typedef enum server_place {
-    SERVER_ELSEWHERE,   /* a server of the network: hardcoded-password */
-    SERVER_LOCAL,       /* localhost or a socket */
-    SERVER_COMPOSE      /* a service of the same compose file: the compose network */
-} server_place;
-
 /*
  * Where a connection to the hosts of ci stays on this machine or this stack,
  * so that its password is a throwaway development one
@@ -656,7 +677,7 @@ typedef enum server_place {
  * pipeline (the runner's service container), or one the file itself gives
  * the server as POSTGRES_PASSWORD.
  */
-static server_place
+server_place
 local_server(pgr_ctx *ctx, const pgr_value_file *f, const pgr_conninfo *ci, const char *pw)
 {
     if (compose_hosts_are_services(f, api->conninfo_value(ci, "host")))
@@ -749,8 +770,10 @@ report_local_url(pgr_ctx *ctx, const value_view *w, size_t off, size_t len)
  * is computed ("$(< file)", "${PGPASSWORD:-...}") or a development
  * password for a PGHOST of this machine in the same script. */
 static void
-check_pgpassword(pgr_ctx *ctx, const pgr_value_file *f, const pgr_value *e)
+check_pgpassword(pgr_ctx *ctx, const value_view *w)
 {
+    const pgr_value_file *f = w->f;
+    const pgr_value *e = w->e;
     const char *pghost = NULL;
     pgr_conninfo *ci = NULL;
     char conninfo[600];
@@ -767,10 +790,12 @@ check_pgpassword(pgr_ctx *ctx, const pgr_value_file *f, const pgr_value *e)
         ci = api->conninfo_parse(conninfo);
         where = ci ? local_server(ctx, f, ci, e->value) : SERVER_ELSEWHERE;
     }
-    if (where != SERVER_ELSEWHERE)
+    if (where != SERVER_ELSEWHERE) {
         report_local(ctx, &e->value_location, "PGPASSWORD", where, pghost, e->value);
-    else
+    } else {
         report(ctx, &e->value_location, &e->value_location, "PGPASSWORD", e->value);
+        strength_check_named_password(ctx, w);
+    }
     api->conninfo_free(ci);
 }
 
@@ -803,6 +828,8 @@ check_conninfo_password(pgr_ctx *ctx, const value_view *w)
             else
                 snprintf(what, sizeof what, "a connection string literal");
             report(ctx, &loc, &loc, what, pw);
+            if (api->conninfo_password_span(e->value, &off, &len))
+                strength_report_password(ctx, w, off, len, pw, e->key[0] ? e->key : "a connection string");
         }
     }
     api->conninfo_free(ci);
@@ -841,6 +868,7 @@ check_view(pgr_ctx *ctx, const value_view *w)
 {
     check_patterns(ctx, w);
     check_placeholder_and_weak(ctx, w);
+    strength_check_named_password(ctx, w);
 }
 
 static void
@@ -857,7 +885,7 @@ on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
 
         /* libpq's own password variable, set in committed code or config. */
         if (f->format != PGR_FORMAT_DOTENV && strcmp(e->key, "PGPASSWORD") == 0) {
-            check_pgpassword(ctx, f, e);
+            check_pgpassword(ctx, &w);
             continue;
         }
         check_view(ctx, &w);
@@ -891,7 +919,8 @@ on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
 
 static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "secrets", "1",
-    sizeof rules / sizeof rules[0], rules, 0, NULL,
+    sizeof rules / sizeof rules[0], rules,
+    sizeof config_keys / sizeof config_keys[0], config_keys,
     secrets_on_sql_statement, on_value_file, NULL, NULL, NULL, on_finish, NULL
 };
 

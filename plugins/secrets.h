@@ -63,4 +63,85 @@ void pattern_message(const pattern *p, const char *key, const char *secret, char
 /* The plugin's on_sql_statement (secrets_sql.c). */
 void secrets_on_sql_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt);
 
+/*
+ * The text of value i of f that a check reads: the whole value, or the
+ * default of a "${VAR:-default}" value, which the deployment runs with when
+ * VAR is unset.  e is f->values[i] or a copy whose value is that default;
+ * base is the byte offset of e->value in the value's source, len its length
+ * in bytes.
+ */
+typedef struct value_view {
+    const pgr_value_file *f;
+    size_t i;
+    const pgr_value *e;
+    size_t base;
+    size_t len;
+} value_view;
+
+/* Where a server with a development password runs (local_server). */
+typedef enum server_place {
+    SERVER_ELSEWHERE,   /* a server of the network: hardcoded-password */
+    SERVER_LOCAL,       /* localhost or a socket */
+    SERVER_COMPOSE      /* a service of the same compose file: the compose network */
+} server_place;
+
+/* Whether path has the host's example role (.env.example, *.sample, ...):
+ * a file meant to hold placeholders. */
+int example_file(pgr_ctx *ctx, const char *path);
+
+/* Whether path is named for production (.env.production, prod/...) and is
+ * no example: a placeholder there is what the deployment runs with. */
+int production_file(pgr_ctx *ctx, const char *path);
+
+/* Report the span [off, off+len) of the view's text (len 0: all of it from
+ * off) as rule with msg (which shows the secret redacted, never whole);
+ * flags: PGR_REPORT_*. */
+void report_span(pgr_ctx *ctx, const value_view *w, size_t off, size_t len, const char *rule,
+                 const char *msg, unsigned flags);
+
+/* Where the server of ci, reached with password pw from file f, runs: a
+ * service of the same compose file, localhost or a socket with a
+ * development password (or in a CI or development file, or one f starts
+ * itself with that password), or elsewhere on the network. */
+server_place local_server(pgr_ctx *ctx, const pgr_value_file *f, const pgr_conninfo *ci, const char *pw);
+
+/* secrets_strength.c.  Whether key (a setting's name) holds a signing,
+ * encryption or session secret (rules/secrets.yml signing_names). */
+int strength_signing_name(pgr_ctx *ctx, const char *key);
+
+/* Whether value e holds a database password by its name (rules/secrets.yml
+ * database_password_names: POSTGRES_PASSWORD, DB_PASSWORD, PGPASSWORD...)
+ * (1) or its key path (database_password_paths: postgresql.auth.password;
+ * 2); 0 when neither says so. */
+int strength_database_password_name(pgr_ctx *ctx, const pgr_value *e);
+
+/* Whether v is a key a provider issues (rules/secrets.yml
+ * issued_key_formats: a JWT, Supabase's sb_secret_ keys): its strength is
+ * the provider's, not weighed by its length. */
+int strength_issued_key(pgr_ctx *ctx, const char *v);
+
+/* Whether secret v is made of words (myaccesssecret, super-secret-key):
+ * guessable whatever its length. */
+int strength_made_of_words(const char *v);
+
+/* Whether database password pw is below the configured strength
+ * (secrets.password_min_length, password_min_classes, a common word with
+ * digits appended): 1 with the reason in why (size bytes), else 0.
+ * Placeholders, references and templates are never weak. */
+int strength_weak_password(pgr_ctx *ctx, const char *pw, char *why, size_t size);
+
+/* Report secrets/weak-password on the password pw at [off, off+len) of
+ * view w (len 0: the whole text) when it is weak and w's file is named for
+ * production; what names the setting in the message, which shows pw
+ * redacted. */
+void strength_report_password(pgr_ctx *ctx, const value_view *w, size_t off, size_t len, const char *pw,
+                              const char *what);
+
+/* secrets/weak-password on view w when its key names a database password
+ * (strength_report_password). */
+void strength_check_named_password(pgr_ctx *ctx, const value_view *w);
+
+/* Free what secrets_strength.c compiled for this run (on_finish). */
+void strength_finish(void);
+
 #endif

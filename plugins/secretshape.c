@@ -75,11 +75,39 @@ secretshape_counting_digits(const char *v)
     return 1;
 }
 
-/* Bytes of key material: base64 and hex values count what they decode to. */
+/*
+ * Whether v (n bytes, all of the base64 or base64url alphabet) is clearly
+ * base64 rather than a string used as it is: padded (a multiple of four
+ * ending in '='), or with '+' or '/' (standard) or '-' or '_' (url-safe)
+ * among upper case, lower case and digits.  A run of letters and digits
+ * alone (an alphanumeric secret such as authelia's hmac_secret) is used as
+ * it is, byte for byte.
+ */
+static int
+clearly_base64(const char *v, size_t n)
+{
+    int upper = 0, lower = 0, digit = 0, sym = 0;
+    size_t i;
+
+    if (n % 4 == 0 && v[n - 1] == '=')
+        return 1;
+    for (i = 0; i < n; i++) {
+        upper |= isupper((unsigned char) v[i]) != 0;
+        lower |= islower((unsigned char) v[i]) != 0;
+        digit |= isdigit((unsigned char) v[i]) != 0;
+        sym |= strchr("+/-_", v[i]) != NULL;
+    }
+    return sym && upper && lower && digit;
+}
+
+/* Bytes of key material: values that are clearly hex (an even number of
+ * 32 or more hex digits: 64 are 32 bytes) or clearly base64 (44
+ * characters with padding are 32 bytes) count what they decode to; any
+ * other value counts its own bytes. */
 size_t
 secretshape_material_bytes(const char *v)
 {
-    size_t n = strlen(v), i;
+    size_t n = strlen(v), i, pad = 0;
     int hex = n > 0, b64 = n > 0;
 
     for (i = 0; i < n; i++) {
@@ -88,10 +116,13 @@ secretshape_material_bytes(const char *v)
         hex = hex && isxdigit((unsigned char) c);
         b64 = b64 && (isalnum((unsigned char) c) || c == '+' || c == '/' || c == '=' || c == '-' || c == '_');
     }
-    if (hex && n >= 32)
+    if (hex && n >= 32 && n % 2 == 0)
         return n / 2;
-    if (b64 && n >= 16)
-        return n * 3 / 4;
+    if (b64 && n >= 16 && clearly_base64(v, n)) {
+        while (pad < 2 && pad < n && v[n - 1 - pad] == '=')
+            pad++;
+        return (n - pad) * 3 / 4;
+    }
     return n;
 }
 

@@ -23,7 +23,9 @@ int secretshape_is_substitution(const char *v);
 /* Whether v is "1234567890..." (8 or more digits counted in order): a filler. */
 int secretshape_counting_digits(const char *v);
 
-/* Bytes of key material in v: base64 and hex values count what they decode to. */
+/* Bytes of key material in v: values that are clearly hex (an even number
+ * of 32 or more digits) or clearly base64 (padded, or with + / - _ among
+ * mixed case and digits) count what they decode to; others their bytes. */
 size_t secretshape_material_bytes(const char *v);
 
 /* Whether v is a template or a reference, not a literal: ${x}, {{ x }},

@@ -149,23 +149,6 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
     }
 }
 
-/*
- * Whether path runs a throwaway database: a compose file (docker-compose*.yml,
- * compose*.yaml), an env file beside one, a CI pipeline or a development
- * container, unless its name says production (docker-compose.prod.yml).
- */
-static int
-local_runtime_file(const char *path)
-{
-    const char *base = strrchr(path, '/');
-
-    base = base ? base + 1 : path;
-    if (strstr(base, "prod") != NULL)
-        return 0;
-    return strstr(base, "compose") != NULL || strncmp(base, ".env", 4) == 0 ||
-        compose_ci_file(path) || compose_dev_env_file(path);
-}
-
 /* POSTGRES_HOST_AUTH_METHOD=trust, the official image's switch to trust
  * every connection, wherever an environment is written (env files, compose
  * and Kubernetes env, Helm values). */
@@ -182,7 +165,7 @@ on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
             strcasecmp(v->value, "trust") != 0)
             continue;
         api->value_location(f, i, 0, 0, &loc);
-        if (local_runtime_file(f->path))
+        if (compose_local_runtime_file(f->path))
             pgr_reportf(api, ctx, "auth/local-image-trust", &loc,
                         "POSTGRES_HOST_AUTH_METHOD=trust: this local database trusts every "
                         "connection");

@@ -5,7 +5,8 @@
  * the team's own `settings:` policy in .pgrampart.yml, one mechanism for
  * both (policy.h).  Settings come from every place they are written:
  * postgresql.conf and pgbouncer.ini (and YAML that carries them) as models,
- * ALTER SYSTEM in SQL files and scripts, and a live server (pg_settings).
+ * ALTER SYSTEM in SQL files and scripts, environment variables of images
+ * that read them (PGBOUNCER_POOL_MODE), and a live server (pg_settings).
  *
  * A shipped control judges only values written down (an unset ssl is not
  * reported: the file may not be the whole configuration).  A team's policy
@@ -19,6 +20,7 @@
 #include <strings.h>
 
 #include "pgrampart/plugin.h"
+#include "compose.h"
 #include "policy.h"
 
 const pgr_host_api *api;
@@ -26,10 +28,10 @@ const pgr_host_api *api;
 /* Each rule: id, severity, summary, hint (the fix), source, why, bad, good. */
 static const pgr_rule rules[] = {
     { "auth/pgbouncer-auth-type", PGR_SEVERITY_ERROR,
-      "pgbouncer's auth_type is trust (no password) or plain (clear-text passwords).",
+      "pgbouncer's auth_type is trust or any (no password) or plain (clear-text passwords).",
       "Set auth_type = scram-sha-256.",
       "PgBouncer configuration (auth_type)",
-      "trust lets anyone through; plain sends and stores passwords in clear text.",
+      "trust and any let anyone through; plain sends and stores passwords in clear text.",
       "auth_type = plain",
       "auth_type = scram-sha-256" },
     { "auth/password-encryption-md5", PGR_SEVERITY_WARNING,
@@ -301,6 +303,44 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
     }
 }
 
+/*
+ * Images configured by environment variables (rules/settings.yml
+ * `environment:`): PGBOUNCER_POOL_MODE=session in a Kubernetes manifest is
+ * pgbouncer.pool_mode.  Judged as written: such a file is never the whole
+ * configuration.  JavaScript's process.env.X || 'v' is the application
+ * reading a variable, not setting it.
+ */
+static void
+on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
+{
+    const pgr_config_node *policy = api->config_node(ctx, NULL);
+    size_t i, k;
+
+    if (f->format == PGR_FORMAT_JAVASCRIPT)
+        return;
+    for (i = 0; i < f->n_values; i++) {
+        const pgr_value *v = &f->values[i];
+        const char *name = v->key ? pack_string(ctx, "environment", v->key) : NULL;
+        pgr_location loc;
+
+        if (name == NULL || (v->flags & PGR_VALUE_FALLBACK))
+            continue;
+        api->value_location(f, i, 0, 0, &loc);
+        {
+            judged j = { name, v->value, &loc, 0 };
+
+            /* A local compose file's or CI service's pooler is a throwaway:
+             * the shipped controls judge deployments; a team's policy
+             * judges wherever it says. */
+            if (!compose_local_runtime_file(f->path))
+                judge_control(ctx, &j);
+            for (k = 0; k < api->config_node_length(policy); k++)
+                if (strcasecmp(api->config_node_key(policy, k), name) == 0)
+                    judge_policy(ctx, api->config_node_item(policy, k), &j);
+        }
+    }
+}
+
 /* The value of one argument of ALTER SYSTEM SET (an A_Const, "AConst" in the protobuf): a string,
  * an integer or a number, written into buf. */
 static int
@@ -372,7 +412,7 @@ static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "settings", "1",
     sizeof rules / sizeof rules[0], rules,
     sizeof config_keys / sizeof config_keys[0], config_keys,
-    on_sql_statement, NULL, NULL, on_model, NULL, NULL, NULL
+    on_sql_statement, on_value_file, NULL, on_model, NULL, NULL, NULL
 };
 
 PGR_PLUGIN_MAGIC(api, plugin)

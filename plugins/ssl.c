@@ -13,8 +13,9 @@
 
 #include "pgrampart/plugin.h"
 #include "compose.h"
+#include "ssl.h"
 
-static const pgr_host_api *api;
+const pgr_host_api *api;
 
 /* Each rule: id, severity, summary, hint (the fix), source, why, bad, good. */
 static const pgr_rule rules[] = {
@@ -63,6 +64,21 @@ static const pgr_rule rules[] = {
       "If the audit's own connection is plain text, so may the application's be.",
       "pgrampart audit 'host=db.example.com sslmode=disable'",
       "pgrampart audit 'host=db.example.com sslmode=verify-full'" },
+    { "ssl/app-tls-disabled", PGR_SEVERITY_ERROR,
+      "An application setting switches TLS off for its database connection (DB_SSL=false, "
+      "DATABASE_SSL=false, PGSSL=0, POSTGRES_DISABLE_TLS=true; names in rules/ssl.yml), and "
+      "nothing beside it puts the database on this machine or in the same compose stack.",
+      "Remove the switch (or set it to true) and give the server a certificate; for a local "
+      "database keep the switch in a development file only.",
+      "PostgreSQL docs 34.19 SSL Support; checklist: \"SSL required for database connections\"",
+      "Many frameworks and images read their own TLS switch and pass ssl: false to the driver: "
+      "no sslmode in any connection string shows it, and the password and every row cross the "
+      "network in plain text.",
+      "DB_HOST=db.internal.example.com\n"
+      "DB_SSL=false  (.env.production)",
+      "DB_HOST=db.internal.example.com\n"
+      "DB_SSL=true\n"
+      "DB_SSL_CA=/etc/ssl/db-ca.pem" },
 };
 
 static const char *const sslmodes_verifying[] = { "require", "verify-ca", "verify-full", NULL };
@@ -90,7 +106,7 @@ weak_sslmode(const char *mode)
 }
 
 /* Length of the parent part of a key path ("a.b" of "a.b.KEY"). */
-static size_t
+size_t
 parent_len(const char *key_path)
 {
     const char *dot = strrchr(key_path, '.');
@@ -230,7 +246,7 @@ required_sslmode(pgr_ctx *ctx)
  * of the same compose file (the compose network), or a shell/template
  * variable ($database_host, ${DB_HOST}: known only where it runs).
  */
-static bool
+bool
 host_not_remote(const pgr_value_file *f, const pgr_conninfo *ci)
 {
     const char *host = api->conninfo_value(ci, "host");
@@ -240,7 +256,7 @@ host_not_remote(const pgr_value_file *f, const pgr_conninfo *ci)
 }
 
 /* Report value i; a password inside it is kept out of every snippet. */
-static void
+void
 report_rule(pgr_ctx *ctx, const pgr_value_file *f, size_t i, const char *rule, const char *msg)
 {
     const pgr_value *e = &f->values[i];
@@ -450,6 +466,8 @@ on_value_file(pgr_ctx *ctx, const pgr_value_file *f)
         pgr_conninfo *ci;
         const char *mode, *host;
 
+        if (ssl_switches_check(ctx, f, i))
+            continue;
         if (strcmp(e->key, "PGSSLMODE") == 0) {
             if (weak_sslmode(e->value)) {
                 snprintf(msg, sizeof msg, "PGSSLMODE=%s lets every libpq connection of this "
@@ -553,11 +571,18 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
                       "this audit's TCP connection is not encrypted", NULL);
 }
 
+static void
+on_finish(pgr_ctx *ctx)
+{
+    (void) ctx;
+    ssl_switches_finish();
+}
+
 static const pgr_plugin plugin = {
     PGR_ABI_VERSION, sizeof(pgr_plugin), "ssl", "1",
     sizeof rules / sizeof rules[0], rules,
     sizeof config_keys / sizeof config_keys[0], config_keys,
-    NULL, on_value_file, NULL, on_model, NULL, NULL, NULL
+    NULL, on_value_file, NULL, on_model, NULL, on_finish, NULL
 };
 
 PGR_PLUGIN_MAGIC(api, plugin)

@@ -385,6 +385,36 @@ util_lines_pos(const util_lines *li, size_t offset, uint32_t *line, uint32_t *co
     *col = (uint32_t) (offset - li->starts[lo] + 1);
 }
 
+char *
+util_utf8_replace_invalid(const char *text, size_t len)
+{
+    long bad = util_utf8_invalid_at(text, len);
+    size_t at = 0;
+    char *copy;
+
+    if (bad < 0)
+        return NULL;
+    copy = util_xstrndup(text, len);
+    while (bad >= 0) {
+        at += (size_t) bad;
+        copy[at++] = '?';
+        bad = at < len ? util_utf8_invalid_at(copy + at, len - at) : -1;
+    }
+    return copy;
+}
+
+size_t
+util_lines_char_offset(const util_lines *li, const char *text, size_t line, size_t column)
+{
+    size_t start, next;
+
+    if (line >= li->n)
+        return li->text_len;
+    start = li->starts[line];
+    next = line + 1 < li->n ? li->starts[line + 1] : li->text_len;
+    return start + util_utf8_char_to_byte(text + start, next - start, column + 1);
+}
+
 void
 util_lines_free(util_lines *li)
 {

@@ -92,6 +92,11 @@ long util_utf8_invalid_at(const char *data, size_t len);
  * bytes; invalid bytes count as one character each.  Clamped to len. */
 size_t util_utf8_char_to_byte(const char *data, size_t len, size_t n);
 
+/* A copy of text (len bytes) with every byte of an invalid UTF-8 sequence
+ * replaced by '?' (same length, same offsets; NUL after len), or NULL when
+ * text is valid.  Caller frees.  libyaml refuses a file with one bad byte. */
+char *util_utf8_replace_invalid(const char *text, size_t len);
+
 /*
  * Copy s replacing every invalid UTF-8 sequence with U+FFFD, so the result
  * can go into JSON.  Caller frees.
@@ -108,6 +113,10 @@ typedef struct util_lines {
 void util_lines_build(util_lines *li, const char *text, size_t len);
 /* Convert a byte offset to a 1-based line and 1-based byte column. */
 void util_lines_pos(const util_lines *li, size_t offset, uint32_t *line, uint32_t *col);
+/* The byte offset of 0-based line and 0-based character column (what
+ * libyaml's marks count) in text, the indexed text; past the last line:
+ * text_len.  A column past its line's end is clamped to the next line. */
+size_t util_lines_char_offset(const util_lines *li, const char *text, size_t line, size_t column);
 void util_lines_free(util_lines *li);
 
 /* Join a directory and a name with one '/', dropping a "./" prefix when dir

@@ -315,10 +315,12 @@ def test_user_rule_pack():
                    ("secrets/placeholder-secret", ".env.production", 3)], got
     messages = sorted(f["message"] for f in doc["findings"] if f["rule"] == "secrets/known-secret-format")
     assert messages[0].endswith("[acme-token]") and messages[1].endswith("[github-token]"), messages
-    # Without the pack the ACME token is unknown and the word is not a placeholder.
+    # Without the pack the ACME token is unknown and the word is not a placeholder: a production
+    # file's database password of 12 characters in two classes, so a weak one (issue 14).
     del files[".pgrampart.yml"]
     found, _ = findings_in(files)
-    assert [(r, l) for r, _, l, _ in found] == [("secrets/known-secret-format", 2)], found
+    assert [(r, l) for r, _, l, _ in found] == [("secrets/known-secret-format", 2),
+                                                ("secrets/weak-password", 3)], found
     # A pack that does not exist, or does not parse, stops the run (exit 2) naming it.
     for cfg, pack_text, needle in (("rule_packs: [nowhere.yml]\n", None, "nowhere.yml"),
                                    ("rule_packs: [p.yml]\n", "secrets: [\n", "p.yml:")):

@@ -147,3 +147,32 @@ def test_live_settings_policy():
     assert any(f["message"].startswith("log_min_duration_statement is -1: below the minimum 0")
                for f in doc["findings"]), doc["findings"]
     assert queries == base_queries, (queries, base_queries)
+
+
+def test_settings_from_image_environment():
+    """A pooler image configured by environment (PGBOUNCER_POOL_MODE, edoburu's bare POOL_MODE) is judged as
+    pgbouncer.<name>: the team's policy everywhere, the shipped controls (auth_type any) in a deployed manifest but
+    not in a local compose file; JavaScript reading the variable with a fallback is not a setting."""
+    manifest = ("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n"
+                "        - name: pgbouncer\n          image: bitnami/pgbouncer\n          env:\n"
+                "            - name: PGBOUNCER_AUTH_TYPE\n              value: any\n"
+                "            - name: PGBOUNCER_POOL_MODE\n              value: session\n")
+    compose = ("services:\n  pooler:\n    image: edoburu/pgbouncer\n    environment:\n"
+               "      POOL_MODE: session\n      PGBOUNCER_AUTH_TYPE: trust\n")
+    found, _ = findings_in({"deploy/pgbouncer.yaml": manifest, "docker-compose.yml": compose,
+                            "src/db.js": "const mode = process.env.PGBOUNCER_POOL_MODE || 'session';\n",
+                            ".pgrampart.yml": "settings:\n  pgbouncer.pool_mode: {equals: transaction}\n"})
+    assert sorted(f for f in found if f[0] in (POL, "auth/pgbouncer-auth-type")) == [
+        ("auth/pgbouncer-auth-type", "deploy/pgbouncer.yaml", 11, 22),
+        (POL, "deploy/pgbouncer.yaml", 13, 22),
+        (POL, "docker-compose.yml", 5, 18),
+    ], found
+
+
+def test_settings_policy_on_yaml_parameters():
+    """Settings an operator resource writes in YAML (CloudNativePG spec.postgresql.parameters) are judged by the
+    policy at the YAML value; a partial source's unset settings are not (archive_mode is not reported there)."""
+    cluster = ("apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: app\nspec:\n  postgresql:\n"
+               "    parameters:\n      log_statement: \"none\"\n      log_min_duration_statement: \"250ms\"\n")
+    found, _ = findings_in({"deploy/cluster.yaml": cluster, ".pgrampart.yml": POLICY})
+    assert only(found, POL) == [(POL, "deploy/cluster.yaml", 8, 23)], found

@@ -22,7 +22,7 @@ import e2e
 SLOW = {"fuzz": (1800, True)}
 
 # The targets of tests/fuzz/meson.build, in the order they are reported.
-FUZZ_TARGETS = ("sql", "dotenv", "yaml", "shell", "js", "conf", "suppress", "conninfo", "config")
+FUZZ_TARGETS = ("sql", "dotenv", "yaml", "shell", "js", "conf", "suppress", "conninfo", "config", "markdown")
 FUZZ_FLAGS = ["-max_len=65536", "-timeout=10", "-rss_limit_mb=2048", "-print_final_stats=1"]
 FUZZ_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0",
             "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}

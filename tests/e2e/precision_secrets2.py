@@ -161,3 +161,14 @@ def test_interpolation_default_is_a_literal():
     assert ("secrets/hardcoded-password", "docker-compose.lite.yaml", 5, 48) in found, doc["findings"]
     assert not [f for f in found if f[2] == 6], doc["findings"]
     assert key not in json.dumps(doc)
+
+
+def test_generic_secret_skips_algorithm_names():
+    """An OIDC client's id_token_encrypted_response_enc: A128CBC-HS256 names the algorithm that protects the
+    token (authelia's docs and configs), not the token; key material under id_token is still reported."""
+    cfg = ("identity_providers:\n  oidc:\n    clients:\n      - client_id: app\n"
+           "        id_token_encrypted_response_enc: A128CBC-HS256\n        token_signing_alg: RS256-PS512x\n")
+    found, doc = findings_in({"config/configuration.yml": cfg})
+    assert rule_lines(found, "secrets/generic-secret") == [], doc["findings"]
+    found, doc = findings_in({"config/configuration.yml": cfg + "        id_token: q8Zr2mX7vK4pT9wNa1\n"})
+    assert rule_lines(found, "secrets/generic-secret") == [("config/configuration.yml", 7)], doc["findings"]

@@ -21,6 +21,8 @@
  *   conninfo  a connection string: libpq's PQconninfoParse through the host
  *             API, then as DATABASE_URL / PGHOST of an env file for the rules
  *   config    a .pgrampart.yml, applied to the host and used for a check
+ *   markdown  the same text as a README.md and an .mdx page (fenced blocks
+ *             handed to the shell, YAML, env, SQL and JS front-ends)
  */
 #include <ctype.h>
 #include <errno.h>
@@ -74,6 +76,7 @@ static const fuzz_target targets[] = {
     { "suppress", MODE_FILES, { "app/suppressed.sql", "app/suppressed.env", "app/suppressed.ts", NULL } },
     { "conninfo", MODE_CONNINFO, { "app/conninfo.env", NULL } },
     { "config", MODE_CONFIG, { NULL } },
+    { "markdown", MODE_FILES, { "docs/README.md", "app/guide.mdx", NULL } },
 };
 
 /* The fixed tree, written once under a fresh directory: a migration set

@@ -20,7 +20,7 @@ import re
 import sys
 
 MAX_LEN = 65536
-TARGETS = ("sql", "dotenv", "yaml", "shell", "js", "conf", "suppress", "conninfo", "config")
+TARGETS = ("sql", "dotenv", "yaml", "shell", "js", "conf", "suppress", "conninfo", "config", "markdown")
 
 
 def targets_of(name):
@@ -41,6 +41,8 @@ def targets_of(name):
     if base.endswith((".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")) and \
             not base.endswith((".min.js", ".d.ts")):
         return ["js"]
+    if base.endswith((".md", ".mdx", ".markdown")):
+        return ["markdown"]
     return []
 
 

@@ -649,6 +649,10 @@ test_pathrole_defaults(void **state)
     assert_int_equal(pathrole_classify("supabase/tests/database/rls.sql"), PATH_ROLE_TEST);
     assert_int_equal(pathrole_classify("docs/deploy.yml"), PATH_ROLE_DOCS);
     assert_int_equal(pathrole_classify("README.md"), PATH_ROLE_DOCS);
+    /* A Markdown file is documentation wherever it is (issue 13). */
+    assert_int_equal(pathrole_classify("examples/compose/README.md"), PATH_ROLE_DOCS);
+    assert_int_equal(pathrole_classify("tests/e2e/guide.mdx"), PATH_ROLE_DOCS);
+    assert_int_equal(pathrole_classify("examples/compose/docker-compose.yml"), PATH_ROLE_EXAMPLE);
     assert_int_equal(pathrole_classify(".env.production"), PATH_ROLE_PRODUCTION);
     assert_int_equal(pathrole_classify("supabase/migrations/001_init.sql"), PATH_ROLE_PRODUCTION);
     assert_int_equal(pathrole_classify("src/latest.ts"), PATH_ROLE_PRODUCTION);

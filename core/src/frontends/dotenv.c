@@ -153,10 +153,9 @@ dotenv_match(const char *path)
 }
 
 static void
-dotenv_parse_values(const frontend_input *in, values_file *out, frontend_embedded *embedded)
+dotenv_parse_values(const frontend_input *in, values_file *out, util_vec *embedded)
 {
-    embedded->frontend = NULL;
-    embedded->text = NULL;
+    (void) embedded;
     dotenv_parse(out, in->text, in->len);
 }
 

@@ -13,6 +13,7 @@ extern const frontend pgconf_frontend;   /* pgconf.c */
 extern const frontend yaml_frontend;     /* yamldoc.c */
 extern const frontend shell_frontend;    /* shell.c */
 extern const frontend js_frontend;       /* jsfile.c */
+extern const frontend markdown_frontend; /* markdown.c */
 
 /*
  * The first front-end whose match accepts a name reads the file, so the
@@ -26,6 +27,7 @@ const frontend *const frontends[] = {
     &yaml_frontend,
     &shell_frontend,
     &js_frontend,
+    &markdown_frontend,
     NULL
 };
 
@@ -49,4 +51,16 @@ frontends_by_name(const char *name)
         if (strcmp(frontends[i]->name, name) == 0)
             return frontends[i];
     return NULL;
+}
+
+void
+frontends_embed(util_vec *embedded, const char *frontend, char *text)
+{
+    frontend_embedded *e;
+
+    if (text == NULL)
+        return;
+    e = util_vec_push(embedded);
+    e->frontend = frontend;
+    e->text = text;
 }

@@ -275,11 +275,10 @@ js_match(const char *path)
 }
 
 static void
-js_parse_values(const frontend_input *in, values_file *out, frontend_embedded *embedded)
+js_parse_values(const frontend_input *in, values_file *out, util_vec *embedded)
 {
-    embedded->frontend = NULL;
-    embedded->text = NULL;
-    jsfile_parse(out, in->path, in->text, in->len);
+    (void) embedded;
+    jsfile_parse(out, in->dialect ? in->dialect : in->path, in->text, in->len);
 }
 
 const frontend js_frontend = {

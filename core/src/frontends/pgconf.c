@@ -63,10 +63,9 @@ pgconf_errors_free(util_vec *errors)
     util_vec_free(errors);
 }
 
-/* Put a setting located at path:line:col. */
-static void
-put_setting(model *m, const char *path, uint32_t line, uint32_t col, const char *name,
-            const char *value)
+void
+pgconf_put_setting(model *m, const char *path, uint32_t line, uint32_t col, const char *name,
+                   const char *value)
 {
     pgr_setting *st;
 
@@ -89,7 +88,8 @@ put_setting(model *m, const char *path, uint32_t line, uint32_t col, const char 
  * in all are capped.
  */
 typedef struct include_walk {
-    const char *root;        /* resolved checked root: includes stay inside */
+    const char *root;        /* resolved checked root: includes stay inside;
+                              * NULL: includes are not followed (embedded text) */
     util_vec chain;          /* of char *: resolved paths being read, outermost first */
     size_t files;            /* files included so far */
     size_t bytes;            /* bytes included so far */
@@ -244,6 +244,10 @@ follow_include(model *m, include_walk *iw, const char *path, const char *directi
 {
     char *dir, *target;
 
+    /* Text embedded in another file (a ConfigMap's postgresql.conf) names
+     * files inside the container it is mounted in, not beside this file. */
+    if (iw->root == NULL)
+        return;
     /* Reported once: a fan-out would repeat it at every leaf. */
     if (depth >= PGCONF_MAX_DEPTH) {
         if (!iw->too_deep)
@@ -336,7 +340,7 @@ parse_postgresql(model *m, include_walk *iw, const char *path, const char *text,
                        strcmp(name, "include_dir") == 0) {
                 follow_include(m, iw, path, name, value, errors, line, depth);
             } else {
-                put_setting(m, path, line, (uint32_t) vcol + 1, name, value);
+                pgconf_put_setting(m, path, line, (uint32_t) vcol + 1, name, value);
             }
         }
         free(name);
@@ -447,7 +451,9 @@ parse_hba(model *m, const char *path, const char *text, size_t len, util_vec *er
                 h.auth_method = f[method];
                 h.location.path = path;
                 h.location.line = h.location.end_line = line;
-                h.location.column = 1;
+                /* The first field: embedded pg_hba text (a YAML block)
+                 * is indented. */
+                h.location.column = (uint32_t) cols[0] + 1;
                 h.location.end_column = (uint32_t) (eol - i);
                 model_put_hba(m, &h);
                 free(address);
@@ -485,7 +491,7 @@ parse_pgbouncer(model *m, const char *path, const char *text, size_t len, util_v
             if (parse_setting_line(text + i, eol - i, &name, &value, &vcol)) {
                 char *full = util_xasprintf("pgbouncer.%s", name);
 
-                put_setting(m, path, line, (uint32_t) vcol + 1, full, value);
+                pgconf_put_setting(m, path, line, (uint32_t) vcol + 1, full, value);
                 free(full);
             } else {
                 add_error(errors, path, line, (uint32_t) (t - i + 1), "expected: name = value");
@@ -538,6 +544,24 @@ pgconf_parse_within(model *m, int kind, const char *path, const char *root, cons
     util_vec_free(&iw.chain);
 }
 
+void
+pgconf_parse_embedded(model *m, int kind, const char *path, const char *text, size_t len,
+                      util_vec *errors)
+{
+    include_walk iw;
+
+    if (kind == PGCONF_HBA) {
+        parse_hba(m, path, text, len, errors);
+    } else if (kind == PGCONF_PGBOUNCER) {
+        parse_pgbouncer(m, path, text, len, errors);
+    } else if (kind == PGCONF_POSTGRESQL) {
+        memset(&iw, 0, sizeof iw);
+        util_vec_init(&iw.chain, sizeof(char *));
+        parse_postgresql(m, &iw, path, text, len, errors, 0);
+        util_vec_free(&iw.chain);
+    }
+}
+
 /* The server configuration front-end: postgresql.conf, pg_hba.conf and
  * pgbouncer.ini, each a model of its own.  Includes stay inside the checked
  * root when the file was found under one. */
@@ -550,11 +574,14 @@ pgconf_match(const char *path)
 static void
 pgconf_parse_model(const frontend_input *in, model *m, util_vec *errors)
 {
+    /* Server configuration written in another file (a Markdown block) is
+     * of the kind its dialect names. */
+    int kind = pgconf_kind_of(in->dialect ? in->dialect : in->path);
+
     if (in->root)
-        pgconf_parse_within(m, pgconf_kind_of(in->path), in->path, in->root, in->text, in->len,
-                            errors);
+        pgconf_parse_within(m, kind, in->path, in->root, in->text, in->len, errors);
     else
-        pgconf_parse(m, pgconf_kind_of(in->path), in->path, in->text, in->len, errors);
+        pgconf_parse(m, kind, in->path, in->text, in->len, errors);
 }
 
 const frontend pgconf_frontend = {

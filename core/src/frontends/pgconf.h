@@ -44,4 +44,22 @@ void pgconf_parse_within(model *m, int kind, const char *path, const char *root,
                          const char *text, size_t len, util_vec *errors);
 void pgconf_errors_free(util_vec *errors);
 
+/*
+ * As pgconf_parse, for configuration text embedded in another file (a YAML
+ * block scalar): text (len bytes) is as long as that file, the embedded
+ * text at its own offsets and blanks elsewhere, so every setting and hba
+ * rule is located at path's own line and byte column.  Includes are not
+ * followed (they name files where the text is mounted, not beside path).
+ */
+void pgconf_parse_embedded(model *m, int kind, const char *path, const char *text, size_t len,
+                           util_vec *errors);
+
+/*
+ * Put setting name = value (both copied; value may be NULL) into m, located
+ * at path (copied), line (1-based) and byte column col (1-based), spanning
+ * value's bytes.
+ */
+void pgconf_put_setting(model *m, const char *path, uint32_t line, uint32_t col,
+                        const char *name, const char *value);
+
 #endif

@@ -718,10 +718,12 @@ shell_match(const char *path)
 }
 
 static void
-shell_parse_values(const frontend_input *in, values_file *out, frontend_embedded *embedded)
+shell_parse_values(const frontend_input *in, values_file *out, util_vec *embedded)
 {
-    embedded->frontend = "sql";
-    shell_parse(out, &embedded->text, in->text, in->len);
+    char *text = NULL;
+
+    shell_parse(out, &text, in->text, in->len);
+    frontends_embed(embedded, "sql", text);
 }
 
 const frontend shell_frontend = {

@@ -9,6 +9,7 @@
 
 #include "frontends/frontend.h"
 #include "frontends/jsfile.h"
+#include "frontends/yamlserver.h"
 #include "frontends/yamltpl.h"
 
 #include <ctype.h>
@@ -68,13 +69,7 @@ typedef struct ydoc {
 static size_t
 mark_offset(const ydoc *d, const yaml_mark_t *m)
 {
-    size_t start, next;
-
-    if (m->line >= d->lines.n)
-        return d->len;
-    start = d->lines.starts[m->line];
-    next = m->line + 1 < d->lines.n ? d->lines.starts[m->line + 1] : d->len;
-    return start + util_utf8_char_to_byte(d->text + start, next - start, m->column + 1);
+    return util_lines_char_offset(&d->lines, d->text, m->line, m->column);
 }
 
 static ynode *
@@ -602,26 +597,6 @@ walk_document(ydoc *d, ynode *root)
     }
 }
 
-/* A copy of text with every byte of an invalid UTF-8 sequence replaced by
- * '?' (same length, same offsets), or NULL when text is valid. */
-static char *
-replace_invalid_utf8(const char *text, size_t len)
-{
-    long bad = util_utf8_invalid_at(text, len);
-    size_t at = 0;
-    char *copy;
-
-    if (bad < 0)
-        return NULL;
-    copy = util_xstrndup(text, len);
-    while (bad >= 0) {
-        at += (size_t) bad;
-        copy[at++] = '?';
-        bad = at < len ? util_utf8_invalid_at(copy + at, len - at) : -1;
-    }
-    return copy;
-}
-
 /* Template actions were blanked: a scalar written with one stands for what
  * is written (it reads as a reference), not for the blanks libyaml saw. */
 static void
@@ -709,7 +684,7 @@ parse_pass(values_file *vf, char **shell_overlay, const char *text, const char *
     util_vec_init(&d.roots, sizeof(ynode *));
     /* libyaml refuses a file with one bad byte; core/invalid-utf8 already
      * reports it, so read the rest with '?' in its place. */
-    clean = replace_invalid_utf8(ptext, len);
+    clean = util_utf8_replace_invalid(ptext, len);
     yaml_parser_initialize(&p);
     yaml_parser_set_input_string(&p, (const unsigned char *) (clean ? clean : ptext), len);
     while (ok && !eos) {
@@ -816,10 +791,12 @@ yaml_match(const char *path)
 }
 
 static void
-yaml_parse_values(const frontend_input *in, values_file *out, frontend_embedded *embedded)
+yaml_parse_values(const frontend_input *in, values_file *out, util_vec *embedded)
 {
-    embedded->frontend = "shell";
-    yamldoc_parse(out, &embedded->text, in->text, in->len);
+    char *text = NULL;
+
+    yamldoc_parse(out, &text, in->text, in->len);
+    frontends_embed(embedded, "shell", text);
 }
 
 const frontend yaml_frontend = {
@@ -827,6 +804,7 @@ const frontend yaml_frontend = {
     .match = yaml_match,
     .output = FRONTEND_VALUES,
     .parse_values = yaml_parse_values,
+    .parse_model = yamlserver_parse_model,
     .format = PGR_FORMAT_YAML,
     .comment = "#",
     .syntax_rule = {

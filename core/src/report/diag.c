@@ -23,6 +23,10 @@ diag_init(diag_store *ds)
     ds->statements = 0;
     ds->subject = NULL;
     ds->inventory = NULL;
+    ds->secret_index = NULL;
+    ds->n_secret_index = 0;
+    ds->index_len = 0;
+    ds->index_items = NULL;
 }
 
 void
@@ -43,6 +47,8 @@ diag_free(diag_store *ds)
     for (i = 0; i < ds->findings.len; i++)
         diag_finding_free(util_vec_at(&ds->findings, i));
     util_vec_free(&ds->findings);
+    free(ds->secret_index);
+    ds->secret_index = NULL;
 }
 
 void
@@ -214,6 +220,70 @@ diag_find_line(diag_line_cursor *cur, const char *text, size_t len, uint32_t lin
     return true;
 }
 
+/* Order of the secret index: path, then secret line. */
+static const diag_store *index_store;
+
+static int
+secret_key_cmp(const diag_finding *f, const char *path, uint32_t line)
+{
+    int c = strcmp(f->path, path);
+
+    if (c != 0)
+        return c;
+    return f->secret_line < line ? -1 : f->secret_line > line ? 1 : 0;
+}
+
+static int
+secret_index_cmp(const void *a, const void *b)
+{
+    const diag_finding *fb = util_vec_at(&index_store->findings, *(const size_t *) b);
+
+    return secret_key_cmp(util_vec_at(&index_store->findings, *(const size_t *) a), fb->path,
+                          fb->secret_line);
+}
+
+/* (Re)build the secret index when the findings changed since it was built.
+ * The store is logically const: the index is a cache of what it holds. */
+static void
+secret_index(const diag_store *cds)
+{
+    diag_store *ds = (diag_store *) cds;
+    size_t i;
+
+    if (ds->secret_index && ds->index_len == ds->findings.len && ds->index_items == ds->findings.items)
+        return;
+    free(ds->secret_index);
+    ds->secret_index = util_xcalloc(ds->findings.len + 1, sizeof(size_t));
+    ds->n_secret_index = 0;
+    for (i = 0; i < ds->findings.len; i++) {
+        const diag_finding *f = util_vec_at(&ds->findings, i);
+
+        if (f->has_secret && f->path != NULL && f->secret_column != 0)
+            ds->secret_index[ds->n_secret_index++] = i;
+    }
+    index_store = ds;
+    qsort(ds->secret_index, ds->n_secret_index, sizeof(size_t), secret_index_cmp);
+    ds->index_len = ds->findings.len;
+    ds->index_items = ds->findings.items;
+}
+
+/* The first position in the secret index of (path, line). */
+static size_t
+secret_index_first(const diag_store *ds, const char *path, uint32_t line)
+{
+    size_t lo = 0, hi = ds->n_secret_index;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (secret_key_cmp(util_vec_at(&ds->findings, ds->secret_index[mid]), path, line) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The secrets in text[from, to), a part of line lineno that starts at
  * line_start: the spans the findings of the store declared there, then
  * every one the masker finds. */
@@ -223,14 +293,14 @@ line_spans(const diag_store *ds, const char *path, uint32_t lineno, const char *
 {
     size_t i;
 
-    for (i = 0; i < ds->findings.len; i++) {
-        const diag_finding *f = util_vec_at(&ds->findings, i);
+    secret_index(ds);
+    for (i = secret_index_first(ds, path, lineno); i < ds->n_secret_index; i++) {
+        const diag_finding *f = util_vec_at(&ds->findings, ds->secret_index[i]);
         mask_span *sp;
         size_t a, b;
 
-        if (!f->has_secret || f->path == NULL || f->secret_line != lineno ||
-            strcmp(f->path, path) != 0 || f->secret_column == 0)
-            continue;
+        if (secret_key_cmp(f, path, lineno) != 0)
+            break;
         a = line_start + f->secret_column - 1;
         b = f->secret_end_column == UINT32_MAX ? to : line_start + f->secret_end_column;
         if (b > to)

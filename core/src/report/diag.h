@@ -36,6 +36,15 @@ typedef struct diag_store {
     /* audit --inventory (report_inventory), printed by the text and JSON
      * reporters; NULL when not asked for.  Owned by whoever set it. */
     struct json_t *inventory;
+    /* The findings that declare a secret span, as indices sorted by path
+     * and secret line, so that masking a printed line looks up its spans
+     * in O(log n) rather than scanning every finding (a file with 20,000
+     * findings printed line by line was quadratic).  Built on first use,
+     * for the findings vector as it was then (index_len, index_items). */
+    size_t *secret_index;
+    size_t n_secret_index;
+    size_t index_len;
+    const void *index_items;
 } diag_store;
 
 void diag_init(diag_store *ds);

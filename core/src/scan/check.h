@@ -14,6 +14,14 @@
 #include "frontends/sql.h"
 #include "frontends/values.h"
 
+/* Settings of a file read by another front-end than the file's own, given
+ * to the plugins as a value file of their own (a Markdown file's YAML
+ * blocks: frontend_embedded.own_file). */
+typedef struct check_values {
+    const frontend *fe;      /* the front-end that read them (its format) */
+    values_file values;
+} check_values;
+
 /* One input file and what the front-ends made of it. */
 typedef struct check_file {
     char *path;              /* display path */
@@ -24,6 +32,11 @@ typedef struct check_file {
     sql_file sql;
     bool parsed_values;      /* values holds what a text front-end read */
     values_file values;
+    util_vec own_values;     /* of check_values * (owned), when parsed_values */
+    util_vec model_texts;    /* of frontend_embedded (texts owned), when
+                              * parsed_values: server configuration written
+                              * in it (a Markdown file's pg_hba.conf
+                              * blocks), each a model of its own */
     util_lines lines;        /* for value and configuration files */
     bool context;            /* read only for its migration set: not reported on */
     const char *root;        /* resolved checked root it was found under (owned

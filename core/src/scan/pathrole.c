@@ -37,7 +37,7 @@ static const char *const example_files[] = {
 
 static const char *const docs_dirs[] = { "doc", "docs", "documentation", NULL };
 
-static const char *const docs_files[] = { "*.md", "*.mdx", "*.rst", "*.adoc", NULL };
+static const char *const docs_files[] = { "*.md", "*.mdx", "*.markdown", "*.rst", "*.adoc", NULL };
 
 static bool
 matches_any(const char *const *patterns, const char *name, size_t len)
@@ -76,11 +76,16 @@ pathrole_classify(const char *relpath)
     const char *base = strrchr(relpath, '/');
 
     base = base ? base + 1 : relpath;
+    /* A document is documentation wherever it is (a README in examples/ or
+     * tests/): its code blocks are what a reader copies, not a test's
+     * input; its findings say "docs". */
+    if (matches_any(docs_files, base, strlen(base)))
+        return PATH_ROLE_DOCS;
     if (matches_any(example_files, base, strlen(base)) || dir_in(example_dirs, relpath))
         return PATH_ROLE_EXAMPLE;
     if (matches_any(test_files, base, strlen(base)) || dir_in(test_dirs, relpath))
         return PATH_ROLE_TEST;
-    if (matches_any(docs_files, base, strlen(base)) || dir_in(docs_dirs, relpath))
+    if (dir_in(docs_dirs, relpath))
         return PATH_ROLE_DOCS;
     return PATH_ROLE_PRODUCTION;
 }

@@ -2,7 +2,8 @@
  * replay.c — the schema models of a check (check.h: check_replay): each
  * migration set replayed in order, with the per-migration hooks that see the
  * model before an up, after it and after its down; each SQL file outside a
- * set; each server configuration file.  Every model goes to the plugins'
+ * set; each server configuration file, and the server settings other
+ * files hold (a front-end's parse_model: YAML).  Every model goes to the plugins'
  * on_model, then to the caller's model_fn, then is freed.
  */
 #include "scan/check.h"
@@ -326,9 +327,44 @@ run_standalone(check_run *run)
     }
 }
 
+/* Read in (a file of f, or server configuration written in it) with
+ * model front-end fe into a model of its own; report its problems and give
+ * it to the model hooks.  only_if_any: a values file (YAML) holds server
+ * settings only now and then; without any there is no model to check. */
+static void
+run_model(check_run *run, const check_file *f, const frontend *fe, const frontend_input *in,
+          bool only_if_any)
+{
+    pgr_location origin = { f->path, 1, 1, 1, 1, NULL };
+    util_vec errors;
+    model m;
+    size_t k;
+
+    util_vec_init(&errors, sizeof(pgconf_error));
+    model_init(&m, f->path, 0);
+    model_set_version(&m, run->host->cfg->postgres_version);
+    model_set_origin(&m, &origin);
+    fe->parse_model(in, &m, &errors);
+    if (only_if_any && m.settings.len == 0 && m.hba.len == 0 && errors.len == 0) {
+        model_free(&m);
+        pgconf_errors_free(&errors);
+        return;
+    }
+    for (k = 0; k < errors.len; k++) {
+        const pgconf_error *e = util_vec_at(&errors, k);
+        pgr_location loc = { e->path, e->line, e->column, e->line, e->column, NULL };
+
+        host_report_core(run->host, e->rule ? e->rule : fe->syntax_rule.id, &loc, e->message);
+    }
+    check_model_hooks(run->host, &m);
+    model_free(&m);
+    pgconf_errors_free(&errors);
+}
+
 /* Each file of a model front-end (server configuration files) is a model
  * of its own: settings and hba rules with their file positions, for the same
- * rules the live audit runs. */
+ * rules the live audit runs.  So is server configuration written in another
+ * file (a Markdown file's pg_hba.conf block), at that file's positions. */
 static void
 run_models(check_run *run)
 {
@@ -336,27 +372,20 @@ run_models(check_run *run)
 
     for (i = 0; i < run->files.len; i++) {
         check_file *f = util_vec_at(&run->files, i);
-        frontend_input in = { f->path, f->root, f->text, f->len };
-        pgr_location origin = { f->path, 1, 1, 1, 1, NULL };
-        util_vec errors;
-        model m;
+        frontend_input in = { f->path, f->root, f->text, f->len, NULL };
 
-        if (f->fe->output != FRONTEND_MODEL || f->text == NULL || f->context)
+        if (f->text == NULL || f->context)
             continue;
-        util_vec_init(&errors, sizeof(pgconf_error));
-        model_init(&m, f->path, 0);
-        model_set_version(&m, run->host->cfg->postgres_version);
-        model_set_origin(&m, &origin);
-        f->fe->parse_model(&in, &m, &errors);
-        for (k = 0; k < errors.len; k++) {
-            const pgconf_error *e = util_vec_at(&errors, k);
-            pgr_location loc = { e->path, e->line, e->column, e->line, e->column, NULL };
+        if (f->fe->parse_model != NULL)
+            run_model(run, f, f->fe, &in, f->fe->output != FRONTEND_MODEL);
+        for (k = 0; f->parsed_values && k < f->model_texts.len; k++) {
+            const frontend_embedded *e = util_vec_at(&f->model_texts, k);
+            const frontend *fe = frontends_by_name(e->frontend);
 
-            host_report_core(run->host, e->rule ? e->rule : f->fe->syntax_rule.id, &loc, e->message);
+            in.text = e->text;
+            in.dialect = e->dialect;
+            run_model(run, f, fe, &in, false);
         }
-        check_model_hooks(run->host, &m);
-        model_free(&m);
-        pgconf_errors_free(&errors);
     }
 }
 

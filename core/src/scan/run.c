@@ -192,36 +192,126 @@ parse_sql_files(check_run *run)
     }
 }
 
+/* The blank a text embedded in orig shows at byte i (frontend_embedded). */
+static char
+blank_of(const char *orig, size_t i)
+{
+    return orig[i] == '\n' ? '\n' : ' ';
+}
+
 /*
- * Read text (f->len bytes: the file, or text embedded in it at its own
- * offsets) with front-end fe, adding its settings to f's (initialised by the
- * caller), and text embedded in that to the front-end that reads it: a CI
- * step's shell in a YAML file, SQL a script hands to psql, which is f's SQL,
- * checked by the same statement rules.
+ * Add SQL text (f->len bytes, at f's offsets) to *sql: the first is taken
+ * over; a later one (a Markdown file's sql blocks, then what its shell
+ * blocks hand psql) is laid over it, byte by byte where it is not blank.
+ * The texts cover disjoint parts of the file, so nothing is lost.
  */
 static void
-parse_text(check_run *run, check_file *f, const frontend *fe, const char *text)
+add_sql(const check_file *f, char **sql, char *text)
 {
-    frontend_input in = { f->path, f->root, text, f->len };
-    frontend_embedded inner = { NULL, NULL };
-    values_file vf;
+    size_t i;
 
-    if (fe != NULL && fe->output == FRONTEND_STATEMENTS) {
-        parse_sql_text(run, f, fe, text, false);
+    if (*sql == NULL) {
+        *sql = text;
         return;
     }
-    /* Only statements and settings can be embedded: a model is a file's own. */
-    if (fe == NULL || fe->output != FRONTEND_VALUES)
+    for (i = 0; i < f->len; i++)
+        if (text[i] != blank_of(f->text, i))
+            (*sql)[i] = text[i];
+    free(text);
+}
+
+/*
+ * Read text (f->len bytes: the file, or text embedded in it at its own
+ * offsets) with front-end fe, adding its settings to into (initialised by
+ * the caller), and text embedded in that to the front-end that reads it: a
+ * CI step's shell in a YAML file (into the same settings), SQL a script
+ * hands to psql (added to *sql, f's SQL, checked by the same statement
+ * rules once every text of the file is in), a Markdown file's blocks (each
+ * language's settings a value file of its own, in f->own_values; its
+ * pg_hba.conf blocks in f->model_texts, for the models).  text is taken
+ * over.
+ */
+static void
+parse_text(check_run *run, check_file *f, const frontend *fe, char *text, const char *dialect,
+           values_file *into, char **sql)
+{
+    frontend_input in = { f->path, f->root, text, f->len, dialect };
+    util_vec inner;
+    values_file vf;
+    size_t k;
+
+    if (fe != NULL && fe->output == FRONTEND_STATEMENTS) {
+        add_sql(f, sql, text);
         return;
+    }
+    /* Server configuration is kept for the models (replay.c). */
+    if (fe != NULL && fe->output == FRONTEND_MODEL && text != f->text) {
+        frontend_embedded *m = util_vec_push(&f->model_texts);
+
+        m->frontend = fe->name;
+        m->text = text;
+        m->dialect = dialect;
+        return;
+    }
+    if (fe == NULL || fe->output != FRONTEND_VALUES) {
+        if (text != f->text)
+            free(text);
+        return;
+    }
+    util_vec_init(&inner, sizeof(frontend_embedded));
     fe->parse_values(&in, &vf, &inner);
-    values_move(&f->values, &vf);
-    if (inner.text)
-        parse_text(run, f, frontends_by_name(inner.frontend), inner.text);
-    free(inner.text);
+    values_move(into, &vf);
+    if (text != f->text)
+        free(text);
+    for (k = 0; k < inner.len; k++) {
+        frontend_embedded *e = util_vec_at(&inner, k);
+        const frontend *efe = frontends_by_name(e->frontend);
+        values_file *to = into;
+
+        if (e->own_file && efe != NULL && efe->output == FRONTEND_VALUES) {
+            /* Each on the heap: a push may move the vector, not what
+             * `to` points at. */
+            check_values *cv = util_xcalloc(1, sizeof *cv);
+
+            *(check_values **) util_vec_push(&f->own_values) = cv;
+            cv->fe = efe;
+            values_init(&cv->values);
+            to = &cv->values;
+        }
+        parse_text(run, f, efe, e->text, e->dialect, to, sql);
+    }
+    util_vec_free(&inner);
+}
+
+/*
+ * Report vf's problems.  seen (of const char *: rules), when given, keeps
+ * a file's value files of its own (a Markdown file's blocks, each parsed on
+ * its own) to one parse gap per front-end, as a file of that language has:
+ * a docs snippet with a <placeholder> or "..." is not a fault.
+ */
+static void
+report_value_errors(check_run *run, const check_file *f, const values_file *vf, util_vec *seen)
+{
+    size_t k, j;
+
+    for (k = 0; k < vf->errors.len; k++) {
+        const values_error *e = util_vec_at(&vf->errors, k);
+        bool again = false;
+
+        if (seen != NULL && util_ends_with(e->rule, "/syntax-error")) {
+            for (j = 0; j < seen->len && !again; j++)
+                again = strcmp(*(const char **) util_vec_at(seen, j), e->rule) == 0;
+            if (again)
+                continue;
+            *(const char **) util_vec_push(seen) = e->rule;
+        }
+        report_at(run, e->rule, f->path, &f->lines, e->offset, e->message);
+    }
 }
 
 /* The settings front-ends (env files, YAML, shell, JavaScript/TypeScript,
- * and any other FRONTEND_VALUES one) become settings for on_value_file. */
+ * Markdown, and any other FRONTEND_VALUES one) become settings for
+ * on_value_file; the SQL embedded in them is parsed as the file's. */
 static void
 parse_value_files(check_run *run)
 {
@@ -229,17 +319,25 @@ parse_value_files(check_run *run)
 
     for (i = 0; i < run->files.len; i++) {
         check_file *f = util_vec_at(&run->files, i);
+        char *sql = NULL;
+        util_vec seen;
 
         if (f->text == NULL || f->fe->output != FRONTEND_VALUES)
             continue;
         values_init(&f->values);
-        parse_text(run, f, f->fe, f->text);
+        util_vec_init(&f->own_values, sizeof(check_values *));
+        util_vec_init(&f->model_texts, sizeof(frontend_embedded));
+        parse_text(run, f, f->fe, f->text, NULL, &f->values, &sql);
         f->parsed_values = true;
-        for (k = 0; k < f->values.errors.len; k++) {
-            const values_error *e = util_vec_at(&f->values.errors, k);
-
-            report_at(run, e->rule, f->path, &f->lines, e->offset, e->message);
-        }
+        report_value_errors(run, f, &f->values, NULL);
+        util_vec_init(&seen, sizeof(const char *));
+        for (k = 0; k < f->own_values.len; k++)
+            report_value_errors(run, f, &(*(check_values **) util_vec_at(&f->own_values, k))->values,
+                                &seen);
+        util_vec_free(&seen);
+        if (sql != NULL)
+            parse_sql_text(run, f, frontends_by_name("sql"), sql, false);
+        free(sql);
     }
 }
 
@@ -312,7 +410,50 @@ env_tracked(check_run *run, const char *path)
     return -1;
 }
 
-/* p's on_value_file for every file a settings front-end read. */
+/* p's on_value_file for settings vf of f, read by front-end fe. */
+static void
+value_hook(check_run *run, pgr_ctx *ctx, const pgr_plugin *p, check_file *f,
+           const frontend *fe, values_file *vf)
+{
+    pgr_value *values = util_xcalloc(vf->entries.len + 1, sizeof(pgr_value));
+    host_value_file hf;
+    size_t k;
+
+    hf.pub.path = f->path;
+    hf.pub.format = fe->format;
+    hf.pub.format_name = values_format_name(fe->format);
+    hf.pub.n_values = vf->entries.len;
+    hf.pub.values = values;
+    /* Only a file of the front-end's own is one git may track as such: an
+     * env block in a README is not a committed .env file. */
+    hf.pub.git_tracked = fe == f->fe && fe->git_tracked ? env_tracked(run, f->path) : -1;
+    hf.lines = &f->lines;
+    hf.vf = vf;
+    for (k = 0; k < vf->entries.len; k++) {
+        const values_entry *e = util_vec_at(&vf->entries, k);
+
+        values[k].key = e->key;
+        values[k].key_path = e->key_path ? e->key_path : e->key;
+        values[k].value = e->value;
+        values[k].flags = e->flags;
+        host_api.value_location(&hf.pub, k, 0, 0, &values[k].value_location);
+        if (e->key_len == 0) {
+            values[k].key_location = values[k].value_location;
+            continue;
+        }
+        values[k].key_location.path = f->path;
+        util_lines_pos(&f->lines, e->key_offset, &values[k].key_location.line,
+                       &values[k].key_location.column);
+        util_lines_pos(&f->lines, e->key_offset + e->key_len - 1,
+                       &values[k].key_location.end_line,
+                       &values[k].key_location.end_column);
+    }
+    p->on_value_file(ctx, &hf.pub);
+    free(values);
+}
+
+/* p's on_value_file for every file a settings front-end read, and for each
+ * value file of its own embedded in it (a Markdown file's blocks). */
 static void
 value_hooks(check_run *run, pgr_ctx *ctx, const pgr_plugin *p)
 {
@@ -320,41 +461,16 @@ value_hooks(check_run *run, pgr_ctx *ctx, const pgr_plugin *p)
 
     for (i = 0; i < run->files.len; i++) {
         check_file *f = util_vec_at(&run->files, i);
-        pgr_value *values;
-        host_value_file hf;
 
         if (!f->parsed_values)
             continue;
-        values = util_xcalloc(f->values.entries.len + 1, sizeof(pgr_value));
-        hf.pub.path = f->path;
-        hf.pub.format = f->fe->format;
-        hf.pub.format_name = values_format_name(f->fe->format);
-        hf.pub.n_values = f->values.entries.len;
-        hf.pub.values = values;
-        hf.pub.git_tracked = f->fe->git_tracked ? env_tracked(run, f->path) : -1;
-        hf.lines = &f->lines;
-        hf.vf = &f->values;
-        for (k = 0; k < f->values.entries.len; k++) {
-            const values_entry *e = util_vec_at(&f->values.entries, k);
+        if (f->fe->format != 0)
+            value_hook(run, ctx, p, f, f->fe, &f->values);
+        for (k = 0; k < f->own_values.len; k++) {
+            check_values *cv = *(check_values **) util_vec_at(&f->own_values, k);
 
-            values[k].key = e->key;
-            values[k].key_path = e->key_path ? e->key_path : e->key;
-            values[k].value = e->value;
-            values[k].flags = e->flags;
-            host_api.value_location(&hf.pub, k, 0, 0, &values[k].value_location);
-            if (e->key_len == 0) {
-                values[k].key_location = values[k].value_location;
-                continue;
-            }
-            values[k].key_location.path = f->path;
-            util_lines_pos(&f->lines, e->key_offset, &values[k].key_location.line,
-                           &values[k].key_location.column);
-            util_lines_pos(&f->lines, e->key_offset + e->key_len - 1,
-                           &values[k].key_location.end_line,
-                           &values[k].key_location.end_column);
+            value_hook(run, ctx, p, f, cv->fe, &cv->values);
         }
-        p->on_value_file(ctx, &hf.pub);
-        free(values);
     }
 }
 
@@ -532,8 +648,21 @@ check_free(check_run *run)
 
         if (f->parsed_sql)
             sql_file_free(&f->sql);
-        if (f->parsed_values)
+        if (f->parsed_values) {
+            size_t k;
+
             values_free(&f->values);
+            for (k = 0; k < f->own_values.len; k++) {
+                check_values *cv = *(check_values **) util_vec_at(&f->own_values, k);
+
+                values_free(&cv->values);
+                free(cv);
+            }
+            for (k = 0; k < f->model_texts.len; k++)
+                free(((frontend_embedded *) util_vec_at(&f->model_texts, k))->text);
+            util_vec_free(&f->model_texts);
+            util_vec_free(&f->own_values);
+        }
         if (f->text)
             util_lines_free(&f->lines);
         free(f->text);

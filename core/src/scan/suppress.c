@@ -68,12 +68,30 @@ coverage(const check_file *f, size_t offset, uint32_t line, suppression *s)
     }
 }
 
+/* The length of the line comment marker of f's front-end that t[0, n)
+ * starts with (its own, or one of those of the languages it embeds), or 0. */
+static size_t
+marker_at(const check_file *f, const char *t, size_t n)
+{
+    size_t k, ml = strlen(f->fe->comment);
+
+    if (n > ml && strncmp(t, f->fe->comment, ml) == 0)
+        return ml;
+    for (k = 0; k < sizeof f->fe->more_comments / sizeof f->fe->more_comments[0] &&
+         f->fe->more_comments[k] != NULL; k++) {
+        ml = strlen(f->fe->more_comments[k]);
+        if (n > ml && strncmp(t, f->fe->more_comments[k], ml) == 0)
+            return ml;
+    }
+    return 0;
+}
+
 static void
 scan_file(const check_file *f, util_vec *out)
 {
     /* Each front-end's own line comment: "--", "#", "//". */
-    const char *t = f->text, *marker = f->fe->comment;
-    size_t i = 0, ml = strlen(marker);
+    const char *t = f->text;
+    size_t i = 0, ml;
     uint32_t line = 0;
 
     while (i < f->len) {
@@ -85,7 +103,7 @@ scan_file(const check_file *f, util_vec *out)
         p = i;
         while (p < eol && (t[p] == ' ' || t[p] == '\t'))
             p++;
-        if (eol - p > ml && strncmp(t + p, marker, ml) == 0) {
+        if ((ml = marker_at(f, t + p, eol - p)) > 0) {
             size_t q = p + ml, r;
             bool file_wide;
 
