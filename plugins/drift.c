@@ -99,9 +99,9 @@ static const pgr_rule rules[] = {
       "ALTER TABLE users ADD COLUMN debug_notes text;  (by hand)",
       "ALTER TABLE ... ADD COLUMN in a reviewed migration" },
     { "drift/index-missing", PGR_SEVERITY_WARNING,
-      "An index the migrations create is not in the database, or is on other columns.",
-      "Create it as the migration does (CREATE INDEX CONCURRENTLY on a busy table), or find who "
-      "dropped it.",
+      "An index the migrations create is not in the database, is not valid, or is on other columns.",
+      "Create it as the migration does (CREATE INDEX CONCURRENTLY on a busy table; DROP an INVALID "
+      "one left by a failed build first), or find who dropped it.",
       "Checklist: \"all indexes created\"",
       "A missing index turns the queries it served into sequential scans: slow pages, then "
       "timeouts under load.",
@@ -782,8 +782,8 @@ compare_indexes(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, cons
         l = index_of(live, w->schema, w->name);
         if (l == NULL)
             pgr_reportf(api, ctx, "drift/index-missing", &w->location,
-                        "index %s.%s on %s of the migrations is not in the database", w->schema,
-                        w->name, w->parent);
+                        "index %s.%s on %s of the migrations is not in the database (or is not "
+                        "valid: a failed CREATE INDEX CONCURRENTLY)", w->schema, w->name, w->parent);
         else if (!l->parent || strcmp(l->parent, w->parent) != 0 ||
                  (w->n_columns > 0 && !same_columns(w->columns, w->n_columns, l->columns, l->n_columns)))
             pgr_reportf(api, ctx, "drift/index-missing", &w->location,

@@ -3,6 +3,7 @@ indexes and constraints between the migrations and the database, drift/migration
 migrations"), and `audit --inventory`.  Each runs on a throwaway cluster (skipped without PostgreSQL)."""
 from e2e import *  # noqa: F401,F403 — helpers, fixtures and ARGS of e2e.py
 import e2e  # noqa: F401
+import contextlib
 
 # Unnamed constraints and indexes everywhere, so that the names the model generates must be PostgreSQL's.
 SCHEMA = """\
@@ -60,15 +61,22 @@ def drift_of(doc, migrations):
 def test_drift_columns_indexes_constraints():
     """A database loaded from the migrations has no drift (every generated constraint and index name agrees with
     PostgreSQL's, types as format_type() prints them); then each change by hand is reported once, at the
-    migration line that made the object or at the database object: a dropped index, a dropped generated-name
-    foreign key, a dropped column, a column type changed, a column and a CHECK added."""
+    migration line that made the object or at the database object: a dropped index, an index left INVALID by a
+    failed concurrent build, a dropped generated-name foreign key, a dropped column, a column type changed, a
+    column and a CHECK added."""
     cl = cluster_module()
     with tempfile.TemporaryDirectory() as d, cl.Cluster() as c:
         mig = migrations_tree(d, {"001_init.sql": SCHEMA, "002_more.sql": MORE})
         c.psql(None, files=[os.path.join(mig, "001_init.sql"), os.path.join(mig, "002_more.sql")])
         doc, _ = audit(c, "--migrations", mig)
         assert drift_of(doc, mig) == [], drift_of(doc, mig)
-        c.psql("DROP INDEX orders_user_id_idx; ALTER TABLE orders DROP CONSTRAINT orders_a_fkey; "
+        # A failed CREATE UNIQUE INDEX CONCURRENTLY leaves an INVALID index behind: it counts as missing.
+        c.psql("INSERT INTO users (id, email, price) VALUES (1, 'a@example.com', 1); "
+               "INSERT INTO orders (user_id, a, b) VALUES (1, 1, 2), (1, 1, 3); DROP INDEX orders_user_id_idx")
+        with contextlib.suppress(subprocess.CalledProcessError):
+            c.psql("CREATE UNIQUE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id)")
+        assert c.psql("SELECT indisvalid FROM pg_index WHERE indexrelid = 'orders_user_id_idx'::regclass") == "f\n"
+        c.psql("DROP INDEX orders_ab; ALTER TABLE orders DROP CONSTRAINT orders_a_fkey; "
                "ALTER TABLE users DROP COLUMN nickname; ALTER TABLE users ALTER COLUMN email TYPE text; "
                "ALTER TABLE users ALTER COLUMN price TYPE numeric(12,2); ALTER TABLE users ADD COLUMN debug int; "
                "ALTER TABLE t3 ADD CONSTRAINT by_hand CHECK (y > 1);")
@@ -81,6 +89,7 @@ def test_drift_columns_indexes_constraints():
         ("drift/constraint-extra", "db:public.t3 constraint by_hand", 0),
         ("drift/constraint-missing", "001_init.sql", 11),
         ("drift/index-missing", "001_init.sql", 6),
+        ("drift/index-missing", "001_init.sql", 7),
     ], drift_of(doc, mig)
     msgs = {f["message"] for f in doc["findings"] if f["rule"] in DRIFT}
     assert "column public.users.email is text in the database but character varying(255) in the migrations" in msgs

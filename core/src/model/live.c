@@ -236,7 +236,9 @@ key_columns(const PGresult *r, int *row, int name_col, const char **cols)
  * Indexes with their key columns (INCLUDE columns and expressions left
  * out), one row per key column, in one query.  Indexes that carry a
  * PRIMARY KEY, UNIQUE or EXCLUDE constraint are the constraint's (read by
- * load_constraints), as the replay keeps them.
+ * load_constraints), as the replay keeps them.  An index that is not
+ * valid (a CREATE INDEX CONCURRENTLY that failed leaves one behind) serves
+ * no query and enforces nothing: it is left out, as if absent.
  */
 static void
 load_indexes(live_conn *lc, model *m)
@@ -250,7 +252,7 @@ load_indexes(live_conn *lc, model *m)
         "CROSS JOIN pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY AS k (attnum, o) "
         "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) i.indrelid "
         "AND a.attnum OPERATOR(pg_catalog.=) k.attnum "
-        "WHERE " USER_SCHEMAS " AND NOT k.o OPERATOR(pg_catalog.>) i.indnkeyatts "
+        "WHERE " USER_SCHEMAS " AND i.indisvalid AND NOT k.o OPERATOR(pg_catalog.>) i.indnkeyatts "
         "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x "
         "WHERE x.conindid OPERATOR(pg_catalog.=) i.indexrelid AND x.conrelid OPERATOR(pg_catalog.=) i.indrelid "
         "AND x.contype OPERATOR(pg_catalog.=) ANY ('{p,u,x}'::pg_catalog.\"char\"[])) "
