@@ -22,7 +22,7 @@ _pgrampart() {
             COMPREPLY=($(compgen -W "--format --fail-on --staged --diff-base --baseline --write-baseline --config --plugin-dir --no-color --help" -- "$cur"))
             [ "${cur#-}" = "$cur" ] && COMPREPLY+=($(compgen -f -- "$cur")) ;;
         audit)
-            COMPREPLY=($(compgen -W "--migrations --schema --exclude-schema --timeout --format --fail-on --config --plugin-dir --help" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--migrations --inventory --schema --exclude-schema --timeout --format --fail-on --config --plugin-dir --help" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
     esac
 }

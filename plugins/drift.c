@@ -3,11 +3,17 @@
  * (pgrampart audit --migrations PATH: "verify the migrations applied as
  * reviewed".)  Only schemas the migrations create tables in are compared,
  * so objects of other applications or extensions are not reported.
- * Policies' USING and WITH CHECK are compared as parse trees.  The rules
- * and their docs are in rules[] below.
+ * Policies' USING and WITH CHECK are compared as parse trees; columns by
+ * name and format_type() text; indexes by name, table and key columns;
+ * constraints by table and name (an unnamed one carries the name
+ * PostgreSQL generated, which the model computes the same way).  A
+ * migration none of whose objects is in the database is reported once, as
+ * not applied, instead of object by object.  The rules and their docs are
+ * in rules[] below.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pgrampart/plugin.h"
@@ -68,7 +74,222 @@ static const pgr_rule rules[] = {
       "policy.",
       "ALTER ROLE app_web BYPASSRLS;  (by hand)",
       "ALTER ROLE in a reviewed migration, or not at all" },
+    { "drift/column-missing", PGR_SEVERITY_WARNING,
+      "A column the migrations create is not in the database table.",
+      "Run the migration that adds it, or find who dropped it.",
+      "Checklist: \"verify the migrations applied as reviewed\"",
+      "Code deployed for the migrated schema fails on the missing column, or the data it held is "
+      "gone.",
+      "migration 004 adds users.last_login; ALTER TABLE users DROP COLUMN last_login;  (by hand)",
+      "columns change only through migrations" },
+    { "drift/column-type", PGR_SEVERITY_WARNING,
+      "A column's type in the database differs from the migrations'.",
+      "ALTER the column back to the migrations' type, or write the migration that changes it.",
+      "Checklist: \"verify the migrations applied as reviewed\"; PostgreSQL docs format_type()",
+      "A type changed by hand (varchar(255) to text, integer to bigint) is a schema nobody reviewed: "
+      "lengths and checks the application relies on are gone.",
+      "ALTER TABLE users ALTER COLUMN email TYPE text;  (by hand; the migrations say varchar(255))",
+      "ALTER COLUMN ... TYPE in a reviewed migration" },
+    { "drift/column-extra", PGR_SEVERITY_WARNING,
+      "A table of the migrations has a column in the database that no migration creates.",
+      "Put the column in a migration (reviewed), or drop it.",
+      "Checklist: \"verify the migrations applied as reviewed\"",
+      "A column added by hand escapes review: a grant on the table exposes it, and the next "
+      "environment built from the migrations lacks it.",
+      "ALTER TABLE users ADD COLUMN debug_notes text;  (by hand)",
+      "ALTER TABLE ... ADD COLUMN in a reviewed migration" },
+    { "drift/index-missing", PGR_SEVERITY_WARNING,
+      "An index the migrations create is not in the database, is not valid, or is on other columns.",
+      "Create it as the migration does (CREATE INDEX CONCURRENTLY on a busy table; DROP an INVALID "
+      "one left by a failed build first), or find who dropped it.",
+      "Checklist: \"all indexes created\"",
+      "A missing index turns the queries it served into sequential scans: slow pages, then "
+      "timeouts under load.",
+      "DROP INDEX messages_conversation_id_idx;  (by hand)",
+      "indexes change only through migrations" },
+    { "drift/constraint-missing", PGR_SEVERITY_ERROR,
+      "A PRIMARY KEY, UNIQUE, FOREIGN KEY, CHECK or EXCLUDE constraint the migrations create is "
+      "not in the database, or differs.",
+      "Re-add it from the migration (fixing the rows that violate it first), or write a migration "
+      "that drops it.",
+      "Checklist: \"verify the migrations applied as reviewed\"; PostgreSQL docs 5.4 Constraints",
+      "Without the constraint the database accepts the duplicate, orphan or invalid rows the "
+      "application assumed impossible.",
+      "ALTER TABLE messages DROP CONSTRAINT messages_tenant_id_fkey;  (by hand)",
+      "constraints change only through migrations" },
+    { "drift/constraint-extra", PGR_SEVERITY_WARNING,
+      "A table of the migrations has a constraint in the database that no migration creates.",
+      "Put it in a migration (reviewed), or drop it.",
+      "Checklist: \"verify the migrations applied as reviewed\"; PostgreSQL docs 5.4 Constraints",
+      "A constraint added by hand makes writes fail in one environment and not in the others built "
+      "from the migrations.",
+      "ALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email <> '');  (by hand)",
+      "ALTER TABLE ... ADD CONSTRAINT in a reviewed migration" },
+    { "drift/migration-not-applied", PGR_SEVERITY_ERROR,
+      "None of the objects a migration creates is in the database: the migration is pending.",
+      "Apply the pending migrations before (or as part of) the deployment.",
+      "Checklist: \"no pending migrations\"",
+      "Code deployed for a schema the database does not have yet fails on its first query to the "
+      "new tables or columns.",
+      "migrations/007_add_tags.sql creates tags and tags_name_idx; the database has neither",
+      "every migration applied (its objects are in the database)" },
 };
+
+/*
+ * The migrations (by up file path) none of whose objects is in the
+ * database.  Their objects' own missing-findings are left out: one
+ * drift/migration-not-applied says it all.  paths point into the
+ * migrations' model.
+ */
+typedef struct pending {
+    size_t n;
+    const char **paths;
+} pending;
+
+/* Whether loc is in a pending migration. */
+static int
+is_pending(const pending *p, const pgr_location *loc)
+{
+    size_t i;
+
+    for (i = 0; loc->path && i < p->n; i++)
+        if (strcmp(p->paths[i], loc->path) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * A model's tables, indexes and constraints sorted by name, so that each lookup is
+ * a binary search: a database holds tens of thousands of each, and
+ * scanning for every one of them is quadratic.  Built at the start of
+ * on_drift for both models, freed at its end (one run at a time).
+ */
+typedef struct by_name {
+    const pgr_model *m;
+    size_t n_tbl, n_idx, n_con;
+    const pgr_table **tbl;
+    const pgr_object **idx;
+    const pgr_constraint **con;
+} by_name;
+
+static by_name sorted[2];
+
+static int
+cmp3(const char *a1, const char *a2, const char *a3, const char *b1, const char *b2, const char *b3)
+{
+    int c = strcmp(a1, b1);
+
+    if (c == 0)
+        c = strcmp(a2, b2);
+    return c != 0 || a3 == NULL ? c : strcmp(a3, b3);
+}
+
+static int
+tbl_cmp(const void *a, const void *b)
+{
+    const pgr_table *x = *(const pgr_table *const *) a, *y = *(const pgr_table *const *) b;
+
+    return cmp3(x->schema, x->name, NULL, y->schema, y->name, NULL);
+}
+
+static int
+idx_cmp(const void *a, const void *b)
+{
+    const pgr_object *x = *(const pgr_object *const *) a, *y = *(const pgr_object *const *) b;
+
+    return cmp3(x->schema, x->name, NULL, y->schema, y->name, NULL);
+}
+
+static int
+con_cmp(const void *a, const void *b)
+{
+    const pgr_constraint *x = *(const pgr_constraint *const *) a, *y = *(const pgr_constraint *const *) b;
+
+    return cmp3(x->schema, x->table, x->name, y->schema, y->table, y->name);
+}
+
+/* Fill s for m; 0, or -1 when out of memory (lookups then find nothing). */
+static int
+sort_model(by_name *s, const pgr_model *m)
+{
+    size_t i;
+
+    memset(s, 0, sizeof *s);
+    s->m = m;
+    s->tbl = malloc((m->n_tables + 1) * sizeof *s->tbl);
+    s->idx = malloc((m->n_objects + 1) * sizeof *s->idx);
+    s->con = malloc((m->n_constraints + 1) * sizeof *s->con);
+    if (s->tbl == NULL || s->idx == NULL || s->con == NULL) {
+        s->m = NULL;    /* table_of scans instead */
+        return -1;
+    }
+    for (i = 0; i < m->n_tables; i++)
+        s->tbl[s->n_tbl++] = &m->tables[i];
+    qsort(s->tbl, s->n_tbl, sizeof *s->tbl, tbl_cmp);
+    for (i = 0; i < m->n_objects; i++)
+        if (m->objects[i].kind == 'i')
+            s->idx[s->n_idx++] = &m->objects[i];
+    for (i = 0; i < m->n_constraints; i++)
+        s->con[s->n_con++] = &m->constraints[i];
+    qsort(s->idx, s->n_idx, sizeof *s->idx, idx_cmp);
+    qsort(s->con, s->n_con, sizeof *s->con, con_cmp);
+    return 0;
+}
+
+static void
+sorted_free(void)
+{
+    size_t k;
+
+    for (k = 0; k < 2; k++) {
+        free(sorted[k].tbl);
+        free(sorted[k].idx);
+        free(sorted[k].con);
+        memset(&sorted[k], 0, sizeof sorted[k]);
+    }
+}
+
+static const by_name *
+sorted_of(const pgr_model *m)
+{
+    return sorted[0].m == m ? &sorted[0] : &sorted[1];
+}
+
+static const pgr_object *
+index_of(const pgr_model *m, const char *schema, const char *name)
+{
+    const by_name *s = sorted_of(m);
+    pgr_object key;
+    const pgr_object *kp = &key, **hit;
+
+    memset(&key, 0, sizeof key);
+    key.schema = schema;
+    key.name = name;
+    hit = s->n_idx ? bsearch(&kp, s->idx, s->n_idx, sizeof *s->idx, idx_cmp) : NULL;
+    return hit ? *hit : NULL;
+}
+
+/* The table schema.name of m (want or live, during on_drift), or NULL. */
+static const pgr_table *
+table_of(const pgr_model *m, const char *schema, const char *name)
+{
+    const by_name *s = sorted_of(m);
+    pgr_table key;
+    const pgr_table *kp = &key, **hit;
+    size_t i;
+
+    if (s->m != m) {
+        for (i = 0; i < m->n_tables; i++)
+            if (strcmp(m->tables[i].schema, schema) == 0 && strcmp(m->tables[i].name, name) == 0)
+                return &m->tables[i];
+        return NULL;
+    }
+    memset(&key, 0, sizeof key);
+    key.schema = schema;
+    key.name = name;
+    hit = s->n_tbl ? bsearch(&kp, s->tbl, s->n_tbl, sizeof *s->tbl, tbl_cmp) : NULL;
+    return hit ? *hit : NULL;
+}
 
 /* Whether the migrations put any table in schema: only such schemas are
  * compared. */
@@ -83,16 +304,7 @@ schema_covered(const pgr_model *m, const char *schema)
     return 0;
 }
 
-static const pgr_table *
-table_of(const pgr_model *m, const char *schema, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < m->n_tables; i++)
-        if (strcmp(m->tables[i].schema, schema) == 0 && strcmp(m->tables[i].name, name) == 0)
-            return &m->tables[i];
-    return NULL;
-}
+static const pgr_table *table_of(const pgr_model *m, const char *schema, const char *name);
 
 static const pgr_policy *
 policy_of(const pgr_model *m, const pgr_policy *p)
@@ -115,13 +327,15 @@ differs(const char *a, const char *b)
 }
 
 static void
-compare_tables(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
+compare_tables(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const pending *p)
 {
     size_t i;
 
     for (i = 0; i < want->n_tables; i++) {
         const pgr_table *w = &want->tables[i], *l = table_of(live, w->schema, w->name);
 
+        if (l == NULL && is_pending(p, &w->location))
+            continue;
         if (l == NULL) {
             pgr_reportf(api, ctx, "drift/table-missing", &w->location,
                         "table %s.%s of the migrations is not in the database",
@@ -139,7 +353,7 @@ compare_tables(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
 }
 
 static void
-compare_policies(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
+compare_policies(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const pending *p)
 {
     size_t i;
 
@@ -148,7 +362,7 @@ compare_policies(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
 
         if (table_of(live, w->schema, w->table) == NULL)
             continue;   /* the table's absence is reported already */
-        if (l == NULL) {
+        if (l == NULL && !is_pending(p, &w->location)) {
             pgr_reportf(api, ctx, "drift/policy-missing", &w->location,
                         "policy %s on %s.%s of the migrations is not in the database",
                         w->name, w->schema, w->table);
@@ -383,7 +597,7 @@ audit_reads(const pgr_acl_item *w)
 }
 
 static void
-compare_acl(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
+compare_acl(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const pending *p)
 {
     char a[16], b[16];
     size_t i;
@@ -409,7 +623,8 @@ compare_acl(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
     for (i = 0; i < want->n_acl; i++) {
         const pgr_acl_item *w = &want->acl[i];
 
-        if (w->all_in_schema || !audit_reads(w) || acl_of(live, w) || owner_of(want, live, w))
+        if (w->all_in_schema || !audit_reads(w) || acl_of(live, w) || owner_of(want, live, w) ||
+            is_pending(p, &w->location))
             continue;
         pgr_reportf(api, ctx, "drift/grant", &w->location,
                     "%s's privileges on %s granted by the migrations are not in the "
@@ -418,7 +633,7 @@ compare_acl(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
 }
 
 static void
-compare_roles(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
+compare_roles(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const pending *p)
 {
     size_t i, j;
 
@@ -428,6 +643,8 @@ compare_roles(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
         for (j = 0; j < live->n_roles && l == NULL; j++)
             if (strcmp(live->roles[j].name, w->name) == 0)
                 l = &live->roles[j];
+        if (l == NULL && is_pending(p, &w->location))
+            continue;
         if (l == NULL) {
             pgr_reportf(api, ctx, "drift/role", &w->location,
                         "role %s of the migrations is not in the database", w->name);
@@ -443,13 +660,365 @@ compare_roles(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
     }
 }
 
+/* --- columns, indexes, constraints --------------------------------------- */
+
+static long
+column_at(const pgr_table *t, const char *name)
+{
+    size_t k;
+
+    for (k = 0; k < t->n_columns; k++)
+        if (strcmp(t->columns[k], name) == 0)
+            return (long) k;
+    return -1;
+}
+
+/* The type of column k of tables[i], or NULL (unknown, or an older host). */
+static const char *
+column_type(const pgr_model *m, const pgr_table *t, size_t k)
+{
+    size_t i = (size_t) (t - m->tables);
+
+    return m->column_types && m->column_types[i] ? m->column_types[i][k] : NULL;
+}
+
+static const pgr_location *
+column_location(const pgr_model *m, const pgr_table *t, size_t k)
+{
+    size_t i = (size_t) (t - m->tables);
+
+    const pgr_location *l = m->column_locations && m->column_locations[i] ? &m->column_locations[i][k] : NULL;
+
+    return l && (l->line || l->object) ? l : &t->location;
+}
+
+/* A type name without its schema ("public.mood[]" -> "mood[]"): a type the
+ * migrations name unqualified may live in another schema on the search_path
+ * (extensions installed in their own schema). */
+static const char *
+unqualified_type(const char *s)
+{
+    const char *dot = strchr(s, '.'), *paren = strchr(s, '(');
+
+    return dot && (paren == NULL || dot < paren) ? dot + 1 : s;
+}
+
+static void
+compare_columns(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const pending *p)
+{
+    size_t i, k;
+
+    for (i = 0; i < want->n_tables; i++) {
+        const pgr_table *w = &want->tables[i], *l = table_of(live, w->schema, w->name);
+
+        if (l == NULL)
+            continue;   /* reported as a table */
+        for (k = 0; k < w->n_columns; k++) {
+            long lk = column_at(l, w->columns[k]);
+            const char *wt = column_type(want, w, k), *lt;
+
+            if (lk < 0) {
+                if (!is_pending(p, column_location(want, w, k)))
+                    pgr_reportf(api, ctx, "drift/column-missing", column_location(want, w, k),
+                                "column %s of %s.%s of the migrations is not in the database",
+                                w->columns[k], w->schema, w->name);
+                continue;
+            }
+            lt = column_type(live, l, (size_t) lk);
+            if (wt && lt && strcmp(unqualified_type(wt), unqualified_type(lt)) != 0)
+                pgr_reportf(api, ctx, "drift/column-type", column_location(live, l, (size_t) lk),
+                            "column %s.%s.%s is %s in the database but %s in the migrations",
+                            w->schema, w->name, w->columns[k], lt, wt);
+        }
+        /* Only where the migrations say what every column is. */
+        if (want->columns_complete == NULL || !want->columns_complete[i])
+            continue;
+        for (k = 0; k < l->n_columns; k++)
+            if (column_at(w, l->columns[k]) < 0)
+                pgr_reportf(api, ctx, "drift/column-extra", column_location(live, l, k),
+                            "column %s.%s.%s is in the database but no migration creates it",
+                            l->schema, l->name, l->columns[k]);
+    }
+}
+
+static int
+same_columns(const char *const *a, size_t na, const char *const *b, size_t nb)
+{
+    size_t i;
+
+    if (na != nb)
+        return 0;
+    for (i = 0; i < na; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return 0;
+    return 1;
+}
+
+/* The table "schema.name" of an index's parent is in the database. */
+static int
+parent_live(const pgr_model *live, const char *parent)
+{
+    const char *dot = parent ? strchr(parent, '.') : NULL;
+    char schema[256];
+    size_t n = dot ? (size_t) (dot - parent) : 0;
+
+    if (dot == NULL || n >= sizeof schema)
+        return 0;
+    memcpy(schema, parent, n);
+    schema[n] = '\0';
+    return table_of(live, schema, dot + 1) != NULL;
+}
+
+static void
+compare_indexes(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const pending *p)
+{
+    size_t i;
+
+    for (i = 0; i < want->n_objects; i++) {
+        const pgr_object *w = &want->objects[i], *l;
+
+        if (w->kind != 'i' || !parent_live(live, w->parent) || is_pending(p, &w->location))
+            continue;
+        l = index_of(live, w->schema, w->name);
+        if (l == NULL)
+            pgr_reportf(api, ctx, "drift/index-missing", &w->location,
+                        "index %s.%s on %s of the migrations is not in the database (or is not "
+                        "valid: a failed CREATE INDEX CONCURRENTLY)", w->schema, w->name, w->parent);
+        else if (!l->parent || strcmp(l->parent, w->parent) != 0 ||
+                 (w->n_columns > 0 && !same_columns(w->columns, w->n_columns, l->columns, l->n_columns)))
+            pgr_reportf(api, ctx, "drift/index-missing", &w->location,
+                        "index %s.%s of the migrations is on %s (%zu key columns) in the database, "
+                        "not on %s (%zu) as the migrations create it", w->schema, w->name,
+                        l->parent ? l->parent : "?", l->n_columns, w->parent, w->n_columns);
+    }
+}
+
+static const pgr_constraint *
+constraint_of(const pgr_model *m, const pgr_constraint *c)
+{
+    const by_name *s = sorted_of(m);
+    const pgr_constraint **hit = s->n_con ? bsearch(&c, s->con, s->n_con, sizeof *s->con, con_cmp) : NULL;
+
+    return hit ? *hit : NULL;
+}
+
+static const char *
+contype_name(char t)
+{
+    switch (t) {
+    case 'p':
+        return "PRIMARY KEY";
+    case 'u':
+        return "UNIQUE";
+    case 'f':
+        return "FOREIGN KEY";
+    case 'c':
+        return "CHECK";
+    default:
+        return "EXCLUDE";
+    }
+}
+
+/* Whether two constraints of the same name differ: type, or key columns
+ * (a CHECK's columns are those its expression reads, known on both sides
+ * only roughly, so not compared). */
+static int
+constraint_differs(const pgr_constraint *w, const pgr_constraint *l)
+{
+    if (w->contype != l->contype)
+        return 1;
+    if (w->contype == 'c' || w->n_columns == 0)
+        return 0;
+    return !same_columns(w->columns, w->n_columns, l->columns, l->n_columns) ||
+        (w->references && l->references && strcmp(w->references, l->references) != 0);
+}
+
+static void
+compare_constraints(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const pending *p)
+{
+    size_t i;
+
+    for (i = 0; i < want->n_constraints; i++) {
+        const pgr_constraint *w = &want->constraints[i], *l;
+
+        if (table_of(live, w->schema, w->table) == NULL || is_pending(p, &w->location))
+            continue;
+        l = constraint_of(live, w);
+        if (l == NULL)
+            pgr_reportf(api, ctx, "drift/constraint-missing", &w->location,
+                        "%s constraint %s on %s.%s of the migrations is not in the database",
+                        contype_name(w->contype), w->name, w->schema, w->table);
+        else if (constraint_differs(w, l))
+            pgr_reportf(api, ctx, "drift/constraint-missing", &l->location,
+                        "constraint %s on %s.%s is a %s on other columns in the database than the "
+                        "migrations' %s", w->name, w->schema, w->table, contype_name(l->contype),
+                        contype_name(w->contype));
+    }
+    for (i = 0; i < live->n_constraints; i++) {
+        const pgr_constraint *l = &live->constraints[i];
+        const pgr_table *w = table_of(want, l->schema, l->table);
+
+        if (w == NULL || constraint_of(want, l) ||
+            want->columns_complete == NULL || !want->columns_complete[w - want->tables])
+            continue;
+        pgr_reportf(api, ctx, "drift/constraint-extra", &l->location,
+                    "%s constraint %s on %s.%s is in the database but no migration creates it",
+                    contype_name(l->contype), l->name, l->schema, l->table);
+    }
+}
+
+/* --- migrations not applied ----------------------------------------------- */
+
+/* Per migration file: how many of its objects there are and are live. */
+typedef struct tally {
+    const char *path;
+    size_t objects;
+    size_t live;
+} tally;
+
+typedef struct tallies {
+    size_t n, cap;
+    tally *t;
+} tallies;
+
+/* Count an object created at loc, present in the database or not. */
+static void
+count(tallies *ts, const pgr_location *loc, int present)
+{
+    size_t i;
+
+    if (loc->path == NULL)
+        return;
+    /* Objects of one file mostly come one after the other: look back. */
+    for (i = ts->n; i-- > 0;)
+        if (strcmp(ts->t[i].path, loc->path) == 0)
+            break;
+    if (i == (size_t) -1) {
+        if (ts->n == ts->cap) {
+            tally *grown = realloc(ts->t, (ts->cap ? ts->cap * 2 : 16) * sizeof *grown);
+
+            if (grown == NULL)
+                return;
+            ts->t = grown;
+            ts->cap = ts->cap ? ts->cap * 2 : 16;
+        }
+        i = ts->n++;
+        ts->t[i].path = loc->path;
+        ts->t[i].objects = ts->t[i].live = 0;
+    }
+    ts->t[i].objects++;
+    ts->t[i].live += present != 0;
+}
+
+/* Tables, and the columns and constraints later migrations add to them. */
+static void
+count_tables(tallies *ts, const pgr_model *want, const pgr_model *live)
+{
+    size_t i, k;
+
+    for (i = 0; i < want->n_tables; i++) {
+        const pgr_table *w = &want->tables[i], *l = table_of(live, w->schema, w->name);
+
+        count(ts, &w->location, l != NULL);
+        for (k = 0; k < w->n_columns; k++) {
+            const pgr_location *at = column_location(want, w, k);
+
+            if (at != &w->location && at->path && w->location.path && strcmp(at->path, w->location.path))
+                count(ts, at, l && column_at(l, w->columns[k]) >= 0);
+        }
+    }
+    for (i = 0; i < want->n_constraints; i++) {
+        const pgr_constraint *c = &want->constraints[i];
+        const pgr_table *t = table_of(want, c->schema, c->table);
+
+        if (t && t->location.path && c->location.path && strcmp(t->location.path, c->location.path))
+            count(ts, &c->location, constraint_of(live, c) != NULL);
+    }
+}
+
+/* Indexes, policies, views and roles. */
+static void
+count_others(tallies *ts, const pgr_model *want, const pgr_model *live)
+{
+    size_t i, j;
+
+    for (i = 0; i < want->n_objects; i++)
+        if (want->objects[i].kind == 'i')
+            count(ts, &want->objects[i].location,
+                  index_of(live, want->objects[i].schema, want->objects[i].name) != NULL);
+    for (i = 0; i < want->n_policies; i++)
+        count(ts, &want->policies[i].location, policy_of(live, &want->policies[i]) != NULL);
+    for (i = 0; i < want->n_views; i++)
+        count(ts, &want->views[i].location,
+              view_of(live, want->views[i].schema, want->views[i].name) != NULL);
+    for (i = 0; i < want->n_roles; i++) {
+        int found = 0;
+
+        for (j = 0; j < live->n_roles && !found; j++)
+            found = strcmp(live->roles[j].name, want->roles[i].name) == 0;
+        count(ts, &want->roles[i].location, found);
+    }
+}
+
+/* Report each migration none of whose objects is live; fill p with them. */
+static void
+find_pending(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, pending *p)
+{
+    tallies ts = { 0, 0, NULL };
+    size_t i;
+
+    p->n = 0;
+    p->paths = NULL;
+    if (!want->from_migrations)
+        return;
+    count_tables(&ts, want, live);
+    count_others(&ts, want, live);
+    for (i = 0; i < ts.n; i++) {
+        pgr_location at;
+        const char **grown;
+
+        if (ts.t[i].objects == 0 || ts.t[i].live > 0)
+            continue;
+        if ((grown = realloc(p->paths, (p->n + 1) * sizeof *grown)) == NULL)
+            break;
+        p->paths = grown;
+        p->paths[p->n++] = ts.t[i].path;
+        memset(&at, 0, sizeof at);
+        at.path = ts.t[i].path;
+        at.line = at.end_line = 1;
+        at.column = at.end_column = 1;
+        pgr_reportf(api, ctx, "drift/migration-not-applied", &at,
+                    "this migration is not applied: none of the %zu objects it creates (tables, "
+                    "columns, indexes, constraints, policies, views, roles) is in the database",
+                    ts.t[i].objects);
+    }
+    free(ts.t);
+}
+
 static void
 on_drift(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live)
 {
-    compare_tables(ctx, want, live);
-    compare_policies(ctx, want, live);
-    compare_acl(ctx, want, live);
-    compare_roles(ctx, want, live);
+    pending p = { 0, NULL };
+    int sorted_ok = sort_model(&sorted[0], want) == 0 && sort_model(&sorted[1], live) == 0;
+
+    /* Without the sorted lookups every index and constraint would look
+     * missing: leave those comparisons out rather than report noise. */
+    if (!sorted_ok)
+        api->log(ctx, PGR_SEVERITY_WARNING, "drift: out of memory: indexes, constraints and pending "
+                 "migrations not compared");
+    else
+        find_pending(ctx, want, live, &p);
+    compare_tables(ctx, want, live, &p);
+    compare_columns(ctx, want, live, &p);
+    if (sorted_ok) {
+        compare_indexes(ctx, want, live, &p);
+        compare_constraints(ctx, want, live, &p);
+    }
+    compare_policies(ctx, want, live, &p);
+    compare_acl(ctx, want, live, &p);
+    compare_roles(ctx, want, live, &p);
+    free(p.paths);
+    sorted_free();
 }
 
 static const pgr_plugin plugin = {

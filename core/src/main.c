@@ -186,6 +186,7 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
         { "schema", required_argument, NULL, 'S' },
         { "exclude-schema", required_argument, NULL, 'X' },
         { "migrations", required_argument, NULL, 'M' },
+        { "inventory", no_argument, NULL, 'I' },
         { "baseline", required_argument, NULL, 'B' },
         { "staged", no_argument, NULL, 'G' },
         { "markdown", no_argument, NULL, 'K' },
@@ -262,6 +263,9 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
             break;
         case 'M':
             o->migrations = optarg;
+            break;
+        case 'I':
+            o->inventory = true;
             break;
         case 'B':
             o->baseline = optarg;

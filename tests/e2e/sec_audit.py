@@ -45,6 +45,7 @@ HOSTILE_FUNCTIONS = {
     "pg_backend_pid": ("", "pg_catalog.int4", "pg_catalog.pg_backend_pid()"),
     "set_config": ("a pg_catalog.text, b pg_catalog.text, c pg_catalog.bool", "pg_catalog.text",
                    "pg_catalog.set_config(a, b, c)"),
+    "format_type": ("a pg_catalog.oid, b pg_catalog.int4", "pg_catalog.text", "pg_catalog.format_type(a, b)"),
 }
 # Operators, planted for every pair of the operand types the queries compare.
 HOSTILE_OPERATORS = ["=", "<>", ">", "~", "!~", "~~", "||", "@>", "&&"]
@@ -52,7 +53,7 @@ HOSTILE_OPERAND_TYPES = ["pg_catalog.text", "pg_catalog.name", 'pg_catalog."char
                          "pg_catalog.int2", "pg_catalog.int4", "pg_catalog.text[]", "pg_catalog.name[]",
                          'pg_catalog."char"[]', "pg_catalog.regclass"]
 # Types the queries cast to: shadowed by domains whose CHECK calls a planted function.
-HOSTILE_CASTS = ["text", "name", '"char"', "regclass", "regtype"]
+HOSTILE_CASTS = ["text", "name", '"char"', "regclass", "regtype", "int2"]
 # Syntax that looks like a call but resolves no name.
 SQL_SYNTAX = {"coalesce", "ARRAY", "ANY", "ALL", "EXISTS", "OPERATOR"}
 

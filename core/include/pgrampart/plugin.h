@@ -466,7 +466,49 @@ typedef struct pgr_model {
      */
     const char *const *function_args;
     const unsigned char *function_trigger;
+    /*
+     * Appended in ABI 5, after function_trigger (NULL / 0 from an older
+     * host).  column_types[i][k] is the type of tables[i].columns[k] as
+     * PostgreSQL's format_type(atttypid, atttypmod) prints it under an empty
+     * search_path ("integer", "character varying(255)", "public.mood[]");
+     * NULL when unknown (a type the replay cannot print, a column of CREATE
+     * TABLE ... AS).  column_locations[i][k] is where the column was created
+     * (its CREATE TABLE or ALTER TABLE ... ADD COLUMN; live: the object
+     * "db:schema.table.column").  columns_complete[i] is 1 when the model
+     * knows every column of tables[i] (0 for a table made by CREATE TABLE
+     * ... AS, LIKE, INHERITS or PARTITION OF, whose columns come from
+     * elsewhere).
+     */
+    const char *const *const *column_types;
+    const pgr_location *const *column_locations;
+    const unsigned char *columns_complete;
+    /* Appended in ABI 5, after columns_complete: the table constraints
+     * (pg_constraint: PRIMARY KEY, UNIQUE, FOREIGN KEY, CHECK, EXCLUDE; not
+     * NOT NULL), see pgr_constraint. */
+    size_t n_constraints;
+    const struct pgr_constraint *constraints;
 } pgr_model;
+
+/*
+ * A table constraint (pg_constraint, appended in ABI 5; reached through
+ * pgr_model.constraints).  contype is pg_constraint's: 'p' PRIMARY KEY,
+ * 'u' UNIQUE, 'f' FOREIGN KEY, 'c' CHECK, 'x' EXCLUDE.  name is the one
+ * written, or the one PostgreSQL generates when none is (ChooseConstraintName
+ * / ChooseIndexName: <table>_<columns>_pkey, _key, _fkey, _check, _excl,
+ * cut to 63 bytes, a number added on a clash).  columns are the key columns
+ * (conkey; for CHECK the columns its expression reads); references is the
+ * "schema.table" a FOREIGN KEY points at, else NULL.
+ */
+typedef struct pgr_constraint {
+    const char *schema;
+    const char *table;
+    const char *name;
+    char contype;
+    size_t n_columns;
+    const char *const *columns;
+    const char *references;
+    pgr_location location;     /* the CREATE TABLE / ALTER TABLE ... ADD */
+} pgr_constraint;
 
 /* Value kinds a plugin's configuration key may take. */
 typedef enum pgr_config_type {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/live.h"
+#include "report/reporter.h"
 #include "scan/check.h"
 #include "scan/suppress.h"
 
@@ -16,6 +17,8 @@ cli_audit_help(FILE *out)
     fputs("usage: pgrampart audit [options] [CONNINFO]\n"
           "Audit a live database, read-only (libpq defaults without CONNINFO).\n"
           "  --migrations PATH       also report drift from these migrations\n"
+          "  --inventory             also list tables (RLS, policies per command) and roles\n"
+          "                          (login, superuser, bypassrls, connection limit); text, json\n"
           "  --schema NAME           only this schema (repeatable)\n"
           "  --exclude-schema NAME   leave this schema out (repeatable)\n"
           "  --timeout MS            statement_timeout, lock_timeout and connecting (5000;\n"
@@ -80,6 +83,12 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
         fprintf(stderr, "pgrampart: audit takes one connection string\n");
         return CLI_EXIT_TOOL;
     }
+    /* The inventory is a listing, not findings: only the formats that are
+     * read by people or by scripts as a whole document carry it. */
+    if (o->inventory && strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0) {
+        fprintf(stderr, "pgrampart: --inventory prints with --format text or json\n");
+        return CLI_EXIT_TOOL;
+    }
     if (o->migrations && cli_migrations_model(h, o->migrations, &expected) != 0)
         goto out;
     model_init(&m, "database", 0);
@@ -101,6 +110,12 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
         free(msg);
         free(obj);
     }
+    if (o->inventory) {
+        pgr_model view;
+
+        model_view(&m, &view);
+        h->diags->inventory = report_inventory(&view);
+    }
     check_model_hooks(h, &m);
     if (expected.have) {
         filter_schemas(&expected.m, o);
@@ -121,6 +136,8 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
     rc = diag_count_at_least(h->diags, (pgr_severity) o->fail_on) > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
 out:
     h->diags->subject = NULL;
+    json_decref(h->diags->inventory);
+    h->diags->inventory = NULL;
     free(subject);
     free(err);
     if (have_live) {

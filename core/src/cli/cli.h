@@ -25,6 +25,7 @@ enum { CLI_EXIT_CLEAN = 0, CLI_EXIT_FINDINGS = 1, CLI_EXIT_TOOL = 2 };
 typedef struct cli_options {
     const char *format;
     const char *migrations;  /* audit --migrations PATH */
+    bool inventory;          /* audit --inventory */
     const char *baseline;    /* check --baseline FILE */
     bool staged;             /* check --staged */
     bool markdown;           /* explain --markdown */

@@ -27,7 +27,7 @@ static const cli_command commands[] = {
       HOST_OPTIONS " format fail-on no-color staged diff-base baseline write-baseline",
       cli_check_help, cli_check },
     { "audit", "pgrampart audit [options] [CONNINFO]  audit a live database, read-only",
-      HOST_OPTIONS " format fail-on no-color timeout schema exclude-schema migrations",
+      HOST_OPTIONS " format fail-on no-color timeout schema exclude-schema migrations inventory",
       cli_audit_help, cli_audit },
     { "model", "pgrampart model [options] [PATH...]   schema models as JSON", HOST_OPTIONS,
       cli_model_help, cli_model },

@@ -43,6 +43,9 @@ indexes_apply(model *m, void (*fn)(model_index *))
     fn(&m->column_ix);
     fn(&m->member_ix);
     fn(&m->oid_ix);
+    fn(&m->constraint_ix);
+    fn(&m->constraint_name_ix);
+    fn(&m->constraint_type_ix);
 }
 
 /* Something was removed, renamed or moved, in more than one vector. */
@@ -105,6 +108,30 @@ policy_index_key(const void *e, elem_key *k)
     const pgr_policy *p = e;
 
     key_set(k, 0, p->schema, p->table, p->name);
+}
+
+void
+constraint_key(const void *e, elem_key *k)
+{
+    const pgr_constraint *c = e;
+
+    key_set(k, 0, c->schema, c->table, c->name);
+}
+
+void
+constraint_name_key(const void *e, elem_key *k)
+{
+    const pgr_constraint *c = e;
+
+    key_set(k, 0, c->schema, c->name, NULL);
+}
+
+void
+constraint_type_key(const void *e, elem_key *k)
+{
+    const pgr_constraint *c = e;
+
+    key_set(k, c->contype, c->schema, c->table, NULL);
 }
 
 void

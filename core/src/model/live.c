@@ -182,11 +182,14 @@ load_tables(live_conn *lc, model *m)
     PQclear(r);
 }
 
+/* Columns with their types as format_type() prints them under the empty
+ * search_path (the replay prints a migration's the same way, signature.c). */
 static void
 load_columns(live_conn *lc, model *m)
 {
     PGresult *r = catalog(lc, "columns",
-        "SELECT a.attrelid, a.attnum, a.attname FROM pg_catalog.pg_attribute a "
+        "SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+        "n.nspname, c.relname FROM pg_catalog.pg_attribute a "
         "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) a.attrelid "
         "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
         "WHERE a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped "
@@ -194,9 +197,119 @@ load_columns(live_conn *lc, model *m)
         " ORDER BY a.attrelid, a.attnum");
     int i;
 
-    for (i = 0; r && i < PQntuples(r); i++)
-        model_put_column(m, (uint32_t) strtoul(val(r, i, 0), NULL, 10),
-                         (int16_t) atoi(val(r, i, 1)), val(r, i, 2));
+    for (i = 0; r && i < PQntuples(r); i++) {
+        uint32_t oid = (uint32_t) strtoul(val(r, i, 0), NULL, 10);
+        int16_t attnum = (int16_t) atoi(val(r, i, 1));
+        char *table = util_xasprintf("%s.%s", val(r, i, 4), val(r, i, 5));
+        pgr_location l = object_loc("db:%s.%s", table, val(r, i, 2));
+
+        model_put_column(m, oid, attnum, val(r, i, 2));
+        model_put_column_type(m, oid, attnum, val(r, i, 3), &l);
+        free_obj(&l);
+        free(table);
+    }
+    PQclear(r);
+}
+
+/* Most key columns kept of one index or constraint (INDEX_MAX_KEYS is 32). */
+#define MAX_KEYS 64
+
+/*
+ * The rows of one object, from *row on, in a result with one row per key
+ * column, ordered by the object's oid (column 0): the non-NULL column names
+ * of column name_col into cols (at most MAX_KEYS; pointers into r).  *row
+ * moves past them; returns how many names.
+ */
+static size_t
+key_columns(const PGresult *r, int *row, int name_col, const char **cols)
+{
+    const char *oid = val(r, *row, 0);
+    size_t n = 0;
+
+    for (; *row < PQntuples(r) && strcmp(val(r, *row, 0), oid) == 0; (*row)++)
+        if (val(r, *row, name_col) && n < MAX_KEYS)
+            cols[n++] = val(r, *row, name_col);
+    return n;
+}
+
+/*
+ * Indexes with their key columns (INCLUDE columns and expressions left
+ * out), one row per key column, in one query.  Indexes that carry a
+ * PRIMARY KEY, UNIQUE or EXCLUDE constraint are the constraint's (read by
+ * load_constraints), as the replay keeps them.  An index that is not
+ * valid (a CREATE INDEX CONCURRENTLY that failed leaves one behind) serves
+ * no query and enforces nothing: it is left out, as if absent.
+ */
+static void
+load_indexes(live_conn *lc, model *m)
+{
+    PGresult *r = catalog(lc, "indexes",
+        "SELECT i.indexrelid, n.nspname, ic.relname, c.relname, a.attname "
+        "FROM pg_catalog.pg_index i "
+        "JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid "
+        "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+        "CROSS JOIN pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY AS k (attnum, o) "
+        "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) i.indrelid "
+        "AND a.attnum OPERATOR(pg_catalog.=) k.attnum "
+        "WHERE " USER_SCHEMAS " AND i.indisvalid AND NOT k.o OPERATOR(pg_catalog.>) i.indnkeyatts "
+        "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x "
+        "WHERE x.conindid OPERATOR(pg_catalog.=) i.indexrelid AND x.conrelid OPERATOR(pg_catalog.=) i.indrelid "
+        "AND x.contype OPERATOR(pg_catalog.=) ANY ('{p,u,x}'::pg_catalog.\"char\"[])) "
+        "ORDER BY i.indexrelid, k.o");
+    int i = 0;
+
+    while (r && i < PQntuples(r)) {
+        const char *cols[MAX_KEYS];
+        int first = i;
+        size_t n = key_columns(r, &i, 4, cols);
+        char *parent = util_xasprintf("%s.%s", val(r, first, 1), val(r, first, 3));
+        pgr_location l = object_loc("db:%s.%s", val(r, first, 1), val(r, first, 2));
+
+        model_put_index(m, val(r, first, 1), val(r, first, 2), parent, cols, n, &l);
+        free_obj(&l);
+        free(parent);
+    }
+    PQclear(r);
+}
+
+/*
+ * Table constraints (not NOT NULL; not the copies PostgreSQL makes on
+ * partitions and inheritance children, which no migration writes), one row
+ * per key column, in one query.
+ */
+static void
+load_constraints(live_conn *lc, model *m)
+{
+    PGresult *r = catalog(lc, "constraints",
+        "SELECT k.oid, n.nspname, c.relname, k.conname, k.contype, a.attname, rn.nspname, rc.relname "
+        "FROM pg_catalog.pg_constraint k "
+        "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) k.conrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+        "LEFT JOIN pg_catalog.pg_class rc ON rc.oid OPERATOR(pg_catalog.=) k.confrelid "
+        "LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid OPERATOR(pg_catalog.=) rc.relnamespace "
+        "LEFT JOIN pg_catalog.unnest(k.conkey) WITH ORDINALITY AS u (attnum, o) ON true "
+        "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) k.conrelid "
+        "AND a.attnum OPERATOR(pg_catalog.=) u.attnum "
+        "WHERE k.contype OPERATOR(pg_catalog.=) ANY ('{p,u,f,c,x}'::pg_catalog.\"char\"[]) "
+        "AND k.conparentid OPERATOR(pg_catalog.=) 0 AND k.conislocal AND " USER_SCHEMAS
+        " ORDER BY k.oid, u.o");
+    int i = 0;
+
+    while (r && i < PQntuples(r)) {
+        const char *cols[MAX_KEYS];
+        int first = i;
+        size_t n = key_columns(r, &i, 5, cols);
+        char *table = util_xasprintf("%s.%s", val(r, first, 1), val(r, first, 2));
+        char *refs = val(r, first, 7) ? util_xasprintf("%s.%s", val(r, first, 6), val(r, first, 7)) : NULL;
+        pgr_location l = object_loc("db:%s constraint %s", table, val(r, first, 3));
+
+        model_put_constraint(m, val(r, first, 1), val(r, first, 2), val(r, first, 3), val(r, first, 4)[0],
+                             cols, n, refs, &l);
+        free_obj(&l);
+        free(refs);
+        free(table);
+    }
     PQclear(r);
 }
 
@@ -768,6 +881,8 @@ live_read_model(const char *conninfo, int timeout_ms, int connect_timeout_s, mod
     load_settings(&lc, m);
     load_tables(&lc, m);
     load_columns(&lc, m);
+    load_indexes(&lc, m);
+    load_constraints(&lc, m);
     load_policies(&lc, m);
     load_roles(&lc, m);
     load_acl(&lc, m);

@@ -48,7 +48,7 @@ strs_free(const char *const *items, size_t n)
     free((void *) items);
 }
 
-static const char *const *
+const char *const *
 strs_clone(const char *const *items, size_t n)
 {
     const char **a = util_xcalloc(n ? n : 1, sizeof(char *));
@@ -113,6 +113,16 @@ model_init(model *m, const char *source, int from_migrations)
     m->next_oid = 16384;
     m->default_schema = util_xstrdup("public");
     util_vec_init(&m->deep_lines, sizeof(size_t));
+    util_vec_init(&m->column_info, sizeof(column_info));
+    util_map_init(&m->column_info_ix);
+    util_vec_init(&m->constraints, sizeof(model_constraint));
+    util_vec_init(&m->view_constraints, sizeof(pgr_constraint));
+    util_vec_init(&m->index_deps, sizeof(index_dep));
+    util_vec_init(&m->view_column_types, sizeof(const char *));
+    util_vec_init(&m->view_column_locations, sizeof(pgr_location));
+    util_vec_init(&m->view_column_type_rows, sizeof(const char *const *));
+    util_vec_init(&m->view_column_location_rows, sizeof(const pgr_location *));
+    util_vec_init(&m->view_columns_complete, sizeof(unsigned char));
     indexes_apply(m, index_init);
 }
 
@@ -253,6 +263,8 @@ model_view(model *m, pgr_model *out)
     out->authid_available = m->authid_available;
     out->connection_ssl = m->connection_ssl;
     out->connection_ssl_version = m->connection_ssl_version;
+    view_columns(m, out);
+    view_constraints(m, out);
 }
 
 void
@@ -262,6 +274,9 @@ model_free(model *m)
 
     util_vec_free(&m->deep_lines);
     indexes_apply(m, index_free);
+    columns_free(m);
+    constraints_free(m);
+    index_deps_free(m);
     /* Not drop_table_at: its removal of each table's grants, indexes and
      * policies would make this O(n^2); all of them are freed below. */
     for (i = 0; i < m->tables.len; i++)
@@ -464,6 +479,9 @@ model_clone(const model *src, model *dst)
         *(pgr_role *) util_vec_push(&dst->roles) = clone_role(util_vec_at(&src->roles, i));
     for (i = 0; i < src->functions.len; i++)
         *(model_function *) util_vec_push(&dst->functions) = clone_function(util_vec_at(&src->functions, i));
+    columns_clone(src, dst);
+    constraints_clone(src, dst);
+    index_deps_clone(src, dst);
 }
 
 void

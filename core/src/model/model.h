@@ -10,6 +10,36 @@
 #include "pgrampart/plugin.h"
 #include "frontends/sql.h"
 
+/* What columns.c keeps of column attnum of the table with oid (attnum 0:
+ * the table itself, whose incomplete flag says its column list is not
+ * known whole). */
+typedef struct column_info {
+    uint32_t oid;
+    int16_t attnum;
+    bool incomplete;
+    char *type;             /* format_type() text; NULL unknown */
+    pgr_location location;  /* where it was created */
+} column_info;
+
+/* A constraint of the model: what plugins see (first, so that a
+ * model_constraint * is a pgr_constraint *), and for a FOREIGN KEY the
+ * columns it references (confkey; the referenced table's primary key when
+ * not written), which decide what DROP INDEX / DROP CONSTRAINT ... CASCADE
+ * on that table takes with it. */
+typedef struct model_constraint {
+    pgr_constraint c;
+    const char *const *ref_columns;
+    size_t n_ref_columns;
+} model_constraint;
+
+/* Column column of an index's table is read by its expressions or
+ * predicate (objects.c). */
+typedef struct index_dep {
+    char *schema;
+    char *index;
+    char *column;
+} index_dep;
+
 /* A mutable model.  Every string inside is owned by the model. */
 /* A lazily built index of one of a model's vectors by name (see model.c). */
 typedef struct model_index {
@@ -50,12 +80,30 @@ typedef struct model {
     model_index column_ix;      /* (table oid, column) pairs; upto unused */
     model_index oid_ix;         /* table oid -> position */
     model_index member_ix;      /* (role, group) pairs of member_of; upto unused */
+    /* Constraints by (schema, table, name), by (schema, name), and by
+     * (contype, schema, table) for a table's primary key. */
+    model_index constraint_ix, constraint_name_ix, constraint_type_ix;
     /* What model_view hands plugins for the functions: pgr_function copies
      * (shallow: the strings stay the model's), their identity argument lists
      * and trigger flags, rebuilt by each model_view. */
     util_vec view_functions;     /* of pgr_function */
     util_vec view_function_args; /* of const char * */
     util_vec view_function_trigger; /* of unsigned char */
+    /* Column types, creation places and completeness (columns.c). */
+    util_vec column_info;        /* of column_info */
+    util_map column_info_ix;     /* (oid, attnum) -> position */
+    /* Table constraints (constraints.c). */
+    util_vec constraints;        /* of model_constraint */
+    util_vec view_constraints;   /* of pgr_constraint: model_view's copies (shallow) */
+    /* Columns an index's expressions and WHERE read (objects.c): dropping
+     * one drops the index, as pg_depend makes PostgreSQL do. */
+    util_vec index_deps;         /* of index_dep */
+    /* What model_view hands plugins for the columns (columns.c). */
+    util_vec view_column_types;          /* of const char *, every table's in turn */
+    util_vec view_column_locations;      /* of pgr_location (shallow) */
+    util_vec view_column_type_rows;      /* of const char *const *, one per table */
+    util_vec view_column_location_rows;  /* of const pgr_location *, one per table */
+    util_vec view_columns_complete;      /* of unsigned char */
 } model;
 
 /* Start an empty model; source names it (copied). */
@@ -106,6 +154,18 @@ pgr_table *model_put_table(model *m, uint32_t oid, const char *schema, const cha
                            const pgr_location *loc);
 /* Append a column (attnum as in pg_attribute) to the table with oid. */
 void model_put_column(model *m, uint32_t oid, int16_t attnum, const char *name);
+/* The type (format_type() text, copied) and place of that column. */
+void model_put_column_type(model *m, uint32_t oid, int16_t attnum, const char *type,
+                           const pgr_location *loc);
+/* An index of the live catalog: name in schema on table parent
+ * ("schema.name"), with its key columns (copied). */
+void model_put_index(model *m, const char *schema, const char *name, const char *parent,
+                     const char *const *columns, size_t n_columns, const pgr_location *loc);
+/* A constraint of the live catalog (see pgr_constraint; strings copied,
+ * references NULL unless a foreign key). */
+void model_put_constraint(model *m, const char *schema, const char *table, const char *name,
+                          char contype, const char *const *columns, size_t n_columns,
+                          const char *references, const pgr_location *loc);
 /* A policy; qual and with_check are pg_get_expr() text (NULL when none):
  * they are parsed to find constant-true expressions and columns. */
 void model_put_policy(model *m, const char *schema, const char *table, const char *name,

@@ -41,6 +41,7 @@ typedef void (*key_fn)(const void *elem, elem_key *out);
 void strs_add(const char *const **items, size_t *n, const char *s);
 void strs_remove(const char *const **items, size_t *n, const char *s);
 void strs_free(const char *const *items, size_t n);
+const char *const *strs_clone(const char *const *items, size_t n);
 char *dup_or_null(const char *s);
 pgr_location copy_loc(const pgr_location *loc);
 void free_loc(pgr_location *l);
@@ -58,6 +59,9 @@ void role_key(const void *e, elem_key *k);
 void acl_key(const void *e, elem_key *k);
 void function_key(const void *e, elem_key *k);
 void object_key(const void *e, elem_key *k);
+void constraint_key(const void *e, elem_key *k);       /* (schema, table, name) */
+void constraint_name_key(const void *e, elem_key *k);  /* (schema, name) */
+void constraint_type_key(const void *e, elem_key *k);  /* contype, (schema, table) */
 long index_find(model_index *ix, const util_vec *v, key_fn key, const elem_key *want);
 long index_find3(model_index *ix, const util_vec *v, key_fn key, char kind, const char *a,
                  const char *b, const char *c);
@@ -75,7 +79,7 @@ void free_table(pgr_table *t);
 void drop_table_at(model *m, size_t i);
 pgr_table *add_table(model *m, const PgQuery__RangeVar *rv, char relkind, int if_not_exists,
                      const pgr_location *loc);
-void add_columns(model *m, pgr_table *t, PgQuery__Node *const *elts, size_t n);
+void add_columns(model *m, pgr_table *t, PgQuery__Node *const *elts, size_t n, const pgr_location *loc);
 void alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc);
 void move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const char *new_name);
 
@@ -138,6 +142,59 @@ char *signature_of(const model *m, PgQuery__Node *const *args, size_t n);
 /* Whether a return type is trigger or event_trigger. */
 bool signature_is_trigger(const PgQuery__TypeName *rt);
 
+/* signature.c: a column's type as format_type(atttypid, atttypmod)
+ * prints it under an empty search_path ("character varying(255)",
+ * "integer" for serial, "public.mood[]"); NULL when this cannot be printed
+ * the same way (an extension type's modifiers, %TYPE).  Caller frees. */
+char *column_type_of(const model *m, const PgQuery__TypeName *t);
+
+/* signature.c: "schema.name" of a type as format_type() prints one outside
+ * pg_catalog (each part quoted when it must be).  Caller frees. */
+char *type_display_name(const char *schema, const char *name);
+
+/* columns.c */
+/* Record the type (NULL: unknown) of t's column name and, loc not NULL,
+ * where it was created. */
+void column_set(model *m, const pgr_table *t, const char *name, const char *type, const pgr_location *loc);
+/* t's columns come (partly) from elsewhere: LIKE, INHERITS, PARTITION OF, AS. */
+void table_columns_incomplete(model *m, const pgr_table *t);
+void columns_clone(const model *src, model *dst);
+/* ALTER TYPE schema.from RENAME TO to: columns of that type (or an array
+ * of it) follow, as pg_attribute refers to the type by oid. */
+void columns_rename_type(model *m, const char *schema, const char *from, const char *to);
+void columns_free(model *m);
+void view_columns(model *m, pgr_model *out);
+
+/* constraints.c */
+/* The constraints of a CREATE TABLE's elements (column and table ones) or
+ * of an ALTER TABLE ... ADD COLUMN / ADD CONSTRAINT, on table t. */
+void add_table_constraints(model *m, const pgr_table *t, PgQuery__Node *const *elts, size_t n,
+                           const pgr_location *loc);
+void add_constraint(model *m, const pgr_table *t, const PgQuery__Constraint *c, const char *column,
+                    const pgr_location *loc);
+void drop_constraint(model *m, const pgr_table *t, const char *name, bool cascade);
+void rename_constraint(model *m, const char *schema, const char *table, const char *from, const char *to);
+/* ALTER INDEX from RENAME TO to on the index of a key constraint of schema. */
+void rename_key_constraint(model *m, const char *schema, const char *from, const char *to);
+/* The table schema.table was renamed or moved / dropped / lost a column /
+ * had a column renamed: its constraints follow. */
+void constraints_move(model *m, const char *schema, const char *table, const char *to_schema,
+                      const char *to_table);
+void constraints_drop_table(model *m, const char *schema, const char *table);
+void constraints_drop_column(model *m, const char *schema, const char *table, const char *column);
+void constraints_rename_column(model *m, const char *schema, const char *table, const char *from,
+                               const char *to);
+/* PostgreSQL's name for a new index on table (schema) over columns with
+ * label "idx", "key", "pkey" (ChooseRelationName): caller frees. */
+char *choose_index_name(const model *m, const char *schema, const char *table,
+                        const char *const *columns, size_t n, const char *label);
+void constraints_clone(const model *src, model *dst);
+void view_constraints(model *m, pgr_model *out);
+/* DROP INDEX / DROP CONSTRAINT ... CASCADE of a key on table "schema.name"
+ * over columns: the foreign keys that reference exactly those go too. */
+void constraints_drop_referencing(model *m, const char *qualified, const char *const *columns, size_t n);
+void constraints_free(model *m);
+
 /* views.c */
 void free_view(pgr_view *v);
 long view_index(const model *m, const char *schema, const char *name);
@@ -160,6 +217,13 @@ void drop_indexes_of(model *m, const char *qualified);
 void reparent_indexes(model *m, const char *from, const char *to);
 void create_extension(model *m, const PgQuery__CreateExtensionStmt *s, const pgr_location *loc);
 void create_type(model *m, PgQuery__Node **names, size_t n, const pgr_location *loc);
+/* Index schema.index also reads the columns its expressions and WHERE
+ * clause name (s is its CREATE INDEX). */
+void index_add_deps(model *m, const char *schema, const char *index, const PgQuery__IndexStmt *s);
+void index_deps_rename_index(model *m, const char *schema, const char *from, const char *to);
+void index_deps_rename_column(model *m, const char *qualified, const char *from, const char *to);
+void index_deps_clone(const model *src, model *dst);
+void index_deps_free(model *m);
 
 /* expr.c */
 char *canonical_expr(const char *text, const char *schema, const char *table);

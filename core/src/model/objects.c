@@ -41,7 +41,148 @@ add_object(model *m, char kind, const char *schema, const char *name, const char
     return o;
 }
 
-/* Dropping a column drops the indexes that use it. */
+/* --- what an index's expressions read ----------------------------------- */
+
+typedef struct dep_walk {
+    model *m;
+    const char *schema;
+    const char *index;
+} dep_walk;
+
+static int
+add_dep(const pgr_node *node, void *arg)
+{
+    const ProtobufCMessage *msg = (const ProtobufCMessage *) node;
+    const PgQuery__ColumnRef *ref;
+    dep_walk *w = arg;
+    index_dep *d;
+
+    if (msg->descriptor != &pg_query__column_ref__descriptor)
+        return 0;
+    ref = (const PgQuery__ColumnRef *) msg;
+    if (ref->n_fields == 0 || ref->fields[ref->n_fields - 1]->node_case != PG_QUERY__NODE__NODE_STRING)
+        return 0;
+    d = util_vec_push(&w->m->index_deps);
+    d->schema = util_xstrdup(w->schema);
+    d->index = util_xstrdup(w->index);
+    d->column = util_xstrdup(ref->fields[ref->n_fields - 1]->string->sval);
+    return 0;
+}
+
+void
+index_add_deps(model *m, const char *schema, const char *index, const PgQuery__IndexStmt *s)
+{
+    dep_walk w = { m, schema, index };
+    size_t k;
+
+    for (k = 0; k < s->n_index_params; k++) {
+        const PgQuery__Node *p = s->index_params[k];
+
+        if (p->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM && p->index_elem->expr)
+            sql_node_walk(sql_node_wrap(p->index_elem->expr), add_dep, &w);
+    }
+    if (s->where_clause)
+        sql_node_walk(sql_node_wrap(s->where_clause), add_dep, &w);
+}
+
+static void
+free_dep(index_dep *d)
+{
+    free(d->schema);
+    free(d->index);
+    free(d->column);
+}
+
+/* Forget what index schema.index read (it was dropped). */
+static void
+remove_deps_of(model *m, const char *schema, const char *index)
+{
+    size_t i, keep = 0;
+
+    for (i = 0; i < m->index_deps.len; i++) {
+        index_dep *d = util_vec_at(&m->index_deps, i);
+
+        if (!strcmp(d->schema, schema) && !strcmp(d->index, index))
+            free_dep(d);
+        else
+            *(index_dep *) util_vec_at(&m->index_deps, keep++) = *d;
+    }
+    m->index_deps.len = keep;
+}
+
+static bool
+index_reads(const model *m, const pgr_object *o, const char *column)
+{
+    size_t i;
+
+    for (i = 0; i < m->index_deps.len; i++) {
+        const index_dep *d = util_vec_at(&m->index_deps, i);
+
+        if (!strcmp(d->column, column) && !strcmp(d->index, o->name) && !strcmp(d->schema, o->schema))
+            return true;
+    }
+    return false;
+}
+
+void
+index_deps_rename_index(model *m, const char *schema, const char *from, const char *to)
+{
+    size_t i;
+
+    for (i = 0; i < m->index_deps.len; i++) {
+        index_dep *d = util_vec_at(&m->index_deps, i);
+
+        if (!strcmp(d->schema, schema) && !strcmp(d->index, from)) {
+            free(d->index);
+            d->index = util_xstrdup(to);
+        }
+    }
+}
+
+void
+index_deps_rename_column(model *m, const char *qualified, const char *from, const char *to)
+{
+    size_t i;
+
+    for (i = 0; i < m->index_deps.len; i++) {
+        index_dep *d = util_vec_at(&m->index_deps, i);
+        long o = strcmp(d->column, from) == 0 ? object_index(m, 'i', d->schema, d->index) : -1;
+        const pgr_object *ix = o >= 0 ? util_vec_at(&m->objects, (size_t) o) : NULL;
+
+        if (ix && ix->parent && strcmp(ix->parent, qualified) == 0) {
+            free(d->column);
+            d->column = util_xstrdup(to);
+        }
+    }
+}
+
+void
+index_deps_clone(const model *src, model *dst)
+{
+    size_t i;
+
+    for (i = 0; i < src->index_deps.len; i++) {
+        const index_dep *s = util_vec_at(&src->index_deps, i);
+        index_dep *d = util_vec_push(&dst->index_deps);
+
+        d->schema = util_xstrdup(s->schema);
+        d->index = util_xstrdup(s->index);
+        d->column = util_xstrdup(s->column);
+    }
+}
+
+void
+index_deps_free(model *m)
+{
+    size_t i;
+
+    for (i = 0; i < m->index_deps.len; i++)
+        free_dep(util_vec_at(&m->index_deps, i));
+    util_vec_free(&m->index_deps);
+}
+
+/* Dropping a column drops the indexes that use it, as a key or in an
+ * expression or predicate. */
 void
 drop_indexes_on_column(model *m, const char *qualified, const char *column)
 {
@@ -49,15 +190,14 @@ drop_indexes_on_column(model *m, const char *qualified, const char *column)
 
     while (i-- > 0) {
         const pgr_object *o = util_vec_at(&m->objects, i);
+        bool uses = false;
 
         if (o->kind != 'i' || o->parent == NULL || strcmp(o->parent, qualified) != 0)
             continue;
-        for (k = 0; k < o->n_columns; k++) {
-            if (strcmp(o->columns[k], column) == 0) {
-                remove_object_at(m, i);
-                break;
-            }
-        }
+        for (k = 0; k < o->n_columns && !uses; k++)
+            uses = strcmp(o->columns[k], column) == 0;
+        if (uses || index_reads(m, o, column))
+            remove_object_at(m, i);
     }
 }
 
@@ -66,6 +206,8 @@ remove_object_at(model *m, size_t i)
 {
     pgr_object *o = util_vec_at(&m->objects, i);
 
+    if (o->kind == 'i' && m->index_deps.len > 0)
+        remove_deps_of(m, o->schema, o->name);
     free_object(o);
     memmove(o, o + 1, (m->objects.len - i - 1) * sizeof(pgr_object));
     m->objects.len--;
@@ -143,4 +285,15 @@ model_put_object(model *m, char kind, const char *schema, const char *name,
                  const pgr_location *loc)
 {
     add_object(m, kind, schema, name, NULL, loc);
+}
+
+void
+model_put_index(model *m, const char *schema, const char *name, const char *parent,
+                const char *const *columns, size_t n_columns, const pgr_location *loc)
+{
+    pgr_object *o = add_object(m, 'i', schema, name, parent, loc);
+    size_t i;
+
+    for (i = 0; o && i < n_columns; i++)
+        strs_add(&o->columns, &o->n_columns, columns[i]);
 }

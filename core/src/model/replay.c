@@ -64,6 +64,8 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
                     ((const char **) tb->columns)[k] = util_xstrdup(s->newname);
                 }
             }
+            constraints_rename_column(m, tb->schema, tb->name, s->subname, s->newname);
+            index_deps_rename_column(m, q, s->subname, s->newname);
             /* Indexes follow the column (pg_index refers to it by attnum). */
             for (k = 0; k < m->objects.len; k++) {
                 pgr_object *o = util_vec_at(&m->objects, k);
@@ -81,6 +83,10 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
         }
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
         move_table(m, s->relation, NULL, s->newname);
+    } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT && s->relation &&
+               s->relation->relname && s->subname && s->newname) {
+        rename_constraint(m, schema_of(m, s->relation->schemaname), s->relation->relname, s->subname,
+                          s->newname);
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA && s->subname) {
         for (i = 0; i < m->tables.len; i++) {
             pgr_table *t = util_vec_at(&m->tables, i);
@@ -110,6 +116,8 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
 
         qualified_name(m, s->object, &schema, &name);
         o = name ? object_index(m, 'T', schema, name) : -1;
+        if (name)
+            columns_rename_type(m, schema, name, s->newname);
         if (o >= 0) {
             pgr_object *ob = util_vec_at(&m->objects, (size_t) o);
 
@@ -118,13 +126,19 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
         }
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX && s->relation &&
                s->relation->relname && s->newname) {
-        long o = object_index(m, 'i', schema_of(m, s->relation->schemaname), s->relation->relname);
+        const char *sch = schema_of(m, s->relation->schemaname);
+        long o = object_index(m, 'i', sch, s->relation->relname);
 
         if (o >= 0) {
             pgr_object *ob = util_vec_at(&m->objects, (size_t) o);
 
             free((char *) ob->name);
             ob->name = util_xstrdup(s->newname);
+            index_deps_rename_index(m, sch, s->relation->relname, s->newname);
+        } else {
+            /* The index of a PRIMARY KEY, UNIQUE or EXCLUDE constraint:
+             * PostgreSQL renames the constraint with it. */
+            rename_key_constraint(m, sch, s->relation->relname, s->newname);
         }
     } else if ((s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ||
                 s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) && s->relation && s->newname) {
@@ -185,6 +199,22 @@ qualified_name(const model *m, const PgQuery__Node *n, const char **schema, cons
         *schema = l->items[l->n_items - 2]->string->sval;
 }
 
+/* DROP INDEX; with CASCADE, the foreign keys that rely on it (as the
+ * unique index of the columns they reference) go too. */
+static void
+drop_index(model *m, const char *schema, const char *name, bool cascade)
+{
+    long o = object_index(m, 'i', schema, name);
+    const pgr_object *ix;
+
+    if (o < 0)
+        return;
+    ix = util_vec_at(&m->objects, (size_t) o);
+    if (cascade && ix->parent)
+        constraints_drop_referencing(m, ix->parent, ix->columns, ix->n_columns);
+    remove_object_at(m, (size_t) o);
+}
+
 static void
 drop_stmt(model *m, const PgQuery__DropStmt *s)
 {
@@ -229,7 +259,7 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION) {
             drop_object(m, 'e', schema, name);
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
-            drop_object(m, 'i', schema, name);
+            drop_index(m, schema, name, s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE);
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE ||
                    s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) {
             drop_object(m, 'T', schema, name);
@@ -262,6 +292,59 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
     }
 }
 
+/* CREATE TABLE: its columns and constraints.  Columns inherited (INHERITS,
+ * PARTITION OF) or typed (OF type) are not in the statement. */
+static void
+create_table(model *m, const PgQuery__CreateStmt *s, const pgr_location *loc)
+{
+    pgr_table *t = add_table(m, s->relation, s->partspec ? 'p' : 'r', s->if_not_exists, loc);
+
+    if (t == NULL)
+        return;
+    if (s->n_inh_relations > 0 || s->partbound || s->of_typename)
+        table_columns_incomplete(m, t);
+    add_columns(m, t, s->table_elts, s->n_table_elts, loc);
+}
+
+/*
+ * CREATE INDEX: an index object on its table with its key columns (named
+ * columns; an expression has none).  Without a name PostgreSQL chooses
+ * <table>_<columns>_idx (ChooseIndexName), which it can only do here when
+ * every key is a plain column.
+ */
+static void
+create_index(model *m, const PgQuery__IndexStmt *s, const pgr_location *loc)
+{
+    const char *sch, *name = s->idxname && *s->idxname ? s->idxname : NULL;
+    char *parent, *chosen = NULL;
+    const char *const *cols = NULL;
+    size_t k, n = 0;
+    pgr_object *o;
+
+    if (s->relation == NULL || s->relation->relname == NULL)
+        return;
+    sch = schema_of(m, s->relation->schemaname);
+    for (k = 0; k < s->n_index_params; k++) {
+        const PgQuery__Node *p = s->index_params[k];
+
+        if (p->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM && p->index_elem->name && *p->index_elem->name)
+            strs_add(&cols, &n, p->index_elem->name);
+    }
+    if (name == NULL && n == s->n_index_params && n > 0)
+        name = chosen = choose_index_name(m, sch, s->relation->relname, cols, n, "idx");
+    parent = util_xasprintf("%s.%s", sch, s->relation->relname);
+    o = name ? add_object(m, 'i', sch, name, parent, loc) : NULL;
+    if (o) {
+        o->columns = cols;
+        o->n_columns = n;
+        index_add_deps(m, sch, name, s);
+    } else {
+        strs_free(cols, n);
+    }
+    free(parent);
+    free(chosen);
+}
+
 int
 model_apply(model *m, const sql_file *f, const sql_stmt *st)
 {
@@ -273,15 +356,17 @@ model_apply(model *m, const sql_file *f, const sql_stmt *st)
     case PG_QUERY__NODE__NODE_DO_STMT:
         return do_block(m, f, st);
     case PG_QUERY__NODE__NODE_CREATE_STMT:
-        add_columns(m, add_table(m, n->create_stmt->relation, n->create_stmt->partspec ? 'p' : 'r',
-                              n->create_stmt->if_not_exists, &loc),
-                    n->create_stmt->table_elts, n->create_stmt->n_table_elts);
+        create_table(m, n->create_stmt, &loc);
         break;
     case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
         if (n->create_table_as_stmt->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
-            n->create_table_as_stmt->into)
-            add_table(m, n->create_table_as_stmt->into->rel, 'r',
-                      n->create_table_as_stmt->if_not_exists, &loc);
+            n->create_table_as_stmt->into) {
+            pgr_table *t = add_table(m, n->create_table_as_stmt->into->rel, 'r',
+                                     n->create_table_as_stmt->if_not_exists, &loc);
+
+            if (t)
+                table_columns_incomplete(m, t);
+        }
         else if (n->create_table_as_stmt->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW &&
                  n->create_table_as_stmt->into)
             create_view(m, n->create_table_as_stmt->into->rel, n->create_table_as_stmt->query, 'm',
@@ -343,20 +428,7 @@ model_apply(model *m, const sql_file *f, const sql_stmt *st)
         create_extension(m, n->create_extension_stmt, &loc);
         break;
     case PG_QUERY__NODE__NODE_INDEX_STMT:
-        if (n->index_stmt->relation && n->index_stmt->idxname) {
-            const char *sch = schema_of(m, n->index_stmt->relation->schemaname);
-            char *parent = util_xasprintf("%s.%s", sch, n->index_stmt->relation->relname);
-            pgr_object *o = add_object(m, 'i', sch, n->index_stmt->idxname, parent, &loc);
-            size_t k;
-
-            for (k = 0; o && k < n->index_stmt->n_index_params; k++) {
-                const PgQuery__Node *p = n->index_stmt->index_params[k];
-
-                if (p->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM && p->index_elem->name)
-                    strs_add(&o->columns, &o->n_columns, p->index_elem->name);
-            }
-            free(parent);
-        }
+        create_index(m, n->index_stmt, &loc);
         break;
     case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
         create_type(m, n->create_enum_stmt->type_name, n->create_enum_stmt->n_type_name, &loc);

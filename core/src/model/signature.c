@@ -199,3 +199,134 @@ signature_is_trigger(const PgQuery__TypeName *rt)
     return (schema == NULL || strcmp(schema, "pg_catalog") == 0) && rt->n_array_bounds == 0 &&
         (strcmp(name, "trigger") == 0 || strcmp(name, "event_trigger") == 0);
 }
+
+/* --- column types, with their modifiers ----------------------------------- */
+
+/* The integer type modifiers of t into mods (at most 2); -1 when one is not
+ * an integer constant (a type of an extension: PostGIS' geometry(Point,
+ * 4326)), else how many. */
+static int
+int_typmods(const PgQuery__TypeName *t, long mods[2])
+{
+    size_t i;
+
+    if (t->n_typmods > 2)
+        return -1;
+    for (i = 0; i < t->n_typmods; i++) {
+        const PgQuery__Node *n = t->typmods[i];
+
+        if (n->node_case != PG_QUERY__NODE__NODE_A_CONST ||
+            n->a_const->val_case != PG_QUERY__A__CONST__VAL_IVAL)
+            return -1;
+        mods[i] = n->a_const->ival ? n->a_const->ival->ival : 0;
+    }
+    return (int) t->n_typmods;
+}
+
+/*
+ * Append built-in type typname with its modifiers as format_type() prints
+ * them (utils/adt/format_type.c and the types' typmodout functions):
+ * "character varying(255)", "numeric(10,2)", "timestamp(3) with time zone".
+ * Returns false for a modifier this does not know how to print (interval's
+ * field masks).
+ */
+static bool
+put_builtin_with_mods(util_buf *b, const char *typname, const char *printed, const long *mods, int n)
+{
+    static const char *const precision_types[][2] = {
+        { "time", " without time zone" }, { "timetz", " with time zone" },
+        { "timestamp", " without time zone" }, { "timestamptz", " with time zone" },
+    };
+    size_t i;
+
+    if (n == 0) {
+        util_buf_puts(b, printed);
+        return true;
+    }
+    if (strcmp(typname, "numeric") == 0) {
+        util_buf_printf(b, "numeric(%ld,%ld)", mods[0], n == 2 ? mods[1] : 0L);
+        return true;
+    }
+    if (n != 1)
+        return false;
+    for (i = 0; i < sizeof precision_types / sizeof precision_types[0]; i++) {
+        if (strcmp(typname, precision_types[i][0]) == 0) {
+            util_buf_printf(b, "%s(%ld)%s", strncmp(typname, "timestamp", 9) == 0 ? "timestamp" : "time",
+                            mods[0], precision_types[i][1]);
+            return true;
+        }
+    }
+    if (strcmp(typname, "varchar") == 0 || strcmp(typname, "bpchar") == 0 ||
+        strcmp(typname, "bit") == 0 || strcmp(typname, "varbit") == 0) {
+        util_buf_printf(b, "%s(%ld)", printed, mods[0]);
+        return true;
+    }
+    return false;
+}
+
+/* serial and friends are integers with a sequence default (PostgreSQL
+ * docs 8.1.4 Serial Types): format_type() prints the integer type. */
+static const char *
+serial_type(const char *name)
+{
+    if (strcmp(name, "serial") == 0 || strcmp(name, "serial4") == 0)
+        return "integer";
+    if (strcmp(name, "bigserial") == 0 || strcmp(name, "serial8") == 0)
+        return "bigint";
+    if (strcmp(name, "smallserial") == 0 || strcmp(name, "serial2") == 0)
+        return "smallint";
+    return NULL;
+}
+
+char *
+column_type_of(const model *m, const PgQuery__TypeName *t)
+{
+    const char *schema = NULL, *name = NULL, *builtin = NULL;
+    long mods[2] = { 0, 0 };
+    int n;
+    util_buf b;
+
+    if (t == NULL || t->pct_type || (n = int_typmods(t, mods)) < 0)
+        return NULL;
+    if (t->n_names >= 1 && t->names[t->n_names - 1]->node_case == PG_QUERY__NODE__NODE_STRING)
+        name = t->names[t->n_names - 1]->string->sval;
+    if (t->n_names >= 2 && t->names[t->n_names - 2]->node_case == PG_QUERY__NODE__NODE_STRING)
+        schema = t->names[t->n_names - 2]->string->sval;
+    if (name == NULL || t->n_names > 2)
+        return NULL;
+    util_buf_init(&b);
+    if (schema == NULL && serial_type(name) && n == 0 && t->n_array_bounds == 0) {
+        util_buf_puts(&b, serial_type(name));
+        return b.data;
+    }
+    if (schema == NULL || strcmp(schema, "pg_catalog") == 0)
+        builtin = builtin_name(name);
+    if (builtin ? !put_builtin_with_mods(&b, name, builtin, mods, n) : n > 0) {
+        util_buf_free(&b);
+        return NULL;
+    }
+    if (builtin == NULL) {
+        if (schema && strcmp(schema, "pg_catalog") == 0) {
+            put_ident(&b, name);
+        } else {
+            put_ident(&b, schema ? schema : m->default_schema);
+            util_buf_puts(&b, ".");
+            put_ident(&b, name);
+        }
+    }
+    if (t->n_array_bounds > 0)
+        util_buf_puts(&b, "[]");
+    return b.data;
+}
+
+char *
+type_display_name(const char *schema, const char *name)
+{
+    util_buf b;
+
+    util_buf_init(&b);
+    put_ident(&b, schema);
+    util_buf_puts(&b, ".");
+    put_ident(&b, name);
+    return b.data;
+}

@@ -48,6 +48,7 @@ drop_table_at(model *m, size_t i)
 
     remove_acl_of(m, 'r', qual);
     drop_indexes_of(m, qual);
+    constraints_drop_table(m, t->schema, t->name);
     remove_policies(m, t->schema, t->name, NULL);
     free(qual);
     free_table(t);
@@ -117,14 +118,44 @@ drop_column(pgr_table *t, const char *name)
     }
 }
 
+/*
+ * The columns of CREATE TABLE's elements or of ALTER TABLE ... ADD COLUMN,
+ * with their types and the statement that made them (loc), then their
+ * constraints.  A LIKE element brings columns the model does not see.
+ */
 void
-add_columns(model *m, pgr_table *t, PgQuery__Node *const *elts, size_t n)
+add_columns(model *m, pgr_table *t, PgQuery__Node *const *elts, size_t n, const pgr_location *loc)
 {
     size_t i;
 
-    for (i = 0; t && i < n; i++)
-        if (elts[i]->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && elts[i]->column_def->colname)
-            add_column(m, t, elts[i]->column_def->colname);
+    for (i = 0; t && i < n; i++) {
+        const PgQuery__ColumnDef *cd = elts[i]->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF
+            ? elts[i]->column_def : NULL;
+        char *type;
+
+        if (elts[i]->node_case == PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE)
+            table_columns_incomplete(m, t);
+        if (cd == NULL || cd->colname == NULL || column_exists(m, t, cd->colname))
+            continue;
+        add_column(m, t, cd->colname);
+        type = column_type_of(m, cd->type_name);
+        column_set(m, t, cd->colname, type, loc);
+        free(type);
+    }
+    add_table_constraints(m, t, elts, n, loc);
+}
+
+/* ALTER TABLE ... ALTER COLUMN ... TYPE: def is the ColumnDef of the new type. */
+static void
+alter_column_type(model *m, pgr_table *t, const PgQuery__AlterTableCmd *c)
+{
+    char *type;
+
+    if (c->name == NULL || c->def == NULL || c->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
+        return;
+    type = column_type_of(m, c->def->column_def->type_name);
+    column_set(m, t, c->name, type, NULL);
+    free(type);
 }
 
 void
@@ -178,7 +209,18 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
             if (c->def)
-                add_columns(m, t, &c->def, 1);
+                add_columns(m, t, &c->def, 1, loc);
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
+            alter_column_type(m, t, c);
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+            if (c->def && c->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
+                add_constraint(m, t, c->def->constraint, NULL, loc);
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+            if (c->name)
+                drop_constraint(m, t, c->name, c->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE);
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
             if (c->name) {
@@ -187,6 +229,7 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
                 drop_column(t, c->name);
                 index_stale(&m->column_ix);
                 drop_indexes_on_column(m, q, c->name);
+                constraints_drop_column(m, t->schema, t->name, c->name);
                 free(q);
             }
             break;
@@ -217,6 +260,8 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
         return;
     t = util_vec_at(&m->tables, (size_t) i);
     from = util_xasprintf("%s.%s", t->schema, t->name);
+    constraints_move(m, t->schema, t->name, new_schema ? new_schema : t->schema,
+                     new_name ? new_name : t->name);
     if (new_schema) {
         free((char *) t->schema);
         t->schema = util_xstrdup(new_schema);

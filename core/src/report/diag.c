@@ -22,6 +22,7 @@ diag_init(diag_store *ds)
     ds->files = 0;
     ds->statements = 0;
     ds->subject = NULL;
+    ds->inventory = NULL;
     ds->secret_index = NULL;
     ds->n_secret_index = 0;
     ds->index_len = 0;

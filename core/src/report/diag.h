@@ -33,6 +33,9 @@ typedef struct diag_store {
     size_t files;        /* files examined, for the summary */
     size_t statements;   /* SQL statements parsed */
     const char *subject; /* what was checked instead of files ("database x"), or NULL */
+    /* audit --inventory (report_inventory), printed by the text and JSON
+     * reporters; NULL when not asked for.  Owned by whoever set it. */
+    struct json_t *inventory;
     /* The findings that declare a secret span, as indices sorted by path
      * and secret line, so that masking a printed line looks up its spans
      * in O(log n) rather than scanning every finding (a file with 20,000

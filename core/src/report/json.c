@@ -53,6 +53,8 @@ report_json_write(const report_ctx *ctx, FILE *out)
     json_object_set_new(sum, "errors", json_integer((json_int_t) errors));
     json_object_set_new(sum, "warnings", json_integer((json_int_t) warnings));
     json_object_set_new(sum, "info", json_integer((json_int_t) infos));
+    if (ds->inventory)
+        json_object_set(root, "inventory", ds->inventory);
     json_object_set_new(root, "summary", sum);
     rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', out);

@@ -55,4 +55,16 @@ char *report_names(const char *sep);
  * bytes become U+FFFD).  A new reference. */
 json_t *report_json_string(const char *s);
 
+/*
+ * audit --inventory (inventory.c): the tables of live model m with their
+ * RLS flags and policies per command ({"tables": [{"schema", "name",
+ * "owner", "rls_enabled", "rls_forced", "policies": {"SELECT": n,
+ * "INSERT", "UPDATE", "DELETE", "ALL"}}], "roles": [{"name", "login",
+ * "superuser", "bypassrls", "connection_limit" (-1: none)}]}); a new
+ * reference.  report_inventory_text prints it as indented lines, every
+ * name escaped (diag_put_safe).
+ */
+json_t *report_inventory(const pgr_model *m);
+void report_inventory_text(const json_t *inv, FILE *out);
+
 #endif

@@ -58,6 +58,8 @@ report_text_write(const report_ctx *ctx, FILE *out)
     const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
     diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
 
+    if (ds->inventory)
+        report_inventory_text(ds->inventory, out);
     for (i = 0; i < ds->findings.len; i++) {
         const diag_finding *f = util_vec_at(&ds->findings, i);
         const char *sc = "";
