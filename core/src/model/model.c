@@ -114,6 +114,8 @@ model_init(model *m, const char *source, int from_migrations)
     m->default_schema = util_xstrdup("public");
     util_vec_init(&m->deep_lines, sizeof(size_t));
     indexes_apply(m, index_init);
+    m->touched = NULL;
+    m->dup_keys = false;
 }
 
 void
@@ -164,8 +166,13 @@ index_policies(model *m)
     }
     if (n > 1)
         qsort(keys, n, sizeof(policy_key), policy_key_cmp);
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         sorted[i] = *keys[i].p;
+        /* Moved: the positions the policy index holds are no longer
+         * theirs (a lookup would miss a policy appended before the move). */
+        if (keys[i].seq != i)
+            index_stale(&m->policy_ix);
+    }
     if (n > 0)
         memcpy(m->policies.items, sorted, n * sizeof(pgr_policy));
     free(sorted);
@@ -445,6 +452,7 @@ model_clone(const model *src, model *dst)
     model_init(dst, src->source, src->from_migrations);
     dst->default_public_execute = src->default_public_execute;
     dst->next_oid = src->next_oid;
+    dst->dup_keys = src->dup_keys;
     dst->server_version = src->server_version;
     dst->public_schema_create = src->public_schema_create;
     dst->origin = copy_loc(&src->origin);
