@@ -27,7 +27,7 @@ def test_history_of_2000_pairs_scales():
     """2,000 up/down pairs (1,000 tables with RLS and policies, grants, renames, views, drops) against
     500, CPU seconds of the child, the least of three interleaved runs each (sec_limits.py's scheme).
     O(n log n) grows about 4.9 times, O(n^2) 16, the O(n^3) rollback check before issue 15 measured
-    41 (1.58 s and 64.6 s); the bound of 12 leaves room for noise and for what is left of O(n^2) (a
+    52 (1.34 s and 69 s); the bound of 12 leaves room for noise and for what is left of O(n^2) (a
     copy of the model for each down: about 10 measured).  The findings are the deliberate ones."""
     from sec_limits import cpu_seconds_of_check
     hist = bench_history()
