@@ -480,6 +480,7 @@ match_key(const pgr_model *m, kind k, size_t i, char *buf, size_t size)
         key_of(m, k, i, buf, size);
         return;
     }
+    /* The same room for the name as key_of's callers give it. */
     buf[0] = objkind;
     buf[1] = ' ';
     key_of(m, k, i, buf + 2, size - 2);
@@ -496,7 +497,7 @@ typedef struct keymap {
 static void
 keymap_build(keymap *km, const pgr_model *m, kind k, const subset *s)
 {
-    char key[604];
+    char key[602];
     size_t i;
 
     memset(km, 0, sizeof *km);
@@ -695,7 +696,7 @@ compare_kind(pgr_ctx *ctx, const pgr_migration *mig, kind k, const pgr_model *be
              const pgr_model *after_up, const pgr_model *after_down)
 {
     pgr_location down_loc = { mig->down_path, 1, 1, 1, 1, NULL }, at;
-    char key[600], mkey[604], msg[1024];
+    char key[600], mkey[602], msg[1024];
     kind_view kv;
     size_t n, i;
     long j;

@@ -233,6 +233,28 @@ serve_touched(host *h, touched_views *tv)
     h->replay_touched_arg = tv;
 }
 
+/* Start tv for touched over the models before, m and after_down (NULL:
+ * the down is not judged) and their views vb, vu and vd. */
+static void
+touched_views_init(touched_views *tv, const model_touched *touched, model *before, model *m,
+                   model *after_down, const pgr_model *vb, const pgr_model *vu,
+                   const pgr_model *vd)
+{
+    int i, k;
+
+    memset(tv, 0, sizeof *tv);
+    tv->touched = touched;
+    tv->models[0] = before;
+    tv->models[1] = m;
+    tv->models[2] = after_down;
+    tv->views[0] = vb;
+    tv->views[1] = vu;
+    tv->views[2] = after_down ? vd : NULL;
+    for (i = 0; i < 3; i++)
+        for (k = 0; k < TOUCH_KINDS; k++)
+            util_vec_init(&tv->positions[i][k], sizeof(size_t));
+}
+
 static void
 touched_views_free(touched_views *tv)
 {
@@ -269,10 +291,10 @@ replay_ups(check_run *run, model *m, const mig_set *set, size_t a, size_t b, che
  * plugins the model before it, after its ups and after its ups then downs
  * (on a copy; the downs in reverse order, as the tools roll back), so that
  * they can judge whether the downs undo the ups.  before is m as it was
- * before the previous migrations' ups only: a second model the same
- * statements are replayed on, one migration behind (replaying the ups
- * again costs what they hold; copying m per migration cost the whole
- * model, O(n^2) over a history; issue 15).  The down still runs on a copy.
+ * before this migration's ups: a second model the same ups are replayed
+ * on, one migration behind (replaying the ups again costs what they hold;
+ * copying m per migration cost the whole model, O(n^2) over a history;
+ * issue 15).  The down still runs on a copy.
  */
 static void
 replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model *m,
@@ -287,7 +309,6 @@ replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model 
     pgr_model vb, vu, vd;
     replay_point rp = { view, g, &vb, &vu, NULL };
     size_t k;
-    int i, t;
 
     for (k = a; k < b; k++) {
         const mig_entry *e = util_vec_at(&set->entries, k);
@@ -316,17 +337,7 @@ replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model 
     model_view(m, &vu);
     if (judge_down)
         rp.after_down = &vd;
-    memset(&tv, 0, sizeof tv);
-    tv.touched = &touched;
-    tv.models[0] = before;
-    tv.models[1] = m;
-    tv.models[2] = judge_down ? &after_down : NULL;
-    tv.views[0] = &vb;
-    tv.views[1] = &vu;
-    tv.views[2] = judge_down ? &vd : NULL;
-    for (i = 0; i < 3; i++)
-        for (t = 0; t < TOUCH_KINDS; t++)
-            util_vec_init(&tv.positions[i][t], sizeof(size_t));
+    touched_views_init(&tv, &touched, before, m, judge_down ? &after_down : NULL, &vb, &vu, &vd);
     /* PGRAMPART_REPLAY_FULL: plugins are told nothing of what was touched
      * and compare whole models, as before issue 15; tests check that the
      * findings are the same either way (tests/e2e/perf_history.py). */
