@@ -4,6 +4,8 @@
  * rules[] below.
  */
 #include <ctype.h>
+#include <search.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,6 +276,7 @@ on_migration_set(pgr_ctx *ctx, const pgr_migration_set *s)
     size_t i;
     char msg[1024], hint[768], name[512];
 
+    flow_new_set();
     if (!set_uses_downs(s))
         return;
     for (i = 0; i < s->n_migrations; i++) {
@@ -424,18 +427,123 @@ key_of(const pgr_model *m, kind k, size_t i, char *buf, size_t size)
     return NULL;
 }
 
-static long
-find_key(const pgr_model *m, kind k, const char *key)
+/* The letter api->replay_touched names kind k by (PGR_TOUCHED_*). */
+static const char touched_letters[] = {
+    PGR_TOUCHED_TABLES, PGR_TOUCHED_POLICIES, PGR_TOUCHED_FUNCTIONS, PGR_TOUCHED_ROLES,
+    PGR_TOUCHED_GRANTS, PGR_TOUCHED_VIEWS, PGR_TOUCHED_DEFAULT_ACL, PGR_TOUCHED_OBJECTS
+};
+
+/*
+ * The objects of one kind of one model a migration is judged on: the
+ * positions (ascending) of those its statements touched, as the host
+ * tells (api->replay_touched), or of all of them when it cannot tell.
+ * Every other object is in all three models, unchanged, so it can neither
+ * survive a down nor be lost by one: comparing the touched ones only keeps
+ * the findings and makes a migration cost what it touches, not the size
+ * of the model (issue 15).
+ */
+typedef struct subset {
+    size_t n;
+    const size_t *pos;
+    size_t *owned;           /* pos when allocated here (all positions); else NULL */
+} subset;
+
+static void
+subset_of(pgr_ctx *ctx, const pgr_model *m, kind k, subset *out)
 {
-    char buf[600];
+    size_t i, n;
+
+    out->owned = NULL;
+    out->n = api->replay_touched(ctx, m, touched_letters[k], &out->pos);
+    if (out->n != PGR_TOUCHED_UNKNOWN)
+        return;
+    n = count_of(m, k);
+    out->owned = malloc((n ? n : 1) * sizeof(size_t));
+    if (out->owned == NULL)
+        abort();
+    for (i = 0; i < n; i++)
+        out->owned[i] = i;
+    out->n = n;
+    out->pos = out->owned;
+}
+
+/* The key objects are matched by across models: key_of's, and for grants
+ * the object kind first, so that GRANT USAGE ON SEQUENCE s and GRANT SELECT
+ * ON TABLE s (the same name, both "on s to r") are not taken for one
+ * another. */
+static void
+match_key(const pgr_model *m, kind k, size_t i, char *buf, size_t size)
+{
+    char objkind = k == K_GRANT ? m->acl[i].objkind : k == K_DEFAULT ? m->default_acl[i].objkind : 0;
+
+    if (objkind == 0) {
+        key_of(m, k, i, buf, size);
+        return;
+    }
+    /* The same room for the name as key_of's callers give it. */
+    buf[0] = objkind;
+    buf[1] = ' ';
+    key_of(m, k, i, buf + 2, size - 2);
+}
+
+/* The keys (match_key) of a subset, to find an object's position by key:
+ * the first position of each key, through glibc's hsearch_r. */
+typedef struct keymap {
+    struct hsearch_data table;
+    char **keys;             /* owned copies, n of them */
+    size_t n;
+} keymap;
+
+static void
+keymap_build(keymap *km, const pgr_model *m, kind k, const subset *s)
+{
+    char key[602];
     size_t i;
 
-    for (i = 0; i < count_of(m, k); i++) {
-        key_of(m, k, i, buf, sizeof buf);
-        if (strcmp(buf, key) == 0)
-            return (long) i;
+    memset(km, 0, sizeof *km);
+    km->keys = malloc((s->n ? s->n : 1) * sizeof(char *));
+    /* Room to spare: hsearch_r fails when the table is full. */
+    if (km->keys == NULL || hcreate_r(2 * s->n + 16, &km->table) == 0)
+        abort();
+    for (i = 0; i < s->n; i++) {
+        ENTRY e, *found;
+
+        match_key(m, k, s->pos[i], key, sizeof key);
+        e.key = strdup(key);
+        if (e.key == NULL)
+            abort();
+        e.data = (void *) (uintptr_t) (s->pos[i] + 1);
+        if (hsearch_r(e, ENTER, &found, &km->table) == 0)
+            abort();
+        if (found->key != e.key)
+            free(e.key);          /* a later object of the same key */
+        else
+            km->keys[km->n++] = e.key;
     }
-    return -1;
+}
+
+/* The position of the first object of key in km's model, or -1. */
+static long
+keymap_find(keymap *km, const char *key)
+{
+    ENTRY e, *found = NULL;
+
+    e.key = (char *) key;
+    e.data = NULL;
+    if (hsearch_r(e, FIND, &found, &km->table) == 0 || found == NULL)
+        return -1;
+    return (long) ((uintptr_t) found->data - 1);
+}
+
+static void
+keymap_free(keymap *km)
+{
+    size_t i;
+
+    hdestroy_r(&km->table);
+    for (i = 0; i < km->n; i++)
+        free(km->keys[i]);
+    free(km->keys);
 }
 
 static int
@@ -577,21 +685,37 @@ dropped_column_site(const pgr_migration *mig, const pgr_table *was, const pgr_ta
         }
 }
 
+/* The subsets of kind k of the three models and their key maps. */
+typedef struct kind_view {
+    subset before, after_up, after_down;
+    keymap kb, ku, kd;
+} kind_view;
+
 static void
 compare_kind(pgr_ctx *ctx, const pgr_migration *mig, kind k, const pgr_model *before,
              const pgr_model *after_up, const pgr_model *after_down)
 {
     pgr_location down_loc = { mig->down_path, 1, 1, 1, 1, NULL }, at;
-    char key[600], msg[1024];
-    size_t i;
+    char key[600], mkey[602], msg[1024];
+    kind_view kv;
+    size_t n, i;
     long j;
 
+    subset_of(ctx, before, k, &kv.before);
+    subset_of(ctx, after_up, k, &kv.after_up);
+    subset_of(ctx, after_down, k, &kv.after_down);
+    keymap_build(&kv.kb, before, k, &kv.before);
+    keymap_build(&kv.ku, after_up, k, &kv.after_up);
+    keymap_build(&kv.kd, after_down, k, &kv.after_down);
     /* Created or changed by the up, still there after the down. */
-    for (i = 0; i < count_of(after_down, k); i++) {
-        const pgr_location *loc = key_of(after_down, k, i, key, sizeof key);
+    for (n = 0; n < kv.after_down.n; n++) {
+        const pgr_location *loc;
 
-        j = find_key(before, k, key);
-        if (j < 0 && find_key(after_up, k, key) < 0) {
+        i = kv.after_down.pos[n];
+        loc = key_of(after_down, k, i, key, sizeof key);
+        match_key(after_down, k, i, mkey, sizeof mkey);
+        j = keymap_find(&kv.kb, mkey);
+        if (j < 0 && keymap_find(&kv.ku, mkey) < 0) {
             pgr_reportf(api, ctx, "rollback/incomplete-down", &down_loc,
                         "the down creates %s%s%s, which did not exist before the up",
                         k == K_OBJECT ? "" : kind_names[k], k == K_OBJECT ? "" : " ", key);
@@ -617,25 +741,132 @@ compare_kind(pgr_ctx *ctx, const pgr_migration *mig, kind k, const pgr_model *be
         pgr_report_at(api, ctx, "rollback/incomplete-down", &at, msg, NULL);
     }
     /* Gone after the down, though it existed before the up. */
-    for (i = 0; i < count_of(before, k); i++) {
+    for (n = 0; n < kv.before.n; n++) {
+        i = kv.before.pos[n];
         key_of(before, k, i, key, sizeof key);
-        if (find_key(after_down, k, key) >= 0)
+        match_key(before, k, i, mkey, sizeof mkey);
+        if (keymap_find(&kv.kd, mkey) >= 0)
             continue;
-        if (find_key(after_up, k, key) >= 0) {
+        if (keymap_find(&kv.ku, mkey) >= 0) {
             pgr_reportf(api, ctx, "rollback/incomplete-down", &down_loc,
                         "the down drops %s%s%s, which its up did not create",
                         k == K_OBJECT ? "" : kind_names[k], k == K_OBJECT ? "" : " ", key);
         } else {
-            pgr_location at = mig->up_location;
+            pgr_location gone = mig->up_location;
 
             if (k == K_TABLE)
-                flow_drop_location(mig, before->tables[i].schema, before->tables[i].name, NULL, &at);
-            pgr_reportf(api, ctx, "rollback/incomplete-down", &at,
+                flow_drop_location(mig, before->tables[i].schema, before->tables[i].name, NULL,
+                                   &gone);
+            pgr_reportf(api, ctx, "rollback/incomplete-down", &gone,
                         "%s%s%s dropped by the up is not restored by its down (%s)",
                         k == K_OBJECT ? "" : kind_names[k], k == K_OBJECT ? "" : " ", key,
                         mig->down_path);
         }
     }
+    keymap_free(&kv.kb);
+    keymap_free(&kv.ku);
+    keymap_free(&kv.kd);
+    free(kv.before.owned);
+    free(kv.after_up.owned);
+    free(kv.after_down.owned);
+}
+
+/* The position of the table with oid among the subset s of m's tables
+ * (sorted by oid in by_oid, n of them), or -1. */
+static long
+table_with_oid(const pgr_model *m, const size_t *by_oid, size_t n, uint32_t oid)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (m->tables[by_oid[mid]].oid < oid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && m->tables[by_oid[lo]].oid == oid ? (long) by_oid[lo] : -1;
+}
+
+static const pgr_model *sort_model;
+
+static int
+oid_cmp(const void *a, const void *b)
+{
+    uint32_t x = sort_model->tables[*(const size_t *) a].oid;
+    uint32_t y = sort_model->tables[*(const size_t *) b].oid;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The columns of table b (before the up) that u (the same table after it)
+ * lacks lose their values, unless the up copied them first; by attnum, so
+ * that a renamed column is the same column. */
+static void
+report_dropped_columns(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
+                       const pgr_table *b, const pgr_table *u)
+{
+    const pgr_migration *mig = &set->migrations[index];
+    pgr_location at;
+    size_t c, d;
+
+    for (c = 0; c < b->n_columns; c++) {
+        int still = 0;
+
+        for (d = 0; d < u->n_columns && !still; d++)
+            still = u->attnums[d] == b->attnums[c];
+        if (still || flow_object_copied(set, index, b->schema, b->name, b->columns[c]))
+            continue;
+        flow_drop_location(mig, b->schema, b->name, b->columns[c], &at);
+        pgr_reportf(api, ctx, "rollback/irreversible-up", &at,
+                    "the up drops column %s.%s.%s: a down cannot bring its "
+                    "values back", b->schema, b->name, b->columns[c]);
+    }
+}
+
+/*
+ * The tables and columns the up drops (irreversible-up): a table of before
+ * that after_up lacks (by oid: a renamed table is the same table), or a
+ * column it lacks.  Only the tables the migration touched can have gone.
+ */
+static void
+report_drops(pgr_ctx *ctx, const pgr_migration_set *set, size_t index, const pgr_model *before,
+             const pgr_model *after_up)
+{
+    const pgr_migration *mig = &set->migrations[index];
+    subset sb, su;
+    size_t n, *by_oid;
+    pgr_location at;
+    char key[600];
+
+    subset_of(ctx, before, K_TABLE, &sb);
+    subset_of(ctx, after_up, K_TABLE, &su);
+    by_oid = malloc((su.n ? su.n : 1) * sizeof(size_t));
+    if (by_oid == NULL)
+        abort();
+    memcpy(by_oid, su.pos, su.n * sizeof(size_t));
+    sort_model = after_up;
+    qsort(by_oid, su.n, sizeof(size_t), oid_cmp);
+    for (n = 0; n < sb.n; n++) {
+        const pgr_table *b = &before->tables[sb.pos[n]];
+        long j = table_with_oid(after_up, by_oid, su.n, b->oid);
+
+        if (j >= 0) {
+            report_dropped_columns(ctx, set, index, b, &after_up->tables[j]);
+            continue;
+        }
+        key_of(before, K_TABLE, sb.pos[n], key, sizeof key);
+        if (flow_object_copied(set, index, b->schema, b->name, NULL) ||
+            flow_table_copied(set, index, b))
+            continue;
+        flow_drop_location(mig, b->schema, b->name, NULL, &at);
+        pgr_reportf(api, ctx, "rollback/irreversible-up", &at,
+                    "the up drops table %s: a down cannot bring its rows back", key);
+    }
+    free(by_oid);
+    free(sb.owned);
+    free(su.owned);
 }
 
 static void
@@ -643,47 +874,11 @@ on_migration_replay(pgr_ctx *ctx, const pgr_migration_set *set, size_t index,
                     const pgr_model *before, const pgr_model *after_up, const pgr_model *after_down)
 {
     const pgr_migration *mig = &set->migrations[index];
-    pgr_location at;
-    char key[600];
-    size_t i;
     int k;
 
     /* Statements that do not parse may be the ones that copy the rows. */
-    for (i = 0; i < before->n_tables && mig->up_syntax_errors == 0; i++) {
-        size_t j;
-        int kept = 0;
-
-        /* By oid: a renamed table is the same table. */
-        for (j = 0; j < after_up->n_tables && !kept; j++)
-            kept = after_up->tables[j].oid == before->tables[i].oid;
-        if (kept) {
-            /* The table stays, but a dropped column's values are gone too;
-             * by attnum, so that a renamed column is the same column. */
-            const pgr_table *b = &before->tables[i], *u = &after_up->tables[j - 1];
-            size_t c, d;
-
-            for (c = 0; c < b->n_columns; c++) {
-                int still = 0;
-
-                for (d = 0; d < u->n_columns && !still; d++)
-                    still = u->attnums[d] == b->attnums[c];
-                if (still || flow_object_copied(set, index, b->schema, b->name, b->columns[c]))
-                    continue;
-                flow_drop_location(mig, b->schema, b->name, b->columns[c], &at);
-                pgr_reportf(api, ctx, "rollback/irreversible-up", &at,
-                            "the up drops column %s.%s.%s: a down cannot bring its "
-                            "values back", b->schema, b->name, b->columns[c]);
-            }
-            continue;
-        }
-        key_of(before, K_TABLE, i, key, sizeof key);
-        if (flow_object_copied(set, index, before->tables[i].schema, before->tables[i].name, NULL) ||
-            flow_table_copied(set, index, &before->tables[i]))
-            continue;
-        flow_drop_location(mig, before->tables[i].schema, before->tables[i].name, NULL, &at);
-        pgr_reportf(api, ctx, "rollback/irreversible-up", &at,
-                    "the up drops table %s: a down cannot bring its rows back", key);
-    }
+    if (mig->up_syntax_errors == 0)
+        report_drops(ctx, set, index, before, after_up);
     /* An empty down is missing-down's finding already. */
     if (after_down == NULL || mig->down_statements == 0)
         return;

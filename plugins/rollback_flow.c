@@ -8,6 +8,8 @@
  */
 #include "rollback_flow.h"
 
+#include <search.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +29,27 @@ typedef struct copy_rec {
     char *key;               /* "up path<TAB>schema.table[.column]" */
     int here_only;           /* counts for a drop in the same up only */
     unsigned long seq;       /* the statement's ordinal (see stmt_seq) */
+    size_t next;             /* 1 + the next record copying the same object; 0: none */
 } copy_rec;
 
 static copy_rec *copied;
 static size_t n_copied, cap_copied;
+
+/*
+ * The copies by what they copy, and the migrations of the set being judged
+ * by up path, so that flow_rows_copied follows the copies of one object
+ * rather than scanning every copy for every earlier migration (issue 15:
+ * O(migrations x copies) per dropped object).  Both are hsearch_r tables
+ * whose data is 1 + an index (the first record of an object, chained
+ * through copy_rec.next; a migration's position); built on first use,
+ * again when copies were noted since, and dropped when a new set begins
+ * (flow_new_set: the host may hand each set at the same address).
+ */
+static struct hsearch_data by_object, by_path;
+static char **index_keys;          /* the keys both tables own */
+static size_t n_index_keys;
+static size_t indexed_copies;      /* n_copied when by_object was built */
+static int index_built;
 
 /* The ordinal of the statement being noted, counted over the run from 1:
  * the host delivers each up's statements in file order, so within one up
@@ -477,20 +496,115 @@ flow_drop_location(const pgr_migration *mig, const char *schema, const char *tab
  *    a table dropped later counts as copied when each of its columns was
  *    (table_copied).
  */
+static void
+index_free(void)
+{
+    size_t i;
+
+    if (index_built) {
+        hdestroy_r(&by_object);
+        hdestroy_r(&by_path);
+    }
+    for (i = 0; i < n_index_keys; i++)
+        free(index_keys[i]);
+    free(index_keys);
+    index_keys = NULL;
+    n_index_keys = 0;
+    index_built = 0;
+}
+
+void
+flow_new_set(void)
+{
+    index_free();
+}
+
+/* ENTER key (copied) with value 1 + value into table, unless it is there;
+ * returns the entry. */
+static ENTRY *
+index_enter(struct hsearch_data *table, const char *key, size_t value)
+{
+    ENTRY e, *found;
+
+    e.key = strdup(key);
+    if (e.key == NULL)
+        abort();
+    e.data = (void *) (uintptr_t) (value + 1);
+    if (hsearch_r(e, ENTER, &found, table) == 0)
+        abort();
+    if (found->key == e.key)
+        index_keys[n_index_keys++] = e.key;
+    else
+        free(e.key);
+    return found;
+}
+
+/* The value index_enter gave key in table, or -1. */
+static long
+index_get(struct hsearch_data *table, const char *key)
+{
+    ENTRY e, *found = NULL;
+
+    e.key = (char *) key;
+    e.data = NULL;
+    if (hsearch_r(e, FIND, &found, table) == 0 || found == NULL)
+        return -1;
+    return (long) ((uintptr_t) found->data - 1);
+}
+
+/* Build by_object and by_path for set (see above). */
+static void
+index_build(const pgr_migration_set *set)
+{
+    size_t i;
+
+    index_free();
+    index_keys = malloc((n_copied + set->n_migrations + 1) * sizeof(char *));
+    if (index_keys == NULL)
+        abort();
+    memset(&by_object, 0, sizeof by_object);
+    memset(&by_path, 0, sizeof by_path);
+    if (hcreate_r(2 * n_copied + 16, &by_object) == 0 ||
+        hcreate_r(2 * set->n_migrations + 16, &by_path) == 0)
+        abort();
+    index_built = 1;
+    /* From the last record down, so that each chain is in noting order. */
+    for (i = n_copied; i-- > 0;) {
+        const char *object = strchr(copied[i].key, '\t') + 1;
+        ENTRY *e = index_enter(&by_object, object, i);
+
+        copied[i].next = 0;
+        if ((uintptr_t) e->data - 1 != i) {
+            copied[i].next = (uintptr_t) e->data;
+            e->data = (void *) (uintptr_t) (i + 1);
+        }
+    }
+    /* The first migration of an up path, as the scan it replaces found. */
+    for (i = 0; i < set->n_migrations; i++)
+        index_enter(&by_path, set->migrations[i].up_path, i);
+    indexed_copies = n_copied;
+}
+
 int
 flow_rows_copied(const pgr_migration_set *set, size_t index, const char *key)
 {
-    size_t i, m;
+    long first;
+    size_t i;
 
-    for (m = 0; m <= index; m++) {
-        const char *up_path = set->migrations[m].up_path;
-        size_t pl = strlen(up_path);
+    if (!index_built || indexed_copies != n_copied)
+        index_build(set);
+    first = index_get(&by_object, key);
+    for (i = first < 0 ? 0 : (size_t) first + 1; i > 0; i = copied[i - 1].next) {
+        const copy_rec *r = &copied[i - 1];
+        char *path = strndup(r->key, (size_t) (strchr(r->key, '\t') - r->key));
+        long m;
 
-        for (i = 0; i < n_copied; i++)
-            if ((m == index || !copied[i].here_only) &&
-                strncmp(copied[i].key, up_path, pl) == 0 && copied[i].key[pl] == '\t' &&
-                strcmp(copied[i].key + pl + 1, key) == 0)
-                return 1;
+        if (path == NULL)
+            abort();
+        m = index_get(&by_path, path);
+        free(path);
+        if (m >= 0 && (size_t) m <= index && ((size_t) m == index || !r->here_only))
+            return 1;
     }
     return 0;
 }
@@ -589,6 +703,7 @@ flow_free(void)
 {
     size_t i;
 
+    index_free();
     for (i = 0; i < n_copied; i++)
         free(copied[i].key);
     free(copied);

@@ -40,6 +40,10 @@ int flow_table_copied(const pgr_migration_set *set, size_t index, const pgr_tabl
 void flow_drop_location(const pgr_migration *mig, const char *schema, const char *table,
                         const char *column, pgr_location *out);
 
+/* A new migration set is about to be replayed (on_migration_set): forget
+ * the previous set's index of copies by migration. */
+void flow_new_set(void);
+
 /* Forget everything noted (the run's end). */
 void flow_free(void);
 

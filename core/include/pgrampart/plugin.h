@@ -739,7 +739,37 @@ typedef struct pgr_host_api {
     /* Where node is written (the config file or rule pack, its line and
      * column), so a finding can name the policy line that asked for it. */
     void (*config_node_location)(const pgr_config_node *node, pgr_location *out);
+
+    /*
+     * Appended in ABI 5, after config_node_location.  Only inside
+     * on_migration_replay, for model one of the three models it received:
+     * the positions in model's array of kind (PGR_TOUCHED_*) of the objects
+     * the migration's statements (its up, then its down) may have created,
+     * changed, renamed or dropped, ascending, into *positions (owned by the
+     * host, valid until the hook returns); returns how many.  A superset:
+     * every object of that kind not listed is in all three models, equal,
+     * under the same name, and every object sharing a name with a listed
+     * one (grants: object and grantee, whatever their object kind) is listed
+     * too.  So a hook compares the listed objects only, and replaying n
+     * migrations is not O(n^2) (issue 15).  Returns PGR_TOUCHED_UNKNOWN
+     * (positions NULL) elsewhere, or when the host cannot tell: then
+     * compare every object.
+     */
+    size_t (*replay_touched)(pgr_ctx *ctx, const pgr_model *model, char kind,
+                             const size_t **positions);
 } pgr_host_api;
+
+/* Kinds of replay_touched: the arrays of pgr_model. */
+#define PGR_TOUCHED_TABLES      't'
+#define PGR_TOUCHED_POLICIES    'p'
+#define PGR_TOUCHED_FUNCTIONS   'f'
+#define PGR_TOUCHED_ROLES       'r'
+#define PGR_TOUCHED_GRANTS      'g'   /* acl */
+#define PGR_TOUCHED_VIEWS       'v'
+#define PGR_TOUCHED_OBJECTS     'o'
+#define PGR_TOUCHED_DEFAULT_ACL 'd'
+/* What replay_touched returns when it cannot tell. */
+#define PGR_TOUCHED_UNKNOWN     ((size_t) -1)
 
 /*
  * report_flags: the finding keeps its rule's severity whatever the role of

@@ -102,6 +102,17 @@ api_file_text(pgr_ctx *ctx, const char *path, size_t *len)
     return h->file_text(h->file_text_arg, path, len);
 }
 
+static size_t
+api_replay_touched(pgr_ctx *ctx, const pgr_model *model, char kind, const size_t **positions)
+{
+    host *h = ctx->host;
+
+    *positions = NULL;
+    if (h->replay_touched == NULL || model == NULL)
+        return PGR_TOUCHED_UNKNOWN;
+    return h->replay_touched(h->replay_touched_arg, model, kind, positions);
+}
+
 static const char *
 api_path_role(pgr_ctx *ctx, const char *path)
 {
@@ -644,4 +655,5 @@ const pgr_host_api host_api = {
     .config_node_item = api_config_node_item,
     .config_node_string = api_config_node_string,
     .config_node_location = api_config_node_location,
+    .replay_touched = api_replay_touched,
 };

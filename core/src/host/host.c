@@ -183,6 +183,8 @@ host_init(host *h, const config *cfg, diag_store *diags)
     h->file_text = NULL;
     h->file_role = NULL;
     h->file_text_arg = NULL;
+    h->replay_touched = NULL;
+    h->replay_touched_arg = NULL;
     core = util_vec_push(&h->plugins);
     core->path = util_xstrdup("(built in)");
     core->desc = &core_plugin;

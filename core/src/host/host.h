@@ -45,6 +45,11 @@ typedef struct host {
     const char *(*file_text)(void *arg, const char *path, size_t *len);
     const char *(*file_role)(void *arg, const char *path);
     void *file_text_arg;        /* the argument of both */
+    /* What the migration being judged touched (api->replay_touched): set
+     * by the replay while its on_migration_replay hooks run, else NULL. */
+    size_t (*replay_touched)(void *arg, const pgr_model *model, char kind,
+                             const size_t **positions);
+    void *replay_touched_arg;
 } host;
 
 /* What the host passes as a pgr_sql_statement: pub comes first so that

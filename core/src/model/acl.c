@@ -40,6 +40,7 @@ remove_acl_of(model *m, char objkind, const char *object)
         pgr_acl_item *a = util_vec_at(&m->acl, i);
 
         if (a->objkind == objkind && strcmp(a->object, object) == 0) {
+            touch_elem(m, TOUCH_ACL, a);
             free((char *) a->object);
             free((char *) a->grantee);
             free_loc(&a->location);
@@ -59,8 +60,12 @@ rename_acl_object(model *m, char objkind, const char *from, const char *to)
         pgr_acl_item *a = util_vec_at(&m->acl, i);
 
         if (a->objkind == objkind && strcmp(a->object, from) == 0) {
+            rename_target(m, &m->acl_ix, &m->acl, acl_key, objkind, to, a->grantee, NULL);
+            a = util_vec_at(&m->acl, i);
+            touch_elem(m, TOUCH_ACL, a);
             free((char *) a->object);
             a->object = util_xstrdup(to);
+            touch_elem(m, TOUCH_ACL, a);
         }
     }
     index_stale(&m->acl_ix);
@@ -198,9 +203,11 @@ grantee_name(const PgQuery__Node *n)
 static pgr_acl_item *
 find_acl(model *m, char objkind, const char *object, const char *grantee, int create)
 {
-    long i = index_find3(&m->acl_ix, &m->acl, acl_key, objkind, object, grantee, NULL);
+    long i;
     pgr_acl_item *a;
 
+    touch_key(m, TOUCH_ACL, objkind, object, grantee, NULL);
+    i = index_find3(&m->acl_ix, &m->acl, acl_key, objkind, object, grantee, NULL);
     if (i >= 0)
         return util_vec_at(&m->acl, (size_t) i);
     if (!create)
@@ -300,8 +307,10 @@ function_public_execute(model *m, const PgQuery__GrantStmt *s, uint32_t privs)
         /* ON ALL FUNCTIONS IN SCHEMA: each one that exists now. */
         for (j = 0; o->node_case == PG_QUERY__NODE__NODE_STRING && j < m->functions.len; j++) {
             f = util_vec_at(&m->functions, j);
-            if (strcmp(f->fn.schema, o->string->sval) == 0 && all_in_schema_reaches(s->objtype, &f->fn))
+            if (strcmp(f->fn.schema, o->string->sval) == 0 && all_in_schema_reaches(s->objtype, &f->fn)) {
+                touch_elem(m, TOUCH_FUNCTION, f);
                 f->fn.public_execute = s->is_grant;
+            }
         }
     }
 }
@@ -456,10 +465,16 @@ default_privileges(model *m, const PgQuery__AlterDefaultPrivilegesStmt *s, const
 
             if (who == NULL)
                 continue;
-            /* Reuse the object-ACL arithmetic on the default_acl vector. */
+            touch_key(m, TOUCH_DEFAULT_ACL, 0, schemas[i], who, NULL);
+            /* Reuse the object-ACL arithmetic on the default_acl vector,
+             * with an index of its own: sharing m's acl_ix (a copy of the
+             * struct, the same slots) let a lookup here rebuild and
+             * reallocate the slots m's grants are found through. */
             tmp = *m;
             tmp.acl = m->default_acl;
+            index_init(&tmp.acl_ix);
             apply_acl(&tmp, objkind, schemas[i], 0, who, privs, g, loc);
+            index_free(&tmp.acl_ix);
             m->default_acl = tmp.acl;
         }
     }

@@ -31,6 +31,7 @@ find_function(model *m, const char *schema, const char *name, const char *args)
     long at;
 
     if (args) {
+        touch_key(m, TOUCH_FUNCTION, 0, schema, name, args);
         at = index_find3(&m->function_ix, &m->functions, function_key, 0, schema, name, args);
         return at < 0 ? NULL : util_vec_at(&m->functions, (size_t) at);
     }
@@ -39,8 +40,10 @@ find_function(model *m, const char *schema, const char *name, const char *args)
     for (i = 0; i < m->functions.len; i++) {
         model_function *f = util_vec_at(&m->functions, i);
 
-        if (strcmp(f->fn.schema, schema) == 0 && strcmp(f->fn.name, name) == 0)
+        if (strcmp(f->fn.schema, schema) == 0 && strcmp(f->fn.name, name) == 0) {
+            touch_elem(m, TOUCH_FUNCTION, f);
             return f;
+        }
     }
     return NULL;
 }
@@ -86,8 +89,10 @@ resolve_all(model *m, const PgQuery__Node *obj, size_t *out, size_t max)
     qualified_func(m, o->objname, o->n_objname, &schema, &name);
     for (i = 0; name && i < m->functions.len && n < max; i++) {
         f = util_vec_at(&m->functions, i);
-        if (strcmp(f->fn.schema, schema) == 0 && strcmp(f->fn.name, name) == 0)
+        if (strcmp(f->fn.schema, schema) == 0 && strcmp(f->fn.name, name) == 0) {
+            touch_elem(m, TOUCH_FUNCTION, f);
             out[n++] = i;
+        }
     }
     return n;
 }
@@ -102,6 +107,10 @@ rename_function(model *m, const PgQuery__Node *obj, const char *new_schema, cons
         model_function *f = util_vec_at(&m->functions, at[i]);
         char *from = function_acl_name(f), *to;
 
+        rename_target(m, &m->function_ix, &m->functions, function_key, 0,
+                      new_schema ? new_schema : f->fn.schema, new_name ? new_name : f->fn.name,
+                      f->args);
+        f = util_vec_at(&m->functions, at[i]);
         if (new_schema) {
             free((char *) f->fn.schema);
             f->fn.schema = util_xstrdup(new_schema);
@@ -111,6 +120,7 @@ rename_function(model *m, const PgQuery__Node *obj, const char *new_schema, cons
             f->fn.name = util_xstrdup(new_name);
         }
         to = function_acl_name(f);
+        touch_elem(m, TOUCH_FUNCTION, f);
         rename_acl_object(m, 'f', from, to);
         free(from);
         free(to);
@@ -129,6 +139,7 @@ drop_functions_in(model *m, const char *schema)
         if (strcmp(f->fn.schema, schema) == 0) {
             char *q = function_acl_name(f);
 
+            touch_elem(m, TOUCH_FUNCTION, f);
             remove_acl_of(m, 'f', q);
             free(q);
             free_function(f);
@@ -253,6 +264,7 @@ drop_function(model *m, const PgQuery__Node *obj)
         model_function *f = util_vec_at(&m->functions, at[i]);
         char *q = function_acl_name(f);
 
+        touch_elem(m, TOUCH_FUNCTION, f);
         remove_acl_of(m, 'f', q);
         free(q);
         free_function(f);

@@ -303,3 +303,210 @@ column_added(model *m, const pgr_table *t, const char *name)
     util_map_add(&m->column_ix.map, b.data, b.len, 0);
     util_buf_free(&b);
 }
+
+/* --- what a migration touched (model.h: model_touched) ------------------- */
+
+void
+model_touched_init(model_touched *t)
+{
+    int k;
+
+    for (k = 0; k < TOUCH_KINDS; k++) {
+        util_map_init(&t->seen[k]);
+        util_vec_init(&t->keys[k], sizeof(char *));
+    }
+}
+
+void
+model_touched_free(model_touched *t)
+{
+    size_t i;
+    int k;
+
+    for (k = 0; k < TOUCH_KINDS; k++) {
+        for (i = 0; i < t->keys[k].len; i++)
+            free(*(char **) util_vec_at(&t->keys[k], i));
+        util_vec_free(&t->keys[k]);
+        util_map_free(&t->seen[k]);
+    }
+}
+
+void
+model_record_touched(model *m, model_touched *t)
+{
+    m->touched = t;
+}
+
+/* Add k to the touched set of kind; grants are keyed without their object
+ * kind (see model_touched_positions). */
+static void
+touch_add(model_touched *t, int kind, elem_key *k)
+{
+    util_buf b;
+    char *copy;
+
+    if (kind == TOUCH_ACL || kind == TOUCH_DEFAULT_ACL)
+        k->kind = 0;
+    util_buf_init(&b);
+    key_bytes(k, &b);
+    if (util_map_add(&t->seen[kind], b.data, b.len, 0)) {
+        /* The number of names first, for model_touched_positions. */
+        copy = util_xcalloc(b.len + 2, 1);
+        copy[0] = (char) k->n;
+        memcpy(copy + 1, b.data, b.len);
+        *(char **) util_vec_push(&t->keys[kind]) = copy;
+    }
+    util_buf_free(&b);
+}
+
+void
+touch_key(const model *m, int kind, char k, const char *a, const char *b, const char *c)
+{
+    elem_key key;
+
+    if (m->touched == NULL || a == NULL)
+        return;
+    key_set(&key, k, a, b, c);
+    touch_add(m->touched, kind, &key);
+}
+
+/* The vector of kind (TOUCH_*) and the key function of its elements. */
+static const util_vec *
+touched_vector(const model *m, int kind, key_fn *key)
+{
+    static const key_fn keys[TOUCH_KINDS] = {
+        table_key, policy_index_key, function_key, role_key, acl_key, view_key, object_key, acl_key
+    };
+    const util_vec *vs[TOUCH_KINDS] = {
+        &m->tables, &m->policies, &m->functions, &m->roles, &m->acl, &m->views, &m->objects,
+        &m->default_acl
+    };
+
+    *key = keys[kind];
+    return vs[kind];
+}
+
+void
+touch_elem(const model *m, int kind, const void *elem)
+{
+    elem_key key;
+    key_fn fn;
+
+    if (m->touched == NULL)
+        return;
+    touched_vector(m, kind, &fn);
+    fn(elem, &key);
+    touch_add(m->touched, kind, &key);
+}
+
+void
+rename_target(model *m, model_index *ix, const util_vec *v, key_fn key, char k, const char *a,
+              const char *b, const char *c)
+{
+    if (a != NULL && index_find3(ix, v, key, k, a, b, c) >= 0)
+        m->dup_keys = true;
+}
+
+/* model_touched_positions when a name may stand for several objects: each
+ * object whose key t holds, by a scan. */
+static void
+scan_positions(const model *m, const model_touched *t, int kind, util_vec *out)
+{
+    key_fn key;
+    const util_vec *v = touched_vector(m, kind, &key);
+    util_buf b;
+    elem_key k;
+    size_t i, dummy;
+
+    util_buf_init(&b);
+    for (i = 0; i < v->len; i++) {
+        key(util_vec_at(v, i), &k);
+        if (kind == TOUCH_ACL || kind == TOUCH_DEFAULT_ACL)
+            k.kind = 0;
+        key_bytes(&k, &b);
+        if (util_map_get(&t->seen[kind], b.data, b.len, &dummy))
+            *(size_t *) util_vec_push(out) = i;
+    }
+    util_buf_free(&b);
+}
+
+/* Object kinds a grant may have (acl.c: grant_objkind, and the relkinds of
+ * a live catalog). */
+static const char acl_objkinds[] = "rSfndTlFtpvm";
+
+static void
+push_pos(util_vec *out, long i)
+{
+    if (i >= 0)
+        *(size_t *) util_vec_push(out) = (size_t) i;
+}
+
+static int
+size_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *) a, y = *(const size_t *) b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The positions in m of the objects of kind whose key is (k, a, b, c),
+ * as touch_add recorded it. */
+static void
+key_positions(model *m, int kind, char k, const char *a, const char *b, const char *c,
+              util_vec *out)
+{
+    model_index *const indexes[TOUCH_KINDS] = {
+        &m->table_ix, &m->policy_ix, &m->function_ix, &m->role_ix, &m->acl_ix, &m->view_ix,
+        &m->object_ix, NULL
+    };
+    key_fn key;
+    const util_vec *v = touched_vector(m, kind, &key);
+    size_t i;
+    const char *o;
+
+    if (kind == TOUCH_ACL) {
+        /* Recorded without their object kind: each kind a grant may have. */
+        for (o = acl_objkinds; *o; o++)
+            push_pos(out, index_find3(&m->acl_ix, &m->acl, acl_key, *o, a, b, NULL));
+    } else if (kind == TOUCH_DEFAULT_ACL) {
+        /* A handful per model: no index of their own. */
+        for (i = 0; i < m->default_acl.len; i++) {
+            const pgr_acl_item *d = util_vec_at(&m->default_acl, i);
+
+            if (strcmp(d->object, a) == 0 && b && strcmp(d->grantee, b) == 0)
+                push_pos(out, (long) i);
+        }
+    } else {
+        push_pos(out, index_find3(indexes[kind], v, key, k, a, b, c));
+    }
+}
+
+void
+model_touched_positions(model *m, const model_touched *t, int kind, util_vec *out)
+{
+    size_t i, from = out->len, keep;
+
+    if (m->dup_keys) {
+        scan_positions(m, t, kind, out);
+        return;
+    }
+    for (i = 0; i < t->keys[kind].len; i++) {
+        /* touch_add's copy: the number of names, the kind byte, then each
+         * name NUL-terminated. */
+        const char *copy = *(char **) util_vec_at(&t->keys[kind], i);
+        const char *part[3] = { NULL, NULL, NULL }, *p = copy + 2;
+        size_t n;
+
+        for (n = 0; n < (size_t) copy[0] && n < 3; n++) {
+            part[n] = p;
+            p += strlen(p) + 1;
+        }
+        key_positions(m, kind, copy[1], part[0], part[1], part[2], out);
+    }
+    if (out->len - from > 1)
+        qsort((size_t *) out->items + from, out->len - from, sizeof(size_t), size_cmp);
+    for (i = from, keep = from; i < out->len; i++)
+        if (keep == from || *(size_t *) util_vec_at(out, i) != *(size_t *) util_vec_at(out, keep - 1))
+            *(size_t *) util_vec_at(out, keep++) = *(size_t *) util_vec_at(out, i);
+    out->len = keep;
+}

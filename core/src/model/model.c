@@ -124,6 +124,8 @@ model_init(model *m, const char *source, int from_migrations)
     util_vec_init(&m->view_column_location_rows, sizeof(const pgr_location *));
     util_vec_init(&m->view_columns_complete, sizeof(unsigned char));
     indexes_apply(m, index_init);
+    m->touched = NULL;
+    m->dup_keys = false;
 }
 
 void
@@ -158,13 +160,29 @@ policy_key_cmp(const void *a, const void *b)
     return c;
 }
 
-/* Group the policies by table (keeping creation order within a table) and
- * point each table at its range, so rules need not scan every policy for
- * every table (20,000 policies on 10,000 tables in a live audit). */
-static void
-index_policies(model *m)
+/* Whether the policies are grouped by table already: grouping them again
+ * would leave them where they are (the model's view is taken after every
+ * migration of a replayed history, issue 15). */
+static bool
+policies_grouped(const model *m)
 {
-    size_t n = m->policies.len, i, lo, hi;
+    size_t i;
+
+    for (i = 1; i < m->policies.len; i++) {
+        const pgr_policy *a = util_vec_at(&m->policies, i - 1), *b = util_vec_at(&m->policies, i);
+        int c = strcmp(a->schema, b->schema);
+
+        if (c > 0 || (c == 0 && strcmp(a->table, b->table) > 0))
+            return false;
+    }
+    return true;
+}
+
+/* Group the policies by table, keeping creation order within a table. */
+static void
+group_policies(model *m)
+{
+    size_t n = m->policies.len, i;
     policy_key *keys = util_xcalloc(n ? n : 1, sizeof(policy_key));
     pgr_policy *sorted = util_xcalloc(n ? n : 1, sizeof(pgr_policy));
 
@@ -174,12 +192,29 @@ index_policies(model *m)
     }
     if (n > 1)
         qsort(keys, n, sizeof(policy_key), policy_key_cmp);
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         sorted[i] = *keys[i].p;
+        /* Moved: the positions the policy index holds are no longer
+         * theirs (a lookup would miss a policy appended before the move). */
+        if (keys[i].seq != i)
+            index_stale(&m->policy_ix);
+    }
     if (n > 0)
         memcpy(m->policies.items, sorted, n * sizeof(pgr_policy));
     free(sorted);
     free(keys);
+}
+
+/* Group the policies by table and point each table at its range, so rules
+ * need not scan every policy for every table (20,000 policies on 10,000
+ * tables in a live audit). */
+static void
+index_policies(model *m)
+{
+    size_t n = m->policies.len, i, lo, hi;
+
+    if (!policies_grouped(m))
+        group_policies(m);
     for (i = 0; i < m->tables.len; i++) {
         pgr_table *t = util_vec_at(&m->tables, i);
         const pgr_policy *ps = m->policies.items;
@@ -460,6 +495,7 @@ model_clone(const model *src, model *dst)
     model_init(dst, src->source, src->from_migrations);
     dst->default_public_execute = src->default_public_execute;
     dst->next_oid = src->next_oid;
+    dst->dup_keys = src->dup_keys;
     dst->server_version = src->server_version;
     dst->public_schema_create = src->public_schema_create;
     dst->origin = copy_loc(&src->origin);

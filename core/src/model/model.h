@@ -39,6 +39,26 @@ typedef struct index_dep {
     char *index;
     char *column;
 } index_dep;
+/*
+ * What the statements of one migration touched, so that comparing the
+ * models before and after it looks at those objects only, not at every
+ * object of the model per migration (issue 15: that made replaying a
+ * history O(n^3)).  Per kind (TOUCH_*), the keys (index.c's elem_key: a
+ * kind byte and one to three names) of every object a statement looked up,
+ * created, changed, renamed (old and new key) or removed: a superset of
+ * what changed, never less.  Filled while a model's touched points at it
+ * (model_record_touched); the keys are copies.
+ */
+enum {
+    TOUCH_TABLE, TOUCH_POLICY, TOUCH_FUNCTION, TOUCH_ROLE, TOUCH_ACL, TOUCH_VIEW,
+    TOUCH_OBJECT, TOUCH_DEFAULT_ACL, TOUCH_KINDS
+};
+
+typedef struct model_touched {
+    util_map seen[TOUCH_KINDS];     /* key bytes -> 0: each key once */
+    util_vec keys[TOUCH_KINDS];     /* of char *: the key bytes (kind byte, names
+                                     * NUL-terminated), first-touched order */
+} model_touched;
 
 /* A mutable model.  Every string inside is owned by the model. */
 /* A lazily built index of one of a model's vectors by name (see model.c). */
@@ -78,6 +98,11 @@ typedef struct model {
     /* Indexes by name, so that replaying n statements is not O(n^2). */
     model_index table_ix, policy_ix, role_ix, acl_ix, function_ix, view_ix, object_ix;
     model_index column_ix;      /* (table oid, column) pairs; upto unused */
+    model_touched *touched;     /* NULL, or where statements record what they touch */
+    /* A rename gave an object the name of another of its kind (PostgreSQL
+     * refuses it; the model keeps both): a name may then stand for more than
+     * one object, which model_touched_positions must scan for. */
+    bool dup_keys;
     model_index oid_ix;         /* table oid -> position */
     model_index member_ix;      /* (role, group) pairs of member_of; upto unused */
     /* Constraints by (schema, table, name), by (schema, name), and by
@@ -200,6 +225,24 @@ uint32_t model_privilege_bit(const char *name);
  * argument list ("integer, text", "" for none); both owned by the model. */
 const pgr_function *model_function_at(const model *m, size_t i);
 const char *model_function_args(const model *m, size_t i);
+
+/* Start and free an empty touched set. */
+void model_touched_init(model_touched *t);
+void model_touched_free(model_touched *t);
+
+/* Record in t (NULL: stop recording) what the statements applied to m from
+ * now on touch; t is not owned by m. */
+void model_record_touched(model *m, model_touched *t);
+
+/*
+ * The positions in m (ascending, each once) of the objects of kind
+ * (TOUCH_*) whose key t holds, appended to out (a util_vec of size_t).
+ * Grants (TOUCH_ACL, TOUCH_DEFAULT_ACL) match by object and grantee
+ * whatever their object kind, as a plugin naming "on t to r" would.  Call
+ * after model_view when the positions are to index a view (it regroups the
+ * policies).
+ */
+void model_touched_positions(model *m, const model_touched *t, int kind, util_vec *out);
 
 /* Make dst an independent deep copy of src (free it with model_free). */
 void model_clone(const model *src, model *dst);

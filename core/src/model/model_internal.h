@@ -66,6 +66,14 @@ long index_find(model_index *ix, const util_vec *v, key_fn key, const elem_key *
 long index_find3(model_index *ix, const util_vec *v, key_fn key, char kind, const char *a,
                  const char *b, const char *c);
 void pair_bytes(util_buf *b, const void *owner, size_t owner_len, const char *name);
+/* Record in m->touched (when set) the key (k, a, b, c) of kind (TOUCH_*),
+ * or the key of elem, an element of the vector of that kind. */
+void touch_key(const model *m, int kind, char k, const char *a, const char *b, const char *c);
+void touch_elem(const model *m, int kind, const void *elem);
+/* Before renaming an object of vector v (by ix, key) to the key (k, a, b,
+ * c): note in m->dup_keys when another object has that key already. */
+void rename_target(model *m, model_index *ix, const util_vec *v, key_fn key, char k,
+                   const char *a, const char *b, const char *c);
 bool column_exists(model *m, const pgr_table *t, const char *name);
 void column_added(model *m, const pgr_table *t, const char *name);
 

@@ -20,6 +20,7 @@ free_object(pgr_object *o)
 long
 object_index(const model *m, char kind, const char *schema, const char *name)
 {
+    touch_key(m, TOUCH_OBJECT, kind, kind == 'e' ? "" : schema, name, NULL);
     return index_find3((model_index *) &m->object_ix, &m->objects, object_key, kind,
                        kind == 'e' ? "" : schema, name, NULL);
 }
@@ -208,6 +209,7 @@ remove_object_at(model *m, size_t i)
 
     if (o->kind == 'i' && m->index_deps.len > 0)
         remove_deps_of(m, o->schema, o->name);
+    touch_elem(m, TOUCH_OBJECT, o);
     free_object(o);
     memmove(o, o + 1, (m->objects.len - i - 1) * sizeof(pgr_object));
     m->objects.len--;
@@ -248,6 +250,7 @@ reparent_indexes(model *m, const char *from, const char *to)
         pgr_object *o = util_vec_at(&m->objects, i);
 
         if (o->kind == 'i' && o->parent && strcmp(o->parent, from) == 0) {
+            touch_elem(m, TOUCH_OBJECT, o);
             free((char *) o->parent);
             o->parent = util_xstrdup(to);
         }

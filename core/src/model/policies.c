@@ -37,9 +37,10 @@ remove_policies(model *m, const char *schema, const char *table, const char *nam
         pgr_policy *p = util_vec_at(&m->policies, i);
 
         if (strcmp(p->schema, schema) == 0 && strcmp(p->table, table) == 0 &&
-            (name == NULL || strcmp(p->name, name) == 0))
+            (name == NULL || strcmp(p->name, name) == 0)) {
+            touch_elem(m, TOUCH_POLICY, p);
             free_policy(p);
-        else
+        } else
             *(pgr_policy *) util_vec_at(&m->policies, keep++) = *p;
     }
     m->policies.len = keep;
@@ -135,7 +136,11 @@ set_clause(pgr_policy *policy, const sql_file *f, const sql_stmt *st, const PgQu
 static pgr_policy *
 find_policy(model *m, const PgQuery__RangeVar *rv, const char *name)
 {
-    long i = rv && rv->relname && name
+    long i;
+
+    if (rv && rv->relname && name)
+        touch_key(m, TOUCH_POLICY, 0, schema_of(m, rv->schemaname), rv->relname, name);
+    i = rv && rv->relname && name
         ? index_find3(&m->policy_ix, &m->policies, policy_index_key, 0,
                       schema_of(m, rv->schemaname), rv->relname, name)
         : -1;

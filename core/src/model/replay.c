@@ -74,6 +74,7 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
                 for (c = 0; o->kind == 'i' && o->parent && strcmp(o->parent, q) == 0 &&
                      c < o->n_columns; c++) {
                     if (strcmp(o->columns[c], s->subname) == 0) {
+                        touch_elem(m, TOUCH_OBJECT, o);
                         free((char *) o->columns[c]);
                         ((const char **) o->columns)[c] = util_xstrdup(s->newname);
                     }
@@ -105,8 +106,13 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
 
             if (strcmp(p->schema, schema_of(m, s->relation->schemaname)) == 0 &&
                 strcmp(p->table, s->relation->relname) == 0 && strcmp(p->name, s->subname) == 0) {
+                rename_target(m, &m->policy_ix, &m->policies, policy_index_key, 0, p->schema,
+                              p->table, s->newname);
+                p = util_vec_at(&m->policies, i);
+                touch_elem(m, TOUCH_POLICY, p);
                 free((char *) p->name);
                 p->name = util_xstrdup(s->newname);
+                touch_elem(m, TOUCH_POLICY, p);
             }
         }
     } else if ((s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE ||
@@ -121,8 +127,12 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
         if (o >= 0) {
             pgr_object *ob = util_vec_at(&m->objects, (size_t) o);
 
+            rename_target(m, &m->object_ix, &m->objects, object_key, ob->kind,
+                          ob->kind == 'e' ? "" : ob->schema, s->newname, NULL);
+            ob = util_vec_at(&m->objects, (size_t) o);
             free((char *) ob->name);
             ob->name = util_xstrdup(s->newname);
+            touch_elem(m, TOUCH_OBJECT, ob);
         }
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX && s->relation &&
                s->relation->relname && s->newname) {
@@ -132,9 +142,13 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
         if (o >= 0) {
             pgr_object *ob = util_vec_at(&m->objects, (size_t) o);
 
+            rename_target(m, &m->object_ix, &m->objects, object_key, ob->kind,
+                          ob->kind == 'e' ? "" : ob->schema, s->newname, NULL);
+            ob = util_vec_at(&m->objects, (size_t) o);
             free((char *) ob->name);
             ob->name = util_xstrdup(s->newname);
             index_deps_rename_index(m, sch, s->relation->relname, s->newname);
+            touch_elem(m, TOUCH_OBJECT, ob);
         } else {
             /* The index of a PRIMARY KEY, UNIQUE or EXCLUDE constraint:
              * PostgreSQL renames the constraint with it. */
@@ -147,8 +161,11 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
         if (v >= 0) {
             pgr_view *vw = util_vec_at(&m->views, (size_t) v);
 
+            rename_target(m, &m->view_ix, &m->views, view_key, 0, vw->schema, s->newname, NULL);
+            vw = util_vec_at(&m->views, (size_t) v);
             free((char *) vw->name);
             vw->name = util_xstrdup(s->newname);
+            touch_elem(m, TOUCH_VIEW, vw);
         }
     } else if ((s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION ||
                 s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE ||
@@ -160,8 +177,11 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
         if (r >= 0) {
             pgr_role *role = util_vec_at(&m->roles, (size_t) r);
 
+            rename_target(m, &m->role_ix, &m->roles, role_key, 0, s->newname, NULL, NULL);
+            role = util_vec_at(&m->roles, (size_t) r);
             free((char *) role->name);
             role->name = util_xstrdup(s->newname);
+            touch_elem(m, TOUCH_ROLE, role);
         }
     }
     indexes_stale(m);

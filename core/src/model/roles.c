@@ -53,6 +53,7 @@ add_member_of(model *m, pgr_role *r, const char *group)
 long
 role_index(const model *m, const char *name)
 {
+    touch_key(m, TOUCH_ROLE, 0, name, NULL, NULL);
     return index_find3((model_index *) &m->role_ix, &m->roles, role_key, 0, name, NULL, NULL);
 }
 

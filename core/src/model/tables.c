@@ -17,6 +17,7 @@ schema_of(const model *m, const char *s)
 long
 table_index(const model *m, const char *schema, const char *name)
 {
+    touch_key(m, TOUCH_TABLE, 0, schema, name, NULL);
     return index_find3((model_index *) &m->table_ix, &m->tables, table_key, 0, schema, name, NULL);
 }
 
@@ -46,6 +47,7 @@ drop_table_at(model *m, size_t i)
     pgr_table *t = util_vec_at(&m->tables, i);
     char *qual = util_xasprintf("%s.%s", t->schema, t->name);
 
+    touch_elem(m, TOUCH_TABLE, t);
     remove_acl_of(m, 'r', qual);
     drop_indexes_of(m, qual);
     constraints_drop_table(m, t->schema, t->name);
@@ -259,6 +261,8 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
     if (i < 0)
         return;
     t = util_vec_at(&m->tables, (size_t) i);
+    rename_target(m, &m->table_ix, &m->tables, table_key, 0, new_schema ? new_schema : t->schema,
+                  new_name ? new_name : t->name, NULL);
     from = util_xasprintf("%s.%s", t->schema, t->name);
     constraints_move(m, t->schema, t->name, new_schema ? new_schema : t->schema,
                      new_name ? new_name : t->name);
@@ -271,6 +275,7 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
         t->name = util_xstrdup(new_name);
     }
     to = util_xasprintf("%s.%s", t->schema, t->name);
+    touch_elem(m, TOUCH_TABLE, t);
     rename_acl_object(m, 'r', from, to);
     rename_in_views(m, from, to);
     reparent_indexes(m, from, to);
@@ -279,10 +284,14 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
         char *pq = util_xasprintf("%s.%s", p->schema, p->table);
 
         if (strcmp(pq, from) == 0) {
+            rename_target(m, &m->policy_ix, &m->policies, policy_index_key, 0, t->schema,
+                          t->name, p->name);
+            touch_elem(m, TOUCH_POLICY, p);
             free((char *) p->schema);
             free((char *) p->table);
             p->schema = util_xstrdup(t->schema);
             p->table = util_xstrdup(t->name);
+            touch_elem(m, TOUCH_POLICY, p);
         }
         free(pq);
     }

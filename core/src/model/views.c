@@ -20,6 +20,7 @@ free_view(pgr_view *v)
 long
 view_index(const model *m, const char *schema, const char *name)
 {
+    touch_key(m, TOUCH_VIEW, 0, schema, name, NULL);
     return index_find3((model_index *) &m->view_ix, &m->views, view_key, 0, schema, name, NULL);
 }
 
@@ -29,6 +30,7 @@ drop_view_at(model *m, size_t i)
     pgr_view *v = util_vec_at(&m->views, i);
     char *q = util_xasprintf("%s.%s", v->schema, v->name);
 
+    touch_elem(m, TOUCH_VIEW, v);
     remove_acl_of(m, v->relkind, q);
     drop_indexes_of(m, q);
     free(q);
@@ -174,6 +176,7 @@ rename_in_views(model *m, const char *from, const char *to)
 
         for (k = 0; k < v->n_relations; k++) {
             if (strcmp(v->relations[k], from) == 0) {
+                touch_elem(m, TOUCH_VIEW, v);
                 free((char *) v->relations[k]);
                 ((const char **) v->relations)[k] = util_xstrdup(to);
             }

@@ -179,6 +179,92 @@ typedef struct replay_point {
     const pgr_model *after_down;     /* NULL: the down is not judged */
 } replay_point;
 
+/*
+ * What api->replay_touched serves during one migration's hooks: the
+ * objects its statements touched, and their positions in each of the three
+ * models (views[i] is the view of models[i]), computed on first request.
+ */
+typedef struct touched_views {
+    const model_touched *touched;
+    model *models[3];
+    const pgr_model *views[3];
+    util_vec positions[3][TOUCH_KINDS];   /* of size_t */
+    bool done[3][TOUCH_KINDS];
+} touched_views;
+
+/* The TOUCH_* kind of an api kind letter (PGR_TOUCHED_*), or -1. */
+static int
+touch_kind(char kind)
+{
+    static const char letters[TOUCH_KINDS] = { 't', 'p', 'f', 'r', 'g', 'v', 'o', 'd' };
+    int k;
+
+    for (k = 0; k < TOUCH_KINDS; k++)
+        if (letters[k] == kind)
+            return k;
+    return -1;
+}
+
+/* host.replay_touched: see pgr_host_api.replay_touched. */
+static size_t
+touched_positions(void *arg, const pgr_model *view, char kind, const size_t **out)
+{
+    touched_views *tv = arg;
+    int k = touch_kind(kind), i;
+
+    for (i = 0; i < 3 && k >= 0; i++) {
+        if (tv->views[i] != view || tv->models[i] == NULL)
+            continue;
+        if (!tv->done[i][k]) {
+            model_touched_positions(tv->models[i], tv->touched, k, &tv->positions[i][k]);
+            tv->done[i][k] = true;
+        }
+        *out = tv->positions[i][k].items;
+        return tv->positions[i][k].len;
+    }
+    return PGR_TOUCHED_UNKNOWN;
+}
+
+/* Serve tv through h->replay_touched while the hooks run (tv NULL: stop). */
+static void
+serve_touched(host *h, touched_views *tv)
+{
+    h->replay_touched = tv ? touched_positions : NULL;
+    h->replay_touched_arg = tv;
+}
+
+/* Start tv for touched over the models before, m and after_down (NULL:
+ * the down is not judged) and their views vb, vu and vd. */
+static void
+touched_views_init(touched_views *tv, const model_touched *touched, model *before, model *m,
+                   model *after_down, const pgr_model *vb, const pgr_model *vu,
+                   const pgr_model *vd)
+{
+    int i, k;
+
+    memset(tv, 0, sizeof *tv);
+    tv->touched = touched;
+    tv->models[0] = before;
+    tv->models[1] = m;
+    tv->models[2] = after_down;
+    tv->views[0] = vb;
+    tv->views[1] = vu;
+    tv->views[2] = after_down ? vd : NULL;
+    for (i = 0; i < 3; i++)
+        for (k = 0; k < TOUCH_KINDS; k++)
+            util_vec_init(&tv->positions[i][k], sizeof(size_t));
+}
+
+static void
+touched_views_free(touched_views *tv)
+{
+    int i, k;
+
+    for (i = 0; i < 3; i++)
+        for (k = 0; k < TOUCH_KINDS; k++)
+            util_vec_free(&tv->positions[i][k]);
+}
+
 static void
 call_replay_hook(const pgr_plugin *p, pgr_ctx *ctx, void *arg)
 {
@@ -188,20 +274,38 @@ call_replay_hook(const pgr_plugin *p, pgr_ctx *ctx, void *arg)
         p->on_migration_replay(ctx, rp->set, rp->index, rp->before, rp->after_up, rp->after_down);
 }
 
+/* Apply the ups of entries [a, b) of set to m (report: where core
+ * findings go, NULL for none). */
+static void
+replay_ups(check_run *run, model *m, const mig_set *set, size_t a, size_t b, check_run *report)
+{
+    size_t k;
+
+    for (k = a; k < b; k++)
+        replay_part(m, sql_file_at(run, ((const mig_entry *) util_vec_at(&set->entries, k))->up),
+                    PGR_PART_UP, report);
+}
+
 /*
  * Apply logical migration g of view (entries [a, b) of set) to m, and give
  * plugins the model before it, after its ups and after its ups then downs
  * (on a copy; the downs in reverse order, as the tools roll back), so that
- * they can judge whether the downs undo the ups.
+ * they can judge whether the downs undo the ups.  before is m as it was
+ * before this migration's ups: a second model the same ups are replayed
+ * on, one migration behind (replaying the ups again costs what they hold;
+ * copying m per migration cost the whole model, O(n^2) over a history;
+ * issue 15).  The down still runs on a copy.
  */
 static void
 replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model *m,
-                 const mig_set *set, size_t a, size_t b)
+                 model *before, const mig_set *set, size_t a, size_t b)
 {
     /* The downs are judged only when every half parses: a partial replay
      * would report phantom differences. */
     bool judge_down = false, clean = true;
-    model before, after_down;
+    model after_down;
+    model_touched touched;
+    touched_views tv;
     pgr_model vb, vu, vd;
     replay_point rp = { view, g, &vb, &vu, NULL };
     size_t k;
@@ -214,26 +318,37 @@ replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model 
         judge_down = judge_down || down != NULL;
     }
     judge_down = judge_down && clean;
-    model_clone(m, &before);
-    for (k = a; k < b; k++)
-        replay_part(m, sql_file_at(run, ((const mig_entry *) util_vec_at(&set->entries, k))->up),
-                    PGR_PART_UP, run);
+    model_touched_init(&touched);
+    /* What the ups and then the downs touch, for api->replay_touched. */
+    model_record_touched(m, &touched);
+    replay_ups(run, m, set, a, b, run);
+    model_record_touched(m, NULL);
     if (judge_down) {
         model_clone(m, &after_down);
+        model_record_touched(&after_down, &touched);
         for (k = b; k-- > a;)
             replay_part(&after_down,
                         sql_file_at(run, ((const mig_entry *) util_vec_at(&set->entries, k))->down),
                         PGR_PART_DOWN, NULL);
+        model_record_touched(&after_down, NULL);
         model_view(&after_down, &vd);
     }
-    model_view(&before, &vb);
+    model_view(before, &vb);
     model_view(m, &vu);
     if (judge_down)
         rp.after_down = &vd;
+    touched_views_init(&tv, &touched, before, m, judge_down ? &after_down : NULL, &vb, &vu, &vd);
+    /* PGRAMPART_REPLAY_FULL: plugins are told nothing of what was touched
+     * and compare whole models, as before issue 15; tests check that the
+     * findings are the same either way (tests/e2e/perf_history.py). */
+    serve_touched(run->host, getenv("PGRAMPART_REPLAY_FULL") ? NULL : &tv);
     host_for_each_plugin(run->host, call_replay_hook, &rp);
+    serve_touched(run->host, NULL);
+    touched_views_free(&tv);
+    model_touched_free(&touched);
     if (judge_down)
         model_free(&after_down);
-    model_free(&before);
+    replay_ups(run, before, set, a, b, NULL);
 }
 
 static void
@@ -260,7 +375,7 @@ run_sets(check_run *run)
     for (s = 0; s < run->mig.sets.len; s++) {
         const mig_set *set = util_vec_at(&run->mig.sets, s);
         pgr_migration_set view;
-        model m;
+        model m, before;
 
         set_view(run, set, &view);
         host_for_each_plugin(run->host, call_set_hook, &view);
@@ -268,13 +383,16 @@ run_sets(check_run *run)
         model_set_version(&m, run->host->cfg->postgres_version);
         if (view.n_migrations > 0)
             model_set_origin(&m, &view.migrations[0].up_location);
+        /* The model before each migration, for the replay hooks. */
+        if (hooks)
+            model_clone(&m, &before);
         for (k = 0, g = 0; k < set->entries.len; k = group_end(set, k), g++) {
             size_t j;
 
-            /* Copies of the model per migration cost time: only when a
+            /* A second model and a copy per down cost time: only when a
              * plugin asks for them. */
             if (hooks) {
-                replay_migration(run, &view, g, &m, set, k, group_end(set, k));
+                replay_migration(run, &view, g, &m, &before, set, k, group_end(set, k));
                 continue;
             }
             for (j = k; j < group_end(set, k); j++)
@@ -282,6 +400,8 @@ run_sets(check_run *run)
                             PGR_PART_UP, run);
         }
         free((void *) view.migrations);
+        if (hooks)
+            model_free(&before);
         call_model_hooks(run, &m);
         model_free(&m);
     }
