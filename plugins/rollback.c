@@ -845,7 +845,9 @@ report_drops(pgr_ctx *ctx, const pgr_migration_set *set, size_t index, const pgr
     by_oid = malloc((su.n ? su.n : 1) * sizeof(size_t));
     if (by_oid == NULL)
         abort();
-    memcpy(by_oid, su.pos, su.n * sizeof(size_t));
+    /* An empty subset's pos may be NULL, which memcpy must not get. */
+    if (su.n > 0)
+        memcpy(by_oid, su.pos, su.n * sizeof(size_t));
     sort_model = after_up;
     qsort(by_oid, su.n, sizeof(size_t), oid_cmp);
     for (n = 0; n < sb.n; n++) {
