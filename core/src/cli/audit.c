@@ -23,6 +23,7 @@ cli_audit_help(FILE *out)
           "  --exclude-schema NAME   leave this schema out (repeatable)\n"
           "  --timeout MS            statement_timeout, lock_timeout and connecting (5000;\n"
           "                          connecting: whole seconds, at least 2, default 10)\n"
+          "  --output FILE           write the report to FILE (- for standard output)\n"
           "  --format FORMAT, --fail-on SEVERITY, --config FILE, --plugin-dir DIR\n", out);
 }
 
@@ -74,11 +75,15 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
     cli_kept_model expected;
     char *err = NULL, *subject = NULL;
     bool have_live = false;
+    report_context context;
     size_t i;
     int rc = CLI_EXIT_TOOL;
 
     memset(&expected, 0, sizeof expected);
     memset(&res, 0, sizeof res);
+    report_context_init(&context, "audit", o->argc, o->argv, n ? args[0] : NULL);
+    context.fail_on = diag_severity_name((pgr_severity) o->fail_on);
+    context.migrations = o->migrations != NULL;
     if (n > 1) {
         fprintf(stderr, "pgrampart: audit takes one connection string\n");
         return CLI_EXIT_TOOL;
@@ -98,6 +103,7 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
         goto out;
     }
     filter_schemas(&m, o);
+    report_context_set_live(&context, &res, n ? args[0] : NULL);
     for (i = 0; i < res.skipped.len; i++) {
         const live_skip *s = util_vec_at(&res.skipped, i);
         pgr_location loc;
@@ -128,8 +134,9 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
     subject = util_xasprintf("database %s", res.database ? res.database : "?");
     h->diags->subject = subject;
     diag_sort(h->diags);
+    report_context_finish(&context);
     /* A report that could not be written is the tool failing, not a clean run. */
-    if (cli_print_findings(h, o, NULL, NULL) != 0 || fflush(stdout) != 0)
+    if (cli_print_findings(h, o, NULL, NULL, &context) != 0 || fflush(stdout) != 0)
         goto out;
     if (getenv("PGRAMPART_REPORT_QUERIES"))
         fprintf(stderr, "pgrampart: %zu queries\n", res.queries);
@@ -140,6 +147,7 @@ out:
     h->diags->inventory = NULL;
     free(subject);
     free(err);
+    report_context_free(&context);
     if (have_live) {
         live_result_free(&res);
         model_free(&m);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "host/host.h"
+#include "report/context.h"
 #include "report/diag.h"
 
 /*
@@ -30,6 +31,8 @@ typedef struct report_ctx {
     diag_text_fn text_fn;
     void *text_arg;
     bool color;
+    /* The run: command, server or repository, times (NULL for none). */
+    const report_context *context;
 } report_ctx;
 
 /* One output format: its --format name, a line for --format list, and the
