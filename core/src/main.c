@@ -144,7 +144,7 @@ setup_host(host *h, const config *cfg, const cli_options *o)
         mask_load_patterns(&h->rulepacks);   /* the masker knows the packs' secret formats */
     free(err);
     free(plugins);
-    free(rules);
+    h->rules_dir = rules;    /* the report templates are there */
     return rc;
 }
 

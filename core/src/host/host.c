@@ -183,6 +183,7 @@ host_init(host *h, const config *cfg, diag_store *diags)
     h->file_text = NULL;
     h->file_role = NULL;
     h->file_text_arg = NULL;
+    h->rules_dir = NULL;
     core = util_vec_push(&h->plugins);
     core->path = util_xstrdup("(built in)");
     core->desc = &core_plugin;
@@ -203,6 +204,8 @@ host_free(host *h)
     }
     for (i = 0; i < h->rulepacks.len; i++)
         cfg_free(*(cfg_node **) util_vec_at(&h->rulepacks, i));
+    free(h->rules_dir);
+    h->rules_dir = NULL;
     util_vec_free(&h->plugins);
     util_vec_free(&h->rules);
     util_vec_free(&h->rulepacks);

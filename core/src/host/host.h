@@ -45,6 +45,9 @@ typedef struct host {
     const char *(*file_text)(void *arg, const char *path, size_t *len);
     const char *(*file_role)(void *arg, const char *path);
     void *file_text_arg;        /* the argument of both */
+    /* The shipped rule packs' directory (the report templates are there);
+     * owned, NULL when unknown. */
+    char *rules_dir;
 } host;
 
 /* What the host passes as a pgr_sql_statement: pub comes first so that
