@@ -218,3 +218,118 @@ def test_report_audit_html():
         assert f'id="f-{fp}"' in page, fp
     assert "db:public.&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "a&#x241B;[2Jb|c&#x240A;d" in page
+
+
+def png_pixels(path):
+    """(width, height, rows of RGB(A) tuples) of a non-interlaced 8-bit RGB or RGBA PNG, with zlib only."""
+    import struct
+    import zlib
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, ihdr = 8, b"", None
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            ihdr = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    width, height, depth, ctype, _, _, interlace = ihdr
+    assert depth == 8 and ctype in (2, 6) and interlace == 0, ihdr
+    bpp = 3 if ctype == 2 else 4
+    raw, stride, prev, rows, i = zlib.decompress(idat), width * bpp, bytearray(width * bpp), [], 0
+    for _ in range(height):
+        ftype, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
+        i += 1 + stride
+        for x in range(stride):
+            a = line[x - bpp] if x >= bpp else 0
+            b, c = prev[x], prev[x - bpp] if x >= bpp else 0
+            if ftype == 1:
+                line[x] = (line[x] + a) & 255
+            elif ftype == 2:
+                line[x] = (line[x] + b) & 255
+            elif ftype == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif ftype == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append([tuple(line[x:x + 3]) for x in range(0, stride, bpp)])
+        prev = line
+    return width, height, rows
+
+
+def demo_report(c, path):
+    """The README demo's report: the samples with RLS disabled by hand on messages, drift against the migrations."""
+    c.psql("ALTER TABLE messages DISABLE ROW LEVEL SECURITY")
+    rc, out, err = run("audit", "--config", os.path.join(ARGS.source, "samples", ".pgrampart.yml"),
+                       "--migrations", os.path.join(ARGS.source, "samples", "migrations"),
+                       "--format", "html", "--output", path, c.conninfo())
+    assert rc == 1 and out == "", (rc, err)
+
+
+def test_report_html_in_chromium():
+    """The HTML report rendered by headless Chromium without JavaScript: the DOM has the checklist table and
+    every finding's anchor; the screenshot is not blank.  PGRAMPART_UPDATE_SCREENSHOT=1 records it as
+    docs/signoff.png (the README shows it)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        print("chromium not installed (./setup.sh installs Debian's chromium); skipping")
+        sys.exit(77)
+    with samples_cluster() as c, tempfile.TemporaryDirectory() as d:
+        if c is None:
+            print("PostgreSQL not installed; skipping")
+            sys.exit(77)
+        page = os.path.join(d, "audit-report.html")
+        demo_report(c, page)
+        rc, out, err = run("audit", "--config", os.path.join(ARGS.source, "samples", ".pgrampart.yml"),
+                           "--migrations", os.path.join(ARGS.source, "samples", "migrations"),
+                           "--format", "sarif", c.conninfo())
+        fps = [r["partialFingerprints"]["pgrampart/v1"] for r in json.loads(out)["runs"][0]["results"]
+               if r["ruleId"] != "core/check-skipped"]
+        flags = ["--headless", "--no-sandbox", "--disable-gpu",
+                 f"--user-data-dir={os.path.join(d, 'profile')}"]
+        p = subprocess.run([chromium, *flags, "--dump-dom", "file://" + page], capture_output=True, text=True,
+                           timeout=120)
+        dom = p.stdout
+        assert "<table class=\"checklist\">" in dom, (p.returncode, p.stderr[-2000:])
+        statuses = re.findall(r'<tr id="control-[^"]+"><td>[^<]*</td><td><span class="status (\w+)">', dom)
+        assert len(statuses) == 11 and set(statuses) <= {"pass", "fail", "skipped"}, statuses
+        assert fps and all(f'id="f-{fp}"' in dom for fp in fps), fps
+        assert "drift/rls-state" in dom and "db:public.messages" in dom
+        shot = os.path.join(d, "signoff.png")
+        p = subprocess.run([chromium, *flags, "--hide-scrollbars", "--window-size=1000,1400",
+                            f"--screenshot={shot}", "file://" + page], capture_output=True, text=True, timeout=120)
+        assert os.path.exists(shot), p.stderr[-2000:]
+        width, height, rows = png_pixels(shot)
+        assert (width, height) == (1000, 1400), (width, height)
+        colours = {px for row in rows[::7] for px in row[::5]}
+        ink = sum(1 for row in rows[::7] for px in row[::5] if px != (255, 255, 255))
+        assert len(colours) >= 8 and ink > 0.02 * len(rows[::7]) * len(rows[0][::5]), (len(colours), ink)
+        # The verdict badge and a failed control's badge are drawn in their red.
+        assert any(abs(r - 0xb4) < 8 and abs(g - 0x23) < 8 and abs(b - 0x18) < 8 for r, g, b in colours), "no red"
+        if os.environ.get("PGRAMPART_UPDATE_SCREENSHOT") == "1":
+            shutil.copy(shot, os.path.join(ARGS.source, "docs", "signoff.png"))
+
+
+def test_readme_demo_writes_signoff_report():
+    """The README's first command: the demo (tests/pg/audit_demo.py) writes audit-report.html in the working
+    directory and says where; the README says so and shows the screenshot."""
+    cluster_module()
+    with open(os.path.join(ARGS.source, "README.md")) as f:
+        readme = f.read()
+    first = readme.split("```sh\n", 1)[1].split("```", 1)[0]
+    assert "python3 tests/pg/audit_demo.py" in first.splitlines()[0], first
+    assert "`audit-report.html`" in readme.split("## What it checks")[0], "README does not say where the report is"
+    assert "![The sign-off report of the demo cluster](docs/signoff.png)" in readme
+    assert os.path.getsize(os.path.join(ARGS.source, "docs", "signoff.png")) > 10000
+    with tempfile.TemporaryDirectory() as d:
+        p = subprocess.run([sys.executable, os.path.join(ARGS.source, "tests", "pg", "audit_demo.py")], cwd=d,
+                           capture_output=True, text=True, timeout=300)
+        report = os.path.join(os.path.realpath(d), "audit-report.html")
+        assert p.returncode == 1 and f"sign-off report written to {report}" in p.stdout, (p.stdout[-500:], p.stderr)
+        with open(report) as f:
+            page = f.read()
+    assert page.startswith("<!DOCTYPE html>") and "drift/rls-state" in page and "demo-only" not in page
