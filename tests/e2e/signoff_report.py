@@ -333,3 +333,24 @@ def test_readme_demo_writes_signoff_report():
         with open(report) as f:
             page = f.read()
     assert page.startswith("<!DOCTYPE html>") and "drift/rls-state" in page and "demo-only" not in page
+
+
+def test_installed_report_templates():
+    """meson install ships the report templates and the checklist with the rule packs: the installed
+    binary writes both documents."""
+    build = os.path.dirname(os.path.abspath(ARGS.bin))
+    with tempfile.TemporaryDirectory() as dest:
+        p = subprocess.run(["meson", "install", "-C", build, "--destdir", dest, "--no-rebuild", "--quiet"],
+                           capture_output=True, text=True)
+        assert p.returncode == 0, p.stdout + p.stderr
+        installed = glob.glob(os.path.join(dest, "**", "bin", "pgrampart"), recursive=True)
+        assert len(installed) == 1, installed
+        for name in ("report.html.tmpl", "report.md.tmpl", "checklist.yml"):
+            assert glob.glob(os.path.join(dest, "**", "share", "pgrampart", "rules", name), recursive=True), name
+        with tempfile.TemporaryDirectory() as d:
+            write_tree(d, {"m/001.sql": "CREATE TABLE t (id int);\n"})
+            for fmt, start in (("html", "<!DOCTYPE html>"), ("markdown", "# pgrampart sign-off report")):
+                p = subprocess.run([installed[0], "check", "--format", fmt, "m"], cwd=d, capture_output=True,
+                                   text=True)
+                assert p.returncode in (0, 1) and p.stdout.startswith(start), (fmt, p.stdout[:300], p.stderr)
+                assert "RLS enabled on every table" in p.stdout, fmt

@@ -220,9 +220,10 @@ tpl_fold_standalone(const char *tpl)
     while (*line) {
         const char *nl = strchr(line, '\n'), *end = nl ? nl : line + strlen(line);
         const char *open = strstr(line, "{{"), *close = open ? strstr(open, "}}") : NULL;
+        const char *next = open ? strstr(open + 2, "{{") : NULL;
 
-        if (open && close && close + 2 <= end && strchr("#^/!", open[2]) && tpl_blank(line, open) &&
-            tpl_blank(close + 2, end) && strstr(open + 2, "{{") >= close) {
+        if (open && close && close + 2 <= end && open[2] != '\0' && strchr("#^/!", open[2]) &&
+            tpl_blank(line, open) && tpl_blank(close + 2, end) && (next == NULL || next > close)) {
             util_buf_append(&b, open, (size_t) (close + 2 - open));
         } else {
             util_buf_append(&b, line, (size_t) (end - line));
