@@ -137,6 +137,22 @@ def test_report_checklist_check_markdown():
         assert rows["Our RLS rule"][1] in ("pass", "fail"), rows
         # Without the team's settings: policy, its control says so.
         assert "no settings: policy" in rows["Server settings match the team's policy"][3], rows
+        # A control that examined nothing is skipped, not passed: no server configuration here.
+        logging = rows["log_statement = ddl, log\\_connections on".replace("log_statement", "log\\_statement")]
+        assert logging[1:] == ("skipped", "0", "skipped: no server configuration (postgresql.conf, or one in a "
+                               "chart or compose file) was checked"), logging
+        assert "| Inputs read | sql |" in md, md[:800]
+    for conf, want in (("log_statement = 'ddl'\nlog_connections = on\nlog_disconnections = on\n", ("pass", "0")),
+                       ("log_statement = 'none'\n", ("fail", "1"))):
+        with tempfile.TemporaryDirectory() as d:
+            write_tree(d, {"postgresql.conf": conf})
+            rc, md, err = run("check", "--format", "markdown", ".", cwd=d)
+            rows = {r[0]: r for r in checklist_rows(md)}
+            assert rows["log\\_statement = ddl, log\\_connections on"][1:3] == want, rows
+            assert rows["RLS enabled on every table"][1:] == (
+                "skipped", "0", "skipped: no SQL (migrations, schema files) was checked"), rows
+            rc, doc = check_json(".", cwd=d)
+            assert doc["context"]["inputs"] == "pgconf", doc["context"]
 
 
 def audit_report(c, user, fmt, *extra):

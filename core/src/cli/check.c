@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "scan/baseline.h"
 #include "frontends/frontend.h"
@@ -47,6 +48,50 @@ staged_paths(util_vec *all, size_t *n)
     }
     return out;
 }
+/* Add name to the space-separated list b unless it is there. */
+static void
+add_input(util_buf *b, const char *name)
+{
+    size_t n = strlen(name);
+    const char *at;
+
+    for (at = strstr(b->data, name); at; at = strstr(at + 1, name))
+        if ((at == b->data || at[-1] == ' ') && (at[n] == '\0' || at[n] == ' '))
+            return;
+    util_buf_printf(b, "%s%s", b->len ? " " : "", name);
+}
+
+/*
+ * The front-ends that read something in this run, space-separated ("sql
+ * dotenv pgconf"): a file's own, "sql" for SQL embedded anywhere (psql in a
+ * script, a Markdown block), and those of embedded configuration and value
+ * files.  The checklist skips a control none of whose inputs was read
+ * rather than pass it on nothing.  Caller frees.
+ */
+static char *
+inputs_read(const check_run *run)
+{
+    util_buf b;
+    size_t i, k;
+
+    util_buf_init(&b);
+    for (i = 0; i < run->files.len; i++) {
+        const check_file *f = util_vec_at(&run->files, i);
+
+        if (f->context || f->text == NULL)
+            continue;
+        if (f->fe)
+            add_input(&b, f->fe->name);
+        if (f->parsed_sql)
+            add_input(&b, "sql");
+        for (k = 0; f->parsed_values && k < f->model_texts.len; k++)
+            add_input(&b, ((const frontend_embedded *) util_vec_at(&f->model_texts, k))->frontend);
+        for (k = 0; f->parsed_values && k < f->own_values.len; k++)
+            add_input(&b, (*(check_values *const *) util_vec_at(&f->own_values, k))->fe->name);
+    }
+    return b.data;
+}
+
 /* Check paths, narrow the findings (--diff-base, --baseline), print them. */
 static int
 check_and_report(host *h, const cli_options *o, char *const *paths, size_t n, report_context *context)
@@ -73,6 +118,7 @@ check_and_report(host *h, const cli_options *o, char *const *paths, size_t n, re
         goto out;
     }
     diag_sort(h->diags);
+    context->inputs = inputs_read(&run);
     report_context_finish(context);
     /* A report that could not be written is the tool failing, not a clean run. */
     if (cli_print_findings(h, o, check_text, &run, context) != 0 || fflush(stdout) != 0)

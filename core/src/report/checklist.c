@@ -8,7 +8,9 @@
  * applies_to (the commands it is about: check, audit) with not_applicable
  * (why not, for the others), needs: migrations (audit --migrations) and
  * needs_config (a top-level key of .pgrampart.yml holding the team's
- * policy, e.g. settings or env).
+ * policy, e.g. settings or env), and inputs (for check: the front-ends
+ * whose files its rules examine, e.g. pgconf) with no_input (why it is
+ * skipped when none was read).
  */
 #include "report/reporter.h"
 
@@ -98,6 +100,19 @@ skip_concerns(const cfg_node *c, const diag_finding *f)
     return hit;
 }
 
+/* Whether one of the control's inputs is among the run's (space-separated). */
+static bool
+any_input(const cfg_node *c, const char *inputs)
+{
+    char *list = util_xstrdup(inputs), *tok, *save = NULL;
+    bool hit = false;
+
+    for (tok = strtok_r(list, " ", &save); tok && !hit; tok = strtok_r(NULL, " ", &save))
+        hit = control_matches(c, "inputs", tok);
+    free(list);
+    return hit;
+}
+
 /* Why a control does not apply to this run, or NULL when it does.  Caller
  * frees. */
 static char *
@@ -113,6 +128,12 @@ control_not_applicable(const report_ctx *ctx, const cfg_node *c)
         return util_xstrdup("not applicable: needs --migrations PATH (drift against the reviewed migrations)");
     if (key && (ctx->h->cfg == NULL || cfg_get(ctx->h->cfg->root, key) == NULL))
         return util_xasprintf("not applicable: no %s: policy in .pgrampart.yml", key);
+    /* check: a control none of whose inputs was read has examined nothing. */
+    if (rc->inputs && cfg_get(c, "inputs") && !any_input(c, rc->inputs)) {
+        const char *none = control_field(c, "no_input");
+
+        return none ? util_xstrdup(none) : util_xstrdup("skipped: nothing it examines was checked");
+    }
     if (control_rules_on(ctx->h, c) == 0)
         return util_xstrdup("skipped: none of its rules is loaded and on");
     return NULL;

@@ -222,6 +222,7 @@ report_context_free(report_context *c)
     free(c->commit);
     free(c->branch);
     free(c->paths);
+    free(c->inputs);
     memset(c, 0, sizeof *c);
 }
 
@@ -267,6 +268,7 @@ report_context_json(const report_context *c)
     set_string(o, "commit", c->commit);
     set_string(o, "branch", c->branch);
     set_string(o, "paths", c->paths);
+    set_string(o, "inputs", c->inputs);
     set_string(o, "pgrampart_version", PGR_VERSION_STRING);
     json_object_set_new(o, "plugin_abi", json_integer(PGR_ABI_VERSION));
     set_string(o, "libpg_query_version", PG_VERSION);

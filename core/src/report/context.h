@@ -38,6 +38,8 @@ typedef struct report_context {
     char *commit;             /* HEAD, 40 hex digits */
     char *branch;             /* HEAD's branch shorthand, NULL when detached */
     char *paths;              /* the paths checked, space-separated */
+    char *inputs;             /* the front-ends that read a file, space-separated
+                               * ("sql dotenv pgconf"); NULL: not known */
 } report_context;
 
 /* Start a context for command (static string): records the start time and

@@ -74,6 +74,7 @@ header_rows(const report_context *c)
     header_row(rows, "Commit", c->commit);
     header_row(rows, "Branch", c->branch);
     header_row(rows, "Paths checked", c->paths);
+    header_row(rows, "Inputs read", c->inputs && !*c->inputs ? "none" : c->inputs);
     header_row(rows, "pgrampart", tool);
     header_row(rows, "Started (UTC), duration", when);
     free(ssl);
