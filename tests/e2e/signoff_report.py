@@ -153,6 +153,12 @@ def test_report_checklist_check_markdown():
                 "skipped", "0", "skipped: no SQL (migrations, schema files) was checked"), rows
             rc, doc = check_json(".", cwd=d)
             assert doc["context"]["inputs"] == "pgconf", doc["context"]
+            # The verdict is the exit status's: a warning passes at --fail-on error, fails at warning.
+            for fail_on, verdict, status in (("error", "PASS", 0), ("warning", "FAIL", 1)):
+                rc, md, err = run("check", "--format", "markdown", "--fail-on", fail_on, ".", cwd=d)
+                assert rc == (0 if want[0] == "pass" else status), (rc, err)
+                assert f"## Verdict: {verdict if want[0] == 'fail' else 'PASS'}\n" in md, md
+                assert f"verdict at `--fail-on {fail_on}`" in md, md
 
 
 def audit_report(c, user, fmt, *extra):
