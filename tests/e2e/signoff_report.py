@@ -376,3 +376,22 @@ def test_installed_report_templates():
                                    text=True)
                 assert p.returncode in (0, 1) and p.stdout.startswith(start), (fmt, p.stdout[:300], p.stderr)
                 assert "RLS enabled on every table" in p.stdout, fmt
+
+
+def test_report_check_hostile_names_escaped():
+    """check --format html/markdown: a file and a table named with markup, '|' and control characters are
+    text in their cell, never markup, a new line or a terminal escape (no PostgreSQL needed)."""
+    table = '"<img src=x onerror=alert(1)>|t\x1b[2J"'
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {"m/<b>x|y\x1b.sql": f"CREATE SCHEMA app;\nCREATE TABLE app.{table} (tenant_id int);\n"
+                                          f"CREATE TABLE app.ok (tenant_id int);\n"
+                                          f"ALTER TABLE app.ok ENABLE ROW LEVEL SECURITY;\n"})
+        rc, page, err = run("check", "--format", "html", "m", cwd=d)
+        rc2, md, err2 = run("check", "--format", "markdown", "m", cwd=d)
+    assert rc == rc2 == 1, (rc, err, rc2, err2)
+    assert "<img" not in page and "<b>" not in page and "\x1b" not in page, page
+    assert "app.&lt;img src=x onerror=alert(1)&gt;|t&#x241B;[2J" in page, page
+    assert "m/&lt;b&gt;x|y&#x241B;.sql:2:1" in page, page
+    assert "<img" not in md and "<b>" not in md and "\x1b" not in md, md
+    assert "**m/&lt;b&gt;x\\|y&#x241B;.sql:2:1**" in md, md
+    assert "| Paths checked | m |" in md
