@@ -395,3 +395,16 @@ def test_report_check_hostile_names_escaped():
     assert "<img" not in md and "<b>" not in md and "\x1b" not in md, md
     assert "**m/&lt;b&gt;x\\|y&#x241B;.sql:2:1**" in md, md
     assert "| Paths checked | m |" in md
+
+
+def test_report_context_audit_ssl():
+    """Over TLS the context says so (ssl true, its protocol), and the HTML header too."""
+    cl = cluster_module()
+    with cl.Cluster(ssl=True) as c:
+        rc, out, err = run("audit", "--format", "json", c.conninfo(tcp=True, sslmode="require"))
+        assert rc in (0, 1), err
+        ctx = json.loads(out)["context"]
+        assert ctx["ssl"] is True and ctx["ssl_protocol"].startswith("TLSv") and ctx["host"] == "127.0.0.1", ctx
+        assert "sslmode=require" in ctx["conninfo"], ctx
+        rc, page, err = run("audit", "--format", "html", c.conninfo(tcp=True, sslmode="require"))
+        assert f"<th scope=\"row\">SSL in use</th><td>yes ({ctx['ssl_protocol']})</td>" in page, page[:3000]
