@@ -124,7 +124,8 @@ def test_report_checklist_check_markdown():
             "pack.yml": "report:\n  checklist:\n"
                         "    - id: our-extensions\n      title: Extensions outside public\n"
                         "      rules: [\"extensions/*\"]\n"
-                        "    - id: our-rls\n      title: Our RLS rule\n      rules: [rls/table-without-rls]\n",
+                        "    - id: our-rls\n      title: Our RLS rule\n      rules: [rls/table-without-rls]\n"
+                        "    - id: rollback\n      title: Our rollback review\n      rules: [rollback/missing-down]\n",
             ".pgrampart.yml": "rule_packs: [pack.yml]\n",
             "migrations/001.sql": "CREATE TABLE t (id int);\nALTER TABLE t ENABLE ROW LEVEL SECURITY;\n"
                                   "CREATE POLICY p ON t USING (id = 1);\nCREATE SCHEMA s;\nCREATE TABLE s.u (id int);\n"
@@ -133,6 +134,8 @@ def test_report_checklist_check_markdown():
                           "migrations", cwd=d)
         assert rc in (0, 1), err
         rows = {r[0]: r for r in checklist_rows(md)}
+        assert len(rows) == 13, rows      # the shipped 11, two added, one replaced by id
+        assert "Our rollback review" in rows and "Rollback procedures prepared" not in rows, rows
         assert rows["Extensions outside public"][1:3] == ("pass", "0"), rows
         assert rows["Our RLS rule"][1] in ("pass", "fail"), rows
         # Without the team's settings: policy, its control says so.
