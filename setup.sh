@@ -16,6 +16,7 @@ packages=(
   scdoc                                        # the man page
   time                                         # the benchmarks (peak RSS)
   clang libclang-rt-14-dev                     # the libFuzzer harnesses (tests/fuzz/)
+  chromium                                     # renders the HTML sign-off report in a test (headless)
 )
 
 missing=()

@@ -12,17 +12,17 @@ _pgrampart() {
     case "$prev" in
         --format) COMPREPLY=($(compgen -W "$(pgrampart check --format list 2>/dev/null | awk '{print $1}')" -- "$cur")); return ;;
         --fail-on) COMPREPLY=($(compgen -W "error warning info" -- "$cur")); return ;;
-        --config|--baseline|--write-baseline) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --config|--baseline|--write-baseline|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --plugin-dir|--migrations) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
     case "$cmd" in
         explain)
             COMPREPLY=($(compgen -W "--markdown --readme-table $(pgrampart rules 2>/dev/null | awk '{print $1}')" -- "$cur")) ;;
         check)
-            COMPREPLY=($(compgen -W "--format --fail-on --staged --diff-base --baseline --write-baseline --config --plugin-dir --no-color --help" -- "$cur"))
+            COMPREPLY=($(compgen -W "--format --fail-on --staged --diff-base --baseline --write-baseline --output --config --plugin-dir --no-color --help" -- "$cur"))
             [ "${cur#-}" = "$cur" ] && COMPREPLY+=($(compgen -f -- "$cur")) ;;
         audit)
-            COMPREPLY=($(compgen -W "--migrations --inventory --schema --exclude-schema --timeout --format --fail-on --config --plugin-dir --help" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--migrations --inventory --schema --exclude-schema --timeout --format --fail-on --output --config --plugin-dir --help" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
     esac
 }

@@ -57,6 +57,7 @@ usage(FILE *out)
           "                           of REF and HEAD (pull requests)\n"
           "  --baseline FILE          hide the findings recorded in FILE, report new ones\n"
           "  --write-baseline FILE    record today's findings in FILE (then exit 0)\n"
+          "  --output FILE            write the report to FILE (- for standard output)\n"
           "audit options:\n"
           "  --timeout MS             statement_timeout, lock_timeout and connecting (rounded up\n"
           "                           to whole seconds, at least 2; default 5000, connecting 10 s)\n"
@@ -143,7 +144,7 @@ setup_host(host *h, const config *cfg, const cli_options *o)
         mask_load_patterns(&h->rulepacks);   /* the masker knows the packs' secret formats */
     free(err);
     free(plugins);
-    free(rules);
+    h->rules_dir = rules;    /* the report templates are there */
     return rc;
 }
 
@@ -193,6 +194,7 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
         { "readme-table", no_argument, NULL, 'R' },
         { "diff-base", required_argument, NULL, 'D' },
         { "write-baseline", required_argument, NULL, 'W' },
+        { "output", required_argument, NULL, 'o' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -285,6 +287,9 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
         case 'W':
             o->write_baseline = optarg;
             break;
+        case 'o':
+            o->output = optarg;
+            break;
         case 'h':
             usage_command(argv[0], stdout);
             exit(CLI_EXIT_CLEAN);
@@ -335,6 +340,8 @@ main(int argc, char **argv)
     util_vec_init(&o.plugin_dirs, sizeof(const char *));
     util_vec_init(&o.schemas, sizeof(const char *));
     util_vec_init(&o.exclude_schemas, sizeof(const char *));
+    o.argc = argc;
+    o.argv = argv;
     if (parse_options(command, argc - 1, argv + 1, &o) != 0) {
         util_vec_free(&o.plugin_dirs);
         return CLI_EXIT_TOOL;

@@ -375,7 +375,8 @@ def test_valgrind():
     # Reporters and the baseline filter (fingerprints mask secrets across findings).
     with tempfile.TemporaryDirectory() as d:
         base = os.path.join(d, "base.json")
-        for args in (["--format", "sarif"], ["--format", "gitlab"], ["--write-baseline", base], ["--baseline", base]):
+        for args in (["--format", "sarif"], ["--format", "gitlab"], ["--format", "markdown"], ["--format", "html"],
+                     ["--write-baseline", base], ["--baseline", base]):
             p = subprocess.run(vg + [ARGS.bin, "check", *args, "samples"], cwd=ARGS.source, capture_output=True,
                                text=True, timeout=600)
             assert p.returncode in (0, 1), (args, p.stderr[-4000:])
@@ -384,8 +385,8 @@ def test_valgrind():
         if c is None:
             return
         c.psql("CREATE ROLE auditor LOGIN")
-        for ci in (c.conninfo(), c.conninfo(user="auditor")):
-            p = subprocess.run(vg + [ARGS.bin, "audit", "--migrations",
+        for ci, fmt in ((c.conninfo(), "text"), (c.conninfo(user="auditor"), "text"), (c.conninfo(), "html")):
+            p = subprocess.run(vg + [ARGS.bin, "audit", "--format", fmt, "--migrations",
                                      os.path.join(ARGS.source, "samples", "migrations"), ci],
                                capture_output=True, text=True, timeout=600)
             assert p.returncode in (0, 1), p.stderr[-4000:]

@@ -123,7 +123,8 @@ def test_secrets_never_printed():
             "app.ts": f"const pool = new Pool({{ password: '{secrets[7]}' }});\n",
         })
         outputs = [run("check", "--format", fmt, where, cwd=ARGS.source)[1]
-                   for fmt in ("text", "json", "sarif", "github", "gitlab") for where in ("samples", d)]
+                   for fmt in ("text", "json", "sarif", "github", "gitlab", "markdown", "html")
+                   for where in ("samples", d)]
     assert all("secrets/hardcoded-password" in o for o in outputs), [o[:200] for o in outputs]
     # Every fixture file was read and reported on (else the greps below prove nothing).
     reported = {os.path.basename(f["path"]) for f in json.loads(outputs[3])["findings"]}

@@ -40,7 +40,12 @@ def snapshot_lines(target, cwd):
     """The snapshot of one target: a header with the digests of its outputs, then a line per finding."""
     text = check_output("text", target, cwd)
     doc = check_output("json", target, cwd)
-    lines = [f"== {target} text={digest(text)} json={digest(doc)}"]
+    # The run's context (times, commit, command line: issue 16) differs from
+    # run to run and machine to machine: the digest is of the rest.
+    parsed = json.loads(doc)
+    parsed.pop("context", None)
+    stable = json.dumps(parsed, indent=2, ensure_ascii=False).encode()
+    lines = [f"== {target} text={digest(text)} json={digest(stable)}"]
     for f in json.loads(doc)["findings"]:
         whole = json.dumps(f, sort_keys=True).encode()
         lines.append(f"{f['rule']} {f['path']}:{f['line']}:{f['column']} {f['severity']} {digest(whole)}")

@@ -14,6 +14,7 @@
 
 #include "report/diag.h"
 #include "report/reporter.h"
+#include "report/template.h"
 #include "frontends/dotenv.h"
 #include "frontends/jsfile.h"
 #include "frontends/shell.h"
@@ -427,7 +428,7 @@ test_json_escaping(void **state)
     f.message = "tab\there \"quoted\" \x01 nul-free \xc3\x28 end";
     diag_add(&ds, &f, PGR_SEVERITY_ERROR, NULL);
     {
-        report_ctx ctx = { &ds, NULL, NULL, NULL, false };
+        report_ctx ctx = { &ds, NULL, NULL, NULL, false, NULL };
 
         assert_int_equal(report_find("json")->write(&ctx, out), 0);
     }
@@ -688,6 +689,77 @@ test_pathrole_below_root_and_config(void **state)
         util_vec_free(&extra[i]);
 }
 
+/* The report templates' escaper under test: brackets around each value. */
+static void
+bracket_escape(util_buf *out, const char *s)
+{
+    util_buf_printf(out, "[%s]", s);
+}
+
+static char *
+render(const char *tpl, const char *data_json, char **err)
+{
+    json_t *data = json_loads(data_json, 0, NULL);
+    util_buf b;
+
+    util_buf_init(&b);
+    *err = NULL;
+    if (template_render(tpl, data, bracket_escape, &b, err) != 0) {
+        util_buf_free(&b);
+        json_decref(data);
+        return NULL;
+    }
+    json_decref(data);
+    return b.data;
+}
+
+/* {{name}} escaped, sections over arrays and objects, inverted sections,
+ * outer scopes, standalone tag lines folded. */
+static void
+test_template_render(void **state)
+{
+    char *err, *out;
+
+    (void) state;
+    out = render("a {{x}} {{n}} {{missing}}b", "{\"x\": \"<y>\", \"n\": 3}", &err);
+    assert_string_equal(out, "a [<y>] [3] b");
+    free(out);
+    out = render("{{#l}}{{v}}{{k}},{{/l}}{{^l}}none{{/l}}", "{\"k\": \"K\", \"l\": [{\"v\": 1}, {\"v\": 2, \"k\": \"k\"}]}", &err);
+    assert_string_equal(out, "[1][K],[2][k],");
+    free(out);
+    out = render("{{#l}}x{{/l}}{{^l}}none{{/l}}|{{#t}}T{{/t}}{{#f}}F{{/f}}", "{\"l\": [], \"t\": true, \"f\": false}", &err);
+    assert_string_equal(out, "none|T");
+    free(out);
+    out = render("{{#l}}{{.}}{{/l}}", "{\"l\": [\"a\", \"b\"]}", &err);
+    assert_string_equal(out, "[a][b]");
+    free(out);
+    out = render("a\n  {{#t}}\nb\n  {{/t}}\n{{! note }}\nc\n", "{\"t\": true}", &err);
+    assert_string_equal(out, "a\nb\nc\n");
+    free(out);
+    /* The same name nested: the inner section closes first. */
+    out = render("{{#a}}<{{#a}}{{v}}{{/a}}>{{/a}}", "{\"a\": {\"a\": {\"v\": 1}}}", &err);
+    assert_string_equal(out, "<[1]>");
+    free(out);
+}
+
+/* A broken template is an error naming its line, never a crash. */
+static void
+test_template_errors(void **state)
+{
+    char *err;
+
+    (void) state;
+    assert_null(render("x\n{{#a}}never closed", "{\"a\": true}", &err));
+    assert_string_equal(err, "report template line 2: section without its {{/...}}");
+    free(err);
+    assert_null(render("{{x", "{}", &err));
+    assert_non_null(strstr(err, "unclosed {{"));
+    free(err);
+    assert_null(render("{{/a}}", "{}", &err));
+    assert_non_null(strstr(err, "without its section"));
+    free(err);
+}
+
 int
 main(void)
 {
@@ -710,6 +782,8 @@ main(void)
         cmocka_unit_test(test_mask_line),
         cmocka_unit_test(test_pathrole_defaults),
         cmocka_unit_test(test_pathrole_below_root_and_config),
+        cmocka_unit_test(test_template_render),
+        cmocka_unit_test(test_template_errors),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

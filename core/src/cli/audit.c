@@ -23,6 +23,7 @@ cli_audit_help(FILE *out)
           "  --exclude-schema NAME   leave this schema out (repeatable)\n"
           "  --timeout MS            statement_timeout, lock_timeout and connecting (5000;\n"
           "                          connecting: whole seconds, at least 2, default 10)\n"
+          "  --output FILE           write the report to FILE (- for standard output)\n"
           "  --format FORMAT, --fail-on SEVERITY, --config FILE, --plugin-dir DIR\n", out);
 }
 
@@ -65,41 +66,14 @@ connect_timeout_s(const cli_options *o)
         return 10;
     return o->timeout_ms / 1000 + (o->timeout_ms % 1000 != 0);
 }
-/* pgrampart audit: the live catalog through the same rules as check. */
-int
-cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
+/* A core/check-skipped finding per check the role could not run. */
+static void
+report_skipped(host *h, const live_result *res)
 {
-    live_result res;
-    model m;
-    cli_kept_model expected;
-    char *err = NULL, *subject = NULL;
-    bool have_live = false;
     size_t i;
-    int rc = CLI_EXIT_TOOL;
 
-    memset(&expected, 0, sizeof expected);
-    memset(&res, 0, sizeof res);
-    if (n > 1) {
-        fprintf(stderr, "pgrampart: audit takes one connection string\n");
-        return CLI_EXIT_TOOL;
-    }
-    /* The inventory is a listing, not findings: only the formats that are
-     * read by people or by scripts as a whole document carry it. */
-    if (o->inventory && strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0) {
-        fprintf(stderr, "pgrampart: --inventory prints with --format text or json\n");
-        return CLI_EXIT_TOOL;
-    }
-    if (o->migrations && cli_migrations_model(h, o->migrations, &expected) != 0)
-        goto out;
-    model_init(&m, "database", 0);
-    have_live = true;
-    if (live_read_model(n ? args[0] : NULL, o->timeout_ms, connect_timeout_s(o), &m, &res, &err) != 0) {
-        diag_print_error(stderr, err);
-        goto out;
-    }
-    filter_schemas(&m, o);
-    for (i = 0; i < res.skipped.len; i++) {
-        const live_skip *s = util_vec_at(&res.skipped, i);
+    for (i = 0; i < res->skipped.len; i++) {
+        const live_skip *s = util_vec_at(&res->skipped, i);
         pgr_location loc;
         char *obj = util_xasprintf("check:%s", s->check), *msg;
 
@@ -110,6 +84,35 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
         free(msg);
         free(obj);
     }
+}
+
+/*
+ * Audit one database: read conninfo's catalogs (NULL: libpq's defaults),
+ * run the model rules and, when expected->have, drift against the
+ * migrations, reporting into h->diags (its inventory too with
+ * --inventory), and fill context with the server's facts.  One database's
+ * result is its context and its findings: a fleet of databases is a list
+ * of these, each audited into a diag_store of its own.  *queries is set to
+ * the statements sent.  Returns 0, or -1 after printing why it could not
+ * connect or read.
+ */
+static int
+audit_database(host *h, const cli_options *o, const char *conninfo, cli_kept_model *expected,
+               report_context *context, size_t *queries)
+{
+    live_result res;
+    model m;
+    char *err = NULL;
+    int rc = -1;
+
+    model_init(&m, "database", 0);
+    if (live_read_model(conninfo, o->timeout_ms, connect_timeout_s(o), &m, &res, &err) != 0) {
+        diag_print_error(stderr, err);
+        goto out;
+    }
+    filter_schemas(&m, o);
+    report_context_set_live(context, &res, conninfo);
+    report_skipped(h, &res);
     if (o->inventory) {
         pgr_model view;
 
@@ -117,33 +120,67 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
         h->diags->inventory = report_inventory(&view);
     }
     check_model_hooks(h, &m);
-    if (expected.have) {
-        filter_schemas(&expected.m, o);
-        check_drift_hooks(h, &expected.m, &m);
-    }
+    if (expected->have)
+        check_drift_hooks(h, &expected->m, &m);
     check_finish_hooks(h);
-    if (expected.have)
-        suppress_apply_migrations(h, &expected.m);
+    if (expected->have)
+        suppress_apply_migrations(h, &expected->m);
     h->diags->files = 0;
-    subject = util_xasprintf("database %s", res.database ? res.database : "?");
+    *queries = res.queries;
+    rc = 0;
+out:
+    free(err);
+    live_result_free(&res);
+    model_free(&m);
+    return rc;
+}
+
+/* pgrampart audit: the live catalog through the same rules as check. */
+int
+cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
+{
+    cli_kept_model expected;
+    char *subject = NULL;
+    report_context context;
+    size_t queries = 0;
+    int rc = CLI_EXIT_TOOL;
+
+    memset(&expected, 0, sizeof expected);
+    if (n > 1) {
+        fprintf(stderr, "pgrampart: audit takes one connection string\n");
+        return CLI_EXIT_TOOL;
+    }
+    /* The inventory is a listing, not findings: only the formats that are
+     * read by people or by scripts as a whole document carry it. */
+    if (o->inventory && strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0) {
+        fprintf(stderr, "pgrampart: --inventory prints with --format text or json\n");
+        return CLI_EXIT_TOOL;
+    }
+    report_context_init(&context, "audit", o->argc, o->argv, n ? args[0] : NULL);
+    context.fail_on = diag_severity_name((pgr_severity) o->fail_on);
+    context.migrations = o->migrations != NULL;
+    if (o->migrations && cli_migrations_model(h, o->migrations, &expected) != 0)
+        goto out;
+    if (expected.have)
+        filter_schemas(&expected.m, o);
+    if (audit_database(h, o, n ? args[0] : NULL, &expected, &context, &queries) != 0)
+        goto out;
+    subject = util_xasprintf("database %s", context.database ? context.database : "?");
     h->diags->subject = subject;
     diag_sort(h->diags);
+    report_context_finish(&context);
     /* A report that could not be written is the tool failing, not a clean run. */
-    if (cli_print_findings(h, o, NULL, NULL) != 0 || fflush(stdout) != 0)
+    if (cli_print_findings(h, o, NULL, NULL, &context) != 0 || fflush(stdout) != 0)
         goto out;
     if (getenv("PGRAMPART_REPORT_QUERIES"))
-        fprintf(stderr, "pgrampart: %zu queries\n", res.queries);
+        fprintf(stderr, "pgrampart: %zu queries\n", queries);
     rc = diag_count_at_least(h->diags, (pgr_severity) o->fail_on) > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
 out:
     h->diags->subject = NULL;
     json_decref(h->diags->inventory);
     h->diags->inventory = NULL;
     free(subject);
-    free(err);
-    if (have_live) {
-        live_result_free(&res);
-        model_free(&m);
-    }
+    report_context_free(&context);
     if (expected.have)
         model_free(&expected.m);
     return rc;

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "scan/baseline.h"
 #include "frontends/frontend.h"
@@ -23,6 +24,7 @@ cli_check_help(FILE *out)
           "  --diff-base REF         only findings not at the merge base with REF\n"
           "  --baseline FILE         hide the findings recorded in FILE\n"
           "  --write-baseline FILE   record today's findings, exit 0\n"
+          "  --output FILE           write the report to FILE (- for standard output)\n"
           "  --config FILE, --plugin-dir DIR, --no-color\n"
           "A .pgrampart.yml found in the checked tree is data: its plugin_dirs and paths\n"
           "outside the tree are refused unless named with --config, listed in\n"
@@ -46,9 +48,53 @@ staged_paths(util_vec *all, size_t *n)
     }
     return out;
 }
+/* Add name to the space-separated list b unless it is there. */
+static void
+add_input(util_buf *b, const char *name)
+{
+    size_t n = strlen(name);
+    const char *at;
+
+    for (at = strstr(b->data, name); at; at = strstr(at + 1, name))
+        if ((at == b->data || at[-1] == ' ') && (at[n] == '\0' || at[n] == ' '))
+            return;
+    util_buf_printf(b, "%s%s", b->len ? " " : "", name);
+}
+
+/*
+ * The front-ends that read something in this run, space-separated ("sql
+ * dotenv pgconf"): a file's own, "sql" for SQL embedded anywhere (psql in a
+ * script, a Markdown block), and those of embedded configuration and value
+ * files.  The checklist skips a control none of whose inputs was read
+ * rather than pass it on nothing.  Caller frees.
+ */
+static char *
+inputs_read(const check_run *run)
+{
+    util_buf b;
+    size_t i, k;
+
+    util_buf_init(&b);
+    for (i = 0; i < run->files.len; i++) {
+        const check_file *f = util_vec_at(&run->files, i);
+
+        if (f->context || f->text == NULL)
+            continue;
+        if (f->fe)
+            add_input(&b, f->fe->name);
+        if (f->parsed_sql)
+            add_input(&b, "sql");
+        for (k = 0; f->parsed_values && k < f->model_texts.len; k++)
+            add_input(&b, ((const frontend_embedded *) util_vec_at(&f->model_texts, k))->frontend);
+        for (k = 0; f->parsed_values && k < f->own_values.len; k++)
+            add_input(&b, (*(check_values *const *) util_vec_at(&f->own_values, k))->fe->name);
+    }
+    return b.data;
+}
+
 /* Check paths, narrow the findings (--diff-base, --baseline), print them. */
 static int
-check_and_report(host *h, const cli_options *o, char *const *paths, size_t n)
+check_and_report(host *h, const cli_options *o, char *const *paths, size_t n, report_context *context)
 {
     check_run run;
     char *err = NULL;
@@ -56,7 +102,8 @@ check_and_report(host *h, const cli_options *o, char *const *paths, size_t n)
 
     if (n == 0) {
         /* Nothing staged that pgrampart reads. */
-        return cli_print_findings(h, o, NULL, NULL) == 0 ? CLI_EXIT_CLEAN : CLI_EXIT_TOOL;
+        report_context_finish(context);
+        return cli_print_findings(h, o, NULL, NULL, context) == 0 ? CLI_EXIT_CLEAN : CLI_EXIT_TOOL;
     }
     if (check_paths(h, paths, n, &run, &err) != 0 ||
         (o->diff_base && diffbase_filter(h, o->diff_base, paths, n, check_text, &run, &err) != 0) ||
@@ -71,8 +118,10 @@ check_and_report(host *h, const cli_options *o, char *const *paths, size_t n)
         goto out;
     }
     diag_sort(h->diags);
+    context->inputs = inputs_read(&run);
+    report_context_finish(context);
     /* A report that could not be written is the tool failing, not a clean run. */
-    if (cli_print_findings(h, o, check_text, &run) != 0 || fflush(stdout) != 0)
+    if (cli_print_findings(h, o, check_text, &run, context) != 0 || fflush(stdout) != 0)
         goto out;
     rc = diag_count_at_least(h->diags, (pgr_severity) o->fail_on) > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
 out:
@@ -91,7 +140,10 @@ cli_check(host *h, const cli_options *o, char *const *paths, size_t n)
     int rc;
     util_vec staged;
     char **staged_list = NULL;
+    report_context context;
 
+    report_context_init(&context, "check", o->argc, o->argv, NULL);
+    context.fail_on = diag_severity_name((pgr_severity) o->fail_on);
     util_vec_init(&staged, sizeof(char *));
     if (o->staged) {
         if (gitscope_staged(&staged, &err) != 0) {
@@ -108,7 +160,10 @@ cli_check(host *h, const cli_options *o, char *const *paths, size_t n)
         paths = dot;
         n = 1;
     }
-    rc = check_and_report(h, o, paths, n);
+    /* Staged paths are the index's: describe the repository we are in. */
+    report_context_set_checkout(&context, o->staged ? dot : paths, o->staged ? 1 : n);
+    rc = check_and_report(h, o, paths, n, &context);
+    report_context_free(&context);
     check_set_reader(NULL, NULL);
     gitscope_staged_done();
     free(staged_list);

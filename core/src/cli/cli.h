@@ -14,6 +14,7 @@
 
 #include "host/host.h"
 #include "model/model.h"
+#include "report/context.h"
 #include "report/diag.h"
 #include "util.h"
 
@@ -40,6 +41,9 @@ typedef struct cli_options {
     const char *config;
     util_vec plugin_dirs;    /* of const char * */
     bool no_color;
+    const char *output;      /* --output FILE ("-" or NULL: stdout) */
+    int argc;                /* the command line, for the report's context */
+    char *const *argv;
 } cli_options;
 
 /*
@@ -65,10 +69,12 @@ bool cli_takes(const cli_command *c, const char *option);
 /* The commands in table order; *n is set to their number. */
 const cli_command *cli_all(size_t *n);
 
-/* Print the findings of h in o->format, their messages masked first;
- * text_fn gives file contents for snippets (may be NULL).  Returns 0, or
- * -1 if writing failed. */
-int cli_print_findings(host *h, const cli_options *o, diag_text_fn text_fn, void *text_arg);
+/* Print the findings of h in o->format to o->output (stdout for NULL or
+ * "-"), their messages masked first; text_fn gives file contents for
+ * snippets (may be NULL); context describes the run (may be NULL).
+ * Returns 0, or -1 if the file could not be written (after saying why). */
+int cli_print_findings(host *h, const cli_options *o, diag_text_fn text_fn, void *text_arg,
+                       const report_context *context);
 
 /* Print the --format line of a help text after lead, from the reporters'
  * table (the first is the default). */

@@ -24,10 +24,10 @@ void cli_init_help(FILE *out);
 
 static const cli_command commands[] = {
     { "check", "pgrampart check [options] [PATH...]",
-      HOST_OPTIONS " format fail-on no-color staged diff-base baseline write-baseline",
+      HOST_OPTIONS " format fail-on no-color output staged diff-base baseline write-baseline",
       cli_check_help, cli_check },
     { "audit", "pgrampart audit [options] [CONNINFO]  audit a live database, read-only",
-      HOST_OPTIONS " format fail-on no-color timeout schema exclude-schema migrations inventory",
+      HOST_OPTIONS " format fail-on no-color output timeout schema exclude-schema migrations inventory",
       cli_audit_help, cli_audit },
     { "model", "pgrampart model [options] [PATH...]   schema models as JSON", HOST_OPTIONS,
       cli_model_help, cli_model },

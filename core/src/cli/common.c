@@ -4,6 +4,7 @@
  */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,15 +15,33 @@
 /* Print the findings in the chosen format.  Returns 0, or -1 if writing
  * failed. */
 int
-cli_print_findings(host *h, const cli_options *o, diag_text_fn text_fn, void *text_arg)
+cli_print_findings(host *h, const cli_options *o, diag_text_fn text_fn, void *text_arg,
+                   const report_context *context)
 {
-    bool color = !o->no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
+    bool to_stdout = o->output == NULL || strcmp(o->output, "-") == 0;
+    bool color = to_stdout && !o->no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
+    report_ctx ctx = { h->diags, h, text_fn, text_arg, color, context };
+    FILE *out = to_stdout ? stdout : fopen(o->output, "w");
+    int rc;
 
-    report_ctx ctx = { h->diags, h, text_fn, text_arg, color };
+    if (out == NULL) {
+        char *msg = util_xasprintf("--output %s: %s", o->output, strerror(errno));
 
+        diag_print_error(stderr, msg);
+        free(msg);
+        return -1;
+    }
     /* A message may quote its line (a syntax error its token): mask first. */
     diag_mask_findings(h->diags, text_fn, text_arg);
-    return report_find(o->format)->write(&ctx, stdout);
+    rc = report_find(o->format)->write(&ctx, out);
+    if (!to_stdout && (fclose(out) != 0 || rc != 0)) {
+        char *msg = util_xasprintf("--output %s: cannot write the report", o->output);
+
+        diag_print_error(stderr, msg);
+        free(msg);
+        rc = -1;
+    }
+    return rc;
 }
 /* The --format line of a help text, from the reporters' table (the first
  * is the default). */

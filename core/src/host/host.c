@@ -185,6 +185,7 @@ host_init(host *h, const config *cfg, diag_store *diags)
     h->file_text_arg = NULL;
     h->replay_touched = NULL;
     h->replay_touched_arg = NULL;
+    h->rules_dir = NULL;
     core = util_vec_push(&h->plugins);
     core->path = util_xstrdup("(built in)");
     core->desc = &core_plugin;
@@ -205,6 +206,8 @@ host_free(host *h)
     }
     for (i = 0; i < h->rulepacks.len; i++)
         cfg_free(*(cfg_node **) util_vec_at(&h->rulepacks, i));
+    free(h->rules_dir);
+    h->rules_dir = NULL;
     util_vec_free(&h->plugins);
     util_vec_free(&h->rules);
     util_vec_free(&h->rulepacks);

@@ -50,6 +50,9 @@ typedef struct host {
     size_t (*replay_touched)(void *arg, const pgr_model *model, char kind,
                              const size_t **positions);
     void *replay_touched_arg;
+    /* The shipped rule packs' directory (the report templates are there);
+     * owned, NULL when unknown. */
+    char *rules_dir;
 } host;
 
 /* What the host passes as a pgr_sql_statement: pub comes first so that

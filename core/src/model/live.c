@@ -843,6 +843,19 @@ secure_session(live_conn *lc, int timeout_ms, char **err)
     return 0;
 }
 
+/* What libpq knows of the connection, for the report's header: no query. */
+static void
+connection_facts(live_conn *lc, live_result *res)
+{
+    const char *v;
+
+    res->host = (v = PQhost(lc->conn)) ? util_xstrdup(v) : NULL;
+    res->port = (v = PQport(lc->conn)) ? util_xstrdup(v) : NULL;
+    res->server_version = (v = PQparameterStatus(lc->conn, "server_version")) ? util_xstrdup(v) : NULL;
+    res->ssl_in_use = PQsslInUse(lc->conn);
+    res->ssl_protocol = res->ssl_in_use && (v = PQsslAttribute(lc->conn, "protocol")) ? util_xstrdup(v) : NULL;
+}
+
 int
 live_read_model(const char *conninfo, int timeout_ms, int connect_timeout_s, model *m, live_result *res,
                 char **err)
@@ -865,13 +878,23 @@ live_read_model(const char *conninfo, int timeout_ms, int connect_timeout_s, mod
     r = catalog(&lc, "privileges of this role",
         "SELECT pg_catalog.current_database(), "
         "pg_catalog.has_function_privilege('pg_catalog.pg_hba_file_rules()', 'EXECUTE'), "
-        "pg_catalog.has_table_privilege('pg_catalog.pg_authid', 'SELECT')");
+        "pg_catalog.has_table_privilege('pg_catalog.pg_authid', 'SELECT'), current_user, "
+        /* The role's attributes for the report's header, in this same
+         * query: the audit's query count does not depend on the report. */
+        "(SELECT pg_catalog.concat_ws(', ', CASE WHEN rolsuper THEN 'superuser' END, "
+        "CASE WHEN rolcreaterole THEN 'createrole' END, CASE WHEN rolcreatedb THEN 'createdb' END, "
+        "CASE WHEN rolbypassrls THEN 'bypassrls' END, CASE WHEN rolreplication THEN 'replication' END, "
+        "CASE WHEN rolcanlogin THEN 'login' END) "
+        "FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) current_user)");
     if (r && PQntuples(r) == 1) {
         res->database = util_xstrdup(val(r, 0, 0));
         can_hba = flag(r, 0, 1);
         can_authid = flag(r, 0, 2);
+        res->user = val(r, 0, 3) ? util_xstrdup(val(r, 0, 3)) : NULL;
+        res->role_attributes = util_xstrdup(PQgetisnull(r, 0, 4) ? "" : val(r, 0, 4));
     }
     PQclear(r);
+    connection_facts(&lc, res);
     m->is_live = 1;
     memset(&origin, 0, sizeof origin);
     origin_name = util_xasprintf("db:%s", res->database ? res->database : "database");
@@ -910,4 +933,10 @@ live_result_free(live_result *res)
     }
     util_vec_free(&res->skipped);
     free(res->database);
+    free(res->host);
+    free(res->port);
+    free(res->server_version);
+    free(res->ssl_protocol);
+    free(res->user);
+    free(res->role_attributes);
 }

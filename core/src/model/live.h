@@ -18,6 +18,15 @@ typedef struct live_result {
     size_t queries;          /* statements sent, BEGIN/SET/ROLLBACK included */
     util_vec skipped;        /* of live_skip */
     char *database;          /* current_database() */
+    /* The report's header (issue 16), read without extra queries: libpq's
+     * connection (PQhost, PQport, PQparameterStatus server_version,
+     * PQsslInUse) and the role columns of the first catalog query.  NULL
+     * when unknown. */
+    char *host, *port, *server_version;
+    int ssl_in_use;          /* 1 when this connection is encrypted */
+    char *ssl_protocol;      /* PQsslAttribute "protocol", e.g. "TLSv1.3" */
+    char *user;              /* current_user */
+    char *role_attributes;   /* pg_roles flags of current_user, comma-separated */
 } live_result;
 
 /*

@@ -46,6 +46,8 @@ report_json_write(const report_ctx *ctx, FILE *out)
     }
     diag_tally(ds, &errors, &warnings, &infos);
     json_object_set_new(root, "version", json_integer(1));
+    if (ctx->context)
+        json_object_set_new(root, "context", report_context_json(ctx->context));
     json_object_set_new(root, "findings", arr);
     json_object_set_new(sum, "files", json_integer((json_int_t) ds->files));
     json_object_set_new(sum, "statements", json_integer((json_int_t) ds->statements));

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "host/host.h"
+#include "report/context.h"
 #include "report/diag.h"
 
 /*
@@ -30,6 +31,8 @@ typedef struct report_ctx {
     diag_text_fn text_fn;
     void *text_arg;
     bool color;
+    /* The run: command, server or repository, times (NULL for none). */
+    const report_context *context;
 } report_ctx;
 
 /* One output format: its --format name, a line for --format list, and the
@@ -65,6 +68,25 @@ json_t *report_json_string(const char *s);
  * name escaped (diag_put_safe).
  */
 json_t *report_inventory(const pgr_model *m);
+
+/*
+ * The sign-off checklist (checklist.c): one object per control of the rule
+ * packs' report.checklist lists ({"id", "title", "rules", "status": "pass"
+ * | "fail" | "skipped", "is_pass", "is_fail", "is_skipped", "count": the
+ * error and warning findings of its rules, "reason" when skipped}).
+ * ctx->context must be set.  A new reference.
+ */
+json_t *report_checklist(const report_ctx *ctx);
+
+/*
+ * The sign-off report as data (signoff.c), what the Markdown and HTML
+ * templates are filled with: "header" rows (label, value), "verdict"
+ * (PASS/FAIL at --fail-on), "checklist", "groups" (family, severity,
+ * findings: anchor, rule, doc_url, severity, where, message, hint),
+ * "skipped" (check, reason), "drift" (findings), "command_line".
+ * ctx->context must be set.  A new reference.
+ */
+json_t *report_document(const report_ctx *ctx);
 void report_inventory_text(const json_t *inv, FILE *out);
 
 #endif

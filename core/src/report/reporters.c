@@ -14,6 +14,8 @@ int report_json_write(const report_ctx *ctx, FILE *out);
 int report_sarif_write(const report_ctx *ctx, FILE *out);
 int report_github_write(const report_ctx *ctx, FILE *out);
 int report_gitlab_write(const report_ctx *ctx, FILE *out);
+int report_markdown_write(const report_ctx *ctx, FILE *out);
+int report_html_write(const report_ctx *ctx, FILE *out);
 
 static const reporter reporters[] = {
     { "text", "path:line:col: severity: message [rule], the source line and a hint", report_text_write },
@@ -21,6 +23,8 @@ static const reporter reporters[] = {
     { "sarif", "SARIF 2.1.0, for code scanning", report_sarif_write },
     { "github", "GitHub Actions workflow commands (annotations)", report_github_write },
     { "gitlab", "GitLab Code Quality JSON", report_gitlab_write },
+    { "markdown", "the sign-off report: context, verdict, checklist, findings (Markdown)", report_markdown_write },
+    { "html", "the sign-off report as one self-contained HTML page (prints on A4)", report_html_write },
 };
 
 const reporter *

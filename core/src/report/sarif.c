@@ -113,6 +113,25 @@ sarif_location(const diag_finding *f)
     return loc;
 }
 
+/* The run's invocation (command line with the password masked, times; a
+ * run that gets this far executed successfully, findings or not) and the
+ * context's other facts as run.properties. */
+static void
+sarif_invocation(const report_context *c, json_t *run)
+{
+    json_t *inv = json_object(), *props = report_context_json(c);
+    char start[32], end[32];
+
+    report_iso_time(&c->start, start, sizeof start);
+    report_iso_time(&c->end, end, sizeof end);
+    json_object_set_new(inv, "commandLine", report_json_string(c->command_line));
+    json_object_set_new(inv, "startTimeUtc", json_string(start));
+    json_object_set_new(inv, "endTimeUtc", json_string(end));
+    json_object_set_new(inv, "executionSuccessful", json_true());
+    json_object_set_new(run, "invocations", json_pack("[o]", inv));
+    json_object_set_new(run, "properties", props);
+}
+
 int
 report_sarif_write(const report_ctx *ctx, FILE *out)
 {
@@ -166,6 +185,8 @@ report_sarif_write(const report_ctx *ctx, FILE *out)
         json_array_append_new(results, r);
     }
     json_object_set_new(run, "results", results);
+    if (ctx->context)
+        sarif_invocation(ctx->context, run);
     json_object_set_new(root, "runs", json_pack("[o]", run));
     rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', out);
