@@ -19,7 +19,7 @@ _pgrampart() {
         explain)
             COMPREPLY=($(compgen -W "--markdown --readme-table $(pgrampart rules 2>/dev/null | awk '{print $1}')" -- "$cur")) ;;
         check)
-            COMPREPLY=($(compgen -W "--format --fail-on --staged --diff-base --baseline --write-baseline --config --plugin-dir --no-color --help" -- "$cur"))
+            COMPREPLY=($(compgen -W "--format --fail-on --staged --diff-base --baseline --write-baseline --jobs --config --plugin-dir --no-color --help" -- "$cur"))
             [ "${cur#-}" = "$cur" ] && COMPREPLY+=($(compgen -f -- "$cur")) ;;
         audit)
             COMPREPLY=($(compgen -W "--migrations --schema --exclude-schema --timeout --format --fail-on --config --plugin-dir --help" -- "$cur")) ;;

@@ -57,6 +57,8 @@ usage(FILE *out)
           "                           of REF and HEAD (pull requests)\n"
           "  --baseline FILE          hide the findings recorded in FILE, report new ones\n"
           "  --write-baseline FILE    record today's findings in FILE (then exit 0)\n"
+          "  --jobs N                 parse SQL files on N threads (default: one per\n"
+          "                           online CPU; 1: on the main thread)\n"
           "audit options:\n"
           "  --timeout MS             statement_timeout, lock_timeout and connecting (rounded up\n"
           "                           to whole seconds, at least 2; default 5000, connecting 10 s)\n"
@@ -192,6 +194,7 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
         { "readme-table", no_argument, NULL, 'R' },
         { "diff-base", required_argument, NULL, 'D' },
         { "write-baseline", required_argument, NULL, 'W' },
+        { "jobs", required_argument, NULL, 'J' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -281,6 +284,17 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
         case 'W':
             o->write_baseline = optarg;
             break;
+        case 'J': {
+            char *end;
+            long jobs = strtol(optarg, &end, 10);
+
+            if (end == optarg || *end != '\0' || jobs < 1 || jobs > 256) {
+                fprintf(stderr, "pgrampart: --jobs takes a number of threads from 1 to 256\n");
+                return -1;
+            }
+            o->jobs = (unsigned) jobs;
+            break;
+        }
         case 'h':
             usage_command(argv[0], stdout);
             exit(CLI_EXIT_CLEAN);

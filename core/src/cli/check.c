@@ -23,6 +23,7 @@ cli_check_help(FILE *out)
           "  --diff-base REF         only findings not at the merge base with REF\n"
           "  --baseline FILE         hide the findings recorded in FILE\n"
           "  --write-baseline FILE   record today's findings, exit 0\n"
+          "  --jobs N                parse SQL files on N threads (default: one per CPU)\n"
           "  --config FILE, --plugin-dir DIR, --no-color\n"
           "A .pgrampart.yml found in the checked tree is data: its plugin_dirs and paths\n"
           "outside the tree are refused unless named with --config, listed in\n"
@@ -93,6 +94,7 @@ cli_check(host *h, const cli_options *o, char *const *paths, size_t n)
     char **staged_list = NULL;
 
     util_vec_init(&staged, sizeof(char *));
+    check_set_jobs(o->jobs);
     if (o->staged) {
         if (gitscope_staged(&staged, &err) != 0) {
             diag_print_error(stderr, err);

@@ -39,6 +39,7 @@ typedef struct cli_options {
     const char *config;
     util_vec plugin_dirs;    /* of const char * */
     bool no_color;
+    unsigned jobs;           /* check --jobs N (0: one per online CPU) */
 } cli_options;
 
 /*

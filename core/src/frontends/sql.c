@@ -90,6 +90,80 @@ chain_bound_at(const char *text, const PgQuery__ScanResult *sr, size_t first, si
     return i < end ? i : end;
 }
 
+/* Whether c can continue an identifier (PostgreSQL's ident_cont, which
+ * holds '$': "a$b$" is one identifier, not a dollar quote). */
+static bool
+ident_cont(unsigned char c)
+{
+    return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+/* The offset after the quoted string, identifier, dollar quote or comment
+ * that starts at text[i], or i when none does. */
+static size_t
+skip_unit(const char *text, size_t len, size_t i)
+{
+    char c = text[i];
+    bool after_ident = i > 0 && ident_cont((unsigned char) text[i - 1]);
+    size_t tag;
+    const char *end;
+
+    if (c == '\'') {
+        /* E'...' (not part of a longer word) escapes with backslashes. */
+        bool e = after_ident && (text[i - 1] == 'E' || text[i - 1] == 'e') &&
+            !(i > 1 && ident_cont((unsigned char) text[i - 2]));
+
+        return sql_skip_quoted(text, len, i, c, e);
+    }
+    if (c == '"')
+        return sql_skip_quoted(text, len, i, c, false);
+    if (c == '$' && !after_ident && (tag = sql_dollar_tag_len(text, len, i)) > 0) {
+        end = memmem(text + i + tag, len - i - tag, text + i, tag);
+        return end ? (size_t) (end - text) + tag : len;
+    }
+    if (i + 1 < len && ((c == '-' && text[i + 1] == '-') || (c == '/' && text[i + 1] == '*')))
+        return sql_skip_blank(text, len, i);
+    return i;
+}
+
+/* See sql.h.  Every byte of a token counts as one (a token has at least
+ * one byte, so this counts at least as many as chain_bound_at), and the
+ * count starts again only at a ';' outside brackets, strings, quoted
+ * identifiers, dollar quotes and comments, where the token bound starts
+ * again too. */
+bool
+sql_bytes_may_chain(const char *text, size_t len, size_t limit)
+{
+    size_t i = 0, next, count = 0, depth = 0;
+
+    while (i < len) {
+        char c = text[i];
+
+        if (isspace((unsigned char) c)) {
+            i++;
+            continue;
+        }
+        next = skip_unit(text, len, i);
+        if (next == i) {
+            next = i + 1;
+            if (c == '(' || c == '[')
+                depth++;
+            else if ((c == ')' || c == ']') && depth > 0)
+                depth--;
+            else if (c == ';' && depth == 0) {
+                count = 0;
+                i = next;
+                continue;
+            }
+        }
+        count += next - i;
+        if (count > limit)
+            return true;
+        i = next;
+    }
+    return false;
+}
+
 /* The tokens of the whole file (free with pg_query__scan_result__free_unpacked),
  * or NULL after recording the scanner's error. */
 static PgQuery__ScanResult *
@@ -277,9 +351,9 @@ parse_file_deep(void *arg)
     PgQuery__ScanResult *sr = NULL;
     bool whole = true;
 
-    /* Each token takes at least one byte: a shorter file cannot pass the
-     * chain bound, and is not worth scanning first. */
-    if (f->len > chain_limit()) {
+    /* Each token takes at least one byte: a file whose bytes cannot pass
+     * the chain bound is not worth scanning first. */
+    if (f->len > chain_limit() && sql_bytes_may_chain(f->text, f->len, chain_limit())) {
         parser_used = true;
         sr = scan_file(f);
         /* Statement by statement, so that a too-deep one is refused alone. */
@@ -449,6 +523,83 @@ sql_file_parse(sql_file *f, const char *path, const char *src, size_t len)
                 ? PGR_PART_DOWN : PGR_PART_UP;
         }
     }
+}
+
+/* The shared state of sql_file_parse_all's workers. */
+typedef struct parse_pool {
+    pthread_mutex_t mu;
+    sql_parse_job *jobs;
+    size_t n;
+    size_t next;            /* the first job no worker has taken */
+} parse_pool;
+
+/* The next job of pool, or NULL when every job is taken. */
+static sql_parse_job *
+pool_take(parse_pool *pool)
+{
+    sql_parse_job *job = NULL;
+
+    pthread_mutex_lock(&pool->mu);
+    if (pool->next < pool->n)
+        job = &pool->jobs[pool->next++];
+    pthread_mutex_unlock(&pool->mu);
+    return job;
+}
+
+/* A worker: parse jobs until none is left.  It runs with SQL_STACK_BYTES of
+ * stack, so sql_run_deep runs its requests in place; libpg_query frees
+ * this thread's memory contexts when it ends (never pg_query_exit here). */
+static void *
+pool_worker(void *arg)
+{
+    parse_pool *pool = arg;
+    sql_parse_job *job;
+
+    on_deep_stack = true;
+    while ((job = pool_take(pool)) != NULL)
+        sql_file_parse(job->out, job->path, job->src, job->len);
+    return NULL;
+}
+
+void
+sql_file_parse_all(sql_parse_job *jobs, size_t n, unsigned n_threads)
+{
+    parse_pool pool = { PTHREAD_MUTEX_INITIALIZER, jobs, n, 0 };
+    pthread_t *threads;
+    pthread_attr_t attr;
+    unsigned started = 0, i;
+    sql_parse_job *job;
+
+    if (n_threads > n)
+        n_threads = (unsigned) n;
+    if (n_threads <= 1) {
+        for (i = 0; i < n; i++)
+            sql_file_parse(jobs[i].out, jobs[i].path, jobs[i].src, jobs[i].len);
+        return;
+    }
+#ifdef M_ARENA_MAX
+    /* Workers allocate at once: one arena each, not one lock for all
+     * (deep_start keeps the deep thread, which never runs beside the
+     * caller, on the main arena). */
+    mallopt(M_ARENA_MAX, (int) n_threads + 1);
+#endif
+    threads = util_xcalloc(n_threads, sizeof *threads);
+    if (pthread_attr_init(&attr) == 0) {
+        if (pthread_attr_setstacksize(&attr, SQL_STACK_BYTES) == 0)
+            while (started < n_threads &&
+                   pthread_create(&threads[started], &attr, pool_worker, &pool) == 0)
+                started++;
+        pthread_attr_destroy(&attr);
+    }
+    /* No worker could start (address space limit?): the calling thread
+     * parses what is left, through the deep thread as sql_file_parse does. */
+    if (started == 0)
+        while ((job = pool_take(&pool)) != NULL)
+            sql_file_parse(job->out, job->path, job->src, job->len);
+    for (i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    free(threads);
+    pthread_mutex_destroy(&pool.mu);
 }
 
 size_t
