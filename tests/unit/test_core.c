@@ -742,9 +742,24 @@ test_sql_bytes_may_chain(void **state)
         assert_false(sql_bytes_may_chain(t, strlen(t), 20000));
         free(t);
     }
-    /* Unterminated quotes run to the end, counted. */
-    t = split_chain(" || 'open ", 15000);
-    assert_true(sql_bytes_may_chain(t, strlen(t), 20000));
+    /* A string, quoted identifier or dollar quote is one token, however
+     * long (a function body); a comment none. */
+    static const char *const units[][2] = {
+        { "'", "'" }, { "\"", "\"" }, { "$f$", "$f$" }, { "/*", "*/" }, { "--", "\n" },
+    };
+    t = malloc(40000);
+    assert_non_null(t);
+    for (i = 0; i < sizeof units / sizeof *units; i++) {
+        memset(t, 'x', 39999);
+        memcpy(t, units[i][0], strlen(units[i][0]));
+        memcpy(t + 39990, units[i][1], strlen(units[i][1]));
+        assert_false(sql_bytes_may_chain(t, 39999, 20000));
+    }
+    /* Not a line comment's end: the x after the string count. */
+    memset(t, 'x', 39999);
+    t[0] = '\'';
+    t[10] = '\'';
+    assert_true(sql_bytes_may_chain(t, 39999, 20000));
     free(t);
     assert_false(sql_bytes_may_chain("", 0, 0));
     assert_true(sql_bytes_may_chain("x", 1, 0));

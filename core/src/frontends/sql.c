@@ -126,42 +126,54 @@ skip_unit(const char *text, size_t len, size_t i)
     return i;
 }
 
-/* See sql.h.  Every byte of a token counts as one (a token has at least
- * one byte, so this counts at least as many as chain_bound_at), and the
- * count starts again only at a ';' outside brackets, strings, quoted
- * identifiers, dollar quotes and comments, where the token bound starts
- * again too. */
+/* See sql.h.  chain_bound_at over the bytes: every byte outside strings,
+ * quoted identifiers, dollar quotes and comments counts as a token (a
+ * token has at least one byte, so the counts are at least the scanner's);
+ * each of those is one token, as the scanner makes it, or none for a
+ * comment; ',' and ';' restart their level's count, brackets open and
+ * close levels, as there.  AND / OR, which restart it there, are counted
+ * as bytes here. */
 bool
 sql_bytes_may_chain(const char *text, size_t len, size_t limit)
 {
-    size_t i = 0, next, count = 0, depth = 0;
+    size_t *levels = util_xmalloc((limit + 2) * sizeof *levels);
+    size_t i = 0, next, depth = 0, total = 0;
 
-    while (i < len) {
+    levels[0] = 0;
+    while (i < len && total <= limit) {
         char c = text[i];
 
-        if (isspace((unsigned char) c)) {
-            i++;
+        next = skip_unit(text, len, i);
+        if (next > i) {
+            if (c != '-' && c != '/') {
+                levels[depth]++;
+                total++;
+            }
+            i = next;
             continue;
         }
-        next = skip_unit(text, len, i);
-        if (next == i) {
-            next = i + 1;
-            if (c == '(' || c == '[')
-                depth++;
-            else if ((c == ')' || c == ']') && depth > 0)
-                depth--;
-            else if (c == ';' && depth == 0) {
-                count = 0;
-                i = next;
-                continue;
-            }
+        if (isspace((unsigned char) c)) {
+            /* nothing */
+        } else if ((c == ')' || c == ']') && depth > 0) {
+            total -= levels[depth];
+            depth--;
+        } else if (c == ',' || c == ';') {
+            total -= levels[depth];
+            levels[depth] = 0;
+        } else if (c == '(' || c == '[') {
+            /* On its enclosing level, so that depth never exceeds total
+             * (nor levels[] its limit + 2 slots). */
+            levels[depth]++;
+            total++;
+            levels[++depth] = 0;
+        } else {
+            levels[depth]++;
+            total++;
         }
-        count += next - i;
-        if (count > limit)
-            return true;
-        i = next;
+        i++;
     }
-    return false;
+    free(levels);
+    return total > limit;
 }
 
 /* The tokens of the whole file (free with pg_query__scan_result__free_unpacked),
@@ -343,6 +355,80 @@ parse_each(sql_file *f, const PgQuery__ScanResult *sr)
     }
 }
 
+/*
+ * The offset just after the first ';' at or after text[from + min] that is
+ * outside brackets, strings, quoted identifiers, dollar quotes and
+ * comments (a statement's end, unless a BEGIN ATOMIC body holds it), or
+ * len when there is none.
+ */
+static size_t
+chunk_end(const char *text, size_t len, size_t from, size_t min)
+{
+    size_t i = from, next, depth = 0;
+
+    while (i < len) {
+        char c = text[i];
+
+        next = skip_unit(text, len, i);
+        if (next > i) {
+            i = next;
+            continue;
+        }
+        if (c == '(' || c == '[')
+            depth++;
+        else if ((c == ')' || c == ']') && depth > 0)
+            depth--;
+        else if (c == ';' && depth == 0 && i >= from + min)
+            return i + 1;
+        i++;
+    }
+    return len;
+}
+
+/* Forget what parses added to f beyond n_stmts statements, n_results
+ * results and n_errors errors. */
+static void
+truncate_parse(sql_file *f, size_t n_stmts, size_t n_results, size_t n_errors)
+{
+    size_t i;
+
+    for (i = n_errors; i < f->errors.len; i++)
+        free(((sql_error *) util_vec_at(&f->errors, i))->message);
+    for (i = n_results; i < f->results.len; i++)
+        pg_query__parse_result__free_unpacked(
+            *(PgQuery__ParseResult **) util_vec_at(&f->results, i), NULL);
+    f->stmts.len = n_stmts;
+    f->results.len = n_results;
+    f->errors.len = n_errors;
+}
+
+/*
+ * Parse a large file in pieces of about SQL_CHUNK_BYTES that end at a
+ * statement's ';': libpg_query holds a whole piece's raw tree, its
+ * protobuf and our copy at once, so a 2.7 MB schema dump parsed whole
+ * peaks at 80 MiB in libpg_query alone.  The statements, their offsets and
+ * the too-deep refusals are those of a parse of the whole file.  Returns
+ * 0, or -1 (f as it was) when a piece does not parse: a syntax error, or a
+ * ';' that ends no statement (inside a BEGIN ATOMIC body); the caller
+ * then parses the whole file.
+ */
+static int
+parse_chunks(sql_file *f)
+{
+    size_t n_stmts = f->stmts.len, n_results = f->results.len, n_errors = f->errors.len;
+    size_t from = 0, to;
+
+    while (from < f->len) {
+        to = chunk_end(f->text, f->len, from, SQL_CHUNK_BYTES);
+        if (parse_range(f, from, to) != 0) {
+            truncate_parse(f, n_stmts, n_results, n_errors);
+            return -1;
+        }
+        from = to;
+    }
+    return 0;
+}
+
 /* The libpg_query part of sql_file_parse, run by sql_run_deep. */
 static void
 parse_file_deep(void *arg)
@@ -364,6 +450,8 @@ parse_file_deep(void *arg)
             whole = false;
         }
     }
+    if (whole && f->len > 2 * SQL_CHUNK_BYTES && parse_chunks(f) == 0)
+        whole = false;
     if (whole && parse_range(f, 0, f->len) != 0) {
         /* Drop the whole-file error; per-statement parsing reports each. */
         sql_error *e = util_vec_at(&f->errors, 0);

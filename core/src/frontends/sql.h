@@ -45,6 +45,11 @@ typedef struct sql_error {
 #define SQL_MAX_CHAIN 20000
 #define SQL_STACK_BYTES ((size_t) 256 << 20)
 
+/* A file larger than twice this is parsed in pieces of about this many
+ * bytes, each ending at a statement's ';' (peak memory; see parse_chunks
+ * in sql.c). */
+#define SQL_CHUNK_BYTES ((size_t) 64 << 10)
+
 /*
  * A parsed SQL file.  text is the source with psql-only syntax blanked out
  * (meta-commands, COPY ... FROM stdin data) or rewritten (psql variables);
