@@ -128,3 +128,41 @@ def test_nesting_guard_on_dollar_in_identifiers():
     found, _ = findings_in({"ids.sql": text}, "--jobs", "2")
     assert ("grants/grant-to-public", "ids.sql", 402, 1) in found, found
     assert not only(found, "sql/too-deep") and not only(found, "sql/syntax-error"), found
+
+
+def big_file(middle, n_tables=5000):
+    """CREATE TABLEs up to byte ~65,500 (the first piece's end is the first statement end after 64 KiB),
+    then middle, then more tables to pass 128 KiB, then a GRANT; returns (text, line of the GRANT)."""
+    lines, size = [], 0
+    while size < 65500:
+        lines.append(f"CREATE TABLE t{len(lines)} (id int);\n")
+        size += len(lines[-1])
+    lines.append(middle)
+    for i in range(n_tables - len(lines)):
+        lines.append(f"CREATE TABLE u{i} (id int);\n")
+    text = "".join(lines)
+    return text + "GRANT SELECT ON t1 TO PUBLIC;\n", text.count("\n") + 1
+
+
+def test_large_file_parsed_in_pieces_same_findings():
+    """A file over 128 KiB is parsed in pieces ending at a statement's ';'; its statements and findings
+    are those of a whole parse: with BEGIN ATOMIC bodies (their ';' end no statement) across the first
+    piece's end, every statement is parsed (no syntax error, the GRANT at its line); a syntax error in
+    the middle is reported at its line and the statements after it still checked.  --jobs 1 = 2."""
+    atomic = "".join(f"CREATE FUNCTION f{i}() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT {i}; END;\n"
+                     for i in range(30))
+    good, good_grant = big_file(atomic)
+    bad, bad_grant = big_file("CREATE TABLE broken (id int,;\n")
+    bad_line = bad[:bad.index("broken")].count("\n") + 1
+    assert len(good) > 131072 and len(bad) > 131072
+    docs = []
+    for jobs in ("1", "2"):
+        found, doc = findings_in({"good.sql": good, "bad.sql": bad}, "--jobs", jobs)
+        docs.append(doc)
+        assert ("grants/grant-to-public", "good.sql", good_grant, 1) in found, found[:5]
+        assert not [f for f in found if f[1] == "good.sql" and f[0].startswith("sql/")], found
+        assert ("sql/syntax-error", "bad.sql", bad_line, 29) in found, [f for f in found if f[1] == "bad.sql"][:5]
+        assert ("grants/grant-to-public", "bad.sql", bad_grant, 1) in found
+        assert len([f for f in found if f[0] == "sql/syntax-error"]) == 1, found
+        assert doc["summary"]["statements"] == 2 * 5000 + 30, doc["summary"]
+    assert docs[0] == docs[1]

@@ -53,40 +53,55 @@ chain_limit(void)
  * brackets count nothing.  Returns the token where the bound first passes
  * limit, or end.
  */
+/* The counts of chain_bound_at: per open bracket level (levels[0, depth])
+ * and their sum. */
+typedef struct chain_count {
+    size_t *levels;
+    size_t depth;
+    size_t total;
+} chain_count;
+
+/* Count one token that starts with c; restart: a top-level AND / OR. */
+static void
+chain_step(chain_count *cc, char c, bool restart)
+{
+    if ((c == ')' || c == ']') && cc->depth > 0) {
+        cc->total -= cc->levels[cc->depth];
+        cc->depth--;
+    } else if (c == ',' || c == ';' || restart) {
+        cc->total -= cc->levels[cc->depth];
+        cc->levels[cc->depth] = 0;
+    } else if (c == '(' || c == '[') {
+        /* The bracket counts on its enclosing level, so that depth
+         * never exceeds total (and levels[] its limit + 2 slots). */
+        cc->levels[cc->depth]++;
+        cc->total++;
+        cc->levels[++cc->depth] = 0;
+    } else {
+        cc->levels[cc->depth]++;
+        cc->total++;
+    }
+}
+
 static size_t
 chain_bound_at(const char *text, const PgQuery__ScanResult *sr, size_t first, size_t end,
                size_t limit)
 {
-    size_t *levels = util_xmalloc((limit + 2) * sizeof *levels), depth = 0, total = 0, i;
+    chain_count cc = { util_xmalloc((limit + 2) * sizeof(size_t)), 0, 0 };
+    size_t i;
 
-    levels[0] = 0;
+    cc.levels[0] = 0;
     for (i = first; i < end; i++) {
         const PgQuery__ScanToken *t = sr->tokens[i];
-        char c = text[t->start];
 
         if (t->token == PG_QUERY__TOKEN__SQL_COMMENT || t->token == PG_QUERY__TOKEN__C_COMMENT)
             continue;
-        if ((c == ')' || c == ']') && depth > 0) {
-            total -= levels[depth];
-            depth--;
-        } else if (c == ',' || c == ';' || t->token == PG_QUERY__TOKEN__AND ||
-                   t->token == PG_QUERY__TOKEN__OR) {
-            total -= levels[depth];
-            levels[depth] = 0;
-        } else if (c == '(' || c == '[') {
-            /* The bracket counts on its enclosing level, so that depth
-             * never exceeds total (and levels[] its limit + 2 slots). */
-            levels[depth]++;
-            total++;
-            levels[++depth] = 0;
-        } else {
-            levels[depth]++;
-            total++;
-        }
-        if (total > limit)
+        chain_step(&cc, text[t->start],
+                   t->token == PG_QUERY__TOKEN__AND || t->token == PG_QUERY__TOKEN__OR);
+        if (cc.total > limit)
             break;
     }
-    free(levels);
+    free(cc.levels);
     return i < end ? i : end;
 }
 
@@ -136,44 +151,26 @@ skip_unit(const char *text, size_t len, size_t i)
 bool
 sql_bytes_may_chain(const char *text, size_t len, size_t limit)
 {
-    size_t *levels = util_xmalloc((limit + 2) * sizeof *levels);
-    size_t i = 0, next, depth = 0, total = 0;
+    chain_count cc = { util_xmalloc((limit + 2) * sizeof(size_t)), 0, 0 };
+    size_t i = 0, next;
 
-    levels[0] = 0;
-    while (i < len && total <= limit) {
+    cc.levels[0] = 0;
+    while (i < len && cc.total <= limit) {
         char c = text[i];
 
         next = skip_unit(text, len, i);
         if (next > i) {
-            if (c != '-' && c != '/') {
-                levels[depth]++;
-                total++;
-            }
+            if (c != '-' && c != '/')
+                chain_step(&cc, 'x', false);    /* one token, not a bracket */
             i = next;
             continue;
         }
-        if (isspace((unsigned char) c)) {
-            /* nothing */
-        } else if ((c == ')' || c == ']') && depth > 0) {
-            total -= levels[depth];
-            depth--;
-        } else if (c == ',' || c == ';') {
-            total -= levels[depth];
-            levels[depth] = 0;
-        } else if (c == '(' || c == '[') {
-            /* On its enclosing level, so that depth never exceeds total
-             * (nor levels[] its limit + 2 slots). */
-            levels[depth]++;
-            total++;
-            levels[++depth] = 0;
-        } else {
-            levels[depth]++;
-            total++;
-        }
+        if (!isspace((unsigned char) c))
+            chain_step(&cc, c, false);
         i++;
     }
-    free(levels);
-    return total > limit;
+    free(cc.levels);
+    return cc.total > limit;
 }
 
 /* The tokens of the whole file (free with pg_query__scan_result__free_unpacked),
