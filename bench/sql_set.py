@@ -11,7 +11,8 @@ and the floor: libpg_query alone, one pg_query_parse_protobuf per file (bench/pg
 built here with cc -lpg_query).  Rounds are interleaved (A B A B ...), so that the load of
 the machine falls on every tool alike.  Per child: CPU = user + sys (os.wait4), wall, peak
 RSS (ru_maxrss).  Prints medians and min-max, and the median of the per-round ratios.
-Usage: python3 bench/sql_set.py [--rounds N] [--jobs J] [BINARY ...]   (default build/pgrampart)
+Usage: python3 bench/sql_set.py [--rounds N] [--jobs J] [[LABEL=]BINARY[,ARG...] ...]
+       (default build/pgrampart; e.g. before=/tmp/base/build/pgrampart after-j1=build/pgrampart,--jobs,1)
 """
 import argparse
 import os
@@ -59,7 +60,11 @@ def main():
     ap.add_argument("--jobs", type=int, default=0, help="pass --jobs J to pgrampart (0: its default)")
     ap.add_argument("binaries", nargs="*")
     a = ap.parse_args()
-    bins = [os.path.abspath(b) for b in a.binaries] or [os.path.join(root, "build", "pgrampart")]
+    bins = []
+    for spec in a.binaries or [os.path.join(root, "build", "pgrampart")]:
+        label, _, rest = spec.rpartition("=") if "=" in spec.split(",")[0] else ("", "", spec)
+        path, *extra = rest.split(",")
+        bins.append((label or "pgrampart", os.path.abspath(path), extra))
     if not os.path.exists(squawk):
         subprocess.run(["npm", "install", "--prefix", os.path.join(root, ".tools"), "--no-audit", "--no-fund",
                         "--loglevel=error", "squawk-cli@2.66.0"], check=True)
@@ -75,8 +80,7 @@ def main():
         subprocess.run(["cc", "-O2", "-o", floor, os.path.join(root, "bench", "pgq_floor.c"), "-lpg_query"],
                        check=True)
         jobs = ["--jobs", str(a.jobs)] if a.jobs else []
-        tools = [(f"pgrampart {b if len(bins) > 1 else ''}".strip(),
-                  [b, "check", "--format", "json", *jobs, "set"]) for b in bins]
+        tools = [(label, [b, "check", "--format", "json", *jobs, *extra, "set"]) for label, b, extra in bins]
         tools.append(("squawk", [squawk, "--reporter", "json", *files]))
         tools.append(("libpg_query floor", [floor, *files]))
         cwd_of = {"squawk": os.path.join(d, "set"), "libpg_query floor": os.path.join(d, "set")}

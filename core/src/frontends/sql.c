@@ -119,10 +119,14 @@ static size_t
 skip_unit(const char *text, size_t len, size_t i)
 {
     char c = text[i];
-    bool after_ident = i > 0 && ident_cont((unsigned char) text[i - 1]);
+    bool after_ident;
     size_t tag;
     const char *end;
 
+    /* Called on every byte of a large file: the common case first. */
+    if (c != '\'' && c != '"' && c != '$' && c != '-' && c != '/')
+        return i;
+    after_ident = i > 0 && ident_cont((unsigned char) text[i - 1]);
     if (c == '\'') {
         /* E'...' (not part of a longer word) escapes with backslashes. */
         bool e = after_ident && (text[i - 1] == 'E' || text[i - 1] == 'e') &&
