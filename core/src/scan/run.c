@@ -132,11 +132,10 @@ template_error(const sql_file *s, const sql_error *e, bool migration)
     return false;
 }
 
-/* Parse sql (f->len bytes: the file, or a script's SQL overlay) as f's SQL
- * with the statements front-end fe; migration: f is an up or down of a
- * migration set.  A template's statements that still do not parse once
- * their placeholders are blanked give one sql/template info for the file,
- * at the first of them. */
+/* Report the syntax errors of f's parsed SQL (f->sql) as front-end fe's;
+ * migration: f is an up or down of a migration set.  A template's
+ * statements that still do not parse once their placeholders are blanked
+ * give one sql/template info for the file, at the first of them. */
 static void
 report_sql_parse(check_run *run, check_file *f, const frontend *fe, bool migration)
 {
@@ -171,6 +170,8 @@ report_sql_parse(check_run *run, check_file *f, const frontend *fe, bool migrati
     }
 }
 
+/* Parse sql (f->len bytes: the file, or a script's SQL overlay) as f's SQL
+ * and report what the parse found (report_sql_parse). */
 static void
 parse_sql_text(check_run *run, check_file *f, const frontend *fe, const char *sql, bool migration)
 {
@@ -178,6 +179,7 @@ parse_sql_text(check_run *run, check_file *f, const frontend *fe, const char *sq
     report_sql_parse(run, f, fe, migration);
 }
 
+/* --jobs of the next check_paths calls (check_set_jobs); 0: the CPUs. */
 static unsigned check_jobs;
 
 void
