@@ -19,7 +19,7 @@ _pgrampart() {
         explain)
             COMPREPLY=($(compgen -W "--markdown --readme-table $(pgrampart rules 2>/dev/null | awk '{print $1}')" -- "$cur")) ;;
         check)
-            COMPREPLY=($(compgen -W "--format --fail-on --staged --diff-base --baseline --write-baseline --output --config --plugin-dir --no-color --help" -- "$cur"))
+            COMPREPLY=($(compgen -W "--format --fail-on --staged --diff-base --baseline --write-baseline --output --jobs --config --plugin-dir --no-color --help" -- "$cur"))
             [ "${cur#-}" = "$cur" ] && COMPREPLY+=($(compgen -f -- "$cur")) ;;
         audit)
             COMPREPLY=($(compgen -W "--migrations --inventory --schema --exclude-schema --timeout --format --fail-on --output --config --plugin-dir --help" -- "$cur")) ;;

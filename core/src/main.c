@@ -58,6 +58,8 @@ usage(FILE *out)
           "  --baseline FILE          hide the findings recorded in FILE, report new ones\n"
           "  --write-baseline FILE    record today's findings in FILE (then exit 0)\n"
           "  --output FILE            write the report to FILE (- for standard output)\n"
+          "  --jobs N                 parse SQL files on N threads (default: one per\n"
+          "                           online CPU; 1: on the main thread)\n"
           "audit options:\n"
           "  --timeout MS             statement_timeout, lock_timeout and connecting (rounded up\n"
           "                           to whole seconds, at least 2; default 5000, connecting 10 s)\n"
@@ -195,6 +197,7 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
         { "diff-base", required_argument, NULL, 'D' },
         { "write-baseline", required_argument, NULL, 'W' },
         { "output", required_argument, NULL, 'o' },
+        { "jobs", required_argument, NULL, 'J' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -290,6 +293,17 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
         case 'o':
             o->output = optarg;
             break;
+        case 'J': {
+            char *end;
+            long jobs = strtol(optarg, &end, 10);
+
+            if (end == optarg || *end != '\0' || jobs < 1 || jobs > 256) {
+                fprintf(stderr, "pgrampart: --jobs takes a number of threads from 1 to 256\n");
+                return -1;
+            }
+            o->jobs = (unsigned) jobs;
+            break;
+        }
         case 'h':
             usage_command(argv[0], stdout);
             exit(CLI_EXIT_CLEAN);

@@ -760,6 +760,131 @@ test_template_errors(void **state)
     free(err);
 }
 
+/* --- issue 15: the byte scan of the nesting guard, parsing on threads ---- */
+
+/* "SELECT 1+1+...+1" of n bytes after the prefix, then mid, then the same
+ * chain again; caller frees. */
+static char *
+split_chain(const char *mid, size_t n)
+{
+    size_t m = strlen(mid), i, at = 0;
+    char *t = malloc(2 * (n + 7) + m + 2);
+
+    assert_non_null(t);
+    for (int half = 0; half < 2; half++) {
+        memcpy(t + at, "SELECT ", 7);
+        at += 7;
+        for (i = 0; i < n; i++)
+            t[at++] = i % 2 ? '+' : '1';
+        t[at++] = '1';
+        if (half == 0) {
+            memcpy(t + at, mid, m);
+            at += m;
+        }
+    }
+    t[at] = '\0';
+    return t;
+}
+
+/* A ';' that PostgreSQL's lexer hides (in a string, an E'' string after an
+ * escaped quote, a quoted identifier, a dollar quote, a comment, or
+ * brackets) does not restart the count: two 15,000-byte halves pass a
+ * limit of 20,000.  A real ';' does; so does one after "a$b$", an
+ * identifier, not a dollar quote. */
+static void
+test_sql_bytes_may_chain(void **state)
+{
+    static const char *const hidden[] = {
+        " || ';' || ", " || E'\\';' || ", " || e'\\'' || ';' || ", " || \";\" || ",
+        " || $q$ ; $q$ || ", " || $$;$$ || ", " -- ;\n+", " /* /* ; */ ; */ +", " + (1;1) + ", " + a[1;2] + ",
+    };
+    static const char *const real[] = { ";\n", " || 'a' || \"b\" || $q$x$q$ -- c\n;", " AS a$b$; ",
+                                        " || E'\\\\';" };
+    size_t i;
+    char *t;
+
+    (void) state;
+    for (i = 0; i < sizeof hidden / sizeof *hidden; i++) {
+        t = split_chain(hidden[i], 15000);
+        assert_true(sql_bytes_may_chain(t, strlen(t), 20000));
+        free(t);
+    }
+    for (i = 0; i < sizeof real / sizeof *real; i++) {
+        t = split_chain(real[i], 15000);
+        assert_false(sql_bytes_may_chain(t, strlen(t), 20000));
+        free(t);
+    }
+    /* A string, quoted identifier or dollar quote is one token, however
+     * long (a function body); a comment none. */
+    static const char *const units[][2] = {
+        { "'", "'" }, { "\"", "\"" }, { "$f$", "$f$" }, { "/*", "*/" }, { "--", "\n" },
+    };
+    t = malloc(40000);
+    assert_non_null(t);
+    for (i = 0; i < sizeof units / sizeof *units; i++) {
+        memset(t, 'x', 39999);
+        memcpy(t, units[i][0], strlen(units[i][0]));
+        memcpy(t + 39990, units[i][1], strlen(units[i][1]));
+        assert_false(sql_bytes_may_chain(t, 39999, 20000));
+    }
+    /* Not a line comment's end: the x after the string count. */
+    memset(t, 'x', 39999);
+    t[0] = '\'';
+    t[10] = '\'';
+    assert_true(sql_bytes_may_chain(t, 39999, 20000));
+    free(t);
+    assert_false(sql_bytes_may_chain("", 0, 0));
+    assert_true(sql_bytes_may_chain("x", 1, 0));
+}
+
+/* sql_file_parse_all gives every file the same statements, errors and
+ * offsets on one thread and on three. */
+static void
+test_sql_parse_all_threads(void **state)
+{
+    static const char *const src[] = {
+        "CREATE TABLE a (id int);\nALTER TABLE a ENABLE ROW LEVEL SECURITY;\n",
+        "SELECT 1;\nSELEC oops;\nSELECT 2;\n",
+        "-- migrate:up\nCREATE TABLE b (x int);\n-- migrate:down\nDROP TABLE b;\n",
+        "",
+        "\\set x 1\nSELECT :x;\n",
+    };
+    enum { N = 5, COPIES = 8 };
+    sql_file one[N * COPIES], three[N * COPIES];
+    sql_parse_job jobs[N * COPIES];
+    size_t i, k;
+
+    (void) state;
+    for (int pass = 0; pass < 2; pass++) {
+        sql_file *out = pass ? three : one;
+
+        for (i = 0; i < N * COPIES; i++) {
+            jobs[i].out = &out[i];
+            jobs[i].path = "x.sql";
+            jobs[i].src = src[i % N];
+            jobs[i].len = strlen(src[i % N]);
+        }
+        sql_file_parse_all(jobs, N * COPIES, pass ? 3 : 1);
+    }
+    for (i = 0; i < N * COPIES; i++) {
+        assert_int_equal(one[i].stmts.len, three[i].stmts.len);
+        assert_int_equal(one[i].errors.len, three[i].errors.len);
+        for (k = 0; k < one[i].stmts.len; k++) {
+            const sql_stmt *a = util_vec_at(&one[i].stmts, k), *b = util_vec_at(&three[i].stmts, k);
+
+            assert_int_equal(a->start, b->start);
+            assert_int_equal(a->end, b->end);
+            assert_int_equal(a->part, b->part);
+            assert_int_equal(a->node->node_case, b->node->node_case);
+        }
+        for (k = 0; k < one[i].errors.len; k++)
+            assert_int_equal(((sql_error *) util_vec_at(&one[i].errors, k))->offset,
+                             ((sql_error *) util_vec_at(&three[i].errors, k))->offset);
+        sql_file_free(&one[i]);
+        sql_file_free(&three[i]);
+    }
+}
+
 int
 main(void)
 {
@@ -784,6 +909,8 @@ main(void)
         cmocka_unit_test(test_pathrole_below_root_and_config),
         cmocka_unit_test(test_template_render),
         cmocka_unit_test(test_template_errors),
+        cmocka_unit_test(test_sql_bytes_may_chain),
+        cmocka_unit_test(test_sql_parse_all_threads),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

@@ -25,6 +25,7 @@ cli_check_help(FILE *out)
           "  --baseline FILE         hide the findings recorded in FILE\n"
           "  --write-baseline FILE   record today's findings, exit 0\n"
           "  --output FILE           write the report to FILE (- for standard output)\n"
+          "  --jobs N                parse SQL files on N threads (default: one per CPU)\n"
           "  --config FILE, --plugin-dir DIR, --no-color\n"
           "A .pgrampart.yml found in the checked tree is data: its plugin_dirs and paths\n"
           "outside the tree are refused unless named with --config, listed in\n"
@@ -145,6 +146,7 @@ cli_check(host *h, const cli_options *o, char *const *paths, size_t n)
     report_context_init(&context, "check", o->argc, o->argv, NULL);
     context.fail_on = diag_severity_name((pgr_severity) o->fail_on);
     util_vec_init(&staged, sizeof(char *));
+    check_set_jobs(o->jobs);
     if (o->staged) {
         if (gitscope_staged(&staged, &err) != 0) {
             diag_print_error(stderr, err);

@@ -44,6 +44,7 @@ typedef struct cli_options {
     const char *output;      /* --output FILE ("-" or NULL: stdout) */
     int argc;                /* the command line, for the report's context */
     char *const *argv;
+    unsigned jobs;           /* check --jobs N (0: one per online CPU) */
 } cli_options;
 
 /*

@@ -24,7 +24,7 @@ void cli_init_help(FILE *out);
 
 static const cli_command commands[] = {
     { "check", "pgrampart check [options] [PATH...]",
-      HOST_OPTIONS " format fail-on no-color output staged diff-base baseline write-baseline",
+      HOST_OPTIONS " format fail-on no-color output staged diff-base baseline write-baseline jobs",
       cli_check_help, cli_check },
     { "audit", "pgrampart audit [options] [CONNINFO]  audit a live database, read-only",
       HOST_OPTIONS " format fail-on no-color output timeout schema exclude-schema migrations inventory",

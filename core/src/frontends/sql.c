@@ -53,41 +53,128 @@ chain_limit(void)
  * brackets count nothing.  Returns the token where the bound first passes
  * limit, or end.
  */
+/* The counts of chain_bound_at: per open bracket level (levels[0, depth])
+ * and their sum. */
+typedef struct chain_count {
+    size_t *levels;
+    size_t depth;
+    size_t total;
+} chain_count;
+
+/* Count one token that starts with c; restart: a top-level AND / OR. */
+static void
+chain_step(chain_count *cc, char c, bool restart)
+{
+    if ((c == ')' || c == ']') && cc->depth > 0) {
+        cc->total -= cc->levels[cc->depth];
+        cc->depth--;
+    } else if (c == ',' || c == ';' || restart) {
+        cc->total -= cc->levels[cc->depth];
+        cc->levels[cc->depth] = 0;
+    } else if (c == '(' || c == '[') {
+        /* The bracket counts on its enclosing level, so that depth
+         * never exceeds total (and levels[] its limit + 2 slots). */
+        cc->levels[cc->depth]++;
+        cc->total++;
+        cc->levels[++cc->depth] = 0;
+    } else {
+        cc->levels[cc->depth]++;
+        cc->total++;
+    }
+}
+
 static size_t
 chain_bound_at(const char *text, const PgQuery__ScanResult *sr, size_t first, size_t end,
                size_t limit)
 {
-    size_t *levels = util_xmalloc((limit + 2) * sizeof *levels), depth = 0, total = 0, i;
+    chain_count cc = { util_xmalloc((limit + 2) * sizeof(size_t)), 0, 0 };
+    size_t i;
 
-    levels[0] = 0;
+    cc.levels[0] = 0;
     for (i = first; i < end; i++) {
         const PgQuery__ScanToken *t = sr->tokens[i];
-        char c = text[t->start];
 
         if (t->token == PG_QUERY__TOKEN__SQL_COMMENT || t->token == PG_QUERY__TOKEN__C_COMMENT)
             continue;
-        if ((c == ')' || c == ']') && depth > 0) {
-            total -= levels[depth];
-            depth--;
-        } else if (c == ',' || c == ';' || t->token == PG_QUERY__TOKEN__AND ||
-                   t->token == PG_QUERY__TOKEN__OR) {
-            total -= levels[depth];
-            levels[depth] = 0;
-        } else if (c == '(' || c == '[') {
-            /* The bracket counts on its enclosing level, so that depth
-             * never exceeds total (and levels[] its limit + 2 slots). */
-            levels[depth]++;
-            total++;
-            levels[++depth] = 0;
-        } else {
-            levels[depth]++;
-            total++;
-        }
-        if (total > limit)
+        chain_step(&cc, text[t->start],
+                   t->token == PG_QUERY__TOKEN__AND || t->token == PG_QUERY__TOKEN__OR);
+        if (cc.total > limit)
             break;
     }
-    free(levels);
+    free(cc.levels);
     return i < end ? i : end;
+}
+
+/* Whether c can continue an identifier (PostgreSQL's ident_cont, which
+ * holds '$': "a$b$" is one identifier, not a dollar quote). */
+static bool
+ident_cont(unsigned char c)
+{
+    return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+/* The offset after the quoted string, identifier, dollar quote or comment
+ * that starts at text[i], or i when none does. */
+static size_t
+skip_unit(const char *text, size_t len, size_t i)
+{
+    char c = text[i];
+    bool after_ident;
+    size_t tag;
+    const char *end;
+
+    /* Called on every byte of a large file: the common case first. */
+    if (c != '\'' && c != '"' && c != '$' && c != '-' && c != '/')
+        return i;
+    after_ident = i > 0 && ident_cont((unsigned char) text[i - 1]);
+    if (c == '\'') {
+        /* E'...' (not part of a longer word) escapes with backslashes. */
+        bool e = after_ident && (text[i - 1] == 'E' || text[i - 1] == 'e') &&
+            !(i > 1 && ident_cont((unsigned char) text[i - 2]));
+
+        return sql_skip_quoted(text, len, i, c, e);
+    }
+    if (c == '"')
+        return sql_skip_quoted(text, len, i, c, false);
+    if (c == '$' && !after_ident && (tag = sql_dollar_tag_len(text, len, i)) > 0) {
+        end = memmem(text + i + tag, len - i - tag, text + i, tag);
+        return end ? (size_t) (end - text) + tag : len;
+    }
+    if (i + 1 < len && ((c == '-' && text[i + 1] == '-') || (c == '/' && text[i + 1] == '*')))
+        return sql_skip_blank(text, len, i);
+    return i;
+}
+
+/* See sql.h.  chain_bound_at over the bytes: every byte outside strings,
+ * quoted identifiers, dollar quotes and comments counts as a token (a
+ * token has at least one byte, so the counts are at least the scanner's);
+ * each of those is one token, as the scanner makes it, or none for a
+ * comment; ',' and ';' restart their level's count, brackets open and
+ * close levels, as there.  AND / OR, which restart it there, are counted
+ * as bytes here. */
+bool
+sql_bytes_may_chain(const char *text, size_t len, size_t limit)
+{
+    chain_count cc = { util_xmalloc((limit + 2) * sizeof(size_t)), 0, 0 };
+    size_t i = 0, next;
+
+    cc.levels[0] = 0;
+    while (i < len && cc.total <= limit) {
+        char c = text[i];
+
+        next = skip_unit(text, len, i);
+        if (next > i) {
+            if (c != '-' && c != '/')
+                chain_step(&cc, 'x', false);    /* one token, not a bracket */
+            i = next;
+            continue;
+        }
+        if (!isspace((unsigned char) c))
+            chain_step(&cc, c, false);
+        i++;
+    }
+    free(cc.levels);
+    return cc.total > limit;
 }
 
 /* The tokens of the whole file (free with pg_query__scan_result__free_unpacked),
@@ -269,6 +356,80 @@ parse_each(sql_file *f, const PgQuery__ScanResult *sr)
     }
 }
 
+/*
+ * The offset just after the first ';' at or after text[from + min] that is
+ * outside brackets, strings, quoted identifiers, dollar quotes and
+ * comments (a statement's end, unless a BEGIN ATOMIC body holds it), or
+ * len when there is none.
+ */
+static size_t
+chunk_end(const char *text, size_t len, size_t from, size_t min)
+{
+    size_t i = from, next, depth = 0;
+
+    while (i < len) {
+        char c = text[i];
+
+        next = skip_unit(text, len, i);
+        if (next > i) {
+            i = next;
+            continue;
+        }
+        if (c == '(' || c == '[')
+            depth++;
+        else if ((c == ')' || c == ']') && depth > 0)
+            depth--;
+        else if (c == ';' && depth == 0 && i >= from + min)
+            return i + 1;
+        i++;
+    }
+    return len;
+}
+
+/* Forget what parses added to f beyond n_stmts statements, n_results
+ * results and n_errors errors. */
+static void
+truncate_parse(sql_file *f, size_t n_stmts, size_t n_results, size_t n_errors)
+{
+    size_t i;
+
+    for (i = n_errors; i < f->errors.len; i++)
+        free(((sql_error *) util_vec_at(&f->errors, i))->message);
+    for (i = n_results; i < f->results.len; i++)
+        pg_query__parse_result__free_unpacked(
+            *(PgQuery__ParseResult **) util_vec_at(&f->results, i), NULL);
+    f->stmts.len = n_stmts;
+    f->results.len = n_results;
+    f->errors.len = n_errors;
+}
+
+/*
+ * Parse a large file in pieces of about SQL_CHUNK_BYTES that end at a
+ * statement's ';': libpg_query holds a whole piece's raw tree, its
+ * protobuf and our copy at once, so a 2.7 MB schema dump parsed whole
+ * peaks at 80 MiB in libpg_query alone.  The statements, their offsets and
+ * the too-deep refusals are those of a parse of the whole file.  Returns
+ * 0, or -1 (f as it was) when a piece does not parse: a syntax error, or a
+ * ';' that ends no statement (inside a BEGIN ATOMIC body); the caller
+ * then parses the whole file.
+ */
+static int
+parse_chunks(sql_file *f)
+{
+    size_t n_stmts = f->stmts.len, n_results = f->results.len, n_errors = f->errors.len;
+    size_t from = 0, to;
+
+    while (from < f->len) {
+        to = chunk_end(f->text, f->len, from, SQL_CHUNK_BYTES);
+        if (parse_range(f, from, to) != 0) {
+            truncate_parse(f, n_stmts, n_results, n_errors);
+            return -1;
+        }
+        from = to;
+    }
+    return 0;
+}
+
 /* The libpg_query part of sql_file_parse, run by sql_run_deep. */
 static void
 parse_file_deep(void *arg)
@@ -277,9 +438,9 @@ parse_file_deep(void *arg)
     PgQuery__ScanResult *sr = NULL;
     bool whole = true;
 
-    /* Each token takes at least one byte: a shorter file cannot pass the
-     * chain bound, and is not worth scanning first. */
-    if (f->len > chain_limit()) {
+    /* Each token takes at least one byte: a file whose bytes cannot pass
+     * the chain bound is not worth scanning first. */
+    if (f->len > chain_limit() && sql_bytes_may_chain(f->text, f->len, chain_limit())) {
         parser_used = true;
         sr = scan_file(f);
         /* Statement by statement, so that a too-deep one is refused alone. */
@@ -290,6 +451,8 @@ parse_file_deep(void *arg)
             whole = false;
         }
     }
+    if (whole && f->len > 2 * SQL_CHUNK_BYTES && parse_chunks(f) == 0)
+        whole = false;
     if (whole && parse_range(f, 0, f->len) != 0) {
         /* Drop the whole-file error; per-statement parsing reports each. */
         sql_error *e = util_vec_at(&f->errors, 0);
@@ -449,6 +612,83 @@ sql_file_parse(sql_file *f, const char *path, const char *src, size_t len)
                 ? PGR_PART_DOWN : PGR_PART_UP;
         }
     }
+}
+
+/* The shared state of sql_file_parse_all's workers. */
+typedef struct parse_pool {
+    pthread_mutex_t mu;
+    sql_parse_job *jobs;
+    size_t n;
+    size_t next;            /* the first job no worker has taken */
+} parse_pool;
+
+/* The next job of pool, or NULL when every job is taken. */
+static sql_parse_job *
+pool_take(parse_pool *pool)
+{
+    sql_parse_job *job = NULL;
+
+    pthread_mutex_lock(&pool->mu);
+    if (pool->next < pool->n)
+        job = &pool->jobs[pool->next++];
+    pthread_mutex_unlock(&pool->mu);
+    return job;
+}
+
+/* A worker: parse jobs until none is left.  It runs with SQL_STACK_BYTES of
+ * stack, so sql_run_deep runs its requests in place; libpg_query frees
+ * this thread's memory contexts when it ends (never pg_query_exit here). */
+static void *
+pool_worker(void *arg)
+{
+    parse_pool *pool = arg;
+    sql_parse_job *job;
+
+    on_deep_stack = true;
+    while ((job = pool_take(pool)) != NULL)
+        sql_file_parse(job->out, job->path, job->src, job->len);
+    return NULL;
+}
+
+void
+sql_file_parse_all(sql_parse_job *jobs, size_t n, unsigned n_threads)
+{
+    parse_pool pool = { PTHREAD_MUTEX_INITIALIZER, jobs, n, 0 };
+    pthread_t *threads;
+    pthread_attr_t attr;
+    unsigned started = 0, i;
+    sql_parse_job *job;
+
+    if (n_threads > n)
+        n_threads = (unsigned) n;
+    if (n_threads <= 1) {
+        for (i = 0; i < n; i++)
+            sql_file_parse(jobs[i].out, jobs[i].path, jobs[i].src, jobs[i].len);
+        return;
+    }
+#ifdef M_ARENA_MAX
+    /* Workers allocate at once: one arena each, not one lock for all
+     * (deep_start keeps the deep thread, which never runs beside the
+     * caller, on the main arena). */
+    mallopt(M_ARENA_MAX, (int) n_threads + 1);
+#endif
+    threads = util_xcalloc(n_threads, sizeof *threads);
+    if (pthread_attr_init(&attr) == 0) {
+        if (pthread_attr_setstacksize(&attr, SQL_STACK_BYTES) == 0)
+            while (started < n_threads &&
+                   pthread_create(&threads[started], &attr, pool_worker, &pool) == 0)
+                started++;
+        pthread_attr_destroy(&attr);
+    }
+    /* No worker could start (address space limit?): the calling thread
+     * parses what is left, through the deep thread as sql_file_parse does. */
+    if (started == 0)
+        while ((job = pool_take(&pool)) != NULL)
+            sql_file_parse(job->out, job->path, job->src, job->len);
+    for (i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    free(threads);
+    pthread_mutex_destroy(&pool.mu);
 }
 
 size_t

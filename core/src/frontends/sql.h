@@ -45,6 +45,11 @@ typedef struct sql_error {
 #define SQL_MAX_CHAIN 20000
 #define SQL_STACK_BYTES ((size_t) 256 << 20)
 
+/* A file larger than twice this is parsed in pieces of about this many
+ * bytes, each ending at a statement's ';' (peak memory; see parse_chunks
+ * in sql.c). */
+#define SQL_CHUNK_BYTES ((size_t) 64 << 10)
+
 /*
  * A parsed SQL file.  text is the source with psql-only syntax blanked out
  * (meta-commands, COPY ... FROM stdin data) or rewritten (psql variables);
@@ -73,6 +78,26 @@ typedef struct sql_file {
  */
 void sql_file_parse(sql_file *f, const char *path, const char *src, size_t len);
 void sql_file_free(sql_file *f);
+
+/* One file for sql_file_parse_all: src (len bytes, not taken over, read
+ * only) parsed as path into *out. */
+typedef struct sql_parse_job {
+    sql_file *out;
+    const char *path;
+    const char *src;
+    size_t len;
+} sql_parse_job;
+
+/*
+ * sql_file_parse for each of jobs[0, n), on up to n_threads worker threads
+ * (each with SQL_STACK_BYTES of stack; libpg_query is thread-safe, and each
+ * job writes only its own sql_file), or on the calling thread when
+ * n_threads <= 1 (the single-threaded path, exactly sql_file_parse in
+ * order).  Every sql_file is the same whatever n_threads: a file's parse
+ * depends on that file alone.  Returns when every job is done.  Not for
+ * concurrent callers.
+ */
+void sql_file_parse_all(sql_parse_job *jobs, size_t n, unsigned n_threads);
 
 /*
  * Blank psql-only syntax in text (len bytes, modified in place): backslash
@@ -132,6 +157,18 @@ bool sql_parser_used(void);
  * lowered 32 times, and false is returned.
  */
 bool sql_run_deep(void (*fn)(void *), void *arg);
+
+/*
+ * Whether the token bound of the nesting guard (more than limit tokens
+ * chained at one level of one statement, see chain_bound_at in sql.c)
+ * could be passed anywhere in text (len bytes, psql syntax already
+ * blanked), judged from its bytes alone, in one pass: false means it
+ * cannot, so libpg_query's scanner need not run over the whole file first
+ * (7% of a check of a large schema dump); true, that it may.  Strings,
+ * E'' strings, quoted identifiers, dollar quotes and comments are skipped
+ * as PostgreSQL's lexer skips them (a ';' inside one ends nothing).
+ */
+bool sql_bytes_may_chain(const char *text, size_t len, size_t limit);
 
 /* The depth of a protobuf message tree (1 for a message without message
  * fields), counted up to limit + 1: a result above limit means "deeper

@@ -75,6 +75,11 @@ typedef int (*check_reader_fn)(void *arg, const char *path, char **data, size_t 
 /* Set the reader of the next check_paths calls (NULL: the working tree). */
 void check_set_reader(check_reader_fn fn, void *arg);
 
+/* Set the number of threads that parse the SQL files of the next
+ * check_paths calls (--jobs); 0, the default, is the number of online CPUs,
+ * 1 parses on the calling thread.  Findings do not depend on it. */
+void check_set_jobs(unsigned jobs);
+
 /*
  * Check paths (files or directories; directories are walked, skipping
  * .git, node_modules and build directories).  A SQL file named on its own

@@ -19,6 +19,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Files larger than this are reported, not read. */
 #define CHECK_MAX_FILE_BYTES (64u << 20)
@@ -131,17 +132,15 @@ template_error(const sql_file *s, const sql_error *e, bool migration)
     return false;
 }
 
-/* Parse sql (f->len bytes: the file, or a script's SQL overlay) as f's SQL
- * with the statements front-end fe; migration: f is an up or down of a
- * migration set.  A template's statements that still do not parse once
- * their placeholders are blanked give one sql/template info for the file,
- * at the first of them. */
+/* Report the syntax errors of f's parsed SQL (f->sql) as front-end fe's;
+ * migration: f is an up or down of a migration set.  A template's
+ * statements that still do not parse once their placeholders are blanked
+ * give one sql/template info for the file, at the first of them. */
 static void
-parse_sql_text(check_run *run, check_file *f, const frontend *fe, const char *sql, bool migration)
+report_sql_parse(check_run *run, check_file *f, const frontend *fe, bool migration)
 {
     size_t k, n_template = 0, first = 0;
 
-    sql_file_parse(&f->sql, f->path, sql, f->len);
     f->parsed_sql = true;
     run->host->diags->statements += f->sql.stmts.len;
     for (k = 0; k < f->sql.errors.len; k++) {
@@ -171,19 +170,77 @@ parse_sql_text(check_run *run, check_file *f, const frontend *fe, const char *sq
     }
 }
 
+/* Parse sql (f->len bytes: the file, or a script's SQL overlay) as f's SQL
+ * and report what the parse found (report_sql_parse). */
+static void
+parse_sql_text(check_run *run, check_file *f, const frontend *fe, const char *sql, bool migration)
+{
+    sql_file_parse(&f->sql, f->path, sql, f->len);
+    report_sql_parse(run, f, fe, migration);
+}
+
+/* --jobs of the next check_paths calls (check_set_jobs); 0: the CPUs. */
+static unsigned check_jobs;
+
+void
+check_set_jobs(unsigned jobs)
+{
+    check_jobs = jobs;
+}
+
+/* The number of parser threads: --jobs, else the online CPUs. */
+static unsigned
+jobs_of_run(void)
+{
+    long n;
+
+    if (check_jobs > 0)
+        return check_jobs;
+    n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned) n : 1;
+}
+
+/* Whether SQL file i (mig index) is parsed: other databases' dialect files
+ * (pop's .mysql. etc.) are not ours. */
+static bool
+parses_sql(check_run *run, size_t i)
+{
+    const check_file *f = util_vec_at(&run->files, run->sql_index[i]);
+
+    return f->text != NULL && run->mig.roles[i] != MIG_OTHER_DIALECT;
+}
+
+/*
+ * Parse the SQL files on all cores (sql_file_parse_all: a file's parse
+ * depends on that file alone), then report what each parse found in file
+ * order, on this thread: the findings and every per-file state are the
+ * same whatever the number of threads.
+ */
 static void
 parse_sql_files(check_run *run)
 {
-    size_t i, k;
+    sql_parse_job *jobs = util_xcalloc(run->n_sql + 1, sizeof *jobs);
+    size_t i, k, n = 0;
 
     for (i = 0; i < run->n_sql; i++) {
         check_file *f = util_vec_at(&run->files, run->sql_index[i]);
 
-        /* Other databases' dialect files (pop's .mysql. etc.) are not ours. */
-        if (f->text == NULL || run->mig.roles[i] == MIG_OTHER_DIALECT)
+        if (!parses_sql(run, i))
             continue;
-        parse_sql_text(run, f, f->fe, f->text,
-                       run->mig.roles[i] != MIG_NONE && run->mig.roles[i] != MIG_VERIFY);
+        jobs[n].out = &f->sql;
+        jobs[n].path = f->path;
+        jobs[n].src = f->text;
+        jobs[n++].len = f->len;
+    }
+    sql_file_parse_all(jobs, n, jobs_of_run());
+    free(jobs);
+    for (i = 0; i < run->n_sql; i++) {
+        check_file *f = util_vec_at(&run->files, run->sql_index[i]);
+
+        if (!parses_sql(run, i))
+            continue;
+        report_sql_parse(run, f, f->fe,
+                         run->mig.roles[i] != MIG_NONE && run->mig.roles[i] != MIG_VERIFY);
         for (k = 0; k < f->sql.stmts.len; k++) {
             sql_stmt *st = util_vec_at(&f->sql.stmts, k);
 
