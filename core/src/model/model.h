@@ -129,6 +129,10 @@ typedef struct model {
     util_vec view_column_type_rows;      /* of const char *const *, one per table */
     util_vec view_column_location_rows;  /* of const pgr_location *, one per table */
     util_vec view_columns_complete;      /* of unsigned char */
+    /* Policy clauses read from pg_policy, parsed once per distinct text
+     * (policies.c): a catalog of 10,000 policies repeats a few texts. */
+    util_vec clause_cache;       /* of clause_entry (model_internal.h) */
+    util_map clause_cache_ix;    /* clause text -> position */
 } model;
 
 /* Start an empty model; source names it (copied). */
