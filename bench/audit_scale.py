@@ -10,7 +10,8 @@ time, peak RSS (ru_maxrss of the child) and the number of queries sent
 
 Usage: python3 bench/audit_scale.py [--sizes 1000,10000] [--huge] [--rounds 3]
                                     [name=]BINARY ...
---huge adds 100,000 tables (building that database takes many minutes).
+--huge adds 100,000 tables (building that database takes many minutes); --distinct gives every
+table its own policy expression (the worst case for the per-text parse cache).
 """
 import argparse
 import os
@@ -25,10 +26,12 @@ sys.path.insert(0, os.path.join(root, "tests", "pg"))
 from cluster import Cluster  # noqa: E402
 
 ROLES = 500
+GENERIC = "current_setting('app.tenant')::int"
 
 
-def write_schema(f, tables):
-    """The DDL of a database of `tables` tables (see the module doc)."""
+def write_schema(f, tables, distinct=False):
+    """The DDL of a database of `tables` tables (see the module doc); with distinct, every policy
+    expression differs (tenant_id = <table number>), so none is parsed once for many."""
     for r in range(ROLES):
         f.write(f"CREATE ROLE app_{r};\n")
     for i in range(tables):
@@ -38,7 +41,7 @@ def write_schema(f, tables):
             f.write(f"ALTER TABLE t{i} ENABLE ROW LEVEL SECURITY;\n")
         for p in range(2):
             f.write(f"CREATE POLICY p{p} ON t{i} FOR {'SELECT' if p == 0 else 'UPDATE'} "
-                    f"USING (tenant_id = current_setting('app.tenant')::int);\n")
+                    f"USING (tenant_id = {i if distinct else GENERIC});\n")
 
 
 def audit(binary, conninfo):
@@ -62,6 +65,7 @@ def main():
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--huge", action="store_true", help="add 100,000 tables")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--distinct", action="store_true", help="a different policy expression per table")
     ap.add_argument("binaries", nargs="*")
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",")] + ([100000] if a.huge else [])
@@ -74,7 +78,7 @@ def main():
     for n in sizes:
         with Cluster(settings={"max_locks_per_transaction": "4096"}) as c, \
                 tempfile.NamedTemporaryFile("w", suffix=".sql") as f:
-            write_schema(f, n)
+            write_schema(f, n, a.distinct)
             f.flush()
             c.psql("SET synchronous_commit = off", files=[f.name])
             runs = {name: [] for name, _ in bins}

@@ -117,6 +117,7 @@ model_init(model *m, const char *source, int from_migrations)
     util_map_init(&m->column_info_ix);
     util_vec_init(&m->clause_cache, sizeof(clause_entry));
     util_map_init(&m->clause_cache_ix);
+    m->clauses_parsed = 0;
     util_vec_init(&m->constraints, sizeof(model_constraint));
     util_vec_init(&m->view_constraints, sizeof(pgr_constraint));
     util_vec_init(&m->index_deps, sizeof(index_dep));

@@ -260,8 +260,8 @@ clause_entry_fill(clause_entry *e, const char *text)
     sql_file_free(&sub);
 }
 
-/* The cache entry of a clause text, parsed on first use (the first use of
- * a text counts in m->clause_cache.len, which the audit reports). */
+/* The cache entry of a clause text, parsed on first use (counted in
+ * m->clauses_parsed, which the audit reports). */
 static clause_entry *
 clause_lookup(model *m, const char *text)
 {
@@ -269,10 +269,25 @@ clause_lookup(model *m, const char *text)
 
     if (!util_map_get(&m->clause_cache_ix, text, len, &i)) {
         clause_entry_fill(util_vec_push(&m->clause_cache), text);
+        m->clauses_parsed++;
         i = m->clause_cache.len - 1;
         util_map_add(&m->clause_cache_ix, text, len, i);
     }
     return util_vec_at(&m->clause_cache, i);
+}
+
+size_t
+model_clauses_parsed(const model *m)
+{
+    return m->clauses_parsed;
+}
+
+void
+model_forget_clauses(model *m)
+{
+    clause_cache_free(m);
+    util_vec_init(&m->clause_cache, sizeof(clause_entry));
+    util_map_init(&m->clause_cache_ix);
 }
 
 /* See model_internal.h. */
