@@ -405,6 +405,72 @@ test_policy_canonical_forms(void **state)
     }
 }
 
+/* The canonical USING of a policy put on schema.table of m (copied). */
+static char *
+put_canonical(model *m, const char *schema, const char *table, const char *text)
+{
+    pgr_location loc;
+    const pgr_policy *p;
+
+    memset(&loc, 0, sizeof loc);
+    loc.object = "db:t";
+    model_put_policy(m, schema, table, "p", 1, '*', NULL, 0, text, NULL, &loc);
+    p = util_vec_at(&m->policies, m->policies.len - 1);
+    return p->qual_canonical ? strdup(p->qual_canonical) : NULL;
+}
+
+/* model_put_policy parses each distinct text once per model, and reuses a
+ * canonical form only where the text cannot name the policy's schema or
+ * table: every form equals the one a fresh model gives, and a text naming
+ * the table or schema (unquoted, in any case, or quoted) keeps its own. */
+static void
+test_policy_clause_cache(void **state)
+{
+    static const struct {
+        const char *schema, *table, *text;
+        int same_as_previous;   /* 1 equal, 0 differ, -1 either */
+    } cases[] = {
+        { "public", "t1", "(x = 1)", -1 },
+        { "public", "t2", "(x = 1)", 1 },
+        { "public", "t1", "(t1.x = 1)", -1 },
+        { "public", "t2", "(t1.x = 1)", 0 },
+        { "public", "t1", "(T1.x = 1)", -1 },
+        { "public", "T1", "(\"T1\".x = 1)", -1 },
+        { "public", "t1", "(\"T1\".x = 1)", 0 },
+        { "s1", "a", "(s1.f(x) = 1)", -1 },
+        { "s2", "a", "(s1.f(x) = 1)", 0 },
+        { "s2", "b", "(s1.f(x) = 1)", 1 },
+    };
+    model m;
+    char *prev = NULL;
+    size_t i;
+
+    (void) state;
+    model_init(&m, "database", 0);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        model fresh;
+        char *got = put_canonical(&m, cases[i].schema, cases[i].table, cases[i].text), *want;
+
+        model_init(&fresh, "database", 0);
+        want = put_canonical(&fresh, cases[i].schema, cases[i].table, cases[i].text);
+        assert_non_null(got);
+        assert_non_null(want);
+        if (strcmp(got, want) != 0)
+            fail_msg("case %zu (%s on %s.%s): cached %s, fresh %s", i, cases[i].text, cases[i].schema,
+                     cases[i].table, got, want);
+        if (cases[i].same_as_previous >= 0 && cases[i].same_as_previous != (strcmp(got, prev) == 0))
+            fail_msg("case %zu (%s on %s.%s) should %s the previous", i, cases[i].text, cases[i].schema,
+                     cases[i].table, cases[i].same_as_previous ? "equal" : "differ from");
+        free(prev);
+        prev = got;
+        free(want);
+        model_free(&fresh);
+    }
+    assert_int_equal(model_clauses_parsed(&m), 5);
+    free(prev);
+    model_free(&m);
+}
+
 /* --- writers ----------------------------------------------------------------- */
 
 static void
@@ -903,6 +969,7 @@ main(void)
         cmocka_unit_test(test_model_replay),
         cmocka_unit_test(test_model_policies),
         cmocka_unit_test(test_policy_canonical_forms),
+        cmocka_unit_test(test_policy_clause_cache),
         cmocka_unit_test(test_json_escaping),
         cmocka_unit_test(test_mask_line),
         cmocka_unit_test(test_pathrole_defaults),

@@ -93,12 +93,12 @@ report_skipped(host *h, const live_result *res)
  * --inventory), and fill context with the server's facts.  One database's
  * result is its context and its findings: a fleet of databases is a list
  * of these, each audited into a diag_store of its own.  *queries is set to
- * the statements sent.  Returns 0, or -1 after printing why it could not
+ * the statements sent, *parsed to the distinct policy expressions parsed.  Returns 0, or -1 after printing why it could not
  * connect or read.
  */
 static int
 audit_database(host *h, const cli_options *o, const char *conninfo, cli_kept_model *expected,
-               report_context *context, size_t *queries)
+               report_context *context, size_t *queries, size_t *parsed)
 {
     live_result res;
     model m;
@@ -127,6 +127,7 @@ audit_database(host *h, const cli_options *o, const char *conninfo, cli_kept_mod
         suppress_apply_migrations(h, &expected->m);
     h->diags->files = 0;
     *queries = res.queries;
+    *parsed = res.clauses_parsed;
     rc = 0;
 out:
     free(err);
@@ -142,7 +143,7 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
     cli_kept_model expected;
     char *subject = NULL;
     report_context context;
-    size_t queries = 0;
+    size_t queries = 0, parsed = 0;
     int rc = CLI_EXIT_TOOL;
 
     memset(&expected, 0, sizeof expected);
@@ -163,7 +164,7 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
         goto out;
     if (expected.have)
         filter_schemas(&expected.m, o);
-    if (audit_database(h, o, n ? args[0] : NULL, &expected, &context, &queries) != 0)
+    if (audit_database(h, o, n ? args[0] : NULL, &expected, &context, &queries, &parsed) != 0)
         goto out;
     subject = util_xasprintf("database %s", context.database ? context.database : "?");
     h->diags->subject = subject;
@@ -173,7 +174,7 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
     if (cli_print_findings(h, o, NULL, NULL, &context) != 0 || fflush(stdout) != 0)
         goto out;
     if (getenv("PGRAMPART_REPORT_QUERIES"))
-        fprintf(stderr, "pgrampart: %zu queries\n", queries);
+        fprintf(stderr, "pgrampart: %zu queries, %zu policy expressions parsed\n", queries, parsed);
     rc = diag_count_at_least(h->diags, (pgr_severity) o->fail_on) > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
 out:
     h->diags->subject = NULL;

@@ -907,6 +907,8 @@ live_read_model(const char *conninfo, int timeout_ms, int connect_timeout_s, mod
     load_indexes(&lc, m);
     load_constraints(&lc, m);
     load_policies(&lc, m);
+    res->clauses_parsed = model_clauses_parsed(m);
+    model_forget_clauses(m);
     load_roles(&lc, m);
     load_acl(&lc, m);
     load_default_acl(&lc, m);

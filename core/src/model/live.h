@@ -16,6 +16,7 @@ typedef struct live_skip {
 
 typedef struct live_result {
     size_t queries;          /* statements sent, BEGIN/SET/ROLLBACK included */
+    size_t clauses_parsed;   /* distinct policy expression texts parsed */
     util_vec skipped;        /* of live_skip */
     char *database;          /* current_database() */
     /* The report's header (issue 16), read without extra queries: libpq's

@@ -115,6 +115,9 @@ model_init(model *m, const char *source, int from_migrations)
     util_vec_init(&m->deep_lines, sizeof(size_t));
     util_vec_init(&m->column_info, sizeof(column_info));
     util_map_init(&m->column_info_ix);
+    util_vec_init(&m->clause_cache, sizeof(clause_entry));
+    util_map_init(&m->clause_cache_ix);
+    m->clauses_parsed = 0;
     util_vec_init(&m->constraints, sizeof(model_constraint));
     util_vec_init(&m->view_constraints, sizeof(pgr_constraint));
     util_vec_init(&m->index_deps, sizeof(index_dep));
@@ -308,6 +311,7 @@ model_free(model *m)
     size_t i;
 
     util_vec_free(&m->deep_lines);
+    clause_cache_free(m);
     indexes_apply(m, index_free);
     columns_free(m);
     constraints_free(m);

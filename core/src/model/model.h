@@ -129,6 +129,11 @@ typedef struct model {
     util_vec view_column_type_rows;      /* of const char *const *, one per table */
     util_vec view_column_location_rows;  /* of const pgr_location *, one per table */
     util_vec view_columns_complete;      /* of unsigned char */
+    /* Policy clauses read from pg_policy, parsed once per distinct text
+     * (policies.c): a catalog of 10,000 policies repeats a few texts. */
+    util_vec clause_cache;       /* of clause_entry (model_internal.h) */
+    util_map clause_cache_ix;    /* clause text -> position */
+    size_t clauses_parsed;       /* entries ever added to clause_cache */
 } model;
 
 /* Start an empty model; source names it (copied). */
@@ -196,6 +201,12 @@ void model_put_constraint(model *m, const char *schema, const char *table, const
 void model_put_policy(model *m, const char *schema, const char *table, const char *name,
                       int permissive, char polcmd, const char *const *roles, size_t n_roles,
                       const char *qual, const char *with_check, const pgr_location *loc);
+/* The distinct clause texts model_put_policy parsed so far (each once). */
+size_t model_clauses_parsed(const model *m);
+/* Free what model_put_policy keeps to parse each distinct clause text once
+ * (the texts' parse facts and canonical forms): for after the last policy
+ * is put; a later model_put_policy parses again.  The count above stays. */
+void model_forget_clauses(model *m);
 void model_put_acl(model *m, char objkind, const char *object, const char *grantee,
                    uint32_t privileges, uint32_t grant_options, const pgr_location *loc);
 void model_put_default_acl(model *m, char objkind, const char *schema, const char *grantee,

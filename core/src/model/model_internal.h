@@ -233,6 +233,20 @@ void index_deps_rename_column(model *m, const char *qualified, const char *from,
 void index_deps_clone(const model *src, model *dst);
 void index_deps_free(model *m);
 
+/* policies.c: what parsing one policy clause's text found, kept so that a
+ * text read again from pg_policy is not parsed again.  All owned. */
+typedef struct clause_entry {
+    bool parsed;                /* "SELECT <text>" parsed to one statement */
+    bool is_target;             /* ... whose one target is an expression */
+    int always_true;            /* model_expr_always_true of it */
+    const char *const *columns; /* the columns note_column found, in walk order */
+    size_t n_columns;
+    bool canonical_done;        /* canonical is canonical_expr(text, S, T) for
+                                 * every S and T the text cannot name */
+    char *canonical;            /* may be NULL (canonical_expr failed) */
+} clause_entry;
+void clause_cache_free(model *m);
+
 /* expr.c */
 char *canonical_expr(const char *text, const char *schema, const char *table);
 int note_column(const pgr_node *node, void *arg);

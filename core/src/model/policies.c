@@ -6,6 +6,8 @@
  */
 #include "model/model_internal.h"
 
+#include <ctype.h>
+
 void
 free_policy(pgr_policy *p)
 {
@@ -192,40 +194,166 @@ alter_policy(model *m, const sql_file *f, const sql_stmt *st)
                &p->with_check_always_true, &p->with_check_location);
 }
 
-/* Parse "SELECT <expr>" to judge a policy expression read as text. */
-static void
-live_clause(pgr_policy *p, const char *text, const char **out, int *always_true,
-            pgr_location *loc, const pgr_location *where)
+/* Whether needle occurs in hay, ASCII letters compared case-insensitively
+ * (PostgreSQL folds unquoted identifiers to lower case, ASCII only). */
+static bool
+contains_ascii_ci(const char *hay, const char *needle)
 {
-    char *sql;
-    sql_file sub;
+    size_t n = strlen(needle), i, k;
 
-    if (text == NULL)
-        return;
-    *out = util_xstrdup(text);
-    *loc = copy_loc(where);
+    for (i = 0; hay[i]; i++) {
+        for (k = 0; k < n && hay[i + k]; k++)
+            if (tolower((unsigned char) hay[i + k]) != tolower((unsigned char) needle[k]))
+                break;
+        if (k == n)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Whether canonical_expr(text, schema, table) is the same for every schema
+ * and table the text cannot name.  canonical_expr compares the schema with
+ * qualifiers and the table with column qualifiers, all identifiers of the
+ * text: an unquoted identifier is a (case-folded, maybe truncated) piece of
+ * the text, so a name that is not in it, in any case, matches none.  A
+ * quoted one may differ from its bytes ("a""b", U&"\0061"): any '"' makes
+ * the answer no.
+ */
+static bool
+canonical_is_generic(const char *text, const char *schema, const char *table)
+{
+    return strchr(text, '"') == NULL && (schema == NULL || !contains_ascii_ci(text, schema)) &&
+           (table == NULL || !contains_ascii_ci(text, table));
+}
+
+/* Parse "SELECT <text>" into a new cache entry (the parse facts only). */
+static void
+clause_entry_fill(clause_entry *e, const char *text)
+{
+    char *sql = util_xasprintf("SELECT %s", text);
+    sql_file sub;
+    pgr_policy cols;
+
+    memset(e, 0, sizeof *e);
+    memset(&cols, 0, sizeof cols);
     /* The text comes from the catalog, whose owner may be hostile: parse it
      * with sql_file_parse's depth limits before anything walks it. */
-    sql = util_xasprintf("SELECT %s", text);
     sql_file_parse(&sub, "", sql, strlen(sql));
     free(sql);
     if (sub.errors.len == 0 && sub.stmts.len == 1) {
         const PgQuery__Node *st = ((const sql_stmt *) util_vec_at(&sub.stmts, 0))->node;
 
-        if (out == &p->qual)
-            p->qual_canonical = canonical_expr(text, p->schema, p->table);
-        else
-            p->with_check_canonical = canonical_expr(text, p->schema, p->table);
+        e->parsed = true;
         if (st->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
             st->select_stmt->n_target_list == 1 &&
             st->select_stmt->target_list[0]->node_case == PG_QUERY__NODE__NODE_RES_TARGET) {
-            const PgQuery__Node *e = st->select_stmt->target_list[0]->res_target->val;
+            const PgQuery__Node *x = st->select_stmt->target_list[0]->res_target->val;
 
-            *always_true = model_expr_always_true(e);
-            sql_node_walk(sql_node_wrap(e), note_column, p);
+            e->is_target = true;
+            e->always_true = model_expr_always_true(x);
+            sql_node_walk(sql_node_wrap(x), note_column, &cols);
+            e->columns = cols.columns_referenced;
+            e->n_columns = cols.n_columns_referenced;
         }
     }
     sql_file_free(&sub);
+}
+
+/* The cache entry of a clause text, parsed on first use (counted in
+ * m->clauses_parsed, which the audit reports). */
+static clause_entry *
+clause_lookup(model *m, const char *text)
+{
+    size_t len = strlen(text), i;
+
+    if (!util_map_get(&m->clause_cache_ix, text, len, &i)) {
+        clause_entry_fill(util_vec_push(&m->clause_cache), text);
+        m->clauses_parsed++;
+        i = m->clause_cache.len - 1;
+        util_map_add(&m->clause_cache_ix, text, len, i);
+    }
+    return util_vec_at(&m->clause_cache, i);
+}
+
+size_t
+model_clauses_parsed(const model *m)
+{
+    return m->clauses_parsed;
+}
+
+void
+model_forget_clauses(model *m)
+{
+    clause_cache_free(m);
+    util_vec_init(&m->clause_cache, sizeof(clause_entry));
+    util_map_init(&m->clause_cache_ix);
+}
+
+/* See model_internal.h. */
+void
+clause_cache_free(model *m)
+{
+    size_t i;
+
+    for (i = 0; i < m->clause_cache.len; i++) {
+        clause_entry *e = util_vec_at(&m->clause_cache, i);
+
+        strs_free(e->columns, e->n_columns);
+        free(e->canonical);
+    }
+    util_vec_free(&m->clause_cache);
+    util_map_free(&m->clause_cache_ix);
+}
+
+/* The canonical form of a clause of p (caller frees): from the cache when
+ * the text cannot name p's schema or table. */
+static char *
+clause_canonical(clause_entry *e, const char *text, const pgr_policy *p, bool cached)
+{
+    if (!cached || !canonical_is_generic(text, p->schema, p->table))
+        return canonical_expr(text, p->schema, p->table);
+    if (!e->canonical_done) {
+        e->canonical = canonical_expr(text, p->schema, p->table);
+        e->canonical_done = true;
+    }
+    return e->canonical ? util_xstrdup(e->canonical) : NULL;
+}
+
+/* Judge a policy expression read as text (pg_get_expr): whether it is
+ * constant true, its columns and its canonical form, each distinct text
+ * parsed once per model.  PGRAMPART_NO_CLAUSE_CACHE parses every clause
+ * afresh (the tests compare both ways, as PGRAMPART_REPLAY_FULL does for
+ * the replay). */
+static void
+live_clause(model *m, pgr_policy *p, const char *text, const char **out, int *always_true,
+            pgr_location *loc, const pgr_location *where)
+{
+    bool cached = getenv("PGRAMPART_NO_CLAUSE_CACHE") == NULL;
+    clause_entry fresh, *e = &fresh;
+    size_t i;
+
+    if (text == NULL)
+        return;
+    *out = util_xstrdup(text);
+    *loc = copy_loc(where);
+    if (cached)
+        e = clause_lookup(m, text);
+    else
+        clause_entry_fill(&fresh, text);
+    if (e->parsed) {
+        if (out == &p->qual)
+            p->qual_canonical = clause_canonical(e, text, p, cached);
+        else
+            p->with_check_canonical = clause_canonical(e, text, p, cached);
+    }
+    if (e->is_target) {
+        *always_true = e->always_true;
+        for (i = 0; i < e->n_columns; i++)
+            strs_add(&p->columns_referenced, &p->n_columns_referenced, e->columns[i]);
+    }
+    if (!cached)
+        strs_free(fresh.columns, fresh.n_columns);
 }
 
 void
@@ -246,7 +374,7 @@ model_put_policy(model *m, const char *schema, const char *table, const char *na
         strs_add(&p->roles, &p->n_roles, roles[i]);
     if (p->n_roles == 0)
         strs_add(&p->roles, &p->n_roles, "PUBLIC");
-    live_clause(p, qual, &p->qual, &p->qual_always_true, &p->qual_location, loc);
-    live_clause(p, with_check, &p->with_check, &p->with_check_always_true,
+    live_clause(m, p, qual, &p->qual, &p->qual_always_true, &p->qual_location, loc);
+    live_clause(m, p, with_check, &p->with_check, &p->with_check_always_true,
                 &p->with_check_location, loc);
 }
