@@ -3,6 +3,7 @@
  */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,8 +15,9 @@
 void
 cli_audit_help(FILE *out)
 {
-    fputs("usage: pgrampart audit [options] [CONNINFO]\n"
-          "Audit a live database, read-only (libpq defaults without CONNINFO).\n"
+    fputs("usage: pgrampart audit [options] [CONNINFO...]\n"
+          "Audit a live database, read-only (libpq defaults without CONNINFO);\n"
+          "several CONNINFOs: one report with a summary row per database.\n"
           "  --migrations PATH       also report drift from these migrations\n"
           "  --inventory             also list tables (RLS, policies per command) and roles\n"
           "                          (login, superuser, bypassrls, connection limit); text, json\n"
@@ -93,23 +95,20 @@ report_skipped(host *h, const live_result *res)
  * --inventory), and fill context with the server's facts.  One database's
  * result is its context and its findings: a fleet of databases is a list
  * of these, each audited into a diag_store of its own.  *queries is set to
- * the statements sent.  Returns 0, or -1 after printing why it could not
- * connect or read.
+ * the statements sent.  Returns 0, or -1 with *err set to why it could not
+ * connect or read (one line, password masked; caller frees).
  */
 static int
 audit_database(host *h, const cli_options *o, const char *conninfo, cli_kept_model *expected,
-               report_context *context, size_t *queries)
+               report_context *context, size_t *queries, char **err)
 {
     live_result res;
     model m;
-    char *err = NULL;
     int rc = -1;
 
     model_init(&m, "database", 0);
-    if (live_read_model(conninfo, o->timeout_ms, connect_timeout_s(o), &m, &res, &err) != 0) {
-        diag_print_error(stderr, err);
+    if (live_read_model(conninfo, o->timeout_ms, connect_timeout_s(o), &m, &res, err) != 0)
         goto out;
-    }
     filter_schemas(&m, o);
     report_context_set_live(context, &res, conninfo);
     report_skipped(h, &res);
@@ -129,9 +128,141 @@ audit_database(host *h, const cli_options *o, const char *conninfo, cli_kept_mod
     *queries = res.queries;
     rc = 0;
 out:
-    free(err);
     live_result_free(&res);
     model_free(&m);
+    return rc;
+}
+
+/* One database of a fleet: what audit_database filled, kept until the
+ * report is written. */
+typedef struct fleet_db {
+    diag_store diags;
+    report_context context;
+    char *conninfo;  /* masked, for the report */
+    char *subject;   /* "database NAME" */
+    char *error;     /* NULL when audited */
+    size_t queries;
+} fleet_db;
+
+/* Audit args[at], one database of the fleet args[0..n), into db's own
+ * store and context; a database that cannot be read keeps its error and
+ * the fleet goes on. */
+static void
+fleet_audit_one(host *h, const cli_options *o, char *const *args, size_t n, size_t at,
+                cli_kept_model *expected, fleet_db *db)
+{
+    diag_store *saved = h->diags;
+    const char *conninfo = args[at];
+
+    diag_init(&db->diags);
+    /* Every conninfo of the command line may carry a password. */
+    report_context_init_fleet(&db->context, "audit", o->argc, o->argv, (char const *const *) args, n);
+    db->context.fail_on = diag_severity_name((pgr_severity) o->fail_on);
+    db->context.migrations = expected->have;
+    db->conninfo = report_mask_conninfo(conninfo);
+    h->diags = &db->diags;
+    if (audit_database(h, o, conninfo, expected, &db->context, &db->queries, &db->error) == 0) {
+        db->subject = util_xasprintf("database %s", db->context.database ? db->context.database : "?");
+        db->diags.subject = db->subject;
+        diag_sort(&db->diags);
+        diag_mask_findings(&db->diags, NULL, NULL);
+    }
+    h->diags = saved;
+    report_context_finish(&db->context);
+}
+
+static void
+fleet_db_free(fleet_db *db)
+{
+    json_decref(db->diags.inventory);
+    db->diags.inventory = NULL;
+    db->diags.subject = NULL;
+    diag_free(&db->diags);
+    report_context_free(&db->context);
+    free(db->conninfo);
+    free(db->subject);
+    free(db->error);
+}
+
+/* Write the fleet report to --output (standard output by default). */
+static int
+fleet_print(host *h, const cli_options *o, const fleet_db *dbs, size_t n)
+{
+    bool to_stdout = o->output == NULL || strcmp(o->output, "-") == 0;
+    report_fleet_member *members = util_xcalloc(n, sizeof *members);
+    FILE *out = to_stdout ? stdout : fopen(o->output, "w");
+    size_t i;
+    int rc = -1;
+
+    if (out == NULL) {
+        char *msg = util_xasprintf("--output %s: %s", o->output, strerror(errno));
+
+        diag_print_error(stderr, msg);
+        free(msg);
+        free(members);
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        members[i].conninfo = dbs[i].conninfo;
+        members[i].ds = &dbs[i].diags;
+        members[i].context = &dbs[i].context;
+        members[i].error = dbs[i].error;
+    }
+    rc = report_fleet_write(h, o->format, members, n, (pgr_severity) o->fail_on, out);
+    if (to_stdout ? fflush(stdout) != 0 : fclose(out) != 0)
+        rc = -1;
+    if (rc != 0 && !to_stdout) {
+        char *msg = util_xasprintf("--output %s: cannot write the report", o->output);
+
+        diag_print_error(stderr, msg);
+        free(msg);
+    }
+    free(members);
+    return rc;
+}
+
+/*
+ * audit with several conninfos: each database audited in turn into its
+ * own store and context, then one report.  Exit status: 2 (tool) when no
+ * database could be audited or the report not written, else 1 when any
+ * audited database has a finding at --fail-on, else 0 — an unreachable
+ * database is a row with its error, not a failed run.
+ */
+static int
+audit_fleet(host *h, const cli_options *o, char *const *args, size_t n)
+{
+    cli_kept_model expected;
+    fleet_db *dbs;
+    size_t i, audited = 0, failing = 0;
+    int rc = CLI_EXIT_TOOL;
+
+    memset(&expected, 0, sizeof expected);
+    /* The single-database Markdown, HTML and SARIF reports do not yet have
+     * a fleet form: say so rather than print one database of many. */
+    if (strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0) {
+        fprintf(stderr, "pgrampart: audit of several databases prints with --format text or json\n");
+        return CLI_EXIT_TOOL;
+    }
+    if (o->migrations && cli_migrations_model(h, o->migrations, &expected) != 0)
+        return CLI_EXIT_TOOL;
+    if (expected.have)
+        filter_schemas(&expected.m, o);
+    dbs = util_xcalloc(n, sizeof *dbs);
+    for (i = 0; i < n; i++) {
+        fleet_audit_one(h, o, args, n, i, &expected, &dbs[i]);
+        audited += dbs[i].error == NULL;
+        failing += dbs[i].error == NULL &&
+                   diag_count_at_least(&dbs[i].diags, (pgr_severity) o->fail_on) > 0;
+        if (getenv("PGRAMPART_REPORT_QUERIES") && dbs[i].error == NULL)
+            fprintf(stderr, "pgrampart: %zu queries (%s)\n", dbs[i].queries, dbs[i].conninfo);
+    }
+    if (fleet_print(h, o, dbs, n) == 0 && audited > 0)
+        rc = failing > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
+    for (i = 0; i < n; i++)
+        fleet_db_free(&dbs[i]);
+    free(dbs);
+    if (expected.have)
+        model_free(&expected.m);
     return rc;
 }
 
@@ -140,16 +271,14 @@ int
 cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
 {
     cli_kept_model expected;
-    char *subject = NULL;
+    char *subject = NULL, *err = NULL;
     report_context context;
     size_t queries = 0;
     int rc = CLI_EXIT_TOOL;
 
     memset(&expected, 0, sizeof expected);
-    if (n > 1) {
-        fprintf(stderr, "pgrampart: audit takes one connection string\n");
-        return CLI_EXIT_TOOL;
-    }
+    if (n > 1)
+        return audit_fleet(h, o, args, n);
     /* The inventory is a listing, not findings: only the formats that are
      * read by people or by scripts as a whole document carry it. */
     if (o->inventory && strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0) {
@@ -163,8 +292,10 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
         goto out;
     if (expected.have)
         filter_schemas(&expected.m, o);
-    if (audit_database(h, o, n ? args[0] : NULL, &expected, &context, &queries) != 0)
+    if (audit_database(h, o, n ? args[0] : NULL, &expected, &context, &queries, &err) != 0) {
+        diag_print_error(stderr, err);
         goto out;
+    }
     subject = util_xasprintf("database %s", context.database ? context.database : "?");
     h->diags->subject = subject;
     diag_sort(h->diags);
@@ -180,6 +311,7 @@ out:
     json_decref(h->diags->inventory);
     h->diags->inventory = NULL;
     free(subject);
+    free(err);
     report_context_free(&context);
     if (expected.have)
         model_free(&expected.m);

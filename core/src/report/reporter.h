@@ -89,4 +89,37 @@ json_t *report_checklist(const report_ctx *ctx);
 json_t *report_document(const report_ctx *ctx);
 void report_inventory_text(const json_t *inv, FILE *out);
 
+/* The JSON reporter's document for ctx ({"version", "context",
+ * "findings", "inventory", "summary"}, json.c).  A new reference. */
+json_t *report_json_document(const report_ctx *ctx);
+
+/*
+ * One database of a fleet audit (issue 16, fleet.c): its masked conninfo,
+ * and either its findings and context (error NULL) or the one-line error,
+ * password masked, that kept it from being audited (ds and context then
+ * still valid but empty).  All borrowed.
+ */
+typedef struct report_fleet_member {
+    const char *conninfo;
+    const diag_store *ds;
+    const report_context *context;
+    const char *error;
+} report_fleet_member;
+
+/* A member's verdict at fail_on: "error" (not audited), "fail" (a finding
+ * at or above fail_on) or "pass".  Static string. */
+const char *report_fleet_verdict(const report_fleet_member *m, pgr_severity fail_on);
+
+/*
+ * Write the fleet report of members[0..n) in their given order: a summary
+ * table (database, verdict, errors, warnings, skipped controls) then a
+ * section per database with the single-database report.  format is "text"
+ * or "json" ({"version": 1, "command": "audit", "summary", "databases":
+ * [{"conninfo", "database", "verdict", "error", "errors", "warnings",
+ * "skipped", "context", "findings", "summary", "checklist"}]}).  h gives
+ * the rule packs (checklist).  Returns 0, or -1 when writing failed.
+ */
+int report_fleet_write(const host *h, const char *format, const report_fleet_member *members,
+                       size_t n, pgr_severity fail_on, FILE *out);
+
 #endif

@@ -1,0 +1,132 @@
+"""End-to-end tests: fleets (issue 16) — several databases audited in one run and signed off in one report:
+a summary row per database (verdict, errors, warnings, skipped controls), a section per database, an
+unreachable database a row with its error (password masked), exit 2 only when none could be audited."""
+from e2e import *  # noqa: F401,F403 — helpers, fixtures and ARGS of e2e.py
+import e2e  # noqa: F401
+
+PW = "fleet-pw-93q"
+
+
+def skip_without_pg(c):
+    if c is None:
+        print("PostgreSQL not installed; skipping")
+        sys.exit(77)
+
+
+def dead_conninfo():
+    """A conninfo nothing listens on (a free port), with a password that must never be printed."""
+    sys.path.insert(0, os.path.join(ARGS.source, "tests", "pg"))
+    import cluster
+    return f"host=127.0.0.1 port={cluster.free_port()} user=nobody dbname=gone password={PW} connect_timeout=2"
+
+
+def strip_times(doc):
+    """The document without what differs between runs of the same audit (times, the command line)."""
+    for db in doc["databases"]:
+        for k in ("start_time", "end_time", "duration_ms", "command_line"):
+            (db.get("context") or {}).pop(k, None)
+    return doc
+
+
+def test_fleet_two_databases_and_one_unreachable_json():
+    """Two databases of one server and one dead conninfo: three rows in the order given, two audited
+    sections equal to each database's own audit, the dead one a row with its error; no password anywhere;
+    the query count per database is the single audit's."""
+    with samples_cluster() as c:
+        skip_without_pg(c)
+        c.psql("CREATE DATABASE shop")
+        c.psql("CREATE TABLE orders (id int); GRANT ALL ON orders TO PUBLIC;", dbname="shop")
+        main, shop = c.conninfo() + f" password={PW}", c.conninfo(dbname="shop")
+        single = {}
+        for name, ci in (("postgres", main), ("shop", shop)):
+            single[name], single[name + "_queries"] = audit(c, conninfo=ci)
+        dead = dead_conninfo()
+        rc, out, err = run("audit", "--format", "json", main, dead, shop,
+                           env={"PGRAMPART_REPORT_QUERIES": "1"})
+        assert rc == 1, (rc, err)
+        assert PW not in out + err, (out[:2000], err)
+        doc = json.loads(out)
+        dbs = doc["databases"]
+        assert [d["verdict"] for d in dbs] == ["fail", "error", "fail"], [d["verdict"] for d in dbs]
+        assert [d["database"] for d in dbs] == ["postgres", None, "shop"], dbs
+        assert doc["summary"] == {"databases": 3, "audited": 2, "failed": 2, "unreachable": 1}, doc["summary"]
+        # The unreachable one: its error, masked conninfo, no findings section.
+        assert dbs[1]["error"] and "****" in dbs[1]["conninfo"] and "findings" not in dbs[1], dbs[1]
+        assert "connect" in dbs[1]["error"].lower(), dbs[1]["error"]
+        # Each audited section is that database's own audit, findings and context alike.
+        for d in (dbs[0], dbs[2]):
+            own = single[d["database"]]
+            assert d["findings"] == own["findings"], d["database"]
+            assert d["summary"] == own["summary"], d["database"]
+            assert d["context"]["database"] == d["database"] == own["context"]["database"]
+            assert d["errors"] == own["summary"]["errors"] and d["warnings"] == own["summary"]["warnings"]
+            statuses = [x["status"] for x in d["checklist"]]
+            assert statuses and set(statuses) <= {"pass", "fail", "skipped"}, statuses
+            assert d["skipped"] == statuses.count("skipped"), d["skipped"]
+        # The shop's table open to PUBLIC is shop's finding, not postgres's.
+        shop_objs = [f.get("object", "") for f in dbs[2]["findings"] if f["rule"] == "grants/grant-all-privileges"]
+        assert any("orders" in o for o in shop_objs), dbs[2]["findings"]
+        assert not any("orders" in f.get("object", "") for f in dbs[0]["findings"]), dbs[0]["findings"]
+        # The query count per database stays the single audit's.
+        counts = [int(n) for n in re.findall(r"pgrampart: (\d+) queries", err)]
+        assert counts == [single["postgres_queries"], single["shop_queries"]], (counts, single, err)
+        # Same fleet twice: the same document, times aside.
+        rc2, out2, _ = run("audit", "--format", "json", main, dead, shop)
+        assert rc2 == 1 and strip_times(json.loads(out2)) == strip_times(doc)
+
+
+def test_fleet_text_summary_and_sections():
+    """Text: the summary table's rows (verdict, errors, warnings, skipped, database) and one section per
+    database, the unreachable one saying why; --output writes the same report to a file."""
+    with samples_cluster() as c:
+        skip_without_pg(c)
+        c.psql("CREATE DATABASE empty_db")
+        dead = dead_conninfo()
+        main, empty = c.conninfo(), c.conninfo(dbname="empty_db")
+        rc, out, err = run("audit", "--format", "json", "--fail-on", "error", main, empty)
+        doc = json.loads(out)
+        want = {d["database"]: d for d in doc["databases"]}
+        rc, out, err = run("audit", "--fail-on", "error", main, dead, empty)
+        assert rc in (0, 1) and PW not in out + err, (rc, err)
+        lines = out.split("\n")
+        assert lines[0] == "Fleet audit: 3 databases", lines[:3]
+        rows = [re.match(r"(\d+)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+) \((.*)\)$", ln) for ln in lines[3:5] + lines[6:7]]
+        assert all(rows), lines[:8]
+        assert [r.group(2) for r in rows] == [want["postgres"]["verdict"], "error", want["empty_db"]["verdict"]]
+        assert [r.group(6) for r in rows] == ["postgres", "-", "empty_db"], rows
+        for r, name in ((rows[0], "postgres"), (rows[2], "empty_db")):
+            assert (int(r.group(3)), int(r.group(4)), int(r.group(5))) == \
+                (want[name]["errors"], want[name]["warnings"], want[name]["skipped"]), (r.group(0), want[name])
+        assert "password=****" in rows[1].group(7), rows[1].group(0)
+        assert lines[5].startswith("     error: cannot connect"), lines[5]
+        sections = [ln for ln in lines if ln.startswith("== ")]
+        assert sections == ["== 1. postgres ==", "== 2. " + rows[1].group(7) + " ==", "== 3. empty_db =="], sections
+        assert "database postgres audited:" in out and "database empty_db audited:" in out, out[-2000:]
+        assert out.count("not audited: ") == 1, out
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "fleet.txt")
+            rc2, out2, _ = run("audit", "--fail-on", "error", "--output", path, main, dead, empty)
+            with open(path) as f:
+                assert rc2 == rc and out2 == "" and f.read() == out
+
+
+def test_fleet_exit_status():
+    """Exit 2 only when no database could be audited; 0 when every audited one passes at --fail-on, one
+    unreachable database notwithstanding; formats without a fleet form are refused, not half-printed."""
+    rc, out, err = run("audit", "--format", "json", dead_conninfo(), dead_conninfo())
+    assert rc == 2 and PW not in out + err, (rc, err)
+    doc = json.loads(out)
+    assert [d["verdict"] for d in doc["databases"]] == ["error", "error"], doc
+    rc, out, err = run("audit", "--format", "markdown", dead_conninfo(), dead_conninfo())
+    assert rc == 2 and out == "" and "--format text or json" in err, (rc, out, err)
+    with samples_cluster() as c:
+        skip_without_pg(c)
+        c.psql("CREATE DATABASE calm")
+        calm = c.conninfo(dbname="calm")
+        rc, out, err = run("audit", "--format", "json", calm, dead_conninfo())
+        doc = json.loads(out)
+        assert doc["databases"][0]["verdict"] in ("pass", "fail"), doc
+        # Pass at the bar of the calm database's own findings: exit 0 despite the dead one.
+        rc, out, err = run("audit", "--format", "json", "--fail-on", "error", calm, dead_conninfo())
+        want = 1 if json.loads(out)["databases"][0]["errors"] else 0
+        assert rc == want and json.loads(out)["databases"][0]["verdict"] == ("fail" if want else "pass")
