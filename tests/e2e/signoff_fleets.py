@@ -130,3 +130,63 @@ def test_fleet_exit_status():
         rc, out, err = run("audit", "--format", "json", "--fail-on", "error", calm, dead_conninfo())
         want = 1 if json.loads(out)["databases"][0]["errors"] else 0
         assert rc == want and json.loads(out)["databases"][0]["verdict"] == ("fail" if want else "pass")
+
+
+def test_fleet_all_databases():
+    """--all-databases lists the server's databases with one query (not templates, not those refusing
+    connections), audits each in name order with the given conninfo's other keywords, and masks the
+    password everywhere; the query count per database is a single audit's."""
+    with samples_cluster() as c:
+        skip_without_pg(c)
+        c.psql("CREATE ROLE fleet_owner LOGIN SUPERUSER PASSWORD 'x'")
+        for db in ("zeta", "alpha", "closed"):
+            c.psql(f"CREATE DATABASE {db}")
+        c.psql("ALTER DATABASE closed ALLOW_CONNECTIONS false")
+        main = c.conninfo(user="fleet_owner") + f" password={PW}"
+        _, single_queries = audit(c, conninfo=c.conninfo(dbname="alpha"))
+        rc, out, err = run("audit", "--format", "json", "--all-databases", main,
+                           env={"PGRAMPART_REPORT_QUERIES": "1"})
+        assert rc in (0, 1) and PW not in out + err, (rc, err)
+        dbs = json.loads(out)["databases"]
+        assert [d["database"] for d in dbs] == ["alpha", "postgres", "zeta"], [d["database"] for d in dbs]
+        assert all(d["verdict"] != "error" and d["context"]["role"] == "fleet_owner" for d in dbs), dbs
+        assert all("password=****" in d["conninfo"] for d in dbs), [d["conninfo"] for d in dbs]
+        assert all(PW not in d["context"]["command_line"] for d in dbs)
+        counts = [int(n) for n in re.findall(r"pgrampart: (\d+) queries", err)]
+        assert counts == [single_queries] * 3, (counts, single_queries)
+        # A URI works as well: its other parts are kept, its database replaced.
+        uri = f"postgresql://fleet_owner:{PW}@127.0.0.1:{c.port}/postgres"
+        rc, out, err = run("audit", "--format", "json", "--all-databases", uri)
+        assert [d["database"] for d in json.loads(out)["databases"]] == ["alpha", "postgres", "zeta"], err
+        assert PW not in out + err
+        # A server that cannot be reached: nothing to list, the tool fails and says why.
+        rc, out, err = run("audit", "--all-databases", dead_conninfo())
+        assert rc == 2 and "cannot connect" in err and PW not in out + err, (rc, err)
+        rc, out, err = run("audit", "--all-databases", main, main)
+        assert rc == 2 and "--all-databases takes one connection string" in err, (rc, err)
+
+
+def test_fleet_services_file():
+    """--services FILE: every [service] of a pg_service.conf, in file order, connected by libpq from the
+    file (PGSERVICEFILE); the password in the file is never printed; a service that fails is its row."""
+    with samples_cluster() as c:
+        skip_without_pg(c)
+        c.psql("CREATE DATABASE billing")
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "pg_service.conf")
+            with open(path, "w") as f:
+                f.write(f"# fleet\n[billing]\nhost={c.dir}\nport={c.port}\nuser=postgres\ndbname=billing\n"
+                        f"password={PW}\n\n  [main]\nhost={c.dir}\nport={c.port}\nuser=postgres\n"
+                        f"dbname=postgres\n[gone]\nhost=127.0.0.1\nport={c.port + 1}\nconnect_timeout=2\n")
+            rc, out, err = run("audit", "--format", "json", "--services", path)
+            assert rc in (0, 1) and PW not in out + err, (rc, err)
+            dbs = json.loads(out)["databases"]
+            assert [(d["conninfo"], d["database"], d["verdict"] == "error") for d in dbs] == \
+                [("service=billing", "billing", False), ("service=main", "postgres", False),
+                 ("service=gone", None, True)], dbs
+            rc, out, err = run("audit", "--services", os.path.join(d, "missing.conf"))
+            assert rc == 2 and "--services" in err, (rc, err)
+            with open(path, "w") as f:
+                f.write("# no service\n")
+            rc, out, err = run("audit", "--services", path)
+            assert rc == 2 and "no database to audit" in err, (rc, err)

@@ -19,6 +19,8 @@ cli_audit_help(FILE *out)
           "Audit a live database, read-only (libpq defaults without CONNINFO);\n"
           "several CONNINFOs: one report with a summary row per database.\n"
           "  --migrations PATH       also report drift from these migrations\n"
+          "  --all-databases         every database of CONNINFO's server but templates\n"
+          "  --services FILE         every service of this pg_service.conf\n"
           "  --inventory             also list tables (RLS, policies per command) and roles\n"
           "                          (login, superuser, bypassrls, connection limit); text, json\n"
           "  --schema NAME           only this schema (repeatable)\n"
@@ -144,18 +146,17 @@ typedef struct fleet_db {
     size_t queries;
 } fleet_db;
 
-/* Audit args[at], one database of the fleet args[0..n), into db's own
- * store and context; a database that cannot be read keeps its error and
- * the fleet goes on. */
+/* Audit conninfo, one database of the fleet, into db's own store and
+ * context; a database that cannot be read keeps its error and the fleet
+ * goes on.  args[0..n) are the command line's conninfos, masked in the
+ * context's command line. */
 static void
-fleet_audit_one(host *h, const cli_options *o, char *const *args, size_t n, size_t at,
+fleet_audit_one(host *h, const cli_options *o, char *const *args, size_t n, const char *conninfo,
                 cli_kept_model *expected, fleet_db *db)
 {
     diag_store *saved = h->diags;
-    const char *conninfo = args[at];
 
     diag_init(&db->diags);
-    /* Every conninfo of the command line may carry a password. */
     report_context_init_fleet(&db->context, "audit", o->argc, o->argv, (char const *const *) args, n);
     db->context.fail_on = diag_severity_name((pgr_severity) o->fail_on);
     db->context.migrations = expected->have;
@@ -222,14 +223,16 @@ fleet_print(host *h, const cli_options *o, const fleet_db *dbs, size_t n)
 }
 
 /*
- * audit with several conninfos: each database audited in turn into its
- * own store and context, then one report.  Exit status: 2 (tool) when no
+ * audit of a fleet, targets[0..n_targets) (conninfos, in report order;
+ * args[0..n) those of the command line): each database audited in turn
+ * into its own store and context, then one report.  Exit status: 2 (tool) when no
  * database could be audited or the report not written, else 1 when any
  * audited database has a finding at --fail-on, else 0 — an unreachable
  * database is a row with its error, not a failed run.
  */
 static int
-audit_fleet(host *h, const cli_options *o, char *const *args, size_t n)
+audit_fleet(host *h, const cli_options *o, char *const *args, size_t n, char *const *targets,
+            size_t n_targets)
 {
     cli_kept_model expected;
     fleet_db *dbs;
@@ -247,22 +250,120 @@ audit_fleet(host *h, const cli_options *o, char *const *args, size_t n)
         return CLI_EXIT_TOOL;
     if (expected.have)
         filter_schemas(&expected.m, o);
-    dbs = util_xcalloc(n, sizeof *dbs);
-    for (i = 0; i < n; i++) {
-        fleet_audit_one(h, o, args, n, i, &expected, &dbs[i]);
+    dbs = util_xcalloc(n_targets ? n_targets : 1, sizeof *dbs);
+    for (i = 0; i < n_targets; i++) {
+        fleet_audit_one(h, o, args, n, targets[i], &expected, &dbs[i]);
         audited += dbs[i].error == NULL;
         failing += dbs[i].error == NULL &&
                    diag_count_at_least(&dbs[i].diags, (pgr_severity) o->fail_on) > 0;
         if (getenv("PGRAMPART_REPORT_QUERIES") && dbs[i].error == NULL)
             fprintf(stderr, "pgrampart: %zu queries (%s)\n", dbs[i].queries, dbs[i].conninfo);
     }
-    if (fleet_print(h, o, dbs, n) == 0 && audited > 0)
+    if (fleet_print(h, o, dbs, n_targets) == 0 && audited > 0)
         rc = failing > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n_targets; i++)
         fleet_db_free(&dbs[i]);
     free(dbs);
     if (expected.have)
         model_free(&expected.m);
+    return rc;
+}
+
+/*
+ * The service names of a pg_service.conf: its [section] headers, in file
+ * order (libpq's INI syntax: leading blanks skipped, '#' comments).  Each
+ * is appended to names (of char *, caller frees).  Returns 0, or -1 with
+ * *err set.
+ */
+static int
+read_services(const char *path, util_vec *names, char **err)
+{
+    FILE *f = fopen(path, "r");
+    char line[1024];
+
+    if (f == NULL) {
+        *err = util_xasprintf("--services %s: %s", path, strerror(errno));
+        return -1;
+    }
+    while (fgets(line, sizeof line, f)) {
+        char *p = line, *end;
+
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p != '[' || (end = strchr(p, ']')) == NULL)
+            continue;
+        *end = '\0';
+        *(char **) util_vec_push(names) = live_conninfo_pair("service", p + 1);
+    }
+    fclose(f);
+    return 0;
+}
+
+/*
+ * The fleet's conninfos: the command line's, then each service of
+ * --services (libpq resolves "service=NAME" in PGSERVICEFILE, set to the
+ * file), or with --all-databases every database of the first conninfo's
+ * server.  Appends to targets (of char *, caller frees).  Returns 0, or -1
+ * with *err set.
+ */
+static int
+fleet_targets(const cli_options *o, char *const *args, size_t n, util_vec *targets, char **err)
+{
+    util_vec names;
+    size_t i;
+    int rc = 0;
+
+    util_vec_init(&names, sizeof(char *));
+    if (o->all_databases) {
+        if (n > 1) {
+            *err = util_xstrdup("--all-databases takes one connection string (its server)");
+            return -1;
+        }
+        if (live_list_databases(n ? args[0] : NULL, connect_timeout_s(o), &names, err) != 0)
+            rc = -1;
+        for (i = 0; i < names.len; i++) {
+            char *name = *(char **) util_vec_at(&names, i);
+            char *ci = rc == 0 ? live_conninfo_with_dbname(n ? args[0] : NULL, name, err) : NULL;
+
+            if (ci)
+                *(char **) util_vec_push(targets) = ci;
+            else
+                rc = -1;
+            free(name);
+        }
+        util_vec_free(&names);
+        return rc;
+    }
+    for (i = 0; i < n; i++)
+        *(char **) util_vec_push(targets) = util_xstrdup(args[i]);
+    if (o->services) {
+        /* libpq reads the services itself, with the rest of its defaults. */
+        setenv("PGSERVICEFILE", o->services, 1);
+        rc = read_services(o->services, targets, err);
+    }
+    return rc;
+}
+
+/* audit of several databases: the fleet's targets, then audit_fleet. */
+static int
+audit_fleet_main(host *h, const cli_options *o, char *const *args, size_t n)
+{
+    util_vec targets;
+    char *err = NULL;
+    size_t i;
+    int rc = CLI_EXIT_TOOL;
+
+    util_vec_init(&targets, sizeof(char *));
+    if (fleet_targets(o, args, n, &targets, &err) != 0)
+        diag_print_error(stderr, err);
+    else if (targets.len == 0)
+        diag_print_error(stderr, "no database to audit");
+    else
+        rc = audit_fleet(h, o, args, n, (char *const *) targets.items, targets.len);
+    for (i = 0; i < targets.len; i++)
+        free(*(char **) util_vec_at(&targets, i));
+    util_vec_free(&targets);
+    free(err);
     return rc;
 }
 
@@ -277,8 +378,8 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
     int rc = CLI_EXIT_TOOL;
 
     memset(&expected, 0, sizeof expected);
-    if (n > 1)
-        return audit_fleet(h, o, args, n);
+    if (n > 1 || o->all_databases || o->services)
+        return audit_fleet_main(h, o, args, n);
     /* The inventory is a listing, not findings: only the formats that are
      * read by people or by scripts as a whole document carry it. */
     if (o->inventory && strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0) {

@@ -45,4 +45,25 @@ int live_read_model(const char *conninfo, int timeout_ms, int connect_timeout_s,
                     live_result *res, char **err);
 void live_result_free(live_result *res);
 
+/*
+ * The databases of conninfo's server that accept connections and are not
+ * templates (pg_database: datallowconn AND NOT datistemplate), by name,
+ * read with one query on one connection (connect_db's bounds).  Appends
+ * each name (caller frees) to names (of char *).  Returns 0, or -1 with
+ * *err set (password masked; caller frees).
+ */
+int live_list_databases(const char *conninfo, int connect_timeout_s, util_vec *names, char **err);
+
+/*
+ * conninfo (URI or key=value; NULL or "": libpq's defaults) with its dbname
+ * replaced by dbname, rebuilt as key=value pairs by PQconninfoParse with
+ * every value quoted.  Caller frees; NULL with *err set when libpq cannot
+ * parse conninfo (nothing of it quoted).
+ */
+char *live_conninfo_with_dbname(const char *conninfo, const char *dbname, char **err);
+
+/* keyword='value', value quoted as libpq's key=value syntax wants (\\ and '
+ * escaped).  Caller frees. */
+char *live_conninfo_pair(const char *keyword, const char *value);
+
 #endif
