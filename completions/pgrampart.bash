@@ -22,7 +22,7 @@ _pgrampart() {
             COMPREPLY=($(compgen -W "--format --fail-on --staged --diff-base --baseline --write-baseline --output --jobs --config --plugin-dir --no-color --help" -- "$cur"))
             [ "${cur#-}" = "$cur" ] && COMPREPLY+=($(compgen -f -- "$cur")) ;;
         audit)
-            COMPREPLY=($(compgen -W "--migrations --inventory --all-databases --services --schema --exclude-schema --timeout --format --fail-on --output --config --plugin-dir --help" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--migrations --inventory --all-databases --services --jobs --schema --exclude-schema --timeout --format --fail-on --output --config --plugin-dir --help" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
     esac
 }

@@ -68,6 +68,7 @@ usage(FILE *out)
           "  --migrations PATH        report drift between these migrations and the database\n"
           "  --all-databases          every database of the server (not templates), one report\n"
           "  --services FILE          every service of this pg_service.conf, one report\n"
+          "  --jobs N                 with several databases: read N at once (default 2)\n"
           "\n"
           "exit status: 0 clean, 1 findings at or above --fail-on, 2 error\n", out);
 }

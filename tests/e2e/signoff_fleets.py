@@ -190,3 +190,33 @@ def test_fleet_services_file():
                 f.write("# no service\n")
             rc, out, err = run("audit", "--services", path)
             assert rc == 2 and "no database to audit" in err, (rc, err)
+
+
+def test_fleet_jobs_same_report():
+    """--jobs 1, 2 and 4 (and the default) give the same report, times aside, in the order given whatever
+    order the reads finish in; the query count per database stays a single audit's; a bad --jobs is refused."""
+    with samples_cluster() as c:
+        skip_without_pg(c)
+        names = ["db_c", "db_a", "db_d", "db_b"]
+        for i, db in enumerate(names):
+            c.psql(f"CREATE DATABASE {db}")
+            c.psql("".join(f"CREATE TABLE t{k} (id int, tenant_id int);" for k in range(i * 3)), dbname=db) if i else None
+        cis = [c.conninfo(dbname=db) + f" password={PW}" for db in names]
+        cis.insert(2, dead_conninfo())
+        _, single_queries = audit(c, conninfo=c.conninfo(dbname="db_a"))
+        docs = {}
+        for jobs in ("1", "2", "4", None):
+            extra = ["--jobs", jobs] if jobs else []
+            rc, out, err = run("audit", "--format", "json", *extra, *cis, env={"PGRAMPART_REPORT_QUERIES": "1"})
+            assert rc in (0, 1) and PW not in out + err, (jobs, rc, err)
+            docs[jobs] = strip_times(json.loads(out))
+            assert [d["database"] for d in docs[jobs]["databases"]] == names[:2] + [None] + names[2:], jobs
+            counts = [int(n) for n in re.findall(r"pgrampart: (\d+) queries", err)]
+            assert counts == [single_queries] * 4, (jobs, counts, single_queries)
+        assert docs["1"] == docs["2"] == docs["4"] == docs[None]
+        # The tables differ per database, so each section is its own database's.
+        per_db = [sum(1 for f in d.get("findings", []) if f["rule"] == "rls/table-without-rls")
+                  for d in docs["2"]["databases"]]
+        assert per_db[0] == 0 and per_db[1] == 3 and per_db[2] == 0 and per_db[3:] == [6, 9], per_db
+        rc, out, err = run("audit", "--jobs", "0", *cis)
+        assert rc == 2 and "--jobs" in err, (rc, err)

@@ -21,6 +21,7 @@ cli_audit_help(FILE *out)
           "  --migrations PATH       also report drift from these migrations\n"
           "  --all-databases         every database of CONNINFO's server but templates\n"
           "  --services FILE         every service of this pg_service.conf\n"
+          "  --jobs N                with several databases: read N at once (default 2)\n"
           "  --inventory             also list tables (RLS, policies per command) and roles\n"
           "                          (login, superuser, bypassrls, connection limit); text, json\n"
           "  --schema NAME           only this schema (repeatable)\n"
@@ -92,7 +93,7 @@ report_skipped(host *h, const live_result *res)
 
 /*
  * Audit one database: read conninfo's catalogs (NULL: libpq's defaults),
- * run the model rules and, when expected->have, drift against the
+ * then audit_model: run the model rules and, when expected->have, drift against the
  * migrations, reporting into h->diags (its inventory too with
  * --inventory), and fill context with the server's facts.  One database's
  * result is its context and its findings: a fleet of databases is a list
@@ -100,6 +101,28 @@ report_skipped(host *h, const live_result *res)
  * the statements sent.  Returns 0, or -1 with *err set to why it could not
  * connect or read (one line, password masked; caller frees).
  */
+static void
+audit_model(host *h, const cli_options *o, const char *conninfo, model *m, const live_result *res,
+            cli_kept_model *expected, report_context *context)
+{
+    filter_schemas(m, o);
+    report_context_set_live(context, res, conninfo);
+    report_skipped(h, res);
+    if (o->inventory) {
+        pgr_model view;
+
+        model_view(m, &view);
+        h->diags->inventory = report_inventory(&view);
+    }
+    check_model_hooks(h, m);
+    if (expected->have)
+        check_drift_hooks(h, &expected->m, m);
+    check_finish_hooks(h);
+    if (expected->have)
+        suppress_apply_migrations(h, &expected->m);
+    h->diags->files = 0;
+}
+
 static int
 audit_database(host *h, const cli_options *o, const char *conninfo, cli_kept_model *expected,
                report_context *context, size_t *queries, char **err)
@@ -109,31 +132,19 @@ audit_database(host *h, const cli_options *o, const char *conninfo, cli_kept_mod
     int rc = -1;
 
     model_init(&m, "database", 0);
-    if (live_read_model(conninfo, o->timeout_ms, connect_timeout_s(o), &m, &res, err) != 0)
-        goto out;
-    filter_schemas(&m, o);
-    report_context_set_live(context, &res, conninfo);
-    report_skipped(h, &res);
-    if (o->inventory) {
-        pgr_model view;
-
-        model_view(&m, &view);
-        h->diags->inventory = report_inventory(&view);
+    if (live_read_model(conninfo, o->timeout_ms, connect_timeout_s(o), &m, &res, err) == 0) {
+        audit_model(h, o, conninfo, &m, &res, expected, context);
+        *queries = res.queries;
+        rc = 0;
     }
-    check_model_hooks(h, &m);
-    if (expected->have)
-        check_drift_hooks(h, &expected->m, &m);
-    check_finish_hooks(h);
-    if (expected->have)
-        suppress_apply_migrations(h, &expected->m);
-    h->diags->files = 0;
-    *queries = res.queries;
-    rc = 0;
-out:
     live_result_free(&res);
     model_free(&m);
     return rc;
 }
+
+/* Databases read at once by default in a fleet audit: a DBA's run should
+ * not hold many connections on a shared server (--jobs raises it). */
+#define FLEET_DEFAULT_JOBS 2
 
 /* One database of a fleet: what audit_database filled, kept until the
  * report is written. */
@@ -146,12 +157,12 @@ typedef struct fleet_db {
     size_t queries;
 } fleet_db;
 
-/* Audit conninfo, one database of the fleet, into db's own store and
- * context; a database that cannot be read keeps its error and the fleet
- * goes on.  args[0..n) are the command line's conninfos, masked in the
- * context's command line. */
+/* Audit one database of the fleet from its catalogs read (r) into db's
+ * own store and context, on this thread; a database that could not be read
+ * keeps its error and the fleet goes on.  args[0..n) are the command
+ * line's conninfos, masked in the context's command line. */
 static void
-fleet_audit_one(host *h, const cli_options *o, char *const *args, size_t n, const char *conninfo,
+fleet_audit_one(host *h, const cli_options *o, char *const *args, size_t n, live_read *r,
                 cli_kept_model *expected, fleet_db *db)
 {
     diag_store *saved = h->diags;
@@ -160,16 +171,22 @@ fleet_audit_one(host *h, const cli_options *o, char *const *args, size_t n, cons
     report_context_init_fleet(&db->context, "audit", o->argc, o->argv, (char const *const *) args, n);
     db->context.fail_on = diag_severity_name((pgr_severity) o->fail_on);
     db->context.migrations = expected->have;
-    db->conninfo = report_mask_conninfo(conninfo);
-    h->diags = &db->diags;
-    if (audit_database(h, o, conninfo, expected, &db->context, &db->queries, &db->error) == 0) {
-        db->subject = util_xasprintf("database %s", db->context.database ? db->context.database : "?");
-        db->diags.subject = db->subject;
-        diag_sort(&db->diags);
-        diag_mask_findings(&db->diags, NULL, NULL);
+    db->context.start = r->start;
+    db->context.end = r->end;
+    db->conninfo = report_mask_conninfo(r->conninfo);
+    if (r->rc != 0) {
+        db->error = r->err;
+        r->err = NULL;
+        return;
     }
+    h->diags = &db->diags;
+    audit_model(h, o, r->conninfo, &r->m, &r->res, expected, &db->context);
+    db->queries = r->res.queries;
+    db->subject = util_xasprintf("database %s", db->context.database ? db->context.database : "?");
+    db->diags.subject = db->subject;
+    diag_sort(&db->diags);
+    diag_mask_findings(&db->diags, NULL, NULL);
     h->diags = saved;
-    report_context_finish(&db->context);
 }
 
 static void
@@ -235,6 +252,7 @@ audit_fleet(host *h, const cli_options *o, char *const *args, size_t n, char *co
             size_t n_targets)
 {
     cli_kept_model expected;
+    live_read *reads;
     fleet_db *dbs;
     size_t i, audited = 0, failing = 0;
     int rc = CLI_EXIT_TOOL;
@@ -250,9 +268,17 @@ audit_fleet(host *h, const cli_options *o, char *const *args, size_t n, char *co
         return CLI_EXIT_TOOL;
     if (expected.have)
         filter_schemas(&expected.m, o);
-    dbs = util_xcalloc(n_targets ? n_targets : 1, sizeof *dbs);
+    dbs = util_xcalloc(n_targets, sizeof *dbs);
+    reads = util_xcalloc(n_targets, sizeof *reads);
+    for (i = 0; i < n_targets; i++)
+        reads[i].conninfo = targets[i];
+    /* The catalogs are read concurrently (network and server: the slow
+     * part); the rules and plugins then run here, in the order given. */
+    live_read_many(reads, n_targets, o->jobs ? o->jobs : FLEET_DEFAULT_JOBS, o->timeout_ms,
+                   connect_timeout_s(o));
     for (i = 0; i < n_targets; i++) {
-        fleet_audit_one(h, o, args, n, targets[i], &expected, &dbs[i]);
+        fleet_audit_one(h, o, args, n, &reads[i], &expected, &dbs[i]);
+        live_read_free(&reads[i]);
         audited += dbs[i].error == NULL;
         failing += dbs[i].error == NULL &&
                    diag_count_at_least(&dbs[i].diags, (pgr_severity) o->fail_on) > 0;
@@ -264,6 +290,7 @@ audit_fleet(host *h, const cli_options *o, char *const *args, size_t n, char *co
     for (i = 0; i < n_targets; i++)
         fleet_db_free(&dbs[i]);
     free(dbs);
+    free(reads);
     if (expected.have)
         model_free(&expected.m);
     return rc;

@@ -27,7 +27,7 @@ static const cli_command commands[] = {
       HOST_OPTIONS " format fail-on no-color output staged diff-base baseline write-baseline jobs",
       cli_check_help, cli_check },
     { "audit", "pgrampart audit [options] [CONNINFO...]  audit live databases, read-only",
-      HOST_OPTIONS " format fail-on no-color output timeout schema exclude-schema migrations inventory all-databases services",
+      HOST_OPTIONS " format fail-on no-color output timeout schema exclude-schema migrations inventory all-databases services jobs",
       cli_audit_help, cli_audit },
     { "model", "pgrampart model [options] [PATH...]   schema models as JSON", HOST_OPTIONS,
       cli_model_help, cli_model },

@@ -5,6 +5,8 @@
 #ifndef PGR_LIVE_H
 #define PGR_LIVE_H
 
+#include <time.h>
+
 #include "model/model.h"
 #include "util.h"
 
@@ -44,6 +46,26 @@ typedef struct live_result {
 int live_read_model(const char *conninfo, int timeout_ms, int connect_timeout_s, model *m,
                     live_result *res, char **err);
 void live_result_free(live_result *res);
+
+/* One database's catalogs read by live_read_many. */
+typedef struct live_read {
+    const char *conninfo;    /* in: borrowed */
+    int rc;                  /* live_read_model's: 0, or -1 with err set */
+    model m;                 /* the live model (rc 0) */
+    live_result res;
+    char *err;               /* why it could not be read, password masked */
+    struct timespec start, end; /* wall clock around the read */
+} live_read;
+
+/*
+ * Read reads[0..n) (each's conninfo set by the caller) with live_read_model
+ * on at most jobs threads at once (1: in turn on this thread), one
+ * connection per thread at a time.  Every read is done on return, in any
+ * order; free each with live_read_free.  Source: libpq's "Behavior in
+ * Threaded Programs" (a PGconn per thread; PQisthreadsafe).
+ */
+void live_read_many(live_read *reads, size_t n, unsigned jobs, int timeout_ms, int connect_timeout_s);
+void live_read_free(live_read *r);
 
 /*
  * The databases of conninfo's server that accept connections and are not
