@@ -117,8 +117,8 @@ def test_fleet_exit_status():
     assert rc == 2 and PW not in out + err, (rc, err)
     doc = json.loads(out)
     assert [d["verdict"] for d in doc["databases"]] == ["error", "error"], doc
-    rc, out, err = run("audit", "--format", "markdown", dead_conninfo(), dead_conninfo())
-    assert rc == 2 and out == "" and "--format text or json" in err, (rc, out, err)
+    rc, out, err = run("audit", "--format", "sarif", dead_conninfo(), dead_conninfo())
+    assert rc == 2 and out == "" and "--format text, json, markdown or html" in err, (rc, out, err)
     with samples_cluster() as c:
         skip_without_pg(c)
         c.psql("CREATE DATABASE calm")
@@ -220,3 +220,38 @@ def test_fleet_jobs_same_report():
         assert per_db[0] == 0 and per_db[1] == 3 and per_db[2] == 0 and per_db[3:] == [6, 9], per_db
         rc, out, err = run("audit", "--jobs", "0", *cis)
         assert rc == 2 and "--jobs" in err, (rc, err)
+
+
+def test_fleet_markdown_and_html():
+    """Markdown and HTML from the one sign-off template per format: the summary table's rows, a section
+    per database with its own checklist, the unreachable one with its error, HTML ids unique across
+    databases (each part's prefixed), every name escaped, no password."""
+    with samples_cluster() as c:
+        skip_without_pg(c)
+        c.psql("CREATE DATABASE second")
+        c.psql('CREATE TABLE "<script>x</script>" (id int, tenant_id int);', dbname="second")
+        cis = [c.conninfo() + f" password={PW}", dead_conninfo(), c.conninfo(dbname="second")]
+        rc, out, err = run("audit", "--format", "json", *cis)
+        want = json.loads(out)["databases"]
+        rc, md, err = run("audit", "--format", "markdown", *cis)
+        assert rc == 1 and PW not in md + err, (rc, err)
+        assert md.startswith("# pgrampart sign-off report: 3 databases\n\n## Summary\n"), md[:300]
+        rows = re.findall(r"^\| (\d) \| (.*?) \| (pass|fail|error) \| (\d+) \| (\d+) \| (\d+) \| (.*) \|$", md, re.M)
+        assert [(r[0], r[1], r[2]) for r in rows] == [("1", "postgres", want[0]["verdict"]), ("2", "-", "error"),
+                                                      ("3", "second", want[2]["verdict"])], rows
+        assert [tuple(int(x) for x in r[3:6]) for r in rows] == \
+            [(d["errors"], d["warnings"], d["skipped"]) for d in want], rows
+        heads = re.findall(r"^## (.*)$", md, re.M)
+        assert heads[:3] == ["Summary", "1. postgres", "Verdict: " + want[0]["verdict"].upper()], heads
+        assert heads.count("Checklist") == 2 and "3. second" in heads, heads
+        assert re.search(r"^## 2\. .*password=(\\\*){4}.*\n\nNot audited: cannot connect", md, re.M), md[:3000]
+        assert "<script>" not in md and "&lt;script&gt;" in md
+        rc, html, err = run("audit", "--format", "html", *cis)
+        assert rc == 1 and PW not in html + err, (rc, err)
+        ids = re.findall(r' id="([^"]*)"', html)
+        assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1][:5]
+        assert {"summary", "db1-", "db1-checklist", "db2-", "db3-checklist", "db3-verdict"} <= set(ids), ids[:40]
+        assert "db2-checklist" not in ids and "Not audited: cannot connect" in html
+        assert html.count('<span class="status error">error</span>') == 1, html[:3000]
+        assert "<script>x" not in html and "&lt;script&gt;x" in html
+        assert html.count("<table class=\"checklist\">") == 2

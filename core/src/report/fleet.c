@@ -160,6 +160,53 @@ fleet_write_json(const host *h, const report_fleet_member *members, fleet_row *r
     return rc == 0 && !ferror(out) ? 0 : -1;
 }
 
+/* The sign-off templates' data for a fleet (report_render_signoff). */
+static json_t *
+fleet_signoff_data(const host *h, const report_fleet_member *members, const fleet_row *rows, size_t n)
+{
+    json_t *root = json_object(), *table = json_array(), *parts = json_array();
+    char *subject = util_xasprintf("%zu databases", n);
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const report_fleet_member *m = &members[i];
+        json_t *row = json_object(), *part;
+        char *prefix = util_xasprintf("db%zu-", i + 1);
+
+        json_object_set_new(row, "n", json_integer((json_int_t) (i + 1)));
+        json_object_set_new(row, "database", report_json_string(m->error ? "-" : member_label(m)));
+        json_object_set_new(row, "verdict", json_string(rows[i].verdict));
+        json_object_set_new(row, "errors", json_integer((json_int_t) rows[i].errors));
+        json_object_set_new(row, "warnings", json_integer((json_int_t) rows[i].warnings));
+        json_object_set_new(row, "skipped", json_integer((json_int_t) rows[i].skipped));
+        json_object_set_new(row, "conninfo", report_json_string(m->conninfo));
+        json_array_append_new(table, row);
+        if (m->error) {
+            part = json_object();
+            json_object_set_new(part, "error", report_json_string(m->error));
+        } else {
+            report_ctx ctx = member_ctx(h, m);
+
+            part = report_document(&ctx);
+        }
+        json_object_set_new(part, "n", json_integer((json_int_t) (i + 1)));
+        json_object_set_new(part, "name", report_json_string(member_label(m)));
+        json_object_set_new(part, "id_prefix", json_string(prefix));
+        json_array_append_new(parts, part);
+        free(prefix);
+    }
+    json_object_set_new(root, "subject", json_string(subject));
+    json_object_set_new(root, "is_fleet", json_true());
+    json_object_set_new(root, "rows", table);
+    json_object_set_new(root, "databases", parts);
+    /* Every part's command line is the same run's. */
+    json_object_set_new(root, "command_line",
+                        report_json_string(n ? members[0].context->command_line : ""));
+    json_object_set_new(root, "version", json_string(PGR_VERSION_STRING));
+    free(subject);
+    return root;
+}
+
 int
 report_fleet_write(const host *h, const char *format, const report_fleet_member *members, size_t n,
                    pgr_severity fail_on, FILE *out)
@@ -170,9 +217,14 @@ report_fleet_write(const host *h, const char *format, const report_fleet_member 
 
     for (i = 0; i < n; i++)
         fleet_row_fill(h, &members[i], fail_on, &rows[i]);
-    if (strcmp(format, "json") == 0)
+    if (strcmp(format, "json") == 0) {
         rc = fleet_write_json(h, members, rows, n, out);
-    else
+    } else if (strcmp(format, "markdown") == 0 || strcmp(format, "html") == 0) {
+        json_t *data = fleet_signoff_data(h, members, rows, n);
+
+        rc = report_render_signoff(h, format, data, out);
+        json_decref(data);
+    } else
         rc = fleet_write_text(h, members, rows, n, out);
     for (i = 0; i < n; i++)
         json_decref(rows[i].checklist);

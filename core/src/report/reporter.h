@@ -89,6 +89,18 @@ json_t *report_checklist(const report_ctx *ctx);
 json_t *report_document(const report_ctx *ctx);
 void report_inventory_text(const json_t *inv, FILE *out);
 
+/*
+ * Render the sign-off template of format ("markdown": rules/report.md.tmpl,
+ * "html": rules/report.html.tmpl, from h's rule packs' directory) with
+ * data: {"subject", "is_fleet", "rows" (fleet: the summary table),
+ * "databases": [report_document objects, or for a fleet member that could
+ * not be audited {"n", "name", "error"}], "command_line", "version",
+ * "id_prefix" (prefix of every HTML id of a part, "" for one database)}.
+ * Returns 0, or -1 after printing why (template unreadable or broken,
+ * writing failed).
+ */
+int report_render_signoff(const host *h, const char *format, const json_t *data, FILE *out);
+
 /* The JSON reporter's document for ctx ({"version", "context",
  * "findings", "inventory", "summary"}, json.c).  A new reference. */
 json_t *report_json_document(const report_ctx *ctx);
@@ -113,8 +125,8 @@ const char *report_fleet_verdict(const report_fleet_member *m, pgr_severity fail
 /*
  * Write the fleet report of members[0..n) in their given order: a summary
  * table (database, verdict, errors, warnings, skipped controls) then a
- * section per database with the single-database report.  format is "text"
- * or "json" ({"version": 1, "command": "audit", "summary", "databases":
+ * section per database with the single-database report.  format is
+ * "text", "markdown", "html" (the sign-off templates) or "json" ({"version": 1, "command": "audit", "summary", "databases":
  * [{"conninfo", "database", "verdict", "error", "errors", "warnings",
  * "skipped", "context", "findings", "summary", "checklist"}]}).  h gives
  * the rule packs (checklist).  Returns 0, or -1 when writing failed.
