@@ -117,8 +117,8 @@ def test_fleet_exit_status():
     assert rc == 2 and PW not in out + err, (rc, err)
     doc = json.loads(out)
     assert [d["verdict"] for d in doc["databases"]] == ["error", "error"], doc
-    rc, out, err = run("audit", "--format", "sarif", dead_conninfo(), dead_conninfo())
-    assert rc == 2 and out == "" and "--format text, json, markdown or html" in err, (rc, out, err)
+    rc, out, err = run("audit", "--format", "github", dead_conninfo(), dead_conninfo())
+    assert rc == 2 and out == "" and "--format text, json, markdown, html or sarif" in err, (rc, out, err)
     with samples_cluster() as c:
         skip_without_pg(c)
         c.psql("CREATE DATABASE calm")
@@ -255,3 +255,33 @@ def test_fleet_markdown_and_html():
         assert html.count('<span class="status error">error</span>') == 1, html[:3000]
         assert "<script>x" not in html and "&lt;script&gt;x" in html
         assert html.count("<table class=\"checklist\">") == 2
+
+
+def test_fleet_sarif_one_run_per_database():
+    """SARIF: one run per database in the order given, each with that database's results and context; the
+    unreachable one a run without results whose invocation failed with its error; valid for Microsoft's
+    validator when installed; no password."""
+    with samples_cluster() as c:
+        skip_without_pg(c)
+        c.psql("CREATE DATABASE other")
+        cis = [c.conninfo(dbname="other") + f" password={PW}", dead_conninfo(), c.conninfo()]
+        rc, out, err = run("audit", "--format", "json", *cis)
+        want = json.loads(out)["databases"]
+        rc, out, err = run("audit", "--format", "sarif", *cis)
+        assert rc == 1 and PW not in out + err, (rc, err)
+        runs = json.loads(out)["runs"]
+        assert [r["properties"].get("database") for r in runs] == ["other", None, "postgres"], runs
+        for r, d in zip(runs, want):
+            assert [x["ruleId"] for x in r["results"]] == [f["rule"] for f in d.get("findings", [])], d["conninfo"]
+            assert r["properties"]["conninfo"] == d["conninfo"]
+        inv = [r["invocations"][0] for r in runs]
+        assert [i["executionSuccessful"] for i in inv] == [True, False, True], inv
+        note = inv[1]["toolExecutionNotifications"][0]
+        assert note["level"] == "error" and note["message"]["text"].startswith("cannot connect"), note
+        assert all("password=****" in i["commandLine"] for i in inv), inv
+    tool = os.path.join(ARGS.source, ".tools", "node_modules", "@microsoft", "sarif-multitool-linux",
+                        "Sarif.Multitool")
+    if os.access(tool, os.X_OK):
+        assert validate_sarif(tool, out) == [], validate_sarif(tool, out)
+    else:
+        print("SARIF validator not installed; schema validation skipped")

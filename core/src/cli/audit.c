@@ -258,12 +258,13 @@ audit_fleet(host *h, const cli_options *o, char *const *args, size_t n, char *co
     int rc = CLI_EXIT_TOOL;
 
     memset(&expected, 0, sizeof expected);
-    /* The other reports (SARIF, CI annotations) do not yet have a fleet
-     * form: say so rather than print one database of many. */
+    /* The CI annotation formats (github, gitlab) have no fleet form: say
+     * so rather than print one database of many. */
     if (strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0 &&
-        strcmp(o->format, "markdown") != 0 && strcmp(o->format, "html") != 0) {
+        strcmp(o->format, "markdown") != 0 && strcmp(o->format, "html") != 0 &&
+        strcmp(o->format, "sarif") != 0) {
         fprintf(stderr, "pgrampart: audit of several databases prints with --format text, json, "
-                        "markdown or html\n");
+                        "markdown, html or sarif\n");
         return CLI_EXIT_TOOL;
     }
     if (o->migrations && cli_migrations_model(h, o->migrations, &expected) != 0)

@@ -207,6 +207,36 @@ fleet_signoff_data(const host *h, const report_fleet_member *members, const flee
     return root;
 }
 
+/* SARIF: one run per database, in the order given. */
+static int
+fleet_write_sarif(const host *h, const report_fleet_member *members, size_t n, FILE *out)
+{
+    json_t *runs = json_array(), *root;
+    size_t i;
+    int rc;
+
+    for (i = 0; i < n; i++) {
+        report_ctx ctx = member_ctx(h, &members[i]);
+        json_t *run = report_sarif_run(&ctx), *inv, *note;
+
+        json_object_set_new(json_object_get(run, "properties"), "conninfo",
+                            report_json_string(members[i].conninfo));
+        if (members[i].error) {
+            inv = json_array_get(json_object_get(run, "invocations"), 0);
+            note = json_pack("{s:s,s:{s:o}}", "level", "error", "message", "text",
+                             report_json_string(members[i].error));
+            json_object_set_new(inv, "executionSuccessful", json_false());
+            json_object_set_new(inv, "toolExecutionNotifications", json_pack("[o]", note));
+        }
+        json_array_append_new(runs, run);
+    }
+    root = report_sarif_log(runs);
+    rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputc('\n', out);
+    json_decref(root);
+    return rc == 0 && !ferror(out) ? 0 : -1;
+}
+
 int
 report_fleet_write(const host *h, const char *format, const report_fleet_member *members, size_t n,
                    pgr_severity fail_on, FILE *out)
@@ -219,6 +249,8 @@ report_fleet_write(const host *h, const char *format, const report_fleet_member 
         fleet_row_fill(h, &members[i], fail_on, &rows[i]);
     if (strcmp(format, "json") == 0) {
         rc = fleet_write_json(h, members, rows, n, out);
+    } else if (strcmp(format, "sarif") == 0) {
+        rc = fleet_write_sarif(h, members, n, out);
     } else if (strcmp(format, "markdown") == 0 || strcmp(format, "html") == 0) {
         json_t *data = fleet_signoff_data(h, members, rows, n);
 

@@ -105,6 +105,12 @@ int report_render_signoff(const host *h, const char *format, const json_t *data,
  * "findings", "inventory", "summary"}, json.c).  A new reference. */
 json_t *report_json_document(const report_ctx *ctx);
 
+/* SARIF 2.1.0 (sarif.c): one run of ctx's findings (tool, results,
+ * invocation and run.properties from ctx->context when set), and the log
+ * around a JSON array of runs (stolen).  New references. */
+json_t *report_sarif_run(const report_ctx *ctx);
+json_t *report_sarif_log(json_t *runs);
+
 /*
  * One database of a fleet audit (issue 16, fleet.c): its masked conninfo,
  * and either its findings and context (error NULL) or the one-line error,
@@ -126,7 +132,9 @@ const char *report_fleet_verdict(const report_fleet_member *m, pgr_severity fail
  * Write the fleet report of members[0..n) in their given order: a summary
  * table (database, verdict, errors, warnings, skipped controls) then a
  * section per database with the single-database report.  format is
- * "text", "markdown", "html" (the sign-off templates) or "json" ({"version": 1, "command": "audit", "summary", "databases":
+ * "text", "markdown", "html" (the sign-off templates), "sarif" (one run
+ * per database; one that was not audited a run whose invocation failed
+ * with its error as a notification) or "json" ({"version": 1, "command": "audit", "summary", "databases":
  * [{"conninfo", "database", "verdict", "error", "errors", "warnings",
  * "skipped", "context", "findings", "summary", "checklist"}]}).  h gives
  * the rule packs (checklist).  Returns 0, or -1 when writing failed.
