@@ -280,3 +280,32 @@ def test_fleet_sarif_one_run_per_database():
         assert note["level"] == "error" and note["message"]["text"].startswith("cannot connect"), note
         assert all("password=****" in i["commandLine"] for i in inv), inv
     assert_valid_sarif_if_validator(out)
+
+
+def test_fleet_auth_failure_and_timeout_rows():
+    """An authentication failure and a server that never answers (a listening socket that accepts nothing,
+    bounded by --timeout) are rows with their error, the password masked, between audited databases."""
+    import socket
+    sys.path.insert(0, os.path.join(ARGS.source, "tests", "pg"))
+    import cluster
+    try:
+        cluster.pg_bin()
+    except RuntimeError:
+        print("PostgreSQL not installed; skipping")
+        sys.exit(77)
+    hba = "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n"
+    with cluster.Cluster(hba=hba) as c, socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        c.psql("CREATE ROLE alice LOGIN PASSWORD 'right-password'")
+        good = c.conninfo(user="alice", tcp=True) + " password=right-password"
+        wrong = c.conninfo(user="alice", tcp=True) + f" password={PW}"
+        hang = f"host=127.0.0.1 port={silent.getsockname()[1]} user=x password={PW}"
+        rc, out, err = run("audit", "--format", "json", "--timeout", "2000", "--jobs", "3", good, wrong, hang, good)
+        assert rc in (0, 1) and PW not in out + err and "right-password" not in out + err, (rc, err)
+        dbs = json.loads(out)["databases"]
+        assert [d["verdict"] for d in dbs][1:3] == ["error", "error"], dbs
+        assert dbs[0]["verdict"] != "error" and dbs[3]["verdict"] != "error", dbs
+        assert "password authentication failed" in dbs[1]["error"], dbs[1]["error"]
+        assert "timeout" in dbs[2]["error"].lower(), dbs[2]["error"]
+        assert dbs[1]["conninfo"].count("****") == 1 and dbs[2]["conninfo"].count("****") == 1
