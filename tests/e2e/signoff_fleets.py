@@ -309,3 +309,24 @@ def test_fleet_auth_failure_and_timeout_rows():
         assert "password authentication failed" in dbs[1]["error"], dbs[1]["error"]
         assert "timeout" in dbs[2]["error"].lower(), dbs[2]["error"]
         assert dbs[1]["conninfo"].count("****") == 1 and dbs[2]["conninfo"].count("****") == 1
+
+
+def test_fleet_migrations_and_inventory_per_database():
+    """--migrations and --inventory in a fleet: each database's drift and inventory are those of its own
+    single audit (the migrations' model is shared, read once, and not changed by one database's audit)."""
+    with samples_cluster() as c:
+        skip_without_pg(c)
+        c.psql("CREATE DATABASE bare")
+        mig = os.path.join(ARGS.source, "samples", "migrations")
+        cis = [c.conninfo(dbname="bare"), c.conninfo(), c.conninfo(dbname="bare")]
+        single = {}
+        for name in ("bare", "postgres"):
+            single[name], _ = audit(c, "--migrations", mig, "--inventory", conninfo=c.conninfo(dbname=name))
+        rc, out, err = run("audit", "--format", "json", "--migrations", mig, "--inventory", *cis)
+        assert rc == 1, (rc, err)
+        dbs = json.loads(out)["databases"]
+        for d in dbs:
+            own = single[d["database"]]
+            assert d["findings"] == own["findings"] and d["inventory"] == own["inventory"], d["database"]
+        drift = [sum(f["rule"].startswith("drift/") for f in d["findings"]) for d in dbs]
+        assert drift[0] > 0 and drift[0] == drift[2] and drift[1] < drift[0], drift
