@@ -253,6 +253,7 @@ audit_fleet(host *h, const cli_options *o, char *const *args, size_t n, char *co
 {
     cli_kept_model expected;
     live_read *reads;
+    live_pool *pool;
     fleet_db *dbs;
     size_t i, audited = 0, failing = 0;
     int rc = CLI_EXIT_TOOL;
@@ -277,17 +278,18 @@ audit_fleet(host *h, const cli_options *o, char *const *args, size_t n, char *co
         reads[i].conninfo = targets[i];
     /* The catalogs are read concurrently (network and server: the slow
      * part); the rules and plugins then run here, in the order given. */
-    live_read_many(reads, n_targets, o->jobs ? o->jobs : FLEET_DEFAULT_JOBS, o->timeout_ms,
-                   connect_timeout_s(o));
+    pool = live_pool_start(reads, n_targets, o->jobs ? o->jobs : FLEET_DEFAULT_JOBS, o->timeout_ms,
+                           connect_timeout_s(o));
     for (i = 0; i < n_targets; i++) {
-        fleet_audit_one(h, o, args, n, &reads[i], &expected, &dbs[i]);
-        live_read_free(&reads[i]);
+        fleet_audit_one(h, o, args, n, live_pool_wait(pool, i), &expected, &dbs[i]);
+        live_pool_release(pool, i);
         audited += dbs[i].error == NULL;
         failing += dbs[i].error == NULL &&
                    diag_count_at_least(&dbs[i].diags, (pgr_severity) o->fail_on) > 0;
         if (getenv("PGRAMPART_REPORT_QUERIES") && dbs[i].error == NULL)
             fprintf(stderr, "pgrampart: %zu queries (%s)\n", dbs[i].queries, dbs[i].conninfo);
     }
+    live_pool_finish(pool);
     if (fleet_print(h, o, dbs, n_targets) == 0 && audited > 0)
         rc = failing > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
     for (i = 0; i < n_targets; i++)

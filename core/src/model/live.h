@@ -5,6 +5,7 @@
 #ifndef PGR_LIVE_H
 #define PGR_LIVE_H
 
+#include <stdbool.h>
 #include <time.h>
 
 #include "model/model.h"
@@ -58,13 +59,23 @@ typedef struct live_read {
 } live_read;
 
 /*
- * Read reads[0..n) (each's conninfo set by the caller) with live_read_model
- * on at most jobs threads at once (1: in turn on this thread), one
- * connection per thread at a time.  Every read is done on return, in any
- * order; free each with live_read_free.  Source: libpq's "Behavior in
- * Threaded Programs" (a PGconn per thread; PQisthreadsafe).
+ * A pool reading reads[0..n) (each's conninfo set by the caller, the
+ * array kept alive until live_pool_finish) with live_read_model on at most
+ * jobs threads at once, one connection per thread at a time, at most
+ * 2 * jobs reads ahead of the caller (1 job: each read on the caller's
+ * thread when waited for).  Source: libpq's "Behavior in Threaded Programs"
+ * (a PGconn per thread; PQisthreadsafe).
+ *
+ * live_pool_wait returns read i once done (call in order 0, 1, ...);
+ * live_pool_release frees read i (live_read_free) and lets the workers move
+ * on; live_pool_finish waits for the workers and frees the pool.
  */
-void live_read_many(live_read *reads, size_t n, unsigned jobs, int timeout_ms, int connect_timeout_s);
+typedef struct live_pool live_pool;
+live_pool *live_pool_start(live_read *reads, size_t n, unsigned jobs, int timeout_ms,
+                           int connect_timeout_s);
+live_read *live_pool_wait(live_pool *p, size_t i);
+void live_pool_release(live_pool *p, size_t i);
+void live_pool_finish(live_pool *p);
 void live_read_free(live_read *r);
 
 /*

@@ -7,8 +7,11 @@
  * server) and touches nothing shared — libpq connections are per thread
  * (libpq is thread-safe when PQisthreadsafe()) and each model is the
  * worker's.  The rules, the plugins and the findings store are not made for
- * threads, so the caller runs them afterwards on its own thread, in the
- * order the databases were given.
+ * threads, so the caller takes the reads on its own thread, in the order
+ * the databases were given (live_pool_wait), and hands each back when done
+ * with it (live_pool_release).  Workers stay at most a window of reads
+ * ahead of the caller, so a fleet of hundreds of databases does not hold
+ * hundreds of models at once.
  */
 #include "model/live.h"
 
@@ -17,13 +20,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct live_pool {
+struct live_pool {
     live_read *reads;
     size_t n;
-    size_t next;             /* the next read to take, under lock */
+    bool serial;             /* read on the caller's thread, at live_pool_wait */
+    /* Under lock: */
+    size_t next;             /* the next read a worker takes */
+    size_t released;         /* reads [0, released) handed back by the caller */
+    size_t window;           /* reads taken but not released, at most */
+    bool *done;
     pthread_mutex_t lock;
+    pthread_cond_t cond;
+    pthread_t *threads;
+    size_t started;
     int timeout_ms, connect_timeout_s;
-} live_pool;
+};
 
 static void
 read_one(live_pool *p, live_read *r)
@@ -43,42 +54,92 @@ worker(void *arg)
         size_t at;
 
         pthread_mutex_lock(&p->lock);
+        while (p->next < p->n && p->next >= p->released + p->window)
+            pthread_cond_wait(&p->cond, &p->lock);
         at = p->next < p->n ? p->next++ : p->n;
         pthread_mutex_unlock(&p->lock);
         if (at == p->n)
             return NULL;
         read_one(p, &p->reads[at]);
+        pthread_mutex_lock(&p->lock);
+        p->done[at] = true;
+        pthread_cond_broadcast(&p->cond);
+        pthread_mutex_unlock(&p->lock);
     }
 }
 
-void
-live_read_many(live_read *reads, size_t n, unsigned jobs, int timeout_ms, int connect_timeout_s)
+live_pool *
+live_pool_start(live_read *reads, size_t n, unsigned jobs, int timeout_ms, int connect_timeout_s)
 {
-    live_pool p = { reads, n, 0, PTHREAD_MUTEX_INITIALIZER, timeout_ms, connect_timeout_s };
-    pthread_t *threads;
-    size_t i, started = 0, want;
+    live_pool *p = util_xcalloc(1, sizeof *p);
+    size_t i, want = jobs < n ? jobs : n;
 
-    want = jobs < n ? jobs : n;
-    /* One job, or a libpq built without thread safety: read in turn here. */
-    if (want <= 1 || !PQisthreadsafe()) {
-        for (i = 0; i < n; i++)
-            read_one(&p, &reads[i]);
-        return;
-    }
-    threads = util_xcalloc(want, sizeof *threads);
+    p->reads = reads;
+    p->n = n;
+    p->window = 2 * (size_t) jobs;
+    p->timeout_ms = timeout_ms;
+    p->connect_timeout_s = connect_timeout_s;
+    p->done = util_xcalloc(n ? n : 1, sizeof *p->done);
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->cond, NULL);
+    /* One job, or a libpq built without thread safety: read in turn on the
+     * caller's thread. */
+    p->serial = want <= 1 || !PQisthreadsafe();
+    if (p->serial)
+        return p;
+    p->threads = util_xcalloc(want, sizeof *p->threads);
     for (i = 0; i < want; i++)
-        if (pthread_create(&threads[i], NULL, worker, &p) == 0)
-            started++;
+        if (pthread_create(&p->threads[i], NULL, worker, p) == 0)
+            p->started++;
         else
             break;
-    /* A thread that could not start leaves its share to the others, and
-     * with none started this thread reads them all. */
-    if (started == 0)
-        worker(&p);
-    for (i = 0; i < started; i++)
-        pthread_join(threads[i], NULL);
-    free(threads);
-    pthread_mutex_destroy(&p.lock);
+    /* No thread could start: the caller reads them all. */
+    p->serial = p->started == 0;
+    return p;
+}
+
+live_read *
+live_pool_wait(live_pool *p, size_t i)
+{
+    if (p->serial) {
+        read_one(p, &p->reads[i]);
+        return &p->reads[i];
+    }
+    pthread_mutex_lock(&p->lock);
+    while (!p->done[i])
+        pthread_cond_wait(&p->cond, &p->lock);
+    pthread_mutex_unlock(&p->lock);
+    return &p->reads[i];
+}
+
+void
+live_pool_release(live_pool *p, size_t i)
+{
+    live_read_free(&p->reads[i]);
+    pthread_mutex_lock(&p->lock);
+    if (i + 1 > p->released)
+        p->released = i + 1;
+    pthread_cond_broadcast(&p->cond);
+    pthread_mutex_unlock(&p->lock);
+}
+
+void
+live_pool_finish(live_pool *p)
+{
+    size_t i;
+
+    /* Reads the caller never took: let the workers run out, then free. */
+    pthread_mutex_lock(&p->lock);
+    p->released = p->n;
+    pthread_cond_broadcast(&p->cond);
+    pthread_mutex_unlock(&p->lock);
+    for (i = 0; i < p->started; i++)
+        pthread_join(p->threads[i], NULL);
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->cond);
+    free(p->threads);
+    free(p->done);
+    free(p);
 }
 
 void
