@@ -184,6 +184,14 @@ def test_fleet_services_file():
             assert [(d["conninfo"], d["database"], d["verdict"] == "error") for d in dbs] == \
                 [("service=billing", "billing", False), ("service=main", "postgres", False),
                  ("service=gone", None, True)], dbs
+            # A long value is one line, not a [section] where a buffer happened to end.
+            with open(path, "a") as f:
+                f.write("options=" + "x" * 1015 + "[fake]\n")  # 1023 bytes: where a 1 KiB fgets buffer ends
+            rc, out, err = run("audit", "--format", "json", "--services", path)
+            assert [d["conninfo"] for d in json.loads(out)["databases"]] == \
+                ["service=billing", "service=main", "service=gone"], out[:500]
+            rc, out, err = run("audit", "--all-databases", "--services", path, c.conninfo())
+            assert rc == 2 and "not --services" in err, (rc, err)
             rc, out, err = run("audit", "--services", os.path.join(d, "missing.conf"))
             assert rc == 2 and "--services" in err, (rc, err)
             with open(path, "w") as f:

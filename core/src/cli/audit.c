@@ -311,13 +311,16 @@ static int
 read_services(const char *path, util_vec *names, char **err)
 {
     FILE *f = fopen(path, "r");
-    char line[1024];
+    char *line = NULL;
+    size_t size = 0;
 
     if (f == NULL) {
         *err = util_xasprintf("--services %s: %s", path, strerror(errno));
         return -1;
     }
-    while (fgets(line, sizeof line, f)) {
+    /* Whole lines (getline): a long value must not be split into a piece
+     * that looks like a [section]. */
+    while (getline(&line, &size, f) != -1) {
         char *p = line, *end;
 
         while (*p == ' ' || *p == '\t')
@@ -327,6 +330,7 @@ read_services(const char *path, util_vec *names, char **err)
         *end = '\0';
         *(char **) util_vec_push(names) = live_conninfo_pair("service", p + 1);
     }
+    free(line);
     fclose(f);
     return 0;
 }
@@ -347,8 +351,9 @@ fleet_targets(const cli_options *o, char *const *args, size_t n, util_vec *targe
 
     util_vec_init(&names, sizeof(char *));
     if (o->all_databases) {
-        if (n > 1) {
-            *err = util_xstrdup("--all-databases takes one connection string (its server)");
+        if (n > 1 || o->services) {
+            *err = util_xstrdup("--all-databases takes one connection string (its server), "
+                                "and not --services");
             return -1;
         }
         if (live_list_databases(n ? args[0] : NULL, connect_timeout_s(o), &names, err) != 0)
