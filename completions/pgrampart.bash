@@ -12,7 +12,7 @@ _pgrampart() {
     case "$prev" in
         --format) COMPREPLY=($(compgen -W "$(pgrampart check --format list 2>/dev/null | awk '{print $1}')" -- "$cur")); return ;;
         --fail-on) COMPREPLY=($(compgen -W "error warning info" -- "$cur")); return ;;
-        --config|--baseline|--write-baseline|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --config|--baseline|--write-baseline|--output|--services) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --plugin-dir|--migrations) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
     case "$cmd" in
@@ -22,7 +22,7 @@ _pgrampart() {
             COMPREPLY=($(compgen -W "--format --fail-on --staged --diff-base --baseline --write-baseline --output --jobs --config --plugin-dir --no-color --help" -- "$cur"))
             [ "${cur#-}" = "$cur" ] && COMPREPLY+=($(compgen -f -- "$cur")) ;;
         audit)
-            COMPREPLY=($(compgen -W "--migrations --inventory --schema --exclude-schema --timeout --format --fail-on --output --config --plugin-dir --help" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--migrations --inventory --all-databases --services --jobs --schema --exclude-schema --timeout --format --fail-on --output --config --plugin-dir --help" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
     esac
 }

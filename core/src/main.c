@@ -66,6 +66,9 @@ usage(FILE *out)
           "  --schema NAME            audit only this schema (repeatable)\n"
           "  --exclude-schema NAME    leave this schema out (repeatable)\n"
           "  --migrations PATH        report drift between these migrations and the database\n"
+          "  --all-databases          every database of the server (not templates), one report\n"
+          "  --services FILE          every service of this pg_service.conf, one report\n"
+          "  --jobs N                 with several databases: read N at once (default 2)\n"
           "\n"
           "exit status: 0 clean, 1 findings at or above --fail-on, 2 error\n", out);
 }
@@ -190,6 +193,8 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
         { "exclude-schema", required_argument, NULL, 'X' },
         { "migrations", required_argument, NULL, 'M' },
         { "inventory", no_argument, NULL, 'I' },
+        { "all-databases", no_argument, NULL, 'A' },
+        { "services", required_argument, NULL, 'V' },
         { "baseline", required_argument, NULL, 'B' },
         { "staged", no_argument, NULL, 'G' },
         { "markdown", no_argument, NULL, 'K' },
@@ -271,6 +276,12 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
             break;
         case 'I':
             o->inventory = true;
+            break;
+        case 'A':
+            o->all_databases = true;
+            break;
+        case 'V':
+            o->services = optarg;
             break;
         case 'B':
             o->baseline = optarg;

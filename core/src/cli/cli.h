@@ -27,6 +27,8 @@ typedef struct cli_options {
     const char *format;
     const char *migrations;  /* audit --migrations PATH */
     bool inventory;          /* audit --inventory */
+    bool all_databases;      /* audit --all-databases */
+    const char *services;    /* audit --services FILE (a pg_service.conf) */
     const char *baseline;    /* check --baseline FILE */
     bool staged;             /* check --staged */
     bool markdown;           /* explain --markdown */

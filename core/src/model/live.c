@@ -922,6 +922,87 @@ live_read_model(const char *conninfo, int timeout_ms, int connect_timeout_s, mod
     return 0;
 }
 
+/* value as a conninfo value: single-quoted, \\ and ' escaped (libpq's
+ * key=value syntax), appended to b. */
+static void
+put_conninfo_value(util_buf *b, const char *value)
+{
+    const char *p;
+
+    util_buf_puts(b, "'");
+    for (p = value; *p; p++) {
+        if (*p == '\\' || *p == '\'')
+            util_buf_puts(b, "\\");
+        util_buf_append(b, p, 1);
+    }
+    util_buf_puts(b, "'");
+}
+
+char *
+live_conninfo_pair(const char *keyword, const char *value)
+{
+    util_buf b;
+
+    util_buf_init(&b);
+    util_buf_printf(&b, "%s=", keyword);
+    put_conninfo_value(&b, value);
+    return b.data;
+}
+
+char *
+live_conninfo_with_dbname(const char *conninfo, const char *dbname, char **err)
+{
+    PQconninfoOption *opts, *o;
+    char *perr = NULL;
+    util_buf b;
+
+    opts = PQconninfoParse(conninfo && *conninfo ? conninfo : "", &perr);
+    if (opts == NULL) {
+        /* libpq's message may quote the string: say only that it failed. */
+        *err = util_xstrdup("cannot parse the connection string");
+        PQfreemem(perr);
+        return NULL;
+    }
+    util_buf_init(&b);
+    for (o = opts; o->keyword; o++) {
+        if (o->val == NULL || strcmp(o->keyword, "dbname") == 0)
+            continue;
+        util_buf_printf(&b, "%s=", o->keyword);
+        put_conninfo_value(&b, o->val);
+        util_buf_puts(&b, " ");
+    }
+    util_buf_puts(&b, "dbname=");
+    put_conninfo_value(&b, dbname);
+    PQconninfoFree(opts);
+    return b.data;
+}
+
+int
+live_list_databases(const char *conninfo, int connect_timeout_s, util_vec *names, char **err)
+{
+    PGconn *conn = connect_db(conninfo, connect_timeout_s, err);
+    PGresult *r;
+    int i, rc = -1;
+
+    if (conn == NULL)
+        return -1;
+    r = PQexec(conn, "SELECT datname FROM pg_catalog.pg_database "
+                     "WHERE datallowconn AND NOT datistemplate ORDER BY datname");
+    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+        for (i = 0; i < PQntuples(r); i++)
+            *(char **) util_vec_push(names) = util_xstrdup(PQgetvalue(r, i, 0));
+        rc = 0;
+    } else {
+        char *why = escape_controls(PQresultErrorMessage(r));
+
+        *err = util_xasprintf("cannot list the databases: %s", why);
+        free(why);
+    }
+    PQclear(r);
+    PQfinish(conn);
+    return rc;
+}
+
 void
 live_result_free(live_result *res)
 {

@@ -5,6 +5,9 @@
 #ifndef PGR_LIVE_H
 #define PGR_LIVE_H
 
+#include <stdbool.h>
+#include <time.h>
+
 #include "model/model.h"
 #include "util.h"
 
@@ -45,5 +48,56 @@ typedef struct live_result {
 int live_read_model(const char *conninfo, int timeout_ms, int connect_timeout_s, model *m,
                     live_result *res, char **err);
 void live_result_free(live_result *res);
+
+/* One database's catalogs read by live_read_many. */
+typedef struct live_read {
+    const char *conninfo;    /* in: borrowed */
+    int rc;                  /* live_read_model's: 0, or -1 with err set */
+    model m;                 /* the live model (rc 0) */
+    live_result res;
+    char *err;               /* why it could not be read, password masked */
+    struct timespec start, end; /* wall clock around the read */
+} live_read;
+
+/*
+ * A pool reading reads[0..n) (each's conninfo set by the caller, the
+ * array kept alive until live_pool_finish) with live_read_model on at most
+ * jobs threads at once, one connection per thread at a time, at most
+ * 2 * jobs reads ahead of the caller (1 job: each read on the caller's
+ * thread when waited for).  Source: libpq's "Behavior in Threaded Programs"
+ * (a PGconn per thread; PQisthreadsafe).
+ *
+ * live_pool_wait returns read i once done (call in order 0, 1, ...);
+ * live_pool_release frees read i (live_read_free) and lets the workers move
+ * on; live_pool_finish waits for the workers and frees the pool.
+ */
+typedef struct live_pool live_pool;
+live_pool *live_pool_start(live_read *reads, size_t n, unsigned jobs, int timeout_ms,
+                           int connect_timeout_s);
+live_read *live_pool_wait(live_pool *p, size_t i);
+void live_pool_release(live_pool *p, size_t i);
+void live_pool_finish(live_pool *p);
+void live_read_free(live_read *r);
+
+/*
+ * The databases of conninfo's server that accept connections and are not
+ * templates (pg_database: datallowconn AND NOT datistemplate), by name,
+ * read with one query on one connection (connect_db's bounds).  Appends
+ * each name (caller frees) to names (of char *).  Returns 0, or -1 with
+ * *err set (password masked; caller frees).
+ */
+int live_list_databases(const char *conninfo, int connect_timeout_s, util_vec *names, char **err);
+
+/*
+ * conninfo (URI or key=value; NULL or "": libpq's defaults) with its dbname
+ * replaced by dbname, rebuilt as key=value pairs by PQconninfoParse with
+ * every value quoted.  Caller frees; NULL with *err set when libpq cannot
+ * parse conninfo (nothing of it quoted).
+ */
+char *live_conninfo_with_dbname(const char *conninfo, const char *dbname, char **err);
+
+/* keyword='value', value quoted as libpq's key=value syntax wants (\\ and '
+ * escaped).  Caller frees. */
+char *live_conninfo_pair(const char *keyword, const char *value);
 
 #endif

@@ -108,6 +108,25 @@ void
 report_context_init(report_context *c, const char *command, int argc, char *const *argv,
                     const char *conninfo)
 {
+    report_context_init_fleet(c, command, argc, argv, &conninfo, conninfo ? 1 : 0);
+}
+
+/* Whether argument arg is one of the conninfos (the very pointers). */
+static bool
+is_conninfo(const char *arg, char const *const *conninfos, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (arg == conninfos[i])
+            return true;
+    return false;
+}
+
+void
+report_context_init_fleet(report_context *c, const char *command, int argc, char *const *argv,
+                          char const *const *conninfos, size_t n)
+{
     util_buf b;
     int i;
 
@@ -120,9 +139,9 @@ report_context_init(report_context *c, const char *command, int argc, char *cons
     for (i = 0; i < argc; i++) {
         if (i)
             util_buf_puts(&b, " ");
-        /* The conninfo is the one argument that may carry a password. */
-        if (conninfo && argv[i] == conninfo) {
-            char *masked = report_mask_conninfo(conninfo);
+        /* The conninfos are the arguments that may carry a password. */
+        if (is_conninfo(argv[i], conninfos, n)) {
+            char *masked = report_mask_conninfo(argv[i]);
 
             put_shell_word(&b, masked);
             free(masked);

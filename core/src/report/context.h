@@ -48,6 +48,11 @@ typedef struct report_context {
 void report_context_init(report_context *c, const char *command, int argc, char *const *argv,
                          const char *conninfo);
 
+/* The same for a fleet audit: every one of conninfos[0..n) (pointers
+ * into argv) is masked in the command line. */
+void report_context_init_fleet(report_context *c, const char *command, int argc, char *const *argv,
+                               char const *const *conninfos, size_t n);
+
 /* The facts of a live audit (live_read_model's result) and the masked
  * conninfo (NULL: libpq's defaults). */
 void report_context_set_live(report_context *c, const live_result *res, const char *conninfo);

@@ -16,13 +16,13 @@ report_json_string(const char *s)
     return j;
 }
 
-int
-report_json_write(const report_ctx *ctx, FILE *out)
+/* The JSON report of one store as an object (see reporter.h). */
+json_t *
+report_json_document(const report_ctx *ctx)
 {
     const diag_store *ds = ctx->ds;
     json_t *root = json_object(), *arr = json_array(), *sum = json_object();
     size_t i, errors = 0, warnings = 0, infos = 0;
-    int rc;
 
     for (i = 0; i < ds->findings.len; i++) {
         const diag_finding *f = util_vec_at(&ds->findings, i);
@@ -58,6 +58,15 @@ report_json_write(const report_ctx *ctx, FILE *out)
     if (ds->inventory)
         json_object_set(root, "inventory", ds->inventory);
     json_object_set_new(root, "summary", sum);
+    return root;
+}
+
+int
+report_json_write(const report_ctx *ctx, FILE *out)
+{
+    json_t *root = report_json_document(ctx);
+    int rc;
+
     rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', out);
     json_decref(root);

@@ -89,4 +89,57 @@ json_t *report_checklist(const report_ctx *ctx);
 json_t *report_document(const report_ctx *ctx);
 void report_inventory_text(const json_t *inv, FILE *out);
 
+/*
+ * Render the sign-off template of format ("markdown": rules/report.md.tmpl,
+ * "html": rules/report.html.tmpl, from h's rule packs' directory) with
+ * data: {"subject", "is_fleet", "rows" (fleet: the summary table),
+ * "databases": [report_document objects, or for a fleet member that could
+ * not be audited {"n", "name", "error"}], "command_line", "version",
+ * "id_prefix" (prefix of every HTML id of a part, "" for one database)}.
+ * Returns 0, or -1 after printing why (template unreadable or broken,
+ * writing failed).
+ */
+int report_render_signoff(const host *h, const char *format, const json_t *data, FILE *out);
+
+/* The JSON reporter's document for ctx ({"version", "context",
+ * "findings", "inventory", "summary"}, json.c).  A new reference. */
+json_t *report_json_document(const report_ctx *ctx);
+
+/* SARIF 2.1.0 (sarif.c): one run of ctx's findings (tool, results,
+ * invocation and run.properties from ctx->context when set), and the log
+ * around a JSON array of runs (stolen).  New references. */
+json_t *report_sarif_run(const report_ctx *ctx);
+json_t *report_sarif_log(json_t *runs);
+
+/*
+ * One database of a fleet audit (issue 16, fleet.c): its masked conninfo,
+ * and either its findings and context (error NULL) or the one-line error,
+ * password masked, that kept it from being audited (ds and context then
+ * still valid but empty).  All borrowed.
+ */
+typedef struct report_fleet_member {
+    const char *conninfo;
+    const diag_store *ds;
+    const report_context *context;
+    const char *error;
+} report_fleet_member;
+
+/* A member's verdict at fail_on: "error" (not audited), "fail" (a finding
+ * at or above fail_on) or "pass".  Static string. */
+const char *report_fleet_verdict(const report_fleet_member *m, pgr_severity fail_on);
+
+/*
+ * Write the fleet report of members[0..n) in their given order: a summary
+ * table (database, verdict, errors, warnings, skipped controls) then a
+ * section per database with the single-database report.  format is
+ * "text", "markdown", "html" (the sign-off templates), "sarif" (one run
+ * per database; one that was not audited a run whose invocation failed
+ * with its error as a notification) or "json" ({"version": 1, "command": "audit", "summary", "databases":
+ * [{"conninfo", "database", "verdict", "error", "errors", "warnings",
+ * "skipped", "context", "findings", "summary", "checklist"}]}).  h gives
+ * the rule packs (checklist).  Returns 0, or -1 when writing failed.
+ */
+int report_fleet_write(const host *h, const char *format, const report_fleet_member *members,
+                       size_t n, pgr_severity fail_on, FILE *out);
+
 #endif

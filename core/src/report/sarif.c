@@ -132,21 +132,18 @@ sarif_invocation(const report_context *c, json_t *run)
     json_object_set_new(run, "properties", props);
 }
 
-int
-report_sarif_write(const report_ctx *ctx, FILE *out)
+json_t *
+report_sarif_run(const report_ctx *ctx)
 {
     const diag_store *ds = ctx->ds;
     const host *h = ctx->h;
     diag_text_fn text_fn = ctx->text_fn;
     void *text_arg = ctx->text_arg;
-    json_t *root = json_object(), *run = json_object(), *tool = json_object(), *driver = json_object();
+    json_t *run = json_object(), *tool = json_object(), *driver = json_object();
     json_t *results = json_array(), *bases = json_object(), *src = json_object();
     char cwd[PATH_MAX], fp[17];
     size_t i;
-    int rc;
 
-    json_object_set_new(root, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
-    json_object_set_new(root, "version", json_string("2.1.0"));
     json_object_set_new(driver, "name", json_string("pgrampart"));
     json_object_set_new(driver, "version", json_string(PGR_VERSION_STRING));
     json_object_set_new(driver, "informationUri", json_string(PGR_INFORMATION_URI));
@@ -187,7 +184,26 @@ report_sarif_write(const report_ctx *ctx, FILE *out)
     json_object_set_new(run, "results", results);
     if (ctx->context)
         sarif_invocation(ctx->context, run);
-    json_object_set_new(root, "runs", json_pack("[o]", run));
+    return run;
+}
+
+json_t *
+report_sarif_log(json_t *runs)
+{
+    json_t *root = json_object();
+
+    json_object_set_new(root, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+    json_object_set_new(root, "version", json_string("2.1.0"));
+    json_object_set_new(root, "runs", runs);
+    return root;
+}
+
+int
+report_sarif_write(const report_ctx *ctx, FILE *out)
+{
+    json_t *root = report_sarif_log(json_pack("[o]", report_sarif_run(ctx)));
+    int rc;
+
     rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', out);
     json_decref(root);

@@ -270,35 +270,32 @@ escape_markdown(util_buf *out, const char *s)
     }
 }
 
-/* Render the named template of the shipped rule packs' directory. */
+/* Render the named template of the shipped rule packs' directory with
+ * data. */
 static int
-render_file(const report_ctx *ctx, const char *name, template_escape_fn esc, FILE *out)
+render_file(const host *h, const char *name, template_escape_fn esc, const json_t *data, FILE *out)
 {
-    char *path = util_path_join(ctx->h->rules_dir ? ctx->h->rules_dir : PGR_SOURCE_RULES_DIR, name);
+    char *path = util_path_join(h->rules_dir ? h->rules_dir : PGR_SOURCE_RULES_DIR, name);
     char *tpl = NULL, *err = NULL;
     const char *why = NULL;
     size_t len;
     util_buf b;
-    json_t *doc;
     int rc = -1;
 
-    if (ctx->context == NULL || util_read_file(path, 1 << 20, &tpl, &len, &why) != 0) {
-        char *msg = util_xasprintf("cannot read the report template %s: %s", path,
-                                   why ? why : "no run context");
+    if (util_read_file(path, 1 << 20, &tpl, &len, &why) != 0) {
+        char *msg = util_xasprintf("cannot read the report template %s: %s", path, why);
 
         diag_print_error(stderr, msg);
         free(msg);
         free(path);
         return -1;
     }
-    doc = report_document(ctx);
     util_buf_init(&b);
-    if (template_render(tpl, doc, esc, &b, &err) == 0)
+    if (template_render(tpl, data, esc, &b, &err) == 0)
         rc = fwrite(b.data, 1, b.len, out) == b.len && !ferror(out) ? 0 : -1;
     else
         diag_print_error(stderr, err);
     util_buf_free(&b);
-    json_decref(doc);
     free(err);
     free(tpl);
     free(path);
@@ -306,13 +303,48 @@ render_file(const report_ctx *ctx, const char *name, template_escape_fn esc, FIL
 }
 
 int
+report_render_signoff(const host *h, const char *format, const json_t *data, FILE *out)
+{
+    if (strcmp(format, "html") == 0)
+        return render_file(h, "report.html.tmpl", escape_html, data, out);
+    return render_file(h, "report.md.tmpl", escape_markdown, data, out);
+}
+
+/* One database's (or checkout's) report: the template's data is the
+ * fleet's shape with that one document as its only part. */
+static int
+render_single(const report_ctx *ctx, const char *format, FILE *out)
+{
+    json_t *doc, *root, *parts;
+    int rc;
+
+    if (ctx->context == NULL) {
+        diag_print_error(stderr, "cannot write the sign-off report: no run context");
+        return -1;
+    }
+    doc = report_document(ctx);
+    root = json_object();
+    parts = json_array();
+    json_object_set(root, "subject", json_object_get(doc, "subject"));
+    json_object_set(root, "command_line", json_object_get(doc, "command_line"));
+    json_object_set(root, "version", json_object_get(doc, "version"));
+    json_object_set_new(root, "is_fleet", json_false());
+    json_object_set_new(root, "id_prefix", json_string(""));
+    json_array_append_new(parts, doc);
+    json_object_set_new(root, "databases", parts);
+    rc = report_render_signoff(ctx->h, format, root, out);
+    json_decref(root);
+    return rc;
+}
+
+int
 report_markdown_write(const report_ctx *ctx, FILE *out)
 {
-    return render_file(ctx, "report.md.tmpl", escape_markdown, out);
+    return render_single(ctx, "markdown", out);
 }
 
 int
 report_html_write(const report_ctx *ctx, FILE *out)
 {
-    return render_file(ctx, "report.html.tmpl", escape_html, out);
+    return render_single(ctx, "html", out);
 }
