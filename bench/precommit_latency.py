@@ -3,9 +3,11 @@
 
 One small staged migration in a repository holding the samples' migration set;
 `pgrampart check --staged` (all plugins loaded, the whole set read for pairing and
-replay) against `squawk FILE` on the same migration. Prints medians over repeated
-runs and their ratio. squawk comes from npm (squawk-cli), installed into .tools/.
-Usage: python3 bench/precommit_latency.py [RUNS]
+replay) against `squawk FILE` on the same migration, run in interleaved pairs (A B A B,
+so the load of the machine falls on both alike).  Per child: CPU = user + sys (os.wait4),
+wall, peak RSS (ru_maxrss).  Prints medians, min-max and the median of the per-pair
+ratios.  squawk comes from npm (squawk-cli 2.66.0), installed into .tools/.
+Usage: python3 bench/precommit_latency.py [PAIRS]   (default 50, at least 5)
 """
 import os
 import shutil
@@ -16,7 +18,7 @@ import tempfile
 import time
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-runs = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+runs = int(sys.argv[1]) if len(sys.argv) > 1 else 50   # pairs
 pgrampart = os.path.join(root, "build", "pgrampart")
 squawk = os.path.join(root, ".tools", "node_modules", "@squawk-cli", "linux-x64", "bin", "squawk")
 
@@ -26,13 +28,17 @@ if not os.path.exists(squawk):
     os.chmod(squawk, 0o755)
 
 
-def median_ms(argv, cwd):
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), min(times)
+def run(argv, cwd):
+    """(CPU s, wall s, peak RSS MiB) of one child."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, ru = os.wait4(p.pid, 0)
+    return ru.ru_utime + ru.ru_stime, time.perf_counter() - t0, ru.ru_maxrss / 1024
+
+
+def spread(xs, unit, scale=1.0):
+    xs = [x * scale for x in xs]
+    return f"{statistics.median(xs):.1f} {unit} ({min(xs):.1f}-{max(xs):.1f})"
 
 
 with tempfile.TemporaryDirectory() as d:
@@ -49,12 +55,19 @@ with tempfile.TemporaryDirectory() as d:
     with open(os.path.join(d, "migrations", "rollback", "014_add_tags.sql"), "w") as f:
         f.write("DROP TABLE tags;\n")
     subprocess.run(["git", "add", "-A"], cwd=d, check=True)
-    subprocess.run([pgrampart, "check", "--staged"], cwd=d)   # warm the page cache
-    p_med, p_min = median_ms([pgrampart, "check", "--staged"], d)
-    s_med, s_min = median_ms([squawk, new], d)
+    subprocess.run([pgrampart, "check", "--staged"], cwd=d, stdout=subprocess.DEVNULL)   # warm the caches
+    subprocess.run([squawk, new], cwd=d, stdout=subprocess.DEVNULL)
+    ours, theirs = [], []
+    for _ in range(max(runs, 5)):
+        ours.append(run([pgrampart, "check", "--staged"], d))
+        theirs.append(run([squawk, new], d))
     version = subprocess.run([squawk, "--version"], capture_output=True, text=True).stdout.strip()
-    print(f"runs: {runs} each; staged: 1 migration (+ its rollback) in a set of "
+    print(f"pairs: {max(runs, 5)}, interleaved; staged: 1 migration (+ its rollback) in a set of "
           f"{len(os.listdir(os.path.join(d, 'migrations'))) - 1} migrations")
-    print(f"pgrampart check --staged: median {p_med:.1f} ms (min {p_min:.1f} ms), all plugins, set replayed")
-    print(f"{version} FILE:        median {s_med:.1f} ms (min {s_min:.1f} ms), that file only")
-    print(f"ratio pgrampart/squawk: {p_med / s_med:.2f}")
+    for name, rs in (("pgrampart check --staged", ours), (f"{version} FILE", theirs)):
+        print(f"{name:28s} CPU {spread([r[0] for r in rs], 'ms', 1000)}  wall {spread([r[1] for r in rs], 'ms', 1000)}"
+              f"  peak RSS {spread([r[2] for r in rs], 'MiB')}")
+    for i, what in ((0, "CPU"), (1, "wall"), (2, "peak RSS")):
+        ratios = [a[i] / max(b[i], 1e-9) for a, b in zip(ours, theirs)]
+        print(f"ratio pgrampart/squawk, {what}: median {statistics.median(ratios):.2f} "
+              f"({min(ratios):.2f}-{max(ratios):.2f})")

@@ -13,6 +13,7 @@
 
 #include "pgrampart/plugin.h"
 #include "report/reporter.h"
+#include "scan/gitscope_internal.h"
 #include "util.h"
 
 /* The libpq keywords that are connection secrets, never printed. */
@@ -185,7 +186,7 @@ report_context_set_checkout(report_context *c, char *const *paths, size_t n)
     for (i = 0; i < n; i++)
         util_buf_printf(&b, "%s%s", i ? " " : "", paths[i]);
     c->paths = b.data;
-    git_libgit2_init();
+    gitscope_lg_begin();
     if (git_repository_open_ext(&repo, n ? paths[0] : ".", 0, NULL) != 0 && n) {
         /* A file operand: look from its directory. */
         char *dir = util_dirname(paths[0]);
@@ -216,7 +217,7 @@ report_context_set_checkout(report_context *c, char *const *paths, size_t n)
         }
         git_repository_free(repo);
     }
-    git_libgit2_shutdown();
+    gitscope_lg_end();
 }
 
 void

@@ -26,8 +26,19 @@
 /* A blob larger than check reads (check.c's limit) is not loaded. */
 #define GITSCOPE_MAX_BLOB_BYTES (64u << 20)
 
+/* Shut libgit2 down at exit (atexit: no argument, no result). */
+static void
+lg_shutdown(void)
+{
+    git_libgit2_shutdown();
+}
+
 /*
- * Start libgit2; every lg_begin has its lg_end (libgit2 counts them).
+ * Start libgit2 once for the process; it stays up until exit.  Every
+ * lg_begin still has its lg_end, which releases nothing: a run uses git in
+ * several places (the staged index, the walk, the report's context), and
+ * one start with one set of options (below) serves them all.  Only the
+ * main thread uses libgit2.
  *
  * Owner validation (git's safe.directory) is switched off on purpose.  git
  * refuses a repository another user owns because that user's config could
@@ -39,14 +50,19 @@
 void
 gitscope_lg_begin(void)
 {
+    static bool started;
+
+    if (started)
+        return;
+    started = true;
     git_libgit2_init();
     git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+    atexit(lg_shutdown);
 }
 
 void
 gitscope_lg_end(void)
 {
-    git_libgit2_shutdown();
 }
 
 /* libgit2's last error message (static text). */
