@@ -17,8 +17,9 @@
 #include <string.h>
 
 #include "pgrampart/plugin.h"
+#include "drift.h"
 
-static const pgr_host_api *api;
+const pgr_host_api *api;
 
 /* Each rule: id, severity, summary, hint (the fix), source, why, bad, good. */
 static const pgr_rule rules[] = {
@@ -135,19 +136,9 @@ static const pgr_rule rules[] = {
       "every migration applied (its objects are in the database)" },
 };
 
-/*
- * The migrations (by up file path) none of whose objects is in the
- * database.  Their objects' own missing-findings are left out: one
- * drift/migration-not-applied says it all.  paths point into the
- * migrations' model.
- */
-typedef struct pending {
-    size_t n;
-    const char **paths;
-} pending;
 
 /* Whether loc is in a pending migration. */
-static int
+int
 is_pending(const pending *p, const pgr_location *loc)
 {
     size_t i;
@@ -255,7 +246,7 @@ sorted_of(const pgr_model *m)
     return sorted[0].m == m ? &sorted[0] : &sorted[1];
 }
 
-static const pgr_object *
+const pgr_object *
 index_of(const pgr_model *m, const char *schema, const char *name)
 {
     const by_name *s = sorted_of(m);
@@ -270,7 +261,7 @@ index_of(const pgr_model *m, const char *schema, const char *name)
 }
 
 /* The table schema.name of m (want or live, during on_drift), or NULL. */
-static const pgr_table *
+const pgr_table *
 table_of(const pgr_model *m, const char *schema, const char *name)
 {
     const by_name *s = sorted_of(m);
@@ -291,6 +282,16 @@ table_of(const pgr_model *m, const char *schema, const char *name)
     return hit ? *hit : NULL;
 }
 
+/* The constraint of m with c's table and name, or NULL (binary search). */
+const pgr_constraint *
+constraint_of(const pgr_model *m, const pgr_constraint *c)
+{
+    const by_name *s = sorted_of(m);
+    const pgr_constraint **hit = s->n_con ? bsearch(&c, s->con, s->n_con, sizeof *s->con, con_cmp) : NULL;
+
+    return hit ? *hit : NULL;
+}
+
 /* Whether the migrations put any table in schema: only such schemas are
  * compared. */
 static int
@@ -304,7 +305,6 @@ schema_covered(const pgr_model *m, const char *schema)
     return 0;
 }
 
-static const pgr_table *table_of(const pgr_model *m, const char *schema, const char *name);
 
 static const pgr_policy *
 policy_of(const pgr_model *m, const pgr_policy *p)
@@ -318,7 +318,7 @@ policy_of(const pgr_model *m, const pgr_policy *p)
     return NULL;
 }
 
-static int
+int
 differs(const char *a, const char *b)
 {
     if (a == NULL || b == NULL)
@@ -657,213 +657,6 @@ compare_roles(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const 
                         l->rolbypassrls ? "BYPASSRLS " : "", l->rolcreaterole ? "CREATEROLE " : "",
                         l->rolcanlogin ? "LOGIN" : "NOLOGIN");
         }
-    }
-}
-
-/* --- columns, indexes, constraints --------------------------------------- */
-
-static long
-column_at(const pgr_table *t, const char *name)
-{
-    size_t k;
-
-    for (k = 0; k < t->n_columns; k++)
-        if (strcmp(t->columns[k], name) == 0)
-            return (long) k;
-    return -1;
-}
-
-/* The type of column k of tables[i], or NULL (unknown, or an older host). */
-static const char *
-column_type(const pgr_model *m, const pgr_table *t, size_t k)
-{
-    size_t i = (size_t) (t - m->tables);
-
-    return m->column_types && m->column_types[i] ? m->column_types[i][k] : NULL;
-}
-
-static const pgr_location *
-column_location(const pgr_model *m, const pgr_table *t, size_t k)
-{
-    size_t i = (size_t) (t - m->tables);
-
-    const pgr_location *l = m->column_locations && m->column_locations[i] ? &m->column_locations[i][k] : NULL;
-
-    return l && (l->line || l->object) ? l : &t->location;
-}
-
-/* A type name without its schema ("public.mood[]" -> "mood[]"): a type the
- * migrations name unqualified may live in another schema on the search_path
- * (extensions installed in their own schema). */
-static const char *
-unqualified_type(const char *s)
-{
-    const char *dot = strchr(s, '.'), *paren = strchr(s, '(');
-
-    return dot && (paren == NULL || dot < paren) ? dot + 1 : s;
-}
-
-static void
-compare_columns(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const pending *p)
-{
-    size_t i, k;
-
-    for (i = 0; i < want->n_tables; i++) {
-        const pgr_table *w = &want->tables[i], *l = table_of(live, w->schema, w->name);
-
-        if (l == NULL)
-            continue;   /* reported as a table */
-        for (k = 0; k < w->n_columns; k++) {
-            long lk = column_at(l, w->columns[k]);
-            const char *wt = column_type(want, w, k), *lt;
-
-            if (lk < 0) {
-                if (!is_pending(p, column_location(want, w, k)))
-                    pgr_reportf(api, ctx, "drift/column-missing", column_location(want, w, k),
-                                "column %s of %s.%s of the migrations is not in the database",
-                                w->columns[k], w->schema, w->name);
-                continue;
-            }
-            lt = column_type(live, l, (size_t) lk);
-            if (wt && lt && strcmp(unqualified_type(wt), unqualified_type(lt)) != 0)
-                pgr_reportf(api, ctx, "drift/column-type", column_location(live, l, (size_t) lk),
-                            "column %s.%s.%s is %s in the database but %s in the migrations",
-                            w->schema, w->name, w->columns[k], lt, wt);
-        }
-        /* Only where the migrations say what every column is. */
-        if (want->columns_complete == NULL || !want->columns_complete[i])
-            continue;
-        for (k = 0; k < l->n_columns; k++)
-            if (column_at(w, l->columns[k]) < 0)
-                pgr_reportf(api, ctx, "drift/column-extra", column_location(live, l, k),
-                            "column %s.%s.%s is in the database but no migration creates it",
-                            l->schema, l->name, l->columns[k]);
-    }
-}
-
-static int
-same_columns(const char *const *a, size_t na, const char *const *b, size_t nb)
-{
-    size_t i;
-
-    if (na != nb)
-        return 0;
-    for (i = 0; i < na; i++)
-        if (strcmp(a[i], b[i]) != 0)
-            return 0;
-    return 1;
-}
-
-/* The table "schema.name" of an index's parent is in the database. */
-static int
-parent_live(const pgr_model *live, const char *parent)
-{
-    const char *dot = parent ? strchr(parent, '.') : NULL;
-    char schema[256];
-    size_t n = dot ? (size_t) (dot - parent) : 0;
-
-    if (dot == NULL || n >= sizeof schema)
-        return 0;
-    memcpy(schema, parent, n);
-    schema[n] = '\0';
-    return table_of(live, schema, dot + 1) != NULL;
-}
-
-static void
-compare_indexes(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const pending *p)
-{
-    size_t i;
-
-    for (i = 0; i < want->n_objects; i++) {
-        const pgr_object *w = &want->objects[i], *l;
-
-        if (w->kind != 'i' || !parent_live(live, w->parent) || is_pending(p, &w->location))
-            continue;
-        l = index_of(live, w->schema, w->name);
-        if (l == NULL)
-            pgr_reportf(api, ctx, "drift/index-missing", &w->location,
-                        "index %s.%s on %s of the migrations is not in the database (or is not "
-                        "valid: a failed CREATE INDEX CONCURRENTLY)", w->schema, w->name, w->parent);
-        else if (!l->parent || strcmp(l->parent, w->parent) != 0 ||
-                 (w->n_columns > 0 && !same_columns(w->columns, w->n_columns, l->columns, l->n_columns)))
-            pgr_reportf(api, ctx, "drift/index-missing", &w->location,
-                        "index %s.%s of the migrations is on %s (%zu key columns) in the database, "
-                        "not on %s (%zu) as the migrations create it", w->schema, w->name,
-                        l->parent ? l->parent : "?", l->n_columns, w->parent, w->n_columns);
-    }
-}
-
-static const pgr_constraint *
-constraint_of(const pgr_model *m, const pgr_constraint *c)
-{
-    const by_name *s = sorted_of(m);
-    const pgr_constraint **hit = s->n_con ? bsearch(&c, s->con, s->n_con, sizeof *s->con, con_cmp) : NULL;
-
-    return hit ? *hit : NULL;
-}
-
-static const char *
-contype_name(char t)
-{
-    switch (t) {
-    case 'p':
-        return "PRIMARY KEY";
-    case 'u':
-        return "UNIQUE";
-    case 'f':
-        return "FOREIGN KEY";
-    case 'c':
-        return "CHECK";
-    default:
-        return "EXCLUDE";
-    }
-}
-
-/* Whether two constraints of the same name differ: type, or key columns
- * (a CHECK's columns are those its expression reads, known on both sides
- * only roughly, so not compared). */
-static int
-constraint_differs(const pgr_constraint *w, const pgr_constraint *l)
-{
-    if (w->contype != l->contype)
-        return 1;
-    if (w->contype == 'c' || w->n_columns == 0)
-        return 0;
-    return !same_columns(w->columns, w->n_columns, l->columns, l->n_columns) ||
-        (w->references && l->references && strcmp(w->references, l->references) != 0);
-}
-
-static void
-compare_constraints(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const pending *p)
-{
-    size_t i;
-
-    for (i = 0; i < want->n_constraints; i++) {
-        const pgr_constraint *w = &want->constraints[i], *l;
-
-        if (table_of(live, w->schema, w->table) == NULL || is_pending(p, &w->location))
-            continue;
-        l = constraint_of(live, w);
-        if (l == NULL)
-            pgr_reportf(api, ctx, "drift/constraint-missing", &w->location,
-                        "%s constraint %s on %s.%s of the migrations is not in the database",
-                        contype_name(w->contype), w->name, w->schema, w->table);
-        else if (constraint_differs(w, l))
-            pgr_reportf(api, ctx, "drift/constraint-missing", &l->location,
-                        "constraint %s on %s.%s is a %s on other columns in the database than the "
-                        "migrations' %s", w->name, w->schema, w->table, contype_name(l->contype),
-                        contype_name(w->contype));
-    }
-    for (i = 0; i < live->n_constraints; i++) {
-        const pgr_constraint *l = &live->constraints[i];
-        const pgr_table *w = table_of(want, l->schema, l->table);
-
-        if (w == NULL || constraint_of(want, l) ||
-            want->columns_complete == NULL || !want->columns_complete[w - want->tables])
-            continue;
-        pgr_reportf(api, ctx, "drift/constraint-extra", &l->location,
-                    "%s constraint %s on %s.%s is in the database but no migration creates it",
-                    contype_name(l->contype), l->name, l->schema, l->table);
     }
 }
 
