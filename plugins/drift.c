@@ -138,15 +138,19 @@ static const pgr_rule rules[] = {
 
 
 /* Whether loc is in a pending migration. */
+/* Compare what a and b point at by its first member, a path (a tally,
+ * or an element of pending's paths). */
+static int
+path_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
 int
 is_pending(const pending *p, const pgr_location *loc)
 {
-    size_t i;
-
-    for (i = 0; loc->path && i < p->n; i++)
-        if (strcmp(p->paths[i], loc->path) == 0)
-            return 1;
-    return 0;
+    return loc->path && p->n &&
+           bsearch(&loc->path, p->paths, p->n, sizeof *p->paths, path_cmp) != NULL;
 }
 
 /*
@@ -532,13 +536,14 @@ compare_roles(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const 
 
 /* --- migrations not applied ----------------------------------------------- */
 
-/* Per migration file: how many of its objects there are and are live. */
+/* An object a migration creates: the file, and whether it is live. */
 typedef struct tally {
     const char *path;
-    size_t objects;
-    size_t live;
+    int live;
 } tally;
 
+/* Every object counted; sorted by path afterwards, so that each file's
+ * objects are one run (a search per object would be O(objects x files)). */
 typedef struct tallies {
     size_t n, cap;
     tally *t;
@@ -548,29 +553,18 @@ typedef struct tallies {
 static void
 count(tallies *ts, const pgr_location *loc, int present)
 {
-    size_t i;
-
     if (loc->path == NULL)
         return;
-    /* Objects of one file mostly come one after the other: look back. */
-    for (i = ts->n; i-- > 0;)
-        if (strcmp(ts->t[i].path, loc->path) == 0)
-            break;
-    if (i == (size_t) -1) {
-        if (ts->n == ts->cap) {
-            tally *grown = realloc(ts->t, (ts->cap ? ts->cap * 2 : 16) * sizeof *grown);
+    if (ts->n == ts->cap) {
+        tally *grown = realloc(ts->t, (ts->cap ? ts->cap * 2 : 64) * sizeof *grown);
 
-            if (grown == NULL)
-                return;
-            ts->t = grown;
-            ts->cap = ts->cap ? ts->cap * 2 : 16;
-        }
-        i = ts->n++;
-        ts->t[i].path = loc->path;
-        ts->t[i].objects = ts->t[i].live = 0;
+        if (grown == NULL)
+            return;
+        ts->t = grown;
+        ts->cap = ts->cap ? ts->cap * 2 : 64;
     }
-    ts->t[i].objects++;
-    ts->t[i].live += present != 0;
+    ts->t[ts->n].path = loc->path;
+    ts->t[ts->n++].live = present != 0;
 }
 
 /* Tables, and the columns and constraints later migrations add to them. */
@@ -623,7 +617,7 @@ static void
 find_pending(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, pending *p)
 {
     tallies ts = { 0, 0, NULL };
-    size_t i;
+    size_t i, end;
 
     p->n = 0;
     p->paths = NULL;
@@ -631,11 +625,19 @@ find_pending(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, pending
         return;
     count_tables(&ts, want, live);
     count_others(&ts, want, live);
-    for (i = 0; i < ts.n; i++) {
+    if (ts.n)
+        qsort(ts.t, ts.n, sizeof *ts.t, path_cmp);
+    /* p->paths comes out sorted too: is_pending searches it. */
+    for (i = 0; i < ts.n; i = end) {
         pgr_location at;
         const char **grown;
+        size_t k, lives = 0;
 
-        if (ts.t[i].objects == 0 || ts.t[i].live > 0)
+        for (end = i; end < ts.n && strcmp(ts.t[end].path, ts.t[i].path) == 0; end++)
+            ;
+        for (k = i; k < end; k++)
+            lives += ts.t[k].live;
+        if (lives > 0)
             continue;
         if ((grown = realloc(p->paths, (p->n + 1) * sizeof *grown)) == NULL)
             break;
@@ -648,7 +650,7 @@ find_pending(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, pending
         pgr_reportf(api, ctx, "drift/migration-not-applied", &at,
                     "this migration is not applied: none of the %zu objects it creates (tables, "
                     "columns, indexes, constraints, policies, views, roles) is in the database",
-                    ts.t[i].objects);
+                    end - i);
     }
     free(ts.t);
 }
