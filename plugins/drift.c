@@ -18,6 +18,7 @@
 
 #include "pgrampart/plugin.h"
 #include "drift.h"
+#include "sorted.h"
 
 const pgr_host_api *api;
 
@@ -227,23 +228,6 @@ static int
 role_cmp(const void *a, const void *b)
 {
     return strcmp((*(const pgr_role *const *) a)->name, (*(const pgr_role *const *) b)->name);
-}
-
-size_t
-lower_bound(const void *base, size_t n, size_t size, const void *key,
-            int (*cmp)(const void *, const void *))
-{
-    size_t lo = 0, hi = n;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (cmp((const char *) base + mid * size, key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 /* Fill s for m; 0, or -1 when out of memory (lookups then scan). */

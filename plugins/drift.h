@@ -45,11 +45,6 @@ const pgr_view *view_of(const pgr_model *m, const char *schema, const char *name
  * are compared. */
 int schema_covered(const pgr_model *want, const char *schema);
 
-/* The first of n sorted elements of size bytes at base not below key
- * under cmp (qsort's comparator), or n. */
-size_t lower_bound(const void *base, size_t n, size_t size, const void *key,
-                   int (*cmp)(const void *, const void *));
-
 /* Whether two strings (either may be NULL) differ. */
 int differs(const char *a, const char *b);
 

@@ -14,6 +14,7 @@
 
 #include "pgrampart/plugin.h"
 #include "drift.h"
+#include "sorted.h"
 
 /*
  * Whether two grants' objects are the same.  Functions are named with their

@@ -14,6 +14,7 @@
 
 #include "pgrampart/plugin.h"
 #include "rls_notes.h"
+#include "sorted.h"
 
 /* The grants of one schema (every "prefix." of a relation's name): whether
  * one has no place, and the latest place of the others. */
@@ -84,6 +85,13 @@ grant_cmp(const void *a, const void *b)
     int c = strcmp(x->object, y->object);
 
     return c != 0 ? c : by_address(x, y);
+}
+
+/* grant_cmp without the tie-break: the range of one relation. */
+static int
+grant_key_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const pgr_acl_item *const *) a)->object, (*(const pgr_acl_item *const *) b)->object);
 }
 
 static int
@@ -205,24 +213,6 @@ views_end(view_index *ix)
     memset(ix, 0, sizeof *ix);
 }
 
-/* The first of n sorted elements not below key under cmp, or n. */
-static size_t
-lower_bound(const void *base, size_t n, size_t size, const void *key,
-            int (*cmp)(const void *, const void *))
-{
-    size_t lo = 0, hi = n;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (cmp((const char *) base + mid * size, key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* The table "schema.name" names (the first in model order when a dot in a
  * quoted name makes it ambiguous), or NULL. */
 static const pgr_table *
@@ -257,17 +247,12 @@ find_table(const view_index *ix, const char *qualified)
 static size_t
 first_grant(const view_index *ix, const char *object)
 {
-    size_t lo = 0, hi = ix->n_grants;
+    pgr_acl_item key;
+    const pgr_acl_item *kp = &key;
 
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (strcmp(ix->grants[mid]->object, object) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    memset(&key, 0, sizeof key);
+    key.object = object;
+    return lower_bound(ix->grants, ix->n_grants, sizeof *ix->grants, &kp, grant_key_cmp);
 }
 
 /* The first REVOKE ... FROM PUBLIC of relation after (path, line), in
