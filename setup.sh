@@ -14,6 +14,7 @@ packages=(
   postgresql-15 postgresql-client-15 openssl   # live-audit tests and the demo
   git pre-commit                               # --staged/--diff-base tests, the hook test
   scdoc                                        # the man page
+  debhelper dpkg-dev                           # the Debian package (debian/, tests/e2e/install_paths.py)
   time                                         # the benchmarks (peak RSS)
   clang libclang-rt-14-dev                     # the libFuzzer harnesses (tests/fuzz/)
   chromium                                     # renders the HTML sign-off report in a test (headless)
