@@ -119,3 +119,186 @@ def test_debian_package():
         shutil.rmtree(os.path.join(root, plugindir.lstrip("/")))
         p = subprocess.run([installed, "check", "."], cwd=samples, capture_output=True, text=True)
         assert p.returncode == 2 and "unknown key" in p.stderr, (p.returncode, p.stderr)
+
+
+# --- CI templates run as their runners would -----------------------------------------------
+
+EXPR = re.compile(r"\$\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}")
+
+
+def substitute(text, context):
+    """Replace each ${{ name }} of text with context[name] (a KeyError names an unknown one)."""
+    return EXPR.sub(lambda m: context[m.group(1)], text)
+
+
+def load_yaml(rel):
+    import yaml
+    with open(os.path.join(e2e.ARGS.source, rel)) as f:
+        return yaml.safe_load(f)
+
+
+def run_script(script, cwd, env, shell=("bash", "--noprofile", "--norc", "-eo", "pipefail")):
+    """Run a CI step's script the way the runner does, with the build tree's pgrampart first on PATH."""
+    with tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False) as f:
+        f.write(script)
+    try:
+        e = dict(os.environ, NO_COLOR="1", **env)
+        e["PATH"] = os.path.dirname(e2e.ARGS.bin) + os.pathsep + os.environ["PATH"]
+        return subprocess.run([*shell, f.name], cwd=cwd, env=e, capture_output=True, text=True,
+                              timeout=300)
+    finally:
+        os.unlink(f.name)
+
+
+def pr_repository(d):
+    """A pull request's checkout in d/work: an origin whose main has a table without RLS (legacy)
+    and whose branch feature adds a grant to PUBLIC in db/ (and one in tools/, outside the checked
+    path, and a warning only in ops/), and removes the ENABLE RLS of table a; cloned shallow at
+    feature, as actions/checkout does."""
+    origin = os.path.join(d, "origin")
+    e2e.git_repo(origin, e2e.BASE)
+    git(origin, "checkout", "-q", "-b", "feature")
+    write_tree(origin, {"db/migrations/002_b.sql": "GRANT SELECT ON a TO PUBLIC;\n",
+                        "db/migrations/rollback/002_b.sql": "REVOKE SELECT ON a FROM PUBLIC;\n",
+                        "tools/seed.sql": "CREATE TABLE t (id int);\nGRANT ALL ON t TO PUBLIC;\n",
+                        "ops/warn.sql": "CREATE TABLE t (id int);\nALTER TABLE t ENABLE ROW LEVEL SECURITY;\n"
+                                        "CREATE POLICY p ON t FOR SELECT USING (id = 1);\n"
+                                        "GRANT SELECT ON t TO app WITH GRANT OPTION;\n",
+                        "db/migrations/001_a.sql": "-- reformatted\n" + e2e.BASE["db/migrations/001_a.sql"].replace(
+                            "ALTER TABLE a ENABLE ROW LEVEL SECURITY;\n", "")})
+    git(origin, "add", "-A")
+    git(origin, "commit", "-qm", "change")
+    work = os.path.join(d, "work")
+    subprocess.run(["git", "clone", "-q", "--depth", "1", "-b", "feature", "file://" + origin, work],
+                   check=True, capture_output=True)
+    return work
+
+
+# What the pull request adds in db/ (see pr_repository), and what a push reports there besides.
+PR_NEW = [("grants/grant-to-public", "db/migrations/002_b.sql", 1),
+          ("rls/policy-without-rls", "db/migrations/001_a.sql", 3)]
+PUSH_ALSO = ("rls/table-without-rls", "db/migrations/001_a.sql", 4)
+
+
+def sarif_findings(path):
+    with open(path) as f:
+        text = f.read()
+    e2e.assert_valid_sarif_if_validator(text)
+    out = []
+    for r in json.loads(text)["runs"][0]["results"]:
+        loc = r["locations"][0]["physicalLocation"]
+        out.append((r["ruleId"], loc["artifactLocation"]["uri"], loc["region"]["startLine"]))
+    return sorted(out)
+
+
+def action_step(inputs, github):
+    """action.yml's step as the runner runs it: (script, env) with the step's env evaluated from the
+    given inputs over the inputs' defaults (which may read the github context)."""
+    action = load_yaml("action.yml")
+    assert action["runs"]["using"] == "composite", action["runs"]
+    steps = action["runs"]["steps"]
+    assert len(steps) == 1 and steps[0]["shell"] == "bash", steps
+    context = {f"github.{k}": v for k, v in github.items()}
+    assert set(inputs) <= set(action["inputs"]), set(inputs) - set(action["inputs"])
+    for name, spec in action["inputs"].items():
+        context[f"inputs.{name}"] = inputs.get(name, substitute(str(spec.get("default", "")), context))
+    # The script reads the inputs from its environment only: no expression is pasted into it.
+    assert "${{" not in steps[0]["run"], steps[0]["run"]
+    env = {k: substitute(str(v), context) for k, v in steps[0]["env"].items()}
+    return steps[0]["run"], env
+
+
+def test_github_action():
+    """action.yml's step, run as the runner would on a shallow pull-request checkout: SARIF of the new
+    findings only in pgrampart.sarif, exit 1; on push (no base ref) every finding."""
+    with tempfile.TemporaryDirectory() as d:
+        work = pr_repository(d)
+        out = os.path.join(d, "github_output")
+        runner_env = {"GITHUB_ACTION_PATH": e2e.ARGS.source, "GITHUB_OUTPUT": out, "GITHUB_WORKSPACE": work}
+        script, env = action_step({"args": "db"}, {"base_ref": "main"})
+        assert env["INPUT_FORMAT"] == "sarif" and env["INPUT_DIFF_BASE"] == "main", env
+        p = run_script(script, work, dict(runner_env, **env))
+        assert p.returncode == 1, p.stdout + p.stderr
+        with open(out) as f:
+            assert f.read() == "report=pgrampart.sarif\n"
+        assert sarif_findings(os.path.join(work, "pgrampart.sarif")) == sorted(PR_NEW)
+
+        # A push: no base ref, every finding under the paths of args; tools/ is not among them.
+        os.unlink(os.path.join(work, "pgrampart.sarif"))
+        script, env = action_step({"args": "db", "output": "out/report.sarif"}, {"base_ref": ""})
+        os.mkdir(os.path.join(work, "out"))
+        p = run_script(script, work, dict(runner_env, **env))
+        assert p.returncode == 1, p.stdout + p.stderr
+        assert sarif_findings(os.path.join(work, "out", "report.sarif")) == sorted(PR_NEW + [PUSH_ALSO])
+
+        # format and fail-on reach pgrampart: annotations in the log; a warning fails only at warning.
+        for fail_on, rc in (("error", 0), ("warning", 1)):
+            script, env = action_step({"args": "ops", "format": "github", "fail-on": fail_on}, {"base_ref": "main"})
+            p = run_script(script, work, dict(runner_env, **env))
+            assert p.returncode == rc and p.stdout.startswith("::warning file=ops/warn.sql,line=4,col=1,"), \
+                (fail_on, p.stdout + p.stderr)
+        script, env = action_step({"args": "tools", "format": "github"}, {"base_ref": "main"})
+        p = run_script(script, work, dict(runner_env, **env))
+        assert p.returncode == 1 and "::error file=tools/seed.sql,line=2," in p.stdout, p.stdout + p.stderr
+
+
+GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
+
+
+def codequality_findings(path, work):
+    """The report's findings, after checking each has what GitLab's Code Quality widget requires."""
+    with open(path) as f:
+        doc = json.load(f)
+    assert isinstance(doc, list), doc
+    out = []
+    for item in doc:
+        for key in ("description", "check_name", "fingerprint", "severity"):
+            assert isinstance(item.get(key), str) and item[key], item
+        assert item["severity"] in GITLAB_SEVERITIES, item
+        path_, begin = item["location"]["path"], item["location"]["lines"]["begin"]
+        # Paths relative to the project's root (the report is read there), lines 1-based.
+        assert not os.path.isabs(path_) and os.path.isfile(os.path.join(work, path_)), item
+        assert isinstance(begin, int) and begin >= 1, item
+        out.append((item["check_name"], path_, begin))
+    assert len({i["fingerprint"] for i in doc}) == len(doc), doc
+    return sorted(out)
+
+
+def gitlab_job():
+    """ci/gitlab.yml's job: (script, variables, report path)."""
+    jobs = {k: v for k, v in load_yaml("ci/gitlab.yml").items() if isinstance(v, dict) and "script" in v}
+    assert list(jobs) == ["pgrampart"], list(jobs)
+    job = jobs["pgrampart"]
+    assert job["image"]["entrypoint"] == [""] and job["artifacts"]["when"] == "always", job
+    return "\n".join(job["script"]) + "\n", dict(job["variables"]), job["artifacts"]["reports"]["codequality"]
+
+
+def test_gitlab_template():
+    """ci/gitlab.yml's script lines, run by sh -e as a GitLab runner would: in a merge request
+    pipeline a Code Quality report of the new findings; elsewhere of every finding."""
+    script, variables, report = gitlab_job()
+    assert variables["PGRAMPART_IMAGE"] == f"pgrampart:{project_version()}", variables
+    with tempfile.TemporaryDirectory() as d:
+        work = pr_repository(d)
+        git(work, "fetch", "-q", "--unshallow", "origin", "+refs/heads/main:refs/remotes/origin/main")
+        base = subprocess.run(["git", "-C", work, "merge-base", "HEAD", "origin/main"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        env = dict(variables, PGRAMPART_ARGS="db", CI_MERGE_REQUEST_DIFF_BASE_SHA=base)
+        p = run_script(script, work, env, shell=("sh", "-e"))
+        assert p.returncode == 1, p.stdout + p.stderr
+        assert codequality_findings(os.path.join(work, report), work) == sorted(PR_NEW)
+
+        # A branch pipeline: no diff base. The default PGRAMPART_ARGS (.) takes in tools/ too.
+        p = run_script(script, work, dict(variables), shell=("sh", "-e"))
+        assert p.returncode == 1, p.stdout + p.stderr
+        got = codequality_findings(os.path.join(work, report), work)
+        assert [f for f in got if f[1].startswith("db/")] == sorted(PR_NEW + [PUSH_ALSO]), got
+        assert ("grants/grant-to-public", "tools/seed.sql", 2) in got, got
+
+        # PGRAMPART_FAIL_ON reaches pgrampart: a warning is reported, and fails the job only at warning.
+        for fail_on, rc in (("error", 0), ("warning", 1)):
+            p = run_script(script, work, dict(variables, PGRAMPART_ARGS="ops", PGRAMPART_FAIL_ON=fail_on,
+                                              CI_MERGE_REQUEST_DIFF_BASE_SHA=base), shell=("sh", "-e"))
+            assert p.returncode == rc, (fail_on, p.stdout + p.stderr)
+            assert codequality_findings(os.path.join(work, report), work) == [
+                ("grants/grant-with-grant-option", "ops/warn.sql", 4)]
