@@ -12,8 +12,9 @@ import tempfile
 import e2e
 from e2e import git, write_tree
 
-# The package build compiles the whole tree once more (one test, run alone would take ~30 s).
-SLOW = {"debian_package": (900, True)}
+# The package build compiles the whole tree once more (~30 s alone); the image build also
+# downloads Debian's packages (minutes), where a container engine works.
+SLOW = {"debian_package": (900, True), "container_image": (1800, True)}
 
 PLUGINS = ["drift", "env", "grants", "rls", "rollback", "secrets", "server", "settings", "ssl"]
 
@@ -70,16 +71,21 @@ def test_debian_package():
                           check=True).stdout.strip()
     multiarch = subprocess.run(["dpkg-architecture", "-qDEB_HOST_MULTIARCH"], capture_output=True,
                                text=True, check=True).stdout.strip()
+    build, install = readme_commands("Debian package")
+    assert build == "dpkg-buildpackage -us -uc -b", build
     with tempfile.TemporaryDirectory() as d:
         src = os.path.join(d, "src")
         copy_source(src)
         # dpkg-buildpackage writes the packages to the parent directory.
-        p = subprocess.run(["dpkg-buildpackage", "-us", "-uc", "-b"], cwd=src, capture_output=True,
-                           text=True, timeout=840)
+        p = subprocess.run(build.split(), cwd=src, capture_output=True, text=True, timeout=840)
         assert p.returncode == 0, (p.stdout + p.stderr)[-4000:]
         deb = os.path.join(d, f"pgrampart_{version}_{arch}.deb")
         dev = os.path.join(d, f"pgrampart-dev_{version}_{arch}.deb")
         assert os.path.isfile(deb) and os.path.isfile(dev), sorted(os.listdir(d))
+        # The README's apt line names the binary package only (not -dev, not -dbgsym).
+        assert install.startswith("sudo apt install ../"), install
+        assert glob.glob(os.path.join(src, install.split()[-1])) == [os.path.join(src, "..", os.path.basename(deb))], \
+            install
 
         plugindir = f"/usr/lib/{multiarch}/pgrampart/plugins"
         paths = deb_paths(deb)
@@ -241,6 +247,23 @@ def test_github_action():
         p = run_script(script, work, dict(runner_env, **env))
         assert p.returncode == 1 and "::error file=tools/seed.sql,line=2," in p.stdout, p.stdout + p.stderr
 
+        # The README's workflow: its inputs, and the upload of the file the action wrote, also when
+        # the step failed on findings.
+        import yaml
+        blocks, _ = readme_blocks("GitHub")
+        workflow = yaml.safe_load(next(b for lang, b in blocks if lang == "yaml"))
+        (job,) = workflow["jobs"].values()
+        steps = {s["uses"].split("@")[0]: s for s in job["steps"]}
+        upload = steps["github/codeql-action/upload-sarif"]
+        assert workflow["permissions"]["security-events"] == "write", workflow
+        assert "!cancelled()" in upload["if"] or "always()" in upload["if"], upload
+        script, env = action_step(steps["pgrampart/pgrampart"].get("with", {}), {"base_ref": "main"})
+        p = run_script(script, work, dict(runner_env, **env))
+        assert p.returncode == 1, p.stdout + p.stderr
+        assert sarif_findings(os.path.join(work, upload["with"]["sarif_file"])) == sorted(PR_NEW + [
+            ("grants/grant-all-privileges", "tools/seed.sql", 2), ("grants/grant-to-public", "tools/seed.sql", 2),
+            ("grants/grant-with-grant-option", "ops/warn.sql", 4)])
+
 
 GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
 
@@ -295,6 +318,18 @@ def test_gitlab_template():
         assert [f for f in got if f[1].startswith("db/")] == sorted(PR_NEW + [PUSH_ALSO]), got
         assert ("grants/grant-to-public", "tools/seed.sql", 2) in got, got
 
+        # The README's include and variables.
+        import yaml
+        blocks, _ = readme_blocks("GitLab")
+        readme = yaml.safe_load(next(b for lang, b in blocks if lang == "yaml"))
+        assert readme["include"][0]["remote"].endswith("/ci/gitlab.yml"), readme
+        assert set(readme["variables"]) <= set(variables), readme["variables"]
+        readme_vars = {k: v for k, v in readme["variables"].items() if k != "PGRAMPART_IMAGE"}
+        p = run_script(script, work, dict(variables, CI_MERGE_REQUEST_DIFF_BASE_SHA=base, **readme_vars),
+                       shell=("sh", "-e"))
+        assert p.returncode == 1 and codequality_findings(os.path.join(work, report), work) == sorted(PR_NEW), \
+            p.stdout + p.stderr
+
         # PGRAMPART_FAIL_ON reaches pgrampart: a warning is reported, and fails the job only at warning.
         for fail_on, rc in (("error", 0), ("warning", 1)):
             p = run_script(script, work, dict(variables, PGRAMPART_ARGS="ops", PGRAMPART_FAIL_ON=fail_on,
@@ -302,3 +337,142 @@ def test_gitlab_template():
             assert p.returncode == rc, (fail_on, p.stdout + p.stderr)
             assert codequality_findings(os.path.join(work, report), work) == [
                 ("grants/grant-with-grant-option", "ops/warn.sql", 4)]
+
+
+def container_engine():
+    """docker or podman when its daemon answers, else None."""
+    for engine in ("docker", "podman"):
+        if shutil.which(engine) is None:
+            continue
+        p = subprocess.run([engine, "info"], capture_output=True, text=True, timeout=60)
+        if p.returncode == 0:
+            return engine
+    return None
+
+
+def test_container_image():
+    """The Dockerfile builds (docker or podman; skipped without a working engine or without the base
+    image, saying so) an image that runs as a non-root user in /src with entrypoint pgrampart; the
+    README's commands build it and write SARIF of samples/ with the build tree's findings. Linted
+    with hadolint first where it is installed."""
+    dockerfile = os.path.join(e2e.ARGS.source, "Dockerfile")
+    assert os.path.isfile(dockerfile), dockerfile
+    if shutil.which("hadolint"):
+        p = subprocess.run(["hadolint", dockerfile], capture_output=True, text=True)
+        assert p.returncode == 0, p.stdout + p.stderr
+    build, run = readme_commands("Container")
+    tag = f"pgrampart:{project_version()}"
+    assert build == f"docker build -t {tag} .", build
+    assert run.startswith("docker run ") and f" {tag} check " in run, run
+    engine = container_engine()
+    if engine is None:
+        skip("no working docker or podman (`docker info` fails): the container image was not built")
+    with open(dockerfile) as f:
+        bases = set(re.findall(r"^FROM\s+(\S+)", f.read(), re.M)) - {"build"}
+    for base in bases:
+        have = subprocess.run([engine, "image", "inspect", base], capture_output=True).returncode == 0
+        if not have and subprocess.run([engine, "pull", base], capture_output=True, timeout=600).returncode != 0:
+            skip(f"{engine} cannot pull the base image {base} (no registry access): the image was not built")
+    # The tag may name an image of the user's: remove it afterwards only if this test made it.
+    existed = subprocess.run([engine, "image", "inspect", tag], capture_output=True).returncode == 0
+    p = subprocess.run([engine, *build.split()[1:]], cwd=e2e.ARGS.source, capture_output=True, text=True,
+                       timeout=1700)
+    assert p.returncode == 0, (p.stdout + p.stderr)[-4000:]
+    try:
+        p = subprocess.run([engine, "image", "inspect", tag], capture_output=True, text=True, check=True)
+        config = json.loads(p.stdout)[0]["Config"]
+        assert config["Entrypoint"] == ["pgrampart"] and config["WorkingDir"] == "/src", config
+        assert config["User"] not in ("", "root", "0"), config
+        p = subprocess.run([engine, "run", "--rm", tag, "--version"], capture_output=True, text=True)
+        assert p.returncode == 0 and project_version() in p.stdout, p.stdout + p.stderr
+        with tempfile.TemporaryDirectory() as d:
+            work = os.path.join(d, "samples")
+            shutil.copytree(os.path.join(e2e.ARGS.source, "samples"), work)
+            os.chmod(d, 0o755)
+            p = run_script(engine + run[len("docker"):] + "\n", work, {}, shell=("bash", "-e"))
+            assert p.returncode == 1, p.stdout + p.stderr
+            got = sarif_findings(os.path.join(work, "pgrampart.sarif"))
+            expected = sorted((f["rule"], f["path"], f["line"]) for f in findings_of(e2e.ARGS.bin, work, "."))
+            assert len(got) > 40 and got == expected, (len(got), len(expected))
+    finally:
+        if not existed:
+            subprocess.run([engine, "rmi", "-f", tag], capture_output=True)
+
+
+# --- the README's "Use it in CI" and the pre-commit hooks ---------------------------------
+
+def readme_blocks(subsection):
+    """The fenced code blocks of README.md's "Use it in CI" subsection ### subsection: [(lang, text)]."""
+    with open(os.path.join(e2e.ARGS.source, "README.md")) as f:
+        readme = f.read()
+    m = re.search(r"^## Use it in CI\n(.*?)(?=^## )", readme, re.M | re.S)
+    assert m, "README has no 'Use it in CI' section"
+    part = re.search(rf"^### {re.escape(subsection)}\n(.*?)(?=^### |\Z)", m.group(1), re.M | re.S)
+    assert part, f"no subsection {subsection}"
+    blocks = re.findall(r"^```(\w*)\n(.*?)^```", part.group(1), re.M | re.S)
+    assert blocks, f"no code block under {subsection}"
+    return blocks, part.group(1)
+
+
+def readme_commands(subsection):
+    """The shell commands of a subsection's sh block, one per line."""
+    return [line for lang, text in readme_blocks(subsection)[0] if lang == "sh" for line in text.splitlines()]
+
+
+HOOK_FILES_MATCH = ["db/migrations/001_a.sql", "x.psql", "a.pgsql", ".env", ".env.production",
+                    "config/.env.local", "docker-compose.yml", "k8s/api.yaml", "scripts/deploy.sh",
+                    "src/db.ts", "src/App.tsx", "lib/pool.mjs", "postgresql.conf", "etc/pg_hba.conf",
+                    "pgbouncer.ini"]
+HOOK_FILES_SKIP = ["README.md", "main.c", "Dockerfile", "notes.txt", "sql/README", "env.txt",
+                   "a.sql.bak", "ymlfile", "pg_hba.conf.orig"]
+
+
+def test_pre_commit_hooks():
+    """.pre-commit-hooks.yaml: the hooks (installed binary, built container, named image) pass
+    pre-commit's own manifest check, run check --staged on the files pgrampart reads, and the README's
+    snippet pins a commit of this repository that has its hook, which then works as written."""
+    hooks = {h["id"]: h for h in load_yaml(".pre-commit-hooks.yaml")}
+    assert set(hooks) == {"pgrampart", "pgrampart-docker", "pgrampart-image"}, list(hooks)
+    assert hooks["pgrampart"]["language"] == "system" and hooks["pgrampart-docker"]["language"] == "docker"
+    assert hooks["pgrampart-image"]["language"] == "docker_image", hooks["pgrampart-image"]
+    assert hooks["pgrampart-image"]["entry"] == f"pgrampart:{project_version()} check --staged"
+    for h in hooks.values():
+        assert h["pass_filenames"] is False and h["entry"].endswith(" check --staged"), h
+        files = re.compile(h["files"])   # pre-commit matches with Python's re.search
+        assert [p for p in HOOK_FILES_MATCH if not files.search(p)] == [], h["files"]
+        assert [p for p in HOOK_FILES_SKIP if files.search(p)] == [], h["files"]
+    have_tool = shutil.which("pre-commit") is not None
+    if have_tool:
+        p = subprocess.run(["pre-commit", "validate-manifest", os.path.join(e2e.ARGS.source, ".pre-commit-hooks.yaml")],
+                           capture_output=True, text=True)
+        assert p.returncode == 0, p.stdout + p.stderr
+
+    import yaml
+    blocks, text = readme_blocks("pre-commit")
+    assert "pre-commit autoupdate" in text, text
+    config = yaml.safe_load(next(b for lang, b in blocks if lang == "yaml"))
+    (repo,) = config["repos"]
+    rev = repo["rev"]
+    assert re.fullmatch(r"[0-9a-f]{40}", rev), f"rev {rev} is not a commit"
+    p = subprocess.run(["git", "-C", e2e.ARGS.source, "show", f"{rev}:.pre-commit-hooks.yaml"],
+                       capture_output=True, text=True)
+    if p.returncode != 0 and "not a git repository" in p.stderr:
+        skip("the source tree is not a git checkout: the README's rev was not checked")
+    assert p.returncode == 0, f"rev {rev}: {p.stderr}"
+    at_rev = {h["id"] for h in yaml.safe_load(p.stdout)}
+    assert {h["id"] for h in repo["hooks"]} <= at_rev, (repo["hooks"], at_rev)
+    if not have_tool:
+        skip("pre-commit not installed: the README's snippet was checked but not run")
+    with tempfile.TemporaryDirectory() as d, tempfile.TemporaryDirectory() as home:
+        work = os.path.join(d, "work")
+        repo["repo"] = e2e.ARGS.source    # the snippet as written, from this checkout
+        e2e.git_repo(work, dict(e2e.BASE, **{".pre-commit-config.yaml": yaml.safe_dump(config)}))
+        write_tree(work, {"db/migrations/002_b.sql": "GRANT SELECT ON a TO PUBLIC;\n",
+                          "db/migrations/rollback/002_b.sql": "REVOKE SELECT ON a FROM PUBLIC;\n",
+                          "notes/x.txt": "GRANT SELECT ON a TO PUBLIC;\n"})
+        git(work, "add", "-A")
+        env = {"XDG_CACHE_HOME": home, "PRE_COMMIT_HOME": os.path.join(home, "pre-commit")}
+        p = run_script("pre-commit run\n", work, env)
+        assert p.returncode == 1, p.stdout + p.stderr
+        assert "db/migrations/002_b.sql:1:1: error:" in p.stdout and "[grants/grant-to-public]" in p.stdout, p.stdout
+        assert "notes/x.txt" not in p.stdout, p.stdout
