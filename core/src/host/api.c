@@ -12,7 +12,6 @@
 #include "host/host.h"
 
 #include <ctype.h>
-#include <libpq-fe.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include "frontends/values.h"
 #include "host/dsn.h"
 #include "host/host_internal.h"
+#include "host/pqlib.h"
 #include "model/model.h"
 
 pgr_ctx
@@ -328,16 +328,16 @@ api_conninfo_parse(const char *conninfo)
     text = rewritten ? rewritten : conninfo;
     uri = is_uri(text);
     if (uri || strchr(text, '=') != NULL)
-        opts = PQconninfoParse(text, &errmsg);
+        opts = pqlib_conninfo_parse(text, &errmsg);
     free(rewritten);
     if (errmsg)
-        PQfreemem(errmsg);
+        pqlib_freemem(errmsg);
     if (opts == NULL || uri)
         return (pgr_conninfo *) opts;
     for (i = 0; keys[i]; i++)
         if (api_conninfo_value((pgr_conninfo *) opts, keys[i]))
             return (pgr_conninfo *) opts;
-    PQconninfoFree(opts);
+    pqlib_conninfo_free(opts);
     return NULL;
 }
 
@@ -428,7 +428,7 @@ static void
 api_conninfo_free(pgr_conninfo *ci)
 {
     if (ci)
-        PQconninfoFree((PQconninfoOption *) ci);
+        pqlib_conninfo_free((PQconninfoOption *) ci);
 }
 
 static const char *

@@ -5,7 +5,6 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
-#include <libpq-fe.h>
 #include <pcre2.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include <string.h>
 
 #include "host/config.h"
+#include "host/pqlib.h"
 
 /* A rule-pack secret pattern, compiled. */
 typedef struct mask_pattern {
@@ -464,12 +464,12 @@ try_conninfo(const char *t, size_t a, size_t b, size_t s, size_t e, util_vec *sp
         free(cand);
         return;
     }
-    opts = PQconninfoParse(cand, &err);
+    opts = pqlib_conninfo_parse(cand, &err);
     for (o = opts; o && o->keyword; o++)
         if (strcmp(o->keyword, "password") == 0 && o->val)
             mask_occurrences(t, s, e, o->val, strlen(o->val), spans);
-    PQconninfoFree(opts);
-    PQfreemem(err);
+    pqlib_conninfo_free(opts);
+    pqlib_freemem(err);
     free(cand);
 }
 
