@@ -71,3 +71,40 @@ def test_libpq_loaded_only_for_a_conninfo_or_audit():
         assert has_libpq(libs), sorted(libs)
         rc, _, err = run("audit", conninfo)
         assert rc == 2 and "No such file or directory" in err, err
+
+
+CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"   # what Debian's libgit2 (mbedTLS) is built to trust
+
+
+def opened_files(args, cwd):
+    """Run pgrampart under strace; return (exit code, stdout, the paths it opened)."""
+    if shutil.which("strace") is None:
+        print("strace not installed (./setup.sh installs it); skipping")
+        sys.exit(77)
+    with tempfile.TemporaryDirectory() as t:
+        log = os.path.join(t, "trace")
+        p = subprocess.run(["strace", "-f", "-qq", "-e", "trace=open,openat", "-o", log, e2e.ARGS.bin, *args],
+                           cwd=cwd, capture_output=True, text=True, env=dict(os.environ, NO_COLOR="1"))
+        with open(log) as f:
+            paths = [line.split('"')[1] for line in f if '"' in line]
+    return p.returncode, p.stdout, paths
+
+
+def test_staged_check_reads_no_ca_certificates():
+    """check --staged starts libgit2 (it reads the index: the staged migration's finding is reported at its
+    position, and the repository's index file is opened) without reading the CA bundle, which libgit2's
+    mbedTLS start-up parsed for TLS transports pgrampart never uses."""
+    if not os.path.exists(CA_BUNDLE):
+        print(f"{CA_BUNDLE} absent: nothing libgit2 would parse; skipping")
+        sys.exit(77)
+    with tempfile.TemporaryDirectory() as d:
+        git_repo(d, {"db/migrations/001_a.sql": "CREATE TABLE a (id int);\n"})
+        write_tree(d, {"db/migrations/002_b.sql": "CREATE TABLE b (id int, tenant_id uuid);\n"
+                                                  "ALTER TABLE b ENABLE ROW LEVEL SECURITY;\n"})
+        git(d, "add", "-A")
+        rc, out, paths = opened_files(["check", "--staged", "--format", "json"], d)
+        assert rc == 0, out
+        found = [(f["rule"], f["path"], f["line"], f["column"]) for f in json.loads(out)["findings"]]
+        assert found == [("rls/rls-without-policy", "db/migrations/002_b.sql", 2, 1)], found
+        assert any(p.endswith(".git/index") for p in paths), paths
+        assert CA_BUNDLE not in paths, [p for p in paths if "ssl" in p]
