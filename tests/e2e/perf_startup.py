@@ -76,14 +76,15 @@ def test_libpq_loaded_only_for_a_conninfo_or_audit():
 CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"   # what Debian's libgit2 (mbedTLS) is built to trust
 
 
-def opened_files(args, cwd):
-    """Run pgrampart under strace; return (exit code, stdout, the paths it opened)."""
+def opened_files(args, cwd, trace="open,openat"):
+    """Run pgrampart under strace -e trace=TRACE (default: the files it opens; "%file": every path it
+    opens, looks up or lists); return (exit code, stdout, those paths)."""
     if shutil.which("strace") is None:
         print("strace not installed (./setup.sh installs it); skipping")
         sys.exit(77)
     with tempfile.TemporaryDirectory() as t:
         log = os.path.join(t, "trace")
-        p = subprocess.run(["strace", "-f", "-qq", "-e", "trace=open,openat", "-o", log, e2e.ARGS.bin, *args],
+        p = subprocess.run(["strace", "-f", "-qq", "-e", "trace=" + trace, "-o", log, e2e.ARGS.bin, *args],
                            cwd=cwd, capture_output=True, text=True, env=dict(os.environ, NO_COLOR="1"))
         with open(log) as f:
             paths = [line.split('"')[1] for line in f if '"' in line]
@@ -108,3 +109,43 @@ def test_staged_check_reads_no_ca_certificates():
         assert found == [("rls/rls-without-policy", "db/migrations/002_b.sql", 2, 1)], found
         assert any(p.endswith(".git/index") for p in paths), paths
         assert CA_BUNDLE not in paths, [p for p in paths if "ssl" in p]
+
+
+def in_some_repository(path):
+    """Whether path or one of its parents has a .git or a HEAD entry (where git could find a repository)."""
+    path = os.path.realpath(path)
+    while True:
+        if os.path.lexists(os.path.join(path, ".git")) or os.path.lexists(os.path.join(path, "HEAD")):
+            return True
+        if path == os.path.dirname(path):
+            return False
+        path = os.path.dirname(path)
+
+
+def test_check_outside_a_repository_does_not_start_libgit2():
+    """check of a migration outside any repository never starts libgit2 (strace: the CA bundle its start-up
+    looks at is not even looked up), and reports the same finding; the same tree made a repository does
+    start it and reports the same finding.  A file named HEAD in the tree (a git directory's mark) is
+    enough to start libgit2 again, as libgit2's own discovery would look there."""
+    if not os.path.exists(CA_BUNDLE):
+        print(f"{CA_BUNDLE} absent: libgit2's start-up is not observable this way; skipping")
+        sys.exit(77)
+    with tempfile.TemporaryDirectory() as d:
+        if in_some_repository(d):
+            print(f"{d} is inside a repository; skipping")
+            sys.exit(77)
+        write_tree(d, ONE_MIGRATION)
+        want = [("rls/rls-without-policy", "db/migrations/001_a.sql", 2, 1)]
+        for repo in (False, True):
+            if repo:
+                git(d, "init", "-q")
+            rc, out, paths = opened_files(["check", "--format", "json", "db/migrations/001_a.sql"], d, "%file")
+            assert rc == 0, out
+            found = [(f["rule"], f["path"], f["line"], f["column"]) for f in json.loads(out)["findings"]]
+            assert found == want, (repo, found)
+            assert (CA_BUNDLE in paths) == repo, (repo, [p for p in paths if "ssl" in p or ".git" in p])
+        shutil.rmtree(os.path.join(d, ".git"))
+        write_tree(d, {"HEAD": "ref: refs/heads/main\n"})
+        rc, out, paths = opened_files(["check", "--format", "json", "db/migrations/001_a.sql"], d, "%file")
+        assert rc == 0, out
+        assert CA_BUNDLE in paths, [p for p in paths if "HEAD" in p]

@@ -186,6 +186,10 @@ report_context_set_checkout(report_context *c, char *const *paths, size_t n)
     for (i = 0; i < n; i++)
         util_buf_printf(&b, "%s%s", i ? " " : "", paths[i]);
     c->paths = b.data;
+    /* Outside any repository there is no commit to name: libgit2 is not
+     * started for it. */
+    if (!gitscope_may_be_in_repo(n ? paths[0] : "."))
+        return;
     gitscope_lg_begin();
     if (git_repository_open_ext(&repo, n ? paths[0] : ".", 0, NULL) != 0 && n) {
         /* A file operand: look from its directory. */

@@ -122,6 +122,41 @@ gitscope_lg_end(void)
 {
 }
 
+/* Whether dir/name exists (any type; a dangling symlink counts). */
+static bool
+entry_exists(const char *dir, const char *name)
+{
+    struct stat st;
+    char *p = util_xasprintf("%s/%s", dir, name);
+    bool found = lstat(p, &st) == 0;
+
+    free(p);
+    return found;
+}
+
+/*
+ * libgit2's start-up (mbedTLS's entropy pool, libssh2's OpenSSL) is most of
+ * what git costs a check of a file outside any repository, which no
+ * discovery can answer otherwise: the few stats here spare it.
+ */
+bool
+gitscope_may_be_in_repo(const char *path)
+{
+    char *dir = realpath(path, NULL);
+    bool maybe = dir == NULL;
+    char *slash;
+
+    while (dir != NULL && !maybe) {
+        maybe = entry_exists(dir, ".git") || entry_exists(dir, "HEAD");
+        slash = strrchr(dir, '/');
+        if (slash == NULL || (slash == dir && dir[1] == '\0'))
+            break;
+        slash[slash == dir ? 1 : 0] = '\0';   /* the parent; "/" last */
+    }
+    free(dir);
+    return maybe;
+}
+
 /* libgit2's last error message (static text). */
 static const char *
 lg_error(void)
