@@ -122,12 +122,6 @@ pqlib_load(char **err)
     return -1;
 }
 
-int
-pqlib_loaded(void)
-{
-    return pq_ready;
-}
-
 /*
  * Load libpq or end the process.  The callers are deep in a rule or the
  * masking of a line, with no way to report an error; a missing libpq is a

@@ -36,9 +36,6 @@
  */
 int pqlib_load(char **err);
 
-/* Whether libpq is loaded in this process (never loads it). */
-int pqlib_loaded(void);
-
 PGconn *pqlib_connectdb_params(const char *const *keywords, const char *const *values,
                                int expand_dbname);
 ConnStatusType pqlib_status(const PGconn *conn);
