@@ -10,7 +10,7 @@ packages=(
   libtree-sitter-dev                           # the shell and JS/TS front-ends
   libmd4c-dev                                  # the Markdown front-end's code blocks
   libgit2-dev                                  # --staged/--diff-base, read in-process
-  libcmocka-dev valgrind binutils
+  libcmocka-dev valgrind binutils strace         # strace: the start-up test (perf_startup.py)
   postgresql-15 postgresql-client-15 openssl   # live-audit tests and the demo
   git pre-commit                               # --staged/--diff-base tests, the hook test
   scdoc                                        # the man page

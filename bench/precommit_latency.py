@@ -7,7 +7,12 @@ replay) against `squawk FILE` on the same migration, run in interleaved pairs (A
 so the load of the machine falls on both alike).  Per child: CPU = user + sys (os.wait4),
 wall, peak RSS (ru_maxrss).  Prints medians, min-max and the median of the per-pair
 ratios.  squawk comes from npm (squawk-cli 2.66.0), installed into .tools/.
-Usage: python3 bench/precommit_latency.py [PAIRS]   (default 50, at least 5)
+With --single, both check the migration alone, copied into a directory that is in no repository
+(`pgrampart check FILE`: the start-up with no git and no migration set).
+Usage: python3 bench/precommit_latency.py [--single] [PAIRS] [NAME=BINARY ...]
+PAIRS defaults to 50 (at least 5); each NAME=BINARY is a pgrampart build run in the same rounds
+(e.g. before=/path/to/old/build/pgrampart after=build/pgrampart), default build/pgrampart alone;
+each is compared with squawk and with the first.
 """
 import os
 import shutil
@@ -18,8 +23,12 @@ import tempfile
 import time
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-runs = int(sys.argv[1]) if len(sys.argv) > 1 else 50   # pairs
-pgrampart = os.path.join(root, "build", "pgrampart")
+args = sys.argv[1:]
+single = "--single" in args
+args = [a for a in args if a != "--single"]
+runs = int(args.pop(0)) if args and args[0].isdigit() else 50   # pairs
+builds = [tuple(a.split("=", 1)) for a in args] or [("pgrampart", os.path.join(root, "build", "pgrampart"))]
+builds = [(name, os.path.abspath(path)) for name, path in builds]
 squawk = os.path.join(root, ".tools", "node_modules", "@squawk-cli", "linux-x64", "bin", "squawk")
 
 if not os.path.exists(squawk):
@@ -55,19 +64,34 @@ with tempfile.TemporaryDirectory() as d:
     with open(os.path.join(d, "migrations", "rollback", "014_add_tags.sql"), "w") as f:
         f.write("DROP TABLE tags;\n")
     subprocess.run(["git", "add", "-A"], cwd=d, check=True)
-    subprocess.run([pgrampart, "check", "--staged"], cwd=d, stdout=subprocess.DEVNULL)   # warm the caches
+    what = ["check", "--staged"]
+    if single:   # the migration alone, in no repository
+        alone = tempfile.mkdtemp()
+        shutil.copyfile(os.path.join(d, new), os.path.join(alone, os.path.basename(new)))
+        d, new, what = alone, os.path.basename(new), ["check", os.path.basename(new)]
+    for _, binary in builds:   # warm the caches
+        subprocess.run([binary, *what], cwd=d, stdout=subprocess.DEVNULL)
     subprocess.run([squawk, new], cwd=d, stdout=subprocess.DEVNULL)
-    ours, theirs = [], []
+    ours, theirs = [[] for _ in builds], []
     for _ in range(max(runs, 5)):
-        ours.append(run([pgrampart, "check", "--staged"], d))
+        for i, (_, binary) in enumerate(builds):
+            ours[i].append(run([binary, *what], d))
         theirs.append(run([squawk, new], d))
     version = subprocess.run([squawk, "--version"], capture_output=True, text=True).stdout.strip()
-    print(f"pairs: {max(runs, 5)}, interleaved; staged: 1 migration (+ its rollback) in a set of "
-          f"{len(os.listdir(os.path.join(d, 'migrations'))) - 1} migrations")
-    for name, rs in (("pgrampart check --staged", ours), (f"{version} FILE", theirs)):
+    if single:
+        shutil.rmtree(d)
+        print(f"pairs: {max(runs, 5)}, interleaved; one migration alone, in no repository")
+    else:
+        print(f"pairs: {max(runs, 5)}, interleaved; staged: 1 migration (+ its rollback) in a set of "
+              f"{len(os.listdir(os.path.join(d, 'migrations'))) - 1} migrations")
+    rows = [(f"{name} {' '.join(what[:2])}", rs) for (name, _), rs in zip(builds, ours)]
+    for name, rs in rows + [(f"{version} FILE", theirs)]:
         print(f"{name:28s} CPU {spread([r[0] for r in rs], 'ms', 1000)}  wall {spread([r[1] for r in rs], 'ms', 1000)}"
               f"  peak RSS {spread([r[2] for r in rs], 'MiB')}")
-    for i, what in ((0, "CPU"), (1, "wall"), (2, "peak RSS")):
-        ratios = [a[i] / max(b[i], 1e-9) for a, b in zip(ours, theirs)]
-        print(f"ratio pgrampart/squawk, {what}: median {statistics.median(ratios):.2f} "
-              f"({min(ratios):.2f}-{max(ratios):.2f})")
+    peers = [(f"{name}/squawk", rs, theirs) for (name, _), rs in zip(builds, ours)]
+    peers += [(f"{name}/{builds[0][0]}", rs, ours[0]) for (name, _), rs in zip(builds[1:], ours[1:])]
+    for label, xs, ys in peers:
+        for i, what in ((0, "CPU"), (1, "wall"), (2, "peak RSS")):
+            ratios = [a[i] / max(b[i], 1e-9) for a, b in zip(xs, ys)]
+            print(f"ratio {label}, {what}: median {statistics.median(ratios):.2f} "
+                  f"({min(ratios):.2f}-{max(ratios):.2f})")

@@ -384,6 +384,7 @@ main(int argc, char **argv)
         rc = CLI_EXIT_TOOL;
     else
         rc = command->run(&h, &o, argv + 1 + optind, (size_t) (argc - 1 - optind));
+    mask_free_patterns();   /* before the rule packs it may still point to */
     host_free(&h);
     diag_free(&ds);
     config_free(&cfg);
@@ -393,6 +394,5 @@ main(int argc, char **argv)
     /* libpg_query keeps a memory context per thread; release it last. */
     if (sql_parser_used())
         pg_query_exit();
-    mask_free_patterns();
     return rc;
 }

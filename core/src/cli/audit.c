@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/pqlib.h"
 #include "model/live.h"
 #include "report/reporter.h"
 #include "scan/check.h"
@@ -419,6 +420,13 @@ cli_audit(host *h, const cli_options *o, char *const *args, size_t n)
     int rc = CLI_EXIT_TOOL;
 
     memset(&expected, 0, sizeof expected);
+    /* libpq is loaded on first use (host/pqlib.h): a missing one is said
+     * here, before any work. */
+    if (pqlib_load(&err) != 0) {
+        diag_print_error(stderr, err);
+        free(err);
+        return CLI_EXIT_TOOL;
+    }
     if (n > 1 || o->all_databases || o->services)
         return audit_fleet_main(h, o, args, n);
     /* The inventory is a listing, not findings: only the formats that are

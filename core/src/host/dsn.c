@@ -12,12 +12,13 @@
 #include "host/dsn.h"
 
 #include <ctype.h>
-#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "host/pqlib.h"
 
 /* An output buffer sized by the caller for the worst case. */
 typedef struct dsn_buf {
@@ -73,9 +74,9 @@ libpq_keyword(const char *key, size_t n)
         if (!islower((unsigned char) key[i]) && key[i] != '_')
             return false;
     snprintf(cand, sizeof cand, "%.*s=''", (int) n, key);
-    opts = PQconninfoParse(cand, &err);
-    PQfreemem(err);
-    PQconninfoFree(opts);
+    opts = pqlib_conninfo_parse(cand, &err);
+    pqlib_freemem(err);
+    pqlib_conninfo_free(opts);
     return opts != NULL;
 }
 

@@ -10,9 +10,10 @@
 
 #include <ctype.h>
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "host/pqlib.h"
 
 /* Schemas PostgreSQL owns: not the application's objects. */
 #define USER_SCHEMAS \
@@ -86,9 +87,9 @@ run(live_conn *lc, const char *sql)
     PGresult *r;
 
     lc->res->queries++;
-    r = PQexec(lc->conn, sql);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK) {
-        PQclear(r);
+    r = pqlib_exec(lc->conn, sql);
+    if (pqlib_result_status(r) != PGRES_TUPLES_OK && pqlib_result_status(r) != PGRES_COMMAND_OK) {
+        pqlib_clear(r);
         return NULL;
     }
     return r;
@@ -104,16 +105,16 @@ catalog(live_conn *lc, const char *check, const char *sql)
 {
     PGresult *r, *sp = run(lc, "SAVEPOINT pgrampart");
 
-    PQclear(sp);
+    pqlib_clear(sp);
     lc->res->queries++;
-    r = PQexec(lc->conn, sql);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        char *why = escape_controls(PQresultErrorMessage(r));
+    r = pqlib_exec(lc->conn, sql);
+    if (pqlib_result_status(r) != PGRES_TUPLES_OK) {
+        char *why = escape_controls(pqlib_result_error_message(r));
 
         skip(lc->res, check, why);
         free(why);
-        PQclear(r);
-        PQclear(run(lc, "ROLLBACK TO SAVEPOINT pgrampart"));
+        pqlib_clear(r);
+        pqlib_clear(run(lc, "ROLLBACK TO SAVEPOINT pgrampart"));
         return NULL;
     }
     return r;
@@ -122,7 +123,7 @@ catalog(live_conn *lc, const char *check, const char *sql)
 static const char *
 val(const PGresult *r, int row, int col)
 {
-    return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+    return pqlib_getisnull(r, row, col) ? NULL : pqlib_getvalue(r, row, col);
 }
 
 static int
@@ -163,7 +164,7 @@ load_tables(live_conn *lc, model *m)
         " ORDER BY c.oid");
     int i;
 
-    for (i = 0; r && i < PQntuples(r); i++) {
+    for (i = 0; r && i < pqlib_ntuples(r); i++) {
         uint32_t oid = (uint32_t) strtoul(val(r, i, 0), NULL, 10);
         char kind = val(r, i, 3)[0];
         pgr_location l = object_loc("db:%s.%s", val(r, i, 1), val(r, i, 2));
@@ -179,7 +180,7 @@ load_tables(live_conn *lc, model *m)
         }
         free_obj(&l);
     }
-    PQclear(r);
+    pqlib_clear(r);
 }
 
 /* Columns with their types as format_type() prints them under the empty
@@ -197,7 +198,7 @@ load_columns(live_conn *lc, model *m)
         " ORDER BY a.attrelid, a.attnum");
     int i;
 
-    for (i = 0; r && i < PQntuples(r); i++) {
+    for (i = 0; r && i < pqlib_ntuples(r); i++) {
         uint32_t oid = (uint32_t) strtoul(val(r, i, 0), NULL, 10);
         int16_t attnum = (int16_t) atoi(val(r, i, 1));
         char *table = util_xasprintf("%s.%s", val(r, i, 4), val(r, i, 5));
@@ -208,7 +209,7 @@ load_columns(live_conn *lc, model *m)
         free_obj(&l);
         free(table);
     }
-    PQclear(r);
+    pqlib_clear(r);
 }
 
 /* Most key columns kept of one index or constraint (INDEX_MAX_KEYS is 32). */
@@ -226,7 +227,7 @@ key_columns(const PGresult *r, int *row, int name_col, const char **cols)
     const char *oid = val(r, *row, 0);
     size_t n = 0;
 
-    for (; *row < PQntuples(r) && strcmp(val(r, *row, 0), oid) == 0; (*row)++)
+    for (; *row < pqlib_ntuples(r) && strcmp(val(r, *row, 0), oid) == 0; (*row)++)
         if (val(r, *row, name_col) && n < MAX_KEYS)
             cols[n++] = val(r, *row, name_col);
     return n;
@@ -259,7 +260,7 @@ load_indexes(live_conn *lc, model *m)
         "ORDER BY i.indexrelid, k.o");
     int i = 0;
 
-    while (r && i < PQntuples(r)) {
+    while (r && i < pqlib_ntuples(r)) {
         const char *cols[MAX_KEYS];
         int first = i;
         size_t n = key_columns(r, &i, 4, cols);
@@ -270,7 +271,7 @@ load_indexes(live_conn *lc, model *m)
         free_obj(&l);
         free(parent);
     }
-    PQclear(r);
+    pqlib_clear(r);
 }
 
 /*
@@ -296,7 +297,7 @@ load_constraints(live_conn *lc, model *m)
         " ORDER BY k.oid, u.o");
     int i = 0;
 
-    while (r && i < PQntuples(r)) {
+    while (r && i < pqlib_ntuples(r)) {
         const char *cols[MAX_KEYS];
         int first = i;
         size_t n = key_columns(r, &i, 5, cols);
@@ -310,7 +311,7 @@ load_constraints(live_conn *lc, model *m)
         free(refs);
         free(table);
     }
-    PQclear(r);
+    pqlib_clear(r);
 }
 
 static void
@@ -325,7 +326,7 @@ load_policies(live_conn *lc, model *m)
         "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace ORDER BY p.oid");
     int i;
 
-    for (i = 0; r && i < PQntuples(r); i++) {
+    for (i = 0; r && i < pqlib_ntuples(r); i++) {
         json_t *roles = json_loads(val(r, i, 5), 0, NULL);
         const char *names[256];
         size_t n = 0, k;
@@ -340,7 +341,7 @@ load_policies(live_conn *lc, model *m)
         free_obj(&l);
         free(obj);
     }
-    PQclear(r);
+    pqlib_clear(r);
 }
 
 /*
@@ -383,14 +384,14 @@ load_acl(live_conn *lc, model *m)
         "AND a.grantee OPERATOR(pg_catalog.<>) 0) x");
     int i;
 
-    for (i = 0; r && i < PQntuples(r); i++) {
+    for (i = 0; r && i < pqlib_ntuples(r); i++) {
         uint32_t bit = model_privilege_bit(val(r, i, 3));
         pgr_location l = object_loc("db:%s", val(r, i, 1), NULL);
 
         model_put_acl(m, val(r, i, 0)[0], val(r, i, 1), val(r, i, 2), bit, flag(r, i, 4) ? bit : 0, &l);
         free_obj(&l);
     }
-    PQclear(r);
+    pqlib_clear(r);
 }
 
 static void
@@ -405,7 +406,7 @@ load_default_acl(live_conn *lc, model *m)
         "pg_catalog.aclexplode(d.defaclacl) a WHERE a.grantee OPERATOR(pg_catalog.<>) d.defaclrole");
     int i;
 
-    for (i = 0; r && i < PQntuples(r); i++) {
+    for (i = 0; r && i < pqlib_ntuples(r); i++) {
         /* pg_default_acl: r tables, S sequences, f functions, T types, n schemas */
         pgr_location l = object_loc("db:default privileges in %s", val(r, i, 1), NULL);
 
@@ -413,7 +414,7 @@ load_default_acl(live_conn *lc, model *m)
                               model_privilege_bit(val(r, i, 3)), &l);
         free_obj(&l);
     }
-    PQclear(r);
+    pqlib_clear(r);
 }
 
 static void
@@ -425,7 +426,7 @@ load_roles(live_conn *lc, model *m)
         "FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.!~) '^pg_' ORDER BY r.oid");
     int i;
 
-    for (i = 0; r && i < PQntuples(r); i++) {
+    for (i = 0; r && i < pqlib_ntuples(r); i++) {
         pgr_location l = object_loc("role:%s", val(r, i, 0), NULL);
         pgr_role *role = model_put_role(m, val(r, i, 0), &l);
 
@@ -440,13 +441,13 @@ load_roles(live_conn *lc, model *m)
         role->bootstrap = flag(r, i, 9);
         free_obj(&l);
     }
-    PQclear(r);
+    pqlib_clear(r);
     r = catalog(lc, "role memberships",
         "SELECT pg_catalog.pg_get_userbyid(member), pg_catalog.pg_get_userbyid(roleid) "
         "FROM pg_catalog.pg_auth_members");
-    for (i = 0; r && i < PQntuples(r); i++)
+    for (i = 0; r && i < pqlib_ntuples(r); i++)
         model_put_membership(m, val(r, i, 0), val(r, i, 1));
-    PQclear(r);
+    pqlib_clear(r);
 }
 
 static void
@@ -472,7 +473,7 @@ load_functions(live_conn *lc, model *m)
         "AND d.objid OPERATOR(pg_catalog.=) p.oid AND d.deptype OPERATOR(pg_catalog.=) 'e') ORDER BY p.oid");
     int i;
 
-    for (i = 0; r && i < PQntuples(r); i++) {
+    for (i = 0; r && i < pqlib_ntuples(r); i++) {
         const char *args = val(r, i, 7) ? val(r, i, 7) : "";
         char *name = util_xasprintf("%s.%s(%s)", val(r, i, 0), val(r, i, 1), args);
         pgr_location l = object_loc("db:%s", name, NULL);
@@ -487,7 +488,7 @@ load_functions(live_conn *lc, model *m)
         free_obj(&l);
         free(name);
     }
-    PQclear(r);
+    pqlib_clear(r);
 }
 
 static void
@@ -506,9 +507,9 @@ load_view_relations(live_conn *lc, model *m)
         "AND dc.oid OPERATOR(pg_catalog.<>) v.oid");
     int i;
 
-    for (i = 0; r && i < PQntuples(r); i++)
+    for (i = 0; r && i < pqlib_ntuples(r); i++)
         model_put_view_relation(m, (uint32_t) strtoul(val(r, i, 0), NULL, 10), val(r, i, 1));
-    PQclear(r);
+    pqlib_clear(r);
 }
 
 static void
@@ -520,13 +521,13 @@ load_extensions(live_conn *lc, model *m)
         "WHERE e.extname OPERATOR(pg_catalog.<>) 'plpgsql'");
     int i;
 
-    for (i = 0; r && i < PQntuples(r); i++) {
+    for (i = 0; r && i < pqlib_ntuples(r); i++) {
         pgr_location l = object_loc("db:extension %s", val(r, i, 0), NULL);
 
         model_put_object(m, 'e', val(r, i, 1), val(r, i, 0), &l);
         free_obj(&l);
     }
-    PQclear(r);
+    pqlib_clear(r);
 }
 
 /*
@@ -563,25 +564,25 @@ load_settings(live_conn *lc, model *m)
         "SELECT name, setting, unit FROM pg_catalog.pg_settings ORDER BY name");
     int i;
 
-    for (i = 0; r && i < PQntuples(r); i++) {
-        char *v = setting_with_unit(val(r, i, 1), PQgetisnull(r, i, 2) ? NULL : val(r, i, 2));
+    for (i = 0; r && i < pqlib_ntuples(r); i++) {
+        char *v = setting_with_unit(val(r, i, 1), pqlib_getisnull(r, i, 2) ? NULL : val(r, i, 2));
 
         model_put_setting(m, val(r, i, 0), v);
         free(v);
         if (strcmp(val(r, i, 0), "server_version_num") == 0)
             model_set_version(m, atoi(val(r, i, 1)) / 10000);
     }
-    PQclear(r);
+    pqlib_clear(r);
     /* Our own connection, for ssl/connection-not-encrypted. */
     r = catalog(lc, "connection encryption",
                 "SELECT ssl, version, pg_catalog.inet_client_addr() IS NOT NULL FROM pg_catalog.pg_stat_ssl "
                 "WHERE pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()");
     /* Over a Unix socket there is nothing to encrypt. */
-    if (r && PQntuples(r) == 1 && flag(r, 0, 2)) {
+    if (r && pqlib_ntuples(r) == 1 && flag(r, 0, 2)) {
         m->connection_ssl = flag(r, 0, 0);
         m->connection_ssl_version = val(r, 0, 1) ? util_xstrdup(val(r, 0, 1)) : NULL;
     }
-    PQclear(r);
+    pqlib_clear(r);
 }
 
 static void
@@ -600,7 +601,7 @@ load_hba(live_conn *lc, model *m, int allowed)
         "pg_catalog.array_to_string(user_name, ','), address, netmask, auth_method "
         "FROM pg_catalog.pg_hba_file_rules WHERE error IS NULL ORDER BY line_number");
     m->hba_available = r != NULL;
-    for (i = 0; r && i < PQntuples(r); i++) {
+    for (i = 0; r && i < pqlib_ntuples(r); i++) {
         pgr_hba_rule h;
         char line[32];
 
@@ -616,7 +617,7 @@ load_hba(live_conn *lc, model *m, int allowed)
         h.location.object = line;
         model_put_hba(m, &h);
     }
-    PQclear(r);
+    pqlib_clear(r);
 }
 
 static void
@@ -634,7 +635,7 @@ load_authid(live_conn *lc, model *m, int allowed)
     r = catalog(lc, "stored password hashes",
                 "SELECT rolname FROM pg_catalog.pg_authid WHERE rolpassword OPERATOR(pg_catalog.~~) 'md5%'");
     m->authid_available = r != NULL;
-    for (i = 0; r && i < PQntuples(r); i++) {
+    for (i = 0; r && i < pqlib_ntuples(r); i++) {
         for (k = 0; k < m->roles.len; k++) {
             pgr_role *role = util_vec_at(&m->roles, k);
 
@@ -642,7 +643,7 @@ load_authid(live_conn *lc, model *m, int allowed)
                 role->password_md5 = 1;
         }
     }
-    PQclear(r);
+    pqlib_clear(r);
 }
 
 /* A copy of msg with every occurrence of secret (if any) replaced by ****. */
@@ -729,14 +730,14 @@ parse_conninfo(const char *conninfo, char **password, int *connect_timeout, char
     *connect_timeout = 0;
     if (conninfo == NULL || !is_connection_string(conninfo))
         return 0;
-    opts = PQconninfoParse(conninfo, &msg);
+    opts = pqlib_conninfo_parse(conninfo, &msg);
     if (opts == NULL) {
         char *masked = mask_quoted(msg ? msg : "out of memory"), *safe = escape_controls(masked);
 
         *err = util_xasprintf("cannot parse the connection string: %s", safe);
         free(safe);
         free(masked);
-        PQfreemem(msg);
+        pqlib_freemem(msg);
         return -1;
     }
     for (o = opts; o->keyword; o++) {
@@ -745,7 +746,7 @@ parse_conninfo(const char *conninfo, char **password, int *connect_timeout, char
         else if (o->val && strcmp(o->keyword, "connect_timeout") == 0)
             *connect_timeout = atoi(o->val);
     }
-    PQconninfoFree(opts);
+    pqlib_conninfo_free(opts);
     return 0;
 }
 
@@ -754,7 +755,7 @@ parse_conninfo(const char *conninfo, char **password, int *connect_timeout, char
 static char *
 connection_error(PGconn *conn, const char *password)
 {
-    char *a = mask_secret(PQerrorMessage(conn), password);
+    char *a = mask_secret(pqlib_error_message(conn), password);
     char *b = mask_secret(a, getenv("PGPASSWORD"));
     char *safe = escape_controls(b);
 
@@ -792,12 +793,12 @@ connect_db(const char *conninfo, int connect_timeout_s, char **err)
     vals[n++] = timeout;
     keys[n] = NULL;
     vals[n] = NULL;
-    conn = PQconnectdbParams(keys, vals, 1);
-    if (PQstatus(conn) != CONNECTION_OK) {
+    conn = pqlib_connectdb_params(keys, vals, 1);
+    if (pqlib_status(conn) != CONNECTION_OK) {
         why = connection_error(conn, password);
         *err = util_xasprintf("cannot connect: %s", why);
         free(why);
-        PQfinish(conn);
+        pqlib_finish(conn);
         conn = NULL;
     }
     free(password);
@@ -829,17 +830,17 @@ secure_session(live_conn *lc, int timeout_ms, char **err)
         PGresult *r = run(lc, first[i]);
 
         if (r == NULL) {
-            why = escape_controls(PQerrorMessage(lc->conn));
+            why = escape_controls(pqlib_error_message(lc->conn));
             *err = util_xasprintf("cannot start a safe read-only session: %s", why);
             free(why);
             return -1;
         }
-        PQclear(r);
+        pqlib_clear(r);
     }
     snprintf(set, sizeof set, "SET LOCAL statement_timeout TO %d", timeout_ms);
-    PQclear(run(lc, set));
+    pqlib_clear(run(lc, set));
     snprintf(set, sizeof set, "SET LOCAL lock_timeout TO %d", timeout_ms);
-    PQclear(run(lc, set));
+    pqlib_clear(run(lc, set));
     return 0;
 }
 
@@ -849,11 +850,11 @@ connection_facts(live_conn *lc, live_result *res)
 {
     const char *v;
 
-    res->host = (v = PQhost(lc->conn)) ? util_xstrdup(v) : NULL;
-    res->port = (v = PQport(lc->conn)) ? util_xstrdup(v) : NULL;
-    res->server_version = (v = PQparameterStatus(lc->conn, "server_version")) ? util_xstrdup(v) : NULL;
-    res->ssl_in_use = PQsslInUse(lc->conn);
-    res->ssl_protocol = res->ssl_in_use && (v = PQsslAttribute(lc->conn, "protocol")) ? util_xstrdup(v) : NULL;
+    res->host = (v = pqlib_host(lc->conn)) ? util_xstrdup(v) : NULL;
+    res->port = (v = pqlib_port(lc->conn)) ? util_xstrdup(v) : NULL;
+    res->server_version = (v = pqlib_parameter_status(lc->conn, "server_version")) ? util_xstrdup(v) : NULL;
+    res->ssl_in_use = pqlib_ssl_in_use(lc->conn);
+    res->ssl_protocol = res->ssl_in_use && (v = pqlib_ssl_attribute(lc->conn, "protocol")) ? util_xstrdup(v) : NULL;
 }
 
 int
@@ -872,7 +873,7 @@ live_read_model(const char *conninfo, int timeout_ms, int connect_timeout_s, mod
     if ((lc.conn = connect_db(conninfo, connect_timeout_s, err)) == NULL)
         return -1;
     if (secure_session(&lc, timeout_ms, err) != 0) {
-        PQfinish(lc.conn);
+        pqlib_finish(lc.conn);
         return -1;
     }
     r = catalog(&lc, "privileges of this role",
@@ -886,14 +887,14 @@ live_read_model(const char *conninfo, int timeout_ms, int connect_timeout_s, mod
         "CASE WHEN rolbypassrls THEN 'bypassrls' END, CASE WHEN rolreplication THEN 'replication' END, "
         "CASE WHEN rolcanlogin THEN 'login' END) "
         "FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) current_user)");
-    if (r && PQntuples(r) == 1) {
+    if (r && pqlib_ntuples(r) == 1) {
         res->database = util_xstrdup(val(r, 0, 0));
         can_hba = flag(r, 0, 1);
         can_authid = flag(r, 0, 2);
         res->user = val(r, 0, 3) ? util_xstrdup(val(r, 0, 3)) : NULL;
-        res->role_attributes = util_xstrdup(PQgetisnull(r, 0, 4) ? "" : val(r, 0, 4));
+        res->role_attributes = util_xstrdup(pqlib_getisnull(r, 0, 4) ? "" : val(r, 0, 4));
     }
-    PQclear(r);
+    pqlib_clear(r);
     connection_facts(&lc, res);
     m->is_live = 1;
     memset(&origin, 0, sizeof origin);
@@ -917,8 +918,8 @@ live_read_model(const char *conninfo, int timeout_ms, int connect_timeout_s, mod
     load_extensions(&lc, m);
     load_hba(&lc, m, can_hba);
     load_authid(&lc, m, can_authid);
-    PQclear(run(&lc, "ROLLBACK"));
-    PQfinish(lc.conn);
+    pqlib_clear(run(&lc, "ROLLBACK"));
+    pqlib_finish(lc.conn);
     return 0;
 }
 
@@ -956,11 +957,11 @@ live_conninfo_with_dbname(const char *conninfo, const char *dbname, char **err)
     char *perr = NULL;
     util_buf b;
 
-    opts = PQconninfoParse(conninfo && *conninfo ? conninfo : "", &perr);
+    opts = pqlib_conninfo_parse(conninfo && *conninfo ? conninfo : "", &perr);
     if (opts == NULL) {
         /* libpq's message may quote the string: say only that it failed. */
         *err = util_xstrdup("cannot parse the connection string");
-        PQfreemem(perr);
+        pqlib_freemem(perr);
         return NULL;
     }
     util_buf_init(&b);
@@ -973,7 +974,7 @@ live_conninfo_with_dbname(const char *conninfo, const char *dbname, char **err)
     }
     util_buf_puts(&b, "dbname=");
     put_conninfo_value(&b, dbname);
-    PQconninfoFree(opts);
+    pqlib_conninfo_free(opts);
     return b.data;
 }
 
@@ -986,20 +987,20 @@ live_list_databases(const char *conninfo, int connect_timeout_s, util_vec *names
 
     if (conn == NULL)
         return -1;
-    r = PQexec(conn, "SELECT datname FROM pg_catalog.pg_database "
+    r = pqlib_exec(conn, "SELECT datname FROM pg_catalog.pg_database "
                      "WHERE datallowconn AND NOT datistemplate ORDER BY datname");
-    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
-        for (i = 0; i < PQntuples(r); i++)
-            *(char **) util_vec_push(names) = util_xstrdup(PQgetvalue(r, i, 0));
+    if (pqlib_result_status(r) == PGRES_TUPLES_OK) {
+        for (i = 0; i < pqlib_ntuples(r); i++)
+            *(char **) util_vec_push(names) = util_xstrdup(pqlib_getvalue(r, i, 0));
         rc = 0;
     } else {
-        char *why = escape_controls(PQresultErrorMessage(r));
+        char *why = escape_controls(pqlib_result_error_message(r));
 
         *err = util_xasprintf("cannot list the databases: %s", why);
         free(why);
     }
-    PQclear(r);
-    PQfinish(conn);
+    pqlib_clear(r);
+    pqlib_finish(conn);
     return rc;
 }
 

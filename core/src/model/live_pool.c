@@ -5,7 +5,7 @@
  *
  * Only the reading runs on the workers: it is the slow part (network and
  * server) and touches nothing shared — libpq connections are per thread
- * (libpq is thread-safe when PQisthreadsafe()) and each model is the
+ * (libpq is thread-safe when pqlib_isthreadsafe()) and each model is the
  * worker's.  The rules, the plugins and the findings store are not made for
  * threads, so the caller takes the reads on its own thread, in the order
  * the databases were given (live_pool_wait), and hands each back when done
@@ -15,10 +15,11 @@
  */
 #include "model/live.h"
 
-#include <libpq-fe.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "host/pqlib.h"
 
 struct live_pool {
     live_read *reads;
@@ -84,7 +85,7 @@ live_pool_start(live_read *reads, size_t n, unsigned jobs, int timeout_ms, int c
     pthread_cond_init(&p->cond, NULL);
     /* One job, or a libpq built without thread safety: read in turn on the
      * caller's thread. */
-    p->serial = want <= 1 || !PQisthreadsafe();
+    p->serial = want <= 1 || !pqlib_isthreadsafe();
     if (p->serial)
         return p;
     p->threads = util_xcalloc(want, sizeof *p->threads);

@@ -6,11 +6,11 @@
 #include "report/context.h"
 
 #include <git2.h>
-#include <libpq-fe.h>
 #include <pg_query.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/pqlib.h"
 #include "pgrampart/plugin.h"
 #include "report/reporter.h"
 #include "scan/gitscope_internal.h"
@@ -62,10 +62,10 @@ report_mask_conninfo(const char *conninfo)
         return util_xstrdup("(libpq defaults)");
     if (!conninfo_like(conninfo))
         conninfo = NULL;   /* a database name: rebuilt below as dbname= */
-    opts = conninfo ? PQconninfoParse(conninfo, &msg) : NULL;
+    opts = conninfo ? pqlib_conninfo_parse(conninfo, &msg) : NULL;
     if (conninfo && opts == NULL) {
         /* libpq's message quotes the string: print none of it. */
-        PQfreemem(msg);
+        pqlib_freemem(msg);
         return util_xstrdup("(unparsable conninfo)");
     }
     util_buf_init(&b);
@@ -78,7 +78,7 @@ report_mask_conninfo(const char *conninfo)
         else
             put_conninfo_value(&b, o->val);
     }
-    PQconninfoFree(opts);
+    pqlib_conninfo_free(opts);
     return b.data;
 }
 
@@ -186,6 +186,10 @@ report_context_set_checkout(report_context *c, char *const *paths, size_t n)
     for (i = 0; i < n; i++)
         util_buf_printf(&b, "%s%s", i ? " " : "", paths[i]);
     c->paths = b.data;
+    /* Outside any repository there is no commit to name: libgit2 is not
+     * started for it. */
+    if (!gitscope_may_be_in_repo(n ? paths[0] : "."))
+        return;
     gitscope_lg_begin();
     if (git_repository_open_ext(&repo, n ? paths[0] : ".", 0, NULL) != 0 && n) {
         /* A file operand: look from its directory. */

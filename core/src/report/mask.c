@@ -5,7 +5,6 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
-#include <libpq-fe.h>
 #include <pcre2.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include <string.h>
 
 #include "host/config.h"
+#include "host/pqlib.h"
 
 /* A rule-pack secret pattern, compiled. */
 typedef struct mask_pattern {
@@ -24,6 +24,9 @@ typedef struct mask_pattern {
 
 static util_vec patterns;    /* of mask_pattern */
 static bool patterns_ready;
+/* The rule packs whose patterns are compiled at the first masked line
+ * (mask_load_patterns), or NULL. */
+static const util_vec *patterns_pending;
 
 /* What the key scan carries from one line to the next. */
 typedef struct scan_state {
@@ -53,6 +56,7 @@ mask_free_patterns(void)
 {
     size_t i;
 
+    patterns_pending = NULL;
     if (!patterns_ready)
         return;
     for (i = 0; i < patterns.len; i++) {
@@ -95,12 +99,27 @@ add_pattern(const cfg_node *item)
         *c = (char) tolower((unsigned char) *c);
 }
 
+/*
+ * Compiling (and JIT-compiling) the packs' patterns is a few per cent of a
+ * run that checks one migration (issue 15, pre-commit latency), and only a
+ * printed or fingerprinted finding needs them: they are compiled when the
+ * first line is masked.
+ */
 void
 mask_load_patterns(const util_vec *rulepacks)
 {
+    mask_free_patterns();
+    patterns_pending = rulepacks;
+}
+
+/* Compile the patterns of patterns_pending's packs. */
+static void
+compile_patterns(void)
+{
+    const util_vec *rulepacks = patterns_pending;
     size_t i, k;
 
-    mask_free_patterns();
+    patterns_pending = NULL;
     util_vec_init(&patterns, sizeof(mask_pattern));
     patterns_ready = true;
     for (i = 0; rulepacks && i < rulepacks->len; i++) {
@@ -464,12 +483,12 @@ try_conninfo(const char *t, size_t a, size_t b, size_t s, size_t e, util_vec *sp
         free(cand);
         return;
     }
-    opts = PQconninfoParse(cand, &err);
+    opts = pqlib_conninfo_parse(cand, &err);
     for (o = opts; o && o->keyword; o++)
         if (strcmp(o->keyword, "password") == 0 && o->val)
             mask_occurrences(t, s, e, o->val, strlen(o->val), spans);
-    PQconninfoFree(opts);
-    PQfreemem(err);
+    pqlib_conninfo_free(opts);
+    pqlib_freemem(err);
     free(cand);
 }
 
@@ -518,6 +537,8 @@ scan_patterns(const char *t, size_t s, size_t e, util_vec *spans)
     char *low;
     size_t i, k;
 
+    if (patterns_pending != NULL)
+        compile_patterns();
     if (!patterns_ready || patterns.len == 0 || e <= s)
         return;
     low = util_xstrndup(t + s, e - s);

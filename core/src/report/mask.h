@@ -29,7 +29,9 @@ typedef struct mask_span {
  * group) of the loaded rule packs (a vec of cfg_node *) for the masker,
  * replacing any loaded before.  A pattern that does not compile is skipped:
  * the secrets plugin reports it.  Process-wide, so that every store (and
- * every fingerprint) masks alike; free with mask_free_patterns.
+ * every fingerprint) masks alike; free with mask_free_patterns.  They are
+ * compiled when the first line is masked: rulepacks is kept (not owned)
+ * and must stay alive until then or until mask_free_patterns.
  */
 void mask_load_patterns(const util_vec *rulepacks);
 void mask_free_patterns(void);

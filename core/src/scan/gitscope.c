@@ -9,6 +9,7 @@
  */
 #include "scan/gitscope.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -34,6 +35,60 @@ lg_shutdown(void)
 }
 
 /*
+ * libgit2's start-up skips the system's CA certificates.
+ *
+ * git_libgit2_init, with the mbedTLS back-end Debian builds libgit2 1.5
+ * with, parses every certificate of the CA bundle it was built to trust
+ * (/etc/ssl/certs/ca-certificates.crt, some 140 PEM certificates): a fifth
+ * of a pre-commit `check --staged` on one migration (issue 15), for the
+ * TLS transports only, which pgrampart never uses (it reads the index,
+ * trees and blobs of local repositories; no clone, fetch or push).
+ * libgit2 offers no option or environment variable to skip it
+ * (streams/mbedtls.c, git_mbedtls_stream_global_init), so the binary
+ * exports these two mbedTLS functions (meson.build: --export-dynamic-symbol)
+ * and the dynamic loader binds libgit2's calls to them.  While
+ * gitscope_lg_begin runs git_libgit2_init they load nothing and report
+ * mbedTLS's file error, which libgit2 takes as "no default certificates";
+ * at any other time they are mbedTLS's own (dlsym RTLD_NEXT).  Without the
+ * certificates a TLS transport would verify no server: it fails closed.
+ * In a program that does not export them (the unit tests) or with a
+ * libgit2 on OpenSSL they are never called.  Their declarations are
+ * mbedTLS's (mbedtls/x509_crt.h), the certificate chain opaque here.
+ */
+#define LG_MBEDTLS_FILE_IO_ERROR (-0x2900)   /* MBEDTLS_ERR_X509_FILE_IO_ERROR */
+
+struct mbedtls_x509_crt;
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
+int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path);
+
+static bool lg_starting;   /* inside gitscope_lg_begin's git_libgit2_init */
+
+typedef int (*lg_parse_fn)(struct mbedtls_x509_crt *chain, const char *path);
+
+/* mbedTLS's function name on (chain, path); nothing during libgit2's start-up. */
+static int
+lg_parse(const char *name, struct mbedtls_x509_crt *chain, const char *path)
+{
+    lg_parse_fn real = NULL;
+
+    if (!lg_starting)
+        *(void **) &real = dlsym(RTLD_NEXT, name);
+    return real ? real(chain, path) : LG_MBEDTLS_FILE_IO_ERROR;
+}
+
+int
+mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
+{
+    return lg_parse("mbedtls_x509_crt_parse_file", chain, path);
+}
+
+int
+mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path)
+{
+    return lg_parse("mbedtls_x509_crt_parse_path", chain, path);
+}
+
+/*
  * Start libgit2 once for the process; it stays up until exit.  Every
  * lg_begin still has its lg_end, which releases nothing: a run uses git in
  * several places (the staged index, the walk, the report's context), and
@@ -55,7 +110,9 @@ gitscope_lg_begin(void)
     if (started)
         return;
     started = true;
+    lg_starting = true;
     git_libgit2_init();
+    lg_starting = false;
     git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
     atexit(lg_shutdown);
 }
@@ -63,6 +120,41 @@ gitscope_lg_begin(void)
 void
 gitscope_lg_end(void)
 {
+}
+
+/* Whether dir/name exists (any type; a dangling symlink counts). */
+static bool
+entry_exists(const char *dir, const char *name)
+{
+    struct stat st;
+    char *p = util_xasprintf("%s/%s", dir, name);
+    bool found = lstat(p, &st) == 0;
+
+    free(p);
+    return found;
+}
+
+/*
+ * libgit2's start-up (mbedTLS's entropy pool, libssh2's OpenSSL) is most of
+ * what git costs a check of a file outside any repository, which no
+ * discovery can answer otherwise: the few stats here spare it.
+ */
+bool
+gitscope_may_be_in_repo(const char *path)
+{
+    char *dir = realpath(path, NULL);
+    bool maybe = dir == NULL;
+    char *slash;
+
+    while (dir != NULL && !maybe) {
+        maybe = entry_exists(dir, ".git") || entry_exists(dir, "HEAD");
+        slash = strrchr(dir, '/');
+        if (slash == NULL || (slash == dir && dir[1] == '\0'))
+            break;
+        slash[slash == dir ? 1 : 0] = '\0';   /* the parent; "/" last */
+    }
+    free(dir);
+    return maybe;
 }
 
 /* libgit2's last error message (static text). */

@@ -45,14 +45,22 @@ static size_t
 discover_repositories(tracked_item *items, size_t n)
 {
     size_t i = 0, j, end, keep = 0;
+    bool began = false;
 
     while (i < n) {
         git_buf buf = { 0 };
         char *gitdir = NULL;
 
-        if (git_repository_discover(&buf, items[i].dir, 0, NULL) == 0)
-            gitdir = util_xstrdup(buf.ptr);
-        git_buf_dispose(&buf);
+        /* libgit2 starts with the first directory that may be in a
+         * repository: a check outside any never starts it. */
+        if (gitscope_may_be_in_repo(items[i].dir)) {
+            if (!began)
+                gitscope_lg_begin();
+            began = true;
+            if (git_repository_discover(&buf, items[i].dir, 0, NULL) == 0)
+                gitdir = util_xstrdup(buf.ptr);
+            git_buf_dispose(&buf);
+        }
         for (end = i + 1; end < n && strcmp(items[i].dir, items[end].dir) == 0; end++)
             ;
         for (j = i; j < end; j++) {
@@ -66,6 +74,8 @@ discover_repositories(tracked_item *items, size_t n)
         free(gitdir);
         i = end;
     }
+    if (began)
+        gitscope_lg_end();
     return keep;
 }
 
@@ -111,7 +121,6 @@ gitscope_tracked(char *const *paths, size_t n)
 
     if (n == 0)
         return NULL;
-    gitscope_lg_begin();
     tracked = util_xcalloc(n, sizeof(int));
     items = util_xcalloc(n, sizeof(tracked_item));
     for (i = 0; i < n; i++) {
@@ -142,7 +151,6 @@ gitscope_tracked(char *const *paths, size_t n)
         free(items[i].gitdir);
     }
     free(items);
-    gitscope_lg_end();
     return tracked;
 }
 
@@ -205,6 +213,10 @@ gitscope_repo_of(gitscope_walk *w, const char *dir, char **prefix)
 
     if (real == NULL)
         return NULL;
+    if (!gitscope_may_be_in_repo(real)) {
+        free(real);
+        return NULL;
+    }
     if (!w->started) {
         gitscope_lg_begin();
         util_vec_init(&w->repos, sizeof(gitscope_repo *));
