@@ -16,8 +16,11 @@ void
 cli_check_help(FILE *out)
 {
     fputs("usage: pgrampart check [options] [PATH...]\n"
+          "       pgrampart check [options] - [--stdin-filename PATH]\n"
           "Lint migrations, env, YAML, shell, JS/TS and server configuration files\n"
-          "(default PATH: .).\n", out);
+          "(default PATH: .); - reads standard input, as the file at --stdin-filename\n"
+          "(its kind, migration set and configuration; findings at PATH), else as SQL\n"
+          "named <stdin>.\n", out);
     cli_print_format_option(out, "  --format FORMAT         ");
     fputs("  --fail-on SEVERITY      error (default), warning, info\n"
           "  --staged                the files staged in git, as staged\n"
@@ -26,8 +29,9 @@ cli_check_help(FILE *out)
           "  --write-baseline FILE   record today's findings, exit 0\n"
           "  --output FILE           write the report to FILE (- for standard output)\n"
           "  --jobs N                parse SQL files on N threads (default: one per CPU)\n"
-          "  --config FILE, --plugin-dir DIR, --no-color\n"
-          "A .pgrampart.yml found in the checked tree is data: its plugin_dirs and paths\n"
+          "  --config FILE, --plugin-dir DIR, --no-color\n", out);
+    cli_print_report_options(out);
+    fputs("A .pgrampart.yml found in the checked tree is data: its plugin_dirs and paths\n"
           "outside the tree are refused unless named with --config, listed in\n"
           "trusted_repositories of ~/.config/pgrampart/config.yml, or\n"
           "PGRAMPART_TRUST_REPO_CONFIG=1 is set.\n", out);
@@ -99,6 +103,7 @@ check_and_report(host *h, const cli_options *o, char *const *paths, size_t n, re
 {
     check_run run;
     char *err = NULL;
+    long hidden = 0;
     int rc = CLI_EXIT_TOOL;
 
     if (n == 0) {
@@ -108,13 +113,15 @@ check_and_report(host *h, const cli_options *o, char *const *paths, size_t n, re
     }
     if (check_paths(h, paths, n, &run, &err) != 0 ||
         (o->diff_base && diffbase_filter(h, o->diff_base, paths, n, check_text, &run, &err) != 0) ||
-        (o->baseline && baseline_filter(o->baseline, h->diags, check_text, &run, &err) < 0))
+        (o->baseline && (hidden = baseline_filter(o->baseline, h->diags, check_text, &run, &err)) < 0))
         goto out;
+    h->diags->baselined = (size_t) hidden;
     if (o->write_baseline) {
         if (baseline_write(o->write_baseline, h->diags, check_text, &run, &err) != 0)
             goto out;
-        fprintf(stderr, "pgrampart: %zu finding%s recorded in %s\n", h->diags->findings.len,
-                h->diags->findings.len == 1 ? "" : "s", o->write_baseline);
+        if (!o->quiet)
+            fprintf(stderr, "pgrampart: %zu finding%s recorded in %s\n", h->diags->findings.len,
+                    h->diags->findings.len == 1 ? "" : "s", o->write_baseline);
         rc = CLI_EXIT_CLEAN;
         goto out;
     }

@@ -38,6 +38,7 @@ host_register_rule(host *h, const pgr_rule *r, size_t plugin)
     hr->rule = r;
     hr->plugin = plugin;
     hr->severity = r->default_severity;
+    hr->cli_off = false;
 }
 
 int
@@ -286,6 +287,65 @@ check_section(const host *h, const host_plugin *p, const cfg_node *sec, char **e
     return 0;
 }
 
+/* The severities of a rules: map, in order (a later key wins over an
+ * earlier one for the rules both select); each key a rule id or glob
+ * (select.c) that must select a loaded rule. */
+static int
+apply_rule_severities(host *h, const cfg_node *rules, char **err)
+{
+    size_t i, k;
+
+    for (i = 0; i + 1 < rules->n; i += 2) {
+        const char *pattern = rules->items[i]->scalar;
+        bool any = false;
+
+        for (k = 0; k < h->rules.len; k++) {
+            host_rule *r = util_vec_at(&h->rules, k);
+
+            if (host_rule_selected(pattern, r->rule->id)) {
+                r->severity = (pgr_severity) diag_severity_parse(rules->items[i + 1]->scalar);
+                any = true;
+            }
+        }
+        if (!any) {
+            char *m = host_unknown_rule_message(h, pattern);
+
+            *err = cfg_error(h->cfg->path, rules->items[i], m);
+            free(m);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Every rules: key of every override selects a loaded rule, so that a typo
+ * is an error at its line and column (config.c checked the values). */
+static int
+host_check_override_rules(const host *h, char **err)
+{
+    size_t i, k, r;
+
+    for (i = 0; i < h->cfg->overrides.len; i++) {
+        const cfg_node *rules = ((const config_override *) util_vec_at(&h->cfg->overrides, i))->rules;
+
+        for (k = 0; rules && k + 1 < rules->n; k += 2) {
+            bool any = false;
+
+            for (r = 0; r < h->rules.len && !any; r++)
+                any = host_rule_selected(rules->items[k]->scalar,
+                                         ((const host_rule *) util_vec_at(&h->rules, r))->rule->id);
+            if (!any) {
+                char *m = host_unknown_rule_message(h, rules->items[k]->scalar);
+
+                *err = cfg_error(h->cfg->path, rules->items[k], m);
+                free(m);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 int
 host_apply_config(host *h, char **err)
 {
@@ -300,12 +360,13 @@ host_apply_config(host *h, char **err)
             strcmp(key, "include") == 0 || strcmp(key, "rule_packs") == 0 ||
             strcmp(key, "rules") == 0 || strcmp(key, "postgres_version") == 0 ||
             strcmp(key, "migrations") == 0 || strcmp(key, "suppressions") == 0 ||
-            strcmp(key, "roles") == 0 || strcmp(key, "role_patterns") == 0)
+            strcmp(key, "roles") == 0 || strcmp(key, "role_patterns") == 0 ||
+            strcmp(key, "overrides") == 0)
             continue;
         p = configurable_plugin(h, key);
         if (p == NULL) {
             char *m = util_xasprintf("unknown key '%s' (expected plugin_dirs, rule_packs, include, exclude, rules, "
-                                     "postgres_version, migrations, suppressions, roles, role_patterns or a loaded plugin's name)", key);
+                                     "postgres_version, migrations, suppressions, roles, role_patterns, overrides or a loaded plugin's name)", key);
 
             *err = cfg_error(h->cfg->path, root->items[i], m);
             free(m);
@@ -315,17 +376,7 @@ host_apply_config(host *h, char **err)
             return -1;
     }
     rules = cfg_get(root, "rules");
-    for (i = 0; rules && i + 1 < rules->n; i += 2) {
-        host_rule *r = (host_rule *) host_find_rule(h, rules->items[i]->scalar);
-
-        if (r == NULL) {
-            char *m = util_xasprintf("unknown rule '%s'", rules->items[i]->scalar);
-
-            *err = cfg_error(h->cfg->path, rules->items[i], m);
-            free(m);
-            return -1;
-        }
-        r->severity = (pgr_severity) diag_severity_parse(rules->items[i + 1]->scalar);
-    }
-    return 0;
+    if (rules && apply_rule_severities(h, rules, err) != 0)
+        return -1;
+    return host_check_override_rules(h, err);
 }
