@@ -204,3 +204,106 @@ def test_help_documents_flags():
     with open(os.path.join(ARGS.source, "docs", "pgrampart.1.scd")) as f:
         man = f.read()
     assert all(f"*{f}*" in man for f in flags) and "overrides:" in man, man
+
+
+def run_stdin(data, *args, cwd=None):
+    """Run pgrampart with data (str or bytes) on standard input; (exit code, stdout, stderr)."""
+    p = subprocess.run([ARGS.bin, *args], cwd=cwd, env=dict(os.environ, NO_COLOR="1"), capture_output=True,
+                       input=data.encode() if isinstance(data, str) else data, timeout=600)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+GRANT_B = "CREATE TABLE b (id int);\nGRANT SELECT ON b TO PUBLIC;\n"
+
+
+def test_stdin_is_sql_named_stdin():
+    with tempfile.TemporaryDirectory() as d:
+        rc, out, err = run_stdin("SELECT 1;\n" + GRANT_B, "check", "-", cwd=d)
+        assert rc == 1 and err == "", err
+        assert out == ("<stdin>:3:1: error: SELECT on table public.b is granted to PUBLIC [grants/grant-to-public]\n"
+                       "  GRANT SELECT ON b TO PUBLIC;\n  ^\n"
+                       "  hint: Grant to a named application role instead, and REVOKE ... FROM PUBLIC.\n"
+                       "1 file checked: 1 error, 0 warnings, 0 info\n"), out
+        # Negative: clean input is a clean run of one file; SQL files beside it are not read.
+        write_tree(d, {"other.sql": GRANT_B})
+        rc, out, err = run_stdin("SELECT 1;\n", "check", "-", cwd=d)
+        assert (rc, out) == (0, "1 file checked: 0 errors, 0 warnings, 0 info\n"), out + err
+        rc, out, err = run_stdin("SELECT 1;\n", "check", "-", "other.sql", cwd=d)
+        assert (rc, out, err) == (2, "", "pgrampart: - (standard input) is checked alone, without other "
+                                         "paths or --staged\n"), err
+
+
+def test_stdin_filename_takes_the_tree_at_path():
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {"app/.pgrampart.yml": "rules:\n  grants/grant-to-public: warning\n",
+                       "app/db/migrations/001_a.up.sql": "CREATE TABLE a (id int);\n",
+                       "app/db/migrations/001_a.down.sql": "DROP TABLE a;\n",
+                       "app/db/migrations/002_b.down.sql": "DROP TABLE b;\n",
+                       # On disk, and not read: standard input stands for it.
+                       "app/db/migrations/002_b.up.sql": "GRANT ALL ON a TO app;\n"})
+        # Its down is in the tree (no rollback/missing-down), the tree's configuration
+        # applies (a warning), findings are at PATH.
+        rc, out, err = run_stdin(GRANT_B, "check", "-", "--stdin-filename", "app/db/migrations/002_b.up.sql", cwd=d)
+        assert (rc, err) == (0, ""), err
+        assert heads(out) == ["app/db/migrations/002_b.up.sql:2:1: warning: SELECT on table public.b is granted "
+                              "to PUBLIC [grants/grant-to-public]"], out
+        assert out.splitlines()[-1] == "1 file checked: 0 errors, 1 warning, 0 info", out
+        # Negative: a new migration without a down is one, in the same set.
+        rc, out, err = run_stdin(GRANT_B, "check", "-", "--stdin-filename", "app/db/migrations/003_c.up.sql", cwd=d)
+        assert rc == 1 and heads(out) == [
+            "app/db/migrations/003_c.up.sql:1:1: error: up migration app/db/migrations/003_c.up.sql has no down "
+            "migration (golang-migrate convention) [rollback/missing-down]",
+            "app/db/migrations/003_c.up.sql:2:1: warning: SELECT on table public.b is granted to PUBLIC "
+            "[grants/grant-to-public]"], out
+        # Its kind from its name: an env file.
+        rc, out, err = run_stdin("DATABASE_URL=postgres://app@db.example.com/x\n", "check", "-",
+                                 "--stdin-filename", "app/.env.production", "--select", "ssl/*", cwd=d)
+        assert heads(out) == ["app/.env.production:1:14: error: DATABASE_URL connects to db.example.com without "
+                              "sslmode: libpq defaults to prefer, which falls back to plain text "
+                              "[ssl/missing-sslmode]"], out + err
+        # Inline suppressions in the input apply.
+        rc, out, err = run_stdin(GRANT_B.replace("GRANT", "-- pgrampart-ignore grants/grant-to-public: catalogue\nGRANT"), "check", "-",
+                                 "--stdin-filename", "app/db/migrations/002_b.up.sql", cwd=d)
+        assert (rc, out.splitlines()[-1]) == (0, "1 file checked: 0 errors, 0 warnings, 0 info (1 suppressed)"), out
+        # A path in no existing directory: a file of its own.
+        rc, out, err = run_stdin(GRANT_B, "check", "-", "--stdin-filename", "new/dir/x.sql", cwd=d)
+        assert heads(out) == ["new/dir/x.sql:2:1: error: SELECT on table public.b is granted to PUBLIC "
+                              "[grants/grant-to-public]"], out + err
+
+
+def test_stdin_filename_errors():
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {"db/a.sql": "SELECT 1;\n"})
+        for args, msg in [
+                (["-", "--stdin-filename", "db"], "--stdin-filename db: is a directory"),
+                (["-", "--stdin-filename", "notes.txt"], "--stdin-filename notes.txt: not a kind of file pgrampart "
+                 "reads (SQL, env, YAML, shell, JS/TS, Markdown or server configuration, by its name)"),
+                (["--stdin-filename", "db/a.sql", "db/a.sql"],
+                 "--stdin-filename names standard input: check - --stdin-filename PATH")]:
+            rc, out, err = run_stdin(GRANT_B, "check", *args, cwd=d)
+            assert (rc, out, err) == (2, "", f"pgrampart: {msg}\n"), (args, rc, out, err)
+
+
+def test_stdin_size_limit():
+    # As for files: more than 64 MiB is core/unreadable-file at PATH, not read whole.
+    big = b"-- " + b"x" * (64 << 20) + b"\n"
+    with tempfile.TemporaryDirectory() as d:
+        rc, out, err = run_stdin(big, "check", "-", "--stdin-filename", "big.sql", cwd=d)
+        assert heads(out) == ["big.sql:1:1: error: cannot read file: file too large [core/unreadable-file]"], out + err
+        rc, out, err = run_stdin(big[:1 << 20], "check", "-", "--stdin-filename", "big.sql", cwd=d)
+        assert (rc, heads(out)) == (0, []), out + err
+
+
+def test_named_file_of_unknown_kind_is_an_error():
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {"notes.txt": "GRANT SELECT ON t TO PUBLIC;\n", "m.sql": "SELECT 1;\n"})
+        rc, out, err = run("check", "notes.txt", cwd=d)
+        assert (rc, out, err) == (2, "", "pgrampart: notes.txt: not a kind of file pgrampart reads (SQL, env, YAML, "
+                                         "shell, JS/TS, Markdown or server configuration, by its name)\n"), err
+        rc, out, err = run("check", "m.sql", "notes.txt", cwd=d)
+        assert rc == 2 and out == "", out
+        rc, out, err = run("check", "missing.sql", cwd=d)
+        assert (rc, out, err) == (2, "", "pgrampart: missing.sql: No such file or directory\n"), err
+        # Negative: in a directory it is simply not read.
+        rc, out, err = run("check", ".", cwd=d)
+        assert (rc, out) == (0, "1 file checked: 0 errors, 0 warnings, 0 info\n"), out + err

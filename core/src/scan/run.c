@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 /* Files larger than this are reported, not read. */
-#define CHECK_MAX_FILE_BYTES (64u << 20)
 
 static void
 report_at(check_run *run, const char *rule, const char *path, const util_lines *lines,
