@@ -307,3 +307,66 @@ def test_named_file_of_unknown_kind_is_an_error():
         # Negative: in a directory it is simply not read.
         rc, out, err = run("check", ".", cwd=d)
         assert (rc, out) == (0, "1 file checked: 0 errors, 0 warnings, 0 info\n"), out + err
+
+
+OVERRIDES = {
+    ".pgrampart.yml": "rules:\n  grants/grant-all-privileges: off\n"
+                      "overrides:\n"
+                      "  - paths: [\"db/legacy/**\"]\n"
+                      "    rules: {grants/grant-to-public: off, rls/*: warning}\n"
+                      "  - paths: [\"db/legacy/keep/*\"]\n"
+                      "    rules: {grants/grant-to-public: error}\n"
+                      "  - paths: [\"db/new/*\"]\n"
+                      "    rules: {grants/grant-all-privileges: warning}\n"
+                      "  - paths: [\"tests/**\"]\n"
+                      "    roles: {test: off}\n",
+    "db/legacy/m.sql": TREE["m.sql"], "db/legacy/keep/k.sql": "GRANT SELECT ON k TO PUBLIC;\n",
+    "db/new/m.sql": TREE["m.sql"], "tests/x.sql": "GRANT SELECT ON k TO PUBLIC;\n",
+    "qa/x.sql": "GRANT SELECT ON k TO PUBLIC;\n"}
+LEGACY_RLS = "db/legacy/m.sql:1:1: warning: table public.t has no row-level security: nothing in this file enables it [rls/table-without-rls]"
+KEEP_PUB = "db/legacy/keep/k.sql:1:1: error: SELECT on table public.k is granted to PUBLIC [grants/grant-to-public]"
+QA_PUB = "qa/x.sql:1:1: error: SELECT on table public.k is granted to PUBLIC [grants/grant-to-public]"
+
+
+def test_overrides_per_path():
+    new = [l.replace("m.sql", "db/new/m.sql") for l in (RLS, ALL, PUB)]
+    rc, out, err = in_tree(OVERRIDES, "check", ".")
+    # db/legacy: grant-to-public off and rls/* warnings; db/legacy/keep: the last
+    # matching override turns it back to error; db/new: a rule off in rules: is on;
+    # tests/: the test role's findings are off; qa/ is untouched.
+    assert heads(out) == [KEEP_PUB, LEGACY_RLS] + new + [QA_PUB], out + err
+    # From elsewhere: the globs are relative to the configuration's directory.
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(os.path.join(d, "proj"), OVERRIDES)
+        rc, out2, err = run("check", "proj", cwd=d)
+        assert heads(out2) == ["proj/" + l for l in heads(out)], out2 + err
+        # The command line wins: a rule it turns off stays off where an override sets it.
+        rc, out3, err = run("check", "--ignore", "grants/grant-all-privileges", "proj", cwd=d)
+        assert "grant-all-privileges" not in out3 and "proj/" + new[0] in heads(out3), out3
+    # Negative: without overrides, every file gets the top-level settings.
+    files = dict(OVERRIDES, **{".pgrampart.yml": "rules:\n  grants/grant-all-privileges: off\n"})
+    rc, out, err = in_tree(files, "check", ".")
+    legacy = [l.replace("m.sql", "db/legacy/m.sql") for l in (RLS, PUB)]
+    assert heads(out) == [KEEP_PUB] + legacy + [new[0], new[2], QA_PUB,
+                          "tests/x.sql:1:1: info: SELECT on table public.k is granted to PUBLIC [grants/grant-to-public]"
+                          ], out
+
+
+def test_overrides_are_validated():
+    for text, where, msg in [
+            ("overrides: {paths: [a]}\n", ":1:12:", "expected a list such as"),
+            ("overrides:\n  - rules: {rls/*: off}\n", ":2:5:", "expected {paths: [globs], rules: {...}, roles: {...}}"),
+            ("overrides:\n  - paths: a\n", ":2:12:", "expected a list of strings"),
+            ("overrides:\n  - paths: []\n", ":2:12:", "expected at least one path glob"),
+            ("overrides:\n  - {paths: [a], rulez: {}}\n", ":2:18:", "unknown key in an override"),
+            ("overrides:\n  - {paths: [a], rules: {rls/*: loud}}\n", ":2:33:", "expected error, warning, info or off"),
+            ("overrides:\n  - {paths: [a], rules: {grants/grant-to-pubic: off}}\n", ":2:26:",
+             "unknown rule 'grants/grant-to-pubic' (did you mean 'grants/grant-to-public'?)"),
+            ("overrides:\n  - {paths: [a], roles: {tests: off}}\n", ":2:26:", "unknown path role"),
+            ("overrides:\n  - {paths: [a], roles: {test: none}}\n", ":2:32:", "expected off, info, warning or error")]:
+        rc, out, err = in_tree(dict(TREE, **{".pgrampart.yml": text}), "check", ".")
+        assert rc == 2 and ".pgrampart.yml" + where in err and msg in err, (text, rc, err)
+    # Negative: a valid one is accepted and changes nothing where it does not match.
+    rc, out, err = in_tree(dict(TREE, **{".pgrampart.yml": "overrides:\n  - {paths: [\"db/*\"], rules: {rls/*: off}}\n"}),
+                           "check", ".")
+    assert rc == 1 and heads(out) == [RLS, ALL, PUB], out + err
