@@ -134,6 +134,8 @@ def test_statistics():
     assert "statistics" not in json.loads(out) and len(json.loads(out)["findings"]) == 4
     rc, out, err = in_tree(TREE, "check", "--statistics", "--format", "sarif", ".")
     assert (rc, out, err) == (2, "", "pgrampart: --statistics prints with --format text or json\n")
+    rc, out, err = run("audit", "--statistics", "host=/nonexistent dbname=a", "host=/nonexistent dbname=b")
+    assert (rc, out, err) == (2, "", "pgrampart: --statistics counts the findings of one database\n"), err
 
 
 def test_summary_counts_suppressed_and_baselined():

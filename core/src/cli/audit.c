@@ -261,6 +261,11 @@ audit_fleet(host *h, const cli_options *o, char *const *args, size_t n, char *co
                         "markdown, html or sarif\n");
         return CLI_EXIT_TOOL;
     }
+    /* The fleet report has a summary table of its own, not a count per rule. */
+    if (o->statistics) {
+        fprintf(stderr, "pgrampart: --statistics counts the findings of one database\n");
+        return CLI_EXIT_TOOL;
+    }
     if (o->migrations && cli_migrations_model(h, o->migrations, &expected) != 0)
         return CLI_EXIT_TOOL;
     if (expected.have)
