@@ -98,11 +98,13 @@ cli_print_findings(host *h, const cli_options *o, diag_text_fn text_fn, void *te
 {
     char *tmp;
     FILE *out = cli_output_open(o, &tmp);
-    report_ctx ctx = { h->diags, h, text_fn, text_arg, false, context, o->quiet, o->statistics };
+    report_ctx ctx = { h->diags, h, text_fn, text_arg, false, context, o->quiet, o->statistics, false };
 
     if (out == NULL)
         return -1;
     ctx.color = cli_use_color(o, out);
+    /* Links only where a person reads: colours on, on a terminal. */
+    ctx.links = ctx.color && isatty(fileno(out));
     /* A message may quote its line (a syntax error its token): mask first. */
     diag_mask_findings(h->diags, text_fn, text_arg);
     return cli_output_close(o, out, tmp, report_find(o->format)->write(&ctx, out));

@@ -5,6 +5,8 @@
  */
 #include "cli/cli.h"
 
+#include "report/reporter.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +38,7 @@ explain_one(const host *h, const host_rule *r, bool markdown)
 {
     const host_plugin *p = util_vec_at(&h->plugins, r->plugin);
     const pgr_rule *rule = r->rule;
+    char *url;
 
     if (markdown) {
         printf("## `%s`\n\n*%s plugin, default severity %s*\n\n%s\n\n", rule->id, p->desc->name,
@@ -57,6 +60,10 @@ explain_one(const host *h, const host_rule *r, bool markdown)
     print_indented(rule->good, "    ");
     printf("\nFix: %s\nSource: %s\n", rule->hint ? rule->hint : "",
            rule->source ? rule->source : "");
+    url = report_rule_doc_url(h, rule->id);
+    if (url)
+        printf("Docs: %s\n", url);
+    free(url);
 }
 
 void
@@ -157,9 +164,15 @@ cli_explain(host *h, const cli_options *o, char *const *args, size_t n)
         return CLI_EXIT_CLEAN;
     }
     r = n == 1 ? host_find_rule(h, args[0]) : NULL;
+    if (r == NULL && n == 1) {
+        char *m = host_unknown_rule_message(h, args[0]);
+
+        diag_print_error(stderr, m);
+        free(m);
+        return CLI_EXIT_TOOL;
+    }
     if (r == NULL) {
-        fprintf(stderr, "pgrampart: %s\n", n == 1 ? "unknown rule (see pgrampart rules)"
-                : "usage: pgrampart explain RULE | --markdown | --readme-table");
+        fprintf(stderr, "pgrampart: usage: pgrampart explain RULE | --markdown | --readme-table\n");
         return CLI_EXIT_TOOL;
     }
     explain_one(h, r, false);

@@ -570,6 +570,20 @@ read_role_map(config *c, const cfg_node *n, bool patterns, int *caps, char **err
     return 0;
 }
 
+/* Whether a URL holds only printable ASCII other than space, quotes,
+ * backslash and '#' (the rule's anchor is appended). */
+static bool
+url_clean(const char *url)
+{
+    const unsigned char *p;
+
+    for (p = (const unsigned char *) url; *p; p++)
+        if (*p <= ' ' || *p >= 0x7f || *p == '"' || *p == '\'' || *p == '\\' || *p == '#' ||
+            *p == '<' || *p == '>')
+            return false;
+    return true;
+}
+
 /* One entry of overrides: {paths: [globs], rules: {...}, roles: {...}}. */
 static int
 read_override(config *c, const cfg_node *n, char **err)
@@ -687,6 +701,17 @@ config_load(config *c, const char *path, const char *start, char **err)
         rc = read_role_map(c, n, false, c->role_caps, err);
     if (rc == 0 && (n = cfg_get(c->root, "role_patterns")) != NULL)
         rc = read_role_map(c, n, true, NULL, err);
+    if (rc == 0 && (n = cfg_get(c->root, "docs_base_url")) != NULL) {
+        /* It ends up in SARIF's helpUri and terminal links: a web URL
+         * without spaces or control characters, nothing else. */
+        if (n->kind != CFG_SCALAR || (strncmp(n->scalar, "https://", 8) && strncmp(n->scalar, "http://", 7)) ||
+            !url_clean(n->scalar)) {
+            *err = cfg_error(c->path, n, "expected an http:// or https:// URL (the rules' docs/rules.md)");
+            rc = -1;
+        } else {
+            c->docs_base_url = util_xstrdup(n->scalar);
+        }
+    }
     if (rc == 0 && (n = cfg_get(c->root, "overrides")) != NULL)
         rc = read_overrides(c, n, err);
     if (rc == 0 && (n = cfg_get(c->root, "migrations")) != NULL)
@@ -761,6 +786,7 @@ config_free(config *c)
     util_vec_free(&c->rule_packs);
     util_vec_free(&c->exclude);
     cfg_free(c->root);
+    free(c->docs_base_url);
     free(c->path);
     free(c->repo_dir);
 }

@@ -19,6 +19,8 @@ typedef struct host_plugin {
     void *handle;            /* dlopen handle, NULL for core */
     char *path;
     const pgr_plugin *desc;
+    bool bundled;            /* core, or loaded from pgrampart's own plugin
+                              * directory: its rules are in docs/rules.md */
 } host_plugin;
 
 /* A registered rule with its effective severity. */

@@ -361,12 +361,12 @@ host_apply_config(host *h, char **err)
             strcmp(key, "rules") == 0 || strcmp(key, "postgres_version") == 0 ||
             strcmp(key, "migrations") == 0 || strcmp(key, "suppressions") == 0 ||
             strcmp(key, "roles") == 0 || strcmp(key, "role_patterns") == 0 ||
-            strcmp(key, "overrides") == 0)
+            strcmp(key, "overrides") == 0 || strcmp(key, "docs_base_url") == 0)
             continue;
         p = configurable_plugin(h, key);
         if (p == NULL) {
             char *m = util_xasprintf("unknown key '%s' (expected plugin_dirs, rule_packs, include, exclude, rules, "
-                                     "postgres_version, migrations, suppressions, roles, role_patterns, overrides or a loaded plugin's name)", key);
+                                     "postgres_version, migrations, suppressions, roles, role_patterns, overrides, docs_base_url or a loaded plugin's name)", key);
 
             *err = cfg_error(h->cfg->path, root->items[i], m);
             free(m);

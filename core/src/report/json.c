@@ -6,6 +6,8 @@
 
 #include <stdlib.h>
 
+#include "report/fingerprint.h"
+
 json_t *
 report_json_string(const char *s)
 {
@@ -23,8 +25,9 @@ report_json_document(const report_ctx *ctx)
     const diag_store *ds = ctx->ds;
     json_t *root = json_object(), *arr = json_array(), *sum = json_object();
     size_t i, errors = 0, warnings = 0, infos = 0;
+    char fp[17];
 
-    for (i = 0; i < ds->findings.len; i++) {
+    for (i = 0; !ctx->statistics && i < ds->findings.len; i++) {
         const diag_finding *f = util_vec_at(&ds->findings, i);
         json_t *o = json_object();
 
@@ -42,6 +45,10 @@ report_json_document(const report_ctx *ctx)
             json_object_set_new(o, "object", report_json_string(f->object));
         json_object_set_new(o, "message", report_json_string(f->message));
         json_object_set_new(o, "hint", f->hint ? report_json_string(f->hint) : json_null());
+        /* As --baseline and SARIF's partialFingerprints know it: survives
+         * edits that only move lines. */
+        json_object_set_new(o, "fingerprint",
+                            json_string(report_fingerprint(ds, f, ctx->text_fn, ctx->text_arg, fp)));
         json_array_append_new(arr, o);
     }
     diag_tally(ds, &errors, &warnings, &infos);

@@ -36,6 +36,7 @@ typedef struct report_ctx {
     bool quiet;          /* --quiet: text prints no summary line */
     bool statistics;     /* --statistics: text and JSON print a count per
                           * rule (report_statistics) instead of the findings */
+    bool links;          /* text: rule ids as OSC 8 links to their docs (a terminal) */
 } report_ctx;
 
 /* One output format: its --format name, a line for --format list, and the
@@ -54,6 +55,17 @@ typedef struct reporter {
  * severity, then rule id).  A new reference.
  */
 json_t *report_statistics(const diag_store *ds);
+
+/* Where the rules are documented when the configuration does not say
+ * (docs_base_url): docs/rules.md of the repository. */
+#define PGR_RULES_DOC_URL "https://github.com/pgrampart/pgrampart/blob/main/docs/rules.md"
+
+/* The documentation URL of rule id (docurl.c): docs_base_url of h's
+ * configuration (h may be NULL) or PGR_RULES_DOC_URL, then "#" and the
+ * rule's anchor ("#rlstable-without-rls").  NULL for a rule of a plugin
+ * pgrampart does not ship when docs_base_url is not set (ours does not
+ * document it).  Caller frees. */
+char *report_rule_doc_url(const host *h, const char *id);
 
 /* The reporter named name, or NULL. */
 const reporter *report_find(const char *name);

@@ -48,7 +48,7 @@ sarif_rules(const host *h)
     for (i = 0; i < h->rules.len; i++) {
         const host_rule *r = util_vec_at(&h->rules, i);
         json_t *o = json_object(), *t;
-        char *help = util_xasprintf("%s Source: %s", r->rule->hint ? r->rule->hint : "",
+        char *url, *help = util_xasprintf("%s Source: %s", r->rule->hint ? r->rule->hint : "",
                                     r->rule->source ? r->rule->source : "pgrampart");
 
         json_object_set_new(o, "id", report_json_string(r->rule->id));
@@ -56,8 +56,12 @@ sarif_rules(const host *h)
         json_object_set_new(t, "text", report_json_string(r->rule->summary));
         json_object_set_new(o, "shortDescription", t);
         t = json_object();
-        json_object_set_new(t, "text", report_json_string(r->rule->summary));
+        json_object_set_new(t, "text", report_json_string(r->rule->why ? r->rule->why : r->rule->summary));
         json_object_set_new(o, "fullDescription", t);
+        url = report_rule_doc_url(h, r->rule->id);
+        if (url)
+            json_object_set_new(o, "helpUri", report_json_string(url));
+        free(url);
         t = json_object();
         json_object_set_new(t, "text", report_json_string(help));
         json_object_set_new(o, "help", t);

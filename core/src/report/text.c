@@ -47,6 +47,27 @@ print_snippet(const diag_store *ds, const diag_finding *f, FILE *out,
     free(masked);
 }
 
+/* The rule id, on a terminal as an OSC 8 hyperlink to its documentation
+ * (terminals without OSC 8 show the id alone).  The URL holds no control
+ * character: docs_base_url is checked when read. */
+static void
+print_rule_id(const report_ctx *ctx, const char *id, FILE *out)
+{
+    char *url;
+
+    url = ctx->links ? report_rule_doc_url(ctx->h, id) : NULL;
+    if (url == NULL) {
+        diag_put_safe(out, id);
+        return;
+    }
+    fputs("\033]8;;", out);
+    diag_put_safe(out, url);
+    fputs("\033\\", out);
+    diag_put_safe(out, id);
+    fputs("\033]8;;\033\\", out);
+    free(url);
+}
+
 /* --statistics: a count per rule and severity, most frequent first. */
 static void
 print_statistics(const diag_store *ds, FILE *out)
@@ -119,7 +140,7 @@ report_text_write(const report_ctx *ctx, FILE *out)
         fprintf(out, ":%s %s%s:%s ", reset, sc, diag_severity_name(f->severity), reset);
         diag_put_safe(out, f->message);
         fputs(" [", out);
-        diag_put_safe(out, f->rule_id);
+        print_rule_id(ctx, f->rule_id, out);
         fputs("]\n", out);
         if (f->path)
             print_snippet(ds, f, out, text_fn, text_arg, &cur);
