@@ -16,4 +16,10 @@
 char *report_fingerprint(const diag_store *ds, const diag_finding *f, diag_text_fn text_fn,
                          void *text_arg, char *buf);
 
+/* The same, finding the source line from where cur last found one (a
+ * diag_line_cursor started zeroed; NULL: from the top): a walk over sorted
+ * findings reads each file once instead of once per finding. */
+char *report_fingerprint_at(const diag_store *ds, const diag_finding *f, diag_text_fn text_fn,
+                            void *text_arg, diag_line_cursor *cur, char *buf);
+
 #endif

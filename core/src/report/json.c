@@ -26,6 +26,7 @@ report_json_document(const report_ctx *ctx)
     json_t *root = json_object(), *arr = json_array(), *sum = json_object();
     size_t i, errors = 0, warnings = 0, infos = 0;
     char fp[17];
+    diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
 
     for (i = 0; !ctx->statistics && i < ds->findings.len; i++) {
         const diag_finding *f = util_vec_at(&ds->findings, i);
@@ -48,7 +49,7 @@ report_json_document(const report_ctx *ctx)
         /* As --baseline and SARIF's partialFingerprints know it: survives
          * edits that only move lines. */
         json_object_set_new(o, "fingerprint",
-                            json_string(report_fingerprint(ds, f, ctx->text_fn, ctx->text_arg, fp)));
+                            json_string(report_fingerprint_at(ds, f, ctx->text_fn, ctx->text_arg, &cur, fp)));
         json_array_append_new(arr, o);
     }
     diag_tally(ds, &errors, &warnings, &infos);

@@ -146,6 +146,7 @@ report_sarif_run(const report_ctx *ctx)
     json_t *run = json_object(), *tool = json_object(), *driver = json_object();
     json_t *results = json_array(), *bases = json_object(), *src = json_object();
     char cwd[PATH_MAX], fp[17];
+    diag_line_cursor cur = { NULL, 0, 0, 0, 0 };   /* the findings are sorted: each file read once */
     size_t i;
 
     json_object_set_new(driver, "name", json_string("pgrampart"));
@@ -178,8 +179,8 @@ report_sarif_run(const report_ctx *ctx)
         json_object_set_new(msg, "text", report_json_string(f->message));
         json_object_set_new(r, "message", msg);
         json_object_set_new(r, "locations", json_pack("[o]", sarif_location(f)));
-        json_object_set_new(fps, "pgrampart/v1", json_string(report_fingerprint(ds, f, text_fn,
-                                                                                text_arg, fp)));
+        json_object_set_new(fps, "pgrampart/v1", json_string(report_fingerprint_at(ds, f, text_fn, text_arg,
+                                                                                   &cur, fp)));
         json_object_set_new(r, "partialFingerprints", fps);
         if (f->role)
             json_object_set_new(r, "properties", json_pack("{s:s}", "role", f->role));
