@@ -132,6 +132,15 @@ def test_output_file_atomic():
             assert rc == 2 and out == "" and err.startswith("pgrampart: --output r.out: "), err
             with open(os.path.join(d, "r.out")) as f:
                 assert f.read() == text
+        # Not a regular file: written through, never replaced (/dev/stdout, a link).
+        rc, out, err = run("check", "--format", "json", "--output", "/dev/stdout", ".", cwd=d)
+        assert rc == 1 and json.loads(out)["version"] == 1 and os.path.islink("/dev/stdout"), err
+        os.symlink("r.out", os.path.join(d, "link.out"))
+        rc, out, err = run("check", "--output", "link.out", ".", cwd=d)
+        assert rc == 1 and os.path.islink(os.path.join(d, "link.out")), err
+        with open(os.path.join(d, "r.out")) as f:
+            assert f.read().startswith("m.sql:1:1: error:")
+        os.unlink(os.path.join(d, "link.out"))
         rc, out, err = run("check", "--output", "nowhere/r.out", ".", cwd=d)
         assert rc == 2 and out == "" and err == "pgrampart: --output nowhere/r.out: No such file or directory\n", err
 

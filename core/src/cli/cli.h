@@ -89,10 +89,11 @@ int cli_print_findings(host *h, const cli_options *o, diag_text_fn text_fn, void
                        const report_context *context);
 
 /*
- * Open where the report goes: standard output for o->output NULL or "-",
- * else a temporary file beside o->output (*tmp set to its path, caller
- * passes it to cli_output_close), so that a reader of FILE never sees half
- * a report.  Returns NULL after saying why.
+ * Open where the report goes: standard output for o->output NULL or "-";
+ * o->output itself when it exists and is not a regular file (/dev/stdout,
+ * a FIFO, a symbolic link); else a temporary file beside o->output (*tmp
+ * set to its path), renamed over it by cli_output_close, so that a reader
+ * of FILE never sees half a report.  Returns NULL after saying why.
  */
 FILE *cli_output_open(const cli_options *o, char **tmp);
 

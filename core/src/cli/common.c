@@ -40,6 +40,7 @@ output_error(const char *path, const char *why)
 FILE *
 cli_output_open(const cli_options *o, char **tmp)
 {
+    struct stat st;
     mode_t mask;
     FILE *out;
     int fd;
@@ -47,6 +48,14 @@ cli_output_open(const cli_options *o, char **tmp)
     *tmp = NULL;
     if (o->output == NULL || strcmp(o->output, "-") == 0)
         return stdout;
+    /* Only a regular file (or none yet) is replaced: /dev/stdout, a FIFO or
+     * a symbolic link is written through, as named. */
+    if (lstat(o->output, &st) == 0 && !S_ISREG(st.st_mode)) {
+        out = fopen(o->output, "w");
+        if (out == NULL)
+            output_error(o->output, strerror(errno));
+        return out;
+    }
     /* Beside the target, so that the rename stays on one file system. */
     *tmp = util_xasprintf("%s.XXXXXX", o->output);
     fd = mkstemp(*tmp);
@@ -74,8 +83,15 @@ cli_output_open(const cli_options *o, char **tmp)
 int
 cli_output_close(const cli_options *o, FILE *out, char *tmp, int rc)
 {
-    if (tmp == NULL)
+    if (tmp == NULL && out == stdout)
         return fflush(out) != 0 ? -1 : rc;
+    if (tmp == NULL) {
+        if (fclose(out) != 0 && rc == 0)
+            rc = -1;
+        if (rc != 0)
+            output_error(o->output, "cannot write the report");
+        return rc;
+    }
     if (fclose(out) != 0 && rc == 0)
         rc = -1;
     if (rc == 0 && rename(tmp, o->output) != 0) {
