@@ -132,6 +132,23 @@ def test_output_file_atomic():
             assert rc == 2 and out == "" and err.startswith("pgrampart: --output r.out: "), err
             with open(os.path.join(d, "r.out")) as f:
                 assert f.read() == text
+        # A write that fails half-way (a file size limit, as a full disk would):
+        # exit 2, the old report whole, no temporary file left behind.
+        with open(os.path.join(d, "r.out")) as f:
+            text = f.read()
+        import resource
+        import signal
+
+        def small_files():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))
+        p = subprocess.run([ARGS.bin, "check", "--format", "json", "--output", "r.out", "."], cwd=d,
+                           capture_output=True, text=True, preexec_fn=small_files)
+        assert p.returncode == 2 and p.stdout == "" and \
+            p.stderr == "pgrampart: --output r.out: cannot write the report\n", p.stderr
+        with open(os.path.join(d, "r.out")) as f:
+            assert f.read() == text
+        assert sorted(os.listdir(d)) == ["m.sql", "r.out", "s.sql"], os.listdir(d)
         # Not a regular file: written through, never replaced (/dev/stdout, a link).
         rc, out, err = run("check", "--format", "json", "--output", "/dev/stdout", ".", cwd=d)
         assert rc == 1 and json.loads(out)["version"] == 1 and os.path.islink("/dev/stdout"), err

@@ -143,6 +143,11 @@ out:
     check_free(&run);
     return rc;
 }
+
+/* What check says of a named file no front-end reads (by its name). */
+static const char unknown_kind[] = "not a kind of file pgrampart reads (SQL, env, YAML, shell, JS/TS, "
+                                   "Markdown or server configuration, by its name)";
+
 /* Standard input as the file check - reads (issue 17). */
 typedef struct stdin_file {
     const char *name;        /* --stdin-filename, or "<stdin>" */
@@ -150,7 +155,8 @@ typedef struct stdin_file {
     bool too_large;          /* more than CHECK_MAX_FILE_BYTES: not kept */
 } stdin_file;
 
-/* Read standard input, at most one byte past the limit. */
+/* Read standard input whole, or until it passes the size limit of files
+ * (then in->too_large, and nothing kept). */
 static int
 read_stdin(stdin_file *in, char **err)
 {
@@ -216,8 +222,7 @@ check_operands(const cli_options *o, char *const *paths, size_t n, char **err)
                 return -1;
             }
         } else if (stat(paths[i], &st) == 0 && !S_ISDIR(st.st_mode) && frontends_match(paths[i]) == NULL) {
-            *err = util_xasprintf("%s: not a kind of file pgrampart reads (SQL, env, YAML, shell, JS/TS, "
-                                  "Markdown or server configuration, by its name)", paths[i]);
+            *err = util_xasprintf("%s: %s", paths[i], unknown_kind);
             return -1;
         }
     }
@@ -228,8 +233,7 @@ check_operands(const cli_options *o, char *const *paths, size_t n, char **err)
     else if (stat(o->stdin_filename, &st) == 0 && S_ISDIR(st.st_mode))
         *err = util_xasprintf("--stdin-filename %s: is a directory", o->stdin_filename);
     else if (frontends_match(o->stdin_filename) == NULL)
-        *err = util_xasprintf("--stdin-filename %s: not a kind of file pgrampart reads (SQL, env, YAML, "
-                              "shell, JS/TS, Markdown or server configuration, by its name)", o->stdin_filename);
+        *err = util_xasprintf("--stdin-filename %s: %s", o->stdin_filename, unknown_kind);
     return *err ? -1 : 0;
 }
 

@@ -83,24 +83,22 @@ cli_output_open(const cli_options *o, char **tmp)
 int
 cli_output_close(const cli_options *o, FILE *out, char *tmp, int rc)
 {
-    if (tmp == NULL && out == stdout)
+    bool renamed = false;
+
+    if (out == stdout)
         return fflush(out) != 0 ? -1 : rc;
-    if (tmp == NULL) {
-        if (fclose(out) != 0 && rc == 0)
-            rc = -1;
-        if (rc != 0)
-            output_error(o->output, "cannot write the report");
-        return rc;
-    }
     if (fclose(out) != 0 && rc == 0)
         rc = -1;
-    if (rc == 0 && rename(tmp, o->output) != 0) {
+    if (rc == 0 && tmp && rename(tmp, o->output) != 0) {
         output_error(o->output, strerror(errno));
         rc = -1;
     } else if (rc != 0) {
         output_error(o->output, "cannot write the report");
+    } else {
+        renamed = tmp != NULL;
     }
-    if (rc != 0)
+    /* A report that was not written whole leaves no temporary file. */
+    if (tmp && !renamed)
         unlink(tmp);
     free(tmp);
     return rc;
