@@ -18,12 +18,6 @@
  * view is meant for its owner alone.  Gathered from the statements, which
  * the host delivers before any model; freed in on_finish.
  */
-typedef struct revoke_note {
-    char *relation;
-    char *path;
-    uint32_t line;
-} revoke_note;
-
 static revoke_note *revokes;
 static size_t n_revokes, cap_revokes;
 
@@ -224,9 +218,16 @@ rls_notes_free(void)
     memset(&cursor, 0, sizeof cursor);
 }
 
+const revoke_note *
+rls_revokes(size_t *n)
+{
+    *n = n_revokes;
+    return revokes;
+}
+
 /* Whether place (path, line) comes after (path2, line2) in migration order. */
-static int
-later(const char *path, uint32_t line, const char *path2, uint32_t line2)
+int
+rls_later(const char *path, uint32_t line, const char *path2, uint32_t line2)
 {
     int c;
 
@@ -242,38 +243,4 @@ int
 rls_in_schema(const char *o, const char *schema, size_t sl, const char *name)
 {
     return strncmp(o, schema, sl) == 0 && o[sl] == '.' && (name == NULL || strcmp(o + sl + 1, name) == 0);
-}
-
-/*
- * Statically, whether the migrations make v their owner's alone: a REVOKE
- * ... FROM PUBLIC of it after its CREATE, no grant on it, no default
- * privileges for tables in its schema, and no grant in its schema after the
- * REVOKE (it may be ON ALL TABLES, which covers views).  Grants a platform
- * makes outside the migrations cannot be seen.
- */
-int
-rls_static_view_private(const pgr_model *m, const pgr_view *v)
-{
-    size_t i, sl = strlen(v->schema);
-    const revoke_note *r = NULL;
-
-    for (i = 0; i < n_revokes && r == NULL; i++)
-        if (rls_in_schema(revokes[i].relation, v->schema, sl, v->name) &&
-            later(revokes[i].path, revokes[i].line, v->location.path, v->location.line))
-            r = &revokes[i];
-    if (r == NULL)
-        return 0;
-    for (i = 0; i < m->n_default_acl; i++)
-        if (m->default_acl[i].objkind == 'r' && (strcmp(m->default_acl[i].object, "*") == 0 ||
-                                                 strcmp(m->default_acl[i].object, v->schema) == 0))
-            return 0;
-    for (i = 0; i < m->n_acl; i++) {
-        const pgr_acl_item *a = &m->acl[i];
-
-        if (a->objkind == 'r' && rls_in_schema(a->object, v->schema, sl, NULL) &&
-            (rls_in_schema(a->object, v->schema, sl, v->name) ||
-             later(a->location.path, a->location.line, r->path, r->line)))
-            return 0;
-    }
-    return 1;
 }

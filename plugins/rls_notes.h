@@ -6,6 +6,7 @@
 #define PGR_RLS_NOTES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pgrampart/plugin.h"
 
@@ -21,9 +22,31 @@ void rls_note_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt);
  * run time (then table-without-rls cannot claim a table there lacks it). */
 int rls_template_dir(const char *path);
 
-/* Statically, whether the migrations make view v its owner's alone: a
- * REVOKE ... FROM PUBLIC after its CREATE and no grant that reaches it. */
-int rls_static_view_private(const pgr_model *m, const pgr_view *v);
+/*
+ * A relation the migrations REVOKE ALL (or SELECT) ... FROM PUBLIC, as
+ * "schema.name" with the statement's place (path "" when it has none):
+ * the sign that a (materialized) view is meant for its owner alone.
+ */
+typedef struct revoke_note {
+    char *relation;
+    char *path;
+    uint32_t line;
+} revoke_note;
+
+/* The REVOKE notes in statement order; *n set to their number.  Borrowed
+ * until rls_notes_free. */
+const revoke_note *rls_revokes(size_t *n);
+
+/* Whether place (path, line) comes after (path2, line2) in migration
+ * order (files by name, then lines); true when either path is NULL. */
+int rls_later(const char *path, uint32_t line, const char *path2, uint32_t line2);
+
+/* Whether schema is left out of the rls rules (pg_catalog,
+ * information_schema and the configuration's exclude_schemas). */
+int rls_schema_excluded(pgr_ctx *ctx, const char *schema);
+
+/* rls/view-bypasses-rls over model m (rls_views.c). */
+void rls_check_views(pgr_ctx *ctx, const pgr_model *m);
 
 /* Whether "schema.name" o is in schema (sl bytes) and, when name is not
  * NULL, is that name. */

@@ -132,9 +132,6 @@ setup_host(host *h, const config *cfg, const cli_options *o)
 
     default_dirs(&plugins, &rules);
     rc = plugins ? host_load_dir(h, plugins, 1, &err) : 0;
-    /* The rules documented in pgrampart's docs/rules.md (their links). */
-    for (i = 0; i < h->plugins.len; i++)
-        ((host_plugin *) util_vec_at(&h->plugins, i))->bundled = true;
     for (i = 0; rc == 0 && i < cfg->plugin_dirs.len; i++)
         rc = host_load_dir(h, *(char **) util_vec_at(&cfg->plugin_dirs, i), 0, &err);
     for (i = 0; rc == 0 && i < o->plugin_dirs.len; i++)

@@ -112,7 +112,8 @@ cli_print_findings(host *h, const cli_options *o, diag_text_fn text_fn, void *te
 {
     char *tmp;
     FILE *out = cli_output_open(o, &tmp);
-    report_ctx ctx = { h->diags, h, text_fn, text_arg, false, context, o->quiet, o->statistics, false };
+    report_ctx ctx = { h->diags, h, text_fn, text_arg, false, context, false,
+                       o->quiet, o->statistics };
 
     if (out == NULL)
         return -1;
@@ -123,6 +124,7 @@ cli_print_findings(host *h, const cli_options *o, diag_text_fn text_fn, void *te
     diag_mask_findings(h->diags, text_fn, text_arg);
     return cli_output_close(o, out, tmp, report_find(o->format)->write(&ctx, out));
 }
+
 void
 cli_print_report_options(FILE *out)
 {

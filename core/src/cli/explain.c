@@ -5,8 +5,6 @@
  */
 #include "cli/cli.h"
 
-#include "report/reporter.h"
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,11 +56,9 @@ explain_one(const host *h, const host_rule *r, bool markdown)
     print_indented(rule->bad, "    ");
     printf("\nGood:\n");
     print_indented(rule->good, "    ");
-    printf("\nFix: %s\nSource: %s\n", rule->hint ? rule->hint : "",
-           rule->source ? rule->source : "");
-    url = report_rule_doc_url(h, rule->id);
-    if (url)
-        printf("Docs: %s\n", url);
+    url = host_rule_doc_url(h, rule->id);
+    printf("\nFix: %s\nSource: %s\nDocs: %s\n", rule->hint ? rule->hint : "",
+           rule->source ? rule->source : "", url);
     free(url);
 }
 
@@ -165,14 +161,17 @@ cli_explain(host *h, const cli_options *o, char *const *args, size_t n)
     }
     r = n == 1 ? host_find_rule(h, args[0]) : NULL;
     if (r == NULL && n == 1) {
-        char *m = host_unknown_rule_message(h, args[0]);
+        const char *near = host_suggest_rule(h, args[0]);
+        char *msg = near ? util_xasprintf("unknown rule %s; did you mean %s? (see pgrampart rules)",
+                                          args[0], near)
+                         : util_xasprintf("unknown rule %s (see pgrampart rules)", args[0]);
 
-        diag_print_error(stderr, m);
-        free(m);
+        diag_print_error(stderr, msg);
+        free(msg);
         return CLI_EXIT_TOOL;
     }
     if (r == NULL) {
-        fprintf(stderr, "pgrampart: usage: pgrampart explain RULE | --markdown | --readme-table\n");
+        fputs("pgrampart: usage: pgrampart explain RULE | --markdown | --readme-table\n", stderr);
         return CLI_EXIT_TOOL;
     }
     explain_one(h, r, false);

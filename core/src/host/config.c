@@ -570,20 +570,6 @@ read_role_map(config *c, const cfg_node *n, bool patterns, int *caps, char **err
     return 0;
 }
 
-/* Whether a URL holds only printable ASCII other than space, quotes,
- * backslash and '#' (the rule's anchor is appended). */
-static bool
-url_clean(const char *url)
-{
-    const unsigned char *p;
-
-    for (p = (const unsigned char *) url; *p; p++)
-        if (*p <= ' ' || *p >= 0x7f || *p == '"' || *p == '\'' || *p == '\\' || *p == '#' ||
-            *p == '<' || *p == '>')
-            return false;
-    return true;
-}
-
 /* One entry of overrides: {paths: [globs], rules: {...}, roles: {...}}. */
 static int
 read_override(config *c, const cfg_node *n, char **err)
@@ -639,6 +625,35 @@ read_overrides(config *c, const cfg_node *n, char **err)
     for (i = 0; i < n->n; i++)
         if (read_override(c, n->items[i], err) != 0)
             return -1;
+    return 0;
+}
+
+/*
+ * docs_base_url: the rules' documentation for a team that hosts its own
+ * copy of docs/rules.md.  The URL ends up in SARIF's helpUri and, on a
+ * terminal, inside an OSC 8 escape, so only an http(s) URL of printable
+ * ASCII without spaces, quotes, angle brackets or backslashes (and no
+ * fragment: the rule's anchor is appended) is taken.
+ */
+static int
+read_docs_base_url(config *c, const cfg_node *n, char **err)
+{
+    const unsigned char *p;
+
+    if (n->kind != CFG_SCALAR || (strncmp(n->scalar, "https://", 8) != 0 &&
+                                  strncmp(n->scalar, "http://", 7) != 0) ||
+        strlen(n->scalar) > 512) {
+        *err = cfg_error(c->path, n, "expected an http:// or https:// URL (at most 512 bytes)");
+        return -1;
+    }
+    for (p = (const unsigned char *) n->scalar; *p; p++) {
+        if (*p <= ' ' || *p >= 0x7f || strchr("\"'<>\\`#", *p)) {
+            *err = cfg_error(c->path, n, "the URL may hold only printable ASCII without spaces, "
+                             "quotes, angle brackets, backslashes or '#'");
+            return -1;
+        }
+    }
+    c->docs_base_url = util_xstrdup(n->scalar);
     return 0;
 }
 
@@ -701,17 +716,6 @@ config_load(config *c, const char *path, const char *start, char **err)
         rc = read_role_map(c, n, false, c->role_caps, err);
     if (rc == 0 && (n = cfg_get(c->root, "role_patterns")) != NULL)
         rc = read_role_map(c, n, true, NULL, err);
-    if (rc == 0 && (n = cfg_get(c->root, "docs_base_url")) != NULL) {
-        /* It ends up in SARIF's helpUri and terminal links: a web URL
-         * without spaces or control characters, nothing else. */
-        if (n->kind != CFG_SCALAR || (strncmp(n->scalar, "https://", 8) && strncmp(n->scalar, "http://", 7)) ||
-            !url_clean(n->scalar)) {
-            *err = cfg_error(c->path, n, "expected an http:// or https:// URL (the rules' docs/rules.md)");
-            rc = -1;
-        } else {
-            c->docs_base_url = util_xstrdup(n->scalar);
-        }
-    }
     if (rc == 0 && (n = cfg_get(c->root, "overrides")) != NULL)
         rc = read_overrides(c, n, err);
     if (rc == 0 && (n = cfg_get(c->root, "migrations")) != NULL)
@@ -729,6 +733,8 @@ config_load(config *c, const char *path, const char *start, char **err)
             c->require_reason = strcmp(rr->scalar, "true") == 0;
         }
     }
+    if (rc == 0 && (n = cfg_get(c->root, "docs_base_url")) != NULL)
+        rc = read_docs_base_url(c, n, err);
     if (rc == 0 && (n = cfg_get(c->root, "postgres_version")) != NULL) {
         char *end = NULL;
         long v = n->kind == CFG_SCALAR ? strtol(n->scalar, &end, 10) : 0;
@@ -750,6 +756,7 @@ config_free(config *c)
 {
     size_t i;
 
+    free(c->docs_base_url);
     for (i = 0; i < c->plugin_dirs.len; i++)
         free(*(char **) util_vec_at(&c->plugin_dirs, i));
     for (i = 0; i < c->rule_packs.len; i++)
@@ -786,7 +793,6 @@ config_free(config *c)
     util_vec_free(&c->rule_packs);
     util_vec_free(&c->exclude);
     cfg_free(c->root);
-    free(c->docs_base_url);
     free(c->path);
     free(c->repo_dir);
 }

@@ -78,8 +78,10 @@ typedef struct config {
     int role_caps[PATH_ROLE_COUNT];
     util_vec role_patterns[PATH_ROLE_COUNT];  /* of char *: role_patterns: globs */
     util_vec overrides;      /* of config_override, in file order */
-    char *docs_base_url;     /* docs_base_url: where rule docs live (an http(s)
-                              * URL of a docs/rules.md copy), or NULL */
+    /* docs_base_url: where the rules' documentation lives (an http(s) URL
+     * of printable ASCII; a rule's link is it plus "#" and its anchor), or
+     * NULL for the project's docs/rules.md on GitHub. */
+    char *docs_base_url;
 } config;
 
 /*

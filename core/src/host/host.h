@@ -19,8 +19,6 @@ typedef struct host_plugin {
     void *handle;            /* dlopen handle, NULL for core */
     char *path;
     const pgr_plugin *desc;
-    bool bundled;            /* core, or loaded from pgrampart's own plugin
-                              * directory: its rules are in docs/rules.md */
 } host_plugin;
 
 /* A registered rule with its effective severity. */
@@ -129,6 +127,24 @@ void host_report_core(host *h, const char *rule_id, const pgr_location *loc,
 /* Find a registered rule; NULL when unknown. */
 const host_rule *host_find_rule(const host *h, const char *id);
 
+/*
+ * The registered rule id closest to a mistyped one, for "did you mean":
+ * the same name under another family ("missing-rls" or "sql/missing-rls"
+ * for "rls/missing-rls"), else the id at the smallest edit distance when
+ * that is at most a third of its length.  NULL when nothing is close.
+ * Borrowed from the rule table.
+ */
+const char *host_suggest_rule(const host *h, const char *id);
+
+/*
+ * The URL of a rule's documentation: the configuration's docs_base_url,
+ * else the project's docs/rules.md on GitHub, plus "#" and the anchor
+ * GitHub gives its "## `family/name`" heading (the id without the "/",
+ * other bytes than [A-Za-z0-9_-] percent-encoded).  h may be NULL (the
+ * default base).  Caller frees.
+ */
+char *host_rule_doc_url(const host *h, const char *id);
+
 /* select.c — rule selection (issue 17). */
 
 /* Whether pattern (a rule id, or an fnmatch(3) glob over rule ids such as
@@ -136,13 +152,13 @@ const host_rule *host_find_rule(const host *h, const char *id);
  * keys, overrides' rules: keys, --select and --ignore. */
 bool host_rule_selected(const char *pattern, const char *id);
 
-/* The loaded rule id or family glob ("rls/" and a star) closest to word by edit
- * distance, or NULL when none is within a third of its length (at least
- * 2).  Caller frees. */
-char *host_suggest_rule(const host *h, const char *word);
+/* Whether pattern selects at least one loaded rule of h. */
+bool host_pattern_selects_any(const host *h, const char *pattern);
 
-/* "unknown rule 'P' (did you mean 'S'?)" for a pattern that selects no
- * loaded rule.  Caller frees. */
+/* "unknown rule 'P' (did you mean S?)" for a pattern that selects no
+ * loaded rule: S is host_suggest_rule's id, or for a family glob the
+ * closest family's ("rls/" and a star); "(see pgrampart rules)" when
+ * nothing is close.  Caller frees. */
 char *host_unknown_rule_message(const host *h, const char *pattern);
 
 /*
@@ -153,7 +169,7 @@ char *host_unknown_rule_message(const host *h, const char *pattern);
  * ignored); a selected rule the file turned off runs at its default
  * severity; ignored rules are off.  Rules turned off here are marked
  * cli_off.  Returns 0, or -1 with *err ("--select: unknown rule 'x' (did
- * you mean 'y'?)"; caller frees) when a pattern selects no loaded rule.
+ * you mean y?)"; caller frees) when a pattern selects no loaded rule.
  */
 int host_select_rules(host *h, const util_vec *select, const util_vec *ignore, char **err);
 

@@ -9,6 +9,7 @@
  */
 #include "host/host.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,106 @@ host_find_rule(const host *h, const char *id)
             return r;
     }
     return NULL;
+}
+
+/* Levenshtein distance of a and b, in bytes, with one row of an + 1
+ * cells; ids are short, so the quadratic cost is a few hundred steps. */
+size_t
+host_edit_distance(const char *a, const char *b)
+{
+    size_t an = strlen(a), bn = strlen(b), i, j, *row, d;
+
+    row = util_xcalloc(an + 1, sizeof *row);
+    for (i = 0; i <= an; i++)
+        row[i] = i;
+    for (j = 1; j <= bn; j++) {
+        size_t diag = row[0];
+
+        row[0] = j;
+        for (i = 1; i <= an; i++) {
+            size_t up = row[i], best = diag + (a[i - 1] != b[j - 1]);
+
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[i - 1] + 1 < best)
+                best = row[i - 1] + 1;
+            diag = up;
+            row[i] = best;
+        }
+    }
+    d = row[an];
+    free(row);
+    return d;
+}
+
+const char *
+host_suggest_rule(const host *h, const char *id)
+{
+    const char *slash = strchr(id, '/'), *name = slash ? slash + 1 : id, *best = NULL;
+    size_t i, best_d = (size_t) -1;
+
+    /* A 200-byte cap keeps a hostile argument from costing much. */
+    if (strlen(id) > 200)
+        return NULL;
+    for (i = 0; i < h->rules.len; i++) {
+        const char *rid = ((const host_rule *) util_vec_at(&h->rules, i))->rule->id;
+
+        if (strcmp(strchr(rid, '/') + 1, name) == 0)
+            return rid;
+    }
+    for (i = 0; i < h->rules.len; i++) {
+        const char *rid = ((const host_rule *) util_vec_at(&h->rules, i))->rule->id;
+        size_t d = host_edit_distance(id, rid);
+
+        if (d < best_d) {
+            best_d = d;
+            best = rid;
+        }
+    }
+    return best && best_d * 3 <= strlen(best) ? best : NULL;
+}
+
+#define PGR_RULES_DOC_URL "https://github.com/pgrampart/pgrampart/blob/main/docs/rules.md"
+
+char *
+host_rule_doc_url(const host *h, const char *id)
+{
+    util_buf b;
+    const unsigned char *p;
+
+    util_buf_init(&b);
+    util_buf_puts(&b, h && h->cfg && h->cfg->docs_base_url ? h->cfg->docs_base_url : PGR_RULES_DOC_URL);
+    util_buf_puts(&b, "#");
+    for (p = (const unsigned char *) id; *p; p++) {
+        if (*p == '/')
+            continue;
+        if (isalnum(*p) || *p == '-' || *p == '_')
+            util_buf_append(&b, (const char *) p, 1);
+        else
+            util_buf_printf(&b, "%%%02X", *p);
+    }
+    return b.data;
+}
+
+/* Whether id is "family/kebab-name": lower-case letters, digits and '-'
+ * (and '_' in the family) on both sides of one '/'.  The id is printed on
+ * terminals, in CI logs and inside URLs. */
+static bool
+rule_id_valid(const char *id)
+{
+    const char *slash = id ? strchr(id, '/') : NULL;
+    const char *p;
+
+    if (slash == NULL || slash == id || slash[1] == '\0')
+        return false;
+    for (p = id; *p; p++) {
+        if (p == slash)
+            continue;
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+              (*p == '_' && p < slash)))
+            return false;
+    }
+    return true;
 }
 
 void
@@ -50,7 +151,7 @@ host_register_plugin_rules(host *h, size_t plugin, char **err)
     for (i = 0; i < hp->desc->n_rules; i++) {
         const pgr_rule *r = &hp->desc->rules[i];
 
-        if (r->id == NULL || strchr(r->id, '/') == NULL || r->summary == NULL ||
+        if (!rule_id_valid(r->id) || r->summary == NULL ||
             r->default_severity < PGR_SEVERITY_INFO || r->default_severity > PGR_SEVERITY_ERROR) {
             *err = util_xasprintf("%s: rule %zu has no family/name id, no summary or a bad severity",
                                   hp->path, i);
@@ -323,18 +424,13 @@ apply_rule_severities(host *h, const cfg_node *rules, char **err)
 static int
 host_check_override_rules(const host *h, char **err)
 {
-    size_t i, k, r;
+    size_t i, k;
 
     for (i = 0; i < h->cfg->overrides.len; i++) {
         const cfg_node *rules = ((const config_override *) util_vec_at(&h->cfg->overrides, i))->rules;
 
         for (k = 0; rules && k + 1 < rules->n; k += 2) {
-            bool any = false;
-
-            for (r = 0; r < h->rules.len && !any; r++)
-                any = host_rule_selected(rules->items[k]->scalar,
-                                         ((const host_rule *) util_vec_at(&h->rules, r))->rule->id);
-            if (!any) {
+            if (!host_pattern_selects_any(h, rules->items[k]->scalar)) {
                 char *m = host_unknown_rule_message(h, rules->items[k]->scalar);
 
                 *err = cfg_error(h->cfg->path, rules->items[k], m);

@@ -1,13 +1,14 @@
 /*
- * select.c — which rules run: the patterns of .pgrampart.yml's rules: keys
- * and of check's and audit's --select and --ignore (issue 17).  A pattern
- * is a rule id ("rls/table-without-rls") or an fnmatch(3) glob over rule
- * ids ("rls/" or "grants/role-" and a star), as ruff's --select takes a prefix.  A
- * pattern that selects no loaded rule is an error with the closest id or
- * family as a suggestion, so that a typo is never a silently empty
- * selection.
+ * select.c — which rules run: the patterns of .pgrampart.yml's rules: and
+ * overrides' rules: keys and of check's and audit's --select and --ignore
+ * (issue 17).  A pattern is a rule id ("rls/table-without-rls") or an
+ * fnmatch(3) glob over rule ids ("rls/" or "grants/role-" and a star), as
+ * ruff's --select takes a prefix.  A pattern that selects no loaded rule
+ * is an error with the closest id or family as a suggestion, so that a
+ * typo is never a silently empty selection.
  */
 #include "host/host.h"
+#include "host/host_internal.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -19,98 +20,61 @@ host_rule_selected(const char *pattern, const char *id)
     return fnmatch(pattern, id, 0) == 0;
 }
 
-/* Edit distance of a and b in bytes, a swap of two neighbours counting
- * one ("rsl" is one from "rls"): the optimal string alignment distance,
- * over a full table (rule ids are short). */
-static size_t
-edit_distance(const char *a, const char *b)
+/*
+ * For a family glob ("rsl/" and a star), the loaded family closest to its
+ * family, as the same glob; NULL for another pattern or when none is
+ * within a third of its length (at least 1).  Caller frees.
+ */
+static char *
+suggest_family(const host *h, const char *pattern)
 {
-    size_t la = strlen(a), lb = strlen(b), i, j, w = lb + 1, d;
-    size_t *t = util_xcalloc((la + 1) * w, sizeof(size_t));
+    size_t n = strlen(pattern), i, best_d = (size_t) -1, limit;
+    char *family, *best = NULL;
 
-    for (i = 0; i <= la; i++)
-        t[i * w] = i;
-    for (j = 0; j <= lb; j++)
-        t[j] = j;
-    for (i = 1; i <= la; i++) {
-        for (j = 1; j <= lb; j++) {
-            size_t best = t[(i - 1) * w + j - 1] + (a[i - 1] != b[j - 1]);
-
-            if (t[(i - 1) * w + j] + 1 < best)
-                best = t[(i - 1) * w + j] + 1;
-            if (t[i * w + j - 1] + 1 < best)
-                best = t[i * w + j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                t[(i - 2) * w + j - 2] + 1 < best)
-                best = t[(i - 2) * w + j - 2] + 1;
-            t[i * w + j] = best;
-        }
-    }
-    d = t[la * w + lb];
-    free(t);
-    return d;
-}
-
-/* Consider candidate for the closest name to word. */
-static void
-consider(const char *word, const char *candidate, char **best, size_t *best_d)
-{
-    size_t d = edit_distance(word, candidate);
-
-    if (*best == NULL || d < *best_d) {
-        free(*best);
-        *best = util_xstrdup(candidate);
-        *best_d = d;
-    }
-}
-
-char *
-host_suggest_rule(const host *h, const char *word)
-{
-    char *best = NULL;
-    size_t best_d = 0, i, limit;
-
-    /* No rule id is this long: not a typo, and the table would be large. */
-    if (strlen(word) > 256)
+    /* A 200-byte cap keeps a hostile argument from costing much. */
+    if (n < 3 || n > 200 || strcmp(pattern + n - 2, "/*") != 0)
         return NULL;
+    family = util_xasprintf("%.*s", (int) (n - 2), pattern);
     for (i = 0; i < h->rules.len; i++) {
         const char *id = ((const host_rule *) util_vec_at(&h->rules, i))->rule->id;
-        const char *slash = strchr(id, '/');
+        char *other = util_xasprintf("%.*s", (int) (strchr(id, '/') - id), id);
+        size_t d = host_edit_distance(family, other);
 
-        consider(word, id, &best, &best_d);
-        /* A family glob is a candidate too (a typo in the family). */
-        if (slash) {
-            char *family = util_xasprintf("%.*s/*", (int) (slash - id), id);
-
-            consider(word, family, &best, &best_d);
-            free(family);
+        if (d < best_d) {
+            free(best);
+            best = other;
+            best_d = d;
+        } else {
+            free(other);
         }
     }
-    /* Farther than a third of the word is another word, not a typo. */
-    limit = strlen(word) / 3 > 2 ? strlen(word) / 3 : 2;
-    if (best && best_d > limit) {
+    limit = strlen(family) / 3 > 1 ? strlen(family) / 3 : 1;
+    free(family);
+    if (best == NULL || best_d > limit) {
         free(best);
-        best = NULL;
+        return NULL;
     }
-    return best;
+    family = util_xasprintf("%s/*", best);
+    free(best);
+    return family;
 }
 
 char *
 host_unknown_rule_message(const host *h, const char *pattern)
 {
-    char *near = host_suggest_rule(h, pattern), *m;
+    const char *near = strpbrk(pattern, "*?[") ? NULL : host_suggest_rule(h, pattern);
+    char *family = near ? NULL : suggest_family(h, pattern), *m;
 
-    if (near)
-        m = util_xasprintf("unknown rule '%s' (did you mean '%s'?)", pattern, near);
+    if (near || family)
+        m = util_xasprintf("unknown rule '%s' (did you mean %s?)", pattern, near ? near : family);
     else
-        m = util_xasprintf("unknown rule '%s' (pgrampart rules lists them)", pattern);
-    free(near);
+        m = util_xasprintf("unknown rule '%s' (see pgrampart rules)", pattern);
+    free(family);
     return m;
 }
 
-/* Whether pattern selects at least one loaded rule. */
-static bool
-selects_any(const host *h, const char *pattern)
+bool
+host_pattern_selects_any(const host *h, const char *pattern)
 {
     size_t i;
 
@@ -136,7 +100,7 @@ split_patterns(const host *h, const util_vec *lists, const char *option, util_ve
                 w++;
             if (*w == '\0')
                 continue;
-            if (!selects_any(h, w)) {
+            if (!host_pattern_selects_any(h, w)) {
                 char *m = host_unknown_rule_message(h, w);
 
                 *err = util_xasprintf("--%s: %s", option, m);

@@ -32,14 +32,7 @@ fnv1a(uint64_t h, const char *s)
 
 char *
 report_fingerprint(const diag_store *ds, const diag_finding *f, diag_text_fn text_fn,
-                   void *text_arg, char *buf)
-{
-    return report_fingerprint_at(ds, f, text_fn, text_arg, NULL, buf);
-}
-
-char *
-report_fingerprint_at(const diag_store *ds, const diag_finding *f, diag_text_fn text_fn,
-                      void *text_arg, diag_line_cursor *cur, char *buf)
+                   void *text_arg, diag_line_cursor *cur, char *buf)
 {
     uint64_t h = 14695981039346656037ULL;
     char *line = source_line(ds, f, text_fn, text_arg, cur), *w, *r;

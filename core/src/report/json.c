@@ -46,10 +46,10 @@ report_json_document(const report_ctx *ctx)
             json_object_set_new(o, "object", report_json_string(f->object));
         json_object_set_new(o, "message", report_json_string(f->message));
         json_object_set_new(o, "hint", f->hint ? report_json_string(f->hint) : json_null());
-        /* As --baseline and SARIF's partialFingerprints know it: survives
-         * edits that only move lines. */
-        json_object_set_new(o, "fingerprint",
-                            json_string(report_fingerprint_at(ds, f, ctx->text_fn, ctx->text_arg, &cur, fp)));
+        /* The same fingerprint as SARIF's partialFingerprints and GitLab's:
+         * stable across line moves, for baselines and dedup. */
+        json_object_set_new(o, "fingerprint", json_string(report_fingerprint(ds, f, ctx->text_fn,
+                                                                             ctx->text_arg, &cur, fp)));
         json_array_append_new(arr, o);
     }
     diag_tally(ds, &errors, &warnings, &infos);

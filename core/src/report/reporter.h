@@ -23,7 +23,9 @@
  * What every reporter is handed.  The findings are sorted, and their
  * messages, hints and objects already masked (diag_mask_findings); text_fn
  * gives a file's contents for snippets and fingerprints (may be NULL);
- * color asks for ANSI colours (text only).
+ * color asks for ANSI colours (text only); links asks for each rule id to
+ * be an OSC 8 hyperlink to its documentation (text on a terminal only:
+ * a log that does not understand OSC 8 would show the escape).
  */
 typedef struct report_ctx {
     const diag_store *ds;
@@ -33,10 +35,10 @@ typedef struct report_ctx {
     bool color;
     /* The run: command, server or repository, times (NULL for none). */
     const report_context *context;
+    bool links;          /* text: rule ids as OSC 8 links to their docs (a terminal) */
     bool quiet;          /* --quiet: text prints no summary line */
     bool statistics;     /* --statistics: text and JSON print a count per
                           * rule (report_statistics) instead of the findings */
-    bool links;          /* text: rule ids as OSC 8 links to their docs (a terminal) */
 } report_ctx;
 
 /* One output format: its --format name, a line for --format list, and the
@@ -55,17 +57,6 @@ typedef struct reporter {
  * severity, then rule id).  A new reference.
  */
 json_t *report_statistics(const diag_store *ds);
-
-/* Where the rules are documented when the configuration does not say
- * (docs_base_url): docs/rules.md of the repository. */
-#define PGR_RULES_DOC_URL "https://github.com/pgrampart/pgrampart/blob/main/docs/rules.md"
-
-/* The documentation URL of rule id (docurl.c): docs_base_url of h's
- * configuration (h may be NULL) or PGR_RULES_DOC_URL, then "#" and the
- * rule's anchor ("#rlstable-without-rls").  NULL for a rule of a plugin
- * pgrampart does not ship when docs_base_url is not set (ours does not
- * document it).  Caller frees. */
-char *report_rule_doc_url(const host *h, const char *id);
 
 /* The reporter named name, or NULL. */
 const reporter *report_find(const char *name);

@@ -13,11 +13,13 @@
 #include "report/fingerprint.h"
 #include "report/template.h"
 
+
 static const char *
 severity_label(pgr_severity s)
 {
     return s == PGR_SEVERITY_ERROR ? "error" : s == PGR_SEVERITY_WARNING ? "warning" : "info";
 }
+
 
 /* One header row: label and value (skipped when the value is unknown). */
 static void
@@ -72,16 +74,11 @@ header_rows(const report_context *c)
 static json_t *
 finding_json(const report_ctx *ctx, const diag_finding *f, json_t *seen)
 {
-    char fp[17], *where, *url = report_rule_doc_url(ctx->h, f->rule_id), *anchor;
+    char fp[17], *where, *url = host_rule_doc_url(ctx->h, f->rule_id), *anchor;
     json_t *o = json_object();
     json_int_t n;
 
-    /* A third-party rule is not in our docs: link the list of rules, not
-     * an anchor that does not exist. */
-    if (url == NULL)
-        url = util_xstrdup(PGR_RULES_DOC_URL);
-
-    report_fingerprint(ctx->ds, f, ctx->text_fn, ctx->text_arg, fp);
+    report_fingerprint(ctx->ds, f, ctx->text_fn, ctx->text_arg, NULL, fp);
     n = json_integer_value(json_object_get(seen, fp)) + 1;
     json_object_set_new(seen, fp, json_integer(n));
     anchor = n > 1 ? util_xasprintf("f-%s-%lld", fp, (long long) n) : util_xasprintf("f-%s", fp);

@@ -47,22 +47,21 @@ print_snippet(const diag_store *ds, const diag_finding *f, FILE *out,
     free(masked);
 }
 
-/* The rule id, on a terminal as an OSC 8 hyperlink to its documentation
- * (terminals without OSC 8 show the id alone).  The URL holds no control
- * character: docs_base_url is checked when read. */
+/* The rule id, as an OSC 8 hyperlink to its documentation when asked
+ * (ctx->links).  Rule ids are family/kebab-name (registry.c) and the URL
+ * printable ASCII without escapes (config.c, host_rule_doc_url), so
+ * neither can end the escape early. */
 static void
 print_rule_id(const report_ctx *ctx, const char *id, FILE *out)
 {
     char *url;
 
-    url = ctx->links ? report_rule_doc_url(ctx->h, id) : NULL;
-    if (url == NULL) {
+    if (!ctx->links) {
         diag_put_safe(out, id);
         return;
     }
-    fputs("\033]8;;", out);
-    diag_put_safe(out, url);
-    fputs("\033\\", out);
+    url = host_rule_doc_url(ctx->h, id);
+    fprintf(out, "\033]8;;%s\033\\", url);
     diag_put_safe(out, id);
     fputs("\033]8;;\033\\", out);
     free(url);
