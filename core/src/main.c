@@ -51,7 +51,7 @@ usage(FILE *out)
           "                           by walking up from the first PATH, or from\n"
           "                           the working directory)\n"
           "  --plugin-dir DIR         also load plugins from DIR (repeatable)\n"
-          "  --no-color               no ANSI colours (also: NO_COLOR=1)\n"
+          "  --no-color               no ANSI colours (--color=never)\n"
           "  --staged                 check the files staged in git, as staged (pre-commit)\n"
           "  --diff-base REF          report only findings that are not at the merge base\n"
           "                           of REF and HEAD (pull requests)\n"
@@ -60,7 +60,10 @@ usage(FILE *out)
           "  --output FILE            write the report to FILE (- for standard output)\n"
           "  --jobs N                 parse SQL files on N threads (default: one per\n"
           "                           online CPU; 1: on the main thread)\n"
-          "audit options:\n"
+          "  --stdin-filename PATH    check -: standard input is the file at PATH\n"
+          "check and audit options:\n", out);
+    cli_print_report_options(out);
+    fputs("audit options:\n"
           "  --timeout MS             statement_timeout, lock_timeout and connecting (rounded up\n"
           "                           to whole seconds, at least 2; default 5000, connecting 10 s)\n"
           "  --schema NAME            audit only this schema (repeatable)\n"
@@ -143,6 +146,9 @@ setup_host(host *h, const config *cfg, const cli_options *o)
     }
     if (rc == 0)
         rc = host_apply_config(h, &err);
+    /* --select and --ignore after the file: the command line wins. */
+    if (rc == 0 && (o->select.len > 0 || o->ignore.len > 0))
+        rc = host_select_rules(h, &o->select, &o->ignore, &err);
     if (rc != 0)
         diag_print_error(stderr, err);
     else
@@ -179,6 +185,34 @@ list_formats(FILE *out)
         fprintf(out, "%-8s %s\n", r[i].name, r[i].summary);
 }
 
+/* --color always|never|auto. */
+static int
+parse_color(const char *when, cli_options *o)
+{
+    if (strcmp(when, "always") == 0)
+        o->color = CLI_COLOR_ALWAYS;
+    else if (strcmp(when, "never") == 0)
+        o->color = CLI_COLOR_NEVER;
+    else if (strcmp(when, "auto") == 0)
+        o->color = CLI_COLOR_AUTO;
+    else {
+        fprintf(stderr, "pgrampart: --color takes always, never or auto\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* The options that only make sense together, checked once all are read. */
+static int
+check_combinations(const cli_options *o)
+{
+    if (o->statistics && strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0) {
+        fprintf(stderr, "pgrampart: --statistics prints with --format text or json\n");
+        return -1;
+    }
+    return 0;
+}
+
 static int
 parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
 {
@@ -203,6 +237,13 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
         { "write-baseline", required_argument, NULL, 'W' },
         { "output", required_argument, NULL, 'o' },
         { "jobs", required_argument, NULL, 'J' },
+        { "select", required_argument, NULL, 's' },
+        { "ignore", required_argument, NULL, 'i' },
+        { "exit-zero", no_argument, NULL, 'Z' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "statistics", no_argument, NULL, 'E' },
+        { "stdin-filename", required_argument, NULL, 'n' },
+        { "color", required_argument, NULL, 'C' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -255,7 +296,29 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
             *(const char **) util_vec_push(&o->plugin_dirs) = optarg;
             break;
         case 'N':
-            o->no_color = true;
+            o->color = CLI_COLOR_NEVER;
+            break;
+        case 'C':
+            if (parse_color(optarg, o) != 0)
+                return -1;
+            break;
+        case 's':
+            *(const char **) util_vec_push(&o->select) = optarg;
+            break;
+        case 'i':
+            *(const char **) util_vec_push(&o->ignore) = optarg;
+            break;
+        case 'Z':
+            o->exit_zero = true;
+            break;
+        case 'q':
+            o->quiet = true;
+            break;
+        case 'E':
+            o->statistics = true;
+            break;
+        case 'n':
+            o->stdin_filename = optarg;
             break;
         case 'T':
             o->timeout_ms = atoi(optarg);
@@ -323,7 +386,31 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
             return -1;
         }
     }
-    return 0;
+    return check_combinations(o);
+}
+
+static void
+free_options(cli_options *o)
+{
+    util_vec_free(&o->plugin_dirs);
+    util_vec_free(&o->schemas);
+    util_vec_free(&o->exclude_schemas);
+    util_vec_free(&o->select);
+    util_vec_free(&o->ignore);
+}
+
+/* Where to look for .pgrampart.yml: from the first operand, or for
+ * standard input ("-") from --stdin-filename's directory (a file being
+ * written need not exist yet; the working directory without one).  NULL:
+ * the working directory.  Caller frees. */
+static char *
+config_start(const cli_options *o, int n, char *const *operands)
+{
+    if (n <= 0)
+        return NULL;
+    if (strcmp(operands[0], "-") != 0)
+        return util_xstrdup(operands[0]);
+    return o->stdin_filename ? util_dirname(o->stdin_filename) : NULL;
 }
 
 int
@@ -335,7 +422,7 @@ main(int argc, char **argv)
     host h;
     const char *cmd;
     const cli_command *command;
-    char *err = NULL;
+    char *err = NULL, *start;
     int rc;
 
     if (argc < 2) {
@@ -365,17 +452,22 @@ main(int argc, char **argv)
     util_vec_init(&o.plugin_dirs, sizeof(const char *));
     util_vec_init(&o.schemas, sizeof(const char *));
     util_vec_init(&o.exclude_schemas, sizeof(const char *));
+    util_vec_init(&o.select, sizeof(const char *));
+    util_vec_init(&o.ignore, sizeof(const char *));
     o.argc = argc;
     o.argv = argv;
     if (parse_options(command, argc - 1, argv + 1, &o) != 0) {
-        util_vec_free(&o.plugin_dirs);
+        free_options(&o);
         return CLI_EXIT_TOOL;
     }
-    if (config_load(&cfg, o.config, optind < argc - 1 ? argv[1 + optind] : NULL, &err) != 0) {
+    start = config_start(&o, argc - 1 - optind, argv + 1 + optind);
+    rc = config_load(&cfg, o.config, start, &err);
+    free(start);
+    if (rc != 0) {
         diag_print_error(stderr, err);
         free(err);
         config_free(&cfg);
-        util_vec_free(&o.plugin_dirs);
+        free_options(&o);
         return CLI_EXIT_TOOL;
     }
     diag_init(&ds);
@@ -385,12 +477,13 @@ main(int argc, char **argv)
     else
         rc = command->run(&h, &o, argv + 1 + optind, (size_t) (argc - 1 - optind));
     mask_free_patterns();   /* before the rule packs it may still point to */
+    /* --exit-zero: findings are reported, not a failure; a tool error still is. */
+    if (o.exit_zero && rc == CLI_EXIT_FINDINGS)
+        rc = CLI_EXIT_CLEAN;
     host_free(&h);
     diag_free(&ds);
     config_free(&cfg);
-    util_vec_free(&o.plugin_dirs);
-    util_vec_free(&o.schemas);
-    util_vec_free(&o.exclude_schemas);
+    free_options(&o);
     /* libpg_query keeps a memory context per thread; release it last. */
     if (sql_parser_used())
         pg_query_exit();

@@ -31,6 +31,7 @@ cli_audit_help(FILE *out)
           "                          connecting: whole seconds, at least 2, default 10)\n"
           "  --output FILE           write the report to FILE (- for standard output)\n"
           "  --format FORMAT, --fail-on SEVERITY, --config FILE, --plugin-dir DIR\n", out);
+    cli_print_report_options(out);
 }
 
 static bool
@@ -211,20 +212,15 @@ fleet_db_free(fleet_db *db)
 static int
 fleet_print(host *h, const cli_options *o, const fleet_db *dbs, size_t n)
 {
-    bool to_stdout = o->output == NULL || strcmp(o->output, "-") == 0;
-    report_fleet_member *members = util_xcalloc(n, sizeof *members);
-    FILE *out = to_stdout ? stdout : fopen(o->output, "w");
+    char *tmp;
+    report_fleet_member *members;
+    FILE *out = cli_output_open(o, &tmp);
     size_t i;
-    int rc = -1;
+    int rc;
 
-    if (out == NULL) {
-        char *msg = util_xasprintf("--output %s: %s", o->output, strerror(errno));
-
-        diag_print_error(stderr, msg);
-        free(msg);
-        free(members);
+    if (out == NULL)
         return -1;
-    }
+    members = util_xcalloc(n, sizeof *members);
     for (i = 0; i < n; i++) {
         members[i].conninfo = dbs[i].conninfo;
         members[i].ds = &dbs[i].diags;
@@ -232,14 +228,7 @@ fleet_print(host *h, const cli_options *o, const fleet_db *dbs, size_t n)
         members[i].error = dbs[i].error;
     }
     rc = report_fleet_write(h, o->format, members, n, (pgr_severity) o->fail_on, out);
-    if (to_stdout ? fflush(stdout) != 0 : fclose(out) != 0)
-        rc = -1;
-    if (rc != 0 && !to_stdout) {
-        char *msg = util_xasprintf("--output %s: cannot write the report", o->output);
-
-        diag_print_error(stderr, msg);
-        free(msg);
-    }
+    rc = cli_output_close(o, out, tmp, rc);
     free(members);
     return rc;
 }
@@ -271,6 +260,11 @@ audit_fleet(host *h, const cli_options *o, char *const *args, size_t n, char *co
         strcmp(o->format, "sarif") != 0) {
         fprintf(stderr, "pgrampart: audit of several databases prints with --format text, json, "
                         "markdown, html or sarif\n");
+        return CLI_EXIT_TOOL;
+    }
+    /* The fleet report has a summary table of its own, not a count per rule. */
+    if (o->statistics) {
+        fprintf(stderr, "pgrampart: --statistics counts the findings of one database\n");
         return CLI_EXIT_TOOL;
     }
     if (o->migrations && cli_migrations_model(h, o->migrations, &expected) != 0)

@@ -21,6 +21,9 @@
 /* Exit statuses of every command. */
 enum { CLI_EXIT_CLEAN = 0, CLI_EXIT_FINDINGS = 1, CLI_EXIT_TOOL = 2 };
 
+/* --color WHEN. */
+enum { CLI_COLOR_AUTO = 0, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
+
 /* The parsed command-line options (main.c's parse_options); strings point
  * into argv. */
 typedef struct cli_options {
@@ -42,8 +45,14 @@ typedef struct cli_options {
     int fail_on;
     const char *config;
     util_vec plugin_dirs;    /* of const char * */
-    bool no_color;
+    int color;               /* CLI_COLOR_AUTO, _ALWAYS or _NEVER (--color, --no-color) */
     const char *output;      /* --output FILE ("-" or NULL: stdout) */
+    util_vec select;         /* check/audit --select LIST (of const char *, repeatable) */
+    util_vec ignore;         /* check/audit --ignore LIST */
+    bool exit_zero;          /* --exit-zero: findings do not make the status 1 */
+    bool quiet;              /* --quiet: findings only, no summary or notes */
+    bool statistics;         /* --statistics: a count per rule instead of the findings */
+    const char *stdin_filename; /* check - --stdin-filename PATH */
     int argc;                /* the command line, for the report's context */
     char *const *argv;
     unsigned jobs;           /* check --jobs N (0: one per online CPU) */
@@ -78,6 +87,30 @@ const cli_command *cli_all(size_t *n);
  * Returns 0, or -1 if the file could not be written (after saying why). */
 int cli_print_findings(host *h, const cli_options *o, diag_text_fn text_fn, void *text_arg,
                        const report_context *context);
+
+/*
+ * Open where the report goes: standard output for o->output NULL or "-";
+ * o->output itself when it exists and is not a regular file (/dev/stdout,
+ * a FIFO, a symbolic link); else a temporary file beside o->output (*tmp
+ * set to its path), renamed over it by cli_output_close, so that a reader
+ * of FILE never sees half a report.  Returns NULL after saying why.
+ */
+FILE *cli_output_open(const cli_options *o, char **tmp);
+
+/* Finish the report opened by cli_output_open: flush standard output, or
+ * close the temporary file and rename it over o->output (removed instead
+ * when rc is not 0).  Returns rc, or -1 if writing failed (after saying
+ * why).  Frees tmp. */
+int cli_output_close(const cli_options *o, FILE *out, char *tmp, int rc);
+
+/* Whether to write ANSI colours to out: --color always/never; else not
+ * when NO_COLOR is set and not empty (no-color.org), yes when FORCE_COLOR
+ * is (force-color.org), else when out is a terminal. */
+bool cli_use_color(const cli_options *o, FILE *out);
+
+/* Print the help lines of the options every command that reports findings
+ * takes (--select, --ignore, --exit-zero, --quiet, --statistics, --color). */
+void cli_print_report_options(FILE *out);
 
 /* Print the --format line of a help text after lead, from the reporters'
  * table (the first is the default). */

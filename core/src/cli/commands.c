@@ -21,13 +21,15 @@ void cli_init_help(FILE *out);
 
 /* Options every command that loads plugins and config takes. */
 #define HOST_OPTIONS "config plugin-dir"
+/* Options of the commands that report findings (check, audit). */
+#define REPORT_OPTIONS "format fail-on no-color color output select ignore exit-zero quiet statistics"
 
 static const cli_command commands[] = {
     { "check", "pgrampart check [options] [PATH...]",
-      HOST_OPTIONS " format fail-on no-color output staged diff-base baseline write-baseline jobs",
+      HOST_OPTIONS " " REPORT_OPTIONS " staged diff-base baseline write-baseline jobs stdin-filename",
       cli_check_help, cli_check },
     { "audit", "pgrampart audit [options] [CONNINFO...]  audit live databases, read-only",
-      HOST_OPTIONS " format fail-on no-color output timeout schema exclude-schema migrations inventory all-databases services jobs",
+      HOST_OPTIONS " " REPORT_OPTIONS " timeout schema exclude-schema migrations inventory all-databases services jobs",
       cli_audit_help, cli_audit },
     { "model", "pgrampart model [options] [PATH...]   schema models as JSON", HOST_OPTIONS,
       cli_model_help, cli_model },

@@ -54,6 +54,7 @@ api_report_flags(pgr_ctx *ctx, const pgr_finding *f, unsigned flags)
 {
     const host_rule *r = f && f->rule_id ? host_find_rule(ctx->host, f->rule_id) : NULL;
     const host_plugin *p = util_vec_at(&ctx->host->plugins, ctx->plugin);
+    pgr_severity sev;
 
     if (r == NULL || r->plugin != ctx->plugin) {
         /* A plugin's strings may carry what it read from the checked tree:
@@ -65,9 +66,15 @@ api_report_flags(pgr_ctx *ctx, const pgr_finding *f, unsigned flags)
         free(msg);
         return;
     }
-    if (r->severity == PGR_SEVERITY_OFF)
+    /* Per-path overrides (.pgrampart.yml overrides:) may change the
+     * rule's severity in some files, but not bring back a rule the command
+     * line turned off. */
+    sev = r->cli_off ? PGR_SEVERITY_OFF
+                     : (pgr_severity) config_rule_severity(ctx->host->cfg, f->location.path,
+                                                           r->rule->id, r->severity);
+    if (sev == PGR_SEVERITY_OFF)
         return;
-    diag_add(ctx->host->diags, f, r->severity, r->rule->hint);
+    diag_add(ctx->host->diags, f, sev, r->rule->hint);
     if (flags & PGR_REPORT_KEEP_SEVERITY)
         diag_last(ctx->host->diags)->keep_severity = true;
 }

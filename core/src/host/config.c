@@ -540,7 +540,7 @@ role_key(const config *c, const cfg_node *key, char **err)
  * globs added to the default classification — when it is true.
  */
 static int
-read_role_map(config *c, const cfg_node *n, bool patterns, char **err)
+read_role_map(config *c, const cfg_node *n, bool patterns, int *caps, char **err)
 {
     size_t i;
 
@@ -565,8 +565,66 @@ read_role_map(config *c, const cfg_node *n, bool patterns, char **err)
             *err = cfg_error(c->path, v, "expected off, info, warning or error");
             return -1;
         }
-        c->role_caps[role] = cap;
+        caps[role] = cap;
     }
+    return 0;
+}
+
+/* One entry of overrides: {paths: [globs], rules: {...}, roles: {...}}. */
+static int
+read_override(config *c, const cfg_node *n, char **err)
+{
+    config_override *o;
+    size_t i;
+
+    if (n->kind != CFG_MAP || cfg_get(n, "paths") == NULL) {
+        *err = cfg_error(c->path, n, "expected {paths: [globs], rules: {...}, roles: {...}}");
+        return -1;
+    }
+    o = util_vec_push(&c->overrides);
+    util_vec_init(&o->paths, sizeof(char *));
+    for (i = 0; i < PATH_ROLE_COUNT; i++)
+        o->role_caps[i] = -1;
+    for (i = 0; i + 1 < n->n; i += 2) {
+        const char *key = n->items[i]->scalar;
+        const cfg_node *v = n->items[i + 1];
+        int rc;
+
+        if (strcmp(key, "paths") == 0)
+            rc = string_list(c, v, &o->paths, NULL, err);
+        else if (strcmp(key, "rules") == 0)
+            rc = check_rules(c, v, err);
+        else if (strcmp(key, "roles") == 0)
+            rc = read_role_map(c, v, false, o->role_caps, err);
+        else {
+            *err = cfg_error(c->path, n->items[i], "unknown key in an override (expected paths, rules or roles)");
+            rc = -1;
+        }
+        if (rc != 0)
+            return -1;
+        if (strcmp(key, "rules") == 0)
+            o->rules = v;
+    }
+    if (o->paths.len == 0) {
+        *err = cfg_error(c->path, cfg_get(n, "paths"), "expected at least one path glob");
+        return -1;
+    }
+    return 0;
+}
+
+/* overrides: [{paths, rules, roles}, ...] — per-path configuration. */
+static int
+read_overrides(config *c, const cfg_node *n, char **err)
+{
+    size_t i;
+
+    if (n->kind != CFG_SEQ) {
+        *err = cfg_error(c->path, n, "expected a list such as [{paths: [\"db/legacy/**\"], rules: {...}}]");
+        return -1;
+    }
+    for (i = 0; i < n->n; i++)
+        if (read_override(c, n->items[i], err) != 0)
+            return -1;
     return 0;
 }
 
@@ -621,6 +679,7 @@ config_load(config *c, const char *path, const char *start, char **err)
     util_vec_init(&c->rule_packs, sizeof(char *));
     util_vec_init(&c->exclude, sizeof(char *));
     util_vec_init(&c->include, sizeof(char *));
+    util_vec_init(&c->overrides, sizeof(config_override));
     util_vec_init(&trusted_repos, sizeof(char *));
     rc = load_user_config(c, &trusted_repos, err);
     c->path = path ? util_xstrdup(path) : find_config(start);
@@ -654,9 +713,11 @@ config_load(config *c, const char *path, const char *start, char **err)
     if (rc == 0 && (n = cfg_get(c->root, "rules")) != NULL)
         rc = check_rules(c, n, err);
     if (rc == 0 && (n = cfg_get(c->root, "roles")) != NULL)
-        rc = read_role_map(c, n, false, err);
+        rc = read_role_map(c, n, false, c->role_caps, err);
     if (rc == 0 && (n = cfg_get(c->root, "role_patterns")) != NULL)
-        rc = read_role_map(c, n, true, err);
+        rc = read_role_map(c, n, true, NULL, err);
+    if (rc == 0 && (n = cfg_get(c->root, "overrides")) != NULL)
+        rc = read_overrides(c, n, err);
     if (rc == 0 && (n = cfg_get(c->root, "migrations")) != NULL)
         rc = read_migrations(c, n, dir, err);
     if (rc == 0 && (n = cfg_get(c->root, "suppressions")) != NULL) {
@@ -716,6 +777,15 @@ config_free(config *c)
             free(*(char **) util_vec_at(&c->role_patterns[i], k));
         util_vec_free(&c->role_patterns[i]);
     }
+    for (i = 0; i < c->overrides.len; i++) {
+        config_override *o = util_vec_at(&c->overrides, i);
+        size_t k;
+
+        for (k = 0; k < o->paths.len; k++)
+            free(*(char **) util_vec_at(&o->paths, k));
+        util_vec_free(&o->paths);
+    }
+    util_vec_free(&c->overrides);
     for (i = 0; i < c->include.len; i++)
         free(*(char **) util_vec_at(&c->include, i));
     util_vec_free(&c->include);
@@ -755,4 +825,88 @@ config_included(const config *c, const char *path)
             return 1;
     }
     return 0;
+}
+
+/*
+ * path relative to the configuration's directory ("db/legacy/a.sql"), by
+ * its directory's resolved form; NULL when it does not resolve inside it
+ * (or there is no file).  Caller frees.
+ */
+static char *
+repo_relative(const config *c, const char *path)
+{
+    char real[PATH_MAX], *dir, *rel = NULL;
+    size_t rl = c->repo_dir ? strlen(c->repo_dir) : 0;
+
+    if (c->repo_dir == NULL)
+        return NULL;
+    dir = util_dirname(path);
+    if (realpath(dir, real) != NULL && strncmp(real, c->repo_dir, rl) == 0) {
+        if (real[rl] == '\0')
+            rel = util_xstrdup(util_basename(path));
+        else if (real[rl] == '/')
+            rel = util_xasprintf("%s/%s", real + rl + 1, util_basename(path));
+    }
+    free(dir);
+    return rel;
+}
+
+/* Whether one of o's globs matches the display path or rel (may be NULL). */
+static bool
+override_matches(const config_override *o, const char *path, const char *rel)
+{
+    size_t i;
+
+    while (path[0] == '.' && path[1] == '/')
+        path += 2;
+    for (i = 0; i < o->paths.len; i++) {
+        const char *glob = *(char **) util_vec_at(&o->paths, i);
+
+        if (fnmatch(glob, path, 0) == 0 || (rel && fnmatch(glob, rel, 0) == 0))
+            return true;
+    }
+    return false;
+}
+
+int
+config_rule_severity(const config *c, const char *path, const char *rule_id, int sev)
+{
+    char *rel;
+    size_t i, k;
+
+    if (path == NULL || c->overrides.len == 0)
+        return sev;
+    rel = repo_relative(c, path);
+    for (i = 0; i < c->overrides.len; i++) {
+        const config_override *o = util_vec_at(&c->overrides, i);
+
+        if (o->rules == NULL || !override_matches(o, path, rel))
+            continue;
+        /* Keys are rule ids or globs, as host_rule_selected matches them. */
+        for (k = 0; k + 1 < o->rules->n; k += 2)
+            if (fnmatch(o->rules->items[k]->scalar, rule_id, 0) == 0)
+                sev = cap_parse(o->rules->items[k + 1]->scalar);
+    }
+    free(rel);
+    return sev;
+}
+
+int
+config_role_cap(const config *c, const char *path, path_role role)
+{
+    int cap = c->role_caps[role];
+    char *rel;
+    size_t i;
+
+    if (path == NULL || c->overrides.len == 0)
+        return cap;
+    rel = repo_relative(c, path);
+    for (i = 0; i < c->overrides.len; i++) {
+        const config_override *o = util_vec_at(&c->overrides, i);
+
+        if (o->role_caps[role] >= 0 && override_matches(o, path, rel))
+            cap = o->role_caps[role];
+    }
+    free(rel);
+    return cap;
 }

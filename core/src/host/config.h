@@ -44,6 +44,19 @@ const cfg_node *cfg_get(const cfg_node *map, const char *key);
 /* "path:line:col: message" for node; caller frees. */
 char *cfg_error(const char *path, const cfg_node *node, const char *message);
 
+/*
+ * One entry of overrides: (issue 17): what changes for the files its paths
+ * match.  paths are fnmatch(3) globs without FNM_PATHNAME ("db/legacy/" and
+ * two stars: a star crosses '/'), matched against a file's path as displayed and relative
+ * to the configuration's directory.
+ */
+typedef struct config_override {
+    util_vec paths;          /* of char * */
+    const cfg_node *rules;   /* its rules: map (rule id or glob -> severity;
+                              * a node of config.root), or NULL */
+    int role_caps[PATH_ROLE_COUNT];  /* its roles: caps, -1 where not set */
+} config_override;
+
 /* The user's configuration. */
 typedef struct config {
     char *path;              /* NULL when no file was found */
@@ -64,6 +77,7 @@ typedef struct config {
      * error (no cap) for production, info for example, test and docs. */
     int role_caps[PATH_ROLE_COUNT];
     util_vec role_patterns[PATH_ROLE_COUNT];  /* of char *: role_patterns: globs */
+    util_vec overrides;      /* of config_override, in file order */
     /* docs_base_url: where the rules' documentation lives (an http(s) URL
      * of printable ASCII; a rule's link is it plus "#" and its anchor), or
      * NULL for the project's docs/rules.md on GitHub. */
@@ -93,6 +107,18 @@ void config_free(config *c);
 
 /* Whether the display path matches an exclude pattern. */
 int config_excluded(const config *c, const char *path);
+
+/*
+ * The severity of rule rule_id for a finding in the file at path (as
+ * displayed): sev (the rule's configured severity, a pgr_severity) changed
+ * by the rules: of every override whose paths match, in file order (the
+ * last matching key wins).  path may be NULL (object findings): sev.
+ */
+int config_rule_severity(const config *c, const char *path, const char *rule_id, int sev);
+
+/* The severity cap of path role role for the file at path: roles: changed
+ * by the roles: of every override whose paths match (the last wins). */
+int config_role_cap(const config *c, const char *path, path_role role);
 
 /* Whether a file's display path passes the include patterns (all do when
  * there are none). */

@@ -26,6 +26,8 @@ typedef struct host_rule {
     const pgr_rule *rule;
     size_t plugin;
     pgr_severity severity;
+    bool cli_off;            /* turned off by --select/--ignore: no per-path
+                              * override turns it back on */
 } host_rule;
 
 /* The callback context handed to plugins. */
@@ -142,5 +144,33 @@ const char *host_suggest_rule(const host *h, const char *id);
  * default base).  Caller frees.
  */
 char *host_rule_doc_url(const host *h, const char *id);
+
+/* select.c — rule selection (issue 17). */
+
+/* Whether pattern (a rule id, or an fnmatch(3) glob over rule ids such as
+ * "rls/" and a star) selects the rule id.  The syntax of .pgrampart.yml's rules:
+ * keys, overrides' rules: keys, --select and --ignore. */
+bool host_rule_selected(const char *pattern, const char *id);
+
+/* Whether pattern selects at least one loaded rule of h. */
+bool host_pattern_selects_any(const host *h, const char *pattern);
+
+/* "unknown rule 'P' (did you mean S?)" for a pattern that selects no
+ * loaded rule: S is host_suggest_rule's id, or for a family glob the
+ * closest family's ("rls/" and a star); "(see pgrampart rules)" when
+ * nothing is close.  Caller frees. */
+char *host_unknown_rule_message(const host *h, const char *pattern);
+
+/*
+ * Apply check's and audit's --select and --ignore after the configuration
+ * (the command line wins): select and ignore are vecs of const char *, each
+ * a comma-separated list of patterns (either may be NULL or empty).  With
+ * a selection, only the rules it selects run (core/ rules too, unless
+ * ignored); a selected rule the file turned off runs at its default
+ * severity; ignored rules are off.  Rules turned off here are marked
+ * cli_off.  Returns 0, or -1 with *err ("--select: unknown rule 'x' (did
+ * you mean y?)"; caller frees) when a pattern selects no loaded rule.
+ */
+int host_select_rules(host *h, const util_vec *select, const util_vec *ignore, char **err);
 
 #endif

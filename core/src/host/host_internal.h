@@ -23,6 +23,10 @@ void host_register_rule(host *h, const pgr_rule *r, size_t plugin);
  * file (caller frees). */
 int host_register_plugin_rules(host *h, size_t plugin, char **err);
 
+/* Levenshtein distance of a and b, in bytes (for "did you mean"; keep the
+ * strings short: the cost is the product of their lengths). */
+size_t host_edit_distance(const char *a, const char *b);
+
 /* loader.c */
 
 /* The paths of dir's entries whose names end with suffix, sorted by name;

@@ -33,8 +33,8 @@ host_find_rule(const host *h, const char *id)
 
 /* Levenshtein distance of a and b, in bytes, with one row of an + 1
  * cells; ids are short, so the quadratic cost is a few hundred steps. */
-static size_t
-edit_distance(const char *a, const char *b)
+size_t
+host_edit_distance(const char *a, const char *b)
 {
     size_t an = strlen(a), bn = strlen(b), i, j, *row, d;
 
@@ -78,7 +78,7 @@ host_suggest_rule(const host *h, const char *id)
     }
     for (i = 0; i < h->rules.len; i++) {
         const char *rid = ((const host_rule *) util_vec_at(&h->rules, i))->rule->id;
-        size_t d = edit_distance(id, rid);
+        size_t d = host_edit_distance(id, rid);
 
         if (d < best_d) {
             best_d = d;
@@ -139,6 +139,7 @@ host_register_rule(host *h, const pgr_rule *r, size_t plugin)
     hr->rule = r;
     hr->plugin = plugin;
     hr->severity = r->default_severity;
+    hr->cli_off = false;
 }
 
 int
@@ -387,6 +388,60 @@ check_section(const host *h, const host_plugin *p, const cfg_node *sec, char **e
     return 0;
 }
 
+/* The severities of a rules: map, in order (a later key wins over an
+ * earlier one for the rules both select); each key a rule id or glob
+ * (select.c) that must select a loaded rule. */
+static int
+apply_rule_severities(host *h, const cfg_node *rules, char **err)
+{
+    size_t i, k;
+
+    for (i = 0; i + 1 < rules->n; i += 2) {
+        const char *pattern = rules->items[i]->scalar;
+        bool any = false;
+
+        for (k = 0; k < h->rules.len; k++) {
+            host_rule *r = util_vec_at(&h->rules, k);
+
+            if (host_rule_selected(pattern, r->rule->id)) {
+                r->severity = (pgr_severity) diag_severity_parse(rules->items[i + 1]->scalar);
+                any = true;
+            }
+        }
+        if (!any) {
+            char *m = host_unknown_rule_message(h, pattern);
+
+            *err = cfg_error(h->cfg->path, rules->items[i], m);
+            free(m);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Every rules: key of every override selects a loaded rule, so that a typo
+ * is an error at its line and column (config.c checked the values). */
+static int
+host_check_override_rules(const host *h, char **err)
+{
+    size_t i, k;
+
+    for (i = 0; i < h->cfg->overrides.len; i++) {
+        const cfg_node *rules = ((const config_override *) util_vec_at(&h->cfg->overrides, i))->rules;
+
+        for (k = 0; rules && k + 1 < rules->n; k += 2) {
+            if (!host_pattern_selects_any(h, rules->items[k]->scalar)) {
+                char *m = host_unknown_rule_message(h, rules->items[k]->scalar);
+
+                *err = cfg_error(h->cfg->path, rules->items[k], m);
+                free(m);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 int
 host_apply_config(host *h, char **err)
 {
@@ -402,12 +457,12 @@ host_apply_config(host *h, char **err)
             strcmp(key, "rules") == 0 || strcmp(key, "postgres_version") == 0 ||
             strcmp(key, "migrations") == 0 || strcmp(key, "suppressions") == 0 ||
             strcmp(key, "roles") == 0 || strcmp(key, "role_patterns") == 0 ||
-            strcmp(key, "docs_base_url") == 0)
+            strcmp(key, "overrides") == 0 || strcmp(key, "docs_base_url") == 0)
             continue;
         p = configurable_plugin(h, key);
         if (p == NULL) {
             char *m = util_xasprintf("unknown key '%s' (expected plugin_dirs, rule_packs, include, exclude, rules, "
-                                     "postgres_version, migrations, suppressions, roles, role_patterns, docs_base_url or a loaded plugin's name)", key);
+                                     "postgres_version, migrations, suppressions, roles, role_patterns, overrides, docs_base_url or a loaded plugin's name)", key);
 
             *err = cfg_error(h->cfg->path, root->items[i], m);
             free(m);
@@ -417,19 +472,7 @@ host_apply_config(host *h, char **err)
             return -1;
     }
     rules = cfg_get(root, "rules");
-    for (i = 0; rules && i + 1 < rules->n; i += 2) {
-        host_rule *r = (host_rule *) host_find_rule(h, rules->items[i]->scalar);
-
-        if (r == NULL) {
-            const char *near = host_suggest_rule(h, rules->items[i]->scalar);
-            char *m = util_xasprintf("unknown rule '%s'%s%s%s", rules->items[i]->scalar,
-                                     near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
-
-            *err = cfg_error(h->cfg->path, rules->items[i], m);
-            free(m);
-            return -1;
-        }
-        r->severity = (pgr_severity) diag_severity_parse(rules->items[i + 1]->scalar);
-    }
-    return 0;
+    if (rules && apply_rule_severities(h, rules, err) != 0)
+        return -1;
+    return host_check_override_rules(h, err);
 }

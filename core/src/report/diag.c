@@ -21,6 +21,8 @@ diag_init(diag_store *ds)
     util_vec_init(&ds->findings, sizeof(diag_finding));
     ds->files = 0;
     ds->statements = 0;
+    ds->suppressed = 0;
+    ds->baselined = 0;
     ds->subject = NULL;
     ds->inventory = NULL;
     ds->secret_index = NULL;

@@ -32,6 +32,8 @@ typedef struct diag_store {
     util_vec findings;   /* of diag_finding */
     size_t files;        /* files examined, for the summary */
     size_t statements;   /* SQL statements parsed */
+    size_t suppressed;   /* findings an inline suppression hid */
+    size_t baselined;    /* findings --baseline hid */
     const char *subject; /* what was checked instead of files ("database x"), or NULL */
     /* audit --inventory (report_inventory), printed by the text and JSON
      * reporters; NULL when not asked for.  Owned by whoever set it. */

@@ -28,7 +28,7 @@ report_json_document(const report_ctx *ctx)
     char fp[17];
     diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
 
-    for (i = 0; i < ds->findings.len; i++) {
+    for (i = 0; !ctx->statistics && i < ds->findings.len; i++) {
         const diag_finding *f = util_vec_at(&ds->findings, i);
         json_t *o = json_object();
 
@@ -56,13 +56,21 @@ report_json_document(const report_ctx *ctx)
     json_object_set_new(root, "version", json_integer(1));
     if (ctx->context)
         json_object_set_new(root, "context", report_context_json(ctx->context));
-    json_object_set_new(root, "findings", arr);
+    /* --statistics: a count per rule instead of the findings. */
+    if (ctx->statistics) {
+        json_decref(arr);
+        json_object_set_new(root, "statistics", report_statistics(ds));
+    } else {
+        json_object_set_new(root, "findings", arr);
+    }
     json_object_set_new(sum, "files", json_integer((json_int_t) ds->files));
     json_object_set_new(sum, "statements", json_integer((json_int_t) ds->statements));
     json_object_set_new(sum, "findings", json_integer((json_int_t) ds->findings.len));
     json_object_set_new(sum, "errors", json_integer((json_int_t) errors));
     json_object_set_new(sum, "warnings", json_integer((json_int_t) warnings));
     json_object_set_new(sum, "info", json_integer((json_int_t) infos));
+    json_object_set_new(sum, "suppressed", json_integer((json_int_t) ds->suppressed));
+    json_object_set_new(sum, "baselined", json_integer((json_int_t) ds->baselined));
     if (ds->inventory)
         json_object_set(root, "inventory", ds->inventory);
     json_object_set_new(root, "summary", sum);

@@ -35,7 +35,10 @@ typedef struct report_ctx {
     bool color;
     /* The run: command, server or repository, times (NULL for none). */
     const report_context *context;
-    bool links;
+    bool links;          /* text: rule ids as OSC 8 links to their docs (a terminal) */
+    bool quiet;          /* --quiet: text prints no summary line */
+    bool statistics;     /* --statistics: text and JSON print a count per
+                          * rule (report_statistics) instead of the findings */
 } report_ctx;
 
 /* One output format: its --format name, a line for --format list, and the
@@ -46,6 +49,14 @@ typedef struct reporter {
     const char *summary;
     int (*write)(const report_ctx *ctx, FILE *out);
 } reporter;
+
+/*
+ * --statistics (statistics.c): the findings of ds counted per rule and
+ * severity, as a JSON array of {"rule", "severity", "count", "hint": whether
+ * a finding of the group carries a fix hint}, most frequent first (then by
+ * severity, then rule id).  A new reference.
+ */
+json_t *report_statistics(const diag_store *ds);
 
 /* The reporter named name, or NULL. */
 const reporter *report_find(const char *name);

@@ -67,6 +67,49 @@ print_rule_id(const report_ctx *ctx, const char *id, FILE *out)
     free(url);
 }
 
+/* --statistics: a count per rule and severity, most frequent first. */
+static void
+print_statistics(const diag_store *ds, FILE *out)
+{
+    json_t *rows = report_statistics(ds), *r;
+    size_t i;
+
+    if (json_array_size(rows) > 0)
+        fputs("count  severity  hint  rule\n", out);
+    json_array_foreach(rows, i, r) {
+        fprintf(out, "%5lld  %-8s  %-4s  ", (long long) json_integer_value(json_object_get(r, "count")),
+                json_string_value(json_object_get(r, "severity")),
+                json_is_true(json_object_get(r, "hint")) ? "yes" : "no");
+        diag_put_safe(out, json_string_value(json_object_get(r, "rule")));
+        fputc('\n', out);
+    }
+    json_decref(rows);
+}
+
+/* The summary line: what was checked, the findings per severity, and
+ * those suppressions and a baseline hid (issue 17). */
+static void
+print_summary(const diag_store *ds, FILE *out)
+{
+    size_t errors = 0, warnings = 0, infos = 0;
+
+    diag_tally(ds, &errors, &warnings, &infos);
+    if (ds->subject) {
+        diag_put_safe(out, ds->subject);
+        fputs(" audited", out);
+    } else {
+        fprintf(out, "%zu file%s checked", ds->files, ds->files == 1 ? "" : "s");
+    }
+    fprintf(out, ": %zu error%s, %zu warning%s, %zu info", errors, errors == 1 ? "" : "s",
+            warnings, warnings == 1 ? "" : "s", infos);
+    if (ds->suppressed > 0 && ds->baselined > 0)
+        fprintf(out, " (%zu suppressed, %zu baselined)", ds->suppressed, ds->baselined);
+    else if (ds->suppressed > 0 || ds->baselined > 0)
+        fprintf(out, " (%zu %s)", ds->suppressed + ds->baselined,
+                ds->suppressed > 0 ? "suppressed" : "baselined");
+    fputc('\n', out);
+}
+
 int
 report_text_write(const report_ctx *ctx, FILE *out)
 {
@@ -74,13 +117,15 @@ report_text_write(const report_ctx *ctx, FILE *out)
     diag_text_fn text_fn = ctx->text_fn;
     void *text_arg = ctx->text_arg;
     bool color = ctx->color;
-    size_t i, errors = 0, warnings = 0, infos = 0;
+    size_t i;
     const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
     diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
 
     if (ds->inventory)
         report_inventory_text(ds->inventory, out);
-    for (i = 0; i < ds->findings.len; i++) {
+    if (ctx->statistics)
+        print_statistics(ds, out);
+    for (i = 0; !ctx->statistics && i < ds->findings.len; i++) {
         const diag_finding *f = util_vec_at(&ds->findings, i);
         const char *sc = "";
 
@@ -104,14 +149,7 @@ report_text_write(const report_ctx *ctx, FILE *out)
             fputc('\n', out);
         }
     }
-    diag_tally(ds, &errors, &warnings, &infos);
-    if (ds->subject) {
-        diag_put_safe(out, ds->subject);
-        fputs(" audited", out);
-    } else {
-        fprintf(out, "%zu file%s checked", ds->files, ds->files == 1 ? "" : "s");
-    }
-    fprintf(out, ": %zu error%s, %zu warning%s, %zu info\n", errors, errors == 1 ? "" : "s",
-            warnings, warnings == 1 ? "" : "s", infos);
+    if (!ctx->quiet)
+        print_summary(ds, out);
     return ferror(out) ? -1 : 0;
 }

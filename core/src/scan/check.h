@@ -75,6 +75,19 @@ typedef int (*check_reader_fn)(void *arg, const char *path, char **data, size_t 
 /* Set the reader of the next check_paths calls (NULL: the working tree). */
 void check_set_reader(check_reader_fn fn, void *arg);
 
+/*
+ * check - (standard input, issue 17): the next check_paths calls take the
+ * operand path as a file whose contents the reader supplies, whether or not
+ * it exists, read by fe (NULL: the front-end its name selects).  Its
+ * migration set comes in as context when fe is NULL and its directory
+ * exists ("<stdin>" has none).  path NULL: no such operand.  Both borrowed.
+ */
+void check_set_virtual(const char *path, const frontend *fe);
+
+/* The most a file (or standard input) may hold, in bytes: a larger one is
+ * core/unreadable-file, not read whole into memory. */
+#define CHECK_MAX_FILE_BYTES (64u << 20)
+
 /* Set the number of threads that parse the SQL files of the next
  * check_paths calls (--jobs); 0, the default, is the number of online CPUs,
  * 1 parses on the calling thread.  Findings do not depend on it. */

@@ -475,6 +475,54 @@ named_role(check_run *run, gitscope_walk *git, const char *path)
     return role;
 }
 
+/* check_set_virtual's operand and front-end. */
+static const char *virtual_path;
+static const frontend *virtual_fe;
+
+void
+check_set_virtual(const char *path, const frontend *fe)
+{
+    virtual_path = path;
+    virtual_fe = fe;
+}
+
+static bool
+is_virtual(const char *path)
+{
+    return virtual_path != NULL && strcmp(path, virtual_path) == 0;
+}
+
+/* Standard input named path: a file of the tree at path when its directory
+ * exists (its root and role from there), else one of its own. */
+static void
+add_virtual(check_run *run, gitscope_walk *git, const char *path)
+{
+    const frontend *fe = virtual_fe ? virtual_fe : frontends_match(path);
+    char *dir = util_dirname(path);
+
+    add_file(run, path, fe, keep_root(run, dir), named_role(run, git, path));
+    free(dir);
+}
+
+/* Whether the migration set of a named file comes in as context: a SQL
+ * file's, or standard input's named after one in a directory that exists. */
+static bool
+wants_context(const char *path)
+{
+    char *dir;
+    struct stat st;
+    bool exists;
+
+    if (!is_virtual(path))
+        return discover_is_statements(frontends_match(path));
+    if (virtual_fe != NULL || !discover_is_statements(frontends_match(path)))
+        return false;
+    dir = util_dirname(path);
+    exists = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+    free(dir);
+    return exists;
+}
+
 int
 discover_paths(check_run *run, char *const *paths, size_t n, bool git_listed, char **err)
 {
@@ -486,6 +534,10 @@ discover_paths(check_run *run, char *const *paths, size_t n, bool git_listed, ch
         const frontend *fe = frontends_match(paths[i]);
         struct stat st;
 
+        if (is_virtual(paths[i])) {
+            add_virtual(run, &git, paths[i]);
+            continue;
+        }
         if (stat(paths[i], &st) != 0) {
             *err = util_xasprintf("%s: %s", paths[i], strerror(errno));
             gitscope_walk_free(&git);
@@ -509,7 +561,7 @@ discover_paths(check_run *run, char *const *paths, size_t n, bool git_listed, ch
         }
     }
     for (i = 0; i < n; i++)
-        if (discover_is_statements(frontends_match(paths[i])))
+        if (wants_context(paths[i]))
             add_context(run, &git, paths[i]);
     gitscope_walk_free(&git);
     if (run->files.len > 0)

@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 /* Files larger than this are reported, not read. */
-#define CHECK_MAX_FILE_BYTES (64u << 20)
 
 static void
 report_at(check_run *run, const char *rule, const char *path, const util_lines *lines,
@@ -570,22 +569,23 @@ static void
 apply_role_caps(check_run *run)
 {
     diag_store *ds = run->host->diags;
-    const int *caps = run->host->cfg->role_caps;
     size_t i, keep = 0;
 
     for (i = 0; i < ds->findings.len; i++) {
         diag_finding *f = util_vec_at(&ds->findings, i);
         const check_file *cf = f->path ? check_file_of(run, f->path) : NULL;
         path_role role = cf ? cf->role : PATH_ROLE_PRODUCTION;
+        /* roles: caps, changed for some paths by overrides: (issue 17). */
+        int cap = config_role_cap(run->host->cfg, f->path, role);
 
         if (role != PATH_ROLE_PRODUCTION)
             f->role = pathrole_name(role);
-        if (!f->keep_severity && caps[role] == PGR_SEVERITY_OFF) {
+        if (!f->keep_severity && cap == PGR_SEVERITY_OFF) {
             diag_finding_free(f);
             continue;
         }
-        if (!f->keep_severity && (int) f->severity > caps[role])
-            f->severity = (pgr_severity) caps[role];
+        if (!f->keep_severity && (int) f->severity > cap)
+            f->severity = (pgr_severity) cap;
         *(diag_finding *) util_vec_at(&ds->findings, keep++) = *f;
     }
     ds->findings.len = keep;

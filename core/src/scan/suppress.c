@@ -146,6 +146,45 @@ scan_file(const check_file *f, util_vec *out)
 
 static bool require_reason = true;
 
+/* Whether a rule is off in the file at path (rules: off, --select,
+ * --ignore, or an override for that path). */
+static bool
+rule_off_at(const host *h, const host_rule *r, const char *path)
+{
+    return r->cli_off ||
+           config_rule_severity(h->cfg, path, r->rule->id, r->severity) == PGR_SEVERITY_OFF;
+}
+
+/*
+ * Whether every rule a suppression at path lists is turned off there, so
+ * that it hides nothing because nothing is reported — not because it is
+ * stale (a narrow --select must not make every other suppression
+ * "unused").  A listed id that names no loaded rule is a typo: false.
+ */
+static bool
+lists_only_rules_off(const host *h, const char *list, const char *path)
+{
+    char *copy = util_xstrdup(list), *save = NULL, *tok;
+    bool all_off = true;
+    size_t i;
+
+    for (tok = strtok_r(copy, ",", &save); tok && all_off; tok = strtok_r(NULL, ",", &save)) {
+        bool any = false;
+
+        for (i = 0; i < h->rules.len && all_off; i++) {
+            const host_rule *r = util_vec_at(&h->rules, i);
+
+            if (rule_listed(tok, r->rule->id)) {
+                any = true;
+                all_off = rule_off_at(h, r, path);
+            }
+        }
+        all_off = all_off && any;
+    }
+    free(copy);
+    return all_off;
+}
+
 static bool
 covers(const suppression *s, const diag_finding *f)
 {
@@ -182,9 +221,10 @@ suppress_apply(check_run *run)
                 hidden = true;
             }
         }
-        if (hidden)
+        if (hidden) {
             diag_finding_free(f);
-        else
+            ds->suppressed++;
+        } else
             *(diag_finding *) util_vec_at(&ds->findings, keep++) = *f;
     }
     ds->findings.len = keep;
@@ -201,7 +241,7 @@ suppress_apply(check_run *run)
             msg = util_xasprintf("pgrampart-ignore%s of %s has no reason: write one after ':' "
                                  "(it is not applied)", s->file_wide ? "-file" : "", s->rules);
             host_report_core(run->host, "core/suppression-without-reason", &loc, msg);
-        } else if (!s->used) {
+        } else if (!s->used && !lists_only_rules_off(run->host, s->rules, s->path)) {
             msg = util_xasprintf("pgrampart-ignore%s of %s suppresses nothing", s->file_wide ? "-file" : "",
                                  s->rules);
             host_report_core(run->host, "core/unused-suppression", &loc, msg);
@@ -399,9 +439,10 @@ suppress_apply_migrations(host *h, const model *migrations)
     for (i = 0; i < ds->findings.len; i++) {
         diag_finding *f = util_vec_at(&ds->findings, i);
 
-        if (audit_hidden(f, &sups, &keys))
+        if (audit_hidden(f, &sups, &keys)) {
             diag_finding_free(f);
-        else
+            ds->suppressed++;
+        } else
             *(diag_finding *) util_vec_at(&ds->findings, keep++) = *f;
     }
     ds->findings.len = keep;
