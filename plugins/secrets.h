@@ -20,6 +20,8 @@ typedef struct pattern {
     const char *id;
     const char *description;
     const char *keywords;
+    char **lower_keywords;   /* keywords split at ',' and in lower case, NULL-ended;
+                              * NULL: no keywords (every line is a candidate) */
     const char *formats;     /* comma-separated formats it applies to; NULL: all */
     double min_entropy;      /* bits per byte of the secret; 0: no minimum */
     int group;
@@ -51,10 +53,14 @@ void report(pgr_ctx *ctx, const pgr_location *where, const pgr_location *secret,
  * *start and *len its byte span in line, *body what follows a PEM header
  * and *secret a NUL-terminated copy the caller frees; -1 when it matches
  * but no secret is there (allow-listed, a placeholder, a PEM stub: the first
- * pattern that matches wins); 0 when it does not match. */
+ * pattern that matches wins); 0 when it does not match.  lower is line in
+ * lower case (lower_copy), made once for all the patterns tried on it. */
 int pattern_finds(pgr_ctx *ctx, const pattern *p, const char *format, const char *line,
-                  size_t keylen, size_t *start, size_t *len, secretshape_pem_body *body,
-                  char **secret);
+                  const char *lower, size_t keylen, size_t *start, size_t *len,
+                  secretshape_pem_body *body, char **secret);
+
+/* s with ASCII letters in lower case, malloc'd (NULL when out of memory). */
+char *lower_copy(const char *s);
 
 /* The message of a pattern's finding on key's secret, into msg (size bytes). */
 void pattern_message(const pattern *p, const char *key, const char *secret, char *msg,

@@ -62,7 +62,7 @@ static void
 check_sql_literal(pgr_ctx *ctx, const pgr_sql_statement *stmt, const char *literal, size_t from)
 {
     size_t k, start, len, n = strlen(literal);
-    char *line = malloc(n + 2), *secret, msg[512];
+    char *line = malloc(n + 2), *lower, *secret, msg[512];
     secretshape_pem_body body;
     pgr_location loc;
     int hit = 0;
@@ -71,11 +71,15 @@ check_sql_literal(pgr_ctx *ctx, const pgr_sql_statement *stmt, const char *liter
         return;
     line[0] = '=';
     memcpy(line + 1, literal, n + 1);
+    if ((lower = lower_copy(line)) == NULL) {
+        free(line);
+        return;
+    }
     for (k = 0; k < n_patterns && hit == 0; k++) {
         const pattern *p = &patterns[k];
         const char *at;
 
-        hit = pattern_finds(ctx, p, "sql", line, 1, &start, &len, &body, &secret);
+        hit = pattern_finds(ctx, p, "sql", line, lower, 1, &start, &len, &body, &secret);
         if (hit != 1)
             continue;
         pattern_message(p, "", secret, msg, sizeof msg);
@@ -88,6 +92,7 @@ check_sql_literal(pgr_ctx *ctx, const pgr_sql_statement *stmt, const char *liter
                   p->live && body != SECRETSHAPE_PEM_UNSEEN ? PGR_REPORT_KEEP_SEVERITY : 0);
         free(secret);
     }
+    free(lower);
     free(line);
 }
 
