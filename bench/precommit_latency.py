@@ -4,9 +4,9 @@
 One small staged migration in a repository holding the samples' migration set;
 `pgrampart check --staged` (all plugins loaded, the whole set read for pairing and
 replay) against `squawk FILE` on the same migration, run in interleaved pairs (A B A B,
-so the load of the machine falls on both alike).  Per child: CPU = user + sys (os.wait4),
-wall, peak RSS (ru_maxrss).  Prints medians, min-max and the median of the per-pair
-ratios.  squawk comes from npm (squawk-cli 2.66.0), installed into .tools/.
+so the load of the machine falls on both alike).  Per child, through bench/childrun.py's
+launcher (exact CPU, and a peak RSS that is the child's, not this Python process's): CPU = user
++ sys, wall, peak RSS.  Prints medians, min-max and the median of the per-pair ratios.  squawk comes from npm (squawk-cli 2.66.0), installed into .tools/.
 With --single, both check the migration alone, copied into a directory that is in no repository
 (`pgrampart check FILE`: the start-up with no git and no migration set).
 Usage: python3 bench/precommit_latency.py [--single] [PAIRS] [NAME=BINARY ...]
@@ -21,6 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import childrun  # noqa: E402
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 args = sys.argv[1:]
@@ -38,11 +41,8 @@ if not os.path.exists(squawk):
 
 
 def run(argv, cwd):
-    """(CPU s, wall s, peak RSS MiB) of one child."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, ru = os.wait4(p.pid, 0)
-    return ru.ru_utime + ru.ru_stime, time.perf_counter() - t0, ru.ru_maxrss / 1024
+    """(CPU s, wall s, peak RSS MiB) of one child (bench/childrun.py)."""
+    return childrun.run(argv, cwd)[:3]
 
 
 def spread(xs, unit, scale=1.0):
