@@ -5,7 +5,7 @@ For each size N builds a throwaway cluster with N tables (half with RLS, two
 policies each), 500 roles and one grant per table, then audits it with each
 binary given, interleaved (A B A B) over --rounds rounds. Prints per binary and
 size the client CPU (user + sys of the pgrampart child, from os.wait4), wall
-time, peak RSS (ru_maxrss of the child) and the number of queries sent
+time, peak RSS (of the child, through bench/childrun.py) and the number of queries sent
 (PGRAMPART_REPORT_QUERIES=1), which must be the same at every size.
 
 Usage: python3 bench/audit_scale.py [--sizes 1000,10000] [--huge] [--rounds 3]
@@ -16,10 +16,11 @@ table its own policy expression (the worst case for the per-text parse cache).
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import childrun  # noqa: E402
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(root, "tests", "pg"))
@@ -45,19 +46,16 @@ def write_schema(f, tables, distinct=False):
 
 
 def audit(binary, conninfo):
-    """One audit run: (client CPU s, wall s, peak RSS KiB, queries, exit, output bytes)."""
-    t0 = time.perf_counter()
+    """One audit run: (client CPU s, wall s, peak RSS KiB, queries, exit, output bytes); the child
+    runs under bench/childrun.py's launcher (its RSS, not this Python process's)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        p = subprocess.Popen(binary + ["audit", "--format", "json", conninfo], stdout=out, stderr=err,
-                             env=dict(os.environ, PGRAMPART_REPORT_QUERIES="1"))
-        _, status, ru = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t0
+        cpu, wall, rss, status = childrun.run(binary + ["audit", "--format", "json", conninfo], stdout=out,
+                                              stderr=err, env=dict(os.environ, PGRAMPART_REPORT_QUERIES="1"))
         err.seek(0)
         lines = err.read().decode(errors="replace").splitlines()
         size = out.seek(0, 2)
     queries = [l.split(": ", 1)[1] for l in lines if "queries" in l]
-    return (ru.ru_utime + ru.ru_stime, wall, ru.ru_maxrss, queries[0] if queries else "?",
-            os.waitstatus_to_exitcode(status), size)
+    return (cpu, wall, rss * 1024, queries[0] if queries else "?", status, size)
 
 
 def main():
