@@ -430,15 +430,13 @@ find_table(const pgr_model *m, const char *qualified)
  * USING).  Read from the database, the ACL is exact (grants ON ALL TABLES
  * and default privileges included; the owner's own entry is not in it),
  * and a view nobody else may use exposes nothing the owner cannot already
- * see.  From the migrations, see rls_static_view_private.
+ * see.  Live models only: from the migrations, see rls_defer_view.
  */
 static int
 view_exposed(const pgr_model *m, const pgr_view *v)
 {
     size_t i, sl = strlen(v->schema);
 
-    if (!m->is_live)
-        return !rls_static_view_private(m, v);
     for (i = 0; i < m->n_acl; i++)
         if (m->acl[i].objkind == 'r' && m->acl[i].privileges != 0 &&
             rls_in_schema(m->acl[i].object, v->schema, sl, v->name))
@@ -446,6 +444,11 @@ view_exposed(const pgr_model *m, const pgr_view *v)
     return 0;
 }
 
+/*
+ * rls/view-bypasses-rls for each view that reads a table with RLS with its
+ * owner's rights.  A replayed view that no grant opens is held
+ * (rls_defer_view): a REVOKE in a file delivered later may make it private.
+ */
 static void
 check_views(pgr_ctx *ctx, const pgr_model *m)
 {
@@ -456,7 +459,7 @@ check_views(pgr_ctx *ctx, const pgr_model *m)
         const pgr_view *v = &m->views[i];
 
         if ((v->relkind == 'v' && v->security_invoker) || schema_excluded(ctx, v->schema) ||
-            !view_exposed(m, v))
+            (m->is_live && !view_exposed(m, v)))
             continue;
         for (k = 0; k < v->n_relations; k++) {
             const pgr_table *t = find_table(m, v->relations[k]);
@@ -478,7 +481,10 @@ check_views(pgr_ctx *ctx, const pgr_model *m)
                 snprintf(hint, sizeof hint, "REVOKE SELECT ON %s.%s FROM roles that must not see "
                          "every row%s", v->schema, v->name, v->relkind == 'v' ?
                          " (security_invoker needs PostgreSQL 15)" : "");
-            pgr_report_at(api, ctx, "rls/view-bypasses-rls", &v->location, msg, hint);
+            if (m->is_live || rls_view_granted(m, v))
+                pgr_report_at(api, ctx, "rls/view-bypasses-rls", &v->location, msg, hint);
+            else
+                rls_defer_view(m, v, &v->location, msg, hint);
             break;
         }
     }
@@ -576,8 +582,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
             pgr_report_at(api, ctx, "rls/rls-not-forced",
                    t->rls_location.line ? &t->rls_location : &t->location, msg, hint);
         }
-        if (t->relrowsecurity || (!uses_rls && !in_list(t->columns, t->n_columns, tenant)) ||
-            (!m->is_live && rls_template_dir(t->location.path)))
+        if (t->relrowsecurity || (!uses_rls && !in_list(t->columns, t->n_columns, tenant)))
             continue;
         if (m->is_live)
             snprintf(msg, sizeof msg, "table %s.%s has no row-level security: it is not enabled",
@@ -589,14 +594,19 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
         snprintf(hint, sizeof hint,
                  "add ALTER TABLE %s.%s ENABLE ROW LEVEL SECURITY; and a policy per role",
                  t->schema, t->name);
-        pgr_report_at(api, ctx, "rls/table-without-rls", &t->location, msg, hint);
+        /* A template of the table's directory may enable RLS on it: its
+         * statement may come later (rls_defer_table). */
+        if (m->is_live)
+            pgr_report_at(api, ctx, "rls/table-without-rls", &t->location, msg, hint);
+        else
+            rls_defer_table(&t->location, msg, hint);
     }
 }
 
 static void
 on_finish(pgr_ctx *ctx)
 {
-    (void) ctx;
+    rls_report_deferred(ctx);
     rls_notes_free();
 }
 

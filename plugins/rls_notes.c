@@ -2,8 +2,11 @@
  * rls_notes.c — what the statements say that the schema model does not keep,
  * for the rls plugin: relations REVOKEd from PUBLIC (a view meant for its
  * owner alone) and templates that enable row-level security on a table named
- * at run time.  The host delivers every statement before any model;
- * rls_notes_free ends the run.
+ * at run time.  A statement may come after a model it bears on (the host
+ * delivers a model once its own files' statements are in: plugin.h), so the
+ * findings these notes can take back are held (rls_defer_table,
+ * rls_defer_view) and decided in on_finish (rls_report_deferred), when
+ * every statement is in; rls_notes_free ends the run.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -15,8 +18,8 @@
 /*
  * Relations the migrations REVOKE ALL (or SELECT) ... FROM PUBLIC, as
  * "schema.name" with the statement's place: the sign that a (materialized)
- * view is meant for its owner alone.  Gathered from the statements, which
- * the host delivers before any model; freed in on_finish.
+ * view is meant for its owner alone.  Gathered from the statements; read
+ * in on_finish (rls_report_deferred), then freed.
  */
 typedef struct revoke_note {
     char *relation;
@@ -26,6 +29,31 @@ typedef struct revoke_note {
 
 static revoke_note *revokes;
 static size_t n_revokes, cap_revokes;
+
+/*
+ * A finding of a replayed model that a statement of any file of the run may
+ * still take back, held until on_finish: rls/table-without-rls (view NULL;
+ * dropped when a template of its table's directory enables RLS) and
+ * rls/view-bypasses-rls (view set: dropped when a later REVOKE ... FROM
+ * PUBLIC makes the view its owner's alone).  Everything is owned here.
+ */
+typedef struct deferred {
+    const char *rule;          /* static: the rule table's */
+    pgr_location location;     /* path and object owned */
+    char *message;
+    char *hint;
+    char *view;                /* "schema.name" of the view, or NULL */
+    char *view_path;           /* where the view is created (may be NULL) */
+    uint32_t view_line;
+    /* The latest grant on a relation of the view's schema, in migration
+     * order (later()): a REVOKE before it does not make the view private. */
+    int grant_unplaced;        /* some such grant has no path: later than any */
+    char *grant_path;          /* NULL: no placed grant */
+    uint32_t grant_line;
+} deferred;
+
+static deferred *deferreds;
+static size_t n_deferreds, cap_deferreds;
 
 static char *
 xstrdup_or_die(const char *s)
@@ -37,18 +65,32 @@ xstrdup_or_die(const char *s)
     return c;
 }
 
+static char *
+dup_or_null(const char *s)
+{
+    return s ? xstrdup_or_die(s) : NULL;
+}
+
+/* arr (n items of size bytes, room for *cap) with room for one more. */
+static void *
+grow(void *arr, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return arr;
+    *cap = *cap ? *cap * 2 : 16;
+    arr = realloc(arr, *cap * size);
+    if (arr == NULL)
+        abort();
+    return arr;
+}
+
 static void
 note_revoke(const char *schema, const char *rel, const pgr_location *loc)
 {
     size_t len = strlen(schema) + strlen(rel) + 2;
     revoke_note *r;
 
-    if (n_revokes == cap_revokes) {
-        cap_revokes = cap_revokes ? cap_revokes * 2 : 16;
-        revokes = realloc(revokes, cap_revokes * sizeof *revokes);
-        if (revokes == NULL)
-            abort();
-    }
+    revokes = grow(revokes, n_revokes, &cap_revokes, sizeof *revokes);
     r = &revokes[n_revokes++];
     r->relation = malloc(len);
     if (r->relation == NULL)
@@ -222,6 +264,18 @@ rls_notes_free(void)
     template_rls_dirs = NULL;
     n_template_rls_dirs = 0;
     memset(&cursor, 0, sizeof cursor);
+    for (i = 0; i < n_deferreds; i++) {
+        free((char *) deferreds[i].location.path);
+        free((char *) deferreds[i].location.object);
+        free(deferreds[i].message);
+        free(deferreds[i].hint);
+        free(deferreds[i].view);
+        free(deferreds[i].view_path);
+        free(deferreds[i].grant_path);
+    }
+    free(deferreds);
+    deferreds = NULL;
+    n_deferreds = cap_deferreds = 0;
 }
 
 /* Whether place (path, line) comes after (path2, line2) in migration order. */
@@ -244,36 +298,122 @@ rls_in_schema(const char *o, const char *schema, size_t sl, const char *name)
     return strncmp(o, schema, sl) == 0 && o[sl] == '.' && (name == NULL || strcmp(o + sl + 1, name) == 0);
 }
 
+/* The first REVOKE ... FROM PUBLIC noted for relation "schema.name" after
+ * (path, line), where the view is created; NULL when there is none. */
+static const revoke_note *
+first_revoke(const char *view, const char *path, uint32_t line)
+{
+    size_t i;
+
+    for (i = 0; i < n_revokes; i++)
+        if (strcmp(revokes[i].relation, view) == 0 && later(revokes[i].path, revokes[i].line, path, line))
+            return &revokes[i];
+    return NULL;
+}
+
 /*
- * Statically, whether the migrations make v their owner's alone: a REVOKE
- * ... FROM PUBLIC of it after its CREATE, no grant on it, no default
- * privileges for tables in its schema, and no grant in its schema after the
- * REVOKE (it may be ON ALL TABLES, which covers views).  Grants a platform
- * makes outside the migrations cannot be seen.
+ * Whether the migrations of m open view v to other roles whatever any
+ * REVOKE says: default privileges for tables in its schema (or every
+ * schema), or a grant on the view itself.
  */
 int
-rls_static_view_private(const pgr_model *m, const pgr_view *v)
+rls_view_granted(const pgr_model *m, const pgr_view *v)
 {
     size_t i, sl = strlen(v->schema);
-    const revoke_note *r = NULL;
 
-    for (i = 0; i < n_revokes && r == NULL; i++)
-        if (rls_in_schema(revokes[i].relation, v->schema, sl, v->name) &&
-            later(revokes[i].path, revokes[i].line, v->location.path, v->location.line))
-            r = &revokes[i];
-    if (r == NULL)
-        return 0;
     for (i = 0; i < m->n_default_acl; i++)
         if (m->default_acl[i].objkind == 'r' && (strcmp(m->default_acl[i].object, "*") == 0 ||
                                                  strcmp(m->default_acl[i].object, v->schema) == 0))
-            return 0;
-    for (i = 0; i < m->n_acl; i++) {
-        const pgr_acl_item *a = &m->acl[i];
+            return 1;
+    for (i = 0; i < m->n_acl; i++)
+        if (m->acl[i].objkind == 'r' && rls_in_schema(m->acl[i].object, v->schema, sl, v->name))
+            return 1;
+    return 0;
+}
 
-        if (a->objkind == 'r' && rls_in_schema(a->object, v->schema, sl, NULL) &&
-            (rls_in_schema(a->object, v->schema, sl, v->name) ||
-             later(a->location.path, a->location.line, r->path, r->line)))
-            return 0;
+static deferred *
+push_deferred(const char *rule, const pgr_location *loc, const char *message, const char *hint)
+{
+    deferred *d;
+
+    deferreds = grow(deferreds, n_deferreds, &cap_deferreds, sizeof *deferreds);
+    d = &deferreds[n_deferreds++];
+    memset(d, 0, sizeof *d);
+    d->rule = rule;
+    d->location = *loc;
+    d->location.path = dup_or_null(loc->path);
+    d->location.object = dup_or_null(loc->object);
+    d->message = xstrdup_or_die(message);
+    d->hint = dup_or_null(hint);
+    return d;
+}
+
+void
+rls_defer_table(const pgr_location *loc, const char *message, const char *hint)
+{
+    push_deferred("rls/table-without-rls", loc, message, hint);
+}
+
+/*
+ * Hold v's rls/view-bypasses-rls finding (at loc) until every REVOKE is
+ * noted.  The view is its owner's alone (rls_static_view_private before
+ * issue 15) when a REVOKE ... FROM PUBLIC of it comes after its CREATE and
+ * no grant on a relation of its schema comes after that REVOKE (it may be
+ * ON ALL TABLES, which covers views); rls_view_granted must be false.  Of
+ * m's grants only the latest in its schema matters: kept here.
+ */
+void
+rls_defer_view(const pgr_model *m, const pgr_view *v, const pgr_location *loc,
+               const char *message, const char *hint)
+{
+    deferred *d = push_deferred("rls/view-bypasses-rls", loc, message, hint);
+    size_t i, sl = strlen(v->schema);
+    const pgr_location *latest = NULL;
+
+    d->view = malloc(sl + strlen(v->name) + 2);
+    if (d->view == NULL)
+        abort();
+    sprintf(d->view, "%s.%s", v->schema, v->name);
+    d->view_path = dup_or_null(v->location.path);
+    d->view_line = v->location.line;
+    for (i = 0; i < m->n_acl; i++) {
+        const pgr_location *at = &m->acl[i].location;
+
+        if (m->acl[i].objkind != 'r' || !rls_in_schema(m->acl[i].object, v->schema, sl, NULL))
+            continue;
+        if (at->path == NULL)
+            d->grant_unplaced = 1;
+        else if (latest == NULL || later(at->path, at->line, latest->path, latest->line))
+            latest = at;
     }
-    return 1;
+    if (latest != NULL) {
+        d->grant_path = xstrdup_or_die(latest->path);
+        d->grant_line = latest->line;
+    }
+}
+
+/* Whether the statements of the run make deferred finding d's view its
+ * owner's alone (see rls_defer_view). */
+static int
+view_private(const deferred *d)
+{
+    const revoke_note *r = first_revoke(d->view, d->view_path, d->view_line);
+
+    if (r == NULL || d->grant_unplaced)
+        return 0;
+    return d->grant_path == NULL || !later(d->grant_path, d->grant_line, r->path, r->line);
+}
+
+void
+rls_report_deferred(pgr_ctx *ctx)
+{
+    size_t i;
+
+    for (i = 0; i < n_deferreds; i++) {
+        const deferred *d = &deferreds[i];
+        int keep = d->view ? !view_private(d) : !rls_template_dir(d->location.path);
+
+        if (keep)
+            pgr_report_at(api, ctx, d->rule, &d->location, d->message, d->hint);
+    }
 }

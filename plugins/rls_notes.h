@@ -21,9 +21,25 @@ void rls_note_statement(pgr_ctx *ctx, const pgr_sql_statement *stmt);
  * run time (then table-without-rls cannot claim a table there lacks it). */
 int rls_template_dir(const char *path);
 
-/* Statically, whether the migrations make view v its owner's alone: a
- * REVOKE ... FROM PUBLIC after its CREATE and no grant that reaches it. */
-int rls_static_view_private(const pgr_model *m, const pgr_view *v);
+/* Whether the migrations of m open view v to other roles whatever a REVOKE
+ * says: default privileges for its schema's tables, or a grant on v. */
+int rls_view_granted(const pgr_model *m, const pgr_view *v);
+
+/* Hold rls/table-without-rls at loc (message, hint copied) until
+ * rls_report_deferred: dropped when a template of the table's directory
+ * enables RLS (a statement that may come after the model). */
+void rls_defer_table(const pgr_location *loc, const char *message, const char *hint);
+
+/* Hold rls/view-bypasses-rls of view v of model m at loc (everything
+ * copied) until rls_report_deferred: dropped when a REVOKE ... FROM PUBLIC
+ * of v after its CREATE, with no grant in its schema after that, makes it
+ * its owner's alone.  Only for a view rls_view_granted says is not open. */
+void rls_defer_view(const pgr_model *m, const pgr_view *v, const pgr_location *loc,
+                    const char *message, const char *hint);
+
+/* Report the held findings the run's statements did not take back (the
+ * plugin's on_finish, before rls_notes_free). */
+void rls_report_deferred(pgr_ctx *ctx);
 
 /* Whether "schema.name" o is in schema (sl bytes) and, when name is not
  * NULL, is that name. */

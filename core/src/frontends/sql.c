@@ -706,6 +706,60 @@ sql_count_part(const sql_file *f, pgr_part part)
 }
 
 void
+sql_file_release(sql_file *f)
+{
+    size_t i;
+
+    if (f->released)
+        return;
+    for (i = 0; i < f->results.len; i++)
+        pg_query__parse_result__free_unpacked(
+            *(PgQuery__ParseResult **) util_vec_at(&f->results, i), NULL);
+    util_vec_free(&f->results);
+    util_vec_init(&f->spans, sizeof(sql_span));
+    for (i = 0; i < f->stmts.len; i++) {
+        const sql_stmt *st = util_vec_at(&f->stmts, i);
+        sql_span *sp = util_vec_push(&f->spans);
+
+        sp->start = (uint32_t) st->start;
+        sp->end = (uint32_t) st->end;
+    }
+    /* Exactly as long as it is: the doubling would leave half of it empty. */
+    if (f->spans.len > 0)
+        f->spans.items = util_xrealloc(f->spans.items, f->spans.len * sizeof(sql_span));
+    f->spans.cap = f->spans.len;
+    util_vec_free(&f->stmts);
+    util_vec_free(&f->placeholders);
+    util_lines_free(&f->lines);
+    memset(&f->lines, 0, sizeof f->lines);
+    free(f->text);
+    f->text = NULL;
+    f->released = true;
+}
+
+size_t
+sql_file_n_statements(const sql_file *f)
+{
+    return f->released ? f->spans.len : f->stmts.len;
+}
+
+void
+sql_file_span(const sql_file *f, size_t k, size_t *start, size_t *end)
+{
+    if (f->released) {
+        const sql_span *sp = util_vec_at(&f->spans, k);
+
+        *start = sp->start;
+        *end = sp->end;
+    } else {
+        const sql_stmt *st = util_vec_at(&f->stmts, k);
+
+        *start = st->start;
+        *end = st->end;
+    }
+}
+
+void
 sql_file_free(sql_file *f)
 {
     size_t i;
@@ -719,6 +773,7 @@ sql_file_free(sql_file *f)
     util_vec_free(&f->results);
     util_vec_free(&f->stmts);
     util_vec_free(&f->placeholders);
+    util_vec_free(&f->spans);
     util_lines_free(&f->lines);
     free(f->text);
     free(f->path);

@@ -67,7 +67,16 @@ typedef struct sql_file {
     long down_marker;          /* dbmate "-- migrate:down" line offset, or -1 */
     bool named_queries;        /* a file of named queries (sql_has_named_queries) */
     util_vec placeholders;     /* of size_t: offsets of blanked template placeholders */
+    bool released;             /* sql_file_release ran: spans, not stmts */
+    util_vec spans;            /* of sql_span, once released */
 } sql_file;
+
+/* Where a statement of a released sql_file was: its first byte and one past
+ * its last (sql_stmt.start, .end; files are at most 64 MiB). */
+typedef struct sql_span {
+    uint32_t start;
+    uint32_t end;
+} sql_span;
 
 /*
  * Parse src (len bytes, need not be NUL-terminated) as a SQL/psql script.
@@ -78,6 +87,24 @@ typedef struct sql_file {
  */
 void sql_file_parse(sql_file *f, const char *path, const char *src, size_t len);
 void sql_file_free(sql_file *f);
+
+/*
+ * Free what f holds for its statements' consumers: the parse trees, the
+ * statements, the preprocessed text, its line index and placeholders.
+ * What stays is what suppressions need, the statements' spans (8 bytes
+ * each, sql_file_span), and the errors and markers.  Called once the
+ * statement hooks and every replay of f ran (issue 15: a run holds the
+ * trees of the files it is consuming, not of all files); sql_file_free
+ * still frees the rest.
+ */
+void sql_file_release(sql_file *f);
+
+/* The number of statements of f, released or not. */
+size_t sql_file_n_statements(const sql_file *f);
+
+/* Statement k (< sql_file_n_statements) of f: its first byte, and one past
+ * its last non-blank byte (sql_stmt.start, .end), released or not. */
+void sql_file_span(const sql_file *f, size_t k, size_t *start, size_t *end);
 
 /* One file for sql_file_parse_all: src (len bytes, not taken over, read
  * only) parsed as path into *out. */

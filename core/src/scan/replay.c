@@ -366,13 +366,14 @@ call_model_hooks(check_run *run, model *m)
     check_model_hooks(run->host, m);
 }
 
+/* Replay sets [from, to) of run->mig, each with its hooks. */
 static void
-run_sets(check_run *run)
+run_sets(check_run *run, size_t from, size_t to)
 {
     size_t s, k, g;
     bool hooks = any_replay_hook(run->host);
 
-    for (s = 0; s < run->mig.sets.len; s++) {
+    for (s = from; s < to; s++) {
         const mig_set *set = util_vec_at(&run->mig.sets, s);
         pgr_migration_set view;
         model m, before;
@@ -512,7 +513,25 @@ run_models(check_run *run)
 void
 check_replay(check_run *run)
 {
-    run_sets(run);
+    run_sets(run, 0, run->mig.sets.len);
     run_standalone(run);
+    run_models(run);
+}
+
+void
+check_replay_set(check_run *run, size_t set)
+{
+    run_sets(run, set, set + 1);
+}
+
+void
+check_replay_file(check_run *run, check_file *f)
+{
+    replay_alone(run, f);
+}
+
+void
+check_replay_configs(check_run *run)
+{
     run_models(run);
 }
