@@ -17,6 +17,7 @@
 #include "scan/suppress.h"
 
 #include <limits.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -408,13 +409,13 @@ parse_value_files(check_run *run)
     }
 }
 
-/* p's on_sql_statement for every statement of f, in order. */
+/* p's on_sql_statement for statements [from, to) of f, in order. */
 static void
-file_statement_hooks(check_file *f, pgr_ctx *ctx, const pgr_plugin *p)
+range_statement_hooks(check_file *f, size_t from, size_t to, pgr_ctx *ctx, const pgr_plugin *p)
 {
     size_t k;
 
-    for (k = 0; k < f->sql.stmts.len; k++) {
+    for (k = from; k < to; k++) {
         const sql_stmt *st = util_vec_at(&f->sql.stmts, k);
         host_stmt hs;
 
@@ -442,7 +443,7 @@ statement_hooks(check_run *run, pgr_ctx *ctx, const pgr_plugin *p)
         check_file *f = util_vec_at(&run->files, i);
 
         if (f->parsed_sql)
-            file_statement_hooks(f, ctx, p);
+            range_statement_hooks(f, 0, f->sql.stmts.len, ctx, p);
     }
 }
 
@@ -567,12 +568,21 @@ call_value_hooks(const pgr_plugin *p, pgr_ctx *ctx, void *run)
         value_hooks(run, ctx, p);
 }
 
-/* A plugin's statement hooks for one file (the streamed run). */
+/* Statements [from, to) of a file, for call_range_hooks. */
+typedef struct stmt_range {
+    check_file *f;
+    size_t from;
+    size_t to;
+} stmt_range;
+
+/* A plugin's statement hooks for a range of one file (the streamed run). */
 static void
-call_file_statement_hooks(const pgr_plugin *p, pgr_ctx *ctx, void *f)
+call_range_hooks(const pgr_plugin *p, pgr_ctx *ctx, void *arg)
 {
+    const stmt_range *r = arg;
+
     if (p->on_sql_statement)
-        file_statement_hooks(f, ctx, p);
+        range_statement_hooks(r->f, r->from, r->to, ctx, p);
 }
 
 /*
@@ -704,6 +714,17 @@ plan_free(stream_plan *sp)
     free(sp->set_mark);
 }
 
+/* Whether SQL file mig is parsed piece by piece as it is consumed
+ * (consume_pieces), not in a window: a large file that is a model of its
+ * own, whose statements need not be held for a set's replay. */
+static bool
+streams_pieces(check_run *run, size_t mig)
+{
+    const check_file *f = util_vec_at(&run->files, run->sql_index[mig]);
+
+    return run->mig.roles[mig] == MIG_NONE && f->len > 2 * SQL_CHUNK_BYTES;
+}
+
 /* Parse the window of SQL files that starts at mig index first, on all
  * cores (sql_file_parse_all). */
 static void
@@ -715,7 +736,7 @@ parse_window(check_run *run, stream_plan *sp, size_t first)
 
     for (i = first; i < run->n_sql && n < STREAM_WINDOW_FILES &&
          (n < threads || bytes < STREAM_WINDOW_BYTES); i++) {
-        if (!parses_sql(run, i))
+        if (!parses_sql(run, i) || streams_pieces(run, i))
             continue;
         set_job(&jobs[n], util_vec_at(&run->files, run->sql_index[i]));
         bytes += jobs[n++].len;
@@ -734,13 +755,18 @@ take_parsed(check_run *run, stream_plan *sp, size_t mig)
     finish_parse(run, mig);
 }
 
+/* A set whose files freed more than this many bytes of SQL gives the
+ * memory back (malloc_trim): its trees were the run's peak, and glibc keeps
+ * freed pages between live chunks otherwise. */
+#define STREAM_TRIM_BYTES ((size_t) 1 << 20)
+
 /* Replay the sets whose files up to files index `consumed` are consumed,
  * and free the trees of their files that no other set replays. */
 static void
 replay_ready_sets(check_run *run, stream_plan *sp, size_t consumed)
 {
     while (sp->next_set < run->mig.sets.len && sp->ready[sp->order[sp->next_set]] <= consumed) {
-        size_t s = sp->order[sp->next_set++], k;
+        size_t s = sp->order[sp->next_set++], k, freed = 0;
         const mig_set *set = util_vec_at(&run->mig.sets, s);
 
         check_replay_set(run, s);
@@ -756,11 +782,51 @@ replay_ready_sets(check_run *run, stream_plan *sp, size_t consumed)
                     continue;
                 sp->set_mark[halves[h]] = s + 1;
                 f = util_vec_at(&run->files, run->sql_index[halves[h]]);
-                if (--sp->pending[halves[h]] == 0 && f->parsed_sql)
+                if (--sp->pending[halves[h]] == 0 && f->parsed_sql) {
                     sql_file_release(&f->sql);
+                    freed += f->len;
+                }
             }
         }
+#ifdef __GLIBC__
+        if (freed > STREAM_TRIM_BYTES)
+            malloc_trim(0);
+#endif
     }
+}
+
+/*
+ * Consume large SQL file mig, a model of its own, a piece at a time
+ * (sql_stream_next): each piece's statements to every plugin, then into
+ * the file's model, then its trees freed; the model's hooks once the file
+ * is done.  Plugins see what consume_file gives them: every statement of
+ * the file, in order, before its model.
+ */
+static void
+consume_pieces(check_run *run, check_file *f, size_t mig)
+{
+    stmt_range r = { f, 0, 0 };
+    size_t first, n, k;
+    model m;
+
+    sql_stream_begin(&f->sql, f->path, f->text, f->len);
+    f->parsed_sql = true;
+    check_replay_file_begin(run, f, &m);
+    while (sql_stream_next(&f->sql, &first, &n)) {
+        for (k = first; k < first + n; k++) {
+            sql_stmt *st = util_vec_at(&f->sql.stmts, k);
+
+            st->part = part_of(run->mig.roles[mig], st);
+        }
+        r.from = first;
+        r.to = first + n;
+        host_for_each_plugin(run->host, call_range_hooks, &r);
+        check_replay_file_statements(run, f, &m, r.from, r.to);
+        sql_file_free_trees(&f->sql);
+    }
+    report_sql_parse(run, f, f->fe, false);
+    check_replay_file_end(run, &m);
+    sql_file_release(&f->sql);
 }
 
 /* Consume file i: its parse, its statement hooks, and its model when it is
@@ -770,12 +836,18 @@ consume_file(check_run *run, stream_plan *sp, size_t i)
 {
     check_file *f = util_vec_at(&run->files, i);
     size_t mig = sp->mig_of[i];
+    stmt_range all = { f, 0, 0 };
 
+    if (mig != SIZE_MAX && parses_sql(run, mig) && streams_pieces(run, mig)) {
+        consume_pieces(run, f, mig);
+        return;
+    }
     if (mig != SIZE_MAX && parses_sql(run, mig))
         take_parsed(run, sp, mig);
     if (!f->parsed_sql)
         return;
-    host_for_each_plugin(run->host, call_file_statement_hooks, f);
+    all.to = f->sql.stmts.len;
+    host_for_each_plugin(run->host, call_range_hooks, &all);
     /* As check_replay's run_standalone: a SQL file outside any set, and
      * what a script hands to psql, are models of their own. */
     if (mig == SIZE_MAX ? f->sql.stmts.len > 0 : run->mig.roles[mig] == MIG_NONE)
