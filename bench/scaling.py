@@ -37,6 +37,13 @@ SHAPES = {
     "grant / revoke churn (20,000)": (20000, lambda n: {"a.sql": "".join(
         f"CREATE TABLE t{i} (x int);\nGRANT SELECT ON t{i} TO r;\n" for i in range(n)) + "".join(
         f"REVOKE SELECT ON t{i} FROM r;\nGRANT SELECT ON t{i} TO r2;\n" for i in range(n))}),
+    "views over RLS tables (20,000)": (20000, lambda n: {"a.sql": "CREATE SCHEMA app;\n" + "".join(
+        f"CREATE TABLE app.tenant_scoped_records_{i} (id int, tenant_id int);\n"
+        f"ALTER TABLE app.tenant_scoped_records_{i} ENABLE ROW LEVEL SECURITY;\n"
+        f"CREATE POLICY p ON app.tenant_scoped_records_{i} USING (tenant_id = 1);\n" +
+        (f"CREATE VIEW app.v{i} AS SELECT a.id FROM app.tenant_scoped_records_{i} a "
+         f"JOIN app.tenant_scoped_records_{i - 1} b USING (id);\nGRANT SELECT ON app.v{i} TO app_user;\n"
+         if i % 2 else "") for i in range(n))}),
 }
 
 
@@ -52,7 +59,10 @@ def cpu(binary, files):
 
 
 print(f"{'shape':34} {'binary':40} {'n/8 s':>7} {'n s':>7} {'ratio':>6}")
+only = os.environ.get("SHAPES")   # e.g. SHAPES=views: the shapes whose name contains it
 for name, (n, make) in SHAPES.items():
+    if only and only not in name:
+        continue
     for b in binaries:
         small, big = cpu(b, make(n // 8)), cpu(b, make(n))
         print(f"{name:34} {b[-40:]:40} {small:7.2f} {big:7.2f} {big / max(small, 0.01):6.1f}", flush=True)

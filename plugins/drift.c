@@ -18,6 +18,7 @@
 
 #include "pgrampart/plugin.h"
 #include "drift.h"
+#include "sorted.h"
 
 const pgr_host_api *api;
 
@@ -138,29 +139,37 @@ static const pgr_rule rules[] = {
 
 
 /* Whether loc is in a pending migration. */
+/* Compare what a and b point at by its first member, a path (a tally,
+ * or an element of pending's paths). */
+static int
+path_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
 int
 is_pending(const pending *p, const pgr_location *loc)
 {
-    size_t i;
-
-    for (i = 0; loc->path && i < p->n; i++)
-        if (strcmp(p->paths[i], loc->path) == 0)
-            return 1;
-    return 0;
+    return loc->path && p->n &&
+           bsearch(&loc->path, p->paths, p->n, sizeof *p->paths, path_cmp) != NULL;
 }
 
 /*
- * A model's tables, indexes and constraints sorted by name, so that each lookup is
- * a binary search: a database holds tens of thousands of each, and
- * scanning for every one of them is quadratic.  Built at the start of
- * on_drift for both models, freed at its end (one run at a time).
+ * A model's tables, indexes, constraints, policies, views and roles sorted
+ * by name (its grants: drift_acl.c), so that each lookup is a binary search: a
+ * database holds tens of thousands of each, and scanning for every one of
+ * them is quadratic.  Built at the start of on_drift for both models,
+ * freed at its end (one run at a time).
  */
 typedef struct by_name {
     const pgr_model *m;
-    size_t n_tbl, n_idx, n_con;
+    size_t n_tbl, n_idx, n_con, n_pol, n_view, n_role;
     const pgr_table **tbl;
     const pgr_object **idx;
     const pgr_constraint **con;
+    const pgr_policy **pol;
+    const pgr_view **view;
+    const pgr_role **role;
 } by_name;
 
 static by_name sorted[2];
@@ -199,7 +208,29 @@ con_cmp(const void *a, const void *b)
     return cmp3(x->schema, x->table, x->name, y->schema, y->table, y->name);
 }
 
-/* Fill s for m; 0, or -1 when out of memory (lookups then find nothing). */
+static int
+pol_cmp(const void *a, const void *b)
+{
+    const pgr_policy *x = *(const pgr_policy *const *) a, *y = *(const pgr_policy *const *) b;
+
+    return cmp3(x->schema, x->table, x->name, y->schema, y->table, y->name);
+}
+
+static int
+view_cmp(const void *a, const void *b)
+{
+    const pgr_view *x = *(const pgr_view *const *) a, *y = *(const pgr_view *const *) b;
+
+    return cmp3(x->schema, x->name, NULL, y->schema, y->name, NULL);
+}
+
+static int
+role_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const pgr_role *const *) a)->name, (*(const pgr_role *const *) b)->name);
+}
+
+/* Fill s for m; 0, or -1 when out of memory (lookups then scan). */
 static int
 sort_model(by_name *s, const pgr_model *m)
 {
@@ -210,10 +241,23 @@ sort_model(by_name *s, const pgr_model *m)
     s->tbl = malloc((m->n_tables + 1) * sizeof *s->tbl);
     s->idx = malloc((m->n_objects + 1) * sizeof *s->idx);
     s->con = malloc((m->n_constraints + 1) * sizeof *s->con);
-    if (s->tbl == NULL || s->idx == NULL || s->con == NULL) {
-        s->m = NULL;    /* table_of scans instead */
+    s->pol = malloc((m->n_policies + 1) * sizeof *s->pol);
+    s->view = malloc((m->n_views + 1) * sizeof *s->view);
+    s->role = malloc((m->n_roles + 1) * sizeof *s->role);
+    if (s->tbl == NULL || s->idx == NULL || s->con == NULL || s->pol == NULL ||
+        s->view == NULL || s->role == NULL) {
+        s->m = NULL;    /* the lookups scan instead */
         return -1;
     }
+    for (i = 0; i < m->n_policies; i++)
+        s->pol[s->n_pol++] = &m->policies[i];
+    for (i = 0; i < m->n_views; i++)
+        s->view[s->n_view++] = &m->views[i];
+    for (i = 0; i < m->n_roles; i++)
+        s->role[s->n_role++] = &m->roles[i];
+    qsort(s->pol, s->n_pol, sizeof *s->pol, pol_cmp);
+    qsort(s->view, s->n_view, sizeof *s->view, view_cmp);
+    qsort(s->role, s->n_role, sizeof *s->role, role_cmp);
     for (i = 0; i < m->n_tables; i++)
         s->tbl[s->n_tbl++] = &m->tables[i];
     qsort(s->tbl, s->n_tbl, sizeof *s->tbl, tbl_cmp);
@@ -236,6 +280,9 @@ sorted_free(void)
         free(sorted[k].tbl);
         free(sorted[k].idx);
         free(sorted[k].con);
+        free(sorted[k].pol);
+        free(sorted[k].view);
+        free(sorted[k].role);
         memset(&sorted[k], 0, sizeof sorted[k]);
     }
 }
@@ -294,11 +341,21 @@ constraint_of(const pgr_model *m, const pgr_constraint *c)
 
 /* Whether the migrations put any table in schema: only such schemas are
  * compared. */
-static int
+int
 schema_covered(const pgr_model *m, const char *schema)
 {
+    const by_name *s = sorted_of(m);
+    pgr_table key;
+    const pgr_table *kp = &key;
     size_t i;
 
+    if (s->m == m) {
+        memset(&key, 0, sizeof key);
+        key.schema = schema;
+        key.name = "";   /* the first table of the schema, if any */
+        i = lower_bound(s->tbl, s->n_tbl, sizeof *s->tbl, &kp, tbl_cmp);
+        return i < s->n_tbl && strcmp(s->tbl[i]->schema, schema) == 0;
+    }
     for (i = 0; i < m->n_tables; i++)
         if (strcmp(m->tables[i].schema, schema) == 0)
             return 1;
@@ -309,8 +366,14 @@ schema_covered(const pgr_model *m, const char *schema)
 static const pgr_policy *
 policy_of(const pgr_model *m, const pgr_policy *p)
 {
+    const by_name *s = sorted_of(m);
     size_t i;
 
+    if (s->m == m) {
+        const pgr_policy **hit = s->n_pol ? bsearch(&p, s->pol, s->n_pol, sizeof *s->pol, pol_cmp) : NULL;
+
+        return hit ? *hit : NULL;
+    }
     for (i = 0; i < m->n_policies; i++)
         if (!strcmp(m->policies[i].schema, p->schema) && !strcmp(m->policies[i].table, p->table) &&
             !strcmp(m->policies[i].name, p->name))
@@ -386,263 +449,58 @@ compare_policies(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, con
     }
 }
 
-/*
- * Whether two grants' objects are the same.  Functions are named with their
- * argument types, "schema.name(integer, text)"; a migration's GRANT ... ON
- * FUNCTION name without an argument list, on a function no migration
- * creates, is "schema.name": PostgreSQL required the name to be unique, so
- * it stands for the database's one function of that name.
- */
-static int
-same_object(char objkind, const char *x, const char *y)
-{
-    size_t nx = strlen(x), ny = strlen(y);
-
-    if (strcmp(x, y) == 0)
-        return 1;
-    if (objkind != 'f')
-        return 0;
-    if (strchr(x, '(') == NULL && ny > nx && strncmp(x, y, nx) == 0 && y[nx] == '(')
-        return 1;
-    return strchr(y, '(') == NULL && nx > ny && strncmp(x, y, ny) == 0 && x[ny] == '(';
-}
-
-static const pgr_acl_item *
-acl_of(const pgr_model *m, const pgr_acl_item *a)
-{
-    size_t i;
-
-    for (i = 0; i < m->n_acl; i++)
-        if (m->acl[i].objkind == a->objkind && same_object(a->objkind, m->acl[i].object, a->object) &&
-            !strcmp(m->acl[i].grantee, a->grantee))
-            return &m->acl[i];
-    return NULL;
-}
-
-/* The schema part of "schema.name" is covered by the migrations. */
-static int
-object_covered(const pgr_model *want, const pgr_acl_item *a)
-{
-    char schema[256];
-    const char *dot = strchr(a->object, '.');
-    size_t n = dot ? (size_t) (dot - a->object) : strlen(a->object);
-
-    if (n >= sizeof schema)
-        return 0;
-    memcpy(schema, a->object, n);
-    schema[n] = '\0';
-    return schema_covered(want, schema);
-}
-
-/* PostgreSQL's aclitem letters (arwdDxtXUCTc) for AclMode bits. */
-static const char *
-letters(unsigned bits, char *buf)
-{
-    static const char all[] = "arwdDxtXUCTc";
-    size_t i, n = 0;
-
-    for (i = 0; all[i]; i++)
-        if (bits & (1u << i))
-            buf[n++] = all[i];
-    if (n == 0)
-        buf[n++] = '-';
-    buf[n] = '\0';
-    return buf;
-}
-
-/*
- * What the migrations let grantee hold on a's object beyond their own grants
- * on it: a GRANT ... ON ALL <kind> IN SCHEMA the model could not expand
- * (sequences that SERIAL and identity columns create are not in the model),
- * and ALTER DEFAULT PRIVILEGES for the object's kind in its schema or in
- * every schema.  Bits; grant options in *options.
- */
-static uint32_t
-schema_wide(const pgr_model *want, const pgr_acl_item *a, uint32_t *options)
-{
-    const char *dot = strchr(a->object, '.');
-    size_t i, n = dot ? (size_t) (dot - a->object) : 0;
-    uint32_t bits = 0;
-
-    *options = 0;
-    if (dot == NULL)
-        return 0;
-    for (i = 0; i < want->n_acl; i++) {
-        const pgr_acl_item *w = &want->acl[i];
-
-        if (w->all_in_schema && w->objkind == a->objkind && !strcmp(w->grantee, a->grantee) &&
-            !strncmp(w->object, a->object, n + 1) && !strcmp(w->object + n + 1, "*")) {
-            bits |= w->privileges;
-            *options |= w->grant_options;
-        }
-    }
-    for (i = 0; i < want->n_default_acl; i++) {
-        const pgr_acl_item *d = &want->default_acl[i];
-
-        if (d->objkind == a->objkind && !strcmp(d->grantee, a->grantee) &&
-            (!strcmp(d->object, "*") || (strlen(d->object) == n && !strncmp(d->object, a->object, n)))) {
-            bits |= d->privileges;
-            *options |= d->grant_options;
-        }
-    }
-    return bits;
-}
-
-static const pgr_view *
+const pgr_view *
 view_of(const pgr_model *m, const char *schema, const char *name)
 {
+    const by_name *s = sorted_of(m);
     size_t i;
 
+    if (s->m == m) {
+        pgr_view key;
+        const pgr_view *kp = &key, **hit;
+
+        memset(&key, 0, sizeof key);
+        key.schema = schema;
+        key.name = name;
+        hit = s->n_view ? bsearch(&kp, s->view, s->n_view, sizeof *s->view, view_cmp) : NULL;
+        return hit ? *hit : NULL;
+    }
     for (i = 0; i < m->n_views; i++)
         if (strcmp(m->views[i].schema, schema) == 0 && strcmp(m->views[i].name, name) == 0)
             return &m->views[i];
     return NULL;
 }
 
-/* Whether a migration place (path, line) comes after another. */
-static int
-after(const pgr_location *a, const pgr_location *b)
+/* The role of m called name, or NULL. */
+static const pgr_role *
+role_of(const pgr_model *m, const char *name)
 {
-    int c;
-
-    if (a->path == NULL || b->path == NULL)
-        return 0;
-    c = strcmp(a->path, b->path);
-    return c > 0 || (c == 0 && a->line > b->line);
-}
-
-/*
- * The privileges a GRANT ... ON ALL TABLES IN SCHEMA after a view's CREATE
- * gave its grantee on the view: PostgreSQL's ALL TABLES includes views,
- * the model expands it to tables only.  Seen as the same grantee holding
- * privileges on another relation of the view's schema through a grant
- * after the view (one pass over the grants: linear, like acl_of).  Bits.
- */
-static uint32_t
-all_tables_on_view(const pgr_model *want, const pgr_acl_item *a)
-{
-    const char *dot = strchr(a->object, '.');
-    const pgr_view *v;
-    char schema[256];
-    size_t i, n = dot ? (size_t) (dot - a->object) : 0;
-    uint32_t bits = 0;
-
-    if (a->objkind != 'r' || dot == NULL || n >= sizeof schema)
-        return 0;
-    memcpy(schema, a->object, n);
-    schema[n] = '\0';
-    if ((v = view_of(want, schema, dot + 1)) == NULL)
-        return 0;
-    for (i = 0; i < want->n_acl; i++) {
-        const pgr_acl_item *w = &want->acl[i];
-
-        if (w->objkind == 'r' && !w->all_in_schema && !strcmp(w->grantee, a->grantee) &&
-            !strncmp(w->object, a->object, n + 1) && after(&w->location, &v->location))
-            bits |= w->privileges;
-    }
-    return bits;
-}
-
-/*
- * Whether grantee owns the object of a migration's grant, in the database
- * or in the migrations: an owner's privileges are implicit (PostgreSQL
- * folds a grant to the role into its owner entry at ALTER ... OWNER TO),
- * and the audit reads only what others were granted.
- */
-static int
-owner_of(const pgr_model *want, const pgr_model *live, const pgr_acl_item *w)
-{
-    const char *dot = strchr(w->object, '.');
-    const pgr_model *m[2] = { live, want };
-    char schema[256];
-    size_t k, n = dot ? (size_t) (dot - w->object) : 0;
-
-    if (w->objkind != 'r' || dot == NULL || n >= sizeof schema)
-        return 0;
-    memcpy(schema, w->object, n);
-    schema[n] = '\0';
-    for (k = 0; k < 2; k++) {
-        const pgr_table *t = table_of(m[k], schema, dot + 1);
-
-        if (t && t->owner && !strcmp(t->owner, w->grantee))
-            return 1;
-    }
-    return 0;
-}
-
-/*
- * Whether the audit reads the database's side of a migration's grant (see
- * live.c load_acl): privileges on tables, views, sequences, schemas and
- * functions, not PUBLIC's EXECUTE on functions nor its USAGE on schema
- * public (built-in defaults, kept as flags), nor database, type, domain,
- * language, foreign-data or tablespace privileges (a migration names the
- * database it ran in, which need not be the one audited).
- */
-static int
-audit_reads(const pgr_acl_item *w)
-{
-    int public = strcmp(w->grantee, "PUBLIC") == 0;
-
-    switch (w->objkind) {
-    case 'r':
-    case 'S':
-        return 1;
-    case 'f':
-        return !public;
-    case 'n':
-        return !(public && strcmp(w->object, "public") == 0);
-    default:
-        return 0;
-    }
-}
-
-static void
-compare_acl(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const pending *p)
-{
-    char a[16], b[16];
+    const by_name *s = sorted_of(m);
     size_t i;
 
-    for (i = 0; i < live->n_acl; i++) {
-        const pgr_acl_item *l = &live->acl[i], *w = acl_of(want, l);
-        uint32_t options, allowed;
+    if (s->m == m) {
+        pgr_role key;
+        const pgr_role *kp = &key, **hit;
 
-        if (!object_covered(want, l) || l->all_in_schema)
-            continue;
-        allowed = schema_wide(want, l, &options) | all_tables_on_view(want, l);
-        /* Reported: a privilege nothing in the migrations gives, or one
-         * the object's own grants give that the database lacks. */
-        if ((l->privileges & ~(allowed | (w ? w->privileges : 0))) ||
-            (l->grant_options & ~(options | (w ? w->grant_options : 0))) ||
-            (w && ((w->privileges & ~l->privileges) || (w->grant_options & ~l->grant_options)))) {
-            pgr_reportf(api, ctx, "drift/grant", &l->location,
-                        "%s's privileges on %s differ from the migrations': %s in "
-                        "the database, %s in the migrations (aclitem letters)", l->grantee, l->object,
-                        letters(l->privileges, a), letters((w ? w->privileges : 0) | allowed, b));
-        }
+        memset(&key, 0, sizeof key);
+        key.name = name;
+        hit = s->n_role ? bsearch(&kp, s->role, s->n_role, sizeof *s->role, role_cmp) : NULL;
+        return hit ? *hit : NULL;
     }
-    for (i = 0; i < want->n_acl; i++) {
-        const pgr_acl_item *w = &want->acl[i];
-
-        if (w->all_in_schema || !audit_reads(w) || acl_of(live, w) || owner_of(want, live, w) ||
-            is_pending(p, &w->location))
-            continue;
-        pgr_reportf(api, ctx, "drift/grant", &w->location,
-                    "%s's privileges on %s granted by the migrations are not in the "
-                    "database", w->grantee, w->object);
-    }
+    for (i = 0; i < m->n_roles; i++)
+        if (strcmp(m->roles[i].name, name) == 0)
+            return &m->roles[i];
+    return NULL;
 }
 
 static void
 compare_roles(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const pending *p)
 {
-    size_t i, j;
+    size_t i;
 
     for (i = 0; i < want->n_roles; i++) {
-        const pgr_role *w = &want->roles[i], *l = NULL;
+        const pgr_role *w = &want->roles[i], *l = role_of(live, w->name);
 
-        for (j = 0; j < live->n_roles && l == NULL; j++)
-            if (strcmp(live->roles[j].name, w->name) == 0)
-                l = &live->roles[j];
         if (l == NULL && is_pending(p, &w->location))
             continue;
         if (l == NULL) {
@@ -662,13 +520,14 @@ compare_roles(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const 
 
 /* --- migrations not applied ----------------------------------------------- */
 
-/* Per migration file: how many of its objects there are and are live. */
+/* An object a migration creates: the file, and whether it is live. */
 typedef struct tally {
     const char *path;
-    size_t objects;
-    size_t live;
+    int live;
 } tally;
 
+/* Every object counted; sorted by path afterwards, so that each file's
+ * objects are one run (a search per object would be O(objects x files)). */
 typedef struct tallies {
     size_t n, cap;
     tally *t;
@@ -678,29 +537,18 @@ typedef struct tallies {
 static void
 count(tallies *ts, const pgr_location *loc, int present)
 {
-    size_t i;
-
     if (loc->path == NULL)
         return;
-    /* Objects of one file mostly come one after the other: look back. */
-    for (i = ts->n; i-- > 0;)
-        if (strcmp(ts->t[i].path, loc->path) == 0)
-            break;
-    if (i == (size_t) -1) {
-        if (ts->n == ts->cap) {
-            tally *grown = realloc(ts->t, (ts->cap ? ts->cap * 2 : 16) * sizeof *grown);
+    if (ts->n == ts->cap) {
+        tally *grown = realloc(ts->t, (ts->cap ? ts->cap * 2 : 64) * sizeof *grown);
 
-            if (grown == NULL)
-                return;
-            ts->t = grown;
-            ts->cap = ts->cap ? ts->cap * 2 : 16;
-        }
-        i = ts->n++;
-        ts->t[i].path = loc->path;
-        ts->t[i].objects = ts->t[i].live = 0;
+        if (grown == NULL)
+            return;
+        ts->t = grown;
+        ts->cap = ts->cap ? ts->cap * 2 : 64;
     }
-    ts->t[i].objects++;
-    ts->t[i].live += present != 0;
+    ts->t[ts->n].path = loc->path;
+    ts->t[ts->n++].live = present != 0;
 }
 
 /* Tables, and the columns and constraints later migrations add to them. */
@@ -733,7 +581,7 @@ count_tables(tallies *ts, const pgr_model *want, const pgr_model *live)
 static void
 count_others(tallies *ts, const pgr_model *want, const pgr_model *live)
 {
-    size_t i, j;
+    size_t i;
 
     for (i = 0; i < want->n_objects; i++)
         if (want->objects[i].kind == 'i')
@@ -744,13 +592,8 @@ count_others(tallies *ts, const pgr_model *want, const pgr_model *live)
     for (i = 0; i < want->n_views; i++)
         count(ts, &want->views[i].location,
               view_of(live, want->views[i].schema, want->views[i].name) != NULL);
-    for (i = 0; i < want->n_roles; i++) {
-        int found = 0;
-
-        for (j = 0; j < live->n_roles && !found; j++)
-            found = strcmp(live->roles[j].name, want->roles[i].name) == 0;
-        count(ts, &want->roles[i].location, found);
-    }
+    for (i = 0; i < want->n_roles; i++)
+        count(ts, &want->roles[i].location, role_of(live, want->roles[i].name) != NULL);
 }
 
 /* Report each migration none of whose objects is live; fill p with them. */
@@ -758,7 +601,7 @@ static void
 find_pending(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, pending *p)
 {
     tallies ts = { 0, 0, NULL };
-    size_t i;
+    size_t i, end;
 
     p->n = 0;
     p->paths = NULL;
@@ -766,11 +609,19 @@ find_pending(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, pending
         return;
     count_tables(&ts, want, live);
     count_others(&ts, want, live);
-    for (i = 0; i < ts.n; i++) {
+    if (ts.n)
+        qsort(ts.t, ts.n, sizeof *ts.t, path_cmp);
+    /* p->paths comes out sorted too: is_pending searches it. */
+    for (i = 0; i < ts.n; i = end) {
         pgr_location at;
         const char **grown;
+        size_t k, lives = 0;
 
-        if (ts.t[i].objects == 0 || ts.t[i].live > 0)
+        for (end = i; end < ts.n && strcmp(ts.t[end].path, ts.t[i].path) == 0; end++)
+            ;
+        for (k = i; k < end; k++)
+            lives += ts.t[k].live;
+        if (lives > 0)
             continue;
         if ((grown = realloc(p->paths, (p->n + 1) * sizeof *grown)) == NULL)
             break;
@@ -783,7 +634,7 @@ find_pending(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, pending
         pgr_reportf(api, ctx, "drift/migration-not-applied", &at,
                     "this migration is not applied: none of the %zu objects it creates (tables, "
                     "columns, indexes, constraints, policies, views, roles) is in the database",
-                    ts.t[i].objects);
+                    end - i);
     }
     free(ts.t);
 }

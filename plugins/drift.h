@@ -38,6 +38,13 @@ const pgr_constraint *constraint_of(const pgr_model *m, const pgr_constraint *c)
 long column_at(const pgr_table *t, const char *name);
 const pgr_location *column_location(const pgr_model *m, const pgr_table *t, size_t k);
 
+/* The view schema.name of m, or NULL (binary search during on_drift). */
+const pgr_view *view_of(const pgr_model *m, const char *schema, const char *name);
+
+/* Whether the migrations (want) put any table in schema: only such schemas
+ * are compared. */
+int schema_covered(const pgr_model *want, const char *schema);
+
 /* Whether two strings (either may be NULL) differ. */
 int differs(const char *a, const char *b);
 
@@ -47,5 +54,10 @@ int differs(const char *a, const char *b);
 void compare_columns(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const pending *p);
 void compare_indexes(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const pending *p);
 void compare_constraints(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const pending *p);
+
+/* drift/grant (drift_acl.c): privileges the database holds that no
+ * migration gives, and grants of the migrations the database lacks.
+ * Sorted indexes of both models' grants, built and freed inside. */
+void compare_acl(pgr_ctx *ctx, const pgr_model *want, const pgr_model *live, const pending *p);
 
 #endif

@@ -144,8 +144,8 @@ static const char *const tenant_candidates[] = {
 };
 
 /* Schemas PostgreSQL owns are never the application's tenant data. */
-static int
-schema_excluded(pgr_ctx *ctx, const char *schema)
+int
+rls_schema_excluded(pgr_ctx *ctx, const char *schema)
 {
     size_t i, n = api->config_list_length(ctx, "exclude_schemas");
 
@@ -239,7 +239,7 @@ check_policies(pgr_ctx *ctx, const pgr_model *m)
     for (i = 0; i < m->n_policies; i++) {
         const pgr_policy *p = &m->policies[i];
 
-        if (schema_excluded(ctx, p->schema))
+        if (rls_schema_excluded(ctx, p->schema))
             continue;
         if ((p->qual_always_true || p->with_check_always_true) &&
             restricted(restrictive, n_restrictive, p))
@@ -410,86 +410,6 @@ is_application_role(pgr_ctx *ctx, const char *role)
     return 0;
 }
 
-static const pgr_table *
-find_table(const pgr_model *m, const char *qualified)
-{
-    size_t i, sl;
-
-    for (i = 0; i < m->n_tables; i++) {
-        sl = strlen(m->tables[i].schema);
-        if (strncmp(qualified, m->tables[i].schema, sl) == 0 && qualified[sl] == '.' &&
-            strcmp(qualified + sl + 1, m->tables[i].name) == 0)
-            return &m->tables[i];
-    }
-    return NULL;
-}
-
-/*
- * Whether a role other than the view's owner may use it (any privilege:
- * writing through a view skips the table's WITH CHECK as reading skips its
- * USING).  Read from the database, the ACL is exact (grants ON ALL TABLES
- * and default privileges included; the owner's own entry is not in it),
- * and a view nobody else may use exposes nothing the owner cannot already
- * see.  Live models only: from the migrations, see rls_defer_view.
- */
-static int
-view_exposed(const pgr_model *m, const pgr_view *v)
-{
-    size_t i, sl = strlen(v->schema);
-
-    for (i = 0; i < m->n_acl; i++)
-        if (m->acl[i].objkind == 'r' && m->acl[i].privileges != 0 &&
-            rls_in_schema(m->acl[i].object, v->schema, sl, v->name))
-            return 1;
-    return 0;
-}
-
-/*
- * rls/view-bypasses-rls for each view that reads a table with RLS with its
- * owner's rights.  A replayed view that no grant opens is held
- * (rls_defer_view): a REVOKE in a file delivered later may make it private.
- */
-static void
-check_views(pgr_ctx *ctx, const pgr_model *m)
-{
-    size_t i, k;
-    char msg[768], hint[512];
-
-    for (i = 0; i < m->n_views; i++) {
-        const pgr_view *v = &m->views[i];
-
-        if ((v->relkind == 'v' && v->security_invoker) || schema_excluded(ctx, v->schema) ||
-            (m->is_live && !view_exposed(m, v)))
-            continue;
-        for (k = 0; k < v->n_relations; k++) {
-            const pgr_table *t = find_table(m, v->relations[k]);
-
-            if (t == NULL || !t->relrowsecurity)
-                continue;
-            if (v->relkind == 'm')
-                snprintf(msg, sizeof msg, "materialized view %s.%s holds rows of %s.%s as its "
-                         "owner saw them: the table's row-level security does not apply",
-                         v->schema, v->name, t->schema, t->name);
-            else
-                snprintf(msg, sizeof msg, "view %s.%s reads %s.%s with its owner's rights: the "
-                         "table's row-level security is checked against the owner, not the caller",
-                         v->schema, v->name, t->schema, t->name);
-            if (v->relkind == 'v' && m->server_version >= 15)
-                snprintf(hint, sizeof hint, "ALTER VIEW %s.%s SET (security_invoker = true);",
-                         v->schema, v->name);
-            else
-                snprintf(hint, sizeof hint, "REVOKE SELECT ON %s.%s FROM roles that must not see "
-                         "every row%s", v->schema, v->name, v->relkind == 'v' ?
-                         " (security_invoker needs PostgreSQL 15)" : "");
-            if (m->is_live || rls_view_granted(m, v))
-                pgr_report_at(api, ctx, "rls/view-bypasses-rls", &v->location, msg, hint);
-            else
-                rls_defer_view(m, v, &v->location, msg, hint);
-            break;
-        }
-    }
-}
-
 /*
  * The tenant column when the configuration names none: the candidate that
  * the most policies compare (a column named org_id that no policy mentions
@@ -532,7 +452,7 @@ schema_uses_rls(pgr_ctx *ctx, const pgr_model *m)
     if (m->n_policies > 0)
         return 1;
     for (i = 0; i < m->n_tables; i++)
-        if (m->tables[i].relrowsecurity && !schema_excluded(ctx, m->tables[i].schema))
+        if (m->tables[i].relrowsecurity && !rls_schema_excluded(ctx, m->tables[i].schema))
             return 1;
     return 0;
 }
@@ -545,7 +465,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
     const char *tenant = api->config_string(ctx, "tenant_column");
     int uses_rls = schema_uses_rls(ctx, m);
 
-    check_views(ctx, m);
+    rls_check_views(ctx, m);
 
     if (tenant == NULL)
         tenant = detect_tenant_column(m);
@@ -555,7 +475,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
         const pgr_policy *first;
         size_t n_pol = count_policies(m, t, &first);
 
-        if (schema_excluded(ctx, t->schema))
+        if (rls_schema_excluded(ctx, t->schema))
             continue;
         check_permissive_overlap(ctx, m, t);
         if (t->relrowsecurity && n_pol == 0) {
@@ -594,8 +514,9 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
         snprintf(hint, sizeof hint,
                  "add ALTER TABLE %s.%s ENABLE ROW LEVEL SECURITY; and a policy per role",
                  t->schema, t->name);
-        /* A template of the table's directory may enable RLS on it: its
-         * statement may come later (rls_defer_table). */
+        /* A template of the table's directory may enable RLS on it, and its
+         * statement may come after this model (plugin.h): decided in
+         * on_finish (rls_defer_table). */
         if (m->is_live)
             pgr_report_at(api, ctx, "rls/table-without-rls", &t->location, msg, hint);
         else
@@ -606,7 +527,8 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
 static void
 on_finish(pgr_ctx *ctx)
 {
-    rls_report_deferred(ctx);
+    rls_report_deferred_tables(ctx);
+    rls_views_finish(ctx);
     rls_notes_free();
 }
 

@@ -3,10 +3,9 @@
  * for the rls plugin: relations REVOKEd from PUBLIC (a view meant for its
  * owner alone) and templates that enable row-level security on a table named
  * at run time.  A statement may come after a model it bears on (the host
- * delivers a model once its own files' statements are in: plugin.h), so the
- * findings these notes can take back are held (rls_defer_table,
- * rls_defer_view) and decided in on_finish (rls_report_deferred), when
- * every statement is in; rls_notes_free ends the run.
+ * delivers a model once its own files' statements are in: plugin.h), so a
+ * finding these notes may take back is held (rls_hold) and decided in
+ * on_finish, when every statement is in; rls_notes_free ends the run.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,41 +18,10 @@
  * Relations the migrations REVOKE ALL (or SELECT) ... FROM PUBLIC, as
  * "schema.name" with the statement's place: the sign that a (materialized)
  * view is meant for its owner alone.  Gathered from the statements; read
- * in on_finish (rls_report_deferred), then freed.
+ * in on_finish (rls_views_finish), then freed.
  */
-typedef struct revoke_note {
-    char *relation;
-    char *path;
-    uint32_t line;
-} revoke_note;
-
 static revoke_note *revokes;
 static size_t n_revokes, cap_revokes;
-
-/*
- * A finding of a replayed model that a statement of any file of the run may
- * still take back, held until on_finish: rls/table-without-rls (view NULL;
- * dropped when a template of its table's directory enables RLS) and
- * rls/view-bypasses-rls (view set: dropped when a later REVOKE ... FROM
- * PUBLIC makes the view its owner's alone).  Everything is owned here.
- */
-typedef struct deferred {
-    const char *rule;          /* static: the rule table's */
-    pgr_location location;     /* path and object owned */
-    char *message;
-    char *hint;
-    char *view;                /* "schema.name" of the view, or NULL */
-    char *view_path;           /* where the view is created (may be NULL) */
-    uint32_t view_line;
-    /* The latest grant on a relation of the view's schema, in migration
-     * order (later()): a REVOKE before it does not make the view private. */
-    int grant_unplaced;        /* some such grant has no path: later than any */
-    char *grant_path;          /* NULL: no placed grant */
-    uint32_t grant_line;
-} deferred;
-
-static deferred *deferreds;
-static size_t n_deferreds, cap_deferreds;
 
 static char *
 xstrdup_or_die(const char *s)
@@ -71,9 +39,8 @@ dup_or_null(const char *s)
     return s ? xstrdup_or_die(s) : NULL;
 }
 
-/* arr (n items of size bytes, room for *cap) with room for one more. */
-static void *
-grow(void *arr, size_t n, size_t *cap, size_t size)
+void *
+rls_grow(void *arr, size_t n, size_t *cap, size_t size)
 {
     if (n < *cap)
         return arr;
@@ -84,13 +51,40 @@ grow(void *arr, size_t n, size_t *cap, size_t size)
     return arr;
 }
 
+void
+rls_hold(rls_held *h, const char *rule, const pgr_location *loc, const char *message,
+         const char *hint)
+{
+    h->rule = rule;
+    h->location = *loc;
+    h->location.path = dup_or_null(loc->path);
+    h->location.object = dup_or_null(loc->object);
+    h->message = xstrdup_or_die(message);
+    h->hint = dup_or_null(hint);
+}
+
+void
+rls_held_report(pgr_ctx *ctx, const rls_held *h)
+{
+    pgr_report_at(api, ctx, h->rule, &h->location, h->message, h->hint);
+}
+
+void
+rls_held_free(rls_held *h)
+{
+    free((char *) h->location.path);
+    free((char *) h->location.object);
+    free(h->message);
+    free(h->hint);
+}
+
 static void
 note_revoke(const char *schema, const char *rel, const pgr_location *loc)
 {
     size_t len = strlen(schema) + strlen(rel) + 2;
     revoke_note *r;
 
-    revokes = grow(revokes, n_revokes, &cap_revokes, sizeof *revokes);
+    revokes = rls_grow(revokes, n_revokes, &cap_revokes, sizeof *revokes);
     r = &revokes[n_revokes++];
     r->relation = malloc(len);
     if (r->relation == NULL)
@@ -138,6 +132,32 @@ dir_of(const char *path)
     memcpy(d, path, n);
     d[n] = '\0';
     return d;
+}
+
+/* The rls/table-without-rls findings held until on_finish (rls_defer_table). */
+static rls_held *held_tables;
+static size_t n_held_tables, cap_held_tables;
+
+void
+rls_defer_table(const pgr_location *loc, const char *message, const char *hint)
+{
+    held_tables = rls_grow(held_tables, n_held_tables, &cap_held_tables, sizeof *held_tables);
+    rls_hold(&held_tables[n_held_tables++], "rls/table-without-rls", loc, message, hint);
+}
+
+void
+rls_report_deferred_tables(pgr_ctx *ctx)
+{
+    size_t i;
+
+    for (i = 0; i < n_held_tables; i++) {
+        if (!rls_template_dir(held_tables[i].location.path))
+            rls_held_report(ctx, &held_tables[i]);
+        rls_held_free(&held_tables[i]);
+    }
+    free(held_tables);
+    held_tables = NULL;
+    n_held_tables = cap_held_tables = 0;
 }
 
 /* Whether a template of path's directory enables RLS (note_template_rls). */
@@ -264,23 +284,18 @@ rls_notes_free(void)
     template_rls_dirs = NULL;
     n_template_rls_dirs = 0;
     memset(&cursor, 0, sizeof cursor);
-    for (i = 0; i < n_deferreds; i++) {
-        free((char *) deferreds[i].location.path);
-        free((char *) deferreds[i].location.object);
-        free(deferreds[i].message);
-        free(deferreds[i].hint);
-        free(deferreds[i].view);
-        free(deferreds[i].view_path);
-        free(deferreds[i].grant_path);
-    }
-    free(deferreds);
-    deferreds = NULL;
-    n_deferreds = cap_deferreds = 0;
+}
+
+const revoke_note *
+rls_revokes(size_t *n)
+{
+    *n = n_revokes;
+    return revokes;
 }
 
 /* Whether place (path, line) comes after (path2, line2) in migration order. */
-static int
-later(const char *path, uint32_t line, const char *path2, uint32_t line2)
+int
+rls_later(const char *path, uint32_t line, const char *path2, uint32_t line2)
 {
     int c;
 
@@ -296,124 +311,4 @@ int
 rls_in_schema(const char *o, const char *schema, size_t sl, const char *name)
 {
     return strncmp(o, schema, sl) == 0 && o[sl] == '.' && (name == NULL || strcmp(o + sl + 1, name) == 0);
-}
-
-/* The first REVOKE ... FROM PUBLIC noted for relation "schema.name" after
- * (path, line), where the view is created; NULL when there is none. */
-static const revoke_note *
-first_revoke(const char *view, const char *path, uint32_t line)
-{
-    size_t i;
-
-    for (i = 0; i < n_revokes; i++)
-        if (strcmp(revokes[i].relation, view) == 0 && later(revokes[i].path, revokes[i].line, path, line))
-            return &revokes[i];
-    return NULL;
-}
-
-/*
- * Whether the migrations of m open view v to other roles whatever any
- * REVOKE says: default privileges for tables in its schema (or every
- * schema), or a grant on the view itself.
- */
-int
-rls_view_granted(const pgr_model *m, const pgr_view *v)
-{
-    size_t i, sl = strlen(v->schema);
-
-    for (i = 0; i < m->n_default_acl; i++)
-        if (m->default_acl[i].objkind == 'r' && (strcmp(m->default_acl[i].object, "*") == 0 ||
-                                                 strcmp(m->default_acl[i].object, v->schema) == 0))
-            return 1;
-    for (i = 0; i < m->n_acl; i++)
-        if (m->acl[i].objkind == 'r' && rls_in_schema(m->acl[i].object, v->schema, sl, v->name))
-            return 1;
-    return 0;
-}
-
-static deferred *
-push_deferred(const char *rule, const pgr_location *loc, const char *message, const char *hint)
-{
-    deferred *d;
-
-    deferreds = grow(deferreds, n_deferreds, &cap_deferreds, sizeof *deferreds);
-    d = &deferreds[n_deferreds++];
-    memset(d, 0, sizeof *d);
-    d->rule = rule;
-    d->location = *loc;
-    d->location.path = dup_or_null(loc->path);
-    d->location.object = dup_or_null(loc->object);
-    d->message = xstrdup_or_die(message);
-    d->hint = dup_or_null(hint);
-    return d;
-}
-
-void
-rls_defer_table(const pgr_location *loc, const char *message, const char *hint)
-{
-    push_deferred("rls/table-without-rls", loc, message, hint);
-}
-
-/*
- * Hold v's rls/view-bypasses-rls finding (at loc) until every REVOKE is
- * noted.  The view is its owner's alone (rls_static_view_private before
- * issue 15) when a REVOKE ... FROM PUBLIC of it comes after its CREATE and
- * no grant on a relation of its schema comes after that REVOKE (it may be
- * ON ALL TABLES, which covers views); rls_view_granted must be false.  Of
- * m's grants only the latest in its schema matters: kept here.
- */
-void
-rls_defer_view(const pgr_model *m, const pgr_view *v, const pgr_location *loc,
-               const char *message, const char *hint)
-{
-    deferred *d = push_deferred("rls/view-bypasses-rls", loc, message, hint);
-    size_t i, sl = strlen(v->schema);
-    const pgr_location *latest = NULL;
-
-    d->view = malloc(sl + strlen(v->name) + 2);
-    if (d->view == NULL)
-        abort();
-    sprintf(d->view, "%s.%s", v->schema, v->name);
-    d->view_path = dup_or_null(v->location.path);
-    d->view_line = v->location.line;
-    for (i = 0; i < m->n_acl; i++) {
-        const pgr_location *at = &m->acl[i].location;
-
-        if (m->acl[i].objkind != 'r' || !rls_in_schema(m->acl[i].object, v->schema, sl, NULL))
-            continue;
-        if (at->path == NULL)
-            d->grant_unplaced = 1;
-        else if (latest == NULL || later(at->path, at->line, latest->path, latest->line))
-            latest = at;
-    }
-    if (latest != NULL) {
-        d->grant_path = xstrdup_or_die(latest->path);
-        d->grant_line = latest->line;
-    }
-}
-
-/* Whether the statements of the run make deferred finding d's view its
- * owner's alone (see rls_defer_view). */
-static int
-view_private(const deferred *d)
-{
-    const revoke_note *r = first_revoke(d->view, d->view_path, d->view_line);
-
-    if (r == NULL || d->grant_unplaced)
-        return 0;
-    return d->grant_path == NULL || !later(d->grant_path, d->grant_line, r->path, r->line);
-}
-
-void
-rls_report_deferred(pgr_ctx *ctx)
-{
-    size_t i;
-
-    for (i = 0; i < n_deferreds; i++) {
-        const deferred *d = &deferreds[i];
-        int keep = d->view ? !view_private(d) : !rls_template_dir(d->location.path);
-
-        if (keep)
-            pgr_report_at(api, ctx, d->rule, &d->location, d->message, d->hint);
-    }
 }

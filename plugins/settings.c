@@ -104,9 +104,6 @@ static const pgr_config_key config_keys[] = {
       control_keys, NULL },
 };
 
-/* Which settings a source holds in full (absent ones take their default). */
-enum { WHOLE_SERVER = 1, WHOLE_PGBOUNCER = 2 };
-
 /* A setting to judge: name, value (NULL: unset) and where it is written. */
 typedef struct judged {
     const char *name;
@@ -225,41 +222,17 @@ is_pgbouncer(const char *name)
     return strncmp(name, "pgbouncer.", 10) == 0;
 }
 
-/*
- * Which settings m holds in full: a live server its own (pg_settings), a
- * postgresql.conf or pgbouncer.ini file (with its includes) its kind's.
- * YAML parameters, a ConfigMap's block or ALTER SYSTEM are partial: the
- * rest may be set elsewhere.
- */
-static int
-whole_scope(const pgr_model *m)
-{
-    const char *base = m->origin.path ? strrchr(m->origin.path, '/') : NULL;
-    size_t n;
-
-    if (m->is_live)
-        return WHOLE_SERVER;
-    base = base ? base + 1 : m->origin.path;
-    if (base == NULL)
-        return 0;
-    n = strlen(base);
-    if (strcmp(base, "pgbouncer.ini") == 0)
-        return WHOLE_PGBOUNCER;
-    if (strncmp(base, "postgresql", 10) == 0 && n > 5 && strcmp(base + n - 5, ".conf") == 0)
-        return WHOLE_SERVER;
-    return 0;
-}
-
 /* A policy entry on a setting m does not write. */
 static void
 judge_unset(pgr_ctx *ctx, const pgr_model *m, const char *name, const pgr_config_node *e)
 {
-    int scope = whole_scope(m);
     judged j = { name, NULL, &m->origin, 0 };
     char why[256];
     pgr_location pl;
 
-    if (!(scope & (is_pgbouncer(name) ? WHOLE_PGBOUNCER : WHOLE_SERVER)))
+    /* Only a whole configuration of the setting's kind leaves it to its
+     * default (pgr_model.settings_scope, set by the front-end that read it). */
+    if (m->settings_scope != (is_pgbouncer(name) ? PGR_SETTINGS_PGBOUNCER : PGR_SETTINGS_SERVER))
         return;
     j.value = pack_string(ctx, "defaults", name);
     j.defaulted = j.value != NULL;

@@ -21,7 +21,8 @@ def test_text_format():
 def test_json_format():
     _, doc = check_json("samples/", cwd=ARGS.source)
     assert doc["version"] == 1
-    keys = ["rule", "severity", "path", "line", "column", "end_line", "end_column", "message", "hint"]
+    keys = ["rule", "severity", "path", "line", "column", "end_line", "end_column", "message", "hint",
+            "fingerprint"]
     for f in doc["findings"]:
         assert list(f.keys()) == keys, f.keys()
         assert f["line"] >= 1 and f["column"] >= 1 and f["end_line"] >= f["line"]

@@ -26,6 +26,7 @@ Good:
 
 Fix: Be sure.
 Source: test plugin
+Docs: https://github.com/pgrampart/pgrampart/blob/main/docs/rules.md#exampledrop-table
 """
 
 EXAMPLE_MARKDOWN = """## `example/drop-table`

@@ -217,7 +217,7 @@ check_and_report(char *const *paths, size_t n)
     /* As the command line does: masked, then every format of the table. */
     diag_mask_findings(&ds, check_text, &run);
     for (i = 0; i < n_reporters; i++) {
-        report_ctx ctx = { &ds, &fuzz_host, check_text, &run, i % 2 == 0, NULL };
+        report_ctx ctx = { &ds, &fuzz_host, check_text, &run, i % 2 == 0, NULL, i % 2 == 0 };
 
         /* SARIF carries every rule's help text (50 kB, most of a run's time
          * under the sanitizers) whatever the input: written for one input in
@@ -227,7 +227,7 @@ check_and_report(char *const *paths, size_t n)
         reporters[i].write(&ctx, devnull);
     }
     for (i = 0; i < ds.findings.len; i++)
-        report_fingerprint(&ds, util_vec_at(&ds.findings, i), check_text, &run, fp);
+        report_fingerprint(&ds, util_vec_at(&ds.findings, i), check_text, &run, NULL, fp);
     check_free(&run);
     diag_free(&ds);
     fuzz_host.diags = NULL;

@@ -494,7 +494,7 @@ test_json_escaping(void **state)
     f.message = "tab\there \"quoted\" \x01 nul-free \xc3\x28 end";
     diag_add(&ds, &f, PGR_SEVERITY_ERROR, NULL);
     {
-        report_ctx ctx = { &ds, NULL, NULL, NULL, false, NULL };
+        report_ctx ctx = { &ds, NULL, NULL, NULL, false, NULL, false };
 
         assert_int_equal(report_find("json")->write(&ctx, out), 0);
     }

@@ -487,7 +487,22 @@ typedef struct pgr_model {
      * NOT NULL), see pgr_constraint. */
     size_t n_constraints;
     const struct pgr_constraint *constraints;
+    /*
+     * Appended in ABI 5, after constraints (0 from an older host): whether
+     * the settings are a whole configuration, so that a setting left out
+     * takes its default — PGR_SETTINGS_SERVER for a postgresql.conf file
+     * (with its includes) or a live server, PGR_SETTINGS_PGBOUNCER for a
+     * pgbouncer.ini file — or PGR_SETTINGS_PARTIAL: a block in another file,
+     * postgresql.auto.conf (what ALTER SYSTEM wrote), YAML parameters,
+     * environment variables, ALTER SYSTEM statements, where the rest may be
+     * set elsewhere.
+     */
+    int settings_scope;
 } pgr_model;
+
+#define PGR_SETTINGS_PARTIAL 0
+#define PGR_SETTINGS_SERVER 1
+#define PGR_SETTINGS_PGBOUNCER 2
 
 /*
  * A table constraint (pg_constraint, appended in ABI 5; reached through

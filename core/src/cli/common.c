@@ -20,7 +20,10 @@ cli_print_findings(host *h, const cli_options *o, diag_text_fn text_fn, void *te
 {
     bool to_stdout = o->output == NULL || strcmp(o->output, "-") == 0;
     bool color = to_stdout && !o->no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
-    report_ctx ctx = { h->diags, h, text_fn, text_arg, color, context };
+    /* OSC 8 links only on a terminal: FORCE_COLOR in a CI log is colour,
+     * not a hyperlink the log viewer would show as escape garbage. */
+    report_ctx ctx = { h->diags, h, text_fn, text_arg, color, context,
+                       color && isatty(STDOUT_FILENO) };
     FILE *out = to_stdout ? stdout : fopen(o->output, "w");
     int rc;
 

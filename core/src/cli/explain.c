@@ -36,6 +36,7 @@ explain_one(const host *h, const host_rule *r, bool markdown)
 {
     const host_plugin *p = util_vec_at(&h->plugins, r->plugin);
     const pgr_rule *rule = r->rule;
+    char *url;
 
     if (markdown) {
         printf("## `%s`\n\n*%s plugin, default severity %s*\n\n%s\n\n", rule->id, p->desc->name,
@@ -55,8 +56,10 @@ explain_one(const host *h, const host_rule *r, bool markdown)
     print_indented(rule->bad, "    ");
     printf("\nGood:\n");
     print_indented(rule->good, "    ");
-    printf("\nFix: %s\nSource: %s\n", rule->hint ? rule->hint : "",
-           rule->source ? rule->source : "");
+    url = host_rule_doc_url(h, rule->id);
+    printf("\nFix: %s\nSource: %s\nDocs: %s\n", rule->hint ? rule->hint : "",
+           rule->source ? rule->source : "", url);
+    free(url);
 }
 
 void
@@ -157,9 +160,18 @@ cli_explain(host *h, const cli_options *o, char *const *args, size_t n)
         return CLI_EXIT_CLEAN;
     }
     r = n == 1 ? host_find_rule(h, args[0]) : NULL;
+    if (r == NULL && n == 1) {
+        const char *near = host_suggest_rule(h, args[0]);
+        char *msg = near ? util_xasprintf("unknown rule %s; did you mean %s? (see pgrampart rules)",
+                                          args[0], near)
+                         : util_xasprintf("unknown rule %s (see pgrampart rules)", args[0]);
+
+        diag_print_error(stderr, msg);
+        free(msg);
+        return CLI_EXIT_TOOL;
+    }
     if (r == NULL) {
-        fprintf(stderr, "pgrampart: %s\n", n == 1 ? "unknown rule (see pgrampart rules)"
-                : "usage: pgrampart explain RULE | --markdown | --readme-table");
+        fputs("pgrampart: usage: pgrampart explain RULE | --markdown | --readme-table\n", stderr);
         return CLI_EXIT_TOOL;
     }
     explain_one(h, r, false);

@@ -578,6 +578,14 @@ pgconf_parse_model(const frontend_input *in, model *m, util_vec *errors)
      * of the kind its dialect names. */
     int kind = pgconf_kind_of(in->dialect ? in->dialect : in->path);
 
+    /* A file of its own is the whole configuration of its kind; a block
+     * of another file (in->dialect) and postgresql.auto.conf, which holds
+     * only what ALTER SYSTEM wrote, are not. */
+    if (in->dialect == NULL && kind == PGCONF_PGBOUNCER)
+        m->settings_scope = PGR_SETTINGS_PGBOUNCER;
+    else if (in->dialect == NULL && kind == PGCONF_POSTGRESQL &&
+             strcmp(util_basename(in->path), "postgresql.auto.conf") != 0)
+        m->settings_scope = PGR_SETTINGS_SERVER;
     if (in->root)
         pgconf_parse_within(m, kind, in->path, in->root, in->text, in->len, errors);
     else

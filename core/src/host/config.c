@@ -570,6 +570,35 @@ read_role_map(config *c, const cfg_node *n, bool patterns, char **err)
     return 0;
 }
 
+/*
+ * docs_base_url: the rules' documentation for a team that hosts its own
+ * copy of docs/rules.md.  The URL ends up in SARIF's helpUri and, on a
+ * terminal, inside an OSC 8 escape, so only an http(s) URL of printable
+ * ASCII without spaces, quotes, angle brackets or backslashes (and no
+ * fragment: the rule's anchor is appended) is taken.
+ */
+static int
+read_docs_base_url(config *c, const cfg_node *n, char **err)
+{
+    const unsigned char *p;
+
+    if (n->kind != CFG_SCALAR || (strncmp(n->scalar, "https://", 8) != 0 &&
+                                  strncmp(n->scalar, "http://", 7) != 0) ||
+        strlen(n->scalar) > 512) {
+        *err = cfg_error(c->path, n, "expected an http:// or https:// URL (at most 512 bytes)");
+        return -1;
+    }
+    for (p = (const unsigned char *) n->scalar; *p; p++) {
+        if (*p <= ' ' || *p >= 0x7f || strchr("\"'<>\\`#", *p)) {
+            *err = cfg_error(c->path, n, "the URL may hold only printable ASCII without spaces, "
+                             "quotes, angle brackets, backslashes or '#'");
+            return -1;
+        }
+    }
+    c->docs_base_url = util_xstrdup(n->scalar);
+    return 0;
+}
+
 int
 config_load(config *c, const char *path, const char *start, char **err)
 {
@@ -643,6 +672,8 @@ config_load(config *c, const char *path, const char *start, char **err)
             c->require_reason = strcmp(rr->scalar, "true") == 0;
         }
     }
+    if (rc == 0 && (n = cfg_get(c->root, "docs_base_url")) != NULL)
+        rc = read_docs_base_url(c, n, err);
     if (rc == 0 && (n = cfg_get(c->root, "postgres_version")) != NULL) {
         char *end = NULL;
         long v = n->kind == CFG_SCALAR ? strtol(n->scalar, &end, 10) : 0;
@@ -664,6 +695,7 @@ config_free(config *c)
 {
     size_t i;
 
+    free(c->docs_base_url);
     for (i = 0; i < c->plugin_dirs.len; i++)
         free(*(char **) util_vec_at(&c->plugin_dirs, i));
     for (i = 0; i < c->rule_packs.len; i++)

@@ -64,6 +64,10 @@ typedef struct config {
      * error (no cap) for production, info for example, test and docs. */
     int role_caps[PATH_ROLE_COUNT];
     util_vec role_patterns[PATH_ROLE_COUNT];  /* of char *: role_patterns: globs */
+    /* docs_base_url: where the rules' documentation lives (an http(s) URL
+     * of printable ASCII; a rule's link is it plus "#" and its anchor), or
+     * NULL for the project's docs/rules.md on GitHub. */
+    char *docs_base_url;
 } config;
 
 /*

@@ -125,4 +125,22 @@ void host_report_core(host *h, const char *rule_id, const pgr_location *loc,
 /* Find a registered rule; NULL when unknown. */
 const host_rule *host_find_rule(const host *h, const char *id);
 
+/*
+ * The registered rule id closest to a mistyped one, for "did you mean":
+ * the same name under another family ("missing-rls" or "sql/missing-rls"
+ * for "rls/missing-rls"), else the id at the smallest edit distance when
+ * that is at most a third of its length.  NULL when nothing is close.
+ * Borrowed from the rule table.
+ */
+const char *host_suggest_rule(const host *h, const char *id);
+
+/*
+ * The URL of a rule's documentation: the configuration's docs_base_url,
+ * else the project's docs/rules.md on GitHub, plus "#" and the anchor
+ * GitHub gives its "## `family/name`" heading (the id without the "/",
+ * other bytes than [A-Za-z0-9_-] percent-encoded).  h may be NULL (the
+ * default base).  Caller frees.
+ */
+char *host_rule_doc_url(const host *h, const char *id);
+
 #endif

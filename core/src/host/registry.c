@@ -9,6 +9,7 @@
  */
 #include "host/host.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,106 @@ host_find_rule(const host *h, const char *id)
     return NULL;
 }
 
+/* Levenshtein distance of a and b, in bytes, with one row of an + 1
+ * cells; ids are short, so the quadratic cost is a few hundred steps. */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+    size_t an = strlen(a), bn = strlen(b), i, j, *row, d;
+
+    row = util_xcalloc(an + 1, sizeof *row);
+    for (i = 0; i <= an; i++)
+        row[i] = i;
+    for (j = 1; j <= bn; j++) {
+        size_t diag = row[0];
+
+        row[0] = j;
+        for (i = 1; i <= an; i++) {
+            size_t up = row[i], best = diag + (a[i - 1] != b[j - 1]);
+
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[i - 1] + 1 < best)
+                best = row[i - 1] + 1;
+            diag = up;
+            row[i] = best;
+        }
+    }
+    d = row[an];
+    free(row);
+    return d;
+}
+
+const char *
+host_suggest_rule(const host *h, const char *id)
+{
+    const char *slash = strchr(id, '/'), *name = slash ? slash + 1 : id, *best = NULL;
+    size_t i, best_d = (size_t) -1;
+
+    /* A 200-byte cap keeps a hostile argument from costing much. */
+    if (strlen(id) > 200)
+        return NULL;
+    for (i = 0; i < h->rules.len; i++) {
+        const char *rid = ((const host_rule *) util_vec_at(&h->rules, i))->rule->id;
+
+        if (strcmp(strchr(rid, '/') + 1, name) == 0)
+            return rid;
+    }
+    for (i = 0; i < h->rules.len; i++) {
+        const char *rid = ((const host_rule *) util_vec_at(&h->rules, i))->rule->id;
+        size_t d = edit_distance(id, rid);
+
+        if (d < best_d) {
+            best_d = d;
+            best = rid;
+        }
+    }
+    return best && best_d * 3 <= strlen(best) ? best : NULL;
+}
+
+#define PGR_RULES_DOC_URL "https://github.com/pgrampart/pgrampart/blob/main/docs/rules.md"
+
+char *
+host_rule_doc_url(const host *h, const char *id)
+{
+    util_buf b;
+    const unsigned char *p;
+
+    util_buf_init(&b);
+    util_buf_puts(&b, h && h->cfg && h->cfg->docs_base_url ? h->cfg->docs_base_url : PGR_RULES_DOC_URL);
+    util_buf_puts(&b, "#");
+    for (p = (const unsigned char *) id; *p; p++) {
+        if (*p == '/')
+            continue;
+        if (isalnum(*p) || *p == '-' || *p == '_')
+            util_buf_append(&b, (const char *) p, 1);
+        else
+            util_buf_printf(&b, "%%%02X", *p);
+    }
+    return b.data;
+}
+
+/* Whether id is "family/kebab-name": lower-case letters, digits and '-'
+ * (and '_' in the family) on both sides of one '/'.  The id is printed on
+ * terminals, in CI logs and inside URLs. */
+static bool
+rule_id_valid(const char *id)
+{
+    const char *slash = id ? strchr(id, '/') : NULL;
+    const char *p;
+
+    if (slash == NULL || slash == id || slash[1] == '\0')
+        return false;
+    for (p = id; *p; p++) {
+        if (p == slash)
+            continue;
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+              (*p == '_' && p < slash)))
+            return false;
+    }
+    return true;
+}
+
 void
 host_register_rule(host *h, const pgr_rule *r, size_t plugin)
 {
@@ -49,7 +150,7 @@ host_register_plugin_rules(host *h, size_t plugin, char **err)
     for (i = 0; i < hp->desc->n_rules; i++) {
         const pgr_rule *r = &hp->desc->rules[i];
 
-        if (r->id == NULL || strchr(r->id, '/') == NULL || r->summary == NULL ||
+        if (!rule_id_valid(r->id) || r->summary == NULL ||
             r->default_severity < PGR_SEVERITY_INFO || r->default_severity > PGR_SEVERITY_ERROR) {
             *err = util_xasprintf("%s: rule %zu has no family/name id, no summary or a bad severity",
                                   hp->path, i);
@@ -300,12 +401,13 @@ host_apply_config(host *h, char **err)
             strcmp(key, "include") == 0 || strcmp(key, "rule_packs") == 0 ||
             strcmp(key, "rules") == 0 || strcmp(key, "postgres_version") == 0 ||
             strcmp(key, "migrations") == 0 || strcmp(key, "suppressions") == 0 ||
-            strcmp(key, "roles") == 0 || strcmp(key, "role_patterns") == 0)
+            strcmp(key, "roles") == 0 || strcmp(key, "role_patterns") == 0 ||
+            strcmp(key, "docs_base_url") == 0)
             continue;
         p = configurable_plugin(h, key);
         if (p == NULL) {
             char *m = util_xasprintf("unknown key '%s' (expected plugin_dirs, rule_packs, include, exclude, rules, "
-                                     "postgres_version, migrations, suppressions, roles, role_patterns or a loaded plugin's name)", key);
+                                     "postgres_version, migrations, suppressions, roles, role_patterns, docs_base_url or a loaded plugin's name)", key);
 
             *err = cfg_error(h->cfg->path, root->items[i], m);
             free(m);
@@ -319,7 +421,9 @@ host_apply_config(host *h, char **err)
         host_rule *r = (host_rule *) host_find_rule(h, rules->items[i]->scalar);
 
         if (r == NULL) {
-            char *m = util_xasprintf("unknown rule '%s'", rules->items[i]->scalar);
+            const char *near = host_suggest_rule(h, rules->items[i]->scalar);
+            char *m = util_xasprintf("unknown rule '%s'%s%s%s", rules->items[i]->scalar,
+                                     near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
 
             *err = cfg_error(h->cfg->path, rules->items[i], m);
             free(m);

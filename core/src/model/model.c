@@ -102,6 +102,7 @@ model_init(model *m, const char *source, int from_migrations)
     m->public_schema_create = 0;
     memset(&m->origin, 0, sizeof m->origin);
     m->is_live = 0;
+    m->settings_scope = PGR_SETTINGS_PARTIAL;
     util_vec_init(&m->settings, sizeof(pgr_setting));
     m->hba_available = 0;
     util_vec_init(&m->hba, sizeof(pgr_hba_rule));
@@ -293,6 +294,7 @@ model_view(model *m, pgr_model *out)
     out->public_schema_create = m->public_schema_create;
     out->origin = m->origin;
     out->is_live = m->is_live;
+    out->settings_scope = m->is_live ? PGR_SETTINGS_SERVER : m->settings_scope;
     out->n_settings = m->settings.len;
     out->settings = m->settings.items;
     out->hba_available = m->hba_available;
@@ -503,6 +505,7 @@ model_clone(const model *src, model *dst)
     dst->server_version = src->server_version;
     dst->public_schema_create = src->public_schema_create;
     dst->origin = copy_loc(&src->origin);
+    dst->settings_scope = src->settings_scope;
     for (i = 0; i < src->views.len; i++)
         *(pgr_view *) util_vec_push(&dst->views) = clone_view(util_vec_at(&src->views, i));
     for (i = 0; i < src->objects.len; i++)

@@ -84,6 +84,7 @@ typedef struct model {
     int public_schema_create;
     pgr_location origin;
     int is_live;
+    int settings_scope;     /* PGR_SETTINGS_*: see pgr_model */
     util_vec settings;      /* of pgr_setting */
     int hba_available;
     util_vec hba;           /* of pgr_hba_rule */

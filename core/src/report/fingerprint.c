@@ -9,12 +9,13 @@
 /* The source line of f, masked, NUL-terminated in a new string (NULL when
  * none). */
 static char *
-source_line(const diag_store *ds, const diag_finding *f, diag_text_fn text_fn, void *text_arg)
+source_line(const diag_store *ds, const diag_finding *f, diag_text_fn text_fn, void *text_arg,
+            diag_line_cursor *cur)
 {
     size_t len, start, end;
     const char *text = (text_fn && f->path) ? text_fn(text_arg, f->path, &len) : NULL;
 
-    if (!diag_find_line(NULL, text, text ? len : 0, f->line, &start, &end))
+    if (!diag_find_line(cur, text, text ? len : 0, f->line, &start, &end))
         return NULL;
     return diag_mask_line(ds, f->path, f->line, text, len, start, end);
 }
@@ -31,10 +32,10 @@ fnv1a(uint64_t h, const char *s)
 
 char *
 report_fingerprint(const diag_store *ds, const diag_finding *f, diag_text_fn text_fn,
-                   void *text_arg, char *buf)
+                   void *text_arg, diag_line_cursor *cur, char *buf)
 {
     uint64_t h = 14695981039346656037ULL;
-    char *line = source_line(ds, f, text_fn, text_arg), *w, *r;
+    char *line = source_line(ds, f, text_fn, text_arg, cur), *w, *r;
 
     h = fnv1a(h, f->rule_id);
     h = fnv1a(h, "\x1f");

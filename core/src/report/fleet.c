@@ -29,7 +29,7 @@ report_fleet_verdict(const report_fleet_member *m, pgr_severity fail_on)
 static report_ctx
 member_ctx(const host *h, const report_fleet_member *m)
 {
-    report_ctx ctx = { m->ds, h, NULL, NULL, false, m->context };
+    report_ctx ctx = { m->ds, h, NULL, NULL, false, m->context, false };
 
     return ctx;
 }

@@ -15,6 +15,7 @@ report_gitlab_write(const report_ctx *ctx, FILE *out)
     void *text_arg = ctx->text_arg;
     json_t *arr = json_array();
     char fp[17];
+    diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
     size_t i;
     int rc;
 
@@ -26,7 +27,7 @@ report_gitlab_write(const report_ctx *ctx, FILE *out)
         json_object_set_new(o, "description", report_json_string(desc));
         json_object_set_new(o, "check_name", report_json_string(f->rule_id));
         json_object_set_new(o, "fingerprint", json_string(report_fingerprint(ds, f, text_fn,
-                                                                              text_arg, fp)));
+                                                                              text_arg, &cur, fp)));
         json_object_set_new(o, "severity", json_string(f->severity == PGR_SEVERITY_ERROR ? "critical"
                                                        : f->severity == PGR_SEVERITY_WARNING ? "major"
                                                        : "info"));

@@ -6,6 +6,8 @@
 
 #include <stdlib.h>
 
+#include "report/fingerprint.h"
+
 json_t *
 report_json_string(const char *s)
 {
@@ -23,6 +25,8 @@ report_json_document(const report_ctx *ctx)
     const diag_store *ds = ctx->ds;
     json_t *root = json_object(), *arr = json_array(), *sum = json_object();
     size_t i, errors = 0, warnings = 0, infos = 0;
+    char fp[17];
+    diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
 
     for (i = 0; i < ds->findings.len; i++) {
         const diag_finding *f = util_vec_at(&ds->findings, i);
@@ -42,6 +46,10 @@ report_json_document(const report_ctx *ctx)
             json_object_set_new(o, "object", report_json_string(f->object));
         json_object_set_new(o, "message", report_json_string(f->message));
         json_object_set_new(o, "hint", f->hint ? report_json_string(f->hint) : json_null());
+        /* The same fingerprint as SARIF's partialFingerprints and GitLab's:
+         * stable across line moves, for baselines and dedup. */
+        json_object_set_new(o, "fingerprint", json_string(report_fingerprint(ds, f, ctx->text_fn,
+                                                                             ctx->text_arg, &cur, fp)));
         json_array_append_new(arr, o);
     }
     diag_tally(ds, &errors, &warnings, &infos);

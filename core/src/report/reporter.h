@@ -23,7 +23,9 @@
  * What every reporter is handed.  The findings are sorted, and their
  * messages, hints and objects already masked (diag_mask_findings); text_fn
  * gives a file's contents for snippets and fingerprints (may be NULL);
- * color asks for ANSI colours (text only).
+ * color asks for ANSI colours (text only); links asks for each rule id to
+ * be an OSC 8 hyperlink to its documentation (text on a terminal only:
+ * a log that does not understand OSC 8 would show the escape).
  */
 typedef struct report_ctx {
     const diag_store *ds;
@@ -33,6 +35,7 @@ typedef struct report_ctx {
     bool color;
     /* The run: command, server or repository, times (NULL for none). */
     const report_context *context;
+    bool links;
 } report_ctx;
 
 /* One output format: its --format name, a line for --format list, and the

@@ -50,23 +50,29 @@ sarif_rules(const host *h)
         json_t *o = json_object(), *t;
         char *help = util_xasprintf("%s Source: %s", r->rule->hint ? r->rule->hint : "",
                                     r->rule->source ? r->rule->source : "pgrampart");
+        char *url = host_rule_doc_url(h, r->rule->id);
 
         json_object_set_new(o, "id", report_json_string(r->rule->id));
         t = json_object();
         json_object_set_new(t, "text", report_json_string(r->rule->summary));
         json_object_set_new(o, "shortDescription", t);
+        /* Code scanning shows fullDescription under the title: the why,
+         * where the rule has one (a third-party rule may not). */
         t = json_object();
-        json_object_set_new(t, "text", report_json_string(r->rule->summary));
+        json_object_set_new(t, "text", report_json_string(r->rule->why ? r->rule->why
+                                                          : r->rule->summary));
         json_object_set_new(o, "fullDescription", t);
         t = json_object();
         json_object_set_new(t, "text", report_json_string(help));
         json_object_set_new(o, "help", t);
+        json_object_set_new(o, "helpUri", report_json_string(url));
         t = json_object();
         json_object_set_new(t, "level", json_string(r->severity == PGR_SEVERITY_OFF ? "none"
                                                     : sarif_level(r->severity)));
         json_object_set_new(o, "defaultConfiguration", t);
         json_array_append_new(rules, o);
         free(help);
+        free(url);
     }
     return rules;
 }
@@ -142,6 +148,7 @@ report_sarif_run(const report_ctx *ctx)
     json_t *run = json_object(), *tool = json_object(), *driver = json_object();
     json_t *results = json_array(), *bases = json_object(), *src = json_object();
     char cwd[PATH_MAX], fp[17];
+    diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
     size_t i;
 
     json_object_set_new(driver, "name", json_string("pgrampart"));
@@ -175,7 +182,7 @@ report_sarif_run(const report_ctx *ctx)
         json_object_set_new(r, "message", msg);
         json_object_set_new(r, "locations", json_pack("[o]", sarif_location(f)));
         json_object_set_new(fps, "pgrampart/v1", json_string(report_fingerprint(ds, f, text_fn,
-                                                                                text_arg, fp)));
+                                                                                text_arg, &cur, fp)));
         json_object_set_new(r, "partialFingerprints", fps);
         if (f->role)
             json_object_set_new(r, "properties", json_pack("{s:s}", "role", f->role));

@@ -13,7 +13,6 @@
 #include "report/fingerprint.h"
 #include "report/template.h"
 
-#define PGR_RULES_DOC_URL "https://github.com/pgrampart/pgrampart/blob/main/docs/rules.md"
 
 static const char *
 severity_label(pgr_severity s)
@@ -21,21 +20,6 @@ severity_label(pgr_severity s)
     return s == PGR_SEVERITY_ERROR ? "error" : s == PGR_SEVERITY_WARNING ? "warning" : "info";
 }
 
-/* The docs/rules.md anchor of a rule, as the README table links it
- * (GitHub drops the backquotes and the "/" of "## `family/name`"). */
-static char *
-rule_doc_url(const char *id)
-{
-    util_buf b;
-    const char *p;
-
-    util_buf_init(&b);
-    util_buf_puts(&b, PGR_RULES_DOC_URL "#");
-    for (p = id; *p; p++)
-        if (*p != '/')
-            util_buf_append(&b, p, 1);
-    return b.data;
-}
 
 /* One header row: label and value (skipped when the value is unknown). */
 static void
@@ -90,11 +74,11 @@ header_rows(const report_context *c)
 static json_t *
 finding_json(const report_ctx *ctx, const diag_finding *f, json_t *seen)
 {
-    char fp[17], *where, *url = rule_doc_url(f->rule_id), *anchor;
+    char fp[17], *where, *url = host_rule_doc_url(ctx->h, f->rule_id), *anchor;
     json_t *o = json_object();
     json_int_t n;
 
-    report_fingerprint(ctx->ds, f, ctx->text_fn, ctx->text_arg, fp);
+    report_fingerprint(ctx->ds, f, ctx->text_fn, ctx->text_arg, NULL, fp);
     n = json_integer_value(json_object_get(seen, fp)) + 1;
     json_object_set_new(seen, fp, json_integer(n));
     anchor = n > 1 ? util_xasprintf("f-%s-%lld", fp, (long long) n) : util_xasprintf("f-%s", fp);

@@ -47,6 +47,26 @@ print_snippet(const diag_store *ds, const diag_finding *f, FILE *out,
     free(masked);
 }
 
+/* The rule id, as an OSC 8 hyperlink to its documentation when asked
+ * (ctx->links).  Rule ids are family/kebab-name (registry.c) and the URL
+ * printable ASCII without escapes (config.c, host_rule_doc_url), so
+ * neither can end the escape early. */
+static void
+print_rule_id(const report_ctx *ctx, const char *id, FILE *out)
+{
+    char *url;
+
+    if (!ctx->links) {
+        diag_put_safe(out, id);
+        return;
+    }
+    url = host_rule_doc_url(ctx->h, id);
+    fprintf(out, "\033]8;;%s\033\\", url);
+    diag_put_safe(out, id);
+    fputs("\033]8;;\033\\", out);
+    free(url);
+}
+
 int
 report_text_write(const report_ctx *ctx, FILE *out)
 {
@@ -74,7 +94,7 @@ report_text_write(const report_ctx *ctx, FILE *out)
         fprintf(out, ":%s %s%s:%s ", reset, sc, diag_severity_name(f->severity), reset);
         diag_put_safe(out, f->message);
         fputs(" [", out);
-        diag_put_safe(out, f->rule_id);
+        print_rule_id(ctx, f->rule_id, out);
         fputs("]\n", out);
         if (f->path)
             print_snippet(ds, f, out, text_fn, text_arg, &cur);

@@ -15,6 +15,7 @@ baseline_write(const char *path, const diag_store *ds, diag_text_fn text_fn, voi
 {
     json_t *root = json_object(), *arr = json_array();
     char fp[17];
+    diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
     size_t i;
     int rc;
 
@@ -26,7 +27,7 @@ baseline_write(const char *path, const diag_store *ds, diag_text_fn text_fn, voi
         json_object_set_new(o, "rule", json_string(f->rule_id));
         json_object_set_new(o, "where", json_string(where));
         json_object_set_new(o, "fingerprint",
-                            json_string(report_fingerprint(ds, f, text_fn, text_arg, fp)));
+                            json_string(report_fingerprint(ds, f, text_fn, text_arg, &cur, fp)));
         json_array_append_new(arr, o);
         free(where);
     }
@@ -47,6 +48,7 @@ baseline_filter(const char *path, diag_store *ds, diag_text_fn text_fn, void *te
     json_error_t jerr;
     json_t *root = json_load_file(path, 0, &jerr), *arr, *e;
     char (*fps)[17];
+    diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
     size_t i, j, keep = 0;
     long hidden = 0;
     bool *taken;
@@ -66,7 +68,7 @@ baseline_filter(const char *path, diag_store *ds, diag_text_fn text_fn, void *te
      * mask secrets), so none may be freed before. */
     fps = util_xcalloc(ds->findings.len + 1, sizeof(fps[0]));
     for (i = 0; i < ds->findings.len; i++)
-        report_fingerprint(ds, util_vec_at(&ds->findings, i), text_fn, text_arg, fps[i]);
+        report_fingerprint(ds, util_vec_at(&ds->findings, i), text_fn, text_arg, &cur, fps[i]);
     for (i = 0; i < ds->findings.len; i++) {
         diag_finding *f = util_vec_at(&ds->findings, i);
         bool hide = false;

@@ -18,6 +18,7 @@ static int
 base_findings(host *h, const gitscope_base *b, char *const *paths, size_t n, util_vec *base, char **err)
 {
     char cwd[PATH_MAX], fp[17];
+    diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
     char *dir = util_xasprintf("%s/%s", b->tree, b->prefix);
     char **present = util_xcalloc(n ? n : 1, sizeof(char *));
     diag_store scratch, *saved = h->diags;
@@ -47,7 +48,7 @@ base_findings(host *h, const gitscope_base *b, char *const *paths, size_t n, uti
             const diag_finding *f = util_vec_at(&scratch.findings, i);
 
             *(char **) util_vec_push(base) = util_xasprintf(
-                "%s\t%s", f->rule_id, report_fingerprint(&scratch, f, check_text, &run, fp));
+                "%s\t%s", f->rule_id, report_fingerprint(&scratch, f, check_text, &run, &cur, fp));
         }
     }
     if (k > 0)
@@ -80,6 +81,7 @@ static void
 drop_old(diag_store *ds, util_vec *base, diag_text_fn text_fn, void *text_arg)
 {
     char fp[17], **keys;
+    diag_line_cursor cur = { NULL, 0, 0, 0, 0 };
     char **b = base->items;
     size_t *used = util_xcalloc(base->len + 1, sizeof(size_t));
     size_t i, keep = 0;
@@ -91,7 +93,7 @@ drop_old(diag_store *ds, util_vec *base, diag_text_fn text_fn, void *text_arg)
     for (i = 0; i < ds->findings.len; i++) {
         diag_finding *f = util_vec_at(&ds->findings, i);
 
-        keys[i] = util_xasprintf("%s\t%s", f->rule_id, report_fingerprint(ds, f, text_fn, text_arg, fp));
+        keys[i] = util_xasprintf("%s\t%s", f->rule_id, report_fingerprint(ds, f, text_fn, text_arg, &cur, fp));
     }
     for (i = 0; i < ds->findings.len; i++) {
         diag_finding *f = util_vec_at(&ds->findings, i);
