@@ -491,9 +491,10 @@ is_admin_role(pgr_ctx *ctx, const pgr_model *m, const char *grantee)
         (r && (r->rolsuper || r->rolbypassrls));
 }
 
-/* Trigger functions, noted from the statements (the host delivers every
- * statement before any model; freed in on_finish), for a host whose
- * pgr_model has no function_trigger (before ABI 5's append). */
+/* Trigger functions, noted from the statements (freed in on_finish), for
+ * a host whose pgr_model has no function_trigger (before ABI 5's append):
+ * such a host delivers every statement before any model.  A newer one
+ * fills function_trigger, so this order is not needed (plugin.h). */
 static char **trigger_functions; /* "schema.name" */
 static size_t n_trigger_functions;
 

@@ -5,7 +5,9 @@
  * statements (GRANT role TO role, CREATE ROLE ... IN ROLE / ROLE / ADMIN): a
  * finding points at the statement that made it, and a GRANT to a role the
  * migrations never create (anon, a role of the cluster) is only here.  The
- * host delivers every statement before any model; members_free ends the run.
+ * host delivers the statements of every file below a model's root (its
+ * set's directory, or its own file) before the model (plugin.h);
+ * members_free ends the run.
  */
 #include <stdlib.h>
 #include <string.h>

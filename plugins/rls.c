@@ -502,8 +502,7 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
             pgr_report_at(api, ctx, "rls/rls-not-forced",
                    t->rls_location.line ? &t->rls_location : &t->location, msg, hint);
         }
-        if (t->relrowsecurity || (!uses_rls && !in_list(t->columns, t->n_columns, tenant)) ||
-            (!m->is_live && rls_template_dir(t->location.path)))
+        if (t->relrowsecurity || (!uses_rls && !in_list(t->columns, t->n_columns, tenant)))
             continue;
         if (m->is_live)
             snprintf(msg, sizeof msg, "table %s.%s has no row-level security: it is not enabled",
@@ -515,14 +514,21 @@ on_model(pgr_ctx *ctx, const pgr_model *m)
         snprintf(hint, sizeof hint,
                  "add ALTER TABLE %s.%s ENABLE ROW LEVEL SECURITY; and a policy per role",
                  t->schema, t->name);
-        pgr_report_at(api, ctx, "rls/table-without-rls", &t->location, msg, hint);
+        /* A template of the table's directory may enable RLS on it, and its
+         * statement may come after this model (plugin.h): decided in
+         * on_finish (rls_defer_table). */
+        if (m->is_live)
+            pgr_report_at(api, ctx, "rls/table-without-rls", &t->location, msg, hint);
+        else
+            rls_defer_table(&t->location, msg, hint);
     }
 }
 
 static void
 on_finish(pgr_ctx *ctx)
 {
-    (void) ctx;
+    rls_report_deferred_tables(ctx);
+    rls_views_finish(ctx);
     rls_notes_free();
 }
 

@@ -2,8 +2,10 @@
  * rls_notes.c — what the statements say that the schema model does not keep,
  * for the rls plugin: relations REVOKEd from PUBLIC (a view meant for its
  * owner alone) and templates that enable row-level security on a table named
- * at run time.  The host delivers every statement before any model;
- * rls_notes_free ends the run.
+ * at run time.  A statement may come after a model it bears on (the host
+ * delivers a model once its own files' statements are in: plugin.h), so a
+ * finding these notes may take back is held (rls_hold) and decided in
+ * on_finish, when every statement is in; rls_notes_free ends the run.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -15,8 +17,8 @@
 /*
  * Relations the migrations REVOKE ALL (or SELECT) ... FROM PUBLIC, as
  * "schema.name" with the statement's place: the sign that a (materialized)
- * view is meant for its owner alone.  Gathered from the statements, which
- * the host delivers before any model; freed in on_finish.
+ * view is meant for its owner alone.  Gathered from the statements; read
+ * in on_finish (rls_views_finish), then freed.
  */
 static revoke_note *revokes;
 static size_t n_revokes, cap_revokes;
@@ -31,18 +33,58 @@ xstrdup_or_die(const char *s)
     return c;
 }
 
+static char *
+dup_or_null(const char *s)
+{
+    return s ? xstrdup_or_die(s) : NULL;
+}
+
+void *
+rls_grow(void *arr, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return arr;
+    *cap = *cap ? *cap * 2 : 16;
+    arr = realloc(arr, *cap * size);
+    if (arr == NULL)
+        abort();
+    return arr;
+}
+
+void
+rls_hold(rls_held *h, const char *rule, const pgr_location *loc, const char *message,
+         const char *hint)
+{
+    h->rule = rule;
+    h->location = *loc;
+    h->location.path = dup_or_null(loc->path);
+    h->location.object = dup_or_null(loc->object);
+    h->message = xstrdup_or_die(message);
+    h->hint = dup_or_null(hint);
+}
+
+void
+rls_held_report(pgr_ctx *ctx, const rls_held *h)
+{
+    pgr_report_at(api, ctx, h->rule, &h->location, h->message, h->hint);
+}
+
+void
+rls_held_free(rls_held *h)
+{
+    free((char *) h->location.path);
+    free((char *) h->location.object);
+    free(h->message);
+    free(h->hint);
+}
+
 static void
 note_revoke(const char *schema, const char *rel, const pgr_location *loc)
 {
     size_t len = strlen(schema) + strlen(rel) + 2;
     revoke_note *r;
 
-    if (n_revokes == cap_revokes) {
-        cap_revokes = cap_revokes ? cap_revokes * 2 : 16;
-        revokes = realloc(revokes, cap_revokes * sizeof *revokes);
-        if (revokes == NULL)
-            abort();
-    }
+    revokes = rls_grow(revokes, n_revokes, &cap_revokes, sizeof *revokes);
     r = &revokes[n_revokes++];
     r->relation = malloc(len);
     if (r->relation == NULL)
@@ -90,6 +132,32 @@ dir_of(const char *path)
     memcpy(d, path, n);
     d[n] = '\0';
     return d;
+}
+
+/* The rls/table-without-rls findings held until on_finish (rls_defer_table). */
+static rls_held *held_tables;
+static size_t n_held_tables, cap_held_tables;
+
+void
+rls_defer_table(const pgr_location *loc, const char *message, const char *hint)
+{
+    held_tables = rls_grow(held_tables, n_held_tables, &cap_held_tables, sizeof *held_tables);
+    rls_hold(&held_tables[n_held_tables++], "rls/table-without-rls", loc, message, hint);
+}
+
+void
+rls_report_deferred_tables(pgr_ctx *ctx)
+{
+    size_t i;
+
+    for (i = 0; i < n_held_tables; i++) {
+        if (!rls_template_dir(held_tables[i].location.path))
+            rls_held_report(ctx, &held_tables[i]);
+        rls_held_free(&held_tables[i]);
+    }
+    free(held_tables);
+    held_tables = NULL;
+    n_held_tables = cap_held_tables = 0;
 }
 
 /* Whether a template of path's directory enables RLS (note_template_rls). */

@@ -164,7 +164,8 @@ index_schemas(view_index *ix)
     ix->n_schemas = k;
 }
 
-/* What only the static check needs: default privileges, schemas, REVOKEs. */
+/* What only the static check needs: default privileges and schemas (the
+ * REVOKEs are read in rls_views_finish, index_revokes). */
 static void
 index_static(view_index *ix, const pgr_model *m)
 {
@@ -176,6 +177,14 @@ index_static(view_index *ix, const pgr_model *m)
             ix->defaults[ix->n_defaults++] = m->default_acl[i].object;
     qsort(ix->defaults, ix->n_defaults, sizeof *ix->defaults, string_cmp);
     index_schemas(ix);
+}
+
+/* The run's REVOKE notes by relation, then note order. */
+static void
+index_revokes(view_index *ix)
+{
+    size_t i;
+
     revoke_notes = rls_revokes(&ix->n_revokes);
     ix->revokes = xmalloc((ix->n_revokes + 1) * sizeof *ix->revokes);
     for (i = 0; i < ix->n_revokes; i++)
@@ -279,43 +288,116 @@ revoke_after(const view_index *ix, const char *relation, const char *path, uint3
     return NULL;
 }
 
-/* Whether a grant of the migrations in schema comes after place r. */
-static int
-schema_granted_after(const view_index *ix, const char *schema, const revoke_note *r)
-{
-    schema_grants key;
-    const schema_grants *g;
+/*
+ * A view of the migrations that no grant opens, held until every REVOKE is
+ * noted (rls_views_finish): it is its owner's alone when a REVOKE ... FROM
+ * PUBLIC of it comes after its CREATE and no grant in its schema comes
+ * after that REVOKE (it may be ON ALL TABLES, which covers views).  Of the
+ * model's grants, only the latest in its schema matters: kept here.
+ */
+typedef struct held_view {
+    rls_held finding;
+    char *key;                 /* "schema.name" */
+    char *path;                /* where the view is created (may be NULL) */
+    uint32_t line;
+    int schema_granted;        /* the schema has a grant of the migrations */
+    int grant_unplaced;        /* one of them has no place: after any REVOKE */
+    char *grant_path;          /* the latest placed one (NULL: none) */
+    uint32_t grant_line;
+} held_view;
 
-    key.schema = schema;
-    key.len = strlen(schema);
-    g = ix->n_schemas ? bsearch(&key, ix->schemas, ix->n_schemas, sizeof key, schema_cmp) : NULL;
-    return g && (g->has_unplaced || rls_later(g->latest_path, g->latest_line, r->path, r->line));
+static held_view *held_views;
+static size_t n_held_views, cap_held_views;
+
+static char *
+xstrdup_or_null(const char *s)
+{
+    char *c = s ? strdup(s) : NULL;
+
+    if (s && c == NULL)
+        abort();
+    return c;
 }
 
-/*
- * Statically, whether the migrations make v their owner's alone: a REVOKE
- * ... FROM PUBLIC of it after its CREATE, no grant on it, no default
- * privileges for tables in its schema, and no grant in its schema after the
- * REVOKE (it may be ON ALL TABLES, which covers views).  Grants a platform
- * makes outside the migrations cannot be seen.  key is "schema.name".
- */
+/* Whether the migrations open v (key "schema.name") to other roles
+ * whatever a REVOKE says: default privileges for tables in its schema (or
+ * every schema), or a grant on v itself. */
 static int
-static_view_private(const view_index *ix, const pgr_view *v, const char *key)
+view_granted(const view_index *ix, const pgr_view *v, const char *key)
 {
-    const revoke_note *r = revoke_after(ix, key, v->location.path, v->location.line);
     const char *star = "*";
     size_t i;
 
-    if (r == NULL)
-        return 0;
     if (ix->n_defaults && (bsearch(&star, ix->defaults, ix->n_defaults, sizeof *ix->defaults, string_cmp) ||
                            bsearch(&v->schema, ix->defaults, ix->n_defaults, sizeof *ix->defaults,
                                    string_cmp)))
-        return 0;
+        return 1;
     i = first_grant(ix, key);
-    if (i < ix->n_grants && strcmp(ix->grants[i]->object, key) == 0)
+    return i < ix->n_grants && strcmp(ix->grants[i]->object, key) == 0;
+}
+
+/* Hold v's finding (message, hint) with what rls_views_finish needs. */
+static void
+hold_view(const view_index *ix, const pgr_view *v, const char *key, const char *msg,
+          const char *hint)
+{
+    schema_grants skey;
+    const schema_grants *g;
+    held_view *h;
+
+    held_views = rls_grow(held_views, n_held_views, &cap_held_views, sizeof *held_views);
+    h = &held_views[n_held_views++];
+    memset(h, 0, sizeof *h);
+    rls_hold(&h->finding, "rls/view-bypasses-rls", &v->location, msg, hint);
+    h->key = xstrdup_or_null(key);
+    h->path = xstrdup_or_null(v->location.path);
+    h->line = v->location.line;
+    skey.schema = v->schema;
+    skey.len = strlen(v->schema);
+    g = ix->n_schemas ? bsearch(&skey, ix->schemas, ix->n_schemas, sizeof skey, schema_cmp) : NULL;
+    if (g != NULL) {
+        h->schema_granted = 1;
+        h->grant_unplaced = g->has_unplaced;
+        h->grant_path = xstrdup_or_null(g->latest_path);
+        h->grant_line = g->latest_line;
+    }
+}
+
+/* Whether the run's REVOKEs make held view h its owner's alone. */
+static int
+held_private(const view_index *ix, const held_view *h)
+{
+    const revoke_note *r = revoke_after(ix, h->key, h->path, h->line);
+
+    if (r == NULL)
         return 0;
-    return !schema_granted_after(ix, v->schema, r);
+    return !(h->schema_granted &&
+             (h->grant_unplaced || rls_later(h->grant_path, h->grant_line, r->path, r->line)));
+}
+
+void
+rls_views_finish(pgr_ctx *ctx)
+{
+    view_index ix;
+    size_t i;
+
+    memset(&ix, 0, sizeof ix);
+    if (n_held_views > 0)
+        index_revokes(&ix);
+    for (i = 0; i < n_held_views; i++) {
+        held_view *h = &held_views[i];
+
+        if (!held_private(&ix, h))
+            rls_held_report(ctx, &h->finding);
+        rls_held_free(&h->finding);
+        free(h->key);
+        free(h->path);
+        free(h->grant_path);
+    }
+    free(held_views);
+    held_views = NULL;
+    n_held_views = cap_held_views = 0;
+    views_end(&ix);
 }
 
 /*
@@ -324,55 +406,82 @@ static_view_private(const view_index *ix, const pgr_view *v, const char *key)
  * USING).  Read from the database, the ACL is exact (grants ON ALL TABLES
  * and default privileges included; the owner's own entry is not in it),
  * and a view nobody else may use exposes nothing the owner cannot already
- * see.  From the migrations, see static_view_private.
+ * see.  Live models only: from the migrations, see held_view.
  */
 static int
-view_exposed(const view_index *ix, const pgr_model *m, const pgr_view *v)
+live_view_exposed(const view_index *ix, const char *key)
 {
-    size_t len = strlen(v->schema) + strlen(v->name) + 2, i;
-    char *key = xmalloc(len);
-    int exposed = 0;
+    size_t i;
 
-    snprintf(key, len, "%s.%s", v->schema, v->name);
-    if (!m->is_live) {
-        exposed = !static_view_private(ix, v, key);
-    } else {
-        for (i = first_grant(ix, key); i < ix->n_grants && !strcmp(ix->grants[i]->object, key); i++)
-            if (ix->grants[i]->privileges != 0)
-                exposed = 1;
-    }
-    free(key);
-    return exposed;
+    for (i = first_grant(ix, key); i < ix->n_grants && !strcmp(ix->grants[i]->object, key); i++)
+        if (ix->grants[i]->privileges != 0)
+            return 1;
+    return 0;
 }
 
+/* The finding's message and hint for view v reading RLS table t. */
 static void
-report_view(pgr_ctx *ctx, const pgr_model *m, const pgr_view *v, const pgr_table *t)
+view_message(const pgr_model *m, const pgr_view *v, const pgr_table *t, char *msg, size_t msg_size,
+             char *hint, size_t hint_size)
 {
-    char msg[768], hint[512];
-
     if (v->relkind == 'm')
-        snprintf(msg, sizeof msg, "materialized view %s.%s holds rows of %s.%s as its "
+        snprintf(msg, msg_size, "materialized view %s.%s holds rows of %s.%s as its "
                  "owner saw them: the table's row-level security does not apply",
                  v->schema, v->name, t->schema, t->name);
     else
-        snprintf(msg, sizeof msg, "view %s.%s reads %s.%s with its owner's rights: the "
+        snprintf(msg, msg_size, "view %s.%s reads %s.%s with its owner's rights: the "
                  "table's row-level security is checked against the owner, not the caller",
                  v->schema, v->name, t->schema, t->name);
     if (v->relkind == 'v' && m->server_version >= 15)
-        snprintf(hint, sizeof hint, "ALTER VIEW %s.%s SET (security_invoker = true);",
+        snprintf(hint, hint_size, "ALTER VIEW %s.%s SET (security_invoker = true);",
                  v->schema, v->name);
     else
-        snprintf(hint, sizeof hint, "REVOKE SELECT ON %s.%s FROM roles that must not see "
+        snprintf(hint, hint_size, "REVOKE SELECT ON %s.%s FROM roles that must not see "
                  "every row%s", v->schema, v->name, v->relkind == 'v' ?
                  " (security_invoker needs PostgreSQL 15)" : "");
-    pgr_report_at(api, ctx, "rls/view-bypasses-rls", &v->location, msg, hint);
+}
+
+/* The first RLS table v reads, or NULL. */
+static const pgr_table *
+first_rls_table(const view_index *ix, const pgr_view *v)
+{
+    size_t k;
+
+    for (k = 0; k < v->n_relations; k++) {
+        const pgr_table *t = find_table(ix, v->relations[k]);
+
+        if (t != NULL && t->relrowsecurity)
+            return t;
+    }
+    return NULL;
+}
+
+/* v's finding (one per view: the first RLS table it reads), when others
+ * may use it: reported now from a live ACL or a grant of the migrations,
+ * else held until every REVOKE is in (hold_view). */
+static void
+check_view(pgr_ctx *ctx, const view_index *ix, const pgr_model *m, const pgr_view *v)
+{
+    size_t len = strlen(v->schema) + strlen(v->name) + 2;
+    char *key = xmalloc(len), msg[768], hint[512];
+    const pgr_table *t;
+
+    snprintf(key, len, "%s.%s", v->schema, v->name);
+    if ((!m->is_live || live_view_exposed(ix, key)) && (t = first_rls_table(ix, v)) != NULL) {
+        view_message(m, v, t, msg, sizeof msg, hint, sizeof hint);
+        if (m->is_live || view_granted(ix, v, key))
+            pgr_report_at(api, ctx, "rls/view-bypasses-rls", &v->location, msg, hint);
+        else
+            hold_view(ix, v, key, msg, hint);
+    }
+    free(key);
 }
 
 void
 rls_check_views(pgr_ctx *ctx, const pgr_model *m)
 {
     view_index ix;
-    size_t i, k;
+    size_t i;
 
     if (m->n_views == 0)
         return;
@@ -380,18 +489,8 @@ rls_check_views(pgr_ctx *ctx, const pgr_model *m)
     for (i = 0; i < m->n_views; i++) {
         const pgr_view *v = &m->views[i];
 
-        if ((v->relkind == 'v' && v->security_invoker) || rls_schema_excluded(ctx, v->schema) ||
-            !view_exposed(&ix, m, v))
-            continue;
-        /* One finding per view: the first RLS table it reads. */
-        for (k = 0; k < v->n_relations; k++) {
-            const pgr_table *t = find_table(&ix, v->relations[k]);
-
-            if (t != NULL && t->relrowsecurity) {
-                report_view(ctx, m, v, t);
-                break;
-            }
-        }
+        if (!(v->relkind == 'v' && v->security_invoker) && !rls_schema_excluded(ctx, v->schema))
+            check_view(ctx, &ix, m, v);
     }
     views_end(&ix);
 }

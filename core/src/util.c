@@ -233,7 +233,9 @@ util_read_file(const char *path, size_t max_bytes, char **data, size_t *len,
         util_buf_append(&b, chunk, (size_t) n);
     }
     close(fd);
-    *data = b.data;
+    /* The buffer doubled as it grew: a run keeps every file's text, so
+     * give the unused half back. */
+    *data = util_xrealloc(b.data, b.len + 1);
     *len = b.len;
     return 0;
 }

@@ -563,6 +563,21 @@ typedef struct pgr_config_key {
  * What a plugin's init returns.  Any callback may be NULL.  The descriptor
  * and everything it points to must stay valid until the plugin is unloaded
  * (static storage is the usual choice).
+ *
+ * The order of a check's callbacks (a behaviour note of ABI 5; issue 15,
+ * so that a file's parse trees are freed once it is consumed): every
+ * on_value_file first; then file by file in path order, each file's
+ * statements (on_sql_statement), then, when the file is a model of its own
+ * (SQL outside any migration set, SQL a script hands to psql), its
+ * on_model; a migration set's on_migration_set, on_migration_replay and
+ * on_model once every file of the set and every file below its root has
+ * had its statements delivered; then the server configuration models;
+ * on_finish last.  So a plugin may rely on the statements of a model's
+ * files (for a set, of every file below its root) coming before that
+ * model, and on every statement coming before on_finish, but not on every
+ * statement coming before any model, as hosts before issue 15 did: a
+ * finding that a statement of another file may take back is decided in
+ * on_finish (the rls plugin's templates and REVOKEs do so).
  */
 typedef struct pgr_plugin {
     uint32_t abi_version;    /* PGR_ABI_VERSION */

@@ -576,8 +576,10 @@ sql_run_deep(void (*fn)(void *), void *arg)
     return true;
 }
 
-void
-sql_file_parse(sql_file *f, const char *path, const char *src, size_t len)
+/* Everything of sql_file_parse before the parse: f holds src (len bytes)
+ * preprocessed, no statements yet. */
+static void
+prepare_file(sql_file *f, const char *path, const char *src, size_t len)
 {
     size_t i;
 
@@ -601,17 +603,147 @@ sql_file_parse(sql_file *f, const char *path, const char *src, size_t len)
     util_vec_init(&f->placeholders, sizeof(size_t));
     sql_template_blank(f->text, len, f->named_queries, &f->placeholders);
     sql_psql_preprocess(f->text, len);
+}
+
+/* The parts of f's statements from first on, by its dbmate markers. */
+static void
+set_marker_parts(sql_file *f, size_t first)
+{
+    size_t i;
+
+    if (f->up_marker < 0 && f->down_marker < 0)
+        return;
+    for (i = first; i < f->stmts.len; i++) {
+        sql_stmt *st = util_vec_at(&f->stmts, i);
+
+        st->part = (f->down_marker >= 0 && st->start > (size_t) f->down_marker)
+            ? PGR_PART_DOWN : PGR_PART_UP;
+    }
+}
+
+void
+sql_file_parse(sql_file *f, const char *path, const char *src, size_t len)
+{
+    prepare_file(f, path, src, len);
     /* libpg_query's output functions and protobuf-c's unpack recurse once
      * per tree level with no limit: parse on a thread with a deep stack. */
     sql_run_deep(parse_file_deep, f);
-    if (f->up_marker >= 0 || f->down_marker >= 0) {
-        for (i = 0; i < f->stmts.len; i++) {
-            sql_stmt *st = util_vec_at(&f->stmts, i);
+    set_marker_parts(f, 0);
+    f->stream_next = f->len;
+}
 
-            st->part = (f->down_marker >= 0 && st->start > (size_t) f->down_marker)
-                ? PGR_PART_DOWN : PGR_PART_UP;
-        }
+/*
+ * The file as the piece that failed left it: parse it whole, as
+ * parse_file_deep does after parse_chunks fails (statement by statement
+ * when the whole does not parse), and keep what starts at or after
+ * stream_next: what comes before was delivered piece by piece.  Runs on
+ * sql_run_deep's stack.
+ */
+static void
+parse_rest_deep(void *arg)
+{
+    sql_file *f = arg;
+    PgQuery__ScanResult *sr = NULL;
+    size_t n_stmts = f->stmts.len, n_errors = f->errors.len, i, keep;
+
+    if (parse_range(f, 0, f->len) != 0) {
+        sql_error *e = util_vec_at(&f->errors, f->errors.len - 1);
+
+        free(e->message);
+        f->errors.len--;
+        sr = scan_file(f);
+        if (sr)
+            parse_each(f, sr);
+        if (sr)
+            pg_query__scan_result__free_unpacked(sr, NULL);
     }
+    for (i = keep = n_stmts; i < f->stmts.len; i++) {
+        sql_stmt *st = util_vec_at(&f->stmts, i);
+
+        if (st->start >= f->stream_next)
+            *(sql_stmt *) util_vec_at(&f->stmts, keep++) = *st;
+    }
+    f->stmts.len = keep;
+    for (i = keep = n_errors; i < f->errors.len; i++) {
+        sql_error *e = util_vec_at(&f->errors, i);
+
+        if (e->offset >= f->stream_next)
+            *(sql_error *) util_vec_at(&f->errors, keep++) = *e;
+        else
+            free(e->message);
+    }
+    f->errors.len = keep;
+}
+
+/* The next piece of a streamed file (sql_stream_next), on the deep stack:
+ * one chunk (parse_chunks' pieces); the rest of the file when it does not
+ * parse. */
+static void
+parse_piece_deep(void *arg)
+{
+    sql_file *f = arg;
+    size_t n_stmts = f->stmts.len, n_results = f->results.len, n_errors = f->errors.len;
+    size_t to = chunk_end(f->text, f->len, f->stream_next, SQL_CHUNK_BYTES);
+
+    if (parse_range(f, f->stream_next, to) == 0) {
+        f->stream_next = to;
+        return;
+    }
+    truncate_parse(f, n_stmts, n_results, n_errors);
+    parse_rest_deep(f);
+    f->stream_next = f->len;
+}
+
+bool
+sql_stream_begin(sql_file *f, const char *path, const char *src, size_t len)
+{
+    prepare_file(f, path, src, len);
+    f->stream_next = 0;
+    /* As parse_file_deep: a file that may chain too many tokens is
+     * scanned whole first; a small one is parsed whole. */
+    if (len > 2 * SQL_CHUNK_BYTES &&
+        !(len > chain_limit() && sql_bytes_may_chain(f->text, len, chain_limit())))
+        return true;
+    sql_run_deep(parse_file_deep, f);
+    set_marker_parts(f, 0);
+    f->stream_next = f->len;
+    f->stream_whole = true;
+    return false;
+}
+
+bool
+sql_stream_next(sql_file *f, size_t *first, size_t *n)
+{
+    size_t before = f->stmts.len;
+
+    if (f->stream_whole) {
+        /* Parsed whole by sql_stream_begin: one piece, all of it. */
+        f->stream_whole = false;
+        *first = 0;
+        *n = f->stmts.len;
+        return true;
+    }
+    if (f->stream_next >= f->len)
+        return false;
+    sql_run_deep(parse_piece_deep, f);
+    set_marker_parts(f, before);
+    *first = before;
+    *n = f->stmts.len - before;
+    return true;
+}
+
+void
+sql_file_free_trees(sql_file *f)
+{
+    size_t i;
+
+    for (i = 0; i < f->results.len; i++)
+        pg_query__parse_result__free_unpacked(
+            *(PgQuery__ParseResult **) util_vec_at(&f->results, i), NULL);
+    util_vec_free(&f->results);
+    util_vec_init(&f->results, sizeof(PgQuery__ParseResult *));
+    for (i = 0; i < f->stmts.len; i++)
+        ((sql_stmt *) util_vec_at(&f->stmts, i))->node = NULL;
 }
 
 /* The shared state of sql_file_parse_all's workers. */
@@ -706,6 +838,57 @@ sql_count_part(const sql_file *f, pgr_part part)
 }
 
 void
+sql_file_release(sql_file *f)
+{
+    size_t i;
+
+    if (f->released)
+        return;
+    sql_file_free_trees(f);
+    util_vec_init(&f->spans, sizeof(sql_span));
+    for (i = 0; i < f->stmts.len; i++) {
+        const sql_stmt *st = util_vec_at(&f->stmts, i);
+        sql_span *sp = util_vec_push(&f->spans);
+
+        sp->start = (uint32_t) st->start;
+        sp->end = (uint32_t) st->end;
+    }
+    /* Exactly as long as it is: the doubling would leave half of it empty. */
+    if (f->spans.len > 0)
+        f->spans.items = util_xrealloc(f->spans.items, f->spans.len * sizeof(sql_span));
+    f->spans.cap = f->spans.len;
+    util_vec_free(&f->stmts);
+    util_vec_free(&f->placeholders);
+    util_lines_free(&f->lines);
+    memset(&f->lines, 0, sizeof f->lines);
+    free(f->text);
+    f->text = NULL;
+    f->released = true;
+}
+
+size_t
+sql_file_n_statements(const sql_file *f)
+{
+    return f->released ? f->spans.len : f->stmts.len;
+}
+
+void
+sql_file_span(const sql_file *f, size_t k, size_t *start, size_t *end)
+{
+    if (f->released) {
+        const sql_span *sp = util_vec_at(&f->spans, k);
+
+        *start = sp->start;
+        *end = sp->end;
+    } else {
+        const sql_stmt *st = util_vec_at(&f->stmts, k);
+
+        *start = st->start;
+        *end = st->end;
+    }
+}
+
+void
 sql_file_free(sql_file *f)
 {
     size_t i;
@@ -719,6 +902,7 @@ sql_file_free(sql_file *f)
     util_vec_free(&f->results);
     util_vec_free(&f->stmts);
     util_vec_free(&f->placeholders);
+    util_vec_free(&f->spans);
     util_lines_free(&f->lines);
     free(f->text);
     free(f->path);

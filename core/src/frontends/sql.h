@@ -67,7 +67,18 @@ typedef struct sql_file {
     long down_marker;          /* dbmate "-- migrate:down" line offset, or -1 */
     bool named_queries;        /* a file of named queries (sql_has_named_queries) */
     util_vec placeholders;     /* of size_t: offsets of blanked template placeholders */
+    size_t stream_next;        /* sql_stream_next: where the next piece starts */
+    bool stream_whole;         /* sql_stream_begin parsed it whole, not delivered yet */
+    bool released;             /* sql_file_release ran: spans, not stmts */
+    util_vec spans;            /* of sql_span, once released */
 } sql_file;
+
+/* Where a statement of a released sql_file was: its first byte and one past
+ * its last (sql_stmt.start, .end; files are at most 64 MiB). */
+typedef struct sql_span {
+    uint32_t start;
+    uint32_t end;
+} sql_span;
 
 /*
  * Parse src (len bytes, need not be NUL-terminated) as a SQL/psql script.
@@ -78,6 +89,44 @@ typedef struct sql_file {
  */
 void sql_file_parse(sql_file *f, const char *path, const char *src, size_t len);
 void sql_file_free(sql_file *f);
+
+/*
+ * A large file parsed as it is consumed, so that its trees are not all
+ * held at once (issue 15): sql_stream_begin prepares f as sql_file_parse
+ * does and returns true when f is parsed in pieces (over 2 *
+ * SQL_CHUNK_BYTES, and no statement may chain too many tokens), false when
+ * it parsed f whole.  Each sql_stream_next call then adds the statements of
+ * the next piece to f (they are f->stmts[*first, *first + *n)) and returns
+ * true; false when the file is done (a whole parse is one piece).  The
+ * caller uses a piece's trees, then frees them (sql_file_free_trees) before
+ * the next call.  The statements, errors and offsets are those of
+ * sql_file_parse, except that when a piece does not parse, the statements
+ * before it are those of the pieces (sql_file_parse parses the whole file
+ * again, and statement by statement when that fails too).
+ */
+bool sql_stream_begin(sql_file *f, const char *path, const char *src, size_t len);
+bool sql_stream_next(sql_file *f, size_t *first, size_t *n);
+
+/* Free f's parse trees; its statements stay, each node NULL. */
+void sql_file_free_trees(sql_file *f);
+
+/*
+ * Free what f holds for its statements' consumers: the parse trees, the
+ * statements, the preprocessed text, its line index and placeholders.
+ * What stays is what suppressions need, the statements' spans (8 bytes
+ * each, sql_file_span), and the errors and markers.  Called once the
+ * statement hooks and every replay of f ran (issue 15: a run holds the
+ * trees of the files it is consuming, not of all files); sql_file_free
+ * still frees the rest.
+ */
+void sql_file_release(sql_file *f);
+
+/* The number of statements of f, released or not. */
+size_t sql_file_n_statements(const sql_file *f);
+
+/* Statement k (< sql_file_n_statements) of f: its first byte, and one past
+ * its last non-blank byte (sql_stmt.start, .end), released or not. */
+void sql_file_span(const sql_file *f, size_t k, size_t *start, size_t *end);
 
 /* One file for sql_file_parse_all: src (len bytes, not taken over, read
  * only) parsed as path into *out. */

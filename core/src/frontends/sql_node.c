@@ -210,6 +210,14 @@ sql_tree_depth(const ProtobufCMessage *m, size_t limit)
     if (limit == 0)
         return 1;
     d = m->descriptor;
+    /* A Node wraps one child (a oneof of some 250 fields): go to it
+     * directly, not over every field (issue 15: the loop was 7 % of a
+     * check of the SQL set).  The same depth: one level, then the child's. */
+    if (d == &pg_query__node__descriptor) {
+        const ProtobufCMessage *child = unwrap(m);
+
+        return child ? 1 + sql_tree_depth(child, limit - 1) : 1;
+    }
     for (i = 0; i < d->n_fields && best < limit; i++) {
         const ProtobufCFieldDescriptor *fd = &d->fields[i];
 

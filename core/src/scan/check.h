@@ -129,6 +129,23 @@ const char *check_text(void *run, const char *path, size_t *len);
  * run. */
 void check_replay(check_run *run);
 
+/* The pieces of check_replay, for a run that consumes its files as they
+ * are parsed (run.c): set number set of run->mig (its on_migration_set,
+ * replay hooks and model; its files parsed and their statement hooks run);
+ * f's SQL as a model of its own (a SQL file outside any set, or what a
+ * script hands to psql); the server configuration models. */
+void check_replay_set(check_run *run, size_t set);
+void check_replay_file(check_run *run, check_file *f);
+void check_replay_configs(check_run *run);
+
+/* check_replay_file in steps, for a file parsed piece by piece
+ * (sql_stream_next): begin m, replay statements [from, to) of f into it
+ * (their trees alive) as each piece comes, then give m to the model hooks
+ * and free it. */
+void check_replay_file_begin(check_run *run, check_file *f, model *m);
+void check_replay_file_statements(check_run *run, check_file *f, model *m, size_t from, size_t to);
+void check_replay_file_end(check_run *run, model *m);
+
 /* The path role's name of a file of run (pathrole_name: "production" when
  * run has no such file); static. */
 const char *check_role(void *run, const char *path);

@@ -122,20 +122,14 @@ report_deep_lines(model *m, const check_file *f, const sql_stmt *st, check_run *
     m->deep_lines.len = 0;
 }
 
-/* Replay the statements of one file that belong to part (the UP part of
- * an up file or dbmate file, the DOWN part of a down). */
+/* Replay statements [from, to) of f that belong to part. */
 static void
-replay_part(model *m, const check_file *f, pgr_part part, check_run *report)
+replay_range(model *m, const check_file *f, pgr_part part, size_t from, size_t to,
+             check_run *report)
 {
     size_t k;
 
-    if (f == NULL || !f->parsed_sql)
-        return;
-    /* Migration tools run each file in a session of its own (psql per
-     * sqitch change, a transaction per golang-migrate file): a SET
-     * search_path does not outlive its file. */
-    model_new_session(m);
-    for (k = 0; k < f->sql.stmts.len; k++) {
+    for (k = from; k < to; k++) {
         const sql_stmt *st = util_vec_at(&f->sql.stmts, k);
 
         if ((part == PGR_PART_NONE || st->part == part) && model_apply(m, &f->sql, st) > 0 &&
@@ -151,6 +145,20 @@ replay_part(model *m, const check_file *f, pgr_part part, check_run *report)
         }
         report_deep_lines(m, f, st, report);
     }
+}
+
+/* Replay the statements of one file that belong to part (the UP part of
+ * an up file or dbmate file, the DOWN part of a down). */
+static void
+replay_part(model *m, const check_file *f, pgr_part part, check_run *report)
+{
+    if (f == NULL || !f->parsed_sql)
+        return;
+    /* Migration tools run each file in a session of its own (psql per
+     * sqitch change, a transaction per golang-migrate file): a SET
+     * search_path does not outlive its file. */
+    model_new_session(m);
+    replay_range(m, f, part, 0, f->sql.stmts.len, report);
 }
 
 static bool
@@ -366,13 +374,14 @@ call_model_hooks(check_run *run, model *m)
     check_model_hooks(run->host, m);
 }
 
+/* Replay sets [from, to) of run->mig, each with its hooks. */
 static void
-run_sets(check_run *run)
+run_sets(check_run *run, size_t from, size_t to)
 {
     size_t s, k, g;
     bool hooks = any_replay_hook(run->host);
 
-    for (s = 0; s < run->mig.sets.len; s++) {
+    for (s = from; s < to; s++) {
         const mig_set *set = util_vec_at(&run->mig.sets, s);
         pgr_migration_set view;
         model m, before;
@@ -407,17 +416,26 @@ run_sets(check_run *run)
     }
 }
 
+/* Start the model of f alone: empty, in a session of its own. */
+static void
+alone_begin(check_run *run, check_file *f, model *m)
+{
+    pgr_location origin = { f->path, 1, 1, 1, 1, NULL };
+
+    model_init(m, f->path, 0);
+    model_set_version(m, run->host->cfg->postgres_version);
+    model_set_origin(m, &origin);
+    model_new_session(m);
+}
+
 /* f's SQL (its own, or what it hands to psql) as a model of its own. */
 static void
 replay_alone(check_run *run, check_file *f)
 {
-    pgr_location origin = { f->path, 1, 1, 1, 1, NULL };
     model m;
 
-    model_init(&m, f->path, 0);
-    model_set_version(&m, run->host->cfg->postgres_version);
-    model_set_origin(&m, &origin);
-    replay_part(&m, f, PGR_PART_NONE, run);
+    alone_begin(run, f, &m);
+    replay_range(&m, f, PGR_PART_NONE, 0, f->sql.stmts.len, run);
     call_model_hooks(run, &m);
     model_free(&m);
 }
@@ -512,7 +530,44 @@ run_models(check_run *run)
 void
 check_replay(check_run *run)
 {
-    run_sets(run);
+    run_sets(run, 0, run->mig.sets.len);
     run_standalone(run);
+    run_models(run);
+}
+
+void
+check_replay_set(check_run *run, size_t set)
+{
+    run_sets(run, set, set + 1);
+}
+
+void
+check_replay_file(check_run *run, check_file *f)
+{
+    replay_alone(run, f);
+}
+
+void
+check_replay_file_begin(check_run *run, check_file *f, model *m)
+{
+    alone_begin(run, f, m);
+}
+
+void
+check_replay_file_statements(check_run *run, check_file *f, model *m, size_t from, size_t to)
+{
+    replay_range(m, f, PGR_PART_NONE, from, to, run);
+}
+
+void
+check_replay_file_end(check_run *run, model *m)
+{
+    call_model_hooks(run, m);
+    model_free(m);
+}
+
+void
+check_replay_configs(check_run *run)
+{
     run_models(run);
 }

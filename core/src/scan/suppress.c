@@ -55,14 +55,17 @@ coverage(const check_file *f, size_t offset, uint32_t line, suppression *s)
     s->from_line = s->to_line = line + 1;
     if (f->fe->output != FRONTEND_STATEMENTS || !f->parsed_sql)
         return;
-    for (k = 0; k < f->sql.stmts.len; k++) {
-        const sql_stmt *st = util_vec_at(&f->sql.stmts, k);
+    /* By spans: the run has freed the statements (sql_file_release); the
+     * file's own line index has the SQL's lines (same offsets). */
+    for (k = 0; k < sql_file_n_statements(&f->sql); k++) {
+        size_t start, end;
         uint32_t l, c;
 
-        if (st->start <= offset)
+        sql_file_span(&f->sql, k, &start, &end);
+        if (start <= offset)
             continue;
-        util_lines_pos(&f->sql.lines, st->start, &s->from_line, &c);
-        util_lines_pos(&f->sql.lines, st->end > st->start ? st->end - 1 : st->start, &l, &c);
+        util_lines_pos(&f->lines, start, &s->from_line, &c);
+        util_lines_pos(&f->lines, end > start ? end - 1 : start, &l, &c);
         s->to_line = l;
         return;
     }
@@ -365,10 +368,12 @@ scan_migration(const char *path, util_vec *sups)
     if (f.fe == NULL || util_read_file(path, SUPPRESS_MAX_FILE_BYTES, &f.text, &f.len, &err) != 0)
         return;
     f.path = (char *) path;
+    util_lines_build(&f.lines, f.text, f.len);
     sql_file_parse(&f.sql, path, f.text, f.len);
     f.parsed_sql = true;
     scan_file(&f, sups);
     sql_file_free(&f.sql);
+    util_lines_free(&f.lines);
     free(f.text);
 }
 
