@@ -5,7 +5,6 @@
  */
 #include "report/context.h"
 
-#include <git2.h>
 #include <pg_query.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +12,7 @@
 #include "host/pqlib.h"
 #include "pgrampart/plugin.h"
 #include "report/reporter.h"
-#include "scan/gitscope_internal.h"
+#include "scan/gitscope.h"
 #include "util.h"
 
 /* The libpq keywords that are connection secrets, never printed. */
@@ -176,9 +175,6 @@ report_context_set_live(report_context *c, const live_result *res, const char *c
 void
 report_context_set_checkout(report_context *c, char *const *paths, size_t n)
 {
-    git_repository *repo = NULL;
-    git_reference *head = NULL;
-    const git_oid *oid;
     util_buf b;
     size_t i;
 
@@ -186,42 +182,7 @@ report_context_set_checkout(report_context *c, char *const *paths, size_t n)
     for (i = 0; i < n; i++)
         util_buf_printf(&b, "%s%s", i ? " " : "", paths[i]);
     c->paths = b.data;
-    /* Outside any repository there is no commit to name: libgit2 is not
-     * started for it. */
-    if (!gitscope_may_be_in_repo(n ? paths[0] : "."))
-        return;
-    gitscope_lg_begin();
-    if (git_repository_open_ext(&repo, n ? paths[0] : ".", 0, NULL) != 0 && n) {
-        /* A file operand: look from its directory. */
-        char *dir = util_dirname(paths[0]);
-
-        if (git_repository_open_ext(&repo, dir, 0, NULL) != 0)
-            repo = NULL;
-        free(dir);
-    }
-    if (repo) {
-        const char *wd = git_repository_workdir(repo);
-
-        if (wd) {
-            c->repository = util_xstrdup(wd);
-            /* workdir ends in '/': the top level as git rev-parse prints it */
-            if (strlen(c->repository) > 1 && c->repository[strlen(c->repository) - 1] == '/')
-                c->repository[strlen(c->repository) - 1] = '\0';
-        }
-        if (git_repository_head(&head, repo) == 0) {
-            char hex[GIT_OID_HEXSZ + 1];
-
-            if ((oid = git_reference_target(head)) != NULL) {
-                git_oid_tostr(hex, sizeof hex, oid);
-                c->commit = util_xstrdup(hex);
-            }
-            if (git_reference_is_branch(head))
-                c->branch = util_xstrdup(git_reference_shorthand(head));
-            git_reference_free(head);
-        }
-        git_repository_free(repo);
-    }
-    gitscope_lg_end();
+    gitscope_head(n ? paths[0] : ".", &c->repository, &c->commit, &c->branch);
 }
 
 void

@@ -724,3 +724,42 @@ gitscope_in_base(const char *dir)
     free(real);
     return in;
 }
+
+void
+gitscope_head(const char *start, char **toplevel, char **commit, char **branch)
+{
+    git_repository *repo = NULL;
+    git_reference *head = NULL;
+    const git_oid *oid;
+    const char *wd;
+
+    *toplevel = *commit = *branch = NULL;
+    if (!gitscope_may_be_in_repo(start))
+        return;
+    gitscope_lg_begin();
+    if (git_repository_open_ext(&repo, start, 0, NULL) != 0) {
+        char *dir = util_dirname(start);
+
+        if (git_repository_open_ext(&repo, dir, 0, NULL) != 0)
+            repo = NULL;
+        free(dir);
+    }
+    if (repo && (wd = git_repository_workdir(repo)) != NULL) {
+        size_t n = strlen(wd);
+
+        *toplevel = util_xstrndup(wd, n > 1 && wd[n - 1] == '/' ? n - 1 : n);
+    }
+    if (repo && git_repository_head(&head, repo) == 0) {
+        char hex[GIT_OID_HEXSZ + 1];
+
+        if ((oid = git_reference_target(head)) != NULL) {
+            git_oid_tostr(hex, sizeof hex, oid);
+            *commit = util_xstrdup(hex);
+        }
+        if (git_reference_is_branch(head))
+            *branch = util_xstrdup(git_reference_shorthand(head));
+        git_reference_free(head);
+    }
+    git_repository_free(repo);
+    gitscope_lg_end();
+}

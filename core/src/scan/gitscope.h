@@ -75,6 +75,17 @@ void gitscope_set_base_root(const char *root);
  */
 int *gitscope_tracked(char *const *paths, size_t n);
 
+/*
+ * The repository that holds start (a file or directory; a file operand is
+ * looked up from its directory too), for a report's header: *toplevel its
+ * work tree without a trailing '/' (as git rev-parse --show-toplevel
+ * prints it), *commit HEAD's 40 hex digits, *branch HEAD's branch name.
+ * Each is set to a malloc'd string the caller frees, or left NULL when
+ * unknown (no repository, a bare one, an unborn or detached HEAD).
+ * libgit2 is not started when no repository can hold start.
+ */
+void gitscope_head(const char *start, char **toplevel, char **commit, char **branch);
+
 #endif
 
 /* --- what git ignores, for the walk ------------------------------------ */

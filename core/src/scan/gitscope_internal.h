@@ -1,7 +1,7 @@
 /*
- * gitscope_internal.h — what gitscope.c shares with gitwalk.c (and the
- * report's context, which reads HEAD): the libgit2 lifecycle and a path
- * helper.  Not for other modules.
+ * gitscope_internal.h — what gitscope.c shares with gitwalk.c: the
+ * libgit2 lifecycle and path helpers.  Not for other modules (the report's
+ * context reads HEAD through gitscope_head).
  */
 #ifndef PGR_GITSCOPE_INTERNAL_H
 #define PGR_GITSCOPE_INTERNAL_H
