@@ -36,8 +36,14 @@ extern pattern *patterns;
 extern size_t n_patterns;
 extern int patterns_loaded;
 
-/* Compile the rule pack's patterns and allow-list for this run. */
+/* Compile the rule pack's patterns and allow-list for this run
+ * (secrets_pack.c); unload_patterns frees them, the placeholder words too. */
 void load_patterns(pgr_ctx *ctx);
+void unload_patterns(void);
+
+/* The rule a pattern reports: want when it names one of the plugin's
+ * rules (the pointer is the rule table's), else known-secret-format. */
+const char *pack_rule(const char *want);
 
 /* Whether v is a reference or an obvious placeholder, not a secret. */
 int is_placeholder(pgr_ctx *ctx, const char *v);
