@@ -6,7 +6,7 @@ or reads outside it):
   apps      ../shared/corpus/apps: real application repositories (migrations, env, compose,
             Helm, CI, scripts, backend code);
   packages  a real npm tree: the packages secretlint itself installs (.tools/node_modules,
-            JavaScript, TypeScript, JSON, Markdown, YAML), without Microsoft's SARIF binary;
+            JavaScript, TypeScript, JSON, Markdown, YAML), without the SARIF and squawk binaries;
   planted   FILES generated .env, compose YAML, shell and TypeScript files, one in 25 with a
             planted password (the earlier form of this benchmark).
 Per tree, ROUNDS pairs run interleaved (pgrampart, secretlint, pgrampart, ...), so the load of a
@@ -88,7 +88,7 @@ def make_tree(kind, d, n_files):
         shutil.copytree(os.path.join(root, "..", "shared", "corpus", "apps"), out, symlinks=True)
     elif kind == "packages":
         shutil.copytree(os.path.join(tools, "node_modules"), out, symlinks=True,
-                        ignore=shutil.ignore_patterns("@microsoft", ".bin"))
+                        ignore=shutil.ignore_patterns("@microsoft", "@squawk-cli", "squawk-cli", ".bin"))
     else:
         os.makedirs(out)
         make_planted(out, n_files)
