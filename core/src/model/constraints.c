@@ -52,7 +52,8 @@ remove_constraint_at(model *m, size_t i)
 {
     pgr_constraint *c = util_vec_at(&m->constraints, i);
 
-    free_constraint(c);
+    if (!journal_take(m, JV_CONSTRAINTS, i, c))
+        free_constraint(c);
     memmove(c, (model_constraint *) c + 1, (m->constraints.len - i - 1) * sizeof(model_constraint));
     m->constraints.len--;
     constraints_stale(m);
@@ -358,6 +359,7 @@ add_constraint(model *m, const pgr_table *t, const PgQuery__Constraint *c, const
         return;
     }
     *(model_constraint *) util_vec_push(&m->constraints) = mk;
+    journal_push(m, JV_CONSTRAINTS);
 }
 
 static bool
@@ -490,6 +492,9 @@ constraints_move(model *m, const char *schema, const char *table, const char *to
     for (i = 0; i < m->constraints.len; i++) {
         pgr_constraint *c = util_vec_at(&m->constraints, i);
 
+        if ((!strcmp(c->schema, schema) && !strcmp(c->table, table)) ||
+            (c->references && !strcmp(c->references, from)))
+            journal_change(m, JV_CONSTRAINTS, i);
         if (!strcmp(c->schema, schema) && !strcmp(c->table, table)) {
             free((char *) c->schema);
             free((char *) c->table);
@@ -630,6 +635,27 @@ constraints_clone(const model *src, model *dst)
         d->ref_columns = strs_clone(s->ref_columns, s->n_ref_columns);
         d->n_ref_columns = s->n_ref_columns;
     }
+}
+
+model_constraint
+constraint_clone(const model_constraint *s)
+{
+    model_constraint d = *s;
+
+    d.c.schema = util_xstrdup(s->c.schema);
+    d.c.table = util_xstrdup(s->c.table);
+    d.c.name = util_xstrdup(s->c.name);
+    d.c.references = dup_or_null(s->c.references);
+    d.c.columns = strs_clone(s->c.columns, s->c.n_columns);
+    d.c.location = copy_loc(&s->c.location);
+    d.ref_columns = strs_clone(s->ref_columns, s->n_ref_columns);
+    return d;
+}
+
+void
+constraint_free(model_constraint *c)
+{
+    free_constraint(&c->c);
 }
 
 void

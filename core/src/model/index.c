@@ -14,6 +14,7 @@ index_init(model_index *ix)
     ix->upto = 0;
     ix->built = false;
     ix->scans = 0;
+    ix->frozen = false;
 }
 
 /* Elements of ix's vector were removed, renamed or moved. */
@@ -194,7 +195,8 @@ index_find(model_index *ix, const util_vec *v, key_fn key, const elem_key *want)
     size_t i;
     long found = -1;
 
-    if (!ix->built && ix->scans < INDEX_REBUILD_AFTER) {
+    /* Under a journal the map must stay as it was (model.h). */
+    if (ix->frozen || (!ix->built && ix->scans < INDEX_REBUILD_AFTER)) {
         ix->scans++;
         return index_scan(v, key, want);
     }
@@ -267,7 +269,7 @@ column_exists(model *m, const pgr_table *t, const char *name)
     size_t i, k, dummy;
     bool found;
 
-    if (!ix->built && ix->scans < INDEX_REBUILD_AFTER) {
+    if (ix->frozen || (!ix->built && ix->scans < INDEX_REBUILD_AFTER)) {
         ix->scans++;
         return strs_has(t->columns, t->n_columns, name);
     }
@@ -296,7 +298,7 @@ column_added(model *m, const pgr_table *t, const char *name)
 {
     util_buf b;
 
-    if (!m->column_ix.built)
+    if (!m->column_ix.built || m->column_ix.frozen)
         return;
     util_buf_init(&b);
     pair_bytes(&b, &t->oid, sizeof t->oid, name);

@@ -21,7 +21,7 @@ add_member_of(model *m, pgr_role *r, const char *group)
     size_t i, k, dummy;
 
     /* Until the index is worth building, scan r's own memberships. */
-    if (!ix->built && ix->scans < INDEX_REBUILD_AFTER) {
+    if (ix->frozen || (!ix->built && ix->scans < INDEX_REBUILD_AFTER)) {
         ix->scans++;
         for (k = 0; k < r->n_member_of; k++)
             if (strcmp(r->member_of[k], group) == 0)

@@ -53,7 +53,9 @@ drop_table_at(model *m, size_t i)
     constraints_drop_table(m, t->schema, t->name);
     remove_policies(m, t->schema, t->name, NULL);
     free(qual);
-    free_table(t);
+    t = util_vec_at(&m->tables, i);
+    if (!journal_take(m, JV_TABLES, i, t))
+        free_table(t);
     memmove(t, (char *) t + sizeof(pgr_table), (m->tables.len - i - 1) * sizeof(pgr_table));
     m->tables.len--;
     index_stale(&m->table_ix);
@@ -78,6 +80,7 @@ add_table(model *m, const PgQuery__RangeVar *rv, char relkind, int if_not_exists
         return NULL;
     }
     t = util_vec_push(&m->tables);
+    journal_push(m, JV_TABLES);
     t->oid = m->next_oid++;
     t->schema = util_xstrdup(schema);
     t->name = util_xstrdup(rv->relname);
@@ -171,6 +174,8 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
          s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) && s->relation) {
         long v = view_index(m, schema_of(m, s->relation->schemaname), s->relation->relname);
 
+        if (v >= 0)
+            journal_change(m, JV_VIEWS, (size_t) v);
         for (k = 0; v >= 0 && k < s->n_cmds; k++) {
             const PgQuery__AlterTableCmd *c = s->cmds[k]->node_case ==
                 PG_QUERY__NODE__NODE_ALTER_TABLE_CMD ? s->cmds[k]->alter_table_cmd : NULL;
@@ -187,6 +192,7 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
     i = table_index(m, schema_of(m, s->relation->schemaname), s->relation->relname);
     if (i < 0)
         return;
+    journal_change(m, JV_TABLES, (size_t) i);
     t = util_vec_at(&m->tables, (size_t) i);
     for (k = 0; k < s->n_cmds; k++) {
         const PgQuery__AlterTableCmd *c;
@@ -260,6 +266,7 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
     i = table_index(m, schema_of(m, rv->schemaname), rv->relname);
     if (i < 0)
         return;
+    journal_change(m, JV_TABLES, (size_t) i);
     t = util_vec_at(&m->tables, (size_t) i);
     rename_target(m, &m->table_ix, &m->tables, table_key, 0, new_schema ? new_schema : t->schema,
                   new_name ? new_name : t->name, NULL);
@@ -284,6 +291,7 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
         char *pq = util_xasprintf("%s.%s", p->schema, p->table);
 
         if (strcmp(pq, from) == 0) {
+            journal_change(m, JV_POLICIES, k);
             rename_target(m, &m->policy_ix, &m->policies, policy_index_key, 0, t->schema,
                           t->name, p->name);
             touch_elem(m, TOUCH_POLICY, p);
@@ -342,7 +350,7 @@ table_by_oid(model *m, uint32_t oid)
     model_index *ix = &m->oid_ix;
     size_t i;
 
-    if (!ix->built && ix->scans < INDEX_REBUILD_AFTER) {
+    if (ix->frozen || (!ix->built && ix->scans < INDEX_REBUILD_AFTER)) {
         ix->scans++;
         return table_scan_oid(m, oid);
     }

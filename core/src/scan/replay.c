@@ -8,12 +8,16 @@
  */
 #include "scan/check.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "frontends/pgconf.h"
 #include "scan/discover.h"
 #include "host/host.h"
+#include "model/model_json.h"
 #include "util.h"
 
 static check_file *
@@ -159,6 +163,99 @@ parsed_clean(const check_file *f)
     return f && f->parsed_sql && f->sql.errors.len == 0;
 }
 
+/* Whether every plugin with a replay hook reads, of after_down, only what
+ * replay_touched lists (api->replay_touched_only). */
+static bool
+hooks_touched_only(const host *h)
+{
+    size_t i;
+
+    for (i = 0; i < h->plugins.len; i++) {
+        const host_plugin *p = util_vec_at(&h->plugins, i);
+
+        if (p->desc->on_migration_replay && !p->touched_only)
+            return false;
+    }
+    return true;
+}
+
+/* Whether a journal records every statement of the DOWN parts of entries
+ * [a, b) of set (model_journal_supports). */
+static bool
+downs_journaled(check_run *run, const mig_set *set, size_t a, size_t b)
+{
+    size_t k, i;
+
+    for (k = a; k < b; k++) {
+        const mig_entry *e = util_vec_at(&set->entries, k);
+        const check_file *f = sql_file_at(run, e->down);
+
+        for (i = 0; f && i < f->sql.stmts.len; i++) {
+            const sql_stmt *st = util_vec_at(&f->sql.stmts, i);
+            bool part = e->down == e->up ? st->part == PGR_PART_DOWN : true;
+
+            if (part && !model_journal_supports(st->node))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* m as text, for PGRAMPART_JOURNAL_CHECK: what plugins see of it (model_json
+ * of its view: every object, column types, constraints), the columns index
+ * expressions read, and the session state; caller frees. */
+static char *
+model_text(const model *m)
+{
+    model c;
+    pgr_model v;
+    json_t *j;
+    char *dump, *out;
+    util_buf b;
+    size_t i;
+
+    model_clone(m, &c);
+    model_view(&c, &v);
+    j = model_json(&v);
+    dump = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    util_buf_init(&b);
+    util_buf_puts(&b, dump);
+    free(dump);
+    for (i = 0; i < m->index_deps.len; i++) {
+        const index_dep *d = util_vec_at(&m->index_deps, i);
+        char *line = util_xasprintf("\ndep %s.%s %s", d->schema, d->index, d->column);
+
+        util_buf_puts(&b, line);
+        free(line);
+    }
+    out = util_xasprintf("%s\noid %u schema %s dup %d psc %d dpe %d", b.data ? b.data : "",
+                         m->next_oid, m->default_schema, m->dup_keys, m->public_schema_create,
+                         m->default_public_execute);
+    util_buf_free(&b);
+    model_free(&c);
+    return out;
+}
+
+/* PGRAMPART_JOURNAL_CHECK (tests): the model after a journaled down and its
+ * undo must be the model before the down; abort when it is not. */
+static void
+journal_check(const char *before, const model *m, const char *down_path)
+{
+    char *after;
+
+    if (before == NULL)
+        return;
+    after = model_text(m);
+    if (strcmp(before, after) != 0) {
+        fprintf(stderr, "pgrampart: PGRAMPART_JOURNAL_CHECK: undoing the down %s left a "
+                "different model\n--- before\n%s\n--- after\n%s\n", down_path ? down_path : "?",
+                before, after);
+        abort();
+    }
+    free(after);
+}
+
 static bool
 any_replay_hook(const host *h)
 {
@@ -298,11 +395,12 @@ replay_ups(check_run *run, model *m, const mig_set *set, size_t a, size_t b, che
  */
 static void
 replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model *m,
-                 model *before, const mig_set *set, size_t a, size_t b)
+                 model *before, const mig_set *set, size_t a, size_t b, size_t downs[2])
 {
     /* The downs are judged only when every half parses: a partial replay
      * would report phantom differences. */
-    bool judge_down = false, clean = true;
+    bool judge_down = false, clean = true, journaled;
+    char *check_text = NULL;
     model after_down;
     model_touched touched;
     touched_views tv;
@@ -318,19 +416,43 @@ replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model 
         judge_down = judge_down || down != NULL;
     }
     judge_down = judge_down && clean;
+    /* The down runs on m itself under a journal and is undone, when the
+     * hooks need of after_down only what the migration touched and the
+     * journal records everything the downs do; else on a copy of m. */
+    journaled = judge_down && !getenv("PGRAMPART_REPLAY_FULL") &&
+        !getenv("PGRAMPART_REPLAY_COPY") && hooks_touched_only(run->host) &&
+        downs_journaled(run, set, a, b);
     model_touched_init(&touched);
     /* What the ups and then the downs touch, for api->replay_touched. */
     model_record_touched(m, &touched);
     replay_ups(run, m, set, a, b, run);
     model_record_touched(m, NULL);
     if (judge_down) {
-        model_clone(m, &after_down);
-        model_record_touched(&after_down, &touched);
+        model *on = m;
+
+        if (journaled) {
+            if (getenv("PGRAMPART_JOURNAL_CHECK"))
+                check_text = model_text(m);
+            model_journal_begin(m);
+        } else {
+            model_clone(m, &after_down);
+            on = &after_down;
+        }
+        model_record_touched(on, &touched);
         for (k = b; k-- > a;)
-            replay_part(&after_down,
+            replay_part(on,
                         sql_file_at(run, ((const mig_entry *) util_vec_at(&set->entries, k))->down),
                         PGR_PART_DOWN, NULL);
-        model_record_touched(&after_down, NULL);
+        model_record_touched(on, NULL);
+        downs[journaled ? 0 : 1]++;
+        if (journaled) {
+            /* after_down: what the migration touched, as the down left it. */
+            model_init(&after_down, m->source, m->from_migrations);
+            model_copy_touched(m, &touched, &after_down);
+            model_journal_undo(m);
+            journal_check(check_text, m, view->migrations[g].down_path);
+            free(check_text);
+        }
         model_view(&after_down, &vd);
     }
     model_view(before, &vb);
@@ -376,6 +498,7 @@ run_sets(check_run *run)
         const mig_set *set = util_vec_at(&run->mig.sets, s);
         pgr_migration_set view;
         model m, before;
+        size_t downs[2] = { 0, 0 };
 
         set_view(run, set, &view);
         host_for_each_plugin(run->host, call_set_hook, &view);
@@ -392,7 +515,7 @@ run_sets(check_run *run)
             /* A second model and a copy per down cost time: only when a
              * plugin asks for them. */
             if (hooks) {
-                replay_migration(run, &view, g, &m, &before, set, k, group_end(set, k));
+                replay_migration(run, &view, g, &m, &before, set, k, group_end(set, k), downs);
                 continue;
             }
             for (j = k; j < group_end(set, k); j++)
@@ -402,6 +525,10 @@ run_sets(check_run *run)
         free((void *) view.migrations);
         if (hooks)
             model_free(&before);
+        /* For the tests: how the downs ran (each one checked). */
+        if (getenv("PGRAMPART_JOURNAL_CHECK"))
+            fprintf(stderr, "pgrampart: journal check of %s: %zu downs undone, %zu on a copy\n",
+                    set->root, downs[0], downs[1]);
         call_model_hooks(run, &m);
         model_free(&m);
     }
