@@ -383,15 +383,67 @@ replay_ups(check_run *run, model *m, const mig_set *set, size_t a, size_t b, che
                     PGR_PART_UP, report);
 }
 
+/* A small model of the objects of m that t names (model_copy_touched). */
+static void
+touched_model(model *m, const model_touched *t, model *out)
+{
+    model_init(out, m->source, m->from_migrations);
+    model_copy_touched(m, t, out);
+}
+
+/*
+ * Run the downs of entries [a, b) of set on m, in reverse order as the
+ * tools roll back, recording what they touch in touched, and fill
+ * after_down with what the hooks get of the result: journaled, the down
+ * runs on m itself and is undone (model_journal_begin), and after_down
+ * holds the touched objects only; else it runs on a copy of m, which
+ * after_down is, or (sparse) whose touched objects it holds.
+ */
+static void
+run_downs(check_run *run, const char *down_path, model *m, const mig_set *set, size_t a,
+          size_t b, model_touched *touched, bool journaled, bool sparse, model *after_down)
+{
+    char *check_text = NULL;
+    model copy, *on = m;
+    size_t k;
+
+    if (journaled) {
+        if (getenv("PGRAMPART_JOURNAL_CHECK"))
+            check_text = model_text(m);
+        model_journal_begin(m);
+    } else {
+        model_clone(m, &copy);
+        on = &copy;
+    }
+    model_record_touched(on, touched);
+    for (k = b; k-- > a;)
+        replay_part(on, sql_file_at(run, ((const mig_entry *) util_vec_at(&set->entries, k))->down),
+                    PGR_PART_DOWN, NULL);
+    model_record_touched(on, NULL);
+    if (journaled) {
+        touched_model(m, touched, after_down);
+        model_journal_undo(m);
+        journal_check(check_text, m, down_path);
+        free(check_text);
+    } else if (sparse) {
+        touched_model(&copy, touched, after_down);
+        model_free(&copy);
+    } else {
+        *after_down = copy;
+    }
+}
+
 /*
  * Apply logical migration g of view (entries [a, b) of set) to m, and give
- * plugins the model before it, after its ups and after its ups then downs
- * (on a copy; the downs in reverse order, as the tools roll back), so that
- * they can judge whether the downs undo the ups.  before is m as it was
- * before this migration's ups: a second model the same ups are replayed
- * on, one migration behind (replaying the ups again costs what they hold;
- * copying m per migration cost the whole model, O(n^2) over a history;
- * issue 15).  The down still runs on a copy.
+ * plugins the model before it, after its ups and after its ups then downs,
+ * so that they can judge whether the downs undo the ups.  before is m as
+ * it was before this migration's ups: a second model the same ups are
+ * replayed on, one migration behind (copying m per migration cost the whole
+ * model, O(n^2) over a history; issue 15).  When every hook reads only the
+ * objects the migration touched (api->replay_touched_only), the three
+ * models handed over are small models of those objects, and the downs run
+ * on m under a journal when it records them whole; else the models are
+ * whole and the downs run on a copy.
  */
 static void
 replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model *m,
@@ -399,9 +451,8 @@ replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model 
 {
     /* The downs are judged only when every half parses: a partial replay
      * would report phantom differences. */
-    bool judge_down = false, clean = true, journaled;
-    char *check_text = NULL;
-    model after_down;
+    bool judge_down = false, clean = true, journaled, sparse;
+    model after_down, small_before, small_up, *mb = before, *mu = m;
     model_touched touched;
     touched_views tv;
     pgr_model vb, vu, vd;
@@ -416,11 +467,8 @@ replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model 
         judge_down = judge_down || down != NULL;
     }
     judge_down = judge_down && clean;
-    /* The down runs on m itself under a journal and is undone, when the
-     * hooks need of after_down only what the migration touched and the
-     * journal records everything the downs do; else on a copy of m. */
-    journaled = judge_down && !getenv("PGRAMPART_REPLAY_FULL") &&
-        !getenv("PGRAMPART_REPLAY_COPY") && hooks_touched_only(run->host) &&
+    sparse = hooks_touched_only(run->host) && !getenv("PGRAMPART_REPLAY_FULL");
+    journaled = sparse && judge_down && !getenv("PGRAMPART_REPLAY_COPY") &&
         downs_journaled(run, set, a, b);
     model_touched_init(&touched);
     /* What the ups and then the downs touch, for api->replay_touched. */
@@ -428,38 +476,21 @@ replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model 
     replay_ups(run, m, set, a, b, run);
     model_record_touched(m, NULL);
     if (judge_down) {
-        model *on = m;
-
-        if (journaled) {
-            if (getenv("PGRAMPART_JOURNAL_CHECK"))
-                check_text = model_text(m);
-            model_journal_begin(m);
-        } else {
-            model_clone(m, &after_down);
-            on = &after_down;
-        }
-        model_record_touched(on, &touched);
-        for (k = b; k-- > a;)
-            replay_part(on,
-                        sql_file_at(run, ((const mig_entry *) util_vec_at(&set->entries, k))->down),
-                        PGR_PART_DOWN, NULL);
-        model_record_touched(on, NULL);
+        run_downs(run, view->migrations[g].down_path, m, set, a, b, &touched, journaled, sparse,
+                  &after_down);
         downs[journaled ? 0 : 1]++;
-        if (journaled) {
-            /* after_down: what the migration touched, as the down left it. */
-            model_init(&after_down, m->source, m->from_migrations);
-            model_copy_touched(m, &touched, &after_down);
-            model_journal_undo(m);
-            journal_check(check_text, m, view->migrations[g].down_path);
-            free(check_text);
-        }
         model_view(&after_down, &vd);
-    }
-    model_view(before, &vb);
-    model_view(m, &vu);
-    if (judge_down)
         rp.after_down = &vd;
-    touched_views_init(&tv, &touched, before, m, judge_down ? &after_down : NULL, &vb, &vu, &vd);
+    }
+    if (sparse) {
+        touched_model(before, &touched, &small_before);
+        touched_model(m, &touched, &small_up);
+        mb = &small_before;
+        mu = &small_up;
+    }
+    model_view(mb, &vb);
+    model_view(mu, &vu);
+    touched_views_init(&tv, &touched, mb, mu, judge_down ? &after_down : NULL, &vb, &vu, &vd);
     /* PGRAMPART_REPLAY_FULL: plugins are told nothing of what was touched
      * and compare whole models, as before issue 15; tests check that the
      * findings are the same either way (tests/e2e/perf_history.py). */
@@ -470,6 +501,10 @@ replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model 
     model_touched_free(&touched);
     if (judge_down)
         model_free(&after_down);
+    if (sparse) {
+        model_free(&small_before);
+        model_free(&small_up);
+    }
     replay_ups(run, before, set, a, b, NULL);
 }
 
