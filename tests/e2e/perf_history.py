@@ -31,16 +31,10 @@ def test_history_of_2000_pairs_scales():
     now runs on the model itself under a journal and is undone (core/src/model/journal.c): about 6
     under load (the views of two models per migration are still O(n)), so the bound is 9: it catches
     a return of the copy.  The findings are the deliberate ones."""
-    from sec_limits import cpu_seconds_of_check
+    from sec_limits import least_cpu_seconds
     hist = bench_history()
     n = 2000
-    small_files, big_files = hist.history(n // 4), hist.history(n)
-    smalls, bigs, doc = [], [], None
-    for _ in range(3):
-        smalls.append(cpu_seconds_of_check(small_files)[0])
-        t, doc = cpu_seconds_of_check(big_files)
-        bigs.append(t)
-    small, big = min(smalls), min(bigs)
+    small, big, doc = least_cpu_seconds(hist.history(n // 4), hist.history(n))
     ratio = big / max(small, 0.01)
     print(f"n={n}: {big:.2f} s CPU, n/4: {small:.2f} s, ratio {ratio:.1f}")
     found = rollback_findings(doc)

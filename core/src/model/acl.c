@@ -41,13 +41,13 @@ remove_acl_of(model *m, char objkind, const char *object)
 
         if (a->objkind == objkind && strcmp(a->object, object) == 0) {
             touch_elem(m, TOUCH_ACL, a);
+            index_removed(&m->acl_ix, m->dup_keys, acl_key, keep, a);
             if (!journal_take(m, JV_ACL, keep, a))
                 free_acl_item(a);
         } else
             *(pgr_acl_item *) util_vec_at(&m->acl, keep++) = *a;
     }
     m->acl.len = keep;
-    index_stale(&m->acl_ix);
 }
 
 void
@@ -254,11 +254,11 @@ apply_acl(model *m, char objkind, const char *object, int all_in_schema,
     if (a->privileges == 0) {
         size_t i = (size_t) (a - (pgr_acl_item *) m->acl.items);
 
+        index_removed(&m->acl_ix, m->dup_keys, acl_key, i, a);
         if (!journal_take(m, JV_ACL, i, a))
             free_acl_item(a);
         memmove(a, a + 1, (m->acl.len - i - 1) * sizeof(pgr_acl_item));
         m->acl.len--;
-        index_stale(&m->acl_ix);
     }
 }
 

@@ -52,11 +52,15 @@ remove_constraint_at(model *m, size_t i)
 {
     pgr_constraint *c = util_vec_at(&m->constraints, i);
 
+    /* By (schema, table, name) a key names one constraint; by (schema,
+     * name) or type it may name several: those indexes are built again. */
+    index_removed(&m->constraint_ix, m->dup_keys, constraint_key, i, c);
+    index_stale(&m->constraint_name_ix);
+    index_stale(&m->constraint_type_ix);
     if (!journal_take(m, JV_CONSTRAINTS, i, c))
         free_constraint(c);
     memmove(c, (model_constraint *) c + 1, (m->constraints.len - i - 1) * sizeof(model_constraint));
     m->constraints.len--;
-    constraints_stale(m);
 }
 
 /* How many bytes of s, at most n, end on a UTF-8 character boundary

@@ -142,13 +142,13 @@ drop_functions_in(model *m, const char *schema)
             touch_elem(m, TOUCH_FUNCTION, f);
             remove_acl_of(m, 'f', q);
             free(q);
+            index_removed(&m->function_ix, m->dup_keys, function_key, keep, f);
             free_function(f);
         } else {
             *(model_function *) util_vec_at(&m->functions, keep++) = *f;
         }
     }
     m->functions.len = keep;
-    index_stale(&m->function_ix);
 }
 
 /* Apply CREATE/ALTER FUNCTION options (DefElems) to fn. */
@@ -271,12 +271,12 @@ drop_function(model *m, const PgQuery__Node *obj)
         touch_elem(m, TOUCH_FUNCTION, f);
         remove_acl_of(m, 'f', q);
         free(q);
+        index_removed(&m->function_ix, m->dup_keys, function_key, at[i], f);
         if (!journal_take(m, JV_FUNCTIONS, at[i], f))
             free_function(f);
         memmove(f, f + 1, (m->functions.len - at[i] - 1) * sizeof(model_function));
         m->functions.len--;
     }
-    index_stale(&m->function_ix);
 }
 
 pgr_function *

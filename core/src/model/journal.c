@@ -23,6 +23,7 @@ typedef struct journal_op {
 } journal_op;
 
 struct model_journal {
+    const model *m;                 /* the model it records */
     util_vec ops;                   /* of journal_op, in order */
     /* The session state and flags statements change, as they were. */
     uint32_t next_oid;
@@ -182,12 +183,86 @@ journal_take(model *m, int vec, size_t i, const void *elem)
     return true;
 }
 
+bool
+journal_dup_keys(const model_journal *j)
+{
+    return j->m->dup_keys;
+}
+
+size_t
+journal_length(const model_journal *j)
+{
+    return j->ops.len;
+}
+
+bool
+journal_placed(const model_journal *j, size_t i, int vec, size_t *pos)
+{
+    const journal_op *o = util_vec_at(&j->ops, i);
+
+    *pos = o->pos;
+    return o->vec == vec && o->op != OP_REMOVE;
+}
+
+bool
+journal_translate(const model_journal *j, int vec, size_t from, size_t *pos)
+{
+    size_t i;
+
+    for (i = from; i < j->ops.len; i++) {
+        const journal_op *o = util_vec_at(&j->ops, i);
+
+        if (o->vec != vec || o->op != OP_REMOVE)
+            continue;
+        if (*pos == o->pos)
+            return false;
+        if (*pos > o->pos)
+            (*pos)--;
+    }
+    return true;
+}
+
+/*
+ * Let the indexes whose keys name one object each (tables, grants,
+ * policies, roles, functions, views, objects, constraints by name) serve
+ * lookups while frozen: a built index, brought up to its vector, maps each
+ * key to its object's position before the journal, which the records
+ * then move (index.c: frozen_find).  The others scan.
+ */
+static void
+journal_indexes(model *m, model_journal *j)
+{
+    static const struct {
+        int vec;
+        key_fn key;
+    } of[] = {
+        { JV_TABLES, table_key }, { JV_POLICIES, policy_index_key }, { JV_ROLES, role_key },
+        { JV_ACL, acl_key }, { JV_FUNCTIONS, function_key }, { JV_VIEWS, view_key },
+        { JV_OBJECTS, object_key }, { JV_CONSTRAINTS, constraint_key }
+    };
+    model_index *ix[] = {
+        &m->table_ix, &m->policy_ix, &m->role_ix, &m->acl_ix, &m->function_ix, &m->view_ix,
+        &m->object_ix, &m->constraint_ix
+    };
+    size_t k;
+
+    for (k = 0; k < sizeof ix / sizeof ix[0]; k++) {
+        if (!ix[k]->built)
+            continue;
+        index_catch_up(ix[k], vec_of(m, of[k].vec), of[k].key);
+        ix[k]->journal = j;
+        ix[k]->vec = of[k].vec;
+    }
+}
+
 void
 model_journal_begin(model *m)
 {
     model_journal *j = util_xcalloc(1, sizeof *j);
     size_t k;
 
+    j->m = m;
+    journal_indexes(m, j);
     util_vec_init(&j->ops, sizeof(journal_op));
     j->next_oid = m->next_oid;
     j->default_schema = dup_or_null(m->default_schema);
@@ -253,8 +328,11 @@ model_journal_undo(model *m)
     m->default_public_execute = j->default_public_execute;
     m->deep_lines.len = j->deep_lines;
     /* The vectors are as they were: so are the maps, untouched since. */
-    for (k = 0; k < 13; k++)
+    for (k = 0; k < 13; k++) {
         *index_at(m, k) = j->saved_ix[k];
+        index_at(m, k)->frozen = false;
+        index_at(m, k)->journal = NULL;
+    }
     free(j);
 }
 

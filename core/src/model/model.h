@@ -63,12 +63,20 @@ typedef struct model_touched {
 /* A mutable model.  Every string inside is owned by the model. */
 /* A lazily built index of one of a model's vectors by name (see model.c). */
 typedef struct model_index {
-    util_map map;           /* key (see model.c's *_key) -> position of its first element */
+    util_map map;           /* key (see model.c's *_key) -> position of its first element,
+                             * times 256, plus the length of removed then */
     size_t upto;            /* elements [0, upto) are in map */
+    util_vec removed;       /* of size_t: the positions removed since the map was
+                             * built, in order (index.c: index_removed) */
     bool built;             /* false after a change other than an append */
     unsigned scans;         /* lookups that scanned since that change */
-    bool frozen;            /* a journal runs (journal.c): lookups scan, the map
-                             * stays as it was, to be valid again after the undo */
+    bool frozen;            /* a journal runs (journal.c): the map stays as it was,
+                             * to be valid again after the undo */
+    /* While frozen: the journal that lets lookups still use the map
+     * (index.c: frozen_find), and the vector it records (JV_*); NULL when
+     * they scan. */
+    const struct model_journal *journal;
+    int vec;
 } model_index;
 
 /* What a model's journal records (journal.c); opaque outside it. */

@@ -59,6 +59,18 @@ enum {
 void journal_push(model *m, int vec);
 void journal_change(model *m, int vec, size_t i);
 bool journal_take(model *m, int vec, size_t i, const void *elem);
+/* For lookups while a journal runs (index.c: frozen_find): whether a name
+ * may stand for several objects in its model; how many records it holds;
+ * whether record i is an append or a change of an element of vec, and at
+ * what position; and pos, a position of vec after record from (0: before
+ * the first), moved by the removals since — false when one removed it. */
+bool journal_dup_keys(const model_journal *j);
+size_t journal_length(const model_journal *j);
+bool journal_placed(const model_journal *j, size_t i, int vec, size_t *pos);
+bool journal_translate(const model_journal *j, int vec, size_t from, size_t *pos);
+/* index.c: bring a built index up to its vector (every element in the
+ * map); for a journal to begin with. */
+void index_catch_up(model_index *ix, const util_vec *v, key_fn key);
 
 /* model.c: deep copies of one element (every string duplicated). */
 pgr_table clone_table(const pgr_table *t);
@@ -86,6 +98,12 @@ void constraint_key(const void *e, elem_key *k);       /* (schema, table, name) 
 void constraint_name_key(const void *e, elem_key *k);  /* (schema, name) */
 void constraint_type_key(const void *e, elem_key *k);  /* contype, (schema, table) */
 long index_find(model_index *ix, const util_vec *v, key_fn key, const elem_key *want);
+/* Element elem (key by key) at position pos of ix's vector is being
+ * removed (before it is freed; inside a compaction loop pos is where it
+ * leaves, keep): the index stays valid (issue 15: a removal made it
+ * rebuild, O(n) each).  dups: a name may stand for several elements (the
+ * model's dup_keys), when the index is rebuilt instead. */
+void index_removed(model_index *ix, bool dups, key_fn key, size_t pos, const void *elem);
 long index_find3(model_index *ix, const util_vec *v, key_fn key, char kind, const char *a,
                  const char *b, const char *c);
 void pair_bytes(util_buf *b, const void *owner, size_t owner_len, const char *name);

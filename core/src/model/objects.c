@@ -230,13 +230,11 @@ remove_object_at(model *m, size_t i)
     if (o->kind == 'i' && m->index_deps.len > 0)
         remove_deps_of(m, o->schema, o->name);
     touch_elem(m, TOUCH_OBJECT, o);
+    index_removed(&m->object_ix, m->dup_keys, object_key, i, o);
     if (!journal_take(m, JV_OBJECTS, i, o))
         free_object(o);
     memmove(o, o + 1, (m->objects.len - i - 1) * sizeof(pgr_object));
     m->objects.len--;
-    /* After the change (here and in the other removers): a lookup made
-     * before it would rebuild the index from the old state. */
-    index_stale(&m->object_ix);
 }
 
 void

@@ -41,13 +41,13 @@ remove_policies(model *m, const char *schema, const char *table, const char *nam
         if (strcmp(p->schema, schema) == 0 && strcmp(p->table, table) == 0 &&
             (name == NULL || strcmp(p->name, name) == 0)) {
             touch_elem(m, TOUCH_POLICY, p);
+            index_removed(&m->policy_ix, m->dup_keys, policy_index_key, keep, p);
             if (!journal_take(m, JV_POLICIES, keep, p))
                 free_policy(p);
         } else
             *(pgr_policy *) util_vec_at(&m->policies, keep++) = *p;
     }
     m->policies.len = keep;
-    index_stale(&m->policy_ix);
 }
 
 /* DROP POLICY name ON [schema.]table: the object is the list

@@ -191,10 +191,10 @@ drop_role(model *m, const PgQuery__DropRoleStmt *s)
         if (i < 0)
             continue;
         r = util_vec_at(&m->roles, (size_t) i);
+        index_removed(&m->role_ix, m->dup_keys, role_key, (size_t) i, r);
         free_role(r);
         memmove(r, r + 1, (m->roles.len - (size_t) i - 1) * sizeof(pgr_role));
         m->roles.len--;
-        index_stale(&m->role_ix);
         index_stale(&m->member_ix);
     }
 }

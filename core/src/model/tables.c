@@ -54,11 +54,11 @@ drop_table_at(model *m, size_t i)
     remove_policies(m, t->schema, t->name, NULL);
     free(qual);
     t = util_vec_at(&m->tables, i);
+    index_removed(&m->table_ix, m->dup_keys, table_key, i, t);
     if (!journal_take(m, JV_TABLES, i, t))
         free_table(t);
     memmove(t, (char *) t + sizeof(pgr_table), (m->tables.len - i - 1) * sizeof(pgr_table));
     m->tables.len--;
-    index_stale(&m->table_ix);
     index_stale(&m->oid_ix);
 }
 

@@ -35,11 +35,11 @@ drop_view_at(model *m, size_t i)
     drop_indexes_of(m, q);
     free(q);
     v = util_vec_at(&m->views, i);
+    index_removed(&m->view_ix, m->dup_keys, view_key, i, v);
     if (!journal_take(m, JV_VIEWS, i, v))
         free_view(v);
     memmove(v, v + 1, (m->views.len - i - 1) * sizeof(pgr_view));
     m->views.len--;
-    index_stale(&m->view_ix);
 }
 
 /* Reloption booleans: absent value, true, on, yes, 1. */

@@ -237,23 +237,39 @@ model_text(const model *m)
     return out;
 }
 
-/* PGRAMPART_JOURNAL_CHECK (tests): the model after a journaled down and its
- * undo must be the model before the down; abort when it is not. */
+/* PGRAMPART_JOURNAL_CHECK (tests): text a must be text b (what names what
+ * differs); abort when it is not.  Frees b. */
 static void
-journal_check(const char *before, const model *m, const char *down_path)
+journal_check(const char *a, char *b, const char *what, const char *down_path)
 {
-    char *after;
-
-    if (before == NULL)
-        return;
-    after = model_text(m);
-    if (strcmp(before, after) != 0) {
-        fprintf(stderr, "pgrampart: PGRAMPART_JOURNAL_CHECK: undoing the down %s left a "
-                "different model\n--- before\n%s\n--- after\n%s\n", down_path ? down_path : "?",
-                before, after);
+    if (strcmp(a, b) != 0) {
+        fprintf(stderr, "pgrampart: PGRAMPART_JOURNAL_CHECK: %s of the down %s differs\n"
+                "--- expected\n%s\n--- got\n%s\n", what, down_path ? down_path : "?", a, b);
         abort();
     }
-    free(after);
+    free(b);
+}
+
+static void replay_downs_on(check_run *run, model *on, const mig_set *set, size_t a, size_t b,
+                            model_touched *touched);
+
+/* PGRAMPART_JOURNAL_CHECK: the text of the touched objects of m after the
+ * downs run on a copy of m, as the journal's run must leave them. */
+static char *
+downs_on_copy(check_run *run, model *m, const mig_set *set, size_t a, size_t b,
+              model_touched *touched)
+{
+    model copy, small;
+    char *text;
+
+    model_clone(m, &copy);
+    replay_downs_on(run, &copy, set, a, b, touched);
+    model_init(&small, m->source, m->from_migrations);
+    model_copy_touched(&copy, touched, &small);
+    text = model_text(&small);
+    model_free(&small);
+    model_free(&copy);
+    return text;
 }
 
 static bool
@@ -400,31 +416,45 @@ touched_model(model *m, const model_touched *t, model *out)
  * after_down is, or (sparse) whose touched objects it holds.
  */
 static void
-run_downs(check_run *run, const char *down_path, model *m, const mig_set *set, size_t a,
-          size_t b, model_touched *touched, bool journaled, bool sparse, model *after_down)
+replay_downs_on(check_run *run, model *on, const mig_set *set, size_t a, size_t b,
+                model_touched *touched)
 {
-    char *check_text = NULL;
-    model copy, *on = m;
     size_t k;
 
-    if (journaled) {
-        if (getenv("PGRAMPART_JOURNAL_CHECK"))
-            check_text = model_text(m);
-        model_journal_begin(m);
-    } else {
-        model_clone(m, &copy);
-        on = &copy;
-    }
     model_record_touched(on, touched);
     for (k = b; k-- > a;)
         replay_part(on, sql_file_at(run, ((const mig_entry *) util_vec_at(&set->entries, k))->down),
                     PGR_PART_DOWN, NULL);
     model_record_touched(on, NULL);
+}
+
+static void
+run_downs(check_run *run, const char *down_path, model *m, const mig_set *set, size_t a,
+          size_t b, model_touched *touched, bool journaled, bool sparse, model *after_down)
+{
+    char *before = NULL, *expected = NULL;
+    model copy, *on = m;
+
+    if (journaled && getenv("PGRAMPART_JOURNAL_CHECK")) {
+        before = model_text(m);
+        expected = downs_on_copy(run, m, set, a, b, touched);
+    }
+    if (journaled) {
+        model_journal_begin(m);
+    } else {
+        model_clone(m, &copy);
+        on = &copy;
+    }
+    replay_downs_on(run, on, set, a, b, touched);
     if (journaled) {
         touched_model(m, touched, after_down);
         model_journal_undo(m);
-        journal_check(check_text, m, down_path);
-        free(check_text);
+        if (before) {
+            journal_check(expected, model_text(after_down), "the touched objects after", down_path);
+            journal_check(before, model_text(m), "the model after the undo", down_path);
+            free(before);
+            free(expected);
+        }
     } else if (sparse) {
         touched_model(&copy, touched, after_down);
         model_free(&copy);
