@@ -22,6 +22,27 @@ def churn(n, drops=False):
     return {"a.sql": sql}
 
 
+def renames(n):
+    """n tables with a key, RLS, a policy and a grant; every other one renamed (and granted and given
+    a policy under its new name), every fourth moved to schema s2, some renamed onto a dropped name,
+    dropped and created again, revoked, renamed back with their policy: every kind of change the
+    indexes of tables, policies, grants and constraints follow instead of rebuilding."""
+    s = "".join(f"CREATE TABLE t{i} (id int PRIMARY KEY, x int UNIQUE);\n"
+                f"ALTER TABLE t{i} ENABLE ROW LEVEL SECURITY;\n"
+                f"CREATE POLICY p{i} ON t{i} USING (true);\nGRANT SELECT ON t{i} TO r;\n" for i in range(n))
+    s += "".join(f"ALTER TABLE t{i} RENAME TO u{i};\nGRANT UPDATE ON u{i} TO r;\n"
+                 f"CREATE POLICY q{i} ON u{i} USING (x > 0);\n" for i in range(0, n, 2))
+    s += "CREATE SCHEMA s2;\n" + "".join(f"ALTER TABLE u{i} SET SCHEMA s2;\nGRANT INSERT ON s2.u{i} TO r;\n"
+                                         f"ALTER TABLE s2.u{i} DISABLE ROW LEVEL SECURITY;\n"
+                                         for i in range(0, n, 4))
+    s += "".join(f"ALTER TABLE t{i} RENAME TO t{i - 1};\n" for i in range(1, n, 10))
+    s += "".join(f"DROP TABLE t{i};\nCREATE TABLE u{i} (z int);\nREVOKE SELECT ON t{i + 1} FROM r;\n"
+                 for i in range(3, n, 6))
+    s += "".join(f"ALTER TABLE u{i} RENAME TO t{i};\nALTER POLICY q{i} ON t{i} RENAME TO qq{i};\n"
+                 for i in range(2, n, 4))
+    return {"a.sql": s}
+
+
 def all_privileges(doc):
     return [(f["line"], f["column"], f["message"]) for f in doc["findings"]
             if f["rule"] == "grants/grant-all-privileges"]
@@ -53,12 +74,18 @@ def test_removals_keep_indexes():
     lookups after it scan: 32 to 43 times before; now 12 to 17 (what is left is the vector closing the
     gap, a memmove per removal, and a rebuild every 255 removals), so the bound is 28.  The findings
     are the two grants of ALL to r2, none for the ALL granted to r and revoked.  First, with every
-    lookup checked against a scan: churn with DROP TABLE and CREATE TABLE again, the varied history of
-    perf_history.py (renames, drops, grants of every kind) and 120 pairs of the history benchmark."""
+    lookup checked against a scan: churn with DROP TABLE and CREATE TABLE again, renames and moves of
+    tables (renames()), the varied history of perf_history.py (renames, drops, grants of every kind)
+    and 120 pairs of the history benchmark."""
     from perf_history import bench_history, varied_history
     from sec_limits import least_cpu_seconds
     doc = checked_findings(churn(2000, drops=True))
     assert all_privileges(doc) == expected(5 * 2000), all_privileges(doc)
+    doc = checked_findings(renames(300))
+    # s2.u0 (t0 renamed and moved) keeps its two policies with RLS off; u2 (renamed back to t2) not.
+    without_rls = [(f["line"], f["message"]) for f in doc["findings"] if f["rule"] == "rls/policy-without-rls"]
+    assert (3, "table s2.u0 has 2 policies but row-level security is off: they are not applied") in without_rls
+    assert not [f for f in without_rls if "public.t2 " in f[1] or " t2 " in f[1]], without_rls
     checked_findings(varied_history())
     checked_findings(bench_history().history(120))
     n = 16000

@@ -63,12 +63,13 @@ rename_acl_object(model *m, char objkind, const char *from, const char *to)
             rename_target(m, &m->acl_ix, &m->acl, acl_key, objkind, to, a->grantee, NULL);
             a = util_vec_at(&m->acl, i);
             touch_elem(m, TOUCH_ACL, a);
+            index_rekey_from(&m->acl_ix, m->dup_keys, acl_key, i, a);
             free((char *) a->object);
             a->object = util_xstrdup(to);
+            index_rekey_to(&m->acl_ix, acl_key, i, a);
             touch_elem(m, TOUCH_ACL, a);
         }
     }
-    index_stale(&m->acl_ix);
 }
 
 static uint32_t

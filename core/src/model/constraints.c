@@ -500,17 +500,23 @@ constraints_move(model *m, const char *schema, const char *table, const char *to
             (c->references && !strcmp(c->references, from)))
             journal_change(m, JV_CONSTRAINTS, i);
         if (!strcmp(c->schema, schema) && !strcmp(c->table, table)) {
+            index_rekey_from(&m->constraint_ix, m->dup_keys, constraint_key, i, c);
             free((char *) c->schema);
             free((char *) c->table);
             c->schema = util_xstrdup(to_schema);
             c->table = util_xstrdup(to_table);
+            index_rekey_to(&m->constraint_ix, constraint_key, i, c);
         }
         if (c->references && !strcmp(c->references, from)) {
             free((char *) c->references);
             c->references = util_xstrdup(to);
         }
     }
-    constraints_stale(m);
+    /* (contype, schema, table) and (schema, name) may name several: built
+     * again when they change. */
+    index_stale(&m->constraint_type_ix);
+    if (strcmp(schema, to_schema) != 0)
+        index_stale(&m->constraint_name_ix);
     free(from);
     free(to);
 }

@@ -241,13 +241,25 @@ catch_up(model_index *ix, const util_vec *v, key_fn key, util_buf *b)
     }
 }
 
-void
-index_removed(model_index *ix, bool dups, key_fn key, size_t pos, const void *elem)
+/* Take elem's key (at pos) out of ix's map when the map names it there. */
+static void
+index_forget(model_index *ix, key_fn key, size_t pos, const void *elem)
 {
     util_buf b;
     elem_key k;
     size_t value, at;
 
+    util_buf_init(&b);
+    key(elem, &k);
+    key_bytes(&k, &b);
+    if (util_map_get(&ix->map, b.data, b.len, &value) && index_position(ix, value, &at) && at == pos)
+        util_map_del(&ix->map, b.data, b.len);
+    util_buf_free(&b);
+}
+
+void
+index_removed(model_index *ix, bool dups, key_fn key, size_t pos, const void *elem)
+{
     /* A journal restores the index whole (journal.c); an index not built
      * yet has nothing to keep (its lookups still count toward building it:
      * resetting them here made GRANT/REVOKE churn scan forever). */
@@ -262,12 +274,7 @@ index_removed(model_index *ix, bool dups, key_fn key, size_t pos, const void *el
     /* Not in the map yet: the mapped elements, before it, stay where they are. */
     if (pos >= ix->upto)
         return;
-    util_buf_init(&b);
-    key(elem, &k);
-    key_bytes(&k, &b);
-    if (util_map_get(&ix->map, b.data, b.len, &value) && index_position(ix, value, &at) && at == pos)
-        util_map_del(&ix->map, b.data, b.len);
-    util_buf_free(&b);
+    index_forget(ix, key, pos, elem);
     *(size_t *) util_vec_push(&ix->removed) = pos;
     ix->upto--;
 }
@@ -298,6 +305,38 @@ consider(const util_vec *v, key_fn key, const elem_key *want, size_t p, long *be
     key(util_vec_at(v, p), &k);
     if (key_equal(&k, want))
         *best = (long) p;
+}
+
+void
+index_rekey_from(model_index *ix, bool dups, key_fn key, size_t pos, const void *elem)
+{
+    /* A journal restores the index whole; one not built has nothing to keep;
+     * an element past upto is not in the map yet. */
+    if (ix->frozen || !ix->built || pos >= ix->upto)
+        return;
+    if (dups) {
+        index_stale(ix);
+        return;
+    }
+    index_forget(ix, key, pos, elem);
+}
+
+void
+index_rekey_to(model_index *ix, key_fn key, size_t pos, const void *elem)
+{
+    util_buf b;
+    elem_key k;
+
+    if (ix->frozen || !ix->built || pos >= ix->upto)
+        return;
+    util_buf_init(&b);
+    key(elem, &k);
+    key_bytes(&k, &b);
+    /* Another element has that name already (rename_target noted it in
+     * dup_keys): which one comes first is for a rebuild to say. */
+    if (!util_map_add(&ix->map, b.data, b.len, index_value(ix, pos)))
+        index_stale(ix);
+    util_buf_free(&b);
 }
 
 /*

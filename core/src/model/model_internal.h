@@ -104,6 +104,11 @@ long index_find(model_index *ix, const util_vec *v, key_fn key, const elem_key *
  * rebuild, O(n) each).  dups: a name may stand for several elements (the
  * model's dup_keys), when the index is rebuilt instead. */
 void index_removed(model_index *ix, bool dups, key_fn key, size_t pos, const void *elem);
+/* Element elem at position pos of ix's vector is renamed: index_rekey_from
+ * before the change (its old key leaves the map), index_rekey_to after it
+ * (the new key comes in), so that the index stays valid.  dups as above. */
+void index_rekey_from(model_index *ix, bool dups, key_fn key, size_t pos, const void *elem);
+void index_rekey_to(model_index *ix, key_fn key, size_t pos, const void *elem);
 long index_find3(model_index *ix, const util_vec *v, key_fn key, char kind, const char *a,
                  const char *b, const char *c);
 void pair_bytes(util_buf *b, const void *owner, size_t owner_len, const char *name);

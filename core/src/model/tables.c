@@ -273,6 +273,7 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
     from = util_xasprintf("%s.%s", t->schema, t->name);
     constraints_move(m, t->schema, t->name, new_schema ? new_schema : t->schema,
                      new_name ? new_name : t->name);
+    index_rekey_from(&m->table_ix, m->dup_keys, table_key, (size_t) i, t);
     if (new_schema) {
         free((char *) t->schema);
         t->schema = util_xstrdup(new_schema);
@@ -282,6 +283,7 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
         t->name = util_xstrdup(new_name);
     }
     to = util_xasprintf("%s.%s", t->schema, t->name);
+    index_rekey_to(&m->table_ix, table_key, (size_t) i, t);
     touch_elem(m, TOUCH_TABLE, t);
     rename_acl_object(m, 'r', from, to);
     rename_in_views(m, from, to);
@@ -295,18 +297,18 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
             rename_target(m, &m->policy_ix, &m->policies, policy_index_key, 0, t->schema,
                           t->name, p->name);
             touch_elem(m, TOUCH_POLICY, p);
+            index_rekey_from(&m->policy_ix, m->dup_keys, policy_index_key, k, p);
             free((char *) p->schema);
             free((char *) p->table);
             p->schema = util_xstrdup(t->schema);
             p->table = util_xstrdup(t->name);
+            index_rekey_to(&m->policy_ix, policy_index_key, k, p);
             touch_elem(m, TOUCH_POLICY, p);
         }
         free(pq);
     }
     free(from);
     free(to);
-    index_stale(&m->table_ix);
-    index_stale(&m->policy_ix);
 }
 
 /* --- builders for live catalogs ------------------------------------------- */
