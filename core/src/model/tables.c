@@ -253,6 +253,16 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
     }
 }
 
+/* Whether q is "schema.name" (without formatting it: move_table asks it of
+ * every policy of the model). */
+static bool
+qualified_is(const char *q, const char *schema, const char *name)
+{
+    size_t n = strlen(schema);
+
+    return strncmp(q, schema, n) == 0 && q[n] == '.' && strcmp(q + n + 1, name) == 0;
+}
+
 /* Move or rename a table, keeping its RLS state and grants. */
 void
 move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const char *new_name)
@@ -290,9 +300,8 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
     reparent_indexes(m, from, to);
     for (size_t k = 0; k < m->policies.len; k++) {
         pgr_policy *p = util_vec_at(&m->policies, k);
-        char *pq = util_xasprintf("%s.%s", p->schema, p->table);
 
-        if (strcmp(pq, from) == 0) {
+        if (qualified_is(from, p->schema, p->table)) {
             journal_change(m, JV_POLICIES, k);
             rename_target(m, &m->policy_ix, &m->policies, policy_index_key, 0, t->schema,
                           t->name, p->name);
@@ -305,7 +314,6 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
             index_rekey_to(&m->policy_ix, policy_index_key, k, p);
             touch_elem(m, TOUCH_POLICY, p);
         }
-        free(pq);
     }
     free(from);
     free(to);
