@@ -277,6 +277,8 @@ on_migration_set(pgr_ctx *ctx, const pgr_migration_set *s)
     char msg[1024], hint[768], name[512];
 
     flow_new_set();
+    /* compare_kind reads after_down through replay_touched only. */
+    api->replay_touched_only(ctx);
     if (!set_uses_downs(s))
         return;
     for (i = 0; i < s->n_migrations; i++) {

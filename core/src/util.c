@@ -553,6 +553,39 @@ util_map_get(const util_map *m, const char *key, size_t len, size_t *value)
     return true;
 }
 
+/*
+ * Remove key (linear probing: the entries after its slot, up to the next
+ * empty one, move back where a lookup starting at their home finds them).
+ * Returns whether it was there.
+ */
+bool
+util_map_del(util_map *m, const char *key, size_t len)
+{
+    util_map_slot *s;
+    size_t i, j, home;
+
+    if (m->cap == 0)
+        return false;
+    s = map_slot(m, key, len, map_hash(key, len));
+    if (s->key == NULL)
+        return false;
+    free(s->key);
+    s->key = NULL;
+    m->len--;
+    i = (size_t) (s - m->slots);
+    for (j = (i + 1) & (m->cap - 1); m->slots[j].key; j = (j + 1) & (m->cap - 1)) {
+        home = m->slots[j].hash & (m->cap - 1);
+        /* The entry at j may fill the hole at i when its home is not in
+         * (i, j] cyclically. */
+        if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+            m->slots[i] = m->slots[j];
+            m->slots[j].key = NULL;
+            i = j;
+        }
+    }
+    return true;
+}
+
 void
 util_map_clear(util_map *m)
 {

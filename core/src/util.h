@@ -155,6 +155,8 @@ bool util_map_add(util_map *m, const char *key, size_t len, size_t value);
 /* Set *value to the value of key (len bytes) and return true, or return
  * false when key is absent. */
 bool util_map_get(const util_map *m, const char *key, size_t len, size_t *value);
+/* Remove key (len bytes); returns whether it was there. */
+bool util_map_del(util_map *m, const char *key, size_t len);
 /* Remove every key, keeping the slots. */
 void util_map_clear(util_map *m);
 /* Free the keys and slots and empty the map. */

@@ -129,18 +129,22 @@ def cpu_seconds_of_check(files):
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), json.loads(p.stdout)
 
 
-def assert_scales(make, n, expect):
-    """make(n) -> {path: text}; expect(doc, n) checks the findings of the big run."""
-    # Three runs of each, interleaved, and the least of each: a busy machine (even CPU time grows
-    # with it, in a VM) only ever adds time, and both sizes then see the same load.
-    small_files, big_files = make(n // 8), make(n)
-    smalls, bigs = [], []
+def least_cpu_seconds(small_files, big_files):
+    """(small, big, doc): the least CPU seconds of three checks of each tree, interleaved, and the
+    report of the last big one.  A busy machine (even CPU time grows with it, in a VM) only ever adds
+    time, and both sizes then see the same load."""
+    smalls, bigs, doc = [], [], None
     for _ in range(3):
         smalls.append(cpu_seconds_of_check(small_files)[0])
         t, doc = cpu_seconds_of_check(big_files)
         bigs.append(t)
+    return min(smalls), min(bigs), doc
+
+
+def assert_scales(make, n, expect):
+    """make(n) -> {path: text}; expect(doc, n) checks the findings of the big run."""
+    small, big, doc = least_cpu_seconds(make(n // 8), make(n))
     expect(doc, n)
-    small, big = min(smalls), min(bigs)
     ratio = big / max(small, 0.01)
     print(f"n={n}: {big:.2f} s CPU, n/8: {small:.2f} s, ratio {ratio:.1f}")
     assert ratio < 24, f"n={n} took {big:.2f} s, n/8 {small:.2f} s: {ratio:.1f} times (O(n^2) gives ~64)"

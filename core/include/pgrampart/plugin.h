@@ -787,6 +787,20 @@ typedef struct pgr_host_api {
      */
     size_t (*replay_touched)(pgr_ctx *ctx, const pgr_model *model, char kind,
                              const size_t **positions);
+
+    /*
+     * Appended in ABI 5, after replay_touched.  The calling plugin declares
+     * (from on_migration_set, for the replay of that set and the sets
+     * after it) that its on_migration_replay reads, of its three models,
+     * only the objects replay_touched lists.  When every plugin with an
+     * on_migration_replay hook has said so, the host hands models holding
+     * only those objects (each array the touched objects, in their order,
+     * replay_touched listing them all; column types, constraints and policy
+     * ranges not filled), and may run a down on its model itself and undo
+     * it afterwards (issue 15: no copy and no whole view of a model per
+     * migration).  Without it the models are whole.
+     */
+    void (*replay_touched_only)(pgr_ctx *ctx);
 } pgr_host_api;
 
 /* Kinds of replay_touched: the arrays of pgr_model. */

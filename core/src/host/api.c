@@ -120,6 +120,14 @@ api_replay_touched(pgr_ctx *ctx, const pgr_model *model, char kind, const size_t
     return h->replay_touched(h->replay_touched_arg, model, kind, positions);
 }
 
+static void
+api_replay_touched_only(pgr_ctx *ctx)
+{
+    host_plugin *p = util_vec_at(&ctx->host->plugins, ctx->plugin);
+
+    p->touched_only = true;
+}
+
 static const char *
 api_path_role(pgr_ctx *ctx, const char *path)
 {
@@ -691,4 +699,5 @@ const pgr_host_api host_api = {
     .config_node_string = api_config_node_string,
     .config_node_location = api_config_node_location,
     .replay_touched = api_replay_touched,
+    .replay_touched_only = api_replay_touched_only,
 };

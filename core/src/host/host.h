@@ -19,6 +19,7 @@ typedef struct host_plugin {
     void *handle;            /* dlopen handle, NULL for core */
     char *path;
     const pgr_plugin *desc;
+    bool touched_only;       /* it called api->replay_touched_only */
 } host_plugin;
 
 /* A registered rule with its effective severity. */

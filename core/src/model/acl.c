@@ -41,14 +41,13 @@ remove_acl_of(model *m, char objkind, const char *object)
 
         if (a->objkind == objkind && strcmp(a->object, object) == 0) {
             touch_elem(m, TOUCH_ACL, a);
-            free((char *) a->object);
-            free((char *) a->grantee);
-            free_loc(&a->location);
+            index_removed(&m->acl_ix, m->dup_keys, acl_key, keep, a);
+            if (!journal_take(m, JV_ACL, keep, a))
+                free_acl_item(a);
         } else
             *(pgr_acl_item *) util_vec_at(&m->acl, keep++) = *a;
     }
     m->acl.len = keep;
-    index_stale(&m->acl_ix);
 }
 
 void
@@ -60,15 +59,17 @@ rename_acl_object(model *m, char objkind, const char *from, const char *to)
         pgr_acl_item *a = util_vec_at(&m->acl, i);
 
         if (a->objkind == objkind && strcmp(a->object, from) == 0) {
+            journal_change(m, JV_ACL, i);
             rename_target(m, &m->acl_ix, &m->acl, acl_key, objkind, to, a->grantee, NULL);
             a = util_vec_at(&m->acl, i);
             touch_elem(m, TOUCH_ACL, a);
+            index_rekey_from(&m->acl_ix, m->dup_keys, acl_key, i, a);
             free((char *) a->object);
             a->object = util_xstrdup(to);
+            index_rekey_to(&m->acl_ix, acl_key, i, a);
             touch_elem(m, TOUCH_ACL, a);
         }
     }
-    index_stale(&m->acl_ix);
 }
 
 static uint32_t
@@ -213,6 +214,7 @@ find_acl(model *m, char objkind, const char *object, const char *grantee, int cr
     if (!create)
         return NULL;
     a = util_vec_push(&m->acl);
+    journal_push(m, JV_ACL);
     a->objkind = objkind;
     a->object = util_xstrdup(object);
     a->grantee = util_xstrdup(grantee);
@@ -228,6 +230,7 @@ apply_acl(model *m, char objkind, const char *object, int all_in_schema,
 
     if (a == NULL)
         return;
+    journal_change(m, JV_ACL, (size_t) (a - (pgr_acl_item *) m->acl.items));
     if (s->is_grant) {
         uint32_t before = a->privileges, options = a->grant_options;
 
@@ -252,12 +255,11 @@ apply_acl(model *m, char objkind, const char *object, int all_in_schema,
     if (a->privileges == 0) {
         size_t i = (size_t) (a - (pgr_acl_item *) m->acl.items);
 
-        free((char *) a->object);
-        free((char *) a->grantee);
-        free_loc(&a->location);
+        index_removed(&m->acl_ix, m->dup_keys, acl_key, i, a);
+        if (!journal_take(m, JV_ACL, i, a))
+            free_acl_item(a);
         memmove(a, a + 1, (m->acl.len - i - 1) * sizeof(pgr_acl_item));
         m->acl.len--;
-        index_stale(&m->acl_ix);
     }
 }
 
@@ -302,13 +304,16 @@ function_public_execute(model *m, const PgQuery__GrantStmt *s, uint32_t privs)
         model_function *f = o->node_case == PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS
             ? resolve_function(m, o->object_with_args) : NULL;
 
-        if (f)
+        if (f) {
+            journal_change(m, JV_FUNCTIONS, (size_t) (f - (model_function *) m->functions.items));
             f->fn.public_execute = s->is_grant;
+        }
         /* ON ALL FUNCTIONS IN SCHEMA: each one that exists now. */
         for (j = 0; o->node_case == PG_QUERY__NODE__NODE_STRING && j < m->functions.len; j++) {
             f = util_vec_at(&m->functions, j);
             if (strcmp(f->fn.schema, o->string->sval) == 0 && all_in_schema_reaches(s->objtype, &f->fn)) {
                 touch_elem(m, TOUCH_FUNCTION, f);
+                journal_change(m, JV_FUNCTIONS, j);
                 f->fn.public_execute = s->is_grant;
             }
         }

@@ -27,13 +27,17 @@ column_entry(model *m, uint32_t oid, int16_t attnum)
     column_info *c;
 
     column_key(oid, attnum, key);
-    if (util_map_get(&m->column_info_ix, key, sizeof key, &i))
+    if (util_map_get(&m->column_info_ix, key, sizeof key, &i)) {
+        /* Every caller changes the entry it gets. */
+        journal_change(m, JV_COLUMN_INFO, i);
         return util_vec_at(&m->column_info, i);
+    }
     c = util_vec_push(&m->column_info);
     memset(c, 0, sizeof *c);
     c->oid = oid;
     c->attnum = attnum;
     util_map_add(&m->column_info_ix, key, sizeof key, m->column_info.len - 1);
+    journal_push(m, JV_COLUMN_INFO);
     return c;
 }
 
@@ -111,6 +115,32 @@ columns_rename_type(model *m, const char *schema, const char *from, const char *
     }
     free(old);
     free(renamed);
+}
+
+column_info
+column_info_clone(const column_info *c)
+{
+    column_info d = *c;
+
+    d.type = dup_or_null(c->type);
+    d.location = copy_loc(&c->location);
+    return d;
+}
+
+void
+column_info_free(column_info *c)
+{
+    free(c->type);
+    free_loc(&c->location);
+}
+
+void
+column_info_forget(model *m, const column_info *c)
+{
+    char key[6];
+
+    column_key(c->oid, c->attnum, key);
+    util_map_del(&m->column_info_ix, key, sizeof key);
 }
 
 void

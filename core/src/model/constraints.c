@@ -52,10 +52,15 @@ remove_constraint_at(model *m, size_t i)
 {
     pgr_constraint *c = util_vec_at(&m->constraints, i);
 
-    free_constraint(c);
+    /* By (schema, table, name) a key names one constraint; by (schema,
+     * name) or type it may name several: those indexes are built again. */
+    index_removed(&m->constraint_ix, m->dup_keys, constraint_key, i, c);
+    index_stale(&m->constraint_name_ix);
+    index_stale(&m->constraint_type_ix);
+    if (!journal_take(m, JV_CONSTRAINTS, i, c))
+        free_constraint(c);
     memmove(c, (model_constraint *) c + 1, (m->constraints.len - i - 1) * sizeof(model_constraint));
     m->constraints.len--;
-    constraints_stale(m);
 }
 
 /* How many bytes of s, at most n, end on a UTF-8 character boundary
@@ -358,6 +363,7 @@ add_constraint(model *m, const pgr_table *t, const PgQuery__Constraint *c, const
         return;
     }
     *(model_constraint *) util_vec_push(&m->constraints) = mk;
+    journal_push(m, JV_CONSTRAINTS);
 }
 
 static bool
@@ -490,18 +496,27 @@ constraints_move(model *m, const char *schema, const char *table, const char *to
     for (i = 0; i < m->constraints.len; i++) {
         pgr_constraint *c = util_vec_at(&m->constraints, i);
 
+        if ((!strcmp(c->schema, schema) && !strcmp(c->table, table)) ||
+            (c->references && !strcmp(c->references, from)))
+            journal_change(m, JV_CONSTRAINTS, i);
         if (!strcmp(c->schema, schema) && !strcmp(c->table, table)) {
+            index_rekey_from(&m->constraint_ix, m->dup_keys, constraint_key, i, c);
             free((char *) c->schema);
             free((char *) c->table);
             c->schema = util_xstrdup(to_schema);
             c->table = util_xstrdup(to_table);
+            index_rekey_to(&m->constraint_ix, constraint_key, i, c);
         }
         if (c->references && !strcmp(c->references, from)) {
             free((char *) c->references);
             c->references = util_xstrdup(to);
         }
     }
-    constraints_stale(m);
+    /* (contype, schema, table) and (schema, name) may name several: built
+     * again when they change. */
+    index_stale(&m->constraint_type_ix);
+    if (strcmp(schema, to_schema) != 0)
+        index_stale(&m->constraint_name_ix);
     free(from);
     free(to);
 }
@@ -630,6 +645,27 @@ constraints_clone(const model *src, model *dst)
         d->ref_columns = strs_clone(s->ref_columns, s->n_ref_columns);
         d->n_ref_columns = s->n_ref_columns;
     }
+}
+
+model_constraint
+constraint_clone(const model_constraint *s)
+{
+    model_constraint d = *s;
+
+    d.c.schema = util_xstrdup(s->c.schema);
+    d.c.table = util_xstrdup(s->c.table);
+    d.c.name = util_xstrdup(s->c.name);
+    d.c.references = dup_or_null(s->c.references);
+    d.c.columns = strs_clone(s->c.columns, s->c.n_columns);
+    d.c.location = copy_loc(&s->c.location);
+    d.ref_columns = strs_clone(s->ref_columns, s->n_ref_columns);
+    return d;
+}
+
+void
+constraint_free(model_constraint *c)
+{
+    free_constraint(&c->c);
 }
 
 void

@@ -142,13 +142,13 @@ drop_functions_in(model *m, const char *schema)
             touch_elem(m, TOUCH_FUNCTION, f);
             remove_acl_of(m, 'f', q);
             free(q);
+            index_removed(&m->function_ix, m->dup_keys, function_key, keep, f);
             free_function(f);
         } else {
             *(model_function *) util_vec_at(&m->functions, keep++) = *f;
         }
     }
     m->functions.len = keep;
-    index_stale(&m->function_ix);
 }
 
 /* Apply CREATE/ALTER FUNCTION options (DefElems) to fn. */
@@ -210,12 +210,14 @@ create_function(model *m, const PgQuery__CreateFunctionStmt *s, const pgr_locati
     f = find_function(m, schema, name, args);
     if (f == NULL) {
         f = util_vec_push(&m->functions);
+        journal_push(m, JV_FUNCTIONS);
         f->fn.schema = util_xstrdup(schema);
         f->fn.name = util_xstrdup(name);
         f->fn.public_execute = m->default_public_execute;
         f->args = args;
     } else {
         /* CREATE OR REPLACE keeps privileges but resets the options. */
+        journal_change(m, JV_FUNCTIONS, (size_t) (f - (model_function *) m->functions.items));
         free_loc(&f->fn.location);
         f->fn.prosecdef = 0;
         f->fn.search_path_set = 0;
@@ -238,8 +240,10 @@ alter_function(model *m, const PgQuery__AlterFunctionStmt *s)
     wrap.node_case = PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS;
     wrap.object_with_args = s->func;
     n = resolve_all(m, &wrap, at, MAX_OVERLOADS);
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
+        journal_change(m, JV_FUNCTIONS, at[i]);
         function_options(util_vec_at(&m->functions, at[i]), s->actions, s->n_actions);
+    }
 }
 
 void
@@ -267,11 +271,12 @@ drop_function(model *m, const PgQuery__Node *obj)
         touch_elem(m, TOUCH_FUNCTION, f);
         remove_acl_of(m, 'f', q);
         free(q);
-        free_function(f);
+        index_removed(&m->function_ix, m->dup_keys, function_key, at[i], f);
+        if (!journal_take(m, JV_FUNCTIONS, at[i], f))
+            free_function(f);
         memmove(f, f + 1, (m->functions.len - at[i] - 1) * sizeof(model_function));
         m->functions.len--;
     }
-    index_stale(&m->function_ix);
 }
 
 pgr_function *

@@ -7,13 +7,19 @@
  */
 #include "model/model_internal.h"
 
+#include <stdio.h>
+
 void
 index_init(model_index *ix)
 {
     util_map_init(&ix->map);
+    util_vec_init(&ix->removed, sizeof(size_t));
     ix->upto = 0;
     ix->built = false;
     ix->scans = 0;
+    ix->frozen = false;
+    ix->journal = NULL;
+    ix->vec = 0;
 }
 
 /* Elements of ix's vector were removed, renamed or moved. */
@@ -27,6 +33,7 @@ index_stale(model_index *ix)
 void
 index_free(model_index *ix)
 {
+    util_vec_free(&ix->removed);
     util_map_free(&ix->map);
 }
 
@@ -181,37 +188,221 @@ index_scan(const util_vec *v, key_fn key, const elem_key *want)
     return -1;
 }
 
+/* At most this many removals are followed (index_removed) before the map
+ * is built again: a lookup walks them. */
+#define INDEX_LOG_MAX 255
+
+/* Where the element a map value names is now: its position then, moved
+ * down by each removal before it since (ix->removed from the length the
+ * value carries).  False when it was removed. */
+static bool
+index_position(const model_index *ix, size_t value, size_t *pos)
+{
+    size_t p = value >> 8, i;
+
+    for (i = value & 255; i < ix->removed.len; i++) {
+        size_t r = *(size_t *) util_vec_at(&ix->removed, i);
+
+        if (p == r)
+            return false;
+        if (p > r)
+            p--;
+    }
+    *pos = p;
+    return true;
+}
+
+/* The map value of position pos now. */
+static size_t
+index_value(const model_index *ix, size_t pos)
+{
+    return pos << 8 | ix->removed.len;
+}
+
+/* Empty ix's map for a rebuild. */
+static void
+index_clear(model_index *ix)
+{
+    util_map_clear(&ix->map);
+    ix->removed.len = 0;
+    ix->upto = 0;
+}
+
+/* Add the elements of v ix does not hold yet to its map (ix built). */
+static void
+catch_up(model_index *ix, const util_vec *v, key_fn key, util_buf *b)
+{
+    elem_key k;
+
+    for (; ix->upto < v->len; ix->upto++) {
+        key(util_vec_at(v, ix->upto), &k);
+        key_bytes(&k, b);
+        util_map_add(&ix->map, b->data, b->len, index_value(ix, ix->upto));
+    }
+}
+
+/* Take elem's key (at pos) out of ix's map when the map names it there. */
+static void
+index_forget(model_index *ix, key_fn key, size_t pos, const void *elem)
+{
+    util_buf b;
+    elem_key k;
+    size_t value, at;
+
+    util_buf_init(&b);
+    key(elem, &k);
+    key_bytes(&k, &b);
+    if (util_map_get(&ix->map, b.data, b.len, &value) && index_position(ix, value, &at) && at == pos)
+        util_map_del(&ix->map, b.data, b.len);
+    util_buf_free(&b);
+}
+
+void
+index_removed(model_index *ix, bool dups, key_fn key, size_t pos, const void *elem)
+{
+    /* A journal restores the index whole (journal.c); an index not built
+     * yet has nothing to keep (its lookups still count toward building it:
+     * resetting them here made GRANT/REVOKE churn scan forever). */
+    if (ix->frozen || !ix->built)
+        return;
+    if (dups || ix->removed.len >= INDEX_LOG_MAX) {
+        /* Built again by the next lookup: once per INDEX_LOG_MAX removals. */
+        index_stale(ix);
+        ix->scans = INDEX_REBUILD_AFTER;
+        return;
+    }
+    /* Not in the map yet: the mapped elements, before it, stay where they are. */
+    if (pos >= ix->upto)
+        return;
+    index_forget(ix, key, pos, elem);
+    *(size_t *) util_vec_push(&ix->removed) = pos;
+    ix->upto--;
+}
+
+void
+index_catch_up(model_index *ix, const util_vec *v, key_fn key)
+{
+    util_buf b;
+
+    if (ix->upto > v->len) {
+        index_stale(ix);
+        return;
+    }
+    util_buf_init(&b);
+    catch_up(ix, v, key, &b);
+    util_buf_free(&b);
+}
+
+/* Whether element p of v (when there is one) has key want, and comes
+ * before *best (-1: none yet): then it is the best. */
+static void
+consider(const util_vec *v, key_fn key, const elem_key *want, size_t p, long *best)
+{
+    elem_key k;
+
+    if (p >= v->len || (*best >= 0 && (size_t) *best <= p))
+        return;
+    key(util_vec_at(v, p), &k);
+    if (key_equal(&k, want))
+        *best = (long) p;
+}
+
+void
+index_rekey_from(model_index *ix, bool dups, key_fn key, size_t pos, const void *elem)
+{
+    /* A journal restores the index whole; one not built has nothing to keep;
+     * an element past upto is not in the map yet. */
+    if (ix->frozen || !ix->built || pos >= ix->upto)
+        return;
+    if (dups) {
+        index_stale(ix);
+        return;
+    }
+    index_forget(ix, key, pos, elem);
+}
+
+void
+index_rekey_to(model_index *ix, key_fn key, size_t pos, const void *elem)
+{
+    util_buf b;
+    elem_key k;
+
+    if (ix->frozen || !ix->built || pos >= ix->upto)
+        return;
+    util_buf_init(&b);
+    key(elem, &k);
+    key_bytes(&k, &b);
+    /* Another element has that name already (rename_target noted it in
+     * dup_keys): which one comes first is for a rebuild to say. */
+    if (!util_map_add(&ix->map, b.data, b.len, index_value(ix, pos)))
+        index_stale(ix);
+    util_buf_free(&b);
+}
+
+/*
+ * index_find while a journal runs (ix frozen, its map as before the
+ * journal): the object the map names, where the removals since moved it,
+ * unless it is gone or renamed; or one the journal appended or changed (a
+ * new name).  The least position of those with key want: keys name one
+ * object each unless a rename made two alike (dup_keys), when this scans.
+ * O(records), not O(n): a down runs on the model (issue 15).
+ */
+static long
+frozen_find(model_index *ix, const util_vec *v, key_fn key, const elem_key *want)
+{
+    const model_journal *j = ix->journal;
+    util_buf b;
+    size_t p, i, n;
+    long best = -1;
+
+    if (j == NULL || journal_dup_keys(j))
+        return index_scan(v, key, want);
+    util_buf_init(&b);
+    key_bytes(want, &b);
+    if (util_map_get(&ix->map, b.data, b.len, &i) && index_position(ix, i, &p) &&
+        journal_translate(j, ix->vec, 0, &p))
+        consider(v, key, want, p, &best);
+    util_buf_free(&b);
+    n = journal_length(j);
+    for (i = 0; i < n; i++)
+        if (journal_placed(j, i, ix->vec, &p) && journal_translate(j, ix->vec, i + 1, &p))
+            consider(v, key, want, p, &best);
+    return best;
+}
+
 /*
  * The position in v of the first element whose key (by key) is want, or -1,
  * through ix.  A hit is checked against the element itself; should a change
  * have gone unannounced, the index is discarded and v scanned.
  */
-long
-index_find(model_index *ix, const util_vec *v, key_fn key, const elem_key *want)
+static long
+index_lookup(model_index *ix, const util_vec *v, key_fn key, const elem_key *want)
 {
     util_buf b;
     elem_key k;
     size_t i;
     long found = -1;
 
+    /* Under a journal the map must stay as it was (model.h). */
+    if (ix->frozen)
+        return frozen_find(ix, v, key, want);
     if (!ix->built && ix->scans < INDEX_REBUILD_AFTER) {
         ix->scans++;
         return index_scan(v, key, want);
     }
     if (!ix->built || ix->upto > v->len) {
-        util_map_clear(&ix->map);
-        ix->upto = 0;
+        index_clear(ix);
         ix->built = true;
     }
     util_buf_init(&b);
-    for (; ix->upto < v->len; ix->upto++) {
-        key(util_vec_at(v, ix->upto), &k);
-        key_bytes(&k, &b);
-        util_map_add(&ix->map, b.data, b.len, ix->upto);
-    }
+    catch_up(ix, v, key, &b);
     key_bytes(want, &b);
     if (util_map_get(&ix->map, b.data, b.len, &i)) {
-        key(util_vec_at(v, i), &k);
+        /* Removed since (a name two objects shared): not a match. */
+        if (index_position(ix, i, &i) && i < v->len)
+            key(util_vec_at(v, i), &k);
+        else
+            k.kind = (char) (want->kind + 1);
         if (key_equal(&k, want)) {
             found = (long) i;
         } else {
@@ -220,6 +411,30 @@ index_find(model_index *ix, const util_vec *v, key_fn key, const elem_key *want)
         }
     }
     util_buf_free(&b);
+    return found;
+}
+
+/* PGRAMPART_INDEX_CHECK (tests): every lookup is checked against a scan. */
+static bool
+index_checking(void)
+{
+    static int on = -1;
+
+    if (on < 0)
+        on = getenv("PGRAMPART_INDEX_CHECK") != NULL;
+    return on;
+}
+
+long
+index_find(model_index *ix, const util_vec *v, key_fn key, const elem_key *want)
+{
+    long found = index_lookup(ix, v, key, want);
+
+    if (index_checking() && found != index_scan(v, key, want)) {
+        fprintf(stderr, "pgrampart: PGRAMPART_INDEX_CHECK: an index lookup found %ld, a scan %ld\n",
+                found, index_scan(v, key, want));
+        abort();
+    }
     return found;
 }
 
@@ -267,7 +482,7 @@ column_exists(model *m, const pgr_table *t, const char *name)
     size_t i, k, dummy;
     bool found;
 
-    if (!ix->built && ix->scans < INDEX_REBUILD_AFTER) {
+    if (ix->frozen || (!ix->built && ix->scans < INDEX_REBUILD_AFTER)) {
         ix->scans++;
         return strs_has(t->columns, t->n_columns, name);
     }
@@ -296,7 +511,7 @@ column_added(model *m, const pgr_table *t, const char *name)
 {
     util_buf b;
 
-    if (!m->column_ix.built)
+    if (!m->column_ix.built || m->column_ix.frozen)
         return;
     util_buf_init(&b);
     pair_bytes(&b, &t->oid, sizeof t->oid, name);

@@ -128,6 +128,7 @@ model_init(model *m, const char *source, int from_migrations)
     util_vec_init(&m->view_column_location_rows, sizeof(const pgr_location *));
     util_vec_init(&m->view_columns_complete, sizeof(unsigned char));
     indexes_apply(m, index_init);
+    m->journal = NULL;
     m->touched = NULL;
     m->dup_keys = false;
 }
@@ -385,7 +386,7 @@ model_free(model *m)
 }
 
 /* Deep copies of model elements (every string duplicated). */
-static pgr_table
+pgr_table
 clone_table(const pgr_table *t)
 {
     pgr_table c = *t;
@@ -402,24 +403,36 @@ clone_table(const pgr_table *t)
     return c;
 }
 
+pgr_acl_item
+clone_acl_item(const pgr_acl_item *a)
+{
+    pgr_acl_item c = *a;
+
+    c.object = util_xstrdup(a->object);
+    c.grantee = util_xstrdup(a->grantee);
+    c.location = copy_loc(&a->location);
+    return c;
+}
+
+void
+free_acl_item(pgr_acl_item *a)
+{
+    free((char *) a->object);
+    free((char *) a->grantee);
+    free_loc(&a->location);
+}
+
 /* Appends deep copies of the ACL items of src to dst. */
 static void
 clone_acl(util_vec *dst, const util_vec *src)
 {
     size_t i;
 
-    for (i = 0; i < src->len; i++) {
-        const pgr_acl_item *a = util_vec_at(src, i);
-        pgr_acl_item *c = util_vec_push(dst);
-
-        *c = *a;
-        c->object = util_xstrdup(a->object);
-        c->grantee = util_xstrdup(a->grantee);
-        c->location = copy_loc(&a->location);
-    }
+    for (i = 0; i < src->len; i++)
+        *(pgr_acl_item *) util_vec_push(dst) = clone_acl_item(util_vec_at(src, i));
 }
 
-static pgr_view
+pgr_view
 clone_view(const pgr_view *v)
 {
     pgr_view c = *v;
@@ -431,7 +444,7 @@ clone_view(const pgr_view *v)
     return c;
 }
 
-static pgr_object
+pgr_object
 clone_object(const pgr_object *o)
 {
     pgr_object c = *o;
@@ -444,7 +457,7 @@ clone_object(const pgr_object *o)
     return c;
 }
 
-static pgr_role
+pgr_role
 clone_role(const pgr_role *r)
 {
     pgr_role c = *r;
@@ -456,7 +469,7 @@ clone_role(const pgr_role *r)
     return c;
 }
 
-static model_function
+model_function
 clone_function(const model_function *f)
 {
     model_function c = *f;
@@ -469,7 +482,7 @@ clone_function(const model_function *f)
     return c;
 }
 
-static pgr_policy
+pgr_policy
 clone_policy(const pgr_policy *p)
 {
     pgr_policy c = *p;

@@ -63,11 +63,24 @@ typedef struct model_touched {
 /* A mutable model.  Every string inside is owned by the model. */
 /* A lazily built index of one of a model's vectors by name (see model.c). */
 typedef struct model_index {
-    util_map map;           /* key (see model.c's *_key) -> position of its first element */
+    util_map map;           /* key (see model.c's *_key) -> position of its first element,
+                             * times 256, plus the length of removed then */
     size_t upto;            /* elements [0, upto) are in map */
+    util_vec removed;       /* of size_t: the positions removed since the map was
+                             * built, in order (index.c: index_removed) */
     bool built;             /* false after a change other than an append */
     unsigned scans;         /* lookups that scanned since that change */
+    bool frozen;            /* a journal runs (journal.c): the map stays as it was,
+                             * to be valid again after the undo */
+    /* While frozen: the journal that lets lookups still use the map
+     * (index.c: frozen_find), and the vector it records (JV_*); NULL when
+     * they scan. */
+    const struct model_journal *journal;
+    int vec;
 } model_index;
+
+/* What a model's journal records (journal.c); opaque outside it. */
+typedef struct model_journal model_journal;
 
 typedef struct model {
     char *source;
@@ -135,6 +148,9 @@ typedef struct model {
     util_vec clause_cache;       /* of clause_entry (model_internal.h) */
     util_map clause_cache_ix;    /* clause text -> position */
     size_t clauses_parsed;       /* entries ever added to clause_cache */
+    /* NULL, or the journal of the changes being made, to be undone
+     * (model_journal_begin). */
+    model_journal *journal;
 } model;
 
 /* Start an empty model; source names it (copied). */
@@ -255,6 +271,36 @@ void model_record_touched(model *m, model_touched *t);
  * policies).
  */
 void model_touched_positions(model *m, const model_touched *t, int kind, util_vec *out);
+
+/*
+ * A journal, so that a migration's down runs on the model itself and is
+ * then undone, in O(what the down changes) instead of a copy of the whole
+ * model per migration (issue 15).  model_journal_begin starts recording
+ * every element the statements applied to m append, change or remove (with
+ * its old value), and the session state (search_path, next oid...);
+ * model_journal_undo puts m back as it was, byte for byte in the order of
+ * every vector, and ends the journal.  While it runs, lookups by name scan
+ * (the indexes keep their maps untouched, valid again after the undo).
+ * Only statements model_journal_supports says yes to may be applied while
+ * a journal runs.
+ */
+void model_journal_begin(model *m);
+void model_journal_undo(model *m);
+
+/* Whether applying stmt (a statement's root node) is recorded whole by a
+ * journal: every statement kind but roles, DO blocks, ALTER DEFAULT
+ * PRIVILEGES, GRANT ... ALL ... IN SCHEMA, DROP SCHEMA and renames of
+ * anything but a table. */
+bool model_journal_supports(const PgQuery__Node *stmt);
+
+/*
+ * Append to dst deep copies of the objects of m the touched set t names
+ * (model_touched_positions' objects, in their order in m) of the eight
+ * kinds replay hooks compare: a small model of what a migration touched,
+ * for its after_down when the down ran on m under a journal.  dst is a
+ * model_init'ed, empty model; its session state is m's.
+ */
+void model_copy_touched(model *m, const model_touched *t, model *dst);
 
 /* Make dst an independent deep copy of src (free it with model_free). */
 void model_clone(const model *src, model *dst);

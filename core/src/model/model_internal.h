@@ -46,6 +46,41 @@ char *dup_or_null(const char *s);
 pgr_location copy_loc(const pgr_location *loc);
 void free_loc(pgr_location *l);
 
+/* journal.c: the vectors a journal records, and what statements call when
+ * they change one (no-ops without a journal).  journal_push: an element was
+ * appended to vec; journal_change: element i of vec is about to change in
+ * place; journal_take: element i of vec (at elem) is being removed — true
+ * when the journal keeps it (the caller must then not free it), and for a
+ * removal inside a compaction loop i is the position it leaves (keep). */
+enum {
+    JV_TABLES, JV_ACL, JV_ROLES, JV_POLICIES, JV_FUNCTIONS, JV_VIEWS, JV_OBJECTS,
+    JV_CONSTRAINTS, JV_COLUMN_INFO, JV_INDEX_DEPS, JV_COUNT
+};
+void journal_push(model *m, int vec);
+void journal_change(model *m, int vec, size_t i);
+bool journal_take(model *m, int vec, size_t i, const void *elem);
+/* For lookups while a journal runs (index.c: frozen_find): whether a name
+ * may stand for several objects in its model; how many records it holds;
+ * whether record i is an append or a change of an element of vec, and at
+ * what position; and pos, a position of vec after record from (0: before
+ * the first), moved by the removals since — false when one removed it. */
+bool journal_dup_keys(const model_journal *j);
+size_t journal_length(const model_journal *j);
+bool journal_placed(const model_journal *j, size_t i, int vec, size_t *pos);
+bool journal_translate(const model_journal *j, int vec, size_t from, size_t *pos);
+/* index.c: bring a built index up to its vector (every element in the
+ * map); for a journal to begin with. */
+void index_catch_up(model_index *ix, const util_vec *v, key_fn key);
+
+/* model.c: deep copies of one element (every string duplicated). */
+pgr_table clone_table(const pgr_table *t);
+pgr_acl_item clone_acl_item(const pgr_acl_item *a);
+void free_acl_item(pgr_acl_item *a);
+pgr_view clone_view(const pgr_view *v);
+pgr_object clone_object(const pgr_object *o);
+pgr_role clone_role(const pgr_role *r);
+pgr_policy clone_policy(const pgr_policy *p);
+
 /* index.c */
 void index_init(model_index *ix);
 void index_stale(model_index *ix);
@@ -63,6 +98,17 @@ void constraint_key(const void *e, elem_key *k);       /* (schema, table, name) 
 void constraint_name_key(const void *e, elem_key *k);  /* (schema, name) */
 void constraint_type_key(const void *e, elem_key *k);  /* contype, (schema, table) */
 long index_find(model_index *ix, const util_vec *v, key_fn key, const elem_key *want);
+/* Element elem (key by key) at position pos of ix's vector is being
+ * removed (before it is freed; inside a compaction loop pos is where it
+ * leaves, keep): the index stays valid (issue 15: a removal made it
+ * rebuild, O(n) each).  dups: a name may stand for several elements (the
+ * model's dup_keys), when the index is rebuilt instead. */
+void index_removed(model_index *ix, bool dups, key_fn key, size_t pos, const void *elem);
+/* Element elem at position pos of ix's vector is renamed: index_rekey_from
+ * before the change (its old key leaves the map), index_rekey_to after it
+ * (the new key comes in), so that the index stays valid.  dups as above. */
+void index_rekey_from(model_index *ix, bool dups, key_fn key, size_t pos, const void *elem);
+void index_rekey_to(model_index *ix, key_fn key, size_t pos, const void *elem);
 long index_find3(model_index *ix, const util_vec *v, key_fn key, char kind, const char *a,
                  const char *b, const char *c);
 void pair_bytes(util_buf *b, const void *owner, size_t owner_len, const char *name);
@@ -140,6 +186,7 @@ void qualified_func(const model *m, PgQuery__Node **names, size_t n, const char 
 void create_function(model *m, const PgQuery__CreateFunctionStmt *s, const pgr_location *loc);
 void alter_function(model *m, const PgQuery__AlterFunctionStmt *s);
 void free_function(model_function *f);
+model_function clone_function(const model_function *f);
 void drop_function(model *m, const PgQuery__Node *obj);
 
 /* signature.c: the identity argument list, as format_type() prints it,
@@ -171,6 +218,11 @@ void columns_clone(const model *src, model *dst);
  * of it) follow, as pg_attribute refers to the type by oid. */
 void columns_rename_type(model *m, const char *schema, const char *from, const char *to);
 void columns_free(model *m);
+/* One entry's deep copy, and freeing one (journal.c); column_info_forget
+ * also takes its key out of the index (it was the last appended). */
+column_info column_info_clone(const column_info *c);
+void column_info_free(column_info *c);
+void column_info_forget(model *m, const column_info *c);
 void view_columns(model *m, pgr_model *out);
 
 /* constraints.c */
@@ -202,6 +254,8 @@ void view_constraints(model *m, pgr_model *out);
  * over columns: the foreign keys that reference exactly those go too. */
 void constraints_drop_referencing(model *m, const char *qualified, const char *const *columns, size_t n);
 void constraints_free(model *m);
+model_constraint constraint_clone(const model_constraint *c);
+void constraint_free(model_constraint *c);
 
 /* views.c */
 void free_view(pgr_view *v);
@@ -232,6 +286,8 @@ void index_deps_rename_index(model *m, const char *schema, const char *from, con
 void index_deps_rename_column(model *m, const char *qualified, const char *from, const char *to);
 void index_deps_clone(const model *src, model *dst);
 void index_deps_free(model *m);
+index_dep index_dep_clone(const index_dep *d);
+void index_dep_free(index_dep *d);
 
 /* policies.c: what parsing one policy clause's text found, kept so that a
  * text read again from pg_policy is not parsed again.  All owned. */

@@ -34,6 +34,7 @@ add_object(model *m, char kind, const char *schema, const char *name, const char
     if (name == NULL || object_index(m, kind, schema, name) >= 0)
         return NULL;
     o = util_vec_push(&m->objects);
+    journal_push(m, JV_OBJECTS);
     o->kind = kind;
     o->schema = util_xstrdup(schema);
     o->name = util_xstrdup(name);
@@ -64,6 +65,7 @@ add_dep(const pgr_node *node, void *arg)
     if (ref->n_fields == 0 || ref->fields[ref->n_fields - 1]->node_case != PG_QUERY__NODE__NODE_STRING)
         return 0;
     d = util_vec_push(&w->m->index_deps);
+    journal_push(w->m, JV_INDEX_DEPS);
     d->schema = util_xstrdup(w->schema);
     d->index = util_xstrdup(w->index);
     d->column = util_xstrdup(ref->fields[ref->n_fields - 1]->string->sval);
@@ -103,9 +105,10 @@ remove_deps_of(model *m, const char *schema, const char *index)
     for (i = 0; i < m->index_deps.len; i++) {
         index_dep *d = util_vec_at(&m->index_deps, i);
 
-        if (!strcmp(d->schema, schema) && !strcmp(d->index, index))
-            free_dep(d);
-        else
+        if (!strcmp(d->schema, schema) && !strcmp(d->index, index)) {
+            if (!journal_take(m, JV_INDEX_DEPS, keep, d))
+                free_dep(d);
+        } else
             *(index_dep *) util_vec_at(&m->index_deps, keep++) = *d;
     }
     m->index_deps.len = keep;
@@ -172,6 +175,23 @@ index_deps_clone(const model *src, model *dst)
     }
 }
 
+index_dep
+index_dep_clone(const index_dep *s)
+{
+    index_dep d;
+
+    d.schema = util_xstrdup(s->schema);
+    d.index = util_xstrdup(s->index);
+    d.column = util_xstrdup(s->column);
+    return d;
+}
+
+void
+index_dep_free(index_dep *d)
+{
+    free_dep(d);
+}
+
 void
 index_deps_free(model *m)
 {
@@ -210,12 +230,11 @@ remove_object_at(model *m, size_t i)
     if (o->kind == 'i' && m->index_deps.len > 0)
         remove_deps_of(m, o->schema, o->name);
     touch_elem(m, TOUCH_OBJECT, o);
-    free_object(o);
+    index_removed(&m->object_ix, m->dup_keys, object_key, i, o);
+    if (!journal_take(m, JV_OBJECTS, i, o))
+        free_object(o);
     memmove(o, o + 1, (m->objects.len - i - 1) * sizeof(pgr_object));
     m->objects.len--;
-    /* After the change (here and in the other removers): a lookup made
-     * before it would rebuild the index from the old state. */
-    index_stale(&m->object_ix);
 }
 
 void
@@ -250,6 +269,7 @@ reparent_indexes(model *m, const char *from, const char *to)
         pgr_object *o = util_vec_at(&m->objects, i);
 
         if (o->kind == 'i' && o->parent && strcmp(o->parent, from) == 0) {
+            journal_change(m, JV_OBJECTS, i);
             touch_elem(m, TOUCH_OBJECT, o);
             free((char *) o->parent);
             o->parent = util_xstrdup(to);

@@ -41,12 +41,13 @@ remove_policies(model *m, const char *schema, const char *table, const char *nam
         if (strcmp(p->schema, schema) == 0 && strcmp(p->table, table) == 0 &&
             (name == NULL || strcmp(p->name, name) == 0)) {
             touch_elem(m, TOUCH_POLICY, p);
-            free_policy(p);
+            index_removed(&m->policy_ix, m->dup_keys, policy_index_key, keep, p);
+            if (!journal_take(m, JV_POLICIES, keep, p))
+                free_policy(p);
         } else
             *(pgr_policy *) util_vec_at(&m->policies, keep++) = *p;
     }
     m->policies.len = keep;
-    index_stale(&m->policy_ix);
 }
 
 /* DROP POLICY name ON [schema.]table: the object is the list
@@ -159,6 +160,7 @@ create_policy(model *m, const sql_file *f, const sql_stmt *st, const pgr_locatio
     if (s->table == NULL || s->policy_name == NULL || find_policy(m, s->table, s->policy_name))
         return;
     p = util_vec_push(&m->policies);
+    journal_push(m, JV_POLICIES);
     p->schema = util_xstrdup(schema_of(m, s->table->schemaname));
     p->table = util_xstrdup(s->table->relname);
     p->name = util_xstrdup(s->policy_name);
@@ -180,6 +182,7 @@ alter_policy(model *m, const sql_file *f, const sql_stmt *st)
 
     if (p == NULL)
         return;
+    journal_change(m, JV_POLICIES, (size_t) (p - (pgr_policy *) m->policies.items));
     if (s->n_roles > 0)
         set_policy_roles(p, s->roles, s->n_roles);
     /* The expressions are replaced: recollect their columns. */

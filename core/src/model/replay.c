@@ -83,7 +83,10 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
             free(q);
         }
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+        /* move_table keeps the indexes (issue 15: a rename made every index
+         * rebuild, O(n) per renamed table). */
         move_table(m, s->relation, NULL, s->newname);
+        return;
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT && s->relation &&
                s->relation->relname && s->subname && s->newname) {
         rename_constraint(m, schema_of(m, s->relation->schemaname), s->relation->relname, s->subname,

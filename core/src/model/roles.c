@@ -21,7 +21,7 @@ add_member_of(model *m, pgr_role *r, const char *group)
     size_t i, k, dummy;
 
     /* Until the index is worth building, scan r's own memberships. */
-    if (!ix->built && ix->scans < INDEX_REBUILD_AFTER) {
+    if (ix->frozen || (!ix->built && ix->scans < INDEX_REBUILD_AFTER)) {
         ix->scans++;
         for (k = 0; k < r->n_member_of; k++)
             if (strcmp(r->member_of[k], group) == 0)
@@ -191,10 +191,10 @@ drop_role(model *m, const PgQuery__DropRoleStmt *s)
         if (i < 0)
             continue;
         r = util_vec_at(&m->roles, (size_t) i);
+        index_removed(&m->role_ix, m->dup_keys, role_key, (size_t) i, r);
         free_role(r);
         memmove(r, r + 1, (m->roles.len - (size_t) i - 1) * sizeof(pgr_role));
         m->roles.len--;
-        index_stale(&m->role_ix);
         index_stale(&m->member_ix);
     }
 }

@@ -53,10 +53,12 @@ drop_table_at(model *m, size_t i)
     constraints_drop_table(m, t->schema, t->name);
     remove_policies(m, t->schema, t->name, NULL);
     free(qual);
-    free_table(t);
+    t = util_vec_at(&m->tables, i);
+    index_removed(&m->table_ix, m->dup_keys, table_key, i, t);
+    if (!journal_take(m, JV_TABLES, i, t))
+        free_table(t);
     memmove(t, (char *) t + sizeof(pgr_table), (m->tables.len - i - 1) * sizeof(pgr_table));
     m->tables.len--;
-    index_stale(&m->table_ix);
     index_stale(&m->oid_ix);
 }
 
@@ -78,6 +80,7 @@ add_table(model *m, const PgQuery__RangeVar *rv, char relkind, int if_not_exists
         return NULL;
     }
     t = util_vec_push(&m->tables);
+    journal_push(m, JV_TABLES);
     t->oid = m->next_oid++;
     t->schema = util_xstrdup(schema);
     t->name = util_xstrdup(rv->relname);
@@ -171,6 +174,8 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
          s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) && s->relation) {
         long v = view_index(m, schema_of(m, s->relation->schemaname), s->relation->relname);
 
+        if (v >= 0)
+            journal_change(m, JV_VIEWS, (size_t) v);
         for (k = 0; v >= 0 && k < s->n_cmds; k++) {
             const PgQuery__AlterTableCmd *c = s->cmds[k]->node_case ==
                 PG_QUERY__NODE__NODE_ALTER_TABLE_CMD ? s->cmds[k]->alter_table_cmd : NULL;
@@ -187,6 +192,7 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
     i = table_index(m, schema_of(m, s->relation->schemaname), s->relation->relname);
     if (i < 0)
         return;
+    journal_change(m, JV_TABLES, (size_t) i);
     t = util_vec_at(&m->tables, (size_t) i);
     for (k = 0; k < s->n_cmds; k++) {
         const PgQuery__AlterTableCmd *c;
@@ -247,6 +253,16 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
     }
 }
 
+/* Whether q is "schema.name" (without formatting it: move_table asks it of
+ * every policy of the model). */
+static bool
+qualified_is(const char *q, const char *schema, const char *name)
+{
+    size_t n = strlen(schema);
+
+    return strncmp(q, schema, n) == 0 && q[n] == '.' && strcmp(q + n + 1, name) == 0;
+}
+
 /* Move or rename a table, keeping its RLS state and grants. */
 void
 move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const char *new_name)
@@ -260,12 +276,14 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
     i = table_index(m, schema_of(m, rv->schemaname), rv->relname);
     if (i < 0)
         return;
+    journal_change(m, JV_TABLES, (size_t) i);
     t = util_vec_at(&m->tables, (size_t) i);
     rename_target(m, &m->table_ix, &m->tables, table_key, 0, new_schema ? new_schema : t->schema,
                   new_name ? new_name : t->name, NULL);
     from = util_xasprintf("%s.%s", t->schema, t->name);
     constraints_move(m, t->schema, t->name, new_schema ? new_schema : t->schema,
                      new_name ? new_name : t->name);
+    index_rekey_from(&m->table_ix, m->dup_keys, table_key, (size_t) i, t);
     if (new_schema) {
         free((char *) t->schema);
         t->schema = util_xstrdup(new_schema);
@@ -275,30 +293,30 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
         t->name = util_xstrdup(new_name);
     }
     to = util_xasprintf("%s.%s", t->schema, t->name);
+    index_rekey_to(&m->table_ix, table_key, (size_t) i, t);
     touch_elem(m, TOUCH_TABLE, t);
     rename_acl_object(m, 'r', from, to);
     rename_in_views(m, from, to);
     reparent_indexes(m, from, to);
     for (size_t k = 0; k < m->policies.len; k++) {
         pgr_policy *p = util_vec_at(&m->policies, k);
-        char *pq = util_xasprintf("%s.%s", p->schema, p->table);
 
-        if (strcmp(pq, from) == 0) {
+        if (qualified_is(from, p->schema, p->table)) {
+            journal_change(m, JV_POLICIES, k);
             rename_target(m, &m->policy_ix, &m->policies, policy_index_key, 0, t->schema,
                           t->name, p->name);
             touch_elem(m, TOUCH_POLICY, p);
+            index_rekey_from(&m->policy_ix, m->dup_keys, policy_index_key, k, p);
             free((char *) p->schema);
             free((char *) p->table);
             p->schema = util_xstrdup(t->schema);
             p->table = util_xstrdup(t->name);
+            index_rekey_to(&m->policy_ix, policy_index_key, k, p);
             touch_elem(m, TOUCH_POLICY, p);
         }
-        free(pq);
     }
     free(from);
     free(to);
-    index_stale(&m->table_ix);
-    index_stale(&m->policy_ix);
 }
 
 /* --- builders for live catalogs ------------------------------------------- */
@@ -342,7 +360,7 @@ table_by_oid(model *m, uint32_t oid)
     model_index *ix = &m->oid_ix;
     size_t i;
 
-    if (!ix->built && ix->scans < INDEX_REBUILD_AFTER) {
+    if (ix->frozen || (!ix->built && ix->scans < INDEX_REBUILD_AFTER)) {
         ix->scans++;
         return table_scan_oid(m, oid);
     }

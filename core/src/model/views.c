@@ -35,10 +35,11 @@ drop_view_at(model *m, size_t i)
     drop_indexes_of(m, q);
     free(q);
     v = util_vec_at(&m->views, i);
-    free_view(v);
+    index_removed(&m->view_ix, m->dup_keys, view_key, i, v);
+    if (!journal_take(m, JV_VIEWS, i, v))
+        free_view(v);
     memmove(v, v + 1, (m->views.len - i - 1) * sizeof(pgr_view));
     m->views.len--;
-    index_stale(&m->view_ix);
 }
 
 /* Reloption booleans: absent value, true, on, yes, 1. */
@@ -118,6 +119,7 @@ create_view(model *m, const PgQuery__RangeVar *rv, const PgQuery__Node *query, c
     if (i >= 0 && !replace)
         return;
     if (i >= 0) {
+        journal_change(m, JV_VIEWS, (size_t) i);
         v = util_vec_at(&m->views, (size_t) i);
         strs_free(v->relations, v->n_relations);
         v->relations = NULL;
@@ -125,6 +127,7 @@ create_view(model *m, const PgQuery__RangeVar *rv, const PgQuery__Node *query, c
         free_loc(&v->location);
     } else {
         v = util_vec_push(&m->views);
+        journal_push(m, JV_VIEWS);
         v->oid = m->next_oid++;
         v->schema = util_xstrdup(schema);
         v->name = util_xstrdup(rv->relname);
@@ -176,6 +179,7 @@ rename_in_views(model *m, const char *from, const char *to)
 
         for (k = 0; k < v->n_relations; k++) {
             if (strcmp(v->relations[k], from) == 0) {
+                journal_change(m, JV_VIEWS, i);
                 touch_elem(m, TOUCH_VIEW, v);
                 free((char *) v->relations[k]);
                 ((const char **) v->relations)[k] = util_xstrdup(to);

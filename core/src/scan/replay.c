@@ -8,12 +8,16 @@
  */
 #include "scan/check.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "frontends/pgconf.h"
 #include "scan/discover.h"
 #include "host/host.h"
+#include "model/model_json.h"
 #include "util.h"
 
 static check_file *
@@ -167,6 +171,115 @@ parsed_clean(const check_file *f)
     return f && f->parsed_sql && f->sql.errors.len == 0;
 }
 
+/* Whether every plugin with a replay hook reads, of after_down, only what
+ * replay_touched lists (api->replay_touched_only). */
+static bool
+hooks_touched_only(const host *h)
+{
+    size_t i;
+
+    for (i = 0; i < h->plugins.len; i++) {
+        const host_plugin *p = util_vec_at(&h->plugins, i);
+
+        if (p->desc->on_migration_replay && !p->touched_only)
+            return false;
+    }
+    return true;
+}
+
+/* Whether a journal records every statement of the DOWN parts of entries
+ * [a, b) of set (model_journal_supports). */
+static bool
+downs_journaled(check_run *run, const mig_set *set, size_t a, size_t b)
+{
+    size_t k, i;
+
+    for (k = a; k < b; k++) {
+        const mig_entry *e = util_vec_at(&set->entries, k);
+        const check_file *f = sql_file_at(run, e->down);
+
+        for (i = 0; f && i < f->sql.stmts.len; i++) {
+            const sql_stmt *st = util_vec_at(&f->sql.stmts, i);
+            bool part = e->down == e->up ? st->part == PGR_PART_DOWN : true;
+
+            if (part && !model_journal_supports(st->node))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* m as text, for PGRAMPART_JOURNAL_CHECK: what plugins see of it (model_json
+ * of its view: every object, column types, constraints), the columns index
+ * expressions read, and the session state; caller frees. */
+static char *
+model_text(const model *m)
+{
+    model c;
+    pgr_model v;
+    json_t *j;
+    char *dump, *out;
+    util_buf b;
+    size_t i;
+
+    model_clone(m, &c);
+    model_view(&c, &v);
+    j = model_json(&v);
+    dump = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    util_buf_init(&b);
+    util_buf_puts(&b, dump);
+    free(dump);
+    for (i = 0; i < m->index_deps.len; i++) {
+        const index_dep *d = util_vec_at(&m->index_deps, i);
+        char *line = util_xasprintf("\ndep %s.%s %s", d->schema, d->index, d->column);
+
+        util_buf_puts(&b, line);
+        free(line);
+    }
+    out = util_xasprintf("%s\noid %u schema %s dup %d psc %d dpe %d", b.data ? b.data : "",
+                         m->next_oid, m->default_schema, m->dup_keys, m->public_schema_create,
+                         m->default_public_execute);
+    util_buf_free(&b);
+    model_free(&c);
+    return out;
+}
+
+/* PGRAMPART_JOURNAL_CHECK (tests): text a must be text b (what names what
+ * differs); abort when it is not.  Frees b. */
+static void
+journal_check(const char *a, char *b, const char *what, const char *down_path)
+{
+    if (strcmp(a, b) != 0) {
+        fprintf(stderr, "pgrampart: PGRAMPART_JOURNAL_CHECK: %s of the down %s differs\n"
+                "--- expected\n%s\n--- got\n%s\n", what, down_path ? down_path : "?", a, b);
+        abort();
+    }
+    free(b);
+}
+
+static void replay_downs_on(check_run *run, model *on, const mig_set *set, size_t a, size_t b,
+                            model_touched *touched);
+
+/* PGRAMPART_JOURNAL_CHECK: the text of the touched objects of m after the
+ * downs run on a copy of m, as the journal's run must leave them. */
+static char *
+downs_on_copy(check_run *run, model *m, const mig_set *set, size_t a, size_t b,
+              model_touched *touched)
+{
+    model copy, small;
+    char *text;
+
+    model_clone(m, &copy);
+    replay_downs_on(run, &copy, set, a, b, touched);
+    model_init(&small, m->source, m->from_migrations);
+    model_copy_touched(&copy, touched, &small);
+    text = model_text(&small);
+    model_free(&small);
+    model_free(&copy);
+    return text;
+}
+
 static bool
 any_replay_hook(const host *h)
 {
@@ -294,24 +407,90 @@ replay_ups(check_run *run, model *m, const mig_set *set, size_t a, size_t b, che
                     PGR_PART_UP, report);
 }
 
+/* A small model of the objects of m that t names (model_copy_touched). */
+static void
+touched_model(model *m, const model_touched *t, model *out)
+{
+    model_init(out, m->source, m->from_migrations);
+    model_copy_touched(m, t, out);
+}
+
+/*
+ * Run the downs of entries [a, b) of set on m, in reverse order as the
+ * tools roll back, recording what they touch in touched, and fill
+ * after_down with what the hooks get of the result: journaled, the down
+ * runs on m itself and is undone (model_journal_begin), and after_down
+ * holds the touched objects only; else it runs on a copy of m, which
+ * after_down is, or (sparse) whose touched objects it holds.
+ */
+static void
+replay_downs_on(check_run *run, model *on, const mig_set *set, size_t a, size_t b,
+                model_touched *touched)
+{
+    size_t k;
+
+    model_record_touched(on, touched);
+    for (k = b; k-- > a;)
+        replay_part(on, sql_file_at(run, ((const mig_entry *) util_vec_at(&set->entries, k))->down),
+                    PGR_PART_DOWN, NULL);
+    model_record_touched(on, NULL);
+}
+
+static void
+run_downs(check_run *run, const char *down_path, model *m, const mig_set *set, size_t a,
+          size_t b, model_touched *touched, bool journaled, bool sparse, model *after_down)
+{
+    char *before = NULL, *expected = NULL;
+    model copy, *on = m;
+
+    if (journaled && getenv("PGRAMPART_JOURNAL_CHECK")) {
+        before = model_text(m);
+        expected = downs_on_copy(run, m, set, a, b, touched);
+    }
+    if (journaled) {
+        model_journal_begin(m);
+    } else {
+        model_clone(m, &copy);
+        on = &copy;
+    }
+    replay_downs_on(run, on, set, a, b, touched);
+    if (journaled) {
+        touched_model(m, touched, after_down);
+        model_journal_undo(m);
+        if (before) {
+            journal_check(expected, model_text(after_down), "the touched objects after", down_path);
+            journal_check(before, model_text(m), "the model after the undo", down_path);
+            free(before);
+            free(expected);
+        }
+    } else if (sparse) {
+        touched_model(&copy, touched, after_down);
+        model_free(&copy);
+    } else {
+        *after_down = copy;
+    }
+}
+
 /*
  * Apply logical migration g of view (entries [a, b) of set) to m, and give
- * plugins the model before it, after its ups and after its ups then downs
- * (on a copy; the downs in reverse order, as the tools roll back), so that
- * they can judge whether the downs undo the ups.  before is m as it was
- * before this migration's ups: a second model the same ups are replayed
- * on, one migration behind (replaying the ups again costs what they hold;
- * copying m per migration cost the whole model, O(n^2) over a history;
- * issue 15).  The down still runs on a copy.
+ * plugins the model before it, after its ups and after its ups then downs,
+ * so that they can judge whether the downs undo the ups.  before is m as
+ * it was before this migration's ups: a second model the same ups are
+ * replayed on, one migration behind (copying m per migration cost the whole
+ * model, O(n^2) over a history; issue 15).  When every hook reads only the
+ * objects the migration touched (api->replay_touched_only), the three
+ * models handed over are small models of those objects, and the downs run
+ * on m under a journal when it records them whole; else the models are
+ * whole and the downs run on a copy.
  */
 static void
 replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model *m,
-                 model *before, const mig_set *set, size_t a, size_t b)
+                 model *before, const mig_set *set, size_t a, size_t b, size_t downs[2])
 {
     /* The downs are judged only when every half parses: a partial replay
      * would report phantom differences. */
-    bool judge_down = false, clean = true;
-    model after_down;
+    bool judge_down = false, clean = true, journaled, sparse;
+    model after_down, small_before, small_up, *mb = before, *mu = m;
     model_touched touched;
     touched_views tv;
     pgr_model vb, vu, vd;
@@ -326,26 +505,30 @@ replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model 
         judge_down = judge_down || down != NULL;
     }
     judge_down = judge_down && clean;
+    sparse = hooks_touched_only(run->host) && !getenv("PGRAMPART_REPLAY_FULL");
+    journaled = sparse && judge_down && !getenv("PGRAMPART_REPLAY_COPY") &&
+        downs_journaled(run, set, a, b);
     model_touched_init(&touched);
     /* What the ups and then the downs touch, for api->replay_touched. */
     model_record_touched(m, &touched);
     replay_ups(run, m, set, a, b, run);
     model_record_touched(m, NULL);
     if (judge_down) {
-        model_clone(m, &after_down);
-        model_record_touched(&after_down, &touched);
-        for (k = b; k-- > a;)
-            replay_part(&after_down,
-                        sql_file_at(run, ((const mig_entry *) util_vec_at(&set->entries, k))->down),
-                        PGR_PART_DOWN, NULL);
-        model_record_touched(&after_down, NULL);
+        run_downs(run, view->migrations[g].down_path, m, set, a, b, &touched, journaled, sparse,
+                  &after_down);
+        downs[journaled ? 0 : 1]++;
         model_view(&after_down, &vd);
-    }
-    model_view(before, &vb);
-    model_view(m, &vu);
-    if (judge_down)
         rp.after_down = &vd;
-    touched_views_init(&tv, &touched, before, m, judge_down ? &after_down : NULL, &vb, &vu, &vd);
+    }
+    if (sparse) {
+        touched_model(before, &touched, &small_before);
+        touched_model(m, &touched, &small_up);
+        mb = &small_before;
+        mu = &small_up;
+    }
+    model_view(mb, &vb);
+    model_view(mu, &vu);
+    touched_views_init(&tv, &touched, mb, mu, judge_down ? &after_down : NULL, &vb, &vu, &vd);
     /* PGRAMPART_REPLAY_FULL: plugins are told nothing of what was touched
      * and compare whole models, as before issue 15; tests check that the
      * findings are the same either way (tests/e2e/perf_history.py). */
@@ -356,6 +539,10 @@ replay_migration(check_run *run, const pgr_migration_set *view, size_t g, model 
     model_touched_free(&touched);
     if (judge_down)
         model_free(&after_down);
+    if (sparse) {
+        model_free(&small_before);
+        model_free(&small_up);
+    }
     replay_ups(run, before, set, a, b, NULL);
 }
 
@@ -385,6 +572,7 @@ run_sets(check_run *run, size_t from, size_t to)
         const mig_set *set = util_vec_at(&run->mig.sets, s);
         pgr_migration_set view;
         model m, before;
+        size_t downs[2] = { 0, 0 };
 
         set_view(run, set, &view);
         host_for_each_plugin(run->host, call_set_hook, &view);
@@ -401,7 +589,7 @@ run_sets(check_run *run, size_t from, size_t to)
             /* A second model and a copy per down cost time: only when a
              * plugin asks for them. */
             if (hooks) {
-                replay_migration(run, &view, g, &m, &before, set, k, group_end(set, k));
+                replay_migration(run, &view, g, &m, &before, set, k, group_end(set, k), downs);
                 continue;
             }
             for (j = k; j < group_end(set, k); j++)
@@ -411,6 +599,10 @@ run_sets(check_run *run, size_t from, size_t to)
         free((void *) view.migrations);
         if (hooks)
             model_free(&before);
+        /* For the tests: how the downs ran (each one checked). */
+        if (getenv("PGRAMPART_JOURNAL_CHECK"))
+            fprintf(stderr, "pgrampart: journal check of %s: %zu downs undone, %zu on a copy\n",
+                    set->root, downs[0], downs[1]);
         call_model_hooks(run, &m);
         model_free(&m);
     }
