@@ -150,4 +150,48 @@ void check_replay_file_end(check_run *run, model *m);
  * run has no such file); static. */
 const char *check_role(void *run, const char *path);
 
+/* --- what run.c shares with stream.c (the streamed run) ------------------ */
+
+/* Statements [from, to) of a file, for check_call_range_hooks. */
+typedef struct stmt_range {
+    check_file *f;
+    size_t from;
+    size_t to;
+} stmt_range;
+
+/* The part of a statement of a file with migration role role (a down's, a
+ * dbmate file's halves). */
+pgr_part check_part_of(mig_role role, const sql_stmt *st);
+
+/* Report what the parse of SQL file f (front-end fe) found: its syntax
+ * errors and template notes, as a migration's when migration is set. */
+void check_report_sql_parse(check_run *run, check_file *f, const frontend *fe, bool migration);
+
+/* The number of parser threads: --jobs, else the online CPUs. */
+unsigned check_jobs_of_run(void);
+
+/* Whether SQL file i (mig index) is parsed (other databases' dialect
+ * files are not); the parse job of SQL file f. */
+bool check_parses_sql(check_run *run, size_t i);
+void check_set_job(sql_parse_job *job, check_file *f);
+
+/* Report what the parse of SQL file mig (mig index) found and give its
+ * statements their parts. */
+void check_finish_parse(check_run *run, size_t mig);
+
+/* Read the value files (env, YAML, shell, JS/TS, Markdown...) into
+ * settings for on_value_file, their embedded SQL parsed as the file's. */
+void check_parse_value_files(check_run *run);
+
+/* host_for_each_plugin callbacks: a plugin's value-file hooks (arg: the
+ * run); its statement hooks over a stmt_range (arg). */
+void check_call_value_hooks(const pgr_plugin *p, pgr_ctx *ctx, void *run);
+void check_call_range_hooks(const pgr_plugin *p, pgr_ctx *ctx, void *arg);
+
+/* The file hooks and models of a run, streamed (stream.c): value files
+ * first, then each file in path order, its statements to every plugin and
+ * its model (or its set's, once complete), then the server configuration
+ * models; each file's trees freed once nothing needs them. */
+void check_stream_run(check_run *run);
+
 #endif
