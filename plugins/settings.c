@@ -15,7 +15,9 @@
  * default (rules/settings.yml `defaults:`).  The rules and their docs are
  * in rules[] below.
  */
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -205,15 +207,78 @@ judge_policy(pgr_ctx *ctx, const pgr_config_node *e, const judged *j)
                 base_name(pl.path), (unsigned) pl.line);
 }
 
-static const pgr_setting *
-find_setting(const pgr_model *m, const char *name)
-{
-    size_t i;
+/* The model being judged, for by_name (qsort has no argument). */
+static const pgr_model *sorting;
 
+/* Setting indexes by name (ASCII case folded), then by place in the file. */
+static int
+by_name(const void *a, const void *b)
+{
+    size_t x = *(const size_t *) a, y = *(const size_t *) b;
+    int c = strcasecmp(sorting->settings[x].name, sorting->settings[y].name);
+
+    return c != 0 ? c : (x > y) - (x < y);
+}
+
+/*
+ * The settings of m by name: indexes sorted by name, then file order (n:
+ * m->n_settings; caller frees), and in *counted (caller frees) which of
+ * them are judged.  A whole configuration's setting written twice counts
+ * once, as the server reads it: the last line wins (an include comes where
+ * it is written).  A partial source keeps every occurrence: two services
+ * of one compose file, two documents of one manifest, each sets its own
+ * server.  NULL when out of memory.
+ */
+static size_t *
+settings_by_name(const pgr_model *m, bool **counted)
+{
+    size_t *idx = malloc((m->n_settings + 1) * sizeof *idx), i;
+
+    *counted = calloc(m->n_settings + 1, sizeof **counted);
+    if (idx == NULL || *counted == NULL) {
+        free(idx);
+        free(*counted);
+        return NULL;
+    }
     for (i = 0; i < m->n_settings; i++)
-        if (strcasecmp(m->settings[i].name, name) == 0)
-            return &m->settings[i];
-    return NULL;
+        idx[i] = i;
+    sorting = m;
+    qsort(idx, m->n_settings, sizeof *idx, by_name);
+    sorting = NULL;
+    for (i = 0; i < m->n_settings; i++)
+        (*counted)[idx[i]] = m->settings_scope == PGR_SETTINGS_PARTIAL || i + 1 == m->n_settings ||
+            strcasecmp(m->settings[idx[i]].name, m->settings[idx[i + 1]].name) != 0;
+    return idx;
+}
+
+/* Whether m is read from a compose file of a laptop or a CI job. */
+static bool
+local_compose(const pgr_model *m)
+{
+    const char *path = m->origin.path, *base;
+
+    if (path == NULL)
+        return false;
+    base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    return strstr(base, "compose") != NULL && compose_local_runtime_file(path);
+}
+
+/* The first of the n sorted indexes naming name, or n. */
+static size_t
+first_named(const pgr_model *m, const size_t *idx, size_t n, const char *name)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (strcasecmp(m->settings[idx[mid]].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 static int
@@ -255,25 +320,39 @@ static void
 on_model(pgr_ctx *ctx, const pgr_model *m)
 {
     const pgr_config_node *policy = api->config_node(ctx, NULL);
-    size_t i;
+    bool *counted;
+    size_t i, k, *idx = settings_by_name(m, &counted);
 
-    for (i = 0; i < m->n_settings; i++) {
+    if (idx == NULL)
+        return;
+    /* A local compose file's server (command: postgres -c ...) is a
+     * throwaway, as its environment is (on_value_file): the shipped
+     * controls judge deployments; a team's policy judges wherever it says. */
+    for (i = 0; i < m->n_settings && !local_compose(m); i++) {
         judged j = { m->settings[i].name, m->settings[i].value, &m->settings[i].location, 0 };
 
-        judge_control(ctx, &j);
+        if (counted[i])
+            judge_control(ctx, &j);
     }
     for (i = 0; i < api->config_node_length(policy); i++) {
         const char *name = api->config_node_key(policy, i);
-        const pgr_setting *st = find_setting(m, name);
+        bool any = false;
 
-        if (st != NULL) {
+        for (k = first_named(m, idx, m->n_settings, name);
+             k < m->n_settings && strcasecmp(m->settings[idx[k]].name, name) == 0; k++) {
+            const pgr_setting *st = &m->settings[idx[k]];
             judged j = { name, st->value, &st->location, 0 };
 
+            if (!counted[idx[k]])
+                continue;
             judge_policy(ctx, api->config_node_item(policy, i), &j);
-        } else {
-            judge_unset(ctx, m, name, api->config_node_item(policy, i));
+            any = true;
         }
+        if (!any)
+            judge_unset(ctx, m, name, api->config_node_item(policy, i));
     }
+    free(counted);
+    free(idx);
 }
 
 /*

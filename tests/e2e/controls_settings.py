@@ -195,3 +195,60 @@ def test_settings_policy_on_yaml_parameters():
                "    parameters:\n      log_statement: \"none\"\n      log_min_duration_statement: \"250ms\"\n")
     found, _ = findings_in({"deploy/cluster.yaml": cluster, ".pgrampart.yml": POLICY})
     assert only(found, POL) == [(POL, "deploy/cluster.yaml", 8, 23)], found
+
+
+COMPOSE = """\
+services:
+  db:
+    image: postgres:16-alpine
+    command: postgres -c log_statement=none -c 'log_min_duration_statement=5s' -cssl=off
+  db2:
+    image: docker.io/library/postgres:15
+    command: ["-c", "log_statement=mod", "--log_connections=off"]
+  exporter:
+    image: quay.io/prometheuscommunity/postgres-exporter
+    command: ["--web.listen-address=:9187", "--log.level=info"]
+  app:
+    image: node:20
+    command: node server.js -c log_statement=none
+"""
+
+COMPOSE_POLICY = """\
+settings:
+  log_statement: {in: [ddl, mod, all]}
+  log_min_duration_statement: {max: 1s}
+"""
+
+
+def test_compose_command_settings():
+    """A compose service's `command: postgres -c name=value` (string or sequence, -c name=value, -cname=value,
+    --name=value, quoted words) sets the server's settings at their values: the team's policy and, in a
+    deployed compose file, the shipped controls judge them; a laptop's compose file gets the policy only; another
+    program's flags (an exporter, a Node app) are not settings."""
+    found, doc = findings_in({"docker-compose.prod.yml": COMPOSE, ".pgrampart.yml": COMPOSE_POLICY})
+    assert sorted(f for f in found if f[0] != "core/unused-suppression") == [
+        ("logging/connections-not-logged", "docker-compose.prod.yml", 7, 61),
+        ("logging/ddl-not-logged", "docker-compose.prod.yml", 4, 40),
+        (POL, "docker-compose.prod.yml", 4, 40),
+        (POL, "docker-compose.prod.yml", 4, 76),
+        ("ssl/server-ssl-off", "docker-compose.prod.yml", 4, 86),
+    ], found
+    assert "log_min_duration_statement is 5s: above the maximum 1s (policy .pgrampart.yml:3)" in \
+        [m for *_, m in messages(doc, POL)]
+    local, _ = findings_in({"docker-compose.yml": COMPOSE, ".pgrampart.yml": COMPOSE_POLICY})
+    assert sorted(local) == [(POL, "docker-compose.yml", 4, 40), (POL, "docker-compose.yml", 4, 76)], local
+
+
+def test_setting_written_twice_last_wins():
+    """postgresql.conf read as the server reads it: a setting written twice takes its last value, so an
+    earlier line that a later one overrides is not judged (before: log_statement 'none' and ssl off reported
+    though overridden); the reverse order is reported at the line that wins."""
+    overridden = "log_statement = 'none'\nlog_statement = 'all'\nssl = off\nssl = on\n"
+    winning = "log_statement = 'all'\nlog_statement = 'none'\nssl = on\nssl = off\n"
+    found, _ = findings_in({"a/postgresql.conf": overridden, "b/postgresql.conf": winning,
+                            ".pgrampart.yml": COMPOSE_POLICY})
+    assert sorted(f for f in found if f[0] in (POL, "ssl/server-ssl-off", "logging/ddl-not-logged")) == [
+        ("logging/ddl-not-logged", "b/postgresql.conf", 2, 18),
+        (POL, "b/postgresql.conf", 2, 18),
+        ("ssl/server-ssl-off", "b/postgresql.conf", 4, 7),
+    ], found
