@@ -17,23 +17,11 @@
 
 #include "frontends/pgconf.h"
 #include "frontends/yamltpl.h"
+#include "frontends/yamlserver_internal.h"
 #include "util.h"
 
 /* Deeper nesting than yamldoc.c reads is not loaded. */
 #define YAMLSERVER_MAX_DEPTH 256
-
-/* One YAML file being read. */
-typedef struct yserver {
-    const char *path;
-    const char *text;          /* what libyaml read: the file, or it with its
-                                * template actions blanked (same offsets) */
-    const unsigned char *mask; /* nonzero at template action bytes, or NULL */
-    size_t len;
-    util_lines lines;
-    model *m;
-    char *overlay[3];          /* per PGCONF_* kind - 1: embedded text, or NULL */
-    bool helm_values;          /* a Helm values file, by its name */
-} yserver;
 
 /* Helm values places of bitnami's postgresql and postgresql-ha charts. */
 typedef struct helm_place {
@@ -56,14 +44,14 @@ static const helm_place helm_places[] = {
 };
 
 /* libyaml marks count characters; locations count bytes. */
-static size_t
-byte_offset(const yserver *s, const yaml_mark_t *mk)
+size_t
+yserver_byte_offset(const yserver *s, const yaml_mark_t *mk)
 {
     return util_lines_char_offset(&s->lines, s->text, mk->line, mk->column);
 }
 
-static bool
-scalar_equals(const yaml_node_t *n, const char *want)
+bool
+yserver_scalar_equals(const yaml_node_t *n, const char *want)
 {
     return n && n->type == YAML_SCALAR_NODE && n->data.scalar.length == strlen(want) &&
         memcmp(n->data.scalar.value, want, n->data.scalar.length) == 0;
@@ -77,8 +65,8 @@ scalar_starts(const yaml_node_t *n, const char *prefix)
 }
 
 /* The value of key in map (the first, as most YAML readers keep), or NULL. */
-static yaml_node_t *
-map_get(yaml_document_t *d, const yaml_node_t *map, const char *key, size_t key_len)
+yaml_node_t *
+yserver_map_get(yaml_document_t *d, const yaml_node_t *map, const char *key, size_t key_len)
 {
     yaml_node_pair_t *p;
 
@@ -102,7 +90,7 @@ path_get(yaml_document_t *d, yaml_node_t *n, const char *path)
         const char *dot = strchr(path, '.');
         size_t k = dot ? (size_t) (dot - path) : strlen(path);
 
-        n = map_get(d, n, path, k);
+        n = yserver_map_get(d, n, path, k);
         path += dot ? k + 1 : k;
     }
     return n;
@@ -121,10 +109,10 @@ templated(const yserver *s, size_t from, size_t to)
 }
 
 /* Where a scalar's value starts: after the opening quote of a quoted one. */
-static size_t
-content_offset(const yserver *s, const yaml_node_t *n)
+size_t
+yserver_content_offset(const yserver *s, const yaml_node_t *n)
 {
-    size_t off = byte_offset(s, &n->start_mark);
+    size_t off = yserver_byte_offset(s, &n->start_mark);
     yaml_scalar_style_t st = n->data.scalar.style;
 
     return off + (st == YAML_SINGLE_QUOTED_SCALAR_STYLE || st == YAML_DOUBLE_QUOTED_SCALAR_STYLE);
@@ -133,22 +121,22 @@ content_offset(const yserver *s, const yaml_node_t *n)
 /* A known value of a scalar node: NULL when it is not a scalar, is empty,
  * or is written with a template action (unknown until rendered; a quoted
  * "{{ .Values.x }}" is YAML as written). */
-static const char *
-known_scalar(const yserver *s, const yaml_node_t *n)
+const char *
+yserver_known_scalar(const yserver *s, const yaml_node_t *n)
 {
     if (n == NULL || n->type != YAML_SCALAR_NODE || n->data.scalar.length == 0 ||
         strlen((const char *) n->data.scalar.value) != n->data.scalar.length ||
         strstr((const char *) n->data.scalar.value, "{{"))
         return NULL;
-    if (templated(s, byte_offset(s, &n->start_mark), byte_offset(s, &n->end_mark)))
+    if (templated(s, yserver_byte_offset(s, &n->start_mark), yserver_byte_offset(s, &n->end_mark)))
         return NULL;
     return (const char *) n->data.scalar.value;
 }
 
 /* YAML 1.1 booleans (what Patroni's and Helm's readers make of `ssl: off`)
  * as the server spells them in pg_settings. */
-static const char *
-server_value(const char *v)
+const char *
+yserver_server_value(const char *v)
 {
     if (strcasecmp(v, "off") == 0 || strcasecmp(v, "false") == 0 || strcasecmp(v, "no") == 0)
         return "off";
@@ -186,9 +174,9 @@ put_parameters(yserver *s, yaml_document_t *d, const yaml_node_t *map, const cha
     if (map == NULL || map->type != YAML_MAPPING_NODE)
         return;
     for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        const char *key = known_scalar(s, yaml_document_get_node(d, p->key));
+        const char *key = yserver_known_scalar(s, yaml_document_get_node(d, p->key));
         yaml_node_t *v = yaml_document_get_node(d, p->value);
-        const char *value = known_scalar(s, v);
+        const char *value = yserver_known_scalar(s, v);
         char *name, *full;
         uint32_t line, col;
 
@@ -196,8 +184,8 @@ put_parameters(yserver *s, yaml_document_t *d, const yaml_node_t *map, const cha
             continue;
         name = camel ? snake_case(key) : util_xstrdup(key);
         full = util_xasprintf("%s%s", prefix, name);
-        util_lines_pos(&s->lines, content_offset(s, v), &line, &col);
-        pgconf_put_setting(s->m, s->path, line, col, full, server_value(value));
+        util_lines_pos(&s->lines, yserver_content_offset(s, v), &line, &col);
+        pgconf_put_setting(s->m, s->path, line, col, full, yserver_server_value(value));
         free(full);
         free(name);
     }
@@ -233,14 +221,14 @@ put_hba_list(yserver *s, yaml_document_t *d, const yaml_node_t *seq)
         return;
     for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
         yaml_node_t *n = yaml_document_get_node(d, *it);
-        const char *value = known_scalar(s, n);
+        const char *value = yserver_known_scalar(s, n);
         size_t off, n_bytes;
 
         if (value == NULL || strchr(value, '\n'))
             continue;
-        off = content_offset(s, n);
+        off = yserver_content_offset(s, n);
         n_bytes = strlen(value);
-        if (off + n_bytes > byte_offset(s, &n->end_mark))
+        if (off + n_bytes > yserver_byte_offset(s, &n->end_mark))
             continue;
         memcpy(overlay(s, PGCONF_HBA) + off, value, n_bytes);
     }
@@ -256,8 +244,8 @@ put_block(yserver *s, const yaml_node_t *n, int kind)
 
     if (n == NULL || n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_LITERAL_SCALAR_STYLE)
         return;
-    from = byte_offset(s, &n->start_mark);
-    to = byte_offset(s, &n->end_mark);
+    from = yserver_byte_offset(s, &n->start_mark);
+    to = yserver_byte_offset(s, &n->end_mark);
     /* The content starts on the line after the "|" indicator. */
     while (from < to && s->text[from] != '\n')
         from++;
@@ -267,13 +255,13 @@ put_block(yserver *s, const yaml_node_t *n, int kind)
 
 /* Where the model's absent settings are reported: a block that is a whole
  * pgbouncer.ini (its key). */
-static void
-set_origin(yserver *s, const yaml_node_t *key)
+void
+yserver_set_origin(yserver *s, const yaml_node_t *key)
 {
     pgr_location at = { s->path, 0, 0, 0, 0, NULL };
     uint32_t line, col;
 
-    util_lines_pos(&s->lines, byte_offset(s, &key->start_mark), &line, &col);
+    util_lines_pos(&s->lines, yserver_byte_offset(s, &key->start_mark), &line, &col);
     at.line = at.end_line = line;
     at.column = at.end_column = col;
     model_set_origin(s->m, &at);
@@ -289,14 +277,14 @@ put_file_map(yserver *s, yaml_document_t *d, const yaml_node_t *map)
         return;
     for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(d, p->key);
-        const char *name = known_scalar(s, k);
+        const char *name = yserver_known_scalar(s, k);
         int kind = name ? pgconf_kind_of(name) : 0;
 
         if (kind == 0)
             continue;
         put_block(s, yaml_document_get_node(d, p->value), kind);
         if (kind == PGCONF_PGBOUNCER)
-            set_origin(s, k);
+            yserver_set_origin(s, k);
     }
 }
 
@@ -323,9 +311,9 @@ put_crunchy_pgbouncer(yserver *s, yaml_document_t *d, yaml_node_t *spec)
     put_parameters(s, d, global, "pgbouncer.", false);
     if (global == NULL)
         return;
-    util_lines_pos(&s->lines, byte_offset(s, &global->start_mark), &line, &col);
+    util_lines_pos(&s->lines, yserver_byte_offset(s, &global->start_mark), &line, &col);
     for (k = 0; k < 2; k++) {
-        if (map_get(d, global, tls[k][0], strlen(tls[k][0])) == NULL) {
+        if (yserver_map_get(d, global, tls[k][0], strlen(tls[k][0])) == NULL) {
             char *name = util_xasprintf("pgbouncer.%s", tls[k][0]);
 
             pgconf_put_setting(s->m, s->path, line, col, name, tls[k][1]);
@@ -338,26 +326,26 @@ put_crunchy_pgbouncer(yserver *s, yaml_document_t *d, yaml_node_t *spec)
 static void
 walk_resource(yserver *s, yaml_document_t *d, yaml_node_t *root, const yaml_node_t *kind)
 {
-    yaml_node_t *api = map_get(d, root, "apiVersion", 10), *spec = map_get(d, root, "spec", 4);
+    yaml_node_t *api = yserver_map_get(d, root, "apiVersion", 10), *spec = yserver_map_get(d, root, "spec", 4);
 
-    if (scalar_equals(kind, "postgresql") && scalar_starts(api, "acid.zalan.do/")) {
+    if (yserver_scalar_equals(kind, "postgresql") && scalar_starts(api, "acid.zalan.do/")) {
         put_parameters(s, d, path_get(d, spec, "postgresql.parameters"), "", false);
         put_hba_list(s, d, path_get(d, spec, "patroni.pg_hba"));
-    } else if (scalar_equals(kind, "PostgresCluster") &&
+    } else if (yserver_scalar_equals(kind, "PostgresCluster") &&
                scalar_starts(api, "postgres-operator.crunchydata.com/")) {
         yaml_node_t *dc = path_get(d, spec, "patroni.dynamicConfiguration.postgresql");
 
         put_parameters(s, d, path_get(d, dc, "parameters"), "", false);
         put_hba_list(s, d, path_get(d, dc, "pg_hba"));
         put_crunchy_pgbouncer(s, d, spec);
-    } else if (scalar_equals(kind, "Cluster") && scalar_starts(api, "postgresql.cnpg.io/")) {
+    } else if (yserver_scalar_equals(kind, "Cluster") && scalar_starts(api, "postgresql.cnpg.io/")) {
         put_parameters(s, d, path_get(d, spec, "postgresql.parameters"), "", false);
         put_hba_list(s, d, path_get(d, spec, "postgresql.pg_hba"));
-    } else if (scalar_equals(kind, "ConfigMap")) {
-        put_file_map(s, d, map_get(d, root, "data", 4));
-    } else if (scalar_equals(kind, "Secret")) {
+    } else if (yserver_scalar_equals(kind, "ConfigMap")) {
+        put_file_map(s, d, yserver_map_get(d, root, "data", 4));
+    } else if (yserver_scalar_equals(kind, "Secret")) {
         /* data is base64: only stringData holds the file as written. */
-        put_file_map(s, d, map_get(d, root, "stringData", 10));
+        put_file_map(s, d, yserver_map_get(d, root, "stringData", 10));
     }
 }
 
@@ -365,11 +353,11 @@ walk_resource(yserver *s, yaml_document_t *d, yaml_node_t *root, const yaml_node
 static bool
 is_patroni(yaml_document_t *d, const yaml_node_t *root)
 {
-    yaml_node_t *pg = map_get(d, root, "postgresql", 10);
+    yaml_node_t *pg = yserver_map_get(d, root, "postgresql", 10);
 
     return pg && pg->type == YAML_MAPPING_NODE &&
-        (map_get(d, root, "scope", 5) || map_get(d, root, "bootstrap", 9) ||
-         map_get(d, root, "restapi", 7));
+        (yserver_map_get(d, root, "scope", 5) || yserver_map_get(d, root, "bootstrap", 9) ||
+         yserver_map_get(d, root, "restapi", 7));
 }
 
 static void
@@ -423,16 +411,16 @@ put_helm_pgbouncer(yserver *s, yaml_document_t *d, const yaml_node_t *map)
     if (map == NULL || map->type != YAML_MAPPING_NODE)
         return;
     for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        const char *key = known_scalar(s, yaml_document_get_node(d, p->key));
+        const char *key = yserver_known_scalar(s, yaml_document_get_node(d, p->key));
         yaml_node_t *v = yaml_document_get_node(d, p->value);
-        const char *value = known_scalar(s, v);
+        const char *value = yserver_known_scalar(s, v);
         char *name = key && value ? snake_case(key) : NULL;
 
         for (k = 0; name && k < 3; k++) {
             if (strcmp(name, keys[k]) == 0) {
                 char *full = util_xasprintf("pgbouncer.%s", name);
 
-                util_lines_pos(&s->lines, content_offset(s, v), &line, &col);
+                util_lines_pos(&s->lines, yserver_content_offset(s, v), &line, &col);
                 pgconf_put_setting(s->m, s->path, line, col, full, value);
                 free(full);
                 found[k] = any = true;
@@ -440,7 +428,7 @@ put_helm_pgbouncer(yserver *s, yaml_document_t *d, const yaml_node_t *map)
         }
         free(name);
     }
-    util_lines_pos(&s->lines, byte_offset(s, &map->start_mark), &line, &col);
+    util_lines_pos(&s->lines, yserver_byte_offset(s, &map->start_mark), &line, &col);
     for (k = 1; any && k < 3; k++) {
         char *full = util_xasprintf("pgbouncer.%s", keys[k]);
 
@@ -459,7 +447,7 @@ pgbouncer_like(yaml_document_t *d, const yaml_node_t *map)
     size_t k;
 
     for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
-        if (map_get(d, map, keys[k], strlen(keys[k])))
+        if (yserver_map_get(d, map, keys[k], strlen(keys[k])))
             return true;
     return false;
 }
@@ -470,213 +458,12 @@ pgbouncer_like(yaml_document_t *d, const yaml_node_t *map)
 static void
 walk_helm_pgbouncer(yserver *s, yaml_document_t *d, yaml_node_t *root)
 {
-    yaml_node_t *settings = map_get(d, root, "settings", 8);
+    yaml_node_t *settings = yserver_map_get(d, root, "settings", 8);
 
     put_helm_pgbouncer(s, d, path_get(d, root, "config.pgbouncer"));
-    put_helm_pgbouncer(s, d, map_get(d, root, "pgbouncer", 9));
+    put_helm_pgbouncer(s, d, yserver_map_get(d, root, "pgbouncer", 9));
     if (pgbouncer_like(d, settings))
         put_helm_pgbouncer(s, d, settings);
-}
-
-/* --- docker compose: the server's options on a service's command line ---- */
-
-/* One word of a command line: its text and the byte offset in the file
- * where its first byte is written. */
-typedef struct cmd_word {
-    char *text;
-    size_t offset;
-    bool exact;       /* offset + k is where byte k of text is written */
-} cmd_word;
-
-/*
- * Whether a compose image runs PostgreSQL's own entrypoint, which passes a
- * command's -c options to the server: the official image and those built
- * on it.  bitnami's image takes its flags from the environment instead.
- */
-static bool
-postgres_image(const char *image)
-{
-    static const char *const repos[] = { "postgres", "library/postgres", "postgis/postgis",
-                                         "timescale/timescaledb", "timescale/timescaledb-ha",
-                                         "pgvector/pgvector", "ankane/pgvector", "supabase/postgres",
-                                         NULL };
-    const char *slash = strchr(image, '/'), *colon;
-    size_t i, n;
-
-    /* A registry host ("docker.io/", "ghcr.io:443/") is not part of the
-     * repository's name. */
-    if (slash && (memchr(image, '.', (size_t) (slash - image)) || memchr(image, ':', (size_t) (slash - image))))
-        image = slash + 1;
-    colon = strpbrk(image, ":@");
-    n = colon ? (size_t) (colon - image) : strlen(image);
-    for (i = 0; repos[i]; i++)
-        if (strlen(repos[i]) == n && strncmp(image, repos[i], n) == 0)
-            return true;
-    return false;
-}
-
-/* Split a command string as compose does (shell words: blanks separate,
- * '...' and "..." quote) into words; offsets are exact when the scalar is
- * written as it reads (plain, or quoted without escapes), else the
- * scalar's start. */
-static void
-split_command(const yserver *s, const yaml_node_t *n, util_vec *words)
-{
-    const char *v = (const char *) n->data.scalar.value;
-    size_t base = content_offset(s, n), end = byte_offset(s, &n->end_mark), i = 0;
-    bool exact = n->data.scalar.style != YAML_LITERAL_SCALAR_STYLE &&
-        n->data.scalar.style != YAML_FOLDED_SCALAR_STYLE && base + n->data.scalar.length <= end &&
-        memcmp(s->text + base, v, n->data.scalar.length) == 0;
-
-    while (v[i]) {
-        util_buf b;
-        size_t start;
-        char quote = 0;
-        cmd_word *cw;
-
-        while (v[i] == ' ' || v[i] == '\t' || v[i] == '\n')
-            i++;
-        if (!v[i])
-            break;
-        start = i;
-        util_buf_init(&b);
-        for (; v[i] && (quote || (v[i] != ' ' && v[i] != '\t' && v[i] != '\n')); i++) {
-            if (!quote && (v[i] == '\'' || v[i] == '"'))
-                quote = v[i];
-            else if (quote && v[i] == quote)
-                quote = 0;
-            else
-                util_buf_append(&b, &v[i], 1);
-        }
-        cw = util_vec_push(words);
-        cw->text = b.data ? b.data : util_xstrdup("");
-        /* Quotes move a word's bytes: exact when it has none, or when the
-         * whole word is one quoted string ('log_statement=all'). */
-        if (exact && strlen(cw->text) == i - start) {
-            cw->exact = true;
-            cw->offset = base + start;
-        } else if (exact && strlen(cw->text) + 2 == i - start && v[start] == v[i - 1] &&
-                   (v[start] == '\'' || v[start] == '"')) {
-            cw->exact = true;
-            cw->offset = base + start + 1;
-        } else {
-            cw->exact = false;
-            cw->offset = base;
-        }
-    }
-}
-
-/* The words of a service's command: a string split, or a sequence's
- * scalars (each at its own place).  false when a word is unknown (a
- * template). */
-static bool
-command_words(const yserver *s, yaml_document_t *d, const yaml_node_t *cmd, util_vec *words)
-{
-    yaml_node_item_t *it;
-
-    if (cmd->type == YAML_SCALAR_NODE) {
-        if (known_scalar(s, cmd) == NULL)
-            return false;
-        split_command(s, cmd, words);
-        return true;
-    }
-    if (cmd->type != YAML_SEQUENCE_NODE)
-        return false;
-    for (it = cmd->data.sequence.items.start; it < cmd->data.sequence.items.top; it++) {
-        yaml_node_t *n = yaml_document_get_node(d, *it);
-        const char *w = known_scalar(s, n);
-        cmd_word *cw;
-
-        if (w == NULL)
-            return false;
-        cw = util_vec_push(words);
-        cw->text = util_xstrdup(w);
-        cw->offset = content_offset(s, n);
-        cw->exact = n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ||
-            n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-            n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
-    }
-    return true;
-}
-
-/* Whether name is a setting's name (letters, digits, '_' and the '.' of
- * an extension's): not the --flag of another program. */
-static bool
-setting_name(const char *name, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (!isalnum((unsigned char) name[i]) && name[i] != '_' && name[i] != '.')
-            return false;
-    return n > 0 && isalpha((unsigned char) name[0]);
-}
-
-/* postgres -c name=value, -cname=value and --name=value as settings at
- * their values (at the word, when its bytes are not where it is written). */
-static void
-put_command_options(yserver *s, const util_vec *words)
-{
-    size_t i;
-
-    for (i = 0; i < words->len; i++) {
-        const cmd_word *w = util_vec_at(words, i);
-        const char *opt = NULL, *eq;
-        uint32_t line, col;
-        char *name;
-
-        if (strcmp(w->text, "-c") == 0 && i + 1 < words->len) {
-            w = util_vec_at(words, ++i);
-            opt = w->text;
-        } else if (strncmp(w->text, "-c", 2) == 0 && w->text[2] != '\0') {
-            opt = w->text + 2;
-        } else if (strncmp(w->text, "--", 2) == 0) {
-            opt = w->text + 2;
-        }
-        if (opt == NULL || (eq = strchr(opt, '=')) == NULL || !setting_name(opt, (size_t) (eq - opt)))
-            continue;
-        name = util_xstrndup(opt, (size_t) (eq - opt));
-        util_lines_pos(&s->lines, w->offset + (w->exact ? (size_t) (eq + 1 - w->text) : 0), &line, &col);
-        pgconf_put_setting(s->m, s->path, line, col, name, server_value(eq + 1));
-        free(name);
-    }
-}
-
-/*
- * A compose file's services: the options a PostgreSQL service's command
- * gives the server (`command: postgres -c log_statement=all`, or the
- * sequence form).  A command whose first word is postgres counts whatever
- * the image; otherwise the image must run PostgreSQL's entrypoint.
- */
-static void
-walk_compose(yserver *s, yaml_document_t *d, const yaml_node_t *services)
-{
-    yaml_node_pair_t *p;
-
-    for (p = services->data.mapping.pairs.start; p < services->data.mapping.pairs.top; p++) {
-        yaml_node_t *svc = yaml_document_get_node(d, p->value);
-        yaml_node_t *cmd = map_get(d, svc, "command", 7);
-        const char *image = known_scalar(s, map_get(d, svc, "image", 5));
-        util_vec words;
-        size_t i;
-
-        if (cmd == NULL)
-            continue;
-        util_vec_init(&words, sizeof(cmd_word));
-        if (command_words(s, d, cmd, &words) && words.len > 0 &&
-            ((image && postgres_image(image)) ||
-             strcmp(util_basename(((cmd_word *) util_vec_at(&words, 0))->text), "postgres") == 0)) {
-            yaml_node_pair_t *q;
-
-            for (q = svc->data.mapping.pairs.start; q < svc->data.mapping.pairs.top; q++)
-                if (scalar_equals(yaml_document_get_node(d, q->key), "command"))
-                    set_origin(s, yaml_document_get_node(d, q->key));
-            put_command_options(s, &words);
-        }
-        for (i = 0; i < words.len; i++)
-            free(((cmd_word *) util_vec_at(&words, i))->text);
-        util_vec_free(&words);
-    }
 }
 
 static void
@@ -686,21 +473,21 @@ walk_document(yserver *s, yaml_document_t *d)
 
     if (root == NULL || root->type != YAML_MAPPING_NODE)
         return;
-    kind = map_get(d, root, "kind", 4);
-    services = map_get(d, root, "services", 8);
+    kind = yserver_map_get(d, root, "kind", 4);
+    services = yserver_map_get(d, root, "services", 8);
     if (kind) {
         walk_resource(s, d, root, kind);
     } else if (services && services->type == YAML_MAPPING_NODE) {
-        walk_compose(s, d, services);
+        yserver_walk_compose(s, d, services);
     } else if (is_patroni(d, root)) {
         walk_patroni(s, d, root);
     } else if (s->helm_values) {
         walk_helm_places(s, d, root, false);
-        walk_helm_places(s, d, map_get(d, root, "postgresql", 10), true);
+        walk_helm_places(s, d, yserver_map_get(d, root, "postgresql", 10), true);
         walk_helm_pgbouncer(s, d, root);
         /* Charts that run Patroni (timescaledb-single) take its
          * configuration under patroni:. */
-        walk_patroni(s, d, map_get(d, root, "patroni", 7));
+        walk_patroni(s, d, yserver_map_get(d, root, "patroni", 7));
     }
 }
 
