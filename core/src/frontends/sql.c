@@ -35,146 +35,11 @@ add_error(sql_file *f, size_t offset, const char *message)
  */
 static _Thread_local bool small_stack;
 
-/* The longest chain of tokens allowed, see chain_bound_at. */
+/* The longest chain of tokens allowed, see sql_chain_bound_at. */
 static size_t
 chain_limit(void)
 {
     return small_stack ? SQL_MAX_CHAIN / 32 : SQL_MAX_CHAIN;
-}
-
-/*
- * A bound of how deep libpg_query and protobuf-c will recurse on tokens
- * [first, end), computed before parsing because they have no limit of
- * their own.  Every token counts as one level (measured: a level costs at
- * most 3 parse-tree levels, each about 1 KiB of stack in protobuf-c's
- * unpack) except where the grammar makes siblings, not children: after a
- * ',' or a top-level AND / OR (makeAndExpr and makeOrExpr flatten chains),
- * the count of the current parenthesis level starts again.  Closing
- * brackets count nothing.  Returns the token where the bound first passes
- * limit, or end.
- */
-/* The counts of chain_bound_at: per open bracket level (levels[0, depth])
- * and their sum. */
-typedef struct chain_count {
-    size_t *levels;
-    size_t depth;
-    size_t total;
-} chain_count;
-
-/* Count one token that starts with c; restart: a top-level AND / OR. */
-static void
-chain_step(chain_count *cc, char c, bool restart)
-{
-    if ((c == ')' || c == ']') && cc->depth > 0) {
-        cc->total -= cc->levels[cc->depth];
-        cc->depth--;
-    } else if (c == ',' || c == ';' || restart) {
-        cc->total -= cc->levels[cc->depth];
-        cc->levels[cc->depth] = 0;
-    } else if (c == '(' || c == '[') {
-        /* The bracket counts on its enclosing level, so that depth
-         * never exceeds total (and levels[] its limit + 2 slots). */
-        cc->levels[cc->depth]++;
-        cc->total++;
-        cc->levels[++cc->depth] = 0;
-    } else {
-        cc->levels[cc->depth]++;
-        cc->total++;
-    }
-}
-
-static size_t
-chain_bound_at(const char *text, const PgQuery__ScanResult *sr, size_t first, size_t end,
-               size_t limit)
-{
-    chain_count cc = { util_xmalloc((limit + 2) * sizeof(size_t)), 0, 0 };
-    size_t i;
-
-    cc.levels[0] = 0;
-    for (i = first; i < end; i++) {
-        const PgQuery__ScanToken *t = sr->tokens[i];
-
-        if (t->token == PG_QUERY__TOKEN__SQL_COMMENT || t->token == PG_QUERY__TOKEN__C_COMMENT)
-            continue;
-        chain_step(&cc, text[t->start],
-                   t->token == PG_QUERY__TOKEN__AND || t->token == PG_QUERY__TOKEN__OR);
-        if (cc.total > limit)
-            break;
-    }
-    free(cc.levels);
-    return i < end ? i : end;
-}
-
-/* Whether c can continue an identifier (PostgreSQL's ident_cont, which
- * holds '$': "a$b$" is one identifier, not a dollar quote). */
-static bool
-ident_cont(unsigned char c)
-{
-    return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
-}
-
-/* The offset after the quoted string, identifier, dollar quote or comment
- * that starts at text[i], or i when none does. */
-static size_t
-skip_unit(const char *text, size_t len, size_t i)
-{
-    char c = text[i];
-    bool after_ident;
-    size_t tag;
-    const char *end;
-
-    /* Called on every byte of a large file: the common case first. */
-    if (c != '\'' && c != '"' && c != '$' && c != '-' && c != '/')
-        return i;
-    after_ident = i > 0 && ident_cont((unsigned char) text[i - 1]);
-    if (c == '\'') {
-        /* E'...' (not part of a longer word) escapes with backslashes. */
-        bool e = after_ident && (text[i - 1] == 'E' || text[i - 1] == 'e') &&
-            !(i > 1 && ident_cont((unsigned char) text[i - 2]));
-
-        return sql_skip_quoted(text, len, i, c, e);
-    }
-    if (c == '"')
-        return sql_skip_quoted(text, len, i, c, false);
-    if (c == '$' && !after_ident && (tag = sql_dollar_tag_len(text, len, i)) > 0) {
-        end = memmem(text + i + tag, len - i - tag, text + i, tag);
-        return end ? (size_t) (end - text) + tag : len;
-    }
-    if (i + 1 < len && ((c == '-' && text[i + 1] == '-') || (c == '/' && text[i + 1] == '*')))
-        return sql_skip_blank(text, len, i);
-    return i;
-}
-
-/* See sql.h.  chain_bound_at over the bytes: every byte outside strings,
- * quoted identifiers, dollar quotes and comments counts as a token (a
- * token has at least one byte, so the counts are at least the scanner's);
- * each of those is one token, as the scanner makes it, or none for a
- * comment; ',' and ';' restart their level's count, brackets open and
- * close levels, as there.  AND / OR, which restart it there, are counted
- * as bytes here. */
-bool
-sql_bytes_may_chain(const char *text, size_t len, size_t limit)
-{
-    chain_count cc = { util_xmalloc((limit + 2) * sizeof(size_t)), 0, 0 };
-    size_t i = 0, next;
-
-    cc.levels[0] = 0;
-    while (i < len && cc.total <= limit) {
-        char c = text[i];
-
-        next = skip_unit(text, len, i);
-        if (next > i) {
-            if (c != '-' && c != '/')
-                chain_step(&cc, 'x', false);    /* one token, not a bracket */
-            i = next;
-            continue;
-        }
-        if (!isspace((unsigned char) c))
-            chain_step(&cc, c, false);
-        i++;
-    }
-    free(cc.levels);
-    return cc.total > limit;
 }
 
 /* The tokens of the whole file (free with pg_query__scan_result__free_unpacked),
@@ -347,7 +212,7 @@ parse_each(sql_file *f, const PgQuery__ScanResult *sr)
         depth = 0;
         first = true;
         from = sql_skip_blank(f->text, to, from);
-        if (chain_bound_at(f->text, sr, stmt_first, last, chain_limit()) < last)
+        if (sql_chain_bound_at(f->text, sr, stmt_first, last, chain_limit()) < last)
             add_too_deep(f, from);
         else if (from < to && !(to - from == 1 && f->text[from] == ';'))
             parse_range(f, from, to);
@@ -370,7 +235,7 @@ chunk_end(const char *text, size_t len, size_t from, size_t min)
     while (i < len) {
         char c = text[i];
 
-        next = skip_unit(text, len, i);
+        next = sql_skip_unit(text, len, i);
         if (next > i) {
             i = next;
             continue;
@@ -446,7 +311,7 @@ parse_file_deep(void *arg)
         /* Statement by statement, so that a too-deep one is refused alone. */
         if (sr == NULL)
             whole = false;  /* the scanner's error is the file's error */
-        else if (chain_bound_at(f->text, sr, 0, sr->n_tokens, chain_limit()) < sr->n_tokens) {
+        else if (sql_chain_bound_at(f->text, sr, 0, sr->n_tokens, chain_limit()) < sr->n_tokens) {
             parse_each(f, sr);
             whole = false;
         }

@@ -207,9 +207,28 @@ bool sql_parser_used(void);
  */
 bool sql_run_deep(void (*fn)(void *), void *arg);
 
+/* The offset after the quoted string (E'' escapes included), quoted
+ * identifier, dollar quote or comment that starts at text[i] (len bytes),
+ * or i when none does (sql_chain.c). */
+size_t sql_skip_unit(const char *text, size_t len, size_t i);
+
+/*
+ * A bound of how deep libpg_query and protobuf-c will recurse on tokens
+ * [first, end) of sr (text's scanner tokens), computed before parsing
+ * because they have no limit of their own.  Every token counts as one
+ * level (measured: a level costs at most 3 parse-tree levels, each about
+ * 1 KiB of stack in protobuf-c's unpack) except where the grammar makes
+ * siblings, not children: after a ',' or a top-level AND / OR (makeAndExpr
+ * and makeOrExpr flatten chains), the count of the current parenthesis
+ * level starts again.  Closing brackets count nothing.  Returns the token
+ * where the bound first passes limit, or end (sql_chain.c).
+ */
+size_t sql_chain_bound_at(const char *text, const PgQuery__ScanResult *sr, size_t first, size_t end,
+                          size_t limit);
+
 /*
  * Whether the token bound of the nesting guard (more than limit tokens
- * chained at one level of one statement, see chain_bound_at in sql.c)
+ * chained at one level of one statement, see sql_chain_bound_at)
  * could be passed anywhere in text (len bytes, psql syntax already
  * blanked), judged from its bytes alone, in one pass: false means it
  * cannot, so libpg_query's scanner need not run over the whole file first
