@@ -21,10 +21,11 @@ def got(findings, root):
                   for f in findings)
 
 
-def check_case(c, files, expected):
+def check_case(c, files, expected, root="migrations"):
+    """verify root (below a temporary tree of files) finds exactly expected; no scratch database remains."""
     with tempfile.TemporaryDirectory() as d:
         write_tree(d, files)
-        rc, findings = verify(c, os.path.join(d, "migrations"))
+        rc, findings = verify(c, os.path.join(d, root))
         assert got(findings, d) == expected, got(findings, d)
         assert rc == (1 if expected else 0)
     assert scratch_databases(c) == [], scratch_databases(c)
@@ -114,3 +115,40 @@ def test_verify_never_prints_the_password():
     assert rc == 2, (rc, out, err)
     assert "Sup3rSecretPw" not in out + err, err
     assert "cannot connect" in err and "127.0.0.1" in err, err
+
+
+def test_verify_declared_empty_down_and_whole_tables():
+    """A down of comments only declares the up irreversible: not run, quiet.  A table the down leaves
+    is one finding, not one per column, constraint or flag."""
+    cl = cluster_module()
+    with cl.Cluster() as c:
+        check_case(c, {"migrations/001_users.up.sql": USERS,
+                       "migrations/001_users.down.sql": "-- Down migrations are not available.\n",
+                       "migrations/002_t.up.sql": "CREATE TABLE t (a int PRIMARY KEY, b int);\n"
+                                                  "ALTER TABLE t ENABLE ROW LEVEL SECURITY;\n",
+                       "migrations/002_t.down.sql": "SELECT 1;\n"},
+                   [("verify/down-not-inverse", "migrations/002_t.down.sql", 1, 1, "table public.t survives the down"),
+                    ("verify/up-not-repeatable", "migrations/002_t.up.sql", 1, 1,
+                     'the up fails when applied again after its down: relation "t" already exists')])
+
+
+def test_verify_dbmate_and_sarif():
+    """dbmate's one file: the down's findings at its marker line, its errors at their own line; SARIF output."""
+    cl = cluster_module()
+    text = ("-- migrate:up\nCREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);\n\n"
+            "-- migrate:down\nDROP INDEX t_a;\n")
+    with cl.Cluster() as c:
+        check_case(c, {"db/migrations/20240101000000_t.sql": text},
+                   [("verify/down-not-inverse", "db/migrations/20240101000000_t.sql", 5, 1,
+                     "table public.t survives the down"),
+                    ("verify/up-not-repeatable", "db/migrations/20240101000000_t.sql", 2, 1,
+                     'the up fails when applied again after its down: relation "t" already exists')],
+                   root="db/migrations")
+        check_case(c, {"db/migrations/20240101000000_t.sql": text + "DROP TABLE t;\n"}, [], root="db/migrations")
+        with tempfile.TemporaryDirectory() as d:
+            write_tree(d, {"db/migrations/20240101000000_t.sql": text})
+            rc, out, err = run("verify", "--format", "sarif", "--server", c.conninfo(), os.path.join(d, "db", "migrations"))
+        assert rc == 1, err
+        results = json.loads(out)["runs"][0]["results"]
+        assert sorted(r["ruleId"] for r in results) == ["verify/down-not-inverse", "verify/up-not-repeatable"], results
+        assert scratch_databases(c) == []

@@ -2,15 +2,17 @@
  * verify.c — pgrampart verify: execute each migration's down on a scratch
  * database and check that it undoes its up (issue 18, first slice).
  *
- * On the server given with --server it creates its own database
- * (pgrampart_verify_<pid>_<random>, from template0), works only there,
- * and drops it at the end, error paths included; roles the migrations
- * created (roles are cluster-wide, not in the database) are dropped too.
+ * On the server given with --server it creates its own database per
+ * migration set (pgrampart_verify_<pid>_<random>, from template0), works
+ * only there, and drops it after the set, error paths included; roles the
+ * migrations created (roles are cluster-wide, not in the database) are
+ * dropped too.
  * Each migration set under PATH is discovered and ordered as check and
  * model do (scan/migrations.c).  For each migration in order: the catalog
  * is read with the audit's live reader (model/live.c) before the up when
  * the migration has a down; the up runs; the down runs; the catalog is
- * read again and compared with the first reading; the up runs again.
+ * read again and compared with the first reading; the up runs again.  A
+ * down of comments only declares its up irreversible and is not run.
  *
  * Each up or down runs in one transaction (BEGIN, its statements one by
  * one, COMMIT; ROLLBACK on an error), so that a failed down leaves the
@@ -23,7 +25,9 @@
  *
  * Findings (core rules, host.c): verify/up-fails (and the rest of the set
  * is not run), verify/down-fails, verify/down-not-inverse (one per
- * difference, at the down file's line 1, or a dbmate file's down marker),
+ * difference, at the down file's line 1, or a dbmate file's down marker;
+ * a table that survives or goes missing is one finding, not one per
+ * column),
  * verify/up-not-repeatable (and the rest of the set is not run).
  */
 #include "cli/cli.h"
@@ -127,6 +131,25 @@ part_units(const check_file *f, pgr_part part, util_vec *units)
         ((verify_unit *) util_vec_push(units))->start = st->start;
         ((verify_unit *) util_vec_at(units, units->len - 1))->end = st->end;
     }
+}
+
+/* Whether part of f holds something to run: a down of comments only
+ * ("down migrations are not available") declares the migration
+ * irreversible (rollback/declared-empty-down says so statically), it does
+ * not try to undo it. */
+static bool
+part_runs(const check_file *f, pgr_part part)
+{
+    util_vec units;
+    bool runs;
+
+    if (f == NULL)
+        return false;
+    util_vec_init(&units, sizeof(verify_unit));
+    part_units(f, part, &units);
+    runs = units.len > 0;
+    util_vec_free(&units);
+    return runs;
 }
 
 /* The byte offset in text[0..len) of PostgreSQL's 1-based character
@@ -264,15 +287,20 @@ report_error(verify_run *v, const char *rule, const check_file *f, const char *w
 typedef struct verify_fact {
     char *what;
     char *state;
+    char *table;            /* "schema.table" the fact is part of (a column, an
+                             * index, ...; not the table's own fact), or NULL */
 } verify_fact;
 
+/* Append a fact (what and state taken over; state NULL: ""); table, when
+ * not NULL, is copied. */
 static void
-fact(util_vec *facts, char *what, char *state)
+fact(util_vec *facts, const char *table, char *what, char *state)
 {
     verify_fact *f = util_vec_push(facts);
 
     f->what = what;
     f->state = state ? state : util_xstrdup("");
+    f->table = table ? util_xstrdup(table) : NULL;
 }
 
 /* "a, b, c" of n strings; caller frees. */
@@ -322,17 +350,19 @@ table_facts(const pgr_model *m, util_vec *facts)
 
     for (i = 0; i < m->n_tables; i++) {
         const pgr_table *t = &m->tables[i];
+        char *qualified = util_xasprintf("%s.%s", t->schema, t->name);
 
-        fact(facts, util_xasprintf("table %s.%s", t->schema, t->name), NULL);
-        fact(facts, util_xasprintf("row-level security of table %s.%s", t->schema, t->name),
+        fact(facts, NULL, util_xasprintf("table %s", qualified), NULL);
+        fact(facts, qualified, util_xasprintf("row-level security of table %s", qualified),
              util_xstrdup(t->relrowsecurity ? (t->relforcerowsecurity ? "enabled and forced" : "enabled")
                                             : "disabled"));
         for (k = 0; k < t->n_columns; k++) {
             const char *type = m->column_types && m->column_types[i] ? m->column_types[i][k] : NULL;
 
-            fact(facts, util_xasprintf("column %s.%s.%s", t->schema, t->name, t->columns[k]),
+            fact(facts, qualified, util_xasprintf("column %s.%s", qualified, t->columns[k]),
                  util_xstrdup(type ? type : ""));
         }
+        free(qualified);
     }
 }
 
@@ -344,17 +374,19 @@ schema_facts(const pgr_model *m, util_vec *facts)
     for (i = 0; i < m->n_constraints; i++) {
         const pgr_constraint *c = &m->constraints[i];
         char *cols = join(c->columns, c->n_columns);
+        char *qualified = util_xasprintf("%s.%s", c->schema, c->table);
 
-        fact(facts, util_xasprintf("constraint %s on %s.%s", c->name, c->schema, c->table),
+        fact(facts, qualified, util_xasprintf("constraint %s on %s", c->name, qualified),
              util_xasprintf("%c (%s)%s%s", c->contype, cols, c->references ? " references " : "",
                             c->references ? c->references : ""));
         free(cols);
+        free(qualified);
     }
     for (i = 0; i < m->n_objects; i++) {
         const pgr_object *o = &m->objects[i];
         char *cols = join(o->columns, o->n_columns);
 
-        fact(facts, util_xasprintf("%s %s%s%s", object_kind(o->kind), o->schema ? o->schema : "",
+        fact(facts, o->parent, util_xasprintf("%s %s%s%s", object_kind(o->kind), o->schema ? o->schema : "",
                                    o->schema ? "." : "", o->name),
              o->kind == 'i' ? util_xasprintf("on %s (%s)", o->parent ? o->parent : "?", cols) : NULL);
         free(cols);
@@ -362,11 +394,11 @@ schema_facts(const pgr_model *m, util_vec *facts)
     for (i = 0; i < m->n_functions; i++) {
         const pgr_function *f = &m->functions[i];
 
-        fact(facts, util_xasprintf("function %s.%s(%s)", f->schema, f->name,
+        fact(facts, NULL, util_xasprintf("function %s.%s(%s)", f->schema, f->name,
                                    m->function_args ? m->function_args[i] : ""), NULL);
     }
     for (i = 0; i < m->n_views; i++)
-        fact(facts, util_xasprintf("view %s.%s", m->views[i].schema, m->views[i].name), NULL);
+        fact(facts, NULL, util_xasprintf("view %s.%s", m->views[i].schema, m->views[i].name), NULL);
 }
 
 static void
@@ -377,23 +409,25 @@ access_facts(const pgr_model *m, util_vec *facts)
     for (i = 0; i < m->n_policies; i++) {
         const pgr_policy *p = &m->policies[i];
         char *roles = join(p->roles, p->n_roles);
+        char *qualified = util_xasprintf("%s.%s", p->schema, p->table);
 
-        fact(facts, util_xasprintf("policy %s on %s.%s", p->name, p->schema, p->table),
+        fact(facts, qualified, util_xasprintf("policy %s on %s", p->name, qualified),
              util_xasprintf("%s FOR %c TO %s USING (%s) WITH CHECK (%s)",
                             p->polpermissive ? "permissive" : "restrictive", p->polcmd, roles,
                             p->qual ? p->qual : "", p->with_check ? p->with_check : ""));
         free(roles);
+        free(qualified);
     }
     for (i = 0; i < m->n_acl; i++) {
         const pgr_acl_item *a = &m->acl[i];
 
-        fact(facts, util_xasprintf("the privileges of %s on %s", a->grantee, a->object),
+        fact(facts, a->objkind == 'r' ? a->object : NULL, util_xasprintf("the privileges of %s on %s", a->grantee, a->object),
              privilege_words(a->privileges));
     }
     for (i = 0; i < m->n_roles; i++) {
         const pgr_role *r = &m->roles[i];
 
-        fact(facts, util_xasprintf("role %s", r->name),
+        fact(facts, NULL, util_xasprintf("role %s", r->name),
              util_xasprintf("%s%s%s%s%s%s", r->rolsuper ? "SUPERUSER " : "",
                             r->rolcanlogin ? "LOGIN " : "", r->rolcreaterole ? "CREATEROLE " : "",
                             r->rolcreatedb ? "CREATEDB " : "", r->rolbypassrls ? "BYPASSRLS " : "",
@@ -420,6 +454,7 @@ facts_free(util_vec *facts)
 
         free(f->what);
         free(f->state);
+        free(f->table);
     }
     util_vec_free(facts);
 }
@@ -453,8 +488,49 @@ snapshot(verify_run *v, util_vec *facts, char **err)
     return rc;
 }
 
+/* Whether facts (sorted) has "table <qualified>". */
+static bool
+has_table(const util_vec *facts, const char *qualified)
+{
+    verify_fact key;
+    char *what = util_xasprintf("table %s", qualified);
+    bool found;
+
+    key.what = what;
+    key.state = "";
+    found = bsearch(&key, facts->items, facts->len, sizeof(verify_fact), fact_cmp) != NULL;
+    free(what);
+    return found;
+}
+
+/* Whether fact f is part of a table that is in only one of before and
+ * after: the table's own finding says it all. */
+static bool
+part_of_changed_table(const verify_fact *f, const util_vec *before, const util_vec *after)
+{
+    return f->table && has_table(before, f->table) != has_table(after, f->table);
+}
+
+/* The difference between fact b (before the up) and fact a (after the
+ * down) of the same object, c their order (<0: only b, >0: only a, 0:
+ * both), or NULL when there is none; caller frees. */
+static char *
+difference(const verify_fact *b, const verify_fact *a, int c)
+{
+    if (c < 0)
+        return util_xasprintf("%s is missing after the down", b->what);
+    if (c > 0)
+        return util_xasprintf("%s survives the down", a->what);
+    if (strcmp(b->state, a->state) != 0)
+        return util_xasprintf("%s is %s after the down, %s before the up", a->what,
+                              a->state[0] ? a->state : "empty", b->state[0] ? b->state : "empty");
+    return NULL;
+}
+
 /* One finding per difference between before and after (both sorted), at
- * the down's position in file down. */
+ * the down's position in file down; a column, index, constraint, policy
+ * or grant of a table that survives (or goes missing) is left to the
+ * table's finding. */
 static void
 report_differences(verify_run *v, const check_file *down, size_t offset, const util_vec *before,
                    const util_vec *after)
@@ -465,15 +541,8 @@ report_differences(verify_run *v, const check_file *down, size_t offset, const u
         const verify_fact *b = i < before->len ? util_vec_at(before, i) : NULL;
         const verify_fact *a = j < after->len ? util_vec_at(after, j) : NULL;
         int c = b == NULL ? 1 : a == NULL ? -1 : strcmp(b->what, a->what);
-        char *msg = NULL;
+        char *msg = part_of_changed_table(c <= 0 ? b : a, before, after) ? NULL : difference(b, a, c);
 
-        if (c < 0)
-            msg = util_xasprintf("%s is missing after the down", b->what);
-        else if (c > 0)
-            msg = util_xasprintf("%s survives the down", a->what);
-        else if (strcmp(b->state, a->state) != 0)
-            msg = util_xasprintf("%s is %s after the down, %s before the up", a->what,
-                                 a->state[0] ? a->state : "empty", b->state[0] ? b->state : "empty");
         if (msg)
             report_at(v, "verify/down-not-inverse", down, offset, msg);
         free(msg);
@@ -535,7 +604,7 @@ run_downs(verify_run *v, const mig_set *set, size_t a, size_t b, const check_fil
         const check_file *down = file_at(v->check, e->down);
         verify_error err;
 
-        if (down == NULL)
+        if (!part_runs(down, entry_part(e, true)))
             continue;
         *last = down;
         *last_entry = e;
@@ -547,14 +616,18 @@ run_downs(verify_run *v, const mig_set *set, size_t a, size_t b, const check_fil
     return 0;
 }
 
+/* Whether a migration (entries [a, b) of set) has a down that runs. */
 static bool
 has_down(verify_run *v, const mig_set *set, size_t a, size_t b)
 {
     size_t k;
 
-    for (k = a; k < b; k++)
-        if (file_at(v->check, ((const mig_entry *) util_vec_at(&set->entries, k))->down))
+    for (k = a; k < b; k++) {
+        const mig_entry *e = util_vec_at(&set->entries, k);
+
+        if (part_runs(file_at(v->check, e->down), entry_part(e, true)))
             return true;
+    }
     return false;
 }
 
@@ -593,25 +666,20 @@ verify_migration(verify_run *v, const mig_set *set, size_t a, size_t b, char **e
     return rc;
 }
 
-/* Every migration set of the run in turn, on the one scratch database (not
- * emptied between sets: they are one repository's).  Returns 0, or -1
- * with *err set. */
+/* The migrations of set in order, until one's up fails.  Returns 0, or
+ * -1 with *err set. */
 static int
-verify_sets(verify_run *v, char **err)
+verify_set(verify_run *v, const mig_set *set, char **err)
 {
-    size_t s, k;
+    size_t k;
 
-    for (s = 0; s < v->check->mig.sets.len; s++) {
-        const mig_set *set = util_vec_at(&v->check->mig.sets, s);
+    for (k = 0; k < set->entries.len; k = mig_group_end(set, k)) {
+        int rc = verify_migration(v, set, k, mig_group_end(set, k), err);
 
-        for (k = 0; k < set->entries.len; k = mig_group_end(set, k)) {
-            int rc = verify_migration(v, set, k, mig_group_end(set, k), err);
-
-            if (rc < 0)
-                return -1;
-            if (rc > 0)
-                break;
-        }
+        if (rc < 0)
+            return -1;
+        if (rc > 0)
+            break;
     }
     return 0;
 }
@@ -664,7 +732,6 @@ scratch_create(verify_run *v, const char *server, char **err)
     char *sql, *why;
     unsigned r;
 
-    srand((unsigned) time(NULL) ^ (unsigned) getpid());
     r = (unsigned) rand();
     v->dbname = util_xasprintf("pgrampart_verify_%ld_%08x", (long) getpid(), r);
     sql = util_xasprintf("CREATE DATABASE %s TEMPLATE template0", v->dbname);
@@ -681,6 +748,12 @@ scratch_create(verify_run *v, const char *server, char **err)
         return -1;
     }
     pqlib_clear(res);
+    /* PostgreSQL's NOTICEs (IF EXISTS ... skipping) are the migrations'
+     * business, not lines on our stderr: every session of the scratch
+     * database (DISCARD ALL returns to this) reports errors only. */
+    sql = util_xasprintf("ALTER DATABASE %s SET client_min_messages TO error", v->dbname);
+    exec_simple(v->admin, sql);
+    free(sql);
     if ((v->conninfo = live_conninfo_with_dbname(server, v->dbname, err)) == NULL ||
         (v->conn = live_connect(v->conninfo, v->connect_timeout_s, err)) == NULL)
         return -1;
@@ -733,7 +806,11 @@ scratch_drop(verify_run *v)
         }
         pqlib_clear(res);
         free(sql);
+        free(v->dbname);
+        v->dbname = NULL;
     }
+    free(v->conninfo);
+    v->conninfo = NULL;
     util_vec_init(&now, sizeof(char *));
     list_roles(v->admin, &now);
     for (i = 0; i < now.len; i++) {
@@ -754,21 +831,29 @@ scratch_drop(verify_run *v)
     names_free(&now);
 }
 
-/* Connect, create the scratch database, verify every set, drop it.
- * Returns 0, or -1 with *err set. */
+/*
+ * Connect, then for each migration set: create a scratch database, verify
+ * the set there, drop it.  A set is a schema's history from nothing: two
+ * sets of one repository (a service's, a tool's templates) are not
+ * stacked on each other.  Returns 0, or -1 with *err set.
+ */
 static int
 verify_on_server(verify_run *v, const cli_options *o, char **err)
 {
-    int rc;
+    size_t s;
+    int rc = 0;
 
     v->connect_timeout_s = cli_connect_timeout_s(o);
     if ((v->admin = live_connect(o->server, v->connect_timeout_s, err)) == NULL)
         return -1;
     list_roles(v->admin, &v->roles_before);
-    rc = scratch_create(v, o->server, err);
-    if (rc == 0)
-        rc = verify_sets(v, err);
-    scratch_drop(v);
+    srand((unsigned) time(NULL) ^ (unsigned) getpid());
+    for (s = 0; s < v->check->mig.sets.len && rc == 0; s++) {
+        rc = scratch_create(v, o->server, err);
+        if (rc == 0)
+            rc = verify_set(v, util_vec_at(&v->check->mig.sets, s), err);
+        scratch_drop(v);
+    }
     pqlib_finish(v->admin);
     return rc;
 }
