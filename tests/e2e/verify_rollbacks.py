@@ -152,3 +152,21 @@ def test_verify_dbmate_and_sarif():
         results = json.loads(out)["runs"][0]["results"]
         assert sorted(r["ruleId"] for r in results) == ["verify/down-not-inverse", "verify/up-not-repeatable"], results
         assert scratch_databases(c) == []
+
+
+def test_verify_concurrently_outside_a_transaction():
+    """CREATE/DROP INDEX CONCURRENTLY cannot run in a transaction block: such a file runs statement by
+    statement, each committed; a down failing half-way stops the set (its state is no migration's)."""
+    cl = cluster_module()
+    with cl.Cluster() as c:
+        up = {"migrations/001_users.up.sql": USERS, "migrations/001_users.down.sql": "DROP TABLE users;\n",
+              "migrations/002_idx.up.sql": "CREATE INDEX CONCURRENTLY users_email ON users (email);\n"
+                                           "ALTER TABLE users ADD COLUMN age integer;\n"}
+        check_case(c, dict(up, **{"migrations/002_idx.down.sql":
+                                  "ALTER TABLE users DROP COLUMN age;\nDROP INDEX CONCURRENTLY users_email;\n"}), [])
+        check_case(c, dict(up, **{"migrations/002_idx.down.sql":
+                                  "DROP INDEX CONCURRENTLY users_email;\nALTER TABLE users DROP COLUMN agee;\n",
+                                  "migrations/003_t.up.sql": "CREATE TABLE t (a int);\n",
+                                  "migrations/003_t.down.sql": "SELECT 1;\n"}),
+                   [("verify/down-fails", "migrations/002_idx.down.sql", 2, 1,
+                     'the down fails after its up: column "agee" of relation "users" does not exist')])

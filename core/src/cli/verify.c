@@ -19,9 +19,10 @@
  * database as its up left it, and PostgreSQL's error position is relative
  * to one statement, whose place in the file is known.  A file's own
  * BEGIN/COMMIT are not sent (the transaction is ours); a part of one
- * statement is sent alone, outside a transaction block, as a migration
- * tool's simple query would (CREATE INDEX CONCURRENTLY).  A file that
- * does not parse is sent whole, as one simple query.
+ * statement is sent alone, and a file that holds what cannot run in a
+ * transaction block (CREATE INDEX CONCURRENTLY) or is named .autocommit.
+ * (pop) statement by statement, each committed.  A file that does not
+ * parse is sent whole, as one simple query.
  *
  * Findings (core rules, host.c): verify/up-fails (and the rest of the set
  * is not run), verify/down-fails, verify/down-not-inverse (one per
@@ -72,6 +73,7 @@ typedef struct verify_run {
 /* A piece of a file sent as one query: bytes [start, end) of its SQL text. */
 typedef struct verify_unit {
     size_t start, end;
+    const sql_stmt *st;     /* the statement, or NULL for a whole part */
 } verify_unit;
 
 /* Why a part failed: PostgreSQL's primary message, and the byte offset in
@@ -79,6 +81,7 @@ typedef struct verify_unit {
 typedef struct verify_error {
     char *message;
     size_t offset;
+    bool partial;           /* statements before it stayed applied (no transaction) */
 } verify_error;
 
 static check_file *
@@ -119,6 +122,7 @@ part_units(const check_file *f, pgr_part part, util_vec *units)
         verify_unit *u = util_vec_push(units);
 
         part_span(f, part, &u->start, &u->end);
+        u->st = NULL;
         return;
     }
     for (k = 0; k < f->sql.stmts.len; k++) {
@@ -130,7 +134,46 @@ part_units(const check_file *f, pgr_part part, util_vec *units)
             continue;
         ((verify_unit *) util_vec_push(units))->start = st->start;
         ((verify_unit *) util_vec_at(units, units->len - 1))->end = st->end;
+        ((verify_unit *) util_vec_at(units, units->len - 1))->st = st;
     }
+}
+
+/* Whether st cannot run inside a transaction block: PostgreSQL refuses
+ * CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY and VACUUM there
+ * (PostgreSQL docs: CREATE INDEX, DROP INDEX, VACUUM). */
+static bool
+needs_autocommit(const sql_stmt *st)
+{
+    const PgQuery__Node *n = st ? st->node : NULL;
+
+    if (n == NULL)
+        return false;
+    switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+        return n->index_stmt->concurrent;
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+        return n->drop_stmt->concurrent;
+    case PG_QUERY__NODE__NODE_VACUUM_STMT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Whether the units of f run one by one, each committed: pop's
+ * ".autocommit." files say so, and a statement that cannot run in a
+ * transaction block needs it (migration tools run such files so). */
+static bool
+autocommit(const check_file *f, const util_vec *units)
+{
+    size_t k;
+
+    if (strstr(f->path, ".autocommit.") != NULL)
+        return true;
+    for (k = 0; k < units->len; k++)
+        if (needs_autocommit(((const verify_unit *) util_vec_at(units, k))->st))
+            return true;
+    return false;
 }
 
 /* Whether part of f holds something to run: a down of comments only
@@ -223,7 +266,8 @@ exec_simple(PGconn *conn, const char *sql)
 
 /*
  * Run part of f on the scratch database in one transaction (one unit:
- * alone).  A fresh session state first (DISCARD ALL): a migration tool
+ * alone; autocommit: each statement alone, e->partial set on a failure
+ * after the first).  A fresh session state first (DISCARD ALL): a migration tool
  * runs each file in a session of its own, and a SET search_path must not
  * outlive its file.  Returns 0, or -1 with e filled (caller frees
  * e->message); the transaction is then rolled back.
@@ -238,15 +282,18 @@ run_part(verify_run *v, const check_file *f, pgr_part part, verify_error *e)
 
     util_vec_init(&units, sizeof(verify_unit));
     part_units(f, part, &units);
-    wrap = units.len > 1;
+    wrap = units.len > 1 && !autocommit(f, &units);
     exec_simple(v->conn, "DISCARD ALL");
     if (wrap)
         exec_simple(v->conn, "BEGIN");
     for (k = 0; k < units.len && rc == 0; k++)
         rc = exec_unit(v->conn, f, util_vec_at(&units, k), e);
+    if (rc != 0)
+        e->partial = !wrap && k > 1;
     if (wrap && rc == 0 && exec_simple(v->conn, "COMMIT") != 0) {
         e->message = util_xstrdup("COMMIT failed (a deferred constraint?)");
         e->offset = 0;
+        e->partial = false;
         rc = -1;
     } else if (wrap && rc != 0) {
         exec_simple(v->conn, "ROLLBACK");
@@ -590,7 +637,8 @@ down_offset(const check_file *f, const mig_entry *e)
 
 /*
  * Run the downs of entries [a, b) in reverse order (as the tools roll
- * back).  Returns 0, or -1 after reporting verify/down-fails.  *last is set
+ * back).  Returns 0, or -1 after reporting verify/down-fails (-2 when
+ * the statements before the failing one stayed applied).  *last is set
  * to the last down file run and *last_entry to its entry.
  */
 static int
@@ -611,7 +659,7 @@ run_downs(verify_run *v, const mig_set *set, size_t a, size_t b, const check_fil
         if (run_part(v, down, entry_part(e, true), &err) == 0)
             continue;
         report_error(v, "verify/down-fails", down, "the down fails after its up", &err);
-        return -1;
+        return err.partial ? -2 : -1;
     }
     return 0;
 }
@@ -634,8 +682,8 @@ has_down(verify_run *v, const mig_set *set, size_t a, size_t b)
 /*
  * One logical migration, entries [a, b): up; with a down, snapshot before,
  * down, snapshot after, compare, up again.  Returns 0 to go on with the
- * set, 1 to stop it (an up failed), -1 when the catalog could not be read
- * (*err set).
+ * set, 1 to stop it (an up failed, or a down failed half-run), -1 when the
+ * catalog could not be read (*err set).
  */
 static int
 verify_migration(verify_run *v, const mig_set *set, size_t a, size_t b, char **err)
@@ -650,7 +698,11 @@ verify_migration(verify_run *v, const mig_set *set, size_t a, size_t b, char **e
         return -1;
     if (run_ups(v, set, a, b, "verify/up-fails", "the up fails") != 0) {
         rc = 1;
-    } else if (downs && run_downs(v, set, a, b, &down, &entry) == 0) {
+    } else if (downs && (rc = run_downs(v, set, a, b, &down, &entry)) != 0) {
+        /* A failed down in a transaction left the up in place: go on; a
+         * half-run one (autocommit) left a state no migration expects. */
+        rc = rc == -2;
+    } else if (downs) {
         if (snapshot(v, &after, err) != 0) {
             rc = -1;
         } else {
