@@ -1,6 +1,7 @@
 """End-to-end tests: pgrampart verify --server runs each down after its up on a scratch database (issue 18)."""
 from e2e import *  # noqa: F401,F403 — helpers, fixtures and ARGS of e2e.py
 import e2e  # noqa: F401
+import signal
 
 USERS = "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n"
 AGE_UP = "ALTER TABLE users ADD COLUMN age integer;\nALTER TABLE users ADD COLUMN nickname text;\n"
@@ -170,3 +171,23 @@ def test_verify_concurrently_outside_a_transaction():
                                   "migrations/003_t.down.sql": "SELECT 1;\n"}),
                    [("verify/down-fails", "migrations/002_idx.down.sql", 2, 1,
                      'the down fails after its up: column "agee" of relation "users" does not exist')])
+
+
+def test_verify_interrupted_drops_its_database():
+    """SIGINT while a migration runs: it finishes, the scratch database is dropped, exit 2 with why."""
+    cl = cluster_module()
+    with cl.Cluster() as c, tempfile.TemporaryDirectory() as d:
+        write_tree(d, {"migrations/001_users.up.sql": USERS + "SELECT pg_sleep(3);\n",
+                       "migrations/001_users.down.sql": "DROP TABLE users;\n",
+                       "migrations/002_age.up.sql": AGE_UP})
+        p = subprocess.Popen([ARGS.bin, "verify", "--server", c.conninfo(), os.path.join(d, "migrations")],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(100):
+            if scratch_databases(c):
+                break
+            time.sleep(0.05)
+        assert scratch_databases(c), "no scratch database appeared"
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 2 and "interrupted" in err, (p.returncode, out, err)
+        assert scratch_databases(c) == []

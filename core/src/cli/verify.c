@@ -33,6 +33,7 @@
  */
 #include "cli/cli.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -718,15 +719,33 @@ verify_migration(verify_run *v, const mig_set *set, size_t a, size_t b, char **e
     return rc;
 }
 
+/* Set by SIGINT, SIGTERM or SIGHUP while verify works on the server: the
+ * migration under way finishes (libpq retries a poll a signal interrupts),
+ * then the scratch database is dropped and verify exits 2. */
+static volatile sig_atomic_t verify_interrupted;
+
+static void
+on_signal(int sig)
+{
+    (void) sig;
+    verify_interrupted = 1;
+}
+
 /* The migrations of set in order, until one's up fails.  Returns 0, or
- * -1 with *err set. */
+ * -1 with *err set (interrupted too). */
 static int
 verify_set(verify_run *v, const mig_set *set, char **err)
 {
     size_t k;
 
     for (k = 0; k < set->entries.len; k = mig_group_end(set, k)) {
-        int rc = verify_migration(v, set, k, mig_group_end(set, k), err);
+        int rc;
+
+        if (verify_interrupted) {
+            *err = util_xstrdup("verify: interrupted (the scratch database is dropped)");
+            return -1;
+        }
+        rc = verify_migration(v, set, k, mig_group_end(set, k), err);
 
         if (rc < 0)
             return -1;
@@ -892,12 +911,21 @@ scratch_drop(verify_run *v)
 static int
 verify_on_server(verify_run *v, const cli_options *o, char **err)
 {
-    size_t s;
+    static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction sa, saved[sizeof signals / sizeof signals[0]];
+    size_t s, i;
     int rc = 0;
 
     v->connect_timeout_s = cli_connect_timeout_s(o);
     if ((v->admin = live_connect(o->server, v->connect_timeout_s, err)) == NULL)
         return -1;
+    /* From here a database may exist on the server: an interrupted run
+     * must still drop it. */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        sigaction(signals[i], &sa, &saved[i]);
     list_roles(v->admin, &v->roles_before);
     srand((unsigned) time(NULL) ^ (unsigned) getpid());
     for (s = 0; s < v->check->mig.sets.len && rc == 0; s++) {
@@ -907,6 +935,8 @@ verify_on_server(verify_run *v, const cli_options *o, char **err)
         scratch_drop(v);
     }
     pqlib_finish(v->admin);
+    for (i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        sigaction(signals[i], &saved[i], NULL);
     return rc;
 }
 
