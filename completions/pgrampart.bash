@@ -25,6 +25,9 @@ _pgrampart() {
             [ "${cur#-}" = "$cur" ] && COMPREPLY+=($(compgen -f -- "$cur")) ;;
         audit)
             COMPREPLY=($(compgen -W "--migrations --inventory --all-databases --services --jobs --schema --exclude-schema --timeout --format --fail-on --output --select --ignore --exit-zero --quiet --statistics --color --config --plugin-dir --no-color --help" -- "$cur")) ;;
+        verify)
+            COMPREPLY=($(compgen -W "--server --timeout --format --fail-on --output --select --ignore --exit-zero --quiet --statistics --color --config --plugin-dir --no-color --help" -- "$cur"))
+            [ "${cur#-}" = "$cur" ] && COMPREPLY+=($(compgen -d -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
     esac
 }

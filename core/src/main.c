@@ -72,6 +72,8 @@ usage(FILE *out)
           "  --all-databases          every database of the server (not templates), one report\n"
           "  --services FILE          every service of this pg_service.conf, one report\n"
           "  --jobs N                 with several databases: read N at once (default 2)\n"
+          "verify options:\n"
+          "  --server CONNINFO        the scratch server verify creates (and drops) its database on\n"
           "\n"
           "exit status: 0 clean, 1 findings at or above --fail-on, 2 error\n", out);
 }
@@ -244,6 +246,7 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
         { "statistics", no_argument, NULL, 'E' },
         { "stdin-filename", required_argument, NULL, 'n' },
         { "color", required_argument, NULL, 'C' },
+        { "server", required_argument, NULL, 'e' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -333,6 +336,9 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
             break;
         case 'X':
             *(const char **) util_vec_push(&o->exclude_schemas) = optarg;
+            break;
+        case 'e':
+            o->server = optarg;
             break;
         case 'M':
             o->migrations = optarg;

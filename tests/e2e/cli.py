@@ -72,7 +72,7 @@ def test_init():
 
 
 def test_help_man_completion():
-    for cmd in ("check", "audit", "model", "rules", "explain", "init"):
+    for cmd in ("check", "audit", "verify", "model", "rules", "explain", "init"):
         rc, out, _ = run(cmd, "--help")
         assert rc == 0 and out.startswith(f"usage: pgrampart {cmd}"), (cmd, out)
     man = os.path.join(os.path.dirname(ARGS.bin), "pgrampart.1")

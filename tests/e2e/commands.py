@@ -22,7 +22,7 @@ def test_commands_table_drives_cli():
     rc, out, _ = run("--help")
     assert rc == 0
     names = re.findall(r"^(?:usage: |\s+)pgrampart ([a-z]+)", out, re.M)
-    assert names == ["check", "audit", "model", "rules", "explain", "init"], names
+    assert names == ["check", "audit", "verify", "model", "rules", "explain", "init"], names
     for name in names:
         rc, text, err = run(name, "--help")
         assert rc == 0 and text.startswith(f"usage: pgrampart {name}"), (name, text, err)

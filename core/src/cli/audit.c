@@ -65,14 +65,6 @@ filter_schemas(model *m, const cli_options *o)
     for (i = 0; i < o->exclude_schemas.len; i++)
         model_forget_schema(m, *(const char **) util_vec_at(&o->exclude_schemas, i));
 }
-/* Seconds allowed for connecting: --timeout rounded up, else libpq's 10. */
-static int
-connect_timeout_s(const cli_options *o)
-{
-    if (!o->timeout_given)
-        return 10;
-    return o->timeout_ms / 1000 + (o->timeout_ms % 1000 != 0);
-}
 /* A core/check-skipped finding per check the role could not run. */
 static void
 report_skipped(host *h, const live_result *res)
@@ -137,7 +129,7 @@ audit_database(host *h, const cli_options *o, const char *conninfo, cli_kept_mod
     int rc = -1;
 
     model_init(&m, "database", 0);
-    if (live_read_model(conninfo, o->timeout_ms, connect_timeout_s(o), &m, &res, err) == 0) {
+    if (live_read_model(conninfo, o->timeout_ms, cli_connect_timeout_s(o), &m, &res, err) == 0) {
         audit_model(h, o, conninfo, &m, &res, expected, context);
         *queries = res.queries;
         *parsed = res.clauses_parsed;
@@ -278,7 +270,7 @@ audit_fleet(host *h, const cli_options *o, char *const *args, size_t n, char *co
     /* The catalogs are read concurrently (network and server: the slow
      * part); the rules and plugins then run here, in the order given. */
     pool = live_pool_start(reads, n_targets, o->jobs ? o->jobs : FLEET_DEFAULT_JOBS, o->timeout_ms,
-                           connect_timeout_s(o));
+                           cli_connect_timeout_s(o));
     for (i = 0; i < n_targets; i++) {
         fleet_audit_one(h, o, args, n, live_pool_wait(pool, i), &expected, &dbs[i]);
         live_pool_release(pool, i);
@@ -355,7 +347,7 @@ fleet_targets(const cli_options *o, char *const *args, size_t n, util_vec *targe
                                 "and not --services");
             return -1;
         }
-        if (live_list_databases(n ? args[0] : NULL, connect_timeout_s(o), &names, err) != 0)
+        if (live_list_databases(n ? args[0] : NULL, cli_connect_timeout_s(o), &names, err) != 0)
             rc = -1;
         for (i = 0; i < names.len; i++) {
             char *name = *(char **) util_vec_at(&names, i);

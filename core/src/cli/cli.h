@@ -1,6 +1,6 @@
 /*
  * cli.h — the commands of the command line, one file each in core/src/cli/
- * (check.c, audit.c, model.c, rules.c, explain.c, init.c), listed in one
+ * (check.c, audit.c, verify.c, model.c, rules.c, explain.c, init.c), listed in one
  * table (commands.c) that main.c dispatches on and builds its help from.
  *
  * A new command is one file here with a cli_<name> function and its help,
@@ -29,6 +29,7 @@ enum { CLI_COLOR_AUTO = 0, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
 typedef struct cli_options {
     const char *format;
     const char *migrations;  /* audit --migrations PATH */
+    const char *server;      /* verify --server CONNINFO */
     bool inventory;          /* audit --inventory */
     bool all_databases;      /* audit --all-databases */
     const char *services;    /* audit --services FILE (a pg_service.conf) */
@@ -115,6 +116,10 @@ void cli_print_report_options(FILE *out);
 /* Print the --format line of a help text after lead, from the reporters'
  * table (the first is the default). */
 void cli_print_format_option(FILE *out, const char *lead);
+
+/* Seconds allowed for connecting (audit, verify): --timeout's milliseconds
+ * rounded up, else libpq's 10. */
+int cli_connect_timeout_s(const cli_options *o);
 
 /* The model of the first migration set under a path. */
 typedef struct cli_kept_model {

@@ -8,12 +8,14 @@
 /* The commands, one file each (check.c, audit.c, ...). */
 int cli_check(host *h, const cli_options *o, char *const *args, size_t n);
 int cli_audit(host *h, const cli_options *o, char *const *args, size_t n);
+int cli_verify(host *h, const cli_options *o, char *const *args, size_t n);
 int cli_model(host *h, const cli_options *o, char *const *args, size_t n);
 int cli_rules(host *h, const cli_options *o, char *const *args, size_t n);
 int cli_explain(host *h, const cli_options *o, char *const *args, size_t n);
 int cli_init(host *h, const cli_options *o, char *const *args, size_t n);
 void cli_check_help(FILE *out);
 void cli_audit_help(FILE *out);
+void cli_verify_help(FILE *out);
 void cli_model_help(FILE *out);
 void cli_rules_help(FILE *out);
 void cli_explain_help(FILE *out);
@@ -31,6 +33,8 @@ static const cli_command commands[] = {
     { "audit", "pgrampart audit [options] [CONNINFO...]  audit live databases, read-only",
       HOST_OPTIONS " " REPORT_OPTIONS " timeout schema exclude-schema migrations inventory all-databases services jobs",
       cli_audit_help, cli_audit },
+    { "verify", "pgrampart verify --server CONNINFO [PATH]  run each down on a scratch database",
+      HOST_OPTIONS " " REPORT_OPTIONS " server timeout", cli_verify_help, cli_verify },
     { "model", "pgrampart model [options] [PATH...]   schema models as JSON", HOST_OPTIONS,
       cli_model_help, cli_model },
     { "rules", "pgrampart rules [options]", HOST_OPTIONS, cli_rules_help, cli_rules },

@@ -150,6 +150,14 @@ cli_print_format_option(FILE *out, const char *lead)
     fprintf(out, "%s%s (default %s; --format list)\n", lead, names, report_all(&n)[0].name);
     free(names);
 }
+int
+cli_connect_timeout_s(const cli_options *o)
+{
+    if (!o->timeout_given)
+        return 10;
+    return o->timeout_ms / 1000 + (o->timeout_ms % 1000 != 0);
+}
+
 static void
 keep_model(model *m, void *arg)
 {

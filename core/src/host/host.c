@@ -74,6 +74,46 @@ static const pgr_rule core_rules[] = {
       "An audit that silently skips a check looks cleaner than the database is.",
       "pgrampart audit as a role that cannot read pg_hba_file_rules (the hba checks are skipped)",
       "pgrampart audit as a role with pg_read_all_settings and superuser-level catalog access" },
+    { "verify/up-fails", PGR_SEVERITY_ERROR,
+      "pgrampart verify: a migration's up fails on a fresh database after the ups before it; "
+      "the rest of its set was not run.",
+      "Fix the statement PostgreSQL refuses (the message and position say which); an up that "
+      "needs what no migration creates (a role, an extension, a psql variable) needs it written down.",
+      "Checklist: \"Migration rollback procedures tested\"; PostgreSQL's own error",
+      "A migration set that does not apply in order on an empty database cannot be rebuilt, "
+      "tested or rolled back.",
+      "-- 002_add_age.sql\nALTER TABLE users ADD COLUMN age integer;  (no migration creates users)",
+      "-- 001_users.sql\nCREATE TABLE users (id bigint PRIMARY KEY);\n"
+      "-- 002_add_age.sql\nALTER TABLE users ADD COLUMN age integer;" },
+    { "verify/down-fails", PGR_SEVERITY_ERROR,
+      "pgrampart verify: a migration's down fails right after its up.",
+      "Fix the statement PostgreSQL refuses (the message and position say which), and run the "
+      "down before merging it.",
+      "Checklist: \"Migration rollback procedures tested\"; PostgreSQL's own error",
+      "A rollback that fails is found when it is needed, during an incident.",
+      "-- up\nALTER TABLE users ADD COLUMN age integer;\n-- down\nALTER TABLE users DROP COLUMN agee;",
+      "-- up\nALTER TABLE users ADD COLUMN age integer;\n-- down\nALTER TABLE users DROP COLUMN age;" },
+    { "verify/down-not-inverse", PGR_SEVERITY_ERROR,
+      "pgrampart verify: after a migration's up and down, the catalog (tables, columns, "
+      "constraints, indexes, row-level security, policies, grants, roles, functions, views) "
+      "differs from before the up.",
+      "Make the down undo each difference named: drop what the up created, recreate what it dropped.",
+      "Checklist: \"Migration rollback procedures tested\"; PostgreSQL's catalogs",
+      "A down that leaves objects behind (or drops more) makes the next up fail, or the rollback "
+      "silently keep data and privileges the release meant to remove.",
+      "-- up\nALTER TABLE users ADD COLUMN age integer;\n"
+      "ALTER TABLE users ADD COLUMN nickname text;\n-- down\nALTER TABLE users DROP COLUMN age;",
+      "-- up\nALTER TABLE users ADD COLUMN age integer;\n"
+      "ALTER TABLE users ADD COLUMN nickname text;\n-- down\n"
+      "ALTER TABLE users DROP COLUMN nickname;\nALTER TABLE users DROP COLUMN age;" },
+    { "verify/up-not-repeatable", PGR_SEVERITY_ERROR,
+      "pgrampart verify: a migration's up fails when applied again after its own down.",
+      "Make the down remove everything the up creates (or the up tolerate what the down keeps), "
+      "so that a rolled-back release can be deployed again.",
+      "Checklist: \"Migration rollback procedures tested\"; PostgreSQL's own error",
+      "After a rollback the release is deployed again; an up that then fails blocks it.",
+      "-- up\nCREATE ROLE app_reader;\n-- down\nSELECT 1;  (the role survives: CREATE ROLE fails again)",
+      "-- up\nCREATE ROLE app_reader;\n-- down\nDROP ROLE app_reader;" },
     { "core/unused-suppression", PGR_SEVERITY_INFO,
       "A pgrampart-ignore comment suppresses no finding (fixed, or misspelt rule id).",
       "Remove the comment, or correct the rule id.",

@@ -32,6 +32,7 @@ static struct {
     PQconninfoOption *(*conninfo_parse)(const char *, char **);
     void (*conninfo_free)(PQconninfoOption *);
     void (*freemem)(void *);
+    char *(*result_error_field)(const PGresult *, int);
 } pq;
 
 /*
@@ -63,6 +64,7 @@ static const struct {
     { "PQconninfoParse", (void **) &pq.conninfo_parse },
     { "PQconninfoFree", (void **) &pq.conninfo_free },
     { "PQfreemem", (void **) &pq.freemem },
+    { "PQresultErrorField", (void **) &pq.result_error_field },
 };
 
 static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
@@ -286,4 +288,11 @@ pqlib_freemem(void *ptr)
         return;
     pq_need();
     pq.freemem(ptr);
+}
+
+char *
+pqlib_result_error_field(const PGresult *res, int fieldcode)
+{
+    pq_need();
+    return pq.result_error_field(res, fieldcode);
 }

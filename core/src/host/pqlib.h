@@ -51,6 +51,7 @@ int pqlib_isthreadsafe(void);
 PGresult *pqlib_exec(PGconn *conn, const char *query);
 ExecStatusType pqlib_result_status(const PGresult *res);
 char *pqlib_result_error_message(const PGresult *res);
+char *pqlib_result_error_field(const PGresult *res, int fieldcode);
 int pqlib_ntuples(const PGresult *res);
 int pqlib_getisnull(const PGresult *res, int row, int col);
 char *pqlib_getvalue(const PGresult *res, int row, int col);

@@ -769,8 +769,8 @@ connection_error(PGconn *conn, const char *password)
  * (or the conninfo's own connect_timeout when that is shorter).  Returns
  * the connection, or NULL with *err set (password masked).
  */
-static PGconn *
-connect_db(const char *conninfo, int connect_timeout_s, char **err)
+PGconn *
+live_connect(const char *conninfo, int connect_timeout_s, char **err)
 {
     const char *keys[4], *vals[4];
     char timeout[16], *password, *why;
@@ -870,7 +870,7 @@ live_read_model(const char *conninfo, int timeout_ms, int connect_timeout_s, mod
     memset(res, 0, sizeof *res);
     util_vec_init(&res->skipped, sizeof(live_skip));
     lc.res = res;
-    if ((lc.conn = connect_db(conninfo, connect_timeout_s, err)) == NULL)
+    if ((lc.conn = live_connect(conninfo, connect_timeout_s, err)) == NULL)
         return -1;
     if (secure_session(&lc, timeout_ms, err) != 0) {
         pqlib_finish(lc.conn);
@@ -981,7 +981,7 @@ live_conninfo_with_dbname(const char *conninfo, const char *dbname, char **err)
 int
 live_list_databases(const char *conninfo, int connect_timeout_s, util_vec *names, char **err)
 {
-    PGconn *conn = connect_db(conninfo, connect_timeout_s, err);
+    PGconn *conn = live_connect(conninfo, connect_timeout_s, err);
     PGresult *r;
     int i, rc = -1;
 

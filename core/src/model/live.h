@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "host/pqlib.h"
 #include "model/model.h"
 #include "util.h"
 
@@ -99,5 +100,14 @@ char *live_conninfo_with_dbname(const char *conninfo, const char *dbname, char *
 /* keyword='value', value quoted as libpq's key=value syntax wants (\\ and '
  * escaped).  Caller frees. */
 char *live_conninfo_pair(const char *keyword, const char *value);
+
+/*
+ * Connect with conninfo (URI or key=value; NULL or "": libpq's defaults),
+ * application_name pgrampart, bounded by connect_timeout_s seconds (at
+ * least 2; a shorter connect_timeout in conninfo wins).  Returns the
+ * connection (caller pqlib_finish-es it), or NULL with *err set to a
+ * one-line message, password masked (caller frees).
+ */
+PGconn *live_connect(const char *conninfo, int connect_timeout_s, char **err);
 
 #endif

@@ -93,6 +93,14 @@ mig_context_dir(const char *path)
     return parent;
 }
 
+size_t
+mig_group_end(const mig_set *s, size_t k)
+{
+    while (k + 1 < s->entries.len && ((const mig_entry *) util_vec_at(&s->entries, k))->joins_next)
+        k++;
+    return k + 1;
+}
+
 int
 mig_version_cmp(const char *a, const char *b)
 {

@@ -106,6 +106,10 @@ void mig_free(mig_result *r);
  */
 char *mig_context_dir(const char *path);
 
+/* The end (exclusive) of the logical migration of set s that starts at
+ * entry k: one entry, or a group (mig_entry.joins_next). */
+size_t mig_group_end(const mig_set *s, size_t k);
+
 /* Compare two version strings by their numeric segments ("2" < "10",
  * "1.2" < "1.10"), then bytewise. */
 int mig_version_cmp(const char *a, const char *b);

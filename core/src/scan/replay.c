@@ -42,16 +42,6 @@ down_statements(check_run *run, long down, bool one_file)
                        (one_file ? 0 : f->sql.errors.len));
 }
 
-/* The end (exclusive) of the logical migration of set s that starts at
- * entry k: one entry, or a group (mig_entry.joins_next). */
-static size_t
-group_end(const mig_set *s, size_t k)
-{
-    while (k + 1 < s->entries.len && ((const mig_entry *) util_vec_at(&s->entries, k))->joins_next)
-        k++;
-    return k + 1;
-}
-
 /* Fill m, the public view of the logical migration of entries [a, b) of s:
  * the first up names it; its down is the first down that holds statements
  * (else the first down file); statement and error counts add up. */
@@ -96,8 +86,8 @@ set_view(check_run *run, const mig_set *s, pgr_migration_set *out)
     pgr_migration *ms = util_xcalloc(s->entries.len ? s->entries.len : 1, sizeof(pgr_migration));
     size_t k, n = 0;
 
-    for (k = 0; k < s->entries.len; k = group_end(s, k))
-        migration_view(run, s, k, group_end(s, k), &ms[n++]);
+    for (k = 0; k < s->entries.len; k = mig_group_end(s, k))
+        migration_view(run, s, k, mig_group_end(s, k), &ms[n++]);
     out->root = s->root;
     out->convention = s->convention;
     out->n_migrations = n;
@@ -583,16 +573,16 @@ run_sets(check_run *run, size_t from, size_t to)
         /* The model before each migration, for the replay hooks. */
         if (hooks)
             model_clone(&m, &before);
-        for (k = 0, g = 0; k < set->entries.len; k = group_end(set, k), g++) {
+        for (k = 0, g = 0; k < set->entries.len; k = mig_group_end(set, k), g++) {
             size_t j;
 
             /* A second model and a copy per down cost time: only when a
              * plugin asks for them. */
             if (hooks) {
-                replay_migration(run, &view, g, &m, &before, set, k, group_end(set, k), downs);
+                replay_migration(run, &view, g, &m, &before, set, k, mig_group_end(set, k), downs);
                 continue;
             }
-            for (j = k; j < group_end(set, k); j++)
+            for (j = k; j < mig_group_end(set, k); j++)
                 replay_part(&m, sql_file_at(run, ((const mig_entry *) util_vec_at(&set->entries, j))->up),
                             PGR_PART_UP, run);
         }

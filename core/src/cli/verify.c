@@ -1,0 +1,1039 @@
+/*
+ * verify.c — pgrampart verify: execute each migration's down on a scratch
+ * database and check that it undoes its up (issue 18, first slice).
+ *
+ * On the server given with --server it creates its own database per
+ * migration set (pgrampart_verify_<pid>_<random>, from template0), works
+ * only there, and drops it after the set, error paths included; roles the
+ * migrations created (roles are cluster-wide, not in the database) are
+ * dropped too.
+ * Each migration set under PATH is discovered and ordered as check and
+ * model do (scan/migrations.c).  For each migration in order: the catalog
+ * is read with the audit's live reader (model/live.c) before the up when
+ * the migration has a down; the up runs; the down runs; the catalog is
+ * read again and compared with the first reading; the up runs again.  A
+ * down of comments only declares its up irreversible and is not run.
+ *
+ * Each up or down runs in one transaction (BEGIN, its statements one by
+ * one, COMMIT; ROLLBACK on an error), so that a failed down leaves the
+ * database as its up left it, and PostgreSQL's error position is relative
+ * to one statement, whose place in the file is known.  A file's own
+ * BEGIN/COMMIT are not sent (the transaction is ours); a part of one
+ * statement is sent alone, and a file that holds what cannot run in a
+ * transaction block (CREATE INDEX CONCURRENTLY) or is named .autocommit.
+ * (pop) statement by statement, each committed.  A file that does not
+ * parse is sent whole, as one simple query.
+ *
+ * Findings (core rules, host.c): verify/up-fails (and the rest of the set
+ * is not run), verify/down-fails, verify/down-not-inverse (one per
+ * difference, at the down file's line 1, or a dbmate file's down marker;
+ * a table that survives or goes missing is one finding, not one per
+ * column),
+ * verify/up-not-repeatable (and the rest of the set is not run).
+ */
+#include "cli/cli.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host/pqlib.h"
+#include "model/live.h"
+#include "report/reporter.h"
+#include "scan/check.h"
+
+void
+cli_verify_help(FILE *out)
+{
+    fputs("usage: pgrampart verify --server CONNINFO [options] [PATH]\n"
+          "Run PATH's migrations (default .) in order on a scratch database of CONNINFO's\n"
+          "server, created from template0 and dropped at the end (with the roles the\n"
+          "migrations created); each down is run after its up, the catalog compared with\n"
+          "the one before the up, and the up run again.  The role needs CREATEDB.\n"
+          "  --server CONNINFO       the scratch server (libpq URI or key=value)\n"
+          "  --timeout MS            connecting: whole seconds, at least 2 (default 10)\n"
+          "  --output FILE           write the report to FILE (- for standard output)\n"
+          "  --format FORMAT, --fail-on SEVERITY, --config FILE, --plugin-dir DIR\n", out);
+    cli_print_report_options(out);
+}
+
+/* One verify run: the scratch database and where findings go. */
+typedef struct verify_run {
+    host *h;
+    check_run *check;
+    PGconn *admin;          /* to the server's database given in --server */
+    PGconn *conn;           /* to the scratch database: every migration runs here */
+    char *dbname;           /* the scratch database's name */
+    char *conninfo;         /* --server with dbname replaced by it */
+    int connect_timeout_s;
+    util_vec roles_before;  /* of char *: pg_roles when the run started */
+} verify_run;
+
+/* A piece of a file sent as one query: bytes [start, end) of its SQL text. */
+typedef struct verify_unit {
+    size_t start, end;
+    const sql_stmt *st;     /* the statement, or NULL for a whole part */
+} verify_unit;
+
+/* Why a part failed: PostgreSQL's primary message, and the byte offset in
+ * the file of the error position (or of the statement when none). */
+typedef struct verify_error {
+    char *message;
+    size_t offset;
+    bool partial;           /* statements before it stayed applied (no transaction) */
+} verify_error;
+
+static check_file *
+file_at(check_run *run, long mig_index)
+{
+    return mig_index < 0 ? NULL : util_vec_at(&run->files, run->sql_index[mig_index]);
+}
+
+/* The bytes of a dbmate file's part when it does not parse: from its
+ * marker to the other marker (or the end). */
+static void
+part_span(const check_file *f, pgr_part part, size_t *start, size_t *end)
+{
+    long up = f->sql.up_marker, down = f->sql.down_marker;
+
+    *start = 0;
+    *end = f->sql.len;
+    if (part == PGR_PART_UP && up >= 0) {
+        *start = (size_t) up;
+        if (down > up)
+            *end = (size_t) down;
+    } else if (part == PGR_PART_DOWN && down >= 0) {
+        *start = (size_t) down;
+        if (up > down)
+            *end = (size_t) up;
+    }
+}
+
+/* The units of f's part: its statements (not BEGIN/COMMIT: the transaction
+ * is ours), or the whole part when the file has syntax errors.  Appends to
+ * units (of verify_unit). */
+static void
+part_units(const check_file *f, pgr_part part, util_vec *units)
+{
+    size_t k;
+
+    if (f->sql.errors.len > 0) {
+        verify_unit *u = util_vec_push(units);
+
+        part_span(f, part, &u->start, &u->end);
+        u->st = NULL;
+        return;
+    }
+    for (k = 0; k < f->sql.stmts.len; k++) {
+        const sql_stmt *st = util_vec_at(&f->sql.stmts, k);
+
+        if ((part != PGR_PART_NONE && st->part != part) || st->end <= st->start)
+            continue;
+        if (st->node && st->node->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT)
+            continue;
+        ((verify_unit *) util_vec_push(units))->start = st->start;
+        ((verify_unit *) util_vec_at(units, units->len - 1))->end = st->end;
+        ((verify_unit *) util_vec_at(units, units->len - 1))->st = st;
+    }
+}
+
+/* Whether st cannot run inside a transaction block: PostgreSQL refuses
+ * CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY and VACUUM there
+ * (PostgreSQL docs: CREATE INDEX, DROP INDEX, VACUUM). */
+static bool
+needs_autocommit(const sql_stmt *st)
+{
+    const PgQuery__Node *n = st ? st->node : NULL;
+
+    if (n == NULL)
+        return false;
+    switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+        return n->index_stmt->concurrent;
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+        return n->drop_stmt->concurrent;
+    case PG_QUERY__NODE__NODE_VACUUM_STMT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Whether the units of f run one by one, each committed: pop's
+ * ".autocommit." files say so, and a statement that cannot run in a
+ * transaction block needs it (migration tools run such files so). */
+static bool
+autocommit(const check_file *f, const util_vec *units)
+{
+    size_t k;
+
+    if (strstr(f->path, ".autocommit.") != NULL)
+        return true;
+    for (k = 0; k < units->len; k++)
+        if (needs_autocommit(((const verify_unit *) util_vec_at(units, k))->st))
+            return true;
+    return false;
+}
+
+/* Whether part of f holds something to run: a down of comments only
+ * ("down migrations are not available") declares the migration
+ * irreversible (rollback/declared-empty-down says so statically), it does
+ * not try to undo it. */
+static bool
+part_runs(const check_file *f, pgr_part part)
+{
+    util_vec units;
+    bool runs;
+
+    if (f == NULL)
+        return false;
+    util_vec_init(&units, sizeof(verify_unit));
+    part_units(f, part, &units);
+    runs = units.len > 0;
+    util_vec_free(&units);
+    return runs;
+}
+
+/* The byte offset in text[0..len) of PostgreSQL's 1-based character
+ * position pos (PG_DIAG_STATEMENT_POSITION counts characters: a UTF-8
+ * continuation byte is not one). */
+static size_t
+char_to_byte(const char *text, size_t len, long pos)
+{
+    size_t i;
+    long chars = 0;
+
+    for (i = 0; i < len; i++) {
+        if (((unsigned char) text[i] & 0xC0) != 0x80 && ++chars == pos)
+            return i;
+    }
+    return len;
+}
+
+/* PostgreSQL's primary message of a failed query, with its DETAIL (which
+ * says what depends on a dropped object) on the same line; caller frees. */
+static char *
+error_text(PGconn *conn, PGresult *res)
+{
+    const char *msg = res ? pqlib_result_error_field(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *detail = res ? pqlib_result_error_field(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    char *s = detail ? util_xasprintf("%s (%s)", msg ? msg : "error", detail)
+                     : util_xstrdup(msg ? msg : pqlib_error_message(conn));
+    char *p;
+
+    /* One line: a DETAIL lists dependent objects one per line. */
+    for (p = s; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = *(p + 1) ? ';' : '\0';
+    return s;
+}
+
+/* Send one query; 0 when it succeeded, else -1 with e filled (offsets
+ * relative to u's start in f). */
+static int
+exec_unit(PGconn *conn, const check_file *f, const verify_unit *u, verify_error *e)
+{
+    char *query = util_xstrndup(f->sql.text + u->start, u->end - u->start);
+    PGresult *res = pqlib_exec(conn, query);
+    ExecStatusType st = pqlib_result_status(res);
+    int rc = 0;
+
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+        const char *pos = res ? pqlib_result_error_field(res, PG_DIAG_STATEMENT_POSITION) : NULL;
+
+        e->message = error_text(conn, res);
+        e->offset = u->start;
+        if (pos && atol(pos) > 0)
+            e->offset += char_to_byte(query, u->end - u->start, atol(pos));
+        rc = -1;
+    }
+    pqlib_clear(res);
+    free(query);
+    return rc;
+}
+
+/* Send a statement of our own (BEGIN, COMMIT, ROLLBACK, DISCARD ALL); 0 or -1. */
+static int
+exec_simple(PGconn *conn, const char *sql)
+{
+    PGresult *res = pqlib_exec(conn, sql);
+    ExecStatusType st = pqlib_result_status(res);
+
+    pqlib_clear(res);
+    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : -1;
+}
+
+/*
+ * Run part of f on the scratch database in one transaction (one unit:
+ * alone; autocommit: each statement alone, e->partial set on a failure
+ * after the first).  A fresh session state first (DISCARD ALL): a migration tool
+ * runs each file in a session of its own, and a SET search_path must not
+ * outlive its file.  Returns 0, or -1 with e filled (caller frees
+ * e->message); the transaction is then rolled back.
+ */
+static int
+run_part(verify_run *v, const check_file *f, pgr_part part, verify_error *e)
+{
+    util_vec units;
+    size_t k;
+    bool wrap;
+    int rc = 0;
+
+    util_vec_init(&units, sizeof(verify_unit));
+    part_units(f, part, &units);
+    wrap = units.len > 1 && !autocommit(f, &units);
+    exec_simple(v->conn, "DISCARD ALL");
+    if (wrap)
+        exec_simple(v->conn, "BEGIN");
+    for (k = 0; k < units.len && rc == 0; k++)
+        rc = exec_unit(v->conn, f, util_vec_at(&units, k), e);
+    if (rc != 0)
+        e->partial = !wrap && k > 1;
+    if (wrap && rc == 0 && exec_simple(v->conn, "COMMIT") != 0) {
+        e->message = util_xstrdup("COMMIT failed (a deferred constraint?)");
+        e->offset = 0;
+        e->partial = false;
+        rc = -1;
+    } else if (wrap && rc != 0) {
+        exec_simple(v->conn, "ROLLBACK");
+    }
+    util_vec_free(&units);
+    return rc;
+}
+
+static void
+report_at(verify_run *v, const char *rule, const check_file *f, size_t offset, const char *msg)
+{
+    pgr_location loc;
+
+    memset(&loc, 0, sizeof loc);
+    loc.path = f->path;
+    util_lines_pos(&f->sql.lines, offset, &loc.line, &loc.column);
+    loc.end_line = loc.line;
+    loc.end_column = loc.column;
+    host_report_core(v->h, rule, &loc, msg);
+}
+
+/* Report a failed part of f: "what: PostgreSQL's message" at its error's
+ * position; frees e's message. */
+static void
+report_error(verify_run *v, const char *rule, const check_file *f, const char *what, verify_error *e)
+{
+    char *msg = util_xasprintf("%s: %s", what, e->message);
+
+    report_at(v, rule, f, e->offset, msg);
+    free(msg);
+    free(e->message);
+}
+
+/* ---- the catalog, as facts to compare ---- */
+
+/* One fact of a catalog snapshot: what (a noun phrase naming the object)
+ * and its state (compared as text; "" for presence only). */
+typedef struct verify_fact {
+    char *what;
+    char *state;
+    char *table;            /* "schema.table" the fact is part of (a column, an
+                             * index, ...; not the table's own fact), or NULL */
+} verify_fact;
+
+/* Append a fact (what and state taken over; state NULL: ""); table, when
+ * not NULL, is copied. */
+static void
+fact(util_vec *facts, const char *table, char *what, char *state)
+{
+    verify_fact *f = util_vec_push(facts);
+
+    f->what = what;
+    f->state = state ? state : util_xstrdup("");
+    f->table = table ? util_xstrdup(table) : NULL;
+}
+
+/* "a, b, c" of n strings; caller frees. */
+static char *
+join(const char *const *items, size_t n)
+{
+    util_buf b;
+    size_t i;
+
+    util_buf_init(&b);
+    for (i = 0; i < n; i++)
+        util_buf_printf(&b, "%s%s", i ? ", " : "", items[i] ? items[i] : "?");
+    return b.data;
+}
+
+/* Privilege bits as PostgreSQL's words, "SELECT, INSERT"; caller frees. */
+static char *
+privilege_words(uint32_t bits)
+{
+    static const char *const names[] = { "INSERT", "SELECT", "UPDATE", "DELETE", "TRUNCATE",
+                                         "REFERENCES", "TRIGGER", "EXECUTE", "USAGE", "CREATE",
+                                         "TEMPORARY", "CONNECT" };
+    const char *on[sizeof names / sizeof names[0]];
+    size_t i, n = 0;
+
+    for (i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (bits & (1u << i))
+            on[n++] = names[i];
+    return n ? join(on, n) : util_xstrdup("none");
+}
+
+static const char *
+object_kind(char kind)
+{
+    switch (kind) {
+    case 'e': return "extension";
+    case 'i': return "index";
+    case 'T': return "type";
+    default: return "object";
+    }
+}
+
+static void
+table_facts(const pgr_model *m, util_vec *facts)
+{
+    size_t i, k;
+
+    for (i = 0; i < m->n_tables; i++) {
+        const pgr_table *t = &m->tables[i];
+        char *qualified = util_xasprintf("%s.%s", t->schema, t->name);
+
+        fact(facts, NULL, util_xasprintf("table %s", qualified), NULL);
+        fact(facts, qualified, util_xasprintf("row-level security of table %s", qualified),
+             util_xstrdup(t->relrowsecurity ? (t->relforcerowsecurity ? "enabled and forced" : "enabled")
+                                            : "disabled"));
+        for (k = 0; k < t->n_columns; k++) {
+            const char *type = m->column_types && m->column_types[i] ? m->column_types[i][k] : NULL;
+
+            fact(facts, qualified, util_xasprintf("column %s.%s", qualified, t->columns[k]),
+                 util_xstrdup(type ? type : ""));
+        }
+        free(qualified);
+    }
+}
+
+static void
+schema_facts(const pgr_model *m, util_vec *facts)
+{
+    size_t i;
+
+    for (i = 0; i < m->n_constraints; i++) {
+        const pgr_constraint *c = &m->constraints[i];
+        char *cols = join(c->columns, c->n_columns);
+        char *qualified = util_xasprintf("%s.%s", c->schema, c->table);
+
+        fact(facts, qualified, util_xasprintf("constraint %s on %s", c->name, qualified),
+             util_xasprintf("%c (%s)%s%s", c->contype, cols, c->references ? " references " : "",
+                            c->references ? c->references : ""));
+        free(cols);
+        free(qualified);
+    }
+    for (i = 0; i < m->n_objects; i++) {
+        const pgr_object *o = &m->objects[i];
+        char *cols = join(o->columns, o->n_columns);
+
+        fact(facts, o->parent, util_xasprintf("%s %s%s%s", object_kind(o->kind), o->schema ? o->schema : "",
+                                   o->schema ? "." : "", o->name),
+             o->kind == 'i' ? util_xasprintf("on %s (%s)", o->parent ? o->parent : "?", cols) : NULL);
+        free(cols);
+    }
+    for (i = 0; i < m->n_functions; i++) {
+        const pgr_function *f = &m->functions[i];
+
+        fact(facts, NULL, util_xasprintf("function %s.%s(%s)", f->schema, f->name,
+                                   m->function_args ? m->function_args[i] : ""), NULL);
+    }
+    for (i = 0; i < m->n_views; i++)
+        fact(facts, NULL, util_xasprintf("view %s.%s", m->views[i].schema, m->views[i].name), NULL);
+}
+
+static void
+access_facts(const pgr_model *m, util_vec *facts)
+{
+    size_t i;
+
+    for (i = 0; i < m->n_policies; i++) {
+        const pgr_policy *p = &m->policies[i];
+        char *roles = join(p->roles, p->n_roles);
+        char *qualified = util_xasprintf("%s.%s", p->schema, p->table);
+
+        fact(facts, qualified, util_xasprintf("policy %s on %s", p->name, qualified),
+             util_xasprintf("%s FOR %c TO %s USING (%s) WITH CHECK (%s)",
+                            p->polpermissive ? "permissive" : "restrictive", p->polcmd, roles,
+                            p->qual ? p->qual : "", p->with_check ? p->with_check : ""));
+        free(roles);
+        free(qualified);
+    }
+    for (i = 0; i < m->n_acl; i++) {
+        const pgr_acl_item *a = &m->acl[i];
+
+        fact(facts, a->objkind == 'r' ? a->object : NULL, util_xasprintf("the privileges of %s on %s", a->grantee, a->object),
+             privilege_words(a->privileges));
+    }
+    for (i = 0; i < m->n_roles; i++) {
+        const pgr_role *r = &m->roles[i];
+
+        fact(facts, NULL, util_xasprintf("role %s", r->name),
+             util_xasprintf("%s%s%s%s%s%s", r->rolsuper ? "SUPERUSER " : "",
+                            r->rolcanlogin ? "LOGIN " : "", r->rolcreaterole ? "CREATEROLE " : "",
+                            r->rolcreatedb ? "CREATEDB " : "", r->rolbypassrls ? "BYPASSRLS " : "",
+                            r->rolreplication ? "REPLICATION" : ""));
+    }
+}
+
+static int
+fact_cmp(const void *a, const void *b)
+{
+    const verify_fact *x = a, *y = b;
+    int c = strcmp(x->what, y->what);
+
+    return c ? c : strcmp(x->state, y->state);
+}
+
+static void
+facts_free(util_vec *facts)
+{
+    size_t i;
+
+    for (i = 0; i < facts->len; i++) {
+        verify_fact *f = util_vec_at(facts, i);
+
+        free(f->what);
+        free(f->state);
+        free(f->table);
+    }
+    util_vec_free(facts);
+}
+
+/*
+ * Read the scratch database's catalog with the audit's reader and turn it
+ * into sorted facts (of verify_fact; caller facts_free-s).  Returns 0, or
+ * -1 with *err set (caller frees).
+ */
+static int
+snapshot(verify_run *v, util_vec *facts, char **err)
+{
+    live_result res;
+    pgr_model view;
+    model m;
+    int rc;
+
+    util_vec_init(facts, sizeof(verify_fact));
+    model_init(&m, "database", 0);
+    rc = live_read_model(v->conninfo, 0, v->connect_timeout_s, &m, &res, err);
+    if (rc == 0) {
+        model_view(&m, &view);
+        table_facts(&view, facts);
+        schema_facts(&view, facts);
+        access_facts(&view, facts);
+        if (facts->len > 1)
+            qsort(facts->items, facts->len, sizeof(verify_fact), fact_cmp);
+    }
+    live_result_free(&res);
+    model_free(&m);
+    return rc;
+}
+
+/* Whether facts (sorted) has "table <qualified>". */
+static bool
+has_table(const util_vec *facts, const char *qualified)
+{
+    verify_fact key;
+    char *what = util_xasprintf("table %s", qualified);
+    bool found;
+
+    key.what = what;
+    key.state = "";
+    found = bsearch(&key, facts->items, facts->len, sizeof(verify_fact), fact_cmp) != NULL;
+    free(what);
+    return found;
+}
+
+/* Whether fact f is part of a table that is in only one of before and
+ * after: the table's own finding says it all. */
+static bool
+part_of_changed_table(const verify_fact *f, const util_vec *before, const util_vec *after)
+{
+    return f->table && has_table(before, f->table) != has_table(after, f->table);
+}
+
+/* The difference between fact b (before the up) and fact a (after the
+ * down) of the same object, c their order (<0: only b, >0: only a, 0:
+ * both), or NULL when there is none; caller frees. */
+static char *
+difference(const verify_fact *b, const verify_fact *a, int c)
+{
+    if (c < 0)
+        return util_xasprintf("%s is missing after the down", b->what);
+    if (c > 0)
+        return util_xasprintf("%s survives the down", a->what);
+    if (strcmp(b->state, a->state) != 0)
+        return util_xasprintf("%s is %s after the down, %s before the up", a->what,
+                              a->state[0] ? a->state : "empty", b->state[0] ? b->state : "empty");
+    return NULL;
+}
+
+/* One finding per difference between before and after (both sorted), at
+ * the down's position in file down; a column, index, constraint, policy
+ * or grant of a table that survives (or goes missing) is left to the
+ * table's finding. */
+static void
+report_differences(verify_run *v, const check_file *down, size_t offset, const util_vec *before,
+                   const util_vec *after)
+{
+    size_t i = 0, j = 0;
+
+    while (i < before->len || j < after->len) {
+        const verify_fact *b = i < before->len ? util_vec_at(before, i) : NULL;
+        const verify_fact *a = j < after->len ? util_vec_at(after, j) : NULL;
+        int c = b == NULL ? 1 : a == NULL ? -1 : strcmp(b->what, a->what);
+        char *msg = part_of_changed_table(c <= 0 ? b : a, before, after) ? NULL : difference(b, a, c);
+
+        if (msg)
+            report_at(v, "verify/down-not-inverse", down, offset, msg);
+        free(msg);
+        i += c <= 0;
+        j += c >= 0;
+    }
+}
+
+/* The part of an entry's file: a dbmate file holds both halves. */
+static pgr_part
+entry_part(const mig_entry *e, bool down)
+{
+    if (e->up != e->down)
+        return PGR_PART_NONE;
+    return down ? PGR_PART_DOWN : PGR_PART_UP;
+}
+
+/* Run the ups of entries [a, b) of set; on a failure report rule at the
+ * up's error and return -1. */
+static int
+run_ups(verify_run *v, const mig_set *set, size_t a, size_t b, const char *rule, const char *what)
+{
+    size_t k;
+
+    for (k = a; k < b; k++) {
+        const mig_entry *e = util_vec_at(&set->entries, k);
+        const check_file *up = file_at(v->check, e->up);
+        verify_error err;
+
+        if (up == NULL || run_part(v, up, entry_part(e, false), &err) == 0)
+            continue;
+        report_error(v, rule, up, what, &err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Where a down's whole-file finding goes: line 1, or a dbmate file's
+ * down marker. */
+static size_t
+down_offset(const check_file *f, const mig_entry *e)
+{
+    return e->up == e->down && f->sql.down_marker >= 0 ? (size_t) f->sql.down_marker : 0;
+}
+
+/*
+ * Run the downs of entries [a, b) in reverse order (as the tools roll
+ * back).  Returns 0, or -1 after reporting verify/down-fails (-2 when
+ * the statements before the failing one stayed applied).  *last is set
+ * to the last down file run and *last_entry to its entry.
+ */
+static int
+run_downs(verify_run *v, const mig_set *set, size_t a, size_t b, const check_file **last,
+          const mig_entry **last_entry)
+{
+    size_t k;
+
+    for (k = b; k-- > a;) {
+        const mig_entry *e = util_vec_at(&set->entries, k);
+        const check_file *down = file_at(v->check, e->down);
+        verify_error err;
+
+        if (!part_runs(down, entry_part(e, true)))
+            continue;
+        *last = down;
+        *last_entry = e;
+        if (run_part(v, down, entry_part(e, true), &err) == 0)
+            continue;
+        report_error(v, "verify/down-fails", down, "the down fails after its up", &err);
+        return err.partial ? -2 : -1;
+    }
+    return 0;
+}
+
+/* Whether a migration (entries [a, b) of set) has a down that runs. */
+static bool
+has_down(verify_run *v, const mig_set *set, size_t a, size_t b)
+{
+    size_t k;
+
+    for (k = a; k < b; k++) {
+        const mig_entry *e = util_vec_at(&set->entries, k);
+
+        if (part_runs(file_at(v->check, e->down), entry_part(e, true)))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * One logical migration, entries [a, b): up; with a down, snapshot before,
+ * down, snapshot after, compare, up again.  Returns 0 to go on with the
+ * set, 1 to stop it (an up failed, or a down failed half-run), -1 when the
+ * catalog could not be read (*err set).
+ */
+static int
+verify_migration(verify_run *v, const mig_set *set, size_t a, size_t b, char **err)
+{
+    util_vec before, after;
+    const check_file *down = NULL;
+    const mig_entry *entry = NULL;
+    bool downs = has_down(v, set, a, b);
+    int rc = 0;
+
+    if (downs && snapshot(v, &before, err) != 0)
+        return -1;
+    if (run_ups(v, set, a, b, "verify/up-fails", "the up fails") != 0) {
+        rc = 1;
+    } else if (downs && (rc = run_downs(v, set, a, b, &down, &entry)) != 0) {
+        /* A failed down in a transaction left the up in place: go on; a
+         * half-run one (autocommit) left a state no migration expects. */
+        rc = rc == -2;
+    } else if (downs) {
+        if (snapshot(v, &after, err) != 0) {
+            rc = -1;
+        } else {
+            report_differences(v, down, down_offset(down, entry), &before, &after);
+            facts_free(&after);
+            if (run_ups(v, set, a, b, "verify/up-not-repeatable",
+                        "the up fails when applied again after its down") != 0)
+                rc = 1;
+        }
+    }
+    if (downs)
+        facts_free(&before);
+    return rc;
+}
+
+/* Set by SIGINT, SIGTERM or SIGHUP while verify works on the server: the
+ * migration under way finishes (libpq retries a poll a signal interrupts),
+ * then the scratch database is dropped and verify exits 2. */
+static volatile sig_atomic_t verify_interrupted;
+
+static void
+on_signal(int sig)
+{
+    (void) sig;
+    verify_interrupted = 1;
+}
+
+/* The migrations of set in order, until one's up fails.  Returns 0, or
+ * -1 with *err set (interrupted too). */
+static int
+verify_set(verify_run *v, const mig_set *set, char **err)
+{
+    size_t k;
+
+    for (k = 0; k < set->entries.len; k = mig_group_end(set, k)) {
+        int rc;
+
+        if (verify_interrupted) {
+            *err = util_xstrdup("verify: interrupted (the scratch database is dropped)");
+            return -1;
+        }
+        rc = verify_migration(v, set, k, mig_group_end(set, k), err);
+
+        if (rc < 0)
+            return -1;
+        if (rc > 0)
+            break;
+    }
+    return 0;
+}
+
+/* ---- the scratch database ---- */
+
+/* The role names of the server (pg_roles), appended to names (char *). */
+static void
+list_roles(PGconn *conn, util_vec *names)
+{
+    PGresult *res = pqlib_exec(conn, "SELECT rolname FROM pg_catalog.pg_roles");
+    int i;
+
+    if (pqlib_result_status(res) == PGRES_TUPLES_OK)
+        for (i = 0; i < pqlib_ntuples(res); i++)
+            *(char **) util_vec_push(names) = util_xstrdup(pqlib_getvalue(res, i, 0));
+    pqlib_clear(res);
+}
+
+static bool
+name_listed(const util_vec *names, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < names->len; i++)
+        if (strcmp(*(char **) util_vec_at(names, i), name) == 0)
+            return true;
+    return false;
+}
+
+static void
+names_free(util_vec *names)
+{
+    size_t i;
+
+    for (i = 0; i < names->len; i++)
+        free(*(char **) util_vec_at(names, i));
+    util_vec_free(names);
+}
+
+/*
+ * Create the scratch database (a name no other run can pick: pid and
+ * random bits) and connect to it; refuse it unless current_database() is
+ * that name.  Returns 0, or -1 with *err set (caller frees).
+ */
+static int
+scratch_create(verify_run *v, const char *server, char **err)
+{
+    PGresult *res;
+    char *sql, *why;
+    unsigned r;
+
+    r = (unsigned) rand();
+    v->dbname = util_xasprintf("pgrampart_verify_%ld_%08x", (long) getpid(), r);
+    sql = util_xasprintf("CREATE DATABASE %s TEMPLATE template0", v->dbname);
+    res = pqlib_exec(v->admin, sql);
+    free(sql);
+    if (pqlib_result_status(res) != PGRES_COMMAND_OK) {
+        why = error_text(v->admin, res);
+        *err = util_xasprintf("cannot create the scratch database %s on --server: %s (verify "
+                              "needs a role with CREATEDB)", v->dbname, why);
+        free(why);
+        free(v->dbname);
+        v->dbname = NULL;
+        pqlib_clear(res);
+        return -1;
+    }
+    pqlib_clear(res);
+    /* PostgreSQL's NOTICEs (IF EXISTS ... skipping) are the migrations'
+     * business, not lines on our stderr: every session of the scratch
+     * database (DISCARD ALL returns to this) reports errors only. */
+    sql = util_xasprintf("ALTER DATABASE %s SET client_min_messages TO error", v->dbname);
+    exec_simple(v->admin, sql);
+    free(sql);
+    if ((v->conninfo = live_conninfo_with_dbname(server, v->dbname, err)) == NULL ||
+        (v->conn = live_connect(v->conninfo, v->connect_timeout_s, err)) == NULL)
+        return -1;
+    res = pqlib_exec(v->conn, "SELECT pg_catalog.current_database()");
+    if (pqlib_result_status(res) != PGRES_TUPLES_OK || pqlib_ntuples(res) != 1 ||
+        strcmp(pqlib_getvalue(res, 0, 0), v->dbname) != 0) {
+        *err = util_xasprintf("connected to another database than %s: refusing to run migrations "
+                              "there", v->dbname);
+        pqlib_clear(res);
+        return -1;
+    }
+    pqlib_clear(res);
+    return 0;
+}
+
+/* name as a quoted SQL identifier ("" doubled); caller frees. */
+static char *
+quote_ident(const char *name)
+{
+    util_buf b;
+
+    util_buf_init(&b);
+    util_buf_puts(&b, "\"");
+    for (; *name; name++)
+        util_buf_append(&b, *name == '"' ? "\"\"" : name, 1 + (*name == '"'));
+    util_buf_puts(&b, "\"");
+    return b.data;
+}
+
+/* Drop the scratch database and the roles created since the run started
+ * (they are cluster-wide); say on stderr what could not be dropped. */
+static void
+scratch_drop(verify_run *v)
+{
+    util_vec now;
+    PGresult *res;
+    char *sql;
+    size_t i;
+
+    pqlib_finish(v->conn);
+    v->conn = NULL;
+    if (v->dbname) {
+        sql = util_xasprintf("DROP DATABASE IF EXISTS %s", v->dbname);
+        res = pqlib_exec(v->admin, sql);
+        if (pqlib_result_status(res) != PGRES_COMMAND_OK) {
+            char *why = error_text(v->admin, res);
+
+            fprintf(stderr, "pgrampart: could not drop the scratch database %s: %s\n", v->dbname, why);
+            free(why);
+        }
+        pqlib_clear(res);
+        free(sql);
+        free(v->dbname);
+        v->dbname = NULL;
+    }
+    free(v->conninfo);
+    v->conninfo = NULL;
+    util_vec_init(&now, sizeof(char *));
+    list_roles(v->admin, &now);
+    for (i = 0; i < now.len; i++) {
+        const char *name = *(char **) util_vec_at(&now, i);
+        char *quoted;
+
+        if (name_listed(&v->roles_before, name))
+            continue;
+        quoted = quote_ident(name);
+        sql = util_xasprintf("DROP ROLE %s", quoted);
+        res = pqlib_exec(v->admin, sql);
+        if (pqlib_result_status(res) != PGRES_COMMAND_OK)
+            fprintf(stderr, "pgrampart: could not drop role %s that the migrations created\n", quoted);
+        pqlib_clear(res);
+        free(sql);
+        free(quoted);
+    }
+    names_free(&now);
+}
+
+/*
+ * Connect, then for each migration set: create a scratch database, verify
+ * the set there, drop it.  A set is a schema's history from nothing: two
+ * sets of one repository (a service's, a tool's templates) are not
+ * stacked on each other.  Returns 0, or -1 with *err set.
+ */
+static int
+verify_on_server(verify_run *v, const cli_options *o, char **err)
+{
+    static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction sa, saved[sizeof signals / sizeof signals[0]];
+    size_t s, i;
+    int rc = 0;
+
+    v->connect_timeout_s = cli_connect_timeout_s(o);
+    if ((v->admin = live_connect(o->server, v->connect_timeout_s, err)) == NULL)
+        return -1;
+    /* From here a database may exist on the server: an interrupted run
+     * must still drop it. */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        sigaction(signals[i], &sa, &saved[i]);
+    list_roles(v->admin, &v->roles_before);
+    srand((unsigned) time(NULL) ^ (unsigned) getpid());
+    for (s = 0; s < v->check->mig.sets.len && rc == 0; s++) {
+        rc = scratch_create(v, o->server, err);
+        if (rc == 0)
+            rc = verify_set(v, util_vec_at(&v->check->mig.sets, s), err);
+        scratch_drop(v);
+    }
+    pqlib_finish(v->admin);
+    for (i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        sigaction(signals[i], &saved[i], NULL);
+    return rc;
+}
+
+/* The up and down files of the run's migration sets, for the summary. */
+static size_t
+migration_files(const check_run *run)
+{
+    size_t s, k, n = 0;
+
+    for (s = 0; s < run->mig.sets.len; s++) {
+        const mig_set *set = util_vec_at(&run->mig.sets, s);
+
+        for (k = 0; k < set->entries.len; k++) {
+            const mig_entry *e = util_vec_at(&set->entries, k);
+
+            n += (e->up >= 0) + (e->down >= 0 && e->down != e->up);
+        }
+    }
+    return n;
+}
+
+/* pgrampart verify --server CONNINFO [PATH]. */
+/* The models of check's run are not verify's: it reads the server's. */
+static void
+ignore_model(model *m, void *arg)
+{
+    (void) m;
+    (void) arg;
+}
+
+int
+cli_verify(host *h, const cli_options *o, char *const *args, size_t n)
+{
+    static char *const dot[] = { "." };
+    diag_store scratch, *saved = h->diags;
+    report_context context;
+    check_run run;
+    verify_run v;
+    char *err = NULL, *masked;
+    int rc = CLI_EXIT_TOOL;
+
+    if (o->server == NULL) {
+        fprintf(stderr, "pgrampart: verify needs --server CONNINFO (a scratch server where it may "
+                        "create a database)\n");
+        return CLI_EXIT_TOOL;
+    }
+    if (n > 1) {
+        fprintf(stderr, "pgrampart: verify takes one PATH\n");
+        return CLI_EXIT_TOOL;
+    }
+    if (pqlib_load(&err) != 0) {
+        diag_print_error(stderr, err);
+        free(err);
+        return CLI_EXIT_TOOL;
+    }
+    memset(&v, 0, sizeof v);
+    util_vec_init(&v.roles_before, sizeof(char *));
+    v.h = h;
+    v.check = &run;
+    masked = report_mask_conninfo(o->server);
+    report_context_init(&context, "verify", o->argc, o->argv, masked);
+    context.fail_on = diag_severity_name((pgr_severity) o->fail_on);
+    /* The static findings of the migrations are check's business: the
+     * discovery and parsing go to a scratch store. */
+    diag_init(&scratch);
+    h->diags = &scratch;
+    /* A model callback keeps check's unstreamed order: every file parsed
+     * and its statements kept until check_free, which the runs below need
+     * (a streamed check frees a file's statements once it is consumed). */
+    if (check_paths_models(h, n ? args : dot, 1, &run, &err, ignore_model, NULL) != 0) {
+        h->diags = saved;
+        diag_print_error(stderr, err);
+        goto out;
+    }
+    h->diags = saved;
+    if (run.mig.sets.len == 0) {
+        fprintf(stderr, "pgrampart: verify: no migration set found under %s\n", n ? args[0] : ".");
+        goto out;
+    }
+    if (verify_on_server(&v, o, &err) != 0) {
+        diag_print_error(stderr, err);
+        goto out;
+    }
+    h->diags->files = migration_files(&run);
+    diag_sort(h->diags);
+    report_context_finish(&context);
+    if (cli_print_findings(h, o, check_text, &run, &context) != 0 || fflush(stdout) != 0)
+        goto out;
+    rc = diag_count_at_least(h->diags, (pgr_severity) o->fail_on) > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
+out:
+    check_free(&run);
+    diag_free(&scratch);
+    names_free(&v.roles_before);
+    free(v.dbname);
+    free(v.conninfo);
+    free(err);
+    free(masked);
+    report_context_free(&context);
+    return rc;
+}
