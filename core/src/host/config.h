@@ -38,6 +38,10 @@ typedef struct cfg_node {
 int cfg_load(const char *path, cfg_node **out, char **err);
 void cfg_free(cfg_node *n);
 
+/* An empty map at line 0 (a configuration without a file); free with
+ * cfg_free. */
+cfg_node *cfg_new_map(void);
+
 /* The value of key in a map, or NULL. */
 const cfg_node *cfg_get(const cfg_node *map, const char *key);
 
