@@ -12,7 +12,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <yaml.h>
 
 /* Walk up from start (a directory or file; NULL: the working directory)
  * looking for .pgrampart.yml. */
