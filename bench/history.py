@@ -17,10 +17,11 @@ import argparse
 import json
 import math
 import os
-import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import childrun  # noqa: E402
 
 
 def pair(i):
@@ -94,33 +95,24 @@ def write(root, files):
 
 
 def measure(binary, n, timeout):
-    """(cpu s, wall s, peak RSS MiB, rollback findings {rule: count}) of a check of n pairs;
-    None when it ran longer than timeout seconds."""
+    """(cpu s, wall s, peak RSS MiB, rollback findings {rule: count}) of a check of n pairs, the
+    child run under bench/childrun.py's launcher (its own peak RSS); None when it ran longer than
+    timeout seconds."""
     with tempfile.TemporaryDirectory() as d:
         write(d, history(n))
         env = {k: v for k, v in os.environ.items() if k != "MALLOC_PERTURB_"}
-        out = tempfile.TemporaryFile()
-        start = time.monotonic()
-        p = subprocess.Popen([binary, "check", "--format", "json", "."], cwd=d, env=env,
-                             stdout=out, stderr=subprocess.DEVNULL)
-        while True:
-            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - start > timeout:
-                p.kill()
-                os.wait4(p.pid, 0)
+        with tempfile.TemporaryFile() as out:
+            got = childrun.run([binary, "check", "--format", "json", "."], cwd=d, env=env, stdout=out,
+                               timeout=timeout)
+            if got is None:
                 return None
-            time.sleep(0.02)
-        wall = time.monotonic() - start
-        p.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        doc = json.loads(out.read())
+            out.seek(0)
+            doc = json.loads(out.read())
     counts = {}
     for f in doc["findings"]:
         if f["rule"].startswith("rollback/"):
             counts[f["rule"]] = counts.get(f["rule"], 0) + 1
-    return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024, counts
+    return got[0], got[1], got[2], counts
 
 
 def main():

@@ -21,7 +21,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import childrun  # noqa: E402
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 corpus = os.path.join(os.path.dirname(root), "shared", "corpus")
@@ -42,12 +44,8 @@ def sql_set():
 
 
 def run(argv, cwd):
-    """(cpu s, wall s, peak RSS MiB) of one child."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, ru = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
-    return ru.ru_utime + ru.ru_stime, wall, ru.ru_maxrss / 1024.0
+    """(cpu s, wall s, peak RSS MiB) of one child (bench/childrun.py: its own peak RSS)."""
+    return childrun.run(argv, cwd)[:3]
 
 
 def spread(xs, fmt):
