@@ -41,6 +41,7 @@
 
 #include "host/pqlib.h"
 #include "model/live.h"
+#include "cli/verify_cluster.h"
 #include "cli/verify_facts.h"
 #include "report/reporter.h"
 #include "scan/check.h"
@@ -48,12 +49,17 @@
 void
 cli_verify_help(FILE *out)
 {
-    fputs("usage: pgrampart verify --server CONNINFO [options] [PATH]\n"
+    fputs("usage: pgrampart verify [--server CONNINFO] [options] [PATH]\n"
           "Run PATH's migrations (default .) in order on a scratch database of CONNINFO's\n"
           "server, created from template0 and dropped at the end (with the roles the\n"
           "migrations created); each down is run after its up, the catalog compared with\n"
           "the one before the up, and the up run again.  The role needs CREATEDB.\n"
+          "Without --server, on a throwaway cluster of its own (initdb of the PostgreSQL\n"
+          "server binaries of pg_config --bindir or /usr/lib/postgresql/<major>/bin, a\n"
+          "Unix socket in a temporary directory only), removed at the end.\n"
           "  --server CONNINFO       the scratch server (libpq URI or key=value)\n"
+          "  --server-user NAME      as root: the user the throwaway cluster runs as\n"
+          "                          (PostgreSQL refuses root; default postgres)\n"
           "  --timeout MS            connecting: whole seconds, at least 2 (default 10)\n"
           "  --output FILE           write the report to FILE (- for standard output)\n"
           "  --format FORMAT, --fail-on SEVERITY, --config FILE, --plugin-dir DIR\n", out);
@@ -682,7 +688,7 @@ scratch_drop(verify_run *v)
  * stacked on each other.  Returns 0, or -1 with *err set.
  */
 static int
-verify_on_server(verify_run *v, const cli_options *o, char **err)
+verify_on_server(verify_run *v, const cli_options *o, const char *server, char **err)
 {
     static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
     struct sigaction sa, saved[sizeof signals / sizeof signals[0]];
@@ -690,7 +696,7 @@ verify_on_server(verify_run *v, const cli_options *o, char **err)
     int rc = 0;
 
     v->connect_timeout_s = cli_connect_timeout_s(o);
-    if ((v->admin = live_connect(o->server, v->connect_timeout_s, err)) == NULL)
+    if ((v->admin = live_connect(server, v->connect_timeout_s, err)) == NULL)
         return -1;
     /* From here a database may exist on the server: an interrupted run
      * must still drop it. */
@@ -702,7 +708,7 @@ verify_on_server(verify_run *v, const cli_options *o, char **err)
     list_roles(v->admin, &v->roles_before);
     srand((unsigned) time(NULL) ^ (unsigned) getpid());
     for (s = 0; s < v->check->mig.sets.len && rc == 0; s++) {
-        rc = scratch_create(v, o->server, err);
+        rc = scratch_create(v, server, err);
         if (rc == 0)
             rc = verify_set(v, util_vec_at(&v->check->mig.sets, s), err);
         scratch_drop(v);
@@ -710,6 +716,23 @@ verify_on_server(verify_run *v, const cli_options *o, char **err)
     pqlib_finish(v->admin);
     for (i = 0; i < sizeof signals / sizeof signals[0]; i++)
         sigaction(signals[i], &saved[i], NULL);
+    return rc;
+}
+
+/* On --server, or on a throwaway cluster started for the run and removed
+ * after it (verify_cluster.c).  Returns 0, or -1 with *err set. */
+static int
+verify_where(verify_run *v, const cli_options *o, char **err)
+{
+    verify_cluster cluster;
+    int rc;
+
+    if (o->server)
+        return verify_on_server(v, o, o->server, err);
+    if (verify_cluster_start(&cluster, o->server_user, err) != 0)
+        return -1;
+    rc = verify_on_server(v, o, cluster.conninfo, err);
+    verify_cluster_stop(&cluster);
     return rc;
 }
 
@@ -751,9 +774,9 @@ cli_verify(host *h, const cli_options *o, char *const *args, size_t n)
     char *err = NULL, *masked;
     int rc = CLI_EXIT_TOOL;
 
-    if (o->server == NULL) {
-        fprintf(stderr, "pgrampart: verify needs --server CONNINFO (a scratch server where it may "
-                        "create a database)\n");
+    if (o->server && o->server_user) {
+        fprintf(stderr, "pgrampart: verify: --server-user is the throwaway cluster's; with --server "
+                        "the server runs already\n");
         return CLI_EXIT_TOOL;
     }
     if (n > 1) {
@@ -769,7 +792,7 @@ cli_verify(host *h, const cli_options *o, char *const *args, size_t n)
     util_vec_init(&v.roles_before, sizeof(char *));
     v.h = h;
     v.check = &run;
-    masked = report_mask_conninfo(o->server);
+    masked = o->server ? report_mask_conninfo(o->server) : util_xstrdup("a throwaway cluster");
     report_context_init(&context, "verify", o->argc, o->argv, masked);
     context.fail_on = diag_severity_name((pgr_severity) o->fail_on);
     /* The static findings of the migrations are check's business: the
@@ -789,7 +812,7 @@ cli_verify(host *h, const cli_options *o, char *const *args, size_t n)
         fprintf(stderr, "pgrampart: verify: no migration set found under %s\n", n ? args[0] : ".");
         goto out;
     }
-    if (verify_on_server(&v, o, &err) != 0) {
+    if (verify_where(&v, o, &err) != 0) {
         diag_print_error(stderr, err);
         goto out;
     }

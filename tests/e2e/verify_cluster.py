@@ -1,0 +1,81 @@
+"""End-to-end tests: pgrampart verify PATH without --server starts, uses and removes a throwaway cluster
+of its own (issue 18, second slice)."""
+from e2e import *  # noqa: F401,F403 — helpers, fixtures and ARGS of e2e.py
+import e2e  # noqa: F401
+import pwd
+
+USERS = "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n"
+AGE_UP = "ALTER TABLE users ADD COLUMN age integer;\nALTER TABLE users ADD COLUMN nickname text;\n"
+BASE = {"migrations/001_users.up.sql": USERS, "migrations/001_users.down.sql": "DROP TABLE users;\n",
+        "migrations/002_age.up.sql": AGE_UP}
+
+
+def got(findings, root):
+    return sorted((f["rule"], os.path.relpath(f["path"], root), f["line"], f["column"], f["message"])
+                  for f in findings)
+
+
+def servers_under(tmp):
+    """Processes whose command line names tmp (the cluster's directory is there)."""
+    p = subprocess.run(["pgrep", "-f", tmp], capture_output=True, text=True)
+    return p.stdout.split()
+
+
+def verify_own(files, *extra, root="migrations"):
+    """verify --format json on a temporary tree of files with no --server, TMPDIR a private directory;
+    returns (exit code, findings relative to the tree, stderr).  Asserts nothing is left in TMPDIR and no
+    process runs there."""
+    with tempfile.TemporaryDirectory() as d, tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)  # the server's user (root: postgres) must reach its directory
+        write_tree(d, files)
+        rc, out, err = run("verify", "--format", "json", *extra, os.path.join(d, root), env={"TMPDIR": tmp})
+        assert os.listdir(tmp) == [], os.listdir(tmp)
+        assert servers_under(tmp) == [], servers_under(tmp)
+        findings = got(json.loads(out)["findings"], d) if rc in (0, 1) else None
+        return rc, findings, err
+
+
+def test_verify_own_cluster_incomplete_down():
+    """No --server: a down that forgets a column is found on the throwaway cluster at the down's 1:1; the
+    fixed down is quiet; the temporary directory and the server are gone afterwards."""
+    rc, findings, err = verify_own(dict(BASE, **{"migrations/002_age.down.sql":
+                                                 "ALTER TABLE users DROP COLUMN age;\n"}))
+    assert rc == 1, err
+    assert findings == [("verify/down-not-inverse", "migrations/002_age.down.sql", 1, 1,
+                         "column public.users.nickname survives the down"),
+                        ("verify/up-not-repeatable", "migrations/002_age.up.sql", 2, 1,
+                         'the up fails when applied again after its down: '
+                         'column "nickname" of relation "users" already exists')], findings
+    rc, findings, err = verify_own(dict(BASE, **{"migrations/002_age.down.sql":
+                                                 "ALTER TABLE users DROP COLUMN nickname;\n"
+                                                 "ALTER TABLE users DROP COLUMN age;\n"}))
+    assert (rc, findings) == (0, []), (rc, findings, err)
+
+
+def os_user_of_server(*extra):
+    """The operating-system user the throwaway server ran as: a migration has the server write `id -un`
+    to a file (COPY TO PROGRAM: verify's role is the cluster's superuser)."""
+    with tempfile.TemporaryDirectory() as out:
+        os.chmod(out, 0o777)
+        who = os.path.join(out, "who")
+        files = {"migrations/001_who.up.sql": f"COPY (SELECT 1) TO PROGRAM 'id -un > {who}';\n"}
+        rc, findings, err = verify_own(files, *extra)
+        assert (rc, findings) == (0, []), (rc, findings, err)
+        with open(who) as f:
+            return f.read().strip()
+
+
+def test_verify_own_cluster_as_root_runs_the_server_unprivileged():
+    """As root (this machine and CI containers), the throwaway server runs as postgres, or as the user of
+    --server-user; root itself, an unknown user, and --server-user with --server are refused (exit 2)."""
+    if os.geteuid() != 0:
+        assert os_user_of_server() == pwd.getpwuid(os.geteuid()).pw_name
+        return
+    assert os_user_of_server() == "postgres"
+    assert os_user_of_server("--server-user", "nobody") == "nobody"
+    for extra, says in ((("--server-user", "root"), "--server-user root is not an unprivileged user"),
+                        (("--server-user", "no_such_user_pgr"), "--server-user no_such_user_pgr is not"),
+                        (("--server-user", "postgres", "--server", "host=/nonexistent"),
+                         "--server-user is the throwaway cluster's")):
+        rc, findings, err = verify_own(BASE, *extra)
+        assert rc == 2 and says in err, (extra, rc, err)
