@@ -79,3 +79,35 @@ def test_verify_own_cluster_as_root_runs_the_server_unprivileged():
                          "--server-user is the throwaway cluster's")):
         rc, findings, err = verify_own(BASE, *extra)
         assert rc == 2 and says in err, (extra, rc, err)
+
+
+def test_verify_extension_unavailable_skips_the_rest():
+    """An up creating an extension the server lacks: verify/extension-unavailable (a warning) at that
+    CREATE EXTENSION, the migrations before it verified, the rest of the set skipped (the broken down of
+    004 not reported), exit 0 when nothing else is wrong; an available extension (pgcrypto, contrib) runs
+    and the rest of the set is verified."""
+    def files(ext, down2="ALTER TABLE users DROP COLUMN agee;\n"):
+        return dict(BASE, **{"migrations/002_age.down.sql": down2,
+                             "migrations/003_ext.up.sql": f"CREATE TABLE geo (id int);\n\n"
+                                                          f"  CREATE EXTENSION IF NOT EXISTS {ext};\n",
+                             "migrations/003_ext.down.sql": f"DROP EXTENSION {ext};\nDROP TABLE geo;\n",
+                             "migrations/004_more.up.sql": "CREATE TABLE more (id int);\n",
+                             "migrations/004_more.down.sql": "SELECT 1;\n"})
+    earlier = [("verify/down-fails", "migrations/002_age.down.sql", 1, 1,
+                'the down fails after its up: column "agee" of relation "users" does not exist')]
+    skipped = [("verify/extension-unavailable", "migrations/003_ext.up.sql", 3, 3,
+                'extension "no_such_ext_pgr" is not available on the server (pg_available_extensions): '
+                "this migration and the rest of its set are not verified")]
+    rc, findings, err = verify_own(files("no_such_ext_pgr"))
+    assert (rc, findings) == (1, sorted(earlier + skipped)), (rc, findings, err)
+    fixed = "ALTER TABLE users DROP COLUMN nickname, DROP COLUMN age;\n"
+    rc, findings, err = verify_own(files("no_such_ext_pgr", fixed))
+    assert (rc, findings) == (0, skipped), (rc, findings, err)
+    rc, findings, err = verify_own(files("no_such_ext_pgr", fixed), "--fail-on", "warning")
+    assert (rc, findings) == (1, skipped), (rc, findings, err)
+    # Available: no finding at 003, and 004's down that keeps its table is found.
+    rc, findings, err = verify_own(files("pgcrypto"))
+    assert (rc, findings) == (1, sorted(earlier + [
+        ("verify/down-not-inverse", "migrations/004_more.down.sql", 1, 1, "table public.more survives the down"),
+        ("verify/up-not-repeatable", "migrations/004_more.up.sql", 1, 1,
+         'the up fails when applied again after its down: relation "more" already exists')])), (rc, findings, err)

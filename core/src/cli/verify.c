@@ -29,7 +29,10 @@
  * difference, at the down file's line 1, or a dbmate file's down marker;
  * a table that survives or goes missing is one finding, not one per
  * column),
- * verify/up-not-repeatable (and the rest of the set is not run).
+ * verify/up-not-repeatable (and the rest of the set is not run),
+ * verify/extension-unavailable (an up's CREATE EXTENSION of an extension
+ * the server lacks: the rest of the set is skipped, not failed;
+ * verify_extensions.c).
  */
 #include "cli/cli.h"
 
@@ -42,6 +45,7 @@
 #include "host/pqlib.h"
 #include "model/live.h"
 #include "cli/verify_cluster.h"
+#include "cli/verify_extensions.h"
 #include "cli/verify_facts.h"
 #include "report/reporter.h"
 #include "scan/check.h"
@@ -76,6 +80,7 @@ typedef struct verify_run {
     char *conninfo;         /* --server with dbname replaced by it */
     int connect_timeout_s;
     util_vec roles_before;  /* of char *: pg_roles when the run started */
+    util_vec extensions;    /* of char *: pg_available_extensions of the server */
 } verify_run;
 
 /* A piece of a file sent as one query: bytes [start, end) of its SQL text. */
@@ -395,8 +400,21 @@ run_ups(verify_run *v, const mig_set *set, size_t a, size_t b, const char *rule,
     for (k = a; k < b; k++) {
         const mig_entry *e = util_vec_at(&set->entries, k);
         const check_file *up = file_at(v->check, e->up);
+        const sql_stmt *st;
+        const char *ext;
         verify_error err;
 
+        /* What needs an extension the server lacks cannot be verified
+         * there: say so and skip the rest of the set, not fail it. */
+        if (up && (st = verify_extension_missing(up, entry_part(e, false), &v->extensions, &ext))) {
+            char *msg = util_xasprintf("extension \"%s\" is not available on the server "
+                                       "(pg_available_extensions): this migration and the rest of "
+                                       "its set are not verified", ext);
+
+            report_at(v, "verify/extension-unavailable", up, st->start, msg);
+            free(msg);
+            return -1;
+        }
         if (up == NULL || run_part(v, up, entry_part(e, false), &err) == 0)
             continue;
         report_error(v, rule, up, what, &err);
@@ -540,24 +558,7 @@ verify_set(verify_run *v, const mig_set *set, char **err)
 static void
 list_roles(PGconn *conn, util_vec *names)
 {
-    PGresult *res = pqlib_exec(conn, "SELECT rolname FROM pg_catalog.pg_roles");
-    int i;
-
-    if (pqlib_result_status(res) == PGRES_TUPLES_OK)
-        for (i = 0; i < pqlib_ntuples(res); i++)
-            *(char **) util_vec_push(names) = util_xstrdup(pqlib_getvalue(res, i, 0));
-    pqlib_clear(res);
-}
-
-static bool
-name_listed(const util_vec *names, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < names->len; i++)
-        if (strcmp(*(char **) util_vec_at(names, i), name) == 0)
-            return true;
-    return false;
+    verify_names_query(conn, "SELECT rolname FROM pg_catalog.pg_roles", names);
 }
 
 static void
@@ -582,6 +583,7 @@ scratch_create(verify_run *v, const char *server, char **err)
     char *sql, *why;
     unsigned r;
 
+    util_vec_init(&v->extensions, sizeof(char *));
     r = (unsigned) rand();
     v->dbname = util_xasprintf("pgrampart_verify_%ld_%08x", (long) getpid(), r);
     sql = util_xasprintf("CREATE DATABASE %s TEMPLATE template0", v->dbname);
@@ -616,6 +618,7 @@ scratch_create(verify_run *v, const char *server, char **err)
         return -1;
     }
     pqlib_clear(res);
+    verify_extensions_available(v->conn, &v->extensions);
     return 0;
 }
 
@@ -661,13 +664,14 @@ scratch_drop(verify_run *v)
     }
     free(v->conninfo);
     v->conninfo = NULL;
+    names_free(&v->extensions);
     util_vec_init(&now, sizeof(char *));
     list_roles(v->admin, &now);
     for (i = 0; i < now.len; i++) {
         const char *name = *(char **) util_vec_at(&now, i);
         char *quoted;
 
-        if (name_listed(&v->roles_before, name))
+        if (verify_names_has(&v->roles_before, name))
             continue;
         quoted = quote_ident(name);
         sql = util_xasprintf("DROP ROLE %s", quoted);
