@@ -111,3 +111,20 @@ def test_verify_extension_unavailable_skips_the_rest():
         ("verify/down-not-inverse", "migrations/004_more.down.sql", 1, 1, "table public.more survives the down"),
         ("verify/up-not-repeatable", "migrations/004_more.up.sql", 1, 1,
          'the up fails when applied again after its down: relation "more" already exists')])), (rc, findings, err)
+
+
+def test_readme_demo_verifies_the_samples():
+    """The README's first command runs `./build/pgrampart verify samples/` (no --server) and says what it
+    does; on the samples it finds exactly the rollback of 011 that cannot run, and leaves nothing behind."""
+    with open(os.path.join(ARGS.source, "README.md")) as f:
+        readme = f.read()
+    first = readme.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()[0]
+    assert first.startswith("./setup.sh && { ./build/pgrampart check samples/; ./build/pgrampart verify samples/; "), first
+    assert "the rollback of 011 fails" in readme.split("## What it checks")[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        rc, out, err = run("verify", "--format", "json", "samples/", cwd=ARGS.source, env={"TMPDIR": tmp})
+        assert os.listdir(tmp) == [] and servers_under(tmp) == []
+    assert rc == 1, err
+    assert [(f["rule"], f["path"], f["line"], f["column"]) for f in json.loads(out)["findings"]] == [
+        ("verify/down-fails", "samples/migrations/rollback/011_sessions.sql", 4, 1)], out
