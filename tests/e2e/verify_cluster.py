@@ -3,6 +3,7 @@ of its own (issue 18, second slice)."""
 from e2e import *  # noqa: F401,F403 — helpers, fixtures and ARGS of e2e.py
 import e2e  # noqa: F401
 import pwd
+import signal
 
 USERS = "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n"
 AGE_UP = "ALTER TABLE users ADD COLUMN age integer;\nALTER TABLE users ADD COLUMN nickname text;\n"
@@ -54,13 +55,20 @@ def test_verify_own_cluster_incomplete_down():
 
 def os_user_of_server(*extra):
     """The operating-system user the throwaway server ran as: a migration has the server write `id -un`
-    to a file (COPY TO PROGRAM: verify's role is the cluster's superuser)."""
+    to a file (COPY TO PROGRAM: verify's role is the cluster's superuser).  Checks on the way that the
+    server listens on no TCP address, its socket in its private directory under TMPDIR only."""
     with tempfile.TemporaryDirectory() as out:
         os.chmod(out, 0o777)
-        who = os.path.join(out, "who")
-        files = {"migrations/001_who.up.sql": f"COPY (SELECT 1) TO PROGRAM 'id -un > {who}';\n"}
+        who, where = os.path.join(out, "who"), os.path.join(out, "where")
+        files = {"migrations/001_who.up.sql":
+                 f"COPY (SELECT 1) TO PROGRAM 'id -un > {who}';\n"
+                 f"COPY (SELECT current_setting('listen_addresses') || '|' || "
+                 f"current_setting('unix_socket_directories')) TO '{where}';\n"}
         rc, findings, err = verify_own(files, *extra)
         assert (rc, findings) == (0, []), (rc, findings, err)
+        with open(where) as f:
+            listen, sockets = f.read().strip().split("|")
+        assert listen == "" and re.fullmatch(r"/tmp/tmp\w+/pgrampart-verify-\w{6}", sockets), (listen, sockets)
         with open(who) as f:
             return f.read().strip()
 
@@ -128,3 +136,43 @@ def test_readme_demo_verifies_the_samples():
     assert rc == 1, err
     assert [(f["rule"], f["path"], f["line"], f["column"]) for f in json.loads(out)["findings"]] == [
         ("verify/down-fails", "samples/migrations/rollback/011_sessions.sql", 4, 1)], out
+
+
+def start_and_wait_for_backend(files, d, tmp, sleep_marker="pg_sleep"):
+    """Start verify (no --server) on files below d with TMPDIR tmp; return the process once its session
+    runs a migration's pg_sleep (the backend's title names the scratch database)."""
+    write_tree(d, files)
+    p = subprocess.Popen([ARGS.bin, "verify", os.path.join(d, "migrations")], env=dict(os.environ, TMPDIR=tmp),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for _ in range(300):
+        if subprocess.run(["pgrep", "-f", f"pgrampart_verify_{p.pid}_"], capture_output=True).returncode == 0:
+            return p
+        time.sleep(0.05)
+    p.kill()
+    raise AssertionError("no session of the scratch database appeared: " + p.communicate()[1])
+
+
+def test_verify_own_cluster_interrupted_or_killed_leaves_no_server():
+    """SIGINT while a migration runs on the throwaway cluster: exit 2 saying interrupted, the directory
+    removed, no process left; SIGKILL (no clean-up possible): the server still stops with it (parent-death
+    signal), only the directory remains."""
+    files = {"migrations/001_users.up.sql": USERS + "SELECT pg_sleep(3);\n",
+             "migrations/001_users.down.sql": "DROP TABLE users;\n", "migrations/002_age.up.sql": AGE_UP}
+    with tempfile.TemporaryDirectory() as d, tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        p = start_and_wait_for_backend(files, d, tmp)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 2 and "interrupted" in err, (p.returncode, out, err)
+        assert os.listdir(tmp) == [] and servers_under(tmp) == [], (os.listdir(tmp), servers_under(tmp))
+    with tempfile.TemporaryDirectory() as d, tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        p = start_and_wait_for_backend(files, d, tmp)
+        p.kill()
+        p.communicate(timeout=60)
+        for _ in range(200):
+            if servers_under(tmp) == []:
+                break
+            time.sleep(0.05)
+        assert servers_under(tmp) == [], servers_under(tmp)
+        assert [n for n in os.listdir(tmp) if n.startswith("pgrampart-verify-")] != []

@@ -528,6 +528,32 @@ on_signal(int sig)
     verify_interrupted = 1;
 }
 
+/* The signals that interrupt verify, and their dispositions before. */
+static const int verify_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define N_VERIFY_SIGNALS (sizeof verify_signals / sizeof verify_signals[0])
+
+static void
+catch_signals(struct sigaction saved[N_VERIFY_SIGNALS])
+{
+    struct sigaction sa;
+    size_t i;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; i < N_VERIFY_SIGNALS; i++)
+        sigaction(verify_signals[i], &sa, &saved[i]);
+}
+
+static void
+restore_signals(const struct sigaction saved[N_VERIFY_SIGNALS])
+{
+    size_t i;
+
+    for (i = 0; i < N_VERIFY_SIGNALS; i++)
+        sigaction(verify_signals[i], &saved[i], NULL);
+}
+
 /* The migrations of set in order, until one's up fails.  Returns 0, or
  * -1 with *err set (interrupted too). */
 static int
@@ -694,9 +720,8 @@ scratch_drop(verify_run *v)
 static int
 verify_on_server(verify_run *v, const cli_options *o, const char *server, char **err)
 {
-    static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
-    struct sigaction sa, saved[sizeof signals / sizeof signals[0]];
-    size_t s, i;
+    struct sigaction saved[N_VERIFY_SIGNALS];
+    size_t s;
     int rc = 0;
 
     v->connect_timeout_s = cli_connect_timeout_s(o);
@@ -704,11 +729,7 @@ verify_on_server(verify_run *v, const cli_options *o, const char *server, char *
         return -1;
     /* From here a database may exist on the server: an interrupted run
      * must still drop it. */
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    for (i = 0; i < sizeof signals / sizeof signals[0]; i++)
-        sigaction(signals[i], &sa, &saved[i]);
+    catch_signals(saved);
     list_roles(v->admin, &v->roles_before);
     srand((unsigned) time(NULL) ^ (unsigned) getpid());
     for (s = 0; s < v->check->mig.sets.len && rc == 0; s++) {
@@ -718,8 +739,7 @@ verify_on_server(verify_run *v, const cli_options *o, const char *server, char *
         scratch_drop(v);
     }
     pqlib_finish(v->admin);
-    for (i = 0; i < sizeof signals / sizeof signals[0]; i++)
-        sigaction(signals[i], &saved[i], NULL);
+    restore_signals(saved);
     return rc;
 }
 
@@ -728,15 +748,24 @@ verify_on_server(verify_run *v, const cli_options *o, const char *server, char *
 static int
 verify_where(verify_run *v, const cli_options *o, char **err)
 {
+    struct sigaction saved[N_VERIFY_SIGNALS];
     verify_cluster cluster;
     int rc;
 
     if (o->server)
         return verify_on_server(v, o, o->server, err);
-    if (verify_cluster_start(&cluster, o->server_user, err) != 0)
-        return -1;
-    rc = verify_on_server(v, o, cluster.conninfo, err);
-    verify_cluster_stop(&cluster);
+    /* From the start of the cluster to its removal a signal must not end
+     * verify: the server (in a session of its own) would outlive it. */
+    catch_signals(saved);
+    rc = verify_cluster_start(&cluster, o->server_user, err);
+    if (rc == 0 && verify_interrupted) {
+        *err = util_xstrdup("verify: interrupted (the throwaway cluster is removed)");
+        rc = -1;
+    } else if (rc == 0) {
+        rc = verify_on_server(v, o, cluster.conninfo, err);
+    }
+    verify_cluster_stop(&cluster);  /* a cluster that failed to start is already gone */
+    restore_signals(saved);
     return rc;
 }
 

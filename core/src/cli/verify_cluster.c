@@ -36,6 +36,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "host/pqlib.h"
 #include "util.h"
@@ -257,6 +260,12 @@ spawn(verify_cluster *c, char *const argv[], char **err)
             fprintf(stderr, "pgrampart: cannot switch to user %s\n", c->user);
             _exit(127);
         }
+#ifdef __linux__
+        /* Should verify die without stopping it (SIGKILL), the server
+         * stops too (immediate shutdown): it would hold the directory and
+         * memory otherwise.  Set after setuid, which clears it. */
+        prctl(PR_SET_PDEATHSIG, SIGQUIT);
+#endif
         execv(argv[0], argv);
         fprintf(stderr, "pgrampart: cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
