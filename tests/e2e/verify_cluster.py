@@ -176,3 +176,19 @@ def test_verify_own_cluster_interrupted_or_killed_leaves_no_server():
             time.sleep(0.05)
         assert servers_under(tmp) == [], servers_under(tmp)
         assert [n for n in os.listdir(tmp) if n.startswith("pgrampart-verify-")] != []
+
+
+def test_verify_own_cluster_start_failure_says_why_and_leaves_nothing():
+    """As root with a TMPDIR the server's user cannot enter, initdb fails: exit 2 with initdb's own last
+    words and the user, no finding, and the directory verify made is removed."""
+    if os.geteuid() != 0:
+        return
+    with tempfile.TemporaryDirectory() as d, tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o700)
+        write_tree(d, BASE)
+        rc, out, err = run("verify", os.path.join(d, "migrations"), env={"TMPDIR": tmp})
+        assert rc == 2 and out == "", (rc, out, err)
+        assert re.fullmatch(r'pgrampart: verify: initdb failed \(/\S+/initdb as user postgres\): .*initdb: error: '
+                            r'could not access directory "/tmp/tmp\w+/pgrampart-verify-\w{6}/data": Permission denied\n',
+                            err, re.S), err
+        assert os.listdir(tmp) == [] and servers_under(tmp) == []

@@ -274,17 +274,16 @@ spawn(verify_cluster *c, char *const argv[], char **err)
     return pid;
 }
 
-/* The last lines of the cluster's log joined with "; " (why initdb or the
- * server failed); caller frees. */
+/* The last two non-empty lines of the cluster's log joined with "; " (why
+ * initdb or the server failed); caller frees. */
 static char *
 log_tail(const verify_cluster *c)
 {
     char *path = util_xasprintf("%s/log", c->dir);
     FILE *f = fopen(path, "r");
-    char buf[2048], *p;
+    char buf[2048], *line, *save = NULL, *last[2] = { NULL, NULL };
     long size;
-    size_t n = 0;
-    int lines;
+    size_t n;
 
     free(path);
     if (f == NULL)
@@ -296,17 +295,13 @@ log_tail(const verify_cluster *c)
     n = fread(buf, 1, sizeof buf - 1, f);
     fclose(f);
     buf[n] = '\0';
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-        buf[--n] = '\0';
-    /* The last three lines. */
-    for (p = buf + n, lines = 0; p > buf; p--)
-        if (*(p - 1) == '\n' && ++lines == 3)
-            break;
-    p = util_xstrdup(p);
-    for (n = 0; p[n]; n++)
-        if (p[n] == '\n' || p[n] == '\r')
-            p[n] = ';';
-    return p;
+    for (line = strtok_r(buf, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
+        last[0] = last[1];
+        last[1] = line;
+    }
+    if (last[1] == NULL)
+        return util_xstrdup("no message");
+    return last[0] ? util_xasprintf("%s; %s", last[0], last[1]) : util_xstrdup(last[1]);
 }
 
 /* Wait for pid to exit; its exit status, or -1 when it did not exit
@@ -345,7 +340,9 @@ run_initdb(verify_cluster *c, char **err)
     if (pid > 0 && wait_child(pid, 0) != 0) {
         char *tail = log_tail(c);
 
-        *err = util_xasprintf("verify: initdb failed (%s/initdb): %s", c->bindir, tail);
+        /* As root the usual cause is a $TMPDIR the server's user cannot enter. */
+        *err = util_xasprintf("verify: initdb failed (%s/initdb%s%s): %s", c->bindir,
+                              c->as_other_user ? " as user " : "", c->as_other_user ? c->user : "", tail);
         free(tail);
         rc = -1;
     }
