@@ -26,7 +26,7 @@ _pgrampart() {
         audit)
             COMPREPLY=($(compgen -W "--migrations --inventory --all-databases --services --jobs --schema --exclude-schema --timeout --format --fail-on --output --select --ignore --exit-zero --quiet --statistics --color --config --plugin-dir --no-color --help" -- "$cur")) ;;
         verify)
-            COMPREPLY=($(compgen -W "--server --timeout --format --fail-on --output --select --ignore --exit-zero --quiet --statistics --color --config --plugin-dir --no-color --help" -- "$cur"))
+            COMPREPLY=($(compgen -W "--server --server-user --timeout --format --fail-on --output --select --ignore --exit-zero --quiet --statistics --color --config --plugin-dir --no-color --help" -- "$cur"))
             [ "${cur#-}" = "$cur" ] && COMPREPLY+=($(compgen -d -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
     esac

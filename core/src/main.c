@@ -74,6 +74,8 @@ usage(FILE *out)
           "  --jobs N                 with several databases: read N at once (default 2)\n"
           "verify options:\n"
           "  --server CONNINFO        the scratch server verify creates (and drops) its database on\n"
+          "                           (default: a throwaway cluster of its own, removed at the end)\n"
+          "  --server-user NAME       as root: the user the throwaway cluster runs as (default postgres)\n"
           "\n"
           "exit status: 0 clean, 1 findings at or above --fail-on, 2 error\n", out);
 }
@@ -247,6 +249,7 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
         { "stdin-filename", required_argument, NULL, 'n' },
         { "color", required_argument, NULL, 'C' },
         { "server", required_argument, NULL, 'e' },
+        { "server-user", required_argument, NULL, 'u' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -339,6 +342,9 @@ parse_options(const cli_command *command, int argc, char **argv, cli_options *o)
             break;
         case 'e':
             o->server = optarg;
+            break;
+        case 'u':
+            o->server_user = optarg;
             break;
         case 'M':
             o->migrations = optarg;

@@ -30,6 +30,7 @@ typedef struct cli_options {
     const char *format;
     const char *migrations;  /* audit --migrations PATH */
     const char *server;      /* verify --server CONNINFO */
+    const char *server_user; /* verify --server-user NAME (the throwaway cluster's, as root) */
     bool inventory;          /* audit --inventory */
     bool all_databases;      /* audit --all-databases */
     const char *services;    /* audit --services FILE (a pg_service.conf) */

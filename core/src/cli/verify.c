@@ -29,7 +29,10 @@
  * difference, at the down file's line 1, or a dbmate file's down marker;
  * a table that survives or goes missing is one finding, not one per
  * column),
- * verify/up-not-repeatable (and the rest of the set is not run).
+ * verify/up-not-repeatable (and the rest of the set is not run),
+ * verify/extension-unavailable (an up's CREATE EXTENSION of an extension
+ * the server lacks: the rest of the set is skipped, not failed;
+ * verify_extensions.c).
  */
 #include "cli/cli.h"
 
@@ -41,6 +44,8 @@
 
 #include "host/pqlib.h"
 #include "model/live.h"
+#include "cli/verify_cluster.h"
+#include "cli/verify_extensions.h"
 #include "cli/verify_facts.h"
 #include "report/reporter.h"
 #include "scan/check.h"
@@ -48,12 +53,17 @@
 void
 cli_verify_help(FILE *out)
 {
-    fputs("usage: pgrampart verify --server CONNINFO [options] [PATH]\n"
+    fputs("usage: pgrampart verify [--server CONNINFO] [options] [PATH]\n"
           "Run PATH's migrations (default .) in order on a scratch database of CONNINFO's\n"
           "server, created from template0 and dropped at the end (with the roles the\n"
           "migrations created); each down is run after its up, the catalog compared with\n"
           "the one before the up, and the up run again.  The role needs CREATEDB.\n"
+          "Without --server, on a throwaway cluster of its own (initdb of the PostgreSQL\n"
+          "server binaries of pg_config --bindir or /usr/lib/postgresql/<major>/bin, a\n"
+          "Unix socket in a temporary directory only), removed at the end.\n"
           "  --server CONNINFO       the scratch server (libpq URI or key=value)\n"
+          "  --server-user NAME      as root: the user the throwaway cluster runs as\n"
+          "                          (PostgreSQL refuses root; default postgres)\n"
           "  --timeout MS            connecting: whole seconds, at least 2 (default 10)\n"
           "  --output FILE           write the report to FILE (- for standard output)\n"
           "  --format FORMAT, --fail-on SEVERITY, --config FILE, --plugin-dir DIR\n", out);
@@ -70,6 +80,7 @@ typedef struct verify_run {
     char *conninfo;         /* --server with dbname replaced by it */
     int connect_timeout_s;
     util_vec roles_before;  /* of char *: pg_roles when the run started */
+    util_vec extensions;    /* of char *: pg_available_extensions of the server */
 } verify_run;
 
 /* A piece of a file sent as one query: bytes [start, end) of its SQL text. */
@@ -389,8 +400,21 @@ run_ups(verify_run *v, const mig_set *set, size_t a, size_t b, const char *rule,
     for (k = a; k < b; k++) {
         const mig_entry *e = util_vec_at(&set->entries, k);
         const check_file *up = file_at(v->check, e->up);
+        const sql_stmt *st;
+        const char *ext;
         verify_error err;
 
+        /* What needs an extension the server lacks cannot be verified
+         * there: say so and skip the rest of the set, not fail it. */
+        if (up && (st = verify_extension_missing(up, entry_part(e, false), &v->extensions, &ext))) {
+            char *msg = util_xasprintf("extension \"%s\" is not available on the server "
+                                       "(pg_available_extensions): this migration and the rest of "
+                                       "its set are not verified", ext);
+
+            report_at(v, "verify/extension-unavailable", up, st->start, msg);
+            free(msg);
+            return -1;
+        }
         if (up == NULL || run_part(v, up, entry_part(e, false), &err) == 0)
             continue;
         report_error(v, rule, up, what, &err);
@@ -504,6 +528,32 @@ on_signal(int sig)
     verify_interrupted = 1;
 }
 
+/* The signals that interrupt verify, and their dispositions before. */
+static const int verify_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define N_VERIFY_SIGNALS (sizeof verify_signals / sizeof verify_signals[0])
+
+static void
+catch_signals(struct sigaction saved[N_VERIFY_SIGNALS])
+{
+    struct sigaction sa;
+    size_t i;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; i < N_VERIFY_SIGNALS; i++)
+        sigaction(verify_signals[i], &sa, &saved[i]);
+}
+
+static void
+restore_signals(const struct sigaction saved[N_VERIFY_SIGNALS])
+{
+    size_t i;
+
+    for (i = 0; i < N_VERIFY_SIGNALS; i++)
+        sigaction(verify_signals[i], &saved[i], NULL);
+}
+
 /* The migrations of set in order, until one's up fails.  Returns 0, or
  * -1 with *err set (interrupted too). */
 static int
@@ -534,24 +584,7 @@ verify_set(verify_run *v, const mig_set *set, char **err)
 static void
 list_roles(PGconn *conn, util_vec *names)
 {
-    PGresult *res = pqlib_exec(conn, "SELECT rolname FROM pg_catalog.pg_roles");
-    int i;
-
-    if (pqlib_result_status(res) == PGRES_TUPLES_OK)
-        for (i = 0; i < pqlib_ntuples(res); i++)
-            *(char **) util_vec_push(names) = util_xstrdup(pqlib_getvalue(res, i, 0));
-    pqlib_clear(res);
-}
-
-static bool
-name_listed(const util_vec *names, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < names->len; i++)
-        if (strcmp(*(char **) util_vec_at(names, i), name) == 0)
-            return true;
-    return false;
+    verify_names_query(conn, "SELECT rolname FROM pg_catalog.pg_roles", names);
 }
 
 static void
@@ -576,6 +609,7 @@ scratch_create(verify_run *v, const char *server, char **err)
     char *sql, *why;
     unsigned r;
 
+    util_vec_init(&v->extensions, sizeof(char *));
     r = (unsigned) rand();
     v->dbname = util_xasprintf("pgrampart_verify_%ld_%08x", (long) getpid(), r);
     sql = util_xasprintf("CREATE DATABASE %s TEMPLATE template0", v->dbname);
@@ -610,6 +644,7 @@ scratch_create(verify_run *v, const char *server, char **err)
         return -1;
     }
     pqlib_clear(res);
+    verify_extensions_available(v->conn, &v->extensions);
     return 0;
 }
 
@@ -655,13 +690,14 @@ scratch_drop(verify_run *v)
     }
     free(v->conninfo);
     v->conninfo = NULL;
+    names_free(&v->extensions);
     util_vec_init(&now, sizeof(char *));
     list_roles(v->admin, &now);
     for (i = 0; i < now.len; i++) {
         const char *name = *(char **) util_vec_at(&now, i);
         char *quoted;
 
-        if (name_listed(&v->roles_before, name))
+        if (verify_names_has(&v->roles_before, name))
             continue;
         quoted = quote_ident(name);
         sql = util_xasprintf("DROP ROLE %s", quoted);
@@ -682,34 +718,54 @@ scratch_drop(verify_run *v)
  * stacked on each other.  Returns 0, or -1 with *err set.
  */
 static int
-verify_on_server(verify_run *v, const cli_options *o, char **err)
+verify_on_server(verify_run *v, const cli_options *o, const char *server, char **err)
 {
-    static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
-    struct sigaction sa, saved[sizeof signals / sizeof signals[0]];
-    size_t s, i;
+    struct sigaction saved[N_VERIFY_SIGNALS];
+    size_t s;
     int rc = 0;
 
     v->connect_timeout_s = cli_connect_timeout_s(o);
-    if ((v->admin = live_connect(o->server, v->connect_timeout_s, err)) == NULL)
+    if ((v->admin = live_connect(server, v->connect_timeout_s, err)) == NULL)
         return -1;
     /* From here a database may exist on the server: an interrupted run
      * must still drop it. */
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    for (i = 0; i < sizeof signals / sizeof signals[0]; i++)
-        sigaction(signals[i], &sa, &saved[i]);
+    catch_signals(saved);
     list_roles(v->admin, &v->roles_before);
     srand((unsigned) time(NULL) ^ (unsigned) getpid());
     for (s = 0; s < v->check->mig.sets.len && rc == 0; s++) {
-        rc = scratch_create(v, o->server, err);
+        rc = scratch_create(v, server, err);
         if (rc == 0)
             rc = verify_set(v, util_vec_at(&v->check->mig.sets, s), err);
         scratch_drop(v);
     }
     pqlib_finish(v->admin);
-    for (i = 0; i < sizeof signals / sizeof signals[0]; i++)
-        sigaction(signals[i], &saved[i], NULL);
+    restore_signals(saved);
+    return rc;
+}
+
+/* On --server, or on a throwaway cluster started for the run and removed
+ * after it (verify_cluster.c).  Returns 0, or -1 with *err set. */
+static int
+verify_where(verify_run *v, const cli_options *o, char **err)
+{
+    struct sigaction saved[N_VERIFY_SIGNALS];
+    verify_cluster cluster;
+    int rc;
+
+    if (o->server)
+        return verify_on_server(v, o, o->server, err);
+    /* From the start of the cluster to its removal a signal must not end
+     * verify: the server (in a session of its own) would outlive it. */
+    catch_signals(saved);
+    rc = verify_cluster_start(&cluster, o->server_user, err);
+    if (rc == 0 && verify_interrupted) {
+        *err = util_xstrdup("verify: interrupted (the throwaway cluster is removed)");
+        rc = -1;
+    } else if (rc == 0) {
+        rc = verify_on_server(v, o, cluster.conninfo, err);
+    }
+    verify_cluster_stop(&cluster);  /* a cluster that failed to start is already gone */
+    restore_signals(saved);
     return rc;
 }
 
@@ -751,9 +807,9 @@ cli_verify(host *h, const cli_options *o, char *const *args, size_t n)
     char *err = NULL, *masked;
     int rc = CLI_EXIT_TOOL;
 
-    if (o->server == NULL) {
-        fprintf(stderr, "pgrampart: verify needs --server CONNINFO (a scratch server where it may "
-                        "create a database)\n");
+    if (o->server && o->server_user) {
+        fprintf(stderr, "pgrampart: verify: --server-user is the throwaway cluster's; with --server "
+                        "the server runs already\n");
         return CLI_EXIT_TOOL;
     }
     if (n > 1) {
@@ -769,7 +825,7 @@ cli_verify(host *h, const cli_options *o, char *const *args, size_t n)
     util_vec_init(&v.roles_before, sizeof(char *));
     v.h = h;
     v.check = &run;
-    masked = report_mask_conninfo(o->server);
+    masked = o->server ? report_mask_conninfo(o->server) : util_xstrdup("a throwaway cluster");
     report_context_init(&context, "verify", o->argc, o->argv, masked);
     context.fail_on = diag_severity_name((pgr_severity) o->fail_on);
     /* The static findings of the migrations are check's business: the
@@ -789,7 +845,7 @@ cli_verify(host *h, const cli_options *o, char *const *args, size_t n)
         fprintf(stderr, "pgrampart: verify: no migration set found under %s\n", n ? args[0] : ".");
         goto out;
     }
-    if (verify_on_server(&v, o, &err) != 0) {
+    if (verify_where(&v, o, &err) != 0) {
         diag_print_error(stderr, err);
         goto out;
     }

@@ -114,6 +114,17 @@ static const pgr_rule core_rules[] = {
       "After a rollback the release is deployed again; an up that then fails blocks it.",
       "-- up\nCREATE ROLE app_reader;\n-- down\nSELECT 1;  (the role survives: CREATE ROLE fails again)",
       "-- up\nCREATE ROLE app_reader;\n-- down\nDROP ROLE app_reader;" },
+    { "verify/extension-unavailable", PGR_SEVERITY_WARNING,
+      "pgrampart verify: a migration creates an extension the verify server does not have "
+      "(pg_available_extensions); that migration and the rest of its set were skipped, not run.",
+      "Verify on a server with the extension's package installed (postgresql-<major>-postgis-3, "
+      "...), or accept that this part of the set is not verified.",
+      "PostgreSQL docs CREATE EXTENSION; 54.3 pg_available_extensions",
+      "A migration set that needs an extension cannot be run where the extension is missing; a "
+      "warning, not an error: nothing is wrong with the migrations, but their rollbacks past this "
+      "point were not tested.",
+      "-- 003_geo.up.sql, on a server without PostGIS\nCREATE EXTENSION IF NOT EXISTS postgis;",
+      "-- 003_geo.up.sql, on a server with PostGIS installed\nCREATE EXTENSION IF NOT EXISTS postgis;" },
     { "core/unused-suppression", PGR_SEVERITY_INFO,
       "A pgrampart-ignore comment suppresses no finding (fixed, or misspelt rule id).",
       "Remove the comment, or correct the rule id.",

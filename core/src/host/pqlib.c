@@ -33,6 +33,7 @@ static struct {
     void (*conninfo_free)(PQconninfoOption *);
     void (*freemem)(void *);
     char *(*result_error_field)(const PGresult *, int);
+    PGPing (*ping)(const char *);
 } pq;
 
 /*
@@ -65,6 +66,7 @@ static const struct {
     { "PQconninfoFree", (void **) &pq.conninfo_free },
     { "PQfreemem", (void **) &pq.freemem },
     { "PQresultErrorField", (void **) &pq.result_error_field },
+    { "PQping", (void **) &pq.ping },
 };
 
 static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
@@ -295,4 +297,11 @@ pqlib_result_error_field(const PGresult *res, int fieldcode)
 {
     pq_need();
     return pq.result_error_field(res, fieldcode);
+}
+
+PGPing
+pqlib_ping(const char *conninfo)
+{
+    pq_need();
+    return pq.ping(conninfo);
 }

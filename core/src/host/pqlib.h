@@ -61,4 +61,8 @@ PQconninfoOption *pqlib_conninfo_parse(const char *conninfo, char **errmsg);
 void pqlib_conninfo_free(PQconninfoOption *options);
 void pqlib_freemem(void *ptr);
 
+/* PQping: whether a server accepts connections at conninfo (PQPING_OK),
+ * is starting up (PQPING_REJECT), or is not there (PQPING_NO_RESPONSE). */
+PGPing pqlib_ping(const char *conninfo);
+
 #endif
