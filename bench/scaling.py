@@ -34,6 +34,11 @@ SHAPES = {
         f"CREATE ROLE g{i};\nGRANT g{i} TO r0;\n" for i in range(n))}),
     "create then drop tables (20,000)": (20000, lambda n: {"a.sql": "".join(
         f"CREATE TABLE t{i} (x int);\n" for i in range(n)) + "".join(f"DROP TABLE t{i};\n" for i in range(n))}),
+    "drop tables with what hangs on them (20,000)": (20000, lambda n: {"a.sql": "".join(
+        f"CREATE TABLE t{i} (id int PRIMARY KEY, p int{f' REFERENCES t{i - 1} (id)' if i else ''}, x int);\n"
+        f"CREATE INDEX t{i}_x ON t{i} (x);\nALTER TABLE t{i} ENABLE ROW LEVEL SECURITY;\n"
+        f"CREATE POLICY p{i} ON t{i} USING (x = 1);\nGRANT SELECT ON t{i} TO r;\n" for i in range(n)) + "".join(
+        f"DROP TABLE t{i} CASCADE;\n" for i in range(n))}),
     "grant / revoke churn (20,000)": (20000, lambda n: {"a.sql": "".join(
         f"CREATE TABLE t{i} (x int);\nGRANT SELECT ON t{i} TO r;\n" for i in range(n)) + "".join(
         f"REVOKE SELECT ON t{i} FROM r;\nGRANT SELECT ON t{i} TO r2;\n" for i in range(n))}),

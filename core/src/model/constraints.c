@@ -57,10 +57,7 @@ remove_constraint_at(model *m, size_t i)
     index_removed(&m->constraint_ix, m->dup_keys, constraint_key, i, c);
     index_stale(&m->constraint_name_ix);
     index_stale(&m->constraint_type_ix);
-    if (!journal_take(m, JV_CONSTRAINTS, i, c))
-        free_constraint(c);
-    memmove(c, (model_constraint *) c + 1, (m->constraints.len - i - 1) * sizeof(model_constraint));
-    m->constraints.len--;
+    elem_bury(m, JV_CONSTRAINTS, i);
 }
 
 /* How many bytes of s, at most n, end on a UTF-8 character boundary
@@ -146,7 +143,8 @@ relation_name_taken(const model *m, const char *schema, const char *name)
     for (i = (size_t) k; i < m->constraints.len; i++) {
         const pgr_constraint *c = util_vec_at(&m->constraints, i);
 
-        if (strchr("pux", c->contype) && strcmp(c->schema, schema) == 0 && strcmp(c->name, name) == 0)
+        if (!elem_gone(m, JV_CONSTRAINTS, i) && strchr("pux", c->contype) && strcmp(c->schema, schema) == 0 &&
+            strcmp(c->name, name) == 0)
             return true;
     }
     return false;
@@ -393,12 +391,12 @@ drop_redundant_keys(model *m, size_t from)
     while (i-- > from) {
         const pgr_constraint *c = util_vec_at(&m->constraints, i);
 
-        if (c->contype != 'u')
+        if (elem_gone(m, JV_CONSTRAINTS, i) || c->contype != 'u')
             continue;
         for (j = from; j < m->constraints.len; j++) {
             const pgr_constraint *o = util_vec_at(&m->constraints, j);
 
-            if (j != i && (o->contype == 'p' || (o->contype == 'u' && j < i)) &&
+            if (j != i && !elem_gone(m, JV_CONSTRAINTS, j) && (o->contype == 'p' || (o->contype == 'u' && j < i)) &&
                 !strcmp(o->table, c->table) && !strcmp(o->schema, c->schema) && same_keys(o, c)) {
                 remove_constraint_at(m, i);
                 break;
@@ -461,7 +459,8 @@ rename_constraint(model *m, const char *schema, const char *table, const char *f
     for (i = 0; i < m->constraints.len; i++) {
         pgr_constraint *c = util_vec_at(&m->constraints, i);
 
-        if (!strcmp(c->schema, schema) && !strcmp(c->table, table) && !strcmp(c->name, from)) {
+        if (!elem_gone(m, JV_CONSTRAINTS, i) && !strcmp(c->schema, schema) && !strcmp(c->table, table) &&
+            !strcmp(c->name, from)) {
             free((char *) c->name);
             c->name = util_xstrdup(to);
         }
@@ -477,7 +476,8 @@ rename_key_constraint(model *m, const char *schema, const char *from, const char
     for (i = 0; i < m->constraints.len; i++) {
         pgr_constraint *c = util_vec_at(&m->constraints, i);
 
-        if (strchr("pux", c->contype) && !strcmp(c->schema, schema) && !strcmp(c->name, from)) {
+        if (!elem_gone(m, JV_CONSTRAINTS, i) && strchr("pux", c->contype) && !strcmp(c->schema, schema) &&
+            !strcmp(c->name, from)) {
             free((char *) c->name);
             c->name = util_xstrdup(to);
             constraints_stale(m);
@@ -496,9 +496,14 @@ constraints_move(model *m, const char *schema, const char *table, const char *to
     for (i = 0; i < m->constraints.len; i++) {
         pgr_constraint *c = util_vec_at(&m->constraints, i);
 
+        if (elem_gone(m, JV_CONSTRAINTS, i))
+            continue;
         if ((!strcmp(c->schema, schema) && !strcmp(c->table, table)) ||
-            (c->references && !strcmp(c->references, from)))
+            (c->references && !strcmp(c->references, from))) {
             journal_change(m, JV_CONSTRAINTS, i);
+            groups_stale(&m->constraint_groups);
+            groups_stale(&m->reference_groups);
+        }
         if (!strcmp(c->schema, schema) && !strcmp(c->table, table)) {
             index_rekey_from(&m->constraint_ix, m->dup_keys, constraint_key, i, c);
             free((char *) c->schema);
@@ -521,6 +526,14 @@ constraints_move(model *m, const char *schema, const char *table, const char *to
     free(to);
 }
 
+static int
+position_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *) a, y = *(const size_t *) b;
+
+    return x < y ? -1 : x > y;
+}
+
 /* A table's constraints go with it, and so do the foreign keys that point
  * at it (PostgreSQL refuses the DROP unless they are gone or CASCADE drops
  * them). */
@@ -528,15 +541,21 @@ void
 constraints_drop_table(model *m, const char *schema, const char *table)
 {
     char *q = util_xasprintf("%s.%s", schema, table);
-    size_t i = m->constraints.len;
+    util_vec pos;
+    size_t j, i;
 
-    while (i-- > 0) {
-        const pgr_constraint *c = util_vec_at(&m->constraints, i);
-
-        if ((!strcmp(c->schema, schema) && !strcmp(c->table, table)) ||
-            (c->references && !strcmp(c->references, q)))
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_CONSTRAINTS, &m->constraint_groups, constraint_owner, 0, schema, table, &pos);
+    owned_positions(m, JV_CONSTRAINTS, &m->reference_groups, reference_owner, 'f', q, NULL, &pos);
+    /* Highest first, as before: a self-referencing key is in both lists. */
+    if (pos.len > 1)
+        qsort(pos.items, pos.len, sizeof(size_t), position_cmp);
+    for (j = pos.len; j-- > 0;) {
+        i = *(size_t *) util_vec_at(&pos, j);
+        if (!elem_gone(m, JV_CONSTRAINTS, i))
             remove_constraint_at(m, i);
     }
+    util_vec_free(&pos);
     free(q);
 }
 
@@ -544,13 +563,16 @@ constraints_drop_table(model *m, const char *schema, const char *table)
 void
 constraints_drop_column(model *m, const char *schema, const char *table, const char *column)
 {
-    size_t i = m->constraints.len, k;
+    util_vec pos;
+    size_t i, j, k;
 
-    while (i-- > 0) {
-        const pgr_constraint *c = util_vec_at(&m->constraints, i);
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_CONSTRAINTS, &m->constraint_groups, constraint_owner, 0, schema, table, &pos);
+    for (j = pos.len; j-- > 0;) {
+        const pgr_constraint *c;
 
-        if (strcmp(c->schema, schema) != 0 || strcmp(c->table, table) != 0)
-            continue;
+        i = *(size_t *) util_vec_at(&pos, j);
+        c = util_vec_at(&m->constraints, i);
         for (k = 0; k < c->n_columns; k++) {
             if (strcmp(c->columns[k], column) == 0) {
                 remove_constraint_at(m, i);
@@ -558,6 +580,7 @@ constraints_drop_column(model *m, const char *schema, const char *table, const c
             }
         }
     }
+    util_vec_free(&pos);
 }
 
 void
@@ -569,7 +592,7 @@ constraints_rename_column(model *m, const char *schema, const char *table, const
     for (i = 0; i < m->constraints.len; i++) {
         pgr_constraint *c = util_vec_at(&m->constraints, i);
 
-        if (strcmp(c->schema, schema) != 0 || strcmp(c->table, table) != 0)
+        if (elem_gone(m, JV_CONSTRAINTS, i) || strcmp(c->schema, schema) != 0 || strcmp(c->table, table) != 0)
             continue;
         for (k = 0; k < c->n_columns; k++) {
             if (strcmp(c->columns[k], from) == 0) {
@@ -583,18 +606,24 @@ constraints_rename_column(model *m, const char *schema, const char *table, const
 void
 constraints_drop_referencing(model *m, const char *qualified, const char *const *columns, size_t n)
 {
-    size_t i = m->constraints.len, k;
+    util_vec pos;
+    size_t i, j, k;
 
-    while (i-- > 0) {
-        const model_constraint *mc = util_vec_at(&m->constraints, i);
-        bool same = mc->c.contype == 'f' && mc->c.references && !strcmp(mc->c.references, qualified) &&
-            mc->n_ref_columns == n && n > 0;
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_CONSTRAINTS, &m->reference_groups, reference_owner, 'f', qualified, NULL, &pos);
+    for (j = pos.len; j-- > 0;) {
+        const model_constraint *mc;
+        bool same;
 
+        i = *(size_t *) util_vec_at(&pos, j);
+        mc = util_vec_at(&m->constraints, i);
+        same = mc->c.contype == 'f' && mc->n_ref_columns == n && n > 0;
         for (k = 0; same && k < n; k++)
             same = strcmp(mc->ref_columns[k], columns[k]) == 0;
         if (same)
             remove_constraint_at(m, i);
     }
+    util_vec_free(&pos);
 }
 
 void
@@ -604,8 +633,9 @@ view_constraints(model *m, pgr_model *out)
 
     m->view_constraints.len = 0;
     for (i = 0; i < m->constraints.len; i++)
-        *(pgr_constraint *) util_vec_push(&m->view_constraints) =
-            ((const model_constraint *) util_vec_at(&m->constraints, i))->c;
+        if (!elem_gone(m, JV_CONSTRAINTS, i))
+            *(pgr_constraint *) util_vec_push(&m->view_constraints) =
+                ((const model_constraint *) util_vec_at(&m->constraints, i))->c;
     out->n_constraints = m->view_constraints.len;
     out->constraints = m->view_constraints.items;
 }
@@ -639,6 +669,8 @@ constraints_clone(const model *src, model *dst)
         const model_constraint *s = util_vec_at(&src->constraints, i);
         model_constraint *d;
 
+        if (elem_gone(src, JV_CONSTRAINTS, i))
+            continue;
         model_put_constraint(dst, s->c.schema, s->c.table, s->c.name, s->c.contype, s->c.columns,
                              s->c.n_columns, s->c.references, &s->c.location);
         d = util_vec_at(&dst->constraints, dst->constraints.len - 1);
@@ -674,7 +706,8 @@ constraints_free(model *m)
     size_t i;
 
     for (i = 0; i < m->constraints.len; i++)
-        free_constraint(util_vec_at(&m->constraints, i));
+        if (!elem_gone(m, JV_CONSTRAINTS, i))
+            free_constraint(util_vec_at(&m->constraints, i));
     util_vec_free(&m->constraints);
     util_vec_free(&m->view_constraints);
 }

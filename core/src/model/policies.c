@@ -33,21 +33,22 @@ free_policy(pgr_policy *p)
 void
 remove_policies(model *m, const char *schema, const char *table, const char *name)
 {
-    size_t i, keep = 0;
+    util_vec pos;
+    size_t k;
 
-    for (i = 0; i < m->policies.len; i++) {
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_POLICIES, &m->policy_groups, policy_owner, 0, schema, table, &pos);
+    for (k = 0; k < pos.len; k++) {
+        size_t i = *(size_t *) util_vec_at(&pos, k);
         pgr_policy *p = util_vec_at(&m->policies, i);
 
-        if (strcmp(p->schema, schema) == 0 && strcmp(p->table, table) == 0 &&
-            (name == NULL || strcmp(p->name, name) == 0)) {
+        if (name == NULL || strcmp(p->name, name) == 0) {
             touch_elem(m, TOUCH_POLICY, p);
-            index_removed(&m->policy_ix, m->dup_keys, policy_index_key, keep, p);
-            if (!journal_take(m, JV_POLICIES, keep, p))
-                free_policy(p);
-        } else
-            *(pgr_policy *) util_vec_at(&m->policies, keep++) = *p;
+            index_removed(&m->policy_ix, m->dup_keys, policy_index_key, i, p);
+            elem_bury(m, JV_POLICIES, i);
+        }
     }
-    m->policies.len = keep;
+    util_vec_free(&pos);
 }
 
 /* DROP POLICY name ON [schema.]table: the object is the list

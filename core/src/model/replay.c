@@ -71,7 +71,7 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
                 pgr_object *o = util_vec_at(&m->objects, k);
                 size_t c;
 
-                for (c = 0; o->kind == 'i' && o->parent && strcmp(o->parent, q) == 0 &&
+                for (c = 0; !elem_gone(m, JV_OBJECTS, k) && o->kind == 'i' && o->parent && strcmp(o->parent, q) == 0 &&
                      c < o->n_columns; c++) {
                     if (strcmp(o->columns[c], s->subname) == 0) {
                         touch_elem(m, TOUCH_OBJECT, o);
@@ -95,7 +95,7 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
         for (i = 0; i < m->tables.len; i++) {
             pgr_table *t = util_vec_at(&m->tables, i);
 
-            if (strcmp(t->schema, s->subname) == 0) {
+            if (!elem_gone(m, JV_TABLES, i) && strcmp(t->schema, s->subname) == 0) {
                 PgQuery__RangeVar rv = PG_QUERY__RANGE_VAR__INIT;
 
                 rv.schemaname = (char *) t->schema;
@@ -107,7 +107,7 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
         for (i = 0; i < m->policies.len; i++) {
             pgr_policy *p = util_vec_at(&m->policies, i);
 
-            if (strcmp(p->schema, schema_of(m, s->relation->schemaname)) == 0 &&
+            if (!elem_gone(m, JV_POLICIES, i) && strcmp(p->schema, schema_of(m, s->relation->schemaname)) == 0 &&
                 strcmp(p->table, s->relation->relname) == 0 && strcmp(p->name, s->subname) == 0) {
                 rename_target(m, &m->policy_ix, &m->policies, policy_index_key, 0, p->schema,
                               p->table, s->newname);
@@ -302,13 +302,15 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
             if (s->behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
                 continue;
             for (i = m->tables.len; i-- > 0;)
-                if (strcmp(((pgr_table *) util_vec_at(&m->tables, i))->schema, name) == 0)
+                if (!elem_gone(m, JV_TABLES, i) &&
+                    strcmp(((pgr_table *) util_vec_at(&m->tables, i))->schema, name) == 0)
                     drop_table_at(m, i);
             for (i = m->views.len; i-- > 0;)
-                if (strcmp(((pgr_view *) util_vec_at(&m->views, i))->schema, name) == 0)
+                if (!elem_gone(m, JV_VIEWS, i) && strcmp(((pgr_view *) util_vec_at(&m->views, i))->schema, name) == 0)
                     drop_view_at(m, i);
             for (i = m->objects.len; i-- > 0;)
-                if (strcmp(((pgr_object *) util_vec_at(&m->objects, i))->schema, name) == 0)
+                if (!elem_gone(m, JV_OBJECTS, i) &&
+                    strcmp(((pgr_object *) util_vec_at(&m->objects, i))->schema, name) == 0)
                     remove_object_at(m, i);
             drop_functions_in(m, name);
         }
@@ -368,8 +370,8 @@ create_index(model *m, const PgQuery__IndexStmt *s, const pgr_location *loc)
     free(chosen);
 }
 
-int
-model_apply(model *m, const sql_file *f, const sql_stmt *st)
+static int
+apply_stmt(model *m, const sql_file *f, const sql_stmt *st)
 {
     const PgQuery__Node *n = st->node;
     pgr_location loc;
@@ -478,4 +480,15 @@ model_apply(model *m, const sql_file *f, const sql_stmt *st)
         break;
     }
     return 0;
+}
+
+int
+model_apply(model *m, const sql_file *f, const sql_stmt *st)
+{
+    int r = apply_stmt(m, f, st);
+
+    /* Removals only mark their elements (gone.c); a vector half gone is
+     * closed up, so that the marks cost O(1) per removal. */
+    compact_some(m);
+    return r;
 }

@@ -55,11 +55,7 @@ drop_table_at(model *m, size_t i)
     free(qual);
     t = util_vec_at(&m->tables, i);
     index_removed(&m->table_ix, m->dup_keys, table_key, i, t);
-    if (!journal_take(m, JV_TABLES, i, t))
-        free_table(t);
-    memmove(t, (char *) t + sizeof(pgr_table), (m->tables.len - i - 1) * sizeof(pgr_table));
-    m->tables.len--;
-    index_stale(&m->oid_ix);
+    elem_bury(m, JV_TABLES, i);
 }
 
 pgr_table *
@@ -301,8 +297,9 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
     for (size_t k = 0; k < m->policies.len; k++) {
         pgr_policy *p = util_vec_at(&m->policies, k);
 
-        if (qualified_is(from, p->schema, p->table)) {
+        if (!elem_gone(m, JV_POLICIES, k) && qualified_is(from, p->schema, p->table)) {
             journal_change(m, JV_POLICIES, k);
+            groups_stale(&m->policy_groups);
             rename_target(m, &m->policy_ix, &m->policies, policy_index_key, 0, t->schema,
                           t->name, p->name);
             touch_elem(m, TOUCH_POLICY, p);
@@ -347,7 +344,7 @@ table_scan_oid(const model *m, uint32_t oid)
     size_t i;
 
     for (i = 0; i < m->tables.len; i++)
-        if (((const pgr_table *) util_vec_at(&m->tables, i))->oid == oid)
+        if (!elem_gone(m, JV_TABLES, i) && ((const pgr_table *) util_vec_at(&m->tables, i))->oid == oid)
             return (long) i;
     return -1;
 }
@@ -372,11 +369,12 @@ table_by_oid(model *m, uint32_t oid)
     for (; ix->upto < m->tables.len; ix->upto++) {
         const pgr_table *t = util_vec_at(&m->tables, ix->upto);
 
-        util_map_add(&ix->map, (const char *) &t->oid, sizeof t->oid, ix->upto);
+        if (!elem_gone(m, JV_TABLES, ix->upto))
+            util_map_add(&ix->map, (const char *) &t->oid, sizeof t->oid, ix->upto);
     }
     if (!util_map_get(&ix->map, (const char *) &oid, sizeof oid, &i))
         return -1;
-    if (((const pgr_table *) util_vec_at(&m->tables, i))->oid == oid)
+    if (!elem_gone(m, JV_TABLES, i) && ((const pgr_table *) util_vec_at(&m->tables, i))->oid == oid)
         return (long) i;
     index_stale(ix);
     return table_scan_oid(m, oid);

@@ -36,10 +36,7 @@ drop_view_at(model *m, size_t i)
     free(q);
     v = util_vec_at(&m->views, i);
     index_removed(&m->view_ix, m->dup_keys, view_key, i, v);
-    if (!journal_take(m, JV_VIEWS, i, v))
-        free_view(v);
-    memmove(v, v + 1, (m->views.len - i - 1) * sizeof(pgr_view));
-    m->views.len--;
+    elem_bury(m, JV_VIEWS, i);
 }
 
 /* Reloption booleans: absent value, true, on, yes, 1. */
@@ -154,6 +151,8 @@ drop_dependent_views(model *m, const char *qualified)
         const pgr_view *v = util_vec_at(&m->views, i);
         size_t k;
 
+        if (elem_gone(m, JV_VIEWS, i))
+            continue;
         for (k = 0; k < v->n_relations; k++) {
             if (strcmp(v->relations[k], qualified) == 0) {
                 char *name = util_xasprintf("%s.%s", v->schema, v->name);
@@ -177,6 +176,8 @@ rename_in_views(model *m, const char *from, const char *to)
     for (i = 0; i < m->views.len; i++) {
         pgr_view *v = util_vec_at(&m->views, i);
 
+        if (elem_gone(m, JV_VIEWS, i))
+            continue;
         for (k = 0; k < v->n_relations; k++) {
             if (strcmp(v->relations[k], from) == 0) {
                 journal_change(m, JV_VIEWS, i);
@@ -210,7 +211,7 @@ model_put_view_relation(model *m, uint32_t oid, const char *qualified)
     for (i = 0; i < m->views.len; i++) {
         pgr_view *v = util_vec_at(&m->views, i);
 
-        if (v->oid == oid)
+        if (!elem_gone(m, JV_VIEWS, i) && v->oid == oid)
             strs_add(&v->relations, &v->n_relations, qualified);
     }
 }
