@@ -53,24 +53,27 @@ remove_acl_of(model *m, char objkind, const char *object)
 void
 rename_acl_object(model *m, char objkind, const char *from, const char *to)
 {
-    size_t i;
+    util_vec pos;
+    size_t k;
 
-    for (i = 0; i < m->acl.len; i++) {
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_ACL, &m->acl_groups, acl_owner, objkind, from, NULL, &pos);
+    for (k = 0; k < pos.len; k++) {
+        size_t i = *(size_t *) util_vec_at(&pos, k);
         pgr_acl_item *a = util_vec_at(&m->acl, i);
 
-        if (!elem_gone(m, JV_ACL, i) && a->objkind == objkind && strcmp(a->object, from) == 0) {
-            journal_change(m, JV_ACL, i);
-            rename_target(m, &m->acl_ix, &m->acl, acl_key, objkind, to, a->grantee, NULL);
-            a = util_vec_at(&m->acl, i);
-            touch_elem(m, TOUCH_ACL, a);
-            groups_stale(&m->acl_groups);
-            index_rekey_from(&m->acl_ix, m->dup_keys, acl_key, i, a);
-            free((char *) a->object);
-            a->object = util_xstrdup(to);
-            index_rekey_to(&m->acl_ix, acl_key, i, a);
-            touch_elem(m, TOUCH_ACL, a);
-        }
+        journal_change(m, JV_ACL, i);
+        rename_target(m, &m->acl_ix, &m->acl, acl_key, objkind, to, a->grantee, NULL);
+        a = util_vec_at(&m->acl, i);
+        touch_elem(m, TOUCH_ACL, a);
+        index_rekey_from(&m->acl_ix, m->dup_keys, acl_key, i, a);
+        free((char *) a->object);
+        a->object = util_xstrdup(to);
+        index_rekey_to(&m->acl_ix, acl_key, i, a);
+        touch_elem(m, TOUCH_ACL, a);
     }
+    groups_move(&m->acl_groups, objkind, from, NULL, to, NULL);
+    util_vec_free(&pos);
 }
 
 static uint32_t

@@ -118,9 +118,7 @@ indexes_of(model *m, int vec, model_index *out[3])
         return 1;
     case JV_CONSTRAINTS:
         out[0] = &m->constraint_ix;
-        out[1] = &m->constraint_name_ix;
-        out[2] = &m->constraint_type_ix;
-        return 3;
+        return 1;
     default:
         return 0;
     }
@@ -146,7 +144,7 @@ compact_vec(model *m, int vec)
     util_vec *v = model_vec(m, vec);
     size_t i, keep = 0, n;
     model_index *ix[3];
-    model_groups *groups[2];
+    model_groups *groups[3];
 
     /* The journal's records name positions: they must stay until its undo. */
     if (m->n_gone[vec] == 0 || m->journal != NULL)

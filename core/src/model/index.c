@@ -50,8 +50,6 @@ indexes_apply(model *m, void (*fn)(model_index *))
     fn(&m->member_ix);
     fn(&m->oid_ix);
     fn(&m->constraint_ix);
-    fn(&m->constraint_name_ix);
-    fn(&m->constraint_type_ix);
 }
 
 /* Something was removed, renamed or moved, in more than one vector. */
@@ -123,22 +121,6 @@ constraint_key(const void *e, elem_key *k)
     const pgr_constraint *c = e;
 
     key_set(k, 0, c->schema, c->table, c->name);
-}
-
-void
-constraint_name_key(const void *e, elem_key *k)
-{
-    const pgr_constraint *c = e;
-
-    key_set(k, 0, c->schema, c->name, NULL);
-}
-
-void
-constraint_type_key(const void *e, elem_key *k)
-{
-    const pgr_constraint *c = e;
-
-    key_set(k, c->contype, c->schema, c->table, NULL);
 }
 
 void
@@ -489,6 +471,20 @@ column_added(model *m, const pgr_table *t, const char *name)
     pair_bytes(&b, &t->oid, sizeof t->oid, name);
     util_map_add(&m->column_ix.map, b.data, b.len, 0);
     util_buf_free(&b);
+}
+
+void
+column_renamed(model *m, const pgr_table *t, const char *from, const char *to)
+{
+    util_buf b;
+
+    if (!m->column_ix.built || m->column_ix.frozen)
+        return;
+    util_buf_init(&b);
+    pair_bytes(&b, &t->oid, sizeof t->oid, from);
+    util_map_del(&m->column_ix.map, b.data, b.len);
+    util_buf_free(&b);
+    column_added(m, t, to);
 }
 
 /* --- what a migration touched (model.h: model_touched) ------------------- */

@@ -12,6 +12,9 @@
 
 enum { OP_PUSH, OP_CHANGE, OP_REMOVE };
 
+/* How many indexes a model has (index.c: indexes_apply). */
+enum { N_INDEXES = 11 };
+
 /* One record: what happened to the element at pos of vector vec; elem (a
  * malloc'd element, owned) is its old value (OP_CHANGE) or the element
  * removed (OP_REMOVE), NULL for OP_PUSH. */
@@ -33,17 +36,16 @@ struct model_journal {
     int default_public_execute;
     size_t deep_lines;
     /* The indexes' state: their maps are not touched while frozen. */
-    model_index saved_ix[13];
+    model_index saved_ix[N_INDEXES];
 };
 
 /* The indexes of m, in indexes_apply's order. */
 static model_index *
 index_at(model *m, size_t k)
 {
-    model_index *all[13] = {
+    model_index *all[N_INDEXES] = {
         &m->table_ix, &m->policy_ix, &m->role_ix, &m->acl_ix, &m->function_ix, &m->view_ix,
-        &m->object_ix, &m->column_ix, &m->member_ix, &m->oid_ix, &m->constraint_ix,
-        &m->constraint_name_ix, &m->constraint_type_ix
+        &m->object_ix, &m->column_ix, &m->member_ix, &m->oid_ix, &m->constraint_ix
     };
 
     return all[k];
@@ -205,10 +207,12 @@ model_journal_begin(model *m)
     j->public_schema_create = m->public_schema_create;
     j->default_public_execute = m->default_public_execute;
     j->deep_lines = m->deep_lines.len;
-    for (k = 0; k < 13; k++) {
+    for (k = 0; k < N_INDEXES; k++) {
         j->saved_ix[k] = *index_at(m, k);
         index_at(m, k)->frozen = true;
     }
+    groups_catch_up(m);
+    groups_apply(m, groups_freeze);
     m->journal = j;
 }
 
@@ -262,11 +266,12 @@ model_journal_undo(model *m)
     m->default_public_execute = j->default_public_execute;
     m->deep_lines.len = j->deep_lines;
     /* The vectors are as they were: so are the maps, untouched since. */
-    for (k = 0; k < 13; k++) {
+    for (k = 0; k < N_INDEXES; k++) {
         *index_at(m, k) = j->saved_ix[k];
         index_at(m, k)->frozen = false;
         index_at(m, k)->journal = NULL;
     }
+    groups_apply(m, groups_thaw);
     free(j);
 }
 

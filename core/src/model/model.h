@@ -100,6 +100,8 @@ typedef struct model_groups {
     size_t upto;            /* elements [0, upto) are in lists */
     bool built;             /* false after a change of owners or a compaction */
     unsigned scans;         /* listings that scanned since that change */
+    bool frozen;            /* a journal runs: the lists stay as they were (they are
+                             * true again after its undo), and listings scan */
 } model_groups;
 
 /* What a model's journal records (journal.c); opaque outside it. */
@@ -142,9 +144,9 @@ typedef struct model {
     bool dup_keys;
     model_index oid_ix;         /* table oid -> position */
     model_index member_ix;      /* (role, group) pairs of member_of; upto unused */
-    /* Constraints by (schema, table, name), by (schema, name), and by
-     * (contype, schema, table) for a table's primary key. */
-    model_index constraint_ix, constraint_name_ix, constraint_type_ix;
+    /* Constraints by (schema, table, name); by (schema, name) and by table
+     * through the groups below. */
+    model_index constraint_ix;
     /* What model_view hands plugins for the functions: pgr_function copies
      * (shallow: the strings stay the model's), their identity argument lists
      * and trigger flags, rebuilt by each model_view. */
@@ -189,9 +191,10 @@ typedef struct model {
     /* Owners' elements (groups.c): policies and constraints by (schema,
      * table), grants by (object kind, object), indexes by their table,
      * foreign keys by the table they reference, index dependencies by
-     * (schema, index). */
+     * (schema, index), constraints by (schema, name). */
     model_groups policy_groups, acl_groups, object_groups, constraint_groups, reference_groups,
         dep_groups;
+    model_groups constraint_names;  /* constraints by (schema, name) */
 } model;
 
 /* Start an empty model; source names it (copied). */

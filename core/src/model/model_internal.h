@@ -113,19 +113,34 @@ bool object_owner(const void *e, elem_key *k);
 bool constraint_owner(const void *e, elem_key *k);
 bool reference_owner(const void *e, elem_key *k);
 bool dep_owner(const void *e, elem_key *k);
+bool constraint_name_owner(const void *e, elem_key *k);   /* (schema, name) */
 void groups_init(model_groups *g);
 void groups_free(model_groups *g);
 /* Owners of elements of g's vector changed (a rename, a reorder): g is
  * built again when next needed. */
 void groups_stale(model_groups *g);
-/* Every group of m: groups_init, groups_free or groups_stale. */
+/* Every group of m: groups_init, groups_free, groups_stale, groups_freeze
+ * (a journal begins) or groups_thaw (its undo ended). */
 void groups_apply(model *m, void (*fn)(model_groups *));
-/* The groups of vector vec (JV_*), up to two; how many. */
-size_t groups_of(model *m, int vec, model_groups *out[2]);
+/* Bring every built list of m up to its vector (a journal begins: its
+ * listings then add only what it appended or changed). */
+void groups_catch_up(model *m);
+void groups_freeze(model_groups *g);
+void groups_thaw(model_groups *g);
+/* Every element owner from owned now belongs to owner to (a table renamed
+ * or moved: its policies, grants, indexes...): the list moves, O(1) or
+ * the length of the lists.  No-op while frozen or not built. */
+void groups_move(model_groups *g, char kind, const char *from_a, const char *from_b, const char *to_a,
+                 const char *to_b);
+/* Element pos now has owner (kind, a, b) too (one renamed alone): it is
+ * added to that list; its old list drops it when listed. */
+void groups_add(model_groups *g, size_t pos, char kind, const char *a, const char *b);
+/* The groups of vector vec (JV_*), up to three; how many. */
+size_t groups_of(model *m, int vec, model_groups *out[3]);
 /* Append to out (of size_t) the positions, ascending, of the elements of
  * vector vec (through g, by owner) whose owner key is (kind, a, b): those
- * not gone.  While a journal runs this scans (g's lists stay as they
- * were, to be valid after the undo). */
+ * not gone.  While a journal runs (g frozen) the lists are read, not
+ * changed, and what the journal appended or changed is added. */
 void owned_positions(model *m, int vec, model_groups *g, owner_fn owner, char kind, const char *a,
                      const char *b, util_vec *out);
 
@@ -152,8 +167,6 @@ void acl_key(const void *e, elem_key *k);
 void function_key(const void *e, elem_key *k);
 void object_key(const void *e, elem_key *k);
 void constraint_key(const void *e, elem_key *k);       /* (schema, table, name) */
-void constraint_name_key(const void *e, elem_key *k);  /* (schema, name) */
-void constraint_type_key(const void *e, elem_key *k);  /* contype, (schema, table) */
 long index_find(model_index *ix, const util_vec *v, key_fn key, const elem_key *want);
 /* Element elem (key by key) at position pos of ix's vector is being
  * removed (before elem_bury): its key leaves the map, and the index stays
@@ -179,6 +192,8 @@ void rename_target(model *m, model_index *ix, const util_vec *v, key_fn key, cha
                    const char *a, const char *b, const char *c);
 bool column_exists(model *m, const pgr_table *t, const char *name);
 void column_added(model *m, const pgr_table *t, const char *name);
+/* Table t's column from is now named to (t's columns already say so). */
+void column_renamed(model *m, const pgr_table *t, const char *from, const char *to);
 
 /* replay.c */
 void qualified_name(const model *m, const PgQuery__Node *n, const char **schema, const char **name);

@@ -110,51 +110,75 @@ remove_deps_of(model *m, const char *schema, const char *index)
     util_vec_free(&pos);
 }
 
-static bool
-index_reads(const model *m, const pgr_object *o, const char *column)
+/* Append to out the positions of what index schema.index reads. */
+static void
+deps_of(model *m, const char *schema, const char *index, util_vec *out)
 {
-    size_t i;
+    owned_positions(m, JV_INDEX_DEPS, &m->dep_groups, dep_owner, 0, schema, index, out);
+}
 
-    for (i = 0; i < m->index_deps.len; i++) {
-        const index_dep *d = util_vec_at(&m->index_deps, i);
+static bool
+index_reads(model *m, const pgr_object *o, const char *column)
+{
+    util_vec pos;
+    size_t k;
+    bool reads = false;
 
-        if (!elem_gone(m, JV_INDEX_DEPS, i) && !strcmp(d->column, column) && !strcmp(d->index, o->name) && !strcmp(d->schema, o->schema))
-            return true;
-    }
-    return false;
+    util_vec_init(&pos, sizeof(size_t));
+    deps_of(m, o->schema, o->name, &pos);
+    for (k = 0; k < pos.len && !reads; k++)
+        reads = !strcmp(((const index_dep *) util_vec_at(&m->index_deps, *(size_t *) util_vec_at(&pos, k)))->column,
+                        column);
+    util_vec_free(&pos);
+    return reads;
 }
 
 void
 index_deps_rename_index(model *m, const char *schema, const char *from, const char *to)
 {
-    size_t i;
+    util_vec pos;
+    size_t k;
 
-    for (i = 0; i < m->index_deps.len; i++) {
-        index_dep *d = util_vec_at(&m->index_deps, i);
+    util_vec_init(&pos, sizeof(size_t));
+    deps_of(m, schema, from, &pos);
+    for (k = 0; k < pos.len; k++) {
+        index_dep *d = util_vec_at(&m->index_deps, *(size_t *) util_vec_at(&pos, k));
 
-        if (!elem_gone(m, JV_INDEX_DEPS, i) && !strcmp(d->schema, schema) && !strcmp(d->index, from)) {
-            groups_stale(&m->dep_groups);
-            free(d->index);
-            d->index = util_xstrdup(to);
-        }
+        free(d->index);
+        d->index = util_xstrdup(to);
     }
+    groups_move(&m->dep_groups, 0, schema, from, schema, to);
+    util_vec_free(&pos);
 }
 
+/* A column of table "schema.name" was renamed: what the table's indexes
+ * read follows (through the table's indexes and their dependencies, not a
+ * walk of every dependency). */
 void
 index_deps_rename_column(model *m, const char *qualified, const char *from, const char *to)
 {
-    size_t i;
+    util_vec ixs, pos;
+    size_t j, k;
 
-    for (i = 0; i < m->index_deps.len; i++) {
-        index_dep *d = util_vec_at(&m->index_deps, i);
-        long o = !elem_gone(m, JV_INDEX_DEPS, i) && strcmp(d->column, from) == 0 ? object_index(m, 'i', d->schema, d->index) : -1;
-        const pgr_object *ix = o >= 0 ? util_vec_at(&m->objects, (size_t) o) : NULL;
+    util_vec_init(&ixs, sizeof(size_t));
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_OBJECTS, &m->object_groups, object_owner, 'i', qualified, NULL, &ixs);
+    for (j = 0; j < ixs.len; j++) {
+        const pgr_object *ix = util_vec_at(&m->objects, *(size_t *) util_vec_at(&ixs, j));
 
-        if (ix && ix->parent && strcmp(ix->parent, qualified) == 0) {
-            free(d->column);
-            d->column = util_xstrdup(to);
+        pos.len = 0;
+        deps_of(m, ix->schema, ix->name, &pos);
+        for (k = 0; k < pos.len; k++) {
+            index_dep *d = util_vec_at(&m->index_deps, *(size_t *) util_vec_at(&pos, k));
+
+            if (strcmp(d->column, from) == 0) {
+                free(d->column);
+                d->column = util_xstrdup(to);
+            }
         }
     }
+    util_vec_free(&pos);
+    util_vec_free(&ixs);
 }
 
 void
@@ -265,19 +289,23 @@ drop_indexes_of(model *m, const char *qualified)
 void
 reparent_indexes(model *m, const char *from, const char *to)
 {
-    size_t i;
+    util_vec pos;
+    size_t k;
 
-    for (i = 0; i < m->objects.len; i++) {
-        pgr_object *o = util_vec_at(&m->objects, i);
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_OBJECTS, &m->object_groups, object_owner, 'i', from, NULL, &pos);
+    for (k = 0; k < pos.len; k++) {
+        size_t i = *(size_t *) util_vec_at(&pos, k);
+        pgr_object *o;
 
-        if (!elem_gone(m, JV_OBJECTS, i) && o->kind == 'i' && o->parent && strcmp(o->parent, from) == 0) {
-            journal_change(m, JV_OBJECTS, i);
-            groups_stale(&m->object_groups);
-            touch_elem(m, TOUCH_OBJECT, o);
-            free((char *) o->parent);
-            o->parent = util_xstrdup(to);
-        }
+        journal_change(m, JV_OBJECTS, i);
+        o = util_vec_at(&m->objects, i);
+        touch_elem(m, TOUCH_OBJECT, o);
+        free((char *) o->parent);
+        o->parent = util_xstrdup(to);
     }
+    groups_move(&m->object_groups, 'i', from, NULL, to, NULL);
+    util_vec_free(&pos);
 }
 
 void

@@ -29,25 +29,36 @@ free_policy(pgr_policy *p)
     free((char *) p->with_check_canonical);
 }
 
+/* Remove policy i (touched, out of the index by name). */
+static void
+remove_policy_at(model *m, size_t i)
+{
+    pgr_policy *p = util_vec_at(&m->policies, i);
+
+    touch_elem(m, TOUCH_POLICY, p);
+    index_removed(&m->policy_ix, m->dup_keys, policy_index_key, i, p);
+    elem_bury(m, JV_POLICIES, i);
+}
+
 /* Remove the policies of a table, or the one named name when non-NULL. */
 void
 remove_policies(model *m, const char *schema, const char *table, const char *name)
 {
     util_vec pos;
     size_t k;
+    long at;
 
+    /* One policy: by its name (a table of 20,000 policies listed them all
+     * for each DROP POLICY); a rename may have made two alike. */
+    if (name != NULL) {
+        while ((at = index_find3(&m->policy_ix, &m->policies, policy_index_key, 0, schema, table, name)) >= 0)
+            remove_policy_at(m, (size_t) at);
+        return;
+    }
     util_vec_init(&pos, sizeof(size_t));
     owned_positions(m, JV_POLICIES, &m->policy_groups, policy_owner, 0, schema, table, &pos);
-    for (k = 0; k < pos.len; k++) {
-        size_t i = *(size_t *) util_vec_at(&pos, k);
-        pgr_policy *p = util_vec_at(&m->policies, i);
-
-        if (name == NULL || strcmp(p->name, name) == 0) {
-            touch_elem(m, TOUCH_POLICY, p);
-            index_removed(&m->policy_ix, m->dup_keys, policy_index_key, i, p);
-            elem_bury(m, JV_POLICIES, i);
-        }
-    }
+    for (k = 0; k < pos.len; k++)
+        remove_policy_at(m, *(size_t *) util_vec_at(&pos, k));
     util_vec_free(&pos);
 }
 

@@ -44,6 +44,53 @@ set_search_path(model *m, const PgQuery__VariableSetStmt *v)
     }
 }
 
+/* Indexes of table "schema.name" follow a renamed column (pg_index refers
+ * to it by attnum): the table's indexes, through the lists by table. */
+static void
+rename_index_columns(model *m, const char *qualified, const char *from, const char *to)
+{
+    util_vec pos;
+    size_t j, c;
+
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_OBJECTS, &m->object_groups, object_owner, 'i', qualified, NULL, &pos);
+    for (j = 0; j < pos.len; j++) {
+        pgr_object *o = util_vec_at(&m->objects, *(size_t *) util_vec_at(&pos, j));
+
+        for (c = 0; c < o->n_columns; c++) {
+            if (strcmp(o->columns[c], from) == 0) {
+                touch_elem(m, TOUCH_OBJECT, o);
+                free((char *) o->columns[c]);
+                ((const char **) o->columns)[c] = util_xstrdup(to);
+            }
+        }
+    }
+    util_vec_free(&pos);
+}
+
+/* ALTER POLICY name ON schema.table RENAME TO to: its key in the index by
+ * name follows, so nothing is rebuilt. */
+static void
+rename_policy(model *m, const char *schema, const char *table, const char *name, const char *to)
+{
+    long at;
+
+    if (to == NULL || strcmp(name, to) == 0)
+        return;
+    while ((at = index_find3(&m->policy_ix, &m->policies, policy_index_key, 0, schema, table, name)) >= 0) {
+        pgr_policy *p = util_vec_at(&m->policies, (size_t) at);
+
+        rename_target(m, &m->policy_ix, &m->policies, policy_index_key, 0, schema, table, to);
+        p = util_vec_at(&m->policies, (size_t) at);
+        touch_elem(m, TOUCH_POLICY, p);
+        index_rekey_from(&m->policy_ix, m->dup_keys, policy_index_key, (size_t) at, p);
+        free((char *) p->name);
+        p->name = util_xstrdup(to);
+        index_rekey_to(&m->policy_ix, policy_index_key, (size_t) at, p);
+        touch_elem(m, TOUCH_POLICY, p);
+    }
+}
+
 static void
 rename_stmt(model *m, const PgQuery__RenameStmt *s)
 {
@@ -66,22 +113,13 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
             }
             constraints_rename_column(m, tb->schema, tb->name, s->subname, s->newname);
             index_deps_rename_column(m, q, s->subname, s->newname);
-            /* Indexes follow the column (pg_index refers to it by attnum). */
-            for (k = 0; k < m->objects.len; k++) {
-                pgr_object *o = util_vec_at(&m->objects, k);
-                size_t c;
-
-                for (c = 0; !elem_gone(m, JV_OBJECTS, k) && o->kind == 'i' && o->parent && strcmp(o->parent, q) == 0 &&
-                     c < o->n_columns; c++) {
-                    if (strcmp(o->columns[c], s->subname) == 0) {
-                        touch_elem(m, TOUCH_OBJECT, o);
-                        free((char *) o->columns[c]);
-                        ((const char **) o->columns)[c] = util_xstrdup(s->newname);
-                    }
-                }
-            }
+            rename_index_columns(m, q, s->subname, s->newname);
+            column_renamed(m, tb, s->subname, s->newname);
             free(q);
         }
+        /* No name an index is keyed by changed but the table's columns
+         * (column_renamed). */
+        return;
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
         /* move_table keeps the indexes (issue 15: a rename made every index
          * rebuild, O(n) per renamed table). */
@@ -104,20 +142,8 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
             }
         }
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY && s->relation && s->subname) {
-        for (i = 0; i < m->policies.len; i++) {
-            pgr_policy *p = util_vec_at(&m->policies, i);
-
-            if (!elem_gone(m, JV_POLICIES, i) && strcmp(p->schema, schema_of(m, s->relation->schemaname)) == 0 &&
-                strcmp(p->table, s->relation->relname) == 0 && strcmp(p->name, s->subname) == 0) {
-                rename_target(m, &m->policy_ix, &m->policies, policy_index_key, 0, p->schema,
-                              p->table, s->newname);
-                p = util_vec_at(&m->policies, i);
-                touch_elem(m, TOUCH_POLICY, p);
-                free((char *) p->name);
-                p->name = util_xstrdup(s->newname);
-                touch_elem(m, TOUCH_POLICY, p);
-            }
-        }
+        rename_policy(m, schema_of(m, s->relation->schemaname), s->relation->relname, s->subname, s->newname);
+        return;
     } else if ((s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE ||
                 s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) && s->object && s->newname) {
         const char *schema, *name;

@@ -249,23 +249,14 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
     }
 }
 
-/* Whether q is "schema.name" (without formatting it: move_table asks it of
- * every policy of the model). */
-static bool
-qualified_is(const char *q, const char *schema, const char *name)
-{
-    size_t n = strlen(schema);
-
-    return strncmp(q, schema, n) == 0 && q[n] == '.' && strcmp(q + n + 1, name) == 0;
-}
-
 /* Move or rename a table, keeping its RLS state and grants. */
 void
 move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const char *new_name)
 {
     long i;
     pgr_table *t;
-    char *from, *to;
+    char *from, *to, *old_schema, *old_name;
+    util_vec pos;
 
     if (rv == NULL)
         return;
@@ -277,6 +268,8 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
     rename_target(m, &m->table_ix, &m->tables, table_key, 0, new_schema ? new_schema : t->schema,
                   new_name ? new_name : t->name, NULL);
     from = util_xasprintf("%s.%s", t->schema, t->name);
+    old_schema = util_xstrdup(t->schema);
+    old_name = util_xstrdup(t->name);
     constraints_move(m, t->schema, t->name, new_schema ? new_schema : t->schema,
                      new_name ? new_name : t->name);
     index_rekey_from(&m->table_ix, m->dup_keys, table_key, (size_t) i, t);
@@ -294,24 +287,28 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
     rename_acl_object(m, 'r', from, to);
     rename_in_views(m, from, to);
     reparent_indexes(m, from, to);
-    for (size_t k = 0; k < m->policies.len; k++) {
+        /* The table's policies, through the lists by table (groups.c). */
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_POLICIES, &m->policy_groups, policy_owner, 0, old_schema, old_name, &pos);
+    for (size_t j = 0; j < pos.len; j++) {
+        size_t k = *(size_t *) util_vec_at(&pos, j);
         pgr_policy *p = util_vec_at(&m->policies, k);
 
-        if (!elem_gone(m, JV_POLICIES, k) && qualified_is(from, p->schema, p->table)) {
-            journal_change(m, JV_POLICIES, k);
-            groups_stale(&m->policy_groups);
-            rename_target(m, &m->policy_ix, &m->policies, policy_index_key, 0, t->schema,
-                          t->name, p->name);
-            touch_elem(m, TOUCH_POLICY, p);
-            index_rekey_from(&m->policy_ix, m->dup_keys, policy_index_key, k, p);
-            free((char *) p->schema);
-            free((char *) p->table);
-            p->schema = util_xstrdup(t->schema);
-            p->table = util_xstrdup(t->name);
-            index_rekey_to(&m->policy_ix, policy_index_key, k, p);
-            touch_elem(m, TOUCH_POLICY, p);
-        }
+        journal_change(m, JV_POLICIES, k);
+        rename_target(m, &m->policy_ix, &m->policies, policy_index_key, 0, t->schema, t->name, p->name);
+        touch_elem(m, TOUCH_POLICY, p);
+        index_rekey_from(&m->policy_ix, m->dup_keys, policy_index_key, k, p);
+        free((char *) p->schema);
+        free((char *) p->table);
+        p->schema = util_xstrdup(t->schema);
+        p->table = util_xstrdup(t->name);
+        index_rekey_to(&m->policy_ix, policy_index_key, k, p);
+        touch_elem(m, TOUCH_POLICY, p);
     }
+    groups_move(&m->policy_groups, 0, old_schema, old_name, t->schema, t->name);
+    util_vec_free(&pos);
+    free(old_schema);
+    free(old_name);
     free(from);
     free(to);
 }
