@@ -49,6 +49,9 @@ SHAPES = {
         f"CREATE TABLE t{i} (id int PRIMARY KEY, u text UNIQUE, x int CHECK (x > 0));\n"
         f"CREATE POLICY p{i} ON t{i} USING (x = 1);\nGRANT SELECT ON t{i} TO r;\n" +
         (f"DROP TABLE t{i - 1};\n" if i % 2 else "") for i in range(n))}),
+    "drop tables read by views (20,000)": (20000, lambda n: {"a.sql": "".join(
+        f"CREATE TABLE t{i} (x int);\nCREATE VIEW v{i} AS SELECT x FROM t{i};\nGRANT SELECT ON v{i} TO r;\n"
+        for i in range(n)) + "".join(f"DROP TABLE t{i} CASCADE;\n" for i in range(n))}),
     "grant / revoke churn (20,000)": (20000, lambda n: {"a.sql": "".join(
         f"CREATE TABLE t{i} (x int);\nGRANT SELECT ON t{i} TO r;\n" for i in range(n)) + "".join(
         f"REVOKE SELECT ON t{i} FROM r;\nGRANT SELECT ON t{i} TO r2;\n" for i in range(n))}),

@@ -112,8 +112,9 @@ def drops(n, rest=""):
 def varied_drops():
     """What else removes an owner's elements, each through the owners' lists (core/src/model/
     groups.c): DROP COLUMN (its index and constraints), DROP INDEX, DROP CONSTRAINT ... CASCADE (the
-    foreign keys on that key), DROP POLICY, a renamed and a moved table dropped (their lists built
-    again), REVOKE, and drops interleaved with creations."""
+    foreign keys on that key), DROP POLICY, a renamed and a moved table dropped (the lists move
+    with them), REVOKE, views over views dropped with a table they read (a replaced view reads
+    another), and drops interleaved with creations."""
     s = "CREATE SCHEMA s2;\n"
     for i in range(60):
         s += (f"CREATE TABLE u{i} (id int PRIMARY KEY, a int UNIQUE, b int, c int CHECK (c > 0));\n"
@@ -121,7 +122,11 @@ def varied_drops():
               f"CREATE TABLE v{i} (id int REFERENCES u{i} (id), a int REFERENCES u{i} (a), self int);\n"
               f"ALTER TABLE v{i} ADD CONSTRAINT v{i}_self FOREIGN KEY (self) REFERENCES v{i} (id);\n"
               f"CREATE POLICY p{i} ON u{i} USING (b = 1);\nCREATE POLICY q{i} ON u{i} USING (c = 1);\n"
-              f"GRANT SELECT ON u{i} TO r;\nGRANT UPDATE ON v{i} TO r;\n")
+              f"GRANT SELECT ON u{i} TO r;\nGRANT UPDATE ON v{i} TO r;\n"
+              f"ALTER TABLE u{i} ENABLE ROW LEVEL SECURITY;\n"
+              f"CREATE VIEW w{i}v AS SELECT u.id FROM u{i} u JOIN v{i} USING (id);\n"
+              f"CREATE VIEW x{i}v AS SELECT id FROM w{i}v;\nGRANT SELECT ON x{i}v TO r;\n"
+              f"CREATE OR REPLACE VIEW w{i}v AS SELECT id FROM u{(i + 7) % 60};\n")
     for i in range(0, 60, 6):
         s += (f"ALTER TABLE u{i} DROP COLUMN b;\nALTER TABLE u{i + 1} DROP COLUMN c;\n"
               f"DROP INDEX u{i + 2}_b;\nALTER TABLE u{i + 3} DROP CONSTRAINT u{i + 3}_pkey CASCADE;\n"

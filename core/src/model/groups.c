@@ -18,27 +18,47 @@
 #include <stdio.h>
 
 bool
-policy_owner(const void *e, elem_key *k)
+view_owner(const void *e, size_t n, elem_key *k)
+{
+    const pgr_view *v = e;
+
+    if (n >= v->n_relations)
+        return false;
+    key_set(k, 'v', v->relations[n], NULL, NULL);
+    return true;
+}
+
+bool
+policy_owner(const void *e, size_t n, elem_key *k)
 {
     const pgr_policy *p = e;
+
+    if (n > 0)
+        return false;
 
     key_set(k, 0, p->schema, p->table, NULL);
     return true;
 }
 
 bool
-acl_owner(const void *e, elem_key *k)
+acl_owner(const void *e, size_t n, elem_key *k)
 {
     const pgr_acl_item *a = e;
+
+    if (n > 0)
+        return false;
 
     key_set(k, a->objkind, a->object, NULL, NULL);
     return true;
 }
 
 bool
-object_owner(const void *e, elem_key *k)
+object_owner(const void *e, size_t n, elem_key *k)
 {
     const pgr_object *o = e;
+
+    if (n > 0)
+        return false;
 
     if (o->kind != 'i' || o->parent == NULL)
         return false;
@@ -47,18 +67,24 @@ object_owner(const void *e, elem_key *k)
 }
 
 bool
-constraint_owner(const void *e, elem_key *k)
+constraint_owner(const void *e, size_t n, elem_key *k)
 {
     const pgr_constraint *c = e;
+
+    if (n > 0)
+        return false;
 
     key_set(k, 0, c->schema, c->table, NULL);
     return true;
 }
 
 bool
-reference_owner(const void *e, elem_key *k)
+reference_owner(const void *e, size_t n, elem_key *k)
 {
     const pgr_constraint *c = e;
+
+    if (n > 0)
+        return false;
 
     if (c->references == NULL)
         return false;
@@ -67,18 +93,24 @@ reference_owner(const void *e, elem_key *k)
 }
 
 bool
-constraint_name_owner(const void *e, elem_key *k)
+constraint_name_owner(const void *e, size_t n, elem_key *k)
 {
     const pgr_constraint *c = e;
+
+    if (n > 0)
+        return false;
 
     key_set(k, 0, c->schema, c->name, NULL);
     return true;
 }
 
 bool
-dep_owner(const void *e, elem_key *k)
+dep_owner(const void *e, size_t n, elem_key *k)
 {
     const index_dep *d = e;
+
+    if (n > 0)
+        return false;
 
     key_set(k, 0, d->schema, d->index, NULL);
     return true;
@@ -206,6 +238,7 @@ groups_apply(model *m, void (*fn)(model_groups *))
     fn(&m->reference_groups);
     fn(&m->dep_groups);
     fn(&m->constraint_names);
+    fn(&m->view_groups);
 }
 
 size_t
@@ -229,6 +262,9 @@ groups_of(model *m, int vec, model_groups *out[3])
     case JV_INDEX_DEPS:
         out[0] = &m->dep_groups;
         return 1;
+    case JV_VIEWS:
+        out[0] = &m->view_groups;
+        return 1;
     default:
         return 0;
     }
@@ -246,9 +282,17 @@ position_cmp(const void *a, const void *b)
 static bool
 owned_by(model *m, int vec, owner_fn owner, size_t i, const elem_key *want)
 {
+    const void *e;
     elem_key k;
+    size_t n;
 
-    return !elem_gone(m, vec, i) && owner(util_vec_at(model_vec(m, vec), i), &k) && key_equal(&k, want);
+    if (elem_gone(m, vec, i))
+        return false;
+    e = util_vec_at(model_vec(m, vec), i);
+    for (n = 0; owner(e, n, &k); n++)
+        if (key_equal(&k, want))
+            return true;
+    return false;
 }
 
 static void
@@ -268,19 +312,21 @@ catch_up(model *m, int vec, model_groups *g, owner_fn owner)
     const util_vec *v = model_vec(m, vec);
     util_buf b;
     elem_key k;
-    size_t at;
+    size_t at, n;
 
     util_buf_init(&b);
     for (; g->upto < v->len; g->upto++) {
-        if (elem_gone(m, vec, g->upto) || !owner(util_vec_at(v, g->upto), &k))
+        if (elem_gone(m, vec, g->upto))
             continue;
-        key_bytes(&k, &b);
-        if (!util_map_get(&g->map, b.data, b.len, &at)) {
-            at = g->lists.len;
-            util_vec_init(util_vec_push(&g->lists), sizeof(size_t));
-            util_map_add(&g->map, b.data, b.len, at);
+        for (n = 0; owner(util_vec_at(v, g->upto), n, &k); n++) {
+            key_bytes(&k, &b);
+            if (!util_map_get(&g->map, b.data, b.len, &at)) {
+                at = g->lists.len;
+                util_vec_init(util_vec_push(&g->lists), sizeof(size_t));
+                util_map_add(&g->map, b.data, b.len, at);
+            }
+            *(size_t *) util_vec_push(util_vec_at(&g->lists, at)) = g->upto;
         }
-        *(size_t *) util_vec_push(util_vec_at(&g->lists, at)) = g->upto;
     }
     util_buf_free(&b);
 }
@@ -415,11 +461,11 @@ groups_catch_up(model *m)
     } of[] = {
         { JV_POLICIES, policy_owner }, { JV_ACL, acl_owner }, { JV_OBJECTS, object_owner },
         { JV_CONSTRAINTS, constraint_owner }, { JV_CONSTRAINTS, reference_owner },
-        { JV_INDEX_DEPS, dep_owner }, { JV_CONSTRAINTS, constraint_name_owner }
+        { JV_INDEX_DEPS, dep_owner }, { JV_CONSTRAINTS, constraint_name_owner }, { JV_VIEWS, view_owner }
     };
     model_groups *gs[] = {
         &m->policy_groups, &m->acl_groups, &m->object_groups, &m->constraint_groups,
-        &m->reference_groups, &m->dep_groups, &m->constraint_names
+        &m->reference_groups, &m->dep_groups, &m->constraint_names, &m->view_groups
     };
     size_t k;
 

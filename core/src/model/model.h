@@ -195,6 +195,7 @@ typedef struct model {
     model_groups policy_groups, acl_groups, object_groups, constraint_groups, reference_groups,
         dep_groups;
     model_groups constraint_names;  /* constraints by (schema, name) */
+    model_groups view_groups;       /* views by each relation they read */
 } model;
 
 /* Start an empty model; source names it (copied). */

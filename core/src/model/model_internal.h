@@ -103,17 +103,19 @@ void indexes_bind(model *m);
 void index_catch_up(model_index *ix, const util_vec *v, key_fn key);
 
 /* groups.c: the elements an owner has (model_groups).  An owner_fn sets
- * the key of elem's owner and returns true, or returns false when elem has
- * none (an object that is not an index, a constraint that references
- * nothing). */
-typedef bool (*owner_fn)(const void *elem, elem_key *out);
-bool policy_owner(const void *e, elem_key *k);
-bool acl_owner(const void *e, elem_key *k);
-bool object_owner(const void *e, elem_key *k);
-bool constraint_owner(const void *e, elem_key *k);
-bool reference_owner(const void *e, elem_key *k);
-bool dep_owner(const void *e, elem_key *k);
-bool constraint_name_owner(const void *e, elem_key *k);   /* (schema, name) */
+ * the key of elem's owner number n (0-based) and returns true, or returns
+ * false when elem has no such owner: most have one (a policy's table),
+ * some none (an object that is not an index, a constraint that references
+ * nothing), a view one per relation it reads. */
+typedef bool (*owner_fn)(const void *elem, size_t n, elem_key *out);
+bool policy_owner(const void *e, size_t n, elem_key *k);
+bool acl_owner(const void *e, size_t n, elem_key *k);
+bool object_owner(const void *e, size_t n, elem_key *k);
+bool constraint_owner(const void *e, size_t n, elem_key *k);
+bool reference_owner(const void *e, size_t n, elem_key *k);
+bool dep_owner(const void *e, size_t n, elem_key *k);
+bool constraint_name_owner(const void *e, size_t n, elem_key *k);   /* (schema, name) */
+bool view_owner(const void *e, size_t n, elem_key *k);              /* 'v', each relation */
 void groups_init(model_groups *g);
 void groups_free(model_groups *g);
 /* Owners of elements of g's vector changed (a rename, a reorder): g is
