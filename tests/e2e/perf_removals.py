@@ -161,20 +161,28 @@ def test_dropping_tables_scales():
 
 
 def renames_of_everything(n):
-    """n tables as in drops(), each renamed and one of its columns renamed; then ALL on the last
-    one granted to r2 under its new name (one finding, at the last line), and a policy renamed."""
+    """n tables as in drops(), each renamed, one of its columns and its policy and index renamed,
+    with a type, a function and a view of each renamed too; then ALL on the last table granted to
+    r2 under its new name (one finding, at the last line)."""
     s = drops(n)[0]["a.sql"].split("DROP TABLE")[0]
+    s += "".join(f"CREATE TYPE e{i} AS ENUM ('a');\nALTER TABLE t{i} ADD COLUMN e e{i}[];\n"
+                 f"CREATE FUNCTION f{i}(a int) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n"
+                 f"GRANT EXECUTE ON FUNCTION f{i}(int) TO r;\nCREATE VIEW v{i} AS SELECT id FROM t{i};\n"
+                 for i in range(n))
     s += "".join(f"ALTER TABLE t{i} RENAME TO u{i};\nALTER TABLE u{i} RENAME COLUMN x TO y;\n"
-                 f"ALTER POLICY p{i} ON u{i} RENAME TO q{i};\n" for i in range(n))
+                 f"ALTER POLICY p{i} ON u{i} RENAME TO q{i};\nALTER INDEX t{i}_x RENAME TO u{i}_y;\n"
+                 f"ALTER TYPE e{i} RENAME TO d{i};\nALTER FUNCTION f{i}(int) RENAME TO g{i};\n"
+                 f"ALTER VIEW v{i} RENAME TO w{i};\n" for i in range(n))
     return {"a.sql": s + f"GRANT ALL ON u{n - 1} TO r2;\n"}, s.count("\n") + 1
 
 
 def test_renaming_tables_scales():
-    """Renaming n tables, a column of each and a policy of each: a table rename walked every grant,
-    policy, index and constraint for the table's own, and a column or policy rename made every index
-    by name rebuild, so 16,000 tables against 2,000 took 60 times as long or more.  Now the owners'
-    lists move with the table (core/src/model/groups.c: groups_move) and a rename re-keys what it
-    renames: bound 16.  First with every lookup and listing checked against a scan."""
+    """Renaming n tables and a column, a policy, an index, a type, a function and a view of each: a
+    table rename walked every grant, policy, index, constraint and view for the table's own, a type
+    rename every column, and any other rename made every index by name rebuild, so 16,000 against
+    2,000 took 60 times as long or more.  Now the owners' lists move with the table (core/src/
+    model/groups.c: groups_move) and a rename re-keys what it renames: bound 16.  First with every
+    lookup and listing checked against a scan."""
     from sec_limits import least_cpu_seconds
     files, last = renames_of_everything(300)
     doc = checked_findings(files)

@@ -113,6 +113,7 @@ rename_function(model *m, const PgQuery__Node *obj, const char *new_schema, cons
                       new_schema ? new_schema : f->fn.schema, new_name ? new_name : f->fn.name,
                       f->args);
         f = util_vec_at(&m->functions, at[i]);
+        index_rekey_from(&m->function_ix, m->dup_keys, function_key, at[i], f);
         if (new_schema) {
             free((char *) f->fn.schema);
             f->fn.schema = util_xstrdup(new_schema);
@@ -121,13 +122,13 @@ rename_function(model *m, const PgQuery__Node *obj, const char *new_schema, cons
             free((char *) f->fn.name);
             f->fn.name = util_xstrdup(new_name);
         }
+        index_rekey_to(&m->function_ix, function_key, at[i], f);
         to = function_acl_name(f);
         touch_elem(m, TOUCH_FUNCTION, f);
         rename_acl_object(m, 'f', from, to);
         free(from);
         free(to);
     }
-    index_stale(&m->function_ix);
 }
 
 void

@@ -29,6 +29,17 @@ view_owner(const void *e, size_t n, elem_key *k)
 }
 
 bool
+column_type_owner(const void *e, size_t n, elem_key *k)
+{
+    const column_info *c = e;
+
+    if (n > 0 || c->type == NULL)
+        return false;
+    key_set(k, 't', c->type, NULL, NULL);
+    return true;
+}
+
+bool
 policy_owner(const void *e, size_t n, elem_key *k)
 {
     const pgr_policy *p = e;
@@ -239,6 +250,7 @@ groups_apply(model *m, void (*fn)(model_groups *))
     fn(&m->dep_groups);
     fn(&m->constraint_names);
     fn(&m->view_groups);
+    fn(&m->type_groups);
 }
 
 size_t
@@ -264,6 +276,9 @@ groups_of(model *m, int vec, model_groups *out[3])
         return 1;
     case JV_VIEWS:
         out[0] = &m->view_groups;
+        return 1;
+    case JV_COLUMN_INFO:
+        out[0] = &m->type_groups;
         return 1;
     default:
         return 0;
@@ -461,11 +476,12 @@ groups_catch_up(model *m)
     } of[] = {
         { JV_POLICIES, policy_owner }, { JV_ACL, acl_owner }, { JV_OBJECTS, object_owner },
         { JV_CONSTRAINTS, constraint_owner }, { JV_CONSTRAINTS, reference_owner },
-        { JV_INDEX_DEPS, dep_owner }, { JV_CONSTRAINTS, constraint_name_owner }, { JV_VIEWS, view_owner }
+        { JV_INDEX_DEPS, dep_owner }, { JV_CONSTRAINTS, constraint_name_owner }, { JV_VIEWS, view_owner },
+        { JV_COLUMN_INFO, column_type_owner }
     };
     model_groups *gs[] = {
         &m->policy_groups, &m->acl_groups, &m->object_groups, &m->constraint_groups,
-        &m->reference_groups, &m->dep_groups, &m->constraint_names, &m->view_groups
+        &m->reference_groups, &m->dep_groups, &m->constraint_names, &m->view_groups, &m->type_groups
     };
     size_t k;
 

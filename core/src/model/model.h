@@ -196,6 +196,7 @@ typedef struct model {
         dep_groups;
     model_groups constraint_names;  /* constraints by (schema, name) */
     model_groups view_groups;       /* views by each relation they read */
+    model_groups type_groups;       /* column_info entries by their type text */
 } model;
 
 /* Start an empty model; source names it (copied). */

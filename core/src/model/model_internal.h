@@ -116,6 +116,7 @@ bool reference_owner(const void *e, size_t n, elem_key *k);
 bool dep_owner(const void *e, size_t n, elem_key *k);
 bool constraint_name_owner(const void *e, size_t n, elem_key *k);   /* (schema, name) */
 bool view_owner(const void *e, size_t n, elem_key *k);              /* 'v', each relation */
+bool column_type_owner(const void *e, size_t n, elem_key *k);       /* 't', its type text */
 void groups_init(model_groups *g);
 void groups_free(model_groups *g);
 /* Owners of elements of g's vector changed (a rename, a reorder): g is

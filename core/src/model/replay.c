@@ -68,6 +68,23 @@ rename_index_columns(model *m, const char *qualified, const char *from, const ch
     util_vec_free(&pos);
 }
 
+/* Rename object o (a type, a domain, an index) to name: its key in the
+ * index by name follows. */
+static void
+rename_object_at(model *m, size_t o, const char *name)
+{
+    pgr_object *ob = util_vec_at(&m->objects, o);
+
+    rename_target(m, &m->object_ix, &m->objects, object_key, ob->kind, ob->kind == 'e' ? "" : ob->schema,
+                  name, NULL);
+    ob = util_vec_at(&m->objects, o);
+    index_rekey_from(&m->object_ix, m->dup_keys, object_key, o, ob);
+    free((char *) ob->name);
+    ob->name = util_xstrdup(name);
+    index_rekey_to(&m->object_ix, object_key, o, ob);
+    touch_elem(m, TOUCH_OBJECT, ob);
+}
+
 /* ALTER POLICY name ON schema.table RENAME TO to: its key in the index by
  * name follows, so nothing is rebuilt. */
 static void
@@ -153,31 +170,16 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
         o = name ? object_index(m, 'T', schema, name) : -1;
         if (name)
             columns_rename_type(m, schema, name, s->newname);
-        if (o >= 0) {
-            pgr_object *ob = util_vec_at(&m->objects, (size_t) o);
-
-            rename_target(m, &m->object_ix, &m->objects, object_key, ob->kind,
-                          ob->kind == 'e' ? "" : ob->schema, s->newname, NULL);
-            ob = util_vec_at(&m->objects, (size_t) o);
-            free((char *) ob->name);
-            ob->name = util_xstrdup(s->newname);
-            touch_elem(m, TOUCH_OBJECT, ob);
-        }
+        if (o >= 0)
+            rename_object_at(m, (size_t) o, s->newname);
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX && s->relation &&
                s->relation->relname && s->newname) {
         const char *sch = schema_of(m, s->relation->schemaname);
         long o = object_index(m, 'i', sch, s->relation->relname);
 
         if (o >= 0) {
-            pgr_object *ob = util_vec_at(&m->objects, (size_t) o);
-
-            rename_target(m, &m->object_ix, &m->objects, object_key, ob->kind,
-                          ob->kind == 'e' ? "" : ob->schema, s->newname, NULL);
-            ob = util_vec_at(&m->objects, (size_t) o);
-            free((char *) ob->name);
-            ob->name = util_xstrdup(s->newname);
+            rename_object_at(m, (size_t) o, s->newname);
             index_deps_rename_index(m, sch, s->relation->relname, s->newname);
-            touch_elem(m, TOUCH_OBJECT, ob);
         } else {
             /* The index of a PRIMARY KEY, UNIQUE or EXCLUDE constraint:
              * PostgreSQL renames the constraint with it. */
@@ -192,8 +194,10 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
 
             rename_target(m, &m->view_ix, &m->views, view_key, 0, vw->schema, s->newname, NULL);
             vw = util_vec_at(&m->views, (size_t) v);
+            index_rekey_from(&m->view_ix, m->dup_keys, view_key, (size_t) v, vw);
             free((char *) vw->name);
             vw->name = util_xstrdup(s->newname);
+            index_rekey_to(&m->view_ix, view_key, (size_t) v, vw);
             touch_elem(m, TOUCH_VIEW, vw);
         }
     } else if ((s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION ||
@@ -208,12 +212,17 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
 
             rename_target(m, &m->role_ix, &m->roles, role_key, 0, s->newname, NULL, NULL);
             role = util_vec_at(&m->roles, (size_t) r);
+            index_rekey_from(&m->role_ix, m->dup_keys, role_key, (size_t) r, role);
             free((char *) role->name);
             role->name = util_xstrdup(s->newname);
+            index_rekey_to(&m->role_ix, role_key, (size_t) r, role);
             touch_elem(m, TOUCH_ROLE, role);
+            /* The (role, group) pairs name it. */
+            index_stale(&m->member_ix);
         }
     }
-    indexes_stale(m);
+    /* Each kind re-keys what it renamed: no index by name is rebuilt
+     * (issue 15: a rebuild per rename made n renames O(n^2)). */
 }
 
 /* A dotted name from a List of String nodes (DROP's object names). */
