@@ -52,6 +52,10 @@ SHAPES = {
     "drop tables read by views (20,000)": (20000, lambda n: {"a.sql": "".join(
         f"CREATE TABLE t{i} (x int);\nCREATE VIEW v{i} AS SELECT x FROM t{i};\nGRANT SELECT ON v{i} TO r;\n"
         for i in range(n)) + "".join(f"DROP TABLE t{i} CASCADE;\n" for i in range(n))}),
+    "schemas created and dropped (20,000)": (20000, lambda n: {"a.sql": "".join(
+        f"CREATE TABLE keep{i} (x int);\n" for i in range(n)) + "".join(
+        f"CREATE SCHEMA s{i};\nCREATE TABLE s{i}.t (x int);\nGRANT USAGE ON SCHEMA s{i} TO r;\n"
+        f"DROP SCHEMA s{i} CASCADE;\n" for i in range(n))}),
     "grant / revoke churn (20,000)": (20000, lambda n: {"a.sql": "".join(
         f"CREATE TABLE t{i} (x int);\nGRANT SELECT ON t{i} TO r;\n" for i in range(n)) + "".join(
         f"REVOKE SELECT ON t{i} FROM r;\nGRANT SELECT ON t{i} TO r2;\n" for i in range(n))}),

@@ -114,7 +114,8 @@ def varied_drops():
     groups.c): DROP COLUMN (its index and constraints), DROP INDEX, DROP CONSTRAINT ... CASCADE (the
     foreign keys on that key), DROP POLICY, a renamed and a moved table dropped (the lists move
     with them), REVOKE, views over views dropped with a table they read (a replaced view reads
-    another), and drops interleaved with creations."""
+    another), schemas renamed and dropped with what they hold, and drops interleaved with
+    creations."""
     s = "CREATE SCHEMA s2;\n"
     for i in range(60):
         s += (f"CREATE TABLE u{i} (id int PRIMARY KEY, a int UNIQUE, b int, c int CHECK (c > 0));\n"
@@ -134,6 +135,15 @@ def varied_drops():
               f"DROP TABLE w{i + 5} CASCADE;\nALTER TABLE v{i} SET SCHEMA s2;\nDROP TABLE s2.v{i};\n"
               f"REVOKE SELECT ON u{i + 1} FROM r;\nCREATE TABLE u{i + 5} (id int PRIMARY KEY);\n"
               f"DROP TABLE u{i + 2} CASCADE;\nCREATE POLICY p{i + 2} ON u{i + 3} USING (true);\n")
+    for i in range(30):
+        s += (f"CREATE SCHEMA k{i};\nCREATE TABLE k{i}.t (id int PRIMARY KEY);\nCREATE INDEX ON k{i}.t (id);\n"
+              f"CREATE VIEW k{i}.v AS SELECT id FROM k{i}.t;\nGRANT SELECT ON k{i}.t TO r;\n"
+              f"CREATE FUNCTION k{i}.f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n"
+              f"CREATE TYPE k{i}.e AS ENUM ('a');\nALTER TABLE k{i}.t ENABLE ROW LEVEL SECURITY;\n")
+    for i in range(0, 30, 3):
+        s += (f"ALTER SCHEMA k{i} RENAME TO j{i};\nALTER FUNCTION k{i + 1}.f() SET SCHEMA k{i + 2};\n"
+              f"ALTER TABLE k{i + 1}.t SET SCHEMA j{i};\nDROP SCHEMA k{i + 2} CASCADE;\n"
+              f"CREATE TABLE k{i + 2}.u (x int);\n")
     return {"a.sql": s}
 
 

@@ -117,6 +117,7 @@ rename_function(model *m, const PgQuery__Node *obj, const char *new_schema, cons
         if (new_schema) {
             free((char *) f->fn.schema);
             f->fn.schema = util_xstrdup(new_schema);
+            groups_add(&m->functions_by_schema, at[i], 's', new_schema, NULL);
         }
         if (new_name) {
             free((char *) f->fn.name);
@@ -134,22 +135,24 @@ rename_function(model *m, const PgQuery__Node *obj, const char *new_schema, cons
 void
 drop_functions_in(model *m, const char *schema)
 {
-    size_t i;
+    util_vec pos;
+    size_t k;
 
-    for (i = 0; i < m->functions.len; i++) {
+    util_vec_init(&pos, sizeof(size_t));
+    schema_positions(m, JV_FUNCTIONS, schema, &pos);
+    for (k = 0; k < pos.len; k++) {
+        size_t i = *(size_t *) util_vec_at(&pos, k);
         model_function *f = util_vec_at(&m->functions, i);
+        char *q = function_acl_name(f);
 
-        if (!elem_gone(m, JV_FUNCTIONS, i) && strcmp(f->fn.schema, schema) == 0) {
-            char *q = function_acl_name(f);
-
-            touch_elem(m, TOUCH_FUNCTION, f);
-            remove_acl_of(m, 'f', q);
-            free(q);
-            f = util_vec_at(&m->functions, i);
-            index_removed(&m->function_ix, m->dup_keys, function_key, i, f);
-            elem_bury(m, JV_FUNCTIONS, i);
-        }
+        touch_elem(m, TOUCH_FUNCTION, f);
+        remove_acl_of(m, 'f', q);
+        free(q);
+        f = util_vec_at(&m->functions, i);
+        index_removed(&m->function_ix, m->dup_keys, function_key, i, f);
+        elem_bury(m, JV_FUNCTIONS, i);
     }
+    util_vec_free(&pos);
 }
 
 /* Apply CREATE/ALTER FUNCTION options (DefElems) to fn. */

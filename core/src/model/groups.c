@@ -40,6 +40,42 @@ column_type_owner(const void *e, size_t n, elem_key *k)
 }
 
 bool
+table_schema_owner(const void *e, size_t n, elem_key *k)
+{
+    if (n > 0)
+        return false;
+    key_set(k, 's', ((const pgr_table *) e)->schema, NULL, NULL);
+    return true;
+}
+
+bool
+view_schema_owner(const void *e, size_t n, elem_key *k)
+{
+    if (n > 0)
+        return false;
+    key_set(k, 's', ((const pgr_view *) e)->schema, NULL, NULL);
+    return true;
+}
+
+bool
+object_schema_owner(const void *e, size_t n, elem_key *k)
+{
+    if (n > 0)
+        return false;
+    key_set(k, 's', ((const pgr_object *) e)->schema, NULL, NULL);
+    return true;
+}
+
+bool
+function_schema_owner(const void *e, size_t n, elem_key *k)
+{
+    if (n > 0)
+        return false;
+    key_set(k, 's', ((const model_function *) e)->fn.schema, NULL, NULL);
+    return true;
+}
+
+bool
 policy_owner(const void *e, size_t n, elem_key *k)
 {
     const pgr_policy *p = e;
@@ -251,6 +287,10 @@ groups_apply(model *m, void (*fn)(model_groups *))
     fn(&m->constraint_names);
     fn(&m->view_groups);
     fn(&m->type_groups);
+    fn(&m->tables_by_schema);
+    fn(&m->views_by_schema);
+    fn(&m->objects_by_schema);
+    fn(&m->functions_by_schema);
 }
 
 size_t
@@ -265,6 +305,13 @@ groups_of(model *m, int vec, model_groups *out[3])
         return 1;
     case JV_OBJECTS:
         out[0] = &m->object_groups;
+        out[1] = &m->objects_by_schema;
+        return 2;
+    case JV_TABLES:
+        out[0] = &m->tables_by_schema;
+        return 1;
+    case JV_FUNCTIONS:
+        out[0] = &m->functions_by_schema;
         return 1;
     case JV_CONSTRAINTS:
         out[0] = &m->constraint_groups;
@@ -276,7 +323,8 @@ groups_of(model *m, int vec, model_groups *out[3])
         return 1;
     case JV_VIEWS:
         out[0] = &m->view_groups;
-        return 1;
+        out[1] = &m->views_by_schema;
+        return 2;
     case JV_COLUMN_INFO:
         out[0] = &m->type_groups;
         return 1;
@@ -477,11 +525,14 @@ groups_catch_up(model *m)
         { JV_POLICIES, policy_owner }, { JV_ACL, acl_owner }, { JV_OBJECTS, object_owner },
         { JV_CONSTRAINTS, constraint_owner }, { JV_CONSTRAINTS, reference_owner },
         { JV_INDEX_DEPS, dep_owner }, { JV_CONSTRAINTS, constraint_name_owner }, { JV_VIEWS, view_owner },
-        { JV_COLUMN_INFO, column_type_owner }
+        { JV_COLUMN_INFO, column_type_owner }, { JV_TABLES, table_schema_owner },
+        { JV_VIEWS, view_schema_owner }, { JV_OBJECTS, object_schema_owner },
+        { JV_FUNCTIONS, function_schema_owner }
     };
     model_groups *gs[] = {
         &m->policy_groups, &m->acl_groups, &m->object_groups, &m->constraint_groups,
-        &m->reference_groups, &m->dep_groups, &m->constraint_names, &m->view_groups, &m->type_groups
+        &m->reference_groups, &m->dep_groups, &m->constraint_names, &m->view_groups, &m->type_groups,
+        &m->tables_by_schema, &m->views_by_schema, &m->objects_by_schema, &m->functions_by_schema
     };
     size_t k;
 
@@ -489,5 +540,24 @@ groups_catch_up(model *m)
         if (!gs[k]->built || gs[k]->upto > model_vec(m, of[k].vec)->len)
             continue;
         catch_up(m, of[k].vec, gs[k], of[k].owner);
+    }
+}
+
+void
+schema_positions(model *m, int vec, const char *schema, util_vec *out)
+{
+    switch (vec) {
+    case JV_TABLES:
+        owned_positions(m, vec, &m->tables_by_schema, table_schema_owner, 's', schema, NULL, out);
+        break;
+    case JV_VIEWS:
+        owned_positions(m, vec, &m->views_by_schema, view_schema_owner, 's', schema, NULL, out);
+        break;
+    case JV_OBJECTS:
+        owned_positions(m, vec, &m->objects_by_schema, object_schema_owner, 's', schema, NULL, out);
+        break;
+    case JV_FUNCTIONS:
+        owned_positions(m, vec, &m->functions_by_schema, function_schema_owner, 's', schema, NULL, out);
+        break;
     }
 }

@@ -592,23 +592,43 @@ model_put_hba(model *m, const pgr_hba_rule *rule)
     h->location = copy_loc(&rule->location);
 }
 
+/* Positions of vec in schema, highest first, through the lists by schema. */
+static void
+in_schema(model *m, int vec, const char *schema, util_vec *pos)
+{
+    pos->len = 0;
+    schema_positions(m, vec, schema, pos);
+}
+
+void
+drop_schema_contents(model *m, const char *schema)
+{
+    util_vec pos;
+    size_t k;
+
+    util_vec_init(&pos, sizeof(size_t));
+    in_schema(m, JV_TABLES, schema, &pos);
+    for (k = pos.len; k-- > 0;)
+        drop_table_at(m, *(size_t *) util_vec_at(&pos, k));
+    in_schema(m, JV_VIEWS, schema, &pos);
+    for (k = pos.len; k-- > 0;)
+        drop_view_at(m, *(size_t *) util_vec_at(&pos, k));
+    /* Dropping the tables took their indexes: what is left of the list. */
+    in_schema(m, JV_OBJECTS, schema, &pos);
+    for (k = pos.len; k-- > 0;)
+        if (!elem_gone(m, JV_OBJECTS, *(size_t *) util_vec_at(&pos, k)))
+            remove_object_at(m, *(size_t *) util_vec_at(&pos, k));
+    util_vec_free(&pos);
+    drop_functions_in(m, schema);
+}
+
 void
 model_forget_schema(model *m, const char *schema)
 {
-    size_t i = m->tables.len;
+    size_t i;
     size_t sl = strlen(schema);
 
-    while (i-- > 0)
-        if (!elem_gone(m, JV_TABLES, i) && strcmp(((pgr_table *) util_vec_at(&m->tables, i))->schema, schema) == 0)
-            drop_table_at(m, i);
-    for (i = m->views.len; i-- > 0;)
-        if (!elem_gone(m, JV_VIEWS, i) && strcmp(((pgr_view *) util_vec_at(&m->views, i))->schema, schema) == 0)
-            drop_view_at(m, i);
-    for (i = m->objects.len; i-- > 0;)
-        if (!elem_gone(m, JV_OBJECTS, i) &&
-            strcmp(((pgr_object *) util_vec_at(&m->objects, i))->schema, schema) == 0)
-            remove_object_at(m, i);
-    drop_functions_in(m, schema);
+    drop_schema_contents(m, schema);
     /* Grants on anything in the schema, and on the schema itself. */
     for (i = 0; i < m->acl.len; i++) {
         pgr_acl_item *a = util_vec_at(&m->acl, i);

@@ -197,6 +197,9 @@ typedef struct model {
     model_groups constraint_names;  /* constraints by (schema, name) */
     model_groups view_groups;       /* views by each relation they read */
     model_groups type_groups;       /* column_info entries by their type text */
+    /* Tables, views, objects and functions by schema (DROP SCHEMA ...
+     * CASCADE, RENAME SCHEMA). */
+    model_groups tables_by_schema, views_by_schema, objects_by_schema, functions_by_schema;
 } model;
 
 /* Start an empty model; source names it (copied). */

@@ -117,6 +117,10 @@ bool dep_owner(const void *e, size_t n, elem_key *k);
 bool constraint_name_owner(const void *e, size_t n, elem_key *k);   /* (schema, name) */
 bool view_owner(const void *e, size_t n, elem_key *k);              /* 'v', each relation */
 bool column_type_owner(const void *e, size_t n, elem_key *k);       /* 't', its type text */
+bool table_schema_owner(const void *e, size_t n, elem_key *k);      /* 's', schema */
+bool view_schema_owner(const void *e, size_t n, elem_key *k);
+bool object_schema_owner(const void *e, size_t n, elem_key *k);
+bool function_schema_owner(const void *e, size_t n, elem_key *k);
 void groups_init(model_groups *g);
 void groups_free(model_groups *g);
 /* Owners of elements of g's vector changed (a rename, a reorder): g is
@@ -140,6 +144,9 @@ void groups_move(model_groups *g, char kind, const char *from_a, const char *fro
 void groups_add(model_groups *g, size_t pos, char kind, const char *a, const char *b);
 /* The groups of vector vec (JV_*), up to three; how many. */
 size_t groups_of(model *m, int vec, model_groups *out[3]);
+/* Append to out the positions, ascending, of the elements of vec (JV_TABLES,
+ * JV_VIEWS, JV_OBJECTS or JV_FUNCTIONS) in schema. */
+void schema_positions(model *m, int vec, const char *schema, util_vec *out);
 /* Append to out (of size_t) the positions, ascending, of the elements of
  * vector vec (through g, by owner) whose owner key is (kind, a, b): those
  * not gone.  While a journal runs (g frozen) the lists are read, not
@@ -197,6 +204,10 @@ bool column_exists(model *m, const pgr_table *t, const char *name);
 void column_added(model *m, const pgr_table *t, const char *name);
 /* Table t's column from is now named to (t's columns already say so). */
 void column_renamed(model *m, const pgr_table *t, const char *from, const char *to);
+
+/* model.c: drop every table, view, object and function of schema (DROP
+ * SCHEMA ... CASCADE, model_forget_schema). */
+void drop_schema_contents(model *m, const char *schema);
 
 /* replay.c */
 void qualified_name(const model *m, const PgQuery__Node *n, const char **schema, const char **name);

@@ -147,17 +147,19 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
         rename_constraint(m, schema_of(m, s->relation->schemaname), s->relation->relname, s->subname,
                           s->newname);
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA && s->subname) {
-        for (i = 0; i < m->tables.len; i++) {
-            pgr_table *t = util_vec_at(&m->tables, i);
+        util_vec pos;
 
-            if (!elem_gone(m, JV_TABLES, i) && strcmp(t->schema, s->subname) == 0) {
-                PgQuery__RangeVar rv = PG_QUERY__RANGE_VAR__INIT;
+        util_vec_init(&pos, sizeof(size_t));
+        schema_positions(m, JV_TABLES, s->subname, &pos);
+        for (i = 0; i < pos.len; i++) {
+            pgr_table *t = util_vec_at(&m->tables, *(size_t *) util_vec_at(&pos, i));
+            PgQuery__RangeVar rv = PG_QUERY__RANGE_VAR__INIT;
 
-                rv.schemaname = (char *) t->schema;
-                rv.relname = (char *) t->name;
-                move_table(m, &rv, s->newname, NULL);
-            }
+            rv.schemaname = (char *) t->schema;
+            rv.relname = (char *) t->name;
+            move_table(m, &rv, s->newname, NULL);
         }
+        util_vec_free(&pos);
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY && s->relation && s->subname) {
         rename_policy(m, schema_of(m, s->relation->schemaname), s->relation->relname, s->subname, s->newname);
         return;
@@ -276,7 +278,7 @@ drop_index(model *m, const char *schema, const char *name, bool cascade)
 static void
 drop_stmt(model *m, const PgQuery__DropStmt *s)
 {
-    size_t k, i;
+    size_t k;
 
     for (k = 0; k < s->n_objects; k++) {
         const char *schema, *name;
@@ -336,18 +338,7 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
             /* Without CASCADE PostgreSQL refuses to drop a non-empty schema. */
             if (s->behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
                 continue;
-            for (i = m->tables.len; i-- > 0;)
-                if (!elem_gone(m, JV_TABLES, i) &&
-                    strcmp(((pgr_table *) util_vec_at(&m->tables, i))->schema, name) == 0)
-                    drop_table_at(m, i);
-            for (i = m->views.len; i-- > 0;)
-                if (!elem_gone(m, JV_VIEWS, i) && strcmp(((pgr_view *) util_vec_at(&m->views, i))->schema, name) == 0)
-                    drop_view_at(m, i);
-            for (i = m->objects.len; i-- > 0;)
-                if (!elem_gone(m, JV_OBJECTS, i) &&
-                    strcmp(((pgr_object *) util_vec_at(&m->objects, i))->schema, name) == 0)
-                    remove_object_at(m, i);
-            drop_functions_in(m, name);
+            drop_schema_contents(m, name);
         }
     }
 }

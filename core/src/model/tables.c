@@ -276,6 +276,7 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
     if (new_schema) {
         free((char *) t->schema);
         t->schema = util_xstrdup(new_schema);
+        groups_add(&m->tables_by_schema, (size_t) i, 's', new_schema, NULL);
     }
     if (new_name) {
         free((char *) t->name);
