@@ -34,6 +34,28 @@ SHAPES = {
         f"CREATE ROLE g{i};\nGRANT g{i} TO r0;\n" for i in range(n))}),
     "create then drop tables (20,000)": (20000, lambda n: {"a.sql": "".join(
         f"CREATE TABLE t{i} (x int);\n" for i in range(n)) + "".join(f"DROP TABLE t{i};\n" for i in range(n))}),
+    "drop tables with what hangs on them (20,000)": (20000, lambda n: {"a.sql": "".join(
+        f"CREATE TABLE t{i} (id int PRIMARY KEY, p int{f' REFERENCES t{i - 1} (id)' if i else ''}, x int);\n"
+        f"CREATE INDEX t{i}_x ON t{i} (x);\nALTER TABLE t{i} ENABLE ROW LEVEL SECURITY;\n"
+        f"CREATE POLICY p{i} ON t{i} USING (x = 1);\nGRANT SELECT ON t{i} TO r;\n" for i in range(n)) + "".join(
+        f"DROP TABLE t{i} CASCADE;\n" for i in range(n))}),
+    "rename tables with what hangs on them (20,000)": (20000, lambda n: {"a.sql": "".join(
+        f"CREATE TABLE t{i} (id int PRIMARY KEY, p int{f' REFERENCES t{i - 1} (id)' if i else ''}, x int);\n"
+        f"CREATE INDEX t{i}_x ON t{i} (x);\nALTER TABLE t{i} ENABLE ROW LEVEL SECURITY;\n"
+        f"CREATE POLICY p{i} ON t{i} USING (x = 1);\nGRANT SELECT ON t{i} TO r;\n" for i in range(n)) + "".join(
+        f"ALTER TABLE t{i} RENAME TO u{i};\nALTER TABLE u{i} RENAME COLUMN x TO y;\n"
+        f"ALTER POLICY p{i} ON u{i} RENAME TO q{i};\n" for i in range(n))}),
+    "create two tables, drop one (20,000)": (20000, lambda n: {"a.sql": "".join(
+        f"CREATE TABLE t{i} (id int PRIMARY KEY, u text UNIQUE, x int CHECK (x > 0));\n"
+        f"CREATE POLICY p{i} ON t{i} USING (x = 1);\nGRANT SELECT ON t{i} TO r;\n" +
+        (f"DROP TABLE t{i - 1};\n" if i % 2 else "") for i in range(n))}),
+    "drop tables read by views (20,000)": (20000, lambda n: {"a.sql": "".join(
+        f"CREATE TABLE t{i} (x int);\nCREATE VIEW v{i} AS SELECT x FROM t{i};\nGRANT SELECT ON v{i} TO r;\n"
+        for i in range(n)) + "".join(f"DROP TABLE t{i} CASCADE;\n" for i in range(n))}),
+    "schemas created and dropped (20,000)": (20000, lambda n: {"a.sql": "".join(
+        f"CREATE TABLE keep{i} (x int);\n" for i in range(n)) + "".join(
+        f"CREATE SCHEMA s{i};\nCREATE TABLE s{i}.t (x int);\nGRANT USAGE ON SCHEMA s{i} TO r;\n"
+        f"DROP SCHEMA s{i} CASCADE;\n" for i in range(n))}),
     "grant / revoke churn (20,000)": (20000, lambda n: {"a.sql": "".join(
         f"CREATE TABLE t{i} (x int);\nGRANT SELECT ON t{i} TO r;\n" for i in range(n)) + "".join(
         f"REVOKE SELECT ON t{i} FROM r;\nGRANT SELECT ON t{i} TO r2;\n" for i in range(n))}),

@@ -38,6 +38,7 @@ count_tenant_policies(model *m, void *arg)
     tenant_votes *votes = arg;
     size_t i, k, c;
 
+    model_compact(m);
     for (i = 0; i < m->policies.len; i++) {
         const pgr_policy *p = util_vec_at(&m->policies, i);
 

@@ -34,42 +34,46 @@ model_all_privileges(char objkind)
 void
 remove_acl_of(model *m, char objkind, const char *object)
 {
-    size_t i, keep = 0;
+    util_vec pos;
+    size_t k;
 
-    for (i = 0; i < m->acl.len; i++) {
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_ACL, &m->acl_groups, acl_owner, objkind, object, NULL, &pos);
+    for (k = 0; k < pos.len; k++) {
+        size_t i = *(size_t *) util_vec_at(&pos, k);
         pgr_acl_item *a = util_vec_at(&m->acl, i);
 
-        if (a->objkind == objkind && strcmp(a->object, object) == 0) {
-            touch_elem(m, TOUCH_ACL, a);
-            index_removed(&m->acl_ix, m->dup_keys, acl_key, keep, a);
-            if (!journal_take(m, JV_ACL, keep, a))
-                free_acl_item(a);
-        } else
-            *(pgr_acl_item *) util_vec_at(&m->acl, keep++) = *a;
+        touch_elem(m, TOUCH_ACL, a);
+        index_removed(&m->acl_ix, m->dup_keys, acl_key, i, a);
+        elem_bury(m, JV_ACL, i);
     }
-    m->acl.len = keep;
+    util_vec_free(&pos);
 }
 
 void
 rename_acl_object(model *m, char objkind, const char *from, const char *to)
 {
-    size_t i;
+    util_vec pos;
+    size_t k;
 
-    for (i = 0; i < m->acl.len; i++) {
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_ACL, &m->acl_groups, acl_owner, objkind, from, NULL, &pos);
+    for (k = 0; k < pos.len; k++) {
+        size_t i = *(size_t *) util_vec_at(&pos, k);
         pgr_acl_item *a = util_vec_at(&m->acl, i);
 
-        if (a->objkind == objkind && strcmp(a->object, from) == 0) {
-            journal_change(m, JV_ACL, i);
-            rename_target(m, &m->acl_ix, &m->acl, acl_key, objkind, to, a->grantee, NULL);
-            a = util_vec_at(&m->acl, i);
-            touch_elem(m, TOUCH_ACL, a);
-            index_rekey_from(&m->acl_ix, m->dup_keys, acl_key, i, a);
-            free((char *) a->object);
-            a->object = util_xstrdup(to);
-            index_rekey_to(&m->acl_ix, acl_key, i, a);
-            touch_elem(m, TOUCH_ACL, a);
-        }
+        journal_change(m, JV_ACL, i);
+        rename_target(m, &m->acl_ix, &m->acl, acl_key, objkind, to, a->grantee, NULL);
+        a = util_vec_at(&m->acl, i);
+        touch_elem(m, TOUCH_ACL, a);
+        index_rekey_from(&m->acl_ix, m->dup_keys, acl_key, i, a);
+        free((char *) a->object);
+        a->object = util_xstrdup(to);
+        index_rekey_to(&m->acl_ix, acl_key, i, a);
+        touch_elem(m, TOUCH_ACL, a);
     }
+    groups_move(&m->acl_groups, objkind, from, NULL, to, NULL);
+    util_vec_free(&pos);
 }
 
 static uint32_t
@@ -256,10 +260,7 @@ apply_acl(model *m, char objkind, const char *object, int all_in_schema,
         size_t i = (size_t) (a - (pgr_acl_item *) m->acl.items);
 
         index_removed(&m->acl_ix, m->dup_keys, acl_key, i, a);
-        if (!journal_take(m, JV_ACL, i, a))
-            free_acl_item(a);
-        memmove(a, a + 1, (m->acl.len - i - 1) * sizeof(pgr_acl_item));
-        m->acl.len--;
+        elem_bury(m, JV_ACL, i);
     }
 }
 
@@ -311,7 +312,7 @@ function_public_execute(model *m, const PgQuery__GrantStmt *s, uint32_t privs)
         /* ON ALL FUNCTIONS IN SCHEMA: each one that exists now. */
         for (j = 0; o->node_case == PG_QUERY__NODE__NODE_STRING && j < m->functions.len; j++) {
             f = util_vec_at(&m->functions, j);
-            if (strcmp(f->fn.schema, o->string->sval) == 0 && all_in_schema_reaches(s->objtype, &f->fn)) {
+            if (!elem_gone(m, JV_FUNCTIONS, j) && strcmp(f->fn.schema, o->string->sval) == 0 && all_in_schema_reaches(s->objtype, &f->fn)) {
                 touch_elem(m, TOUCH_FUNCTION, f);
                 journal_change(m, JV_FUNCTIONS, j);
                 f->fn.public_execute = s->is_grant;
@@ -339,7 +340,8 @@ expand_in_schema(model *m, char objkind, const PgQuery__Node *schema_node,
         const model_function *f = objkind == 'f' ? util_vec_at(&m->functions, i) : NULL;
         char *object;
 
-        if (strcmp(t ? t->schema : f->fn.schema, schema) != 0 ||
+        if (elem_gone(m, objkind == 'r' ? JV_TABLES : JV_FUNCTIONS, i) ||
+            strcmp(t ? t->schema : f->fn.schema, schema) != 0 ||
             (f && !all_in_schema_reaches(s->objtype, &f->fn)))
             continue;
         any = true;
@@ -478,7 +480,14 @@ default_privileges(model *m, const PgQuery__AlterDefaultPrivilegesStmt *s, const
             tmp = *m;
             tmp.acl = m->default_acl;
             index_init(&tmp.acl_ix);
+            /* Removal marks of its own too (gone.c), closed before the
+             * vector goes back: only the object grants keep marks. */
+            util_vec_init(&tmp.gone[JV_ACL], sizeof(unsigned char));
+            tmp.n_gone[JV_ACL] = 0;
+            tmp.acl_ix.gone = &tmp.gone[JV_ACL];
             apply_acl(&tmp, objkind, schemas[i], 0, who, privs, g, loc);
+            compact_vec(&tmp, JV_ACL);
+            util_vec_free(&tmp.gone[JV_ACL]);
             index_free(&tmp.acl_ix);
             m->default_acl = tmp.acl;
         }

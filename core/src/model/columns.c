@@ -74,6 +74,8 @@ column_set(model *m, const pgr_table *t, const char *name, const char *type, con
     c = column_entry(m, t->oid, attnum);
     free(c->type);
     c->type = dup_or_null(type);
+    if (type)
+        groups_add(&m->type_groups, (size_t) (c - (column_info *) m->column_info.items), 't', type, NULL);
     if (loc) {
         free_loc(&c->location);
         c->location = copy_loc(loc);
@@ -93,26 +95,52 @@ model_put_column_type(model *m, uint32_t oid, int16_t attnum, const char *type, 
 
     free(c->type);
     c->type = dup_or_null(type);
+    if (type)
+        groups_add(&m->type_groups, (size_t) (c - (column_info *) m->column_info.items), 't', type, NULL);
     free_loc(&c->location);
     c->location = copy_loc(loc);
+}
+
+/* The entries at pos (of a type plus suffix, "" or "[]") are now of type
+ * renamed plus suffix. */
+static void
+rename_types_at(model *m, const util_vec *pos, const char *renamed, const char *suffix)
+{
+    size_t k;
+
+    for (k = 0; k < pos->len; k++) {
+        size_t i = *(size_t *) util_vec_at(pos, k);
+        column_info *c;
+
+        journal_change(m, JV_COLUMN_INFO, i);
+        c = util_vec_at(&m->column_info, i);
+        free(c->type);
+        c->type = util_xasprintf("%s%s", renamed, suffix);
+    }
 }
 
 void
 columns_rename_type(model *m, const char *schema, const char *from, const char *to)
 {
     char *old = type_display_name(schema, from), *renamed = type_display_name(schema, to);
-    size_t i, n = strlen(old);
+    static const char *const suffixes[] = { "", "[]" };
+    util_vec pos;
+    size_t k;
 
-    for (i = 0; i < m->column_info.len; i++) {
-        column_info *c = util_vec_at(&m->column_info, i);
+    /* The columns of that type and of its arrays, through the lists by
+     * type (groups.c), not a walk of every column. */
+    util_vec_init(&pos, sizeof(size_t));
+    for (k = 0; k < 2; k++) {
+        char *was = util_xasprintf("%s%s", old, suffixes[k]), *now = util_xasprintf("%s%s", renamed, suffixes[k]);
 
-        if (c->type && strncmp(c->type, old, n) == 0 && (c->type[n] == '\0' || strcmp(c->type + n, "[]") == 0)) {
-            char *t = util_xasprintf("%s%s", renamed, c->type + n);
-
-            free(c->type);
-            c->type = t;
-        }
+        pos.len = 0;
+        owned_positions(m, JV_COLUMN_INFO, &m->type_groups, column_type_owner, 't', was, NULL, &pos);
+        rename_types_at(m, &pos, renamed, suffixes[k]);
+        groups_move(&m->type_groups, 't', was, NULL, now, NULL);
+        free(was);
+        free(now);
     }
+    util_vec_free(&pos);
     free(old);
     free(renamed);
 }

@@ -30,14 +30,6 @@ free_constraint(pgr_constraint *c)
     free_loc(&c->location);
 }
 
-/* After a removal or a rename: the lookups by name rebuild (index.c). */
-static void
-constraints_stale(model *m)
-{
-    index_stale(&m->constraint_ix);
-    index_stale(&m->constraint_name_ix);
-    index_stale(&m->constraint_type_ix);
-}
 
 /* The position of constraint name on schema.table, or -1. */
 static long
@@ -52,15 +44,10 @@ remove_constraint_at(model *m, size_t i)
 {
     pgr_constraint *c = util_vec_at(&m->constraints, i);
 
-    /* By (schema, table, name) a key names one constraint; by (schema,
-     * name) or type it may name several: those indexes are built again. */
+    /* By (schema, table, name) a key names one constraint; the lists by
+     * table and by (schema, name) skip a removed one (groups.c). */
     index_removed(&m->constraint_ix, m->dup_keys, constraint_key, i, c);
-    index_stale(&m->constraint_name_ix);
-    index_stale(&m->constraint_type_ix);
-    if (!journal_take(m, JV_CONSTRAINTS, i, c))
-        free_constraint(c);
-    memmove(c, (model_constraint *) c + 1, (m->constraints.len - i - 1) * sizeof(model_constraint));
-    m->constraints.len--;
+    elem_bury(m, JV_CONSTRAINTS, i);
 }
 
 /* How many bytes of s, at most n, end on a UTF-8 character boundary
@@ -118,11 +105,27 @@ name_addition(const char *const *columns, size_t n)
     return b.data;
 }
 
+/* Append to out the positions of the constraints named name in schema
+ * (of any table).  The lists are built lazily, hence the cast. */
+static void
+constraints_named(const model *m, const char *schema, const char *name, util_vec *out)
+{
+    model *mm = (model *) m;
+
+    owned_positions(mm, JV_CONSTRAINTS, &mm->constraint_names, constraint_name_owner, 0, schema, name, out);
+}
+
 static bool
 constraint_name_taken(const model *m, const char *schema, const char *name)
 {
-    return index_find3((model_index *) &m->constraint_name_ix, &m->constraints, constraint_name_key, 0,
-                       schema, name, NULL) >= 0;
+    util_vec pos;
+    bool taken;
+
+    util_vec_init(&pos, sizeof(size_t));
+    constraints_named(m, schema, name, &pos);
+    taken = pos.len > 0;
+    util_vec_free(&pos);
+    return taken;
 }
 
 /* Whether a relation (table, view, index, or the index of a key) of schema
@@ -130,26 +133,22 @@ constraint_name_taken(const model *m, const char *schema, const char *name)
 static bool
 relation_name_taken(const model *m, const char *schema, const char *name)
 {
-    size_t i;
-
-    long k;
+    util_vec pos;
+    size_t k;
+    bool taken = false;
 
     if (table_index(m, schema, name) >= 0 || view_index(m, schema, name) >= 0 ||
         object_index(m, 'i', schema, name) >= 0)
         return true;
     /* The index of a key constraint is a relation of its name; a CHECK or
-     * FOREIGN KEY of that name has none, so look further only then. */
-    k = index_find3((model_index *) &m->constraint_name_ix, &m->constraints, constraint_name_key, 0, schema,
-                    name, NULL);
-    if (k < 0)
-        return false;
-    for (i = (size_t) k; i < m->constraints.len; i++) {
-        const pgr_constraint *c = util_vec_at(&m->constraints, i);
-
-        if (strchr("pux", c->contype) && strcmp(c->schema, schema) == 0 && strcmp(c->name, name) == 0)
-            return true;
-    }
-    return false;
+     * FOREIGN KEY of that name has none. */
+    util_vec_init(&pos, sizeof(size_t));
+    constraints_named(m, schema, name, &pos);
+    for (k = 0; k < pos.len && !taken; k++)
+        taken = strchr("pux", ((const pgr_constraint *) util_vec_at(&m->constraints,
+                                                                  *(size_t *) util_vec_at(&pos, k)))->contype);
+    util_vec_free(&pos);
+    return taken;
 }
 
 /* ChooseRelationName (relation: the name must be a free relation name, and
@@ -308,23 +307,30 @@ static void
 referenced_columns(const model *m, const PgQuery__Constraint *c, model_constraint *mk)
 {
     const char *schema = schema_of(m, c->pktable->schemaname);
+    model *mm = (model *) m;
+    util_vec pos;
     size_t i, k;
-
-    long p;
 
     for (i = 0; i < c->n_pk_attrs; i++)
         if (c->pk_attrs[i]->node_case == PG_QUERY__NODE__NODE_STRING)
             strs_add(&mk->ref_columns, &mk->n_ref_columns, c->pk_attrs[i]->string->sval);
     if (mk->n_ref_columns > 0)
         return;
-    p = index_find3((model_index *) &m->constraint_type_ix, &m->constraints, constraint_type_key, 'p', schema,
-                    c->pktable->relname, NULL);
-    if (p >= 0) {
-        const pgr_constraint *o = util_vec_at(&m->constraints, (size_t) p);
+    /* The first primary key of the table's constraints (the lists are
+     * built lazily, hence the cast). */
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(mm, JV_CONSTRAINTS, &mm->constraint_groups, constraint_owner, 0, schema,
+                    c->pktable->relname, &pos);
+    for (i = 0; i < pos.len; i++) {
+        const pgr_constraint *o = util_vec_at(&m->constraints, *(size_t *) util_vec_at(&pos, i));
 
+        if (o->contype != 'p')
+            continue;
         for (k = 0; k < o->n_columns; k++)
             strs_add(&mk->ref_columns, &mk->n_ref_columns, o->columns[k]);
+        break;
     }
+    util_vec_free(&pos);
 }
 
 void
@@ -393,12 +399,12 @@ drop_redundant_keys(model *m, size_t from)
     while (i-- > from) {
         const pgr_constraint *c = util_vec_at(&m->constraints, i);
 
-        if (c->contype != 'u')
+        if (elem_gone(m, JV_CONSTRAINTS, i) || c->contype != 'u')
             continue;
         for (j = from; j < m->constraints.len; j++) {
             const pgr_constraint *o = util_vec_at(&m->constraints, j);
 
-            if (j != i && (o->contype == 'p' || (o->contype == 'u' && j < i)) &&
+            if (j != i && !elem_gone(m, JV_CONSTRAINTS, j) && (o->contype == 'p' || (o->contype == 'u' && j < i)) &&
                 !strcmp(o->table, c->table) && !strcmp(o->schema, c->schema) && same_keys(o, c)) {
                 remove_constraint_at(m, i);
                 break;
@@ -453,52 +459,101 @@ drop_constraint(model *m, const pgr_table *t, const char *name, bool cascade)
     free(q);
 }
 
+static int
+position_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *) a, y = *(const size_t *) b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Into pos, ascending and once each, the constraints of table
+ * schema.table (qualified: "schema.table") and the foreign keys that
+ * reference it: a foreign key to its own table is in both lists. */
+static void
+table_constraints(model *m, const char *schema, const char *table, const char *qualified, util_vec *pos)
+{
+    size_t k, keep;
+
+    owned_positions(m, JV_CONSTRAINTS, &m->constraint_groups, constraint_owner, 0, schema, table, pos);
+    owned_positions(m, JV_CONSTRAINTS, &m->reference_groups, reference_owner, 'f', qualified, NULL, pos);
+    if (pos->len > 1)
+        qsort(pos->items, pos->len, sizeof(size_t), position_cmp);
+    for (k = keep = 0; k < pos->len; k++)
+        if (keep == 0 || *(size_t *) util_vec_at(pos, k) != *(size_t *) util_vec_at(pos, keep - 1))
+            *(size_t *) util_vec_at(pos, keep++) = *(size_t *) util_vec_at(pos, k);
+    pos->len = keep;
+}
+
+/* Rename constraint i to to: its key in the index by (schema, table,
+ * name) and its place in the lists by (schema, name) follow. */
+static void
+rename_at(model *m, size_t i, const char *to)
+{
+    pgr_constraint *c = util_vec_at(&m->constraints, i);
+
+    index_rekey_from(&m->constraint_ix, m->dup_keys, constraint_key, i, c);
+    free((char *) c->name);
+    c->name = util_xstrdup(to);
+    index_rekey_to(&m->constraint_ix, constraint_key, i, c);
+    groups_add(&m->constraint_names, i, 0, c->schema, c->name);
+}
+
 void
 rename_constraint(model *m, const char *schema, const char *table, const char *from, const char *to)
 {
-    size_t i;
+    util_vec pos;
+    size_t k;
 
-    for (i = 0; i < m->constraints.len; i++) {
-        pgr_constraint *c = util_vec_at(&m->constraints, i);
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_CONSTRAINTS, &m->constraint_groups, constraint_owner, 0, schema, table, &pos);
+    for (k = 0; k < pos.len; k++) {
+        size_t i = *(size_t *) util_vec_at(&pos, k);
 
-        if (!strcmp(c->schema, schema) && !strcmp(c->table, table) && !strcmp(c->name, from)) {
-            free((char *) c->name);
-            c->name = util_xstrdup(to);
-        }
+        if (strcmp(((const pgr_constraint *) util_vec_at(&m->constraints, i))->name, from) == 0)
+            rename_at(m, i, to);
     }
-    constraints_stale(m);
+    util_vec_free(&pos);
 }
 
 void
 rename_key_constraint(model *m, const char *schema, const char *from, const char *to)
 {
-    size_t i;
+    util_vec pos;
+    size_t k;
 
-    for (i = 0; i < m->constraints.len; i++) {
-        pgr_constraint *c = util_vec_at(&m->constraints, i);
+    util_vec_init(&pos, sizeof(size_t));
+    constraints_named(m, schema, from, &pos);
+    for (k = 0; k < pos.len; k++) {
+        size_t i = *(size_t *) util_vec_at(&pos, k);
 
-        if (strchr("pux", c->contype) && !strcmp(c->schema, schema) && !strcmp(c->name, from)) {
-            free((char *) c->name);
-            c->name = util_xstrdup(to);
-            constraints_stale(m);
-            return;
+        if (strchr("pux", ((const pgr_constraint *) util_vec_at(&m->constraints, i))->contype)) {
+            rename_at(m, i, to);
+            break;
         }
     }
+    util_vec_free(&pos);
 }
 
+/* The table schema.table was renamed or moved to to_schema.to_table: its
+ * constraints and the foreign keys that reference it follow (through the
+ * lists by table and by referenced table, not a walk of every one). */
 void
 constraints_move(model *m, const char *schema, const char *table, const char *to_schema,
                  const char *to_table)
 {
     char *from = util_xasprintf("%s.%s", schema, table), *to = util_xasprintf("%s.%s", to_schema, to_table);
-    size_t i;
+    util_vec pos;
+    size_t k;
 
-    for (i = 0; i < m->constraints.len; i++) {
+    util_vec_init(&pos, sizeof(size_t));
+    table_constraints(m, schema, table, from, &pos);
+    for (k = 0; k < pos.len; k++) {
+        size_t i = *(size_t *) util_vec_at(&pos, k);
         pgr_constraint *c = util_vec_at(&m->constraints, i);
 
-        if ((!strcmp(c->schema, schema) && !strcmp(c->table, table)) ||
-            (c->references && !strcmp(c->references, from)))
-            journal_change(m, JV_CONSTRAINTS, i);
+        journal_change(m, JV_CONSTRAINTS, i);
+        c = util_vec_at(&m->constraints, i);
         if (!strcmp(c->schema, schema) && !strcmp(c->table, table)) {
             index_rekey_from(&m->constraint_ix, m->dup_keys, constraint_key, i, c);
             free((char *) c->schema);
@@ -506,17 +561,16 @@ constraints_move(model *m, const char *schema, const char *table, const char *to
             c->schema = util_xstrdup(to_schema);
             c->table = util_xstrdup(to_table);
             index_rekey_to(&m->constraint_ix, constraint_key, i, c);
+            groups_add(&m->constraint_names, i, 0, c->schema, c->name);
         }
         if (c->references && !strcmp(c->references, from)) {
             free((char *) c->references);
             c->references = util_xstrdup(to);
         }
     }
-    /* (contype, schema, table) and (schema, name) may name several: built
-     * again when they change. */
-    index_stale(&m->constraint_type_ix);
-    if (strcmp(schema, to_schema) != 0)
-        index_stale(&m->constraint_name_ix);
+    groups_move(&m->constraint_groups, 0, schema, table, to_schema, to_table);
+    groups_move(&m->reference_groups, 'f', from, NULL, to, NULL);
+    util_vec_free(&pos);
     free(from);
     free(to);
 }
@@ -528,15 +582,17 @@ void
 constraints_drop_table(model *m, const char *schema, const char *table)
 {
     char *q = util_xasprintf("%s.%s", schema, table);
-    size_t i = m->constraints.len;
+    util_vec pos;
+    size_t j, i;
 
-    while (i-- > 0) {
-        const pgr_constraint *c = util_vec_at(&m->constraints, i);
-
-        if ((!strcmp(c->schema, schema) && !strcmp(c->table, table)) ||
-            (c->references && !strcmp(c->references, q)))
-            remove_constraint_at(m, i);
+    util_vec_init(&pos, sizeof(size_t));
+    table_constraints(m, schema, table, q, &pos);
+    /* Highest first, as before. */
+    for (j = pos.len; j-- > 0;) {
+        i = *(size_t *) util_vec_at(&pos, j);
+        remove_constraint_at(m, i);
     }
+    util_vec_free(&pos);
     free(q);
 }
 
@@ -544,13 +600,16 @@ constraints_drop_table(model *m, const char *schema, const char *table)
 void
 constraints_drop_column(model *m, const char *schema, const char *table, const char *column)
 {
-    size_t i = m->constraints.len, k;
+    util_vec pos;
+    size_t i, j, k;
 
-    while (i-- > 0) {
-        const pgr_constraint *c = util_vec_at(&m->constraints, i);
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_CONSTRAINTS, &m->constraint_groups, constraint_owner, 0, schema, table, &pos);
+    for (j = pos.len; j-- > 0;) {
+        const pgr_constraint *c;
 
-        if (strcmp(c->schema, schema) != 0 || strcmp(c->table, table) != 0)
-            continue;
+        i = *(size_t *) util_vec_at(&pos, j);
+        c = util_vec_at(&m->constraints, i);
         for (k = 0; k < c->n_columns; k++) {
             if (strcmp(c->columns[k], column) == 0) {
                 remove_constraint_at(m, i);
@@ -558,19 +617,21 @@ constraints_drop_column(model *m, const char *schema, const char *table, const c
             }
         }
     }
+    util_vec_free(&pos);
 }
 
 void
 constraints_rename_column(model *m, const char *schema, const char *table, const char *from,
                           const char *to)
 {
-    size_t i, k;
+    util_vec pos;
+    size_t j, k;
 
-    for (i = 0; i < m->constraints.len; i++) {
-        pgr_constraint *c = util_vec_at(&m->constraints, i);
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_CONSTRAINTS, &m->constraint_groups, constraint_owner, 0, schema, table, &pos);
+    for (j = 0; j < pos.len; j++) {
+        pgr_constraint *c = util_vec_at(&m->constraints, *(size_t *) util_vec_at(&pos, j));
 
-        if (strcmp(c->schema, schema) != 0 || strcmp(c->table, table) != 0)
-            continue;
         for (k = 0; k < c->n_columns; k++) {
             if (strcmp(c->columns[k], from) == 0) {
                 free((char *) c->columns[k]);
@@ -578,23 +639,30 @@ constraints_rename_column(model *m, const char *schema, const char *table, const
             }
         }
     }
+    util_vec_free(&pos);
 }
 
 void
 constraints_drop_referencing(model *m, const char *qualified, const char *const *columns, size_t n)
 {
-    size_t i = m->constraints.len, k;
+    util_vec pos;
+    size_t i, j, k;
 
-    while (i-- > 0) {
-        const model_constraint *mc = util_vec_at(&m->constraints, i);
-        bool same = mc->c.contype == 'f' && mc->c.references && !strcmp(mc->c.references, qualified) &&
-            mc->n_ref_columns == n && n > 0;
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_CONSTRAINTS, &m->reference_groups, reference_owner, 'f', qualified, NULL, &pos);
+    for (j = pos.len; j-- > 0;) {
+        const model_constraint *mc;
+        bool same;
 
+        i = *(size_t *) util_vec_at(&pos, j);
+        mc = util_vec_at(&m->constraints, i);
+        same = mc->c.contype == 'f' && mc->n_ref_columns == n && n > 0;
         for (k = 0; same && k < n; k++)
             same = strcmp(mc->ref_columns[k], columns[k]) == 0;
         if (same)
             remove_constraint_at(m, i);
     }
+    util_vec_free(&pos);
 }
 
 void
@@ -604,8 +672,9 @@ view_constraints(model *m, pgr_model *out)
 
     m->view_constraints.len = 0;
     for (i = 0; i < m->constraints.len; i++)
-        *(pgr_constraint *) util_vec_push(&m->view_constraints) =
-            ((const model_constraint *) util_vec_at(&m->constraints, i))->c;
+        if (!elem_gone(m, JV_CONSTRAINTS, i))
+            *(pgr_constraint *) util_vec_push(&m->view_constraints) =
+                ((const model_constraint *) util_vec_at(&m->constraints, i))->c;
     out->n_constraints = m->view_constraints.len;
     out->constraints = m->view_constraints.items;
 }
@@ -639,6 +708,8 @@ constraints_clone(const model *src, model *dst)
         const model_constraint *s = util_vec_at(&src->constraints, i);
         model_constraint *d;
 
+        if (elem_gone(src, JV_CONSTRAINTS, i))
+            continue;
         model_put_constraint(dst, s->c.schema, s->c.table, s->c.name, s->c.contype, s->c.columns,
                              s->c.n_columns, s->c.references, &s->c.location);
         d = util_vec_at(&dst->constraints, dst->constraints.len - 1);
@@ -674,7 +745,8 @@ constraints_free(model *m)
     size_t i;
 
     for (i = 0; i < m->constraints.len; i++)
-        free_constraint(util_vec_at(&m->constraints, i));
+        if (!elem_gone(m, JV_CONSTRAINTS, i))
+            free_constraint(util_vec_at(&m->constraints, i));
     util_vec_free(&m->constraints);
     util_vec_free(&m->view_constraints);
 }

@@ -40,7 +40,8 @@ find_function(model *m, const char *schema, const char *name, const char *args)
     for (i = 0; i < m->functions.len; i++) {
         model_function *f = util_vec_at(&m->functions, i);
 
-        if (strcmp(f->fn.schema, schema) == 0 && strcmp(f->fn.name, name) == 0) {
+        if (!elem_gone(m, JV_FUNCTIONS, i) && strcmp(f->fn.schema, schema) == 0 &&
+            strcmp(f->fn.name, name) == 0) {
             touch_elem(m, TOUCH_FUNCTION, f);
             return f;
         }
@@ -89,7 +90,8 @@ resolve_all(model *m, const PgQuery__Node *obj, size_t *out, size_t max)
     qualified_func(m, o->objname, o->n_objname, &schema, &name);
     for (i = 0; name && i < m->functions.len && n < max; i++) {
         f = util_vec_at(&m->functions, i);
-        if (strcmp(f->fn.schema, schema) == 0 && strcmp(f->fn.name, name) == 0) {
+        if (!elem_gone(m, JV_FUNCTIONS, i) && strcmp(f->fn.schema, schema) == 0 &&
+            strcmp(f->fn.name, name) == 0) {
             touch_elem(m, TOUCH_FUNCTION, f);
             out[n++] = i;
         }
@@ -111,44 +113,46 @@ rename_function(model *m, const PgQuery__Node *obj, const char *new_schema, cons
                       new_schema ? new_schema : f->fn.schema, new_name ? new_name : f->fn.name,
                       f->args);
         f = util_vec_at(&m->functions, at[i]);
+        index_rekey_from(&m->function_ix, m->dup_keys, function_key, at[i], f);
         if (new_schema) {
             free((char *) f->fn.schema);
             f->fn.schema = util_xstrdup(new_schema);
+            groups_add(&m->functions_by_schema, at[i], 's', new_schema, NULL);
         }
         if (new_name) {
             free((char *) f->fn.name);
             f->fn.name = util_xstrdup(new_name);
         }
+        index_rekey_to(&m->function_ix, function_key, at[i], f);
         to = function_acl_name(f);
         touch_elem(m, TOUCH_FUNCTION, f);
         rename_acl_object(m, 'f', from, to);
         free(from);
         free(to);
     }
-    index_stale(&m->function_ix);
 }
 
 void
 drop_functions_in(model *m, const char *schema)
 {
-    size_t i, keep = 0;
+    util_vec pos;
+    size_t k;
 
-    for (i = 0; i < m->functions.len; i++) {
+    util_vec_init(&pos, sizeof(size_t));
+    schema_positions(m, JV_FUNCTIONS, schema, &pos);
+    for (k = 0; k < pos.len; k++) {
+        size_t i = *(size_t *) util_vec_at(&pos, k);
         model_function *f = util_vec_at(&m->functions, i);
+        char *q = function_acl_name(f);
 
-        if (strcmp(f->fn.schema, schema) == 0) {
-            char *q = function_acl_name(f);
-
-            touch_elem(m, TOUCH_FUNCTION, f);
-            remove_acl_of(m, 'f', q);
-            free(q);
-            index_removed(&m->function_ix, m->dup_keys, function_key, keep, f);
-            free_function(f);
-        } else {
-            *(model_function *) util_vec_at(&m->functions, keep++) = *f;
-        }
+        touch_elem(m, TOUCH_FUNCTION, f);
+        remove_acl_of(m, 'f', q);
+        free(q);
+        f = util_vec_at(&m->functions, i);
+        index_removed(&m->function_ix, m->dup_keys, function_key, i, f);
+        elem_bury(m, JV_FUNCTIONS, i);
     }
-    m->functions.len = keep;
+    util_vec_free(&pos);
 }
 
 /* Apply CREATE/ALTER FUNCTION options (DefElems) to fn. */
@@ -263,7 +267,6 @@ drop_function(model *m, const PgQuery__Node *obj)
 {
     size_t at[MAX_OVERLOADS], n = resolve_all(m, obj, at, MAX_OVERLOADS), i;
 
-    /* Highest position first, so that the lower ones stay where they are. */
     for (i = n; i-- > 0;) {
         model_function *f = util_vec_at(&m->functions, at[i]);
         char *q = function_acl_name(f);
@@ -272,10 +275,7 @@ drop_function(model *m, const PgQuery__Node *obj)
         remove_acl_of(m, 'f', q);
         free(q);
         index_removed(&m->function_ix, m->dup_keys, function_key, at[i], f);
-        if (!journal_take(m, JV_FUNCTIONS, at[i], f))
-            free_function(f);
-        memmove(f, f + 1, (m->functions.len - at[i] - 1) * sizeof(model_function));
-        m->functions.len--;
+        elem_bury(m, JV_FUNCTIONS, at[i]);
     }
 }
 

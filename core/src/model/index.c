@@ -13,7 +13,7 @@ void
 index_init(model_index *ix)
 {
     util_map_init(&ix->map);
-    util_vec_init(&ix->removed, sizeof(size_t));
+    ix->gone = NULL;
     ix->upto = 0;
     ix->built = false;
     ix->scans = 0;
@@ -33,7 +33,6 @@ index_stale(model_index *ix)
 void
 index_free(model_index *ix)
 {
-    util_vec_free(&ix->removed);
     util_map_free(&ix->map);
 }
 
@@ -51,8 +50,6 @@ indexes_apply(model *m, void (*fn)(model_index *))
     fn(&m->member_ix);
     fn(&m->oid_ix);
     fn(&m->constraint_ix);
-    fn(&m->constraint_name_ix);
-    fn(&m->constraint_type_ix);
 }
 
 /* Something was removed, renamed or moved, in more than one vector. */
@@ -60,9 +57,10 @@ void
 indexes_stale(model *m)
 {
     indexes_apply(m, index_stale);
+    groups_apply(m, groups_stale);
 }
 
-static void
+void
 key_set(elem_key *k, char kind, const char *a, const char *b, const char *c)
 {
     k->kind = kind;
@@ -73,7 +71,7 @@ key_set(elem_key *k, char kind, const char *a, const char *b, const char *c)
 }
 
 /* The bytes of k for the hash map: the kind, then each name and a NUL. */
-static void
+void
 key_bytes(const elem_key *k, util_buf *b)
 {
     size_t i;
@@ -84,7 +82,7 @@ key_bytes(const elem_key *k, util_buf *b)
         util_buf_append(b, k->part[i] ? k->part[i] : "", (k->part[i] ? strlen(k->part[i]) : 0) + 1);
 }
 
-static bool
+bool
 key_equal(const elem_key *a, const elem_key *b)
 {
     size_t i;
@@ -126,22 +124,6 @@ constraint_key(const void *e, elem_key *k)
 }
 
 void
-constraint_name_key(const void *e, elem_key *k)
-{
-    const pgr_constraint *c = e;
-
-    key_set(k, 0, c->schema, c->name, NULL);
-}
-
-void
-constraint_type_key(const void *e, elem_key *k)
-{
-    const pgr_constraint *c = e;
-
-    key_set(k, c->contype, c->schema, c->table, NULL);
-}
-
-void
 role_key(const void *e, elem_key *k)
 {
     key_set(k, 0, ((const pgr_role *) e)->name, NULL, NULL);
@@ -173,14 +155,17 @@ object_key(const void *e, elem_key *k)
     key_set(k, o->kind, o->kind == 'e' ? "" : o->schema, o->name, NULL);
 }
 
-/* The position in v of the first element whose key is want, or -1. */
+/* The position in v (ix's vector) of the first element whose key is
+ * want, or -1. */
 static long
-index_scan(const util_vec *v, key_fn key, const elem_key *want)
+index_scan(const model_index *ix, const util_vec *v, key_fn key, const elem_key *want)
 {
     elem_key k;
     size_t i;
 
     for (i = 0; i < v->len; i++) {
+        if (gone_at(ix->gone, i))
+            continue;
         key(util_vec_at(v, i), &k);
         if (key_equal(&k, want))
             return (long) i;
@@ -188,43 +173,11 @@ index_scan(const util_vec *v, key_fn key, const elem_key *want)
     return -1;
 }
 
-/* At most this many removals are followed (index_removed) before the map
- * is built again: a lookup walks them. */
-#define INDEX_LOG_MAX 255
-
-/* Where the element a map value names is now: its position then, moved
- * down by each removal before it since (ix->removed from the length the
- * value carries).  False when it was removed. */
-static bool
-index_position(const model_index *ix, size_t value, size_t *pos)
-{
-    size_t p = value >> 8, i;
-
-    for (i = value & 255; i < ix->removed.len; i++) {
-        size_t r = *(size_t *) util_vec_at(&ix->removed, i);
-
-        if (p == r)
-            return false;
-        if (p > r)
-            p--;
-    }
-    *pos = p;
-    return true;
-}
-
-/* The map value of position pos now. */
-static size_t
-index_value(const model_index *ix, size_t pos)
-{
-    return pos << 8 | ix->removed.len;
-}
-
 /* Empty ix's map for a rebuild. */
 static void
 index_clear(model_index *ix)
 {
     util_map_clear(&ix->map);
-    ix->removed.len = 0;
     ix->upto = 0;
 }
 
@@ -235,9 +188,11 @@ catch_up(model_index *ix, const util_vec *v, key_fn key, util_buf *b)
     elem_key k;
 
     for (; ix->upto < v->len; ix->upto++) {
+        if (gone_at(ix->gone, ix->upto))
+            continue;
         key(util_vec_at(v, ix->upto), &k);
         key_bytes(&k, b);
-        util_map_add(&ix->map, b->data, b->len, index_value(ix, ix->upto));
+        util_map_add(&ix->map, b->data, b->len, ix->upto);
     }
 }
 
@@ -247,12 +202,12 @@ index_forget(model_index *ix, key_fn key, size_t pos, const void *elem)
 {
     util_buf b;
     elem_key k;
-    size_t value, at;
+    size_t at;
 
     util_buf_init(&b);
     key(elem, &k);
     key_bytes(&k, &b);
-    if (util_map_get(&ix->map, b.data, b.len, &value) && index_position(ix, value, &at) && at == pos)
+    if (util_map_get(&ix->map, b.data, b.len, &at) && at == pos)
         util_map_del(&ix->map, b.data, b.len);
     util_buf_free(&b);
 }
@@ -265,18 +220,17 @@ index_removed(model_index *ix, bool dups, key_fn key, size_t pos, const void *el
      * resetting them here made GRANT/REVOKE churn scan forever). */
     if (ix->frozen || !ix->built)
         return;
-    if (dups || ix->removed.len >= INDEX_LOG_MAX) {
-        /* Built again by the next lookup: once per INDEX_LOG_MAX removals. */
+    if (dups) {
+        /* Another element may have the same key: built again by the next
+         * lookup. */
         index_stale(ix);
         ix->scans = INDEX_REBUILD_AFTER;
         return;
     }
-    /* Not in the map yet: the mapped elements, before it, stay where they are. */
+    /* Not in the map yet: nothing to forget (catch_up skips it, gone). */
     if (pos >= ix->upto)
         return;
     index_forget(ix, key, pos, elem);
-    *(size_t *) util_vec_push(&ix->removed) = pos;
-    ix->upto--;
 }
 
 void
@@ -296,11 +250,12 @@ index_catch_up(model_index *ix, const util_vec *v, key_fn key)
 /* Whether element p of v (when there is one) has key want, and comes
  * before *best (-1: none yet): then it is the best. */
 static void
-consider(const util_vec *v, key_fn key, const elem_key *want, size_t p, long *best)
+consider(const model_index *ix, const util_vec *v, key_fn key, const elem_key *want, size_t p,
+         long *best)
 {
     elem_key k;
 
-    if (p >= v->len || (*best >= 0 && (size_t) *best <= p))
+    if (p >= v->len || gone_at(ix->gone, p) || (*best >= 0 && (size_t) *best <= p))
         return;
     key(util_vec_at(v, p), &k);
     if (key_equal(&k, want))
@@ -334,14 +289,14 @@ index_rekey_to(model_index *ix, key_fn key, size_t pos, const void *elem)
     key_bytes(&k, &b);
     /* Another element has that name already (rename_target noted it in
      * dup_keys): which one comes first is for a rebuild to say. */
-    if (!util_map_add(&ix->map, b.data, b.len, index_value(ix, pos)))
+    if (!util_map_add(&ix->map, b.data, b.len, pos))
         index_stale(ix);
     util_buf_free(&b);
 }
 
 /*
  * index_find while a journal runs (ix frozen, its map as before the
- * journal): the object the map names, where the removals since moved it,
+ * journal): the object the map names (positions stay put: gone.c),
  * unless it is gone or renamed; or one the journal appended or changed (a
  * new name).  The least position of those with key want: keys name one
  * object each unless a rename made two alike (dup_keys), when this scans.
@@ -356,17 +311,16 @@ frozen_find(model_index *ix, const util_vec *v, key_fn key, const elem_key *want
     long best = -1;
 
     if (j == NULL || journal_dup_keys(j))
-        return index_scan(v, key, want);
+        return index_scan(ix, v, key, want);
     util_buf_init(&b);
     key_bytes(want, &b);
-    if (util_map_get(&ix->map, b.data, b.len, &i) && index_position(ix, i, &p) &&
-        journal_translate(j, ix->vec, 0, &p))
-        consider(v, key, want, p, &best);
+    if (util_map_get(&ix->map, b.data, b.len, &p))
+        consider(ix, v, key, want, p, &best);
     util_buf_free(&b);
     n = journal_length(j);
     for (i = 0; i < n; i++)
-        if (journal_placed(j, i, ix->vec, &p) && journal_translate(j, ix->vec, i + 1, &p))
-            consider(v, key, want, p, &best);
+        if (journal_placed(j, i, ix->vec, &p))
+            consider(ix, v, key, want, p, &best);
     return best;
 }
 
@@ -388,7 +342,7 @@ index_lookup(model_index *ix, const util_vec *v, key_fn key, const elem_key *wan
         return frozen_find(ix, v, key, want);
     if (!ix->built && ix->scans < INDEX_REBUILD_AFTER) {
         ix->scans++;
-        return index_scan(v, key, want);
+        return index_scan(ix, v, key, want);
     }
     if (!ix->built || ix->upto > v->len) {
         index_clear(ix);
@@ -399,7 +353,7 @@ index_lookup(model_index *ix, const util_vec *v, key_fn key, const elem_key *wan
     key_bytes(want, &b);
     if (util_map_get(&ix->map, b.data, b.len, &i)) {
         /* Removed since (a name two objects shared): not a match. */
-        if (index_position(ix, i, &i) && i < v->len)
+        if (i < v->len && !gone_at(ix->gone, i))
             key(util_vec_at(v, i), &k);
         else
             k.kind = (char) (want->kind + 1);
@@ -407,7 +361,7 @@ index_lookup(model_index *ix, const util_vec *v, key_fn key, const elem_key *wan
             found = (long) i;
         } else {
             index_stale(ix);
-            found = index_scan(v, key, want);
+            found = index_scan(ix, v, key, want);
         }
     }
     util_buf_free(&b);
@@ -430,9 +384,9 @@ index_find(model_index *ix, const util_vec *v, key_fn key, const elem_key *want)
 {
     long found = index_lookup(ix, v, key, want);
 
-    if (index_checking() && found != index_scan(v, key, want)) {
+    if (index_checking() && found != index_scan(ix, v, key, want)) {
         fprintf(stderr, "pgrampart: PGRAMPART_INDEX_CHECK: an index lookup found %ld, a scan %ld\n",
-                found, index_scan(v, key, want));
+                found, index_scan(ix, v, key, want));
         abort();
     }
     return found;
@@ -492,7 +446,7 @@ column_exists(model *m, const pgr_table *t, const char *name)
         for (i = 0; i < m->tables.len; i++) {
             const pgr_table *o = util_vec_at(&m->tables, i);
 
-            for (k = 0; k < o->n_columns; k++) {
+            for (k = 0; !elem_gone(m, JV_TABLES, i) && k < o->n_columns; k++) {
                 pair_bytes(&b, &o->oid, sizeof o->oid, o->columns[k]);
                 util_map_add(&ix->map, b.data, b.len, 0);
             }
@@ -517,6 +471,20 @@ column_added(model *m, const pgr_table *t, const char *name)
     pair_bytes(&b, &t->oid, sizeof t->oid, name);
     util_map_add(&m->column_ix.map, b.data, b.len, 0);
     util_buf_free(&b);
+}
+
+void
+column_renamed(model *m, const pgr_table *t, const char *from, const char *to)
+{
+    util_buf b;
+
+    if (!m->column_ix.built || m->column_ix.frozen)
+        return;
+    util_buf_init(&b);
+    pair_bytes(&b, &t->oid, sizeof t->oid, from);
+    util_map_del(&m->column_ix.map, b.data, b.len);
+    util_buf_free(&b);
+    column_added(m, t, to);
 }
 
 /* --- what a migration touched (model.h: model_touched) ------------------- */
@@ -627,6 +595,10 @@ rename_target(model *m, model_index *ix, const util_vec *v, key_fn key, char k, 
 static void
 scan_positions(const model *m, const model_touched *t, int kind, util_vec *out)
 {
+    /* TOUCH_* kind -> vector (default privileges: no removal marks). */
+    static const int vecs[TOUCH_KINDS] = {
+        JV_TABLES, JV_POLICIES, JV_FUNCTIONS, JV_ROLES, JV_ACL, JV_VIEWS, JV_OBJECTS, -1
+    };
     key_fn key;
     const util_vec *v = touched_vector(m, kind, &key);
     util_buf b;
@@ -635,6 +607,8 @@ scan_positions(const model *m, const model_touched *t, int kind, util_vec *out)
 
     util_buf_init(&b);
     for (i = 0; i < v->len; i++) {
+        if (vecs[kind] >= 0 && elem_gone(m, vecs[kind], i))
+            continue;
         key(util_vec_at(v, i), &k);
         if (kind == TOUCH_ACL || kind == TOUCH_DEFAULT_ACL)
             k.kind = 0;

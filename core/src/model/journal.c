@@ -12,6 +12,9 @@
 
 enum { OP_PUSH, OP_CHANGE, OP_REMOVE };
 
+/* How many indexes a model has (index.c: indexes_apply). */
+enum { N_INDEXES = 11 };
+
 /* One record: what happened to the element at pos of vector vec; elem (a
  * malloc'd element, owned) is its old value (OP_CHANGE) or the element
  * removed (OP_REMOVE), NULL for OP_PUSH. */
@@ -33,69 +36,19 @@ struct model_journal {
     int default_public_execute;
     size_t deep_lines;
     /* The indexes' state: their maps are not touched while frozen. */
-    model_index saved_ix[13];
+    model_index saved_ix[N_INDEXES];
 };
 
 /* The indexes of m, in indexes_apply's order. */
 static model_index *
 index_at(model *m, size_t k)
 {
-    model_index *all[13] = {
+    model_index *all[N_INDEXES] = {
         &m->table_ix, &m->policy_ix, &m->role_ix, &m->acl_ix, &m->function_ix, &m->view_ix,
-        &m->object_ix, &m->column_ix, &m->member_ix, &m->oid_ix, &m->constraint_ix,
-        &m->constraint_name_ix, &m->constraint_type_ix
+        &m->object_ix, &m->column_ix, &m->member_ix, &m->oid_ix, &m->constraint_ix
     };
 
     return all[k];
-}
-
-static util_vec *
-vec_of(model *m, int vec)
-{
-    util_vec *all[JV_COUNT] = {
-        &m->tables, &m->acl, &m->roles, &m->policies, &m->functions, &m->views, &m->objects,
-        &m->constraints, &m->column_info, &m->index_deps
-    };
-
-    return all[vec];
-}
-
-/* Free what element e of vector vec owns (not e itself). */
-static void
-free_elem(int vec, void *e)
-{
-    switch (vec) {
-    case JV_TABLES:
-        free_table(e);
-        break;
-    case JV_ACL:
-        free_acl_item(e);
-        break;
-    case JV_ROLES:
-        free_role(e);
-        break;
-    case JV_POLICIES:
-        free_policy(e);
-        break;
-    case JV_FUNCTIONS:
-        free_function(e);
-        break;
-    case JV_VIEWS:
-        free_view(e);
-        break;
-    case JV_OBJECTS:
-        free_object(e);
-        break;
-    case JV_CONSTRAINTS:
-        constraint_free(e);
-        break;
-    case JV_COLUMN_INFO:
-        column_info_free(e);
-        break;
-    case JV_INDEX_DEPS:
-        index_dep_free(e);
-        break;
-    }
 }
 
 /* A malloc'd deep copy of element e of vector vec. */
@@ -154,7 +107,7 @@ void
 journal_push(model *m, int vec)
 {
     if (m->journal)
-        record(m, vec, OP_PUSH, vec_of(m, vec)->len - 1, NULL);
+        record(m, vec, OP_PUSH, model_vec(m, vec)->len - 1, NULL);
 }
 
 void
@@ -164,7 +117,7 @@ journal_change(model *m, int vec, size_t i)
 
     if (m->journal == NULL)
         return;
-    v = vec_of(m, vec);
+    v = model_vec(m, vec);
     record(m, vec, OP_CHANGE, i, clone_elem(vec, util_vec_at(v, i), v->elem_size));
 }
 
@@ -176,7 +129,7 @@ journal_take(model *m, int vec, size_t i, const void *elem)
 
     if (m->journal == NULL)
         return false;
-    size = vec_of(m, vec)->elem_size;
+    size = model_vec(m, vec)->elem_size;
     copy = util_xmalloc(size);
     memcpy(copy, elem, size);
     record(m, vec, OP_REMOVE, i, copy);
@@ -204,30 +157,14 @@ journal_placed(const model_journal *j, size_t i, int vec, size_t *pos)
     return o->vec == vec && o->op != OP_REMOVE;
 }
 
-bool
-journal_translate(const model_journal *j, int vec, size_t from, size_t *pos)
-{
-    size_t i;
-
-    for (i = from; i < j->ops.len; i++) {
-        const journal_op *o = util_vec_at(&j->ops, i);
-
-        if (o->vec != vec || o->op != OP_REMOVE)
-            continue;
-        if (*pos == o->pos)
-            return false;
-        if (*pos > o->pos)
-            (*pos)--;
-    }
-    return true;
-}
-
 /*
  * Let the indexes whose keys name one object each (tables, grants,
  * policies, roles, functions, views, objects, constraints by name) serve
  * lookups while frozen: a built index, brought up to its vector, maps each
  * key to its object's position before the journal, which the records
- * then move (index.c: frozen_find).  The others scan.
+ * add to; removals leave positions where they are (gone.c), so a position
+ * is still good unless it was removed (index.c: frozen_find).  The others
+ * scan.
  */
 static void
 journal_indexes(model *m, model_journal *j)
@@ -249,7 +186,7 @@ journal_indexes(model *m, model_journal *j)
     for (k = 0; k < sizeof ix / sizeof ix[0]; k++) {
         if (!ix[k]->built)
             continue;
-        index_catch_up(ix[k], vec_of(m, of[k].vec), of[k].key);
+        index_catch_up(ix[k], model_vec(m, of[k].vec), of[k].key);
         ix[k]->journal = j;
         ix[k]->vec = of[k].vec;
     }
@@ -270,10 +207,12 @@ model_journal_begin(model *m)
     j->public_schema_create = m->public_schema_create;
     j->default_public_execute = m->default_public_execute;
     j->deep_lines = m->deep_lines.len;
-    for (k = 0; k < 13; k++) {
+    for (k = 0; k < N_INDEXES; k++) {
         j->saved_ix[k] = *index_at(m, k);
         index_at(m, k)->frozen = true;
     }
+    groups_catch_up(m);
+    groups_apply(m, groups_freeze);
     m->journal = j;
 }
 
@@ -281,7 +220,7 @@ model_journal_begin(model *m)
 static void
 undo_op(model *m, const journal_op *o)
 {
-    util_vec *v = vec_of(m, o->vec);
+    util_vec *v = model_vec(m, o->vec);
     size_t size = v->elem_size;
 
     switch (o->op) {
@@ -289,17 +228,16 @@ undo_op(model *m, const journal_op *o)
         v->len--;
         if (o->vec == JV_COLUMN_INFO)
             column_info_forget(m, util_vec_at(v, v->len));
-        free_elem(o->vec, util_vec_at(v, v->len));
+        elem_free(o->vec, util_vec_at(v, v->len));
         break;
     case OP_CHANGE:
-        free_elem(o->vec, util_vec_at(v, o->pos));
+        elem_free(o->vec, util_vec_at(v, o->pos));
         memcpy(util_vec_at(v, o->pos), o->elem, size);
         break;
     case OP_REMOVE:
-        util_vec_push(v);
-        memmove((char *) v->items + (o->pos + 1) * size, (char *) v->items + o->pos * size,
-                (v->len - 1 - o->pos) * size);
+        /* Its slot was only marked gone (gone.c): it goes back in place. */
         memcpy(util_vec_at(v, o->pos), o->elem, size);
+        elem_unbury(m, o->vec, o->pos);
         break;
     }
 }
@@ -328,11 +266,12 @@ model_journal_undo(model *m)
     m->default_public_execute = j->default_public_execute;
     m->deep_lines.len = j->deep_lines;
     /* The vectors are as they were: so are the maps, untouched since. */
-    for (k = 0; k < 13; k++) {
+    for (k = 0; k < N_INDEXES; k++) {
         *index_at(m, k) = j->saved_ix[k];
         index_at(m, k)->frozen = false;
         index_at(m, k)->journal = NULL;
     }
+    groups_apply(m, groups_thaw);
     free(j);
 }
 
@@ -372,7 +311,7 @@ model_journal_supports(const PgQuery__Node *n)
 static void
 copy_positions(model *m, model *dst, int vec, const util_vec *pos)
 {
-    util_vec *from = vec_of(m, vec), *to = vec_of(dst, vec);
+    util_vec *from = model_vec(m, vec), *to = model_vec(dst, vec);
     size_t k;
 
     for (k = 0; k < pos->len; k++) {

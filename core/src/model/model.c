@@ -85,6 +85,8 @@ free_loc(pgr_location *l)
 void
 model_init(model *m, const char *source, int from_migrations)
 {
+    int i;
+
     m->source = util_xstrdup(source);
     m->from_migrations = from_migrations;
     util_vec_init(&m->tables, sizeof(pgr_table));
@@ -128,6 +130,12 @@ model_init(model *m, const char *source, int from_migrations)
     util_vec_init(&m->view_column_location_rows, sizeof(const pgr_location *));
     util_vec_init(&m->view_columns_complete, sizeof(unsigned char));
     indexes_apply(m, index_init);
+    for (i = 0; i < JV_COUNT; i++) {
+        util_vec_init(&m->gone[i], sizeof(unsigned char));
+        m->n_gone[i] = 0;
+    }
+    indexes_bind(m);
+    groups_apply(m, groups_init);
     m->journal = NULL;
     m->touched = NULL;
     m->dup_keys = false;
@@ -201,8 +209,10 @@ group_policies(model *m)
         sorted[i] = *keys[i].p;
         /* Moved: the positions the policy index holds are no longer
          * theirs (a lookup would miss a policy appended before the move). */
-        if (keys[i].seq != i)
+        if (keys[i].seq != i) {
             index_stale(&m->policy_ix);
+            groups_stale(&m->policy_groups);
+        }
     }
     if (n > 0)
         memcpy(m->policies.items, sorted, n * sizeof(pgr_policy));
@@ -273,6 +283,8 @@ view_functions(model *m, pgr_model *out)
 void
 model_view(model *m, pgr_model *out)
 {
+    /* Plugins index the arrays: no removed element may be left in them. */
+    model_compact(m);
     index_policies(m);
     out->source = m->source;
     out->from_migrations = m->from_migrations;
@@ -313,9 +325,14 @@ model_free(model *m)
 {
     size_t i;
 
+    /* The removed elements' strings are freed already: close the gaps. */
+    model_compact(m);
+    for (i = 0; i < JV_COUNT; i++)
+        util_vec_free(&m->gone[i]);
     util_vec_free(&m->deep_lines);
     clause_cache_free(m);
     indexes_apply(m, index_free);
+    groups_apply(m, groups_free);
     columns_free(m);
     constraints_free(m);
     index_deps_free(m);
@@ -422,14 +439,16 @@ free_acl_item(pgr_acl_item *a)
     free_loc(&a->location);
 }
 
-/* Appends deep copies of the ACL items of src to dst. */
+/* Appends deep copies of the ACL items of src to dst, but those gone
+ * marks (NULL: none) say were removed. */
 static void
-clone_acl(util_vec *dst, const util_vec *src)
+clone_acl(util_vec *dst, const util_vec *src, const util_vec *gone)
 {
     size_t i;
 
     for (i = 0; i < src->len; i++)
-        *(pgr_acl_item *) util_vec_push(dst) = clone_acl_item(util_vec_at(src, i));
+        if (!gone_at(gone, i))
+            *(pgr_acl_item *) util_vec_push(dst) = clone_acl_item(util_vec_at(src, i));
 }
 
 pgr_view
@@ -520,21 +539,28 @@ model_clone(const model *src, model *dst)
     dst->origin = copy_loc(&src->origin);
     dst->settings_scope = src->settings_scope;
     for (i = 0; i < src->views.len; i++)
-        *(pgr_view *) util_vec_push(&dst->views) = clone_view(util_vec_at(&src->views, i));
+        if (!elem_gone(src, JV_VIEWS, i))
+            *(pgr_view *) util_vec_push(&dst->views) = clone_view(util_vec_at(&src->views, i));
     for (i = 0; i < src->objects.len; i++)
-        *(pgr_object *) util_vec_push(&dst->objects) = clone_object(util_vec_at(&src->objects, i));
-    clone_acl(&dst->default_acl, &src->default_acl);
+        if (!elem_gone(src, JV_OBJECTS, i))
+            *(pgr_object *) util_vec_push(&dst->objects) = clone_object(util_vec_at(&src->objects, i));
+    clone_acl(&dst->default_acl, &src->default_acl, NULL);
     free(dst->default_schema);
     dst->default_schema = util_xstrdup(src->default_schema);
     for (i = 0; i < src->tables.len; i++)
-        *(pgr_table *) util_vec_push(&dst->tables) = clone_table(util_vec_at(&src->tables, i));
+        if (!elem_gone(src, JV_TABLES, i))
+            *(pgr_table *) util_vec_push(&dst->tables) = clone_table(util_vec_at(&src->tables, i));
     for (i = 0; i < src->policies.len; i++)
-        *(pgr_policy *) util_vec_push(&dst->policies) = clone_policy(util_vec_at(&src->policies, i));
-    clone_acl(&dst->acl, &src->acl);
+        if (!elem_gone(src, JV_POLICIES, i))
+            *(pgr_policy *) util_vec_push(&dst->policies) = clone_policy(util_vec_at(&src->policies, i));
+    clone_acl(&dst->acl, &src->acl, &src->gone[JV_ACL]);
     for (i = 0; i < src->roles.len; i++)
-        *(pgr_role *) util_vec_push(&dst->roles) = clone_role(util_vec_at(&src->roles, i));
+        if (!elem_gone(src, JV_ROLES, i))
+            *(pgr_role *) util_vec_push(&dst->roles) = clone_role(util_vec_at(&src->roles, i));
     for (i = 0; i < src->functions.len; i++)
-        *(model_function *) util_vec_push(&dst->functions) = clone_function(util_vec_at(&src->functions, i));
+        if (!elem_gone(src, JV_FUNCTIONS, i))
+            *(model_function *) util_vec_push(&dst->functions) =
+                clone_function(util_vec_at(&src->functions, i));
     columns_clone(src, dst);
     constraints_clone(src, dst);
     index_deps_clone(src, dst);
@@ -566,36 +592,51 @@ model_put_hba(model *m, const pgr_hba_rule *rule)
     h->location = copy_loc(&rule->location);
 }
 
+/* Positions of vec in schema, highest first, through the lists by schema. */
+static void
+in_schema(model *m, int vec, const char *schema, util_vec *pos)
+{
+    pos->len = 0;
+    schema_positions(m, vec, schema, pos);
+}
+
+void
+drop_schema_contents(model *m, const char *schema)
+{
+    util_vec pos;
+    size_t k;
+
+    util_vec_init(&pos, sizeof(size_t));
+    in_schema(m, JV_TABLES, schema, &pos);
+    for (k = pos.len; k-- > 0;)
+        drop_table_at(m, *(size_t *) util_vec_at(&pos, k));
+    in_schema(m, JV_VIEWS, schema, &pos);
+    for (k = pos.len; k-- > 0;)
+        drop_view_at(m, *(size_t *) util_vec_at(&pos, k));
+    /* Dropping the tables took their indexes: what is left of the list. */
+    in_schema(m, JV_OBJECTS, schema, &pos);
+    for (k = pos.len; k-- > 0;)
+        if (!elem_gone(m, JV_OBJECTS, *(size_t *) util_vec_at(&pos, k)))
+            remove_object_at(m, *(size_t *) util_vec_at(&pos, k));
+    util_vec_free(&pos);
+    drop_functions_in(m, schema);
+}
+
 void
 model_forget_schema(model *m, const char *schema)
 {
-    size_t i = m->tables.len;
-    size_t keep = 0;
+    size_t i;
     size_t sl = strlen(schema);
 
-    while (i-- > 0)
-        if (strcmp(((pgr_table *) util_vec_at(&m->tables, i))->schema, schema) == 0)
-            drop_table_at(m, i);
-    for (i = m->views.len; i-- > 0;)
-        if (strcmp(((pgr_view *) util_vec_at(&m->views, i))->schema, schema) == 0)
-            drop_view_at(m, i);
-    for (i = m->objects.len; i-- > 0;)
-        if (strcmp(((pgr_object *) util_vec_at(&m->objects, i))->schema, schema) == 0)
-            remove_object_at(m, i);
-    drop_functions_in(m, schema);
+    drop_schema_contents(m, schema);
     /* Grants on anything in the schema, and on the schema itself. */
     for (i = 0; i < m->acl.len; i++) {
         pgr_acl_item *a = util_vec_at(&m->acl, i);
 
-        if ((strncmp(a->object, schema, sl) == 0 && a->object[sl] == '.') ||
-            (a->objkind == 'n' && strcmp(a->object, schema) == 0)) {
-            free((char *) a->object);
-            free((char *) a->grantee);
-            free_loc(&a->location);
-        } else {
-            *(pgr_acl_item *) util_vec_at(&m->acl, keep++) = *a;
-        }
+        if (!elem_gone(m, JV_ACL, i) && ((strncmp(a->object, schema, sl) == 0 && a->object[sl] == '.') ||
+                                         (a->objkind == 'n' && strcmp(a->object, schema) == 0)))
+            elem_bury(m, JV_ACL, i);
     }
-    m->acl.len = keep;
+    model_compact(m);
     indexes_stale(m);
 }

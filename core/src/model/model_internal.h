@@ -17,13 +17,13 @@
  * once per statement; scanning made 20,000 policies on one table take 21 s.
  * Each vector gets a hash index from a key (a kind byte and its names) to
  * the position of the first element with that key, built lazily: elements
- * appended are added on the next lookup, and anything that removes, renames
- * or reorders elements of a vector discards its index (index_stale, or
+ * appended are added on the next lookup, and anything that renames or
+ * reorders elements of a vector (a compaction) discards its index (index_stale, or
  * indexes_stale for all).  Lookups then scan, as they always did, until
  * INDEX_REBUILD_AFTER of them have come without another change; only then is
- * the index rebuilt.  So alternating DROP and CREATE costs no more than it
- * did (a removal is O(n) anyway: the vectors close the gap), and a rebuild
- * is paid for by the scans before it.
+ * the index rebuilt.  A rebuild is paid for by the scans before it.
+ * A removal only forgets its key (index_removed): the elements keep their
+ * positions (gone.c), and lookups skip the removed ones.
  */
 #define INDEX_REBUILD_AFTER 8
 
@@ -36,6 +36,11 @@ typedef struct elem_key {
 } elem_key;
 
 typedef void (*key_fn)(const void *elem, elem_key *out);
+/* index.c: set k to (kind, a[, b[, c]]); the bytes of k for a hash map;
+ * whether two keys are equal (NULL counts as ""). */
+void key_set(elem_key *k, char kind, const char *a, const char *b, const char *c);
+void key_bytes(const elem_key *k, util_buf *b);
+bool key_equal(const elem_key *a, const elem_key *b);
 
 /* model.c */
 void strs_add(const char *const **items, size_t *n, const char *s);
@@ -46,31 +51,108 @@ char *dup_or_null(const char *s);
 pgr_location copy_loc(const pgr_location *loc);
 void free_loc(pgr_location *l);
 
-/* journal.c: the vectors a journal records, and what statements call when
- * they change one (no-ops without a journal).  journal_push: an element was
- * appended to vec; journal_change: element i of vec is about to change in
- * place; journal_take: element i of vec (at elem) is being removed — true
- * when the journal keeps it (the caller must then not free it), and for a
- * removal inside a compaction loop i is the position it leaves (keep). */
-enum {
-    JV_TABLES, JV_ACL, JV_ROLES, JV_POLICIES, JV_FUNCTIONS, JV_VIEWS, JV_OBJECTS,
-    JV_CONSTRAINTS, JV_COLUMN_INFO, JV_INDEX_DEPS, JV_COUNT
-};
+/* journal.c: what statements call when they change a vector (no-ops
+ * without a journal).  journal_push: an element was appended to vec;
+ * journal_change: element i of vec is about to change in place;
+ * journal_take: element i of vec (at elem) is being removed — true when the
+ * journal keeps it (the caller must then not free it). */
 void journal_push(model *m, int vec);
 void journal_change(model *m, int vec, size_t i);
 bool journal_take(model *m, int vec, size_t i, const void *elem);
 /* For lookups while a journal runs (index.c: frozen_find): whether a name
  * may stand for several objects in its model; how many records it holds;
  * whether record i is an append or a change of an element of vec, and at
- * what position; and pos, a position of vec after record from (0: before
- * the first), moved by the removals since — false when one removed it. */
+ * what position. */
 bool journal_dup_keys(const model_journal *j);
 size_t journal_length(const model_journal *j);
 bool journal_placed(const model_journal *j, size_t i, int vec, size_t *pos);
-bool journal_translate(const model_journal *j, int vec, size_t from, size_t *pos);
+
+/* gone.c: removing elements without moving the others (model.gone). */
+/* Whether position i of a vector whose marks are g was removed. */
+static inline bool
+gone_at(const util_vec *g, size_t i)
+{
+    return g != NULL && i < g->len && ((const unsigned char *) g->items)[i] != 0;
+}
+/* Whether element i of m's vector vec (JV_*) was removed. */
+static inline bool
+elem_gone(const model *m, int vec, size_t i)
+{
+    return m->n_gone[vec] > 0 && gone_at(&m->gone[vec], i);
+}
+/* The vector vec (JV_*) of m. */
+util_vec *model_vec(model *m, int vec);
+/* Remove element i of vec: the journal keeps it, else its strings are
+ * freed; its slot is marked gone.  The caller has taken it out of the
+ * vector's indexes (index_removed) first. */
+void elem_bury(model *m, int vec, size_t i);
+/* Undo elem_bury (journal.c): element i of vec is back. */
+void elem_unbury(model *m, int vec, size_t i);
+/* Free what element e of vector vec owns (not e itself). */
+void elem_free(int vec, void *e);
+/* Close the gaps of vec (no-op while a journal runs): the elements keep
+ * their order, the vector's indexes are rebuilt on demand. */
+void compact_vec(model *m, int vec);
+/* After a statement: compact the vectors at least half gone. */
+void compact_some(model *m);
+/* Point each index of m at its vector's marks (after index_init). */
+void indexes_bind(model *m);
+
 /* index.c: bring a built index up to its vector (every element in the
  * map); for a journal to begin with. */
 void index_catch_up(model_index *ix, const util_vec *v, key_fn key);
+
+/* groups.c: the elements an owner has (model_groups).  An owner_fn sets
+ * the key of elem's owner number n (0-based) and returns true, or returns
+ * false when elem has no such owner: most have one (a policy's table),
+ * some none (an object that is not an index, a constraint that references
+ * nothing), a view one per relation it reads. */
+typedef bool (*owner_fn)(const void *elem, size_t n, elem_key *out);
+bool policy_owner(const void *e, size_t n, elem_key *k);
+bool acl_owner(const void *e, size_t n, elem_key *k);
+bool object_owner(const void *e, size_t n, elem_key *k);
+bool constraint_owner(const void *e, size_t n, elem_key *k);
+bool reference_owner(const void *e, size_t n, elem_key *k);
+bool dep_owner(const void *e, size_t n, elem_key *k);
+bool constraint_name_owner(const void *e, size_t n, elem_key *k);   /* (schema, name) */
+bool view_owner(const void *e, size_t n, elem_key *k);              /* 'v', each relation */
+bool column_type_owner(const void *e, size_t n, elem_key *k);       /* 't', its type text */
+bool table_schema_owner(const void *e, size_t n, elem_key *k);      /* 's', schema */
+bool view_schema_owner(const void *e, size_t n, elem_key *k);
+bool object_schema_owner(const void *e, size_t n, elem_key *k);
+bool function_schema_owner(const void *e, size_t n, elem_key *k);
+void groups_init(model_groups *g);
+void groups_free(model_groups *g);
+/* Owners of elements of g's vector changed (a rename, a reorder): g is
+ * built again when next needed. */
+void groups_stale(model_groups *g);
+/* Every group of m: groups_init, groups_free, groups_stale, groups_freeze
+ * (a journal begins) or groups_thaw (its undo ended). */
+void groups_apply(model *m, void (*fn)(model_groups *));
+/* Bring every built list of m up to its vector (a journal begins: its
+ * listings then add only what it appended or changed). */
+void groups_catch_up(model *m);
+void groups_freeze(model_groups *g);
+void groups_thaw(model_groups *g);
+/* Every element owner from owned now belongs to owner to (a table renamed
+ * or moved: its policies, grants, indexes...): the list moves, O(1) or
+ * the length of the lists.  No-op while frozen or not built. */
+void groups_move(model_groups *g, char kind, const char *from_a, const char *from_b, const char *to_a,
+                 const char *to_b);
+/* Element pos now has owner (kind, a, b) too (one renamed alone): it is
+ * added to that list; its old list drops it when listed. */
+void groups_add(model_groups *g, size_t pos, char kind, const char *a, const char *b);
+/* The groups of vector vec (JV_*), up to three; how many. */
+size_t groups_of(model *m, int vec, model_groups *out[3]);
+/* Append to out the positions, ascending, of the elements of vec (JV_TABLES,
+ * JV_VIEWS, JV_OBJECTS or JV_FUNCTIONS) in schema. */
+void schema_positions(model *m, int vec, const char *schema, util_vec *out);
+/* Append to out (of size_t) the positions, ascending, of the elements of
+ * vector vec (through g, by owner) whose owner key is (kind, a, b): those
+ * not gone.  While a journal runs (g frozen) the lists are read, not
+ * changed, and what the journal appended or changed is added. */
+void owned_positions(model *m, int vec, model_groups *g, owner_fn owner, char kind, const char *a,
+                     const char *b, util_vec *out);
 
 /* model.c: deep copies of one element (every string duplicated). */
 pgr_table clone_table(const pgr_table *t);
@@ -95,14 +177,12 @@ void acl_key(const void *e, elem_key *k);
 void function_key(const void *e, elem_key *k);
 void object_key(const void *e, elem_key *k);
 void constraint_key(const void *e, elem_key *k);       /* (schema, table, name) */
-void constraint_name_key(const void *e, elem_key *k);  /* (schema, name) */
-void constraint_type_key(const void *e, elem_key *k);  /* contype, (schema, table) */
 long index_find(model_index *ix, const util_vec *v, key_fn key, const elem_key *want);
 /* Element elem (key by key) at position pos of ix's vector is being
- * removed (before it is freed; inside a compaction loop pos is where it
- * leaves, keep): the index stays valid (issue 15: a removal made it
- * rebuild, O(n) each).  dups: a name may stand for several elements (the
- * model's dup_keys), when the index is rebuilt instead. */
+ * removed (before elem_bury): its key leaves the map, and the index stays
+ * valid, as the other elements keep their positions (issue 15: a removal
+ * made it rebuild, O(n) each).  dups: a name may stand for several
+ * elements (the model's dup_keys), when the index is rebuilt instead. */
 void index_removed(model_index *ix, bool dups, key_fn key, size_t pos, const void *elem);
 /* Element elem at position pos of ix's vector is renamed: index_rekey_from
  * before the change (its old key leaves the map), index_rekey_to after it
@@ -122,6 +202,12 @@ void rename_target(model *m, model_index *ix, const util_vec *v, key_fn key, cha
                    const char *a, const char *b, const char *c);
 bool column_exists(model *m, const pgr_table *t, const char *name);
 void column_added(model *m, const pgr_table *t, const char *name);
+/* Table t's column from is now named to (t's columns already say so). */
+void column_renamed(model *m, const pgr_table *t, const char *from, const char *to);
+
+/* model.c: drop every table, view, object and function of schema (DROP
+ * SCHEMA ... CASCADE, model_forget_schema). */
+void drop_schema_contents(model *m, const char *schema);
 
 /* replay.c */
 void qualified_name(const model *m, const PgQuery__Node *n, const char **schema, const char **name);

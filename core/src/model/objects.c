@@ -100,64 +100,85 @@ free_dep(index_dep *d)
 static void
 remove_deps_of(model *m, const char *schema, const char *index)
 {
-    size_t i, keep = 0;
+    util_vec pos;
+    size_t k;
 
-    for (i = 0; i < m->index_deps.len; i++) {
-        index_dep *d = util_vec_at(&m->index_deps, i);
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_INDEX_DEPS, &m->dep_groups, dep_owner, 0, schema, index, &pos);
+    for (k = 0; k < pos.len; k++)
+        elem_bury(m, JV_INDEX_DEPS, *(size_t *) util_vec_at(&pos, k));
+    util_vec_free(&pos);
+}
 
-        if (!strcmp(d->schema, schema) && !strcmp(d->index, index)) {
-            if (!journal_take(m, JV_INDEX_DEPS, keep, d))
-                free_dep(d);
-        } else
-            *(index_dep *) util_vec_at(&m->index_deps, keep++) = *d;
-    }
-    m->index_deps.len = keep;
+/* Append to out the positions of what index schema.index reads. */
+static void
+deps_of(model *m, const char *schema, const char *index, util_vec *out)
+{
+    owned_positions(m, JV_INDEX_DEPS, &m->dep_groups, dep_owner, 0, schema, index, out);
 }
 
 static bool
-index_reads(const model *m, const pgr_object *o, const char *column)
+index_reads(model *m, const pgr_object *o, const char *column)
 {
-    size_t i;
+    util_vec pos;
+    size_t k;
+    bool reads = false;
 
-    for (i = 0; i < m->index_deps.len; i++) {
-        const index_dep *d = util_vec_at(&m->index_deps, i);
-
-        if (!strcmp(d->column, column) && !strcmp(d->index, o->name) && !strcmp(d->schema, o->schema))
-            return true;
-    }
-    return false;
+    util_vec_init(&pos, sizeof(size_t));
+    deps_of(m, o->schema, o->name, &pos);
+    for (k = 0; k < pos.len && !reads; k++)
+        reads = !strcmp(((const index_dep *) util_vec_at(&m->index_deps, *(size_t *) util_vec_at(&pos, k)))->column,
+                        column);
+    util_vec_free(&pos);
+    return reads;
 }
 
 void
 index_deps_rename_index(model *m, const char *schema, const char *from, const char *to)
 {
-    size_t i;
+    util_vec pos;
+    size_t k;
 
-    for (i = 0; i < m->index_deps.len; i++) {
-        index_dep *d = util_vec_at(&m->index_deps, i);
+    util_vec_init(&pos, sizeof(size_t));
+    deps_of(m, schema, from, &pos);
+    for (k = 0; k < pos.len; k++) {
+        index_dep *d = util_vec_at(&m->index_deps, *(size_t *) util_vec_at(&pos, k));
 
-        if (!strcmp(d->schema, schema) && !strcmp(d->index, from)) {
-            free(d->index);
-            d->index = util_xstrdup(to);
-        }
+        free(d->index);
+        d->index = util_xstrdup(to);
     }
+    groups_move(&m->dep_groups, 0, schema, from, schema, to);
+    util_vec_free(&pos);
 }
 
+/* A column of table "schema.name" was renamed: what the table's indexes
+ * read follows (through the table's indexes and their dependencies, not a
+ * walk of every dependency). */
 void
 index_deps_rename_column(model *m, const char *qualified, const char *from, const char *to)
 {
-    size_t i;
+    util_vec ixs, pos;
+    size_t j, k;
 
-    for (i = 0; i < m->index_deps.len; i++) {
-        index_dep *d = util_vec_at(&m->index_deps, i);
-        long o = strcmp(d->column, from) == 0 ? object_index(m, 'i', d->schema, d->index) : -1;
-        const pgr_object *ix = o >= 0 ? util_vec_at(&m->objects, (size_t) o) : NULL;
+    util_vec_init(&ixs, sizeof(size_t));
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_OBJECTS, &m->object_groups, object_owner, 'i', qualified, NULL, &ixs);
+    for (j = 0; j < ixs.len; j++) {
+        const pgr_object *ix = util_vec_at(&m->objects, *(size_t *) util_vec_at(&ixs, j));
 
-        if (ix && ix->parent && strcmp(ix->parent, qualified) == 0) {
-            free(d->column);
-            d->column = util_xstrdup(to);
+        pos.len = 0;
+        deps_of(m, ix->schema, ix->name, &pos);
+        for (k = 0; k < pos.len; k++) {
+            index_dep *d = util_vec_at(&m->index_deps, *(size_t *) util_vec_at(&pos, k));
+
+            if (strcmp(d->column, from) == 0) {
+                free(d->column);
+                d->column = util_xstrdup(to);
+            }
         }
     }
+    util_vec_free(&pos);
+    util_vec_free(&ixs);
 }
 
 void
@@ -167,8 +188,11 @@ index_deps_clone(const model *src, model *dst)
 
     for (i = 0; i < src->index_deps.len; i++) {
         const index_dep *s = util_vec_at(&src->index_deps, i);
-        index_dep *d = util_vec_push(&dst->index_deps);
+        index_dep *d;
 
+        if (elem_gone(src, JV_INDEX_DEPS, i))
+            continue;
+        d = util_vec_push(&dst->index_deps);
         d->schema = util_xstrdup(s->schema);
         d->index = util_xstrdup(s->index);
         d->column = util_xstrdup(s->column);
@@ -198,7 +222,8 @@ index_deps_free(model *m)
     size_t i;
 
     for (i = 0; i < m->index_deps.len; i++)
-        free_dep(util_vec_at(&m->index_deps, i));
+        if (!elem_gone(m, JV_INDEX_DEPS, i))
+            free_dep(util_vec_at(&m->index_deps, i));
     util_vec_free(&m->index_deps);
 }
 
@@ -207,19 +232,23 @@ index_deps_free(model *m)
 void
 drop_indexes_on_column(model *m, const char *qualified, const char *column)
 {
-    size_t i = m->objects.len, k;
+    util_vec pos;
+    size_t i, k, j;
 
-    while (i-- > 0) {
-        const pgr_object *o = util_vec_at(&m->objects, i);
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_OBJECTS, &m->object_groups, object_owner, 'i', qualified, NULL, &pos);
+    for (j = pos.len; j-- > 0;) {
+        const pgr_object *o;
         bool uses = false;
 
-        if (o->kind != 'i' || o->parent == NULL || strcmp(o->parent, qualified) != 0)
-            continue;
+        i = *(size_t *) util_vec_at(&pos, j);
+        o = util_vec_at(&m->objects, i);
         for (k = 0; k < o->n_columns && !uses; k++)
             uses = strcmp(o->columns[k], column) == 0;
         if (uses || index_reads(m, o, column))
             remove_object_at(m, i);
     }
+    util_vec_free(&pos);
 }
 
 void
@@ -231,10 +260,7 @@ remove_object_at(model *m, size_t i)
         remove_deps_of(m, o->schema, o->name);
     touch_elem(m, TOUCH_OBJECT, o);
     index_removed(&m->object_ix, m->dup_keys, object_key, i, o);
-    if (!journal_take(m, JV_OBJECTS, i, o))
-        free_object(o);
-    memmove(o, o + 1, (m->objects.len - i - 1) * sizeof(pgr_object));
-    m->objects.len--;
+    elem_bury(m, JV_OBJECTS, i);
 }
 
 void
@@ -250,31 +276,36 @@ drop_object(model *m, char kind, const char *schema, const char *name)
 void
 drop_indexes_of(model *m, const char *qualified)
 {
-    size_t i = m->objects.len;
+    util_vec pos;
+    size_t j;
 
-    while (i-- > 0) {
-        const pgr_object *o = util_vec_at(&m->objects, i);
-
-        if (o->kind == 'i' && o->parent && strcmp(o->parent, qualified) == 0)
-            remove_object_at(m, i);
-    }
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_OBJECTS, &m->object_groups, object_owner, 'i', qualified, NULL, &pos);
+    for (j = pos.len; j-- > 0;)
+        remove_object_at(m, *(size_t *) util_vec_at(&pos, j));
+    util_vec_free(&pos);
 }
 
 void
 reparent_indexes(model *m, const char *from, const char *to)
 {
-    size_t i;
+    util_vec pos;
+    size_t k;
 
-    for (i = 0; i < m->objects.len; i++) {
-        pgr_object *o = util_vec_at(&m->objects, i);
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_OBJECTS, &m->object_groups, object_owner, 'i', from, NULL, &pos);
+    for (k = 0; k < pos.len; k++) {
+        size_t i = *(size_t *) util_vec_at(&pos, k);
+        pgr_object *o;
 
-        if (o->kind == 'i' && o->parent && strcmp(o->parent, from) == 0) {
-            journal_change(m, JV_OBJECTS, i);
-            touch_elem(m, TOUCH_OBJECT, o);
-            free((char *) o->parent);
-            o->parent = util_xstrdup(to);
-        }
+        journal_change(m, JV_OBJECTS, i);
+        o = util_vec_at(&m->objects, i);
+        touch_elem(m, TOUCH_OBJECT, o);
+        free((char *) o->parent);
+        o->parent = util_xstrdup(to);
     }
+    groups_move(&m->object_groups, 'i', from, NULL, to, NULL);
+    util_vec_free(&pos);
 }
 
 void

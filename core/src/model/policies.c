@@ -29,25 +29,37 @@ free_policy(pgr_policy *p)
     free((char *) p->with_check_canonical);
 }
 
+/* Remove policy i (touched, out of the index by name). */
+static void
+remove_policy_at(model *m, size_t i)
+{
+    pgr_policy *p = util_vec_at(&m->policies, i);
+
+    touch_elem(m, TOUCH_POLICY, p);
+    index_removed(&m->policy_ix, m->dup_keys, policy_index_key, i, p);
+    elem_bury(m, JV_POLICIES, i);
+}
+
 /* Remove the policies of a table, or the one named name when non-NULL. */
 void
 remove_policies(model *m, const char *schema, const char *table, const char *name)
 {
-    size_t i, keep = 0;
+    util_vec pos;
+    size_t k;
+    long at;
 
-    for (i = 0; i < m->policies.len; i++) {
-        pgr_policy *p = util_vec_at(&m->policies, i);
-
-        if (strcmp(p->schema, schema) == 0 && strcmp(p->table, table) == 0 &&
-            (name == NULL || strcmp(p->name, name) == 0)) {
-            touch_elem(m, TOUCH_POLICY, p);
-            index_removed(&m->policy_ix, m->dup_keys, policy_index_key, keep, p);
-            if (!journal_take(m, JV_POLICIES, keep, p))
-                free_policy(p);
-        } else
-            *(pgr_policy *) util_vec_at(&m->policies, keep++) = *p;
+    /* One policy: by its name (a table of 20,000 policies listed them all
+     * for each DROP POLICY); a rename may have made two alike. */
+    if (name != NULL) {
+        while ((at = index_find3(&m->policy_ix, &m->policies, policy_index_key, 0, schema, table, name)) >= 0)
+            remove_policy_at(m, (size_t) at);
+        return;
     }
-    m->policies.len = keep;
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_POLICIES, &m->policy_groups, policy_owner, 0, schema, table, &pos);
+    for (k = 0; k < pos.len; k++)
+        remove_policy_at(m, *(size_t *) util_vec_at(&pos, k));
+    util_vec_free(&pos);
 }
 
 /* DROP POLICY name ON [schema.]table: the object is the list

@@ -44,6 +44,70 @@ set_search_path(model *m, const PgQuery__VariableSetStmt *v)
     }
 }
 
+/* Indexes of table "schema.name" follow a renamed column (pg_index refers
+ * to it by attnum): the table's indexes, through the lists by table. */
+static void
+rename_index_columns(model *m, const char *qualified, const char *from, const char *to)
+{
+    util_vec pos;
+    size_t j, c;
+
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_OBJECTS, &m->object_groups, object_owner, 'i', qualified, NULL, &pos);
+    for (j = 0; j < pos.len; j++) {
+        pgr_object *o = util_vec_at(&m->objects, *(size_t *) util_vec_at(&pos, j));
+
+        for (c = 0; c < o->n_columns; c++) {
+            if (strcmp(o->columns[c], from) == 0) {
+                touch_elem(m, TOUCH_OBJECT, o);
+                free((char *) o->columns[c]);
+                ((const char **) o->columns)[c] = util_xstrdup(to);
+            }
+        }
+    }
+    util_vec_free(&pos);
+}
+
+/* Rename object o (a type, a domain, an index) to name: its key in the
+ * index by name follows. */
+static void
+rename_object_at(model *m, size_t o, const char *name)
+{
+    pgr_object *ob = util_vec_at(&m->objects, o);
+
+    rename_target(m, &m->object_ix, &m->objects, object_key, ob->kind, ob->kind == 'e' ? "" : ob->schema,
+                  name, NULL);
+    ob = util_vec_at(&m->objects, o);
+    index_rekey_from(&m->object_ix, m->dup_keys, object_key, o, ob);
+    free((char *) ob->name);
+    ob->name = util_xstrdup(name);
+    index_rekey_to(&m->object_ix, object_key, o, ob);
+    touch_elem(m, TOUCH_OBJECT, ob);
+}
+
+/* ALTER POLICY name ON schema.table RENAME TO to: its key in the index by
+ * name follows, so nothing is rebuilt. */
+static void
+rename_policy(model *m, const char *schema, const char *table, const char *name, const char *to)
+{
+    long at;
+
+    if (to == NULL || strcmp(name, to) == 0)
+        return;
+    while ((at = index_find3(&m->policy_ix, &m->policies, policy_index_key, 0, schema, table, name)) >= 0) {
+        pgr_policy *p = util_vec_at(&m->policies, (size_t) at);
+
+        rename_target(m, &m->policy_ix, &m->policies, policy_index_key, 0, schema, table, to);
+        p = util_vec_at(&m->policies, (size_t) at);
+        touch_elem(m, TOUCH_POLICY, p);
+        index_rekey_from(&m->policy_ix, m->dup_keys, policy_index_key, (size_t) at, p);
+        free((char *) p->name);
+        p->name = util_xstrdup(to);
+        index_rekey_to(&m->policy_ix, policy_index_key, (size_t) at, p);
+        touch_elem(m, TOUCH_POLICY, p);
+    }
+}
+
 static void
 rename_stmt(model *m, const PgQuery__RenameStmt *s)
 {
@@ -66,22 +130,13 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
             }
             constraints_rename_column(m, tb->schema, tb->name, s->subname, s->newname);
             index_deps_rename_column(m, q, s->subname, s->newname);
-            /* Indexes follow the column (pg_index refers to it by attnum). */
-            for (k = 0; k < m->objects.len; k++) {
-                pgr_object *o = util_vec_at(&m->objects, k);
-                size_t c;
-
-                for (c = 0; o->kind == 'i' && o->parent && strcmp(o->parent, q) == 0 &&
-                     c < o->n_columns; c++) {
-                    if (strcmp(o->columns[c], s->subname) == 0) {
-                        touch_elem(m, TOUCH_OBJECT, o);
-                        free((char *) o->columns[c]);
-                        ((const char **) o->columns)[c] = util_xstrdup(s->newname);
-                    }
-                }
-            }
+            rename_index_columns(m, q, s->subname, s->newname);
+            column_renamed(m, tb, s->subname, s->newname);
             free(q);
         }
+        /* No name an index is keyed by changed but the table's columns
+         * (column_renamed). */
+        return;
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
         /* move_table keeps the indexes (issue 15: a rename made every index
          * rebuild, O(n) per renamed table). */
@@ -92,32 +147,22 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
         rename_constraint(m, schema_of(m, s->relation->schemaname), s->relation->relname, s->subname,
                           s->newname);
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA && s->subname) {
-        for (i = 0; i < m->tables.len; i++) {
-            pgr_table *t = util_vec_at(&m->tables, i);
+        util_vec pos;
 
-            if (strcmp(t->schema, s->subname) == 0) {
-                PgQuery__RangeVar rv = PG_QUERY__RANGE_VAR__INIT;
+        util_vec_init(&pos, sizeof(size_t));
+        schema_positions(m, JV_TABLES, s->subname, &pos);
+        for (i = 0; i < pos.len; i++) {
+            pgr_table *t = util_vec_at(&m->tables, *(size_t *) util_vec_at(&pos, i));
+            PgQuery__RangeVar rv = PG_QUERY__RANGE_VAR__INIT;
 
-                rv.schemaname = (char *) t->schema;
-                rv.relname = (char *) t->name;
-                move_table(m, &rv, s->newname, NULL);
-            }
+            rv.schemaname = (char *) t->schema;
+            rv.relname = (char *) t->name;
+            move_table(m, &rv, s->newname, NULL);
         }
+        util_vec_free(&pos);
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY && s->relation && s->subname) {
-        for (i = 0; i < m->policies.len; i++) {
-            pgr_policy *p = util_vec_at(&m->policies, i);
-
-            if (strcmp(p->schema, schema_of(m, s->relation->schemaname)) == 0 &&
-                strcmp(p->table, s->relation->relname) == 0 && strcmp(p->name, s->subname) == 0) {
-                rename_target(m, &m->policy_ix, &m->policies, policy_index_key, 0, p->schema,
-                              p->table, s->newname);
-                p = util_vec_at(&m->policies, i);
-                touch_elem(m, TOUCH_POLICY, p);
-                free((char *) p->name);
-                p->name = util_xstrdup(s->newname);
-                touch_elem(m, TOUCH_POLICY, p);
-            }
-        }
+        rename_policy(m, schema_of(m, s->relation->schemaname), s->relation->relname, s->subname, s->newname);
+        return;
     } else if ((s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE ||
                 s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) && s->object && s->newname) {
         const char *schema, *name;
@@ -127,31 +172,16 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
         o = name ? object_index(m, 'T', schema, name) : -1;
         if (name)
             columns_rename_type(m, schema, name, s->newname);
-        if (o >= 0) {
-            pgr_object *ob = util_vec_at(&m->objects, (size_t) o);
-
-            rename_target(m, &m->object_ix, &m->objects, object_key, ob->kind,
-                          ob->kind == 'e' ? "" : ob->schema, s->newname, NULL);
-            ob = util_vec_at(&m->objects, (size_t) o);
-            free((char *) ob->name);
-            ob->name = util_xstrdup(s->newname);
-            touch_elem(m, TOUCH_OBJECT, ob);
-        }
+        if (o >= 0)
+            rename_object_at(m, (size_t) o, s->newname);
     } else if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX && s->relation &&
                s->relation->relname && s->newname) {
         const char *sch = schema_of(m, s->relation->schemaname);
         long o = object_index(m, 'i', sch, s->relation->relname);
 
         if (o >= 0) {
-            pgr_object *ob = util_vec_at(&m->objects, (size_t) o);
-
-            rename_target(m, &m->object_ix, &m->objects, object_key, ob->kind,
-                          ob->kind == 'e' ? "" : ob->schema, s->newname, NULL);
-            ob = util_vec_at(&m->objects, (size_t) o);
-            free((char *) ob->name);
-            ob->name = util_xstrdup(s->newname);
+            rename_object_at(m, (size_t) o, s->newname);
             index_deps_rename_index(m, sch, s->relation->relname, s->newname);
-            touch_elem(m, TOUCH_OBJECT, ob);
         } else {
             /* The index of a PRIMARY KEY, UNIQUE or EXCLUDE constraint:
              * PostgreSQL renames the constraint with it. */
@@ -166,8 +196,10 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
 
             rename_target(m, &m->view_ix, &m->views, view_key, 0, vw->schema, s->newname, NULL);
             vw = util_vec_at(&m->views, (size_t) v);
+            index_rekey_from(&m->view_ix, m->dup_keys, view_key, (size_t) v, vw);
             free((char *) vw->name);
             vw->name = util_xstrdup(s->newname);
+            index_rekey_to(&m->view_ix, view_key, (size_t) v, vw);
             touch_elem(m, TOUCH_VIEW, vw);
         }
     } else if ((s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION ||
@@ -182,12 +214,17 @@ rename_stmt(model *m, const PgQuery__RenameStmt *s)
 
             rename_target(m, &m->role_ix, &m->roles, role_key, 0, s->newname, NULL, NULL);
             role = util_vec_at(&m->roles, (size_t) r);
+            index_rekey_from(&m->role_ix, m->dup_keys, role_key, (size_t) r, role);
             free((char *) role->name);
             role->name = util_xstrdup(s->newname);
+            index_rekey_to(&m->role_ix, role_key, (size_t) r, role);
             touch_elem(m, TOUCH_ROLE, role);
+            /* The (role, group) pairs name it. */
+            index_stale(&m->member_ix);
         }
     }
-    indexes_stale(m);
+    /* Each kind re-keys what it renamed: no index by name is rebuilt
+     * (issue 15: a rebuild per rename made n renames O(n^2)). */
 }
 
 /* A dotted name from a List of String nodes (DROP's object names). */
@@ -241,7 +278,7 @@ drop_index(model *m, const char *schema, const char *name, bool cascade)
 static void
 drop_stmt(model *m, const PgQuery__DropStmt *s)
 {
-    size_t k, i;
+    size_t k;
 
     for (k = 0; k < s->n_objects; k++) {
         const char *schema, *name;
@@ -301,16 +338,7 @@ drop_stmt(model *m, const PgQuery__DropStmt *s)
             /* Without CASCADE PostgreSQL refuses to drop a non-empty schema. */
             if (s->behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
                 continue;
-            for (i = m->tables.len; i-- > 0;)
-                if (strcmp(((pgr_table *) util_vec_at(&m->tables, i))->schema, name) == 0)
-                    drop_table_at(m, i);
-            for (i = m->views.len; i-- > 0;)
-                if (strcmp(((pgr_view *) util_vec_at(&m->views, i))->schema, name) == 0)
-                    drop_view_at(m, i);
-            for (i = m->objects.len; i-- > 0;)
-                if (strcmp(((pgr_object *) util_vec_at(&m->objects, i))->schema, name) == 0)
-                    remove_object_at(m, i);
-            drop_functions_in(m, name);
+            drop_schema_contents(m, name);
         }
     }
 }
@@ -368,8 +396,8 @@ create_index(model *m, const PgQuery__IndexStmt *s, const pgr_location *loc)
     free(chosen);
 }
 
-int
-model_apply(model *m, const sql_file *f, const sql_stmt *st)
+static int
+apply_stmt(model *m, const sql_file *f, const sql_stmt *st)
 {
     const PgQuery__Node *n = st->node;
     pgr_location loc;
@@ -478,4 +506,15 @@ model_apply(model *m, const sql_file *f, const sql_stmt *st)
         break;
     }
     return 0;
+}
+
+int
+model_apply(model *m, const sql_file *f, const sql_stmt *st)
+{
+    int r = apply_stmt(m, f, st);
+
+    /* Removals only mark their elements (gone.c); a vector half gone is
+     * closed up, so that the marks cost O(1) per removal. */
+    compact_some(m);
+    return r;
 }

@@ -35,7 +35,7 @@ add_member_of(model *m, pgr_role *r, const char *group)
         for (i = 0; i < m->roles.len; i++) {
             const pgr_role *o = util_vec_at(&m->roles, i);
 
-            for (k = 0; k < o->n_member_of; k++) {
+            for (k = 0; !elem_gone(m, JV_ROLES, i) && k < o->n_member_of; k++) {
                 pair_bytes(&b, o->name, strlen(o->name) + 1, o->member_of[k]);
                 util_map_add(&ix->map, b.data, b.len, 0);
             }
@@ -192,9 +192,7 @@ drop_role(model *m, const PgQuery__DropRoleStmt *s)
             continue;
         r = util_vec_at(&m->roles, (size_t) i);
         index_removed(&m->role_ix, m->dup_keys, role_key, (size_t) i, r);
-        free_role(r);
-        memmove(r, r + 1, (m->roles.len - (size_t) i - 1) * sizeof(pgr_role));
-        m->roles.len--;
+        elem_bury(m, JV_ROLES, (size_t) i);
         index_stale(&m->member_ix);
     }
 }

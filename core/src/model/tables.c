@@ -55,11 +55,7 @@ drop_table_at(model *m, size_t i)
     free(qual);
     t = util_vec_at(&m->tables, i);
     index_removed(&m->table_ix, m->dup_keys, table_key, i, t);
-    if (!journal_take(m, JV_TABLES, i, t))
-        free_table(t);
-    memmove(t, (char *) t + sizeof(pgr_table), (m->tables.len - i - 1) * sizeof(pgr_table));
-    m->tables.len--;
-    index_stale(&m->oid_ix);
+    elem_bury(m, JV_TABLES, i);
 }
 
 pgr_table *
@@ -253,23 +249,14 @@ alter_table(model *m, const PgQuery__AlterTableStmt *s, const pgr_location *loc)
     }
 }
 
-/* Whether q is "schema.name" (without formatting it: move_table asks it of
- * every policy of the model). */
-static bool
-qualified_is(const char *q, const char *schema, const char *name)
-{
-    size_t n = strlen(schema);
-
-    return strncmp(q, schema, n) == 0 && q[n] == '.' && strcmp(q + n + 1, name) == 0;
-}
-
 /* Move or rename a table, keeping its RLS state and grants. */
 void
 move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const char *new_name)
 {
     long i;
     pgr_table *t;
-    char *from, *to;
+    char *from, *to, *old_schema, *old_name;
+    util_vec pos;
 
     if (rv == NULL)
         return;
@@ -281,12 +268,15 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
     rename_target(m, &m->table_ix, &m->tables, table_key, 0, new_schema ? new_schema : t->schema,
                   new_name ? new_name : t->name, NULL);
     from = util_xasprintf("%s.%s", t->schema, t->name);
+    old_schema = util_xstrdup(t->schema);
+    old_name = util_xstrdup(t->name);
     constraints_move(m, t->schema, t->name, new_schema ? new_schema : t->schema,
                      new_name ? new_name : t->name);
     index_rekey_from(&m->table_ix, m->dup_keys, table_key, (size_t) i, t);
     if (new_schema) {
         free((char *) t->schema);
         t->schema = util_xstrdup(new_schema);
+        groups_add(&m->tables_by_schema, (size_t) i, 's', new_schema, NULL);
     }
     if (new_name) {
         free((char *) t->name);
@@ -298,23 +288,28 @@ move_table(model *m, const PgQuery__RangeVar *rv, const char *new_schema, const 
     rename_acl_object(m, 'r', from, to);
     rename_in_views(m, from, to);
     reparent_indexes(m, from, to);
-    for (size_t k = 0; k < m->policies.len; k++) {
+        /* The table's policies, through the lists by table (groups.c). */
+    util_vec_init(&pos, sizeof(size_t));
+    owned_positions(m, JV_POLICIES, &m->policy_groups, policy_owner, 0, old_schema, old_name, &pos);
+    for (size_t j = 0; j < pos.len; j++) {
+        size_t k = *(size_t *) util_vec_at(&pos, j);
         pgr_policy *p = util_vec_at(&m->policies, k);
 
-        if (qualified_is(from, p->schema, p->table)) {
-            journal_change(m, JV_POLICIES, k);
-            rename_target(m, &m->policy_ix, &m->policies, policy_index_key, 0, t->schema,
-                          t->name, p->name);
-            touch_elem(m, TOUCH_POLICY, p);
-            index_rekey_from(&m->policy_ix, m->dup_keys, policy_index_key, k, p);
-            free((char *) p->schema);
-            free((char *) p->table);
-            p->schema = util_xstrdup(t->schema);
-            p->table = util_xstrdup(t->name);
-            index_rekey_to(&m->policy_ix, policy_index_key, k, p);
-            touch_elem(m, TOUCH_POLICY, p);
-        }
+        journal_change(m, JV_POLICIES, k);
+        rename_target(m, &m->policy_ix, &m->policies, policy_index_key, 0, t->schema, t->name, p->name);
+        touch_elem(m, TOUCH_POLICY, p);
+        index_rekey_from(&m->policy_ix, m->dup_keys, policy_index_key, k, p);
+        free((char *) p->schema);
+        free((char *) p->table);
+        p->schema = util_xstrdup(t->schema);
+        p->table = util_xstrdup(t->name);
+        index_rekey_to(&m->policy_ix, policy_index_key, k, p);
+        touch_elem(m, TOUCH_POLICY, p);
     }
+    groups_move(&m->policy_groups, 0, old_schema, old_name, t->schema, t->name);
+    util_vec_free(&pos);
+    free(old_schema);
+    free(old_name);
     free(from);
     free(to);
 }
@@ -347,7 +342,7 @@ table_scan_oid(const model *m, uint32_t oid)
     size_t i;
 
     for (i = 0; i < m->tables.len; i++)
-        if (((const pgr_table *) util_vec_at(&m->tables, i))->oid == oid)
+        if (!elem_gone(m, JV_TABLES, i) && ((const pgr_table *) util_vec_at(&m->tables, i))->oid == oid)
             return (long) i;
     return -1;
 }
@@ -372,11 +367,12 @@ table_by_oid(model *m, uint32_t oid)
     for (; ix->upto < m->tables.len; ix->upto++) {
         const pgr_table *t = util_vec_at(&m->tables, ix->upto);
 
-        util_map_add(&ix->map, (const char *) &t->oid, sizeof t->oid, ix->upto);
+        if (!elem_gone(m, JV_TABLES, ix->upto))
+            util_map_add(&ix->map, (const char *) &t->oid, sizeof t->oid, ix->upto);
     }
     if (!util_map_get(&ix->map, (const char *) &oid, sizeof oid, &i))
         return -1;
-    if (((const pgr_table *) util_vec_at(&m->tables, i))->oid == oid)
+    if (!elem_gone(m, JV_TABLES, i) && ((const pgr_table *) util_vec_at(&m->tables, i))->oid == oid)
         return (long) i;
     index_stale(ix);
     return table_scan_oid(m, oid);

@@ -36,10 +36,7 @@ drop_view_at(model *m, size_t i)
     free(q);
     v = util_vec_at(&m->views, i);
     index_removed(&m->view_ix, m->dup_keys, view_key, i, v);
-    if (!journal_take(m, JV_VIEWS, i, v))
-        free_view(v);
-    memmove(v, v + 1, (m->views.len - i - 1) * sizeof(pgr_view));
-    m->views.len--;
+    elem_bury(m, JV_VIEWS, i);
 }
 
 /* Reloption booleans: absent value, true, on, yes, 1. */
@@ -141,6 +138,18 @@ create_view(model *m, const PgQuery__RangeVar *rv, const PgQuery__Node *query, c
     rs.v = v;
     if (query)
         sql_node_walk(sql_node_wrap(query), note_relation, &rs);
+    /* A replaced view reads other relations now: their lists gain it. */
+    if (i >= 0)
+        for (size_t k = 0; k < v->n_relations; k++)
+            groups_add(&m->view_groups, (size_t) i, 'v', v->relations[k], NULL);
+}
+
+/* Into pos, the views that read relation "schema.name" (through the
+ * lists by relation, groups.c). */
+static void
+views_reading(model *m, const char *qualified, util_vec *pos)
+{
+    owned_positions(m, JV_VIEWS, &m->view_groups, view_owner, 'v', qualified, NULL, pos);
 }
 
 /* Views that read relation "schema.name" go with it under DROP ... CASCADE,
@@ -148,44 +157,51 @@ create_view(model *m, const PgQuery__RangeVar *rv, const PgQuery__Node *query, c
 void
 drop_dependent_views(model *m, const char *qualified)
 {
-    size_t i = m->views.len;
+    util_vec pos;
+    size_t j;
 
-    while (i-- > 0) {
+    util_vec_init(&pos, sizeof(size_t));
+    views_reading(m, qualified, &pos);
+    for (j = pos.len; j-- > 0;) {
+        size_t i = *(size_t *) util_vec_at(&pos, j);
         const pgr_view *v = util_vec_at(&m->views, i);
-        size_t k;
+        char *name;
 
-        for (k = 0; k < v->n_relations; k++) {
-            if (strcmp(v->relations[k], qualified) == 0) {
-                char *name = util_xasprintf("%s.%s", v->schema, v->name);
-
-                drop_view_at(m, i);
-                drop_dependent_views(m, name);
-                free(name);
-                /* The recursion may have removed views below i. */
-                i = m->views.len;
-                break;
-            }
-        }
+        /* The recursion may have removed it already (a view reading two
+         * of the dropped ones). */
+        if (elem_gone(m, JV_VIEWS, i))
+            continue;
+        name = util_xasprintf("%s.%s", v->schema, v->name);
+        drop_view_at(m, i);
+        drop_dependent_views(m, name);
+        free(name);
     }
+    util_vec_free(&pos);
 }
 
 void
 rename_in_views(model *m, const char *from, const char *to)
 {
-    size_t i, k;
+    util_vec pos;
+    size_t j, k;
 
-    for (i = 0; i < m->views.len; i++) {
+    util_vec_init(&pos, sizeof(size_t));
+    views_reading(m, from, &pos);
+    for (j = 0; j < pos.len; j++) {
+        size_t i = *(size_t *) util_vec_at(&pos, j);
         pgr_view *v = util_vec_at(&m->views, i);
 
+        journal_change(m, JV_VIEWS, i);
+        touch_elem(m, TOUCH_VIEW, v);
         for (k = 0; k < v->n_relations; k++) {
             if (strcmp(v->relations[k], from) == 0) {
-                journal_change(m, JV_VIEWS, i);
-                touch_elem(m, TOUCH_VIEW, v);
                 free((char *) v->relations[k]);
                 ((const char **) v->relations)[k] = util_xstrdup(to);
             }
         }
     }
+    groups_move(&m->view_groups, 'v', from, NULL, to, NULL);
+    util_vec_free(&pos);
 }
 
 pgr_view *
@@ -210,7 +226,7 @@ model_put_view_relation(model *m, uint32_t oid, const char *qualified)
     for (i = 0; i < m->views.len; i++) {
         pgr_view *v = util_vec_at(&m->views, i);
 
-        if (v->oid == oid)
+        if (!elem_gone(m, JV_VIEWS, i) && v->oid == oid)
             strs_add(&v->relations, &v->n_relations, qualified);
     }
 }

@@ -220,8 +220,9 @@ model_text(const model *m)
     util_buf_init(&b);
     util_buf_puts(&b, dump);
     free(dump);
-    for (i = 0; i < m->index_deps.len; i++) {
-        const index_dep *d = util_vec_at(&m->index_deps, i);
+    /* The copy's: m may hold removed ones (model.gone), the copy does not. */
+    for (i = 0; i < c.index_deps.len; i++) {
+        const index_dep *d = util_vec_at(&c.index_deps, i);
         char *line = util_xasprintf("\ndep %s.%s %s", d->schema, d->index, d->column);
 
         util_buf_puts(&b, line);

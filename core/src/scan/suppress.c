@@ -288,10 +288,12 @@ add_ref(util_vec *refs, const pgr_location *loc, char *key)
 
 /* Every object of the migrations' model with its defining statement. */
 static void
-model_objects(const model *m, util_vec *refs)
+model_objects(model *m, util_vec *refs)
 {
     size_t i;
 
+    /* No removed element (model.gone) in the loops below. */
+    model_compact(m);
     for (i = 0; i < m->tables.len; i++) {
         const pgr_table *t = util_vec_at(&m->tables, i);
 
@@ -428,7 +430,7 @@ audit_hidden(const diag_finding *f, util_vec *sups, const util_vec *keys)
 }
 
 void
-suppress_apply_migrations(host *h, const model *migrations)
+suppress_apply_migrations(host *h, model *migrations)
 {
     diag_store *ds = h->diags;
     util_vec sups, keys, refs;

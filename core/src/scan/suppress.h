@@ -30,7 +30,8 @@ void suppress_apply(check_run *run);
  * extensions, grants) the covered statements define.  The files are the
  * ones migrations' objects were defined in, read again.  Suppressions that
  * hide nothing or lack a reason are check's to report, not the audit's.
+ * migrations is compacted (model_compact), its contents unchanged.
  */
-void suppress_apply_migrations(host *h, const model *migrations);
+void suppress_apply_migrations(host *h, model *migrations);
 
 #endif
