@@ -42,6 +42,7 @@
 #include "host/pqlib.h"
 #include "model/live.h"
 #include "cli/verify_facts.h"
+#include "cli/verify_probe.h"
 #include "report/reporter.h"
 #include "scan/check.h"
 
@@ -504,7 +505,16 @@ on_signal(int sig)
     verify_interrupted = 1;
 }
 
-/* The migrations of set in order, until one's up fails.  Returns 0, or
+/* After all ups of set: the tenant and role probes (verify_probe.c). */
+static int
+verify_probes(verify_run *v, const mig_set *set, char **err)
+{
+    verify_probe_site site = { v->h, v->check, set, v->conninfo, v->connect_timeout_s };
+
+    return verify_probe_tenants(&site, err);
+}
+
+/* The migrations of set in order, until one's up fails; then the probes.  Returns 0, or
  * -1 with *err set (interrupted too). */
 static int
 verify_set(verify_run *v, const mig_set *set, char **err)
@@ -523,9 +533,9 @@ verify_set(verify_run *v, const mig_set *set, char **err)
         if (rc < 0)
             return -1;
         if (rc > 0)
-            break;
+            return 0;
     }
-    return 0;
+    return verify_probes(v, set, err);
 }
 
 /* ---- the scratch database ---- */
@@ -613,20 +623,6 @@ scratch_create(verify_run *v, const char *server, char **err)
     return 0;
 }
 
-/* name as a quoted SQL identifier ("" doubled); caller frees. */
-static char *
-quote_ident(const char *name)
-{
-    util_buf b;
-
-    util_buf_init(&b);
-    util_buf_puts(&b, "\"");
-    for (; *name; name++)
-        util_buf_append(&b, *name == '"' ? "\"\"" : name, 1 + (*name == '"'));
-    util_buf_puts(&b, "\"");
-    return b.data;
-}
-
 /* Drop the scratch database and the roles created since the run started
  * (they are cluster-wide); say on stderr what could not be dropped. */
 static void
@@ -663,7 +659,7 @@ scratch_drop(verify_run *v)
 
         if (name_listed(&v->roles_before, name))
             continue;
-        quoted = quote_ident(name);
+        quoted = verify_probe_ident(name);
         sql = util_xasprintf("DROP ROLE %s", quoted);
         res = pqlib_exec(v->admin, sql);
         if (pqlib_result_status(res) != PGRES_COMMAND_OK)

@@ -114,6 +114,31 @@ static const pgr_rule core_rules[] = {
       "After a rollback the release is deployed again; an up that then fails blocks it.",
       "-- up\nCREATE ROLE app_reader;\n-- down\nSELECT 1;  (the role survives: CREATE ROLE fails again)",
       "-- up\nCREATE ROLE app_reader;\n-- down\nDROP ROLE app_reader;" },
+    { "verify/tenant-leak", PGR_SEVERITY_ERROR,
+      "pgrampart verify: as tenant B (the tenant setting the policies compare with), a role "
+      "under row-level security sees, changes, deletes or inserts a row of tenant A.",
+      "Make every policy of the table compare the tenant column with the tenant setting, for "
+      "USING and WITH CHECK; USING (true) lets every tenant through.",
+      "Checklist: \"Tenant isolation tested / verified manually\", \"RLS policies tested in "
+      "staging\"; PostgreSQL docs 5.8 Row Security Policies",
+      "Permissive policies are OR-ed: one policy that admits every row opens the table to every "
+      "tenant, whatever the others check.",
+      "CREATE POLICY tenant_write ON orders FOR ALL USING (tenant_id = "
+      "current_setting('app.tenant')::int);\nCREATE POLICY read_all ON orders FOR SELECT USING (true);",
+      "CREATE POLICY tenant_isolation ON orders FOR ALL USING (tenant_id = "
+      "current_setting('app.tenant')::int);" },
+    { "verify/no-context-sees-rows", PGR_SEVERITY_ERROR,
+      "pgrampart verify: with the tenant setting unset (or empty, as after RESET), a role under "
+      "row-level security sees a tenant's rows.",
+      "Let the policy fail closed: compare the tenant column with current_setting(...) only, "
+      "without an OR ... IS NULL (or = '') branch.",
+      "Checklist: \"Tenant isolation tested / verified manually\"; PostgreSQL docs 5.8 Row "
+      "Security Policies, 20.16 Customized Options (current_setting)",
+      "A request that forgot to set the tenant (a background job, a pooled connection after "
+      "RESET) then reads every tenant's rows instead of none.",
+      "CREATE POLICY t ON orders USING (tenant_id = current_setting('app.tenant', true)::int "
+      "OR current_setting('app.tenant', true) IS NULL);",
+      "CREATE POLICY t ON orders USING (tenant_id = current_setting('app.tenant', true)::int);" },
     { "core/unused-suppression", PGR_SEVERITY_INFO,
       "A pgrampart-ignore comment suppresses no finding (fixed, or misspelt rule id).",
       "Remove the comment, or correct the rule id.",

@@ -1,0 +1,891 @@
+/*
+ * verify_probe.c — pgrampart verify's tenant-isolation probe (issue 18):
+ * after all ups of a set, each table under row-level security whose
+ * policies compare a column with current_setting('<setting>') is probed on
+ * the scratch database.  Source: PostgreSQL docs 5.8 Row Security
+ * Policies; the checklists' "Tenant isolation tested / verified manually"
+ * and "RLS policies tested in staging" (one ships a script that creates
+ * two tenants and asserts that tenant 2 cannot see tenant 1's rows).
+ *
+ * The tenant column and setting are read from the policies' expressions
+ * as the server holds them (pg_get_expr of pg_policy), parsed with
+ * libpg_query: an equality, at the top of the expression or under
+ * AND/OR, between a column (maybe cast) and an expression calling
+ * current_setting('<setting>', ...) (maybe cast, or inside COALESCE).  A
+ * comparison inside a subquery names another table's column and is not
+ * taken.
+ *
+ * Per table, on a fresh connection (a custom setting, once set in a
+ * session, reads '' instead of NULL for the rest of it, and the probe
+ * without context must see it unset), in one transaction that is rolled
+ * back:
+ *   1. a probe role is created (NOLOGIN) and given what an application
+ *      role has: USAGE on the schema and its sequences, SELECT, INSERT,
+ *      UPDATE, DELETE on the table, and membership in the roles the
+ *      policies name (unless such a role would bypass the policies);
+ *   2. a row of tenant A is inserted by the session's user (the owner,
+ *      for whom the policies do not apply; else with A's context): values
+ *      generated from the column types (NULL or the default where
+ *      allowed, an enum's first label, a number, a text, a uuid, now()); a
+ *      row that cannot be inserted (a foreign key, a CHECK) skips the table
+ *      with PostgreSQL's reason (core/check-skipped);
+ *   3. as the probe role (SET LOCAL ROLE: owners and superusers bypass
+ *      row-level security): with the setting unset, then '', a SELECT of
+ *      A's row (verify/no-context-sees-rows); with B's context, SELECT,
+ *      UPDATE and DELETE of A's row and an INSERT of a row of A
+ *      (verify/tenant-leak), each in a savepoint rolled back.
+ * A finding names the permissive policy whose expression admits A's row
+ * in that context (evaluated by the session's user), and is reported at
+ * that policy's CREATE POLICY in the set's files; else at the table's
+ * ENABLE ROW LEVEL SECURITY, else at the set's first file's line 1.
+ */
+#include "cli/verify_probe.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model/live.h"
+
+/* One policy of a probed table, as the server holds it. */
+typedef struct probe_policy {
+    char *name;
+    char cmd;                 /* pg_policy.polcmd: r, a, w, d or * */
+    bool permissive;
+    bool applies;             /* to the probe role (PUBLIC or a role it is a member of) */
+    char *qual;               /* pg_get_expr text, or NULL */
+    char *check;
+} probe_policy;
+
+/* A table under probe. */
+typedef struct probe_table {
+    char *oid;                /* digits */
+    char *schema, *name;
+    char *qname;              /* schema-qualified, quoted */
+    char *column, *setting;   /* the tenant column and setting, or NULL */
+    char *qcolumn;            /* the column quoted */
+    char *value_a, *value_b;  /* the tenants' setting values */
+    char *lit_a;              /* A's value as a typed SQL literal for the column */
+    char *insert_a;           /* INSERT of a row of tenant A */
+    util_vec policies;        /* of probe_policy */
+} probe_table;
+
+/* ---- shared helpers ---- */
+
+/* s between two q, each q inside doubled (SQL's quoting of literals and
+ * identifiers); caller frees. */
+static char *
+quote_with(const char *s, char q)
+{
+    util_buf b;
+
+    util_buf_init(&b);
+    util_buf_append(&b, &q, 1);
+    for (; *s; s++) {
+        if (*s == q)
+            util_buf_append(&b, &q, 1);
+        util_buf_append(&b, s, 1);
+    }
+    util_buf_append(&b, &q, 1);
+    return b.data;
+}
+
+char *
+verify_probe_literal(const char *s)
+{
+    return quote_with(s, '\'');
+}
+
+char *
+verify_probe_ident(const char *s)
+{
+    return quote_with(s, '"');
+}
+
+/* Send one statement of our own; 0 when it succeeded, else -1 (and *why
+ * set when why is not NULL; caller frees). */
+static int
+probe_exec(PGconn *conn, const char *sql, char **why)
+{
+    PGresult *res = pqlib_exec(conn, sql);
+    ExecStatusType st = pqlib_result_status(res);
+    int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : -1;
+
+    if (rc != 0 && why) {
+        const char *m = res ? pqlib_result_error_field(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+        *why = util_xstrdup(m ? m : pqlib_error_message(conn));
+    }
+    pqlib_clear(res);
+    return rc;
+}
+
+/* Run sql in a savepoint; keep its effects when it succeeds (0), roll them
+ * back when it fails (-1, *why as probe_exec). */
+static int
+probe_try(PGconn *conn, const char *sql, char **why)
+{
+    int rc;
+
+    probe_exec(conn, "SAVEPOINT pgrampart_try", NULL);
+    rc = probe_exec(conn, sql, why);
+    probe_exec(conn, rc == 0 ? "RELEASE SAVEPOINT pgrampart_try"
+                             : "ROLLBACK TO SAVEPOINT pgrampart_try", NULL);
+    return rc;
+}
+
+long
+verify_probe_count(PGconn *conn, const char *sql, char **why)
+{
+    PGresult *res;
+    long n = -1;
+
+    probe_exec(conn, "SAVEPOINT pgrampart_probe", NULL);
+    res = pqlib_exec(conn, sql);
+    if (pqlib_result_status(res) == PGRES_TUPLES_OK) {
+        n = pqlib_ntuples(res) > 0 && !pqlib_getisnull(res, 0, 0) ? atol(pqlib_getvalue(res, 0, 0)) : 0;
+    } else if (pqlib_result_status(res) == PGRES_COMMAND_OK) {
+        n = 0;
+    } else if (why) {
+        const char *m = res ? pqlib_result_error_field(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+        *why = util_xstrdup(m ? m : pqlib_error_message(conn));
+    }
+    pqlib_clear(res);
+    probe_exec(conn, "ROLLBACK TO SAVEPOINT pgrampart_probe", NULL);
+    return n;
+}
+
+void
+verify_probe_report(const verify_probe_site *s, const char *rule, const check_file *f,
+                    size_t offset, const char *msg)
+{
+    pgr_location loc;
+
+    memset(&loc, 0, sizeof loc);
+    loc.path = f->path;
+    loc.line = loc.column = 1;
+    if (f->parsed_sql)
+        util_lines_pos(&f->sql.lines, offset, &loc.line, &loc.column);
+    loc.end_line = loc.line;
+    loc.end_column = loc.column;
+    host_report_core(s->h, rule, &loc, msg);
+}
+
+static const check_file *
+entry_file(const verify_probe_site *s, long mig_index)
+{
+    return mig_index < 0 ? NULL : util_vec_at(&s->check->files, s->check->sql_index[mig_index]);
+}
+
+const check_file *
+verify_probe_first_file(const verify_probe_site *s)
+{
+    size_t k;
+
+    for (k = 0; k < s->set->entries.len; k++) {
+        const check_file *f = entry_file(s, ((const mig_entry *) util_vec_at(&s->set->entries, k))->up);
+
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+/* ---- where a finding goes ---- */
+
+static bool
+same_table(const PgQuery__RangeVar *rv, const probe_table *t)
+{
+    return rv && rv->relname && strcmp(rv->relname, t->name) == 0 &&
+           (rv->schemaname == NULL || rv->schemaname[0] == '\0' || strcmp(rv->schemaname, t->schema) == 0);
+}
+
+/* Whether st enables (or forces) row-level security on t. */
+static bool
+enables_rls(const PgQuery__Node *n, const probe_table *t)
+{
+    size_t i;
+
+    if (n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || !same_table(n->alter_table_stmt->relation, t))
+        return false;
+    for (i = 0; i < n->alter_table_stmt->n_cmds; i++) {
+        const PgQuery__Node *c = n->alter_table_stmt->cmds[i];
+
+        if (c->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD &&
+            c->alter_table_cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRowSecurity)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * The statement of the set's ups that created policy (or, when policy is
+ * NULL, enabled row-level security on t): the last one in apply order.
+ * Returns its file and sets *offset, or NULL.
+ */
+static const check_file *
+statement_site(const verify_probe_site *s, const probe_table *t, const char *policy, size_t *offset)
+{
+    const check_file *found = NULL;
+    size_t k, i;
+
+    for (k = 0; k < s->set->entries.len; k++) {
+        const mig_entry *e = util_vec_at(&s->set->entries, k);
+        const check_file *f = entry_file(s, e->up);
+
+        for (i = 0; f && f->parsed_sql && i < f->sql.stmts.len; i++) {
+            const sql_stmt *st = util_vec_at(&f->sql.stmts, i);
+            const PgQuery__Node *n = st->node;
+            bool hit;
+
+            if (n == NULL || (e->up == e->down && st->part == PGR_PART_DOWN))
+                continue;
+            if (policy)
+                hit = n->node_case == PG_QUERY__NODE__NODE_CREATE_POLICY_STMT &&
+                      n->create_policy_stmt->policy_name &&
+                      strcmp(n->create_policy_stmt->policy_name, policy) == 0 &&
+                      same_table(n->create_policy_stmt->table, t);
+            else
+                hit = enables_rls(n, t);
+            if (hit) {
+                found = f;
+                *offset = st->start;
+            }
+        }
+    }
+    return found;
+}
+
+/* Report rule for t at policy's CREATE POLICY (policy may be NULL), else
+ * at its ENABLE ROW LEVEL SECURITY, else at the set's first file. */
+static void
+report_table(const verify_probe_site *s, const char *rule, const probe_table *t, const char *policy,
+             const char *msg)
+{
+    size_t offset = 0;
+    const check_file *f = policy ? statement_site(s, t, policy, &offset) : NULL;
+
+    if (f == NULL)
+        f = statement_site(s, t, NULL, &offset);
+    if (f == NULL) {
+        f = verify_probe_first_file(s);
+        offset = 0;
+    }
+    if (f)
+        verify_probe_report(s, rule, f, offset, msg);
+}
+
+/* ---- the tenant column and setting, from a policy's expression ---- */
+
+static const char *
+string_of(const PgQuery__Node *n)
+{
+    return n && n->node_case == PG_QUERY__NODE__NODE_STRING ? n->string->sval : NULL;
+}
+
+/* The setting named by a current_setting('<setting>', ...) call n is or
+ * holds (through casts and COALESCE), or NULL. */
+static const char *
+setting_in(const PgQuery__Node *n, int depth)
+{
+    const PgQuery__Node *arg;
+    size_t i;
+
+    if (n == NULL || depth > 16)
+        return NULL;
+    switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_TYPE_CAST:
+        return setting_in(n->type_cast->arg, depth + 1);
+    case PG_QUERY__NODE__NODE_COALESCE_EXPR:
+        for (i = 0; i < n->coalesce_expr->n_args; i++)
+            if (setting_in(n->coalesce_expr->args[i], depth + 1))
+                return setting_in(n->coalesce_expr->args[i], depth + 1);
+        return NULL;
+    case PG_QUERY__NODE__NODE_FUNC_CALL: {
+        const PgQuery__FuncCall *fc = n->func_call;
+        const char *fn = fc->n_funcname ? string_of(fc->funcname[fc->n_funcname - 1]) : NULL;
+
+        if (fn == NULL || strcmp(fn, "current_setting") != 0 || fc->n_args == 0)
+            return NULL;
+        for (arg = fc->args[0]; arg && arg->node_case == PG_QUERY__NODE__NODE_TYPE_CAST;)
+            arg = arg->type_cast->arg;
+        if (arg && arg->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+            arg->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL && arg->a_const->sval)
+            return arg->a_const->sval->sval;
+        return NULL;
+    }
+    default:
+        return NULL;
+    }
+}
+
+/* The column n names (through casts), or NULL. */
+static const char *
+column_in(const PgQuery__Node *n)
+{
+    while (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
+        n = n->type_cast->arg;
+    if (n == NULL || n->node_case != PG_QUERY__NODE__NODE_COLUMN_REF || n->column_ref->n_fields == 0)
+        return NULL;
+    return string_of(n->column_ref->fields[n->column_ref->n_fields - 1]);
+}
+
+/* Find "column = <current_setting(...)>" in n (at its top or under
+ * AND/OR); sets *column and *setting (pointers into n) and returns true. */
+static bool
+tenant_compare(const PgQuery__Node *n, const char **column, const char **setting, int depth)
+{
+    size_t i;
+
+    if (n == NULL || depth > 32)
+        return false;
+    if (n->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR) {
+        for (i = 0; i < n->bool_expr->n_args; i++)
+            if (tenant_compare(n->bool_expr->args[i], column, setting, depth + 1))
+                return true;
+        return false;
+    }
+    if (n->node_case == PG_QUERY__NODE__NODE_A_EXPR) {
+        const PgQuery__AExpr *e = n->a_expr;
+        const char *op = e->n_name == 1 ? string_of(e->name[0]) : NULL;
+
+        if (e->kind != PG_QUERY__A__EXPR__KIND__AEXPR_OP || op == NULL || strcmp(op, "=") != 0)
+            return false;
+        if ((*column = column_in(e->lexpr)) && (*setting = setting_in(e->rexpr, 0)))
+            return true;
+        if ((*column = column_in(e->rexpr)) && (*setting = setting_in(e->lexpr, 0)))
+            return true;
+    }
+    return false;
+}
+
+/* Set t's column and setting from expression text (a policy's, from the
+ * server) when it has a tenant comparison; parsed with libpg_query under
+ * sql_file_parse's depth limits (the text is the migrations'). */
+static void
+tenant_from_expr(probe_table *t, const char *text)
+{
+    char *sql;
+    sql_file sub;
+    const char *column = NULL, *setting = NULL;
+
+    if (text == NULL || t->column)
+        return;
+    sql = util_xasprintf("SELECT %s", text);
+    sql_file_parse(&sub, "", sql, strlen(sql));
+    if (sub.errors.len == 0 && sub.stmts.len == 1) {
+        const sql_stmt *st = util_vec_at(&sub.stmts, 0);
+        const PgQuery__Node *n = st->node;
+
+        if (n && n->node_case == PG_QUERY__NODE__NODE_SELECT_STMT && n->select_stmt->n_target_list == 1 &&
+            n->select_stmt->target_list[0]->node_case == PG_QUERY__NODE__NODE_RES_TARGET &&
+            tenant_compare(n->select_stmt->target_list[0]->res_target->val, &column, &setting, 0)) {
+            t->column = util_xstrdup(column);
+            t->setting = util_xstrdup(setting);
+        }
+    }
+    sql_file_free(&sub);
+    free(sql);
+}
+
+/* ---- reading the table ---- */
+
+static void
+policies_free(probe_table *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->policies.len; i++) {
+        probe_policy *p = util_vec_at(&t->policies, i);
+
+        free(p->name);
+        free(p->qual);
+        free(p->check);
+    }
+    t->policies.len = 0;
+}
+
+static void
+table_free(probe_table *t)
+{
+    policies_free(t);
+    util_vec_free(&t->policies);
+    free(t->oid);
+    free(t->schema);
+    free(t->name);
+    free(t->qname);
+    free(t->column);
+    free(t->setting);
+    free(t->qcolumn);
+    free(t->value_a);
+    free(t->value_b);
+    free(t->lit_a);
+    free(t->insert_a);
+}
+
+static char *
+value_or_null(PGresult *res, int row, int col)
+{
+    return pqlib_getisnull(res, row, col) ? NULL : util_xstrdup(pqlib_getvalue(res, row, col));
+}
+
+/* Read t's policies (again: the previous reading is replaced); with
+ * role (the probe role, once it exists) which apply to it, without it
+ * none.  Sets t's tenant column and setting.  0 or -1. */
+static int
+read_policies(PGconn *conn, probe_table *t, const char *role)
+{
+    char *lit = role ? verify_probe_literal(role) : util_xstrdup("NULL::name");
+    char *sql = util_xasprintf(
+        "SELECT p.polname, p.polcmd, p.polpermissive, "
+        "p.polroles = '{0}' OR EXISTS (SELECT 1 FROM pg_catalog.unnest(p.polroles) r "
+        "WHERE r <> 0 AND pg_catalog.pg_has_role(%s, r, 'USAGE')), "
+        "pg_catalog.pg_get_expr(p.polqual, p.polrelid), "
+        "pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) "
+        "FROM pg_catalog.pg_policy p WHERE p.polrelid = %s ORDER BY p.polname", lit, t->oid);
+    PGresult *res = pqlib_exec(conn, sql);
+    int i, rc = -1;
+
+    policies_free(t);
+    if (pqlib_result_status(res) == PGRES_TUPLES_OK) {
+        for (i = 0; i < pqlib_ntuples(res); i++) {
+            probe_policy *p = util_vec_push(&t->policies);
+
+            p->name = util_xstrdup(pqlib_getvalue(res, i, 0));
+            p->cmd = pqlib_getvalue(res, i, 1)[0];
+            p->permissive = pqlib_getvalue(res, i, 2)[0] == 't';
+            p->applies = pqlib_getvalue(res, i, 3)[0] == 't';
+            p->qual = value_or_null(res, i, 4);
+            p->check = value_or_null(res, i, 5);
+            tenant_from_expr(t, p->qual);
+            tenant_from_expr(t, p->check);
+        }
+        rc = 0;
+    }
+    pqlib_clear(res);
+    free(sql);
+    free(lit);
+    return rc;
+}
+
+/* The values of tenants A and B for a tenant column of base type typname
+ * and category typcat (pg_type), or false when there are none. */
+static bool
+tenant_values(probe_table *t, const char *typname, const char *typcat)
+{
+    if (strcmp(typname, "uuid") == 0) {
+        t->value_a = util_xstrdup("a0000000-0000-4000-8000-00000000000a");
+        t->value_b = util_xstrdup("b0000000-0000-4000-8000-00000000000b");
+    } else if (strcmp(typcat, "N") == 0) {
+        /* Small enough for smallint, unlikely to be a seeded tenant. */
+        t->value_a = util_xstrdup("32001");
+        t->value_b = util_xstrdup("32002");
+    } else if (strcmp(typcat, "S") == 0) {
+        t->value_a = util_xstrdup("pgrampart-tenant-a");
+        t->value_b = util_xstrdup("pgrampart-tenant-b");
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/*
+ * The generated value of each column, by base type: NULL or the default
+ * where the column allows it (omitted), an enum's first label, a number,
+ * a text, a uuid, now(), '{}' for arrays and JSON.  Columns: name quoted,
+ * type, tenant?, must be given, value expression, base type name and
+ * category.
+ */
+static const char columns_sql[] =
+    "SELECT pg_catalog.quote_ident(a.attname), pg_catalog.format_type(a.atttypid, a.atttypmod), "
+    "a.attname = %s, "
+    "a.attnotnull AND NOT a.atthasdef AND a.attidentity = '' AND a.attgenerated = '', "
+    "CASE WHEN b.typtype = 'e' THEN (SELECT pg_catalog.quote_literal(e.enumlabel) FROM "
+    "pg_catalog.pg_enum e WHERE e.enumtypid = b.oid ORDER BY e.enumsortorder LIMIT 1) "
+    "WHEN b.typname = 'uuid' THEN 'pg_catalog.md5(pg_catalog.random()::text)' "
+    "WHEN b.typname IN ('json', 'jsonb') OR b.typcategory = 'A' THEN '''{}''' "
+    "WHEN b.typcategory = 'N' THEN 'pg_catalog.floor(pg_catalog.random() * 30000 + 1)' "
+    "WHEN b.typcategory = 'S' THEN '''pgrampart probe '' || pg_catalog.random()' "
+    "WHEN b.typcategory = 'B' THEN 'false' "
+    "WHEN b.typcategory = 'D' THEN 'pg_catalog.now()' "
+    "WHEN b.typcategory = 'T' THEN '''1 day''' END, "
+    "b.typname, b.typcategory "
+    "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+    "JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END "
+    "WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+
+/*
+ * Build t's INSERT of a row of tenant A and the literal of A's value.
+ * Returns NULL, or why no row can be generated (caller frees).
+ */
+static char *
+build_insert(PGconn *conn, probe_table *t)
+{
+    char *lit = verify_probe_literal(t->column);
+    char *sql = util_xasprintf(columns_sql, lit, t->oid);
+    PGresult *res = pqlib_exec(conn, sql);
+    util_buf cols, vals;
+    char *why = NULL;
+    int i;
+
+    free(sql);
+    free(lit);
+    if (pqlib_result_status(res) != PGRES_TUPLES_OK) {
+        pqlib_clear(res);
+        return util_xstrdup("its columns could not be read");
+    }
+    util_buf_init(&cols);
+    util_buf_init(&vals);
+    for (i = 0; i < pqlib_ntuples(res) && why == NULL; i++) {
+        const char *name = pqlib_getvalue(res, i, 0), *type = pqlib_getvalue(res, i, 1);
+        bool tenant = pqlib_getvalue(res, i, 2)[0] == 't';
+        bool needed = pqlib_getvalue(res, i, 3)[0] == 't';
+        char *value;
+
+        if (tenant) {
+            if (!tenant_values(t, pqlib_getvalue(res, i, 5), pqlib_getvalue(res, i, 6))) {
+                why = util_xasprintf("no tenant values for its tenant column %s of type %s", name, type);
+                break;
+            }
+            value = verify_probe_literal(t->value_a);
+            t->qcolumn = util_xstrdup(name);
+            t->lit_a = util_xasprintf("%s::%s", value, type);
+            free(value);
+            value = util_xstrdup(t->lit_a);
+        } else if (!needed) {
+            continue;
+        } else if (pqlib_getisnull(res, i, 4)) {
+            why = util_xasprintf("no value can be generated for column %s of type %s", name, type);
+            break;
+        } else {
+            value = util_xasprintf("(%s)::%s", pqlib_getvalue(res, i, 4), type);
+        }
+        util_buf_printf(&cols, "%s%s", cols.len ? ", " : "", name);
+        util_buf_printf(&vals, "%s%s", vals.len ? ", " : "", value);
+        free(value);
+    }
+    pqlib_clear(res);
+    if (why == NULL && t->lit_a == NULL)
+        why = util_xasprintf("it has no column %s", t->column);
+    if (why == NULL)
+        t->insert_a = util_xasprintf("INSERT INTO %s (%s) VALUES (%s)", t->qname, cols.data, vals.data);
+    util_buf_free(&cols);
+    util_buf_free(&vals);
+    return why;
+}
+
+/* ---- the probes ---- */
+
+/* One probe session: a table's connection and its probe role. */
+typedef struct probe_session {
+    const verify_probe_site *s;
+    PGconn *conn;
+    probe_table *t;
+    char *role;               /* the probe role's name, quoted */
+    char *role_name;
+} probe_session;
+
+/* The commands of pg_policy.polcmd a probe's command is held to. */
+static bool
+policy_for(const probe_policy *p, char cmd)
+{
+    return p->cmd == '*' || p->cmd == cmd;
+}
+
+static const char *
+command_name(char cmd)
+{
+    switch (cmd) {
+    case 'r':
+        return "SELECT";
+    case 'a':
+        return "INSERT";
+    case 'w':
+        return "UPDATE";
+    default:
+        return "DELETE";
+    }
+}
+
+/*
+ * The permissive policy for cmd whose expression admits A's row in the
+ * current context, evaluated by the session's user (to whom the policies
+ * do not apply) and back to the probe role after; NULL when none does
+ * (then the message lists what applies).
+ */
+static const char *
+admitting_policy(probe_session *ps, char cmd)
+{
+    probe_table *t = ps->t;
+    const char *found = NULL;
+    size_t i;
+
+    probe_exec(ps->conn, "SET LOCAL ROLE NONE", NULL);
+    for (i = 0; i < t->policies.len && found == NULL; i++) {
+        const probe_policy *p = util_vec_at(&t->policies, i);
+        const char *expr = cmd == 'a' && p->check ? p->check : p->qual;
+        char *sql;
+
+        if (!p->permissive || !p->applies || !policy_for(p, cmd) || expr == NULL)
+            continue;
+        sql = util_xasprintf("SELECT count(*) FROM %s WHERE %s = %s AND (%s)", t->qname, t->qcolumn,
+                             t->lit_a, expr);
+        if (verify_probe_count(ps->conn, sql, NULL) > 0)
+            found = p->name;
+        free(sql);
+    }
+    probe_exec(ps->conn, ps->role, NULL);
+    return found;
+}
+
+/* Report rule for what leaked with cmd ("SELECT ... sees ..."), naming
+ * the policy that let it through. */
+static void
+report_leak(probe_session *ps, const char *rule, char cmd, const char *what)
+{
+    const char *policy = admitting_policy(ps, cmd);
+    char *msg;
+
+    if (policy)
+        msg = util_xasprintf("%s (policy %s lets it through)", what, policy);
+    else
+        msg = util_xasprintf("%s (no policy for %s restricts it)", what, command_name(cmd));
+    report_table(ps->s, rule, ps->t, policy, msg);
+    free(msg);
+}
+
+/* Set the tenant setting to value (NULL: leave it as it is). */
+static void
+set_tenant(probe_session *ps, const char *value)
+{
+    char *name = verify_probe_literal(ps->t->setting), *v = verify_probe_literal(value);
+    char *sql = util_xasprintf("SELECT pg_catalog.set_config(%s, %s, true)", name, v);
+
+    probe_exec(ps->conn, sql, NULL);
+    free(sql);
+    free(name);
+    free(v);
+}
+
+/* With no tenant context: the setting unset (when this session never set
+ * it), then '' (what RESET leaves): a SELECT of A's row must see nothing. */
+static void
+probe_no_context(probe_session *ps, bool never_set)
+{
+    probe_table *t = ps->t;
+    char *sql = util_xasprintf("SELECT count(*) FROM %s WHERE %s = %s", t->qname, t->qcolumn, t->lit_a);
+    char *what = NULL;
+
+    if (never_set && verify_probe_count(ps->conn, sql, NULL) > 0)
+        what = util_xasprintf("SELECT with %s unset sees tenant A's row of %s.%s", t->setting, t->schema,
+                              t->name);
+    if (what == NULL) {
+        set_tenant(ps, "");
+        if (verify_probe_count(ps->conn, sql, NULL) > 0)
+            what = util_xasprintf("SELECT with %s empty (as after RESET) sees tenant A's row of %s.%s",
+                                  t->setting, t->schema, t->name);
+    }
+    if (what)
+        report_leak(ps, "verify/no-context-sees-rows", 'r', what);
+    free(what);
+    free(sql);
+}
+
+/*
+ * With tenant B's context: a SELECT of A's row, an UPDATE and a DELETE of
+ * every row B may reach and an INSERT of a row of A must each fail or
+ * touch nothing.  The UPDATE and DELETE have no WHERE and read no column
+ * (SET to a constant, RETURNING 1): reading one would hold them to the
+ * SELECT policies too (PostgreSQL docs, CREATE POLICY: "Policies Applied
+ * by Command Type"), and an attacker needs no WHERE to reach every row
+ * the UPDATE or DELETE policies let through.
+ */
+static void
+probe_other_tenant(probe_session *ps)
+{
+    probe_table *t = ps->t;
+    static const char cmds[] = { 'r', 'w', 'd', 'a' };
+    size_t i;
+
+    set_tenant(ps, t->value_b);
+    for (i = 0; i < sizeof cmds; i++) {
+        char *sql, *what;
+        long n;
+
+        if (cmds[i] == 'r')
+            sql = util_xasprintf("SELECT count(*) FROM %s WHERE %s = %s", t->qname, t->qcolumn, t->lit_a);
+        else if (cmds[i] == 'w')
+            sql = util_xasprintf("WITH u AS (UPDATE %s SET %s = %s RETURNING 1) SELECT count(*) FROM u",
+                                 t->qname, t->qcolumn, t->lit_a);
+        else if (cmds[i] == 'd')
+            sql = util_xasprintf("WITH d AS (DELETE FROM %s RETURNING 1) SELECT count(*) FROM d", t->qname);
+        else
+            sql = util_xasprintf("WITH i AS (%s RETURNING 1) SELECT count(*) FROM i", t->insert_a);
+        n = verify_probe_count(ps->conn, sql, NULL);
+        free(sql);
+        if (n <= 0)
+            continue;
+        what = util_xasprintf(cmds[i] == 'r' ? "SELECT as tenant B sees tenant A's row of %s.%s"
+                              : cmds[i] == 'w' ? "UPDATE as tenant B changes tenant A's row of %s.%s"
+                              : cmds[i] == 'd' ? "DELETE as tenant B removes tenant A's row of %s.%s"
+                                               : "INSERT as tenant B adds a row of tenant A to %s.%s",
+                              t->schema, t->name);
+        report_leak(ps, "verify/tenant-leak", cmds[i], what);
+        free(what);
+    }
+}
+
+static void
+report_skipped(probe_session *ps, const char *why)
+{
+    char *msg = util_xasprintf("verify: the tenant probe of %s.%s was skipped: %s", ps->t->schema,
+                               ps->t->name, why);
+
+    report_table(ps->s, "core/check-skipped", ps->t, NULL, msg);
+    free(msg);
+}
+
+/*
+ * Give the probe role what an application role of t has: the table's
+ * privileges, the schema's and its sequences' USAGE, and the roles the
+ * policies name (not one that bypasses them: a superuser, a BYPASSRLS
+ * role or a role with the owner's privileges).  Then make the session's
+ * user able to SET ROLE to it.  0, or -1 with *why set.
+ */
+static int
+grant_probe_role(probe_session *ps, char **why)
+{
+    probe_table *t = ps->t;
+    char *schema = verify_probe_ident(t->schema);
+    char *sql = util_xasprintf("GRANT USAGE ON SCHEMA %s TO %s; "
+                               "GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %s; "
+                               "GRANT USAGE ON ALL SEQUENCES IN SCHEMA %s TO %s",
+                               schema, ps->role_name, t->qname, ps->role_name, schema, ps->role_name);
+    PGresult *res;
+    int rc = probe_exec(ps->conn, sql, why), i;
+
+    free(sql);
+    free(schema);
+    if (rc != 0)
+        return -1;
+    sql = util_xasprintf("SELECT DISTINCT pg_catalog.quote_ident(r.rolname) FROM pg_catalog.pg_policy p "
+                         "CROSS JOIN pg_catalog.unnest(p.polroles) ro JOIN pg_catalog.pg_roles r ON r.oid = ro "
+                         "JOIN pg_catalog.pg_class c ON c.oid = p.polrelid WHERE p.polrelid = %s "
+                         "AND NOT r.rolsuper AND NOT r.rolbypassrls "
+                         "AND NOT pg_catalog.pg_has_role(r.oid, c.relowner, 'USAGE')", t->oid);
+    res = pqlib_exec(ps->conn, sql);
+    free(sql);
+    for (i = 0; pqlib_result_status(res) == PGRES_TUPLES_OK && i < pqlib_ntuples(res); i++) {
+        sql = util_xasprintf("GRANT %s TO %s", pqlib_getvalue(res, i, 0), ps->role_name);
+        probe_try(ps->conn, sql, NULL);
+        free(sql);
+    }
+    pqlib_clear(res);
+    /* A superuser may SET ROLE to any role; another creator needs the
+     * membership (PostgreSQL 16 gives CREATEROLE creators ADMIN only). */
+    sql = util_xasprintf("GRANT %s TO CURRENT_USER", ps->role_name);
+    probe_try(ps->conn, sql, NULL);
+    free(sql);
+    return 0;
+}
+
+/*
+ * Insert A's row: as the session's user without a tenant context (the
+ * owner: the policies do not apply), else with A's context.  Sets
+ * *context_set when the setting had to be set.  0, or -1 with *why set.
+ */
+static int
+insert_tenant_a(probe_session *ps, bool *context_set, char **why)
+{
+    *context_set = false;
+    if (probe_try(ps->conn, ps->t->insert_a, NULL) == 0)
+        return 0;
+    *context_set = true;
+    set_tenant(ps, ps->t->value_a);
+    return probe_try(ps->conn, ps->t->insert_a, why);
+}
+
+/* Create the probe role and give it what an application role has;
+ * 0, or -1 with *why set. */
+static int
+make_probe_role(probe_session *ps, char **why)
+{
+    char *create = util_xasprintf("CREATE ROLE %s NOLOGIN", ps->role_name);
+    char *msg = NULL;
+    int rc = probe_exec(ps->conn, create, &msg) == 0 ? grant_probe_role(ps, &msg) : -1;
+
+    if (rc != 0) {
+        *why = util_xasprintf("the probe role cannot be created (%s)", msg);
+        free(msg);
+    }
+    free(create);
+    return rc;
+}
+
+/* Probe table t (its oid and names set) on a connection of its own, in
+ * one transaction that is rolled back.  The policies are read twice: for
+ * the tenant column first, then to know which apply to the probe role. */
+static int
+probe_table_run(const verify_probe_site *s, probe_table *t, char **err)
+{
+    probe_session ps;
+    char *why = NULL;
+    bool context_set = false;
+
+    memset(&ps, 0, sizeof ps);
+    ps.s = s;
+    ps.t = t;
+    if ((ps.conn = live_connect(s->conninfo, s->connect_timeout_s, err)) == NULL)
+        return -1;
+    ps.role_name = util_xasprintf("pgrampart_probe_%ld", (long) getpid());
+    ps.role = util_xasprintf("SET LOCAL ROLE %s", ps.role_name);
+    probe_exec(ps.conn, "BEGIN", NULL);
+    probe_exec(ps.conn, "SET LOCAL standard_conforming_strings TO on", NULL);
+    if (read_policies(ps.conn, t, NULL) == 0 && t->column != NULL && make_probe_role(&ps, &why) == 0 &&
+        read_policies(ps.conn, t, ps.role_name) == 0 && (why = build_insert(ps.conn, t)) == NULL &&
+        insert_tenant_a(&ps, &context_set, &why) == 0 && probe_exec(ps.conn, ps.role, &why) == 0) {
+        probe_no_context(&ps, !context_set);
+        probe_other_tenant(&ps);
+    }
+    if (why)
+        report_skipped(&ps, why);
+    free(why);
+    probe_exec(ps.conn, "ROLLBACK", NULL);
+    pqlib_finish(ps.conn);
+    free(ps.role);
+    free(ps.role_name);
+    return 0;
+}
+
+int
+verify_probe_tenants(const verify_probe_site *s, char **err)
+{
+    PGconn *conn = live_connect(s->conninfo, s->connect_timeout_s, err);
+    PGresult *res;
+    int i, rc = 0;
+
+    if (conn == NULL)
+        return -1;
+    res = pqlib_exec(conn, "SELECT c.oid, n.nspname, c.relname, "
+                           "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) "
+                           "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                           "WHERE c.relrowsecurity AND c.relkind IN ('r', 'p') "
+                           "AND EXISTS (SELECT 1 FROM pg_catalog.pg_policy p WHERE p.polrelid = c.oid) "
+                           "ORDER BY n.nspname, c.relname");
+    for (i = 0; rc == 0 && pqlib_result_status(res) == PGRES_TUPLES_OK && i < pqlib_ntuples(res); i++) {
+        probe_table t;
+
+        memset(&t, 0, sizeof t);
+        util_vec_init(&t.policies, sizeof(probe_policy));
+        t.oid = util_xstrdup(pqlib_getvalue(res, i, 0));
+        t.schema = util_xstrdup(pqlib_getvalue(res, i, 1));
+        t.name = util_xstrdup(pqlib_getvalue(res, i, 2));
+        t.qname = util_xstrdup(pqlib_getvalue(res, i, 3));
+        rc = probe_table_run(s, &t, err);
+        table_free(&t);
+    }
+    pqlib_clear(res);
+    pqlib_finish(conn);
+    return rc;
+}

@@ -1,0 +1,95 @@
+"""End-to-end tests: pgrampart verify --server probes tenant isolation and role least privilege (issue 18)."""
+from e2e import *  # noqa: F401,F403 — helpers, fixtures and ARGS of e2e.py
+import e2e  # noqa: F401
+from verify_rollbacks import got, scratch_databases, verify
+
+ORDERS = ("CREATE TABLE orders (id bigserial PRIMARY KEY, tenant_id int NOT NULL, item text NOT NULL,\n"
+          "  placed_at timestamptz NOT NULL);\n"
+          "ALTER TABLE orders ENABLE ROW LEVEL SECURITY;\n")
+TENANT_POLICY = ("CREATE POLICY tenant_isolation ON orders FOR ALL\n"
+                 "  USING (tenant_id = current_setting('app.tenant')::int);\n")
+UP = "migrations/001_orders.up.sql"
+
+
+def probe_roles(c):
+    return c.psql("SELECT rolname FROM pg_roles WHERE rolname LIKE 'pgrampart_probe_%'").split()
+
+
+def probe_case(c, files, expected, *extra):
+    """verify migrations/ (below a temporary tree of files) finds exactly expected; no scratch database and
+    no probe role remain."""
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, files)
+        rc, findings = verify(c, os.path.join(d, "migrations"), *[a.replace("{d}", d) for a in extra])
+        assert got(findings, d) == expected, got(findings, d)
+        assert rc == (1 if any(f["severity"] == "error" for f in findings) else 0)
+    assert scratch_databases(c) == [], scratch_databases(c)
+    assert probe_roles(c) == [], probe_roles(c)
+
+
+def test_verify_tenant_leak_select():
+    """A permissive USING (true) for SELECT next to the tenant policy: tenant B sees A's row (and so does a
+    request without a tenant), at that policy's CREATE POLICY; the tenant policy alone is quiet."""
+    cl = cluster_module()
+    with cl.Cluster() as c:
+        probe_case(c, {UP: ORDERS + TENANT_POLICY + "CREATE POLICY read_all ON orders FOR SELECT USING (true);\n"},
+                   [("verify/no-context-sees-rows", UP, 6, 1, "SELECT with app.tenant unset sees tenant A's row "
+                     "of public.orders (policy read_all lets it through)"),
+                    ("verify/tenant-leak", UP, 6, 1, "SELECT as tenant B sees tenant A's row of public.orders "
+                     "(policy read_all lets it through)")])
+        probe_case(c, {UP: ORDERS + TENANT_POLICY}, [])
+
+
+def test_verify_tenant_leak_write_commands():
+    """UPDATE and DELETE through a policy on the wrong column, INSERT through WITH CHECK (true): each named
+    with the policy that lets it through; the rows a probe wrote are gone (the scratch database kept none)."""
+    cl = cluster_module()
+    with cl.Cluster() as c:
+        probe_case(c, {UP: ORDERS + "CREATE POLICY read_own ON orders FOR SELECT\n"
+                       "  USING (tenant_id = current_setting('app.tenant')::int);\n"
+                       "CREATE POLICY change_own ON orders FOR UPDATE USING (id > 0);\n"
+                       "CREATE POLICY remove_own ON orders FOR DELETE USING (id > 0);\n"
+                       "CREATE POLICY add_any ON orders FOR INSERT WITH CHECK (true);\n"},
+                   [("verify/tenant-leak", UP, 6, 1, "UPDATE as tenant B changes tenant A's row of public.orders "
+                     "(policy change_own lets it through)"),
+                    ("verify/tenant-leak", UP, 7, 1, "DELETE as tenant B removes tenant A's row of "
+                     "public.orders (policy remove_own lets it through)"),
+                    ("verify/tenant-leak", UP, 8, 1, "INSERT as tenant B adds a row of tenant A to "
+                     "public.orders (policy add_any lets it through)")])
+
+
+def test_verify_no_context_sees_rows():
+    """A policy that lets a request without a tenant through (OR current_setting(...) IS NULL) is caught at
+    its CREATE POLICY; the same policy without the OR branch is quiet; text and uuid tenant columns too."""
+    cl = cluster_module()
+    with cl.Cluster() as c:
+        probe_case(c, {UP: ORDERS + "CREATE POLICY tenant_isolation ON orders FOR ALL\n"
+                       "  USING (tenant_id = current_setting('app.tenant', true)::int\n"
+                       "         OR current_setting('app.tenant', true) IS NULL);\n"},
+                   [("verify/no-context-sees-rows", UP, 4, 1, "SELECT with app.tenant unset sees tenant A's row "
+                     "of public.orders (policy tenant_isolation lets it through)")])
+        probe_case(c, {UP: ORDERS + "CREATE POLICY tenant_isolation ON orders FOR ALL\n"
+                       "  USING (tenant_id = current_setting('app.tenant', true)::int);\n"}, [])
+        # An empty setting (what RESET leaves on a pooled connection) compared as text: caught as empty.
+        probe_case(c, {UP: "CREATE TABLE notes (org text NOT NULL, body text);\n"
+                       "ALTER TABLE notes ENABLE ROW LEVEL SECURITY;\n"
+                       "CREATE POLICY org_notes ON notes USING (org = current_setting('app.org', true)\n"
+                       "  OR coalesce(current_setting('app.org', true), '') = '');\n"},
+                   [("verify/no-context-sees-rows", UP, 3, 1, "SELECT with app.org unset sees tenant A's row "
+                     "of public.notes (policy org_notes lets it through)")])
+        probe_case(c, {UP: "CREATE TABLE docs (id uuid PRIMARY KEY, account uuid NOT NULL, kind text NOT NULL);\n"
+                       "ALTER TABLE docs ENABLE ROW LEVEL SECURITY;\n"
+                       "CREATE POLICY own_docs ON docs USING (account = current_setting('app.account')::uuid);\n"},
+                   [])
+
+
+def test_verify_tenant_probe_skipped_with_reason():
+    """A table whose row cannot be generated (a NOT NULL foreign key to an empty table) is skipped with
+    PostgreSQL's reason at its ENABLE ROW LEVEL SECURITY (info: the run passes)."""
+    cl = cluster_module()
+    with cl.Cluster() as c:
+        probe_case(c, {UP: "CREATE TABLE tenants (id int PRIMARY KEY);\n"
+                       "CREATE TABLE orders (id bigserial PRIMARY KEY, tenant_id int NOT NULL REFERENCES tenants);\n"
+                       "ALTER TABLE orders ENABLE ROW LEVEL SECURITY;\n" + TENANT_POLICY},
+                   [("core/check-skipped", UP, 3, 1, "verify: the tenant probe of public.orders was skipped: "
+                     'insert or update on table "orders" violates foreign key constraint "orders_tenant_id_fkey"')])
