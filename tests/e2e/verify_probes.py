@@ -93,3 +93,37 @@ def test_verify_tenant_probe_skipped_with_reason():
                        "ALTER TABLE orders ENABLE ROW LEVEL SECURITY;\n" + TENANT_POLICY},
                    [("core/check-skipped", UP, 3, 1, "verify: the tenant probe of public.orders was skipped: "
                      'insert or update on table "orders" violates foreign key constraint "orders_tenant_id_fkey"')])
+
+
+ROLES_UP = ("CREATE TABLE orders (id bigserial PRIMARY KEY, item text NOT NULL);\n"
+            "CREATE ROLE app_web NOLOGIN;\n"
+            "CREATE ROLE app_ro NOLOGIN;\n"
+            "GRANT SELECT ON orders TO app_ro;\n")
+ROLES_CONFIG = ("grants:\n  roles:\n    app_web:\n      deny: [DROP, TRUNCATE]\n"
+                "    app_ro:\n      deny: [INSERT, UPDATE, DELETE, TRUNCATE, DROP]\n")
+
+
+def test_verify_role_can():
+    """A role granted TRUNCATE that its policy denies: verify/role-can at the GRANT with the statement that
+    worked; a privilege through a membership or an ownership is reported at the deny list's entry; the
+    roles granted only what their policy allows are quiet, and every role is gone afterwards."""
+    cl = cluster_module()
+    with cl.Cluster() as c:
+        cfg = ".pgrampart.yml"
+        probe_case(c, {cfg: ROLES_CONFIG,
+                       UP: ROLES_UP + "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON orders TO app_web;\n"},
+                   [("verify/role-can", UP, 5, 1, "app_web can TRUNCATE public.orders, which "
+                     "grants.roles.app_web.deny forbids: `TRUNCATE public.orders` succeeded")])
+        probe_case(c, {cfg: ROLES_CONFIG,
+                       UP: ROLES_UP + "GRANT SELECT, INSERT, UPDATE, DELETE ON orders TO app_web;\n"}, [])
+        # Through a membership (app_ro), through ownership (app_web): at the deny entries of the config.
+        probe_case(c, {cfg: ROLES_CONFIG,
+                       UP: ROLES_UP + "CREATE ROLE writer NOLOGIN;\nGRANT INSERT ON orders TO writer;\n"
+                       "GRANT writer TO app_ro;\nALTER TABLE orders OWNER TO app_web;\n"},
+                   [("verify/role-can", cfg, 4, 14, "app_web can DROP public.orders, which "
+                     "grants.roles.app_web.deny forbids: `DROP TABLE public.orders CASCADE` succeeded"),
+                    ("verify/role-can", cfg, 4, 20, "app_web can TRUNCATE public.orders, which "
+                     "grants.roles.app_web.deny forbids: `TRUNCATE public.orders` succeeded"),
+                    ("verify/role-can", cfg, 6, 14, "app_ro can INSERT public.orders, which "
+                     "grants.roles.app_ro.deny forbids: `INSERT INTO public.orders SELECT WHERE false` succeeded")])
+        assert c.psql("SELECT count(*) FROM pg_roles WHERE rolname IN ('app_web', 'app_ro', 'writer')").strip() == "0"

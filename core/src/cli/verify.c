@@ -511,7 +511,7 @@ verify_probes(verify_run *v, const mig_set *set, char **err)
 {
     verify_probe_site site = { v->h, v->check, set, v->conninfo, v->connect_timeout_s };
 
-    return verify_probe_tenants(&site, err);
+    return verify_probe_tenants(&site, err) == 0 ? verify_probe_roles(&site, err) : -1;
 }
 
 /* The migrations of set in order, until one's up fails; then the probes.  Returns 0, or

@@ -139,6 +139,17 @@ static const pgr_rule core_rules[] = {
       "CREATE POLICY t ON orders USING (tenant_id = current_setting('app.tenant', true)::int "
       "OR current_setting('app.tenant', true) IS NULL);",
       "CREATE POLICY t ON orders USING (tenant_id = current_setting('app.tenant', true)::int);" },
+    { "verify/role-can", PGR_SEVERITY_ERROR,
+      "pgrampart verify: a role does on the server what its role policy in .pgrampart.yml "
+      "(grants.roles.<role>.deny) forbids: SELECT, INSERT, UPDATE, DELETE, TRUNCATE or DROP a table.",
+      "REVOKE the privilege (or the membership, or the ownership) that allows it; the finding "
+      "is at the GRANT when a migration gives it.",
+      "Checklist: \"webapp user cannot DROP tables\", \"readonly user cannot INSERT\" (least "
+      "privilege); PostgreSQL docs 5.7 Privileges",
+      "The static grants/role-policy reads the GRANTs; the server also counts memberships, "
+      "ownership, default privileges and grants made outside the migrations.",
+      "GRANT TRUNCATE ON orders TO app_web;  (grants: {roles: {app_web: {deny: [TRUNCATE]}}})",
+      "GRANT SELECT, INSERT, UPDATE ON orders TO app_web;" },
     { "core/unused-suppression", PGR_SEVERITY_INFO,
       "A pgrampart-ignore comment suppresses no finding (fixed, or misspelt rule id).",
       "Remove the comment, or correct the rule id.",
