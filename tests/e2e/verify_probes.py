@@ -84,15 +84,34 @@ def test_verify_no_context_sees_rows():
 
 
 def test_verify_tenant_probe_skipped_with_reason():
-    """A table whose row cannot be generated (a NOT NULL foreign key to an empty table) is skipped with
-    PostgreSQL's reason at its ENABLE ROW LEVEL SECURITY (info: the run passes)."""
+    """A table whose row cannot be generated (a CHECK comparing two columns) is skipped with PostgreSQL's
+    reason at its ENABLE ROW LEVEL SECURITY (info: the run passes)."""
     cl = cluster_module()
     with cl.Cluster() as c:
-        probe_case(c, {UP: "CREATE TABLE tenants (id int PRIMARY KEY);\n"
-                       "CREATE TABLE orders (id bigserial PRIMARY KEY, tenant_id int NOT NULL REFERENCES tenants);\n"
-                       "ALTER TABLE orders ENABLE ROW LEVEL SECURITY;\n" + TENANT_POLICY},
-                   [("core/check-skipped", UP, 3, 1, "verify: the tenant probe of public.orders was skipped: "
-                     'insert or update on table "orders" violates foreign key constraint "orders_tenant_id_fkey"')])
+        probe_case(c, {UP: "CREATE TABLE slots (tenant_id int NOT NULL, starts_at timestamptz NOT NULL,\n"
+                       "  ends_at timestamptz NOT NULL, CHECK (starts_at < ends_at));\n"
+                       "ALTER TABLE slots ENABLE ROW LEVEL SECURITY;\n"
+                       "CREATE POLICY tenant_slots ON slots USING (tenant_id = current_setting('app.tenant')::int);\n"},
+                   [("core/check-skipped", UP, 3, 1, "verify: the tenant probe of public.slots was skipped: "
+                     'new row for relation "slots" violates check constraint "slots_check"')])
+
+
+def test_verify_tenant_probe_generates_parents_and_checked_values():
+    """Parents through NOT NULL foreign keys (two levels, the tenant's own row among them) and a value its
+    CHECK allows are generated, so that a leak on the child table is caught; the fixed policy is quiet."""
+    cl = cluster_module()
+    with cl.Cluster() as c:
+        up = ("CREATE TABLE tenants (id uuid PRIMARY KEY, name text NOT NULL);\n"
+              "CREATE TABLE projects (id bigserial PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES tenants);\n"
+              "CREATE TABLE tasks (id bigserial PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES tenants,\n"
+              "  project_id bigint NOT NULL REFERENCES projects,\n"
+              "  state text NOT NULL CHECK (state IN ('open', 'done')), rating smallint NOT NULL CHECK (rating IN (-1, 1)));\n"
+              "ALTER TABLE tasks ENABLE ROW LEVEL SECURITY;\n"
+              "CREATE POLICY tenant_tasks ON tasks USING (tenant_id = current_setting('app.tenant')::uuid);\n")
+        probe_case(c, {UP: up + "CREATE POLICY tasks_delete ON tasks FOR DELETE USING (state = 'open');\n"},
+                   [("verify/tenant-leak", UP, 8, 1, "DELETE as tenant B removes tenant A's row of public.tasks "
+                     "(policy tasks_delete lets it through)")])
+        probe_case(c, {UP: up}, [])
 
 
 ROLES_UP = ("CREATE TABLE orders (id bigserial PRIMARY KEY, item text NOT NULL);\n"
@@ -127,3 +146,49 @@ def test_verify_role_can():
                     ("verify/role-can", cfg, 6, 14, "app_ro can INSERT public.orders, which "
                      "grants.roles.app_ro.deny forbids: `INSERT INTO public.orders SELECT WHERE false` succeeded")])
         assert c.psql("SELECT count(*) FROM pg_roles WHERE rolname IN ('app_web', 'app_ro', 'writer')").strip() == "0"
+
+
+PROBE_RULES = ("verify/tenant-leak", "verify/no-context-sees-rows", "verify/role-can")
+
+
+def test_verify_samples_probes():
+    """samples/: the leaking policies of 008 and app_web's TRUNCATE and DROP (its grants.roles deny list) are
+    caught on the server; with those statements fixed, no probe finds anything."""
+    cl = cluster_module()
+    with cl.Cluster() as c, tempfile.TemporaryDirectory() as d:
+        root = os.path.join(d, "samples")
+        shutil.copytree(os.path.join(ARGS.source, "samples"), root)
+        rc, findings = verify(c, root)
+        assert [f for f in got(findings, root) if f[0] in PROBE_RULES] == [
+            ("verify/no-context-sees-rows", "migrations/008_admin_features.sql", 31, 1,
+             "SELECT with app.tenant_id unset sees tenant A's row of public.messages "
+             "(policy messages_support_read lets it through)"),
+            ("verify/role-can", ".pgrampart.yml", 14, 14, "app_web can TRUNCATE public.sessions, which "
+             "grants.roles.app_web.deny forbids: `TRUNCATE public.sessions` succeeded"),
+            ("verify/role-can", ".pgrampart.yml", 14, 45, "app_web can DROP public.sessions, which "
+             "grants.roles.app_web.deny forbids: `DROP TABLE public.sessions CASCADE` succeeded"),
+            ("verify/role-can", "migrations/006_roles_and_grants.sql", 16, 1, "app_web can TRUNCATE "
+             "public.feedback, which grants.roles.app_web.deny forbids: `TRUNCATE public.feedback` succeeded"),
+            ("verify/tenant-leak", "migrations/008_admin_features.sql", 23, 1, "INSERT as tenant B adds a row "
+             "of tenant A to public.feedback (policy feedback_insert_any lets it through)"),
+            ("verify/tenant-leak", "migrations/008_admin_features.sql", 31, 1, "SELECT as tenant B sees tenant "
+             "A's row of public.messages (policy messages_support_read lets it through)")], got(findings, root)
+        fixes = {"006_roles_and_grants.sql": [("GRANT ALL PRIVILEGES ON TABLE feedback TO app_web;",
+                                               "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE feedback TO app_web;")],
+                 "008_admin_features.sql": [("CREATE POLICY feedback_insert_any ON feedback FOR INSERT TO app_web\n"
+                                             "    WITH CHECK (true);", ""),
+                                            ("CREATE POLICY messages_support_read ON messages FOR SELECT\n"
+                                             "    USING (true);", "")],
+                 "011_sessions.sql": [("ALTER TABLE sessions OWNER TO app_web;", "")]}
+        for name, edits in fixes.items():
+            path = os.path.join(root, "migrations", name)
+            with open(path) as f:
+                text = f.read()
+            for old, new in edits:
+                assert old in text, (name, old)
+                text = text.replace(old, new)
+            with open(path, "w") as f:
+                f.write(text)
+        rc, findings = verify(c, root)
+        assert [f for f in got(findings, root) if f[0] in PROBE_RULES] == [], got(findings, root)
+        assert scratch_databases(c) == [] and probe_roles(c) == []

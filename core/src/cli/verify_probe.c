@@ -134,6 +134,31 @@ probe_try(PGconn *conn, const char *sql, char **why)
     return rc;
 }
 
+int
+verify_probe_keep(PGconn *conn, const char *sql, char **value, char **why)
+{
+    PGresult *res;
+    ExecStatusType st;
+    int rc;
+
+    *value = NULL;
+    probe_exec(conn, "SAVEPOINT pgrampart_keep", NULL);
+    res = pqlib_exec(conn, sql);
+    st = pqlib_result_status(res);
+    rc = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK ? 0 : -1;
+    if (rc == 0 && st == PGRES_TUPLES_OK && pqlib_ntuples(res) > 0 && !pqlib_getisnull(res, 0, 0))
+        *value = util_xstrdup(pqlib_getvalue(res, 0, 0));
+    if (rc != 0) {
+        const char *m = res ? pqlib_result_error_field(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+        *why = util_xstrdup(m ? m : pqlib_error_message(conn));
+    }
+    pqlib_clear(res);
+    probe_exec(conn, rc == 0 ? "RELEASE SAVEPOINT pgrampart_keep" : "ROLLBACK TO SAVEPOINT pgrampart_keep",
+               NULL);
+    return rc;
+}
+
 long
 verify_probe_count(PGconn *conn, const char *sql, char **why)
 {
@@ -490,88 +515,42 @@ tenant_values(probe_table *t, const char *typname, const char *typcat)
     return true;
 }
 
-/*
- * The generated value of each column, by base type: NULL or the default
- * where the column allows it (omitted), an enum's first label, a number,
- * a text, a uuid, now(), '{}' for arrays and JSON.  Columns: name quoted,
- * type, tenant?, must be given, value expression, base type name and
- * category.
- */
-static const char columns_sql[] =
+/* The tenant column's quoted name, type, base type name and category. */
+static const char tenant_column_sql[] =
     "SELECT pg_catalog.quote_ident(a.attname), pg_catalog.format_type(a.atttypid, a.atttypmod), "
-    "a.attname = %s, "
-    "a.attnotnull AND NOT a.atthasdef AND a.attidentity = '' AND a.attgenerated = '', "
-    "CASE WHEN b.typtype = 'e' THEN (SELECT pg_catalog.quote_literal(e.enumlabel) FROM "
-    "pg_catalog.pg_enum e WHERE e.enumtypid = b.oid ORDER BY e.enumsortorder LIMIT 1) "
-    "WHEN b.typname = 'uuid' THEN 'pg_catalog.md5(pg_catalog.random()::text)' "
-    "WHEN b.typname IN ('json', 'jsonb') OR b.typcategory = 'A' THEN '''{}''' "
-    "WHEN b.typcategory = 'N' THEN 'pg_catalog.floor(pg_catalog.random() * 30000 + 1)' "
-    "WHEN b.typcategory = 'S' THEN '''pgrampart probe '' || pg_catalog.random()' "
-    "WHEN b.typcategory = 'B' THEN 'false' "
-    "WHEN b.typcategory = 'D' THEN 'pg_catalog.now()' "
-    "WHEN b.typcategory = 'T' THEN '''1 day''' END, "
-    "b.typname, b.typcategory "
-    "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+    "b.typname, b.typcategory FROM pg_catalog.pg_attribute a "
+    "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
     "JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END "
-    "WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+    "WHERE a.attrelid = %s AND a.attname = %s AND a.attnum > 0 AND NOT a.attisdropped";
 
 /*
- * Build t's INSERT of a row of tenant A and the literal of A's value.
+ * Choose the tenants' values by the tenant column's type and build t's
+ * INSERT of a row of tenant A (verify_rows.c; its parents are inserted).
  * Returns NULL, or why no row can be generated (caller frees).
  */
 static char *
 build_insert(PGconn *conn, probe_table *t)
 {
     char *lit = verify_probe_literal(t->column);
-    char *sql = util_xasprintf(columns_sql, lit, t->oid);
+    char *sql = util_xasprintf(tenant_column_sql, t->oid, lit);
     PGresult *res = pqlib_exec(conn, sql);
-    util_buf cols, vals;
     char *why = NULL;
-    int i;
 
     free(sql);
     free(lit);
-    if (pqlib_result_status(res) != PGRES_TUPLES_OK) {
-        pqlib_clear(res);
-        return util_xstrdup("its columns could not be read");
-    }
-    util_buf_init(&cols);
-    util_buf_init(&vals);
-    for (i = 0; i < pqlib_ntuples(res) && why == NULL; i++) {
-        const char *name = pqlib_getvalue(res, i, 0), *type = pqlib_getvalue(res, i, 1);
-        bool tenant = pqlib_getvalue(res, i, 2)[0] == 't';
-        bool needed = pqlib_getvalue(res, i, 3)[0] == 't';
-        char *value;
-
-        if (tenant) {
-            if (!tenant_values(t, pqlib_getvalue(res, i, 5), pqlib_getvalue(res, i, 6))) {
-                why = util_xasprintf("no tenant values for its tenant column %s of type %s", name, type);
-                break;
-            }
-            value = verify_probe_literal(t->value_a);
-            t->qcolumn = util_xstrdup(name);
-            t->lit_a = util_xasprintf("%s::%s", value, type);
-            free(value);
-            value = util_xstrdup(t->lit_a);
-        } else if (!needed) {
-            continue;
-        } else if (pqlib_getisnull(res, i, 4)) {
-            why = util_xasprintf("no value can be generated for column %s of type %s", name, type);
-            break;
-        } else {
-            value = util_xasprintf("(%s)::%s", pqlib_getvalue(res, i, 4), type);
-        }
-        util_buf_printf(&cols, "%s%s", cols.len ? ", " : "", name);
-        util_buf_printf(&vals, "%s%s", vals.len ? ", " : "", value);
-        free(value);
+    if (pqlib_result_status(res) != PGRES_TUPLES_OK || pqlib_ntuples(res) != 1) {
+        why = util_xasprintf("it has no column %s", t->column);
+    } else if (!tenant_values(t, pqlib_getvalue(res, 0, 2), pqlib_getvalue(res, 0, 3))) {
+        why = util_xasprintf("no tenant values for its tenant column %s of type %s", pqlib_getvalue(res, 0, 0),
+                             pqlib_getvalue(res, 0, 1));
+    } else {
+        t->qcolumn = util_xstrdup(pqlib_getvalue(res, 0, 0));
+        lit = verify_probe_literal(t->value_a);
+        t->lit_a = util_xasprintf("%s::%s", lit, pqlib_getvalue(res, 0, 1));
+        free(lit);
+        why = verify_row_insert(conn, t->oid, t->column, t->value_a, &t->insert_a);
     }
     pqlib_clear(res);
-    if (why == NULL && t->lit_a == NULL)
-        why = util_xasprintf("it has no column %s", t->column);
-    if (why == NULL)
-        t->insert_a = util_xasprintf("INSERT INTO %s (%s) VALUES (%s)", t->qname, cols.data, vals.data);
-    util_buf_free(&cols);
-    util_buf_free(&vals);
     return why;
 }
 

@@ -59,6 +59,22 @@ char *verify_probe_ident(const char *s);
  * *why, when not NULL, is PostgreSQL's message; caller frees). */
 long verify_probe_count(PGconn *conn, const char *sql, char **why);
 
+/* Run sql in a savepoint; keep its effects when it succeeds (0, *value
+ * the first column of its first row or NULL; caller frees), roll them
+ * back when it fails (-1, *why PostgreSQL's message; caller frees). */
+int verify_probe_keep(PGconn *conn, const char *sql, char **value, char **why);
+
+/*
+ * The INSERT of one row of table oid (digits) into *insert (caller frees),
+ * its column named tenant_col (NULL: none) holding tenant_value (text, cast
+ * to the column's type), as verify_rows.c generates it; parent rows its
+ * foreign keys need are inserted first by conn's user, in conn's
+ * transaction.  Returns NULL, or why no row can be generated (caller
+ * frees).
+ */
+char *verify_row_insert(PGconn *conn, const char *oid, const char *tenant_col, const char *tenant_value,
+                        char **insert);
+
 /* Report rule at byte offset of f (a file of s->check), or at f's line 1. */
 void verify_probe_report(const verify_probe_site *s, const char *rule, const check_file *f,
                          size_t offset, const char *msg);

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "host/config.h"
 #include "model/live.h"
@@ -158,9 +159,15 @@ report_can(const verify_probe_site *s, const role_table *t, const char *role, co
         verify_probe_report(s, "verify/role-can", f, offset, msg);
     } else {
         pgr_location loc;
+        char cwd[4096];
+        size_t n = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
 
+        /* Shown as the migrations are: relative to the working directory
+         * when below it. */
         memset(&loc, 0, sizeof loc);
         loc.path = entry->file;
+        if (n > 0 && strncmp(entry->file, cwd, n) == 0 && entry->file[n] == '/')
+            loc.path = entry->file + n + 1;
         loc.line = loc.end_line = entry->line;
         loc.column = loc.end_column = entry->column;
         host_report_core(s->h, "verify/role-can", &loc, msg);
