@@ -192,3 +192,25 @@ def test_verify_samples_probes():
         rc, findings = verify(c, root)
         assert [f for f in got(findings, root) if f[0] in PROBE_RULES] == [], got(findings, root)
         assert scratch_databases(c) == [] and probe_roles(c) == []
+
+
+def test_verify_tenant_probe_quoted_names_and_types():
+    """Quoted schema, table, column and policy names, an enum in that schema, numeric(5,2), jsonb, date,
+    arrays and booleans: the row is generated and the leak reported at its CREATE POLICY; a comparison inside
+    a subquery (another table's column) is not taken for the tenant column."""
+    cl = cluster_module()
+    with cl.Cluster() as c:
+        odd = '"My Schema"."Odd ""T"""'
+        up = ('CREATE SCHEMA "My Schema";\nCREATE TYPE "My Schema".mood AS ENUM (\'sad\', \'ok\');\n'
+              f'CREATE TABLE {odd} ("ten ant" text NOT NULL, m "My Schema".mood NOT NULL, n numeric(5,2) NOT NULL,\n'
+              '  j jsonb NOT NULL, d date NOT NULL, arr int[] NOT NULL, b boolean NOT NULL);\n'
+              f'ALTER TABLE {odd} ENABLE ROW LEVEL SECURITY;\n'
+              f'CREATE POLICY "p ""1""" ON {odd} USING ("ten ant" = current_setting(\'app.t\'));\n'
+              "CREATE TABLE members (org int NOT NULL, account int NOT NULL);\n"
+              "ALTER TABLE members ENABLE ROW LEVEL SECURITY;\n"
+              "CREATE POLICY by_account ON members USING (org IN (SELECT m.org FROM members m\n"
+              "  WHERE m.account = current_setting('app.account')::int));\n")
+        probe_case(c, {UP: up + f"CREATE POLICY leak ON {odd} FOR DELETE USING (true);\n"},
+                   [("verify/tenant-leak", UP, 11, 1, 'DELETE as tenant B removes tenant A\'s row of My Schema.Odd "T" '
+                     "(policy leak lets it through)")])
+        probe_case(c, {UP: up}, [])

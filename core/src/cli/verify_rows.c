@@ -6,7 +6,9 @@
  *
  * A column gets NULL or its default when it allows one (it is left out of
  * the INSERT); else a value by its base type: an enum's first label, a
- * number, a text, a uuid, now(), '{}' for arrays and JSON.  A column
+ * random integer (a key unlikely to collide with a seeded row), 1 for
+ * other numbers (numeric(p,s) may hold little), a text, a uuid, now(),
+ * '{}' for arrays and JSON.  A column
  * under a CHECK constraint of its own gets the first constant of the
  * constraint's expression (parsed with libpg_query) that passes it (IN
  * ('user', 'assistant'): 'user'), else the generated value.  A column of a
@@ -36,7 +38,8 @@ static const char row_columns_sql[] =
     "pg_catalog.pg_enum e WHERE e.enumtypid = b.oid ORDER BY e.enumsortorder LIMIT 1) "
     "WHEN b.typname = 'uuid' THEN 'pg_catalog.md5(pg_catalog.random()::text)' "
     "WHEN b.typname IN ('json', 'jsonb') OR b.typcategory = 'A' THEN '''{}''' "
-    "WHEN b.typcategory = 'N' THEN 'pg_catalog.floor(pg_catalog.random() * 30000 + 1)' "
+    "WHEN b.typname IN ('int2', 'int4', 'int8') THEN 'pg_catalog.floor(pg_catalog.random() * 30000 + 1)' "
+    "WHEN b.typcategory = 'N' THEN '1' "
     "WHEN b.typcategory = 'S' THEN '''pgrampart probe '' || pg_catalog.random()' "
     "WHEN b.typcategory = 'B' THEN 'false' "
     "WHEN b.typcategory = 'D' THEN 'pg_catalog.now()' "
