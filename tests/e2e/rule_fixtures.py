@@ -59,6 +59,7 @@ AUDIT_ONLY = {
     "verify/tenant-leak": "probes a scratch database after the ups (verify --server; tests/e2e/verify_probes.py)",
     "verify/no-context-sees-rows": "probes a scratch database after the ups (verify --server; tests/e2e/verify_probes.py)",
     "verify/role-can": "probes a scratch database after the ups (verify --server; tests/e2e/verify_probes.py)",
+    "verify/probe-skipped": "probes a scratch database after the ups (verify --server; tests/e2e/verify_probes.py)",
     "grants/superuser-login-roles": "needs rolsuper and rolcanlogin of a live catalog (pgr_model.is_live)",
     "auth/md5-password-hashes": "reads stored password hashes (pg_authid), only the live reader fills them",
     "roles/unlimited-connections": "needs a live catalog's login roles (pgr_model.is_live)",

@@ -92,7 +92,7 @@ def test_verify_tenant_probe_skipped_with_reason():
                        "  ends_at timestamptz NOT NULL, CHECK (starts_at < ends_at));\n"
                        "ALTER TABLE slots ENABLE ROW LEVEL SECURITY;\n"
                        "CREATE POLICY tenant_slots ON slots USING (tenant_id = current_setting('app.tenant')::int);\n"},
-                   [("core/check-skipped", UP, 3, 1, "verify: the tenant probe of public.slots was skipped: "
+                   [("verify/probe-skipped", UP, 3, 1, "the tenant probe of public.slots was skipped: "
                      'new row for relation "slots" violates check constraint "slots_check"')])
 
 
@@ -214,3 +214,23 @@ def test_verify_tenant_probe_quoted_names_and_types():
                    [("verify/tenant-leak", UP, 11, 1, 'DELETE as tenant B removes tenant A\'s row of My Schema.Odd "T" '
                      "(policy leak lets it through)")])
         probe_case(c, {UP: up}, [])
+
+
+def test_verify_probes_skipped_without_the_rights():
+    """verify as a role with CREATEDB only: the tenant probe cannot create its role and a configured role
+    cannot be switched to; each is verify/probe-skipped (info) with PostgreSQL's reason, never silent."""
+    cl = cluster_module()
+    with cl.Cluster() as c:
+        c.psql("CREATE ROLE deployer LOGIN CREATEDB; CREATE ROLE auditor NOLOGIN")
+        with tempfile.TemporaryDirectory() as d:
+            write_tree(d, {".pgrampart.yml": "grants:\n  roles:\n    auditor:\n      deny: [DELETE]\n",
+                           UP: ORDERS + TENANT_POLICY})
+            rc, out, err = run("verify", "--format", "json", "--server", c.conninfo(user="deployer"),
+                               os.path.join(d, "migrations"))
+            assert rc == 0, (rc, err)
+            assert got(json.loads(out)["findings"], d) == [
+                ("verify/probe-skipped", ".pgrampart.yml", 4, 13, 'the role probe of auditor was skipped: '
+                 'permission denied to set role "auditor"'),
+                ("verify/probe-skipped", UP, 3, 1, "the tenant probe of public.orders was skipped: the probe role "
+                 "cannot be created (permission denied to create role)")], got(json.loads(out)["findings"], d)
+        assert scratch_databases(c) == [] and probe_roles(c) == []

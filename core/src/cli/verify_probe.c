@@ -28,7 +28,7 @@
  *      generated from the column types (NULL or the default where
  *      allowed, an enum's first label, a number, a text, a uuid, now()); a
  *      row that cannot be inserted (a foreign key, a CHECK) skips the table
- *      with PostgreSQL's reason (core/check-skipped);
+ *      with PostgreSQL's reason (verify/probe-skipped);
  *   3. as the probe role (SET LOCAL ROLE: owners and superusers bypass
  *      row-level security): with the setting unset, then '', a SELECT of
  *      A's row (verify/no-context-sees-rows); with B's context, SELECT,
@@ -718,10 +718,10 @@ probe_other_tenant(probe_session *ps)
 static void
 report_skipped(probe_session *ps, const char *why)
 {
-    char *msg = util_xasprintf("verify: the tenant probe of %s.%s was skipped: %s", ps->t->schema,
+    char *msg = util_xasprintf("the tenant probe of %s.%s was skipped: %s", ps->t->schema,
                                ps->t->name, why);
 
-    report_table(ps->s, "core/check-skipped", ps->t, NULL, msg);
+    report_table(ps->s, "verify/probe-skipped", ps->t, NULL, msg);
     free(msg);
 }
 

@@ -26,7 +26,7 @@ typedef struct verify_probe_site {
  * a column with current_setting('<setting>'), a row of tenant A is probed
  * as a role created for it (not the owner) with tenant B's context and
  * with none: verify/tenant-leak, verify/no-context-sees-rows; a table that
- * cannot be probed is core/check-skipped (info) with the reason.  Each
+ * cannot be probed is verify/probe-skipped (info) with the reason.  Each
  * table is probed on a connection of its own, in one transaction that is
  * rolled back (its rows and the probe role with it).  Returns 0, or -1
  * with *err set (caller frees) when the scratch database cannot be reached.

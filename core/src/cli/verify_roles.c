@@ -144,6 +144,24 @@ grant_site(const verify_probe_site *s, const role_table *t, const char *role, co
     return found;
 }
 
+/* Report rule at a node of the configuration: its path relative to the
+ * working directory when below it, as the migrations are shown. */
+static void
+report_config(const verify_probe_site *s, const char *rule, const cfg_node *node, const char *msg)
+{
+    pgr_location loc;
+    char cwd[4096];
+    size_t n = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
+
+    memset(&loc, 0, sizeof loc);
+    loc.path = node->file;
+    if (n > 0 && strncmp(node->file, cwd, n) == 0 && node->file[n] == '/')
+        loc.path = node->file + n + 1;
+    loc.line = loc.end_line = node->line;
+    loc.column = loc.end_column = node->column;
+    host_report_core(s->h, rule, &loc, msg);
+}
+
 /* Report that role could do word on t with statement sql: at the GRANT,
  * else at the deny list's entry (entry: its YAML node). */
 static void
@@ -155,23 +173,10 @@ report_can(const verify_probe_site *s, const role_table *t, const char *role, co
     size_t offset = 0;
     const check_file *f = grant_site(s, t, role, word, &offset);
 
-    if (f) {
+    if (f)
         verify_probe_report(s, "verify/role-can", f, offset, msg);
-    } else {
-        pgr_location loc;
-        char cwd[4096];
-        size_t n = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
-
-        /* Shown as the migrations are: relative to the working directory
-         * when below it. */
-        memset(&loc, 0, sizeof loc);
-        loc.path = entry->file;
-        if (n > 0 && strncmp(entry->file, cwd, n) == 0 && entry->file[n] == '/')
-            loc.path = entry->file + n + 1;
-        loc.line = loc.end_line = entry->line;
-        loc.column = loc.end_column = entry->column;
-        host_report_core(s->h, "verify/role-can", &loc, msg);
-    }
+    else
+        report_config(s, "verify/role-can", entry, msg);
     free(msg);
 }
 
@@ -274,9 +279,18 @@ probe_role(const verify_probe_site *s, const char *role, const cfg_node *deny, c
     if (role_exists(conn, role)) {
         PGresult *res = pqlib_exec(conn, set);
 
-        if (pqlib_result_status(res) == PGRES_COMMAND_OK)
+        if (pqlib_result_status(res) == PGRES_COMMAND_OK) {
             for (i = 0; i < deny->n; i++)
                 probe_action(s, conn, role, deny->items[i], &tables);
+        } else {
+            /* The session's user may not SET ROLE to it (not a member,
+             * not a superuser): say so, at the role's deny list. */
+            const char *why = pqlib_result_error_field(res, PG_DIAG_MESSAGE_PRIMARY);
+            char *msg = util_xasprintf("the role probe of %s was skipped: %s", role, why ? why : "SET ROLE failed");
+
+            report_config(s, "verify/probe-skipped", deny, msg);
+            free(msg);
+        }
         pqlib_clear(res);
     }
     pqlib_clear(pqlib_exec(conn, "ROLLBACK"));

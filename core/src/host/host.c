@@ -139,6 +139,19 @@ static const pgr_rule core_rules[] = {
       "CREATE POLICY t ON orders USING (tenant_id = current_setting('app.tenant', true)::int "
       "OR current_setting('app.tenant', true) IS NULL);",
       "CREATE POLICY t ON orders USING (tenant_id = current_setting('app.tenant', true)::int);" },
+    { "verify/probe-skipped", PGR_SEVERITY_INFO,
+      "pgrampart verify: a table under row-level security with a tenant policy was not probed "
+      "(no row of it could be generated, or the probe role could not be created), or a role of "
+      "grants.roles could not be switched to (SET ROLE); PostgreSQL's reason is given.",
+      "Probe by hand (two tenants, as a non-owner role), or make the row generable (a CHECK "
+      "over several columns, a self-reference or a type without generated values stop it), or "
+      "run verify as a role that may SET ROLE to the configured roles.",
+      "Checklist: \"Tenant isolation tested / verified manually\"; pgrampart: never silent",
+      "A table the probe skipped is not proven isolated; saying so keeps the verified list honest.",
+      "CREATE TABLE slots (tenant_id int NOT NULL, starts_at timestamptz NOT NULL, ends_at "
+      "timestamptz NOT NULL, CHECK (starts_at < ends_at));  (under a tenant policy)",
+      "CREATE TABLE slots (tenant_id int NOT NULL, starts_at timestamptz NOT NULL, ends_at "
+      "timestamptz);" },
     { "verify/role-can", PGR_SEVERITY_ERROR,
       "pgrampart verify: a role does on the server what its role policy in .pgrampart.yml "
       "(grants.roles.<role>.deny) forbids: SELECT, INSERT, UPDATE, DELETE, TRUNCATE or DROP a table.",
