@@ -234,3 +234,19 @@ def test_verify_probes_skipped_without_the_rights():
                 ("verify/probe-skipped", UP, 3, 1, "the tenant probe of public.orders was skipped: the probe role "
                  "cannot be created (permission denied to create role)")], got(json.loads(out)["findings"], d)
         assert scratch_databases(c) == [] and probe_roles(c) == []
+
+
+def test_verify_tenant_probe_shared_rows_are_not_tenant_a():
+    """Tenant-less shared rows a policy lets every tenant update or delete are not tenant A's row: quiet;
+    the same table whose DELETE policy reaches every row is caught."""
+    cl = cluster_module()
+    with cl.Cluster() as c:
+        up = ("CREATE TABLE templates (id serial PRIMARY KEY, tenant_id int, body text);\n"
+              "INSERT INTO templates (tenant_id, body) VALUES (NULL, 'shared');\n"
+              "ALTER TABLE templates ENABLE ROW LEVEL SECURITY;\n"
+              "CREATE POLICY own_or_shared ON templates\n"
+              "  USING (tenant_id IS NULL OR tenant_id = current_setting('app.tenant')::int);\n")
+        probe_case(c, {UP: up}, [])
+        probe_case(c, {UP: up + "CREATE POLICY purge ON templates FOR DELETE USING (body IS NULL);\n"},
+                   [("verify/tenant-leak", UP, 6, 1, "DELETE as tenant B removes tenant A's row of public.templates "
+                     "(policy purge lets it through)")])
