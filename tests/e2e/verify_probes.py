@@ -250,3 +250,23 @@ def test_verify_tenant_probe_shared_rows_are_not_tenant_a():
         probe_case(c, {UP: up + "CREATE POLICY purge ON templates FOR DELETE USING (body IS NULL);\n"},
                    [("verify/tenant-leak", UP, 6, 1, "DELETE as tenant B removes tenant A's row of public.templates "
                      "(policy purge lets it through)")])
+
+
+def test_verify_tenant_setting_from_config():
+    """rls.tenant_setting picks the tenant's setting among those the policies compare: without it the first
+    policy's (app.user) is probed, with it app.tenant."""
+    cl = cluster_module()
+    with cl.Cluster() as c:
+        up = ("CREATE TABLE docs (id serial PRIMARY KEY, tenant_id int, owner_id int);\n"
+              "ALTER TABLE docs ENABLE ROW LEVEL SECURITY;\n"
+              "CREATE POLICY a_user ON docs USING (owner_id = current_setting('app.user', true)::int);\n"
+              "CREATE POLICY b_tenant ON docs FOR SELECT USING (tenant_id = current_setting('app.tenant', true)::int\n"
+              "  OR coalesce(current_setting('app.tenant', true), '') = '');\n")
+        probe_case(c, {UP: up},
+                   [("verify/no-context-sees-rows", UP, 4, 1, "SELECT with app.user unset sees tenant A's row of "
+                     "public.docs (policy b_tenant lets it through)"),
+                    ("verify/tenant-leak", UP, 4, 1, "SELECT as tenant B sees tenant A's row of public.docs "
+                     "(policy b_tenant lets it through)")])
+        probe_case(c, {UP: up, ".pgrampart.yml": "rls:\n  tenant_setting: app.tenant\n"},
+                   [("verify/no-context-sees-rows", UP, 4, 1, "SELECT with app.tenant unset sees tenant A's row of "
+                     "public.docs (policy b_tenant lets it through)")])

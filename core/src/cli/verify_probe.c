@@ -7,8 +7,9 @@
  * and "RLS policies tested in staging" (one ships a script that creates
  * two tenants and asserts that tenant 2 cannot see tenant 1's rows).
  *
- * The tenant column and setting are read from the policies' expressions
- * as the server holds them (pg_get_expr of pg_policy), parsed with
+ * The tenant column and setting (the configuration's rls.tenant_setting
+ * when it names one) are read from the policies' expressions as the
+ * server holds them (pg_get_expr of pg_policy), parsed with
  * libpg_query: an equality, at the top of the expression or under
  * AND/OR, between a column (maybe cast) and an expression calling
  * current_setting('<setting>', ...) (maybe cast, or inside COALESCE).  A
@@ -45,6 +46,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host/config.h"
 #include "model/live.h"
 
 /* One policy of a probed table, as the server holds it. */
@@ -62,6 +64,7 @@ typedef struct probe_table {
     char *oid;                /* digits */
     char *schema, *name;
     char *qname;              /* schema-qualified, quoted */
+    const char *want_setting; /* rls.tenant_setting of the configuration, or NULL */
     char *column, *setting;   /* the tenant column and setting, or NULL */
     char *qcolumn;            /* the column quoted */
     char *value_a, *value_b;  /* the tenants' setting values */
@@ -356,10 +359,19 @@ column_in(const PgQuery__Node *n)
     return string_of(n->column_ref->fields[n->column_ref->n_fields - 1]);
 }
 
-/* Find "column = <current_setting(...)>" in n (at its top or under
- * AND/OR); sets *column and *setting (pointers into n) and returns true. */
+/* Whether a comparison with setting is the tenant's: any, or the one
+ * the configuration names (rls.tenant_setting). */
 static bool
-tenant_compare(const PgQuery__Node *n, const char **column, const char **setting, int depth)
+wanted(const char *setting, const char *want)
+{
+    return setting != NULL && (want == NULL || strcmp(setting, want) == 0);
+}
+
+/* Find "column = <current_setting(...)>" in n (at its top or under
+ * AND/OR) whose setting is wanted; sets *column and *setting (pointers
+ * into n) and returns true. */
+static bool
+tenant_compare(const PgQuery__Node *n, const char *want, const char **column, const char **setting, int depth)
 {
     size_t i;
 
@@ -367,7 +379,7 @@ tenant_compare(const PgQuery__Node *n, const char **column, const char **setting
         return false;
     if (n->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR) {
         for (i = 0; i < n->bool_expr->n_args; i++)
-            if (tenant_compare(n->bool_expr->args[i], column, setting, depth + 1))
+            if (tenant_compare(n->bool_expr->args[i], want, column, setting, depth + 1))
                 return true;
         return false;
     }
@@ -377,9 +389,9 @@ tenant_compare(const PgQuery__Node *n, const char **column, const char **setting
 
         if (e->kind != PG_QUERY__A__EXPR__KIND__AEXPR_OP || op == NULL || strcmp(op, "=") != 0)
             return false;
-        if ((*column = column_in(e->lexpr)) && (*setting = setting_in(e->rexpr, 0)))
+        if ((*column = column_in(e->lexpr)) && wanted(*setting = setting_in(e->rexpr, 0), want))
             return true;
-        if ((*column = column_in(e->rexpr)) && (*setting = setting_in(e->lexpr, 0)))
+        if ((*column = column_in(e->rexpr)) && wanted(*setting = setting_in(e->lexpr, 0), want))
             return true;
     }
     return false;
@@ -405,7 +417,8 @@ tenant_from_expr(probe_table *t, const char *text)
 
         if (n && n->node_case == PG_QUERY__NODE__NODE_SELECT_STMT && n->select_stmt->n_target_list == 1 &&
             n->select_stmt->target_list[0]->node_case == PG_QUERY__NODE__NODE_RES_TARGET &&
-            tenant_compare(n->select_stmt->target_list[0]->res_target->val, &column, &setting, 0)) {
+            tenant_compare(n->select_stmt->target_list[0]->res_target->val, t->want_setting, &column, &setting,
+                           0)) {
             t->column = util_xstrdup(column);
             t->setting = util_xstrdup(setting);
         }
@@ -907,12 +920,15 @@ probe_table_run(const verify_probe_site *s, probe_table *t, char **err)
 int
 verify_probe_tenants(const verify_probe_site *s, char **err)
 {
+    const cfg_node *want = cfg_get(cfg_get(s->h->cfg->root, "rls"), "tenant_setting");
     PGconn *conn = live_connect(s->conninfo, s->connect_timeout_s, err);
     PGresult *res;
     int i, rc = 0;
 
     if (conn == NULL)
         return -1;
+    if (want && want->kind != CFG_SCALAR)
+        want = NULL;
     res = pqlib_exec(conn, "SELECT c.oid, n.nspname, c.relname, "
                            "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) "
                            "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -928,6 +944,7 @@ verify_probe_tenants(const verify_probe_site *s, char **err)
         t.schema = util_xstrdup(pqlib_getvalue(res, i, 1));
         t.name = util_xstrdup(pqlib_getvalue(res, i, 2));
         t.qname = util_xstrdup(pqlib_getvalue(res, i, 3));
+        t.want_setting = want ? want->scalar : NULL;
         rc = probe_table_run(s, &t, err);
         table_free(&t);
     }
