@@ -30,6 +30,9 @@
  * a table that survives or goes missing is one finding, not one per
  * column),
  * verify/up-not-repeatable (and the rest of the set is not run).
+ * After all ups of a set, verify_probe.c and verify_roles.c probe tenant
+ * isolation and the configured roles' deny lists (verify/tenant-leak,
+ * verify/no-context-sees-rows, verify/role-can, verify/probe-skipped).
  */
 #include "cli/cli.h"
 
@@ -53,7 +56,9 @@ cli_verify_help(FILE *out)
           "Run PATH's migrations (default .) in order on a scratch database of CONNINFO's\n"
           "server, created from template0 and dropped at the end (with the roles the\n"
           "migrations created); each down is run after its up, the catalog compared with\n"
-          "the one before the up, and the up run again.  The role needs CREATEDB.\n"
+          "the one before the up, and the up run again.  After the ups, tenant isolation\n"
+          "(RLS policies, two tenants) and the deny lists of grants.roles are probed, in\n"
+          "transactions rolled back.  The role needs CREATEDB (and CREATEROLE to probe).\n"
           "  --server CONNINFO       the scratch server (libpq URI or key=value)\n"
           "  --timeout MS            connecting: whole seconds, at least 2 (default 10)\n"
           "  --output FILE           write the report to FILE (- for standard output)\n"

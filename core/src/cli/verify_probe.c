@@ -73,153 +73,6 @@ typedef struct probe_table {
     util_vec policies;        /* of probe_policy */
 } probe_table;
 
-/* ---- shared helpers ---- */
-
-/* s between two q, each q inside doubled (SQL's quoting of literals and
- * identifiers); caller frees. */
-static char *
-quote_with(const char *s, char q)
-{
-    util_buf b;
-
-    util_buf_init(&b);
-    util_buf_append(&b, &q, 1);
-    for (; *s; s++) {
-        if (*s == q)
-            util_buf_append(&b, &q, 1);
-        util_buf_append(&b, s, 1);
-    }
-    util_buf_append(&b, &q, 1);
-    return b.data;
-}
-
-char *
-verify_probe_literal(const char *s)
-{
-    return quote_with(s, '\'');
-}
-
-char *
-verify_probe_ident(const char *s)
-{
-    return quote_with(s, '"');
-}
-
-/* Send one statement of our own; 0 when it succeeded, else -1 (and *why
- * set when why is not NULL; caller frees). */
-static int
-probe_exec(PGconn *conn, const char *sql, char **why)
-{
-    PGresult *res = pqlib_exec(conn, sql);
-    ExecStatusType st = pqlib_result_status(res);
-    int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : -1;
-
-    if (rc != 0 && why) {
-        const char *m = res ? pqlib_result_error_field(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-
-        *why = util_xstrdup(m ? m : pqlib_error_message(conn));
-    }
-    pqlib_clear(res);
-    return rc;
-}
-
-/* Run sql in a savepoint; keep its effects when it succeeds (0), roll them
- * back when it fails (-1, *why as probe_exec). */
-static int
-probe_try(PGconn *conn, const char *sql, char **why)
-{
-    int rc;
-
-    probe_exec(conn, "SAVEPOINT pgrampart_try", NULL);
-    rc = probe_exec(conn, sql, why);
-    probe_exec(conn, rc == 0 ? "RELEASE SAVEPOINT pgrampart_try"
-                             : "ROLLBACK TO SAVEPOINT pgrampart_try", NULL);
-    return rc;
-}
-
-int
-verify_probe_keep(PGconn *conn, const char *sql, char **value, char **why)
-{
-    PGresult *res;
-    ExecStatusType st;
-    int rc;
-
-    *value = NULL;
-    probe_exec(conn, "SAVEPOINT pgrampart_keep", NULL);
-    res = pqlib_exec(conn, sql);
-    st = pqlib_result_status(res);
-    rc = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK ? 0 : -1;
-    if (rc == 0 && st == PGRES_TUPLES_OK && pqlib_ntuples(res) > 0 && !pqlib_getisnull(res, 0, 0))
-        *value = util_xstrdup(pqlib_getvalue(res, 0, 0));
-    if (rc != 0) {
-        const char *m = res ? pqlib_result_error_field(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-
-        *why = util_xstrdup(m ? m : pqlib_error_message(conn));
-    }
-    pqlib_clear(res);
-    probe_exec(conn, rc == 0 ? "RELEASE SAVEPOINT pgrampart_keep" : "ROLLBACK TO SAVEPOINT pgrampart_keep",
-               NULL);
-    return rc;
-}
-
-long
-verify_probe_count(PGconn *conn, const char *sql, char **why)
-{
-    PGresult *res;
-    long n = -1;
-
-    probe_exec(conn, "SAVEPOINT pgrampart_probe", NULL);
-    res = pqlib_exec(conn, sql);
-    if (pqlib_result_status(res) == PGRES_TUPLES_OK) {
-        n = pqlib_ntuples(res) > 0 && !pqlib_getisnull(res, 0, 0) ? atol(pqlib_getvalue(res, 0, 0)) : 0;
-    } else if (pqlib_result_status(res) == PGRES_COMMAND_OK) {
-        n = 0;
-    } else if (why) {
-        const char *m = res ? pqlib_result_error_field(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-
-        *why = util_xstrdup(m ? m : pqlib_error_message(conn));
-    }
-    pqlib_clear(res);
-    probe_exec(conn, "ROLLBACK TO SAVEPOINT pgrampart_probe", NULL);
-    return n;
-}
-
-void
-verify_probe_report(const verify_probe_site *s, const char *rule, const check_file *f,
-                    size_t offset, const char *msg)
-{
-    pgr_location loc;
-
-    memset(&loc, 0, sizeof loc);
-    loc.path = f->path;
-    loc.line = loc.column = 1;
-    if (f->parsed_sql)
-        util_lines_pos(&f->sql.lines, offset, &loc.line, &loc.column);
-    loc.end_line = loc.line;
-    loc.end_column = loc.column;
-    host_report_core(s->h, rule, &loc, msg);
-}
-
-static const check_file *
-entry_file(const verify_probe_site *s, long mig_index)
-{
-    return mig_index < 0 ? NULL : util_vec_at(&s->check->files, s->check->sql_index[mig_index]);
-}
-
-const check_file *
-verify_probe_first_file(const verify_probe_site *s)
-{
-    size_t k;
-
-    for (k = 0; k < s->set->entries.len; k++) {
-        const check_file *f = entry_file(s, ((const mig_entry *) util_vec_at(&s->set->entries, k))->up);
-
-        if (f)
-            return f;
-    }
-    return NULL;
-}
-
 /* ---- where a finding goes ---- */
 
 static bool
@@ -260,7 +113,7 @@ statement_site(const verify_probe_site *s, const probe_table *t, const char *pol
 
     for (k = 0; k < s->set->entries.len; k++) {
         const mig_entry *e = util_vec_at(&s->set->entries, k);
-        const check_file *f = entry_file(s, e->up);
+        const check_file *f = verify_probe_entry_file(s, e->up);
 
         for (i = 0; f && f->parsed_sql && i < f->sql.stmts.len; i++) {
             const sql_stmt *st = util_vec_at(&f->sql.stmts, i);
@@ -304,127 +157,13 @@ report_table(const verify_probe_site *s, const char *rule, const probe_table *t,
         verify_probe_report(s, rule, f, offset, msg);
 }
 
-/* ---- the tenant column and setting, from a policy's expression ---- */
-
-static const char *
-string_of(const PgQuery__Node *n)
-{
-    return n && n->node_case == PG_QUERY__NODE__NODE_STRING ? n->string->sval : NULL;
-}
-
-/* The setting named by a current_setting('<setting>', ...) call n is or
- * holds (through casts and COALESCE), or NULL. */
-static const char *
-setting_in(const PgQuery__Node *n, int depth)
-{
-    const PgQuery__Node *arg;
-    size_t i;
-
-    if (n == NULL || depth > 16)
-        return NULL;
-    switch (n->node_case) {
-    case PG_QUERY__NODE__NODE_TYPE_CAST:
-        return setting_in(n->type_cast->arg, depth + 1);
-    case PG_QUERY__NODE__NODE_COALESCE_EXPR:
-        for (i = 0; i < n->coalesce_expr->n_args; i++)
-            if (setting_in(n->coalesce_expr->args[i], depth + 1))
-                return setting_in(n->coalesce_expr->args[i], depth + 1);
-        return NULL;
-    case PG_QUERY__NODE__NODE_FUNC_CALL: {
-        const PgQuery__FuncCall *fc = n->func_call;
-        const char *fn = fc->n_funcname ? string_of(fc->funcname[fc->n_funcname - 1]) : NULL;
-
-        if (fn == NULL || strcmp(fn, "current_setting") != 0 || fc->n_args == 0)
-            return NULL;
-        for (arg = fc->args[0]; arg && arg->node_case == PG_QUERY__NODE__NODE_TYPE_CAST;)
-            arg = arg->type_cast->arg;
-        if (arg && arg->node_case == PG_QUERY__NODE__NODE_A_CONST &&
-            arg->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL && arg->a_const->sval)
-            return arg->a_const->sval->sval;
-        return NULL;
-    }
-    default:
-        return NULL;
-    }
-}
-
-/* The column n names (through casts), or NULL. */
-static const char *
-column_in(const PgQuery__Node *n)
-{
-    while (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
-        n = n->type_cast->arg;
-    if (n == NULL || n->node_case != PG_QUERY__NODE__NODE_COLUMN_REF || n->column_ref->n_fields == 0)
-        return NULL;
-    return string_of(n->column_ref->fields[n->column_ref->n_fields - 1]);
-}
-
-/* Whether a comparison with setting is the tenant's: any, or the one
- * the configuration names (rls.tenant_setting). */
-static bool
-wanted(const char *setting, const char *want)
-{
-    return setting != NULL && (want == NULL || strcmp(setting, want) == 0);
-}
-
-/* Find "column = <current_setting(...)>" in n (at its top or under
- * AND/OR) whose setting is wanted; sets *column and *setting (pointers
- * into n) and returns true. */
-static bool
-tenant_compare(const PgQuery__Node *n, const char *want, const char **column, const char **setting, int depth)
-{
-    size_t i;
-
-    if (n == NULL || depth > 32)
-        return false;
-    if (n->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR) {
-        for (i = 0; i < n->bool_expr->n_args; i++)
-            if (tenant_compare(n->bool_expr->args[i], want, column, setting, depth + 1))
-                return true;
-        return false;
-    }
-    if (n->node_case == PG_QUERY__NODE__NODE_A_EXPR) {
-        const PgQuery__AExpr *e = n->a_expr;
-        const char *op = e->n_name == 1 ? string_of(e->name[0]) : NULL;
-
-        if (e->kind != PG_QUERY__A__EXPR__KIND__AEXPR_OP || op == NULL || strcmp(op, "=") != 0)
-            return false;
-        if ((*column = column_in(e->lexpr)) && wanted(*setting = setting_in(e->rexpr, 0), want))
-            return true;
-        if ((*column = column_in(e->rexpr)) && wanted(*setting = setting_in(e->lexpr, 0), want))
-            return true;
-    }
-    return false;
-}
-
 /* Set t's column and setting from expression text (a policy's, from the
- * server) when it has a tenant comparison; parsed with libpg_query under
- * sql_file_parse's depth limits (the text is the migrations'). */
+ * server) when it has a tenant comparison and t has none yet. */
 static void
 tenant_from_expr(probe_table *t, const char *text)
 {
-    char *sql;
-    sql_file sub;
-    const char *column = NULL, *setting = NULL;
-
-    if (text == NULL || t->column)
-        return;
-    sql = util_xasprintf("SELECT %s", text);
-    sql_file_parse(&sub, "", sql, strlen(sql));
-    if (sub.errors.len == 0 && sub.stmts.len == 1) {
-        const sql_stmt *st = util_vec_at(&sub.stmts, 0);
-        const PgQuery__Node *n = st->node;
-
-        if (n && n->node_case == PG_QUERY__NODE__NODE_SELECT_STMT && n->select_stmt->n_target_list == 1 &&
-            n->select_stmt->target_list[0]->node_case == PG_QUERY__NODE__NODE_RES_TARGET &&
-            tenant_compare(n->select_stmt->target_list[0]->res_target->val, t->want_setting, &column, &setting,
-                           0)) {
-            t->column = util_xstrdup(column);
-            t->setting = util_xstrdup(setting);
-        }
-    }
-    sql_file_free(&sub);
-    free(sql);
+    if (text != NULL && t->column == NULL)
+        verify_probe_tenant_of(text, t->want_setting, &t->column, &t->setting);
 }
 
 /* ---- reading the table ---- */
@@ -613,7 +352,7 @@ admitting_policy(probe_session *ps, char cmd)
     const char *found = NULL;
     size_t i;
 
-    probe_exec(ps->conn, "SET LOCAL ROLE NONE", NULL);
+    verify_probe_exec(ps->conn, "SET LOCAL ROLE NONE", NULL);
     for (i = 0; i < t->policies.len && found == NULL; i++) {
         const probe_policy *p = util_vec_at(&t->policies, i);
         const char *expr = cmd == 'a' && p->check ? p->check : p->qual;
@@ -627,7 +366,7 @@ admitting_policy(probe_session *ps, char cmd)
             found = p->name;
         free(sql);
     }
-    probe_exec(ps->conn, ps->role, NULL);
+    verify_probe_exec(ps->conn, ps->role, NULL);
     return found;
 }
 
@@ -654,7 +393,7 @@ set_tenant(probe_session *ps, const char *value)
     char *name = verify_probe_literal(ps->t->setting), *v = verify_probe_literal(value);
     char *sql = util_xasprintf("SELECT pg_catalog.set_config(%s, %s, true)", name, v);
 
-    probe_exec(ps->conn, sql, NULL);
+    verify_probe_exec(ps->conn, sql, NULL);
     free(sql);
     free(name);
     free(v);
@@ -693,9 +432,9 @@ row_a_ctid(probe_session *ps)
     char *sql = util_xasprintf("SELECT ctid::text FROM %s WHERE %s = %s LIMIT 1", t->qname, t->qcolumn, t->lit_a);
     char *ctid = NULL, *why = NULL;
 
-    probe_exec(ps->conn, "SET LOCAL ROLE NONE", NULL);
+    verify_probe_exec(ps->conn, "SET LOCAL ROLE NONE", NULL);
     verify_probe_keep(ps->conn, sql, &ctid, &why);
-    probe_exec(ps->conn, ps->role, NULL);
+    verify_probe_exec(ps->conn, ps->role, NULL);
     free(why);
     free(sql);
     return ctid;
@@ -717,12 +456,12 @@ reaches_row_a(probe_session *ps, const char *stmt, const char *ctid)
                                t->qcolumn, t->lit_a);
     long n = -1;
 
-    probe_exec(ps->conn, "SAVEPOINT pgrampart_reach", NULL);
-    if (probe_exec(ps->conn, stmt, NULL) == 0) {
-        probe_exec(ps->conn, "SET LOCAL ROLE NONE", NULL);
+    verify_probe_exec(ps->conn, "SAVEPOINT pgrampart_reach", NULL);
+    if (verify_probe_exec(ps->conn, stmt, NULL) == 0) {
+        verify_probe_exec(ps->conn, "SET LOCAL ROLE NONE", NULL);
         n = verify_probe_count(ps->conn, sql, NULL);
     }
-    probe_exec(ps->conn, "ROLLBACK TO SAVEPOINT pgrampart_reach", NULL);
+    verify_probe_exec(ps->conn, "ROLLBACK TO SAVEPOINT pgrampart_reach", NULL);
     free(sql);
     free(lit);
     return n == 0;
@@ -822,7 +561,7 @@ grant_probe_role(probe_session *ps, char **why)
                                "GRANT USAGE ON ALL SEQUENCES IN SCHEMA %s TO %s",
                                schema, ps->role_name, t->qname, ps->role_name, schema, ps->role_name);
     PGresult *res;
-    int rc = probe_exec(ps->conn, sql, why), i;
+    int rc = verify_probe_exec(ps->conn, sql, why), i;
 
     free(sql);
     free(schema);
@@ -837,14 +576,14 @@ grant_probe_role(probe_session *ps, char **why)
     free(sql);
     for (i = 0; pqlib_result_status(res) == PGRES_TUPLES_OK && i < pqlib_ntuples(res); i++) {
         sql = util_xasprintf("GRANT %s TO %s", pqlib_getvalue(res, i, 0), ps->role_name);
-        probe_try(ps->conn, sql, NULL);
+        verify_probe_try(ps->conn, sql, NULL);
         free(sql);
     }
     pqlib_clear(res);
     /* A superuser may SET ROLE to any role; another creator needs the
      * membership (PostgreSQL 16 gives CREATEROLE creators ADMIN only). */
     sql = util_xasprintf("GRANT %s TO CURRENT_USER", ps->role_name);
-    probe_try(ps->conn, sql, NULL);
+    verify_probe_try(ps->conn, sql, NULL);
     free(sql);
     return 0;
 }
@@ -858,11 +597,11 @@ static int
 insert_tenant_a(probe_session *ps, bool *context_set, char **why)
 {
     *context_set = false;
-    if (probe_try(ps->conn, ps->t->insert_a, NULL) == 0)
+    if (verify_probe_try(ps->conn, ps->t->insert_a, NULL) == 0)
         return 0;
     *context_set = true;
     set_tenant(ps, ps->t->value_a);
-    return probe_try(ps->conn, ps->t->insert_a, why);
+    return verify_probe_try(ps->conn, ps->t->insert_a, why);
 }
 
 /* Create the probe role and give it what an application role has;
@@ -872,7 +611,7 @@ make_probe_role(probe_session *ps, char **why)
 {
     char *create = util_xasprintf("CREATE ROLE %s NOLOGIN", ps->role_name);
     char *msg = NULL;
-    int rc = probe_exec(ps->conn, create, &msg) == 0 ? grant_probe_role(ps, &msg) : -1;
+    int rc = verify_probe_exec(ps->conn, create, &msg) == 0 ? grant_probe_role(ps, &msg) : -1;
 
     if (rc != 0) {
         *why = util_xasprintf("the probe role cannot be created (%s)", msg);
@@ -899,18 +638,18 @@ probe_table_run(const verify_probe_site *s, probe_table *t, char **err)
         return -1;
     ps.role_name = util_xasprintf("pgrampart_probe_%ld", (long) getpid());
     ps.role = util_xasprintf("SET LOCAL ROLE %s", ps.role_name);
-    probe_exec(ps.conn, "BEGIN", NULL);
-    probe_exec(ps.conn, "SET LOCAL standard_conforming_strings TO on", NULL);
+    verify_probe_exec(ps.conn, "BEGIN", NULL);
+    verify_probe_exec(ps.conn, "SET LOCAL standard_conforming_strings TO on", NULL);
     if (read_policies(ps.conn, t, NULL) == 0 && t->column != NULL && make_probe_role(&ps, &why) == 0 &&
         read_policies(ps.conn, t, ps.role_name) == 0 && (why = build_insert(ps.conn, t)) == NULL &&
-        insert_tenant_a(&ps, &context_set, &why) == 0 && probe_exec(ps.conn, ps.role, &why) == 0) {
+        insert_tenant_a(&ps, &context_set, &why) == 0 && verify_probe_exec(ps.conn, ps.role, &why) == 0) {
         probe_no_context(&ps, !context_set);
         probe_other_tenant(&ps);
     }
     if (why)
         report_skipped(&ps, why);
     free(why);
-    probe_exec(ps.conn, "ROLLBACK", NULL);
+    verify_probe_exec(ps.conn, "ROLLBACK", NULL);
     pqlib_finish(ps.conn);
     free(ps.role);
     free(ps.role_name);

@@ -45,7 +45,7 @@ int verify_probe_tenants(const verify_probe_site *s, char **err);
  */
 int verify_probe_roles(const verify_probe_site *s, char **err);
 
-/* The helpers both probes share (verify_probe.c). */
+/* The helpers the probes share (verify_probe_common.c). */
 
 /* s as a SQL string literal ('' doubled; standard_conforming_strings is on
  * in a probe's transaction); caller frees. */
@@ -53,6 +53,21 @@ char *verify_probe_literal(const char *s);
 
 /* s as a quoted SQL identifier ("" doubled); caller frees. */
 char *verify_probe_ident(const char *s);
+
+/* Send one statement of our own; 0 when it succeeded, else -1 (and *why
+ * set, PostgreSQL's message, when why is not NULL; caller frees). */
+int verify_probe_exec(PGconn *conn, const char *sql, char **why);
+
+/* Run sql in a savepoint; keep its effects when it succeeds (0), roll them
+ * back when it fails (-1, *why as verify_probe_exec). */
+int verify_probe_try(PGconn *conn, const char *sql, char **why);
+
+/*
+ * Whether text (a policy's USING or WITH CHECK expression) compares a
+ * column with current_setting('<setting>', ...), the setting being want
+ * when want is not NULL; then *column and *setting are set (caller frees).
+ */
+bool verify_probe_tenant_of(const char *text, const char *want, char **column, char **setting);
 
 /* Run sql in a savepoint that is rolled back; returns the first column of
  * its first row as a number (0 without rows), or -1 when it failed (then
@@ -78,6 +93,10 @@ char *verify_row_insert(PGconn *conn, const char *oid, const char *tenant_col, c
 /* Report rule at byte offset of f (a file of s->check), or at f's line 1. */
 void verify_probe_report(const verify_probe_site *s, const char *rule, const check_file *f,
                          size_t offset, const char *msg);
+
+/* The file of migration mig_index (a mig_entry's up or down) of s's run,
+ * or NULL when mig_index is negative (no such file). */
+const check_file *verify_probe_entry_file(const verify_probe_site *s, long mig_index);
 
 /* The file of the set's first up (where a finding without a statement goes). */
 const check_file *verify_probe_first_file(const verify_probe_site *s);

@@ -128,7 +128,7 @@ grant_site(const verify_probe_site *s, const role_table *t, const char *role, co
 
     for (k = 0; k < s->set->entries.len; k++) {
         const mig_entry *e = util_vec_at(&s->set->entries, k);
-        const check_file *f = e->up < 0 ? NULL : util_vec_at(&s->check->files, s->check->sql_index[e->up]);
+        const check_file *f = verify_probe_entry_file(s, e->up);
 
         for (i = 0; f && f->parsed_sql && i < f->sql.stmts.len; i++) {
             const sql_stmt *st = util_vec_at(&f->sql.stmts, i);
