@@ -270,3 +270,22 @@ def test_verify_tenant_setting_from_config():
         probe_case(c, {UP: up, ".pgrampart.yml": "rls:\n  tenant_setting: app.tenant\n"},
                    [("verify/no-context-sees-rows", UP, 4, 1, "SELECT with app.tenant unset sees tenant A's row of "
                      "public.docs (policy b_tenant lets it through)")])
+
+
+def test_verify_probe_of_a_sleeping_policy_ends():
+    """A policy that sleeps (pg_sleep in its USING) does not hang verify: each probe statement times out
+    (5 s) and counts as refused; the next table is still probed (its leak caught) and nothing is left behind."""
+    cl = cluster_module()
+    with cl.Cluster() as c:
+        start = time.time()
+        probe_case(c, {UP: ORDERS + TENANT_POLICY + "CREATE POLICY slow ON orders FOR SELECT\n"
+                       "  USING (pg_sleep(3600) IS NULL);\n"
+                       "CREATE TABLE parcels (id bigserial PRIMARY KEY, tenant_id int NOT NULL);\n"
+                       "ALTER TABLE parcels ENABLE ROW LEVEL SECURITY;\n"
+                       "CREATE POLICY mine ON parcels USING (tenant_id = current_setting('app.tenant')::int);\n"
+                       "CREATE POLICY all_parcels ON parcels FOR SELECT USING (true);\n"},
+                   [("verify/no-context-sees-rows", UP, 11, 1, "SELECT with app.tenant unset sees tenant A's row "
+                     "of public.parcels (policy all_parcels lets it through)"),
+                    ("verify/tenant-leak", UP, 11, 1, "SELECT as tenant B sees tenant A's row of public.parcels "
+                     "(policy all_parcels lets it through)")])
+        assert time.time() - start < 120, time.time() - start

@@ -640,6 +640,7 @@ probe_table_run(const verify_probe_site *s, probe_table *t, char **err)
     ps.role = util_xasprintf("SET LOCAL ROLE %s", ps.role_name);
     verify_probe_exec(ps.conn, "BEGIN", NULL);
     verify_probe_exec(ps.conn, "SET LOCAL standard_conforming_strings TO on", NULL);
+    verify_probe_exec(ps.conn, VERIFY_PROBE_TIMEOUT, NULL);
     if (read_policies(ps.conn, t, NULL) == 0 && t->column != NULL && make_probe_role(&ps, &why) == 0 &&
         read_policies(ps.conn, t, ps.role_name) == 0 && (why = build_insert(ps.conn, t)) == NULL &&
         insert_tenant_a(&ps, &context_set, &why) == 0 && verify_probe_exec(ps.conn, ps.role, &why) == 0) {

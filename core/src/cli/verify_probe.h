@@ -10,6 +10,11 @@
 #include "host/pqlib.h"
 #include "scan/check.h"
 
+/* Set in each probe transaction: a policy or trigger of the migrations
+ * that sleeps or loops (pg_sleep in a USING) must not hang verify; a
+ * probe that times out counts as refused. */
+#define VERIFY_PROBE_TIMEOUT "SET LOCAL statement_timeout TO '5s'"
+
 /* Where the probes run and report (all borrowed). */
 typedef struct verify_probe_site {
     host *h;                  /* findings go to its diags; its configuration is read */

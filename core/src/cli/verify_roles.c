@@ -276,6 +276,7 @@ probe_role(const verify_probe_site *s, const char *role, const cfg_node *deny, c
     ident = verify_probe_ident(role);
     set = util_xasprintf("SET LOCAL ROLE %s", ident);
     pqlib_clear(pqlib_exec(conn, "BEGIN"));
+    pqlib_clear(pqlib_exec(conn, VERIFY_PROBE_TIMEOUT));
     if (role_exists(conn, role)) {
         PGresult *res = pqlib_exec(conn, set);
 
