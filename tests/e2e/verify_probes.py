@@ -289,3 +289,19 @@ def test_verify_probe_of_a_sleeping_policy_ends():
                     ("verify/tenant-leak", UP, 11, 1, "SELECT as tenant B sees tenant A's row of public.parcels "
                      "(policy all_parcels lets it through)")])
         assert time.time() - start < 120, time.time() - start
+
+
+def test_verify_insert_probe_on_a_unique_tenant_column():
+    """A tenants table whose id is the tenant column: tenant B inserting a row with A's id is refused by the
+    duplicate key, not by the policy; the probe removes A's row first (rolled back), so WITH CHECK (true)
+    is caught and the tenant's own check is quiet."""
+    cl = cluster_module()
+    with cl.Cluster() as c:
+        up = ("CREATE TABLE tenants (id int PRIMARY KEY, name text NOT NULL);\n"
+              "ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;\n"
+              "CREATE POLICY own_tenant ON tenants FOR SELECT USING (id = current_setting('app.tenant')::int);\n")
+        probe_case(c, {UP: up + "CREATE POLICY signup ON tenants FOR INSERT WITH CHECK (true);\n"},
+                   [("verify/tenant-leak", UP, 4, 1, "INSERT as tenant B adds a row of tenant A to public.tenants "
+                     "(policy signup lets it through)")])
+        probe_case(c, {UP: up + "CREATE POLICY signup ON tenants FOR INSERT\n"
+                       "  WITH CHECK (id = current_setting('app.tenant')::int);\n"}, [])

@@ -467,6 +467,31 @@ reaches_row_a(probe_session *ps, const char *stmt, const char *ctid)
     return n == 0;
 }
 
+/*
+ * Whether the INSERT of a row of A (count) gets through as the probe
+ * role once A's own row is gone (deleted by the session's user, in the
+ * savepoint rolled back): a unique tenant column (a tenants table's id)
+ * must not make the duplicate key, rather than the policy, refuse it.
+ */
+static bool
+inserts_without_row_a(probe_session *ps, const char *count, const char *ctid)
+{
+    probe_table *t = ps->t;
+    char *lit = verify_probe_literal(ctid);
+    char *sql = util_xasprintf("DELETE FROM %s WHERE ctid = %s::tid", t->qname, lit);
+    long n;
+
+    verify_probe_exec(ps->conn, "SAVEPOINT pgrampart_insert", NULL);
+    verify_probe_exec(ps->conn, "SET LOCAL ROLE NONE", NULL);
+    verify_probe_try(ps->conn, sql, NULL);
+    verify_probe_exec(ps->conn, ps->role, NULL);
+    n = verify_probe_count(ps->conn, count, NULL);
+    verify_probe_exec(ps->conn, "ROLLBACK TO SAVEPOINT pgrampart_insert", NULL);
+    free(sql);
+    free(lit);
+    return n > 0;
+}
+
 /* The probe of cmd as tenant B; true when it got through. */
 static bool
 probe_command(probe_session *ps, char cmd, const char *ctid)
@@ -485,6 +510,8 @@ probe_command(probe_session *ps, char cmd, const char *ctid)
         sql = util_xasprintf("WITH i AS (%s RETURNING 1) SELECT count(*) FROM i", t->insert_a);
     if ((cmd == 'w' || cmd == 'd') && ctid) {
         leak = reaches_row_a(ps, sql, ctid);
+    } else if (cmd == 'a' && ctid) {
+        leak = inserts_without_row_a(ps, sql, ctid);
     } else if (cmd == 'w' || cmd == 'd') {
         /* A's row is not visible to the session's user either (FORCE
          * ROW LEVEL SECURITY, not a superuser): count what B reaches. */
