@@ -135,6 +135,10 @@ static const pgr_config_key config_keys[] = {
       "Commands (SELECT, INSERT, UPDATE, DELETE) every tenant table is meant to allow: "
       "rls/policy-command-coverage reports only these when no policy covers them (default: all four).",
       NULL, NULL },
+    { "tenant_setting", PGR_CONFIG_STRING,
+      "The setting the policies compare the tenant column with (current_setting('app.tenant_id')); "
+      "pgrampart verify probes tenant isolation with it (default: the first one a policy of the "
+      "table compares a column with).", NULL, NULL },
 };
 
 /* Tenant columns recognised when the configuration names none, in order of

@@ -33,6 +33,9 @@
  * verify/extension-unavailable (an up's CREATE EXTENSION of an extension
  * the server lacks: the rest of the set is skipped, not failed;
  * verify_extensions.c).
+ * After all ups of a set, verify_probe.c and verify_roles.c probe tenant
+ * isolation and the configured roles' deny lists (verify/tenant-leak,
+ * verify/no-context-sees-rows, verify/role-can, verify/probe-skipped).
  */
 #include "cli/cli.h"
 
@@ -47,6 +50,7 @@
 #include "cli/verify_cluster.h"
 #include "cli/verify_extensions.h"
 #include "cli/verify_facts.h"
+#include "cli/verify_probe.h"
 #include "report/reporter.h"
 #include "scan/check.h"
 
@@ -57,7 +61,9 @@ cli_verify_help(FILE *out)
           "Run PATH's migrations (default .) in order on a scratch database of CONNINFO's\n"
           "server, created from template0 and dropped at the end (with the roles the\n"
           "migrations created); each down is run after its up, the catalog compared with\n"
-          "the one before the up, and the up run again.  The role needs CREATEDB.\n"
+          "the one before the up, and the up run again.  After the ups, tenant isolation\n"
+          "(RLS policies, two tenants) and the deny lists of grants.roles are probed, in\n"
+          "transactions rolled back.  The role needs CREATEDB (and CREATEROLE to probe).\n"
           "Without --server, on a throwaway cluster of its own (initdb of the PostgreSQL\n"
           "server binaries of pg_config --bindir or /usr/lib/postgresql/<major>/bin, a\n"
           "Unix socket in a temporary directory only), removed at the end.\n"
@@ -554,7 +560,16 @@ restore_signals(const struct sigaction saved[N_VERIFY_SIGNALS])
         sigaction(verify_signals[i], &saved[i], NULL);
 }
 
-/* The migrations of set in order, until one's up fails.  Returns 0, or
+/* After all ups of set: the tenant and role probes (verify_probe.c). */
+static int
+verify_probes(verify_run *v, const mig_set *set, char **err)
+{
+    verify_probe_site site = { v->h, v->check, set, v->conninfo, v->connect_timeout_s };
+
+    return verify_probe_tenants(&site, err) == 0 ? verify_probe_roles(&site, err) : -1;
+}
+
+/* The migrations of set in order, until one's up fails; then the probes.  Returns 0, or
  * -1 with *err set (interrupted too). */
 static int
 verify_set(verify_run *v, const mig_set *set, char **err)
@@ -573,9 +588,9 @@ verify_set(verify_run *v, const mig_set *set, char **err)
         if (rc < 0)
             return -1;
         if (rc > 0)
-            break;
+            return 0;
     }
-    return 0;
+    return verify_probes(v, set, err);
 }
 
 /* ---- the scratch database ---- */
@@ -648,20 +663,6 @@ scratch_create(verify_run *v, const char *server, char **err)
     return 0;
 }
 
-/* name as a quoted SQL identifier ("" doubled); caller frees. */
-static char *
-quote_ident(const char *name)
-{
-    util_buf b;
-
-    util_buf_init(&b);
-    util_buf_puts(&b, "\"");
-    for (; *name; name++)
-        util_buf_append(&b, *name == '"' ? "\"\"" : name, 1 + (*name == '"'));
-    util_buf_puts(&b, "\"");
-    return b.data;
-}
-
 /* Drop the scratch database and the roles created since the run started
  * (they are cluster-wide); say on stderr what could not be dropped. */
 static void
@@ -699,7 +700,7 @@ scratch_drop(verify_run *v)
 
         if (verify_names_has(&v->roles_before, name))
             continue;
-        quoted = quote_ident(name);
+        quoted = verify_probe_ident(name);
         sql = util_xasprintf("DROP ROLE %s", quoted);
         res = pqlib_exec(v->admin, sql);
         if (pqlib_result_status(res) != PGRES_COMMAND_OK)

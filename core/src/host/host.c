@@ -125,6 +125,55 @@ static const pgr_rule core_rules[] = {
       "point were not tested.",
       "-- 003_geo.up.sql, on a server without PostGIS\nCREATE EXTENSION IF NOT EXISTS postgis;",
       "-- 003_geo.up.sql, on a server with PostGIS installed\nCREATE EXTENSION IF NOT EXISTS postgis;" },
+    { "verify/tenant-leak", PGR_SEVERITY_ERROR,
+      "pgrampart verify: as tenant B (the tenant setting the policies compare with), a role "
+      "under row-level security sees, changes, deletes or inserts a row of tenant A.",
+      "Make every policy of the table compare the tenant column with the tenant setting, for "
+      "USING and WITH CHECK; USING (true) lets every tenant through.",
+      "Checklist: \"Tenant isolation tested / verified manually\", \"RLS policies tested in "
+      "staging\"; PostgreSQL docs 5.8 Row Security Policies",
+      "Permissive policies are OR-ed: one policy that admits every row opens the table to every "
+      "tenant, whatever the others check.",
+      "CREATE POLICY tenant_write ON orders FOR ALL USING (tenant_id = "
+      "current_setting('app.tenant')::int);\nCREATE POLICY read_all ON orders FOR SELECT USING (true);",
+      "CREATE POLICY tenant_isolation ON orders FOR ALL USING (tenant_id = "
+      "current_setting('app.tenant')::int);" },
+    { "verify/no-context-sees-rows", PGR_SEVERITY_ERROR,
+      "pgrampart verify: with the tenant setting unset (or empty, as after RESET), a role under "
+      "row-level security sees a tenant's rows.",
+      "Let the policy fail closed: compare the tenant column with current_setting(...) only, "
+      "without an OR ... IS NULL (or = '') branch.",
+      "Checklist: \"Tenant isolation tested / verified manually\"; PostgreSQL docs 5.8 Row "
+      "Security Policies, 20.16 Customized Options (current_setting)",
+      "A request that forgot to set the tenant (a background job, a pooled connection after "
+      "RESET) then reads every tenant's rows instead of none.",
+      "CREATE POLICY t ON orders USING (tenant_id = current_setting('app.tenant', true)::int "
+      "OR current_setting('app.tenant', true) IS NULL);",
+      "CREATE POLICY t ON orders USING (tenant_id = current_setting('app.tenant', true)::int);" },
+    { "verify/probe-skipped", PGR_SEVERITY_INFO,
+      "pgrampart verify: a table under row-level security with a tenant policy was not probed "
+      "(no row of it could be generated, or the probe role could not be created), or a role of "
+      "grants.roles could not be switched to (SET ROLE); PostgreSQL's reason is given.",
+      "Probe by hand (two tenants, as a non-owner role), or make the row generable (a CHECK "
+      "over several columns, a self-reference or a type without generated values stop it), or "
+      "run verify as a role that may SET ROLE to the configured roles.",
+      "Checklist: \"Tenant isolation tested / verified manually\"; pgrampart: never silent",
+      "A table the probe skipped is not proven isolated; saying so keeps the verified list honest.",
+      "CREATE TABLE slots (tenant_id int NOT NULL, starts_at timestamptz NOT NULL, ends_at "
+      "timestamptz NOT NULL, CHECK (starts_at < ends_at));  (under a tenant policy)",
+      "CREATE TABLE slots (tenant_id int NOT NULL, starts_at timestamptz NOT NULL, ends_at "
+      "timestamptz);" },
+    { "verify/role-can", PGR_SEVERITY_ERROR,
+      "pgrampart verify: a role does on the server what its role policy in .pgrampart.yml "
+      "(grants.roles.<role>.deny) forbids: SELECT, INSERT, UPDATE, DELETE, TRUNCATE or DROP a table.",
+      "REVOKE the privilege (or the membership, or the ownership) that allows it; the finding "
+      "is at the GRANT when a migration gives it.",
+      "Checklist: \"webapp user cannot DROP tables\", \"readonly user cannot INSERT\" (least "
+      "privilege); PostgreSQL docs 5.7 Privileges",
+      "The static grants/role-policy reads the GRANTs; the server also counts memberships, "
+      "ownership, default privileges and grants made outside the migrations.",
+      "GRANT TRUNCATE ON orders TO app_web;  (grants: {roles: {app_web: {deny: [TRUNCATE]}}})",
+      "GRANT SELECT, INSERT, UPDATE ON orders TO app_web;" },
     { "core/unused-suppression", PGR_SEVERITY_INFO,
       "A pgrampart-ignore comment suppresses no finding (fixed, or misspelt rule id).",
       "Remove the comment, or correct the rule id.",
