@@ -123,7 +123,8 @@ def test_verify_extension_unavailable_skips_the_rest():
 
 def test_readme_demo_verifies_the_samples():
     """The README's first command runs `./build/pgrampart verify samples/` (no --server) and says what it
-    does; on the samples it finds exactly the rollback of 011 that cannot run, and leaves nothing behind."""
+    does; on the samples it finds exactly the rollback of 011 that cannot run and what the tenant and role
+    probes catch (tests/e2e/verify_probes.py: test_verify_samples_probes), and leaves nothing behind."""
     with open(os.path.join(ARGS.source, "README.md")) as f:
         readme = f.read()
     first = readme.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()[0]
@@ -135,6 +136,12 @@ def test_readme_demo_verifies_the_samples():
         assert os.listdir(tmp) == [] and servers_under(tmp) == []
     assert rc == 1, err
     assert [(f["rule"], f["path"], f["line"], f["column"]) for f in json.loads(out)["findings"]] == [
+        ("verify/role-can", "samples/.pgrampart.yml", 14, 14),
+        ("verify/role-can", "samples/.pgrampart.yml", 14, 45),
+        ("verify/role-can", "samples/migrations/006_roles_and_grants.sql", 16, 1),
+        ("verify/tenant-leak", "samples/migrations/008_admin_features.sql", 23, 1),
+        ("verify/no-context-sees-rows", "samples/migrations/008_admin_features.sql", 31, 1),
+        ("verify/tenant-leak", "samples/migrations/008_admin_features.sql", 31, 1),
         ("verify/down-fails", "samples/migrations/rollback/011_sessions.sql", 4, 1)], out
 
 
