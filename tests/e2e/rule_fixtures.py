@@ -54,6 +54,7 @@ AUDIT_ONLY = {
     "core/check-skipped": "reported by audit when a catalog it needs is not readable",
     "verify/up-fails": "executes migrations on a server (verify --server; tests/e2e/verify_rollbacks.py)",
     "verify/down-fails": "executes migrations on a server (verify --server; tests/e2e/verify_rollbacks.py)",
+    "verify/model-drift": "executes migrations on a server (verify; tests/e2e/verify_model_drift.py)",
     "verify/down-not-inverse": "executes migrations on a server (verify --server; tests/e2e/verify_rollbacks.py)",
     "verify/up-not-repeatable": "executes migrations on a server (verify --server; tests/e2e/verify_rollbacks.py)",
     "verify/extension-unavailable": "executes migrations on a server (verify; tests/e2e/verify_cluster.py)",

@@ -49,6 +49,7 @@
 #include "model/live.h"
 #include "cli/verify_cluster.h"
 #include "cli/verify_extensions.h"
+#include "cli/verify_drift.h"
 #include "cli/verify_facts.h"
 #include "cli/verify_probe.h"
 #include "report/reporter.h"
@@ -86,6 +87,8 @@ typedef struct verify_run {
     char *conninfo;         /* --server with dbname replaced by it */
     int connect_timeout_s;
     util_vec roles_before;  /* of char *: pg_roles when the run started */
+    util_vec models;        /* of model *: each set's replay (verify_drift.c) */
+    bool quiet;             /* the ups-only pass: what fails was reported already */
     util_vec extensions;    /* of char *: pg_available_extensions of the server */
 } verify_run;
 
@@ -326,6 +329,8 @@ report_at(verify_run *v, const char *rule, const check_file *f, size_t offset, c
 {
     pgr_location loc;
 
+    if (v->quiet)
+        return;
     memset(&loc, 0, sizeof loc);
     loc.path = f->path;
     util_lines_pos(&f->sql.lines, offset, &loc.line, &loc.column);
@@ -593,6 +598,28 @@ verify_set(verify_run *v, const mig_set *set, char **err)
     return verify_probes(v, set, err);
 }
 
+/*
+ * verify/model-drift: on a database of its own, the set's ups alone, in
+ * order (the downs run before may not undo their ups), then pgrampart's
+ * replay of the set against the catalog.  An up that fails (reported by
+ * the first pass) leaves nothing to compare.  Returns 0, or -1 with *err
+ * set.
+ */
+static int
+verify_model(verify_run *v, const mig_set *set, char **err)
+{
+    size_t k;
+    int failed = 0;
+
+    v->quiet = true;
+    for (k = 0; k < set->entries.len && !failed && !verify_interrupted; k = mig_group_end(set, k))
+        failed = run_ups(v, set, k, mig_group_end(set, k), "verify/up-fails", "the up fails");
+    v->quiet = false;
+    if (failed || verify_interrupted)
+        return 0;
+    return verify_drift_check(v->h, &v->models, set->root, v->conninfo, v->connect_timeout_s, err);
+}
+
 /* ---- the scratch database ---- */
 
 /* The role names of the server (pg_roles), appended to names (char *). */
@@ -734,9 +761,17 @@ verify_on_server(verify_run *v, const cli_options *o, const char *server, char *
     list_roles(v->admin, &v->roles_before);
     srand((unsigned) time(NULL) ^ (unsigned) getpid());
     for (s = 0; s < v->check->mig.sets.len && rc == 0; s++) {
+        const mig_set *set = util_vec_at(&v->check->mig.sets, s);
+
         rc = scratch_create(v, server, err);
         if (rc == 0)
-            rc = verify_set(v, util_vec_at(&v->check->mig.sets, s), err);
+            rc = verify_set(v, set, err);
+        scratch_drop(v);
+        if (rc != 0)
+            break;
+        rc = scratch_create(v, server, err);
+        if (rc == 0)
+            rc = verify_model(v, set, err);
         scratch_drop(v);
     }
     pqlib_finish(v->admin);
@@ -789,13 +824,6 @@ migration_files(const check_run *run)
 }
 
 /* pgrampart verify --server CONNINFO [PATH]. */
-/* The models of check's run are not verify's: it reads the server's. */
-static void
-ignore_model(model *m, void *arg)
-{
-    (void) m;
-    (void) arg;
-}
 
 int
 cli_verify(host *h, const cli_options *o, char *const *args, size_t n)
@@ -824,6 +852,7 @@ cli_verify(host *h, const cli_options *o, char *const *args, size_t n)
     }
     memset(&v, 0, sizeof v);
     util_vec_init(&v.roles_before, sizeof(char *));
+    verify_drift_init(&v.models);
     v.h = h;
     v.check = &run;
     masked = o->server ? report_mask_conninfo(o->server) : util_xstrdup("a throwaway cluster");
@@ -835,8 +864,9 @@ cli_verify(host *h, const cli_options *o, char *const *args, size_t n)
     h->diags = &scratch;
     /* A model callback keeps check's unstreamed order: every file parsed
      * and its statements kept until check_free, which the runs below need
-     * (a streamed check frees a file's statements once it is consumed). */
-    if (check_paths_models(h, n ? args : dot, 1, &run, &err, ignore_model, NULL) != 0) {
+     * (a streamed check frees a file's statements once it is consumed);
+     * it keeps each set's replayed model for verify/model-drift. */
+    if (check_paths_models(h, n ? args : dot, 1, &run, &err, verify_drift_keep, &v.models) != 0) {
         h->diags = saved;
         diag_print_error(stderr, err);
         goto out;
@@ -860,6 +890,7 @@ out:
     check_free(&run);
     diag_free(&scratch);
     names_free(&v.roles_before);
+    verify_drift_free(&v.models);
     free(v.dbname);
     free(v.conninfo);
     free(err);

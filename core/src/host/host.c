@@ -85,6 +85,16 @@ static const pgr_rule core_rules[] = {
       "-- 002_add_age.sql\nALTER TABLE users ADD COLUMN age integer;  (no migration creates users)",
       "-- 001_users.sql\nCREATE TABLE users (id bigint PRIMARY KEY);\n"
       "-- 002_add_age.sql\nALTER TABLE users ADD COLUMN age integer;" },
+    { "verify/model-drift", PGR_SEVERITY_INFO,
+      "pgrampart verify: pgrampart's replay of a migration set differs from PostgreSQL's catalog "
+      "after the same migrations ran (a defect of pgrampart, not of the migrations).",
+      "Report it to pgrampart with the migration the message names: the replay that check, the "
+      "rollback rules and audit --migrations rely on missed what PostgreSQL did.",
+      "PostgreSQL as the test oracle of the replay (issue 18); the comparison is audit --migrations'",
+      "Every static finding about a migration set rests on the replayed model: where it differs "
+      "from what PostgreSQL built, those findings may be wrong.",
+      "-- a statement the replay does not model, e.g. a column added by a DO block's EXECUTE",
+      "-- plain DDL the replay models: CREATE TABLE t (id int PRIMARY KEY);" },
     { "verify/down-fails", PGR_SEVERITY_ERROR,
       "pgrampart verify: a migration's down fails right after its up.",
       "Fix the statement PostgreSQL refuses (the message and position say which), and run the "

@@ -185,3 +185,9 @@ model_compact(model *m)
     for (vec = 0; vec < JV_COUNT; vec++)
         compact_vec(m, vec);
 }
+
+void
+model_rebind(model *m)
+{
+    indexes_bind(m);
+}

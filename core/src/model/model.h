@@ -356,6 +356,10 @@ void model_copy_touched(model *m, const model_touched *t, model *dst);
  * A no-op while a journal runs. */
 void model_compact(model *m);
 
+/* m was copied by value from another model (which is no longer used): point
+ * its indexes at its own removal marks again (model.gone). */
+void model_rebind(model *m);
+
 /* Make dst an independent deep copy of src (free it with model_free). */
 void model_clone(const model *src, model *dst);
 

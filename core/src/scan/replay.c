@@ -459,6 +459,7 @@ run_downs(check_run *run, const char *down_path, model *m, const mig_set *set, s
         model_free(&copy);
     } else {
         *after_down = copy;
+        model_rebind(after_down);
     }
 }
 
