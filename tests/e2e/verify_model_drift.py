@@ -32,11 +32,12 @@ def drift_of(findings):
 def test_verify_model_drift_reports_what_the_replay_missed():
     """A column and a policy made by EXECUTE in DO blocks are in the catalog and not in the replay: two
     verify/model-drift infos naming the drift rule and the object; exit 0 (info is below --fail-on);
-    without the DO blocks, none."""
+    without the DO blocks, none.  (The hidden policy USING (true) is also what the tenant probe
+    catches: verify/tenant-leak, exit 1.)"""
     with tempfile.TemporaryDirectory() as d:
         write_tree(d, {"m/001_init.up.sql": USERS + HIDDEN, "m/001_init.down.sql": "DROP TABLE users;\n"})
         rc, findings, err = verify_json(os.path.join(d, "m"))
-    assert rc == 0, err
+    assert rc == 1, err
     assert drift_of(findings) == [
         ("info", "db:public.users policy sneaky",
          "drift/policy-extra: policy sneaky on public.users is in the database but no migration creates it"),
