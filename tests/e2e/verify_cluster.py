@@ -199,3 +199,34 @@ def test_verify_own_cluster_start_failure_says_why_and_leaves_nothing():
                             r'could not access directory "/tmp/tmp\w+/pgrampart-verify-\w{6}/data": Permission denied\n',
                             err, re.S), err
         assert os.listdir(tmp) == [] and servers_under(tmp) == []
+
+
+def test_verify_signoff_report_has_verified_section():
+    """verify --format markdown (html alike) is the sign-off report with a "Verified" section: the
+    controls verify decides on a server (rollbacks tested, tenant isolation, role policies) and none of
+    check's or audit's; on the samples all three fail (the rollback of 011; 008's leaking policies;
+    app_web's TRUNCATE and DROP); a clean set passes the rollbacks, and the role control is not
+    applicable without a grants: policy.  check's report does not list verify's controls."""
+    def verified(args, cwd):
+        with tempfile.TemporaryDirectory() as tmp:
+            os.chmod(tmp, 0o755)
+            rc, out, err = run("verify", "--format", "markdown", *args, cwd=cwd, env={"TMPDIR": tmp})
+        assert rc in (0, 1), err
+        section = out.split("## Verified\n", 1)[1].split("\n## ", 1)[0]
+        return [tuple(c.strip() for c in line.strip("|").split("|")) for line in section.splitlines()
+                if line.startswith("| ") and not line.startswith("| control")]
+    assert verified(["samples/"], ARGS.source) == [
+        ("Migration rollback procedures tested", "fail", "1", ""),
+        ("Tenant isolation tested (two tenants, and no tenant context)", "fail", "3", ""),
+        ("Roles cannot do what their policy denies", "fail", "3", "")]
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, dict(BASE, **{"migrations/002_age.down.sql": "ALTER TABLE users DROP COLUMN nickname;\n"
+                                                                  "ALTER TABLE users DROP COLUMN age;\n"}))
+        assert verified(["migrations"], d) == [
+            ("Migration rollback procedures tested", "pass", "0", ""),
+            ("Tenant isolation tested (two tenants, and no tenant context)", "pass", "0", ""),
+            ("Roles cannot do what their policy denies", "skipped", "0",
+             "not applicable: no grants: policy in .pgrampart.yml")]
+    rc, out, err = run("check", "--format", "markdown", "samples/", cwd=ARGS.source)
+    checklist = out.split("## Checklist\n", 1)[1].split("\n## ", 1)[0]
+    assert "Rollback procedures prepared" in checklist and "tested" not in checklist, checklist

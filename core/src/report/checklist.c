@@ -139,6 +139,21 @@ control_not_applicable(const report_ctx *ctx, const cfg_node *c)
     return NULL;
 }
 
+/* Whether a control is listed for this run: verify's report lists only
+ * the controls about verify (what it proved on a server, its "Verified"
+ * section), not those of check and audit it has no means to decide; and
+ * check's and audit's reports leave verify's out. */
+static bool
+control_listed(const report_ctx *ctx, const cfg_node *c)
+{
+    const char *command = ctx->context->command;
+    bool for_verify = cfg_get(c, "applies_to") && control_matches(c, "applies_to", "verify");
+
+    if (strcmp(command, "verify") == 0)
+        return for_verify;
+    return !for_verify || control_matches(c, "applies_to", command);
+}
+
 /* Decide one control: its status, the count of error and warning findings
  * behind it, and why it was skipped. */
 static json_t *
@@ -198,7 +213,7 @@ report_checklist(const report_ctx *ctx)
             const cfg_node *l2 = host_rulepack_list(ctx->h, "report", "checklist", &at2);
 
             if (l2 == NULL) {
-                if (l->items[at]->kind == CFG_MAP)
+                if (l->items[at]->kind == CFG_MAP && control_listed(ctx, l->items[at]))
                     json_array_append_new(arr, control_decide(ctx, l->items[at]));
                 break;
             }

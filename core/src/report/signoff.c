@@ -195,6 +195,9 @@ report_document(const report_ctx *ctx)
     json_object_set_new(doc, "warnings", json_integer((json_int_t) warnings));
     json_object_set_new(doc, "infos", json_integer((json_int_t) infos));
     json_object_set_new(doc, "checklist", report_checklist(ctx));
+    /* verify's controls are what it proved on a server: its section says so. */
+    json_object_set_new(doc, "checklist_title",
+                        json_string(strcmp(c->command, "verify") == 0 ? "Verified" : "Checklist"));
     findings_sections(ctx, doc);
     json_object_set_new(doc, "migrations", json_boolean(c->migrations));
     json_object_set_new(doc, "command_line", report_json_string(c->command_line));
