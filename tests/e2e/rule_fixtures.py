@@ -55,6 +55,7 @@ AUDIT_ONLY = {
     "verify/up-fails": "executes migrations on a server (verify --server; tests/e2e/verify_rollbacks.py)",
     "verify/down-fails": "executes migrations on a server (verify --server; tests/e2e/verify_rollbacks.py)",
     "verify/model-drift": "executes migrations on a server (verify; tests/e2e/verify_model_drift.py)",
+    "verify/platform-prelude": "executes migrations on a server (verify; tests/e2e/verify_model_drift.py)",
     "verify/down-not-inverse": "executes migrations on a server (verify --server; tests/e2e/verify_rollbacks.py)",
     "verify/up-not-repeatable": "executes migrations on a server (verify --server; tests/e2e/verify_rollbacks.py)",
     "verify/extension-unavailable": "executes migrations on a server (verify; tests/e2e/verify_cluster.py)",

@@ -63,13 +63,15 @@ def test_verify_model_drift_after_ups_alone():
     assert drift_of(findings) == []
 
 
-# The corpus migration sets that apply in order on PostgreSQL 15 with no set-up (the others stop at
-# an up: Lemmy's PostgreSQL 16 syntax, Registry's and nextbase's missing schemas): each with its
-# convention's file names for one more migration (up, down or None).
+# The corpus migration sets that apply in order on PostgreSQL 15 with no set-up but the platform
+# prelude of a Supabase set (the others stop at an up: Lemmy's PostgreSQL 16 syntax, Registry's
+# missing schema): each with its convention's file names for one more migration (up, down or None).
 APPLYING = [("ory__kratos/persistence/sql/migrations/sql", "{}.postgres.up.sql", "{}.postgres.down.sql"),
             ("apps/ente-io__ente/server/migrations", "{}.up.sql", "{}.down.sql"),
             ("apps/hoppscotch__hoppscotch/packages/hoppscotch-backend/prisma/migrations",
-             "{}/migration.sql", None)]
+             "{}/migration.sql", None),
+            ("apps/imbhargav5__nextbase-nextjs-supabase-starter/apps/database/supabase/migrations",
+             "{}.sql", None)]
 PLANTED = ("CREATE TABLE pgrampart_planted (id int);\n"
            "DO $$ BEGIN EXECUTE 'ALTER TABLE pgrampart_planted ADD COLUMN ' || 'hidden int'; END $$;\n")
 
@@ -99,3 +101,32 @@ def test_verify_model_drift_on_the_corpora():
                 ("info", "db:public.pgrampart_planted.hidden",
                  "drift/column-extra: column public.pgrampart_planted.hidden is in the database but no "
                  "migration creates it")], (rel, drift_of(findings)[:10])
+
+
+SUPABASE = {"001_init.sql": "CREATE EXTENSION IF NOT EXISTS \"uuid-ossp\" WITH SCHEMA extensions;\n"
+            "CREATE TABLE public.notes (id uuid PRIMARY KEY DEFAULT extensions.uuid_generate_v4(),\n"
+            "  owner uuid NOT NULL REFERENCES auth.users (id), body text);\n"
+            "ALTER TABLE public.notes ENABLE ROW LEVEL SECURITY;\n"
+            "CREATE POLICY own ON public.notes TO authenticated USING (owner = auth.uid());\n"
+            "GRANT SELECT ON public.notes TO anon, authenticated;\n"
+            "CREATE POLICY avatars ON storage.objects FOR SELECT USING (bucket_id = 'avatars');\n"}
+
+
+def test_verify_supabase_set_runs_after_the_platform_prelude():
+    """A set under supabase/migrations assumes what a Supabase project has first (rules/platforms.yml):
+    the extensions, auth and storage schemas, auth.uid(), the anon and authenticated roles.  verify
+    creates them on the scratch database and says so (verify/platform-prelude, info, at the set's first
+    file); the set then runs through, with no model drift.  The same files elsewhere stop at the first
+    up (no platform, no prelude)."""
+    with tempfile.TemporaryDirectory() as d:
+        write_tree(d, {f"supabase/migrations/{k}": v for k, v in SUPABASE.items()})
+        write_tree(d, {f"db/migrations/{k}": v for k, v in SUPABASE.items()})
+        rc, findings, err = verify_json(os.path.join(d, "supabase", "migrations"))
+        assert rc == 0, err
+        assert [(f["rule"], os.path.relpath(f["path"], d), f["line"], f["column"]) for f in findings] == [
+            ("verify/platform-prelude", "supabase/migrations/001_init.sql", 1, 1)], findings
+        assert findings[0]["message"].startswith("a supabase migration set: what the platform creates"), findings
+        rc, findings, err = verify_json(os.path.join(d, "db", "migrations"))
+    assert rc == 1, err
+    assert [(f["rule"], f["message"]) for f in findings] == [
+        ("verify/up-fails", 'the up fails: schema "extensions" does not exist')], findings

@@ -51,6 +51,7 @@
 #include "cli/verify_extensions.h"
 #include "cli/verify_drift.h"
 #include "cli/verify_facts.h"
+#include "cli/verify_platform.h"
 #include "cli/verify_probe.h"
 #include "report/reporter.h"
 #include "scan/check.h"
@@ -574,6 +575,34 @@ verify_probes(verify_run *v, const mig_set *set, char **err)
     return verify_probe_tenants(&site, err) == 0 ? verify_probe_roles(&site, err) : -1;
 }
 
+/*
+ * A set of a platform (rules/platforms.yml: under supabase/migrations)
+ * assumes what the platform made first: its prelude runs before the set,
+ * and the first pass says so at the set's first file (info), or says why
+ * it failed (the set then likely fails at an up, reported as usual).
+ */
+static void
+platform_prelude(verify_run *v, const mig_set *set)
+{
+    const mig_entry *first = set->entries.len ? util_vec_at(&set->entries, 0) : NULL;
+    const check_file *f = first ? file_at(v->check, first->up) : NULL;
+    const char *name = NULL;
+    char *error = NULL, *msg = NULL;
+    int rc = verify_platform_prelude(v->h, v->conn, set->root, &name, &error);
+
+    if (rc > 0)
+        msg = util_xasprintf("a %s migration set: what the platform creates before the migrations "
+                             "(its roles, schemas and functions; rules/platforms.yml) was created first "
+                             "on the scratch database", name);
+    else if (rc < 0)
+        msg = util_xasprintf("a %s migration set: the platform's prelude (rules/platforms.yml) failed: %s",
+                             name, error);
+    if (msg && f)
+        report_at(v, "verify/platform-prelude", f, 0, msg);
+    free(msg);
+    free(error);
+}
+
 /* The migrations of set in order, until one's up fails; then the probes.  Returns 0, or
  * -1 with *err set (interrupted too). */
 static int
@@ -581,6 +610,7 @@ verify_set(verify_run *v, const mig_set *set, char **err)
 {
     size_t k;
 
+    platform_prelude(v, set);
     for (k = 0; k < set->entries.len; k = mig_group_end(set, k)) {
         int rc;
 
@@ -612,6 +642,7 @@ verify_model(verify_run *v, const mig_set *set, char **err)
     int failed = 0;
 
     v->quiet = true;
+    platform_prelude(v, set);
     for (k = 0; k < set->entries.len && !failed && !verify_interrupted; k = mig_group_end(set, k))
         failed = run_ups(v, set, k, mig_group_end(set, k), "verify/up-fails", "the up fails");
     v->quiet = false;

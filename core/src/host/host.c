@@ -85,6 +85,17 @@ static const pgr_rule core_rules[] = {
       "-- 002_add_age.sql\nALTER TABLE users ADD COLUMN age integer;  (no migration creates users)",
       "-- 001_users.sql\nCREATE TABLE users (id bigint PRIMARY KEY);\n"
       "-- 002_add_age.sql\nALTER TABLE users ADD COLUMN age integer;" },
+    { "verify/platform-prelude", PGR_SEVERITY_INFO,
+      "pgrampart verify: a migration set of a platform (a Supabase project's supabase/migrations) "
+      "assumes what the platform creates first; verify created it on the scratch database before "
+      "the set (or says why that failed).",
+      "Nothing to fix in the migrations; a platform verify does not know goes in a rule pack "
+      "(verify: platforms: name, path, prelude), as rules/platforms.yml does for Supabase.",
+      "rules/platforms.yml; the supabase/postgres image's init scripts",
+      "On a plain PostgreSQL a Supabase set stops at its first reference to auth.uid(), the "
+      "extensions schema or the anon role; what verify proved rests on this prelude, so it is said.",
+      "-- supabase/migrations/20240101_init.sql\nCREATE POLICY own ON notes USING (owner = auth.uid());",
+      "-- migrations/001_init.sql (no platform)\nCREATE TABLE notes (id bigint PRIMARY KEY);" },
     { "verify/model-drift", PGR_SEVERITY_INFO,
       "pgrampart verify: pgrampart's replay of a migration set differs from PostgreSQL's catalog "
       "after the same migrations ran (a defect of pgrampart, not of the migrations).",
