@@ -60,6 +60,23 @@ def fuzz_build():
     return os.path.join(build, "tests", "fuzz")
 
 
+# A slow unit (libFuzzer's slow-unit-* artifact: one input took over 10 s) run again alone; under
+# this many milliseconds it was the machine that stalled (a CI run under the full suite wrote two,
+# for inputs of 11 ms), and it is noted, not failed.  One still slow alone is a failure.
+SLOW_AGAIN_MS = 1000
+EXECUTED = re.compile(r"Executed .* in (\d+) ms")
+
+
+def slow_again(bindir, target, path, source):
+    """Whether the input at path is slow when run alone (or its run says nothing)."""
+    p = subprocess.run([os.path.join(bindir, "fuzz-" + target), "-timeout=10", path],
+                       env=dict(os.environ, **FUZZ_ENV, LSAN_OPTIONS="suppressions=" + os.path.join(
+                           source, LSAN_SUPPRESSIONS)), stdin=subprocess.DEVNULL, capture_output=True,
+                       text=True, errors="replace", timeout=60)
+    ms = EXECUTED.findall(p.stderr + p.stdout)
+    return p.returncode != 0 or not ms or int(ms[-1]) >= SLOW_AGAIN_MS
+
+
 def fuzz_one(bindir, target, seeds, seconds, work):
     """Run one fuzzer for seconds on a fresh corpus seeded from seeds/<target>; return
     (target, ok, executions, cov, ft, log tail, reproducer as base64 or None)."""
@@ -84,6 +101,9 @@ def fuzz_one(bindir, target, seeds, seconds, work):
     execs, cov, ft = (int(x) for x in done[-1]) if done else (0, 0, 0)
     crash = None
     for path in sorted(glob.glob(artifacts + "*")):
+        if os.path.basename(path).startswith("slow-unit-") and not slow_again(bindir, target, path, source):
+            out += f"\n(note: {os.path.basename(path)} ran in under {SLOW_AGAIN_MS} ms alone: the machine, not the code)"
+            continue
         with open(path, "rb") as f:
             crash = f"{os.path.basename(path)}: " + base64.b64encode(f.read()[:4096]).decode()
     ok = rc == 0 and bool(done) and FAULT.search(out) is None and crash is None
@@ -93,8 +113,9 @@ def fuzz_one(bindir, target, seeds, seconds, work):
 def test_fuzz():
     """Each libFuzzer harness of tests/fuzz/ (the whole check pipeline on one front-end's input,
     under ASan/UBSan) runs PGRAMPART_FUZZ_SECONDS (default 30) seconds from seeds taken from
-    samples/, the tests and the corpus without a crash, leak, timeout or sanitizer report; the
-    executions and coverage of each target are printed."""
+    samples/, the tests and the corpus without a crash, leak, timeout or sanitizer report (a slow
+    unit fails unless it runs fast alone: slow_again); the executions and coverage of each target
+    are printed."""
     bindir = fuzz_build()
     seconds = int(os.environ.get("PGRAMPART_FUZZ_SECONDS", "30"))
     jobs = max(1, min(2, os.cpu_count() or 1))
