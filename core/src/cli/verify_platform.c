@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/verify_exec.h"
 #include "host/host_internal.h"
 #include "host/pqlib.h"
 
@@ -54,19 +55,6 @@ platform_of(const host *h, const char *root)
     }
 }
 
-/* PostgreSQL's message of res, on one line; caller frees. */
-static char *
-one_line(PGconn *conn, PGresult *res)
-{
-    const char *msg = res ? pqlib_result_error_field(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    char *s = util_xstrdup(msg ? msg : pqlib_error_message(conn)), *c;
-
-    for (c = s; *c; c++)
-        if (*c == '\n' || *c == '\r')
-            *c = ' ';
-    return s;
-}
-
 int
 verify_platform_prelude(const host *h, PGconn *conn, const char *root, const char **name,
                         char **error)
@@ -81,7 +69,7 @@ verify_platform_prelude(const host *h, PGconn *conn, const char *root, const cha
     res = pqlib_exec(conn, field(p, "prelude"));
     st = pqlib_result_status(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        *error = one_line(conn, res);
+        *error = verify_error_text(conn, res);
         pqlib_clear(res);
         return -1;
     }

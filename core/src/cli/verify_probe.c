@@ -100,6 +100,25 @@ enables_rls(const PgQuery__Node *n, const probe_table *t)
     return false;
 }
 
+/* What statement_site looks for: policy's CREATE POLICY on t, or (policy
+ * NULL) an ENABLE ROW LEVEL SECURITY of t. */
+typedef struct site_want {
+    const probe_table *t;
+    const char *policy;
+} site_want;
+
+static bool
+site_match(const PgQuery__Node *n, void *arg)
+{
+    const site_want *w = arg;
+
+    if (w->policy == NULL)
+        return enables_rls(n, w->t);
+    return n->node_case == PG_QUERY__NODE__NODE_CREATE_POLICY_STMT && n->create_policy_stmt->policy_name &&
+           strcmp(n->create_policy_stmt->policy_name, w->policy) == 0 &&
+           same_table(n->create_policy_stmt->table, w->t);
+}
+
 /*
  * The statement of the set's ups that created policy (or, when policy is
  * NULL, enabled row-level security on t): the last one in apply order.
@@ -108,34 +127,9 @@ enables_rls(const PgQuery__Node *n, const probe_table *t)
 static const check_file *
 statement_site(const verify_probe_site *s, const probe_table *t, const char *policy, size_t *offset)
 {
-    const check_file *found = NULL;
-    size_t k, i;
+    site_want w = { t, policy };
 
-    for (k = 0; k < s->set->entries.len; k++) {
-        const mig_entry *e = util_vec_at(&s->set->entries, k);
-        const check_file *f = verify_probe_entry_file(s, e->up);
-
-        for (i = 0; f && f->parsed_sql && i < f->sql.stmts.len; i++) {
-            const sql_stmt *st = util_vec_at(&f->sql.stmts, i);
-            const PgQuery__Node *n = st->node;
-            bool hit;
-
-            if (n == NULL || (e->up == e->down && st->part == PGR_PART_DOWN))
-                continue;
-            if (policy)
-                hit = n->node_case == PG_QUERY__NODE__NODE_CREATE_POLICY_STMT &&
-                      n->create_policy_stmt->policy_name &&
-                      strcmp(n->create_policy_stmt->policy_name, policy) == 0 &&
-                      same_table(n->create_policy_stmt->table, t);
-            else
-                hit = enables_rls(n, t);
-            if (hit) {
-                found = f;
-                *offset = st->start;
-            }
-        }
-    }
-    return found;
+    return verify_probe_last_up(s, site_match, &w, offset);
 }
 
 /* Report rule for t at policy's CREATE POLICY (policy may be NULL), else

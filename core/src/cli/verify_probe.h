@@ -103,6 +103,17 @@ void verify_probe_report(const verify_probe_site *s, const char *rule, const che
  * or NULL when mig_index is negative (no such file). */
 const check_file *verify_probe_entry_file(const verify_probe_site *s, long mig_index);
 
+/*
+ * The last statement of the set's ups, in apply order, for which
+ * match(node, arg) is true (a dbmate file's down half left out; a file
+ * that did not parse has none): returns its file and sets *offset to the
+ * statement's first byte, or returns NULL.  Where a probe's finding goes
+ * (the CREATE POLICY, the GRANT that allowed it).
+ */
+const check_file *verify_probe_last_up(const verify_probe_site *s,
+                                       bool (*match)(const PgQuery__Node *node, void *arg), void *arg,
+                                       size_t *offset);
+
 /* The file of the set's first up (where a finding without a statement goes). */
 const check_file *verify_probe_first_file(const verify_probe_site *s);
 

@@ -140,6 +140,31 @@ verify_probe_entry_file(const verify_probe_site *s, long mig_index)
 }
 
 const check_file *
+verify_probe_last_up(const verify_probe_site *s, bool (*match)(const PgQuery__Node *node, void *arg),
+                     void *arg, size_t *offset)
+{
+    const check_file *found = NULL;
+    size_t k, i;
+
+    for (k = 0; k < s->set->entries.len; k++) {
+        const mig_entry *e = util_vec_at(&s->set->entries, k);
+        const check_file *f = verify_probe_entry_file(s, e->up);
+
+        for (i = 0; f && f->parsed_sql && i < f->sql.stmts.len; i++) {
+            const sql_stmt *st = util_vec_at(&f->sql.stmts, i);
+
+            if (st->node == NULL || (e->up == e->down && st->part == PGR_PART_DOWN))
+                continue;
+            if (match(st->node, arg)) {
+                found = f;
+                *offset = st->start;
+            }
+        }
+    }
+    return found;
+}
+
+const check_file *
 verify_probe_first_file(const verify_probe_site *s)
 {
     size_t k;

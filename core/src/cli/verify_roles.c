@@ -117,31 +117,29 @@ grants(const PgQuery__Node *n, const role_table *t, const char *role, const char
     return priv && who;
 }
 
+/* What grant_site looks for: a GRANT of word on t to role. */
+typedef struct grant_want {
+    const role_table *t;
+    const char *role, *word;
+} grant_want;
+
+static bool
+grant_match(const PgQuery__Node *n, void *arg)
+{
+    const grant_want *w = arg;
+
+    return grants(n, w->t, w->role, w->word);
+}
+
 /* The last GRANT of the set's ups giving word on t to role: its file and
  * *offset, or NULL. */
 static const check_file *
 grant_site(const verify_probe_site *s, const role_table *t, const char *role, const char *word,
            size_t *offset)
 {
-    const check_file *found = NULL;
-    size_t k, i;
+    grant_want w = { t, role, word };
 
-    for (k = 0; k < s->set->entries.len; k++) {
-        const mig_entry *e = util_vec_at(&s->set->entries, k);
-        const check_file *f = verify_probe_entry_file(s, e->up);
-
-        for (i = 0; f && f->parsed_sql && i < f->sql.stmts.len; i++) {
-            const sql_stmt *st = util_vec_at(&f->sql.stmts, i);
-
-            if (e->up == e->down && st->part == PGR_PART_DOWN)
-                continue;
-            if (grants(st->node, t, role, word)) {
-                found = f;
-                *offset = st->start;
-            }
-        }
-    }
-    return found;
+    return verify_probe_last_up(s, grant_match, &w, offset);
 }
 
 /* Report rule at a node of the configuration: its path relative to the
